@@ -1,0 +1,3 @@
+export type * from './columns.js';
+export type * from './transport.js';
+export type * from './decoding.js';

@@ -1,0 +1,98 @@
+import type { ColumnDefinition } from './columns.js';
+
+/**
+ * The contract every connector implements (`@s2/wire` over TCP, `@s2/http` over the Data API)
+ * and `@s2/core`'s cursors consume. Nothing here names a socket or `fetch`.
+ */
+
+/** Bytes or text that can be sent for `LOAD DATA LOCAL INFILE`. A string is a file path. */
+export type InfileSource =
+  | string
+  | Uint8Array
+  | Iterable<Uint8Array | string>
+  | AsyncIterable<Uint8Array | string>;
+
+export interface QueryOptions {
+  /** Cancels the statement (wire: `KILL QUERY` on a side connection); rejects with OperationalError. */
+  signal?: AbortSignal;
+  /** Per-statement timeout in milliseconds; expiry cancels like `signal` does. */
+  timeoutMs?: number;
+  /**
+   * true: rows are read from the network on demand (constant memory, backpressure).
+   * false (default): every row of every result set is read before the promise settles.
+   */
+  streaming?: boolean;
+  /** Data for a `LOAD DATA LOCAL INFILE` whose file name is `:stream:`; otherwise files are read by name. */
+  infile?: InfileSource;
+}
+
+/** Summary of an OK packet, or of the EOF that ends a result set. */
+export interface StatementStatus {
+  /** Rows affected (matched with client_found_rows); for row results the number of rows read. */
+  affectedRows: number | bigint;
+  /** LAST_INSERT_ID of the statement; 0 when none. */
+  insertId: number | bigint;
+  serverStatus: number;
+  warningCount: number;
+  /** Human-readable info string of the OK packet ('' when absent). */
+  info: string;
+}
+
+/** One result of a statement: either an OK (no columns) or a result set with rows. */
+export interface ResultSet {
+  /** null for OK results (INSERT, UPDATE, SET...). */
+  readonly columns: ColumnDefinition[] | null;
+  /**
+   * Reads up to `max` decoded rows (default: all remaining). Resolves to [] once the result is
+   * exhausted. Buffered results answer from memory; streaming results read the socket.
+   */
+  read(max?: number): Promise<unknown[][]>;
+  /** Rows one at a time, with backpressure when streaming. */
+  [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
+  /** True once every row has been read from the network (always true for OK results). */
+  readonly complete: boolean;
+  /** Final status: set at construction for OK results, once `complete` for row results. */
+  readonly status: StatementStatus | null;
+  /** Known once `complete`: the server announced another result for this statement. */
+  readonly hasMore: boolean;
+}
+
+/** The sequence of results one statement produces (several with multi-statements or CALL). */
+export interface QueryResponse {
+  /** The result currently being read. */
+  readonly current: ResultSet;
+  /**
+   * Discards what is left of `current` and moves to the next result. Resolves to null, and
+   * leaves `current` alone, when there is no further result.
+   */
+  nextResult(): Promise<ResultSet | null>;
+  /** Reads and discards everything left, so the connection can take the next command. */
+  drain(): Promise<void>;
+}
+
+/** Session state a transport tracks from the server's packets. */
+export interface SessionInfo {
+  serverVersion: string;
+  connectionId: number;
+  /** Last known server status flags (autocommit, in-transaction, no-backslash-escapes...). */
+  serverStatus: number;
+  /** Charset name of the session, e.g. 'utf8mb4'. */
+  charset: string;
+  database: string | null;
+}
+
+export interface SqlTransport {
+  readonly session: SessionInfo;
+  /** false once closed or broken; no round trip. */
+  readonly isOpen: boolean;
+  /** Runs one SQL text (no client-side interpolation at this level). */
+  query(sql: string, options?: QueryOptions): Promise<QueryResponse>;
+  ping(): Promise<void>;
+  selectDb(database: string): Promise<void>;
+  /** Resets session state on the server (COM_RESET_CONNECTION); used when returning to a pool. */
+  reset(): Promise<void>;
+  /** Polite shutdown (COM_QUIT), then the socket is closed. Idempotent. */
+  close(): Promise<void>;
+  /** Immediate teardown without a goodbye; pending commands reject with OperationalError. */
+  destroy(error?: Error): void;
+}

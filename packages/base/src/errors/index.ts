@@ -1,0 +1,2 @@
+export * from './hierarchy.js';
+export * from './server-codes.js';

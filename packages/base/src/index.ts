@@ -1,0 +1,3 @@
+export * from './errors/index.js';
+export * from './constants/index.js';
+export type * from './contracts/index.js';
