@@ -1,0 +1,2 @@
+// Replaced by the throwaway-server setup.
+export default function setup(): void {}
