@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Second README command: set up, typecheck every package, then run the whole test suite
+# (vitest starts its own throwaway MariaDB unless SINGLESTOREDB_URL is set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tooling/setup.sh
+
+echo "[test] typecheck"
+pnpm -s turbo run typecheck --output-logs=errors-only
+
+echo "[test] vitest"
+report=$(mktemp -t s2-vitest-XXXXXX.json)
+status=0
+pnpm -s vitest run --reporter=default --reporter=json --outputFile="$report" || status=$?
+# A plain 'N passed, N failed' line, so the totals are readable without knowing vitest's format.
+node tooling/summarize-vitest.mjs "$report" || status=1
+rm -f "$report"
+exit "$status"
