@@ -6,7 +6,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Workspace packages resolve to their TypeScript sources, so tests never need a build step.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@s2\/([a-z0-9-]+)$/, replacement: here('./packages/$1/src/index.ts') }],
+    alias: [
+      { find: /^@s2\/([a-z0-9-]+)$/, replacement: here('./packages/$1/src/index.ts') },
+      { find: /^@s2\/([a-z0-9-]+)\/([a-z0-9-]+)$/, replacement: here('./packages/$1/src/$2.ts') },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],

@@ -1,1 +1,5 @@
-export {};
+export type { Credentials, TestServerInfo, TestTlsInfo } from './server-info.js';
+export { uniqueDatabaseName } from './server-info.js';
+export { startMariaDb, type RunningMariaDb, type StartMariaDbOptions } from './mariadb/start.js';
+export { externalServerInfo } from './external.js';
+export { createTlsMaterial, type TlsMaterial } from './mariadb/tls-material.js';
