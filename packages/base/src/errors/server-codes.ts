@@ -47,3 +47,8 @@ export const ClientErrorCode = {
   LOCAL_INFILE: 1017,
   QUERY_INTERRUPTED: 1317,
 } as const;
+
+/** Typed error for bytes that do not form the packet the protocol expects (CR_MALFORMED_PACKET). */
+export function malformedPacket(what: string): InternalError {
+  return new InternalError(`Malformed packet: ${what}`, { errno: ClientErrorCode.MALFORMED_PACKET });
+}

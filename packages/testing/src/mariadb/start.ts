@@ -130,6 +130,10 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
     }
 
     const setup = [
+      // mariadb-install-db also creates password-less root@127.0.0.1/::1/<hostname> and anonymous
+      // accounts; being more specific than '%', they would shadow the accounts below.
+      "DELETE FROM mysql.global_priv WHERE (User = 'root' AND Host <> 'localhost') OR User = ''",
+      'FLUSH PRIVILEGES',
       `ALTER USER root@localhost IDENTIFIED BY ${sqlString(ROOT_PASSWORD)}`,
       `CREATE USER root@'%' IDENTIFIED BY ${sqlString(ROOT_PASSWORD)}`,
       `GRANT ALL PRIVILEGES ON *.* TO root@'%' WITH GRANT OPTION`,

@@ -1,0 +1,140 @@
+/**
+ * Date and time values that keep what the server sent. `SqlDateTime` is a real `Date` (so it
+ * works with every Date API) that also remembers the full microsecond fraction; `SqlTime` is a
+ * signed duration up to ±838:59:59.999999, which JavaScript has no type for.
+ */
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+export class SqlDateTime extends Date {
+  /** Fraction of the second in microseconds, 0–999999 (the Date part keeps only milliseconds). */
+  readonly microsecond: number;
+  /** The calendar fields as written by the server, independent of the time zone used. */
+  readonly fields: Readonly<{ year: number; month: number; day: number; hour: number; minute: number; second: number }>;
+  /** Digits of the fraction the server sent (0 for DATETIME, 6 for DATETIME(6)). */
+  readonly fractionDigits: number;
+
+  constructor(epochMs: number, microsecond: number, fields: SqlDateTime['fields'], fractionDigits: number) {
+    super(epochMs);
+    this.microsecond = microsecond;
+    this.fields = fields;
+    this.fractionDigits = fractionDigits;
+  }
+
+  /** 'YYYY-MM-DD HH:MM:SS[.ffffff]' exactly as stored, whatever the time zone setting. */
+  toSqlString(): string {
+    const f = this.fields;
+    const base = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
+    return this.fractionDigits > 0 || this.microsecond ? `${base}.${pad(this.microsecond, 6)}` : base;
+  }
+}
+
+export class SqlTime {
+  constructor(
+    /** -1 or 1; the sign applies to the whole value. */
+    readonly sign: 1 | -1,
+    readonly hours: number,
+    readonly minutes: number,
+    readonly seconds: number,
+    readonly microseconds: number,
+  ) {}
+
+  static fromMicroseconds(total: number): SqlTime {
+    const sign = total < 0 ? -1 : 1;
+    let rest = Math.abs(total);
+    const micro = rest % 1_000_000;
+    rest = (rest - micro) / 1_000_000;
+    return new SqlTime(sign, Math.floor(rest / 3600), Math.floor(rest / 60) % 60, rest % 60, micro);
+  }
+
+  /** Parses `[-]H{1,3}:MM:SS[.f{1,6}]`; returns null when the text is not a time. */
+  static parse(text: string): SqlTime | null {
+    const m = /^(-)?(\d{1,3}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
+    if (!m) return null;
+    const minutes = Number(m[3]);
+    const seconds = Number(m[4]);
+    if (minutes > 59 || seconds > 59) return null;
+    const micro = m[5] ? Number(m[5].padEnd(6, '0')) : 0;
+    return new SqlTime(m[1] ? -1 : 1, Number(m[2]), minutes, seconds, micro);
+  }
+
+  get totalMicroseconds(): number {
+    return this.sign * (((this.hours * 60 + this.minutes) * 60 + this.seconds) * 1_000_000 + this.microseconds);
+  }
+
+  /** Milliseconds, so `+time` and comparisons work. */
+  valueOf(): number {
+    return this.totalMicroseconds / 1000;
+  }
+
+  toString(): string {
+    const frac = this.microseconds ? `.${pad(this.microseconds, 6)}` : '';
+    const neg = this.sign < 0 && this.totalMicroseconds !== 0 ? '-' : '';
+    return `${neg}${pad(this.hours)}:${pad(this.minutes)}:${pad(this.seconds)}${frac}`;
+  }
+
+  toSqlString(): string {
+    return this.toString();
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** Offset in minutes east of UTC for 'Z' / '+HH:MM' / '-HH:MM'; null means local time. */
+export function parseTimezone(tz: string): number | null {
+  if (tz === 'local') return null;
+  if (tz === 'Z' || tz === 'UTC' || tz === '+00:00') return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(tz);
+  if (!m) throw new RangeError(`invalid timezone '${tz}': use 'local', 'Z' or '+HH:MM'`);
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+function epochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offset: number | null): number {
+  if (offset === null) {
+    const local = new Date(2000, 0, 1, h, mi, s, ms);
+    local.setFullYear(y, mo - 1, d);
+    return local.getTime();
+  }
+  const utc = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+  utc.setUTCFullYear(y, mo - 1, d);
+  return utc.getTime() - offset * 60_000;
+}
+
+function validDate(y: number, mo: number, d: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= days[mo - 1];
+}
+
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;
+
+/** DATETIME/TIMESTAMP text → SqlDateTime; zero dates → null; impossible dates → the text itself. */
+export function parseDateTime(text: string, offset: number | null): SqlDateTime | string | null {
+  const m = DATETIME_RE.exec(text);
+  if (!m) return text;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4] ?? 0);
+  const mi = Number(m[5] ?? 0);
+  const s = Number(m[6] ?? 0);
+  const fraction = m[7] ?? '';
+  const micro = fraction ? Number(fraction.padEnd(6, '0')) : 0;
+  if (y === 0 && mo === 0 && d === 0) return null;
+  if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return text;
+  const ms = Math.floor(micro / 1000);
+  return new SqlDateTime(epochMs(y, mo, d, h, mi, s, ms, offset), micro, { year: y, month: mo, day: d, hour: h, minute: mi, second: s }, fraction.length);
+}
+
+/** DATE text → Date at midnight in the chosen zone; zero date → null; invalid → the text. */
+export function parseDate(text: string, offset: number | null): Date | string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return text;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y === 0 && mo === 0 && d === 0) return null;
+  if (!validDate(y, mo, d)) return text;
+  return new Date(epochMs(y, mo, d, 0, 0, 0, 0, offset));
+}

@@ -1,0 +1,223 @@
+import { BINARY_CHARSET, ColumnFlag, FieldType } from '../constants/index.js';
+import type { ColumnDefinition } from '../contracts/columns.js';
+import type { DecodeOptions, RowDecoder } from '../contracts/decoding.js';
+import { DecodeError, malformedPacket } from '../errors/index.js';
+import { parseJsonLossless } from './lossless-json.js';
+import { parseDate, parseDateTime, parseTimezone, SqlTime } from './temporal.js';
+import { decodeBinaryVector, decodeJsonVector } from './vectors.js';
+
+export const defaultDecodeOptions: DecodeOptions = Object.freeze({
+  int64: 'auto',
+  decimal: 'string',
+  timezone: 'local',
+  dateStrings: false,
+  parseJson: true,
+  encodingErrors: 'strict',
+});
+
+/** Decodes one value from bytes [start, end) of a row payload. */
+type ValueDecoder = (buf: Uint8Array, start: number, end: number) => unknown;
+
+const latin1 = new TextDecoder('latin1');
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+const utf8Replace = new TextDecoder('utf-8');
+const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): Uint8Array } }).Buffer;
+
+/** Binary values: a Buffer on Node (convenient), a plain Uint8Array elsewhere; always a copy. */
+const copyBytes = NodeBuffer
+  ? (b: Uint8Array, s: number, e: number): Uint8Array => NodeBuffer.from(b.subarray(s, e))
+  : (b: Uint8Array, s: number, e: number): Uint8Array => b.slice(s, e);
+
+const ascii = (b: Uint8Array, s: number, e: number): string => {
+  // Short numeric/temporal text: building the string by hand beats TextDecoder's call overhead.
+  if (e - s <= 24) {
+    let out = '';
+    for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
+    return out;
+  }
+  return latin1.decode(b.subarray(s, e));
+};
+
+/** Integer text of up to 15 digits → number, without going through a string. */
+function smallInt(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  let neg = false;
+  if (b[i] === 45) {
+    neg = true;
+    i++;
+  }
+  let v = 0;
+  for (; i < e; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return Number(ascii(b, s, e));
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
+function int64Decoder(mode: DecodeOptions['int64']): ValueDecoder {
+  switch (mode) {
+    case 'string': return ascii;
+    case 'number': return (b, s, e) => (e - s <= 15 ? smallInt(b, s, e) : Number(ascii(b, s, e)));
+    case 'bigint': return (b, s, e) => BigInt(ascii(b, s, e));
+    default: return (b, s, e) => {
+      if (e - s <= 15) return smallInt(b, s, e);
+      const big = BigInt(ascii(b, s, e));
+      return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+    };
+  }
+}
+
+function isTextFamily(code: number): boolean {
+  return code === FieldType.VARCHAR || code === FieldType.BIT || (code >= FieldType.TINY_BLOB && code <= FieldType.GEOMETRY) ||
+    code === FieldType.ENUM || code === FieldType.SET || code === FieldType.BSON || (code > 2000 && code < 2008) || (code > 3000 && code < 3008);
+}
+
+function textDecoderFor(col: ColumnDefinition, options: DecodeOptions): ValueDecoder {
+  const decoder = options.encodingErrors === 'replace' ? utf8Replace : utf8Strict;
+  return (b, s, e) => {
+    try {
+      return decoder.decode(b.subarray(s, e));
+    } catch (cause) {
+      throw new DecodeError(
+        `Invalid UTF-8 in column '${col.name}'; pass encodingErrors: 'replace' to substitute U+FFFD for invalid bytes`,
+        { cause },
+      );
+    }
+  };
+}
+
+/** The decoder for one column, chosen once per result set. */
+export function columnDecoder(col: ColumnDefinition, options: DecodeOptions): ValueDecoder {
+  const code = col.typeCode;
+  const binary = col.charset === BINARY_CHARSET;
+  const text = textDecoderFor(col, options);
+  const custom = options.conv?.[code];
+  if (custom) {
+    const raw: ValueDecoder = isTextFamily(code) && binary ? copyBytes : code === FieldType.JSON || isTextFamily(code) ? text : ascii;
+    return (b, s, e) => custom(raw(b, s, e) as string | Uint8Array, col);
+  }
+  const offset = options.dateStrings ? null : parseTimezone(options.timezone);
+  switch (code) {
+    case FieldType.TINY:
+    case FieldType.SHORT:
+    case FieldType.LONG:
+    case FieldType.INT24:
+    case FieldType.YEAR:
+      return smallInt;
+    case FieldType.LONGLONG:
+      return int64Decoder(options.int64);
+    case FieldType.FLOAT:
+    case FieldType.DOUBLE:
+      return (b, s, e) => Number(ascii(b, s, e));
+    case FieldType.DECIMAL:
+    case FieldType.NEWDECIMAL:
+      return options.decimal === 'number' ? (b, s, e) => Number(ascii(b, s, e)) : ascii;
+    case FieldType.NULL:
+      return () => null;
+    case FieldType.DATE:
+    case FieldType.NEWDATE:
+      return options.dateStrings ? ascii : (b, s, e) => parseDate(ascii(b, s, e), offset);
+    case FieldType.DATETIME:
+    case FieldType.TIMESTAMP:
+      return options.dateStrings ? ascii : (b, s, e) => parseDateTime(ascii(b, s, e), offset);
+    case FieldType.TIME:
+      return options.dateStrings ? ascii : (b, s, e) => {
+        const t = ascii(b, s, e);
+        return SqlTime.parse(t) ?? t;
+      };
+    case FieldType.BIT:
+      return copyBytes;
+    case FieldType.JSON:
+      if (!options.parseJson) return text;
+      return (b, s, e) => {
+        const t = text(b, s, e) as string;
+        try {
+          return parseJsonLossless(t);
+        } catch {
+          return t;
+        }
+      };
+    case FieldType.BSON:
+      return copyBytes;
+    default:
+      if (code > 3000 && code < 3008) {
+        return (b, s, e) => decodeBinaryVector(b.subarray(s, e), code - 3000, col.vectorDimension, col.name);
+      }
+      if (code > 2000 && code < 2008) {
+        return (b, s, e) => decodeJsonVector(text(b, s, e) as string, code - 2000, col.name);
+      }
+      return binary ? copyBytes : text;
+  }
+}
+
+class TextRowDecoder implements RowDecoder {
+  private readonly decoders: ValueDecoder[];
+  constructor(private readonly columns: readonly ColumnDefinition[], options: DecodeOptions) {
+    this.decoders = columns.map((c) => columnDecoder(c, options));
+  }
+
+  decodeRow(payload: Uint8Array): unknown[] {
+    const n = this.decoders.length;
+    const row = new Array<unknown>(n);
+    const end = payload.length;
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      if (pos >= end) throw malformedPacket(`row ends before column ${i + 1} of ${n} ('${this.columns[i].name}')`);
+      const first = payload[pos++];
+      let len: number;
+      if (first < 0xfb) len = first;
+      else if (first === 0xfb) {
+        row[i] = null;
+        continue;
+      } else if (first === 0xfc) {
+        if (pos + 2 > end) throw malformedPacket('truncated value length');
+        len = payload[pos] | (payload[pos + 1] << 8);
+        pos += 2;
+      } else if (first === 0xfd) {
+        if (pos + 3 > end) throw malformedPacket('truncated value length');
+        len = payload[pos] | (payload[pos + 1] << 8) | (payload[pos + 2] << 16);
+        pos += 3;
+      } else if (first === 0xfe) {
+        if (pos + 8 > end) throw malformedPacket('truncated value length');
+        len = payload[pos] + payload[pos + 1] * 2 ** 8 + payload[pos + 2] * 2 ** 16 + payload[pos + 3] * 2 ** 24 + payload[pos + 4] * 2 ** 32 + payload[pos + 5] * 2 ** 40;
+        if (payload[pos + 6] || payload[pos + 7]) throw malformedPacket('value length beyond 2^48');
+        pos += 8;
+      } else {
+        throw malformedPacket(`invalid length prefix 0xff in column '${this.columns[i].name}'`);
+      }
+      if (pos + len > end) throw malformedPacket(`value of column '${this.columns[i].name}' runs past the end of the row`);
+      row[i] = this.decoders[i](payload, pos, pos + len);
+      pos += len;
+    }
+    if (pos !== end) throw malformedPacket(`row has ${end - pos} bytes after the last column`);
+    return row;
+  }
+}
+
+/** The pure-TypeScript text-protocol row decoder (wire spec 6). */
+export function createTextRowDecoder(columns: readonly ColumnDefinition[], options: DecodeOptions = defaultDecodeOptions): RowDecoder {
+  return new TextRowDecoder(columns, options);
+}
+
+/** DB-API description entry for a column (wire spec 8.8). */
+export function describeColumn(col: ColumnDefinition) {
+  const maxBytesPerChar: Record<number, number> = { 8: 1, 33: 3, 88: 2, 91: 2 };
+  let internalSize = col.length;
+  if (col.typeCode === FieldType.VAR_STRING && maxBytesPerChar[col.charset]) internalSize = Math.floor(col.length / maxBytesPerChar[col.charset]);
+  let precision = col.length;
+  if (col.typeCode === FieldType.DECIMAL || col.typeCode === FieldType.NEWDECIMAL) {
+    precision = col.length - 1 - (col.decimals > 0 ? 1 : 0);
+  }
+  return {
+    name: col.name,
+    typeCode: col.typeCode,
+    displaySize: null,
+    internalSize,
+    precision,
+    scale: col.decimals,
+    nullOk: (col.flags & ColumnFlag.NOT_NULL) === 0,
+    flags: col.flags,
+    charset: col.charset,
+  };
+}

@@ -1,0 +1,74 @@
+import type { DecodeOptions, RowDecoderFactory } from '@s2/base';
+
+/**
+ * TLS policy. The default depends on where the server is: for loopback hosts and Unix sockets
+ * it is 'preferred' (traffic never leaves the machine); for every other host it is
+ * 'verify-full' (TLS required, certificate checked against the CA, host name checked).
+ */
+export type TlsMode = 'disabled' | 'preferred' | 'required' | 'verify-ca' | 'verify-full';
+
+export interface WireTlsOptions {
+  mode?: TlsMode;
+  /** Trusted CA certificates (PEM). Without it the system's CAs are used. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** OpenSSL cipher list. */
+  ciphers?: string;
+  /** Name for SNI and for the identity check, instead of the host. */
+  servername?: string;
+}
+
+export interface WireOptions {
+  host?: string;
+  port?: number;
+  /** Connect over a Unix socket instead of TCP. */
+  socketPath?: string;
+  user?: string;
+  password?: string;
+  database?: string;
+  /** Session charset (default utf8mb4). */
+  charset?: string;
+  tls?: WireTlsOptions;
+  /** Allow LOAD DATA LOCAL INFILE (sets CLIENT_LOCAL_FILES). */
+  localInfile?: boolean;
+  multiStatements?: boolean;
+  /** Affected rows count matched rather than changed rows. */
+  clientFoundRows?: boolean;
+  /** TCP + TLS + login deadline (default 10 s). */
+  connectTimeoutMs?: number;
+  programName?: string;
+  /** Extra connection attributes; built-in ones win on collision. */
+  connAttrs?: Record<string, string>;
+  /** Applied after login when not null (default true). */
+  autocommit?: boolean | null;
+  /** SingleStore: ask for extended type metadata (VECTOR/BSON) in column definitions (default true). */
+  enableExtendedDataTypes?: boolean;
+  /** SingleStore: projection of VECTOR values in rows (default 'binary'). */
+  vectorDataFormat?: 'json' | 'binary';
+  /** `SET sql_mode` after login. */
+  sqlMode?: string;
+  /** Statement run after login. */
+  initCommand?: string;
+  decodeOptions?: Partial<DecodeOptions>;
+  /** Replaces the pure-TypeScript row decoder (e.g. with the native one). */
+  rowDecoderFactory?: RowDecoderFactory;
+  /** Server RSA public key (PEM) for sha256/caching_sha2 auth over plain TCP. */
+  serverPublicKey?: string;
+  /** Permit mysql_clear_password without TLS. */
+  allowCleartextPassword?: boolean;
+  /** Negotiate CLIENT_DEPRECATE_EOF when the server offers it (default true). */
+  deprecateEof?: boolean;
+  /** Bytes of unread rows at which a streaming result stops reading the socket (default 4 MiB). */
+  highWaterMark?: number;
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i;
+
+export function resolveTlsMode(options: WireOptions): TlsMode {
+  if (options.tls?.mode) return options.tls.mode;
+  if (options.socketPath) return 'preferred';
+  if (options.tls?.ca) return 'verify-full';
+  return LOOPBACK.test(options.host ?? 'localhost') ? 'preferred' : 'verify-full';
+}

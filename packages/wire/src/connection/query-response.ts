@@ -1,0 +1,279 @@
+import {
+  createTextRowDecoder,
+  DatabaseError,
+  OperationalError,
+  ServerStatus,
+  type ColumnDefinition,
+  type QueryOptions,
+  type QueryResponse,
+  type ResultSet,
+  type RowDecoder,
+  type StatementStatus,
+} from '@s2/base';
+import { malformed } from '../protocol/malformed.js';
+import { PacketCursor } from '../protocol/packet-cursor.js';
+import { isErr, isOk, parseColumnDefinition, parseEof, parseErr, parseOk } from '../protocol/server-messages.js';
+import { sendLocalInfile } from './local-infile.js';
+import type { WireConnection } from './wire-connection.js';
+
+const ER_QUERY_INTERRUPTED = 1317;
+const ER_QUERY_TIMEOUT = 3024;
+const ITERATOR_BATCH = 1024;
+
+/**
+ * The results of one COM_QUERY. Buffered: every result is read during `query()`. Streaming:
+ * rows are pulled from the socket as the caller reads them, one result after another.
+ */
+export class WireQueryResponse implements QueryResponse {
+  current!: WireResultSet;
+  /** No packet of this command is left on the wire. */
+  finished = false;
+  private buffered: WireResultSet[] | null = null;
+  private index = 0;
+  private cancelled: OperationalError | null = null;
+  private disarm: () => void = () => {};
+
+  constructor(
+    readonly conn: WireConnection,
+    readonly options: QueryOptions,
+    private readonly release: () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.armCancellation();
+    this.current = await this.readResult();
+  }
+
+  async bufferAll(): Promise<void> {
+    const all: WireResultSet[] = [];
+    let r = this.current;
+    for (;;) {
+      await r.fill();
+      all.push(r);
+      if (!r.hasMore) break;
+      r = await this.readResult();
+    }
+    this.buffered = all;
+    this.current = all[0];
+    this.index = 0;
+  }
+
+  async nextResult(): Promise<ResultSet | null> {
+    if (this.buffered) {
+      if (this.index + 1 >= this.buffered.length) return null;
+      this.current = this.buffered[++this.index];
+      return this.current;
+    }
+    if (!this.current.complete) await this.current.discardRest();
+    if (!this.current.hasMore) return null;
+    this.current = await this.readResult();
+    return this.current;
+  }
+
+  async drain(): Promise<void> {
+    if (this.buffered) {
+      this.index = this.buffered.length - 1;
+      this.current = this.buffered[this.index];
+      return;
+    }
+    while (await this.nextResult());
+  }
+
+  /** A result reached its end packet. */
+  resultCompleted(result: WireResultSet): void {
+    if (!result.hasMore) this.finish();
+    if (this.cancelled) throw this.cancelled;
+  }
+
+  /** A server error, or the cancellation that caused it. */
+  interpret(err: DatabaseError): Error {
+    return this.cancelled && err.errno === ER_QUERY_INTERRUPTED ? this.cancelled : err;
+  }
+
+  /** The command failed: whatever is left is not coming. */
+  abandon(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.disarm();
+    this.conn.responseFinished(this);
+    this.release();
+  }
+
+  private armCancellation(): void {
+    const { signal, timeoutMs } = this.options;
+    if (!signal && !timeoutMs) return;
+    const cancel = (error: OperationalError) => {
+      if (this.finished || this.cancelled) return;
+      this.cancelled = error;
+      this.conn.killQuery().catch(() => {
+        // The statement may have finished meanwhile; nothing else to do.
+      });
+    };
+    const onAbort = () => cancel(new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: ER_QUERY_INTERRUPTED, cause: signal?.reason }));
+    if (signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: ER_QUERY_INTERRUPTED, cause: signal.reason });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = timeoutMs ? setTimeout(() => cancel(new OperationalError(`Query execution was interrupted: timed out after ${timeoutMs} ms`, { errno: ER_QUERY_TIMEOUT })), timeoutMs) : undefined;
+    this.disarm = () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  /** Reads the next result's header: an OK, a result set's column definitions, or an error. */
+  async readResult(): Promise<WireResultSet> {
+    const conn = this.conn;
+    for (;;) {
+      const p = await conn.readPacket();
+      if (isErr(p)) {
+        this.finish();
+        throw this.interpret(parseErr(p));
+      }
+      if (isOk(p)) {
+        const status = parseOk(p);
+        conn.session.serverStatus = status.serverStatus;
+        const r = new WireResultSet(this, null, null);
+        r.completeWith(status);
+        return r;
+      }
+      if (p[0] === 0xfb) {
+        await sendLocalInfile(conn, new TextDecoder().decode(p.subarray(1)), this.options.infile);
+        continue;
+      }
+      const count = new PacketCursor(p).lenencLength('column count');
+      if (count === 0) throw this.protocolError(malformed('result set with no columns'));
+      const columns: ColumnDefinition[] = new Array(count);
+      for (let i = 0; i < count; i++) columns[i] = parseColumnDefinition(await conn.readPacket());
+      if (!conn.deprecateEof) {
+        const eof = await conn.readPacket();
+        if (eof[0] !== 0xfe) throw this.protocolError(malformed('expected EOF after column definitions'));
+      }
+      const factory = conn.options.rowDecoderFactory ?? createTextRowDecoder;
+      return new WireResultSet(this, columns, factory(columns, conn.decodeOptions));
+    }
+  }
+
+  private protocolError(err: Error): Error {
+    this.conn.poison(err);
+    this.finish();
+    return err;
+  }
+}
+
+export class WireResultSet implements ResultSet {
+  status: StatementStatus | null = null;
+  hasMore = false;
+  complete = false;
+  private rows: unknown[][] = [];
+  private start = 0;
+  private count = 0;
+  private deferred: Error | null = null;
+
+  constructor(
+    private readonly response: WireQueryResponse,
+    readonly columns: ColumnDefinition[] | null,
+    private readonly decoder: RowDecoder | null,
+  ) {}
+
+  completeWith(status: StatementStatus): void {
+    this.status = status;
+    this.hasMore = (status.serverStatus & ServerStatus.MORE_RESULTS_EXISTS) !== 0;
+    this.complete = true;
+    this.response.resultCompleted(this);
+  }
+
+  /** Reads row packets until `want` more rows are held or the result ends. */
+  private async pump(want: number, keep = true): Promise<void> {
+    const conn = this.response.conn;
+    const deprecateEof = conn.deprecateEof;
+    const rows = this.rows;
+    let got = 0;
+    while (!this.complete) {
+      const p = conn.takePacket();
+      if (!p) {
+        if (got >= want) return;
+        await conn.waitForPacket();
+        continue;
+      }
+      const first = p[0];
+      if (first === 0xfe && p.length < (deprecateEof ? 0xffffff : 9)) {
+        const { warningCount, serverStatus } = deprecateEof ? parseOk(p) : parseEof(p);
+        this.completeWith({ affectedRows: this.count, insertId: 0, serverStatus, warningCount, info: '' });
+        break;
+      }
+      if (first === 0xff) {
+        const err = this.response.interpret(parseErr(p));
+        this.complete = true;
+        this.response.abandon();
+        throw err;
+      }
+      this.count++;
+      got++;
+      if (!keep || this.deferred) continue;
+      try {
+        rows.push(this.decoder!.decodeRow(p));
+      } catch (err) {
+        if (!(err instanceof DatabaseError) || err.errno === 2027) {
+          this.response.conn.poison(err as Error);
+          this.response.abandon();
+          throw err;
+        }
+        // A value that cannot be decoded: keep reading so the session stays in sync, then report.
+        this.deferred = err;
+      }
+      if (got >= want) return;
+    }
+    if (this.deferred) {
+      const err = this.deferred;
+      this.deferred = null;
+      await this.response.drain().catch(() => {});
+      throw err;
+    }
+  }
+
+  async fill(): Promise<void> {
+    await this.pump(Infinity);
+  }
+
+  async discardRest(): Promise<void> {
+    this.rows = [];
+    this.start = 0;
+    await this.pump(Infinity, false);
+  }
+
+  async read(max = Infinity): Promise<unknown[][]> {
+    if (!this.columns) return [];
+    const held = this.rows.length - this.start;
+    if (held < max && !this.complete) await this.pump(max - held);
+    const end = Math.min(this.rows.length, this.start + max);
+    let out: unknown[][];
+    if (this.start === 0 && end === this.rows.length) {
+      out = this.rows;
+      this.rows = [];
+    } else {
+      out = this.rows.slice(this.start, end);
+      this.start = end;
+      if (this.start === this.rows.length) {
+        this.rows = [];
+        this.start = 0;
+      }
+    }
+    return out;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<unknown[]> {
+    for (;;) {
+      const batch = await this.read(ITERATOR_BATCH);
+      if (batch.length === 0) return;
+      yield* batch;
+    }
+  }
+
+  /** Rows read from the network so far. */
+  get rowCount(): number {
+    return this.count;
+  }
+}

@@ -1,0 +1,464 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  Capability,
+  Command,
+  defaultDecodeOptions,
+  InterfaceError,
+  InternalError,
+  OperationalError,
+  ProgrammingError,
+  ServerStatus,
+  type DecodeOptions,
+  type QueryOptions,
+  type QueryResponse,
+  type SessionInfo,
+  type SqlTransport,
+} from '@s2/base';
+import { completeAuthentication, initialAuthResponse } from '../auth/authenticate.js';
+import { collationIdFor, commandPacket, handshakeResponse, sslRequest } from '../protocol/client-messages.js';
+import { framePayload, PacketFramer } from '../protocol/packet-framer.js';
+import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/server-messages.js';
+import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
+import { resolveTlsMode, type WireOptions } from './options.js';
+import { PacketQueue } from './packet-queue.js';
+import { WireQueryResponse } from './query-response.js';
+
+const CR_CONN_HOST_ERROR = 2003;
+const CR_SERVER_GONE = 2006;
+const CR_SERVER_LOST = 2013;
+const CR_COMMANDS_OUT_OF_SYNC = 2014;
+const CR_SSL_CONNECTION_ERROR = 2026;
+
+const BASE_FLAGS =
+  Capability.LONG_PASSWORD | Capability.LONG_FLAG | Capability.CONNECT_WITH_DB | Capability.PROTOCOL_41 |
+  Capability.TRANSACTIONS | Capability.SECURE_CONNECTION | Capability.MULTI_RESULTS | Capability.PLUGIN_AUTH |
+  Capability.CONNECT_ATTRS | Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA;
+
+const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
+
+/**
+ * One MySQL-protocol session. Commands run one at a time in call order; a streaming result
+ * keeps the session until it has been read to the end (or drained).
+ */
+export class WireConnection implements SqlTransport {
+  readonly session: SessionInfo;
+  /** Capabilities both sides agreed on. */
+  capabilities = 0;
+  /** CLIENT_DEPRECATE_EOF in effect: result sets end with an OK-shaped 0xFE packet. */
+  deprecateEof = false;
+  readonly decodeOptions: DecodeOptions;
+
+  private socket: Socket;
+  private framer = new PacketFramer();
+  private queue = new PacketQueue();
+  private seq = 0;
+  private closed = false;
+  private paused = false;
+  private tail: Promise<void> = Promise.resolve();
+  /** The streaming response that owns the session, if any. */
+  private streaming: WireQueryResponse | null = null;
+  private readonly highWaterMark: number;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+
+  private constructor(socket: Socket, readonly options: WireOptions) {
+    this.socket = socket;
+    this.highWaterMark = options.highWaterMark ?? 4 << 20;
+    this.decodeOptions = { ...defaultDecodeOptions, ...options.decodeOptions };
+    this.session = {
+      serverVersion: '',
+      connectionId: 0,
+      serverStatus: 0,
+      charset: options.charset ?? 'utf8mb4',
+      database: options.database ?? null,
+    };
+    this.attach(socket);
+  }
+
+  /** Opens a session: TCP (or Unix socket), TLS per policy, authentication, setup statements. */
+  static async connect(options: WireOptions): Promise<WireConnection> {
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    const where = options.socketPath ?? `${options.host ?? 'localhost'}:${options.port ?? 3306}`;
+    const socket = await openSocket(options, timeoutMs);
+    const conn = new WireConnection(socket, options);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        conn.handshake(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new OperationalError(`Can't connect to MySQL server on '${where}' (timed out after ${timeoutMs} ms during login)`, { errno: CR_CONN_HOST_ERROR })),
+            timeoutMs,
+          );
+        }),
+      ]);
+      clearTimeout(timer);
+      await conn.setupSession();
+      return conn;
+    } catch (err) {
+      clearTimeout(timer);
+      conn.destroy();
+      throw err;
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && !this.queue.failed;
+  }
+
+  get connectionId(): number {
+    return this.session.connectionId;
+  }
+
+  // ── socket plumbing ────────────────────────────────────────────────────────────────────
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', (err) => this.fail(new OperationalError(`Lost connection to MySQL server during query (${err.message})`, { errno: CR_SERVER_LOST, cause: err })));
+    socket.on('close', () => this.fail(new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST })));
+  }
+
+  private receive(chunk: Buffer): void {
+    try {
+      this.framer.push(chunk, (p) => this.queue.push(p));
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    if (!this.paused && this.queue.queuedBytes > this.highWaterMark) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.queue.failed) return;
+    this.queue.fail(this.closed ? closedError() : error);
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  /** Next packet if one is queued (sequence-checked), else undefined. */
+  takePacket(): Buffer | undefined {
+    const p = this.queue.shift();
+    if (!p) {
+      if (this.queue.failed) throw this.queue.failed;
+      return undefined;
+    }
+    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    if (p.firstSeq !== this.seq) {
+      const err = p.firstSeq === 0
+        ? new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST })
+        : new InternalError(`Packet sequence number wrong - got ${p.firstSeq} expected ${this.seq}`);
+      this.fail(err);
+      throw err;
+    }
+    this.seq = (p.seq + 1) & 0xff;
+    return p.payload;
+  }
+
+  waitForPacket(): Promise<void> {
+    return this.queue.wait();
+  }
+
+  async readPacket(): Promise<Buffer> {
+    for (;;) {
+      const p = this.takePacket();
+      if (p) return p;
+      await this.queue.wait();
+    }
+  }
+
+  send(payload: Uint8Array): boolean {
+    if (this.closed) throw closedError();
+    const { frames, nextSeq } = framePayload(payload, this.seq);
+    this.seq = nextSeq;
+    let ok = true;
+    for (const f of frames) ok = this.socket.write(f);
+    return ok;
+  }
+
+  /** Waits until the socket's write buffer has drained (LOCAL INFILE backpressure). */
+  async flushWrites(): Promise<void> {
+    if (!this.socket.writableNeedDrain) return;
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = () => { cleanup(); resolve(); };
+      const onClose = () => { cleanup(); reject(new OperationalError('MySQL server has gone away', { errno: CR_SERVER_GONE })); };
+      const cleanup = () => { this.socket.off('drain', onDrain); this.socket.off('close', onClose); };
+      this.socket.on('drain', onDrain);
+      this.socket.on('close', onClose);
+    });
+  }
+
+  private sendCommand(command: number, body: Uint8Array | string = ''): void {
+    this.seq = 0;
+    this.send(commandPacket(command, body));
+  }
+
+  // ── login ──────────────────────────────────────────────────────────────────────────────
+
+  private async handshake(): Promise<void> {
+    const hs = parseHandshake(await this.readPacket());
+    this.session.serverVersion = hs.serverVersion;
+    this.session.connectionId = hs.connectionId;
+    this.session.serverStatus = hs.serverStatus;
+    const o = this.options;
+    let flags = BASE_FLAGS;
+    if (o.clientFoundRows) flags |= Capability.FOUND_ROWS;
+    if (o.localInfile) flags |= Capability.LOCAL_FILES;
+    if (o.multiStatements) flags |= Capability.MULTI_STATEMENTS;
+    if (o.deprecateEof !== false && hs.capabilities & Capability.DEPRECATE_EOF) flags |= Capability.DEPRECATE_EOF;
+    const charset = collationIdFor(o.charset ?? 'utf8mb4');
+
+    const mode = resolveTlsMode(o);
+    const serverTls = (hs.capabilities & Capability.SSL) !== 0;
+    let secure = Boolean(o.socketPath);
+    if (mode !== 'disabled' && serverTls) {
+      flags |= Capability.SSL;
+      this.send(sslRequest(flags, charset));
+      await this.upgradeToTls(mode);
+      secure = true;
+    } else if (mode !== 'disabled' && mode !== 'preferred' && !serverTls) {
+      throw new OperationalError(
+        `TLS mode '${mode}' requires TLS, but the server does not offer it; use tls.mode 'preferred' or sslDisabled to connect without TLS`,
+        { errno: CR_SSL_CONNECTION_ERROR },
+      );
+    }
+    this.capabilities = flags & (hs.capabilities | Capability.SSL);
+    this.deprecateEof = (flags & hs.capabilities & Capability.DEPRECATE_EOF) !== 0;
+
+    const password = Buffer.from(o.password ?? '', 'utf8');
+    const creds = { password, serverPublicKey: o.serverPublicKey, allowCleartextPassword: o.allowCleartextPassword };
+    const initial = initialAuthResponse(hs.authPlugin, creds, hs.authData, secure);
+    this.send(handshakeResponse({
+      flags,
+      serverCapabilities: hs.capabilities,
+      charset,
+      user: o.user ?? defaultUser(),
+      authData: initial.data,
+      database: o.database ?? '',
+      authPlugin: initial.plugin,
+      attributes: connectionAttributes(o),
+    }));
+    const channel = { send: (p: Uint8Array) => void this.send(p), read: () => this.readPacket(), secure };
+    const ok = await completeAuthentication(channel, initial.plugin, hs.authData, creds);
+    this.session.serverStatus = parseOk(ok).serverStatus;
+  }
+
+  private async upgradeToTls(mode: string): Promise<void> {
+    const o = this.options;
+    const host = o.host ?? 'localhost';
+    const servername = o.tls?.servername ?? (isIp(host) ? undefined : host);
+    const verify = mode === 'verify-ca' || mode === 'verify-full';
+    const tlsOptions: TlsConnectionOptions = {
+      socket: this.socket,
+      ca: o.tls?.ca,
+      cert: o.tls?.cert,
+      key: o.tls?.key,
+      ciphers: o.tls?.ciphers,
+      servername,
+      rejectUnauthorized: verify,
+      minVersion: 'TLSv1.2',
+    };
+    if (mode === 'verify-ca') tlsOptions.checkServerIdentity = () => undefined;
+    if (mode === 'verify-full' && o.tls?.servername) {
+      // The identity check uses the configured name, not the address dialled.
+      const name = o.tls.servername;
+      tlsOptions.checkServerIdentity = (_h, cert) => checkServerIdentity(name, cert);
+    }
+    this.socket.off('data', this.onData);
+    this.socket.removeAllListeners('error');
+    this.socket.removeAllListeners('close');
+    const secureSocket = await new Promise<Socket>((resolve, reject) => {
+      const s = tlsConnect(tlsOptions, () => resolve(s));
+      s.once('error', (err) => reject(new OperationalError(`TLS handshake failed: ${err.message}`, { errno: CR_SSL_CONNECTION_ERROR, cause: err })));
+    });
+    this.socket = secureSocket;
+    this.attach(secureSocket);
+  }
+
+  private async setupSession(): Promise<void> {
+    const o = this.options;
+    await this.simple(`SET NAMES ${o.charset ?? 'utf8mb4'}`);
+    if (o.sqlMode !== undefined) await this.simple(`SET sql_mode = '${o.sqlMode.replace(/'/g, "''")}'`);
+    if (o.enableExtendedDataTypes !== false) await this.simple('SET @@SESSION.enable_extended_types_metadata = on', true);
+    await this.simple(`SET @@SESSION.vector_type_project_format = ${o.vectorDataFormat === 'json' ? 'JSON' : 'BINARY'}`, true);
+    if (o.initCommand) await this.simple(o.initCommand);
+    const autocommit = o.autocommit === undefined ? true : o.autocommit;
+    if (autocommit !== null && Boolean(this.session.serverStatus & ServerStatus.AUTOCOMMIT) !== autocommit) {
+      await this.simple(`SET AUTOCOMMIT = ${autocommit ? 1 : 0}`);
+    }
+  }
+
+  /** Runs a statement whose result is discarded; `tolerant` swallows server errors (unknown variables). */
+  private async simple(sql: string, tolerant = false): Promise<void> {
+    try {
+      const r = await this.query(sql);
+      await r.drain();
+    } catch (err) {
+      if (!tolerant || !(err instanceof OperationalError || err instanceof ProgrammingError) || !this.isOpen) throw err;
+    }
+  }
+
+  // ── commands ───────────────────────────────────────────────────────────────────────────
+
+  /** Serialises commands: resolves with a release function once every earlier command is done. */
+  private acquire(): Promise<() => void> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    return prev.then(() => release);
+  }
+
+  private ensureUsable(): void {
+    if (this.closed || this.queue.failed) throw closedError();
+    if (this.streaming && !this.streaming.finished) {
+      throw new ProgrammingError(
+        'Commands out of sync: a streaming result on this connection has not been read to the end; read it fully or call drain() first',
+        { errno: CR_COMMANDS_OUT_OF_SYNC },
+      );
+    }
+  }
+
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResponse> {
+    this.ensureUsable();
+    const release = await this.acquire();
+    let response: WireQueryResponse | null = null;
+    try {
+      this.ensureUsable();
+      response = new WireQueryResponse(this, options, release);
+      this.sendCommand(Command.QUERY, sql);
+      await response.start();
+      if (options.streaming) {
+        if (!response.finished) this.streaming = response;
+      } else {
+        await response.bufferAll();
+      }
+      return response;
+    } catch (err) {
+      if (response) response.abandon();
+      else release();
+      throw err;
+    }
+  }
+
+  /** Called by a response when its last result has been read: frees the session. */
+  responseFinished(response: WireQueryResponse): void {
+    if (this.streaming === response) this.streaming = null;
+  }
+
+  private async command(command: number, body: Uint8Array | string = ''): Promise<void> {
+    this.ensureUsable();
+    const release = await this.acquire();
+    try {
+      this.ensureUsable();
+      this.sendCommand(command, body);
+      const p = await this.readPacket();
+      if (isErr(p)) throw parseErr(p);
+      if (!isOk(p)) throw new OperationalError('Command Out of Sync', { errno: CR_COMMANDS_OUT_OF_SYNC });
+      this.session.serverStatus = parseOk(p).serverStatus;
+    } finally {
+      release();
+    }
+  }
+
+  ping(): Promise<void> {
+    return this.command(Command.PING);
+  }
+
+  async selectDb(database: string): Promise<void> {
+    await this.command(Command.INIT_DB, database);
+    this.session.database = database;
+  }
+
+  /** COM_RESET_CONNECTION, then the session setup again (it resets session variables too). */
+  async reset(): Promise<void> {
+    await this.command(Command.RESET_CONNECTION);
+    await this.setupSession();
+  }
+
+  /** Cancels the running statement with `KILL QUERY` from a second session. */
+  async killQuery(): Promise<void> {
+    const side = await WireConnection.connect({ ...this.options, database: undefined, autocommit: null, initCommand: undefined, sqlMode: undefined });
+    try {
+      await (await side.query(`KILL QUERY ${this.session.connectionId}`)).drain();
+    } finally {
+      await side.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (!this.queue.failed && !this.streaming) {
+      try {
+        this.seq = 0;
+        this.send(commandPacket(Command.QUIT));
+      } catch {
+        // Already unusable: nothing to say goodbye to.
+      }
+    }
+    this.closed = true;
+    this.queue.fail(closedError());
+    await new Promise<void>((resolve) => {
+      if (this.socket.destroyed) return resolve();
+      this.socket.once('close', () => resolve());
+      this.socket.end();
+      setTimeout(() => { this.socket.destroy(); resolve(); }, 1000).unref();
+    });
+  }
+
+  destroy(error?: Error): void {
+    this.fail(error ?? closedError());
+    this.closed = true;
+  }
+
+  /** Marks the session unusable after a protocol error that leaves it out of sync. */
+  poison(error: Error): void {
+    this.fail(error);
+  }
+}
+
+function isIp(host: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':');
+}
+
+function defaultUser(): string {
+  return process.env.USER ?? process.env.LOGNAME ?? process.env.USERNAME ?? 'root';
+}
+
+function connectionAttributes(o: WireOptions): Record<string, string> {
+  const workload = process.env.SINGLESTOREDB_WORKLOAD_TYPE;
+  const builtIn: Record<string, string> = {
+    _os: process.platform,
+    _pid: String(process.pid),
+    _client_name: CLIENT_NAME,
+    _client_version: workload ? `${CLIENT_VERSION}+${workload}` : CLIENT_VERSION,
+  };
+  if (o.programName) builtIn.program_name = o.programName;
+  return { ...(o.connAttrs ?? {}), ...builtIn };
+}
+
+function openSocket(o: WireOptions, timeoutMs: number): Promise<Socket> {
+  const where = o.socketPath ?? `${o.host ?? 'localhost'}:${o.port ?? 3306}`;
+  return new Promise((resolve, reject) => {
+    const socket = o.socketPath
+      ? netConnect({ path: o.socketPath })
+      : netConnect({ host: o.host ?? 'localhost', port: o.port ?? 3306, noDelay: true, keepAlive: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new OperationalError(`Can't connect to MySQL server on '${where}' (timed out after ${timeoutMs} ms)`, { errno: CR_CONN_HOST_ERROR }));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new OperationalError(`Can't connect to MySQL server on '${where}' (${err.message})`, { errno: CR_CONN_HOST_ERROR, cause: err }));
+    });
+  });
+}

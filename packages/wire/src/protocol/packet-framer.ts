@@ -1,0 +1,122 @@
+/** Largest payload one packet can carry; a payload of this size continues in the next packet. */
+export const MAX_PACKET_PAYLOAD = 0xffffff;
+
+export interface Packet {
+  /** Sequence id of the last physical packet that made up this payload. */
+  seq: number;
+  /** Sequence id of the first physical packet. */
+  firstSeq: number;
+  payload: Buffer;
+}
+
+/**
+ * Reassembles packets from TCP chunks of any size: a chunk may hold many packets, a packet may
+ * span many chunks, and payloads of 16 MiB and more arrive as a chain of 0xFFFFFF-byte packets.
+ */
+export class PacketFramer {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private partial: Buffer[] = [];
+  private partialFirstSeq = -1;
+
+  /** Feeds bytes; calls `emit` for every complete logical packet, in order. */
+  push(chunk: Buffer, emit: (p: Packet) => void): void {
+    if (this.buffered === 0 && this.chunks.length === 0) {
+      // Fast path: parse straight out of the chunk while whole packets are available.
+      let off = 0;
+      while (chunk.length - off >= 4) {
+        const len = chunk[off] | (chunk[off + 1] << 8) | (chunk[off + 2] << 16);
+        if (chunk.length - off - 4 < len) break;
+        this.complete(chunk[off + 3], chunk.subarray(off + 4, off + 4 + len), len, emit);
+        off += 4 + len;
+      }
+      if (off < chunk.length) {
+        this.chunks.push(chunk.subarray(off));
+        this.buffered = chunk.length - off;
+      }
+      return;
+    }
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.buffered < 4) return;
+      const head = this.peek(4);
+      const len = head[0] | (head[1] << 8) | (head[2] << 16);
+      if (this.buffered < 4 + len) return;
+      const whole = this.take(4 + len);
+      this.complete(whole[3], whole.subarray(4), len, emit);
+      if (this.buffered === 0) return;
+      if (this.chunks.length === 1) {
+        const rest = this.chunks[0];
+        this.chunks = [];
+        this.buffered = 0;
+        this.push(rest, emit);
+        return;
+      }
+    }
+  }
+
+  private complete(seq: number, payload: Buffer, len: number, emit: (p: Packet) => void): void {
+    if (len === MAX_PACKET_PAYLOAD) {
+      if (this.partial.length === 0) this.partialFirstSeq = seq;
+      this.partial.push(Buffer.from(payload));
+      return;
+    }
+    if (this.partial.length) {
+      this.partial.push(payload);
+      const joined = Buffer.concat(this.partial);
+      const firstSeq = this.partialFirstSeq;
+      this.partial = [];
+      emit({ seq, firstSeq, payload: joined });
+      return;
+    }
+    emit({ seq, firstSeq: seq, payload });
+  }
+
+  private peek(n: number): Buffer {
+    if (this.chunks[0].length >= n) return this.chunks[0];
+    return Buffer.concat(this.chunks).subarray(0, n);
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      const out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.buffered -= n;
+      return out;
+    }
+    const all = Buffer.concat(this.chunks);
+    const out = all.subarray(0, n);
+    this.chunks = all.length > n ? [all.subarray(n)] : [];
+    this.buffered -= n;
+    return out;
+  }
+
+  /** Bytes received but not yet part of a complete packet (for diagnostics and tests). */
+  get pendingBytes(): number {
+    return this.buffered + this.partial.reduce((n, p) => n + p.length, 0);
+  }
+}
+
+/** Splits a payload into wire packets starting at `seq`; returns the buffers and the next sequence id. */
+export function framePayload(payload: Uint8Array, seq: number): { frames: Buffer[]; nextSeq: number } {
+  const frames: Buffer[] = [];
+  let off = 0;
+  for (;;) {
+    const len = Math.min(MAX_PACKET_PAYLOAD, payload.length - off);
+    const frame = Buffer.allocUnsafe(4 + len);
+    frame[0] = len & 0xff;
+    frame[1] = (len >> 8) & 0xff;
+    frame[2] = (len >> 16) & 0xff;
+    frame[3] = seq & 0xff;
+    frame.set(payload.subarray(off, off + len), 4);
+    frames.push(frame);
+    seq = (seq + 1) & 0xff;
+    off += len;
+    // A payload that ends exactly on a full packet needs an empty packet to terminate it.
+    if (len < MAX_PACKET_PAYLOAD) break;
+  }
+  return { frames, nextSeq: seq };
+}
