@@ -1,0 +1,113 @@
+import { ParameterError, ProgrammingError } from '../errors/index.js';
+import { parseTimezone } from '../decode/temporal.js';
+
+/** What literal rendering depends on besides the value. */
+export interface LiteralContext {
+  /** The server's NO_BACKSLASH_ESCAPES mode: quotes are doubled and backslashes are literal. */
+  noBackslashEscapes?: boolean;
+  /** Zone in which JS Dates are written: 'local' (default), 'Z' or '+HH:MM'. */
+  timezone?: string;
+  nanAsNull?: boolean;
+  infAsNull?: boolean;
+}
+
+const BACKSLASH_ESCAPES: Record<string, string> = {
+  '\0': '\\0', '\n': '\\n', '\r': '\\r', '\\': '\\\\', "'": "\\'", '"': '\\"', '\x1a': '\\Z',
+};
+const NEEDS_ESCAPE = /[\0\n\r\\'"\x1a]/g;
+
+/** A quoted string literal that cannot break out of its quotes in either escaping mode. */
+export function quoteString(s: string, ctx: LiteralContext = {}): string {
+  if (!s.isWellFormed()) {
+    throw new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');
+  }
+  if (ctx.noBackslashEscapes) return `'${s.replace(/'/g, "''")}'`;
+  return `'${s.replace(NEEDS_ESCAPE, (c) => BACKSLASH_ESCAPES[c])}'`;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export function hexLiteral(bytes: Uint8Array): string {
+  let out = "X'";
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]];
+  return `${out}'`;
+}
+
+function numberLiteral(n: number, ctx: LiteralContext): string {
+  if (Number.isNaN(n)) {
+    if (ctx.nanAsNull) return 'NULL';
+    throw new ProgrammingError('nan can not be used with SingleStoreDB', { errno: 0 });
+  }
+  if (!Number.isFinite(n)) {
+    if (ctx.infAsNull) return 'NULL';
+    throw new ProgrammingError('inf can not be used with SingleStoreDB', { errno: 0 });
+  }
+  if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
+  const s = String(n);
+  // The exponent makes the server read a DOUBLE literal rather than an exact DECIMAL one.
+  return s.includes('e') ? s : `${s}e0`;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+function dateLiteral(d: Date, ctx: LiteralContext): string {
+  if (Number.isNaN(d.getTime())) throw new ParameterError('Invalid Date cannot be used as a parameter');
+  const offset = parseTimezone(ctx.timezone ?? 'local');
+  const t = offset === null ? d : new Date(d.getTime() + offset * 60_000);
+  const utc = offset !== null;
+  const y = utc ? t.getUTCFullYear() : t.getFullYear();
+  const mo = (utc ? t.getUTCMonth() : t.getMonth()) + 1;
+  const day = utc ? t.getUTCDate() : t.getDate();
+  const h = utc ? t.getUTCHours() : t.getHours();
+  const mi = utc ? t.getUTCMinutes() : t.getMinutes();
+  const s = utc ? t.getUTCSeconds() : t.getSeconds();
+  const ms = utc ? t.getUTCMilliseconds() : t.getMilliseconds();
+  return `'${pad(y, 4)}-${pad(mo)}-${pad(day)} ${pad(h)}:${pad(mi)}:${pad(s)}${ms ? `.${pad(ms, 3)}` : ''}'`;
+}
+
+const BIGINT_MARK = '\u0000s2-bigint:';
+/** JSON text for a plain object; bigint members stay JSON numbers with every digit. */
+function toJson(obj: object): string {
+  const text = JSON.stringify(obj, (_k, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v}` : v));
+  return text.replace(/"\\u0000s2-bigint:(-?\d+)"/g, '$1');
+}
+
+/** Renders one JS value as a SQL literal (wire spec 8.3, adapted to JavaScript types). */
+export function escapeLiteral(value: unknown, ctx: LiteralContext = {}, depth = 0): string {
+  if (value === null || value === undefined) return 'NULL';
+  switch (typeof value) {
+    case 'boolean': return value ? '1' : '0';
+    case 'number': return numberLiteral(value, ctx);
+    case 'bigint': return value.toString();
+    case 'string': return quoteString(value, ctx);
+    case 'symbol':
+    case 'function':
+      throw new ParameterError(`a ${typeof value} cannot be used as a query parameter`);
+    default: break;
+  }
+  const obj = value as object;
+  if (typeof (obj as { toSqlString?: unknown }).toSqlString === 'function') {
+    return quoteString(String((obj as { toSqlString(): string }).toSqlString()), ctx);
+  }
+  if (obj instanceof Date) return dateLiteral(obj, ctx);
+  if (obj instanceof Uint8Array) return hexLiteral(obj);
+  if (obj instanceof ArrayBuffer) return hexLiteral(new Uint8Array(obj));
+  if (ArrayBuffer.isView(obj)) {
+    // Typed arrays: their raw little-endian bytes, the form VECTOR columns accept.
+    return hexLiteral(new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength));
+  }
+  if (Array.isArray(obj)) {
+    if (obj.length === 0) throw new ParameterError('an empty array cannot be rendered as a SQL list (IN () is a syntax error)');
+    if (depth === 0 && obj.every(Array.isArray)) return obj.map((row) => escapeLiteral(row, ctx, 1)).join(', ');
+    return `(${obj.map((v) => escapeLiteral(v, ctx, depth + 1)).join(', ')})`;
+  }
+  if (obj instanceof Set) return quoteString([...obj].map(String).join(','), ctx);
+  if (obj instanceof Map) throw new ParameterError('a Map cannot be used as a query parameter; pass a plain object for a JSON value');
+  const proto = Object.getPrototypeOf(obj);
+  if (proto === Object.prototype || proto === null) return quoteString(toJson(obj), ctx);
+  throw new ParameterError(`a ${proto?.constructor?.name ?? 'object'} cannot be used as a query parameter; convert it first`);
+}
+
+/** A JSON array literal for a VECTOR column in JSON form, e.g. '[0.5,1]'. */
+export function vectorJson(values: ArrayLike<number | bigint>): string {
+  return `[${Array.from(values, (v) => (typeof v === 'bigint' ? v.toString() : numberLiteral(v, {}).replace(/e0$/, ''))).join(',')}]`;
+}

@@ -1,0 +1,41 @@
+import { formatQuery, type FormatContext, type QueryParams } from './format.js';
+
+/** Default byte bound of one rewritten statement (the reference's 1,024,000). */
+export const DEFAULT_BATCH_BYTES = 1_024_000;
+
+const BULK_INSERT = /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*)*\))(\s*(?:ON\s+DUPLICATE\b.*)?)\s*;?\s*$/is;
+
+/**
+ * Rewrites `INSERT|REPLACE ... VALUES (<placeholders>) [ON DUPLICATE ...]` for many rows into
+ * as few multi-row statements as the byte bound allows. Returns null when the statement does
+ * not have that shape (the caller then executes once per row).
+ */
+export function batchInsertStatements(sql: string, rows: readonly QueryParams[], ctx: FormatContext = {}, maxBytes = DEFAULT_BATCH_BYTES): string[] | null {
+  const m = BULK_INSERT.exec(sql);
+  if (!m) return null;
+  const prefix = m[1].replace(/%%/g, '%');
+  const template = m[2];
+  const postfix = m[3];
+  const encoder = new TextEncoder();
+  const statements: string[] = [];
+  let current = '';
+  let currentBytes = 0;
+  const postfixBytes = encoder.encode(postfix).length;
+  for (const row of rows) {
+    const values = formatQuery(template, row, { ...ctx, interpolateWithEmptyArgs: true });
+    const valueBytes = encoder.encode(values).length;
+    if (current && currentBytes + valueBytes + postfixBytes + 1 > maxBytes) {
+      statements.push(current + postfix);
+      current = '';
+    }
+    if (!current) {
+      current = `${prefix} ${values}`;
+      currentBytes = encoder.encode(current).length;
+    } else {
+      current += `,${values}`;
+      currentBytes += valueBytes + 1;
+    }
+  }
+  if (current) statements.push(current + postfix);
+  return statements;
+}
