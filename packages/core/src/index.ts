@@ -1,1 +1,26 @@
-export {};
+/**
+ * @s2/core — the package users import: connect(), pools, options, errors, types.
+ */
+export { connect, registerDriver, type DriverFactory } from './connect.js';
+export { Connection, type QueryOptions, type ExecuteResult } from './connection/connection.js';
+export { Cursor, type ExecuteOptions } from './connection/cursor.js';
+export { createPool, Pool, PooledConnection, type PoolOptions } from './pool/pool.js';
+export { ShowAccessor, ShowResult } from './accessors/show.js';
+export { VariableAccessor, type VariableScope } from './accessors/variables.js';
+export { registerResultFormat, uniqueColumnNames, type ResultFormat, type PreparedFormat, type NamedRow } from './results/formats.js';
+export { parseConnectionUrl, resolveConnectParams, type ConnectOptions, type ResolvedConnectParams, type ResultsType } from './params/index.js';
+export {
+  // errors
+  MySQLError, S2Error, S2Warning, InterfaceError, OptionError, DatabaseError, InternalError, OperationalError,
+  ProgrammingError, ParameterError, IntegrityError, DataError, DecodeError, NotSupportedError, ManagementError,
+  errorClasses, ClientErrorCode,
+  // constants
+  FieldType, ColumnFlag, ServerStatus, Capability, VectorElementType, ExtendedType, BINARY_CHARSET,
+  // options
+  options, withOptions, type OptionDescription,
+  // values
+  SqlDateTime, SqlTime, vectorJson, escapeLiteral, formatQuery,
+  // types of the contract
+  type ColumnDefinition, type ColumnDescription, type DecodeOptions, type InfileSource, type QueryParams,
+} from '@s2/base';
+

@@ -1,0 +1,98 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
+import { NotSupportedError, options, OptionError, setScopeStorage, type SqlTransport } from '@s2/base';
+import { connectWire, type TlsMode, type WireOptions } from '@s2/wire';
+import { Connection } from './connection/connection.js';
+import { resolveConnectParams, type ConnectOptions, type ResolvedConnectParams } from './params/index.js';
+
+// Node has async context: make withOptions() scopes follow awaits.
+setScopeStorage(new AsyncLocalStorage());
+
+/** Opens a transport for a driver name; other packages (e.g. @s2/http) register theirs. */
+export type DriverFactory = (params: ResolvedConnectParams) => Promise<SqlTransport>;
+const drivers = new Map<string, DriverFactory>();
+
+export function registerDriver(name: string, factory: DriverFactory): void {
+  drivers.set(name, factory);
+}
+
+function readPem(path: string | undefined, what: string): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new OptionError(`cannot read ${what} file '${path}': ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Maps the reference's ssl_* switches onto a TLS mode (undefined: the host-dependent default). */
+export function tlsModeFor(p: ResolvedConnectParams): TlsMode | undefined {
+  if (p.sslDisabled) return 'disabled';
+  if (p.tlsMode) return p.tlsMode;
+  if (p.sslVerifyCert === false) return 'required';
+  if (p.sslCa || p.sslVerifyCert) return p.sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
+  return undefined;
+}
+
+export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
+  const mode = tlsModeFor(p);
+  return {
+    host: p.host,
+    port: p.port,
+    user: p.user,
+    password: p.password,
+    database: p.database,
+    charset: p.charset,
+    tls: {
+      mode,
+      ca: readPem(p.sslCa, 'ssl_ca'),
+      cert: readPem(p.sslCert, 'ssl_cert'),
+      key: readPem(p.sslKey, 'ssl_key'),
+      ciphers: p.sslCipher,
+      servername: p.tlsSniServername,
+    },
+    localInfile: p.localInfile,
+    multiStatements: p.multiStatements,
+    clientFoundRows: p.clientFoundRows,
+    connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,
+    programName: p.programName,
+    connAttrs: p.connAttrs,
+    autocommit: p.autocommit,
+    enableExtendedDataTypes: p.enableExtendedDataTypes,
+    vectorDataFormat: p.vectorDataFormat,
+    // A JWT travels as the password through mysql_clear_password, which needs TLS.
+    allowCleartextPassword: false,
+    decodeOptions: {
+      int64: p.int64,
+      decimal: p.decimal,
+      timezone: p.timezone,
+      dateStrings: p.dateStrings,
+      parseJson: p.parseJson,
+      encodingErrors: p.encodingErrors,
+      conv: p.conv,
+    },
+  };
+}
+
+registerDriver('mysql', async (p) => connectWire(wireOptionsFor(p)));
+
+/**
+ * Connects to SingleStoreDB (or any MySQL-compatible server).
+ *
+ * `connect('user:pw@host:3306/db')`, `connect({ host, user, ... })`, or `connect(url, options)`
+ * where options beat the URL. With no arguments, SINGLESTOREDB_URL / SINGLESTOREDB_* apply.
+ */
+export async function connect(urlOrOptions?: string | ConnectOptions, overrides: ConnectOptions = {}): Promise<Connection> {
+  const params = resolveConnectParams(urlOrOptions, overrides);
+  if (params.pureJs === false) {
+    throw new NotSupportedError('pure_js=false requires the native decoder, but it is not available in this build');
+  }
+  const factory = drivers.get(params.driver);
+  if (!factory) {
+    throw new NotSupportedError(
+      `the '${params.driver}' driver is not available: install and import @s2/http to use the Data API`,
+    );
+  }
+  const link = await factory(params);
+  return new Connection(link, { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) });
+}

@@ -1,0 +1,185 @@
+import {
+  errorClasses,
+  options,
+  escapeLiteral,
+  InterfaceError,
+  S2Error,
+  ServerStatus,
+  type FormatContext,
+  type QueryParams,
+  type SqlTransport,
+} from '@s2/base';
+import { ShowAccessor } from '../accessors/show.js';
+import { VariableAccessor } from '../accessors/variables.js';
+import type { ResolvedConnectParams } from '../params/index.js';
+import { Cursor, type ExecuteOptions } from './cursor.js';
+
+export interface QueryOptions extends ExecuteOptions {
+  /** Row shape for this call only ('tuples', 'objects', 'namedtuples', or a registered format). */
+  resultsType?: string;
+}
+
+/** Summary of a statement run with `execute`. */
+export interface ExecuteResult {
+  rowcount: number;
+  lastrowid: number | bigint | null;
+  warningCount: number;
+}
+
+const closedConnection = () => new InterfaceError('The connection has been closed', { errno: 0 });
+
+/** A session with the database, over whichever connector `connect()` chose. */
+export class Connection {
+  /** The error classes, as attributes (`conn.errors.ProgrammingError`). */
+  readonly errors = errorClasses;
+  readonly show: ShowAccessor;
+  readonly locals: VariableAccessor;
+  readonly globals: VariableAccessor;
+  readonly clusterLocals: VariableAccessor;
+  readonly clusterGlobals: VariableAccessor;
+  private closed = false;
+
+  constructor(
+    private readonly link: SqlTransport,
+    readonly params: Readonly<ResolvedConnectParams>,
+  ) {
+    this.show = new ShowAccessor(this);
+    this.locals = new VariableAccessor(this, 'local');
+    this.globals = new VariableAccessor(this, 'global');
+    this.clusterLocals = new VariableAccessor(this, 'cluster local');
+    this.clusterGlobals = new VariableAccessor(this, 'cluster global');
+  }
+
+  /** The underlying connector; throws once the connection is closed. */
+  transport(): SqlTransport {
+    if (this.closed || !this.link.isOpen) throw closedConnection();
+    return this.link;
+  }
+
+  isConnected(): boolean {
+    return !this.closed && this.link.isOpen;
+  }
+
+  get serverVersion(): string {
+    return this.link.session.serverVersion;
+  }
+
+  get connectionId(): number {
+    return this.link.session.connectionId;
+  }
+
+  /** How parameters are rendered on this session (escaping mode follows the server status). */
+  literalContext(): FormatContext {
+    const p = this.params;
+    return {
+      noBackslashEscapes: (this.link.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0,
+      timezone: p.timezone ?? 'local',
+      nanAsNull: p.nanAsNull,
+      infAsNull: p.infAsNull,
+      interpolateWithEmptyArgs: p.interpolateQueryWithEmptyArgs,
+    };
+  }
+
+  literal(value: unknown): string {
+    return escapeLiteral(value, this.literalContext());
+  }
+
+  /** Alias of `literal`, as in the reference. */
+  escape(value: unknown): string {
+    return this.literal(value);
+  }
+
+  debugQuery(sql: string): void {
+    if (options.get('debug.queries')) process.stderr.write(`[QUERY] ${sql}\n`);
+  }
+
+  cursor<Row = unknown>(options: { resultsType?: string; buffered?: boolean } = {}): Cursor<Row> {
+    return new Cursor<Row>(this, options.buffered ?? this.params.buffered !== false, options.resultsType ?? this.params.resultsType);
+  }
+
+  mogrify(sql: string, params?: QueryParams): string {
+    return this.cursor().mogrify(sql, params);
+  }
+
+  /** Runs one statement and returns its rows (an empty array for statements without a result set). */
+  async query<Row = unknown>(sql: string, params?: QueryParams, options: QueryOptions = {}): Promise<Row[]> {
+    const cur = this.cursor<Row>({ resultsType: options.resultsType, buffered: true });
+    try {
+      await cur.execute(sql, params, options);
+      return await cur.fetchall();
+    } finally {
+      await cur.close();
+    }
+  }
+
+  /** Runs one statement and returns its summary (affected rows, insert id, warnings). */
+  async execute(sql: string, params?: QueryParams, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const cur = this.cursor({ buffered: true });
+    try {
+      await cur.execute(sql, params, options);
+      return { rowcount: cur.rowcount, lastrowid: cur.lastrowid, warningCount: cur.warningCount };
+    } finally {
+      await cur.close();
+    }
+  }
+
+  async executemany(sql: string, paramSets: Iterable<QueryParams>): Promise<number | null> {
+    const cur = this.cursor({ buffered: true });
+    try {
+      return await cur.executemany(sql, paramSets);
+    } finally {
+      await cur.close();
+    }
+  }
+
+  async begin(): Promise<void> {
+    await this.execute('BEGIN');
+  }
+
+  async commit(): Promise<void> {
+    await this.execute('COMMIT');
+  }
+
+  async rollback(): Promise<void> {
+    await this.execute('ROLLBACK');
+  }
+
+  /** Sets autocommit, sending nothing when the server already reports that mode. */
+  async autocommit(value: boolean): Promise<void> {
+    if (this.getAutocommit() !== value) await this.execute(`SET AUTOCOMMIT = ${value ? 1 : 0}`);
+  }
+
+  getAutocommit(): boolean {
+    return (this.transport().session.serverStatus & ServerStatus.AUTOCOMMIT) !== 0;
+  }
+
+  async selectDb(database: string): Promise<void> {
+    await this.transport().selectDb(database);
+  }
+
+  async ping(): Promise<void> {
+    await this.transport().ping();
+  }
+
+  /** Resets session state (used by pools between borrowers). */
+  async reset(): Promise<void> {
+    await this.transport().reset();
+  }
+
+  /** Closes the session. Closing twice is an error, as in the reference. */
+  async close(): Promise<void> {
+    if (this.closed) throw new S2Error('Already closed');
+    this.closed = true;
+    await this.link.close();
+  }
+
+  /** Drops the session at once (for broken connections). */
+  destroy(): void {
+    this.closed = true;
+    this.link.destroy();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.closed) await this.close();
+  }
+}

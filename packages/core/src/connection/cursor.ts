@@ -1,0 +1,246 @@
+import {
+  batchInsertStatements,
+  describeColumn,
+  formatQuery,
+  InterfaceError,
+  NotSupportedError,
+  ProgrammingError,
+  type ColumnDescription,
+  type InfileSource,
+  type QueryParams,
+  type QueryResponse,
+  type ResultSet,
+} from '@s2/base';
+import { resultFormat, type PreparedFormat } from '../results/formats.js';
+import type { Connection } from './connection.js';
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Data for `LOAD DATA LOCAL INFILE ':stream:'` (or any LOCAL INFILE of this statement). */
+  infile?: InfileSource;
+}
+
+const closedCursor = () => new ProgrammingError('Cursor closed');
+
+/**
+ * DB-API style cursor over one connection. Buffered cursors read each result completely during
+ * `execute`; streaming cursors (`buffered: false`) read rows as they are fetched.
+ */
+export class Cursor<Row = unknown> implements AsyncIterable<Row> {
+  /** Column metadata of the current result set; null for statements without one. */
+  description: ColumnDescription[] | null = null;
+  /** Affected rows, rows in a buffered result, or -1 (before execute / streaming result). */
+  rowcount = -1;
+  /** Index of the next row to fetch. */
+  rownumber = 0;
+  lastrowid: number | bigint | null = null;
+  warningCount = 0;
+  /** Default fetchmany size. */
+  arraysize = 1;
+  readonly messages: string[] = [];
+
+  private response: QueryResponse | null = null;
+  private result: ResultSet | null = null;
+  private format: PreparedFormat | null = null;
+  /** Buffered mode: the current result's rows (already in the output format). */
+  private rows: unknown[] | null = null;
+  private executed = false;
+  private closed = false;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly buffered: boolean,
+    private readonly resultsType: string,
+  ) {}
+
+  isConnected(): boolean {
+    return !this.closed;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw closedCursor();
+  }
+
+  /** The SQL that `execute` would send, with parameters interpolated. */
+  mogrify(sql: string, params?: QueryParams): string {
+    return formatQuery(sql, params, this.connection.literalContext());
+  }
+
+  async execute(sql: string, params?: QueryParams, options: ExecuteOptions = {}): Promise<number> {
+    this.ensureOpen();
+    await this.discardResponse();
+    const text = this.mogrify(sql, params);
+    this.connection.debugQuery(text);
+    this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered });
+    this.executed = true;
+    await this.load(this.response.current);
+    return this.rowcount;
+  }
+
+  /**
+   * Runs the statement once per parameter set. `INSERT|REPLACE ... VALUES (<placeholders>)` is
+   * rewritten into multi-row statements bounded in size; rowcount is the total.
+   */
+  async executemany(sql: string, paramSets?: Iterable<QueryParams>): Promise<number | null> {
+    this.ensureOpen();
+    const sets = paramSets ? [...paramSets] : [];
+    if (sets.length === 0) return null;
+    const statements = batchInsertStatements(sql, sets, this.connection.literalContext());
+    let total = 0;
+    if (statements) {
+      for (const stmt of statements) total += await this.execute(stmt);
+    } else {
+      for (const params of sets) total += Math.max(0, await this.execute(sql, params));
+    }
+    this.rowcount = total;
+    return total;
+  }
+
+  /** `CALL name(...)` with arguments passed through session variables `@_name_<i>`, like the reference. */
+  async callproc(name: string, args: readonly unknown[] = []): Promise<readonly unknown[]> {
+    this.ensureOpen();
+    if (args.length) {
+      const assigns = args.map((a, i) => `@_${name}_${i}=${this.connection.literal(a)}`).join(',');
+      await this.execute(`SET ${assigns}`);
+    }
+    await this.execute(`CALL ${name}(${args.map((_, i) => `@_${name}_${i}`).join(',')})`);
+    return args;
+  }
+
+  private async load(result: ResultSet): Promise<void> {
+    this.result = result;
+    this.rownumber = 0;
+    this.rows = null;
+    if (result.columns) {
+      this.description = result.columns.map(describeColumn);
+      this.format = resultFormat(this.resultsType).prepare(result.columns);
+      this.lastrowid = null;
+      if (this.buffered) {
+        const raw = await result.read();
+        this.rows = this.format.rows ? this.format.rows(raw) : raw;
+        this.rowcount = raw.length;
+      } else {
+        this.rowcount = -1;
+      }
+      this.warningCount = result.status?.warningCount ?? 0;
+    } else {
+      this.description = null;
+      this.format = null;
+      const s = result.status!;
+      this.rowcount = Number(s.affectedRows);
+      this.lastrowid = s.insertId;
+      this.warningCount = s.warningCount;
+    }
+  }
+
+  private shape(raw: unknown[][]): unknown[] {
+    return this.format?.rows ? this.format.rows(raw) : raw;
+  }
+
+  private ensureExecuted(): void {
+    this.ensureOpen();
+    if (!this.executed) throw new ProgrammingError('execute() first');
+  }
+
+  async fetchone(): Promise<Row | null> {
+    const rows = await this.fetchmany(1);
+    return rows.length ? rows[0] : null;
+  }
+
+  async fetchmany(size?: number): Promise<Row[]> {
+    this.ensureExecuted();
+    const n = size && size > 0 ? size : this.arraysize;
+    if (!this.result?.columns) return [];
+    if (this.rows) {
+      const out = this.rows.slice(this.rownumber, this.rownumber + n);
+      this.rownumber += out.length;
+      return out as Row[];
+    }
+    const raw = await this.result.read(n);
+    this.rownumber += raw.length;
+    return this.shape(raw) as Row[];
+  }
+
+  async fetchall(): Promise<Row[]> {
+    this.ensureExecuted();
+    if (!this.result?.columns) return [];
+    if (this.rows) {
+      const out = this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber);
+      this.rownumber = this.rows.length;
+      return out as Row[];
+    }
+    const raw = await this.result.read();
+    this.rownumber += raw.length;
+    return this.shape(raw) as Row[];
+  }
+
+  /** Frame formats (columnar/Arrow/polars): all remaining rows as one frame. */
+  async fetchframe(): Promise<unknown> {
+    this.ensureExecuted();
+    if (!this.format?.frame || !this.result) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
+    return this.format.frame(await this.result.read());
+  }
+
+  /** Moves to the next result set; false when there is none. */
+  async nextset(): Promise<boolean> {
+    this.ensureOpen();
+    if (!this.response) return false;
+    const next = await this.response.nextResult();
+    if (!next) return false;
+    await this.load(next);
+    return true;
+  }
+
+  async scroll(value: number, mode: 'relative' | 'absolute' = 'relative'): Promise<void> {
+    this.ensureExecuted();
+    if (mode !== 'relative' && mode !== 'absolute') throw new ProgrammingError(`unknown scroll mode ${String(mode)}`);
+    if (this.rows) {
+      const target = mode === 'relative' ? this.rownumber + value : value;
+      if (target < 0 || target >= this.rows.length) throw new ProgrammingError('scroll target out of range');
+      this.rownumber = target;
+      return;
+    }
+    const forward = mode === 'relative' ? value : value - this.rownumber;
+    if (forward < 0) throw new NotSupportedError('Backwards scrolling not supported by this cursor');
+    if (forward > 0 && this.result) {
+      const skipped = await this.result.read(forward);
+      this.rownumber += skipped.length;
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Row> {
+    if (this.closed) throw new InterfaceError('Cursor is closed.', { errno: 2048 });
+    this.ensureExecuted();
+    for (;;) {
+      const batch = await this.fetchmany(1024);
+      if (batch.length === 0) return;
+      yield* batch;
+    }
+  }
+
+  /** Reads and drops whatever the previous statement left unread, so the session is free. */
+  private async discardResponse(): Promise<void> {
+    const r = this.response;
+    this.response = null;
+    this.result = null;
+    if (r) await r.drain();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.connection.isConnected()) await this.discardResponse();
+    } finally {
+      this.rows = null;
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  setinputsizes(): void {}
+  setoutputsize(): void {}
+}

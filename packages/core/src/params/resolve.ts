@@ -1,0 +1,143 @@
+import { options, OptionError, OPTION_DEFINITIONS } from '@s2/base';
+import { PARAM_NAMES, type ConnectOptions, type ResolvedConnectParams } from './connect-options.js';
+import { looksLikeUrl, parseConnectionUrl } from './url.js';
+
+const OPTION_BY_NAME = new Map(OPTION_DEFINITIONS.map((d) => [d.name, d]));
+const CAMEL_BY_SNAKE = new Map<string, keyof ConnectOptions>(
+  Object.entries(PARAM_NAMES).flatMap(([camel, snake]) => {
+    const pairs: [string, keyof ConnectOptions][] = [[snake, camel as keyof ConnectOptions], [camel, camel as keyof ConnectOptions]];
+    if (snake === 'results.type') pairs.push(['results_type', 'resultsType']);
+    if (snake === 'pure_js') pairs.push(['pure_python', 'pureJs']);
+    return pairs;
+  }),
+);
+
+/** Accepts camelCase keys and the reference's snake_case names; anything else is an error. */
+export function normalizeConnectOptions(input: Record<string, unknown>): ConnectOptions {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const camel = CAMEL_BY_SNAKE.get(key) ?? CAMEL_BY_SNAKE.get(key.toLowerCase());
+    if (!camel) throw new OptionError(`Unrecognized connection parameter: ${key}`);
+    out[camel] = value;
+  }
+  return out as ConnectOptions;
+}
+
+/** Casts a text value (URL query string) to the type of the parameter it names. */
+function castParam(camel: keyof ConnectOptions, value: string): unknown {
+  const snake = PARAM_NAMES[camel];
+  if (camel === 'conv' || camel === 'connAttrs' || camel === 'socketOptions') {
+    throw new OptionError(`Connection parameter ${snake} cannot be given in a URL`);
+  }
+  const def = OPTION_BY_NAME.get(snake);
+  if (!def) return value;
+  // Reuse the registry's validators so URLs, env vars and options.set agree on vocabulary.
+  const probe = { ...def };
+  try {
+    return validateLike(probe.type.kind, value, snake, probe.type);
+  } catch (err) {
+    throw err instanceof OptionError ? err : new OptionError(String(err));
+  }
+}
+
+function validateLike(kind: string, value: string, name: string, type: unknown): unknown {
+  switch (kind) {
+    case 'bool':
+    case 'optional-bool': {
+      const v = value.trim().toLowerCase();
+      if (['1', 'on', 't', 'true', 'y', 'yes', 'enabled', 'enable'].includes(v)) return true;
+      if (['0', 'off', 'f', 'false', 'n', 'no', 'disabled', 'disable'].includes(v)) return false;
+      throw new OptionError(`Connection parameter ${name}: '${value}' is not a boolean`);
+    }
+    case 'int':
+      if (!/^\s*-?\d+\s*$/.test(value)) throw new OptionError(`Connection parameter ${name}: '${value}' is not an integer`);
+      return Number(value);
+    default: {
+      const oneOf = (type as { oneOf?: readonly string[] }).oneOf;
+      if (oneOf && !oneOf.includes(value)) throw new OptionError(`Connection parameter ${name}: '${value}' is not one of ${oneOf.join(', ')}`);
+      return value;
+    }
+  }
+}
+
+function option(camel: keyof ConnectOptions): unknown {
+  const snake = PARAM_NAMES[camel];
+  return OPTION_BY_NAME.has(snake) ? options.get(snake) : undefined;
+}
+
+const DRIVERS = new Set(['mysql', 'http', 'https']);
+
+/**
+ * Resolves `connect(urlOrOptions, overrides)` (wire spec 1.2) with one deliberate change:
+ * anything spelled out explicitly beats the URL. Precedence, highest first: `overrides`, other
+ * explicit options, the URL (explicit host or SINGLESTOREDB_URL), environment variables and
+ * `options.set`, defaults.
+ */
+export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Record<string, unknown>, overrides: ConnectOptions | Record<string, unknown> = {}): ResolvedConnectParams {
+  const base = typeof urlOrOptions === 'string' ? { host: urlOrOptions } : normalizeConnectOptions((urlOrOptions ?? {}) as Record<string, unknown>);
+  const explicit: ConnectOptions = { ...base, ...normalizeConnectOptions(overrides as Record<string, unknown>) };
+  if (explicit.resultsFormat !== undefined) {
+    explicit.resultsType = explicit.resultsFormat;
+    delete explicit.resultsFormat;
+  }
+
+  const host = explicit.host ?? (option('host') as string | null) ?? '127.0.0.1';
+  const fromUrl: ConnectOptions = {};
+  let resolvedHost = host;
+  if (looksLikeUrl(host)) {
+    const url = parseConnectionUrl(host);
+    if (url.host !== undefined) resolvedHost = url.host;
+    if (url.driver !== undefined) fromUrl.driver = url.driver;
+    if (url.port !== undefined) fromUrl.port = url.port;
+    if (url.user !== undefined) fromUrl.user = url.user;
+    if (url.password !== undefined) fromUrl.password = url.password;
+    if (url.database !== undefined) fromUrl.database = url.database;
+    for (const [key, value] of Object.entries(url.query)) {
+      const camel = CAMEL_BY_SNAKE.get(key);
+      if (!camel || camel === 'host') throw new OptionError(`Unrecognized connection parameter: ${key}`);
+      (fromUrl as Record<string, unknown>)[camel] = castParam(camel, value);
+    }
+  }
+
+  const out: Record<string, unknown> = {};
+  for (const camel of Object.keys(PARAM_NAMES) as (keyof ConnectOptions)[]) {
+    if (camel === 'resultsFormat') continue;
+    const value = explicit[camel] ?? fromUrl[camel] ?? (camel === 'conv' ? undefined : option(camel));
+    if (value !== undefined && value !== null) out[camel] = value;
+  }
+  out.host = resolvedHost || 'localhost';
+  const driver = String(out.driver ?? 'mysql').toLowerCase();
+  if (!DRIVERS.has(driver)) throw new OptionError(`Unrecognized protocol: ${driver}`);
+  out.driver = driver;
+  if (!out.port) {
+    const httpPort = options.get('http_port') as number;
+    out.port = driver === 'http' ? httpPort || 80 : driver === 'https' ? httpPort || 443 : 3306;
+  }
+  if (typeof out.port !== 'number' || !Number.isInteger(out.port) || out.port < 1 || out.port > 65535) {
+    throw new OptionError(`Invalid port: ${String(out.port)}`);
+  }
+  if (out.user === undefined && !out.password) delete out.password;
+  if (out.sslCa && out.sslVerifyCert == null) out.sslVerifyCert = true;
+  const timeout = out.connectTimeout as number | undefined;
+  if (timeout !== undefined && (!(timeout > 0) || timeout > 31_536_000)) {
+    throw new OptionError(`connect_timeout must be in (0, 31536000] seconds, got ${timeout}`);
+  }
+  if (out.vectorDataFormat !== undefined) {
+    const f = String(out.vectorDataFormat).toLowerCase();
+    if (f !== 'json' && f !== 'binary') throw new OptionError(`vector_data_format must be 'json' or 'binary', got '${String(out.vectorDataFormat)}'`);
+    out.vectorDataFormat = f;
+  }
+  out.resultsType = normalizeResultsType(String(out.resultsType ?? 'tuples'));
+  return out as unknown as ResolvedConnectParams;
+}
+
+/** Maps the reference's spellings onto the port's names ('dicts' → 'objects', 'tuple' → 'tuples'...). */
+export function normalizeResultsType(type: string): string {
+  const t = type.toLowerCase();
+  if (t.includes('dict') || t === 'object' || t === 'objects') return 'objects';
+  if (t.includes('namedtuple')) return 'namedtuples';
+  if (t.includes('arrow')) return 'arrow';
+  if (t === 'tuple' || t === 'tuples' || t.includes('structsequence')) return 'tuples';
+  return t;
+}

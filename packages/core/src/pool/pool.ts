@@ -1,0 +1,243 @@
+import { InterfaceError, OperationalError, ServerStatus, type QueryParams } from '@s2/base';
+import { connect } from '../connect.js';
+import type { Connection, ExecuteResult, QueryOptions } from '../connection/connection.js';
+import type { Cursor } from '../connection/cursor.js';
+import type { ConnectOptions } from '../params/index.js';
+
+export interface PoolOptions extends ConnectOptions {
+  /** Connections kept open even when idle (default 0). */
+  min?: number;
+  /** Most connections open at once (default 10). */
+  max?: number;
+  /** Idle connections above `min` are closed after this long (default 30 s). */
+  idleTimeoutMs?: number;
+  /** A borrower waiting longer than this gets an OperationalError (default 10 s). */
+  acquireTimeoutMs?: number;
+  /** Checked on checkout: 'ping' (default), 'reset' (COM_RESET_CONNECTION) or 'none'. */
+  healthCheck?: 'ping' | 'reset' | 'none';
+  /** `end()` waits this long for borrowed connections before closing them (default 5 s). */
+  shutdownGraceMs?: number;
+  /** Connection URL; the other options beat it, as with `connect(url, options)`. */
+  url?: string;
+}
+
+interface Waiter {
+  resolve: (c: Connection) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** A borrowed connection: use it, then `release()` it (or `await using` it). */
+export class PooledConnection {
+  private released = false;
+  constructor(readonly connection: Connection, private readonly pool: Pool) {}
+
+  query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
+    return this.connection.query<Row>(sql, params, options);
+  }
+
+  execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
+    return this.connection.execute(sql, params);
+  }
+
+  cursor<Row = unknown>(options?: { resultsType?: string; buffered?: boolean }): Cursor<Row> {
+    return this.connection.cursor<Row>(options);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool.giveBack(this.connection);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.release();
+  }
+}
+
+/** A bounded set of connections shared by concurrent callers. */
+export class Pool {
+  private readonly idle: { conn: Connection; since: number }[] = [];
+  private readonly waiters: Waiter[] = [];
+  private readonly borrowed = new Set<Connection>();
+  private opening = 0;
+  private ending = false;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly settings: Required<Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'shutdownGraceMs'>>;
+  private readonly connectOptions: ConnectOptions;
+  private readonly url: string | undefined;
+
+  constructor(options: PoolOptions = {}) {
+    const { min = 0, max = 10, idleTimeoutMs = 30_000, acquireTimeoutMs = 10_000, healthCheck = 'ping', shutdownGraceMs = 5_000, url, ...connectOptions } = options;
+    if (!(max >= 1) || min < 0 || min > max) throw new InterfaceError(`invalid pool size: min ${min}, max ${max}`);
+    this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, shutdownGraceMs };
+    this.connectOptions = connectOptions;
+    this.url = url;
+    this.sweeper = setInterval(() => this.sweep(), Math.max(1000, Math.min(idleTimeoutMs, 30_000)));
+    this.sweeper.unref();
+  }
+
+  /** Connections open right now (idle + borrowed + being opened). */
+  get size(): number {
+    return this.idle.length + this.borrowed.size + this.opening;
+  }
+
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  private open(): Promise<Connection> {
+    return this.url ? connect(this.url, this.connectOptions) : connect(this.connectOptions);
+  }
+
+  private async checkout(conn: Connection): Promise<boolean> {
+    try {
+      if (this.settings.healthCheck === 'ping') await conn.ping();
+      else if (this.settings.healthCheck === 'reset') await conn.reset();
+      return conn.isConnected();
+    } catch {
+      conn.destroy();
+      return false;
+    }
+  }
+
+  private async acquire(): Promise<Connection> {
+    if (this.ending) throw new InterfaceError('The pool has been closed');
+    while (this.idle.length) {
+      const { conn } = this.idle.pop()!;
+      this.borrowed.add(conn);
+      if (await this.checkout(conn)) return conn;
+      this.borrowed.delete(conn);
+    }
+    if (this.size < this.settings.max) {
+      this.opening++;
+      try {
+        const conn = await this.open();
+        this.borrowed.add(conn);
+        return conn;
+      } finally {
+        this.opening--;
+      }
+    }
+    return new Promise<Connection>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(new OperationalError(`Timed out after ${this.settings.acquireTimeoutMs} ms waiting for a pooled connection (max ${this.settings.max})`));
+        }, this.settings.acquireTimeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async getConnection(): Promise<PooledConnection> {
+    return new PooledConnection(await this.acquire(), this);
+  }
+
+  /** Returns a connection: broken ones are dropped, open transactions rolled back. */
+  giveBack(conn: Connection): void {
+    void this.recycle(conn);
+  }
+
+  private async recycle(conn: Connection): Promise<void> {
+    let healthy = conn.isConnected();
+    if (healthy && conn.transport().session.serverStatus & ServerStatus.IN_TRANS) {
+      try {
+        await conn.rollback();
+      } catch {
+        healthy = false;
+      }
+    }
+    if (!healthy || this.ending) {
+      this.borrowed.delete(conn);
+      if (conn.isConnected()) await conn.close().catch(() => {});
+      else conn.destroy();
+      this.serveWaiters();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      if (await this.checkout(conn)) {
+        clearTimeout(waiter.timer);
+        return waiter.resolve(conn);
+      }
+      // The connection died while idle in our hands: open a fresh one for the same waiter.
+      this.borrowed.delete(conn);
+      this.waiters.unshift(waiter);
+      this.serveWaiters();
+      return;
+    }
+    this.borrowed.delete(conn);
+    this.idle.push({ conn, since: Date.now() });
+  }
+
+  /** Capacity freed up: open a connection for the longest waiter. */
+  private serveWaiters(): void {
+    if (!this.waiters.length || this.ending || this.size >= this.settings.max) return;
+    const waiter = this.waiters.shift()!;
+    clearTimeout(waiter.timer);
+    this.opening++;
+    this.open()
+      .then((conn) => {
+        this.borrowed.add(conn);
+        waiter.resolve(conn);
+      }, waiter.reject)
+      .finally(() => {
+        this.opening--;
+      });
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - this.settings.idleTimeoutMs;
+    while (this.idle.length > this.settings.min && this.idle[0].since < cutoff) {
+      const { conn } = this.idle.shift()!;
+      void conn.close().catch(() => {});
+    }
+  }
+
+  /** Borrow, run, give back. A connection broken by the query is discarded, never reused. */
+  async query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
+    const pooled = await this.getConnection();
+    try {
+      return await pooled.query<Row>(sql, params, options);
+    } finally {
+      pooled.release();
+    }
+  }
+
+  async execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
+    const pooled = await this.getConnection();
+    try {
+      return await pooled.execute(sql, params);
+    } finally {
+      pooled.release();
+    }
+  }
+
+  /** Refuses new borrowers, closes idle connections, waits (up to the grace period) for borrowed ones. */
+  async end(): Promise<void> {
+    if (this.ending) return;
+    this.ending = true;
+    clearInterval(this.sweeper);
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new InterfaceError('The pool has been closed'));
+    }
+    await Promise.all(this.idle.splice(0).map(({ conn }) => conn.close().catch(() => {})));
+    const deadline = Date.now() + this.settings.shutdownGraceMs;
+    while (this.borrowed.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const conn of this.borrowed) conn.destroy();
+    this.borrowed.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.end();
+  }
+}
+
+export function createPool(options: PoolOptions = {}): Pool {
+  return new Pool(options);
+}

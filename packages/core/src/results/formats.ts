@@ -1,0 +1,98 @@
+import { NotSupportedError, type ColumnDefinition } from '@s2/base';
+
+/**
+ * How a cursor turns decoded rows (one array per row) into what users get. Row formats map a
+ * batch to a batch; frame formats (columnar, Arrow, polars — registered by other packages)
+ * turn a batch into one frame. The cursor only ever talks to this interface.
+ */
+export interface PreparedFormat {
+  /** Row formats: one output row per input row. */
+  rows?(batch: unknown[][]): unknown[];
+  /** Frame formats: the whole batch as one value (a table, a record batch...). */
+  frame?(batch: unknown[][]): unknown;
+}
+
+export interface ResultFormat {
+  name: string;
+  prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
+}
+
+const registry = new Map<string, ResultFormat>();
+
+export function registerResultFormat(format: ResultFormat): void {
+  registry.set(format.name, format);
+}
+
+export function resultFormat(name: string): ResultFormat {
+  const f = registry.get(name);
+  if (!f) {
+    throw new NotSupportedError(`results type '${name}' is not available; registered: ${[...registry.keys()].join(', ')}`);
+  }
+  return f;
+}
+
+/** Object keys with the reference's rule: a repeated name becomes `<table>.<name>`. */
+export function uniqueColumnNames(columns: readonly ColumnDefinition[]): string[] {
+  const seen = new Set<string>();
+  return columns.map((c) => {
+    const name = seen.has(c.name) ? `${c.table}.${c.name}` : c.name;
+    seen.add(name);
+    return name;
+  });
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+registerResultFormat({ name: 'tuples', prepare: () => ({ rows: (batch) => batch }) });
+
+registerResultFormat({
+  name: 'objects',
+  prepare(columns) {
+    const names = uniqueColumnNames(columns);
+    return {
+      rows(batch) {
+        const out = new Array<Record<string, unknown>>(batch.length);
+        for (let r = 0; r < batch.length; r++) {
+          const row = batch[r];
+          const obj: Record<string, unknown> = {};
+          for (let i = 0; i < names.length; i++) obj[names[i]] = row[i];
+          out[r] = obj;
+        }
+        return out;
+      },
+    };
+  },
+});
+
+/**
+ * Named rows: arrays (index access, destructuring, JSON as arrays) that also answer to column
+ * names. Names that are not identifiers, or repeat an earlier one, become `_<position>`.
+ */
+registerResultFormat({
+  name: 'namedtuples',
+  prepare(columns) {
+    const proto = Object.create(Array.prototype) as object;
+    const used = new Set<string>();
+    const fields: string[] = [];
+    columns.forEach((c, i) => {
+      const name = IDENTIFIER.test(c.name) && !used.has(c.name) && !(c.name in Array.prototype) ? c.name : `_${i}`;
+      used.add(name);
+      fields.push(name);
+      Object.defineProperty(proto, name, { get(this: unknown[]) { return this[i]; }, enumerable: false });
+    });
+    Object.defineProperty(proto, 'fields', { value: Object.freeze(fields), enumerable: false });
+    Object.defineProperty(proto, 'toObject', {
+      value(this: unknown[]) { return Object.fromEntries(fields.map((f, i) => [f, this[i]])); },
+      enumerable: false,
+    });
+    return {
+      rows(batch) {
+        for (const row of batch) Object.setPrototypeOf(row, proto);
+        return batch;
+      },
+    };
+  },
+});
+
+/** A row of the 'namedtuples' format. */
+export type NamedRow = unknown[] & { readonly fields: readonly string[]; toObject(): Record<string, unknown>; readonly [name: string]: unknown };
