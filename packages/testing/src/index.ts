@@ -3,3 +3,4 @@ export { uniqueDatabaseName } from './server-info.js';
 export { startMariaDb, type RunningMariaDb, type StartMariaDbOptions } from './mariadb/start.js';
 export { externalServerInfo } from './external.js';
 export { createTlsMaterial, type TlsMaterial } from './mariadb/tls-material.js';
+export * from './fake-mysql/index.js';

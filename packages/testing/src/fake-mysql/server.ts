@@ -1,0 +1,123 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+export interface FakePacket {
+  seq: number;
+  payload: Buffer;
+}
+
+/** One client connection to the fake server, driven by a test script. */
+export class FakeSession {
+  private buffer = Buffer.alloc(0);
+  private readonly queue: FakePacket[] = [];
+  private waiter: ((p: FakePacket | null) => void) | null = null;
+  private ended = false;
+  /** Next sequence id to send. */
+  seq = 0;
+
+  constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      while (this.buffer.length >= 4) {
+        const len = this.buffer.readUIntLE(0, 3);
+        if (this.buffer.length < 4 + len) break;
+        const packet = { seq: this.buffer[3], payload: this.buffer.subarray(4, 4 + len) };
+        this.buffer = this.buffer.subarray(4 + len);
+        this.deliver(packet);
+      }
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      this.deliver(null);
+    });
+    socket.on('error', () => {});
+  }
+
+  private deliver(p: FakePacket | null): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w(p);
+    } else if (p) {
+      this.queue.push(p);
+    }
+  }
+
+  /** The next packet from the client; null once it disconnected. */
+  read(): Promise<FakePacket | null> {
+    const p = this.queue.shift();
+    if (p) {
+      this.seq = (p.seq + 1) & 0xff;
+      return Promise.resolve(p);
+    }
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiter = (packet) => {
+        if (packet) this.seq = (packet.seq + 1) & 0xff;
+        resolve(packet);
+      };
+    });
+  }
+
+  /** Sends one packet with the next sequence id (or the given one). */
+  send(payload: Buffer, seq = this.seq): void {
+    const head = Buffer.alloc(4);
+    head.writeUIntLE(payload.length, 0, 3);
+    head[3] = seq;
+    this.socket.write(Buffer.concat([head, payload]));
+    this.seq = (seq + 1) & 0xff;
+  }
+
+  /** Writes bytes as they are (for malformed-packet tests). */
+  sendRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+export interface FakeServer {
+  port: number;
+  host: string;
+  /** Errors thrown by session scripts (assert none in tests). */
+  errors: unknown[];
+  close(): Promise<void>;
+}
+
+/** Listens on a free loopback port and runs `script` for every client that connects. */
+export function startFakeMysqlServer(script: (session: FakeSession) => Promise<void> | void): Promise<FakeServer> {
+  const errors: unknown[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    Promise.resolve()
+      .then(() => script(new FakeSession(socket)))
+      .catch((err) => {
+        errors.push(err);
+        socket.destroy();
+      });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({
+        port,
+        host: '127.0.0.1',
+        errors,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      });
+    });
+  });
+}
