@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createTextRowDecoder, DecodeError, defaultDecodeOptions, describeColumn, FieldType, InternalError, parseJsonLossless,
+  SqlDateTime, SqlTime, type ColumnDefinition, type DecodeOptions,
+} from '@s2/base';
+
+function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
+  return {
+    catalog: 'def', schema: 'db', table: 't', orgTable: 't', name, orgName: name, charset: 45, length: 255,
+    typeCode, rawTypeCode: typeCode, flags: 0, decimals: 0, extendedType: 0, vectorElementType: 0, vectorDimension: 0, ...extra,
+  };
+}
+
+function lenenc(n: number): number[] {
+  if (n < 0xfb) return [n];
+  if (n < 0x10000) return [0xfc, n & 0xff, n >> 8];
+  if (n < 0x1000000) return [0xfd, n & 0xff, (n >> 8) & 0xff, n >> 16];
+  return [0xfe, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff, 0, 0, 0, 0];
+}
+
+/** A text-protocol row payload: one length-encoded string per value, 0xFB for NULL. */
+function row(...values: (string | Uint8Array | null)[]): Uint8Array {
+  const out: number[] = [];
+  for (const v of values) {
+    if (v === null) { out.push(0xfb); continue; }
+    const bytes = typeof v === 'string' ? new TextEncoder().encode(v) : v;
+    out.push(...lenenc(bytes.length), ...bytes);
+  }
+  return Uint8Array.from(out);
+}
+
+const decode = (c: ColumnDefinition, value: string | Uint8Array | null, opts: Partial<DecodeOptions> = {}) =>
+  createTextRowDecoder([c], { ...defaultDecodeOptions, ...opts }).decodeRow(row(value))[0];
+
+describe('integers', () => {
+  it('decodes every integer width at its limits', () => {
+    for (const [type, text, value] of [
+      [FieldType.TINY, '-128', -128], [FieldType.TINY, '255', 255], [FieldType.SHORT, '-32768', -32768],
+      [FieldType.INT24, '16777215', 16777215], [FieldType.LONG, '-2147483648', -2147483648], [FieldType.LONG, '4294967295', 4294967295],
+      [FieldType.YEAR, '2155', 2155], [FieldType.YEAR, '0000', 0],
+    ] as const) expect(decode(col('c', type), text)).toBe(value);
+  });
+
+  it('BIGINT: numbers while safe, bigint beyond 2^53, never a rounded number', () => {
+    const c = col('b', FieldType.LONGLONG);
+    expect(decode(c, '9007199254740991')).toBe(9007199254740991);
+    expect(decode(c, '9007199254740993')).toBe(9007199254740993n);
+    expect(decode(c, '-9223372036854775808')).toBe(-9223372036854775808n);
+    expect(decode(c, '18446744073709551615')).toBe(18446744073709551615n);
+    expect(decode(c, '42', { int64: 'bigint' })).toBe(42n);
+    expect(decode(c, '18446744073709551615', { int64: 'string' })).toBe('18446744073709551615');
+    expect(decode(c, '12', { int64: 'number' })).toBe(12);
+  });
+});
+
+describe('decimals and floats', () => {
+  it('DECIMAL keeps every digit as a string by default', () => {
+    const c = col('d', FieldType.NEWDECIMAL, { decimals: 6, length: 22 });
+    expect(decode(c, '-99999999999999.999999')).toBe('-99999999999999.999999');
+    expect(decode(c, '2.5', { decimal: 'number' })).toBe(2.5);
+  });
+  it('FLOAT and DOUBLE become numbers', () => {
+    expect(decode(col('f', FieldType.FLOAT), '-146487000')).toBe(-146487000);
+    expect(decode(col('d', FieldType.DOUBLE), '-1.7976931348623157e308')).toBe(-1.7976931348623157e308);
+  });
+});
+
+describe('dates and times', () => {
+  it('DATETIME(6) keeps microseconds and the written fields', () => {
+    const v = decode(col('t', FieldType.DATETIME, { decimals: 6 }), '1756-10-29 02:02:42.000008', { timezone: 'Z' }) as SqlDateTime;
+    expect(v).toBeInstanceOf(Date);
+    expect(v).toBeInstanceOf(SqlDateTime);
+    expect(v.microsecond).toBe(8);
+    expect(v.toISOString()).toBe('1756-10-29T02:02:42.000Z');
+    expect(v.toSqlString()).toBe('1756-10-29 02:02:42.000008');
+  });
+  it('years 1000 and 9999 and short fractions', () => {
+    expect((decode(col('t', FieldType.DATETIME), '1000-01-01 00:00:00', { timezone: 'Z' }) as Date).toISOString()).toBe('1000-01-01T00:00:00.000Z');
+    const max = decode(col('t', FieldType.DATETIME), '9999-12-31 23:59:59.999999', { timezone: 'Z' }) as SqlDateTime;
+    expect(max.microsecond).toBe(999999);
+    expect((decode(col('t', FieldType.DATETIME), '2020-01-01 00:00:00.5', { timezone: 'Z' }) as SqlDateTime).microsecond).toBe(500000);
+  });
+  it('time zones: Z, an offset, and local', () => {
+    const c = col('t', FieldType.TIMESTAMP);
+    expect((decode(c, '2024-05-06 07:08:09', { timezone: '+02:00' }) as Date).toISOString()).toBe('2024-05-06T05:08:09.000Z');
+    expect((decode(c, '2024-05-06 07:08:09', { timezone: 'local' }) as Date).getTime()).toBe(new Date(2024, 4, 6, 7, 8, 9).getTime());
+  });
+  it('zero dates are null, impossible dates come back as text', () => {
+    expect(decode(col('t', FieldType.DATETIME), '0000-00-00 00:00:00')).toBeNull();
+    expect(decode(col('d', FieldType.DATE), '0000-00-00')).toBeNull();
+    expect(decode(col('d', FieldType.DATE), '2020-02-31')).toBe('2020-02-31');
+    expect(decode(col('d', FieldType.DATE), '2020-00-10')).toBe('2020-00-10');
+  });
+  it('TIME is a signed duration with microseconds up to 838 hours', () => {
+    const c = col('t', FieldType.TIME);
+    const t = decode(c, '-838:59:59') as SqlTime;
+    expect(t).toBeInstanceOf(SqlTime);
+    expect(t.totalMicroseconds).toBe(-(838 * 3600 + 59 * 60 + 59) * 1e6);
+    expect(String(decode(c, '01:10:00.000002'))).toBe('01:10:00.000002');
+    expect((decode(c, '-00:00:01.5') as SqlTime).totalMicroseconds).toBe(-1_500_000);
+    expect(+(decode(c, '00:07:00') as SqlTime)).toBe(7 * 60 * 1000);
+    expect(decode(c, 'garbage')).toBe('garbage');
+  });
+  it('dateStrings returns the server text', () => {
+    expect(decode(col('t', FieldType.DATETIME), '2024-05-06 07:08:09.123456', { dateStrings: true })).toBe('2024-05-06 07:08:09.123456');
+    expect(decode(col('t', FieldType.TIME), '-01:00:00', { dateStrings: true })).toBe('-01:00:00');
+  });
+});
+
+describe('text, binary, JSON', () => {
+  it('charset 63 gives bytes, others give strings', () => {
+    expect(decode(col('b', FieldType.BLOB, { charset: 63 }), Uint8Array.from([0, 255, 1]))).toEqual(Buffer.from([0, 255, 1]));
+    expect(decode(col('s', FieldType.VAR_STRING), 'héllo 🌍')).toBe('héllo 🌍');
+    expect(decode(col('bit', FieldType.BIT, { charset: 63 }), Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0x80]))).toEqual(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0x80]));
+  });
+  it('invalid UTF-8: strict throws a DecodeError naming the column, replace substitutes', () => {
+    const bad = Uint8Array.from([0x61, 0xff, 0x62]);
+    expect(() => decode(col('name', FieldType.VAR_STRING), bad)).toThrow(DecodeError);
+    expect(() => decode(col('name', FieldType.VAR_STRING), bad)).toThrow(/'name'.*encodingErrors/);
+    expect(decode(col('name', FieldType.VAR_STRING), bad, { encodingErrors: 'replace' })).toBe('a\uFFFDb');
+  });
+  it('JSON is parsed losslessly, or left as text', () => {
+    const c = col('j', FieldType.JSON);
+    expect(decode(c, '{"a":10,"b":2.75,"c":"hello world"}')).toEqual({ a: 10, b: 2.75, c: 'hello world' });
+    expect(decode(c, '{"big":12345678901234567890,"s":"12345678901234567890"}')).toEqual({ big: 12345678901234567890n, s: '12345678901234567890' });
+    expect(decode(c, '[1,2]', { parseJson: false })).toBe('[1,2]');
+    expect(parseJsonLossless('[-9007199254740993, 1.5e3, true, null]')).toEqual([-9007199254740993n, 1500, true, null]);
+  });
+  it('conv overrides decode a type code with the user function', () => {
+    const c = col('s', FieldType.VAR_STRING);
+    expect(decode(c, 'abc', { conv: { [FieldType.VAR_STRING]: (v) => String(v).toUpperCase() } })).toBe('ABC');
+  });
+});
+
+describe('vectors', () => {
+  const vec = (type: number, dim: number, charset = 63) => col('v', type, { charset, vectorDimension: dim, vectorElementType: type % 1000, length: dim });
+  it('binary projection gives typed arrays of the element type', () => {
+    const f32 = new Float32Array([0.267261237, 0.534522474, 0.801783681]);
+    expect(decode(vec(FieldType.FLOAT32_VECTOR, 3), new Uint8Array(f32.buffer))).toEqual(f32);
+    const f64 = new Float64Array([0.1, -0.2, 0.3]);
+    expect(decode(vec(FieldType.FLOAT64_VECTOR, 3), new Uint8Array(f64.buffer))).toEqual(f64);
+    expect(decode(vec(FieldType.INT8_VECTOR, 3), Uint8Array.from([1, 2, 0xff]))).toEqual(new Int8Array([1, 2, -1]));
+    expect(decode(vec(FieldType.INT16_VECTOR, 3), new Uint8Array(new Int16Array([4, 5, -6]).buffer))).toEqual(new Int16Array([4, 5, -6]));
+    expect(decode(vec(FieldType.INT32_VECTOR, 3), new Uint8Array(new Int32Array([-1, -4, 8]).buffer))).toEqual(new Int32Array([-1, -4, 8]));
+    expect(decode(vec(FieldType.INT64_VECTOR, 3), new Uint8Array(new BigInt64Array([1n, 2n, 3n]).buffer))).toEqual(new BigInt64Array([1n, 2n, 3n]));
+  });
+  it('decodes from unaligned row buffers', () => {
+    const f32 = new Float32Array([1.5, -2.5]);
+    const payload = row('x', new Uint8Array(f32.buffer));
+    const decoder = createTextRowDecoder([col('s', FieldType.VAR_STRING), vec(FieldType.FLOAT32_VECTOR, 2)], defaultDecodeOptions);
+    expect(decoder.decodeRow(payload)[1]).toEqual(f32);
+  });
+  it('JSON projection gives the same typed arrays', () => {
+    expect(decode(vec(FieldType.FLOAT32_VECTOR_JSON, 3, 45), '[0.267261237,0.534522474,0.801783681]')).toEqual(new Float32Array([0.267261237, 0.534522474, 0.801783681]));
+    expect(decode(vec(FieldType.INT64_VECTOR_JSON, 3, 45), '[1,-4,9223372036854775807]')).toEqual(new BigInt64Array([1n, -4n, 9223372036854775807n]));
+  });
+  it('F16 widens to Float32Array', () => {
+    const halves = new Uint16Array([0x3c00, 0x3800, 0xc400]);
+    expect(decode(vec(FieldType.FLOAT16_VECTOR, 3), new Uint8Array(halves.buffer))).toEqual(new Float32Array([1, 0.5, -4]));
+  });
+  it('a length that does not match the dimension is a DataError', () => {
+    expect(() => decode(vec(FieldType.FLOAT32_VECTOR, 3), new Uint8Array(8))).toThrow(/expected 3 elements/);
+  });
+});
+
+describe('malformed rows', () => {
+  const cols = [col('a', FieldType.LONG), col('b', FieldType.VAR_STRING)];
+  const decoder = createTextRowDecoder(cols, defaultDecodeOptions);
+  it('every truncation of a valid row is a typed error', () => {
+    const full = row('123', 'hello');
+    for (let cut = 0; cut < full.length; cut++) {
+      expect(() => decoder.decodeRow(full.subarray(0, cut))).toThrow(InternalError);
+    }
+  });
+  it('trailing bytes and bad length prefixes are typed errors', () => {
+    expect(() => decoder.decodeRow(Uint8Array.from([...row('1', 'x'), 0]))).toThrow(/after the last column/);
+    expect(() => decoder.decodeRow(Uint8Array.from([0xff, 0]))).toThrow(InternalError);
+    expect(() => decoder.decodeRow(Uint8Array.from([0xfe, 1, 2]))).toThrow(InternalError);
+  });
+  it('NULL in every column', () => {
+    expect(decoder.decodeRow(row(null, null))).toEqual([null, null]);
+  });
+  it('random valid rows round-trip through encoder and decoder', () => {
+    let seed = 1;
+    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647) % n);
+    const strCol = createTextRowDecoder([col('s', FieldType.VAR_STRING), col('s2', FieldType.VAR_STRING)], defaultDecodeOptions);
+    for (let i = 0; i < 300; i++) {
+      const len = [0, 1, 250, 251, 252, 300, 70000][rand(7)];
+      const a = 'é'.repeat(Math.floor(len / 2)) + 'x'.repeat(len % 2);
+      const b = rand(3) === 0 ? null : String(rand(1_000_000));
+      expect(strCol.decodeRow(row(a, b))).toEqual([a, b]);
+    }
+  });
+});
+
+describe('description', () => {
+  it('computes precision for DECIMAL and sizes for utf8 VARCHAR', () => {
+    expect(describeColumn(col('d', FieldType.NEWDECIMAL, { length: 22, decimals: 6 }))).toMatchObject({ precision: 20, scale: 6, nullOk: true });
+    expect(describeColumn(col('v', FieldType.VAR_STRING, { charset: 33, length: 600, flags: 1 }))).toMatchObject({ internalSize: 200, nullOk: false });
+  });
+});
