@@ -20,6 +20,8 @@ export {
   options, withOptions, type OptionDescription,
   // values
   SqlDateTime, SqlTime, vectorJson, escapeLiteral, formatQuery,
+  // DB-API types
+  ColumnType, DBAPIType, STRING, BINARY, NUMBER, DATETIME, ROWID, DateValue, Timestamp, Binary, DateFromTicks, TimestampFromTicks, Time,
   // types of the contract
   type ColumnDefinition, type ColumnDescription, type DecodeOptions, type InfileSource, type QueryParams,
 } from '@s2/base';

@@ -31,14 +31,7 @@ function castParam(camel: keyof ConnectOptions, value: string): unknown {
     throw new OptionError(`Connection parameter ${snake} cannot be given in a URL`);
   }
   const def = OPTION_BY_NAME.get(snake);
-  if (!def) return value;
-  // Reuse the registry's validators so URLs, env vars and options.set agree on vocabulary.
-  const probe = { ...def };
-  try {
-    return validateLike(probe.type.kind, value, snake, probe.type);
-  } catch (err) {
-    throw err instanceof OptionError ? err : new OptionError(String(err));
-  }
+  return def ? validateLike(def.type.kind, value, snake, def.type) : value;
 }
 
 function validateLike(kind: string, value: string, name: string, type: unknown): unknown {
@@ -98,6 +91,11 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
       if (!camel || camel === 'host') throw new OptionError(`Unrecognized connection parameter: ${key}`);
       (fromUrl as Record<string, unknown>)[camel] = castParam(camel, value);
     }
+  }
+
+  if (fromUrl.resultsFormat !== undefined) {
+    fromUrl.resultsType = fromUrl.resultsFormat;
+    delete fromUrl.resultsFormat;
   }
 
   const out: Record<string, unknown> = {};

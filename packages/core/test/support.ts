@@ -1,0 +1,11 @@
+import { testServer } from '@s2/testing/vitest';
+import { connect, type ConnectOptions, type Connection } from '@s2/core';
+
+/** URL of the throwaway server (root), optionally with a database. */
+export function serverUrl(database = testServer().database): string {
+  return `${testServer().url}/${database}`;
+}
+
+export function open(options: ConnectOptions = {}): Promise<Connection> {
+  return connect(serverUrl(), options);
+}
