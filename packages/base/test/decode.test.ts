@@ -111,6 +111,8 @@ describe('text, binary, JSON', () => {
   it('charset 63 gives bytes, others give strings', () => {
     expect(decode(col('b', FieldType.BLOB, { charset: 63 }), Uint8Array.from([0, 255, 1]))).toEqual(Buffer.from([0, 255, 1]));
     expect(decode(col('s', FieldType.VAR_STRING), 'héllo 🌍')).toBe('héllo 🌍');
+    // A leading byte-order mark is data, not something to strip.
+    expect(decode(col('s', FieldType.VAR_STRING), '\uFEFFx')).toBe('\uFEFFx');
     expect(decode(col('bit', FieldType.BIT, { charset: 63 }), Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0x80]))).toEqual(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0x80]));
   });
   it('invalid UTF-8: strict throws a DecodeError naming the column, replace substitutes', () => {

@@ -19,8 +19,8 @@ export const defaultDecodeOptions: DecodeOptions = Object.freeze({
 type ValueDecoder = (buf: Uint8Array, start: number, end: number) => unknown;
 
 const latin1 = new TextDecoder('latin1');
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-const utf8Replace = new TextDecoder('utf-8');
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Replace = new TextDecoder('utf-8', { ignoreBOM: true });
 const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): Uint8Array } }).Buffer;
 
 /** Binary values: a Buffer on Node (convenient), a plain Uint8Array elsewhere; always a copy. */

@@ -1,7 +1,7 @@
 import { malformed } from './malformed.js';
 
 const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Bounds-checked reads over one packet payload. Every read past the end raises a typed
