@@ -2,6 +2,7 @@
 # Second README command: set up, typecheck every package, then run the whole test suite
 # (vitest starts its own throwaway MariaDB unless SINGLESTOREDB_URL is set).
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/.."
 bash tooling/setup.sh
 

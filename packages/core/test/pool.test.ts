@@ -56,7 +56,7 @@ describe('pools', () => {
       await c.execute('SET @marker = 1');
       await c.execute('BEGIN');
     }
-    const [[marker, inTrans]] = await pool.query('SELECT @marker, @@in_transaction');
+    const [[marker, inTrans]] = await pool.query<[unknown, unknown]>('SELECT @marker, @@in_transaction');
     expect(marker).toBeNull();
     expect(inTrans).toBe(0);
     await pool.end();

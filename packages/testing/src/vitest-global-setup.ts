@@ -1,13 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { externalServerInfo } from './external.js';
 import { startMariaDb } from './mariadb/start.js';
-import type { TestServerInfo } from './server-info.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    s2TestServer: TestServerInfo;
-  }
-}
+import type {} from './vitest.js';
 
 /** Starts one throwaway MariaDB for the whole run (or describes SINGLESTOREDB_URL's server). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

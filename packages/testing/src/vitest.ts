@@ -1,6 +1,12 @@
 import { inject } from 'vitest';
 import type { TestServerInfo } from './server-info.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    s2TestServer: TestServerInfo;
+  }
+}
+
 /** The server the vitest global setup started (or SINGLESTOREDB_URL's). Only valid inside vitest. */
 export function testServer(): TestServerInfo {
   return inject('s2TestServer');
