@@ -13,7 +13,10 @@ import { createTlsMaterial } from './tls-material.js';
 
 const run = promisify(execFile);
 const PLUGIN_DIR = '/usr/lib/mysql/plugin';
-const FIXTURES = fileURLToPath(new URL('../../sql/fixtures-mariadb.sql', import.meta.url));
+/** The fixtures file, found from the sources (src/mariadb/) or from the build (dist/). */
+const FIXTURES = ['../../sql/fixtures-mariadb.sql', '../sql/fixtures-mariadb.sql']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((p) => existsSync(p)) ?? 'fixtures-mariadb.sql';
 
 export interface RunningMariaDb {
   info: TestServerInfo;

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { startMariaDb, uniqueDatabaseName } from '@s2/testing';
+import { testServer } from '@s2/testing/vitest';
+
+const run = promisify(execFile);
+
+function firstBytes(host: string, port: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const s = tcpConnect({ host, port });
+    s.once('data', (d) => { s.destroy(); resolve(d); });
+    s.once('error', reject);
+  });
+}
+
+describe('the throwaway server', () => {
+  const info = testServer();
+
+  it('describes itself completely', () => {
+    expect(info.port).toBeGreaterThan(0);
+    expect(info.url).toBe(`mysql://${info.root.user}:${info.root.password}@${info.host}:${info.port}`);
+    expect(info.database).toBe('s2_test');
+    if (info.external) {
+      console.log('external server (SINGLESTOREDB_URL): account and TLS checks do not apply');
+      return;
+    }
+    expect(info.users.native?.plugin).toBe('mysql_native_password');
+    expect(info.users.unicode!.password.length).toBeGreaterThan(80);
+    expect(/[^\x00-\x7f]/.test(info.users.unicode!.password)).toBe(true);
+    expect(info.tls && existsSync(info.tls.caPath) && existsSync(info.tls.certPath)).toBe(true);
+  });
+
+  it('answers on its port with a protocol-10 handshake', async () => {
+    const bytes = await firstBytes(info.host, info.port);
+    expect(bytes[4]).toBe(10);
+  });
+
+  it('has a certificate signed by its CA for localhost and 127.0.0.1', async () => {
+    if (!info.tls) return console.log('no TLS material for an external server');
+    const { stdout } = await run('openssl', ['verify', '-CAfile', info.tls.caPath, info.tls.certPath]);
+    expect(stdout).toContain(': OK');
+    const { stdout: text } = await run('openssl', ['x509', '-in', info.tls.certPath, '-noout', '-text']);
+    expect(text).toMatch(/DNS:localhost/);
+    expect(text).toMatch(/IP Address:127\.0\.0\.1/);
+  });
+
+  it('holds the standard fixtures', async () => {
+    if (!info.socketPath) return console.log('fixture row counts are checked through the socket of a throwaway server only');
+    const { stdout } = await run('mariadb', ['--no-defaults', `--socket=${info.socketPath}`, '-uroot', `-p${info.root.password}`, '-N', '-B', '-e',
+      "SELECT (SELECT COUNT(*) FROM s2_test.data), (SELECT COUNT(*) FROM s2_test.longer_data), (SELECT COUNT(*) FROM s2_test.alltypes), (SELECT COUNT(*) FROM s2_test.badutf8)"]);
+    expect(stdout.trim().split('\t')).toEqual(['5', '12', '5', '2']);
+  });
+
+  it('gives unique database names', () => {
+    const names = new Set(Array.from({ length: 100 }, () => uniqueDatabaseName('t')));
+    expect(names.size).toBe(100);
+    for (const n of names) expect(n).toMatch(/^t_[A-Za-z0-9_]+$/);
+  });
+});
+
+describe('startMariaDb', () => {
+  it('starts a second independent server and removes its directory on stop', async () => {
+    const server = await startMariaDb({ fixtures: false });
+    try {
+      expect(server.info.port).not.toBe(testServer().port);
+      expect(existsSync(server.info.socketPath!)).toBe(true);
+      expect((await firstBytes('127.0.0.1', server.info.port))[4]).toBe(10);
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(server.info.socketPath!)).toBe(false);
+    await server.stop();
+  });
+});
