@@ -18,7 +18,7 @@ async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
 }
 
 await withServer(async (url) => {
-  await using conn = await connect(url);
+  await using conn = await connect(url); // e.g. mysql://user:pw@host:3306/db
   const [[version]] = (await conn.query('SELECT VERSION()')) as [[string]];
   console.log(`connected to ${version}`);
 

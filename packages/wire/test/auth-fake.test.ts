@@ -1,4 +1,7 @@
 import { createHash, generateKeyPairSync, privateDecrypt, constants, createPrivateKey, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
 import { errPacket, handshakePacket, okPacket, parseClientHandshake, startFakeMysqlServer, type FakeServer, type FakeSession } from '@s2/testing';
@@ -95,6 +98,34 @@ describe('authentication against a scripted server', () => {
     const conn = await connectWire({ ...opts, serverPublicKey: PUBLIC_PEM });
     await conn.close();
     expect(received).toEqual([PASSWORD]);
+  });
+
+  it('caching_sha2_password full auth over a secure channel (Unix socket) sends the password itself', async () => {
+    const received: Buffer[] = [];
+    const socketPath = join(mkdtempSync(join(tmpdir(), 's2-fake-')), 'mysqld.sock');
+    server = await startFakeMysqlServer(async (s) => {
+      s.send(handshakePacket({ salt: SALT, authPlugin: 'caching_sha2_password' }));
+      await s.read();
+      s.send(Buffer.from([0x01, 0x04]));
+      received.push((await s.read())!.payload);
+      s.send(okPacket());
+      await answerSetup(s);
+    }, { socketPath });
+    const conn = await connectWire({ socketPath, user: 'alice', password: PASSWORD, enableExtendedDataTypes: false, autocommit: null });
+    await conn.close();
+    expect(received[0].toString('utf8')).toBe(`${PASSWORD}\0`);
+  });
+
+  it('a server that never sends its handshake hits the connect timeout (2003)', async () => {
+    server = await startFakeMysqlServer(async (s) => {
+      await s.read();
+    });
+    const started = Date.now();
+    const err = await connectWire({ host: server.host, port: server.port, user: 'u', connectTimeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationalError);
+    expect((err as OperationalError).errno).toBe(2003);
+    expect((err as Error).message).toMatch(/timed out/);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('sha256_password over plain TCP asks for the key (0x01) then sends RSA', async () => {

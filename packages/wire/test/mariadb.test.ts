@@ -87,6 +87,18 @@ describe('TLS', () => {
     await conn.close();
   });
 
+  it('presents a client certificate to a REQUIRE X509 account', async (ctx) => {
+    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+    await rows(admin, "CREATE USER IF NOT EXISTS s2_x509@'%' IDENTIFIED BY 'x509-secret' REQUIRE X509");
+    const { readFileSync } = await import('node:fs');
+    const base = { user: 's2_x509', password: 'x509-secret', database: undefined };
+    const withCert = await open({ ...base, tls: { mode: 'verify-full', ca: tls()!.caPem, cert: readFileSync(tls()!.clientCertPath), key: readFileSync(tls()!.clientKeyPath) } });
+    expect(await rows(withCert, 'SELECT CURRENT_USER()')).toEqual([["s2_x509@%"]]);
+    await withCert.close();
+    await expect(open({ ...base, tls: { mode: 'verify-full', ca: tls()!.caPem } })).rejects.toMatchObject({ errno: 1045 });
+    await rows(admin, "DROP USER s2_x509@'%'");
+  });
+
   it('a REQUIRE SSL account is refused without TLS', async (ctx) => {
     if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
     await expect(open({ tls: { mode: 'disabled' } }, 'tlsOnly')).rejects.toMatchObject({ errno: 1045 });

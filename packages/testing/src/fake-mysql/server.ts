@@ -84,13 +84,18 @@ export class FakeSession {
 export interface FakeServer {
   port: number;
   host: string;
+  /** Set when listening on a Unix socket instead of TCP. */
+  socketPath: string | null;
   /** Errors thrown by session scripts (assert none in tests). */
   errors: unknown[];
   close(): Promise<void>;
 }
 
-/** Listens on a free loopback port and runs `script` for every client that connects. */
-export function startFakeMysqlServer(script: (session: FakeSession) => Promise<void> | void): Promise<FakeServer> {
+/**
+ * Listens on a free loopback port (or the given Unix socket path) and runs `script` for every
+ * client that connects.
+ */
+export function startFakeMysqlServer(script: (session: FakeSession) => Promise<void> | void, options: { socketPath?: string } = {}): Promise<FakeServer> {
   const errors: unknown[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -105,12 +110,13 @@ export function startFakeMysqlServer(script: (session: FakeSession) => Promise<v
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    const ready = () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       resolve({
         port,
         host: '127.0.0.1',
+        socketPath: options.socketPath ?? null,
         errors,
         close: () =>
           new Promise<void>((r) => {
@@ -118,6 +124,8 @@ export function startFakeMysqlServer(script: (session: FakeSession) => Promise<v
             server.close(() => r());
           }),
       });
-    });
+    };
+    if (options.socketPath) server.listen(options.socketPath, ready);
+    else server.listen(0, '127.0.0.1', ready);
   });
 }
