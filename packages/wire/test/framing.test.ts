@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { framePayload, MAX_PACKET_PAYLOAD, PacketFramer, type Packet } from '@s2/wire';
 
+
 function frames(payloads: Buffer[]): Buffer {
   let seq = 0;
   const out: Buffer[] = [];
@@ -17,7 +18,7 @@ function feed(bytes: Buffer, cut: (i: number) => number): Packet[] {
   const got: Packet[] = [];
   for (let off = 0; off < bytes.length;) {
     const n = Math.max(1, cut(off));
-    framer.push(bytes.subarray(off, off + n), (p) => got.push({ ...p, payload: Buffer.from(p.payload) }));
+    framer.push(bytes.subarray(off, off + n), (payload, firstSeq, seq) => got.push({ seq, firstSeq, payload: Buffer.from(payload) }));
     off += n;
   }
   expect(framer.pendingBytes).toBe(0);

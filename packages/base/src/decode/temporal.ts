@@ -5,19 +5,39 @@
  */
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+export interface DateTimeFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
 export class SqlDateTime extends Date {
   /** Fraction of the second in microseconds, 0–999999 (the Date part keeps only milliseconds). */
   readonly microsecond: number;
-  /** The calendar fields as written by the server, independent of the time zone used. */
-  readonly fields: Readonly<{ year: number; month: number; day: number; hour: number; minute: number; second: number }>;
   /** Digits of the fraction the server sent (0 for DATETIME, 6 for DATETIME(6)). */
   readonly fractionDigits: number;
+  /** Calendar fields packed as YYYYMMDDhhmmss: one number instead of an object per value. */
+  private readonly packed: number;
 
-  constructor(epochMs: number, microsecond: number, fields: SqlDateTime['fields'], fractionDigits: number) {
+  constructor(epochMs: number, microsecond: number, fields: DateTimeFields, fractionDigits: number) {
     super(epochMs);
     this.microsecond = microsecond;
-    this.fields = fields;
     this.fractionDigits = fractionDigits;
+    this.packed = ((((fields.year * 100 + fields.month) * 100 + fields.day) * 100 + fields.hour) * 100 + fields.minute) * 100 + fields.second;
+  }
+
+  /** The calendar fields as written by the server, independent of the time zone used. */
+  get fields(): Readonly<DateTimeFields> {
+    let p = this.packed;
+    const second = p % 100; p = (p - second) / 100;
+    const minute = p % 100; p = (p - minute) / 100;
+    const hour = p % 100; p = (p - hour) / 100;
+    const day = p % 100; p = (p - day) / 100;
+    const month = p % 100;
+    return { year: (p - month) / 100, month, day, hour, minute, second };
   }
 
   /** 'YYYY-MM-DD HH:MM:SS[.ffffff]' exactly as stored, whatever the time zone setting. */
@@ -105,6 +125,43 @@ function validDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
   const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
   return d <= days[mo - 1];
+}
+
+const digit = (b: Uint8Array, i: number) => b[i] - 48;
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const two = (b: Uint8Array, i: number) => (b[i] - 48) * 10 + b[i + 1] - 48;
+
+/**
+ * Fast path for the canonical 'YYYY-MM-DD HH:MM:SS[.f{1,6}]' bytes, with no intermediate string.
+ * Returns undefined for anything else (zero dates, odd shapes), which the text parser handles.
+ */
+export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: number | null): SqlDateTime | undefined {
+  const len = e - s;
+  if (len < 19 || len > 26 || b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 13] !== 58 || b[s + 16] !== 58) return undefined;
+  if (len > 19 && (b[s + 19] !== 46 || len === 20)) return undefined;
+  for (const i of DIGIT_POSITIONS) {
+    const d = b[s + i] - 48;
+    if (d < 0 || d > 9) return undefined;
+  }
+  const y = digit(b, s) * 1000 + digit(b, s + 1) * 100 + two(b, s + 2);
+  const mo = two(b, s + 5);
+  const d = two(b, s + 8);
+  const h = two(b, s + 11);
+  const mi = two(b, s + 14);
+  const sec = two(b, s + 17);
+  let micro = 0;
+  for (let i = 20; i < 26; i++) {
+    let dig = 0;
+    if (i < len) {
+      dig = b[s + i] - 48;
+      if (dig < 0 || dig > 9) return undefined;
+    }
+    micro = micro * 10 + dig;
+  }
+  if (y < 100 || !validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
+  const ms = (micro - (micro % 1000)) / 1000;
+  const epoch = offset === null ? new Date(y, mo - 1, d, h, mi, sec, ms).getTime() : Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
+  return new SqlDateTime(epoch, micro, { year: y, month: mo, day: d, hour: h, minute: mi, second: sec }, len > 19 ? len - 20 : 0);
 }
 
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;

@@ -3,7 +3,7 @@ import type { ColumnDefinition } from '../contracts/columns.js';
 import type { DecodeOptions, RowDecoder } from '../contracts/decoding.js';
 import { DecodeError, malformedPacket } from '../errors/index.js';
 import { parseJsonLossless } from './lossless-json.js';
-import { parseDate, parseDateTime, parseTimezone, SqlTime } from './temporal.js';
+import { parseDate, parseDateTime, parseDateTimeBytes, parseTimezone, SqlTime } from './temporal.js';
 import { decodeBinaryVector, decodeJsonVector } from './vectors.js';
 
 export const defaultDecodeOptions: DecodeOptions = Object.freeze({
@@ -73,16 +73,29 @@ function isTextFamily(code: number): boolean {
     code === FieldType.ENUM || code === FieldType.SET || code === FieldType.BSON || (code > 2000 && code < 2008) || (code > 3000 && code < 3008);
 }
 
+/** Node's Buffer decodes slices without allocating a view first; elsewhere TextDecoder is used. */
+type Utf8Sliceable = Uint8Array & { utf8Slice?(start: number, end: number): string };
+
 function textDecoderFor(col: ColumnDefinition, options: DecodeOptions): ValueDecoder {
-  const decoder = options.encodingErrors === 'replace' ? utf8Replace : utf8Strict;
+  const replace = options.encodingErrors === 'replace';
+  const fail = (cause?: unknown): never => {
+    throw new DecodeError(
+      `Invalid UTF-8 in column '${col.name}'; pass encodingErrors: 'replace' to substitute U+FFFD for invalid bytes`,
+      { cause },
+    );
+  };
   return (b, s, e) => {
+    const slicer = (b as Utf8Sliceable).utf8Slice;
+    if (slicer) {
+      // utf8Slice substitutes U+FFFD for invalid bytes; only then is a strict check needed
+      // (the text may also contain a genuine U+FFFD).
+      const text = slicer.call(b, s, e);
+      if (replace || !text.includes('\uFFFD')) return text;
+    }
     try {
-      return decoder.decode(b.subarray(s, e));
+      return (replace ? utf8Replace : utf8Strict).decode(b.subarray(s, e));
     } catch (cause) {
-      throw new DecodeError(
-        `Invalid UTF-8 in column '${col.name}'; pass encodingErrors: 'replace' to substitute U+FFFD for invalid bytes`,
-        { cause },
-      );
+      return fail(cause);
     }
   };
 }
@@ -120,7 +133,7 @@ export function columnDecoder(col: ColumnDefinition, options: DecodeOptions): Va
       return options.dateStrings ? ascii : (b, s, e) => parseDate(ascii(b, s, e), offset);
     case FieldType.DATETIME:
     case FieldType.TIMESTAMP:
-      return options.dateStrings ? ascii : (b, s, e) => parseDateTime(ascii(b, s, e), offset);
+      return options.dateStrings ? ascii : (b, s, e) => parseDateTimeBytes(b, s, e, offset) ?? parseDateTime(ascii(b, s, e), offset);
     case FieldType.TIME:
       return options.dateStrings ? ascii : (b, s, e) => {
         const t = ascii(b, s, e);

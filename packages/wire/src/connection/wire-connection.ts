@@ -60,6 +60,7 @@ export class WireConnection implements SqlTransport {
   private streaming: WireQueryResponse | null = null;
   private readonly highWaterMark: number;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly onPacket = (payload: Buffer, firstSeq: number, lastSeq: number) => this.queue.push(payload, firstSeq, lastSeq);
 
   private constructor(socket: Socket, readonly options: WireOptions) {
     this.socket = socket;
@@ -120,7 +121,7 @@ export class WireConnection implements SqlTransport {
 
   private receive(chunk: Buffer): void {
     try {
-      this.framer.push(chunk, (p) => this.queue.push(p));
+      this.framer.push(chunk, this.onPacket);
     } catch (err) {
       this.fail(err as Error);
       return;
@@ -149,15 +150,16 @@ export class WireConnection implements SqlTransport {
       this.paused = false;
       this.socket.resume();
     }
-    if (p.firstSeq !== this.seq) {
-      const err = p.firstSeq === 0
+    const firstSeq = this.queue.firstSeq;
+    if (firstSeq !== this.seq) {
+      const err = firstSeq === 0
         ? new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST })
-        : new InternalError(`Packet sequence number wrong - got ${p.firstSeq} expected ${this.seq}`);
+        : new InternalError(`Packet sequence number wrong - got ${firstSeq} expected ${this.seq}`);
       this.fail(err);
       throw err;
     }
-    this.seq = (p.seq + 1) & 0xff;
-    return p.payload;
+    this.seq = (this.queue.lastSeq + 1) & 0xff;
+    return p;
   }
 
   waitForPacket(): Promise<void> {

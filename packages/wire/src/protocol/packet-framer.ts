@@ -9,6 +9,9 @@ export interface Packet {
   payload: Buffer;
 }
 
+/** Receives each complete payload with the sequence ids of its first and last physical packet. */
+export type PacketSink = (payload: Buffer, firstSeq: number, lastSeq: number) => void;
+
 /**
  * Reassembles packets from TCP chunks of any size: a chunk may hold many packets, a packet may
  * span many chunks, and payloads of 16 MiB and more arrive as a chain of 0xFFFFFF-byte packets.
@@ -20,7 +23,7 @@ export class PacketFramer {
   private partialFirstSeq = -1;
 
   /** Feeds bytes; calls `emit` for every complete logical packet, in order. */
-  push(chunk: Buffer, emit: (p: Packet) => void): void {
+  push(chunk: Buffer, emit: PacketSink): void {
     if (this.buffered === 0 && this.chunks.length === 0) {
       // Fast path: parse straight out of the chunk while whole packets are available.
       let off = 0;
@@ -56,7 +59,7 @@ export class PacketFramer {
     }
   }
 
-  private complete(seq: number, payload: Buffer, len: number, emit: (p: Packet) => void): void {
+  private complete(seq: number, payload: Buffer, len: number, emit: PacketSink): void {
     if (len === MAX_PACKET_PAYLOAD) {
       if (this.partial.length === 0) this.partialFirstSeq = seq;
       this.partial.push(Buffer.from(payload));
@@ -67,10 +70,10 @@ export class PacketFramer {
       const joined = Buffer.concat(this.partial);
       const firstSeq = this.partialFirstSeq;
       this.partial = [];
-      emit({ seq, firstSeq, payload: joined });
+      emit(joined, firstSeq, seq);
       return;
     }
-    emit({ seq, firstSeq: seq, payload });
+    emit(payload, seq, seq);
   }
 
   private peek(n: number): Buffer {

@@ -48,7 +48,7 @@ function packetReader(socket: Socket) {
 async function login(socket: Socket): Promise<Buffer> {
   const reader = packetReader(socket);
   const hs = await reader.next();
-  let pos = 1 + hs.indexOf(0, 1) + 1 + 4;
+  let pos = hs.indexOf(0, 1) + 1 + 4;
   const salt1 = hs.subarray(pos, pos + 8);
   pos += 8 + 1 + 2 + 1 + 2 + 2;
   const authLen = hs[pos];

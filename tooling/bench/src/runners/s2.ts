@@ -1,0 +1,33 @@
+import { connect } from '@s2/core';
+import { benchRow, measure, readConfig } from './measure.js';
+
+const config = readConfig();
+const url = `mysql://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@${config.host}:${config.port}/${config.database}`;
+
+await measure(async () => {
+  if (config.mode === 'stream') {
+    const conn = await connect(url, { buffered: false });
+    const cur = conn.cursor();
+    await cur.execute(config.sql);
+    let rows = 0;
+    for (;;) {
+      const batch = await cur.fetchmany(4096);
+      if (batch.length === 0) break;
+      rows += batch.length;
+    }
+    await conn.close();
+    return rows;
+  }
+  if (config.mode === 'insert') {
+    const conn = await connect(url);
+    const n = config.rows ?? 200_000;
+    const rows = Array.from({ length: n }, (_, i) => benchRow(i));
+    await conn.executemany(`INSERT INTO ${config.sql} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, rows);
+    await conn.close();
+    return n;
+  }
+  const conn = await connect(url, { resultsType: config.mode });
+  const rows = await conn.query(config.sql);
+  await conn.close();
+  return rows.length;
+});
