@@ -114,3 +114,10 @@ describe('executemany rewriting', () => {
     expect(batchInsertStatements('INSERT INTO t SELECT ?', [[1]])).toBeNull();
   });
 });
+
+describe('utf8Length', () => {
+  it('matches the encoder for ASCII, 2-, 3- and 4-byte characters', async () => {
+    const { utf8Length } = await import('@s2/base');
+    for (const s of ['', 'abc', 'é', '€', '🥷', 'aé€🥷z'.repeat(50)]) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+  });
+});

@@ -384,3 +384,14 @@ describe('show accessor (test_show_accessors)', () => {
     await expect(conn.show.plancache()).rejects.toBeInstanceOf(ProgrammingError);
   });
 });
+
+describe('object rows with awkward column names', () => {
+  it('keeps __proto__, quotes and unicode as plain own keys', async () => {
+    const [row] = await conn.query<Record<string, unknown>>("SELECT 1 AS `__proto__`, 2 AS `a\"b'c`, 3 AS `é ü`", undefined, { resultsType: 'objects' });
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.keys(row)).toEqual(['__proto__', 'a"b\'c', 'é ü']);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe(1);
+    const [plain] = await conn.query<Record<string, unknown>>("SELECT 1 AS `a\"b'c`, 2 AS `x\\\\y`", undefined, { resultsType: 'objects' });
+    expect(plain).toEqual({ 'a"b\'c': 1, 'x\\\\y': 2 });
+  });
+});

@@ -1,3 +1,5 @@
+import type { TlsMaterial } from './mariadb/tls-material.js';
+
 /** What a test (or the quick-start example) needs to know about the server it talks to. */
 export interface Credentials {
   user: string;
@@ -6,15 +8,8 @@ export interface Credentials {
   plugin: string;
 }
 
-export interface TestTlsInfo {
-  caPath: string;
-  caPem: string;
-  certPath: string;
-  keyPath: string;
-  clientCertPath: string;
-  clientKeyPath: string;
-  serverName: string;
-}
+/** Paths (and the CA text) of the throwaway TLS material. */
+export type TestTlsInfo = TlsMaterial;
 
 export interface TestServerInfo {
   host: string;

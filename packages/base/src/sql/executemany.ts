@@ -16,21 +16,21 @@ export function batchInsertStatements(sql: string, rows: readonly QueryParams[],
   const prefix = m[1].replace(/%%/g, '%');
   const template = m[2];
   const postfix = m[3];
-  const encoder = new TextEncoder();
   const statements: string[] = [];
   let current = '';
   let currentBytes = 0;
-  const postfixBytes = encoder.encode(postfix).length;
+  const postfixBytes = utf8Length(postfix);
+  const rowCtx = { ...ctx, interpolateWithEmptyArgs: true };
   for (const row of rows) {
-    const values = formatQuery(template, row, { ...ctx, interpolateWithEmptyArgs: true });
-    const valueBytes = encoder.encode(values).length;
+    const values = formatQuery(template, row, rowCtx);
+    const valueBytes = utf8Length(values);
     if (current && currentBytes + valueBytes + postfixBytes + 1 > maxBytes) {
       statements.push(current + postfix);
       current = '';
     }
     if (!current) {
       current = `${prefix} ${values}`;
-      currentBytes = encoder.encode(current).length;
+      currentBytes = utf8Length(current);
     } else {
       current += `,${values}`;
       currentBytes += valueBytes + 1;
@@ -38,4 +38,20 @@ export function batchInsertStatements(sql: string, rows: readonly QueryParams[],
   }
   if (current) statements.push(current + postfix);
   return statements;
+}
+
+/** UTF-8 byte length of a string without encoding it. */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      // A surrogate pair: two UTF-16 units, four UTF-8 bytes.
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
 }

@@ -1,6 +1,21 @@
 import { ParameterError } from '../errors/index.js';
 import { escapeLiteral, type LiteralContext } from './escape.js';
-import { scanPlaceholders } from './placeholders.js';
+import { scanPlaceholders, type ScanResult } from './placeholders.js';
+
+/** Statements are usually run many times: remember the placeholder scan of recent ones. */
+const scans = new Map<string, ScanResult>();
+const SCAN_CACHE_SIZE = 256;
+
+function scanCached(sql: string, style: 'positional' | 'named'): ScanResult {
+  const key = `${style[0]}${sql}`;
+  let hit = scans.get(key);
+  if (!hit) {
+    hit = scanPlaceholders(sql, style);
+    if (scans.size >= SCAN_CACHE_SIZE) scans.delete(scans.keys().next().value!);
+    scans.set(key, hit);
+  }
+  return hit;
+}
 
 export interface FormatContext extends LiteralContext {
   /** Interpolate (and so un-double `%%`) even when params is an empty array or object. */
@@ -31,7 +46,7 @@ export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext
   if (!named && !Array.isArray(params)) {
     throw new ParameterError('query parameters must be an array (for ? or %s) or a plain object (for :name or %(name)s)');
   }
-  const { placeholders, percentPairs } = scanPlaceholders(sql, named ? 'named' : 'positional');
+  const { placeholders, percentPairs } = scanCached(sql, named ? 'named' : 'positional');
   if (!named) {
     const list = params as readonly unknown[];
     if (placeholders.length !== list.length) {
@@ -42,16 +57,23 @@ export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext
     const missing = placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(record, p.name!)).map((p) => p.name);
     if (missing.length) throw new ParameterError(`no value given for named parameter(s): ${[...new Set(missing)].join(', ')}`);
   }
-  // Splice placeholders and %% pairs in position order.
-  const edits = [
-    ...placeholders.map((p, index) => ({ start: p.start, end: p.end, text: escapeLiteral(named ? (params as Record<string, unknown>)[p.name!] : (params as unknown[])[index], ctx) })),
-    ...percentPairs.map((pos) => ({ start: pos, end: pos + 2, text: '%' })),
-  ].sort((a, b) => a.start - b.start);
+  // Splice placeholders and %% pairs in position order (both lists are already sorted).
   let out = '';
   let last = 0;
-  for (const e of edits) {
-    out += sql.slice(last, e.start) + e.text;
-    last = e.end;
+  let p = 0;
+  let q = 0;
+  while (p < placeholders.length || q < percentPairs.length) {
+    if (q >= percentPairs.length || (p < placeholders.length && placeholders[p].start < percentPairs[q])) {
+      const ph = placeholders[p];
+      const value = named ? (params as Record<string, unknown>)[ph.name!] : (params as readonly unknown[])[p];
+      out += sql.slice(last, ph.start) + escapeLiteral(value, ctx);
+      last = ph.end;
+      p++;
+    } else {
+      out += `${sql.slice(last, percentPairs[q])}%`;
+      last = percentPairs[q] + 2;
+      q++;
+    }
   }
   return out + sql.slice(last);
 }

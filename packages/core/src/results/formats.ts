@@ -45,19 +45,34 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 registerResultFormat({ name: 'tuples', prepare: () => ({ rows: (batch) => batch }) });
 
+/**
+ * Builds objects of one fixed shape per result. A generated literal gives V8 a single hidden
+ * class for every row; where code generation is not allowed (strict CSP) a loop does the same.
+ */
+function objectBuilder(names: readonly string[]): (row: unknown[]) => Record<string, unknown> {
+  if (!names.includes('__proto__')) {
+    try {
+      const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`;
+      return new Function('r', body) as (row: unknown[]) => Record<string, unknown>;
+    } catch {
+      // fall through to the generic builder
+    }
+  }
+  return (row) => {
+    const obj: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) Object.defineProperty(obj, names[i], { value: row[i], enumerable: true, writable: true, configurable: true });
+    return obj;
+  };
+}
+
 registerResultFormat({
   name: 'objects',
   prepare(columns) {
-    const names = uniqueColumnNames(columns);
+    const build = objectBuilder(uniqueColumnNames(columns));
     return {
       rows(batch) {
         const out = new Array<Record<string, unknown>>(batch.length);
-        for (let r = 0; r < batch.length; r++) {
-          const row = batch[r];
-          const obj: Record<string, unknown> = {};
-          for (let i = 0; i < names.length; i++) obj[names[i]] = row[i];
-          out[r] = obj;
-        }
+        for (let r = 0; r < batch.length; r++) out[r] = build(batch[r]);
         return out;
       },
     };

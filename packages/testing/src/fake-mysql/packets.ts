@@ -1,6 +1,8 @@
 /**
  * Builders for server-side packets, used by the fake server to script exact byte sequences
  * (including ones MariaDB cannot produce, such as SingleStore's VECTOR column definitions).
+ * Written independently of @s2/wire on purpose: the fake must not share encoding bugs with
+ * the client it tests.
  */
 export function lenenc(n: number): Buffer {
   if (n < 0xfb) return Buffer.from([n]);
