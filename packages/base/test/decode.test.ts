@@ -165,9 +165,9 @@ describe('vectors', () => {
   });
 });
 
-describe('malformed rows', () => {
+for (const mode of ['auto', 'interpreted'] as const) describe(`malformed rows (${mode} decoder)`, () => {
   const cols = [col('a', FieldType.LONG), col('b', FieldType.VAR_STRING)];
-  const decoder = createTextRowDecoder(cols, defaultDecodeOptions);
+  const decoder = createTextRowDecoder(cols, defaultDecodeOptions, mode);
   it('every truncation of a valid row is a typed error', () => {
     const full = row('123', 'hello');
     for (let cut = 0; cut < full.length; cut++) {
@@ -185,7 +185,7 @@ describe('malformed rows', () => {
   it('random valid rows round-trip through encoder and decoder', () => {
     let seed = 1;
     const rand = (n: number) => ((seed = (seed * 48271) % 2147483647) % n);
-    const strCol = createTextRowDecoder([col('s', FieldType.VAR_STRING), col('s2', FieldType.VAR_STRING)], defaultDecodeOptions);
+    const strCol = createTextRowDecoder([col('s', FieldType.VAR_STRING), col('s2', FieldType.VAR_STRING)], defaultDecodeOptions, mode);
     for (let i = 0; i < 300; i++) {
       const len = [0, 1, 250, 251, 252, 300, 70000][rand(7)];
       const a = 'é'.repeat(Math.floor(len / 2)) + 'x'.repeat(len % 2);

@@ -14,6 +14,11 @@ export interface DateTimeFields {
   second: number;
 }
 
+/** YYYYMMDDhhmmss as one number (exact: below 2^53). */
+function packFields(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s;
+}
+
 export class SqlDateTime extends Date {
   /** Fraction of the second in microseconds, 0–999999 (the Date part keeps only milliseconds). */
   readonly microsecond: number;
@@ -22,11 +27,11 @@ export class SqlDateTime extends Date {
   /** Calendar fields packed as YYYYMMDDhhmmss: one number instead of an object per value. */
   private readonly packed: number;
 
-  constructor(epochMs: number, microsecond: number, fields: DateTimeFields, fractionDigits: number) {
+  constructor(epochMs: number, microsecond: number, fields: DateTimeFields | number, fractionDigits: number) {
     super(epochMs);
     this.microsecond = microsecond;
     this.fractionDigits = fractionDigits;
-    this.packed = ((((fields.year * 100 + fields.month) * 100 + fields.day) * 100 + fields.hour) * 100 + fields.minute) * 100 + fields.second;
+    this.packed = typeof fields === 'number' ? fields : packFields(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second);
   }
 
   /** The calendar fields as written by the server, independent of the time zone used. */
@@ -161,7 +166,7 @@ export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: 
   if (y < 100 || !validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
   const ms = (micro - (micro % 1000)) / 1000;
   const epoch = offset === null ? new Date(y, mo - 1, d, h, mi, sec, ms).getTime() : Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
-  return new SqlDateTime(epoch, micro, { year: y, month: mo, day: d, hour: h, minute: mi, second: sec }, len > 19 ? len - 20 : 0);
+  return new SqlDateTime(epoch, micro, packFields(y, mo, d, h, mi, sec), len > 19 ? len - 20 : 0);
 }
 
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;

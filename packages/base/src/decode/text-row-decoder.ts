@@ -28,8 +28,12 @@ const copyBytes = NodeBuffer
   ? (b: Uint8Array, s: number, e: number): Uint8Array => NodeBuffer.from(b.subarray(s, e))
   : (b: Uint8Array, s: number, e: number): Uint8Array => b.slice(s, e);
 
+type Latin1Sliceable = Uint8Array & { latin1Slice?(start: number, end: number): string };
+
+/** ASCII text (numbers, dates) as a string: one native slice on Node, a manual build elsewhere. */
 const ascii = (b: Uint8Array, s: number, e: number): string => {
-  // Short numeric/temporal text: building the string by hand beats TextDecoder's call overhead.
+  const slicer = (b as Latin1Sliceable).latin1Slice;
+  if (slicer) return slicer.call(b, s, e);
   if (e - s <= 24) {
     let out = '';
     for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
@@ -208,9 +212,69 @@ class TextRowDecoder implements RowDecoder {
   }
 }
 
+/** Reads a 2-, 3- or 8-byte length after its prefix byte; returns [length, new position]. */
+function longLength(b: Uint8Array, first: number, pos: number, end: number): number {
+  if (first === 0xfc) {
+    if (pos + 2 > end) throw malformedPacket('truncated value length');
+    return b[pos] | (b[pos + 1] << 8);
+  }
+  if (first === 0xfd) {
+    if (pos + 3 > end) throw malformedPacket('truncated value length');
+    return b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16);
+  }
+  if (first === 0xfe) {
+    if (pos + 8 > end) throw malformedPacket('truncated value length');
+    if (b[pos + 6] || b[pos + 7]) throw malformedPacket('value length beyond 2^48');
+    return b[pos] + b[pos + 1] * 2 ** 8 + b[pos + 2] * 2 ** 16 + b[pos + 3] * 2 ** 24 + b[pos + 4] * 2 ** 32 + b[pos + 5] * 2 ** 40;
+  }
+  throw malformedPacket('invalid length prefix 0xff');
+}
+const LENGTH_BYTES: Record<number, number> = { 0xfc: 2, 0xfd: 3, 0xfe: 8 };
+
+/**
+ * A decodeRow specialised for one result's columns: every column gets its own call site, so
+ * each stays monomorphic (the generic loop calls many different decoders from one place).
+ */
+function compileRowDecoder(columns: readonly ColumnDefinition[], options: DecodeOptions): RowDecoder | null {
+  const decoders = columns.map((c) => columnDecoder(c, options));
+  const n = columns.length;
+  const steps = columns.map((c, i) => `
+    if (pos >= end) throw malformedPacket(${JSON.stringify(`row ends before column ${i + 1} of ${n} ('${c.name}')`)});
+    first = b[pos++];
+    if (first === 0xfb) row[${i}] = null;
+    else {
+      if (first < 0xfb) len = first;
+      else { len = longLength(b, first, pos, end); pos += LENGTH_BYTES[first]; }
+      if (pos + len > end) throw malformedPacket(${JSON.stringify(`value of column '${c.name}' runs past the end of the row`)});
+      row[${i}] = d${i}(b, pos, pos + len);
+      pos += len;
+    }`).join('');
+  const source = `
+    const [${decoders.map((_, i) => `d${i}`).join(', ')}] = decoders;
+    return { decodeRow(b) {
+      const end = b.length;
+      let pos = 0, len = 0, first = 0;
+      const row = new Array(${n});
+      ${steps}
+      if (pos !== end) throw malformedPacket('row has ' + (end - pos) + ' bytes after the last column');
+      return row;
+    } };`;
+  try {
+    return new Function('decoders', 'malformedPacket', 'longLength', 'LENGTH_BYTES', source)(decoders, malformedPacket, longLength, LENGTH_BYTES) as RowDecoder;
+  } catch {
+    return null;
+  }
+}
+
 /** The pure-TypeScript text-protocol row decoder (wire spec 6). */
-export function createTextRowDecoder(columns: readonly ColumnDefinition[], options: DecodeOptions = defaultDecodeOptions): RowDecoder {
-  return new TextRowDecoder(columns, options);
+export function createTextRowDecoder(
+  columns: readonly ColumnDefinition[],
+  options: DecodeOptions = defaultDecodeOptions,
+  mode: 'auto' | 'interpreted' = 'auto',
+): RowDecoder {
+  // Code generation can be forbidden (strict CSP on the web); the generic loop is the fallback.
+  const compiled = mode === 'auto' && columns.length <= 512 ? compileRowDecoder(columns, options) : null;
+  return compiled ?? new TextRowDecoder(columns, options);
 }
 
 /** DB-API description entry for a column (wire spec 8.8). */
