@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
-import { NotSupportedError, options, OptionError, setScopeStorage, type SqlTransport } from '@s2/base';
+import { InterfaceError, NotSupportedError, options, OptionError, setScopeStorage, type SqlTransport } from '@s2/base';
+import { connectHttp, type HttpOptions } from '@s2/http';
 import { connectWire, type TlsMode, type WireOptions } from '@s2/wire';
 import { Connection } from './connection/connection.js';
 import { resolveConnectParams, type ConnectOptions, type ResolvedConnectParams } from './params/index.js';
@@ -75,6 +76,35 @@ export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
 }
 
 registerDriver('mysql', async (p) => connectWire(wireOptionsFor(p)));
+
+export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
+  if (p.multiStatements) throw new InterfaceError('The Data API does not allow multiple statements within a query', { errno: 0 });
+  if (p.driver === 'https' && (p.sslCa || p.sslCert || p.sslKey || p.sslDisabled || p.sslVerifyCert === false)) {
+    // fetch takes no per-request TLS settings; Node reads extra CAs from NODE_EXTRA_CA_CERTS.
+    throw new NotSupportedError('custom TLS settings are not supported by the Data API connector; set NODE_EXTRA_CA_CERTS for a private CA');
+  }
+  return {
+    host: p.host,
+    port: p.port,
+    driver: p.driver as 'http' | 'https',
+    user: p.user,
+    password: p.password,
+    database: p.database,
+    connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,
+    decodeOptions: {
+      int64: p.int64,
+      decimal: p.decimal,
+      timezone: p.timezone,
+      dateStrings: p.dateStrings,
+      parseJson: p.parseJson,
+      encodingErrors: p.encodingErrors,
+      conv: p.conv,
+    },
+  };
+}
+
+registerDriver('http', async (p) => connectHttp(httpOptionsFor(p)));
+registerDriver('https', async (p) => connectHttp(httpOptionsFor(p)));
 
 /**
  * Connects to SingleStoreDB (or any MySQL-compatible server).

@@ -352,9 +352,14 @@ describe('connection behaviour (test_connection)', () => {
     await expect(open({ connectTimeout: 0 })).rejects.toThrow(/connect_timeout/);
   });
 
-  it('the http driver and pure_js=false are clear NotSupported errors for now', async () => {
-    await expect(connect('https://u:p@localhost:1/db')).rejects.toBeInstanceOf(NotSupportedError);
+  it('pure_js=false is a clear NotSupported error while there is no native decoder', async () => {
     await expect(open({ pureJs: false })).rejects.toBeInstanceOf(NotSupportedError);
+  });
+
+  it('an http URL selects the Data API connector (here: nothing listens, so a typed connect error)', async () => {
+    const err = await connect('http://u:p@127.0.0.1:1/db').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationalError);
+    expect((err as OperationalError).errno).toBe(2003);
   });
 });
 

@@ -4,3 +4,4 @@ export { startMariaDb, type RunningMariaDb, type StartMariaDbOptions } from './m
 export { externalServerInfo } from './external.js';
 export { createTlsMaterial, type TlsMaterial } from './mariadb/tls-material.js';
 export * from './fake-mysql/index.js';
+export * from './gateway/index.js';

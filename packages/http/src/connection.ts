@@ -1,0 +1,191 @@
+import {
+  defaultDecodeOptions, InterfaceError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
+  type DecodeOptions, type QueryOptions, type QueryResponse, type SessionInfo, type SqlTransport, type StatementStatus,
+} from '@s2/base';
+import { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';
+import { errorFromResponse } from './errors.js';
+import { BufferedResponse, BufferedResultSet } from './results.js';
+import { leadingKeyword, returnsRows } from './routing.js';
+import { Semaphore } from './semaphore.js';
+
+export const HTTP_CLIENT_VERSION = '0.1.0';
+
+export interface HttpOptions {
+  host: string;
+  port?: number;
+  /** 'https' (default) or 'http'. */
+  driver?: 'http' | 'https';
+  user?: string;
+  password?: string;
+  /** Sent with every request: the Data API has no session to remember it. */
+  database?: string;
+  /** Until response headers arrive (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Until the whole response body is read (default: none). */
+  requestTimeoutMs?: number;
+  /** Most requests in flight from this connection at once (default 8). */
+  maxConcurrency?: number;
+  decodeOptions?: Partial<DecodeOptions>;
+  /** Another fetch implementation (tests, proxies, undici). */
+  fetch?: typeof fetch;
+  headers?: Record<string, string>;
+}
+
+interface ExecBody { rowsAffected?: number; lastInsertId?: number | bigint; error?: { code?: number; message?: string } }
+interface QueryBody { results?: { columns: DataApiColumn[]; rows: unknown[][] }[]; error?: { code?: number; message?: string } }
+
+function base64(text: string): string {
+  const B = (globalThis as { Buffer?: { from(s: string): { toString(enc: string): string } } }).Buffer;
+  return B ? B.from(text).toString('base64') : btoa(unescape(encodeURIComponent(text)));
+}
+
+/**
+ * The Data API connector. Every statement is one stateless POST; the SQL arrives with its
+ * parameters already interpolated by @s2/core.
+ */
+export class HttpConnection implements SqlTransport {
+  readonly session: SessionInfo;
+  private open = true;
+  private readonly origin: string;
+  private readonly headers: Record<string, string>;
+  private readonly fetchFn: typeof fetch;
+  private readonly slots: Semaphore;
+  readonly decodeOptions: DecodeOptions;
+
+  constructor(readonly options: HttpOptions) {
+    const driver = options.driver ?? 'https';
+    const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+    this.origin = `${driver}://${host}:${options.port ?? (driver === 'http' ? 80 : 443)}`;
+    const workload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SINGLESTOREDB_WORKLOAD_TYPE;
+    this.headers = {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'User-Agent': `SingleStoreDB-TypeScript/${HTTP_CLIENT_VERSION}${workload ? `+${workload}` : ''}`,
+      ...(options.user !== undefined ? { Authorization: `Basic ${base64(`${options.user}:${options.password ?? ''}`)}` } : {}),
+      ...options.headers,
+    };
+    this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.slots = new Semaphore(options.maxConcurrency ?? 8);
+    this.decodeOptions = { ...defaultDecodeOptions, ...options.decodeOptions };
+    this.session = { serverVersion: '', connectionId: 0, serverStatus: ServerStatus.AUTOCOMMIT, charset: 'utf8mb4', database: options.database ?? null };
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Checks credentials and learns the server's escaping mode and version (one request). */
+  async handshake(): Promise<void> {
+    const res = await this.query("SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'");
+    const [[version, noBackslash]] = (await res.current.read()) as [[string, number]];
+    this.session.serverVersion = version;
+    if (Number(noBackslash)) this.session.serverStatus |= ServerStatus.NO_BACKSLASH_ESCAPES;
+  }
+
+  private async post(path: string, sql: string, options: QueryOptions): Promise<unknown> {
+    if (!this.open) throw new InterfaceError('The connection has been closed', { errno: 0 });
+    const release = await this.slots.acquire();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const connectMs = this.options.connectTimeoutMs ?? 10_000;
+    const requestMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    let phase: 'connect' | 'request' = 'connect';
+    const connectTimer = setTimeout(() => controller.abort(new Error('connect timeout')), connectMs);
+    const requestTimer = requestMs ? setTimeout(() => controller.abort(new Error('request timeout')), requestMs) : undefined;
+    try {
+      if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317 });
+      const body: Record<string, unknown> = { sql };
+      if (this.session.database) body.database = this.session.database;
+      const response = await this.fetchFn(`${this.origin}/api/v2/${path}`, {
+        method: 'POST', headers: this.headers, body: JSON.stringify(body), signal: controller.signal,
+      });
+      phase = 'request';
+      clearTimeout(connectTimer);
+      const text = await response.text();
+      if (response.status >= 400) throw errorFromResponse(response.status, text);
+      const parsed = text ? (parseJsonLossless(text) as { error?: { code?: number; message?: string } }) : {};
+      if (parsed.error) throw new OperationalError(parsed.error.message ?? 'HTTP Error', { errno: parsed.error.code ?? 0 });
+      return parsed;
+    } catch (err) {
+      if (controller.signal.aborted) {
+        const reason = controller.signal.reason as Error | undefined;
+        if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: reason });
+        const what = reason?.message === 'connect timeout' ? `no response within ${connectMs} ms` : `request not finished within ${requestMs} ms`;
+        throw new OperationalError(`Data API ${phase} timed out: ${what}`, { errno: 2013, cause: reason });
+      }
+      if (err instanceof Error && 'errno' in err) throw err;
+      throw new OperationalError(`Data API request to ${this.origin} failed: ${(err as Error).message}`, { errno: 2003, cause: err });
+    } finally {
+      clearTimeout(connectTimer);
+      if (requestTimer) clearTimeout(requestTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      release();
+    }
+  }
+
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResponse> {
+    if (options.infile !== undefined || /^\s*LOAD\s+DATA\s+LOCAL\b/i.test(sql)) {
+      throw new NotSupportedError('LOAD DATA LOCAL INFILE is not available over the Data API; use the mysql driver');
+    }
+    const keyword = leadingKeyword(sql);
+    if (keyword === 'BEGIN' || (keyword === 'START' && /\bTRANSACTION\b/i.test(sql))) {
+      throw new NotSupportedError('transactions cannot span Data API requests: each statement commits on its own; use the mysql driver');
+    }
+    if (keyword === 'COMMIT' || keyword === 'ROLLBACK') {
+      // Every request already committed; there is nothing to end.
+      return new BufferedResponse([new BufferedResultSet(null, [], this.ok(0), false)]);
+    }
+    if (!returnsRows(sql)) {
+      const body = (await this.post('exec', sql, options)) as ExecBody;
+      return new BufferedResponse([new BufferedResultSet(null, [], this.ok(body.rowsAffected ?? 0, body.lastInsertId ?? 0), false)]);
+    }
+    const body = (await this.post('query/tuples', sql, options)) as QueryBody;
+    const results = (body.results ?? []).map((r, i, all) => {
+      const columns = r.columns.map(columnFromDataApi);
+      const converters = columns.map((c) => valueConverter(c, this.decodeOptions));
+      const rows = r.rows.map((row) => row.map((v, j) => (v === null ? null : converters[j](v))));
+      return new BufferedResultSet(columns, rows, this.ok(rows.length), i + 1 < all.length);
+    });
+    if (results.length === 0) results.push(new BufferedResultSet(null, [], this.ok(0), false));
+    return new BufferedResponse(results);
+  }
+
+  private ok(affectedRows: number, insertId: number | bigint = 0): StatementStatus {
+    return { affectedRows, insertId, serverStatus: this.session.serverStatus, warningCount: 0, info: '' };
+  }
+
+  /** GET /ping: no credentials, answers `pong`. */
+  async ping(): Promise<void> {
+    if (!this.open) throw new InterfaceError('The connection has been closed', { errno: 0 });
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.origin}/ping`, { signal: AbortSignal.timeout(this.options.connectTimeoutMs ?? 10_000) });
+    } catch (err) {
+      throw new OperationalError(`Data API ping to ${this.origin} failed: ${(err as Error).message}`, { errno: 2003, cause: err });
+    }
+    const text = await res.text();
+    if (res.status > 400 || text.trim() !== 'pong') throw new OperationalError(`Data API ping answered ${res.status}: ${text.slice(0, 100)}`, { errno: res.status });
+  }
+
+  /** The database travels in each request body, so switching is local. */
+  async selectDb(database: string): Promise<void> {
+    this.session.database = database;
+  }
+
+  async reset(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.open = false;
+  }
+
+  destroy(): void {
+    this.open = false;
+  }
+}
+
+export async function connectHttp(options: HttpOptions): Promise<HttpConnection> {
+  const conn = new HttpConnection(options);
+  await conn.handshake();
+  return conn;
+}

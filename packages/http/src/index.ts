@@ -1,0 +1,5 @@
+export { connectHttp, HttpConnection, HTTP_CLIENT_VERSION, type HttpOptions } from './connection.js';
+export { returnsRows, leadingKeyword } from './routing.js';
+export { httpErrorClass, errorFromResponse } from './errors.js';
+export { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';
+export { Semaphore } from './semaphore.js';

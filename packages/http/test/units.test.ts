@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { DataError, FieldType, IntegrityError, InterfaceError, InternalError, OperationalError, ProgrammingError } from '@s2/base';
+import { columnFromDataApi, errorFromResponse, httpErrorClass, returnsRows, Semaphore } from '@s2/http';
+
+describe('routing', () => {
+  it('sends row-returning statements to query/tuples even behind comments and parentheses', () => {
+    for (const sql of ['SELECT 1', '  select 1', '/* c */ SELECT 1', '-- x\nSELECT 1', '# x\nSHOW TABLES', '(SELECT 1) UNION (SELECT 2)', 'WITH a AS (SELECT 1) SELECT * FROM a', 'CALL p()', 'DESCRIBE t', 'EXPLAIN SELECT 1']) {
+      expect(returnsRows(sql), sql).toBe(true);
+    }
+    for (const sql of ['INSERT INTO t VALUES (1)', 'UPDATE t SET a = 1', '/* SELECT */ DELETE FROM t', 'CREATE TABLE t (a INT)', 'SET @a = 1', 'SELECTX']) {
+      expect(returnsRows(sql), sql).toBe(false);
+    }
+  });
+});
+
+describe('error mapping (data-api spec 6.2)', () => {
+  it('maps codes with the Data API table', () => {
+    expect(httpErrorClass(0)).toBe(InterfaceError);
+    expect(httpErrorClass(2012)).toBe(InterfaceError);
+    expect(httpErrorClass(1230)).toBe(DataError);
+    expect(httpErrorClass(1110)).toBe(ProgrammingError);
+    expect(httpErrorClass(1049)).toBe(ProgrammingError);
+    expect(httpErrorClass(1452)).toBe(IntegrityError);
+    expect(httpErrorClass(1364)).toBe(IntegrityError);
+    expect(httpErrorClass(9999)).toBe(OperationalError);
+    expect(httpErrorClass(222)).toBe(InternalError);
+  });
+  it('reads errno from "Error N: ..." bodies and falls back to the status', () => {
+    const e = errorFromResponse(500, 'Error 1064: You have an error in your SQL syntax');
+    expect(e).toBeInstanceOf(ProgrammingError);
+    expect(e).toMatchObject({ errno: 1064, errmsg: 'You have an error in your SQL syntax' });
+    const ct = errorFromResponse(415, 'Content-Type must be application/json');
+    expect(ct).toBeInstanceOf(InternalError);
+    expect(ct).toMatchObject({ errno: 415 });
+    expect(errorFromResponse(502, '')).toBeInstanceOf(InterfaceError);
+  });
+});
+
+describe('column metadata from dataType', () => {
+  it('maps names, suffixes and binary types', () => {
+    expect(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(20,6)', nullable: true })).toMatchObject({ typeCode: FieldType.NEWDECIMAL, length: 20, decimals: 6, charset: 0 });
+    expect(columnFromDataApi({ name: 'v', dataType: 'VARCHAR' })).toMatchObject({ typeCode: FieldType.VAR_STRING, flags: 1 });
+    expect(columnFromDataApi({ name: 'b', dataType: 'LONGBLOB' })).toMatchObject({ typeCode: FieldType.LONG_BLOB, charset: 63 });
+    expect(columnFromDataApi({ name: 'x', dataType: 'SOMETHING_NEW' }).typeCode).toBe(FieldType.VAR_STRING);
+  });
+});
+
+describe('semaphore', () => {
+  it('never lets more than the limit run', async () => {
+    const sem = new Semaphore(3);
+    let running = 0;
+    let peak = 0;
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      const release = await sem.acquire();
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+      release();
+    }));
+    expect(peak).toBe(3);
+    expect(sem.inFlight).toBe(0);
+  });
+});
