@@ -206,6 +206,7 @@ describe('LOCAL INFILE', () => {
     ['a Node Readable', () => Readable.from([Buffer.from(csv.slice(0, 7)), Buffer.from(csv.slice(7))])],
     ['an async iterable of strings', () => (async function* () { yield 'John,Doe,34\n'; yield 'Sandy,Smith,24\nPatty,Jones,57\n'; })()],
     ['an array of chunks', () => [csv]],
+    ['a plain string', () => csv],
   ];
   for (const [label, make] of sources) {
     it(`loads from ${label} via :stream:`, async () => {

@@ -5,7 +5,10 @@ import type { ColumnDefinition } from './columns.js';
  * and `@s2/core`'s cursors consume. Nothing here names a socket or `fetch`.
  */
 
-/** Bytes or text that can be sent for `LOAD DATA LOCAL INFILE`. A string is a file path. */
+/**
+ * Data for `LOAD DATA LOCAL INFILE`: bytes, text (sent as UTF-8), or chunks of either. File
+ * paths belong in the statement itself (`LOAD DATA LOCAL INFILE '/path' ...`).
+ */
 export type InfileSource =
   | string
   | Uint8Array

@@ -9,14 +9,15 @@ const CHUNK = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
 async function* chunksOf(source: InfileSource | undefined, requested: string): AsyncGenerator<Uint8Array> {
+  if (typeof source === 'string') {
+    yield Buffer.from(source, 'utf8');
+    return;
+  }
   if (source === undefined) {
     if (requested === ':stream:') {
       throw new OperationalError(':stream: specified for LOCAL INFILE, but no infile source was supplied', { errno: ER_LOCAL_INFILE });
     }
-    source = requested;
-  }
-  if (typeof source === 'string') {
-    const path = source;
+    const path = requested;
     try {
       for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) yield chunk as Buffer;
     } catch (err) {
@@ -37,7 +38,7 @@ async function* chunksOf(source: InfileSource | undefined, requested: string): A
     }
     return;
   }
-  throw new OperationalError('LOCAL INFILE source type is unrecognized: pass a path, Uint8Array, string iterable or Readable', { errno: ER_LOCAL_INFILE });
+  throw new OperationalError('LOCAL INFILE source type is unrecognized: pass a string, Uint8Array, an iterable or async iterable of chunks, or a Readable', { errno: ER_LOCAL_INFILE });
 }
 
 /**
