@@ -1,4 +1,4 @@
-import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition } from '@s2/base';
+import { BINARY_CHARSET, FieldType, type ColumnDefinition } from '@s2/base';
 
 /** The `dataType` name the Data API reports for a column. */
 export function dataTypeName(c: ColumnDefinition): string {
@@ -28,7 +28,8 @@ export function dataTypeName(c: ColumnDefinition): string {
     case FieldType.MEDIUM_BLOB: return bin ? 'MEDIUMBLOB' : 'MEDIUMTEXT';
     case FieldType.LONG_BLOB: return bin ? 'LONGBLOB' : 'LONGTEXT';
     case FieldType.BLOB: return bin ? 'BLOB' : 'TEXT';
-    case FieldType.STRING: return bin ? 'BINARY' : c.flags & ColumnFlag.ENUM ? 'ENUM' : c.flags & ColumnFlag.SET ? 'SET' : 'CHAR';
+    // Like SingleStore's Data API, ENUM and SET columns are reported as character types.
+    case FieldType.STRING: return bin ? 'BINARY' : 'CHAR';
     case FieldType.GEOMETRY: return 'GEOGRAPHY';
     default: return bin ? 'VARBINARY' : 'VARCHAR';
   }

@@ -1,0 +1,55 @@
+"""Runs the official Python SDK's HTTP connector against a Data API and prints JSON results."""
+import datetime
+import decimal
+import json
+import sys
+
+import singlestoredb as s2
+
+
+def plain(v):
+    if isinstance(v, (bytes, bytearray)):
+        return {"bytes": bytes(v).hex()}
+    if isinstance(v, decimal.Decimal):
+        return {"decimal": str(v)}
+    if isinstance(v, datetime.datetime):
+        return {"datetime": v.isoformat(sep=" ")}
+    if isinstance(v, datetime.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, datetime.timedelta):
+        return {"micros": (v.days * 86400 + v.seconds) * 1_000_000 + v.microseconds}
+    if isinstance(v, int) and not isinstance(v, bool):
+        return {"int": str(v)}
+    if isinstance(v, (set, frozenset)):
+        return sorted(v)
+    return v
+
+
+def main():
+    url, scratch = sys.argv[1], sys.argv[2]
+    out = {}
+    with s2.connect(url) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT * FROM data ORDER BY id")
+            out["data"] = [[plain(x) for x in row] for row in cur.fetchall()]
+            out["description"] = [[d[0], d[1]] for d in cur.description]
+            cur.execute("SELECT * FROM alltypes WHERE id IN (0, 2, 3) ORDER BY id")
+            out["alltypes"] = [[plain(x) for x in row] for row in cur.fetchall()]
+            cur.execute("SELECT id FROM data WHERE id < %s ORDER BY id", ["c"])
+            out["params"] = [list(r) for r in cur.fetchall()]
+            try:
+                cur.execute("garbage syntax")
+                out["error"] = None
+            except Exception as exc:  # noqa: BLE001 - the class name is what is compared
+                out["error"] = [type(exc).__name__, getattr(exc, "errno", None)]
+    with s2.connect(url.rsplit("/", 1)[0] + "/" + scratch) as conn:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TABLE py_em (a INT, b VARCHAR(10))")
+            cur.executemany("INSERT INTO py_em VALUES (%s, %s)", [(i, "r%d" % i) for i in range(50)])
+            cur.execute("SELECT COUNT(*), SUM(a) FROM py_em")
+            out["executemany"] = [plain(x) for x in cur.fetchone()]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
