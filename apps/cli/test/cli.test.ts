@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { testServer } from '@s2/testing/vitest';
+
+const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  return { child, exited, output: () => out, errors: () => err };
+}
+
+describe('s2 data-api-gateway', () => {
+  it('serves the Data API in front of the server and stops cleanly on SIGTERM', async () => {
+    const info = testServer();
+    const run = start(['data-api-gateway', '--target', `mysql://${info.host}:${info.port}`, '--port', '0']);
+    const deadline = Date.now() + 20_000;
+    while (!/on (http:\/\/\S+)/.test(run.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const url = /on (http:\/\/\S+)/.exec(run.output())?.[1];
+    expect(url, run.errors()).toBeDefined();
+    expect(await (await fetch(`${url}/ping`)).text()).toBe('pong');
+    const res = await fetch(`${url}/api/v2/query/tuples`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${info.root.user}:${info.root.password}`).toString('base64')}` },
+      body: JSON.stringify({ sql: 'SELECT COUNT(*) FROM data', database: 's2_test' }),
+    });
+    expect((await res.json()).results[0].rows).toEqual([[5]]);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('stopped');
+  });
+
+  it('explains bad arguments with exit code 2', async () => {
+    const run = start(['data-api-gateway', '--target', 'https://h']);
+    expect(await run.exited).toBe(2);
+    expect(run.errors()).toMatch(/--target must be a mysql:\/\/ URL/);
+    const none = start(['frobnicate']);
+    expect(await none.exited).toBe(2);
+    expect(none.errors()).toMatch(/unknown command 'frobnicate'/);
+  });
+});
