@@ -201,3 +201,11 @@ describe('description', () => {
     expect(describeColumn(col('v', FieldType.VAR_STRING, { charset: 33, length: 600, flags: 1 }))).toMatchObject({ internalSize: 200, nullOk: false });
   });
 });
+
+describe('lossless JSON fast path', () => {
+  it('keeps long integers exact while long fractions take the native parser', () => {
+    expect(parseJsonLossless('[0.14285714285714285, 1.7976931348623157e308, 12345678901234567]')).toEqual([0.14285714285714285, 1.7976931348623157e308, 12345678901234567n]);
+    expect(parseJsonLossless('{"a":"12345678901234567890","b":1}')).toEqual({ a: '12345678901234567890', b: 1 });
+    expect(parseJsonLossless('[-12345678901234567890]')).toEqual([-12345678901234567890n]);
+  });
+});

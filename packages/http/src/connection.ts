@@ -144,7 +144,15 @@ export class HttpConnection implements SqlTransport {
     const results = (body.results ?? []).map((r, i, all) => {
       const columns = r.columns.map(columnFromDataApi);
       const converters = columns.map((c) => valueConverter(c, this.decodeOptions));
-      const rows = r.rows.map((row) => row.map((v, j) => (v === null ? null : converters[j](v))));
+      // Convert in place: the parsed arrays are ours, and a copy per row would only feed the GC.
+      const rows = r.rows;
+      const n = converters.length;
+      for (const row of rows) {
+        for (let j = 0; j < n; j++) {
+          const v = row[j];
+          if (v !== null) row[j] = converters[j](v);
+        }
+      }
       return new BufferedResultSet(columns, rows, this.ok(rows.length), i + 1 < all.length);
     });
     if (results.length === 0) results.push(new BufferedResultSet(null, [], this.ok(0), false));

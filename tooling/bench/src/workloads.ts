@@ -52,3 +52,12 @@ export const INSERT_RUNS: Run[] = [
   { name: 'insert mariadb batch', runner: 'mariadb', mode: 'insert', sql: 'wide_insert', insertRows: 200_000 },
   { name: 'insert s2 executemany', runner: 's2', mode: 'insert', sql: 'wide_insert', insertRows: 200_000 },
 ];
+
+const WIDE_100K = 'SELECT * FROM wide LIMIT 100000';
+
+/** Data API runs go through the gateway (started by the harness, outside the measured process). */
+export const HTTP_RUNS: Run[] = [
+  { name: 'http100k s2 over the wire', runner: 's2', mode: 'tuples', sql: WIDE_100K },
+  { name: 'http100k s2 over HTTP', runner: 's2', mode: 'http-tuples', sql: WIDE_100K },
+  { name: 'http100k bare fetch + JSON.parse', runner: 'fetch-json', mode: '', sql: WIDE_100K },
+];

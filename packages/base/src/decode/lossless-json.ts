@@ -4,8 +4,11 @@ import { DataError } from '../errors/index.js';
  * JSON.parse that keeps integers beyond 2^53 exact (as bigint). Documents without long digit
  * runs take the native JSON.parse path; only the rest go through the small parser below.
  */
+/** An integer literal too long to be sure it fits a double (fractions and exponents are fine). */
+const LONG_INTEGER = /(?<![\d.])\d{16,}(?![\d.eE])/;
+
 export function parseJsonLossless(text: string): unknown {
-  if (!/\d{16}/.test(text)) return JSON.parse(text);
+  if (!LONG_INTEGER.test(text)) return JSON.parse(text);
   return new LosslessParser(text).parseDocument();
 }
 

@@ -171,8 +171,19 @@ export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: 
 
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;
 
+/** Character codes of a string, viewed like bytes, for the canonical-form fast path. */
+function codes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
 /** DATETIME/TIMESTAMP text → SqlDateTime; zero dates → null; impossible dates → the text itself. */
 export function parseDateTime(text: string, offset: number | null): SqlDateTime | string | null {
+  if (text.length >= 19 && text.length <= 26 && text.charCodeAt(0) !== 48) {
+    const fast = parseDateTimeBytes(codes(text), 0, text.length, offset);
+    if (fast) return fast;
+  }
   const m = DATETIME_RE.exec(text);
   if (!m) return text;
   const y = Number(m[1]);

@@ -10,6 +10,8 @@ export interface RunnerConfig {
   mode: string;
   /** Extra payload for insert workloads. */
   rows?: number;
+  /** Port of the Data API gateway, for HTTP runs. */
+  httpPort?: number;
 }
 
 export interface Measurement {

@@ -26,6 +26,12 @@ await measure(async () => {
     await conn.close();
     return n;
   }
+  if (config.mode === 'http-tuples') {
+    const conn = await connect(`http://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@127.0.0.1:${config.httpPort}/${config.database}`);
+    const rows = await conn.query(config.sql);
+    await conn.close();
+    return rows.length;
+  }
   const conn = await connect(url, { resultsType: config.mode });
   const rows = await conn.query(config.sql);
   await conn.close();
