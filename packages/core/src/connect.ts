@@ -89,6 +89,8 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
     driver: p.driver as 'http' | 'https',
     user: p.user,
     password: p.password,
+    // credentialType 'jwt': the password is a token, sent as a Bearer credential.
+    bearerToken: p.credentialType === 'jwt' ? p.password : undefined,
     database: p.database,
     connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,
     decodeOptions: {

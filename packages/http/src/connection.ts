@@ -17,6 +17,8 @@ export interface HttpOptions {
   driver?: 'http' | 'https';
   user?: string;
   password?: string;
+  /** A JWT sent as `Authorization: Bearer …` instead of Basic credentials. */
+  bearerToken?: string;
   /** Sent with every request: the Data API has no session to remember it. */
   database?: string;
   /** Until response headers arrive (default 10 s). */
@@ -61,7 +63,9 @@ export class HttpConnection implements SqlTransport {
       'Content-Type': 'application/json',
       Accept: 'application/json',
       'User-Agent': `SingleStoreDB-TypeScript/${HTTP_CLIENT_VERSION}${workload ? `+${workload}` : ''}`,
-      ...(options.user !== undefined ? { Authorization: `Basic ${base64(`${options.user}:${options.password ?? ''}`)}` } : {}),
+      ...(options.bearerToken
+        ? { Authorization: `Bearer ${options.bearerToken}` }
+        : options.user !== undefined ? { Authorization: `Basic ${base64(`${options.user}:${options.password ?? ''}`)}` } : {}),
       ...options.headers,
     };
     this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);

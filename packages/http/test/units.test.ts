@@ -62,3 +62,22 @@ describe('semaphore', () => {
     expect(sem.inFlight).toBe(0);
   });
 });
+
+describe('authentication headers', () => {
+  const capture = async (options: Partial<import('@s2/http').HttpOptions>) => {
+    const seen: Record<string, string>[] = [];
+    const fakeFetch = (async (_url: string, init: RequestInit) => {
+      seen.push(init.headers as Record<string, string>);
+      return new Response(JSON.stringify({ results: [{ columns: [{ name: 'v', dataType: 'VARCHAR' }, { name: 'n', dataType: 'BIGINT' }], rows: [['10.11', 0]] }] }), { status: 200 });
+    }) as unknown as typeof fetch;
+    const { connectHttp } = await import('@s2/http');
+    await connectHttp({ host: 'h', port: 9000, driver: 'http', fetch: fakeFetch, ...options });
+    return seen[0];
+  };
+  it('Basic for user and password, Bearer for a JWT, none without a user', async () => {
+    expect((await capture({ user: 'u', password: 'p' })).Authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect((await capture({ user: 'u', bearerToken: 'eyJ.x.y' })).Authorization).toBe('Bearer eyJ.x.y');
+    expect((await capture({})).Authorization).toBeUndefined();
+    expect((await capture({ user: 'u' }))['User-Agent']).toMatch(/^SingleStoreDB-TypeScript\//);
+  });
+});

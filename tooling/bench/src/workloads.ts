@@ -60,4 +60,5 @@ export const HTTP_RUNS: Run[] = [
   { name: 'http100k s2 over the wire', runner: 's2', mode: 'tuples', sql: WIDE_100K },
   { name: 'http100k s2 over HTTP', runner: 's2', mode: 'http-tuples', sql: WIDE_100K },
   { name: 'http100k bare fetch + JSON.parse', runner: 'fetch-json', mode: '', sql: WIDE_100K },
+  { name: 'http100k undici request + JSON.parse', runner: 'fetch-json', mode: 'undici', sql: WIDE_100K },
 ];
