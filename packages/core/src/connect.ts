@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
-import { InterfaceError, NotSupportedError, options, OptionError, setScopeStorage, type SqlTransport } from '@s2/base';
+import { InterfaceError, NotSupportedError, options, OptionError, setScopeStorage, type DecodeOptions, type SqlTransport } from '@s2/base';
 import { connectHttp, type HttpOptions } from '@s2/http';
 import { connectWire, type TlsMode, type WireOptions } from '@s2/wire';
 import { Connection } from './connection/connection.js';
@@ -35,6 +35,19 @@ export function tlsModeFor(p: ResolvedConnectParams): TlsMode | undefined {
   return undefined;
 }
 
+/** The value-decoding choices of `connect()` options, shared by every connector. */
+function decodeOptionsFor(p: ResolvedConnectParams): Partial<DecodeOptions> {
+  return {
+    int64: p.int64,
+    decimal: p.decimal,
+    timezone: p.timezone,
+    dateStrings: p.dateStrings,
+    parseJson: p.parseJson,
+    encodingErrors: p.encodingErrors,
+    conv: p.conv,
+  };
+}
+
 export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
   const mode = tlsModeFor(p);
   return {
@@ -63,15 +76,7 @@ export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
     vectorDataFormat: p.vectorDataFormat,
     // A JWT travels as the password through mysql_clear_password, which needs TLS.
     allowCleartextPassword: false,
-    decodeOptions: {
-      int64: p.int64,
-      decimal: p.decimal,
-      timezone: p.timezone,
-      dateStrings: p.dateStrings,
-      parseJson: p.parseJson,
-      encodingErrors: p.encodingErrors,
-      conv: p.conv,
-    },
+    decodeOptions: decodeOptionsFor(p),
   };
 }
 
@@ -93,15 +98,7 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
     bearerToken: p.credentialType === 'jwt' ? p.password : undefined,
     database: p.database,
     connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,
-    decodeOptions: {
-      int64: p.int64,
-      decimal: p.decimal,
-      timezone: p.timezone,
-      dateStrings: p.dateStrings,
-      parseJson: p.parseJson,
-      encodingErrors: p.encodingErrors,
-      conv: p.conv,
-    },
+    decodeOptions: decodeOptionsFor(p),
   };
 }
 

@@ -1,5 +1,5 @@
 import {
-  defaultDecodeOptions, InterfaceError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
+  resolveDecodeOptions, InterfaceError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
   type DecodeOptions, type QueryOptions, type QueryResponse, type SessionInfo, type SqlTransport, type StatementStatus,
 } from '@s2/base';
 import { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';
@@ -70,7 +70,7 @@ export class HttpConnection implements SqlTransport {
     };
     this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.slots = new Semaphore(options.maxConcurrency ?? 8);
-    this.decodeOptions = { ...defaultDecodeOptions, ...options.decodeOptions };
+    this.decodeOptions = resolveDecodeOptions(options.decodeOptions);
     this.session = { serverVersion: '', connectionId: 0, serverStatus: ServerStatus.AUTOCOMMIT, charset: 'utf8mb4', database: options.database ?? null };
   }
 

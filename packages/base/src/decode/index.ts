@@ -1,4 +1,4 @@
-export { createTextRowDecoder, columnDecoder, defaultDecodeOptions, describeColumn } from './text-row-decoder.js';
+export { createTextRowDecoder, columnDecoder, defaultDecodeOptions, describeColumn, resolveDecodeOptions } from './text-row-decoder.js';
 export { SqlDateTime, SqlTime, parseDate, parseDateTime, parseTimezone, type DateTimeFields } from './temporal.js';
 export { parseJsonLossless } from './lossless-json.js';
 export { decodeBinaryVector, decodeJsonVector, halfToFloat, type VectorArray } from './vectors.js';

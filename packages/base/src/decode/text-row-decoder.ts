@@ -15,6 +15,13 @@ export const defaultDecodeOptions: DecodeOptions = Object.freeze({
   encodingErrors: 'strict',
 });
 
+/** Defaults filled in for every option that is missing or undefined. */
+export function resolveDecodeOptions(partial: Partial<DecodeOptions> = {}): DecodeOptions {
+  const out: DecodeOptions = { ...defaultDecodeOptions };
+  for (const [k, v] of Object.entries(partial)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  return out;
+}
+
 /** Decodes one value from bytes [start, end) of a row payload. */
 type ValueDecoder = (buf: Uint8Array, start: number, end: number) => unknown;
 

@@ -3,7 +3,7 @@ import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as T
 import {
   Capability,
   Command,
-  defaultDecodeOptions,
+  resolveDecodeOptions,
   InterfaceError,
   InternalError,
   OperationalError,
@@ -65,7 +65,7 @@ export class WireConnection implements SqlTransport {
   private constructor(socket: Socket, readonly options: WireOptions) {
     this.socket = socket;
     this.highWaterMark = options.highWaterMark ?? 4 << 20;
-    this.decodeOptions = { ...defaultDecodeOptions, ...options.decodeOptions };
+    this.decodeOptions = resolveDecodeOptions(options.decodeOptions);
     this.session = {
       serverVersion: '',
       connectionId: 0,
