@@ -1,0 +1,2 @@
+export { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
+export { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';

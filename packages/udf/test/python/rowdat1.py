@@ -1,0 +1,51 @@
+"""Encodes and decodes ROWDAT_1 with the official Python SDK's own functions, for cross-checks.
+
+stdin: {"types": [...], "row_ids": [...], "rows": [[...]], "payload_hex": "..."}
+stdout: {"dumped_hex": "...", "loaded": {"row_ids": [...], "rows": [[...]]}}
+"""
+import datetime
+import decimal
+import json
+import sys
+
+from singlestoredb.functions.ext import rowdat_1
+
+
+def revive(v, code):
+    if v is None:
+        return None
+    if code < 0 and abs(code) in (15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255):
+        return bytes.fromhex(v)
+    if code in (0, 246):
+        return decimal.Decimal(v)
+    if code in (12, 7):
+        return datetime.datetime.fromisoformat(v)
+    if code == 10:
+        return datetime.date.fromisoformat(v)
+    if code == 11:
+        return datetime.timedelta(microseconds=v)
+    return v
+
+
+def plain(v):
+    if isinstance(v, (bytes, bytearray)):
+        return {"hex": bytes(v).hex()}
+    if isinstance(v, decimal.Decimal):
+        return {"decimal": str(v)}
+    if isinstance(v, datetime.datetime):
+        return {"datetime": v.isoformat(sep=" ")}
+    if isinstance(v, datetime.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, datetime.timedelta):
+        return {"micros": (v.days * 86400 + v.seconds) * 1_000_000 + v.microseconds}
+    if isinstance(v, float):
+        return {"float": repr(v)}
+    return v
+
+
+req = json.load(sys.stdin)
+types = req["types"]
+rows = [[revive(v, types[i]) for i, v in enumerate(row)] for row in req["rows"]]
+dumped = rowdat_1._dump(types, req["row_ids"], rows)
+row_ids, loaded = rowdat_1._load([("c%d" % i, t) for i, t in enumerate(types)], bytes.fromhex(req["payload_hex"]))
+print(json.dumps({"dumped_hex": dumped.hex(), "loaded": {"row_ids": list(row_ids), "rows": [[plain(v) for v in r] for r in loaded]}}))
