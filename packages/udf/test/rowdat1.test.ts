@@ -169,3 +169,28 @@ describe('against the official Python SDK', () => {
     expect(py.dumped_hex.startsWith(hex(oursFirstRow))).toBe(true);
   }, 120_000);
 });
+
+describe('the UDF server called with the Python SDK\'s encoder, answered to its decoder', () => {
+  it('mult over HTTP, exactly as the database would call it', async (ctx) => {
+    if (unavailable) return ctx.skip();
+    const { createUdfServer, t, udf } = await import('@s2/udf');
+    const mult = udf({ name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
+      (x: bigint, y: number | null, s: string) => (y === null ? null : s.repeat(Number(x) * y)));
+    const app = await createUdfServer({ functions: [mult] });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const request = await viaPython({ types: [8, 5, 254], row_ids: [10, 11, 12], rows: [[2, 1.5, 'ab'], [3, null, 'c'], [1, 2, 'ü🥷']], payload_hex: '' });
+      const res = await fetch(`${address}/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'mult', 's2-ef-version': '1.0' },
+        body: Buffer.from(request.dumped_hex, 'hex'),
+      });
+      expect(res.status).toBe(200);
+      const answer = Buffer.from(await res.arrayBuffer());
+      const read = await viaPython({ types: [254], row_ids: [], rows: [], payload_hex: answer.toString('hex') });
+      expect(read.loaded).toEqual({ row_ids: [10, 11, 12], rows: [['ababab'], [null], ['ü🥷ü🥷']] });
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});

@@ -1,2 +1,3 @@
 export { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
+export { decodeJsonRows, encodeJsonRows } from './json.js';
 export { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';

@@ -1,0 +1,35 @@
+import { OptionError } from '@s2/base';
+import type { UdfDefinition } from './udf.js';
+
+export interface CreateFunctionOptions {
+  url: string;
+  mode?: 'remote' | 'collocated' | 'managed';
+  format?: 'rowdat_1' | 'json';
+  database?: string;
+  replace?: boolean;
+  link?: string;
+  /** Name prefix/suffix applied to the exported name. */
+  prefix?: string;
+  suffix?: string;
+}
+
+const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
+
+/** `CREATE [OR REPLACE] EXTERNAL FUNCTION …` exactly as the reference writes it (udf spec 4). */
+export function createFunctionSql(def: UdfDefinition, options: CreateFunctionOptions): string {
+  if (options.link !== undefined && !/^[\w_]+$/.test(options.link)) throw new OptionError(`invalid LINK name: ${options.link}`);
+  const name = `${options.prefix ?? ''}${def.name}${options.suffix ?? ''}`;
+  const qualified = options.database ? `${ident(options.database)}.${ident(name)}` : ident(name);
+  const args = def.args.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ');
+  const returns = def.kind === 'tvf'
+    ? `TABLE(${def.returns.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ')})`
+    : def.returns[0][1].toSql();
+  return `CREATE ${options.replace ? 'OR REPLACE ' : ''}EXTERNAL FUNCTION ${qualified}(${args}) RETURNS ${returns} `
+    + `AS ${(options.mode ?? 'remote').toUpperCase()} SERVICE "${options.url}" FORMAT ${(options.format ?? 'rowdat_1').toUpperCase()}`
+    + `${options.link ? ` LINK ${options.link}` : ''};`;
+}
+
+export function dropFunctionSql(def: UdfDefinition, options: Pick<CreateFunctionOptions, 'database' | 'prefix' | 'suffix'> = {}): string {
+  const name = `${options.prefix ?? ''}${def.name}${options.suffix ?? ''}`;
+  return `DROP FUNCTION IF EXISTS ${options.database ? `${ident(options.database)}.` : ''}${ident(name)};`;
+}

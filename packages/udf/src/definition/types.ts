@@ -1,0 +1,68 @@
+import { OptionError } from '@s2/base';
+
+/** The SQL side of one argument or return value, and the ROWDAT_1 code the server uses for it. */
+export interface SqlType {
+  /** Base SQL type, e.g. `BIGINT`, `DECIMAL(10, 2)`, `VARCHAR(20)`. */
+  readonly base: string;
+  /** Code on the wire (udf spec 6.3: every integer is 8 or -8, every float 5). */
+  readonly wireCode: number;
+  readonly isNullable: boolean;
+  readonly defaultValue?: unknown;
+  nullable(): SqlType;
+  notNull(): SqlType;
+  default(value: unknown): SqlType;
+  /** `BIGINT NOT NULL`, `DOUBLE NULL DEFAULT 1.5`… */
+  toSql(): string;
+}
+
+function literal(v: unknown): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  throw new OptionError(`unsupported default value: ${String(v)}`);
+}
+
+function make(base: string, wireCode: number, isNullable = false, defaultValue?: unknown, hasDefault = false): SqlType {
+  return {
+    base,
+    wireCode,
+    isNullable,
+    defaultValue,
+    nullable: () => make(base, wireCode, true, defaultValue, hasDefault),
+    notNull: () => make(base, wireCode, false, defaultValue, hasDefault),
+    default: (value: unknown) => make(base, wireCode, isNullable, value, true),
+    toSql: () => `${base} ${isNullable ? 'NULL' : 'NOT NULL'}${hasDefault ? ` DEFAULT ${literal(defaultValue)}` : ''}`,
+  };
+}
+
+const sized = (name: string, n?: number) => (n === undefined ? name : `${name}(${n})`);
+
+/** Type builders for function signatures: `t.bigint()`, `t.double().nullable()`, `t.varchar(20)`. */
+export const t = {
+  bool: () => make('BOOL', 8),
+  tinyint: () => make('TINYINT', 8),
+  smallint: () => make('SMALLINT', 8),
+  mediumint: () => make('MEDIUMINT', 8),
+  int: () => make('INT', 8),
+  bigint: () => make('BIGINT', 8),
+  unsignedTinyint: () => make('TINYINT UNSIGNED', -8),
+  unsignedSmallint: () => make('SMALLINT UNSIGNED', -8),
+  unsignedMediumint: () => make('MEDIUMINT UNSIGNED', -8),
+  unsignedInt: () => make('INT UNSIGNED', -8),
+  unsignedBigint: () => make('BIGINT UNSIGNED', -8),
+  float: () => make('FLOAT', 5),
+  double: () => make('DOUBLE', 5),
+  decimal: (precision = 10, scale = 0) => make(`DECIMAL(${precision}, ${scale})`, 246),
+  text: () => make('TEXT', 254),
+  varchar: (length = 255) => make(`VARCHAR(${length})`, 254),
+  char: (length = 1) => make(`CHAR(${length})`, 254),
+  json: () => make('JSON', 254),
+  blob: () => make('BLOB', -254),
+  varbinary: (length = 255) => make(`VARBINARY(${length})`, -254),
+  binary: (length = 1) => make(`BINARY(${length})`, -254),
+  date: () => make('DATE', 10),
+  time: (precision?: 0 | 6) => make(sized('TIME', precision), 11),
+  datetime: (precision?: 0 | 6) => make(sized('DATETIME', precision), 12),
+  timestamp: (precision?: 0 | 6) => make(sized('TIMESTAMP', precision), 12),
+};

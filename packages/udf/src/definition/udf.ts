@@ -1,0 +1,47 @@
+import { OptionError } from '@s2/base';
+import type { SqlType } from './types.js';
+
+export type UdfFunction = (...args: any[]) => unknown;
+
+export interface UdfSpec {
+  /** Name the function is exported as (defaults to the key it is served under). */
+  name?: string;
+  /** Arguments in declaration order. */
+  args?: Record<string, SqlType>;
+  /** One SqlType (scalar function) or named columns (table-valued function). */
+  returns: SqlType | Record<string, SqlType>;
+  /** Per-call timeout for one request batch (default 86,400 s, at least 1 s). */
+  timeoutMs?: number;
+}
+
+export interface UdfDefinition {
+  readonly name: string;
+  readonly args: readonly (readonly [string, SqlType])[];
+  readonly returns: readonly (readonly [string, SqlType])[];
+  readonly kind: 'scalar' | 'tvf';
+  readonly timeoutMs: number;
+  readonly fn: UdfFunction;
+}
+
+const isSqlType = (x: unknown): x is SqlType => typeof x === 'object' && x !== null && 'wireCode' in x && 'toSql' in x;
+
+/**
+ * Declares an external function: its SQL signature and its JavaScript implementation. A scalar
+ * function is called once per row with the argument values (it may be async and receives an
+ * AbortSignal last); a table-valued one returns an array of rows for each input row.
+ */
+export function udf(spec: UdfSpec, fn: UdfFunction): UdfDefinition {
+  const name = spec.name ?? fn.name;
+  if (!name) throw new OptionError('a function needs a name: give spec.name or a named function');
+  const tvf = !isSqlType(spec.returns);
+  const returns = tvf ? Object.entries(spec.returns as Record<string, SqlType>) : [['', spec.returns as SqlType] as const];
+  if (returns.length === 0) throw new OptionError('function signature must have a return type specified');
+  return {
+    name,
+    args: Object.entries(spec.args ?? {}),
+    returns,
+    kind: tvf ? 'tvf' : 'scalar',
+    timeoutMs: Math.max(1000, spec.timeoutMs ?? 86_400_000),
+    fn,
+  };
+}

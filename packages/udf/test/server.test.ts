@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createFunctionSql, createUdfServer, decodeRowdat1, encodeJsonRows, encodeRowdat1, t, udf } from '@s2/udf';
+
+const mult = udf({ name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
+  (x: bigint, y: number | null, s: string) => (y === null ? null : s.repeat(Number(x) * y)));
+const asyncAdd = udf({ name: 'async_add', args: { a: t.bigint(), b: t.bigint() }, returns: t.bigint() },
+  async (a: bigint, b: bigint) => { await new Promise((r) => setTimeout(r, 1)); return a + b; });
+const series = udf({ name: 'series', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } },
+  (n: bigint) => Array.from({ length: Number(n) }, (_, i) => ({ a: BigInt(i), b: `#${i}` })));
+const boom = udf({ name: 'boom', args: { x: t.bigint() }, returns: t.bigint() }, () => { throw new RangeError('no good'); });
+const slow = udf({ name: 'slow', args: { x: t.bigint() }, returns: t.bigint(), timeoutMs: 1000 }, () => new Promise(() => {}));
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await createUdfServer({ functions: [mult, asyncAdd, series, boom, slow], url: 'http://example.com:9000/invoke' });
+});
+afterAll(() => app.close());
+
+const invoke = (name: string, body: Buffer | string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/invoke', payload: body, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0', ...headers } });
+
+describe('CREATE EXTERNAL FUNCTION (udf spec 4.2)', () => {
+  it('renders the reference statements exactly', () => {
+    expect(createFunctionSql(mult, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `mult`(`x` BIGINT NOT NULL, `y` DOUBLE NULL, `s` TEXT NOT NULL) RETURNS TEXT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    const dec2 = udf({ name: 'dec2', args: { x: t.decimal(10, 2).nullable(), y: t.varchar(20) }, returns: t.decimal(12, 4) }, () => '0');
+    expect(createFunctionSql(dec2, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `dec2`(`x` DECIMAL(10, 2) NULL, `y` VARCHAR(20) NOT NULL) RETURNS DECIMAL(12, 4) NOT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    const tvf = udf({ name: 'tvf', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } }, () => []);
+    expect(createFunctionSql(tvf, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `tvf`(`n` BIGINT NOT NULL) RETURNS TABLE(`a` BIGINT NOT NULL, `b` TEXT NOT NULL) AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    const noargs = udf({ name: 'noargs', returns: t.tinyint().nullable() }, () => 1);
+    expect(createFunctionSql(noargs, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `noargs`() RETURNS TINYINT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    expect(createFunctionSql(mult, { url: '/var/run/udf.sock', mode: 'collocated', database: 'db`x', replace: true, prefix: 'p_', suffix: '_s' })).toBe('CREATE OR REPLACE EXTERNAL FUNCTION `db``x`.`p_mult_s`(`x` BIGINT NOT NULL, `y` DOUBLE NULL, `s` TEXT NOT NULL) RETURNS TEXT NULL AS COLLOCATED SERVICE "/var/run/udf.sock" FORMAT ROWDAT_1;');
+    expect(createFunctionSql(mult, { url: 'http://h/invoke', link: 'mylink' })).toMatch(/FORMAT ROWDAT_1 LINK mylink;$/);
+    expect(() => createFunctionSql(mult, { url: 'x', link: 'bad link' })).toThrow(/invalid LINK name/);
+  });
+});
+
+describe('/invoke', () => {
+  const request = encodeRowdat1([8, 5, 254], [10, 11], [[2n, 1.5, 'ab'], [3n, null, 'c']]);
+
+  it('answers the worked example with the 40-byte ROWDAT_1 response', async () => {
+    const res = await invoke('mult', Buffer.from(request));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('x-application/rowdat_1');
+    expect(res.rawPayload.toString('hex')).toBe('0a00000000000000' + '00' + '0600000000000000' + '616261626162' + '0b00000000000000' + '01' + '0000000000000000');
+  });
+
+  it('reads ROWDAT_1 and answers JSON when asked to (accepts header)', async () => {
+    const res = await invoke('mult', Buffer.from(request), { accepts: 'application/json' });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toBe('{"data": [[10, "ababab"], [11, null]]}');
+  });
+
+  it('speaks JSON both ways, with exact big integers', async () => {
+    const res = await invoke('async_add', '{"data": [[1, 9007199254740993, 1], [2, -5, 5]]}', { 'content-type': 'application/json' });
+    expect(res.body).toBe('{"data": [[1, 9007199254740994], [2, 0]]}');
+  });
+
+  it('table functions return many rows per input row, tagged with its id', async () => {
+    const res = await invoke('series', Buffer.from(encodeRowdat1([8], [5, 7], [[2n], [1n]])));
+    expect(decodeRowdat1([8, 254], res.rawPayload)).toEqual({ rowIds: [5n, 5n, 7n], rows: [[0n, '#0'], [1n, '#1'], [0n, '#0']] });
+  });
+
+  it('zero rows in, zero bytes out', async () => {
+    const res = await invoke('mult', Buffer.alloc(0));
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.length).toBe(0);
+  });
+
+  it('client mistakes are 4xx, function errors 500 without stack traces, timeouts 504', async () => {
+    expect((await invoke('nope', Buffer.alloc(0))).statusCode).toBe(404);
+    expect((await invoke('mult', Buffer.alloc(0), { 's2-ef-version': '2.0' })).statusCode).toBe(400);
+    expect((await invoke('mult', Buffer.alloc(0), { 'content-type': 'text/csv' })).statusCode).toBe(415);
+    const truncated = await invoke('mult', Buffer.from(request).subarray(0, 20));
+    expect(truncated.statusCode).toBe(400);
+    expect(truncated.body).toMatch(/^DataError: ROWDAT_1 payload truncated/);
+    const hostile = await invoke('mult', Buffer.from('0100000000000000' + '00' + '0100000000000000' + '00' + '000000000000f03f' + '00' + 'ffffffffffffff7f', 'hex'));
+    expect(hostile.statusCode).toBe(400);
+    const badJson = await invoke('async_add', '{"data": [[1, "x", 2]]}', { 'content-type': 'application/json' });
+    expect(badJson.statusCode).toBe(400);
+    const failed = await invoke('boom', Buffer.from(encodeRowdat1([8], [1], [[1n]])));
+    expect(failed.statusCode).toBe(500);
+    expect(failed.body).toBe('RangeError: no good');
+    const timedOut = await invoke('slow', Buffer.from(encodeRowdat1([8], [1], [[1n]])));
+    expect(timedOut.statusCode).toBe(504);
+    expect(timedOut.body).toBe('TimeoutError: Function call timed out after 1 seconds');
+  });
+});
+
+describe('introspection', () => {
+  it('/show/create_function, /show/function_info, /status and 404s', async () => {
+    const create = await app.inject({ method: 'GET', url: '/show/create_function', headers: { 's2-ef-name': 'mult' } });
+    expect(create.body).toBe(createFunctionSql(mult, { url: 'http://example.com:9000/invoke' }));
+    const info = JSON.parse((await app.inject({ method: 'GET', url: '/show/function_info' })).body);
+    expect(info.series).toMatchObject({ kind: 'tvf', args: [{ name: 'n', sql: 'BIGINT NOT NULL', wireCode: 8 }] });
+    expect((await app.inject({ method: 'GET', url: '/status' })).body).toBe('{"status": "ok"}');
+    const missing = await app.inject({ method: 'GET', url: '/nothing' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toBe('');
+  });
+});
+
+describe('JSON codec', () => {
+  it('writes temporal and binary values like the reference', () => {
+    expect(encodeJsonRows([254, -254, 5], [1], [['é', new Uint8Array([0, 1, 2]), 2]])).toBe('{"data": [[1, "é", "AAEC", 2.0]]}');
+  });
+});
