@@ -4,20 +4,44 @@ import { parseConnectionUrl } from '@s2/core';
 
 export interface GatewayCommand {
   command: 'data-api-gateway';
-  target: { host: string; port: number; socketPath?: string };
+  target: { host: string; port: number };
   host: string;
   port: number;
   verbose: boolean;
+}
+
+export interface UdfServeCommand {
+  command: 'udf-serve';
+  file: string;
+  host: string;
+  port: number;
+  url?: string;
+  format: 'rowdat_1' | 'json';
+  db?: string;
+  register: boolean;
+  replace: boolean;
+  functionDatabase?: string;
+  logLevel: 'info' | 'debug';
 }
 
 export const USAGE = `Usage:
   s2 data-api-gateway --target mysql://host:3306 [--host 127.0.0.1] [--port 9000] [--verbose]
       Serve the SingleStore Data API (/api/v2/exec, /api/v2/query/{rows,tuples}, /ping) in front of
       a MySQL-compatible server. Clients authenticate with Basic auth as database users.
+  s2 udf serve ./functions.ts [--host 127.0.0.1] [--port 8000] [--url URL] [--format rowdat_1|json]
+               [--db URL --register [--replace] [--function-database DB]] [--log-level info|debug]
+      Serve the external functions exported by a module (udf(...) definitions) over HTTP, and
+      optionally create them in the database (SingleStore) with CREATE EXTERNAL FUNCTION.
   s2 --help | --version`;
 
+function port(text: string | undefined, fallback: number): number {
+  const n = Number(text ?? fallback);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new OptionError(`--port must be a port number, got '${text}'`);
+  return n;
+}
+
 /** Parses argv into a command; bad input is an OptionError whose message says what to fix. */
-export function parseCommand(argv: string[]): GatewayCommand | 'help' | 'version' {
+export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand | 'help' | 'version' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -25,7 +49,14 @@ export function parseCommand(argv: string[]): GatewayCommand | 'help' | 'version
     options: {
       target: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '9000' },
+      port: { type: 'string' },
+      url: { type: 'string' },
+      format: { type: 'string', default: 'rowdat_1' },
+      db: { type: 'string' },
+      register: { type: 'boolean', default: false },
+      replace: { type: 'boolean', default: false },
+      'function-database': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
@@ -33,13 +64,23 @@ export function parseCommand(argv: string[]): GatewayCommand | 'help' | 'version
   });
   if (values.help) return 'help';
   if (values.version) return 'version';
-  const [command] = positionals;
+  const [command, sub, file] = positionals;
+  if (command === 'udf') {
+    if (sub !== 'serve') throw new OptionError(sub ? `unknown udf command '${sub}'` : "'s2 udf' needs a command: serve");
+    if (!file) throw new OptionError('s2 udf serve needs the module that exports the functions');
+    if (values.format !== 'rowdat_1' && values.format !== 'json') throw new OptionError(`--format must be rowdat_1 or json, got '${values.format}'`);
+    if (values['log-level'] !== 'info' && values['log-level'] !== 'debug') throw new OptionError(`--log-level must be info or debug`);
+    if (values.register && !(values.db ?? process.env.SINGLESTOREDB_URL)) throw new OptionError('--register needs --db (or SINGLESTOREDB_URL)');
+    return {
+      command: 'udf-serve', file, host: values.host!, port: port(values.port, 8000), url: values.url,
+      format: values.format, db: values.db ?? process.env.SINGLESTOREDB_URL, register: values.register!, replace: values.replace!,
+      functionDatabase: values['function-database'], logLevel: values['log-level'],
+    };
+  }
   if (command !== 'data-api-gateway') throw new OptionError(command ? `unknown command '${command}'` : 'no command given');
   const target = values.target ?? process.env.SINGLESTOREDB_URL;
   if (!target) throw new OptionError('--target (or SINGLESTOREDB_URL) is required: the MySQL-protocol server to front');
   const url = parseConnectionUrl(target);
   if (url.driver && url.driver !== 'mysql') throw new OptionError(`--target must be a mysql:// URL, got ${url.driver}://`);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionError(`--port must be a port number, got '${values.port}'`);
-  return { command: 'data-api-gateway', target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 }, host: values.host!, port, verbose: values.verbose! };
+  return { command: 'data-api-gateway', target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 }, host: values.host!, port: port(values.port, 9000), verbose: values.verbose! };
 }

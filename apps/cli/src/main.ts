@@ -2,8 +2,16 @@
 import { MySQLError } from '@s2/base';
 import { startDataApiGateway } from '@s2/testing';
 import { parseCommand, USAGE } from './args.js';
+import { serveUdfs } from './udf-serve.js';
 
 const VERSION = '0.1.0';
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   let command;
@@ -21,15 +29,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`s2 ${VERSION}\n`);
     return 0;
   }
-  const gateway = await startDataApiGateway({ target: command.target, host: command.host, port: command.port, logger: command.verbose });
-  process.stdout.write(`Data API gateway on ${gateway.url} -> ${command.target.host}:${command.target.port}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await gateway.close();
-  process.stdout.write('stopped\n');
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  let stop: () => Promise<void>;
+  if (command.command === 'udf-serve') {
+    stop = await serveUdfs(command, log);
+  } else {
+    const gateway = await startDataApiGateway({ target: command.target, host: command.host, port: command.port, logger: command.verbose });
+    log(`Data API gateway on ${gateway.url} -> ${command.target.host}:${command.target.port}`);
+    stop = () => gateway.close();
+  }
+  await untilSignal();
+  await stop();
+  log('stopped');
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testServer } from '@s2/testing/vitest';
+import { decodeRowdat1, encodeRowdat1 } from '@s2/udf';
 
 const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -42,5 +43,39 @@ describe('s2 data-api-gateway', () => {
     const none = start(['frobnicate']);
     expect(await none.exited).toBe(2);
     expect(none.errors()).toMatch(/unknown command 'frobnicate'/);
+  });
+});
+
+describe('s2 udf serve', () => {
+  it('serves the functions a TypeScript module exports, logs batches at debug level, stops on SIGTERM', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/functions.ts', import.meta.url));
+    const run = start(['udf', 'serve', fixture, '--port', '0', '--log-level', 'debug']);
+    const deadline = Date.now() + 20_000;
+    while (!/on (http:\/\/\S+)/.test(run.output()) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const address = /serving (.*) on (http:\/\/\S+)/.exec(run.output());
+    expect(address?.[1], run.errors()).toBe('mult, upper');
+    const res = await fetch(`${address![2]}/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'upper', 's2-ef-version': '1.0' },
+      body: Buffer.from(encodeRowdat1([254], [1, 2], [['abc'], [null]])),
+    });
+    expect(decodeRowdat1([254], Buffer.from(await res.arrayBuffer()))).toEqual({ rowIds: [1n, 2n], rows: [['ABC'], [null]] });
+    const created = await (await fetch(`${address![2]}/show/create_function`, { headers: { 's2-ef-name': 'upper' } })).text();
+    expect(created).toMatch(/^CREATE EXTERNAL FUNCTION `upper`\(`s` TEXT NULL\) RETURNS TEXT NULL AS REMOTE SERVICE "http:/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/upper: 2 rows, [\d.]+ ms, status 200/);
+  });
+
+  it('refuses --register without a database and a module without functions', async () => {
+    const noDb = start(['udf', 'serve', 'x.ts', '--register']);
+    const env = process.env.SINGLESTOREDB_URL;
+    if (!env) {
+      expect(await noDb.exited).toBe(2);
+      expect(noDb.errors()).toMatch(/--register needs --db/);
+    } else await noDb.exited;
+    const empty = start(['udf', 'serve', fileURLToPath(new URL('../src/args.ts', import.meta.url)), '--port', '0']);
+    expect(await empty.exited).toBe(1);
+    expect(empty.errors()).toMatch(/exports no udf\(\.\.\.\) definitions/);
   });
 });

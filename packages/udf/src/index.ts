@@ -3,3 +3,4 @@ export { t, type SqlType } from './definition/types.js';
 export { udf, type UdfDefinition, type UdfFunction, type UdfSpec } from './definition/udf.js';
 export { createFunctionSql, dropFunctionSql, type CreateFunctionOptions } from './definition/sql.js';
 export { udfPlugin, createUdfServer, type UdfServerOptions } from './server/app.js';
+export { registerFunctions, dropFunctions, type SqlExecutor } from './definition/register.js';

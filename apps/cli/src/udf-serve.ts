@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OptionError } from '@s2/base';
+import { connect } from '@s2/core';
+import { createUdfServer, registerFunctions, type UdfDefinition } from '@s2/udf';
+import type { UdfServeCommand } from './args.js';
+
+function isDefinition(x: unknown): x is UdfDefinition {
+  return typeof x === 'object' && x !== null && 'fn' in x && 'kind' in x && 'args' in x && 'returns' in x;
+}
+
+/** Every udf(...) definition a module exports (named exports, or arrays of them). */
+async function loadFunctions(file: string): Promise<UdfDefinition[]> {
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>;
+  const found = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isDefinition);
+  const unique = [...new Map(found.map((f) => [f.name, f])).values()];
+  if (unique.length === 0) throw new OptionError(`${file} exports no udf(...) definitions`);
+  return unique;
+}
+
+export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => void): Promise<() => Promise<void>> {
+  const functions = await loadFunctions(cmd.file);
+  const app = await createUdfServer({
+    functions,
+    url: cmd.url,
+    dataFormat: cmd.format,
+    functionDatabase: cmd.functionDatabase,
+    onBatch: cmd.logLevel === 'debug' ? (b) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`) : undefined,
+  });
+  const address = await app.listen({ host: cmd.host, port: cmd.port });
+  const url = cmd.url ?? `${address}/invoke`;
+  log(`serving ${functions.map((f) => f.name).join(', ')} on ${address}`);
+  if (cmd.register) {
+    const conn = await connect(cmd.db!);
+    try {
+      for (const sql of await registerFunctions(conn, functions, { url, format: cmd.format, replace: cmd.replace, database: cmd.functionDatabase })) log(sql);
+    } finally {
+      await conn.close();
+    }
+  }
+  return () => app.close();
+}
