@@ -4,3 +4,4 @@ export { udf, type UdfDefinition, type UdfFunction, type UdfSpec } from './defin
 export { createFunctionSql, dropFunctionSql, type CreateFunctionOptions } from './definition/sql.js';
 export { udfPlugin, createUdfServer, type UdfServerOptions } from './server/app.js';
 export { registerFunctions, dropFunctions, type SqlExecutor } from './definition/register.js';
+export type { Vector } from './definition/vectors.js';

@@ -105,3 +105,26 @@ describe('JSON codec', () => {
     expect(encodeJsonRows([254, -254, 5], [1], [['é', new Uint8Array([0, 1, 2]), 2]])).toBe('{"data": [[1, "é", "AAEC", 2.0]]}');
   });
 });
+
+describe('vectorized functions', () => {
+  it('receive typed-array columns with null masks and return a column of the same length', async () => {
+    const { createUdfServer: make, t: types, udf: define } = await import('@s2/udf');
+    const seen: string[] = [];
+    const add = define({ name: 'vadd', args: { a: types.bigint().nullable(), b: types.double() }, returns: types.double().nullable(), vectorized: true },
+      (a: { values: BigInt64Array; nulls: Uint8Array | null }, b: { values: Float64Array }) => {
+        seen.push(a.values.constructor.name, b.values.constructor.name);
+        const values = Float64Array.from(b.values, (v, i) => Number(a.values[i]) + v);
+        return { values, nulls: a.nulls };
+      });
+    const short = define({ name: 'short', args: { a: types.bigint() }, returns: types.bigint(), vectorized: true }, () => new BigInt64Array(1));
+    const server = await make({ functions: [add, short] });
+    const body = Buffer.from(encodeRowdat1([8, 5], [1, 2, 3], [[1n, 0.5], [null, 1], [3n, 2]]));
+    const res = await server.inject({ method: 'POST', url: '/invoke', payload: body, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'vadd', 's2-ef-version': '1.0' } });
+    expect(decodeRowdat1([5], res.rawPayload)).toEqual({ rowIds: [1n, 2n, 3n], rows: [[1.5], [null], [5]] });
+    expect(seen).toEqual(['BigInt64Array', 'Float64Array']);
+    const bad = await server.inject({ method: 'POST', url: '/invoke', payload: Buffer.from(encodeRowdat1([8], [1, 2], [[1n], [2n]])), headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'short', 's2-ef-version': '1.0' } });
+    expect(bad.statusCode).toBe(500);
+    expect(bad.body).toMatch(/1 values for 2 input rows/);
+    await server.close();
+  });
+});

@@ -12,6 +12,11 @@ export interface UdfSpec {
   returns: SqlType | Record<string, SqlType>;
   /** Per-call timeout for one request batch (default 86,400 s, at least 1 s). */
   timeoutMs?: number;
+  /**
+   * Called once per batch with one `Vector` per argument (typed arrays for BIGINT/DOUBLE),
+   * returning one column (or an array of columns for table functions) of the same length.
+   */
+  vectorized?: boolean;
 }
 
 export interface UdfDefinition {
@@ -20,6 +25,7 @@ export interface UdfDefinition {
   readonly returns: readonly (readonly [string, SqlType])[];
   readonly kind: 'scalar' | 'tvf';
   readonly timeoutMs: number;
+  readonly vectorized: boolean;
   readonly fn: UdfFunction;
 }
 
@@ -42,6 +48,7 @@ export function udf(spec: UdfSpec, fn: UdfFunction): UdfDefinition {
     returns,
     kind: tvf ? 'tvf' : 'scalar',
     timeoutMs: Math.max(1000, spec.timeoutMs ?? 86_400_000),
+    vectorized: spec.vectorized ?? false,
     fn,
   };
 }

@@ -4,6 +4,7 @@ import { decodeJsonRows, encodeJsonRows } from '../codecs/json.js';
 import { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from '../codecs/rowdat1.js';
 import { createFunctionSql } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
+import { fromColumns, toColumns } from '../definition/vectors.js';
 
 export interface UdfServerOptions {
   functions: readonly UdfDefinition[];
@@ -40,6 +41,17 @@ function decode(format: string, types: number[], body: Buffer): Rowdat1Batch {
 
 /** Runs the function over every input row; TVF rows carry the id of the row they answer. */
 async function call(def: UdfDefinition, batch: Rowdat1Batch, signal: AbortSignal): Promise<{ ids: bigint[]; rows: unknown[][] }> {
+  if (def.vectorized) {
+    const columns = toColumns(batch.rows, def.args.map(([, type]) => type.wireCode));
+    const out = await def.fn(...columns, signal);
+    if (signal.aborted) throw signal.reason;
+    if (def.kind === 'scalar') return { ids: batch.rowIds, rows: fromColumns(out, 1, batch.rows.length) };
+    // A vectorized table function answers the whole batch: every row carries the first row id.
+    const cols = Array.isArray(out) ? out : [];
+    const length = cols.length ? (cols[0] as { values?: ArrayLike<unknown>; length?: number }).values?.length ?? (cols[0] as ArrayLike<unknown>).length : 0;
+    const rows = fromColumns(out, def.returns.length, length);
+    return { ids: rows.map(() => batch.rowIds[0] ?? 0n), rows };
+  }
   const ids: bigint[] = [];
   const rows: unknown[][] = [];
   for (let r = 0; r < batch.rows.length; r++) {

@@ -1,0 +1,58 @@
+import { ParameterError } from '@s2/base';
+
+/** One argument or result column of a vectorized function. */
+export interface Vector<T = unknown> {
+  /** Typed array for BIGINT (BigInt64Array), UNSIGNED BIGINT (BigUint64Array) and DOUBLE (Float64Array); an array otherwise. */
+  values: ArrayLike<T>;
+  /** 1 where the value is NULL; null when nothing is NULL. */
+  nulls: Uint8Array | null;
+}
+
+/** Builds the argument columns of a batch; NULL slots hold 0 / NaN / null (the fill values of udf spec 6.7). */
+export function toColumns(rows: readonly unknown[][], wireCodes: readonly number[]): Vector[] {
+  return wireCodes.map((code, c) => {
+    const n = rows.length;
+    let nulls: Uint8Array | null = null;
+    const markNull = (r: number) => {
+      nulls ??= new Uint8Array(n);
+      nulls[r] = 1;
+    };
+    if (code === 8 || code === -8 || code === 5) {
+      const values = code === 8 ? new BigInt64Array(n) : code === -8 ? new BigUint64Array(n) : new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        const v = rows[r][c];
+        if (v === null) {
+          markNull(r);
+          if (code === 5) values[r] = NaN;
+        } else values[r] = v as never;
+      }
+      return { values, nulls };
+    }
+    const values = new Array<unknown>(n);
+    for (let r = 0; r < n; r++) {
+      values[r] = rows[r][c];
+      if (values[r] === null) markNull(r);
+    }
+    return { values, nulls };
+  });
+}
+
+function isVector(x: unknown): x is Vector {
+  return typeof x === 'object' && x !== null && 'values' in x && 'nulls' in x;
+}
+
+/** Turns what a vectorized function returned into result rows, checking the length. */
+export function fromColumns(result: unknown, outputs: number, length: number): unknown[][] {
+  const columns = outputs === 1 ? [result] : result;
+  if (!Array.isArray(columns) || columns.length !== outputs) {
+    throw new ParameterError(`a vectorized function with ${outputs} result column(s) must return ${outputs === 1 ? 'one column' : `an array of ${outputs} columns`}`);
+  }
+  const normalized = columns.map((col) => (isVector(col) ? col : { values: col as ArrayLike<unknown>, nulls: null }));
+  for (const col of normalized) {
+    if (!col.values || typeof col.values.length !== 'number') throw new ParameterError('a result column must be an array, a typed array or { values, nulls }');
+    if (col.values.length !== length) throw new ParameterError(`a result column has ${col.values.length} values for ${length} input rows`);
+  }
+  const rows = new Array<unknown[]>(length);
+  for (let r = 0; r < length; r++) rows[r] = normalized.map((col) => (col.nulls?.[r] ? null : col.values[r]));
+  return rows;
+}
