@@ -1,12 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
 import { decodeRowdat1, encodeRowdat1, packDate, packDatetime, packTime, unpackDatetime, unpackTime } from '@s2/udf';
+import { pythonSdk, type PythonSdk } from '@s2/testing';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -110,25 +107,20 @@ describe('bad input is a typed error', () => {
 });
 
 /** Cross-check with the official Python SDK's rowdat_1 functions (installed into a private venv). */
-const run = promisify(execFile);
-const venv = join(tmpdir(), 's2-python-sdk-venv');
-const python = join(venv, 'bin', 'python');
 let unavailable: string | null = null;
+let sdk: PythonSdk;
 
 beforeAll(async () => {
-  try {
-    if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
-    await run(python, ['-c', 'import singlestoredb']).catch(() => run(join(venv, 'bin', 'pip'), ['install', '--quiet', 'singlestoredb'], { timeout: 240_000 }));
-    await run(python, ['-c', 'import singlestoredb.functions.ext.rowdat_1']);
-  } catch (err) {
-    unavailable = (err as Error).message.split('\n')[0];
+  const found = await pythonSdk();
+  if ('unavailable' in found) {
+    unavailable = found.unavailable;
     console.log(`Python SDK cross-check skipped: ${unavailable}`);
-  }
+  } else sdk = found;
 }, 300_000);
 
 function viaPython(input: unknown): Promise<{ dumped_hex: string; loaded: { row_ids: number[]; rows: unknown[][] } }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [fileURLToPath(new URL('./python/rowdat1.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(sdk.python, [fileURLToPath(new URL('./python/rowdat1.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

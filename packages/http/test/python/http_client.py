@@ -1,28 +1,12 @@
 """Runs the official Python SDK's HTTP connector against a Data API and prints JSON results."""
-import datetime
-import decimal
 import json
+import os
 import sys
 
-import singlestoredb as s2
+sys.path.insert(0, os.environ["S2_PY_HELPERS"])
 
-
-def plain(v):
-    if isinstance(v, (bytes, bytearray)):
-        return {"bytes": bytes(v).hex()}
-    if isinstance(v, decimal.Decimal):
-        return {"decimal": str(v)}
-    if isinstance(v, datetime.datetime):
-        return {"datetime": v.isoformat(sep=" ")}
-    if isinstance(v, datetime.date):
-        return {"date": v.isoformat()}
-    if isinstance(v, datetime.timedelta):
-        return {"micros": (v.days * 86400 + v.seconds) * 1_000_000 + v.microseconds}
-    if isinstance(v, int) and not isinstance(v, bool):
-        return {"int": str(v)}
-    if isinstance(v, (set, frozenset)):
-        return sorted(v)
-    return v
+import singlestoredb as s2  # noqa: E402
+from s2_plain import plain  # noqa: E402
 
 
 def main():

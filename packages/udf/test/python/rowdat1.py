@@ -6,9 +6,13 @@ stdout: {"dumped_hex": "...", "loaded": {"row_ids": [...], "rows": [[...]]}}
 import datetime
 import decimal
 import json
+import os
 import sys
 
-from singlestoredb.functions.ext import rowdat_1
+sys.path.insert(0, os.environ["S2_PY_HELPERS"])
+
+from singlestoredb.functions.ext import rowdat_1  # noqa: E402
+from s2_plain import plain  # noqa: E402
 
 
 def revive(v, code):
@@ -24,22 +28,6 @@ def revive(v, code):
         return datetime.date.fromisoformat(v)
     if code == 11:
         return datetime.timedelta(microseconds=v)
-    return v
-
-
-def plain(v):
-    if isinstance(v, (bytes, bytearray)):
-        return {"hex": bytes(v).hex()}
-    if isinstance(v, decimal.Decimal):
-        return {"decimal": str(v)}
-    if isinstance(v, datetime.datetime):
-        return {"datetime": v.isoformat(sep=" ")}
-    if isinstance(v, datetime.date):
-        return {"date": v.isoformat()}
-    if isinstance(v, datetime.timedelta):
-        return {"micros": (v.days * 86400 + v.seconds) * 1_000_000 + v.microseconds}
-    if isinstance(v, float):
-        return {"float": repr(v)}
     return v
 
 
