@@ -7,6 +7,7 @@ import { errorFromResponse } from './errors.js';
 import { BufferedResponse, BufferedResultSet } from './results.js';
 import { leadingKeyword, returnsRows } from './routing.js';
 import { Semaphore } from './semaphore.js';
+import { fetchTransport, undiciTransport, type HttpAnswer, type Transport } from './transport.js';
 
 export const HTTP_CLIENT_VERSION = '0.1.0';
 
@@ -28,8 +29,10 @@ export interface HttpOptions {
   /** Most requests in flight from this connection at once (default 8). */
   maxConcurrency?: number;
   decodeOptions?: Partial<DecodeOptions>;
-  /** Another fetch implementation (tests, proxies, undici). */
+  /** Another fetch implementation (tests, proxies, custom TLS dispatchers); disables the undici path. */
   fetch?: typeof fetch;
+  /** 'auto' (default): undici's request on Node when installed, else fetch. */
+  transport?: 'auto' | 'fetch';
   headers?: Record<string, string>;
 }
 
@@ -50,7 +53,8 @@ export class HttpConnection implements SqlTransport {
   private open = true;
   private readonly origin: string;
   private readonly headers: Record<string, string>;
-  private readonly fetchFn: typeof fetch;
+  private transport: Transport;
+  private transportChosen: Promise<void> | null;
   private readonly slots: Semaphore;
   readonly decodeOptions: DecodeOptions;
 
@@ -68,7 +72,12 @@ export class HttpConnection implements SqlTransport {
         : options.user !== undefined ? { Authorization: `Basic ${base64(`${options.user}:${options.password ?? ''}`)}` } : {}),
       ...options.headers,
     };
-    this.fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.transport = fetchTransport(options.fetch ?? globalThis.fetch.bind(globalThis));
+    this.transportChosen = options.fetch || options.transport === 'fetch'
+      ? null
+      : undiciTransport().then((t) => {
+        if (t) this.transport = t;
+      });
     this.slots = new Semaphore(options.maxConcurrency ?? 8);
     this.decodeOptions = resolveDecodeOptions(options.decodeOptions);
     this.session = { serverVersion: '', connectionId: 0, serverStatus: ServerStatus.AUTOCOMMIT, charset: 'utf8mb4', database: options.database ?? null };
@@ -101,7 +110,8 @@ export class HttpConnection implements SqlTransport {
       if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317 });
       const body: Record<string, unknown> = { sql };
       if (this.session.database) body.database = this.session.database;
-      const response = await this.fetchFn(`${this.origin}/api/v2/${path}`, {
+      if (this.transportChosen) await this.transportChosen;
+      const response = await this.transport(`${this.origin}/api/v2/${path}`, {
         method: 'POST', headers: this.headers, body: JSON.stringify(body), signal: controller.signal,
       });
       phase = 'request';
@@ -170,9 +180,10 @@ export class HttpConnection implements SqlTransport {
   /** GET /ping: no credentials, answers `pong`. */
   async ping(): Promise<void> {
     if (!this.open) throw new InterfaceError('The connection has been closed', { errno: 0 });
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await this.fetchFn(`${this.origin}/ping`, { signal: AbortSignal.timeout(this.options.connectTimeoutMs ?? 10_000) });
+      if (this.transportChosen) await this.transportChosen;
+      res = await this.transport(`${this.origin}/ping`, { method: 'GET', headers: {}, signal: AbortSignal.timeout(this.options.connectTimeoutMs ?? 10_000) });
     } catch (err) {
       throw new OperationalError(`Data API ping to ${this.origin} failed: ${(err as Error).message}`, { errno: 2003, cause: err });
     }

@@ -81,3 +81,18 @@ describe('authentication headers', () => {
     expect((await capture({ user: 'u' }))['User-Agent']).toMatch(/^SingleStoreDB-TypeScript\//);
   });
 });
+
+describe('transport choice', () => {
+  it('uses undici on Node when it is installed, and nothing Node-only elsewhere', async () => {
+    const { undiciTransport } = await import('@s2/http');
+    expect(typeof (await undiciTransport())).toBe('function');
+    const saved = globalThis.process;
+    // Without Node's process object (browsers, edge runtimes) the undici path is never tried.
+    Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true, writable: true });
+    try {
+      expect(await undiciTransport()).toBeNull();
+    } finally {
+      Object.defineProperty(globalThis, 'process', { value: saved, configurable: true, writable: true });
+    }
+  });
+});
