@@ -1,5 +1,5 @@
 import {
-  resolveDecodeOptions, InterfaceError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
+  resolveDecodeOptions, InterfaceError, MySQLError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
   type DecodeOptions, type QueryOptions, type QueryResponse, type SessionInfo, type SqlTransport, type StatementStatus,
 } from '@s2/base';
 import { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';
@@ -128,7 +128,7 @@ export class HttpConnection implements SqlTransport {
         const what = reason?.message === 'connect timeout' ? `no response within ${connectMs} ms` : `request not finished within ${requestMs} ms`;
         throw new OperationalError(`Data API ${phase} timed out: ${what}`, { errno: 2013, cause: reason });
       }
-      if (err instanceof Error && 'errno' in err) throw err;
+      if (err instanceof MySQLError) throw err;
       throw new OperationalError(`Data API request to ${this.origin} failed: ${(err as Error).message}`, { errno: 2003, cause: err });
     } finally {
       clearTimeout(connectTimer);

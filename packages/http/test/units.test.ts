@@ -96,3 +96,15 @@ describe('transport choice', () => {
     }
   });
 });
+
+describe('network failures', () => {
+  it('are OperationalError 2003 with the cause kept, whichever transport runs', async () => {
+    const { connectHttp } = await import('@s2/http');
+    for (const transport of ['auto', 'fetch'] as const) {
+      const err = await connectHttp({ host: '127.0.0.1', port: 1, driver: 'http', transport }).catch((e: unknown) => e);
+      expect(err, transport).toBeInstanceOf(OperationalError);
+      expect((err as OperationalError).errno).toBe(2003);
+      expect((err as Error).cause).toBeDefined();
+    }
+  });
+});
