@@ -148,7 +148,7 @@ describe('queries and results', () => {
       expect(conn.deprecateEof).toBe(deprecateEof);
       const r = await conn.query("SELECT name FROM data ORDER BY id; SELECT 'x'");
       expect((await r.current.read()).map((x) => x[0])).toEqual(['antelopes', 'bears', 'cats', 'dogs', 'elephants']);
-      expect(r.current.status!.serverStatus & ServerStatus.MORE_RESULTS_EXISTS).toBeTruthy();
+      expect(r.current.status!.serverStatus & ServerStatus.MORE_RESULTS_EXISTS).toBe(ServerStatus.MORE_RESULTS_EXISTS);
       expect(await (await r.nextResult())!.read()).toEqual([['x']]);
       await conn.close();
     });
