@@ -114,7 +114,7 @@ export class WireQueryResponse implements QueryResponse {
       });
     };
     const onAbort = () => cancel(new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: ER_QUERY_INTERRUPTED, cause: signal?.reason }));
-    if (signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: ER_QUERY_INTERRUPTED, cause: signal.reason });
+    // An already-aborted signal was refused before the command went out (WireConnection.query).
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer = timeoutMs ? setTimeout(() => cancel(new OperationalError(`Query execution was interrupted: timed out after ${timeoutMs} ms`, { errno: ER_QUERY_TIMEOUT })), timeoutMs) : undefined;
     this.disarm = () => {

@@ -331,6 +331,9 @@ export class WireConnection implements SqlTransport {
     let response: WireQueryResponse | null = null;
     try {
       this.ensureUsable();
+      if (options.signal?.aborted) {
+        throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317, cause: options.signal.reason });
+      }
       response = new WireQueryResponse(this, options, release);
       this.sendCommand(Command.QUERY, sql);
       await response.start();
