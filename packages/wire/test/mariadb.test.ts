@@ -80,6 +80,13 @@ describe('TLS', () => {
     expect(String((err as Error).message)).toMatch(/TLS handshake failed/);
   });
 
+  it('verify-full checks the dialled IP address against the certificate', async (ctx) => {
+    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+    const conn = await open({ host: '127.0.0.1', tls: { mode: 'verify-full', ca: tls()!.caPem } });
+    await conn.ping();
+    await conn.close();
+  });
+
   it('verify-ca accepts the CA regardless of the name', async (ctx) => {
     if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
     const conn = await open({ tls: { mode: 'verify-ca', ca: tls()!.caPem, servername: 'db.example.com' } });

@@ -257,6 +257,8 @@ export class WireConnection implements SqlTransport {
     const verify = mode === 'verify-ca' || mode === 'verify-full';
     const tlsOptions: TlsConnectionOptions = {
       socket: this.socket,
+      // With an existing socket, `host` only names what the certificate must match.
+      host,
       ca: o.tls?.ca,
       cert: o.tls?.cert,
       key: o.tls?.key,
