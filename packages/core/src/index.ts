@@ -8,6 +8,7 @@ export { createPool, Pool, PooledConnection, type PoolOptions } from './pool/poo
 export { ShowAccessor, ShowResult } from './accessors/show.js';
 export { VariableAccessor, type VariableScope } from './accessors/variables.js';
 export { registerResultFormat, uniqueColumnNames, type ResultFormat, type PreparedFormat, type NamedRow } from './results/formats.js';
+export { rowsToColumns, type ColumnsFrame, type ColumnVector, type ColumnVectorType } from './results/columns.js';
 export { parseConnectionUrl, resolveConnectParams, type ConnectOptions, type ResolvedConnectParams, type ResultsType } from './params/index.js';
 export {
   // errors

@@ -65,6 +65,12 @@ describe.each(['mysql', 'http'] as const)('conformance over %s', (driver) => {
     expect(named.name).toBe('dogs');
   });
 
+  it("the 'columns' frame format", async () => {
+    const frame = await conn.queryFrame('SELECT value, name FROM data ORDER BY id');
+    expect(frame.column('value')!.values).toEqual(new BigInt64Array([2n, 2n, 5n, 4n, 0n]));
+    expect(frame.column('name')!.values).toEqual(['antelopes', 'bears', 'cats', 'dogs', 'elephants']);
+  });
+
   it('alltypes extremes decode exactly', async () => {
     const [row] = await conn.query<Record<string, unknown>>('SELECT * FROM alltypes WHERE id = 3', undefined, { resultsType: 'objects' });
     expect(row).toMatchObject({ tinyint: 127, unsigned_int: 4294967295, bigint: 9223372036854775807n, unsigned_bigint: 18446744073709551615n, decimal: '99999999999999.999999', year: 2155 });

@@ -112,6 +112,20 @@ export class Connection {
     }
   }
 
+  /**
+   * Runs one statement and returns its rows as one frame of a frame format (`'columns'` by
+   * default; Arrow and polars register here too).
+   */
+  async queryFrame<Frame = import('../results/columns.js').ColumnsFrame>(sql: string, params?: QueryParams, options: QueryOptions = {}): Promise<Frame> {
+    const cur = this.cursor({ resultsType: options.resultsType ?? 'columns', buffered: true });
+    try {
+      await cur.execute(sql, params, options);
+      return (await cur.fetchframe()) as Frame;
+    } finally {
+      await cur.close();
+    }
+  }
+
   /** Runs one statement and returns its summary (affected rows, insert id, warnings). */
   async execute(sql: string, params?: QueryParams, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const cur = this.cursor({ buffered: true });

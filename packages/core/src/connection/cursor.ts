@@ -179,7 +179,14 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   async fetchframe(): Promise<unknown> {
     this.ensureExecuted();
     if (!this.format?.frame || !this.result) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
-    return this.format.frame(await this.result.read());
+    if (this.rows) {
+      const rest = (this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber)) as unknown[][];
+      this.rownumber = this.rows.length;
+      return this.format.frame(rest);
+    }
+    const raw = await this.result.read();
+    this.rownumber += raw.length;
+    return this.format.frame(raw);
   }
 
   /** Moves to the next result set; false when there is none. */

@@ -136,6 +136,7 @@ export function normalizeResultsType(type: string): string {
   if (t.includes('dict') || t === 'object' || t === 'objects') return 'objects';
   if (t.includes('namedtuple')) return 'namedtuples';
   if (t.includes('arrow')) return 'arrow';
+  if (t === 'numpy' || t === 'columns') return 'columns';
   if (t === 'tuple' || t === 'tuples' || t.includes('structsequence')) return 'tuples';
   return t;
 }

@@ -1,0 +1,91 @@
+import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition } from '@s2/base';
+import { registerResultFormat, uniqueColumnNames } from './formats.js';
+
+/**
+ * The `columns` results type (the analogue of the reference's numpy output): one vector per
+ * column. Numbers land in typed arrays of their exact width — nullable integers keep their
+ * integer type plus a null mask instead of turning into floats — and everything else in arrays.
+ */
+export type ColumnVectorType =
+  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64'
+  | 'decimal' | 'string' | 'binary' | 'date' | 'datetime' | 'time' | 'json' | 'vector' | 'null';
+
+export interface ColumnVector {
+  name: string;
+  type: ColumnVectorType;
+  /** Typed array for the numeric types; a plain array otherwise (NULL slots hold null). */
+  values: ArrayLike<unknown>;
+  /** 1 where the value is NULL; null when the column has no NULL in this result. */
+  nulls: Uint8Array | null;
+}
+
+export interface ColumnsFrame {
+  length: number;
+  names: string[];
+  columns: ColumnVector[];
+  /** The vector of a column by name. */
+  column(name: string): ColumnVector | undefined;
+}
+
+type TypedCtor = { new (n: number): ArrayLike<unknown> & { [i: number]: unknown } };
+
+function vectorType(c: ColumnDefinition): [ColumnVectorType, TypedCtor | null] {
+  const unsigned = (c.flags & ColumnFlag.UNSIGNED) !== 0;
+  switch (c.typeCode) {
+    case FieldType.TINY: return unsigned ? ['uint8', Uint8Array] : ['int8', Int8Array];
+    case FieldType.SHORT: return unsigned ? ['uint16', Uint16Array] : ['int16', Int16Array];
+    case FieldType.YEAR: return ['int16', Int16Array];
+    case FieldType.LONG:
+    case FieldType.INT24: return unsigned ? ['uint32', Uint32Array] : ['int32', Int32Array];
+    case FieldType.LONGLONG: return unsigned ? ['uint64', BigUint64Array as unknown as TypedCtor] : ['int64', BigInt64Array as unknown as TypedCtor];
+    case FieldType.FLOAT: return ['float32', Float32Array];
+    case FieldType.DOUBLE: return ['float64', Float64Array];
+    case FieldType.DECIMAL:
+    case FieldType.NEWDECIMAL: return ['decimal', null];
+    case FieldType.DATE:
+    case FieldType.NEWDATE: return ['date', null];
+    case FieldType.DATETIME:
+    case FieldType.TIMESTAMP: return ['datetime', null];
+    case FieldType.TIME: return ['time', null];
+    case FieldType.JSON: return ['json', null];
+    case FieldType.NULL: return ['null', null];
+    default:
+      if (c.typeCode > 2000 && c.typeCode < 4000) return ['vector', null];
+      return c.charset === BINARY_CHARSET || c.typeCode === FieldType.BIT || c.typeCode === FieldType.BSON ? ['binary', null] : ['string', null];
+  }
+}
+
+/** Builds the frame from decoded rows (the native decoder will fill the same vectors directly). */
+export function rowsToColumns(columns: readonly ColumnDefinition[], rows: readonly unknown[][]): ColumnsFrame {
+  const names = uniqueColumnNames(columns);
+  const n = rows.length;
+  const vectors = columns.map((c, j): ColumnVector => {
+    const [type, Typed] = vectorType(c);
+    let nulls: Uint8Array | null = null;
+    const values = Typed ? new Typed(n) : new Array<unknown>(n);
+    const wide = type === 'int64' || type === 'uint64';
+    for (let i = 0; i < n; i++) {
+      const v = rows[i][j];
+      if (v === null || v === undefined) {
+        nulls ??= new Uint8Array(n);
+        nulls[i] = 1;
+        if (!Typed) values[i] = null;
+        else if (type === 'float32' || type === 'float64') values[i] = NaN;
+        continue;
+      }
+      values[i] = wide ? (typeof v === 'bigint' ? v : BigInt(v as number)) : v;
+    }
+    return { name: names[j], type, values, nulls };
+  });
+  return {
+    length: n,
+    names,
+    columns: vectors,
+    column: (name) => vectors.find((v) => v.name === name),
+  };
+}
+
+registerResultFormat({
+  name: 'columns',
+  prepare: (columns) => ({ frame: (batch) => rowsToColumns(columns, batch) }),
+});

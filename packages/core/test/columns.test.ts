@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotSupportedError, type ColumnsFrame, type Connection } from '@s2/core';
+import { open } from './support.js';
+
+let conn: Connection;
+beforeAll(async () => {
+  conn = await open();
+});
+afterAll(() => conn.close());
+
+describe("the 'columns' results type", () => {
+  it('puts numbers in typed arrays of their exact width, keeping integers integral under NULLs', async () => {
+    const frame = await conn.queryFrame('SELECT `id`, `tinyint`, `unsigned_tinyint`, `smallint`, `int`, `unsigned_int`, `bigint`, `unsigned_bigint`, `float`, `double`, `decimal`, `char_100`, `blob`, `date`, `datetime_6`, `time` FROM alltypes ORDER BY id');
+    expect(frame.length).toBe(5);
+    const types = Object.fromEntries(frame.columns.map((c) => [c.name, [c.type, c.values.constructor.name]]));
+    expect(types).toMatchObject({
+      id: ['int32', 'Int32Array'], tinyint: ['int8', 'Int8Array'], unsigned_tinyint: ['uint8', 'Uint8Array'], smallint: ['int16', 'Int16Array'],
+      int: ['int32', 'Int32Array'], unsigned_int: ['uint32', 'Uint32Array'], bigint: ['int64', 'BigInt64Array'], unsigned_bigint: ['uint64', 'BigUint64Array'],
+      float: ['float32', 'Float32Array'], double: ['float64', 'Float64Array'], decimal: ['decimal', 'Array'], char_100: ['string', 'Array'],
+      blob: ['binary', 'Array'], date: ['date', 'Array'], datetime_6: ['datetime', 'Array'], time: ['time', 'Array'],
+    });
+    const big = frame.column('unsigned_bigint')!;
+    expect(big.values[3]).toBe(18446744073709551615n);
+    expect(Array.from(big.nulls!)).toEqual([0, 1, 0, 0, 0]);
+    const tiny = frame.column('tinyint')!;
+    expect(Array.from(tiny.values as Int8Array)).toEqual([80, 0, -128, 127, 0]);
+    expect(tiny.nulls![1]).toBe(1);
+    expect(Number.isNaN((frame.column('double')!.values as Float64Array)[1])).toBe(true);
+    expect(frame.column('decimal')!.values[1]).toBeNull();
+  });
+
+  it('an empty result is an empty frame with its columns, not an empty list', async () => {
+    const frame = await conn.queryFrame<ColumnsFrame>('SELECT id, value FROM data WHERE 1 = 0');
+    expect(frame.length).toBe(0);
+    expect(frame.names).toEqual(['id', 'value']);
+    expect((frame.column('value')!.values as BigInt64Array).length).toBe(0);
+  });
+
+  it('works on streaming cursors and after partial fetches', async () => {
+    const cur = conn.cursor({ resultsType: 'columns', buffered: false });
+    await cur.execute('SELECT value FROM longer_data ORDER BY id');
+    expect(await cur.fetchmany(2)).toEqual([[2], [2]]);
+    const rest = (await cur.fetchframe()) as ColumnsFrame;
+    expect(rest.length).toBe(10);
+    await cur.close();
+    const tuples = conn.cursor();
+    await tuples.execute('SELECT 1');
+    await expect(tuples.fetchframe()).rejects.toBeInstanceOf(NotSupportedError);
+  });
+});
