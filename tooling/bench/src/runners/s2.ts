@@ -32,6 +32,12 @@ await measure(async () => {
     await conn.close();
     return rows.length;
   }
+  if (config.mode === 'columns') {
+    const conn = await connect(url);
+    const frame = await conn.queryFrame(config.sql);
+    await conn.close();
+    return frame.length;
+  }
   const conn = await connect(url, { resultsType: config.mode });
   const rows = await conn.query(config.sql);
   await conn.close();
