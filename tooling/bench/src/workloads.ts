@@ -42,6 +42,7 @@ export const READ_RUNS: Run[] = [
   { name: 'wide s2 objects', runner: 's2', mode: 'objects', sql: WIDE },
   { name: 'wide s2 stream', runner: 's2', mode: 'stream', sql: WIDE },
   { name: 'wide s2 columns', runner: 's2', mode: 'columns', sql: WIDE },
+  { name: 'wide s2 arrow', runner: 's2', mode: 'arrow', sql: WIDE },
   { name: 'ints raw drain', runner: 'raw-drain', mode: '', sql: INTS },
   { name: 'ints mysql2 stream', runner: 'mysql2', mode: 'stream', sql: INTS },
   { name: 'ints mariadb stream', runner: 'mariadb', mode: 'stream', sql: INTS },

@@ -32,11 +32,12 @@ await measure(async () => {
     await conn.close();
     return rows.length;
   }
-  if (config.mode === 'columns') {
+  if (config.mode === 'columns' || config.mode === 'arrow') {
+    if (config.mode === 'arrow') await import('@s2/arrow');
     const conn = await connect(url);
-    const frame = await conn.queryFrame(config.sql);
+    const frame = await conn.queryFrame<{ length?: number; numRows?: number }>(config.sql, undefined, { resultsType: config.mode });
     await conn.close();
-    return frame.length;
+    return frame.numRows ?? frame.length ?? 0;
   }
   const conn = await connect(url, { resultsType: config.mode });
   const rows = await conn.query(config.sql);

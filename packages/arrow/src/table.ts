@@ -1,0 +1,105 @@
+import {
+  Binary, DateDay, Decimal, DurationMicrosecond, Float32, Float64, Int16, Int32, Int64, Int8, makeData, makeVector, Null,
+  Table, TimestampMicrosecond, Uint16, Uint32, Uint64, Uint8, Utf8, vectorFromArray, type DataType, type Vector,
+} from 'apache-arrow';
+import { DataError, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
+import { rowsToColumns, type ColumnVector } from '@s2/core';
+
+/** Validity bitmap (1 = valid, least significant bit first) from a NULL mask. */
+function validity(nulls: Uint8Array | null, length: number): { nullBitmap?: Uint8Array; nullCount: number } {
+  if (!nulls) return { nullCount: 0 };
+  const bitmap = new Uint8Array(Math.ceil(length / 8));
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) {
+    if (nulls[i]) nullCount++;
+    else bitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return { nullBitmap: bitmap, nullCount };
+}
+
+function fixed(type: DataType, values: ArrayLike<unknown>, col: ColumnVector, length: number): Vector {
+  return makeVector(makeData({ type, length, data: values, ...validity(col.nulls, length) } as never));
+}
+
+/** Exact decimal text → 128-bit two's complement words, scaled to the column's scale. */
+function decimalWords(values: ArrayLike<unknown>, scale: number, column: string): Uint32Array {
+  const words = new Uint32Array(values.length * 4);
+  const mask = (1n << 128n) - 1n;
+  for (let i = 0; i < values.length; i++) {
+    const text = values[i];
+    if (text === null) continue;
+    const m = /^(-)?(\d*)(?:\.(\d*))?$/.exec(String(text));
+    if (!m) throw new DataError(`column '${column}': '${String(text)}' is not a decimal`);
+    const frac = (m[3] ?? '').padEnd(scale, '0');
+    if (frac.length > scale && /[1-9]/.test(frac.slice(scale))) throw new DataError(`column '${column}': '${String(text)}' has more than ${scale} decimals`);
+    let n = BigInt(`${m[2] || '0'}${frac.slice(0, scale)}`);
+    if (m[1]) n = -n;
+    let u = n & mask;
+    for (let w = 0; w < 4; w++) {
+      words[i * 4 + w] = Number(u & 0xffffffffn);
+      u >>= 32n;
+    }
+  }
+  return words;
+}
+
+function microseconds(v: unknown): bigint {
+  if (v instanceof SqlDateTime) {
+    const f = v.fields;
+    const ms = Date.UTC(2000, 0, 1, f.hour, f.minute, f.second);
+    const d = new Date(ms);
+    d.setUTCFullYear(f.year, f.month - 1, f.day);
+    return BigInt(d.getTime()) * 1000n + BigInt(v.microsecond);
+  }
+  return BigInt((v as Date).getTime()) * 1000n;
+}
+
+function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vector {
+  const v = col.values;
+  switch (col.type) {
+    case 'int8': return fixed(new Int8(), v, col, length);
+    case 'uint8': return fixed(new Uint8(), v, col, length);
+    case 'int16': return fixed(new Int16(), v, col, length);
+    case 'uint16': return fixed(new Uint16(), v, col, length);
+    case 'int32': return fixed(new Int32(), v, col, length);
+    case 'uint32': return fixed(new Uint32(), v, col, length);
+    case 'int64': return fixed(new Int64(), v, col, length);
+    case 'uint64': return fixed(new Uint64(), v, col, length);
+    case 'float32': return fixed(new Float32(), v, col, length);
+    case 'float64': return fixed(new Float64(), v, col, length);
+    case 'decimal': {
+      const precision = Math.max(1, Math.min(38, def.length - 1 - (def.decimals > 0 ? 1 : 0)));
+      return fixed(new Decimal(def.decimals, precision, 128), decimalWords(v, def.decimals, col.name), col, length);
+    }
+    case 'datetime': {
+      const data = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) if (v[i] !== null && !(typeof v[i] === 'string')) data[i] = microseconds(v[i]);
+      return fixed(new TimestampMicrosecond(), data, col, length);
+    }
+    case 'time': {
+      const data = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) if (v[i] instanceof SqlTime) data[i] = BigInt((v[i] as SqlTime).totalMicroseconds);
+      return fixed(new DurationMicrosecond(), data, col, length);
+    }
+    case 'date': return vectorFromArray(Array.from(v, (x) => (x instanceof Date ? x : null)), new DateDay());
+    case 'binary': return vectorFromArray(Array.from(v, (x) => (x === null ? null : (x as Uint8Array))), new Binary());
+    case 'null': return makeVector(makeData({ type: new Null(), length }));
+    case 'json': return vectorFromArray(Array.from(v, (x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x, (_k, y: unknown) => (typeof y === 'bigint' ? y.toString() : y)))), new Utf8());
+    default: return vectorFromArray(Array.from(v, (x) => (x === null ? null : String(x))), new Utf8());
+  }
+}
+
+/**
+ * An Apache Arrow Table for decoded rows, with lossless types: exact-width integers (int64 /
+ * uint64 as BigInt), decimal128(precision, scale), timestamp[us], duration[us], date32[day],
+ * utf8, binary.
+ */
+export function rowsToArrow(columns: readonly ColumnDefinition[], rows: readonly unknown[][]): Table {
+  const frame = rowsToColumns(columns, rows);
+  const vectors: Record<string, Vector> = {};
+  frame.columns.forEach((col, i) => {
+    vectors[col.name] = toVector(col, columns[i], frame.length);
+  });
+  return new Table(vectors);
+}
+
