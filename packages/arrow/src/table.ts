@@ -4,18 +4,8 @@ import {
 } from 'apache-arrow';
 import { DataError, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
 import { rowsToColumns, type ColumnVector } from '@s2/core';
-
-/** Validity bitmap (1 = valid, least significant bit first) from a NULL mask. */
-function validity(nulls: Uint8Array | null, length: number): { nullBitmap?: Uint8Array; nullCount: number } {
-  if (!nulls) return { nullCount: 0 };
-  const bitmap = new Uint8Array(Math.ceil(length / 8));
-  let nullCount = 0;
-  for (let i = 0; i < length; i++) {
-    if (nulls[i]) nullCount++;
-    else bitmap[i >> 3] |= 1 << (i & 7);
-  }
-  return { nullBitmap: bitmap, nullCount };
-}
+import { decimalPrecision } from '@s2/native';
+import { validity } from './validity.js';
 
 function fixed(type: DataType, values: ArrayLike<unknown>, col: ColumnVector, length: number): Vector {
   return makeVector(makeData({ type, length, data: values, ...validity(col.nulls, length) } as never));
@@ -33,6 +23,7 @@ function decimalWords(values: ArrayLike<unknown>, scale: number, column: string)
     const frac = (m[3] ?? '').padEnd(scale, '0');
     if (frac.length > scale && /[1-9]/.test(frac.slice(scale))) throw new DataError(`column '${column}': '${String(text)}' has more than ${scale} decimals`);
     let n = BigInt(`${m[2] || '0'}${frac.slice(0, scale)}`);
+    if (n >= 10n ** 38n) throw new DataError(`column '${column}': '${String(text)}' has more than 38 digits`);
     if (m[1]) n = -n;
     let u = n & mask;
     for (let w = 0; w < 4; w++) {
@@ -54,7 +45,7 @@ function microseconds(v: unknown): bigint {
   return BigInt((v as Date).getTime()) * 1000n;
 }
 
-function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vector {
+export function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vector {
   const v = col.values;
   switch (col.type) {
     case 'int8': return fixed(new Int8(), v, col, length);
@@ -68,12 +59,17 @@ function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vec
     case 'float32': return fixed(new Float32(), v, col, length);
     case 'float64': return fixed(new Float64(), v, col, length);
     case 'decimal': {
-      const precision = Math.max(1, Math.min(38, def.length - 1 - (def.decimals > 0 ? 1 : 0)));
+      const precision = decimalPrecision(def);
+      // decimal128 holds 38 digits: wider columns stay exact as text rather than wrapping.
+      if (precision < 1 || precision > 38) return vectorFromArray(Array.from(v, (x) => (x === null ? null : String(x))), new Utf8());
       return fixed(new Decimal(def.decimals, precision, 128), decimalWords(v, def.decimals, col.name), col, length);
     }
     case 'datetime': {
       const data = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) if (v[i] !== null && !(typeof v[i] === 'string')) data[i] = microseconds(v[i]);
+      for (let i = 0; i < length; i++) {
+        if (typeof v[i] === 'string') throw new DataError(`column '${col.name}': '${String(v[i])}' is not a valid datetime for an Arrow column; read it with dateStrings or the 'columns' format`);
+        if (v[i] !== null) data[i] = microseconds(v[i]);
+      }
       return fixed(new TimestampMicrosecond(), data, col, length);
     }
     case 'time': {

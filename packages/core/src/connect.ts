@@ -1,3 +1,4 @@
+import { requireNative } from '@s2/native';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { InterfaceError, NotSupportedError, options, OptionError, setScopeStorage, type DecodeOptions, type SqlTransport } from '@s2/base';
@@ -113,9 +114,8 @@ registerDriver('https', async (p) => connectHttp(httpOptionsFor(p)));
  */
 export async function connect(urlOrOptions?: string | ConnectOptions, overrides: ConnectOptions = {}): Promise<Connection> {
   const params = resolveConnectParams(urlOrOptions, overrides);
-  if (params.pureJs === false) {
-    throw new NotSupportedError('pure_js=false requires the native decoder, but it is not available in this build');
-  }
+  // pure_js=false means "native or nothing": say so now rather than at the first frame.
+  if (params.pureJs === false) requireNative();
   const factory = drivers.get(params.driver);
   if (!factory) {
     throw new NotSupportedError(

@@ -1,3 +1,4 @@
+import type { DecodeOptions } from './decoding.js';
 import type { ColumnDefinition } from './columns.js';
 
 /**
@@ -27,6 +28,11 @@ export interface QueryOptions {
   streaming?: boolean;
   /** Data for a `LOAD DATA LOCAL INFILE` whose file name is `:stream:`; otherwise files are read by name. */
   infile?: InfileSource;
+  /**
+   * true: row results keep each row's packet payload undecoded (`ResultSet.raw`), for frame
+   * formats that decode whole batches at once. Transports without packets ignore it.
+   */
+  rawRows?: boolean;
 }
 
 /** Summary of an OK packet, or of the EOF that ends a result set. */
@@ -50,6 +56,11 @@ export interface ResultSet {
    * exhausted. Buffered results answer from memory; streaming results read the socket.
    */
   read(max?: number): Promise<unknown[][]>;
+  /**
+   * Set when the query asked for `rawRows` and the transport honoured it: `read` then returns
+   * row packet payloads (Uint8Array) in place of rows, and the decoder settings used for them.
+   */
+  readonly raw?: { decodeOptions: DecodeOptions; decode(packets: readonly Uint8Array[]): unknown[][] };
   /** Rows one at a time, with backpressure when streaming. */
   [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
   /** True once every row has been read from the network (always true for OK results). */

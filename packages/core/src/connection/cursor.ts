@@ -21,6 +21,15 @@ export interface ExecuteOptions {
   infile?: InfileSource;
 }
 
+/** Frame formats that decode packet batches themselves get the rows undecoded. */
+function wantsPackets(resultsType: string): boolean {
+  try {
+    return resultFormat(resultsType).packets === true;
+  } catch {
+    return false;
+  }
+}
+
 const closedCursor = () => new ProgrammingError('Cursor closed');
 
 /**
@@ -72,7 +81,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     await this.discardResponse();
     const text = this.mogrify(sql, params);
     this.connection.debugQuery(text);
-    this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered });
+    this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered, rawRows: wantsPackets(this.resultsType) });
     this.executed = true;
     await this.load(this.response.current);
     return this.rowcount;
@@ -118,7 +127,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       this.lastrowid = null;
       if (this.buffered) {
         const raw = await result.read();
-        this.rows = this.format.rows ? this.format.rows(raw) : raw;
+        // Packets kept for a frame format stay packets until a fetch says which shape it wants.
+        this.rows = result.raw ? raw : this.format.rows ? this.format.rows(raw) : raw;
         this.rowcount = raw.length;
       } else {
         this.rowcount = -1;
@@ -135,7 +145,24 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   }
 
   private shape(raw: unknown[][]): unknown[] {
-    return this.format?.rows ? this.format.rows(raw) : raw;
+    const rows = this.decoded(raw);
+    return this.format?.rows ? this.format.rows(rows) : rows;
+  }
+
+  /** Rows of a result that kept its packets for a frame format, decoded for row-wise fetches. */
+  private decoded(batch: unknown[]): unknown[][] {
+    const raw = this.result?.raw;
+    return (raw ? raw.decode(batch as unknown as Uint8Array[]) : batch) as unknown[][];
+  }
+
+  /** One frame of the given rows (or row packets, which the format decodes as a batch). */
+  private frameOf(batch: unknown[]): unknown {
+    const raw = this.result?.raw;
+    if (raw && this.format?.framePackets) {
+      const p = this.connection.params.pureJs;
+      return this.format.framePackets(batch as unknown as Uint8Array[], raw.decodeOptions, p === true ? 'pure' : p === false ? 'native' : 'auto');
+    }
+    return this.format!.frame!(this.decoded(batch));
   }
 
   private ensureExecuted(): void {
@@ -155,7 +182,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     if (this.rows) {
       const out = this.rows.slice(this.rownumber, this.rownumber + n);
       this.rownumber += out.length;
-      return out as Row[];
+      return (this.result.raw ? this.decoded(out) : out) as Row[];
     }
     const raw = await this.result.read(n);
     this.rownumber += raw.length;
@@ -168,25 +195,30 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     if (this.rows) {
       const out = this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber);
       this.rownumber = this.rows.length;
-      return out as Row[];
+      return (this.result.raw ? this.decoded(out) : out) as Row[];
     }
     const raw = await this.result.read();
     this.rownumber += raw.length;
     return this.shape(raw) as Row[];
   }
 
-  /** Frame formats (columnar/Arrow/polars): all remaining rows as one frame. */
-  async fetchframe(): Promise<unknown> {
+  /**
+   * Frame formats (columnar/Arrow/polars): the remaining rows — or at most `size` of them — as
+   * one frame. With a size, a frame of 0 rows means the result is exhausted.
+   */
+  async fetchframe(size?: number): Promise<unknown> {
     this.ensureExecuted();
     if (!this.format?.frame || !this.result) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
+    const limit = size && size > 0 ? size : undefined;
     if (this.rows) {
-      const rest = (this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber)) as unknown[][];
-      this.rownumber = this.rows.length;
-      return this.format.frame(rest);
+      const end = limit === undefined ? this.rows.length : Math.min(this.rows.length, this.rownumber + limit);
+      const part = (this.rownumber === 0 && end === this.rows.length ? this.rows : this.rows.slice(this.rownumber, end)) as unknown[][];
+      this.rownumber = end;
+      return this.frameOf(part);
     }
-    const raw = await this.result.read();
+    const raw = await this.result.read(limit);
     this.rownumber += raw.length;
-    return this.format.frame(raw);
+    return this.frameOf(raw);
   }
 
   /** Moves to the next result set; false when there is none. */

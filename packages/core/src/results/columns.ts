@@ -1,4 +1,5 @@
 import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition } from '@s2/base';
+import { decodeFrame, type DecodedColumn } from '@s2/native';
 import { registerResultFormat, uniqueColumnNames } from './formats.js';
 
 /**
@@ -77,15 +78,29 @@ export function rowsToColumns(columns: readonly ColumnDefinition[], rows: readon
     }
     return { name: names[j], type, values, nulls };
   });
-  return {
-    length: n,
-    names,
-    columns: vectors,
-    column: (name) => vectors.find((v) => v.name === name),
-  };
+  return frameOf(names, n, vectors);
+}
+
+function frameOf(names: string[], length: number, vectors: ColumnVector[]): ColumnsFrame {
+  return { length, names, columns: vectors, column: (name) => vectors.find((v) => v.name === name) };
+}
+
+/** The frame from decoded columns (`decodeFrame` with target 'columns'). */
+export function decodedToColumns(columns: readonly ColumnDefinition[], decoded: readonly DecodedColumn[], length: number): ColumnsFrame {
+  const names = uniqueColumnNames(columns);
+  const vectors = columns.map((c, j): ColumnVector => {
+    const d = decoded[j];
+    const [type] = vectorType(c);
+    return { name: names[j], type, values: (d.values ?? d.items)!, nulls: d.nullCount ? d.nulls : null };
+  });
+  return frameOf(names, length, vectors);
 }
 
 registerResultFormat({
   name: 'columns',
-  prepare: (columns) => ({ frame: (batch) => rowsToColumns(columns, batch) }),
+  packets: true,
+  prepare: (columns) => ({
+    frame: (batch) => rowsToColumns(columns, batch),
+    framePackets: (packets, options, path) => decodedToColumns(columns, decodeFrame(columns, options, packets, 'columns', path), packets.length),
+  }),
 });

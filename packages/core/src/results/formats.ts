@@ -1,4 +1,5 @@
-import { NotSupportedError, type ColumnDefinition } from '@s2/base';
+import { NotSupportedError, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import type { DecodePath } from '@s2/native';
 
 /**
  * How a cursor turns decoded rows (one array per row) into what users get. Row formats map a
@@ -10,10 +11,17 @@ export interface PreparedFormat {
   rows?(batch: unknown[][]): unknown[];
   /** Frame formats: the whole batch as one value (a table, a record batch...). */
   frame?(batch: unknown[][]): unknown;
+  /**
+   * Frame formats that decode row packets themselves (natively where possible): the whole
+   * batch of undecoded packets as one frame. Used over the wire protocol; `frame` elsewhere.
+   */
+  framePackets?(packets: readonly Uint8Array[], decodeOptions: DecodeOptions, path: DecodePath): unknown;
 }
 
 export interface ResultFormat {
   name: string;
+  /** The format has `framePackets`: queries ask the transport to keep rows undecoded. */
+  packets?: boolean;
   prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
 }
 

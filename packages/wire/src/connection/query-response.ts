@@ -4,6 +4,7 @@ import {
   OperationalError,
   ServerStatus,
   type ColumnDefinition,
+  type DecodeOptions,
   type QueryOptions,
   type QueryResponse,
   type ResultSet,
@@ -152,7 +153,9 @@ export class WireQueryResponse implements QueryResponse {
         if (eof[0] !== 0xfe) throw this.protocolError(malformed('expected EOF after column definitions'));
       }
       const factory = conn.options.rowDecoderFactory ?? createTextRowDecoder;
-      return new WireResultSet(this, columns, factory(columns, conn.decodeOptions));
+      const result = new WireResultSet(this, columns, factory(columns, conn.decodeOptions));
+      if (this.options.rawRows) result.keepRaw(conn.decodeOptions);
+      return result;
     }
   }
 
@@ -171,12 +174,26 @@ export class WireResultSet implements ResultSet {
   private start = 0;
   private count = 0;
   private deferred: Error | null = null;
+  raw: ResultSet['raw'] = undefined;
 
   constructor(
     private readonly response: WireQueryResponse,
     readonly columns: ColumnDefinition[] | null,
     private readonly decoder: RowDecoder | null,
   ) {}
+
+  /** Rows stay packet payloads (for frame decoders); `raw.decode` turns them into rows on demand. */
+  keepRaw(decodeOptions: DecodeOptions): void {
+    const decoder = this.decoder!;
+    this.raw = {
+      decodeOptions,
+      decode: (packets) => {
+        const out = new Array<unknown[]>(packets.length);
+        for (let i = 0; i < packets.length; i++) out[i] = decoder.decodeRow(packets[i]);
+        return out;
+      },
+    };
+  }
 
   completeWith(status: StatementStatus): void {
     this.status = status;
@@ -213,6 +230,12 @@ export class WireResultSet implements ResultSet {
       this.count++;
       got++;
       if (!keep || this.deferred) continue;
+      if (this.raw) {
+        // Buffers from the packet queue are never reused, so holding them is safe.
+        rows.push(p as unknown as unknown[]);
+        if (got >= want) return;
+        continue;
+      }
       try {
         rows.push(this.decoder!.decodeRow(p));
       } catch (err) {

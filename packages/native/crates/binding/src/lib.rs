@@ -1,0 +1,195 @@
+//! Node-API surface of s2-codec. Conversions only: every decision lives in the plain crate.
+//! Errors carry a tag (`S2_MALFORMED: …`) that the TypeScript loader maps onto SDK errors.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use s2_codec::{collocated, rowdat1, textrow, CodecError};
+
+fn to_napi(e: CodecError) -> Error {
+    Error::new(Status::GenericFailure, format!("{}: {}", e.tag(), e.message))
+}
+
+/// Runs codec code; a panic (a bug, never expected) becomes an error instead of an abort.
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(Error::new(Status::GenericFailure, "S2_INTERNAL: the native codec panicked")))
+}
+
+fn le_i32s(v: &[i32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+#[napi(object)]
+pub struct NativeColumn {
+    /// Fixed-width values, or the concatenated bytes of variable-width ones.
+    pub data: Buffer,
+    /// rows + 1 little-endian i32 positions (variable-width columns only).
+    pub offsets: Option<Buffer>,
+    /// One byte per row, 1 = NULL; absent when the column has no NULL.
+    pub nulls: Option<Buffer>,
+    pub null_count: u32,
+}
+
+fn column(c: textrow::Column, variable: bool) -> NativeColumn {
+    NativeColumn {
+        offsets: variable.then(|| le_i32s(&c.offsets).into()),
+        nulls: (c.null_count > 0).then(|| c.nulls.into()),
+        null_count: c.null_count as u32,
+        data: c.data.into(),
+    }
+}
+
+/// Decodes text-protocol row packets laid end to end. Returns null when a value is outside the
+/// canonical forms (the TypeScript decoder then takes the batch).
+#[napi]
+pub fn decode_text_rows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer, lengths: Uint32Array) -> Result<Option<Vec<NativeColumn>>> {
+    guarded(|| {
+        let kinds = kinds
+            .iter()
+            .zip(scales.iter())
+            .map(|(&k, &s)| textrow::Kind::from_code(k, s).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown column kind {k}"))))
+            .collect::<Result<Vec<_>>>()?;
+        match textrow::decode_rows(&kinds, &packets, &lengths) {
+            Ok(cols) => Ok(Some(cols.into_iter().zip(&kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes))).collect())),
+            Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
+            Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
+        }
+    })
+}
+
+#[napi(object)]
+pub struct NativeRowdat1Batch {
+    pub rows: u32,
+    /// rows little-endian i64 row ids.
+    pub row_ids: Buffer,
+    pub columns: Vec<NativeColumn>,
+}
+
+#[napi]
+pub fn rowdat1_decode(codes: Int32Array, body: Buffer) -> Result<NativeRowdat1Batch> {
+    guarded(|| {
+        let batch = rowdat1::decode(&codes, &body).map_err(to_napi)?;
+        let columns = batch
+            .columns
+            .into_iter()
+            .zip(codes.iter())
+            .map(|(c, &code)| column(c, !matches!(rowdat1::layout(code), Ok(rowdat1::Layout::Fixed(_)))))
+            .collect();
+        Ok(NativeRowdat1Batch { rows: batch.rows as u32, row_ids: batch.row_ids.into(), columns })
+    })
+}
+
+#[napi(object)]
+pub struct NativeEncodeColumn {
+    pub code: i32,
+    /// Element type of `data` for numeric codes: 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32, 6 i64, 7 u64, 8 f32, 9 f64.
+    pub element: Option<u32>,
+    pub data: Buffer,
+    pub offsets: Option<Uint32Array>,
+    pub nulls: Option<Buffer>,
+}
+
+#[napi]
+pub fn rowdat1_encode(row_ids: Buffer, columns: Vec<NativeEncodeColumn>) -> Result<Buffer> {
+    guarded(|| {
+        let mut sources = Vec::with_capacity(columns.len());
+        for c in &columns {
+            let element = match c.element {
+                Some(e) => Some(rowdat1::Element::from_code(e).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown element type {e}")))?),
+                None => None,
+            };
+            sources.push(rowdat1::Source {
+                code: c.code,
+                element,
+                data: &c.data,
+                offsets: c.offsets.as_deref().unwrap_or(&[]),
+                nulls: c.nulls.as_deref().unwrap_or(&[]),
+            });
+        }
+        rowdat1::encode(&row_ids, &sources).map(Buffer::from).map_err(to_napi)
+    })
+}
+
+#[napi(object)]
+pub struct CollocatedConnection {
+    pub socket: i32,
+    pub name: String,
+    pub input: i32,
+    pub output: i32,
+}
+
+pub struct AcceptTask {
+    listener: Arc<collocated::Listener>,
+    timeout: Duration,
+}
+
+impl Task for AcceptTask {
+    type Output = collocated::Accepted;
+    type JsValue = CollocatedConnection;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guarded(|| self.listener.accept(self.timeout).map_err(to_napi))
+    }
+
+    fn resolve(&mut self, _env: Env, a: Self::Output) -> Result<Self::JsValue> {
+        Ok(CollocatedConnection { socket: a.socket, name: a.name, input: a.input, output: a.output })
+    }
+}
+
+/// A listening unix socket for the collocated server.
+#[napi]
+pub struct CollocatedListener {
+    inner: Arc<collocated::Listener>,
+}
+
+#[napi]
+impl CollocatedListener {
+    #[napi(constructor)]
+    pub fn new(path: String, backlog: i32) -> Result<Self> {
+        Ok(Self { inner: Arc::new(collocated::Listener::bind(&path, backlog).map_err(to_napi)?) })
+    }
+
+    /// Resolves with the next connection whose handshake completed within `handshake_timeout_ms`.
+    #[napi]
+    pub fn accept(&self, handshake_timeout_ms: u32) -> AsyncTask<AcceptTask> {
+        AsyncTask::new(AcceptTask { listener: self.inner.clone(), timeout: Duration::from_millis(u64::from(handshake_timeout_ms.max(1))) })
+    }
+
+    /// Makes a pending accept fail, so the server can stop.
+    #[napi]
+    pub fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+}
+
+#[napi]
+pub fn collocated_read(fd: i32, length: f64) -> Result<Buffer> {
+    if !(0.0..=9.0e15).contains(&length) || length.fract() != 0.0 {
+        return Err(Error::new(Status::InvalidArg, format!("S2_MALFORMED: request length {length} is not valid")));
+    }
+    guarded(|| collocated::read_shared(fd, length as usize).map(Buffer::from).map_err(to_napi))
+}
+
+#[napi]
+pub fn collocated_write(fd: i32, data: Buffer) -> Result<()> {
+    guarded(|| collocated::write_shared(fd, &data).map_err(to_napi))
+}
+
+#[napi]
+pub fn collocated_close(fd: i32) {
+    collocated::close_fd(fd);
+}
+
+#[napi]
+pub fn default_socket_path() -> String {
+    collocated::default_socket_path()
+}
+
+/// Version of the binary, checked by the loader against the package version.
+#[napi]
+pub fn native_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,344 @@
+//! ROWDAT_1 (udf spec 6): per row an int64 row id, then per column a NULL flag byte and either
+//! a fixed-width little-endian value or an int64 length and that many bytes. Decoding goes to
+//! columns (what vectorized functions receive), encoding comes from columns of any numeric
+//! element type with the range checks of spec 6.7.
+
+use crate::error::CodecError;
+use crate::textrow::Column;
+
+/// How a wire code is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Fixed(usize),
+    Text,
+    Binary,
+    Decimal,
+}
+
+const TEXT_CODES: [i32; 11] = [15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255];
+
+pub fn layout(code: i32) -> Result<Layout, CodecError> {
+    Ok(match code {
+        1 | -1 => Layout::Fixed(1),
+        2 | -2 | 13 => Layout::Fixed(2),
+        3 | -3 | 9 | -9 | 4 => Layout::Fixed(4),
+        8 | -8 | 5 | 10 | 14 | 11 | 12 | 7 => Layout::Fixed(8),
+        0 | 246 => Layout::Decimal,
+        c if TEXT_CODES.contains(&c) => Layout::Text,
+        c if TEXT_CODES.contains(&-c) => Layout::Binary,
+        c => return Err(CodecError::data(format!("unrecognized ROWDAT_1 column type: {c}"))),
+    })
+}
+
+/// A decoded request: row ids (i64 LE bytes) and one column per argument. Fixed-width columns
+/// hold the wire values as they are (temporal codes stay packed int64s); text, binary and
+/// decimal columns hold offsets and data.
+#[derive(Debug, Default, PartialEq)]
+pub struct Batch {
+    pub rows: usize,
+    pub row_ids: Vec<u8>,
+    pub columns: Vec<Column>,
+}
+
+fn truncated(what: &str, pos: usize, need: usize, left: usize) -> CodecError {
+    CodecError::malformed(format!("ROWDAT_1 payload truncated: {what} needs {need} bytes at offset {pos}, {left} left"))
+}
+
+pub fn decode(codes: &[i32], body: &[u8]) -> Result<Batch, CodecError> {
+    let layouts = codes.iter().map(|&c| layout(c)).collect::<Result<Vec<_>, _>>()?;
+    let mut batch = Batch { columns: layouts.iter().map(|_| Column::default()).collect(), ..Batch::default() };
+    for (col, l) in batch.columns.iter_mut().zip(&layouts) {
+        if !matches!(l, Layout::Fixed(_)) {
+            col.offsets.push(0);
+        }
+    }
+    let end = body.len();
+    let mut pos = 0usize;
+    while pos < end {
+        let id = body.get(pos..pos + 8).ok_or_else(|| truncated("row id", pos, 8, end - pos))?;
+        batch.row_ids.extend_from_slice(id);
+        pos += 8;
+        for (c, l) in layouts.iter().enumerate() {
+            let col = &mut batch.columns[c];
+            let flag = *body.get(pos).ok_or_else(|| truncated("NULL flag", pos, 1, 0))?;
+            pos += 1;
+            let is_null = flag == 1;
+            col.nulls.push(u8::from(is_null));
+            col.null_count += usize::from(is_null);
+            match *l {
+                Layout::Fixed(w) => {
+                    let v = body.get(pos..pos + w).ok_or_else(|| truncated(&format!("column {}", c + 1), pos, w, end - pos))?;
+                    if is_null {
+                        col.data.resize(col.data.len() + w, 0);
+                    } else {
+                        col.data.extend_from_slice(v);
+                    }
+                    pos += w;
+                }
+                _ => {
+                    let raw = body.get(pos..pos + 8).ok_or_else(|| truncated(&format!("length of column {}", c + 1), pos, 8, end - pos))?;
+                    pos += 8;
+                    let n = i64::from_le_bytes(raw.try_into().expect("8 bytes"));
+                    if n < 0 || n as u64 > (end - pos) as u64 {
+                        return Err(CodecError::malformed(format!("ROWDAT_1 length {n} of column {} does not fit the {} bytes left", c + 1, end - pos)));
+                    }
+                    let v = &body[pos..pos + n as usize];
+                    pos += n as usize;
+                    if !is_null {
+                        if *l == Layout::Text && std::str::from_utf8(v).is_err() {
+                            return Err(CodecError::encoding(format!("invalid UTF-8 in ROWDAT_1 column {}", c + 1)));
+                        }
+                        col.data.extend_from_slice(v);
+                    }
+                    col.offsets.push(i32::try_from(col.data.len()).map_err(|_| CodecError::data("column data beyond 2 GiB"))?);
+                }
+            }
+        }
+        batch.rows += 1;
+    }
+    Ok(batch)
+}
+
+/// Element type of a numeric source column (the JavaScript typed array it came from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Element {
+    I8,
+    U8,
+    I16,
+    U16,
+    I32,
+    U32,
+    I64,
+    U64,
+    F32,
+    F64,
+}
+
+impl Element {
+    pub fn from_code(code: u32) -> Option<Element> {
+        use Element::*;
+        [I8, U8, I16, U16, I32, U32, I64, U64, F32, F64].get(code as usize).copied()
+    }
+    fn width(self) -> usize {
+        match self {
+            Element::I8 | Element::U8 => 1,
+            Element::I16 | Element::U16 => 2,
+            Element::I32 | Element::U32 | Element::F32 => 4,
+            _ => 8,
+        }
+    }
+}
+
+/// One column to encode: numbers in `data` as `element`s, or bytes in `data` cut by `offsets`.
+pub struct Source<'a> {
+    pub code: i32,
+    pub element: Option<Element>,
+    pub data: &'a [u8],
+    /// rows + 1 positions for text, binary and decimal columns.
+    pub offsets: &'a [u32],
+    /// Empty, or one byte per row (non-zero = NULL).
+    pub nulls: &'a [u8],
+}
+
+#[derive(Clone, Copy)]
+enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+fn read(e: Element, d: &[u8], j: usize) -> Num {
+    let w = e.width();
+    let b = &d[j * w..j * w + w];
+    match e {
+        Element::I8 => Num::Int(i128::from(b[0] as i8)),
+        Element::U8 => Num::Int(i128::from(b[0])),
+        Element::I16 => Num::Int(i128::from(i16::from_le_bytes([b[0], b[1]]))),
+        Element::U16 => Num::Int(i128::from(u16::from_le_bytes([b[0], b[1]]))),
+        Element::I32 => Num::Int(i128::from(i32::from_le_bytes(b.try_into().expect("4")))),
+        Element::U32 => Num::Int(i128::from(u32::from_le_bytes(b.try_into().expect("4")))),
+        Element::I64 => Num::Int(i128::from(i64::from_le_bytes(b.try_into().expect("8")))),
+        Element::U64 => Num::Int(i128::from(u64::from_le_bytes(b.try_into().expect("8")))),
+        Element::F32 => Num::Float(f64::from(f32::from_le_bytes(b.try_into().expect("4")))),
+        Element::F64 => Num::Float(f64::from_le_bytes(b.try_into().expect("8"))),
+    }
+}
+
+fn range(code: i32) -> Option<(i128, i128, &'static str)> {
+    Some(match code {
+        1 => (-128, 127, "TINYINT"),
+        -1 => (0, 255, "UNSIGNED TINYINT"),
+        2 => (-32768, 32767, "SMALLINT"),
+        -2 => (0, 65535, "UNSIGNED SMALLINT"),
+        9 => (-8_388_608, 8_388_607, "MEDIUMINT"),
+        -9 => (0, 16_777_215, "UNSIGNED MEDIUMINT"),
+        3 => (i128::from(i32::MIN), i128::from(i32::MAX), "INT"),
+        -3 => (0, i128::from(u32::MAX), "UNSIGNED INT"),
+        8 => (i128::from(i64::MIN), i128::from(i64::MAX), "BIGINT"),
+        -8 => (0, i128::from(u64::MAX), "UNSIGNED BIGINT"),
+        13 => (0, 65535, "YEAR"),
+        10 | 14 | 11 | 12 | 7 => (i128::from(i64::MIN), i128::from(i64::MAX), "temporal value"),
+        _ => return None,
+    })
+}
+
+fn integer(v: Num, code: i32) -> Result<i128, CodecError> {
+    let x = match v {
+        Num::Int(i) => i,
+        Num::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1.8e19 => f as i128,
+        Num::Float(f) => return Err(CodecError::data(format!("{f} is not an integer for {}", range(code).map_or("this column", |r| r.2)))),
+    };
+    let (lo, hi, name) = range(code).expect("integer code");
+    if x < lo || x > hi {
+        return Err(CodecError::data(format!("value is outside the valid range for {name}")));
+    }
+    Ok(x)
+}
+
+/// Writes one response (or request) payload. `row_ids` holds `rows` little-endian i64s.
+pub fn encode(row_ids: &[u8], columns: &[Source<'_>]) -> Result<Vec<u8>, CodecError> {
+    if row_ids.len() % 8 != 0 {
+        return Err(CodecError::data("row ids must be 8-byte integers"));
+    }
+    let rows = row_ids.len() / 8;
+    let layouts = columns.iter().map(|c| layout(c.code)).collect::<Result<Vec<_>, _>>()?;
+    let mut size = rows * 8;
+    for (c, (src, l)) in columns.iter().zip(&layouts).enumerate() {
+        if !src.nulls.is_empty() && src.nulls.len() != rows {
+            return Err(CodecError::data(format!("length of mask values does not match the length of data rows (column {})", c + 1)));
+        }
+        match (l, src.element) {
+            (Layout::Fixed(w), Some(e)) => {
+                if src.data.len() != rows * e.width() {
+                    return Err(CodecError::data(format!("mismatched lengths of column values (column {})", c + 1)));
+                }
+                size += rows * (1 + w);
+            }
+            (Layout::Fixed(_), None) => return Err(CodecError::data(format!("column {} needs numeric values", c + 1))),
+            (_, _) => {
+                if src.offsets.len() != rows + 1 || src.offsets.windows(2).any(|w| w[0] > w[1]) || src.offsets[rows] as usize > src.data.len() {
+                    return Err(CodecError::data(format!("mismatched lengths of column values (column {})", c + 1)));
+                }
+                size += rows * 9 + src.data.len();
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(size);
+    for j in 0..rows {
+        out.extend_from_slice(&row_ids[j * 8..j * 8 + 8]);
+        for (src, l) in columns.iter().zip(&layouts) {
+            let is_null = src.nulls.get(j).is_some_and(|&m| m != 0);
+            out.push(u8::from(is_null));
+            match *l {
+                Layout::Fixed(w) => {
+                    if is_null {
+                        out.resize(out.len() + w, 0);
+                        continue;
+                    }
+                    let v = read(src.element.expect("checked"), src.data, j);
+                    match src.code {
+                        4 => out.extend_from_slice(&(as_f64(v) as f32).to_le_bytes()),
+                        5 => out.extend_from_slice(&as_f64(v).to_le_bytes()),
+                        code => {
+                            let x = integer(v, code)?;
+                            out.extend_from_slice(&x.to_le_bytes()[..w]);
+                        }
+                    }
+                }
+                _ => {
+                    let (a, b) = (src.offsets[j] as usize, src.offsets[j + 1] as usize);
+                    let bytes = if is_null { &src.data[..0] } else { &src.data[a..b] };
+                    out.extend_from_slice(&(bytes.len() as i64).to_le_bytes());
+                    out.extend_from_slice(bytes);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn as_f64(v: Num) -> f64 {
+    match v {
+        Num::Int(i) => i as f64,
+        Num::Float(f) => f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The worked example of udf spec 6.6.
+    fn example() -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&10i64.to_le_bytes());
+        b.push(0);
+        b.extend_from_slice(&2i64.to_le_bytes());
+        b.push(0);
+        b.extend_from_slice(&1.5f64.to_le_bytes());
+        b.push(0);
+        b.extend_from_slice(&2i64.to_le_bytes());
+        b.extend_from_slice(b"ab");
+        b.extend_from_slice(&11i64.to_le_bytes());
+        b.push(0);
+        b.extend_from_slice(&3i64.to_le_bytes());
+        b.push(1);
+        b.extend_from_slice(&[0; 8]);
+        b.push(0);
+        b.extend_from_slice(&1i64.to_le_bytes());
+        b.extend_from_slice(b"c");
+        b
+    }
+
+    #[test]
+    fn decodes_the_spec_example() {
+        let body = example();
+        assert_eq!(body.len(), 73);
+        let batch = decode(&[8, 5, 254], &body).unwrap();
+        assert_eq!(batch.rows, 2);
+        assert_eq!(batch.columns[1].nulls, vec![0, 1]);
+        assert_eq!(batch.columns[2].offsets, vec![0, 2, 3]);
+        assert_eq!(batch.columns[2].data, b"abc");
+    }
+
+    #[test]
+    fn encodes_the_spec_example() {
+        let ids: Vec<u8> = [10i64, 11].iter().flat_map(|i| i.to_le_bytes()).collect();
+        let xs: Vec<u8> = [2i64, 3].iter().flat_map(|i| i.to_le_bytes()).collect();
+        let ys: Vec<u8> = [1.5f64, f64::NAN].iter().flat_map(|i| i.to_le_bytes()).collect();
+        let cols = [
+            Source { code: 8, element: Some(Element::I64), data: &xs, offsets: &[], nulls: &[] },
+            Source { code: 5, element: Some(Element::F64), data: &ys, offsets: &[], nulls: &[0, 1] },
+            Source { code: 254, element: None, data: b"abc", offsets: &[0, 2, 3], nulls: &[] },
+        ];
+        assert_eq!(encode(&ids, &cols).unwrap(), example());
+    }
+
+    #[test]
+    fn range_checks_skip_nulls() {
+        let ids = 1i64.to_le_bytes();
+        let v = 300i32.to_le_bytes();
+        let col = |nulls: &'static [u8]| [Source { code: 1, element: Some(Element::I32), data: &v, offsets: &[], nulls }];
+        assert!(encode(&ids, &col(&[])).unwrap_err().message.contains("TINYINT"));
+        assert_eq!(encode(&ids, &col(&[1])).unwrap(), [&ids[..], &[1, 0]].concat());
+        let f = 1.5f64.to_le_bytes();
+        assert!(encode(&ids, &[Source { code: 8, element: Some(Element::F64), data: &f, offsets: &[], nulls: &[] }]).is_err());
+    }
+
+    #[test]
+    fn truncated_and_hostile_input_is_an_error() {
+        let body = example();
+        for cut in 0..body.len() {
+            let r = decode(&[8, 5, 254], &body[..cut]);
+            assert_eq!(r.is_ok(), cut == 0 || cut == 37, "cut at {cut}");
+        }
+        let mut huge = 1i64.to_le_bytes().to_vec();
+        huge.push(0);
+        huge.extend_from_slice(&i64::MAX.to_le_bytes());
+        assert!(decode(&[254], &huge).is_err());
+        let mut neg = 1i64.to_le_bytes().to_vec();
+        neg.push(0);
+        neg.extend_from_slice(&(-1i64).to_le_bytes());
+        assert!(decode(&[254], &neg).is_err());
+        assert!(decode(&[77], &body).is_err());
+    }
+}

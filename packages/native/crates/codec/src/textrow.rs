@@ -1,0 +1,295 @@
+//! Text-protocol row packets (one lenenc string or 0xFB per column) decoded column by column
+//! into buffers with the memory layout JavaScript typed arrays and Apache Arrow use directly.
+
+use crate::error::CodecError;
+use crate::textparse::{self, Temporal};
+
+/// Target layout of one column; the numbers are shared with the TypeScript planner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// UTF-8 text, validated: offsets + data.
+    Utf8,
+    /// Raw bytes: offsets + data.
+    Bytes,
+    I8,
+    U8,
+    I16,
+    U16,
+    I32,
+    U32,
+    I64,
+    U64,
+    F32,
+    F64,
+    /// Little-endian two's complement i128, scaled by the column's scale.
+    Decimal128(u32),
+    /// i64 microseconds since the epoch (fields read as UTC).
+    TimestampUs,
+    /// i32 days since the epoch.
+    Date32,
+    /// i64 signed microseconds.
+    DurationUs,
+}
+
+impl Kind {
+    pub fn from_code(code: u32, scale: u32) -> Option<Kind> {
+        Some(match code {
+            0 => Kind::Utf8,
+            1 => Kind::Bytes,
+            2 => Kind::I8,
+            3 => Kind::U8,
+            4 => Kind::I16,
+            5 => Kind::U16,
+            6 => Kind::I32,
+            7 => Kind::U32,
+            8 => Kind::I64,
+            9 => Kind::U64,
+            10 => Kind::F32,
+            11 => Kind::F64,
+            12 => Kind::Decimal128(scale),
+            13 => Kind::TimestampUs,
+            14 => Kind::Date32,
+            15 => Kind::DurationUs,
+            _ => return None,
+        })
+    }
+
+    fn width(self) -> usize {
+        match self {
+            Kind::Utf8 | Kind::Bytes => 0,
+            Kind::I8 | Kind::U8 => 1,
+            Kind::I16 | Kind::U16 => 2,
+            Kind::I32 | Kind::U32 | Kind::F32 | Kind::Date32 => 4,
+            Kind::I64 | Kind::U64 | Kind::F64 | Kind::TimestampUs | Kind::DurationUs => 8,
+            Kind::Decimal128(_) => 16,
+        }
+    }
+}
+
+/// One decoded column. Fixed-width kinds fill `data` with `rows * width` bytes; variable kinds
+/// fill `data` with the concatenated values and `offsets` with `rows + 1` positions.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Column {
+    pub data: Vec<u8>,
+    pub offsets: Vec<i32>,
+    /// One byte per row, 1 = NULL.
+    pub nulls: Vec<u8>,
+    pub null_count: usize,
+}
+
+/// Why a batch was not decoded natively.
+#[derive(Debug, PartialEq)]
+pub enum DecodeFailure {
+    /// The packets are broken: an error for the caller.
+    Error(CodecError),
+    /// A value outside the canonical forms handled here (row, column): the TypeScript decoder,
+    /// which defines the behaviour for such values, takes the whole batch.
+    Fallback { row: usize, column: usize },
+}
+
+impl From<CodecError> for DecodeFailure {
+    fn from(e: CodecError) -> Self {
+        DecodeFailure::Error(e)
+    }
+}
+
+/// Reads the length prefix at `pos`; `None` for the NULL marker.
+#[inline]
+fn read_length(p: &[u8], pos: &mut usize, column: usize) -> Result<Option<usize>, CodecError> {
+    let first = *p.get(*pos).ok_or_else(|| CodecError::malformed(format!("row ends before column {}", column + 1)))?;
+    *pos += 1;
+    let extra = match first {
+        0..=0xfa => return Ok(Some(first as usize)),
+        0xfb => return Ok(None),
+        0xfc => 2,
+        0xfd => 3,
+        0xfe => 8,
+        _ => return Err(CodecError::malformed(format!("invalid length prefix 0xff in column {}", column + 1))),
+    };
+    let bytes = p.get(*pos..*pos + extra).ok_or_else(|| CodecError::malformed("truncated value length"))?;
+    *pos += extra;
+    let mut len: u64 = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        len |= u64::from(*b) << (8 * i);
+    }
+    if len >= 1 << 48 {
+        return Err(CodecError::malformed("value length beyond 2^48"));
+    }
+    Ok(Some(len as usize))
+}
+
+macro_rules! put {
+    ($col:expr, $v:expr) => {
+        $col.data.extend_from_slice(&$v.to_le_bytes())
+    };
+}
+
+/// Decodes `lengths.len()` row packets laid end to end in `packets`.
+pub fn decode_rows(kinds: &[Kind], packets: &[u8], lengths: &[u32]) -> Result<Vec<Column>, DecodeFailure> {
+    let rows = lengths.len();
+    let mut cols: Vec<Column> = kinds
+        .iter()
+        .map(|k| {
+            let mut c = Column { nulls: vec![0; rows], ..Column::default() };
+            match k.width() {
+                0 => {
+                    c.offsets.reserve(rows + 1);
+                    c.offsets.push(0);
+                }
+                w => c.data.reserve(rows * w),
+            }
+            c
+        })
+        .collect();
+    let mut start = 0usize;
+    for (r, &len) in lengths.iter().enumerate() {
+        let end = start.checked_add(len as usize).filter(|&e| e <= packets.len()).ok_or_else(|| CodecError::malformed("row packet runs past the end of the batch"))?;
+        let p = &packets[start..end];
+        let mut pos = 0usize;
+        for (c, kind) in kinds.iter().enumerate() {
+            let col = &mut cols[c];
+            let value = match read_length(p, &mut pos, c)? {
+                None => None,
+                Some(n) => {
+                    let v = p.get(pos..pos + n).ok_or_else(|| CodecError::malformed(format!("value of column {} runs past the end of the row", c + 1)))?;
+                    pos += n;
+                    Some(v)
+                }
+            };
+            let fallback = || DecodeFailure::Fallback { row: r, column: c };
+            let Some(v) = value else {
+                col.nulls[r] = 1;
+                col.null_count += 1;
+                match kind {
+                    Kind::Utf8 | Kind::Bytes => col.offsets.push(col.data.len() as i32),
+                    Kind::F32 => put!(col, f32::NAN),
+                    Kind::F64 => put!(col, f64::NAN),
+                    k => col.data.resize(col.data.len() + k.width(), 0),
+                }
+                continue;
+            };
+            match *kind {
+                Kind::Utf8 | Kind::Bytes => {
+                    if *kind == Kind::Utf8 && std::str::from_utf8(v).is_err() {
+                        return Err(fallback());
+                    }
+                    col.data.extend_from_slice(v);
+                    let off = i32::try_from(col.data.len()).map_err(|_| fallback())?;
+                    col.offsets.push(off);
+                }
+                Kind::I8 => put!(col, textparse::parse_i64(v).and_then(|x| i8::try_from(x).ok()).ok_or_else(fallback)?),
+                Kind::U8 => put!(col, textparse::parse_u64(v).and_then(|x| u8::try_from(x).ok()).ok_or_else(fallback)?),
+                Kind::I16 => put!(col, textparse::parse_i64(v).and_then(|x| i16::try_from(x).ok()).ok_or_else(fallback)?),
+                Kind::U16 => put!(col, textparse::parse_u64(v).and_then(|x| u16::try_from(x).ok()).ok_or_else(fallback)?),
+                Kind::I32 => put!(col, textparse::parse_i64(v).and_then(|x| i32::try_from(x).ok()).ok_or_else(fallback)?),
+                Kind::U32 => put!(col, textparse::parse_u64(v).and_then(|x| u32::try_from(x).ok()).ok_or_else(fallback)?),
+                Kind::I64 => put!(col, textparse::parse_i64(v).ok_or_else(fallback)?),
+                Kind::U64 => put!(col, textparse::parse_u64(v).ok_or_else(fallback)?),
+                // f64 first, then rounded to f32: the same double rounding as JavaScript's
+                // `Float32Array[i] = Number(text)`.
+                Kind::F32 => put!(col, textparse::parse_f64(v).ok_or_else(fallback)? as f32),
+                Kind::F64 => put!(col, textparse::parse_f64(v).ok_or_else(fallback)?),
+                Kind::Decimal128(scale) => put!(col, textparse::parse_decimal(v, scale).ok_or_else(fallback)?),
+                Kind::TimestampUs | Kind::Date32 => {
+                    let t = if *kind == Kind::Date32 { textparse::parse_date(v) } else { textparse::parse_datetime(v) };
+                    match t.ok_or_else(fallback)? {
+                        Temporal::Value(x) if *kind == Kind::Date32 => put!(col, i32::try_from(x).map_err(|_| fallback())?),
+                        Temporal::Value(x) => put!(col, x),
+                        Temporal::Zero => {
+                            col.nulls[r] = 1;
+                            col.null_count += 1;
+                            col.data.resize(col.data.len() + kind.width(), 0);
+                        }
+                    }
+                }
+                Kind::DurationUs => put!(col, textparse::parse_time(v).ok_or_else(fallback)?),
+            }
+        }
+        if pos != p.len() {
+            return Err(CodecError::malformed(format!("row has {} bytes after the last column", p.len() - pos)).into());
+        }
+        start = end;
+    }
+    if start != packets.len() {
+        return Err(CodecError::malformed("batch has bytes after the last row packet").into());
+    }
+    Ok(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut p = Vec::new();
+        for c in cells {
+            match c {
+                None => p.push(0xfb),
+                Some(v) if v.len() < 251 => {
+                    p.push(v.len() as u8);
+                    p.extend_from_slice(v);
+                }
+                Some(v) => {
+                    p.push(0xfc);
+                    p.extend_from_slice(&(v.len() as u16).to_le_bytes());
+                    p.extend_from_slice(v);
+                }
+            }
+        }
+        p
+    }
+
+    fn batch(rows: &[Vec<u8>]) -> (Vec<u8>, Vec<u32>) {
+        (rows.concat(), rows.iter().map(|r| r.len() as u32).collect())
+    }
+
+    #[test]
+    fn decodes_every_kind() {
+        let kinds = [Kind::I64, Kind::F64, Kind::Utf8, Kind::Decimal128(2), Kind::TimestampUs, Kind::Date32, Kind::DurationUs, Kind::U8];
+        let long = vec![b'x'; 300];
+        let (p, l) = batch(&[
+            row(&[Some(b"-9223372036854775808"), Some(b"1.5"), Some("é😜".as_bytes()), Some(b"-12.34"), Some(b"2024-03-15 10:30:45.123456"), Some(b"2024-03-15"), Some(b"-1:30:00"), Some(b"255")]),
+            row(&[None, None, Some(&long), None, Some(b"0000-00-00 00:00:00"), None, None, Some(b"0")]),
+        ]);
+        let cols = decode_rows(&kinds, &p, &l).unwrap();
+        assert_eq!(cols[0].data[..8], i64::MIN.to_le_bytes());
+        assert_eq!(cols[0].nulls, vec![0, 1]);
+        assert_eq!(cols[1].data[..8], 1.5f64.to_le_bytes());
+        assert!(f64::from_le_bytes(cols[1].data[8..16].try_into().unwrap()).is_nan());
+        assert_eq!(cols[2].offsets, vec![0, 6, 306]);
+        assert_eq!(cols[3].data[..16], (-1234i128).to_le_bytes());
+        assert_eq!(cols[4].data[..8], 1_710_498_645_123_456i64.to_le_bytes());
+        assert_eq!(cols[4].nulls, vec![0, 1], "the zero date is NULL");
+        assert_eq!(cols[5].data[..4], 19797i32.to_le_bytes());
+        assert_eq!(cols[6].data[..8], (-5_400_000_000i64).to_le_bytes());
+        assert_eq!(cols[7].data, vec![255, 0]);
+    }
+
+    #[test]
+    fn odd_values_fall_back() {
+        let (p, l) = batch(&[row(&[Some(b"300")])]);
+        assert_eq!(decode_rows(&[Kind::I8], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }));
+        let (p, l) = batch(&[row(&[Some(b"\xff")])]);
+        assert_eq!(decode_rows(&[Kind::Utf8], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }));
+        assert!(decode_rows(&[Kind::Bytes], &p, &l).is_ok());
+    }
+
+    #[test]
+    fn malformed_packets_are_errors() {
+        let cases: Vec<(Vec<u8>, Vec<u32>)> = vec![
+            (vec![5, b'a'], vec![2]),
+            (vec![0xfc, 1], vec![2]),
+            (vec![0xff], vec![1]),
+            (vec![1, b'a', 9], vec![3]),
+            (vec![1, b'a'], vec![5]),
+            (vec![1, b'a', 0], vec![2]),
+            (vec![], vec![0]),
+        ];
+        for (p, l) in cases {
+            match decode_rows(&[Kind::Bytes], &p, &l) {
+                Err(DecodeFailure::Error(e)) => assert_eq!(e.kind, crate::ErrorKind::Malformed),
+                other => panic!("{p:?} {l:?}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/** The functions the compiled addon exports (crates/binding/src/lib.rs). */
+export interface NativeColumn {
+  data: Buffer;
+  offsets?: Buffer;
+  nulls?: Buffer;
+  nullCount: number;
+}
+
+export interface NativeRowdat1Batch {
+  rows: number;
+  rowIds: Buffer;
+  columns: NativeColumn[];
+}
+
+export interface NativeEncodeColumn {
+  code: number;
+  /** 0 i8, 1 u8, 2 i16, 3 u16, 4 i32, 5 u32, 6 i64, 7 u64, 8 f32, 9 f64. */
+  element?: number;
+  data: Buffer;
+  offsets?: Uint32Array;
+  nulls?: Buffer;
+}
+
+export interface CollocatedConnection {
+  socket: number;
+  name: string;
+  input: number;
+  output: number;
+}
+
+export interface CollocatedListener {
+  accept(handshakeTimeoutMs: number): Promise<CollocatedConnection>;
+  shutdown(): void;
+}
+
+export interface NativeBinding {
+  nativeVersion(): string;
+  decodeTextRows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer, lengths: Uint32Array): NativeColumn[] | null;
+  rowdat1Decode(codes: Int32Array, body: Buffer): NativeRowdat1Batch;
+  rowdat1Encode(rowIds: Buffer, columns: NativeEncodeColumn[]): Buffer;
+  CollocatedListener: new (path: string, backlog: number) => CollocatedListener;
+  collocatedRead(fd: number, length: number): Buffer;
+  collocatedWrite(fd: number, data: Buffer): void;
+  collocatedClose(fd: number): void;
+  defaultSocketPath(): string;
+}

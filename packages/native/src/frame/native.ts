@@ -1,0 +1,72 @@
+import { columnDecoder, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import type { NativeBinding, NativeColumn } from '../binding.js';
+import { fromNativeError } from '../errors.js';
+import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray } from './types.js';
+
+type TypedCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };
+
+const VIEW: Record<string, TypedCtor> = {
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
+  int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
+  decimal128: Uint32Array, timestamp_us: BigInt64Array, date32: Int32Array, duration_us: BigInt64Array,
+};
+
+/** A typed view over the addon's buffer; copied only if the buffer is not aligned for it. */
+function view(Ctor: TypedCtor, b: Uint8Array): NumericArray {
+  const n = b.byteLength / Ctor.BYTES_PER_ELEMENT;
+  if (b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(b.buffer, b.byteOffset, n);
+  const copy = new Uint8Array(b.byteLength);
+  copy.set(b);
+  return new Ctor(copy.buffer, 0, n);
+}
+
+const int32s = (b: Uint8Array) => view(Int32Array as unknown as TypedCtor, b) as Int32Array;
+
+/**
+ * Decodes with the addon. Returns null when a value needs the TypeScript rules (the caller
+ * then decodes the batch in TypeScript), so both paths always produce the same frame.
+ */
+export function decodeFrameNative(
+  binding: NativeBinding,
+  columns: readonly ColumnDefinition[],
+  plans: readonly ColumnPlan[],
+  options: DecodeOptions,
+  packets: readonly Uint8Array[],
+): DecodedColumn[] | null {
+  const n = packets.length;
+  const lengths = new Uint32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    lengths[i] = packets[i].length;
+    total += packets[i].length;
+  }
+  const joined = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const p of packets) {
+    joined.set(p, at);
+    at += p.length;
+  }
+  const kinds = Uint32Array.from(plans, (p) => FRAME_KINDS[p.kind]);
+  const scales = Uint32Array.from(plans, (p) => p.scale);
+  let out: NativeColumn[] | null;
+  try {
+    out = binding.decodeTextRows(kinds, scales, joined, lengths);
+  } catch (err) {
+    throw fromNativeError(err, 'packets');
+  }
+  if (!out) return null;
+  return out.map((c, i): DecodedColumn => {
+    const plan = plans[i];
+    const nulls = c.nulls ? new Uint8Array(c.nulls.buffer, c.nulls.byteOffset, c.nulls.byteLength) : null;
+    const base = { kind: plan.kind, length: n, nulls, nullCount: c.nullCount };
+    if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, offsets: int32s(c.offsets!), data: c.data };
+    if (plan.kind === 'values') {
+      const decode = columnDecoder(columns[i], options);
+      const offsets = int32s(c.offsets!);
+      const items = new Array<unknown>(n);
+      for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : decode(c.data, offsets[r], offsets[r + 1]);
+      return { ...base, items };
+    }
+    return { ...base, values: view(VIEW[plan.kind], c.data) };
+  });
+}

@@ -1,0 +1,200 @@
+import { columnDecoder, DataError, DecodeError, malformedPacket, parseDate, parseDateTime, SqlTime, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import type { ColumnPlan, DecodedColumn, NumericArray } from './types.js';
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const latin1 = new TextDecoder('latin1');
+const ascii = (b: Uint8Array, s: number, e: number) => latin1.decode(b.subarray(s, e));
+const NodeBuffer = (globalThis as { Buffer?: { isUtf8?(b: Uint8Array): boolean } }).Buffer;
+
+function validUtf8(b: Uint8Array): boolean {
+  if (NodeBuffer?.isUtf8) return NodeBuffer.isUtf8(b);
+  try {
+    utf8Strict.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TYPED: Record<string, new (n: number) => NumericArray> = {
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
+  int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
+  decimal128: Uint32Array, timestamp_us: BigInt64Array, date32: Int32Array, duration_us: BigInt64Array,
+};
+
+/** Days since 1970-01-01 of a calendar date (any year, no time zone involved). */
+function epochDays(y: number, m: number, d: number): number {
+  const t = new Date(Date.UTC(2000, m - 1, d));
+  t.setUTCFullYear(y);
+  return Math.round(t.getTime() / 86_400_000);
+}
+
+const DECIMAL_RE = /^(-)?(\d*)(?:\.(\d*))?$/;
+const MASK128 = (1n << 128n) - 1n;
+
+/** Sink for one column; `put` gets [start, end) of the value, `nul` marks the row NULL. */
+interface Builder {
+  put(b: Uint8Array, s: number, e: number, row: number): void;
+  nul(row: number): void;
+  finish(): DecodedColumn;
+}
+
+function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions, n: number): Builder {
+  let nulls: Uint8Array | null = null;
+  let nullCount = 0;
+  const markNull = (row: number) => {
+    nulls ??= new Uint8Array(n);
+    nulls[row] = 1;
+    nullCount++;
+  };
+  const fail = (text: string, what: string): never => {
+    throw new DataError(`column '${col.name}': '${text}' is not a valid ${what} for an Arrow column; read it with dateStrings or the 'columns' format`);
+  };
+  const kind = plan.kind;
+  switch (kind) {
+    case 'utf8':
+    case 'binary': {
+      const chunks: Uint8Array[] = [];
+      const offsets = new Int32Array(n + 1);
+      let size = 0;
+      return {
+        put(b, s, e, row) {
+          const v = b.subarray(s, e);
+          if (kind === 'utf8' && !validUtf8(v)) {
+            throw new DecodeError(`Invalid UTF-8 in column '${col.name}'; pass encodingErrors: 'replace' to substitute U+FFFD for invalid bytes`);
+          }
+          chunks.push(v);
+          size += v.length;
+          if (size > 0x7fffffff) throw new DataError(`column '${col.name}' holds more than 2 GiB of data in one frame; use smaller batches`);
+          offsets[row + 1] = size;
+        },
+        nul(row) {
+          markNull(row);
+          offsets[row + 1] = size;
+        },
+        finish() {
+          const data = new Uint8Array(size);
+          let at = 0;
+          for (const c of chunks) {
+            data.set(c, at);
+            at += c.length;
+          }
+          return { kind, length: n, nulls, nullCount, offsets, data };
+        },
+      };
+    }
+    case 'values': {
+      const decode = columnDecoder(col, options);
+      const items = new Array<unknown>(n);
+      return {
+        put(b, s, e, row) { items[row] = decode(b, s, e); },
+        nul(row) { items[row] = null; markNull(row); },
+        finish: () => ({ kind, length: n, nulls, nullCount, items }),
+      };
+    }
+  }
+  const values = new TYPED[kind]((kind === 'decimal128' ? 4 : 1) * n);
+  const set = (row: number, v: number | bigint) => { (values as unknown as (number | bigint)[])[row] = v; };
+  let put: Builder['put'];
+  switch (kind) {
+    case 'int64':
+    case 'uint64':
+      put = (b, s, e, row) => set(row, BigInt(ascii(b, s, e)));
+      break;
+    case 'decimal128':
+      put = (b, s, e, row) => {
+        const text = ascii(b, s, e);
+        const m = DECIMAL_RE.exec(text);
+        if (!m) return fail(text, 'decimal');
+        const frac = (m[3] ?? '').padEnd(plan.scale, '0');
+        if (frac.length > plan.scale && /[1-9]/.test(frac.slice(plan.scale))) fail(text, `decimal with scale ${plan.scale}`);
+        let v = BigInt(`${m[2] || '0'}${frac.slice(0, plan.scale)}`);
+        if (v >= 10n ** 38n) fail(text, 'decimal of at most 38 digits');
+        if (m[1]) v = -v;
+        let u = v & MASK128;
+        for (let w = 0; w < 4; w++) {
+          values[row * 4 + w] = Number(u & 0xffffffffn);
+          u >>= 32n;
+        }
+      };
+      break;
+    case 'timestamp_us':
+      put = (b, s, e, row) => {
+        const text = ascii(b, s, e);
+        const v = parseDateTime(text, 0);
+        if (v === null) return markNull(row);
+        if (typeof v === 'string' || text.length < 19) return fail(text, 'datetime');
+        const f = v.fields;
+        const seconds = epochDays(f.year, f.month, f.day) * 86_400 + f.hour * 3600 + f.minute * 60 + f.second;
+        set(row, BigInt(seconds) * 1_000_000n + BigInt(v.microsecond));
+      };
+      break;
+    case 'date32':
+      put = (b, s, e, row) => {
+        const text = ascii(b, s, e);
+        const v = parseDate(text, 0);
+        if (v === null) return markNull(row);
+        if (typeof v === 'string') return fail(text, 'date');
+        set(row, epochDays(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))));
+      };
+      break;
+    case 'duration_us':
+      put = (b, s, e, row) => {
+        const text = ascii(b, s, e);
+        const v = SqlTime.parse(text);
+        if (!v) return fail(text, 'time');
+        set(row, BigInt(v.totalMicroseconds));
+      };
+      break;
+    default: {
+      const decode = columnDecoder(col, options);
+      put = (b, s, e, row) => set(row, decode(b, s, e) as number);
+    }
+  }
+  const float = kind === 'float32' || kind === 'float64';
+  return {
+    put,
+    nul(row) {
+      markNull(row);
+      if (float) set(row, NaN);
+    },
+    finish: () => ({ kind, length: n, nulls, nullCount, values }),
+  };
+}
+
+function lengthAt(p: Uint8Array, pos: number, first: number): [number, number] {
+  const extra = first === 0xfc ? 2 : first === 0xfd ? 3 : first === 0xfe ? 8 : -1;
+  if (extra < 0) throw malformedPacket('invalid length prefix 0xff');
+  if (pos + extra > p.length) throw malformedPacket('truncated value length');
+  let len = 0;
+  for (let i = extra - 1; i >= 0; i--) len = len * 256 + p[pos + i];
+  if (len >= 2 ** 48) throw malformedPacket('value length beyond 2^48');
+  return [len, pos + extra];
+}
+
+/** The pure TypeScript frame decoder: the reference behaviour the native decoder matches. */
+export function decodeFramePure(columns: readonly ColumnDefinition[], plans: readonly ColumnPlan[], options: DecodeOptions, packets: readonly Uint8Array[]): DecodedColumn[] {
+  const n = packets.length;
+  const builders = columns.map((c, i) => builder(c, plans[i], options, n));
+  const width = columns.length;
+  for (let r = 0; r < n; r++) {
+    const p = packets[r];
+    const end = p.length;
+    let pos = 0;
+    for (let c = 0; c < width; c++) {
+      if (pos >= end) throw malformedPacket(`row ends before column ${c + 1} of ${width} ('${columns[c].name}')`);
+      const first = p[pos++];
+      if (first === 0xfb) {
+        builders[c].nul(r);
+        continue;
+      }
+      let len = first;
+      if (first > 0xfb) [len, pos] = lengthAt(p, pos, first);
+      if (pos + len > end) throw malformedPacket(`value of column '${columns[c].name}' runs past the end of the row`);
+      builders[c].put(p, pos, pos + len, r);
+      pos += len;
+    }
+    if (pos !== end) throw malformedPacket(`row has ${end - pos} bytes after the last column`);
+  }
+  return builders.map((b) => b.finish());
+}

@@ -1,0 +1,44 @@
+/**
+ * Column layouts of a decoded frame. Numbers are the kind codes the Rust decoder shares
+ * (crates/codec/src/textrow.rs, `Kind::from_code`); 'values' columns are decoded by the
+ * TypeScript value decoders on both paths.
+ */
+export const FRAME_KINDS = {
+  utf8: 0, binary: 1, int8: 2, uint8: 3, int16: 4, uint16: 5, int32: 6, uint32: 7, int64: 8, uint64: 9,
+  float32: 10, float64: 11, decimal128: 12, timestamp_us: 13, date32: 14, duration_us: 15, values: 1,
+} as const;
+
+export type FrameKind = keyof typeof FRAME_KINDS;
+
+/** Which consumer the frame is for: 'columns' keeps JS values for non-numeric columns. */
+export type FrameTarget = 'columns' | 'arrow';
+
+export interface ColumnPlan {
+  kind: FrameKind;
+  /** Decimal scale for decimal128, 0 otherwise. */
+  scale: number;
+  /** Decimal precision for decimal128. */
+  precision: number;
+}
+
+export type NumericArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+
+/** One decoded column; identical whichever path produced it. */
+export interface DecodedColumn {
+  kind: FrameKind;
+  length: number;
+  /** 1 where the value is NULL; null when the column has no NULL. */
+  nulls: Uint8Array | null;
+  nullCount: number;
+  /**
+   * Numeric kinds: the typed array of that width (NULL slots hold 0, or NaN for floats).
+   * decimal128: four little-endian 32-bit words per value. timestamp_us / duration_us:
+   * BigInt64Array. date32: Int32Array.
+   */
+  values?: NumericArray;
+  /** utf8 / binary: rows + 1 positions into `data`. */
+  offsets?: Int32Array;
+  data?: Uint8Array;
+  /** 'values': one decoded JavaScript value per row (null for NULL). */
+  items?: unknown[];
+}
