@@ -16,3 +16,8 @@ bash tooling/ensure-mariadb.sh
 
 echo "[setup] installing workspace dependencies"
 pnpm install --frozen-lockfile --reporter=silent
+
+# The Rust accelerator: built from source when cargo is present (a prebuilt per-platform
+# package serves installs from npm); without it s2 runs its pure TypeScript path.
+echo "[setup] building the native addon"
+pnpm -s --filter @s2/native build:native

@@ -9,6 +9,13 @@ bash tooling/setup.sh
 echo "[test] typecheck"
 pnpm -s turbo run typecheck --output-logs=errors-only
 
+if command -v cargo >/dev/null 2>&1; then
+  echo "[test] cargo test (native codec logic)"
+  cargo test --quiet --release --manifest-path packages/native/Cargo.toml -p s2-codec
+else
+  echo "[test] cargo test skipped: no Rust toolchain on this machine"
+fi
+
 echo "[test] vitest"
 report=$(mktemp -t s2-vitest-XXXXXX.json)
 status=0

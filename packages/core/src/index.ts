@@ -2,7 +2,8 @@
  * @s2/core — the package users import: connect(), pools, options, errors, types.
  */
 export { connect, registerDriver, type DriverFactory } from './connect.js';
-export { Connection, type QueryOptions, type ExecuteResult } from './connection/connection.js';
+export { Connection, DEFAULT_FRAME_ROWS, type QueryOptions, type ExecuteResult, type StreamFramesOptions } from './connection/connection.js';
+export { loadStatement, type LoadOptions, type LoadResult, type LoadSource, type LoadRow, type ArrowTableLike, type PolarsFrameLike } from './load/index.js';
 export { Cursor, type ExecuteOptions } from './connection/cursor.js';
 export { createPool, Pool, PooledConnection, type PoolOptions } from './pool/pool.js';
 export { ShowAccessor, ShowResult } from './accessors/show.js';

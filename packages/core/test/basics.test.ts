@@ -1,7 +1,8 @@
+import { loadNative, resetNativeLoader } from '@s2/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect, FieldType, InterfaceError, NotSupportedError, OperationalError, ParameterError, ProgrammingError, S2Error,
-  SqlDateTime, SqlTime, withOptions, type Connection, type NamedRow,
+  SqlDateTime, SqlTime, options, withOptions, type Connection, type NamedRow,
 } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
 import { open, serverUrl } from './support.js';
@@ -352,8 +353,23 @@ describe('connection behaviour (test_connection)', () => {
     await expect(open({ connectTimeout: 0 })).rejects.toThrow(/connect_timeout/);
   });
 
-  it('pure_js=false is a clear NotSupported error while there is no native decoder', async () => {
-    await expect(open({ pureJs: false })).rejects.toBeInstanceOf(NotSupportedError);
+  it('pure_js=false requires the native decoder: NotSupported when it is disabled or missing', async () => {
+    const before = options.get('pure_js');
+    options.set('pure_js', true);
+    resetNativeLoader();
+    try {
+      const err = await open({ pureJs: false }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NotSupportedError);
+      expect(String((err as Error).message)).toMatch(/native accelerator is required.*SINGLESTOREDB_PURE_JS/);
+    } finally {
+      options.set('pure_js', before);
+      resetNativeLoader();
+    }
+    if (loadNative()) {
+      const conn = await open({ pureJs: false });
+      expect(await conn.query('SELECT 1')).toEqual([[1]]);
+      await conn.close();
+    }
   });
 
   it('an http URL selects the Data API connector (here: nothing listens, so a typed connect error)', async () => {

@@ -3,6 +3,7 @@ import {
   options,
   escapeLiteral,
   InterfaceError,
+  ParameterError,
   S2Error,
   ServerStatus,
   type FormatContext,
@@ -12,12 +13,25 @@ import {
 import { ShowAccessor } from '../accessors/show.js';
 import { VariableAccessor } from '../accessors/variables.js';
 import type { ResolvedConnectParams } from '../params/index.js';
+import { runLoad, type LoadOptions, type LoadResult, type LoadSource } from '../load/index.js';
 import { Cursor, type ExecuteOptions } from './cursor.js';
 
 export interface QueryOptions extends ExecuteOptions {
   /** Row shape for this call only ('tuples', 'objects', 'namedtuples', or a registered format). */
   resultsType?: string;
 }
+
+export interface StreamFramesOptions {
+  /** A frame format: 'columns' (default), or 'arrow' / 'polars' once their package is imported. */
+  resultsType?: string;
+  /** Rows per frame (default 65,536); the last frame may be shorter. */
+  batchRows?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Default rows per frame of `streamFrames`. */
+export const DEFAULT_FRAME_ROWS = 65_536;
 
 /** Summary of a statement run with `execute`. */
 export interface ExecuteResult {
@@ -124,6 +138,46 @@ export class Connection {
     } finally {
       await cur.close();
     }
+  }
+
+  /**
+   * Runs one statement and yields its rows as frames of at most `batchRows` rows each, reading
+   * the result unbuffered: memory holds one batch, not the result. Breaking out of the loop
+   * (or an error in its body) reads and drops the rest of the result, so the connection is
+   * usable right away; to stop a long-running statement on the server, pass a `signal`. The
+   * connection runs nothing else while a stream is open. Statements without a result set (and
+   * empty results) yield no frames.
+   */
+  async *streamFrames<Frame = import('../results/columns.js').ColumnsFrame>(
+    sql: string,
+    params?: QueryParams,
+    options: StreamFramesOptions = {},
+  ): AsyncGenerator<Frame, void, undefined> {
+    const batchRows = options.batchRows ?? DEFAULT_FRAME_ROWS;
+    if (!Number.isInteger(batchRows) || batchRows < 1) throw new ParameterError(`batchRows must be a positive integer, got ${String(options.batchRows)}`);
+    const cur = this.cursor({ resultsType: options.resultsType ?? 'columns', buffered: false });
+    try {
+      await cur.execute(sql, params, { signal: options.signal, timeoutMs: options.timeoutMs });
+      if (!cur.description) return;
+      for (;;) {
+        const before = cur.rownumber;
+        const frame = (await cur.fetchframe(batchRows)) as Frame;
+        if (cur.rownumber === before) return;
+        yield frame;
+      }
+    } finally {
+      await cur.close();
+    }
+  }
+
+  /**
+   * Bulk-loads rows into `table` through `LOAD DATA LOCAL INFILE`, streamed in ~64 KiB chunks
+   * with backpressure. `source`: an array of rows (arrays or objects), an (async) iterable of
+   * rows, an Apache Arrow Table or a nodejs-polars DataFrame. Needs a wire connection opened
+   * with `localInfile: true`; see the README for value encoding and options.
+   */
+  load(table: string, source: LoadSource, options?: LoadOptions): Promise<LoadResult> {
+    return runLoad(this, table, source, options);
   }
 
   /** Runs one statement and returns its summary (affected rows, insert id, warnings). */

@@ -175,7 +175,7 @@ fn range(code: i32) -> Option<(i128, i128, &'static str)> {
         -3 => (0, i128::from(u32::MAX), "UNSIGNED INT"),
         8 => (i128::from(i64::MIN), i128::from(i64::MAX), "BIGINT"),
         -8 => (0, i128::from(u64::MAX), "UNSIGNED BIGINT"),
-        13 => (0, 65535, "YEAR"),
+        13 => (0, 2155, "YEAR"),
         10 | 14 | 11 | 12 | 7 => (i128::from(i64::MIN), i128::from(i64::MAX), "temporal value"),
         _ => return None,
     })
@@ -188,7 +188,9 @@ fn integer(v: Num, code: i32) -> Result<i128, CodecError> {
         Num::Float(f) => return Err(CodecError::data(format!("{f} is not an integer for {}", range(code).map_or("this column", |r| r.2)))),
     };
     let (lo, hi, name) = range(code).expect("integer code");
-    if x < lo || x > hi {
+    // YEAR takes two-digit years or 1901–2155, the server's own range.
+    let year_gap = code == 13 && x > 99 && x < 1901;
+    if x < lo || x > hi || year_gap {
         return Err(CodecError::data(format!("value is outside the valid range for {name}")));
     }
     Ok(x)
