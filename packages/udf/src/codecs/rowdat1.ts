@@ -1,4 +1,4 @@
-import { DataError, ParameterError } from '@s2/base';
+import { DataError, DecodeError, ParameterError } from '@s2/base';
 import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
 
 /**
@@ -66,12 +66,13 @@ export function decodeRowdat1(types: readonly number[], body: Uint8Array): Rowda
       const bytes = body.subarray(pos, pos + n);
       pos += n;
       if (isNull) row[c] = null;
-      else if (kinds[c] === 'binary') row[c] = bytes.slice();
+      // A plain Uint8Array copy, even when the body is a Buffer (whose slice() would be a view).
+      else if (kinds[c] === 'binary') row[c] = new Uint8Array(bytes);
       else {
         try {
           row[c] = utf8.decode(bytes);
         } catch (cause) {
-          throw new DataError(`invalid UTF-8 in ROWDAT_1 column ${c + 1}`, { cause });
+          throw new DecodeError(`invalid UTF-8 in ROWDAT_1 column ${c + 1}`, { cause });
         }
       }
     }

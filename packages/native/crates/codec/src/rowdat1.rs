@@ -85,7 +85,7 @@ pub fn decode(codes: &[i32], body: &[u8]) -> Result<Batch, CodecError> {
                     let v = &body[pos..pos + n as usize];
                     pos += n as usize;
                     if !is_null {
-                        if *l == Layout::Text && std::str::from_utf8(v).is_err() {
+                        if matches!(*l, Layout::Text | Layout::Decimal) && std::str::from_utf8(v).is_err() {
                             return Err(CodecError::encoding(format!("invalid UTF-8 in ROWDAT_1 column {}", c + 1)));
                         }
                         col.data.extend_from_slice(v);

@@ -1,0 +1,224 @@
+import { DataError, ParameterError } from '@s2/base';
+import { fromNativeError, loadNative, requireNative, type DecodePath, type NativeBinding, type NativeColumn, type NativeEncodeColumn } from '@s2/native';
+import type { Vector } from '../definition/vectors.js';
+import { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
+import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
+
+/**
+ * ROWDAT_1 through the Rust codec, for vectorized functions: columns in, columns out, with no
+ * row objects in between. The pure codec (rowdat1.ts) is the reference; every function here
+ * produces the same values and the same bytes, and falls back to it where the native side has
+ * nothing to add (plain-array numeric results, whose per-value checks live in TypeScript).
+ */
+
+type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+type TypedCtor = { new (b: ArrayBufferLike, o: number, n: number): Typed; BYTES_PER_ELEMENT: number };
+
+const TEMPORAL = new Set([10, 14, 11, 12, 7]);
+const VIEWS: Record<number, TypedCtor> = {
+  1: Int8Array, [-1]: Uint8Array, 2: Int16Array, [-2]: Uint16Array, 3: Int32Array, 9: Int32Array, [-3]: Uint32Array, [-9]: Uint32Array,
+  8: BigInt64Array, [-8]: BigUint64Array, 4: Float32Array, 5: Float64Array, 13: Uint16Array,
+  10: BigInt64Array, 14: BigInt64Array, 11: BigInt64Array, 12: BigInt64Array, 7: BigInt64Array,
+};
+const TEXT = new Set([15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255]);
+
+/** The binding for a path: null means the pure codec. */
+export function rowdat1Binding(path: DecodePath = 'auto'): NativeBinding | null {
+  return path === 'pure' ? null : path === 'native' ? requireNative() : loadNative();
+}
+
+function view(Ctor: TypedCtor, b: Uint8Array): Typed {
+  const n = b.byteLength / Ctor.BYTES_PER_ELEMENT;
+  if (b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(b.buffer, b.byteOffset, n);
+  return new Ctor(new Uint8Array(b).buffer, 0, n);
+}
+
+function decodeNative(binding: NativeBinding, codes: readonly number[], body: Uint8Array) {
+  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  try {
+    return binding.rowdat1Decode(Int32Array.from(codes), buf);
+  } catch (err) {
+    throw fromNativeError(err, 'payload');
+  }
+}
+
+/** The values of one decoded column, as the pure codec would give them row by row. */
+function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unknown> {
+  const nulls = col.nulls;
+  if (VIEWS[code]) {
+    const typed = view(VIEWS[code], col.data);
+    if (code === 8 || code === -8 || code === 5) {
+      if (code === 5 && nulls) for (let r = 0; r < n; r++) if (nulls[r]) (typed as Float64Array)[r] = NaN;
+      return typed;
+    }
+    const out = new Array<unknown>(n);
+    const unpack = code === 10 || code === 14 ? unpackDate : code === 11 ? unpackTime : TEMPORAL.has(code) ? unpackDatetime : null;
+    for (let r = 0; r < n; r++) out[r] = nulls?.[r] ? null : unpack ? unpack(typed[r] as bigint) : typed[r];
+    return out;
+  }
+  const offsets = view(Int32Array as unknown as TypedCtor, col.offsets!) as Int32Array;
+  const data = col.data;
+  const binary = !TEXT.has(code) && code !== 0 && code !== 246;
+  const out = new Array<unknown>(n);
+  for (let r = 0; r < n; r++) {
+    if (nulls?.[r]) out[r] = null;
+    // Text was validated as UTF-8 by the codec; binary values are copies, like the pure codec's.
+    else out[r] = binary ? new Uint8Array(data.subarray(offsets[r], offsets[r + 1])) : data.toString('utf8', offsets[r], offsets[r + 1]);
+  }
+  return out;
+}
+
+/** Argument columns of a request (udf spec 6.7): typed arrays for BIGINT and DOUBLE. */
+export function decodeRowdat1Vectors(codes: readonly number[], body: Uint8Array, path: DecodePath = 'auto'): { rowIds: BigInt64Array; columns: Vector[] } {
+  const binding = rowdat1Binding(path);
+  if (!binding) return vectorsFromRows(decodeRowdat1(codes, body), codes);
+  const batch = decodeNative(binding, codes, body);
+  return {
+    rowIds: view(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array,
+    columns: batch.columns.map((col, c) => {
+      const values = columnValues(codes[c], col, batch.rows);
+      // For non-typed columns the values already hold null in NULL slots.
+      return { values, nulls: col.nullCount ? new Uint8Array(col.nulls!.buffer, col.nulls!.byteOffset, batch.rows) : null };
+    }),
+  };
+}
+
+/** Rows of a request, as decodeRowdat1 returns them. */
+export function decodeRowdat1Rows(codes: readonly number[], body: Uint8Array, path: DecodePath = 'auto'): Rowdat1Batch {
+  const binding = rowdat1Binding(path);
+  if (!binding) return decodeRowdat1(codes, body);
+  const batch = decodeNative(binding, codes, body);
+  const n = batch.rows;
+  const ids = view(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array;
+  const cols = batch.columns.map((col, c) => columnValues(codes[c], col, n));
+  const rows = new Array<unknown[]>(n);
+  for (let r = 0; r < n; r++) {
+    const row = new Array<unknown>(cols.length);
+    for (let c = 0; c < cols.length; c++) {
+      const v = cols[c][r];
+      row[c] = batch.columns[c].nulls?.[r] ? null : v;
+    }
+    rows[r] = row;
+  }
+  return { rowIds: Array.from(ids), rows };
+}
+
+function vectorsFromRows(batch: Rowdat1Batch, codes: readonly number[]): { rowIds: BigInt64Array; columns: Vector[] } {
+  const n = batch.rows.length;
+  return {
+    rowIds: BigInt64Array.from(batch.rowIds),
+    columns: codes.map((code, c) => {
+      let nulls: Uint8Array | null = null;
+      const typed = code === 8 ? new BigInt64Array(n) : code === -8 ? new BigUint64Array(n) : code === 5 ? new Float64Array(n) : null;
+      const values: unknown[] | Typed = typed ?? new Array<unknown>(n);
+      for (let r = 0; r < n; r++) {
+        const v = batch.rows[r][c];
+        if (v === null) {
+          nulls ??= new Uint8Array(n);
+          nulls[r] = 1;
+          if (code === 5) (typed as Float64Array)[r] = NaN;
+          else if (!typed) (values as unknown[])[r] = null;
+        } else (values as unknown[])[r] = v;
+      }
+      return { values, nulls };
+    }),
+  };
+}
+
+const ELEMENT = new Map<unknown, number>([
+  [Int8Array, 0], [Uint8Array, 1], [Int16Array, 2], [Uint16Array, 3], [Int32Array, 4], [Uint32Array, 5],
+  [BigInt64Array, 6], [BigUint64Array, 7], [Float32Array, 8], [Float64Array, 9],
+]);
+
+const bytesOf = (t: ArrayBufferView) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+const encoder = new TextEncoder();
+
+/** Text, binary and decimal values as one buffer and offsets; null when a value needs the pure codec's checks. */
+function variable(code: number, values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number, column: number): { data: Buffer; offsets: Uint32Array } | null {
+  const offsets = new Uint32Array(n + 1);
+  const parts: Uint8Array[] = new Array(n);
+  let size = 0;
+  const binary = !TEXT.has(code) && code !== 0 && code !== 246;
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
+    let bytes: Uint8Array;
+    if (v === null || v === undefined || nulls?.[r]) bytes = EMPTY;
+    else if (binary) {
+      if (!(v instanceof Uint8Array)) return null;
+      bytes = v;
+    } else if (code === 0 || code === 246) bytes = encoder.encode(String(v));
+    else {
+      if (typeof v !== 'string') return null;
+      if (!v.isWellFormed()) throw new ParameterError(`column ${column + 1}: string with a lone surrogate cannot be encoded as UTF-8`);
+      bytes = Buffer.from(v, 'utf8');
+    }
+    parts[r] = bytes;
+    size += bytes.length;
+    if (size > 0xffffffff) throw new DataError('a ROWDAT_1 column larger than 4 GiB cannot be encoded');
+    offsets[r + 1] = size;
+  }
+  return { data: Buffer.concat(parts, size), offsets };
+}
+const EMPTY = new Uint8Array(0);
+
+/** Temporal values packed like the pure codec does, into one int64 array. */
+function temporal(code: number, values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number): BigInt64Array {
+  const pack = code === 10 || code === 14 ? packDate : code === 11 ? packTime : packDatetime;
+  const out = new BigInt64Array(n);
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
+    if (v !== null && v !== undefined && !nulls?.[r]) out[r] = pack(v);
+  }
+  return out;
+}
+
+/**
+ * A response from result columns. `rowIds` holds one id per row; `columns` one Vector per
+ * return column, all of `rowIds.length` values (checked by the caller).
+ */
+export function encodeRowdat1Vectors(codes: readonly number[], rowIds: BigInt64Array | readonly bigint[], columns: readonly Vector[], path: DecodePath = 'auto'): Uint8Array {
+  const n = rowIds.length;
+  const binding = rowdat1Binding(path);
+  const pure = () => {
+    const rows = new Array<unknown[]>(n);
+    for (let r = 0; r < n; r++) rows[r] = columns.map((col) => (col.nulls?.[r] ? null : col.values[r] ?? null));
+    return encodeRowdat1(codes, Array.from(rowIds as ArrayLike<bigint>), rows);
+  };
+  if (!binding) return pure();
+  const specs: NativeEncodeColumn[] = [];
+  for (let c = 0; c < codes.length; c++) {
+    const code = codes[c];
+    const { values, nulls } = columns[c];
+    // Null mask: the caller's, plus null/undefined entries of plain arrays.
+    let mask = nulls;
+    if (!ArrayBuffer.isView(values)) {
+      for (let r = 0; r < n; r++) {
+        if (values[r] === null || values[r] === undefined) {
+          if (!mask || mask === nulls) mask = nulls ? Uint8Array.from(nulls) : new Uint8Array(n);
+          mask[r] = 1;
+        }
+      }
+    }
+    const nullBytes = mask ? bytesOf(mask) : undefined;
+    if (TEMPORAL.has(code)) {
+      specs.push({ code, element: 6, data: bytesOf(temporal(code, values, mask, n)), nulls: nullBytes });
+    } else if (VIEWS[code]) {
+      const element = ArrayBuffer.isView(values) ? ELEMENT.get(values.constructor) : undefined;
+      // Plain arrays of numbers: the pure codec's per-value checks define the errors.
+      if (element === undefined) return pure();
+      specs.push({ code, element, data: bytesOf(values as unknown as Typed), nulls: nullBytes });
+    } else {
+      const v = variable(code, values, mask, n, c);
+      if (!v) return pure();
+      specs.push({ code, data: v.data, offsets: v.offsets, nulls: nullBytes });
+    }
+  }
+  const ids = rowIds instanceof BigInt64Array ? rowIds : BigInt64Array.from(rowIds);
+  try {
+    return binding.rowdat1Encode(bytesOf(ids), specs);
+  } catch (err) {
+    const e: Error = fromNativeError(err, 'payload');
+    // Range and length problems are the function's results being wrong, as in the pure codec.
+    throw (e.constructor as unknown) === DataError && !e.message.startsWith('unrecognized') ? new ParameterError(e.message) : e;
+  }
+}

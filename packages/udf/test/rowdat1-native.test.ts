@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { DataError, ParameterError, SqlTime } from '@s2/base';
+import { loadNative, nativeStatus } from '@s2/native';
+import { decodeRowdat1, encodeRowdat1, unpackDatetime, packDatetime } from '../src/codecs/index.js';
+import { decodeRowdat1Rows, decodeRowdat1Vectors, encodeRowdat1Vectors } from '../src/codecs/rowdat1-native.js';
+
+const native = loadNative();
+if (!native) console.warn(`[udf] native ROWDAT_1 differential skipped: ${nativeStatus().source}`);
+
+let seed = 12345;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+
+/** Random values of each wire code, edges included. */
+const GEN: Record<number, () => unknown> = {
+  1: () => pick([-128, 127, int(-128, 127)]), [-1]: () => pick([0, 255, int(0, 255)]),
+  2: () => pick([-32768, 32767, int(-32768, 32767)]), [-2]: () => pick([0, 65535]),
+  3: () => pick([-(2 ** 31), 2 ** 31 - 1, int(-1e9, 1e9)]), [-3]: () => pick([0, 2 ** 32 - 1]),
+  9: () => pick([-8388608, 8388607]), [-9]: () => pick([0, 16777215]),
+  8: () => pick([-(2n ** 63n), 2n ** 63n - 1n, BigInt(int(-1e9, 1e9)) * 1000003n]), [-8]: () => pick([0n, 2n ** 64n - 1n, 9007199254740993n]),
+  4: () => Math.fround((rnd() - 0.5) * 1e6), 5: () => pick([-0, 5e-324, 1.7976931348623157e308, (rnd() - 0.5) * 1e300]),
+  13: () => pick([0, 99, 1901, 2155]),
+  10: () => new Date(Date.UTC(int(1, 9999), int(0, 11), int(1, 28))),
+  11: () => new SqlTime(pick([1, -1]), int(0, 838), int(0, 59), int(0, 59), int(0, 999999)),
+  12: () => unpackDatetime(packDatetime(`${String(int(1, 9999)).padStart(4, '0')}-0${int(1, 9)}-1${int(0, 9)} 1${int(0, 9)}:3${int(0, 9)}:0${int(0, 9)}.${String(int(0, 999999)).padStart(6, '0')}`)),
+  246: () => pick(['-99.99', '0', '12345678901234567890.123456789']),
+  254: () => pick(['', 'héllo', '😜'.repeat(int(1, 40)), 'x'.repeat(300)]),
+  [-254]: () => Uint8Array.from({ length: int(0, 40) }, () => int(0, 255)),
+};
+const CODES = Object.keys(GEN).map(Number);
+
+function batch(codes: number[], n: number) {
+  const ids = Array.from({ length: n }, (_, i) => BigInt(i * 7 - 3));
+  const rows = ids.map(() => codes.map((c) => (rnd() < 0.15 ? null : GEN[c]())));
+  return { ids, rows, body: encodeRowdat1(codes, ids, rows) };
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: string };
+function outcome(f: () => unknown): Outcome {
+  try {
+    return { ok: true, value: f() };
+  } catch (err) {
+    return { ok: false, error: (err as Error).constructor.name };
+  }
+}
+
+describe.skipIf(!native)('native and pure ROWDAT_1 codecs agree', () => {
+  it('decode: every wire code, with NULLs, to the same rows and the same columns', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const codes = Array.from({ length: int(1, 6) }, () => pick(CODES));
+      const { body } = batch(codes, int(0, 200));
+      expect(decodeRowdat1Rows(codes, body, 'native')).toEqual(decodeRowdat1(codes, body));
+      expect(decodeRowdat1Vectors(codes, body, 'native')).toEqual(decodeRowdat1Vectors(codes, body, 'pure'));
+    }
+  });
+
+  it('encode: columns (typed arrays of any element type, or plain arrays) give byte-identical payloads', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const codes = Array.from({ length: int(1, 6) }, () => pick(CODES));
+      const { ids, body } = batch(codes, int(0, 200));
+      const { rowIds, columns } = decodeRowdat1Vectors(codes, body, 'native');
+      const fromNative = encodeRowdat1Vectors(codes, rowIds, columns, 'native');
+      const fromPure = encodeRowdat1Vectors(codes, ids, columns, 'pure');
+      expect(Buffer.from(fromNative).equals(Buffer.from(body))).toBe(true);
+      expect(Buffer.from(fromPure).equals(Buffer.from(body))).toBe(true);
+    }
+    // Narrow and float element types into wide codes, and the reverse within range.
+    const ids = BigInt64Array.from([1n, 2n, 3n]);
+    const cases: [number, ArrayBufferView & ArrayLike<unknown>][] = [
+      [8, Int16Array.from([-5, 0, 7])], [5, Int32Array.from([1, 2, 3])], [1, Float64Array.from([-128, 0, 127])],
+      [-8, BigUint64Array.from([0n, 1n, 2n ** 64n - 1n])], [4, Float64Array.from([0.1, 1e-50, 3e38])], [13, Int32Array.from([0, 1901, 2155])],
+    ];
+    for (const [code, values] of cases) {
+      const vec = [{ values, nulls: null }];
+      const a = encodeRowdat1Vectors([code], ids, vec, 'native');
+      const b = encodeRowdat1Vectors([code], ids, vec, 'pure');
+      expect(Buffer.from(a).toString('hex'), `code ${code}`).toBe(Buffer.from(b).toString('hex'));
+    }
+  });
+
+  it('encode errors are the same typed errors on both paths; values under NULL are not checked', () => {
+    const ids = [1n, 2n];
+    const bad: [number, ArrayBufferView & ArrayLike<unknown>][] = [
+      [1, Int32Array.from([1, 300])], [-1, Int8Array.from([1, -1])], [8, Float64Array.from([1, 1.5])], [13, Int32Array.from([1, 1900])], [-3, Float64Array.from([1, NaN])],
+    ];
+    for (const [code, values] of bad) {
+      const vec = [{ values, nulls: null }];
+      expect(outcome(() => encodeRowdat1Vectors([code], ids, vec, 'native')), `code ${code}`).toEqual({ ok: false, error: 'ParameterError' });
+      expect(outcome(() => encodeRowdat1Vectors([code], ids, vec, 'pure')), `code ${code}`).toEqual({ ok: false, error: 'ParameterError' });
+      const masked = [{ values, nulls: Uint8Array.from([0, 1]) }];
+      expect(Buffer.from(encodeRowdat1Vectors([code], ids, masked, 'native'))).toEqual(Buffer.from(encodeRowdat1Vectors([code], ids, masked, 'pure')));
+    }
+    expect(() => encodeRowdat1Vectors([254], ids, [{ values: ['a', 5], nulls: null }], 'native')).toThrow(ParameterError);
+  });
+
+  it('hostile payloads: truncations and mutations give the same outcome on both paths', () => {
+    const codes = [8, 5, 254, -254, 12, 246];
+    const { body } = batch(codes, 50);
+    for (let cut = 0; cut < body.length; cut += 7) {
+      const part = body.subarray(0, cut);
+      expect(outcome(() => decodeRowdat1Rows(codes, part, 'native')), `cut ${cut}`).toEqual(outcome(() => decodeRowdat1(codes, part)));
+    }
+    let errors = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const m = Buffer.from(body);
+      for (let k = 0; k < int(1, 3); k++) m[int(0, m.length - 1)] = int(0, 255);
+      const a = outcome(() => decodeRowdat1Rows(codes, m, 'native'));
+      expect(a).toEqual(outcome(() => decodeRowdat1(codes, m)));
+      if (!a.ok) {
+        errors++;
+        expect(['DataError', 'DecodeError']).toContain(a.error);
+      }
+    }
+    expect(errors).toBeGreaterThan(20);
+    expect(() => decodeRowdat1Rows([77], body, 'native')).toThrow(DataError);
+  });
+});
