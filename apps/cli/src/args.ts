@@ -22,6 +22,10 @@ export interface UdfServeCommand {
   replace: boolean;
   functionDatabase?: string;
   logLevel: 'info' | 'debug';
+  /** Collocated mode: a unix socket with shared memory instead of HTTP (udf spec 9). */
+  collocated: boolean;
+  socketPath?: string;
+  maxConnections: number;
 }
 
 export const USAGE = `Usage:
@@ -32,11 +36,21 @@ export const USAGE = `Usage:
                [--db URL --register [--replace] [--function-database DB]] [--log-level info|debug]
       Serve the external functions exported by a module (udf(...) definitions) over HTTP, and
       optionally create them in the database (SingleStore) with CREATE EXTERNAL FUNCTION.
+  s2 udf serve ./functions.ts --collocated [--socket-path PATH] [--max-connections 32]
+               [--db URL --register [--replace]] [--log-level info|debug]
+      Serve them as collocated functions: a unix socket plus shared memory on the database host
+      (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.
   s2 --help | --version`;
 
 function port(text: string | undefined, fallback: number): number {
   const n = Number(text ?? fallback);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new OptionError(`--port must be a port number, got '${text}'`);
+  return n;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new OptionError(`${flag} must be a positive integer, got '${text}'`);
   return n;
 }
 
@@ -57,6 +71,9 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
       replace: { type: 'boolean', default: false },
       'function-database': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      collocated: { type: 'boolean', default: false },
+      'socket-path': { type: 'string' },
+      'max-connections': { type: 'string', default: '32' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
@@ -70,11 +87,13 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
     if (!file) throw new OptionError('s2 udf serve needs the module that exports the functions');
     if (values.format !== 'rowdat_1' && values.format !== 'json') throw new OptionError(`--format must be rowdat_1 or json, got '${values.format}'`);
     if (values['log-level'] !== 'info' && values['log-level'] !== 'debug') throw new OptionError(`--log-level must be info or debug`);
+    if (values.collocated && values.format !== 'rowdat_1') throw new OptionError('collocated functions speak ROWDAT_1 only: drop --format');
     if (values.register && !(values.db ?? process.env.SINGLESTOREDB_URL)) throw new OptionError('--register needs --db (or SINGLESTOREDB_URL)');
     return {
       command: 'udf-serve', file, host: values.host!, port: port(values.port, 8000), url: values.url,
       format: values.format, db: values.db ?? process.env.SINGLESTOREDB_URL, register: values.register!, replace: values.replace!,
       functionDatabase: values['function-database'], logLevel: values['log-level'],
+      collocated: values.collocated!, socketPath: values['socket-path'], maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
     };
   }
   if (command !== 'data-api-gateway') throw new OptionError(command ? `unknown command '${command}'` : 'no command given');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OptionError } from '@s2/base';
 import { connect } from '@s2/core';
-import { createUdfServer, registerFunctions, type UdfDefinition } from '@s2/udf';
+import { createUdfServer, dropFunctions, registerFunctions, startCollocatedServer, type UdfDefinition } from '@s2/udf';
 import type { UdfServeCommand } from './args.js';
 
 function isDefinition(x: unknown): x is UdfDefinition {
@@ -19,8 +19,42 @@ async function loadFunctions(file: string): Promise<UdfDefinition[]> {
   return unique;
 }
 
+/** Collocated mode: the socket is the service URL; registered functions go away with the server. */
+async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[], log: (line: string) => void): Promise<() => Promise<void>> {
+  const server = await startCollocatedServer({
+    functions,
+    socketPath: cmd.socketPath,
+    maxConnections: cmd.maxConnections,
+    functionDatabase: cmd.functionDatabase,
+    onBatch: cmd.logLevel === 'debug' ? (b) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`) : undefined,
+    onError: (err) => log(`connection error: ${err.message}`),
+  });
+  log(`serving ${functions.map((f) => f.name).join(', ')} on unix socket ${server.socketPath}`);
+  for (const sql of server.createStatements({ replace: cmd.replace })) log(sql);
+  const options = { url: server.socketPath, mode: 'collocated' as const, format: 'rowdat_1' as const, replace: cmd.replace, database: cmd.functionDatabase };
+  if (cmd.register) {
+    const conn = await connect(cmd.db!);
+    try {
+      await registerFunctions(conn, functions, options);
+    } finally {
+      await conn.close();
+    }
+  }
+  return async () => {
+    await server.close();
+    if (!cmd.register) return;
+    const conn = await connect(cmd.db!);
+    try {
+      await dropFunctions(conn, functions, { database: cmd.functionDatabase });
+    } finally {
+      await conn.close();
+    }
+  };
+}
+
 export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => void): Promise<() => Promise<void>> {
   const functions = await loadFunctions(cmd.file);
+  if (cmd.collocated) return serveCollocated(cmd, functions, log);
   const app = await createUdfServer({
     functions,
     url: cmd.url,

@@ -67,6 +67,32 @@ describe('s2 udf serve', () => {
     expect(run.output()).toMatch(/upper: 2 rows, [\d.]+ ms, status 200/);
   });
 
+  it('--collocated serves over a unix socket with shared memory (the Python stand-in plays the database)', async () => {
+    const { loadNative } = await import('@s2/native');
+    if (!loadNative()) {
+      console.warn('[cli] collocated CLI test skipped: the native addon is not built');
+      return;
+    }
+    const fixture = fileURLToPath(new URL('./fixtures/functions.ts', import.meta.url));
+    const socket = `/tmp/s2-cli-${process.pid}.sock`;
+    const run = start(['udf', 'serve', fixture, '--collocated', '--socket-path', socket, '--log-level', 'debug']);
+    const deadline = Date.now() + 20_000;
+    while (!/unix socket/.test(run.output()) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    expect(run.output(), run.errors()).toContain(`serving mult, upper on unix socket ${socket}`);
+    expect(run.output()).toMatch(/AS COLLOCATED SERVICE "\/tmp\/s2-cli-\d+\.sock" FORMAT ROWDAT_1/);
+    const client = fileURLToPath(new URL('../../../packages/udf/test/python/collocated_client.py', import.meta.url));
+    const py = spawn('python3', [client, socket, 'upper'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    py.stdout.on('data', (d) => (out += d));
+    py.stdin.end(JSON.stringify({ requests: [Buffer.from(encodeRowdat1([254], [5], [['collocated']])).toString('hex')] }));
+    await new Promise((r) => py.on('exit', r));
+    const [res] = JSON.parse(out).responses;
+    expect(decodeRowdat1([254], Buffer.from(res.hex, 'hex'))).toEqual({ rowIds: [5n], rows: [['COLLOCATED']] });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/upper: 1 rows, [\d.]+ ms, status 200/);
+  });
+
   it('refuses --register without a database and a module without functions', async () => {
     const noDb = start(['udf', 'serve', 'x.ts', '--register']);
     const env = process.env.SINGLESTOREDB_URL;

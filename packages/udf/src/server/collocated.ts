@@ -1,0 +1,145 @@
+import { Socket } from 'node:net';
+import { NotSupportedError, OperationalError } from '@s2/base';
+import { requireNative, type CollocatedConnection, type NativeBinding } from '@s2/native';
+import { createFunctionSql } from '../definition/sql.js';
+import type { UdfDefinition } from '../definition/udf.js';
+import { invoke } from './invoke.js';
+
+/**
+ * The collocated external-function server (udf spec 9): the database connects to a unix
+ * socket, hands over two shared-memory files and then sends one 8-byte length per request.
+ * Node cannot receive file descriptors, so accepting and the shared-memory reads and writes
+ * are in the native addon; the request loop below is ordinary non-blocking socket code.
+ */
+export interface CollocatedServerOptions {
+  functions: readonly UdfDefinition[];
+  /** Socket path, also the service URL in CREATE statements (default: a fresh temp path). */
+  socketPath?: string;
+  /** Listen backlog (the reference's `--max-connections`, default 32). */
+  maxConnections?: number;
+  /** A client that connects but does not finish the handshake in time is dropped (default 10 s). */
+  handshakeTimeoutMs?: number;
+  /** Database the functions are created in. */
+  functionDatabase?: string;
+  onBatch?: (info: { name: string; rows: number; ms: number; status: number }) => void;
+  /** Handshake failures and similar events that concern no single request. */
+  onError?: (error: Error) => void;
+}
+
+export interface CollocatedServer {
+  readonly socketPath: string;
+  /** `CREATE OR REPLACE EXTERNAL FUNCTION … AS COLLOCATED SERVICE "<socket>" FORMAT ROWDAT_1`. */
+  createStatements(options?: { replace?: boolean }): string[];
+  /** Open database connections. */
+  readonly connections: number;
+  /** Stops accepting and closes every connection. */
+  close(): Promise<void>;
+}
+
+const OK = 200n;
+const ERROR = 500n;
+
+function header(status: bigint, size: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeBigInt64LE(status, 0);
+  b.writeBigInt64LE(BigInt(size), 8);
+  return b;
+}
+
+/** Serves one database connection: one function, any number of requests, one at a time. */
+function serve(binding: NativeBinding, conn: CollocatedConnection, def: UdfDefinition | undefined, options: CollocatedServerOptions, sockets: Set<Socket>): void {
+  const socket = new Socket({ fd: conn.socket, readable: true, writable: true });
+  sockets.add(socket);
+  let pending: Buffer = Buffer.alloc(0);
+  let busy = false;
+  const fail = (text: string) => {
+    const msg = Buffer.from(`error occurred in executing function \`${conn.name}\`: ${text}\n`, 'utf8');
+    // The reference sends the length in characters; the byte length is what a reader needs.
+    socket.end(Buffer.concat([header(ERROR, msg.length), msg]));
+  };
+  const next = async (): Promise<void> => {
+    if (busy || pending.length < 8) return;
+    const length = pending.readBigInt64LE(0);
+    pending = pending.subarray(8);
+    if (length <= 0n) {
+      socket.end();
+      return;
+    }
+    if (!def) return fail(`unknown function: ${conn.name}`);
+    busy = true;
+    socket.pause();
+    const started = performance.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new OperationalError(`TimeoutError: Function call timed out after ${def.timeoutMs / 1000} seconds`)), def.timeoutMs);
+    try {
+      const body = binding.collocatedRead(conn.input, Number(length));
+      const result = await invoke(def, body, 'rowdat_1', 'rowdat_1', controller.signal);
+      const out = typeof result.body === 'string' ? Buffer.from(result.body) : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+      binding.collocatedWrite(conn.output, out as Buffer<ArrayBuffer>);
+      socket.write(header(OK, out.length));
+      options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
+      busy = false;
+      socket.resume();
+      await next();
+    } catch (err) {
+      options.onBatch?.({ name: def.name, rows: 0, ms: performance.now() - started, status: 500 });
+      fail(`${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    next().catch((err: Error) => options.onError?.(err));
+  });
+  socket.on('error', (err) => options.onError?.(err));
+  socket.on('close', () => {
+    sockets.delete(socket);
+    binding.collocatedClose(conn.input);
+    binding.collocatedClose(conn.output);
+  });
+}
+
+/** Starts listening; resolves once the socket exists. */
+export async function startCollocatedServer(options: CollocatedServerOptions): Promise<CollocatedServer> {
+  if (process.platform === 'win32') throw new NotSupportedError('collocated functions use unix-domain sockets, which this platform does not have');
+  const binding = requireNative();
+  const socketPath = options.socketPath ?? binding.defaultSocketPath();
+  const listener = new binding.CollocatedListener(socketPath, options.maxConnections ?? 32);
+  const byName = new Map(options.functions.map((f) => [f.name, f]));
+  const sockets = new Set<Socket>();
+  let closed = false;
+  const loop = (async () => {
+    while (!closed) {
+      let conn: CollocatedConnection;
+      try {
+        conn = await listener.accept(options.handshakeTimeoutMs ?? 10_000);
+      } catch (err) {
+        if (closed) return;
+        options.onError?.(err as Error);
+        continue;
+      }
+      if (closed) {
+        for (const fd of [conn.socket, conn.input, conn.output]) binding.collocatedClose(fd);
+        return;
+      }
+      serve(binding, conn, byName.get(conn.name), options, sockets);
+    }
+  })();
+  return {
+    socketPath,
+    get connections() {
+      return sockets.size;
+    },
+    createStatements: ({ replace = false } = {}) =>
+      options.functions.map((f) => createFunctionSql(f, { url: socketPath, mode: 'collocated', format: 'rowdat_1', replace, database: options.functionDatabase })),
+    async close() {
+      closed = true;
+      listener.shutdown();
+      for (const s of sockets) s.destroy();
+      await loop;
+      const { rm } = await import('node:fs/promises');
+      await rm(socketPath, { force: true });
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNative, nativeStatus } from '@s2/native';
+import { decodeRowdat1, encodeRowdat1, startCollocatedServer, t, udf, type CollocatedServer } from '../src/index.js';
+
+const run = promisify(execFile);
+const CLIENT = fileURLToPath(new URL('./python/collocated_client.py', import.meta.url));
+const native = loadNative();
+const python = await run('python3', ['-c', 'import socket; socket.send_fds']).then(() => true, () => false);
+const reason = !native ? `no native addon (${nativeStatus().source})` : !python ? 'python3 with socket.send_fds is not available' : '';
+if (reason) console.warn(`[udf] collocated server tests skipped: ${reason}`);
+
+/** Runs the Python stand-in for the database against the socket. */
+async function database(path: string, name: string, requests: Uint8Array[], extra: Record<string, unknown> = {}) {
+  const child = execFile('python3', [CLIENT, path, name], { timeout: 20_000 });
+  const out = new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (d) => (text += d));
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`client exited ${code}`))));
+  });
+  child.stdin!.end(JSON.stringify({ requests: requests.map((r) => Buffer.from(r).toString('hex')), ...extra }));
+  return (JSON.parse(await out) as { responses: { status: number; hex?: string; message?: string; file_size?: number }[] }).responses;
+}
+
+const add = udf({ name: 'add_one', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x + 1n);
+const upper = udf({ name: 'upper', args: { s: t.text().nullable() }, returns: t.text().nullable(), vectorized: true }, (s: { values: (string | null)[] }) => s.values.map((v) => v?.toUpperCase() ?? null));
+const boom = udf({ name: 'boom', args: { x: t.bigint() }, returns: t.bigint() }, () => {
+  throw new RangeError('nope ✗');
+});
+
+describe.skipIf(!!reason)('collocated server over a unix socket and shared memory', () => {
+  let server: CollocatedServer;
+  const errors: Error[] = [];
+  beforeAll(async () => {
+    server = await startCollocatedServer({ functions: [add, upper, boom], onError: (e) => errors.push(e), handshakeTimeoutMs: 2000 });
+  });
+  afterAll(() => server?.close());
+
+  it('answers several requests on one connection through the shared files', async () => {
+    const req1 = encodeRowdat1([8], [10n, 11n], [[1n], [2n ** 62n]]);
+    const req3 = encodeRowdat1([8], [7n], [[-5n]]);
+    // A zero length is the database's way of saying goodbye (udf spec 9.2): nothing after it is read.
+    const res = await database(server.socketPath, 'add_one', [req1, req3, new Uint8Array(0), req1]);
+    expect(res.map((r) => r.status)).toEqual([200, 200, 0]);
+    expect(decodeRowdat1([8], Buffer.from(res[0].hex!, 'hex'))).toEqual({ rowIds: [10n, 11n], rows: [[2n], [2n ** 62n + 1n]] });
+    expect(decodeRowdat1([8], Buffer.from(res[1].hex!, 'hex'))).toEqual({ rowIds: [7n], rows: [[-4n]] });
+    expect(res[0].file_size).toBe(131072);
+  });
+
+  it('vectorized text function, NULLs and a response larger than 128 KiB', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => [i % 7 === 0 ? null : `héllo ${i} 😜`.repeat(3)]);
+    const ids = rows.map((_, i) => BigInt(i));
+    const res = await database(server.socketPath, 'upper', [encodeRowdat1([254], ids, rows)]);
+    expect(res[0].status).toBe(200);
+    const out = decodeRowdat1([254], Buffer.from(res[0].hex!, 'hex'));
+    expect(out.rows).toEqual(rows.map(([s]) => [s === null ? null : s.toUpperCase()]));
+    expect(res[0].file_size).toBeGreaterThan(131072);
+  });
+
+  it('a failing function answers 500 with the message and ends the connection', async () => {
+    const res = await database(server.socketPath, 'boom', [encodeRowdat1([8], [1n], [[1n]]), encodeRowdat1([8], [1n], [[1n]])]);
+    expect(res).toHaveLength(1);
+    expect(res[0]).toEqual({ status: 500, message: 'error occurred in executing function `boom`: RangeError: nope ✗\n' });
+  });
+
+  it('an unknown function name, a malformed payload and a handshake without descriptors', async () => {
+    const unknown = await database(server.socketPath, 'nope', [encodeRowdat1([8], [1n], [[1n]])]);
+    expect(unknown[0].status).toBe(500);
+    expect(unknown[0].message).toContain('unknown function: nope');
+    const bad = await database(server.socketPath, 'add_one', [Uint8Array.from([1, 2, 3])]);
+    expect(bad[0].status).toBe(500);
+    expect(bad[0].message).toMatch(/truncated/);
+    await database(server.socketPath, 'add_one', [], { fds: 0 }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(errors.some((e) => /descriptors/.test(e.message))).toBe(true);
+    // The server still serves after all of that.
+    const ok = await database(server.socketPath, 'add_one', [encodeRowdat1([8], [1n], [[41n]])]);
+    expect(decodeRowdat1([8], Buffer.from(ok[0].hex!, 'hex')).rows).toEqual([[42n]]);
+  });
+
+  it('CREATE statements name the socket as a collocated service', () => {
+    expect(server.createStatements()[0]).toBe(`CREATE EXTERNAL FUNCTION \`add_one\`(\`x\` BIGINT NOT NULL) RETURNS BIGINT NOT NULL AS COLLOCATED SERVICE "${server.socketPath}" FORMAT ROWDAT_1;`);
+  });
+});
