@@ -1,5 +1,5 @@
 import {
-  Binary, DateDay, Decimal, DurationMicrosecond, Float32, Float64, Int16, Int32, Int64, Int8, makeData, makeVector, Null,
+  Binary, DateDay, Field, FixedSizeList, List, Decimal, DurationMicrosecond, Float32, Float64, Int16, Int32, Int64, Int8, makeData, makeVector, Null,
   Table, TimestampMicrosecond, Uint16, Uint32, Uint64, Uint8, Utf8, vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow';
 import { DataError, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
@@ -45,6 +45,37 @@ function microseconds(v: unknown): bigint {
   return BigInt((v as Date).getTime()) * 1000n;
 }
 
+const VECTOR_ELEMENTS: Record<number, [() => DataType, new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void }]> = {
+  1: [() => new Float32(), Float32Array], 2: [() => new Float64(), Float64Array], 3: [() => new Int8(), Int8Array],
+  4: [() => new Int16(), Int16Array], 5: [() => new Int32(), Int32Array], 6: [() => new Int64(), BigInt64Array as never],
+  // F16 elements arrive widened to Float32Array (Node 20 has no Float16Array).
+  7: [() => new Float32(), Float32Array],
+};
+
+/**
+ * VECTOR(n, T) → FixedSizeList<T>[n]: one child buffer with every element in row order, NULL
+ * rows keeping their n zero slots. Without a known dimension, List<T>.
+ */
+function vectorColumn(v: ArrayLike<unknown>, col: ColumnVector, def: ColumnDefinition, length: number): Vector {
+  const elementType = def.vectorElementType || def.typeCode % 1000;
+  const spec = VECTOR_ELEMENTS[elementType];
+  if (!spec) throw new DataError(`column '${col.name}': unknown vector element type ${elementType}`);
+  const [childType, Typed] = spec;
+  let dim = def.vectorDimension;
+  if (!dim) for (let i = 0; i < length && !dim; i++) if (v[i]) dim = (v[i] as ArrayLike<unknown>).length;
+  const field = new Field('item', childType(), false);
+  if (!dim) return vectorFromArray(Array.from(v, (x) => (x === null ? null : Array.from(x as ArrayLike<unknown>))), new List(field));
+  const values = new Typed(length * dim);
+  for (let i = 0; i < length; i++) {
+    const x = v[i] as ArrayLike<unknown> | null;
+    if (x === null) continue;
+    if (x.length !== dim) throw new DataError(`column '${col.name}': a vector of ${x.length} elements in a VECTOR(${dim}) column`);
+    values.set(x, i * dim);
+  }
+  const child = makeData({ type: childType(), length: length * dim, data: values } as never);
+  return makeVector(makeData({ type: new FixedSizeList(dim, field), length, child, ...validity(col.nulls, length) } as never));
+}
+
 export function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vector {
   const v = col.values;
   switch (col.type) {
@@ -80,6 +111,7 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
     case 'date': return vectorFromArray(Array.from(v, (x) => (x instanceof Date ? x : null)), new DateDay());
     case 'binary': return vectorFromArray(Array.from(v, (x) => (x === null ? null : (x as Uint8Array))), new Binary());
     case 'null': return makeVector(makeData({ type: new Null(), length }));
+    case 'vector': return vectorColumn(v, col, def, length);
     case 'json': return vectorFromArray(Array.from(v, (x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x, (_k, y: unknown) => (typeof y === 'bigint' ? y.toString() : y)))), new Utf8());
     default: return vectorFromArray(Array.from(v, (x) => (x === null ? null : String(x))), new Utf8());
   }
