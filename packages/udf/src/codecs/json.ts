@@ -79,13 +79,33 @@ export function decodeJsonRows(types: readonly number[], body: Uint8Array | stri
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+/**
+ * A finite double the way the reference's encoder (Python's float repr) spells it: shortest
+ * round-trip digits, positional for exponents -4…15 with at least one fraction digit
+ * (`2.0`), scientific otherwise with a two-digit signed exponent (`1e+16`, `1.5e-05`).
+ */
+export function pythonFloat(v: number): string {
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const [mantissa, e] = v.toExponential().split('e');
+  const exp = Number(e);
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const digits = mantissa.replace('-', '').replace('.', '');
+  if (exp < -4 || exp >= 16) {
+    const rest = digits.slice(1);
+    return `${sign}${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${pad(Math.abs(exp))}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const whole = digits.padEnd(exp + 1, '0');
+  return `${sign}${whole.slice(0, exp + 1)}.${whole.slice(exp + 1) || '0'}`;
+}
+
 function encodeValue(v: unknown, code: number): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return 'NaN';
     if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-    return code === 5 && Number.isInteger(v) ? `${v}.0` : String(v);
+    return code === 5 ? pythonFloat(v) : String(v);
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'string') return JSON.stringify(v);

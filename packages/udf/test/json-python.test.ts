@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pythonSdk, type PythonSdk } from '@s2/testing';
+import { createUdfServer, t, udf, type SqlType } from '../src/index.js';
+
+/**
+ * The UDF server's JSON format against the official Python SDK: requests written by its JSON
+ * encoder, responses read by its JSON decoder, for every wire code the servers use (udf spec 6.3, 7).
+ */
+let unavailable: string | null = null;
+let sdk: PythonSdk;
+beforeAll(async () => {
+  const found = await pythonSdk();
+  if ('unavailable' in found) {
+    unavailable = found.unavailable;
+    console.log(`Python SDK JSON cross-check skipped: ${unavailable}`);
+  } else sdk = found;
+}, 300_000);
+
+type PyOut = { dumped: string; loaded: { row_ids: unknown[]; rows: unknown[][] } };
+function viaPython(input: unknown): Promise<PyOut> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(sdk.python, [fileURLToPath(new URL('./python/json_codec.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PyOut) : reject(new Error(err))));
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+/** Per type: the SQL type, values as Python gets them, and what its decoder reports back. */
+const CASES: [string, SqlType, unknown[], unknown[]][] = [
+  ['bigint', t.bigint().nullable(), [{ int: '-9223372036854775808' }, 0, null], [{ int: '-9223372036854775808' }, 0, null]],
+  ['ubigint', t.unsignedBigint().nullable(), [{ int: '18446744073709551615' }, 7, null], [{ int: '18446744073709551615' }, 7, null]],
+  ['double', t.double().nullable(), [2.5, -1e300, null], [{ float: '2.5' }, { float: '-1e+300' }, null]],
+  ['text', t.text().nullable(), ['héllo 🥷', '', null], ['héllo 🥷', '', null]],
+  ['blob', t.blob().nullable(), ['0001ff', '', null], [{ hex: '0001ff' }, { hex: '' }, null]],
+  ['decimal', t.decimal(20, 6).nullable(), ['-12.345600', '99999999999999.999999', null], [{ decimal: '-12.345600' }, { decimal: '99999999999999.999999' }, null]],
+  ['datetime', t.datetime(6).nullable(), ['2024-03-15 10:30:45.123456', '0001-01-01 00:00:00', null], [{ datetime: '2024-03-15 10:30:45.123456' }, { datetime: '0001-01-01 00:00:00' }, null]],
+  ['date', t.date().nullable(), ['2024-02-29', '9999-12-31', null], [{ date: '2024-02-29' }, { date: '9999-12-31' }, null]],
+  ['time', t.time(6).nullable(), [-3723100000, 3020399000000, null], [{ micros: -3723100000 }, { micros: 3020399000000 }, null]],
+];
+
+describe('JSON format against the official Python SDK', () => {
+  for (const [name, type, values, expected] of CASES) {
+    it(`${name}: its encoder → our server (echo) → its decoder`, async (ctx) => {
+      if (unavailable) return ctx.skip();
+      const echo = udf({ name: `echo_${name}`, args: { x: type }, returns: type }, (x: unknown) => x);
+      const app = await createUdfServer({ functions: [echo] });
+      try {
+        const ids = [{ int: '9007199254740993' }, 2, 3];
+        const request = await viaPython({ types: [type.wireCode], row_ids: ids.map((i) => (typeof i === 'object' ? Number(i.int) : i)), rows: values.map((v) => [v]) });
+        expect(request.dumped.startsWith('{"data": [[')).toBe(true);
+        const res = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': `echo_${name}`, 's2-ef-version': '1.0' }, payload: request.dumped });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        const read = await viaPython({ types: [type.wireCode], row_ids: [], rows: [], payload: res.body });
+        expect(read.loaded.rows).toEqual(expected.map((v) => [v]));
+        expect(read.loaded.row_ids.slice(1)).toEqual([2, 3]);
+      } finally {
+        await app.close();
+      }
+    }, 60_000);
+  }
+
+  it('row ids beyond 2^53 survive the round trip exactly', async (ctx) => {
+    if (unavailable) return ctx.skip();
+    const echo = udf({ name: 'echo', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x);
+    const app = await createUdfServer({ functions: [echo] });
+    try {
+      const body = '{"data": [[9007199254740993, 9007199254740995]]}';
+      const res = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': 'echo', 's2-ef-version': '1.0' }, payload: body });
+      const read = await viaPython({ types: [8], row_ids: [], rows: [], payload: res.body });
+      expect(read.loaded).toEqual({ row_ids: [{ int: '9007199254740993' }], rows: [[{ int: '9007199254740995' }]] });
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});
+
+describe('doubles are spelled like the reference (Python float repr)', () => {
+  it('shortest round-trip digits, positional for exponents -4..15, scientific beyond', async (ctx) => {
+    const { execFileSync } = await import('node:child_process');
+    const { pythonFloat } = await import('../src/codecs/json.js');
+    const xs = [2.5, -1e300, 1e16, 1e15, 123456789012345680, 0.0001, 0.00001, 1.5e-5, 0, 5e-324, 1.7976931348623157e308, 0.1, 1 / 3, 100, -7, 1e22, 12345.678];
+    let py: string[];
+    try {
+      py = JSON.parse(execFileSync('python3', ['-c', `import json; print(json.dumps([repr(float(x)) for x in ${JSON.stringify(xs.map(String))}]))`]).toString()) as string[];
+    } catch (err) {
+      console.log(`python3 not available: ${(err as Error).message}`);
+      return ctx.skip();
+    }
+    expect(xs.map(pythonFloat)).toEqual(py);
+    expect(pythonFloat(-0)).toBe('-0.0');
+  });
+});

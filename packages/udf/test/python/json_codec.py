@@ -1,0 +1,51 @@
+"""Encodes and decodes UDF JSON payloads with the official Python SDK's own functions.
+
+stdin: {"types": [...], "row_ids": [...], "rows": [[...]], "payload": "<JSON text or empty>"}
+  values: big integers as {"int": "..."}, bytes as hex, temporals as ISO text / microseconds
+stdout: {"dumped": "<JSON text>", "loaded": {"row_ids": [...], "rows": [[...]]}}
+"""
+import datetime
+import decimal
+import json
+import os
+import sys
+
+sys.path.insert(0, os.environ["S2_PY_HELPERS"])
+
+from singlestoredb.functions.ext import json as udf_json  # noqa: E402
+from s2_plain import plain  # noqa: E402
+
+
+def revive(v, code):
+    if v is None:
+        return None
+    if isinstance(v, dict) and "int" in v:
+        return int(v["int"])
+    if code == -254:
+        return bytes.fromhex(v)
+    if code in (0, 246):
+        return decimal.Decimal(v)
+    if code in (12, 7):
+        return datetime.datetime.fromisoformat(v)
+    if code == 10:
+        return datetime.date.fromisoformat(v)
+    if code == 11:
+        return datetime.timedelta(microseconds=v)
+    return v
+
+
+def exact(v):
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
+        return {"int": str(v)}
+    return plain(v)
+
+
+req = json.load(sys.stdin)
+types = req["types"]
+rows = [[revive(v, types[i]) for i, v in enumerate(row)] for row in req["rows"]]
+dumped = udf_json.dump(types, req["row_ids"], rows).decode("utf-8") if rows else ""
+loaded = {"row_ids": [], "rows": []}
+if req.get("payload"):
+    row_ids, data = udf_json.load([("c%d" % i, t) for i, t in enumerate(types)], req["payload"].encode("utf-8"))
+    loaded = {"row_ids": [exact(i) for i in row_ids], "rows": [[exact(v) for v in r] for r in data]}
+print(json.dumps({"dumped": dumped, "loaded": loaded}))
