@@ -123,5 +123,9 @@ export async function connect(urlOrOptions?: string | ConnectOptions, overrides:
     );
   }
   const link = await factory(params);
-  return new Connection(link, { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) });
+  return new Connection(link, { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) }, (next) => {
+    const reopen = drivers.get(next.driver);
+    if (!reopen) throw new NotSupportedError(`the '${next.driver}' driver is not available`);
+    return reopen(next);
+  });
 }

@@ -12,7 +12,7 @@ import {
 } from '@s2/base';
 import { ShowAccessor } from '../accessors/show.js';
 import { VariableAccessor } from '../accessors/variables.js';
-import type { ResolvedConnectParams } from '../params/index.js';
+import { resolveConnectParams, type ResolvedConnectParams } from '../params/index.js';
 import { runLoad, type LoadOptions, type LoadResult, type LoadSource } from '../load/index.js';
 import { Cursor, type ExecuteOptions } from './cursor.js';
 
@@ -52,16 +52,43 @@ export class Connection {
   readonly clusterLocals: VariableAccessor;
   readonly clusterGlobals: VariableAccessor;
   private closed = false;
+  /** SINGLESTOREDB_URL as last seen, for track_env. */
+  private trackedUrl: string | undefined;
 
   constructor(
-    private readonly link: SqlTransport,
+    private link: SqlTransport,
     readonly params: Readonly<ResolvedConnectParams>,
+    /** Opens a new session with other parameters (track_env reconnects). */
+    private readonly reopen?: (params: ResolvedConnectParams) => Promise<SqlTransport>,
   ) {
+    this.trackedUrl = params.trackEnv ? process.env.SINGLESTOREDB_URL : undefined;
     this.show = new ShowAccessor(this);
     this.locals = new VariableAccessor(this, 'local');
     this.globals = new VariableAccessor(this, 'global');
     this.clusterLocals = new VariableAccessor(this, 'cluster local');
     this.clusterGlobals = new VariableAccessor(this, 'cluster global');
+  }
+
+  /**
+   * track_env (wire spec 4.10, the environment-variable part): before a statement, a changed
+   * SINGLESTOREDB_URL that names another host, port, user or database moves the connection
+   * there; a password-only change does not reconnect.
+   */
+  async syncWithEnvironment(): Promise<void> {
+    if (!this.params.trackEnv || this.closed) return;
+    const url = process.env.SINGLESTOREDB_URL;
+    if (!url || url === this.trackedUrl) return;
+    const next = resolveConnectParams(url, { trackEnv: true });
+    if (next.host === 'singlestore.com') throw new InterfaceError('Connection URL has not been established', { errno: 0 });
+    this.trackedUrl = url;
+    const cur = this.params;
+    if (next.host === cur.host && next.port === cur.port && next.user === cur.user && next.database === cur.database && next.driver === cur.driver) return;
+    if (!this.reopen) return;
+    const link = await this.reopen({ ...cur, ...next, resultsType: cur.resultsType });
+    const old = this.link;
+    this.link = link;
+    (this as { params: ResolvedConnectParams }).params = { ...cur, host: next.host, port: next.port, user: next.user, password: next.password, database: next.database, driver: next.driver };
+    await old.close().catch(() => old.destroy());
   }
 
   /** The underlying connector; throws once the connection is closed. */

@@ -81,6 +81,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     await this.discardResponse();
     const text = this.mogrify(sql, params);
     this.connection.debugQuery(text);
+    await this.connection.syncWithEnvironment();
     this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered, rawRows: wantsPackets(this.resultsType) });
     this.executed = true;
     await this.load(this.response.current);
