@@ -41,8 +41,8 @@ function isVector(x: unknown): x is Vector {
   return typeof x === 'object' && x !== null && 'values' in x && 'nulls' in x;
 }
 
-/** Turns what a vectorized function returned into result rows, checking the length. */
-export function fromColumns(result: unknown, outputs: number, length: number): unknown[][] {
+/** What a vectorized function returned, as checked `{ values, nulls }` columns of `length` values. */
+export function resultColumns(result: unknown, outputs: number, length: number): Vector[] {
   const columns = outputs === 1 ? [result] : result;
   if (!Array.isArray(columns) || columns.length !== outputs) {
     throw new ParameterError(`a vectorized function with ${outputs} result column(s) must return ${outputs === 1 ? 'one column' : `an array of ${outputs} columns`}`);
@@ -52,7 +52,17 @@ export function fromColumns(result: unknown, outputs: number, length: number): u
     if (!col.values || typeof col.values.length !== 'number') throw new ParameterError('a result column must be an array, a typed array or { values, nulls }');
     if (col.values.length !== length) throw new ParameterError(`a result column has ${col.values.length} values for ${length} input rows`);
   }
+  return normalized;
+}
+
+/** Result columns as rows (NULL where a mask says so). */
+export function columnsToRows(columns: readonly Vector[], length: number): unknown[][] {
   const rows = new Array<unknown[]>(length);
-  for (let r = 0; r < length; r++) rows[r] = normalized.map((col) => (col.nulls?.[r] ? null : col.values[r]));
+  for (let r = 0; r < length; r++) rows[r] = columns.map((col) => (col.nulls?.[r] ? null : col.values[r]));
   return rows;
+}
+
+/** Turns what a vectorized function returned into result rows, checking the length. */
+export function fromColumns(result: unknown, outputs: number, length: number): unknown[][] {
+  return columnsToRows(resultColumns(result, outputs, length), length);
 }

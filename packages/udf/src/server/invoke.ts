@@ -1,0 +1,151 @@
+import { decodeArrow, decodeArrowColumns, encodeArrow } from '../codecs/arrow.js';
+import { decodeJsonRows, encodeJsonRows } from '../codecs/json.js';
+import { decodeRowdat1, encodeRowdat1 } from '../codecs/rowdat1.js';
+import { decodeRowdat1Vectors, encodeRowdat1Vectors } from '../codecs/rowdat1-native.js';
+import type { UdfDefinition } from '../definition/udf.js';
+import { columnsToRows, fromColumns, resultColumns, toColumns, type Vector } from '../definition/vectors.js';
+
+/**
+ * One `/invoke` batch, independent of any transport: decode the body, call the function, encode
+ * the answer. The HTTP plugin and the collocated (unix socket) server both go through here.
+ */
+export type UdfFormat = 'rowdat_1' | 'json' | 'arrow';
+
+/** A failure with the HTTP status it maps to (400 bad input, 500 unencodable output, 503/504…). */
+export class UdfCallError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'UdfCallError';
+  }
+}
+
+const FORMATS: Record<string, UdfFormat> = {
+  'application/octet-stream': 'rowdat_1',
+  'x-application/rowdat_1': 'rowdat_1',
+  'application/json': 'json',
+  'application/vnd.apache.arrow.file': 'arrow',
+};
+
+const CONTENT_TYPES: Record<UdfFormat, string> = {
+  rowdat_1: 'x-application/rowdat_1',
+  json: 'application/json',
+  arrow: 'application/vnd.apache.arrow.file',
+};
+
+/** The format a `content-type`/`accepts` value names, or null. Exact match, as the reference (spec 5.4). */
+export function formatOf(contentType: string): UdfFormat | null {
+  return Object.hasOwn(FORMATS, contentType) ? FORMATS[contentType] : null;
+}
+
+/** The content type an answer in this format is sent with (ROWDAT_1 answers differ from requests). */
+export function contentTypeOf(format: UdfFormat): string {
+  return CONTENT_TYPES[format];
+}
+
+/** Decoded arguments: rows for row-at-a-time functions, or vectors when the codec reads columns directly. */
+interface Decoded {
+  rowIds: ArrayLike<bigint>;
+  rows?: unknown[][];
+  columns?: Vector[];
+}
+
+function decode(def: UdfDefinition, body: Uint8Array, format: UdfFormat): Decoded {
+  const types = def.args.map(([, type]) => type.wireCode);
+  try {
+    switch (format) {
+      case 'json': return decodeJsonRows(types, body);
+      case 'arrow': return def.vectorized ? decodeArrowColumns(types, body) : decodeArrow(types, body);
+      // Vectorized functions get their columns straight from the codec (native when loaded).
+      default: return def.vectorized ? decodeRowdat1Vectors(types, body) : decodeRowdat1(types, body);
+    }
+  } catch (err) {
+    // Undecodable input is the caller's fault: 400, not the reference's blanket 500.
+    throw new UdfCallError(400, `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** A function's answer: rows, or (vectorized scalar functions) result columns. */
+interface Answer {
+  ids: ArrayLike<bigint>;
+  rows?: unknown[][];
+  columns?: Vector[];
+}
+
+function encode(def: UdfDefinition, format: UdfFormat, answer: Answer): Uint8Array | string {
+  const types = def.returns.map(([, type]) => type.wireCode);
+  try {
+    if (answer.columns && format === 'rowdat_1') return encodeRowdat1Vectors(types, answer.ids as BigInt64Array | bigint[], answer.columns);
+    const rows = answer.rows ?? columnsToRows(answer.columns!, answer.ids.length);
+    const ids = Array.isArray(answer.ids) ? (answer.ids as bigint[]) : Array.from(answer.ids);
+    switch (format) {
+      case 'json': return encodeJsonRows(types, ids, rows);
+      case 'arrow': return encodeArrow(types, ids, rows);
+      default: return encodeRowdat1(types, ids, rows);
+    }
+  } catch (err) {
+    throw new UdfCallError(500, `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** Runs the function over every input row; TVF rows carry the id of the row they answer. */
+async function call(def: UdfDefinition, input: Decoded, signal: AbortSignal): Promise<Answer> {
+  const n = input.rowIds.length;
+  if (def.vectorized) {
+    const columns = input.columns ?? toColumns(input.rows ?? [], def.args.map(([, type]) => type.wireCode));
+    const out = await def.fn(...columns, signal);
+    if (signal.aborted) throw signal.reason;
+    if (def.kind === 'scalar') return { ids: input.rowIds, columns: resultColumns(out, 1, n) };
+    // A vectorized table function answers the whole batch: every row carries the first row id.
+    const first: unknown = Array.isArray(out) ? out[0] : undefined;
+    // `{ values, nulls }` or a bare column; typed arrays have a values() method, so test for nulls.
+    const length = first && typeof first === 'object' ? ('nulls' in first ? (first as Vector).values.length : (first as ArrayLike<unknown>).length) ?? 0 : 0;
+    const rows = fromColumns(out, def.returns.length, length);
+    return { ids: rows.map(() => input.rowIds[0] ?? 0n), rows };
+  }
+  const argRows = input.rows ?? Array.from({ length: n }, (_, r) => input.columns!.map((col) => (col.nulls?.[r] ? null : col.values[r])));
+  const ids: bigint[] = [];
+  const rows: unknown[][] = [];
+  for (let r = 0; r < n; r++) {
+    if (signal.aborted) throw signal.reason;
+    const out = await def.fn(...argRows[r], signal);
+    if (def.kind === 'scalar') {
+      ids.push(input.rowIds[r]);
+      rows.push([out]);
+      continue;
+    }
+    if (!Array.isArray(out)) throw new TypeError(`table function ${def.name} must return an array of rows`);
+    for (const item of out) {
+      ids.push(input.rowIds[r]);
+      if (Array.isArray(item)) rows.push(item);
+      else if (item && typeof item === 'object') rows.push(def.returns.map(([name]) => (item as Record<string, unknown>)[name]));
+      else rows.push([item]);
+    }
+  }
+  return { ids, rows };
+}
+
+/**
+ * Decodes `body` in the `input` format, calls the function and encodes its answer in the
+ * `output` format. Throws UdfCallError(400) for undecodable input, UdfCallError(500) when the
+ * result cannot be encoded, `signal.reason` once the signal aborts, and whatever the function
+ * itself throws. `rows` is the number of input rows.
+ */
+export async function invoke(def: UdfDefinition, body: Uint8Array, input: UdfFormat, output: UdfFormat, signal: AbortSignal): Promise<{ body: Uint8Array | string; rows: number }> {
+  const decoded = decode(def, body, input);
+  if (signal.aborted) throw signal.reason;
+  let onAbort: (() => void) | undefined;
+  // A function that never looks at its signal still loses the race: the caller gets its
+  // 503/504 now, and the abandoned promise is left to settle on its own.
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  let result: Answer;
+  try {
+    result = await Promise.race([call(def, decoded, signal), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+  return { body: encode(def, output, result), rows: decoded.rowIds.length };
+}

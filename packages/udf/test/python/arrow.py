@@ -1,0 +1,61 @@
+"""Builds and reads Arrow request/response bodies with the official Python SDK's own arrow codec.
+
+stdin: {"types": [...], "row_ids": [...], "rows": [[...]], "payload_hex": "..."}
+stdout: {"dumped_hex": "...", "schema": [...], "loaded": {"row_ids": [...], "rows": [[...]]}}
+
+`dumped_hex` is `arrow.dump` of the rows (the SDK's encoder, column types inferred from the
+values, exactly as its server answers); `loaded` is `arrow.load` of `payload_hex` (the decoder
+its server reads requests with), with `schema` the Arrow types it found there.
+"""
+import datetime
+import decimal
+import io
+import json
+import os
+import sys
+
+sys.path.insert(0, os.environ["S2_PY_HELPERS"])
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.feather  # noqa: E402,F401
+from singlestoredb.functions.ext import arrow  # noqa: E402
+from s2_plain import plain  # noqa: E402
+
+
+def revive(v, code):
+    if v is None:
+        return None
+    if code < 0 and abs(code) in (15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255):
+        return bytes.fromhex(v)
+    if code in (0, 246):
+        return decimal.Decimal(v)
+    if code in (12, 7):
+        return datetime.datetime.fromisoformat(v)
+    if code == 10:
+        return datetime.date.fromisoformat(v)
+    if code == 11:
+        return datetime.timedelta(microseconds=v)
+    if code in (8, -8) and isinstance(v, str):
+        return int(v)
+    return v
+
+
+def exact(v):
+    # JSON numbers beyond 2**53 would be rounded by JavaScript's JSON.parse.
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
+        return {"int": str(v)}
+    return plain(v)
+
+
+req = json.load(sys.stdin)
+types = req["types"]
+out = {}
+if req.get("rows") is not None and req.get("row_ids"):
+    rows = [[revive(v, types[i]) for i, v in enumerate(row)] for row in req["rows"]]
+    out["dumped_hex"] = bytes(arrow.dump(types, [int(i) for i in req["row_ids"]], rows)).hex()
+if req.get("payload_hex"):
+    data = bytes.fromhex(req["payload_hex"])
+    out["schema"] = [f"{f.name}:{f.type}" for f in pa.feather.read_table(io.BytesIO(data)).schema]
+    row_ids, loaded = arrow.load([("c%d" % i, t) for i, t in enumerate(types)], data)
+    out["loaded"] = {"row_ids": list(row_ids), "rows": [[exact(v) for v in r] for r in loaded]}
+print(json.dumps(out))
