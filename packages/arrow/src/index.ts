@@ -1,3 +1,4 @@
+import type { Table } from 'apache-arrow';
 import { registerResultFormat } from '@s2/core';
 import { decodeFrame } from '@s2/native';
 import { decodedToArrow } from './decoded.js';
@@ -11,6 +12,8 @@ registerResultFormat({
   name: 'arrow',
   packets: true,
   prepare: (columns) => ({
+    // Batches of one result share a schema: the merged table keeps each as a record batch.
+    mergeFrames: (frames) => ((frames as Table[]).length === 1 ? frames[0] : (frames[0] as Table).concat(...(frames as Table[]).slice(1))),
     frame: (batch) => rowsToArrow(columns, batch),
     framePackets: (packets, options, path) => decodedToArrow(columns, decodeFrame(columns, options, packets, 'arrow', path)),
   }),

@@ -47,4 +47,26 @@ describe("the 'columns' results type", () => {
     await tuples.execute('SELECT 1');
     await expect(tuples.fetchframe()).rejects.toBeInstanceOf(NotSupportedError);
   });
+
+  it('a whole-result frame larger than one decode batch is merged exactly (nulls, text, int64)', async () => {
+    const sql = `WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 9)
+      SELECT a.n * 10000 + b.n * 1000 + c.n * 100 + e.n * 10 + f.n AS i,
+             IF((a.n + f.n) % 7 = 0, NULL, CONCAT('r', a.n, b.n, c.n, e.n, f.n)) AS s,
+             CAST(a.n AS SIGNED) * 1000000000000 AS big
+      FROM d a, d b, d c, d e, d f ORDER BY i`;
+    const frame = await conn.queryFrame<ColumnsFrame>(sql);
+    const rows = await conn.query<unknown[]>(sql);
+    expect(frame.length).toBe(100_000);
+    expect(rows.length).toBe(100_000);
+    const s = frame.column('s')!;
+    const i = frame.column('i')!.values as BigInt64Array;
+    const big = frame.column('big')!.values as BigInt64Array;
+    for (let r = 0; r < rows.length; r += 997) {
+      expect(Number(i[r])).toBe(Number(rows[r][0]));
+      expect(s.values[r]).toBe(rows[r][1]);
+      expect(s.nulls![r]).toBe(rows[r][1] === null ? 1 : 0);
+      expect(big[r]).toBe(BigInt(rows[r][2] as number));
+    }
+    expect(frame.column('s')!.nulls!.reduce((a, b) => a + b, 0)).toBe(rows.filter((r) => r[1] === null).length);
+  });
 });

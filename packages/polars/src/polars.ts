@@ -1,10 +1,11 @@
+import { decimalPrecision } from '@s2/native';
 import {
   Data, DataType as ArrowType, Field, LargeList, List, Table, Uint8, makeData, makeVector, tableFromIPC, tableToIPC,
   type Vector,
 } from 'apache-arrow';
 import pl from 'nodejs-polars';
 import type { DataFrame } from 'nodejs-polars';
-import { ColumnFlag, FieldType, type ColumnDefinition } from '@s2/base';
+import { FieldType, type ColumnDefinition } from '@s2/base';
 import { rowsToArrow } from '@s2/arrow';
 
 /**
@@ -27,10 +28,7 @@ export interface PolarsOptions {
 const MAX_DECIMAL128_PRECISION = 38;
 
 /** Declared precision of a DECIMAL column from its display length (sign and point excluded). */
-export function decimalPrecision(def: ColumnDefinition): number {
-  const unsigned = (def.flags & ColumnFlag.UNSIGNED) !== 0;
-  return def.length - (def.decimals > 0 ? 1 : 0) - (unsigned ? 0 : 1);
-}
+export { decimalPrecision };
 
 function isDecimal(def: ColumnDefinition): boolean {
   return def.typeCode === FieldType.NEWDECIMAL || def.typeCode === FieldType.DECIMAL;

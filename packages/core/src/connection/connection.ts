@@ -1,3 +1,4 @@
+import { resultFormat } from '../results/formats.js';
 import {
   errorClasses,
   options,
@@ -158,7 +159,9 @@ export class Connection {
    * default; Arrow and polars register here too).
    */
   async queryFrame<Frame = import('../results/columns.js').ColumnsFrame>(sql: string, params?: QueryParams, options: QueryOptions = {}): Promise<Frame> {
-    const cur = this.cursor({ resultsType: options.resultsType ?? 'columns', buffered: true });
+    const resultsType = options.resultsType ?? 'columns';
+    // Packet-decoding formats read unbuffered and decode as rows arrive (bounded memory).
+    const cur = this.cursor({ resultsType, buffered: resultFormat(resultsType).packets !== true });
     try {
       await cur.execute(sql, params, options);
       return (await cur.fetchframe()) as Frame;

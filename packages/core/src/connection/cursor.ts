@@ -21,6 +21,9 @@ export interface ExecuteOptions {
   infile?: InfileSource;
 }
 
+/** Rows per batch when a whole-result frame is decoded incrementally. */
+const FRAME_BATCH = 65_536;
+
 /** Frame formats that decode packet batches themselves get the rows undecoded. */
 function wantsPackets(resultsType: string): boolean {
   try {
@@ -216,6 +219,18 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       const part = (this.rownumber === 0 && end === this.rows.length ? this.rows : this.rows.slice(this.rownumber, end)) as unknown[][];
       this.rownumber = end;
       return this.frameOf(part);
+    }
+    if (limit === undefined && this.result.raw && this.format.mergeFrames) {
+      // The whole rest as one frame, decoded a batch at a time while the packets stream in.
+      const frames: unknown[] = [];
+      for (;;) {
+        const part = await this.result.read(FRAME_BATCH);
+        if (part.length === 0 && frames.length > 0) break;
+        this.rownumber += part.length;
+        frames.push(this.frameOf(part));
+        if (part.length < FRAME_BATCH) break;
+      }
+      return this.format.mergeFrames(frames);
     }
     const raw = await this.result.read(limit);
     this.rownumber += raw.length;

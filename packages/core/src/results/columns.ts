@@ -96,10 +96,45 @@ export function decodedToColumns(columns: readonly ColumnDefinition[], decoded: 
   return frameOf(names, length, vectors);
 }
 
+type Concatenable = ArrayLike<unknown> & { set(a: ArrayLike<unknown>, offset: number): void };
+
+/** One frame from consecutive frames of the same result. */
+export function mergeColumnsFrames(frames: readonly ColumnsFrame[]): ColumnsFrame {
+  if (frames.length === 1) return frames[0];
+  const length = frames.reduce((n, f) => n + f.length, 0);
+  const first = frames[0];
+  const vectors = first.columns.map((col, j): ColumnVector => {
+    const parts = frames.map((f) => f.columns[j]);
+    let values: ArrayLike<unknown>;
+    if (ArrayBuffer.isView(col.values)) {
+      const Typed = col.values.constructor as new (n: number) => Concatenable;
+      const out = new Typed(length);
+      let at = 0;
+      for (const p of parts) {
+        out.set(p.values, at);
+        at += p.values.length;
+      }
+      values = out;
+    } else values = parts.flatMap((p) => Array.from(p.values));
+    let nulls: Uint8Array | null = null;
+    if (parts.some((p) => p.nulls)) {
+      nulls = new Uint8Array(length);
+      let at = 0;
+      for (const p of parts) {
+        if (p.nulls) nulls.set(p.nulls, at);
+        at += p.values.length;
+      }
+    }
+    return { ...col, values, nulls };
+  });
+  return frameOf(first.names, length, vectors);
+}
+
 registerResultFormat({
   name: 'columns',
   packets: true,
   prepare: (columns) => ({
+    mergeFrames: (frames) => mergeColumnsFrames(frames as ColumnsFrame[]),
     frame: (batch) => rowsToColumns(columns, batch),
     framePackets: (packets, options, path) => decodedToColumns(columns, decodeFrame(columns, options, packets, 'columns', path), packets.length),
   }),

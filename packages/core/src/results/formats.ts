@@ -16,6 +16,11 @@ export interface PreparedFormat {
    * batch of undecoded packets as one frame. Used over the wire protocol; `frame` elsewhere.
    */
   framePackets?(packets: readonly Uint8Array[], decodeOptions: DecodeOptions, path: DecodePath): unknown;
+  /**
+   * Joins frames of consecutive batches into one. With it, a whole-result frame is decoded
+   * batch by batch as packets arrive, so packets never pile up for the entire result.
+   */
+  mergeFrames?(frames: unknown[]): unknown;
 }
 
 export interface ResultFormat {

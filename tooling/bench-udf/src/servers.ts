@@ -1,0 +1,170 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { pythonSdk } from '@s2/testing';
+
+const run = promisify(execFile);
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export type ServerId = 's2-native' | 's2-pure' | 'python';
+
+export interface RunningServer {
+  id: ServerId;
+  port: number;
+  pid: number;
+  /** What the server said about itself (native codec status, versions). */
+  note: string;
+  /** Server process CPU seconds so far (user + system, all threads), or null if /proc is unreadable. */
+  cpuSeconds(): number | null;
+  stop(): Promise<void>;
+}
+
+let clockTicks = 100;
+try {
+  clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+} catch { /* keep 100 */ }
+
+function procCpu(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Collects a child's stderr (last 4 KiB) for error messages. */
+function tail(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (c: Buffer) => { text = (text + c.toString('utf8')).slice(-4096); });
+  return () => text.trim();
+}
+
+/** Our server in a child Node process; `pure` sets SINGLESTOREDB_PURE_JS=1 (pure TypeScript codec). */
+export async function startS2(pure: boolean): Promise<RunningServer> {
+  const env = { ...process.env };
+  if (pure) env.SINGLESTOREDB_PURE_JS = '1';
+  else delete env.SINGLESTOREDB_PURE_JS;
+  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', `${HERE}s2-server.ts`], {
+    cwd: PACKAGE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr = tail(child);
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`s2 server did not start in 60 s: ${stderr()}`)), 60_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) { clearTimeout(timer); resolve(buf.slice(0, nl)); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`s2 server exited (${code}): ${stderr()}`)); });
+  });
+  const info = JSON.parse(line) as { port: number; native: { loaded: boolean; source: string } };
+  if (!pure && !info.native.loaded) process.stderr.write(`warning: the native addon did not load in the "native" server: ${info.native.source}\n`);
+  return {
+    id: pure ? 's2-pure' : 's2-native',
+    port: info.port,
+    pid: child.pid!,
+    note: info.native.loaded ? `native addon loaded (${info.native.source})` : `pure TypeScript codec (${info.native.source})`,
+    cpuSeconds: () => procCpu(child.pid!),
+    stop: stopper(child),
+  };
+}
+
+export interface PythonEnv {
+  python: string;
+  pythonVersion: string;
+  singlestoredbVersion: string;
+  numpyVersion: string;
+  uvicornVersion: string;
+  accelerated: boolean;
+}
+
+/**
+ * The Python SDK's venv (created by @s2/testing's pythonSdk()), plus uvicorn and numpy.
+ * Resolves to the reason when any of it cannot be had.
+ */
+export async function pythonEnv(): Promise<PythonEnv | { unavailable: string }> {
+  const sdk = await pythonSdk();
+  if ('unavailable' in sdk) return sdk;
+  const probe = 'import sys, singlestoredb, numpy, uvicorn\n'
+    + 'from singlestoredb.functions.ext import rowdat_1\n'
+    + 'print(sys.version.split()[0], singlestoredb.__version__, numpy.__version__, uvicorn.__version__, rowdat_1.has_accel)';
+  const check = () => run(sdk.python, ['-c', probe], { timeout: 60_000 });
+  let out: string;
+  try {
+    out = (await check()).stdout;
+  } catch {
+    try {
+      await run(sdk.python, ['-m', 'pip', 'install', '--quiet', 'uvicorn', 'numpy'], { timeout: 300_000 });
+      out = (await check()).stdout;
+    } catch (err) {
+      return { unavailable: `uvicorn/numpy not installable in the venv: ${(err as Error).message.split('\n')[0]}` };
+    }
+  }
+  const [pythonVersion, singlestoredbVersion, numpyVersion, uvicornVersion, accel] = out.trim().split(/\s+/);
+  return { python: sdk.python, pythonVersion, singlestoredbVersion, numpyVersion, uvicornVersion, accelerated: accel === 'True' };
+}
+
+/**
+ * The Python SDK's own server, as its documentation runs it: `python -m
+ * singlestoredb.functions.ext.asgi` (uvicorn, one worker process) serving python/bench_functions.py.
+ * Logging at warning and metrics off, so it does not spend time writing per-request log lines.
+ */
+export async function startPython(env: PythonEnv): Promise<RunningServer> {
+  const port = await freePort();
+  const dir = `${HERE}python`;
+  const child = spawn(env.python, [
+    '-m', 'singlestoredb.functions.ext.asgi', '--host', '127.0.0.1', '--port', String(port),
+    '--log-level', 'warning', '--disable-metrics', 'bench_functions',
+  ], { cwd: dir, env: { ...process.env, PYTHONPATH: dir, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = tail(child);
+  child.stdout!.resume();
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`Python SDK server exited: ${stderr()}`);
+    if (Date.now() > deadline) { await stopper(child)(); throw new Error(`Python SDK server did not start in 60 s: ${stderr()}`); }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    id: 'python',
+    port,
+    pid: child.pid!,
+    note: `singlestoredb ${env.singlestoredbVersion} (C accelerator ${env.accelerated ? 'loaded' : 'missing'}), uvicorn ${env.uvicornVersion}, numpy ${env.numpyVersion}`,
+    cpuSeconds: () => procCpu(child.pid!),
+    stop: stopper(child),
+  };
+}
