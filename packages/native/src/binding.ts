@@ -4,6 +4,7 @@ export interface NativeColumn {
   offsets?: Buffer;
   nulls?: Buffer;
   nullCount: number;
+  ascii: boolean;
 }
 
 export interface NativeRowdat1Batch {

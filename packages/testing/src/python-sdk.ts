@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,18 +15,50 @@ export interface PythonSdk {
 }
 
 /**
- * The official Python SDK in a private virtualenv (created and `pip install`ed on first use),
- * for cross-implementation tests. Resolves to the reason instead when Python, venv, pip or the
- * package cannot be had, so tests can say why they do not run.
+ * One installer at a time: test files run in parallel workers, and two `pip install`s into the
+ * same venv (or two `python -m venv`) corrupt it. A lock directory, taken over when stale.
  */
-export async function pythonSdk(): Promise<PythonSdk | { unavailable: string }> {
+async function withInstallLock<T>(venv: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${venv}.lock`;
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 600_000) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The official Python SDK in a private virtualenv (created and `pip install`ed on first use,
+ * with `extras` such as 'pyarrow' or 'uvicorn'), for cross-implementation tests. Resolves to
+ * the reason instead when Python, venv, pip or a package cannot be had, so tests can say why
+ * they do not run.
+ */
+export async function pythonSdk(extras: readonly string[] = []): Promise<PythonSdk | { unavailable: string }> {
   const venv = join(tmpdir(), 's2-python-sdk-venv');
   const python = join(venv, 'bin', 'python');
+  const modules = ['singlestoredb', ...extras];
+  const ready = () => run(python, ['-c', modules.map((m) => `import ${m}`).join('; ')]).then(() => true, () => false);
   try {
-    if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
-    await run(python, ['-c', 'import singlestoredb']).catch(() =>
-      run(join(venv, 'bin', 'pip'), ['install', '--quiet', 'singlestoredb'], { timeout: 240_000 }));
-    await run(python, ['-c', 'import singlestoredb']);
+    if (!(existsSync(python) && (await ready()))) {
+      await withInstallLock(venv, async () => {
+        if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
+        if (await ready()) return;
+        await run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...modules], { timeout: 600_000 });
+      });
+    }
+    await run(python, ['-c', modules.map((m) => `import ${m}`).join('; ')]);
   } catch (err) {
     return { unavailable: (err as Error).message.split('\n')[0] };
   }

@@ -1,7 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -287,18 +285,10 @@ describe('invoke() without a server', () => {
  * Cross-check with the official Python SDK's own arrow codec. Its venv is prepared at collection
  * time (top-level await) so `it.skipIf` can see whether pyarrow is there.
  */
-const run = promisify(execFile);
-
 async function prepareSdk(): Promise<PythonSdk | string> {
-  const found = await pythonSdk();
-  if ('unavailable' in found) return `Python SDK unavailable: ${found.unavailable}`;
-  try {
-    // The SDK's arrow codec imports pyarrow lazily; it is not one of its dependencies.
-    await run(found.python, ['-c', 'import pyarrow']).catch(() => run(join(dirname(found.python), 'pip'), ['install', '--quiet', 'pyarrow'], { timeout: 300_000 }));
-    await run(found.python, ['-c', 'import pyarrow']);
-  } catch (err) {
-    return `pyarrow cannot be installed in the SDK venv: ${(err as Error).message.split('\n')[0]}`;
-  }
+  // The SDK's arrow codec imports pyarrow lazily; it is not one of its dependencies.
+  const found = await pythonSdk(['pyarrow']);
+  if ('unavailable' in found) return `Python SDK with pyarrow unavailable: ${found.unavailable}`;
   return found;
 }
 

@@ -111,23 +111,12 @@ export interface PythonEnv {
  * Resolves to the reason when any of it cannot be had.
  */
 export async function pythonEnv(): Promise<PythonEnv | { unavailable: string }> {
-  const sdk = await pythonSdk();
+  const sdk = await pythonSdk(['uvicorn', 'numpy']);
   if ('unavailable' in sdk) return sdk;
   const probe = 'import sys, singlestoredb, numpy, uvicorn\n'
     + 'from singlestoredb.functions.ext import rowdat_1\n'
     + 'print(sys.version.split()[0], singlestoredb.__version__, numpy.__version__, uvicorn.__version__, rowdat_1.has_accel)';
-  const check = () => run(sdk.python, ['-c', probe], { timeout: 60_000 });
-  let out: string;
-  try {
-    out = (await check()).stdout;
-  } catch {
-    try {
-      await run(sdk.python, ['-m', 'pip', 'install', '--quiet', 'uvicorn', 'numpy'], { timeout: 300_000 });
-      out = (await check()).stdout;
-    } catch (err) {
-      return { unavailable: `uvicorn/numpy not installable in the venv: ${(err as Error).message.split('\n')[0]}` };
-    }
-  }
+  const out = (await run(sdk.python, ['-c', probe], { timeout: 60_000 })).stdout;
   const [pythonVersion, singlestoredbVersion, numpyVersion, uvicornVersion, accel] = out.trim().split(/\s+/);
   return { python: sdk.python, pythonVersion, singlestoredbVersion, numpyVersion, uvicornVersion, accelerated: accel === 'True' };
 }

@@ -158,15 +158,25 @@ export function encodeRowdat1(types: readonly number[], rowIds: readonly (number
       else if (kinds[c] === 'binary') {
         if (!(v instanceof Uint8Array)) throw new ParameterError(`column ${c + 1} is binary: expected a Uint8Array, got ${typeof v}`);
         bytes = v;
-      } else if (kinds[c] === 'decimal') bytes = encoder.encode(typeof v === 'number' ? String(v) : String(v));
+      } else if (kinds[c] === 'decimal') bytes = encoder.encode(String(v));
       else {
         if (typeof v !== 'string') throw new ParameterError(`column ${c + 1} is text: expected a string, got ${typeof v}`);
         if (!v.isWellFormed()) throw new ParameterError(`column ${c + 1}: string with a lone surrogate cannot be encoded as UTF-8`);
-        bytes = encoder.encode(v);
+        // Straight into the output: at most 3 bytes per UTF-16 unit, length patched afterwards.
+        reserve(9 + v.length * 3);
+        buf[pos++] = 0;
+        const lengthAt = pos;
+        pos += 8;
+        const { written } = encoder.encodeInto(v, buf.subarray(pos));
+        view.setUint32(lengthAt, written, true);
+        view.setUint32(lengthAt + 4, 0, true);
+        pos += written;
+        return;
       }
       reserve(9 + bytes.length);
       buf[pos++] = isNull ? 1 : 0;
-      view.setBigInt64(pos, BigInt(bytes.length), true);
+      view.setUint32(pos, bytes.length, true);
+      view.setUint32(pos + 4, 0, true);
       pos += 8;
       buf.set(bytes, pos);
       pos += bytes.length;

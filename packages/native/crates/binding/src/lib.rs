@@ -31,6 +31,8 @@ pub struct NativeColumn {
     /// One byte per row, 1 = NULL; absent when the column has no NULL.
     pub nulls: Option<Buffer>,
     pub null_count: u32,
+    /// All of `data` is ASCII (text columns of ROWDAT_1), so one string can be sliced per value.
+    pub ascii: bool,
 }
 
 fn column(c: textrow::Column, variable: bool) -> NativeColumn {
@@ -38,6 +40,7 @@ fn column(c: textrow::Column, variable: bool) -> NativeColumn {
         offsets: variable.then(|| le_i32s(&c.offsets).into()),
         nulls: (c.null_count > 0).then(|| c.nulls.into()),
         null_count: c.null_count as u32,
+        ascii: c.ascii,
         data: c.data.into(),
     }
 }

@@ -50,6 +50,7 @@ pub fn decode(codes: &[i32], body: &[u8]) -> Result<Batch, CodecError> {
     for (col, l) in batch.columns.iter_mut().zip(&layouts) {
         if !matches!(l, Layout::Fixed(_)) {
             col.offsets.push(0);
+            col.ascii = true;
         }
     }
     let end = body.len();
@@ -88,6 +89,7 @@ pub fn decode(codes: &[i32], body: &[u8]) -> Result<Batch, CodecError> {
                         if matches!(*l, Layout::Text | Layout::Decimal) && std::str::from_utf8(v).is_err() {
                             return Err(CodecError::encoding(format!("invalid UTF-8 in ROWDAT_1 column {}", c + 1)));
                         }
+                        col.ascii &= v.is_ascii();
                         col.data.extend_from_slice(v);
                     }
                     col.offsets.push(i32::try_from(col.data.len()).map_err(|_| CodecError::data("column data beyond 2 GiB"))?);

@@ -75,6 +75,8 @@ pub struct Column {
     /// One byte per row, 1 = NULL.
     pub nulls: Vec<u8>,
     pub null_count: usize,
+    /// Every byte of `data` is ASCII (set by decoders that check; false when unknown).
+    pub ascii: bool,
 }
 
 /// Why a batch was not decoded natively.
