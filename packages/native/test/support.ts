@@ -1,6 +1,7 @@
 import { testServer } from '@s2/testing/vitest';
 import { connectWire, type WireConnection } from '@s2/wire';
-import type { ColumnDefinition } from '@s2/base';
+import { expandRawRows, type ColumnDefinition } from '@s2/base';
+import type { RawBatch } from '@s2/native';
 
 export function openWire(): Promise<WireConnection> {
   const info = testServer();
@@ -8,11 +9,12 @@ export function openWire(): Promise<WireConnection> {
 }
 
 /** The row packets of a query, undecoded, with its columns. */
-export async function packetsOf(conn: WireConnection, sql: string): Promise<{ columns: ColumnDefinition[]; packets: Uint8Array[] }> {
-  const response = await conn.query(sql, { rawRows: true });
+export async function packetsOf(conn: WireConnection, sql: string): Promise<{ columns: ColumnDefinition[]; packets: Uint8Array[]; raw: RawBatch }> {
+  // Streaming, as frame formats read: rows then arrive as runs of framed packets.
+  const response = await conn.query(sql, { rawRows: true, streaming: true });
   const result = response.current;
-  const packets = (await result.read()) as unknown as Uint8Array[];
-  return { columns: result.columns!, packets };
+  const raw = (await result.read()) as unknown as RawBatch;
+  return { columns: result.columns!, packets: expandRawRows(raw), raw };
 }
 
 /** A comparable form of a decoded column: typed arrays as bytes, everything else as is. */

@@ -47,6 +47,15 @@ export interface StatementStatus {
   info: string;
 }
 
+/**
+ * Consecutive row packets still framed as on the wire (3-byte length, sequence id, payload),
+ * standing for `count` rows in a raw batch (see `ResultSet.raw`).
+ */
+export interface FramedPackets {
+  readonly framed: Uint8Array;
+  readonly count: number;
+}
+
 /** One result of a statement: either an OK (no columns) or a result set with rows. */
 export interface ResultSet {
   /** null for OK results (INSERT, UPDATE, SET...). */
@@ -57,8 +66,10 @@ export interface ResultSet {
    */
   read(max?: number): Promise<unknown[][]>;
   /**
-   * Set when the query asked for `rawRows` and the transport honoured it: `read` then returns
-   * row packet payloads (Uint8Array) in place of rows, and the decoder settings used for them.
+   * Set when the query asked for `rawRows` and the transport honoured it: `read` then returns,
+   * in place of rows, row packet payloads (Uint8Array) and runs of framed packets
+   * (`FramedPackets`, each followed by `count - 1` empty slots so that a batch's length is its
+   * row count), plus the decoder settings used for them. See `expandRawRows`.
    */
   readonly raw?: { decodeOptions: DecodeOptions; decode(packets: readonly Uint8Array[]): unknown[][] };
   /** Rows one at a time, with backpressure when streaming. */

@@ -2,3 +2,4 @@ export { createTextRowDecoder, columnDecoder, defaultDecodeOptions, describeColu
 export { SqlDateTime, SqlTime, parseDate, parseDateTime, parseTimezone, type DateTimeFields } from './temporal.js';
 export { parseJsonLossless } from './lossless-json.js';
 export { decodeBinaryVector, decodeJsonVector, halfToFloat, type VectorArray } from './vectors.js';
+export { expandRawRows } from './raw-rows.js';

@@ -11,6 +11,7 @@ import {
   type QueryResponse,
   type ResultSet,
 } from '@s2/base';
+import type { RawBatch } from '@s2/native';
 import { resultFormat, type PreparedFormat } from '../results/formats.js';
 import type { Connection } from './connection.js';
 
@@ -164,7 +165,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const raw = this.result?.raw;
     if (raw && this.format?.framePackets) {
       const p = this.connection.params.pureJs;
-      return this.format.framePackets(batch as unknown as Uint8Array[], raw.decodeOptions, p === true ? 'pure' : p === false ? 'native' : 'auto');
+      return this.format.framePackets(batch as unknown as RawBatch, raw.decodeOptions, p === true ? 'pure' : p === false ? 'native' : 'auto');
     }
     return this.format!.frame!(this.decoded(batch));
   }

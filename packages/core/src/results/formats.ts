@@ -1,5 +1,5 @@
 import { NotSupportedError, type ColumnDefinition, type DecodeOptions } from '@s2/base';
-import type { DecodePath } from '@s2/native';
+import type { DecodePath, RawBatch } from '@s2/native';
 
 /**
  * How a cursor turns decoded rows (one array per row) into what users get. Row formats map a
@@ -15,7 +15,7 @@ export interface PreparedFormat {
    * Frame formats that decode row packets themselves (natively where possible): the whole
    * batch of undecoded packets as one frame. Used over the wire protocol; `frame` elsewhere.
    */
-  framePackets?(packets: readonly Uint8Array[], decodeOptions: DecodeOptions, path: DecodePath): unknown;
+  framePackets?(packets: RawBatch, decodeOptions: DecodeOptions, path: DecodePath): unknown;
   /**
    * Joins frames of consecutive batches into one. With it, a whole-result frame is decoded
    * batch by batch as packets arrive, so packets never pile up for the entire result.

@@ -1,9 +1,9 @@
-import type { ColumnDefinition, DecodeOptions } from '@s2/base';
+import { expandRawRows, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import { loadNative, requireNative } from '../loader.js';
 import { decodeFrameNative } from './native.js';
 import { planColumns } from './plan.js';
 import { decodeFramePure } from './pure.js';
-import type { DecodedColumn, FrameTarget } from './types.js';
+import type { DecodedColumn, FrameTarget, RawBatch } from './types.js';
 
 /** 'auto': native when available; 'pure': TypeScript only; 'native': fail without the addon. */
 export type DecodePath = 'auto' | 'pure' | 'native';
@@ -15,7 +15,7 @@ export type DecodePath = 'auto' | 'pure' | 'native';
 export function decodeFrame(
   columns: readonly ColumnDefinition[],
   options: DecodeOptions,
-  packets: readonly Uint8Array[],
+  packets: RawBatch,
   target: FrameTarget,
   path: DecodePath = 'auto',
 ): DecodedColumn[] {
@@ -25,9 +25,9 @@ export function decodeFrame(
     const out = decodeFrameNative(binding, columns, plans, options, packets);
     if (out) return out;
   }
-  return decodeFramePure(columns, plans, options, packets);
+  return decodeFramePure(columns, plans, options, expandRawRows(packets));
 }
 
 export { planColumns, decimalPrecision } from './plan.js';
 export { decodeFramePure } from './pure.js';
-export type { ColumnPlan, DecodedColumn, FrameKind, FrameTarget, NumericArray } from './types.js';
+export type { ColumnPlan, DecodedColumn, FrameKind, FrameTarget, NumericArray, RawBatch } from './types.js';

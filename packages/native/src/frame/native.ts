@@ -1,7 +1,7 @@
 import { columnDecoder, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import type { NativeBinding, NativeColumn } from '../binding.js';
 import { fromNativeError } from '../errors.js';
-import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray } from './types.js';
+import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from './types.js';
 
 type TypedCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };
 
@@ -31,26 +31,28 @@ export function decodeFrameNative(
   columns: readonly ColumnDefinition[],
   plans: readonly ColumnPlan[],
   options: DecodeOptions,
-  packets: readonly Uint8Array[],
+  packets: RawBatch,
 ): DecodedColumn[] | null {
+  // Segments as they came off the socket: bare payloads and runs of framed packets; no copy.
   const n = packets.length;
-  const lengths = new Uint32Array(n);
-  let total = 0;
+  const segments: Uint8Array[] = [];
+  const framed: number[] = [];
   for (let i = 0; i < n; i++) {
-    lengths[i] = packets[i].length;
-    total += packets[i].length;
-  }
-  const joined = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (const p of packets) {
-    joined.set(p, at);
-    at += p.length;
+    const item = packets[i];
+    if (item === undefined) continue;
+    if (item instanceof Uint8Array) {
+      segments.push(item);
+      framed.push(0);
+    } else {
+      segments.push(item.framed);
+      framed.push(1);
+    }
   }
   const kinds = Uint32Array.from(plans, (p) => FRAME_KINDS[p.kind]);
   const scales = Uint32Array.from(plans, (p) => p.scale);
   let out: NativeColumn[] | null;
   try {
-    out = binding.decodeTextRows(kinds, scales, joined, lengths);
+    out = binding.decodeTextSegments(kinds, scales, segments, Uint8Array.from(framed), n);
   } catch (err) {
     throw fromNativeError(err, 'packets');
   }

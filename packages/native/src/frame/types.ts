@@ -1,3 +1,5 @@
+import type { FramedPackets } from '@s2/base';
+
 /**
  * Column layouts of a decoded frame. Numbers are the kind codes the Rust decoder shares
  * (crates/codec/src/textrow.rs, `Kind::from_code`); 'values' columns are decoded by the
@@ -9,6 +11,9 @@ export const FRAME_KINDS = {
 } as const;
 
 export type FrameKind = keyof typeof FRAME_KINDS;
+
+/** A batch of undecoded rows: payloads, and runs of framed packets followed by empty slots. */
+export type RawBatch = readonly (Uint8Array | FramedPackets | undefined)[];
 
 /** Which consumer the frame is for: 'columns' keeps JS values for non-numeric columns. */
 export type FrameTarget = 'columns' | 'arrow';

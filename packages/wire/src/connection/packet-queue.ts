@@ -3,8 +3,17 @@
  * queued and only await when it is empty, so reading a large result costs no promise per row.
  * Payloads and sequence ids sit in parallel arrays: no object is allocated per packet.
  */
+/** Consecutive framed packets kept together (see RunSink); consumed from the front. */
+export class PacketRun {
+  constructor(
+    /** The packets not yet taken, each with its 4-byte header. */
+    public framed: Buffer,
+    public count: number,
+  ) {}
+}
+
 export class PacketQueue {
-  private items: Buffer[] = [];
+  private items: (Buffer | PacketRun)[] = [];
   /** firstSeq | lastSeq << 8, per payload. */
   private seqs: number[] = [];
   private head = 0;
@@ -26,14 +35,65 @@ export class PacketQueue {
     }
   }
 
+  pushRun(framed: Buffer, count: number, firstSeq: number, lastSeq: number): void {
+    this.items.push(new PacketRun(framed, count));
+    this.seqs.push(firstSeq | (lastSeq << 8));
+    this.bytes += framed.length;
+    const w = this.waiter;
+    if (w) {
+      this.waiter = null;
+      w.resolve();
+    }
+  }
+
+  /** The next item without taking it: a payload, or a run to take a prefix of (`takeFromRun`). */
+  peek(): Buffer | PacketRun | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  /**
+   * Takes the first `count` packets (`bytes` framed bytes) of the run at the head; their
+   * sequence ids end at `lastSeq`.
+   */
+  takeFromRun(bytes: number, count: number, lastSeq: number): void {
+    const run = this.items[this.head] as PacketRun;
+    this.bytes -= bytes;
+    if (count === run.count) {
+      this.advance();
+      return;
+    }
+    run.framed = run.framed.subarray(bytes);
+    run.count -= count;
+    const seqs = this.seqs[this.head];
+    this.seqs[this.head] = ((lastSeq + 1) & 0xff) | (seqs & ~0xff);
+  }
+
   shift(): Buffer | undefined {
     if (this.head >= this.items.length) return undefined;
-    const i = this.head++;
-    const p = this.items[i];
+    const item = this.items[this.head];
+    if (item instanceof PacketRun) {
+      // A single packet off the front of a run (for consumers that read packet by packet).
+      const f = item.framed;
+      const len = f[0] | (f[1] << 8) | (f[2] << 16);
+      const seq = f[3];
+      this.firstSeq = seq;
+      this.lastSeq = seq;
+      const payload = f.subarray(4, 4 + len);
+      this.takeFromRun(4 + len, 1, seq);
+      return payload;
+    }
+    const i = this.head;
+    const p = item;
     const seqs = this.seqs[i];
     this.firstSeq = seqs & 0xff;
     this.lastSeq = seqs >> 8;
     this.bytes -= p.length;
+    this.advance();
+    return p;
+  }
+
+  private advance(): void {
+    this.head++;
     if (this.head === this.items.length) {
       this.items = [];
       this.seqs = [];
@@ -43,9 +103,14 @@ export class PacketQueue {
       this.seqs = this.seqs.slice(this.head);
       this.head = 0;
     }
-    return p;
   }
 
+  /** Sequence id expected first in the item at the head. */
+  get headSeq(): number {
+    return this.seqs[this.head] & 0xff;
+  }
+
+  /** Items queued (a run counts once). */
   get size(): number {
     return this.items.length - this.head;
   }

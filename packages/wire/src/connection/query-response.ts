@@ -1,10 +1,12 @@
 import {
   createTextRowDecoder,
+  expandRawRows,
   DatabaseError,
   OperationalError,
   ServerStatus,
   type ColumnDefinition,
   type DecodeOptions,
+  type FramedPackets,
   type QueryOptions,
   type QueryResponse,
   type ResultSet,
@@ -99,6 +101,7 @@ export class WireQueryResponse implements QueryResponse {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.conn.setRunMode(false);
     this.disarm();
     this.conn.responseFinished(this);
     this.release();
@@ -182,20 +185,61 @@ export class WireResultSet implements ResultSet {
     private readonly decoder: RowDecoder | null,
   ) {}
 
-  /** Rows stay packet payloads (for frame decoders); `raw.decode` turns them into rows on demand. */
+  /**
+   * Rows stay undecoded (for frame decoders): each entry of a batch is a packet payload, or a
+   * `FramedPackets` run standing for `count` rows followed by `count - 1` empty slots, so a
+   * batch's length is still its row count. `raw.decode` turns them into rows on demand.
+   */
   keepRaw(decodeOptions: DecodeOptions): void {
     const decoder = this.decoder!;
+    this.response.conn.setRunMode(true);
     this.raw = {
       decodeOptions,
-      decode: (packets) => {
-        const out = new Array<unknown[]>(packets.length);
-        for (let i = 0; i < packets.length; i++) out[i] = decoder.decodeRow(packets[i]);
+      decode: (batch) => {
+        const payloads = expandRawRows(batch as readonly (Uint8Array | FramedPackets | undefined)[]);
+        const out = new Array<unknown[]>(payloads.length);
+        for (let i = 0; i < payloads.length; i++) out[i] = decoder.decodeRow(payloads[i]);
         return out;
       },
     };
   }
 
+  /**
+   * Takes as many whole row packets from a run at the head of the queue as fit in `room`,
+   * stopping before the packet that ends the result. Returns how many rows it took.
+   */
+  private takeRun(room: number, keep: boolean, deprecateEof: boolean): number {
+    const conn = this.response.conn;
+    const run = conn.peekRun();
+    if (!run) return 0;
+    const f = run.framed;
+    const end = Math.min(run.count, room);
+    let seq = conn.expectedSeq;
+    let pos = 0;
+    let k = 0;
+    while (k < end) {
+      const len = f[pos] | (f[pos + 1] << 8) | (f[pos + 2] << 16);
+      // A wrong sequence id, the end of the result or an error: the packet path deals with it.
+      if (f[pos + 3] !== seq) break;
+      const first = f[pos + 4];
+      if (first === 0xff || (first === 0xfe && len < (deprecateEof ? 0xffffff : 9))) break;
+      pos += 4 + len;
+      k++;
+      seq = (seq + 1) & 0xff;
+    }
+    if (k === 0) return 0;
+    if (keep) {
+      const rows = this.rows;
+      rows.push({ framed: f.subarray(0, pos), count: k } as unknown as unknown[]);
+      if (k > 1) rows.length += k - 1;
+    }
+    conn.takeFromRun(pos, k, (seq + 255) & 0xff);
+    this.count += k;
+    return k;
+  }
+
   completeWith(status: StatementStatus): void {
+    if (this.raw) this.response.conn.setRunMode(false);
     this.status = status;
     this.hasMore = (status.serverStatus & ServerStatus.MORE_RESULTS_EXISTS) !== 0;
     this.complete = true;
@@ -209,6 +253,14 @@ export class WireResultSet implements ResultSet {
     const rows = this.rows;
     let got = 0;
     while (!this.complete) {
+      if (this.raw && !this.deferred && got < want) {
+        const taken = this.takeRun(want - got, keep, deprecateEof);
+        if (taken > 0) {
+          got += taken;
+          if (got >= want) return;
+          continue;
+        }
+      }
       const p = conn.takePacket();
       if (!p) {
         if (got >= want) return;

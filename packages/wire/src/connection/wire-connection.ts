@@ -21,7 +21,7 @@ import { framePayload, PacketFramer } from '../protocol/packet-framer.js';
 import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/server-messages.js';
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
 import { resolveTlsMode, type WireOptions } from './options.js';
-import { PacketQueue } from './packet-queue.js';
+import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
 
 const CR_CONN_HOST_ERROR = 2003;
@@ -61,6 +61,7 @@ export class WireConnection implements SqlTransport {
   private readonly highWaterMark: number;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onPacket = (payload: Buffer, firstSeq: number, lastSeq: number) => this.queue.push(payload, firstSeq, lastSeq);
+  private readonly onRun = (framed: Buffer, count: number, firstSeq: number, lastSeq: number) => this.queue.pushRun(framed, count, firstSeq, lastSeq);
 
   private constructor(socket: Socket, readonly options: WireOptions) {
     this.socket = socket;
@@ -160,6 +161,32 @@ export class WireConnection implements SqlTransport {
     }
     this.seq = (this.queue.lastSeq + 1) & 0xff;
     return p;
+  }
+
+  /** Bulk row reading: packets arriving from now on are grouped per socket chunk (or not). */
+  setRunMode(on: boolean): void {
+    this.framer.runs = on ? this.onRun : null;
+  }
+
+  /** The run at the head of the queue, if that is what comes next. */
+  peekRun(): PacketRun | undefined {
+    const item = this.queue.peek();
+    return item instanceof PacketRun ? item : undefined;
+  }
+
+  /** Sequence id the next packet must carry. */
+  get expectedSeq(): number {
+    return this.seq;
+  }
+
+  /** Takes the first `count` packets of the head run, whose sequence ids the caller checked. */
+  takeFromRun(bytes: number, count: number, lastSeq: number): void {
+    this.queue.takeFromRun(bytes, count, lastSeq);
+    this.seq = (lastSeq + 1) & 0xff;
+    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
   }
 
   waitForPacket(): Promise<void> {

@@ -13,6 +13,13 @@ export interface Packet {
 export type PacketSink = (payload: Buffer, firstSeq: number, lastSeq: number) => void;
 
 /**
+ * Receives `count` (≥ 2) consecutive complete packets still framed (4-byte header + payload
+ * each) in one buffer: a row-heavy result then costs one object per socket chunk instead of
+ * one per row. Only sent while `runs` is on; every payload in a run is below 0xFFFFFF bytes.
+ */
+export type RunSink = (framed: Buffer, count: number, firstSeq: number, lastSeq: number) => void;
+
+/**
  * Reassembles packets from TCP chunks of any size: a chunk may hold many packets, a packet may
  * span many chunks, and payloads of 16 MiB and more arrive as a chain of 0xFFFFFF-byte packets.
  */
@@ -21,9 +28,15 @@ export class PacketFramer {
   private buffered = 0;
   private partial: Buffer[] = [];
   private partialFirstSeq = -1;
+  /** Set while a consumer reads rows in bulk: complete packets of a chunk go out as runs. */
+  runs: RunSink | null = null;
 
   /** Feeds bytes; calls `emit` for every complete logical packet, in order. */
   push(chunk: Buffer, emit: PacketSink): void {
+    if (this.runs && this.buffered === 0 && this.chunks.length === 0 && this.partial.length === 0) {
+      this.pushRuns(chunk, emit, this.runs);
+      return;
+    }
     if (this.buffered === 0 && this.chunks.length === 0) {
       // Fast path: parse straight out of the chunk while whole packets are available.
       let off = 0;
@@ -56,6 +69,48 @@ export class PacketFramer {
         this.push(rest, emit);
         return;
       }
+    }
+  }
+
+  /** The fast path in run mode: whole packets of the chunk are grouped, nothing is copied. */
+  private pushRuns(chunk: Buffer, emit: PacketSink, run: RunSink): void {
+    let off = 0;
+    let start = 0;
+    let count = 0;
+    let firstSeq = 0;
+    let lastSeq = 0;
+    const flush = () => {
+      if (count === 1) emit(chunk.subarray(start + 4, off), firstSeq, firstSeq);
+      else if (count > 1) run(chunk.subarray(start, off), count, firstSeq, lastSeq);
+      count = 0;
+    };
+    while (chunk.length - off >= 4) {
+      const len = chunk[off] | (chunk[off + 1] << 8) | (chunk[off + 2] << 16);
+      if (chunk.length - off - 4 < len) break;
+      if (len === MAX_PACKET_PAYLOAD) {
+        flush();
+        this.complete(chunk[off + 3], chunk.subarray(off + 4, off + 4 + len), len, emit);
+        off += 4 + len;
+        continue;
+      }
+      if (this.partial.length) {
+        // The tail of a 16 MiB chain: finish it before grouping again.
+        this.complete(chunk[off + 3], chunk.subarray(off + 4, off + 4 + len), len, emit);
+        off += 4 + len;
+        continue;
+      }
+      if (count === 0) {
+        start = off;
+        firstSeq = chunk[off + 3];
+      }
+      lastSeq = chunk[off + 3];
+      count++;
+      off += 4 + len;
+    }
+    flush();
+    if (off < chunk.length) {
+      this.chunks.push(chunk.subarray(off));
+      this.buffered = chunk.length - off;
     }
   }
 

@@ -63,6 +63,29 @@ pub fn decode_text_rows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer
     })
 }
 
+/// Like `decode_text_rows`, for a batch given as segments: bare row payloads (`framed[i] == 0`)
+/// and runs of packets still framed as on the wire (`framed[i] == 1`), `rows` rows in all.
+#[napi]
+pub fn decode_text_segments(kinds: Uint32Array, scales: Uint32Array, segments: Vec<Buffer>, framed: Uint8Array, rows: u32) -> Result<Option<Vec<NativeColumn>>> {
+    guarded(|| {
+        let kinds = kinds
+            .iter()
+            .zip(scales.iter())
+            .map(|(&k, &s)| textrow::Kind::from_code(k, s).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown column kind {k}"))))
+            .collect::<Result<Vec<_>>>()?;
+        let segs: Vec<textrow::Segment<'_>> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if framed.get(i).copied().unwrap_or(0) != 0 { textrow::Segment::Framed(b) } else { textrow::Segment::Payload(b) })
+            .collect();
+        match textrow::decode_segments(&kinds, &segs, rows as usize) {
+            Ok(cols) => Ok(Some(cols.into_iter().zip(&kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes))).collect())),
+            Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
+            Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
+        }
+    })
+}
+
 #[napi(object)]
 pub struct NativeRowdat1Batch {
     pub rows: u32,

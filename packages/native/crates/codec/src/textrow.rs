@@ -128,7 +128,64 @@ macro_rules! put {
 
 /// Decodes `lengths.len()` row packets laid end to end in `packets`.
 pub fn decode_rows(kinds: &[Kind], packets: &[u8], lengths: &[u32]) -> Result<Vec<Column>, DecodeFailure> {
-    let rows = lengths.len();
+    let mut start = 0usize;
+    let mut payloads = lengths.iter().map(|&len| {
+        let end = start.checked_add(len as usize).filter(|&e| e <= packets.len()).ok_or_else(|| CodecError::malformed("row packet runs past the end of the batch"))?;
+        let p = &packets[start..end];
+        start = end;
+        Ok(p)
+    });
+    let cols = decode_payloads(kinds, lengths.len(), &mut payloads)?;
+    if start != packets.len() {
+        return Err(CodecError::malformed("batch has bytes after the last row packet").into());
+    }
+    Ok(cols)
+}
+
+/// One piece of a batch: a bare row payload, or packets still framed as on the wire.
+#[derive(Debug, Clone, Copy)]
+pub enum Segment<'a> {
+    Payload(&'a [u8]),
+    Framed(&'a [u8]),
+}
+
+/// Decodes `rows` rows from segments in order; framed segments are split at their headers.
+pub fn decode_segments(kinds: &[Kind], segments: &[Segment<'_>], rows: usize) -> Result<Vec<Column>, DecodeFailure> {
+    let mut seg = 0usize;
+    let mut pos = 0usize;
+    let mut payloads = std::iter::from_fn(|| loop {
+        let current = segments.get(seg)?;
+        match *current {
+            Segment::Payload(p) => {
+                seg += 1;
+                return Some(Ok(p));
+            }
+            Segment::Framed(f) => {
+                if pos >= f.len() {
+                    seg += 1;
+                    pos = 0;
+                    continue;
+                }
+                let Some(head) = f.get(pos..pos + 4) else {
+                    return Some(Err(CodecError::malformed("truncated packet header in a framed run")));
+                };
+                let len = usize::from(head[0]) | usize::from(head[1]) << 8 | usize::from(head[2]) << 16;
+                let Some(p) = f.get(pos + 4..pos + 4 + len) else {
+                    return Some(Err(CodecError::malformed("packet runs past the end of a framed run")));
+                };
+                pos += 4 + len;
+                return Some(Ok(p));
+            }
+        }
+    });
+    let cols = decode_payloads(kinds, rows, &mut payloads)?;
+    if payloads.next().is_some() {
+        return Err(CodecError::malformed("batch holds more row packets than announced").into());
+    }
+    Ok(cols)
+}
+
+fn decode_payloads<'a>(kinds: &[Kind], rows: usize, payloads: &mut dyn Iterator<Item = Result<&'a [u8], CodecError>>) -> Result<Vec<Column>, DecodeFailure> {
     let mut cols: Vec<Column> = kinds
         .iter()
         .map(|k| {
@@ -143,10 +200,8 @@ pub fn decode_rows(kinds: &[Kind], packets: &[u8], lengths: &[u32]) -> Result<Ve
             c
         })
         .collect();
-    let mut start = 0usize;
-    for (r, &len) in lengths.iter().enumerate() {
-        let end = start.checked_add(len as usize).filter(|&e| e <= packets.len()).ok_or_else(|| CodecError::malformed("row packet runs past the end of the batch"))?;
-        let p = &packets[start..end];
+    for r in 0..rows {
+        let p = payloads.next().ok_or_else(|| CodecError::malformed("batch holds fewer row packets than announced"))??;
         let mut pos = 0usize;
         for (c, kind) in kinds.iter().enumerate() {
             let col = &mut cols[c];
@@ -210,10 +265,6 @@ pub fn decode_rows(kinds: &[Kind], packets: &[u8], lengths: &[u32]) -> Result<Ve
         if pos != p.len() {
             return Err(CodecError::malformed(format!("row has {} bytes after the last column", p.len() - pos)).into());
         }
-        start = end;
-    }
-    if start != packets.len() {
-        return Err(CodecError::malformed("batch has bytes after the last row packet").into());
     }
     Ok(cols)
 }
@@ -274,6 +325,26 @@ mod tests {
         let (p, l) = batch(&[row(&[Some(b"\xff")])]);
         assert_eq!(decode_rows(&[Kind::Utf8], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }));
         assert!(decode_rows(&[Kind::Bytes], &p, &l).is_ok());
+    }
+
+    #[test]
+    fn framed_segments_decode_like_bare_payloads() {
+        let rows: Vec<Vec<u8>> = (0..5).map(|i| row(&[Some(format!("{i}").as_bytes()), if i % 2 == 0 { None } else { Some(b"x") }])).collect();
+        let kinds = [Kind::I64, Kind::Utf8];
+        let (p, l) = batch(&rows);
+        let expected = decode_rows(&kinds, &p, &l).unwrap();
+        let mut framed = Vec::new();
+        for (seq, r) in rows[1..4].iter().enumerate() {
+            framed.extend_from_slice(&(r.len() as u32).to_le_bytes()[..3]);
+            framed.push(seq as u8);
+            framed.extend_from_slice(r);
+        }
+        let segments = [Segment::Payload(&rows[0]), Segment::Framed(&framed), Segment::Payload(&rows[4])];
+        assert_eq!(decode_segments(&kinds, &segments, 5).unwrap(), expected);
+        assert!(matches!(decode_segments(&kinds, &segments, 6), Err(DecodeFailure::Error(_))), "fewer rows than announced");
+        assert!(matches!(decode_segments(&kinds, &segments, 4), Err(DecodeFailure::Error(_))), "more rows than announced");
+        let cut = [Segment::Framed(&framed[..framed.len() - 1])];
+        assert!(matches!(decode_segments(&kinds, &cut, 3), Err(DecodeFailure::Error(_))), "truncated run");
     }
 
     #[test]
