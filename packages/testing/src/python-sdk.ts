@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,4 +63,21 @@ export async function pythonSdk(extras: readonly string[] = []): Promise<PythonS
     return { unavailable: (err as Error).message.split('\n')[0] };
   }
   return { python, helpers: fileURLToPath(new URL('../python', import.meta.url)) };
+}
+
+/**
+ * Runs a cross-check script with the SDK's python: `input` as JSON on stdin (bigints as
+ * `replacer` says), the JSON it prints as the result; a non-zero exit rejects with its stderr.
+ */
+export function runPythonJson<T>(sdk: PythonSdk, script: string, input: unknown, replacer?: (key: string, value: unknown) => unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(sdk.python, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(err || `python exited with ${code}`))));
+    child.stdin.end(JSON.stringify(input, replacer));
+  });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -7,7 +6,7 @@ import {
   tableFromIPC, tableToIPC, TimeMicrosecond, TimestampNanosecond, Utf8, vectorFromArray,
 } from 'apache-arrow';
 import { DataError, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
-import { pythonSdk, type PythonSdk } from '@s2/testing';
+import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
 import {
   createUdfServer, decodeArrow, decodeArrowColumns, decodeJsonRows, decodeRowdat1, encodeArrow, encodeRowdat1, formatOf, contentTypeOf,
   invoke, packDatetime, t, udf, UdfCallError, unpackDatetime,
@@ -300,15 +299,7 @@ const sdk = prepared as PythonSdk;
 interface PyAnswer { dumped_hex?: string; schema?: string[]; loaded?: { row_ids: number[]; rows: unknown[][] } }
 
 function viaPython(input: unknown): Promise<PyAnswer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(sdk.python, [fileURLToPath(new URL('./python/arrow.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))));
-    child.stdin.end(JSON.stringify(input, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
-  });
+  return runPythonJson<PyAnswer>(sdk, fileURLToPath(new URL('./python/arrow.py', import.meta.url)), input, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
 }
 
 describe('against the official Python SDK\'s arrow codec', () => {

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pythonSdk, type PythonSdk } from '@s2/testing';
+import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
 import { createUdfServer, t, udf, type SqlType } from '../src/index.js';
 
 /**
@@ -20,15 +19,7 @@ beforeAll(async () => {
 
 type PyOut = { dumped: string; loaded: { row_ids: unknown[]; rows: unknown[][] } };
 function viaPython(input: unknown): Promise<PyOut> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(sdk.python, [fileURLToPath(new URL('./python/json_codec.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as PyOut) : reject(new Error(err))));
-    child.stdin.end(JSON.stringify(input));
-  });
+  return runPythonJson<PyOut>(sdk, fileURLToPath(new URL('./python/json_codec.py', import.meta.url)), input);
 }
 
 /** Per type: the SQL type, values as Python gets them, and what its decoder reports back. */

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
 import { decodeRowdat1, encodeRowdat1, packDate, packDatetime, packTime, unpackDatetime, unpackTime } from '@s2/udf';
-import { pythonSdk, type PythonSdk } from '@s2/testing';
+import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -119,15 +118,7 @@ beforeAll(async () => {
 }, 300_000);
 
 function viaPython(input: unknown): Promise<{ dumped_hex: string; loaded: { row_ids: number[]; rows: unknown[][] } }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(sdk.python, [fileURLToPath(new URL('./python/rowdat1.py', import.meta.url))], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))));
-    child.stdin.end(JSON.stringify(input, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
-  });
+  return runPythonJson(sdk, fileURLToPath(new URL('./python/rowdat1.py', import.meta.url)), input, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
 describe('against the official Python SDK', () => {

@@ -1,3 +1,4 @@
+import { INTEGER_RANGES } from './rowdat1.js';
 import { DataError, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
 import {
   Binary, type Data, DataType, DateDay, DurationMicrosecond, Field, Float64, Int64, makeData, makeVector, RecordBatch, RecordBatchFileReader,
@@ -470,14 +471,7 @@ export function decodeArrowColumns(types: readonly number[], body: Uint8Array): 
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-const RANGES: Record<number, [bigint, bigint, string]> = {
-  1: [-128n, 127n, 'TINYINT'], [-1]: [0n, 255n, 'UNSIGNED TINYINT'],
-  2: [-32768n, 32767n, 'SMALLINT'], [-2]: [0n, 65535n, 'UNSIGNED SMALLINT'],
-  9: [-8388608n, 8388607n, 'MEDIUMINT'], [-9]: [0n, 16777215n, 'UNSIGNED MEDIUMINT'],
-  3: [-2147483648n, 2147483647n, 'INT'], [-3]: [0n, 4294967295n, 'UNSIGNED INT'],
-  8: [-(2n ** 63n), 2n ** 63n - 1n, 'BIGINT'], [-8]: [0n, 2n ** 64n - 1n, 'UNSIGNED BIGINT'],
-  13: [0n, 2155n, 'YEAR'], [-13]: [0n, 2155n, 'YEAR'],
-};
+const RANGES = INTEGER_RANGES;
 
 function integer(v: unknown, code: number, what: string): bigint {
   let big: bigint;

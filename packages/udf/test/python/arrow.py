@@ -7,8 +7,6 @@ stdout: {"dumped_hex": "...", "schema": [...], "loaded": {"row_ids": [...], "row
 values, exactly as its server answers); `loaded` is `arrow.load` of `payload_hex` (the decoder
 its server reads requests with), with `schema` the Arrow types it found there.
 """
-import datetime
-import decimal
 import io
 import json
 import os
@@ -19,25 +17,8 @@ sys.path.insert(0, os.environ["S2_PY_HELPERS"])
 import pyarrow as pa  # noqa: E402
 import pyarrow.feather  # noqa: E402,F401
 from singlestoredb.functions.ext import arrow  # noqa: E402
-from s2_plain import plain  # noqa: E402
+from s2_plain import plain, revive  # noqa: E402
 
-
-def revive(v, code):
-    if v is None:
-        return None
-    if code < 0 and abs(code) in (15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255):
-        return bytes.fromhex(v)
-    if code in (0, 246):
-        return decimal.Decimal(v)
-    if code in (12, 7):
-        return datetime.datetime.fromisoformat(v)
-    if code == 10:
-        return datetime.date.fromisoformat(v)
-    if code == 11:
-        return datetime.timedelta(microseconds=v)
-    if code in (8, -8) and isinstance(v, str):
-        return int(v)
-    return v
 
 
 def exact(v):

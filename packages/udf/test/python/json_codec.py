@@ -4,8 +4,6 @@ stdin: {"types": [...], "row_ids": [...], "rows": [[...]], "payload": "<JSON tex
   values: big integers as {"int": "..."}, bytes as hex, temporals as ISO text / microseconds
 stdout: {"dumped": "<JSON text>", "loaded": {"row_ids": [...], "rows": [[...]]}}
 """
-import datetime
-import decimal
 import json
 import os
 import sys
@@ -13,26 +11,7 @@ import sys
 sys.path.insert(0, os.environ["S2_PY_HELPERS"])
 
 from singlestoredb.functions.ext import json as udf_json  # noqa: E402
-from s2_plain import plain  # noqa: E402
-
-
-def revive(v, code):
-    if v is None:
-        return None
-    if isinstance(v, dict) and "int" in v:
-        return int(v["int"])
-    if code == -254:
-        return bytes.fromhex(v)
-    if code in (0, 246):
-        return decimal.Decimal(v)
-    if code in (12, 7):
-        return datetime.datetime.fromisoformat(v)
-    if code == 10:
-        return datetime.date.fromisoformat(v)
-    if code == 11:
-        return datetime.timedelta(microseconds=v)
-    return v
-
+from s2_plain import plain, revive  # noqa: E402
 
 def exact(v):
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:

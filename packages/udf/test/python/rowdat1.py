@@ -3,8 +3,6 @@
 stdin: {"types": [...], "row_ids": [...], "rows": [[...]], "payload_hex": "..."}
 stdout: {"dumped_hex": "...", "loaded": {"row_ids": [...], "rows": [[...]]}}
 """
-import datetime
-import decimal
 import json
 import os
 import sys
@@ -12,23 +10,8 @@ import sys
 sys.path.insert(0, os.environ["S2_PY_HELPERS"])
 
 from singlestoredb.functions.ext import rowdat_1  # noqa: E402
-from s2_plain import plain  # noqa: E402
+from s2_plain import plain, revive  # noqa: E402
 
-
-def revive(v, code):
-    if v is None:
-        return None
-    if code < 0 and abs(code) in (15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255):
-        return bytes.fromhex(v)
-    if code in (0, 246):
-        return decimal.Decimal(v)
-    if code in (12, 7):
-        return datetime.datetime.fromisoformat(v)
-    if code == 10:
-        return datetime.date.fromisoformat(v)
-    if code == 11:
-        return datetime.timedelta(microseconds=v)
-    return v
 
 
 req = json.load(sys.stdin)

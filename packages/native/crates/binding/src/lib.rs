@@ -45,21 +45,29 @@ fn column(c: textrow::Column, variable: bool) -> NativeColumn {
     }
 }
 
+fn column_kinds(kinds: &[u32], scales: &[u32]) -> Result<Vec<textrow::Kind>> {
+    kinds
+        .iter()
+        .zip(scales.iter())
+        .map(|(&k, &s)| textrow::Kind::from_code(k, s).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown column kind {k}"))))
+        .collect()
+}
+
+fn decoded(result: std::result::Result<Vec<textrow::Column>, textrow::DecodeFailure>, kinds: &[textrow::Kind]) -> Result<Option<Vec<NativeColumn>>> {
+    match result {
+        Ok(cols) => Ok(Some(cols.into_iter().zip(kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes))).collect())),
+        Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
+        Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
+    }
+}
+
 /// Decodes text-protocol row packets laid end to end. Returns null when a value is outside the
 /// canonical forms (the TypeScript decoder then takes the batch).
 #[napi]
 pub fn decode_text_rows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer, lengths: Uint32Array) -> Result<Option<Vec<NativeColumn>>> {
     guarded(|| {
-        let kinds = kinds
-            .iter()
-            .zip(scales.iter())
-            .map(|(&k, &s)| textrow::Kind::from_code(k, s).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown column kind {k}"))))
-            .collect::<Result<Vec<_>>>()?;
-        match textrow::decode_rows(&kinds, &packets, &lengths) {
-            Ok(cols) => Ok(Some(cols.into_iter().zip(&kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes))).collect())),
-            Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
-            Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
-        }
+        let kinds = column_kinds(&kinds, &scales)?;
+        decoded(textrow::decode_rows(&kinds, &packets, &lengths), &kinds)
     })
 }
 
@@ -68,21 +76,13 @@ pub fn decode_text_rows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer
 #[napi]
 pub fn decode_text_segments(kinds: Uint32Array, scales: Uint32Array, segments: Vec<Buffer>, framed: Uint8Array, rows: u32) -> Result<Option<Vec<NativeColumn>>> {
     guarded(|| {
-        let kinds = kinds
-            .iter()
-            .zip(scales.iter())
-            .map(|(&k, &s)| textrow::Kind::from_code(k, s).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown column kind {k}"))))
-            .collect::<Result<Vec<_>>>()?;
+        let kinds = column_kinds(&kinds, &scales)?;
         let segs: Vec<textrow::Segment<'_>> = segments
             .iter()
             .enumerate()
             .map(|(i, b)| if framed.get(i).copied().unwrap_or(0) != 0 { textrow::Segment::Framed(b) } else { textrow::Segment::Payload(b) })
             .collect();
-        match textrow::decode_segments(&kinds, &segs, rows as usize) {
-            Ok(cols) => Ok(Some(cols.into_iter().zip(&kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes))).collect())),
-            Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
-            Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
-        }
+        decoded(textrow::decode_segments(&kinds, &segs, rows as usize), &kinds)
     })
 }
 
