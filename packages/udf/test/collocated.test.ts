@@ -3,6 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNative, nativeStatus } from '@s2/native';
+import { pythonSdk } from '@s2/testing';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeRowdat1, encodeRowdat1, startCollocatedServer, t, udf, type CollocatedServer } from '../src/index.js';
 
 const run = promisify(execFile);
@@ -83,4 +88,36 @@ describe.skipIf(!!reason)('collocated server over a unix socket and shared memor
   it('CREATE statements name the socket as a collocated service', () => {
     expect(server.createStatements()[0]).toBe(`CREATE EXTERNAL FUNCTION \`add_one\`(\`x\` BIGINT NOT NULL) RETURNS BIGINT NOT NULL AS COLLOCATED SERVICE "${server.socketPath}" FORMAT ROWDAT_1;`);
   });
+});
+
+describe.skipIf(!!reason)('the same requests against the reference\'s own collocated server', () => {
+  it('answers byte for byte what singlestoredb.functions.ext.mmap answers', async (ctx) => {
+    const sdk = await pythonSdk();
+    if ('unavailable' in sdk) {
+      console.log(`reference collocated server comparison skipped: ${sdk.unavailable}`);
+      return ctx.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 's2-refmmap-'));
+    const refSocket = join(dir, 'ref.sock');
+    const python = fileURLToPath(new URL('./python/', import.meta.url));
+    const ref = spawn(sdk.python, ['-m', 'singlestoredb.functions.ext.mmap', '--socket-path', refSocket, '--process-mode', 'thread', '--log-level', 'warning', 'collocated_functions'], { cwd: python, env: { ...process.env, PYTHONPATH: python }, stdio: 'ignore' });
+    const ours = await startCollocatedServer({ functions: [add, udf({ name: 'upper', args: { s: t.text() }, returns: t.text() }, (s: string) => s.toUpperCase())] });
+    try {
+      const { existsSync } = await import('node:fs');
+      for (let i = 0; i < 200 && !existsSync(refSocket); i++) await new Promise((r) => setTimeout(r, 100));
+      const requests: [string, Uint8Array][] = [
+        ['add_one', encodeRowdat1([8], [10n, 11n, 12n], [[1n], [2n ** 62n], [-(2n ** 63n) + 1n]])],
+        ['upper', encodeRowdat1([254], [1n, 2n], [['héllo 😜'], ['']])],
+      ];
+      for (const [name, body] of requests) {
+        const theirs = await database(refSocket, name, [body]);
+        const mine = await database(ours.socketPath, name, [body]);
+        expect(theirs[0].status, name).toBe(200);
+        expect(mine, name).toEqual(theirs);
+      }
+    } finally {
+      ref.kill('SIGKILL');
+      await ours.close();
+    }
+  }, 120_000);
 });
