@@ -18,18 +18,29 @@ export function fillSql(rows: number): string[] {
 }
 
 export interface Run {
-  /** Label in the report. */
+  /** Label in the report. s2 labels end in `native` or `pure`: the decoder the run forces. */
   name: string;
   runner: string;
   mode: string;
   sql: string;
   /** Insert workloads count rows written instead of rows read. */
   insertRows?: number;
+  /**
+   * s2 only: `connect(url, { pureJs })`. true forces the TypeScript decoder, false requires the
+   * native addon (the run fails rather than silently falling back).
+   */
+  pureJs?: boolean;
 }
 
 const WIDE = 'SELECT * FROM wide';
 const INTS = 'SELECT * FROM ints';
+const PURE = true;
+const NATIVE = false;
 
+/*
+ * Row formats (tuples, objects, fetchmany) always use the compiled TypeScript row decoder, so
+ * their s2 runs are labelled and run `pure`; the native addon decodes frame formats only.
+ */
 export const READ_RUNS: Run[] = [
   { name: 'wide raw drain', runner: 'raw-drain', mode: '', sql: WIDE },
   { name: 'wide mysql2 rowsAsArray', runner: 'mysql2', mode: 'array', sql: WIDE },
@@ -38,29 +49,44 @@ export const READ_RUNS: Run[] = [
   { name: 'wide mariadb array', runner: 'mariadb', mode: 'array', sql: WIDE },
   { name: 'wide mariadb objects', runner: 'mariadb', mode: 'objects', sql: WIDE },
   { name: 'wide mariadb stream', runner: 'mariadb', mode: 'stream', sql: WIDE },
-  { name: 'wide s2 tuples', runner: 's2', mode: 'tuples', sql: WIDE },
-  { name: 'wide s2 objects', runner: 's2', mode: 'objects', sql: WIDE },
-  { name: 'wide s2 stream', runner: 's2', mode: 'stream', sql: WIDE },
-  { name: 'wide s2 columns', runner: 's2', mode: 'columns', sql: WIDE },
-  { name: 'wide s2 arrow', runner: 's2', mode: 'arrow', sql: WIDE },
+  { name: 'wide s2 tuples pure', runner: 's2', mode: 'tuples', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 objects pure', runner: 's2', mode: 'objects', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 stream pure', runner: 's2', mode: 'stream', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 columns native', runner: 's2', mode: 'columns', sql: WIDE, pureJs: NATIVE },
+  { name: 'wide s2 columns pure', runner: 's2', mode: 'columns', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 arrow native', runner: 's2', mode: 'arrow', sql: WIDE, pureJs: NATIVE },
+  { name: 'wide s2 arrow pure', runner: 's2', mode: 'arrow', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 columns stream native', runner: 's2', mode: 'columns-stream', sql: WIDE, pureJs: NATIVE },
+  { name: 'wide s2 arrow stream native', runner: 's2', mode: 'arrow-stream', sql: WIDE, pureJs: NATIVE },
+  // polars: the arrow frame decoder's Table handed to nodejs-polars (toPolars).
+  { name: 'wide s2 polars native', runner: 's2', mode: 'polars', sql: WIDE, pureJs: NATIVE },
   { name: 'ints raw drain', runner: 'raw-drain', mode: '', sql: INTS },
   { name: 'ints mysql2 stream', runner: 'mysql2', mode: 'stream', sql: INTS },
   { name: 'ints mariadb stream', runner: 'mariadb', mode: 'stream', sql: INTS },
-  { name: 'ints s2 stream', runner: 's2', mode: 'stream', sql: INTS },
+  { name: 'ints s2 stream pure', runner: 's2', mode: 'stream', sql: INTS, pureJs: PURE },
+  { name: 'ints s2 columns stream native', runner: 's2', mode: 'columns-stream', sql: INTS, pureJs: NATIVE },
+  { name: 'ints s2 arrow stream native', runner: 's2', mode: 'arrow-stream', sql: INTS, pureJs: NATIVE },
 ];
 
+/** Rows of `wide` written by every insert run (benchRow(0..n-1), the same values for each client). */
+export const INSERT_ROWS = 200_000;
+
+/* Parameter binding and the LOAD DATA encoder are TypeScript on every path: s2 inserts are `pure`. */
 export const INSERT_RUNS: Run[] = [
-  { name: 'insert mysql2 multi-row', runner: 'mysql2', mode: 'insert', sql: 'wide_insert', insertRows: 200_000 },
-  { name: 'insert mariadb batch', runner: 'mariadb', mode: 'insert', sql: 'wide_insert', insertRows: 200_000 },
-  { name: 'insert s2 executemany', runner: 's2', mode: 'insert', sql: 'wide_insert', insertRows: 200_000 },
+  { name: 'insert mysql2 multi-row', runner: 'mysql2', mode: 'insert', sql: 'wide_insert', insertRows: INSERT_ROWS },
+  { name: 'insert mysql2 LOAD DATA LOCAL', runner: 'mysql2', mode: 'infile', sql: 'wide_insert', insertRows: INSERT_ROWS },
+  { name: 'insert mariadb batch', runner: 'mariadb', mode: 'insert', sql: 'wide_insert', insertRows: INSERT_ROWS },
+  { name: 'insert s2 executemany pure', runner: 's2', mode: 'insert', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
+  { name: 'insert s2 load() array pure', runner: 's2', mode: 'load-array', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
+  { name: 'insert s2 load() generator pure', runner: 's2', mode: 'load-generator', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
 ];
 
 const WIDE_100K = 'SELECT * FROM wide LIMIT 100000';
 
 /** Data API runs go through the gateway (started by the harness, outside the measured process). */
 export const HTTP_RUNS: Run[] = [
-  { name: 'http100k s2 over the wire', runner: 's2', mode: 'tuples', sql: WIDE_100K },
-  { name: 'http100k s2 over HTTP', runner: 's2', mode: 'http-tuples', sql: WIDE_100K },
+  { name: 'http100k s2 over the wire pure', runner: 's2', mode: 'tuples', sql: WIDE_100K, pureJs: PURE },
+  { name: 'http100k s2 over HTTP pure', runner: 's2', mode: 'http-tuples', sql: WIDE_100K, pureJs: PURE },
   { name: 'http100k bare fetch + JSON.parse', runner: 'fetch-json', mode: '', sql: WIDE_100K },
   { name: 'http100k undici request + JSON.parse', runner: 'fetch-json', mode: 'undici', sql: WIDE_100K },
 ];

@@ -12,6 +12,8 @@ export interface RunnerConfig {
   rows?: number;
   /** Port of the Data API gateway, for HTTP runs. */
   httpPort?: number;
+  /** s2 only: the `pureJs` connect option (true: TypeScript decoder, false: native required). */
+  pureJs?: boolean;
 }
 
 export interface Measurement {
@@ -46,4 +48,9 @@ export async function measure(work: () => Promise<number>): Promise<void> {
 /** One synthetic `wide` row for insert workloads; the same values for every client. */
 export function benchRow(i: number): unknown[] {
   return [i, i % 1000, i / 7, `${i % 100000}.25`, `name-${i}`, i % 3 ? `text ${i}` : null, '2024-05-06 07:08:09.123456', `{"k":${i}}`];
+}
+
+/** TSV of benchRow(i) for LOAD DATA (default FIELDS/LINES; NULL as \N). No value needs escaping. */
+export function benchRowTsv(i: number): string {
+  return benchRow(i).map((v) => (v === null ? '\\N' : String(v))).join('\t') + '\n';
 }

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import mysqlCb from 'mysql2';
-import { benchRow, measure, readConfig } from './measure.js';
+import { Readable } from 'node:stream';
+import { benchRow, benchRowTsv, measure, readConfig } from './measure.js';
 
 const config = readConfig();
 const options = {
@@ -31,6 +32,26 @@ await measure(async () => {
       await conn.query(`INSERT INTO ${config.sql} VALUES ?`, [values]);
     }
     await conn.end();
+    return n;
+  }
+  if (config.mode === 'infile') {
+    const conn = await mysql.createConnection(options);
+    const n = config.rows ?? 200_000;
+    // The rows as TSV, produced lazily in chunks of 1,000 (what an application streaming its own data would do).
+    const tsv = function* () {
+      for (let i = 0; i < n; i += 1000) {
+        let chunk = '';
+        for (let j = i; j < Math.min(n, i + 1000); j++) chunk += benchRowTsv(j);
+        yield Buffer.from(chunk); // mysql2 copies each chunk into a packet: Buffers, not strings
+      }
+    };
+    const [result] = await conn.query({
+      sql: `LOAD DATA LOCAL INFILE 'bench.tsv' INTO TABLE ${config.sql}`,
+      infileStreamFactory: () => Readable.from(tsv()),
+    });
+    await conn.end();
+    const affected = (result as { affectedRows: number }).affectedRows;
+    if (affected !== n) throw new Error(`LOAD DATA loaded ${affected} rows, expected ${n}`);
     return n;
   }
   const conn = await mysql.createConnection(options);

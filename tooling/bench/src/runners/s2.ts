@@ -3,10 +3,26 @@ import { benchRow, measure, readConfig } from './measure.js';
 
 const config = readConfig();
 const url = `mysql://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@${config.host}:${config.port}/${config.database}`;
+/** true: the TypeScript decoder; false: the native addon or an error (never a silent fallback). */
+const pureJs = config.pureJs;
+
+/** Rows of any frame: ColumnsFrame.length, arrow Table.numRows, polars DataFrame.height. */
+type AnyFrame = { length?: number; numRows?: number; height?: number };
+const frameRows = (f: AnyFrame) => f.numRows ?? f.height ?? f.length ?? 0;
+
+async function importFormat(format: string): Promise<void> {
+  if (format === 'arrow') await import('@s2/arrow');
+  // @s2/polars is not a dependency of the bench package; load it from the workspace source.
+  if (format === 'polars') await import(new URL('../../../../packages/polars/src/index.ts', import.meta.url).href);
+}
+
+// Format packages are imported before the clock starts, like every runner's client library:
+// loading apache-arrow through tsx costs ~0.5 s of CPU, which is start-up, not decoding.
+await importFormat(config.mode.replace(/-stream$/, ''));
 
 await measure(async () => {
   if (config.mode === 'stream') {
-    const conn = await connect(url, { buffered: false });
+    const conn = await connect(url, { buffered: false, pureJs });
     const cur = conn.cursor();
     await cur.execute(config.sql);
     let rows = 0;
@@ -18,28 +34,46 @@ await measure(async () => {
     await conn.close();
     return rows;
   }
+  if (config.mode === 'columns-stream' || config.mode === 'arrow-stream') {
+    const format = config.mode.slice(0, -'-stream'.length);
+    const conn = await connect(url, { pureJs });
+    let rows = 0;
+    for await (const frame of conn.streamFrames<AnyFrame>(config.sql, [], { resultsType: format, batchRows: 65_536 })) rows += frameRows(frame);
+    await conn.close();
+    return rows;
+  }
   if (config.mode === 'insert') {
-    const conn = await connect(url);
+    const conn = await connect(url, { pureJs });
     const n = config.rows ?? 200_000;
     const rows = Array.from({ length: n }, (_, i) => benchRow(i));
     await conn.executemany(`INSERT INTO ${config.sql} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, rows);
     await conn.close();
     return n;
   }
+  if (config.mode === 'load-array' || config.mode === 'load-generator') {
+    const conn = await connect(url, { pureJs, localInfile: true });
+    const n = config.rows ?? 200_000;
+    const source = config.mode === 'load-array'
+      ? Array.from({ length: n }, (_, i) => benchRow(i))
+      : (async function* () { for (let i = 0; i < n; i++) yield benchRow(i); })();
+    const result = await conn.load(config.sql, source);
+    await conn.close();
+    if (result.rows !== n || result.warnings !== 0) throw new Error(`load() reported ${result.rows} rows, ${result.warnings} warnings; expected ${n}, 0`);
+    return n;
+  }
   if (config.mode === 'http-tuples') {
-    const conn = await connect(`http://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@127.0.0.1:${config.httpPort}/${config.database}`);
+    const conn = await connect(`http://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@127.0.0.1:${config.httpPort}/${config.database}`, { pureJs });
     const rows = await conn.query(config.sql);
     await conn.close();
     return rows.length;
   }
-  if (config.mode === 'columns' || config.mode === 'arrow') {
-    if (config.mode === 'arrow') await import('@s2/arrow');
-    const conn = await connect(url);
-    const frame = await conn.queryFrame<{ length?: number; numRows?: number }>(config.sql, undefined, { resultsType: config.mode });
+  if (config.mode === 'columns' || config.mode === 'arrow' || config.mode === 'polars') {
+    const conn = await connect(url, { pureJs });
+    const frame = await conn.queryFrame<AnyFrame>(config.sql, [], { resultsType: config.mode });
     await conn.close();
-    return frame.numRows ?? frame.length ?? 0;
+    return frameRows(frame);
   }
-  const conn = await connect(url, { resultsType: config.mode });
+  const conn = await connect(url, { resultsType: config.mode, pureJs });
   const rows = await conn.query(config.sql);
   await conn.close();
   return rows.length;
