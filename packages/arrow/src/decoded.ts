@@ -17,7 +17,7 @@ const FIXED: Record<string, () => DataType> = {
 
 /** One Arrow vector over the decoder's buffers: no per-value JavaScript objects. */
 function vectorOf(d: DecodedColumn, def: ColumnDefinition, name: string): Vector {
-  const valid = validity(d.nullCount ? d.nulls : null, d.length);
+  const valid = d.validity && d.nullCount ? { nullBitmap: d.validity, nullCount: d.nullCount } : validity(d.nullCount ? d.nulls : null, d.length);
   const length = d.length;
   switch (d.kind) {
     case 'utf8':

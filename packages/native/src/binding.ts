@@ -1,8 +1,10 @@
 /** The functions the compiled addon exports (crates/binding/src/lib.rs). */
 export interface NativeColumn {
   data: Buffer;
-  offsets?: Buffer;
+  offsets?: Int32Array;
   nulls?: Buffer;
+  /** Arrow validity bitmap (set = present), when the column has NULLs (text-row decoding). */
+  validity?: Buffer;
   nullCount: number;
   ascii: boolean;
 }

@@ -17,8 +17,19 @@ export async function packetsOf(conn: WireConnection, sql: string): Promise<{ co
   return { columns: result.columns!, packets: expandRawRows(raw), raw };
 }
 
-/** A comparable form of a decoded column: typed arrays as bytes, everything else as is. */
-export function comparable(col: { values?: ArrayBufferView; offsets?: Int32Array; data?: Uint8Array; nulls: Uint8Array | null } & Record<string, unknown>) {
+/**
+ * A comparable form of a decoded column: typed arrays as bytes, everything else as is. The
+ * native decoder also hands out an Arrow validity bitmap; it is checked against the NULL mask
+ * here and then left out, since the TypeScript decoder leaves that bitmap to @s2/arrow.
+ */
+export function comparable(col: { values?: ArrayBufferView; offsets?: Int32Array; data?: Uint8Array; nulls: Uint8Array | null; validity?: Uint8Array; length: number } & Record<string, unknown>) {
   const bytes = (v?: ArrayBufferView) => (v ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : undefined);
-  return { ...col, values: bytes(col.values), offsets: bytes(col.offsets), data: bytes(col.data), nulls: bytes(col.nulls ?? undefined) };
+  const { validity, ...rest } = col;
+  if (validity) {
+    for (let i = 0; i < col.length; i++) {
+      const present = (validity[i >> 3] >> (i & 7)) & 1;
+      if (present === (col.nulls?.[i] ? 1 : 0)) throw new Error(`validity bit ${i} disagrees with the NULL mask`);
+    }
+  }
+  return { ...rest, values: bytes(col.values), offsets: bytes(col.offsets), data: bytes(col.data), nulls: bytes(col.nulls ?? undefined) };
 }

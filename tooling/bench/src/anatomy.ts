@@ -56,7 +56,7 @@ const ROWS = Number(process.env.S2_BENCH_ROWS ?? 1_000_000);
 const { target, stop } = await startTarget();
 try {
   await prepare(target, ROWS);
-  const conn = await connect(`mysql://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@${target.host}:${target.port}/${target.database}`, { pureJs: false });
+  const conn = await connect(`mysql://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@${target.host}:${target.port}/${target.database}`, { pureJs: false, sslDisabled: true });
   for (let round = 0; round < 2; round++) {
     phases.length = 0;
     start();

@@ -1,4 +1,4 @@
-import { columnDecoder, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import { BINARY_CHARSET, columnDecoder, FieldType, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import type { NativeBinding, NativeColumn } from '../binding.js';
 import { fromNativeError } from '../errors.js';
 import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from './types.js';
@@ -20,7 +20,31 @@ function view(Ctor: TypedCtor, b: Uint8Array): NumericArray {
   return new Ctor(copy.buffer, 0, n);
 }
 
-const int32s = (b: Uint8Array) => view(Int32Array as unknown as TypedCtor, b) as Int32Array;
+/** Text columns whose values come back as the server's text: the plain string decoder. */
+function isPlainText(col: ColumnDefinition, options: DecodeOptions): boolean {
+  const c = col.typeCode;
+  if (options.conv?.[c]) return false;
+  const text = c === FieldType.VARCHAR || c === FieldType.VAR_STRING || c === FieldType.STRING || c === FieldType.ENUM || c === FieldType.SET ||
+    (c >= FieldType.TINY_BLOB && c <= FieldType.BLOB);
+  const decimal = (c === FieldType.DECIMAL || c === FieldType.NEWDECIMAL) && options.decimal === 'string';
+  return (text && col.charset !== BINARY_CHARSET) || decimal;
+}
+
+/** JS values of a 'values' column, decoded from the addon's bytes by the TypeScript decoders. */
+function valuesOf(col: ColumnDefinition, options: DecodeOptions, c: NativeColumn, n: number): unknown[] {
+  const nulls = c.nulls;
+  const offsets = c.offsets!;
+  const items = new Array<unknown>(n);
+  if (c.ascii && isPlainText(col, options)) {
+    // ASCII text decodes the same as Latin-1: one string for the column, then slices.
+    const all = c.data.toString('latin1');
+    for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : all.substring(offsets[r], offsets[r + 1]);
+    return items;
+  }
+  const decode = columnDecoder(col, options);
+  for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : decode(c.data, offsets[r], offsets[r + 1]);
+  return items;
+}
 
 /**
  * Decodes with the addon. Returns null when a value needs the TypeScript rules (the caller
@@ -61,14 +85,9 @@ export function decodeFrameNative(
     const plan = plans[i];
     const nulls = c.nulls ? new Uint8Array(c.nulls.buffer, c.nulls.byteOffset, c.nulls.byteLength) : null;
     const base = { kind: plan.kind, length: n, nulls, nullCount: c.nullCount };
-    if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, offsets: int32s(c.offsets!), data: c.data };
-    if (plan.kind === 'values') {
-      const decode = columnDecoder(columns[i], options);
-      const offsets = int32s(c.offsets!);
-      const items = new Array<unknown>(n);
-      for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : decode(c.data, offsets[r], offsets[r + 1]);
-      return { ...base, items };
-    }
-    return { ...base, values: view(VIEW[plan.kind], c.data) };
+    const validity = c.validity ? new Uint8Array(c.validity.buffer, c.validity.byteOffset, c.validity.byteLength) : undefined;
+    if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, validity, offsets: c.offsets!, data: c.data };
+    if (plan.kind === 'values') return { ...base, items: valuesOf(columns[i], options, c, n) };
+    return { ...base, validity, values: view(VIEW[plan.kind], c.data) };
   });
 }

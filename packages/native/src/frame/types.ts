@@ -35,6 +35,8 @@ export interface DecodedColumn {
   /** 1 where the value is NULL; null when the column has no NULL. */
   nulls: Uint8Array | null;
   nullCount: number;
+  /** The NULLs as an Arrow validity bitmap, when the decoder made one (absent: build it from `nulls`). */
+  validity?: Uint8Array;
   /**
    * Numeric kinds: the typed array of that width (NULL slots hold 0, or NaN for floats).
    * decimal128: four little-endian 32-bit words per value. timestamp_us / duration_us:

@@ -56,7 +56,7 @@ function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unk
     for (let r = 0; r < n; r++) out[r] = nulls?.[r] ? null : unpack ? unpack(typed[r] as bigint) : typed[r];
     return out;
   }
-  const offsets = view(Int32Array as unknown as TypedCtor, col.offsets!) as Int32Array;
+  const offsets = col.offsets!;
   const data = col.data;
   const binary = !TEXT.has(code) && code !== 0 && code !== 246;
   const out = new Array<unknown>(n);

@@ -18,30 +18,32 @@ fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(Error::new(Status::GenericFailure, "S2_INTERNAL: the native codec panicked")))
 }
 
-fn le_i32s(v: &[i32]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
-}
-
 #[napi(object)]
 pub struct NativeColumn {
     /// Fixed-width values, or the concatenated bytes of variable-width ones.
     pub data: Buffer,
-    /// rows + 1 little-endian i32 positions (variable-width columns only).
-    pub offsets: Option<Buffer>,
+    /// rows + 1 positions into `data` (variable-width columns only).
+    pub offsets: Option<Int32Array>,
     /// One byte per row, 1 = NULL; absent when the column has no NULL.
     pub nulls: Option<Buffer>,
+    /// The same as an Arrow validity bitmap (1 bit per row, set = present), with `nulls`.
+    pub validity: Option<Buffer>,
     pub null_count: u32,
     /// All of `data` is ASCII (text columns of ROWDAT_1), so one string can be sliced per value.
     pub ascii: bool,
 }
 
+/// Hands the vectors over without copying them (napi wraps Rust-owned memory).
 fn column(c: textrow::Column, variable: bool) -> NativeColumn {
+    let validity = c.validity().map(Buffer::from);
+    let textrow::Column { data, offsets, nulls, null_count, ascii } = c;
     NativeColumn {
-        offsets: variable.then(|| le_i32s(&c.offsets).into()),
-        nulls: (c.null_count > 0).then(|| c.nulls.into()),
-        null_count: c.null_count as u32,
-        ascii: c.ascii,
-        data: c.data.into(),
+        validity,
+        offsets: variable.then(|| Int32Array::new(offsets)),
+        nulls: (null_count > 0).then(|| nulls.into()),
+        null_count: null_count as u32,
+        ascii,
+        data: data.into(),
     }
 }
 

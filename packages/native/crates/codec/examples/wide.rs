@@ -37,7 +37,8 @@ fn main() {
         println!("only column {probe} typed: {:.0} ns/row", t.elapsed().as_nanos() as f64 / n as f64);
     }
     let kinds = all;
-    for _ in 0..3 {
+    let reps: usize = std::env::var("REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    for _ in 0..reps {
         let t = Instant::now();
         let cols = decode_rows(&kinds, &packets, &lengths).unwrap();
         let el = t.elapsed();

@@ -72,7 +72,7 @@ impl Kind {
 pub struct Column {
     pub data: Vec<u8>,
     pub offsets: Vec<i32>,
-    /// One byte per row, 1 = NULL.
+    /// One byte per row, 1 = NULL; empty while the column has no NULL.
     pub nulls: Vec<u8>,
     pub null_count: usize,
     /// Every byte of `data` is ASCII (set by decoders that check; false when unknown).
@@ -135,7 +135,7 @@ pub fn decode_rows(kinds: &[Kind], packets: &[u8], lengths: &[u32]) -> Result<Ve
         start = end;
         Ok(p)
     });
-    let cols = decode_payloads(kinds, lengths.len(), &mut payloads)?;
+    let cols = decode_payloads(kinds, lengths.len(), &mut payloads, packets.len())?;
     if start != packets.len() {
         return Err(CodecError::malformed("batch has bytes after the last row packet").into());
     }
@@ -178,22 +178,48 @@ pub fn decode_segments(kinds: &[Kind], segments: &[Segment<'_>], rows: usize) ->
             }
         }
     });
-    let cols = decode_payloads(kinds, rows, &mut payloads)?;
+    let bytes: usize = segments.iter().map(|s| match s { Segment::Payload(p) | Segment::Framed(p) => p.len() }).sum();
+    let cols = decode_payloads(kinds, rows, &mut payloads, bytes)?;
     if payloads.next().is_some() {
         return Err(CodecError::malformed("batch holds more row packets than announced").into());
     }
     Ok(cols)
 }
 
-fn decode_payloads<'a>(kinds: &[Kind], rows: usize, payloads: &mut dyn Iterator<Item = Result<&'a [u8], CodecError>>) -> Result<Vec<Column>, DecodeFailure> {
+/// Marks row `r` NULL; the mask is only allocated once a column has its first NULL.
+#[inline]
+fn mark_null(col: &mut Column, r: usize, rows: usize) {
+    if col.nulls.is_empty() {
+        col.nulls = vec![0; rows];
+    }
+    col.nulls[r] = 1;
+    col.null_count += 1;
+}
+
+/// Whether every value of a text column is valid UTF-8: the whole buffer is, and no value
+/// starts in the middle of a character (so no invalid piece hides behind a neighbour).
+fn utf8_column_ok(col: &Column) -> bool {
+    if col.ascii {
+        return true;
+    }
+    std::str::from_utf8(&col.data).is_ok() && col.offsets.iter().all(|&o| col.data.get(o as usize).is_none_or(|&b| (b as i8) >= -0x40))
+}
+
+fn decode_payloads<'a, I>(kinds: &[Kind], rows: usize, payloads: &mut I, bytes_hint: usize) -> Result<Vec<Column>, DecodeFailure>
+where
+    I: Iterator<Item = Result<&'a [u8], CodecError>>,
+{
+    let variable = kinds.iter().filter(|k| k.width() == 0).count().max(1);
     let mut cols: Vec<Column> = kinds
         .iter()
         .map(|k| {
-            let mut c = Column { nulls: vec![0; rows], ..Column::default() };
+            let mut c = Column::default();
             match k.width() {
                 0 => {
                     c.offsets.reserve(rows + 1);
                     c.offsets.push(0);
+                    // Text columns share the batch's bytes; a fair share avoids most regrowth.
+                    c.data.reserve(bytes_hint / variable);
                 }
                 w => c.data.reserve(rows * w),
             }
@@ -215,8 +241,7 @@ fn decode_payloads<'a>(kinds: &[Kind], rows: usize, payloads: &mut dyn Iterator<
             };
             let fallback = || DecodeFailure::Fallback { row: r, column: c };
             let Some(v) = value else {
-                col.nulls[r] = 1;
-                col.null_count += 1;
+                mark_null(col, r, rows);
                 match kind {
                     Kind::Utf8 | Kind::Bytes => col.offsets.push(col.data.len() as i32),
                     Kind::F32 => put!(col, f32::NAN),
@@ -227,9 +252,7 @@ fn decode_payloads<'a>(kinds: &[Kind], rows: usize, payloads: &mut dyn Iterator<
             };
             match *kind {
                 Kind::Utf8 | Kind::Bytes => {
-                    if *kind == Kind::Utf8 && std::str::from_utf8(v).is_err() {
-                        return Err(fallback());
-                    }
+                    // UTF-8 is checked once per column after the loop.
                     col.data.extend_from_slice(v);
                     let off = i32::try_from(col.data.len()).map_err(|_| fallback())?;
                     col.offsets.push(off);
@@ -253,8 +276,7 @@ fn decode_payloads<'a>(kinds: &[Kind], rows: usize, payloads: &mut dyn Iterator<
                         Temporal::Value(x) if *kind == Kind::Date32 => put!(col, i32::try_from(x).map_err(|_| fallback())?),
                         Temporal::Value(x) => put!(col, x),
                         Temporal::Zero => {
-                            col.nulls[r] = 1;
-                            col.null_count += 1;
+                            mark_null(col, r, rows);
                             col.data.resize(col.data.len() + kind.width(), 0);
                         }
                     }
@@ -266,7 +288,32 @@ fn decode_payloads<'a>(kinds: &[Kind], rows: usize, payloads: &mut dyn Iterator<
             return Err(CodecError::malformed(format!("row has {} bytes after the last column", p.len() - pos)).into());
         }
     }
+    for (c, (col, kind)) in cols.iter_mut().zip(kinds).enumerate() {
+        if matches!(kind, Kind::Utf8 | Kind::Bytes) {
+            col.ascii = col.data.is_ascii();
+            if *kind == Kind::Utf8 && !utf8_column_ok(col) {
+                return Err(DecodeFailure::Fallback { row: 0, column: c });
+            }
+        }
+    }
     Ok(cols)
+}
+
+impl Column {
+    /// Arrow's validity bitmap (bit set = value present, least significant bit first), or
+    /// None when nothing is NULL.
+    pub fn validity(&self) -> Option<Vec<u8>> {
+        if self.null_count == 0 {
+            return None;
+        }
+        let mut bits = vec![0u8; self.nulls.len().div_ceil(8)];
+        for (i, &n) in self.nulls.iter().enumerate() {
+            if n == 0 {
+                bits[i >> 3] |= 1 << (i & 7);
+            }
+        }
+        Some(bits)
+    }
 }
 
 #[cfg(test)]
@@ -324,6 +371,12 @@ mod tests {
         assert_eq!(decode_rows(&[Kind::I8], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }));
         let (p, l) = batch(&[row(&[Some(b"\xff")])]);
         assert_eq!(decode_rows(&[Kind::Utf8], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }));
+        // Two invalid halves whose concatenation would be valid ("é" split after its lead byte).
+        let (p2, l2) = batch(&[row(&[Some(b"a\xc3")]), row(&[Some(b"\xa9b")])]);
+        assert!(matches!(decode_rows(&[Kind::Utf8], &p2, &l2), Err(DecodeFailure::Fallback { .. })));
+        let (p3, l3) = batch(&[row(&[Some("aé".as_bytes())]), row(&[Some("😜b".as_bytes())])]);
+        let ok = decode_rows(&[Kind::Utf8], &p3, &l3).unwrap();
+        assert!(!ok[0].ascii);
         assert!(decode_rows(&[Kind::Bytes], &p, &l).is_ok());
     }
 
