@@ -362,3 +362,39 @@ describe('multi-batch files', () => {
     expect(decodeArrow([8], body)).toEqual({ rowIds: [1n, 2n, 3n], rows: [[10n], [null], [30n]] });
   });
 });
+
+describe("vectorized: 'arrow' — functions that take and return apache-arrow data", () => {
+  it('gets a RecordBatch of typed argument columns (NULLs as validity) and returns Arrow vectors', async () => {
+    const { vectorFromArray, Float64, RecordBatch, Table: ArrowTable, Int64, Utf8 } = await import('apache-arrow');
+    const { createUdfServer, encodeRowdat1, decodeRowdat1, t, udf } = await import('../src/index.js');
+    let seen: InstanceType<typeof RecordBatch> | null = null;
+    const scaled = udf({ name: 'scaled', args: { x: t.bigint().nullable(), f: t.double() }, returns: t.double().nullable(), vectorized: 'arrow' },
+      (batch: InstanceType<typeof RecordBatch>) => {
+        seen = batch;
+        const x = batch.getChild('x')!;
+        const f = batch.getChild('f')!;
+        return vectorFromArray(Array.from({ length: batch.numRows }, (_, i) => (x.get(i) === null ? null : Number(x.get(i)) * f.get(i))), new Float64());
+      });
+    const split = udf({ name: 'split', args: { s: t.text() }, returns: { n: t.bigint(), part: t.text() }, vectorized: 'arrow' },
+      (batch: InstanceType<typeof RecordBatch>) => {
+        const parts = Array.from({ length: batch.numRows }, (_, i) => String(batch.getChild('s')!.get(i)).split(','));
+        return new ArrowTable({ n: vectorFromArray(parts.map((p) => BigInt(p.length)), new Int64()), part: vectorFromArray(parts.map((p) => p[0]), new Utf8()) });
+      });
+    const app = await createUdfServer({ functions: [scaled, split] });
+    try {
+      const call = async (name: string, types: number[], rows: unknown[][]) => {
+        const res = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' }, payload: Buffer.from(encodeRowdat1(types, rows.map((_, i) => BigInt(i + 1)), rows)) });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.rawPayload;
+      };
+      const out = await call('scaled', [8, 5], [[2n, 1.5], [null, 2], [-4n, 0.25]]);
+      expect(decodeRowdat1([5], out)).toEqual({ rowIds: [1n, 2n, 3n], rows: [[3], [null], [-1]] });
+      expect(String(seen!.schema.fields.map((f) => `${f.name}:${f.type}`))).toBe('x:Int64,f:Float64');
+      expect(seen!.getChild('x')!.nullCount).toBe(1);
+      const tvf = await call('split', [254], [['a,b,c'], ['d']]);
+      expect(decodeRowdat1([8, 254], tvf).rows).toEqual([[3n, 'a'], [1n, 'd']]);
+    } finally {
+      await app.close();
+    }
+  });
+});

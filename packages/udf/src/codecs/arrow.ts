@@ -515,6 +515,11 @@ function arrowType(to: Target, code: number): DataType {
   }
 }
 
+/** One Arrow column of the declared wire type from JS values (null = NULL). */
+export function arrowColumn(values: readonly unknown[], code: number, what: string): Data {
+  return column(values, target(code), code, what);
+}
+
 function column(values: readonly unknown[], to: Target, code: number, what: string): Data {
   const n = values.length;
   const type = arrowType(to, code);

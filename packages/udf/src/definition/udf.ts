@@ -13,10 +13,12 @@ export interface UdfSpec {
   /** Per-call timeout for one request batch (default 86,400 s, at least 1 s). */
   timeoutMs?: number;
   /**
-   * Called once per batch with one `Vector` per argument (typed arrays for BIGINT/DOUBLE),
+   * true: called once per batch with one `Vector` per argument (typed arrays for BIGINT/DOUBLE),
    * returning one column (or an array of columns for table functions) of the same length.
+   * 'arrow': called once per batch with an apache-arrow RecordBatch of the arguments, returning
+   * an Arrow Vector (or a RecordBatch/Table for table functions).
    */
-  vectorized?: boolean;
+  vectorized?: boolean | 'arrow';
 }
 
 export interface UdfDefinition {
@@ -25,7 +27,8 @@ export interface UdfDefinition {
   readonly returns: readonly (readonly [string, SqlType])[];
   readonly kind: 'scalar' | 'tvf';
   readonly timeoutMs: number;
-  readonly vectorized: boolean;
+  /** false: one call per row; true: typed-array columns; 'arrow': an apache-arrow RecordBatch. */
+  readonly vectorized: boolean | 'arrow';
   readonly fn: UdfFunction;
 }
 

@@ -3,6 +3,7 @@ import { decodeJsonRows, encodeJsonRows } from '../codecs/json.js';
 import { decodeRowdat1, encodeRowdat1 } from '../codecs/rowdat1.js';
 import { decodeRowdat1Vectors, encodeRowdat1Vectors } from '../codecs/rowdat1-native.js';
 import type { UdfDefinition } from '../definition/udf.js';
+import { argumentsBatch, resultFromArrow } from './arrow-calls.js';
 import { columnsToRows, fromColumns, resultColumns, toColumns, type Vector } from '../definition/vectors.js';
 
 /**
@@ -92,7 +93,9 @@ async function call(def: UdfDefinition, input: Decoded, signal: AbortSignal): Pr
   const n = input.rowIds.length;
   if (def.vectorized) {
     const columns = input.columns ?? toColumns(input.rows ?? [], def.args.map(([, type]) => type.wireCode));
-    const out = await def.fn(...columns, signal);
+    const out = def.vectorized === 'arrow'
+      ? resultFromArrow(def, await def.fn(argumentsBatch(def, columns, n), signal))
+      : await def.fn(...columns, signal);
     if (signal.aborted) throw signal.reason;
     if (def.kind === 'scalar') return { ids: input.rowIds, columns: resultColumns(out, 1, n) };
     // A vectorized table function answers the whole batch: every row carries the first row id.
