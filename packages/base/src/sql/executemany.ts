@@ -17,28 +17,32 @@ export function batchInsertStatements(sql: string, rows: readonly QueryParams[],
   const template = m[2];
   const postfix = m[3];
   const statements: string[] = [];
-  let current = '';
+  // Row texts are collected and joined once per statement: repeated += builds deep ropes that
+  // cost more to flatten (and collect) than one join.
+  let parts: string[] = [];
   let currentBytes = 0;
-  const postfixBytes = utf8Length(postfix);
+  const prefixBytes = byteLength(prefix) + 1;
+  const postfixBytes = byteLength(postfix);
   const rowCtx = { ...ctx, interpolateWithEmptyArgs: true };
   for (const row of rows) {
     const values = formatQuery(template, row, rowCtx);
-    const valueBytes = utf8Length(values);
-    if (current && currentBytes + valueBytes + postfixBytes + 1 > maxBytes) {
-      statements.push(current + postfix);
-      current = '';
+    const valueBytes = byteLength(values);
+    if (parts.length && currentBytes + valueBytes + postfixBytes + 1 > maxBytes) {
+      statements.push(`${prefix} ${parts.join(',')}${postfix}`);
+      parts = [];
     }
-    if (!current) {
-      current = `${prefix} ${values}`;
-      currentBytes = utf8Length(current);
-    } else {
-      current += `,${values}`;
-      currentBytes += valueBytes + 1;
-    }
+    currentBytes = parts.length ? currentBytes + valueBytes + 1 : prefixBytes + valueBytes;
+    parts.push(values);
   }
-  if (current) statements.push(current + postfix);
+  if (parts.length) statements.push(`${prefix} ${parts.join(',')}${postfix}`);
   return statements;
 }
+
+type ByteLengthFn = (s: string, encoding: 'utf8') => number;
+const nativeByteLength = (globalThis as { Buffer?: { byteLength: ByteLengthFn } }).Buffer?.byteLength;
+
+/** UTF-8 length: Node's native count when there is one, the portable loop elsewhere. */
+const byteLength = nativeByteLength ? (s: string) => nativeByteLength(s, 'utf8') : (s: string) => utf8Length(s);
 
 /** UTF-8 byte length of a string without encoding it. */
 export function utf8Length(s: string): number {
