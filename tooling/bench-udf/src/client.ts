@@ -49,7 +49,10 @@ export class InvokeClient {
     const worker = async () => {
       while (next < batches.length && !failure) {
         const i = next++;
-        const answer = await this.post(name, format, batches[i].body);
+        // A kept-alive socket the server closed while idle (uvicorn drops them after 5 s) fails
+        // with "socket hang up" before any byte of the request was handled: send it again, once.
+        const answer = await this.post(name, format, batches[i].body).catch((err: NodeJS.ErrnoException) =>
+          err.code === 'ECONNRESET' || /socket hang up/.test(err.message) ? this.post(name, format, batches[i].body) : Promise.reject(err));
         if (answer.status !== 200) {
           failure ??= new Error(`HTTP ${answer.status}: ${answer.body.toString('utf8').slice(0, 300)}`);
           return;
