@@ -69,4 +69,28 @@ describe("the 'columns' results type", () => {
     }
     expect(frame.column('s')!.nulls!.reduce((a, b) => a + b, 0)).toBe(rows.filter((r) => r[1] === null).length);
   });
+
+  it('buffered frame cursors: row fetches, sized frames and the rest agree with the rows', async () => {
+    // Enough rows to arrive over many socket chunks, so that buffered packets come in runs.
+    const sql = `WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 9)
+      SELECT a.n * 10000 + b.n * 1000 + c.n * 100 + e.n * 10 + f.n AS n, CONCAT('v', a.n * 10000 + b.n * 1000 + c.n * 100 + e.n * 10 + f.n) AS s
+      FROM d a, d b, d c, d e, d f ORDER BY n`;
+    const cur = conn.cursor({ resultsType: 'columns' });
+    await cur.execute(sql);
+    expect(await cur.fetchmany(3)).toEqual([[0, 'v0'], [1, 'v1'], [2, 'v2']]);
+    const mid = (await cur.fetchframe(5)) as ColumnsFrame;
+    expect(Array.from(mid.column('s')!.values)).toEqual(['v3', 'v4', 'v5', 'v6', 'v7']);
+    expect(await cur.fetchone()).toEqual([8, 'v8']);
+    // Boundaries deep inside the result (where packets arrived in runs) must cut exactly.
+    const many = await cur.fetchmany(50_000);
+    expect(many.length).toBe(50_000);
+    expect(many[49_999]).toEqual([50_008, 'v50008']);
+    const seven = (await cur.fetchframe(7)) as ColumnsFrame;
+    expect(Array.from(seven.column('s')!.values)).toEqual(['v50009', 'v50010', 'v50011', 'v50012', 'v50013', 'v50014', 'v50015']);
+    const rest = (await cur.fetchframe()) as ColumnsFrame;
+    expect(rest.length).toBe(49_984);
+    expect(Number((rest.column('n')!.values as BigInt64Array)[0])).toBe(50_016);
+    expect(rest.column('s')!.values[49_983]).toBe('v99999');
+    await cur.close();
+  });
 });

@@ -1,5 +1,6 @@
 import {
   batchInsertStatements,
+  expandRawRows,
   describeColumn,
   formatQuery,
   InterfaceError,
@@ -132,8 +133,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       this.lastrowid = null;
       if (this.buffered) {
         const raw = await result.read();
-        // Packets kept for a frame format stay packets until a fetch says which shape it wants.
-        this.rows = result.raw ? raw : this.format.rows ? this.format.rows(raw) : raw;
+        // Packets kept for a frame format stay packets until a fetch says which shape it wants;
+        // runs are split into one payload per row so that partial fetches can slice anywhere.
+        this.rows = result.raw ? expandRawRows(raw as unknown as RawBatch) as unknown as unknown[][] : this.format.rows ? this.format.rows(raw) : raw;
         this.rowcount = raw.length;
       } else {
         this.rowcount = -1;
