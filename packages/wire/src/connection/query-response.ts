@@ -343,7 +343,8 @@ export class WireResultSet implements ResultSet {
     for (;;) {
       const batch = await this.read(ITERATOR_BATCH);
       if (batch.length === 0) return;
-      yield* batch;
+      // Raw batches (runs of packets) are rows only once decoded.
+      yield* this.raw ? this.raw.decode(batch as unknown as Uint8Array[]) : batch;
     }
   }
 
