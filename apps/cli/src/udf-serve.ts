@@ -19,6 +19,11 @@ async function loadFunctions(file: string): Promise<UdfDefinition[]> {
   return unique;
 }
 
+/** At debug level, a line per request batch. */
+function batchLogger(cmd: UdfServeCommand, log: (line: string) => void) {
+  return cmd.logLevel === 'debug' ? (b: { name: string; rows: number; ms: number; status: number }) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`) : undefined;
+}
+
 /** Collocated mode: the socket is the service URL; registered functions go away with the server. */
 async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[], log: (line: string) => void): Promise<() => Promise<void>> {
   const server = await startCollocatedServer({
@@ -26,7 +31,7 @@ async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[],
     socketPath: cmd.socketPath,
     maxConnections: cmd.maxConnections,
     functionDatabase: cmd.functionDatabase,
-    onBatch: cmd.logLevel === 'debug' ? (b) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`) : undefined,
+    onBatch: batchLogger(cmd, log),
     onError: (err) => log(`connection error: ${err.message}`),
   });
   log(`serving ${functions.map((f) => f.name).join(', ')} on unix socket ${server.socketPath}`);
@@ -60,7 +65,7 @@ export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => voi
     url: cmd.url,
     dataFormat: cmd.format,
     functionDatabase: cmd.functionDatabase,
-    onBatch: cmd.logLevel === 'debug' ? (b) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`) : undefined,
+    onBatch: batchLogger(cmd, log),
   });
   const address = await app.listen({ host: cmd.host, port: cmd.port });
   const url = cmd.url ?? `${address}/invoke`;

@@ -38,7 +38,6 @@ export interface CollocatedListener {
 
 export interface NativeBinding {
   nativeVersion(): string;
-  decodeTextRows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer, lengths: Uint32Array): NativeColumn[] | null;
   decodeTextSegments(kinds: Uint32Array, scales: Uint32Array, segments: Uint8Array[], framed: Uint8Array, rows: number): NativeColumn[] | null;
   rowdat1Decode(codes: Int32Array, body: Buffer): NativeRowdat1Batch;
   rowdat1Encode(rowIds: Buffer, columns: NativeEncodeColumn[]): Buffer;

@@ -3,16 +3,17 @@ import type { NativeBinding, NativeColumn } from '../binding.js';
 import { fromNativeError } from '../errors.js';
 import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from './types.js';
 
-type TypedCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };
+/** A typed-array constructor, as `typedView` takes it. */
+export type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };
 
-const VIEW: Record<string, TypedCtor> = {
+const VIEW: Record<string, TypedArrayCtor> = {
   int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
   int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
   decimal128: Uint32Array, timestamp_us: BigInt64Array, date32: Int32Array, duration_us: BigInt64Array,
 };
 
 /** A typed view over the addon's buffer; copied only if the buffer is not aligned for it. */
-function view(Ctor: TypedCtor, b: Uint8Array): NumericArray {
+export function typedView(Ctor: TypedArrayCtor, b: Uint8Array): NumericArray {
   const n = b.byteLength / Ctor.BYTES_PER_ELEMENT;
   if (b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(b.buffer, b.byteOffset, n);
   const copy = new Uint8Array(b.byteLength);
@@ -88,6 +89,6 @@ export function decodeFrameNative(
     const validity = c.validity ? new Uint8Array(c.validity.buffer, c.validity.byteOffset, c.validity.byteLength) : undefined;
     if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, validity, offsets: c.offsets!, data: c.data };
     if (plan.kind === 'values') return { ...base, items: valuesOf(columns[i], options, c, n) };
-    return { ...base, validity, values: view(VIEW[plan.kind], c.data) };
+    return { ...base, validity, values: typedView(VIEW[plan.kind], c.data) };
   });
 }

@@ -1,5 +1,5 @@
 import { DataError, ParameterError } from '@s2/base';
-import { fromNativeError, loadNative, requireNative, type DecodePath, type NativeBinding, type NativeColumn, type NativeEncodeColumn } from '@s2/native';
+import { fromNativeError, loadNative, requireNative, typedView, type DecodePath, type NumericArray, type TypedArrayCtor, type NativeBinding, type NativeColumn, type NativeEncodeColumn } from '@s2/native';
 import type { Vector } from '../definition/vectors.js';
 import { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
 import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
@@ -11,8 +11,8 @@ import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTim
  * nothing to add (plain-array numeric results, whose per-value checks live in TypeScript).
  */
 
-type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
-type TypedCtor = { new (b: ArrayBufferLike, o: number, n: number): Typed; BYTES_PER_ELEMENT: number };
+type Typed = NumericArray;
+type TypedCtor = TypedArrayCtor;
 
 const TEMPORAL = new Set([10, 14, 11, 12, 7]);
 const VIEWS: Record<number, TypedCtor> = {
@@ -25,12 +25,6 @@ const TEXT = new Set([15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255]);
 /** The binding for a path: null means the pure codec. */
 export function rowdat1Binding(path: DecodePath = 'auto'): NativeBinding | null {
   return path === 'pure' ? null : path === 'native' ? requireNative() : loadNative();
-}
-
-function view(Ctor: TypedCtor, b: Uint8Array): Typed {
-  const n = b.byteLength / Ctor.BYTES_PER_ELEMENT;
-  if (b.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(b.buffer, b.byteOffset, n);
-  return new Ctor(new Uint8Array(b).buffer, 0, n);
 }
 
 function decodeNative(binding: NativeBinding, codes: readonly number[], body: Uint8Array) {
@@ -46,7 +40,7 @@ function decodeNative(binding: NativeBinding, codes: readonly number[], body: Ui
 function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unknown> {
   const nulls = col.nulls;
   if (VIEWS[code]) {
-    const typed = view(VIEWS[code], col.data);
+    const typed = typedView(VIEWS[code], col.data);
     if (code === 8 || code === -8 || code === 5) {
       if (code === 5 && nulls) for (let r = 0; r < n; r++) if (nulls[r]) (typed as Float64Array)[r] = NaN;
       return typed;
@@ -80,7 +74,7 @@ export function decodeRowdat1Vectors(codes: readonly number[], body: Uint8Array,
   if (!binding) return vectorsFromRows(decodeRowdat1(codes, body), codes);
   const batch = decodeNative(binding, codes, body);
   return {
-    rowIds: view(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array,
+    rowIds: typedView(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array,
     columns: batch.columns.map((col, c) => {
       const values = columnValues(codes[c], col, batch.rows);
       // For non-typed columns the values already hold null in NULL slots.
@@ -95,7 +89,7 @@ export function decodeRowdat1Rows(codes: readonly number[], body: Uint8Array, pa
   if (!binding) return decodeRowdat1(codes, body);
   const batch = decodeNative(binding, codes, body);
   const n = batch.rows;
-  const ids = view(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array;
+  const ids = typedView(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array;
   const cols = batch.columns.map((col, c) => columnValues(codes[c], col, n));
   const rows = new Array<unknown[]>(n);
   for (let r = 0; r < n; r++) {

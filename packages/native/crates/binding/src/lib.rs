@@ -63,17 +63,7 @@ fn decoded(result: std::result::Result<Vec<textrow::Column>, textrow::DecodeFail
     }
 }
 
-/// Decodes text-protocol row packets laid end to end. Returns null when a value is outside the
-/// canonical forms (the TypeScript decoder then takes the batch).
-#[napi]
-pub fn decode_text_rows(kinds: Uint32Array, scales: Uint32Array, packets: Buffer, lengths: Uint32Array) -> Result<Option<Vec<NativeColumn>>> {
-    guarded(|| {
-        let kinds = column_kinds(&kinds, &scales)?;
-        decoded(textrow::decode_rows(&kinds, &packets, &lengths), &kinds)
-    })
-}
-
-/// Like `decode_text_rows`, for a batch given as segments: bare row payloads (`framed[i] == 0`)
+/// Decodes a batch of text-protocol rows given as segments: bare row payloads (`framed[i] == 0`)
 /// and runs of packets still framed as on the wire (`framed[i] == 1`), `rows` rows in all.
 #[napi]
 pub fn decode_text_segments(kinds: Uint32Array, scales: Uint32Array, segments: Vec<Buffer>, framed: Uint8Array, rows: u32) -> Result<Option<Vec<NativeColumn>>> {
