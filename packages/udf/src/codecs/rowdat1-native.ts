@@ -60,6 +60,13 @@ function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unk
     for (let r = 0; r < n; r++) out[r] = nulls?.[r] ? null : all.substring(offsets[r], offsets[r + 1]);
     return out;
   }
+  if (!binary && col.utf16Offsets) {
+    // The codec checked the UTF-8 and counted UTF-16 positions: one decode, then slices.
+    const all = data.toString('utf8');
+    const at = col.utf16Offsets;
+    for (let r = 0; r < n; r++) out[r] = nulls?.[r] ? null : all.substring(at[r], at[r + 1]);
+    return out;
+  }
   for (let r = 0; r < n; r++) {
     if (nulls?.[r]) out[r] = null;
     // Text was validated as UTF-8 by the codec; binary values are copies, like the pure codec's.
@@ -132,11 +139,47 @@ const ELEMENT = new Map<unknown, number>([
 
 const bytesOf = (t: ArrayBufferView) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
 
+/**
+ * A text column of strings (NULL entries as null/undefined, which join as '') in one UTF-8
+ * encode of the joined column instead of a write per value; null when that would not give
+ * the same bytes (a masked string, a non-string, a lone surrogate). A lone surrogate either
+ * stays lone in the joined text (not well-formed) or pairs with a neighbour's, and then the
+ * joined encoding is shorter than the values' lengths added up: both are caught.
+ */
+function joinedText(values: ArrayLike<unknown>, mask: Uint8Array | null, n: number): { data: Buffer; offsets: Uint32Array } | null {
+  const offsets = new Uint32Array(n + 1);
+  let units = 0;
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
+    if (typeof v === 'string') {
+      if (mask?.[r]) return null;
+      units += v.length;
+    } else if (v !== null && v !== undefined) return null;
+    offsets[r + 1] = units;
+  }
+  const joined = Array.prototype.join.call(values, '') as string;
+  const data = Buffer.from(joined, 'utf8');
+  // One byte per UTF-16 unit only when every character is ASCII: the offsets are right as counted.
+  if (data.length === units) return { data, offsets };
+  if (!joined.isWellFormed()) return null;
+  let size = 0;
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
+    if (typeof v === 'string') size += Buffer.byteLength(v, 'utf8');
+    offsets[r + 1] = size;
+  }
+  return size === data.length ? { data, offsets } : null;
+}
+
 /** Text, binary and decimal values as one buffer and offsets; null when a value needs the pure codec's checks. */
 function variable(code: number, values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number, column: number): { data: Buffer; offsets: Uint32Array } | null {
-  const offsets = new Uint32Array(n + 1);
   const binary = !TEXT.has(code) && code !== 0 && code !== 246;
   const decimal = code === 0 || code === 246;
+  if (!binary && !decimal) {
+    const joined = joinedText(values, nulls, n);
+    if (joined) return joined;
+  }
+  const offsets = new Uint32Array(n + 1);
   // Pass 1: byte lengths and checks, so the data is written once into one buffer.
   let size = 0;
   for (let r = 0; r < n; r++) {
@@ -177,6 +220,53 @@ function temporal(code: number, values: ArrayLike<unknown>, nulls: Uint8Array | 
   return out;
 }
 
+const INT_LIMITS: Record<number, [number, number]> = {
+  1: [-128, 127], [-1]: [0, 255], 2: [-32768, 32767], [-2]: [0, 65535],
+  3: [-2147483648, 2147483647], [-3]: [0, 4294967295], 9: [-8388608, 8388607], [-9]: [0, 16777215],
+};
+const INT64: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
+const UINT64: [bigint, bigint] = [0n, 2n ** 64n - 1n];
+
+/**
+ * A plain array of numeric results (what a row-at-a-time function gives) as the typed array the
+ * native encoder takes, or null when a value is not already exactly representable (numbers for
+ * BIGINT, booleans, out-of-range values): the pure codec converts or rejects those.
+ */
+function packedNumbers(code: number, values: ArrayLike<unknown>, mask: Uint8Array | null, n: number): Typed | null {
+  if (code === 8 || code === -8) {
+    const [lo, hi] = code === 8 ? INT64 : UINT64;
+    const out = code === 8 ? new BigInt64Array(n) : new BigUint64Array(n);
+    for (let r = 0; r < n; r++) {
+      if (mask?.[r]) continue;
+      const v = values[r];
+      if (typeof v !== 'bigint' || v < lo || v > hi) return null;
+      out[r] = v;
+    }
+    return out;
+  }
+  if (code === 4 || code === 5) {
+    const out = code === 4 ? new Float32Array(n) : new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      if (mask?.[r]) continue;
+      const v = values[r];
+      if (typeof v !== 'number') return null;
+      out[r] = v;
+    }
+    return out;
+  }
+  const limits = INT_LIMITS[code];
+  if (!limits) return null;
+  const ctor = VIEWS[code];
+  const out = new ctor(new ArrayBuffer(n * ctor.BYTES_PER_ELEMENT), 0, n);
+  for (let r = 0; r < n; r++) {
+    if (mask?.[r]) continue;
+    const v = values[r];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < limits[0] || v > limits[1]) return null;
+    (out as Int32Array)[r] = v;
+  }
+  return out;
+}
+
 /**
  * A response from result columns. `rowIds` holds one id per row; `columns` one Vector per
  * return column, all of `rowIds.length` values (checked by the caller).
@@ -208,10 +298,11 @@ export function encodeRowdat1Vectors(codes: readonly number[], rowIds: BigInt64A
     if (TEMPORAL.has(code)) {
       specs.push({ code, element: 6, data: bytesOf(temporal(code, values, mask, n)), nulls: nullBytes });
     } else if (VIEWS[code]) {
-      const element = ArrayBuffer.isView(values) ? ELEMENT.get(values.constructor) : undefined;
-      // Plain arrays of numbers: the pure codec's per-value checks define the errors.
+      const typed = ArrayBuffer.isView(values) ? (values as unknown as Typed) : packedNumbers(code, values, mask, n);
+      const element = typed ? ELEMENT.get(typed.constructor) : undefined;
+      // Anything else the pure codec converts or rejects, and its messages define the errors.
       if (element === undefined) return pure();
-      specs.push({ code, element, data: bytesOf(values as unknown as Typed), nulls: nullBytes });
+      specs.push({ code, element, data: bytesOf(typed!), nulls: nullBytes });
     } else {
       const v = variable(code, values, mask, n, c);
       if (!v) return pure();

@@ -1,7 +1,7 @@
 import { decodeArrow, decodeArrowColumns, encodeArrow } from '../codecs/arrow.js';
 import { decodeJsonRows, encodeJsonRows } from '../codecs/json.js';
 import { decodeRowdat1, encodeRowdat1 } from '../codecs/rowdat1.js';
-import { decodeRowdat1Vectors, encodeRowdat1Vectors } from '../codecs/rowdat1-native.js';
+import { decodeRowdat1Vectors, encodeRowdat1Vectors, rowdat1Binding } from '../codecs/rowdat1-native.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { argumentsBatch, resultFromArrow } from './arrow-calls.js';
 import { columnsToRows, fromColumns, resultColumns, toColumns, type Vector } from '../definition/vectors.js';
@@ -56,8 +56,9 @@ function decode(def: UdfDefinition, body: Uint8Array, format: UdfFormat): Decode
     switch (format) {
       case 'json': return decodeJsonRows(types, body);
       case 'arrow': return def.vectorized ? decodeArrowColumns(types, body) : decodeArrow(types, body);
-      // Vectorized functions get their columns straight from the codec (native when loaded).
-      default: return def.vectorized ? decodeRowdat1Vectors(types, body) : decodeRowdat1(types, body);
+      // Columns straight from the codec when it is native: vectorized functions take them as
+      // they are, scalar ones are called with each row's values and give one result column.
+      default: return def.vectorized || (def.kind === 'scalar' && rowdat1Binding()) ? decodeRowdat1Vectors(types, body) : decodeRowdat1(types, body);
     }
   } catch (err) {
     // Undecodable input is the caller's fault: 400, not the reference's blanket 500.
@@ -105,6 +106,7 @@ async function call(def: UdfDefinition, input: Decoded, signal: AbortSignal): Pr
     const rows = fromColumns(out, def.returns.length, length);
     return { ids: rows.map(() => input.rowIds[0] ?? 0n), rows };
   }
+  if (def.kind === 'scalar') return { ids: input.rowIds, columns: [{ values: await callScalar(def, input, signal), nulls: null }] };
   const argRows = input.rows ?? Array.from({ length: n }, (_, r) => input.columns!.map((col) => (col.nulls?.[r] ? null : col.values[r])));
   const ids: bigint[] = [];
   const rows: unknown[][] = [];
@@ -113,11 +115,6 @@ async function call(def: UdfDefinition, input: Decoded, signal: AbortSignal): Pr
     let out = def.fn(...argRows[r], signal);
     // Awaiting only real promises: a microtask per row is most of a cheap function's cost.
     if (out instanceof Promise || (typeof (out as PromiseLike<unknown> | null)?.then === 'function')) out = await out;
-    if (def.kind === 'scalar') {
-      ids.push(input.rowIds[r]);
-      rows.push([out]);
-      continue;
-    }
     if (!Array.isArray(out)) throw new TypeError(`table function ${def.name} must return an array of rows`);
     for (const item of out) {
       ids.push(input.rowIds[r]);
@@ -127,6 +124,33 @@ async function call(def: UdfDefinition, input: Decoded, signal: AbortSignal): Pr
     }
   }
   return { ids, rows };
+}
+
+/**
+ * A row-at-a-time scalar function over a batch: one result per row, as a column. The argument
+ * list is one reused array, so a row costs the call and its values, not an array and a spread.
+ */
+async function callScalar(def: UdfDefinition, input: Decoded, signal: AbortSignal): Promise<unknown[]> {
+  const n = input.rowIds.length;
+  const argc = def.args.length;
+  const out = new Array<unknown>(n);
+  const args = new Array<unknown>(argc + 1);
+  args[argc] = signal;
+  const { rows, columns } = input;
+  for (let r = 0; r < n; r++) {
+    // Reading `aborted` costs more than a cheap function: look every 256 rows and after awaits.
+    if ((r & 255) === 0 && signal.aborted) throw signal.reason;
+    if (rows) for (let c = 0; c < argc; c++) args[c] = rows[r][c];
+    else for (let c = 0; c < argc; c++) args[c] = columns![c].nulls?.[r] ? null : columns![c].values[r];
+    let value = def.fn.apply(undefined, args);
+    // Awaiting only real promises: a microtask per row is most of a cheap function's cost.
+    if (value instanceof Promise || (typeof (value as PromiseLike<unknown> | null)?.then === 'function')) {
+      value = await value;
+      if (signal.aborted) throw signal.reason;
+    }
+    out[r] = value;
+  }
+  return out;
 }
 
 /**

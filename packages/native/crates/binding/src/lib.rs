@@ -9,6 +9,12 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use s2_codec::{collocated, rowdat1, textrow, CodecError};
 
+// Decoded columns are handed to JavaScript and freed by its GC, batch after batch. glibc gives
+// such blocks back to the kernel and faults fresh pages in for the next batch (most of a
+// ROWDAT_1 batch's cost in a VM); mimalloc keeps them for reuse.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn to_napi(e: CodecError) -> Error {
     Error::new(Status::GenericFailure, format!("{}: {}", e.tag(), e.message))
 }
@@ -31,14 +37,18 @@ pub struct NativeColumn {
     pub null_count: u32,
     /// All of `data` is ASCII (text columns of ROWDAT_1), so one string can be sliced per value.
     pub ascii: bool,
+    /// Non-ASCII text: `offsets` counted in UTF-16 units, to slice the column decoded at once.
+    pub utf16_offsets: Option<Int32Array>,
 }
 
 /// Hands the vectors over without copying them (napi wraps Rust-owned memory).
-fn column(c: textrow::Column, variable: bool) -> NativeColumn {
+fn column(c: textrow::Column, variable: bool, text: bool) -> NativeColumn {
     let validity = c.validity().map(Buffer::from);
+    let utf16_offsets = (text && !c.ascii).then(|| Int32Array::new(c.utf16_offsets()));
     let textrow::Column { data, offsets, nulls, null_count, ascii } = c;
     NativeColumn {
         validity,
+        utf16_offsets,
         offsets: variable.then(|| Int32Array::new(offsets)),
         nulls: (null_count > 0).then(|| nulls.into()),
         null_count: null_count as u32,
@@ -57,7 +67,7 @@ fn column_kinds(kinds: &[u32], scales: &[u32]) -> Result<Vec<textrow::Kind>> {
 
 fn decoded(result: std::result::Result<Vec<textrow::Column>, textrow::DecodeFailure>, kinds: &[textrow::Kind]) -> Result<Option<Vec<NativeColumn>>> {
     match result {
-        Ok(cols) => Ok(Some(cols.into_iter().zip(kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes))).collect())),
+        Ok(cols) => Ok(Some(cols.into_iter().zip(kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes), *k == textrow::Kind::Utf8)).collect())),
         Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
         Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
     }
@@ -94,7 +104,10 @@ pub fn rowdat1_decode(codes: Int32Array, body: Buffer) -> Result<NativeRowdat1Ba
             .columns
             .into_iter()
             .zip(codes.iter())
-            .map(|(c, &code)| column(c, !matches!(rowdat1::layout(code), Ok(rowdat1::Layout::Fixed(_)))))
+            .map(|(c, &code)| {
+                let layout = rowdat1::layout(code);
+                column(c, !matches!(layout, Ok(rowdat1::Layout::Fixed(_))), matches!(layout, Ok(rowdat1::Layout::Text | rowdat1::Layout::Decimal)))
+            })
             .collect();
         Ok(NativeRowdat1Batch { rows: batch.rows as u32, row_ids: batch.row_ids.into(), columns })
     })

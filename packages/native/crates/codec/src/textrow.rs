@@ -79,6 +79,32 @@ pub struct Column {
     pub ascii: bool,
 }
 
+impl Column {
+    /// For a text column of valid UTF-8 whose values start on character boundaries: where each
+    /// value starts and ends in the column's text as JavaScript (UTF-16) counts it, so the
+    /// whole column can be decoded once and sliced. Every byte that is not a continuation
+    /// byte starts one UTF-16 unit; four-byte sequences (lead byte 0xF0 and up) take two.
+    pub fn utf16_offsets(&self) -> Vec<i32> {
+        let mut out = Vec::with_capacity(self.offsets.len());
+        let mut units = 0i32;
+        let mut last = 0usize;
+        for &o in &self.offsets {
+            let end = o as usize;
+            let value = &self.data[last..end];
+            if value.is_ascii() {
+                units += value.len() as i32;
+            } else {
+                for &b in value {
+                    units += i32::from((b as i8) >= -0x40) + i32::from(b >= 0xF0);
+                }
+            }
+            last = end;
+            out.push(units);
+        }
+        out
+    }
+}
+
 /// Why a batch was not decoded natively.
 #[derive(Debug, PartialEq)]
 pub enum DecodeFailure {
@@ -377,6 +403,9 @@ mod tests {
         let (p3, l3) = batch(&[row(&[Some("aé".as_bytes())]), row(&[Some("😜b".as_bytes())])]);
         let ok = decode_rows(&[Kind::Utf8], &p3, &l3).unwrap();
         assert!(!ok[0].ascii);
+        let text = Column { data: "aé😜z".as_bytes().to_vec(), offsets: vec![0, 1, 3, 7, 8], ..Column::default() };
+        // "a", "é", "😜" (a surrogate pair: two units), "z".
+        assert_eq!(text.utf16_offsets(), vec![0, 1, 2, 4, 5]);
         assert!(decode_rows(&[Kind::Bytes], &p, &l).is_ok());
     }
 
