@@ -24,6 +24,12 @@ describe("conn.streamFrames() with resultsType 'arrow'", () => {
     expect(sum).toBe((25_000n * 25_001n) / 2n);
   });
 
+  it('defaults to 65,536-row tables (Arrow cells are buffers, not JS values, so bigger batches cost no GC)', async () => {
+    const sizes: number[] = [];
+    for await (const table of conn.streamFrames<Table>('SELECT seq FROM seq_1_to_100000', null, { resultsType: 'arrow' })) sizes.push(table.numRows);
+    expect(sizes).toEqual([65_536, 100_000 - 65_536]);
+  });
+
   it('breaking out early leaves the connection usable', async () => {
     for await (const table of conn.streamFrames<Table>('SELECT seq FROM seq_1_to_500000', null, { resultsType: 'arrow', batchRows: 1000 })) {
       expect(table.numRows).toBe(1000);

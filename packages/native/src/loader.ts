@@ -36,20 +36,23 @@ function load(): { binding: NativeBinding | null; status: NativeStatus } {
   } catch {
     return none('no CommonJS loader in this runtime');
   }
-  // A build from source (pnpm --filter @s2/native build:native) wins over the prebuilt
-  // package, so a developer's change is what runs.
+  // An explicit file (SINGLESTOREDB_NATIVE_PATH: bundled apps, whose module paths no longer
+  // lead to the addon) is the only candidate. Otherwise a build from source (pnpm --filter
+  // @s2/native build:native) wins over the prebuilt package, so a developer's change is what runs.
+  const explicit = process.env.SINGLESTOREDB_NATIVE_PATH;
   const candidates: string[] = [];
-  try {
+  if (explicit) candidates.push(explicit);
+  else try {
     const root = fileURLToPath(new URL('../', import.meta.url));
     candidates.push(`${root}s2-native.${t}.node`);
   } catch {
     // not a file URL (bundled): only the platform package can be tried
   }
-  candidates.push(`@s2/native-${t}`);
+  if (!explicit) candidates.push(`@s2/native-${t}`);
   const failures: string[] = [];
   for (const candidate of candidates) {
     if (candidate.endsWith('.node') && !existsSync(candidate)) {
-      failures.push(`${candidate}: not built`);
+      failures.push(`${candidate}: ${explicit ? "no such file (SINGLESTOREDB_NATIVE_PATH)" : "not built"}`);
       continue;
     }
     try {

@@ -5,12 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { startDataApiGateway } from '@s2/testing';
 import type { Measurement, RunnerConfig } from './runners/measure.js';
+import { bundleRunners } from './bundle.js';
 import { prepare, serverVersion, startTarget, type Target } from './setup.js';
 import { targetsReport } from './targets.js';
 import { HTTP_RUNS, INSERT_ROWS, INSERT_RUNS, READ_RUNS, type Run } from './workloads.js';
@@ -33,17 +35,22 @@ async function codeLine(): Promise<string> {
   }
 }
 
-/** Whether the runners' s2 can load the addon (same environment, same loader). */
-async function nativeLine(): Promise<string> {
+/** Whether the runners' s2 can load the addon (same environment, same loader), and its file. */
+async function nativeLine(): Promise<{ line: string; file: string | null }> {
   // @s2/native is not a dependency of the bench package: load the workspace source, the module @s2/core uses.
-  const { nativeStatus } = (await import(new URL('../../../packages/native/src/index.ts', import.meta.url).href)) as typeof import('@s2/native');
+  const nativeIndex = new URL('../../../packages/native/src/index.ts', import.meta.url);
+  const { nativeStatus } = (await import(nativeIndex.href)) as typeof import('@s2/native');
   const st = nativeStatus();
-  return st.loaded
-    ? `native addon loaded (${st.version ?? '?'}, ${st.triple}, from ${st.source.replace(root, '')})`
-    : `native addon NOT loaded: ${st.source}`;
+  if (!st.loaded) return { line: `native addon NOT loaded: ${st.source}`, file: null };
+  // A local build is a file already; a platform package is resolved the way the loader did.
+  const file = st.source.endsWith('.node') ? st.source : createRequire(nativeIndex).resolve(st.source);
+  return { line: `native addon loaded (${st.version ?? '?'}, ${st.triple}, from ${st.source.replace(root, '')})`, file };
 }
 
 let httpPort = 0;
+let runners = new Map<string, string>();
+/** The bundled runners cannot find the addon from their own path: name the file the loader found here. */
+let runnerEnv: NodeJS.ProcessEnv = process.env;
 /** 1-minute load average before each run: other work on the machine skews wall and CPU times. */
 const loads: number[] = [];
 
@@ -54,9 +61,10 @@ async function once(r: Run, target: Target): Promise<Measurement> {
     await conn.end();
   }
   const config: RunnerConfig = { ...target, sql: r.sql, mode: r.mode, rows: r.insertRows, httpPort, pureJs: r.pureJs };
-  const script = fileURLToPath(new URL(`./runners/${r.runner}.ts`, import.meta.url));
-  const { stdout } = await run(process.execPath, ['--conditions=s2-source', '--import', 'tsx', script, JSON.stringify(config)], {
-    cwd: root, maxBuffer: 1 << 20,
+  const script = runners.get(r.runner);
+  if (!script) throw new Error(`no runner named ${r.runner}`);
+  const { stdout } = await run(process.execPath, [script, JSON.stringify(config)], {
+    cwd: root, maxBuffer: 1 << 20, env: runnerEnv,
   });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Measurement;
 }
@@ -64,7 +72,9 @@ async function once(r: Run, target: Target): Promise<Measurement> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const native = await nativeLine();
+  const { line: native, file: nativeFile } = await nativeLine();
+  if (nativeFile) runnerEnv = { ...process.env, SINGLESTOREDB_NATIVE_PATH: nativeFile };
+  runners = await bundleRunners();
   const code = await codeLine();
   console.log(native);
   console.log(code);

@@ -25,7 +25,7 @@ export interface QueryOptions extends ExecuteOptions {
 export interface StreamFramesOptions {
   /** A frame format: 'columns' (default), or 'arrow' / 'polars' once their package is imported. */
   resultsType?: string;
-  /** Rows per frame (default 65,536); the last frame may be shorter. */
+  /** Rows per frame (default 8,192 for `columns`, whose cells are JS values, and 65,536 for `arrow` / `polars`); the last frame may be shorter. */
   batchRows?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -183,9 +183,10 @@ export class Connection {
     params?: QueryParams,
     options: StreamFramesOptions = {},
   ): AsyncGenerator<Frame, void, undefined> {
-    const batchRows = options.batchRows ?? DEFAULT_FRAME_ROWS;
+    const resultsType = options.resultsType ?? 'columns';
+    const batchRows = options.batchRows ?? resultFormat(resultsType).streamBatchRows ?? DEFAULT_FRAME_ROWS;
     if (!Number.isInteger(batchRows) || batchRows < 1) throw new ParameterError(`batchRows must be a positive integer, got ${String(options.batchRows)}`);
-    const cur = this.cursor({ resultsType: options.resultsType ?? 'columns', buffered: false });
+    const cur = this.cursor({ resultsType, buffered: false });
     try {
       await cur.execute(sql, params, { signal: options.signal, timeoutMs: options.timeoutMs });
       if (!cur.description) return;

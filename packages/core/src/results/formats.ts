@@ -27,6 +27,12 @@ export interface ResultFormat {
   name: string;
   /** The format has `framePackets`: queries ask the transport to keep rows undecoded. */
   packets?: boolean;
+  /**
+   * Rows per frame when `streamFrames` is not told (default DEFAULT_FRAME_ROWS). Formats that
+   * make one JS value per cell want smaller frames: values that die young cost the GC little,
+   * while a frame's worth of them outliving the young generation is copied and promoted.
+   */
+  streamBatchRows?: number;
   prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
 }
 

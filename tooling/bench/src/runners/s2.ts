@@ -14,12 +14,11 @@ const frameRows = (f: AnyFrame) => f.numRows ?? f.height ?? f.length ?? 0;
 
 async function importFormat(format: string): Promise<void> {
   if (format === 'arrow') await import('@s2/arrow');
-  // @s2/polars is not a dependency of the bench package; load it from the workspace source.
-  if (format === 'polars') await import(new URL('../../../../packages/polars/src/index.ts', import.meta.url).href);
+  if (format === 'polars') await import('@s2/polars');
 }
 
 // Format packages are imported before the clock starts, like every runner's client library:
-// loading apache-arrow through tsx costs ~0.5 s of CPU, which is start-up, not decoding.
+// loading apache-arrow is start-up, not decoding.
 await importFormat(config.mode.replace(/-stream$/, ''));
 
 await measure(async () => {
@@ -40,7 +39,7 @@ await measure(async () => {
     const format = config.mode.slice(0, -'-stream'.length);
     const conn = await connect(url, { pureJs });
     let rows = 0;
-    for await (const frame of conn.streamFrames<AnyFrame>(config.sql, [], { resultsType: format, batchRows: 65_536 })) rows += frameRows(frame);
+    for await (const frame of conn.streamFrames<AnyFrame>(config.sql, [], { resultsType: format })) rows += frameRows(frame);
     await conn.close();
     return rows;
   }

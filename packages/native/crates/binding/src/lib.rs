@@ -9,12 +9,6 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use s2_codec::{collocated, rowdat1, textrow, CodecError};
 
-// Decoded columns are handed to JavaScript and freed by its GC, batch after batch. glibc gives
-// such blocks back to the kernel and faults fresh pages in for the next batch (most of a
-// ROWDAT_1 batch's cost in a VM); mimalloc keeps them for reuse.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn to_napi(e: CodecError) -> Error {
     Error::new(Status::GenericFailure, format!("{}: {}", e.tag(), e.message))
 }

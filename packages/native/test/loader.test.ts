@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadNative, nativeStatus, resetNativeLoader } from '../src/index.js';
+
+const saved = process.env.SINGLESTOREDB_NATIVE_PATH;
+afterEach(() => {
+  if (saved === undefined) delete process.env.SINGLESTOREDB_NATIVE_PATH;
+  else process.env.SINGLESTOREDB_NATIVE_PATH = saved;
+  resetNativeLoader();
+});
+
+describe('SINGLESTOREDB_NATIVE_PATH', () => {
+  it('names the only addon file tried: a missing file is reported, not replaced by another binary', () => {
+    process.env.SINGLESTOREDB_NATIVE_PATH = '/nonexistent/s2-native.node';
+    resetNativeLoader();
+    expect(loadNative()).toBeNull();
+    expect(nativeStatus().source).toMatch(/\/nonexistent\/s2-native\.node: no such file \(SINGLESTOREDB_NATIVE_PATH\)/);
+  });
+
+  it('loads the file it names (the local build here, when there is one)', (ctx) => {
+    delete process.env.SINGLESTOREDB_NATIVE_PATH;
+    resetNativeLoader();
+    const found = nativeStatus();
+    if (!found.loaded || !found.source.endsWith('.node')) {
+      console.warn(`[native] SINGLESTOREDB_NATIVE_PATH load test skipped: no local build (${found.source})`);
+      ctx.skip();
+    }
+    process.env.SINGLESTOREDB_NATIVE_PATH = found.source;
+    resetNativeLoader();
+    expect(loadNative()).not.toBeNull();
+    expect(nativeStatus()).toMatchObject({ loaded: true, source: found.source });
+  });
+});
