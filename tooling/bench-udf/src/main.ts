@@ -5,7 +5,7 @@
  * servers called one at a time, round-robin. Writes BENCHMARKS-UDF.md at the repository root.
  *
  *   pnpm --filter @s2/bench-udf bench [--rows 1000000] [--batch 10000] [--concurrency 3]
- *        [--reps 3] [--warmup 10] [--servers s2-native,s2-pure,python] [--out PATH]
+ *        [--reps 3] [--warmup 10] [--servers s2-native,s2-pure,python,echo] [--out PATH]
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { InvokeClient, type Answer } from './client.js';
 import { checkAnswer, makeBatches, type Batch, type Format, type Kind } from './payloads.js';
 import { machineInfo, writeReport, type CaseResult, type Mode } from './report.js';
-import { pythonEnv, startPython, startS2, type PythonEnv, type RunningServer, type ServerId } from './servers.js';
+import { pythonEnv, startEcho, startPython, startS2, type PythonEnv, type RunningServer, type ServerId } from './servers.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -22,7 +22,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '3' },
     reps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '10' },
-    servers: { type: 'string', default: 's2-native,s2-pure,python' },
+    servers: { type: 'string', default: 's2-native,s2-pure,python,echo' },
     out: { type: 'string', default: fileURLToPath(new URL('../../../BENCHMARKS-UDF.md', import.meta.url)) },
   },
 });
@@ -55,9 +55,10 @@ if (SERVERS.includes('python')) {
   else log(`Python ${python.pythonVersion}, singlestoredb ${python.singlestoredbVersion}, numpy ${python.numpyVersion}, uvicorn ${python.uvicornVersion}, accelerator ${python.accelerated}`);
 }
 
-function checkAll(kind: Kind, format: Format, batches: readonly Batch[], answers: Map<number, Answer>): string | null {
+function checkAll(kind: Kind, format: Format, batches: readonly Batch[], answers: Map<number, Answer>, echo = false): string | null {
   for (const [i, answer] of answers) {
-    const problem = checkAnswer(kind, format, batches[i], answer.body);
+    // The echo floor answers with the request itself.
+    const problem = echo ? (answer.body.equals(batches[i].body) ? null : 'the echo differs from the request') : checkAnswer(kind, format, batches[i], answer.body);
     if (problem) return `batch ${i}: ${problem}`;
   }
   return null;
@@ -80,7 +81,7 @@ async function timedPass(server: RunningServer, client: InvokeClient, kind: Kind
   const seconds = (performance.now() - t0) / 1000;
   const clientUsage = process.cpuUsage(client0);
   const cpu1 = server.cpuSeconds();
-  const wrong = checkAll(kind, format, batches, kept);
+  const wrong = checkAll(kind, format, batches, kept, server.id === 'echo');
   if (wrong) throw new Error(`wrong answer: ${wrong}`);
   return { seconds, serverCpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, clientCpu: (clientUsage.user + clientUsage.system) / 1e6 };
 }
@@ -95,6 +96,8 @@ for (const id of SERVERS) {
     if (id === 'python') {
       if (!python || 'unavailable' in python) { notes.python = `not run: ${python && 'unavailable' in python ? python.unavailable : 'not requested'}`; continue; }
       servers.push(await startPython(python));
+    } else if (id === 'echo') {
+      servers.push(await startEcho());
     } else {
       servers.push(await startS2(id === 's2-pure'));
     }
@@ -125,7 +128,7 @@ try {
     for (const server of servers) {
       try {
         const warm = batches.slice(0, WARMUP);
-        const problem = checkAll(kind, format, warm, await clients.get(server.id)!.run(name, format, warm, () => true));
+        const problem = checkAll(kind, format, warm, await clients.get(server.id)!.run(name, format, warm, () => true), server.id === 'echo');
         if (problem) throw new Error(`wrong answer in warm-up: ${problem}`);
         passes.set(server.id, []);
       } catch (err) {

@@ -74,6 +74,7 @@ const SERVERS: { id: ServerId; title: string }[] = [
   { id: 's2-native', title: 's2 native' },
   { id: 's2-pure', title: 's2 pure' },
   { id: 'python', title: 'Python SDK' },
+  { id: 'echo', title: 'HTTP echo (floor)' },
 ];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const FUNCS = [{ fn: 'add_one', label: 'add_one (BIGINT)' }, { fn: 'upper', label: 'upper (TEXT)' }];
@@ -99,11 +100,12 @@ export function writeReport(path: string, r: Report): void {
   lines.push(`- Load average (1 min) when the timed passes started / ended: ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} on ${m.cores} cores${Math.max(r.load.before, r.load.after) > m.cores * 0.75 ? ' — **the machine was shared with other work, so wall-clock numbers are noisy; the rows per server-CPU-second table below is less sensitive to that**' : ''}. Whole run: ${Math.round(r.totalSeconds)} s.`, '');
 
   lines.push('## Rows per second', '');
-  lines.push('| function | format | mode | s2 native | s2 pure | Python SDK | native ÷ Python | pure ÷ Python |');
-  lines.push('|---|---|---|---:|---:|---:|---:|---:|');
+  lines.push('The last two columns are the echo floor: a bare node:http server that answers each request with its own body, called by the same client. No HTTP server can answer faster than that here, so `echo ÷ Python` is the highest ratio any server could reach on this machine.', '');
+  lines.push('| function | format | mode | s2 native | s2 pure | Python SDK | native ÷ Python | pure ÷ Python | HTTP echo | echo ÷ Python |');
+  lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const { fn, label } of FUNCS) for (const format of FORMATS) for (const mode of MODES) {
-    const [n, p, py] = SERVERS.map((s) => find(s.id, fn, format, mode));
-    lines.push(`| ${label} | ${FORMAT_LABEL[format]} | ${mode} | ${cell(n)} | ${cell(p)} | ${cell(py)} | ${ratio(n, py)} | ${ratio(p, py)} |`);
+    const [n, p, py, echo] = SERVERS.map((s) => find(s.id, fn, format, mode));
+    lines.push(`| ${label} | ${FORMAT_LABEL[format]} | ${mode} | ${cell(n)} | ${cell(p)} | ${cell(py)} | ${ratio(n, py)} | ${ratio(p, py)} | ${cell(echo)} | ${ratio(echo, py)} |`);
   }
   lines.push('');
 
@@ -122,7 +124,9 @@ export function writeReport(path: string, r: Report): void {
       if (!n?.rowsPerSecond || !py?.rowsPerSecond) { known = false; parts.push(`${fn} ${FORMAT_LABEL[format]}: n/a`); continue; }
       const x = n.rowsPerSecond / py.rowsPerSecond;
       if (x < t.need) met = false;
-      parts.push(`${fn}${t.mode === 'vectorized' ? '_vec' : ''} ${FORMAT_LABEL[format]} ${x.toFixed(2)}×`);
+      const echo = find('echo', fn, format, t.mode);
+      const floor = echo?.rowsPerSecond ? `; echo floor ${(echo.rowsPerSecond / py.rowsPerSecond).toFixed(2)}×` : '';
+      parts.push(`${fn}${t.mode === 'vectorized' ? '_vec' : ''} ${FORMAT_LABEL[format]} ${x.toFixed(2)}×${floor}`);
     }
     lines.push(`- **${t.label}: ${!known ? 'not measured' : met ? 'met' : 'missed'}** (${parts.join(', ')})`);
   }
@@ -146,8 +150,8 @@ export function writeReport(path: string, r: Report): void {
 
   lines.push('## CPU seconds per pass (1 pass = all rows of a case)', '');
   lines.push('Server CPU can exceed wall time when a server uses more than one thread (the Node GC and libuv helper threads; the Python SDK runs sync functions on a worker thread). CPU is read in clock ticks (10 ms), so the smallest values are coarse. Client = the Node process sending the requests.', '');
-  lines.push('| function | format | mode | s2 native server | s2 pure server | Python SDK server | client (s2 native / s2 pure / Python) |');
-  lines.push('|---|---|---|---:|---:|---:|---:|');
+  lines.push('| function | format | mode | s2 native server | s2 pure server | Python SDK server | echo server | client (s2 native / s2 pure / Python / echo) |');
+  lines.push('|---|---|---|---:|---:|---:|---:|---:|');
   const cpu = (c: CaseResult | undefined) => (c?.serverCpuSeconds == null ? '—' : `${c.serverCpuSeconds.toFixed(2)} s (wall ${c.seconds!.toFixed(2)} s)`);
   for (const { fn, label } of FUNCS) for (const format of FORMATS) for (const mode of MODES) {
     const cs = SERVERS.map((s) => find(s.id, fn, format, mode));

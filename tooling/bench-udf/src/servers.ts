@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export type ServerId = 's2-native' | 's2-pure' | 'python';
+export type ServerId = 's2-native' | 's2-pure' | 'python' | 'echo';
 
 export interface RunningServer {
   id: ServerId;
@@ -66,32 +66,51 @@ function tail(child: ChildProcess): () => string {
   return () => text.trim();
 }
 
-/** Our server in a child Node process; `pure` sets SINGLESTOREDB_PURE_JS=1 (pure TypeScript codec). */
-export async function startS2(pure: boolean): Promise<RunningServer> {
-  const env = { ...process.env };
-  if (pure) env.SINGLESTOREDB_PURE_JS = '1';
-  else delete env.SINGLESTOREDB_PURE_JS;
-  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', `${HERE}s2-server.ts`], {
+/** A Node child process that prints one JSON line with its port once it listens. */
+async function startNodeChild(script: string, env: NodeJS.ProcessEnv, what: string): Promise<{ child: ChildProcess; info: Record<string, unknown> & { port: number } }> {
+  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', `${HERE}${script}`], {
     cwd: PACKAGE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr = tail(child);
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`s2 server did not start in 60 s: ${stderr()}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 60 s: ${stderr()}`)), 60_000);
     child.stdout!.on('data', (c: Buffer) => {
       buf += c.toString('utf8');
       const nl = buf.indexOf('\n');
       if (nl >= 0) { clearTimeout(timer); resolve(buf.slice(0, nl)); }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`s2 server exited (${code}): ${stderr()}`)); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}): ${stderr()}`)); });
   });
-  const info = JSON.parse(line) as { port: number; native: { loaded: boolean; source: string } };
+  return { child, info: JSON.parse(line) as Record<string, unknown> & { port: number } };
+}
+
+/** Our server in a child Node process; `pure` sets SINGLESTOREDB_PURE_JS=1 (pure TypeScript codec). */
+export async function startS2(pure: boolean): Promise<RunningServer> {
+  const env = { ...process.env };
+  if (pure) env.SINGLESTOREDB_PURE_JS = '1';
+  else delete env.SINGLESTOREDB_PURE_JS;
+  const { child, info: raw } = await startNodeChild('s2-server.ts', env, 's2 server');
+  const info = raw as { port: number; native: { loaded: boolean; source: string } };
   if (!pure && !info.native.loaded) process.stderr.write(`warning: the native addon did not load in the "native" server: ${info.native.source}\n`);
   return {
     id: pure ? 's2-pure' : 's2-native',
     port: info.port,
     pid: child.pid!,
     note: info.native.loaded ? `native addon loaded (${info.native.source})` : `pure TypeScript codec (${info.native.source})`,
+    cpuSeconds: () => procCpu(child.pid!),
+    stop: stopper(child),
+  };
+}
+
+/** The echo floor (echo-server.ts): node:http answering each request with its own body. */
+export async function startEcho(): Promise<RunningServer> {
+  const { child, info } = await startNodeChild('echo-server.ts', process.env, 'echo server');
+  return {
+    id: 'echo',
+    port: info.port,
+    pid: child.pid!,
+    note: 'bare node:http server that answers each request with its body (no decoding, no function): the floor of any HTTP server with this client',
     cpuSeconds: () => procCpu(child.pid!),
     stop: stopper(child),
   };

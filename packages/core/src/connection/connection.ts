@@ -25,7 +25,7 @@ export interface QueryOptions extends ExecuteOptions {
 export interface StreamFramesOptions {
   /** A frame format: 'columns' (default), or 'arrow' / 'polars' once their package is imported. */
   resultsType?: string;
-  /** Rows per frame (default 8,192 for `columns`, whose cells are JS values, and 65,536 for `arrow` / `polars`); the last frame may be shorter. */
+  /** Rows per frame (default 65,536, or 8,192 for `columns` results with per-cell JS values: strings, dates, JSON); the last frame may be shorter. */
   batchRows?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -184,12 +184,14 @@ export class Connection {
     options: StreamFramesOptions = {},
   ): AsyncGenerator<Frame, void, undefined> {
     const resultsType = options.resultsType ?? 'columns';
-    const batchRows = options.batchRows ?? resultFormat(resultsType).streamBatchRows ?? DEFAULT_FRAME_ROWS;
-    if (!Number.isInteger(batchRows) || batchRows < 1) throw new ParameterError(`batchRows must be a positive integer, got ${String(options.batchRows)}`);
+    const explicit = options.batchRows;
+    if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1)) throw new ParameterError(`batchRows must be a positive integer, got ${String(explicit)}`);
     const cur = this.cursor({ resultsType, buffered: false });
     try {
       await cur.execute(sql, params, { signal: options.signal, timeoutMs: options.timeoutMs });
       if (!cur.description) return;
+      const byFormat = resultFormat(resultsType).streamBatchRows;
+      const batchRows = explicit ?? (typeof byFormat === 'function' ? byFormat(cur.resultColumns ?? []) : byFormat) ?? DEFAULT_FRAME_ROWS;
       for (;;) {
         const before = cur.rownumber;
         const frame = (await cur.fetchframe(batchRows)) as Frame;

@@ -6,6 +6,7 @@ import {
   InterfaceError,
   NotSupportedError,
   ProgrammingError,
+  type ColumnDefinition,
   type ColumnDescription,
   type InfileSource,
   type QueryParams,
@@ -67,6 +68,11 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     private readonly buffered: boolean,
     private readonly resultsType: string,
   ) {}
+
+  /** @internal Wire-level metadata of the current result set (what result formats are prepared with). */
+  get resultColumns(): readonly ColumnDefinition[] | null {
+    return this.result?.columns ?? null;
+  }
 
   isConnected(): boolean {
     return !this.closed;

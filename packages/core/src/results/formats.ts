@@ -32,7 +32,7 @@ export interface ResultFormat {
    * make one JS value per cell want smaller frames: values that die young cost the GC little,
    * while a frame's worth of them outliving the young generation is copied and promoted.
    */
-  streamBatchRows?: number;
+  streamBatchRows?: number | ((columns: readonly ColumnDefinition[]) => number);
   prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
 }
 
