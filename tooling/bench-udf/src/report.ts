@@ -125,7 +125,7 @@ export function writeReport(path: string, r: Report): void {
       const x = n.rowsPerSecond / py.rowsPerSecond;
       if (x < t.need) met = false;
       const echo = find('echo', fn, format, t.mode);
-      const floor = echo?.rowsPerSecond ? `; echo floor ${(echo.rowsPerSecond / py.rowsPerSecond).toFixed(2)}×` : '';
+      const floor = echo?.rowsPerSecond ? ` (echo floor ${(echo.rowsPerSecond / py.rowsPerSecond).toFixed(2)}×)` : '';
       parts.push(`${fn}${t.mode === 'vectorized' ? '_vec' : ''} ${FORMAT_LABEL[format]} ${x.toFixed(2)}×${floor}`);
     }
     lines.push(`- **${t.label}: ${!known ? 'not measured' : met ? 'met' : 'missed'}** (${parts.join(', ')})`);
