@@ -3,6 +3,7 @@ import { DataError, ParameterError, SqlTime } from '@s2/base';
 import { loadNative, nativeStatus } from '@s2/native';
 import { decodeRowdat1, encodeRowdat1, unpackDatetime, packDatetime } from '../src/codecs/index.js';
 import { decodeRowdat1Rows, decodeRowdat1Vectors, encodeRowdat1Vectors } from '../src/codecs/rowdat1-native.js';
+import { decodeWide } from '../src/codecs/rowdat1-fixed.js';
 
 const native = loadNative();
 if (!native) console.warn(`[udf] native ROWDAT_1 differential skipped: ${nativeStatus().source}`);
@@ -147,5 +148,49 @@ describe.skipIf(!native)('native and pure ROWDAT_1 codecs agree', () => {
     }
     expect(errors).toBeGreaterThan(20);
     expect(() => decodeRowdat1Rows([77], body, 'native')).toThrow(DataError);
+  });
+});
+
+describe('the fixed-width lane (BIGINT, UNSIGNED BIGINT, DOUBLE columns only)', () => {
+  const WIDE = [8, -8, 5];
+  it('decodes to the same columns as the row codec and encodes back the same bytes, NULLs included', () => {
+    for (let trial = 0; trial < 30; trial++) {
+      const codes = Array.from({ length: int(1, 4) }, () => pick(WIDE));
+      const { ids, rows, body } = batch(codes, int(0, 300));
+      const lane = decodeWide(codes, body)!;
+      expect(lane).not.toBeNull();
+      // The general pure path: rows first, then columns.
+      const general = decodeRowdat1(codes, body);
+      expect(Array.from(lane.rowIds)).toEqual(general.rowIds);
+      lane.columns.forEach((col, c) => {
+        general.rows.forEach((row, r) => {
+          if (row[c] === null) expect(col.nulls?.[r]).toBe(1);
+          else expect(col.values[r]).toEqual(row[c]);
+        });
+      });
+      expect(decodeRowdat1Vectors(codes, body, 'pure')).toEqual(lane);
+      const back = encodeRowdat1Vectors(codes, lane.rowIds, lane.columns, 'pure');
+      expect(Buffer.from(back).equals(Buffer.from(body))).toBe(true);
+      // Plain arrays of the same values (what a function may return) give the same bytes.
+      const plain = codes.map((_, c) => ({ values: rows.map((row) => row[c]), nulls: null }));
+      expect(Buffer.from(encodeRowdat1Vectors(codes, ids, plain, 'pure')).equals(Buffer.from(body))).toBe(true);
+      if (native) expect(decodeRowdat1Vectors(codes, body, 'native')).toEqual(lane);
+    }
+  });
+
+  it('a body that is not a whole number of rows leaves the lane, and the row codec says what is wrong', () => {
+    const { body } = batch([8, 5], 10);
+    const cut = body.subarray(0, body.length - 3);
+    expect(decodeWide([8, 5], cut)).toBeNull();
+    expect(() => decodeRowdat1Vectors([8, 5], cut, 'pure')).toThrow(DataError);
+  });
+
+  it('values the lane cannot take as they are go to the row codec: its conversions and its errors', () => {
+    const ids = BigInt64Array.from([1n, 2n]);
+    // Numbers for BIGINT are converted by the row codec; an out-of-range bigint is its ParameterError.
+    const converted = encodeRowdat1Vectors([8], ids, [{ values: [1, 2n], nulls: null }], 'pure');
+    expect(decodeRowdat1([8], converted).rows).toEqual([[1n], [2n]]);
+    expect(() => encodeRowdat1Vectors([8], ids, [{ values: [1n, 2n ** 63n], nulls: null }], 'pure')).toThrow(ParameterError);
+    expect(() => encodeRowdat1Vectors([-8], ids, [{ values: BigInt64Array.from([1n, -1n]), nulls: null }], 'pure')).toThrow(ParameterError);
   });
 });

@@ -2,6 +2,7 @@ import { DataError, ParameterError } from '@s2/base';
 import { fromNativeError, loadNative, requireNative, typedView, type DecodePath, type NumericArray, type TypedArrayCtor, type NativeBinding, type NativeColumn, type NativeEncodeColumn } from '@s2/native';
 import type { Vector } from '../definition/vectors.js';
 import { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
+import { allWide, decodeWide, encodeWide } from './rowdat1-fixed.js';
 import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
 
 /**
@@ -78,7 +79,7 @@ function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unk
 /** Argument columns of a request (udf spec 6.7): typed arrays for BIGINT and DOUBLE. */
 export function decodeRowdat1Vectors(codes: readonly number[], body: Uint8Array, path: DecodePath = 'auto'): { rowIds: BigInt64Array; columns: Vector[] } {
   const binding = rowdat1Binding(path);
-  if (!binding) return vectorsFromRows(decodeRowdat1(codes, body), codes);
+  if (!binding) return (allWide(codes) ? decodeWide(codes, body) : null) ?? vectorsFromRows(decodeRowdat1(codes, body), codes);
   const batch = decodeNative(binding, codes, body);
   return {
     rowIds: typedView(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array,
@@ -267,6 +268,34 @@ function packedNumbers(code: number, values: ArrayLike<unknown>, mask: Uint8Arra
   return out;
 }
 
+const WIDE_CTOR: Record<number, unknown> = { 8: BigInt64Array, [-8]: BigUint64Array, 5: Float64Array };
+
+/** The null mask of a column: the caller's, plus null/undefined entries of a plain array. */
+function nullMask(values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number): Uint8Array | null {
+  if (ArrayBuffer.isView(values)) return nulls;
+  let mask = nulls;
+  for (let r = 0; r < n; r++) {
+    if (values[r] === null || values[r] === undefined) {
+      if (!mask || mask === nulls) mask = nulls ? Uint8Array.from(nulls) : new Uint8Array(n);
+      mask[r] = 1;
+    }
+  }
+  return mask;
+}
+
+/** The pure codec's fast lane (rowdat1-fixed.ts) when every result column is, or packs into, its exact typed array. */
+function pureWide(codes: readonly number[], rowIds: BigInt64Array | readonly bigint[], columns: readonly Vector[], n: number): Uint8Array | null {
+  const packed: { values: BigInt64Array | BigUint64Array | Float64Array; nulls: Uint8Array | null }[] = [];
+  for (let c = 0; c < codes.length; c++) {
+    const { values, nulls } = columns[c];
+    const mask = nullMask(values, nulls, n);
+    const typed = values.constructor === WIDE_CTOR[codes[c]] ? values : ArrayBuffer.isView(values) ? null : packedNumbers(codes[c], values, mask, n);
+    if (!typed) return null;
+    packed.push({ values: typed as BigInt64Array, nulls: mask });
+  }
+  return encodeWide(rowIds instanceof BigInt64Array ? rowIds : BigInt64Array.from(rowIds), packed);
+}
+
 /**
  * A response from result columns. `rowIds` holds one id per row; `columns` one Vector per
  * return column, all of `rowIds.length` values (checked by the caller).
@@ -279,21 +308,12 @@ export function encodeRowdat1Vectors(codes: readonly number[], rowIds: BigInt64A
     for (let r = 0; r < n; r++) rows[r] = columns.map((col) => (col.nulls?.[r] ? null : col.values[r] ?? null));
     return encodeRowdat1(codes, Array.from(rowIds as ArrayLike<bigint>), rows);
   };
-  if (!binding) return pure();
+  if (!binding) return (allWide(codes) ? pureWide(codes, rowIds, columns, n) : null) ?? pure();
   const specs: NativeEncodeColumn[] = [];
   for (let c = 0; c < codes.length; c++) {
     const code = codes[c];
     const { values, nulls } = columns[c];
-    // Null mask: the caller's, plus null/undefined entries of plain arrays.
-    let mask = nulls;
-    if (!ArrayBuffer.isView(values)) {
-      for (let r = 0; r < n; r++) {
-        if (values[r] === null || values[r] === undefined) {
-          if (!mask || mask === nulls) mask = nulls ? Uint8Array.from(nulls) : new Uint8Array(n);
-          mask[r] = 1;
-        }
-      }
-    }
+    const mask = nullMask(values, nulls, n);
     const nullBytes = mask ? bytesOf(mask) : undefined;
     if (TEMPORAL.has(code)) {
       specs.push({ code, element: 6, data: bytesOf(temporal(code, values, mask, n)), nulls: nullBytes });
