@@ -115,7 +115,15 @@ export function mergeColumnsFrames(frames: readonly ColumnsFrame[]): ColumnsFram
         at += p.values.length;
       }
       values = out;
-    } else values = parts.flatMap((p) => Array.from(p.values));
+    } else {
+      // Pushing keeps fast elements; `new Array(length)` beyond 100,000 starts as a dictionary.
+      const out: unknown[] = [];
+      for (const p of parts) {
+        const v = p.values;
+        for (let i = 0; i < v.length; i++) out.push(v[i]);
+      }
+      values = out;
+    }
     let nulls: Uint8Array | null = null;
     if (parts.some((p) => p.nulls)) {
       nulls = new Uint8Array(length);
