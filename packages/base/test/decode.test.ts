@@ -209,3 +209,40 @@ describe('lossless JSON fast path', () => {
     expect(parseJsonLossless('[-12345678901234567890]')).toEqual([-12345678901234567890n]);
   });
 });
+
+describe('local-time DATETIME and DATE around DST transitions', () => {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  // New York (an hour at 02:00), Lord Howe Island (half an hour at 02:00), Dublin (winter is the
+  // "negative" offset), Kathmandu (+05:45), and the zone that was set before.
+  const zones = ['America/New_York', 'Australia/Lord_Howe', 'Europe/Dublin', 'Asia/Kathmandu'];
+  const days = [[2024, 3, 10], [2024, 11, 3], [2024, 4, 7], [2024, 10, 6], [2024, 3, 31], [2024, 10, 27]];
+
+  it('every 5 minutes of the transition days: the same instant as a Date built from local fields', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of zones) {
+        process.env.TZ = zone;
+        const dt = col('dt', FieldType.DATETIME);
+        const d = col('d', FieldType.DATE);
+        // One decoder per result set, as a query makes them (it notices the changed zone).
+        const dtDecoder = createTextRowDecoder([dt], { ...defaultDecodeOptions, timezone: 'local' });
+        const dDecoder = createTextRowDecoder([d], { ...defaultDecodeOptions, timezone: 'local' });
+        for (const [y, mo, day] of days) {
+          expect((dDecoder.decodeRow(row(`${y}-${pad(mo)}-${pad(day)}`))[0] as Date).getTime(), `${zone} ${y}-${mo}-${day}`)
+            .toBe(new Date(y, mo - 1, day).getTime());
+          for (let minute = 0; minute < 24 * 60; minute += 5) {
+            const h = Math.floor(minute / 60);
+            const mi = minute % 60;
+            const text = `${y}-${pad(mo)}-${pad(day)} ${pad(h)}:${pad(mi)}:07.250000`;
+            const got = dtDecoder.decodeRow(row(text))[0] as SqlDateTime;
+            expect(got.getTime(), `${zone} ${text}`).toBe(new Date(y, mo - 1, day, h, mi, 7, 250).getTime());
+            expect(got.toSqlString()).toBe(text);
+          }
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});

@@ -108,14 +108,56 @@ export class SqlTime {
 
 /** Offset in minutes east of UTC for 'Z' / '+HH:MM' / '-HH:MM'; null means local time. */
 export function parseTimezone(tz: string): number | null {
-  if (tz === 'local') return null;
+  if (tz === 'local') {
+    // Decoders are made per result set through here: the place to notice a changed TZ.
+    syncLocalZone();
+    return null;
+  }
   if (tz === 'Z' || tz === 'UTC' || tz === '+00:00') return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(tz);
   if (!m) throw new RangeError(`invalid timezone '${tz}': use 'local', 'Z' or '+HH:MM'`);
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
+/**
+ * Wall-clock hour in the local zone (YYYYMMDDhh) → local epoch minus the UTC epoch of the same
+ * fields, for hours that have one offset throughout. A Date built from local fields costs a
+ * time-zone lookup and an object per value; Date.UTC plus a cached shift costs neither.
+ */
+const localShift = new Map<number, number>();
+let localShiftTz: string | undefined;
+const envTz = (): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TZ;
+
+/** Forgets the cached shifts when TZ changed since they were computed (Node reloads the zone then). */
+function syncLocalZone(): void {
+  const tz = envTz();
+  if (tz !== localShiftTz) {
+    localShiftTz = tz;
+    localShift.clear();
+  }
+}
+
+function shiftAt(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  return new Date(y, mo - 1, d, h, mi, s, ms).getTime() - Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+
+/** `new Date(y, mo - 1, d, h, mi, s, ms).getTime()` for years 100 and later (where Date.UTC takes the year as is). */
+function localEpochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const key = ((y * 100 + mo) * 100 + d) * 100 + h;
+  let shift = localShift.get(key);
+  if (shift === undefined) {
+    shift = shiftAt(y, mo, d, h, 0, 0, 0);
+    // An hour with a transition in it (a gap or an overlap that does not start on the hour)
+    // has more than one shift: those values take the exact, slow way.
+    if (shift !== shiftAt(y, mo, d, h, 30, 0, 0) || shift !== shiftAt(y, mo, d, h, 59, 59, 999)) return new Date(y, mo - 1, d, h, mi, s, ms).getTime();
+    if (localShift.size >= 65_536) localShift.clear();
+    localShift.set(key, shift);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms) + shift;
+}
+
 function epochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offset: number | null): number {
+  if (offset === null && y >= 100) return localEpochMs(y, mo, d, h, mi, s, ms);
   if (offset === null) {
     const local = new Date(2000, 0, 1, h, mi, s, ms);
     local.setFullYear(y, mo - 1, d);
@@ -165,7 +207,7 @@ export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: 
   }
   if (y < 100 || !validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
   const ms = (micro - (micro % 1000)) / 1000;
-  const epoch = offset === null ? new Date(y, mo - 1, d, h, mi, sec, ms).getTime() : Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
+  const epoch = offset === null ? localEpochMs(y, mo, d, h, mi, sec, ms) : Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
   return new SqlDateTime(epoch, micro, packFields(y, mo, d, h, mi, sec), len > 19 ? len - 20 : 0);
 }
 
