@@ -43,6 +43,8 @@ export interface NativeBinding {
   decodeTextSegments(kinds: Uint32Array, scales: Uint32Array, segments: Uint8Array[], framed: Uint8Array, rows: number): NativeColumn[] | null;
   rowdat1Decode(codes: Int32Array, body: Buffer): NativeRowdat1Batch;
   rowdat1Encode(rowIds: Buffer, columns: NativeEncodeColumn[]): Buffer;
+  /** Byte offsets into UTF-8 `data` for UTF-16 unit offsets; null when one splits a surrogate pair. */
+  utf8Offsets(data: Buffer, units: Uint32Array): Uint32Array | null;
   CollocatedListener: new (path: string, backlog: number) => CollocatedListener;
   collocatedRead(fd: number, length: number): Buffer;
   collocatedWrite(fd: number, data: Buffer): void;

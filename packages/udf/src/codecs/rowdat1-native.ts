@@ -144,10 +144,10 @@ const bytesOf = (t: ArrayBufferView) => Buffer.from(t.buffer, t.byteOffset, t.by
  * A text column of strings (NULL entries as null/undefined, which join as '') in one UTF-8
  * encode of the joined column instead of a write per value; null when that would not give
  * the same bytes (a masked string, a non-string, a lone surrogate). A lone surrogate either
- * stays lone in the joined text (not well-formed) or pairs with a neighbour's, and then the
- * joined encoding is shorter than the values' lengths added up: both are caught.
+ * stays lone in the joined text (not well-formed) or pairs with a neighbour's, and then a
+ * value boundary falls inside the pair's four bytes: both are caught.
  */
-function joinedText(values: ArrayLike<unknown>, mask: Uint8Array | null, n: number): { data: Buffer; offsets: Uint32Array } | null {
+function joinedText(binding: NativeBinding, values: ArrayLike<unknown>, mask: Uint8Array | null, n: number): { data: Buffer; offsets: Uint32Array } | null {
   const offsets = new Uint32Array(n + 1);
   let units = 0;
   for (let r = 0; r < n; r++) {
@@ -163,21 +163,17 @@ function joinedText(values: ArrayLike<unknown>, mask: Uint8Array | null, n: numb
   // One byte per UTF-16 unit only when every character is ASCII: the offsets are right as counted.
   if (data.length === units) return { data, offsets };
   if (!joined.isWellFormed()) return null;
-  let size = 0;
-  for (let r = 0; r < n; r++) {
-    const v = values[r];
-    if (typeof v === 'string') size += Buffer.byteLength(v, 'utf8');
-    offsets[r + 1] = size;
-  }
-  return size === data.length ? { data, offsets } : null;
+  // UTF-16 positions to byte positions in one pass of the codec; null if a boundary splits a pair.
+  const bytes = binding.utf8Offsets(data, offsets);
+  return bytes ? { data, offsets: bytes } : null;
 }
 
 /** Text, binary and decimal values as one buffer and offsets; null when a value needs the pure codec's checks. */
-function variable(code: number, values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number, column: number): { data: Buffer; offsets: Uint32Array } | null {
+function variable(binding: NativeBinding, code: number, values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number, column: number): { data: Buffer; offsets: Uint32Array } | null {
   const binary = !TEXT.has(code) && code !== 0 && code !== 246;
   const decimal = code === 0 || code === 246;
   if (!binary && !decimal) {
-    const joined = joinedText(values, nulls, n);
+    const joined = joinedText(binding, values, nulls, n);
     if (joined) return joined;
   }
   const offsets = new Uint32Array(n + 1);
@@ -324,7 +320,7 @@ export function encodeRowdat1Vectors(codes: readonly number[], rowIds: BigInt64A
       if (element === undefined) return pure();
       specs.push({ code, element, data: bytesOf(typed!), nulls: nullBytes });
     } else {
-      const v = variable(code, values, mask, n, c);
+      const v = variable(binding, code, values, mask, n, c);
       if (!v) return pure();
       specs.push({ code, data: v.data, offsets: v.offsets, nulls: nullBytes });
     }

@@ -138,6 +138,12 @@ pub fn rowdat1_encode(row_ids: Buffer, columns: Vec<NativeEncodeColumn>) -> Resu
     })
 }
 
+/// Byte offsets for UTF-16 unit offsets into UTF-8 `data` (see s2_codec::rowdat1::utf8_offsets).
+#[napi]
+pub fn utf8_offsets(data: Buffer, units: Uint32Array) -> Result<Option<Uint32Array>> {
+    guarded(|| Ok(rowdat1::utf8_offsets(&data, &units).map(Uint32Array::new)))
+}
+
 #[napi(object)]
 pub struct CollocatedConnection {
     pub socket: i32,

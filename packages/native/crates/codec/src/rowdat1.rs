@@ -55,11 +55,15 @@ pub fn decode(codes: &[i32], body: &[u8]) -> Result<Batch, CodecError> {
     let max_rows = body.len() / min_row + 1;
     let mut batch = Batch { columns: layouts.iter().map(|_| Column::default()).collect(), ..Batch::default() };
     batch.row_ids.reserve(max_rows * 8);
+    // Variable-width values share what the body holds beyond the fixed parts: an even share
+    // each (all of it for a single text column) spares most of the regrowth copies.
+    let variable = layouts.iter().filter(|l| !matches!(l, Layout::Fixed(_))).count().max(1);
     for (col, l) in batch.columns.iter_mut().zip(&layouts) {
         col.nulls.reserve(max_rows);
         if let Layout::Fixed(w) = *l {
             col.data.reserve(max_rows * w);
         } else {
+            col.data.reserve(body.len() / variable);
             col.offsets.reserve(max_rows + 1);
             col.offsets.push(0);
             col.ascii = true;
@@ -362,9 +366,49 @@ fn as_f64(v: Num) -> f64 {
     }
 }
 
+/// Byte offsets into UTF-8 `data` for offsets counted in UTF-16 units (what JavaScript string
+/// lengths add up to), so a column of strings can be encoded as one joined string. None when
+/// an offset falls between the two units of a four-byte character — a value ending or starting
+/// with half a surrogate pair — or past the end: those values need the per-value checks.
+pub fn utf8_offsets(data: &[u8], units: &[u32]) -> Option<Vec<u32>> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut pos = 0usize;
+    let mut unit = 0u64;
+    for &target in units {
+        let target = u64::from(target);
+        while unit < target {
+            let b = *data.get(pos)?;
+            let (len, width) = match b {
+                0x00..=0x7f => (1, 1),
+                0xc0..=0xdf => (2, 1),
+                0xe0..=0xef => (3, 1),
+                0xf0..=0xf7 => (4, 2),
+                _ => return None,
+            };
+            pos += len;
+            unit += width;
+        }
+        if unit != target || pos > data.len() {
+            return None;
+        }
+        out.push(u32::try_from(pos).ok()?);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_offsets_follow_utf16_units() {
+        // "a", "é", "😜" (two units), "" and "z".
+        let data = "aé😜z".as_bytes();
+        assert_eq!(utf8_offsets(data, &[0, 1, 2, 4, 4, 5]), Some(vec![0, 1, 3, 7, 7, 8]));
+        // A boundary inside the surrogate pair, or beyond the data, is refused.
+        assert_eq!(utf8_offsets(data, &[0, 3]), None);
+        assert_eq!(utf8_offsets(data, &[0, 6]), None);
+    }
 
     /// The worked example of udf spec 6.6.
     fn example() -> Vec<u8> {
