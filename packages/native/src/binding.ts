@@ -7,7 +7,7 @@ export interface NativeColumn {
   validity?: Buffer;
   nullCount: number;
   ascii: boolean;
-  /** Non-ASCII text columns: `offsets` in UTF-16 units of the whole column decoded at once. */
+  /** Non-ASCII ROWDAT_1 text columns: `offsets` in UTF-16 units of the whole column decoded at once. */
   utf16Offsets?: Int32Array;
 }
 

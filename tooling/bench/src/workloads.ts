@@ -38,8 +38,9 @@ const PURE = true;
 const NATIVE = false;
 
 /*
- * Row formats (tuples, objects, fetchmany) always use the compiled TypeScript row decoder, so
- * their s2 runs are labelled and run `pure`; the native addon decodes frame formats only.
+ * Buffered row formats (tuples, objects) decode packet batches with the addon in `native` runs
+ * and row by row in TypeScript in `pure` runs; streaming rows (`stream`, fetchmany) and inserts
+ * are TypeScript on every path, so those runs are `pure`.
  */
 export const READ_RUNS: Run[] = [
   { name: 'wide raw drain', runner: 'raw-drain', mode: '', sql: WIDE },
@@ -49,7 +50,9 @@ export const READ_RUNS: Run[] = [
   { name: 'wide mariadb array', runner: 'mariadb', mode: 'array', sql: WIDE },
   { name: 'wide mariadb objects', runner: 'mariadb', mode: 'objects', sql: WIDE },
   { name: 'wide mariadb stream', runner: 'mariadb', mode: 'stream', sql: WIDE },
+  { name: 'wide s2 tuples native', runner: 's2', mode: 'tuples', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 tuples pure', runner: 's2', mode: 'tuples', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 objects native', runner: 's2', mode: 'objects', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 objects pure', runner: 's2', mode: 'objects', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 stream pure', runner: 's2', mode: 'stream', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 columns native', runner: 's2', mode: 'columns', sql: WIDE, pureJs: NATIVE },

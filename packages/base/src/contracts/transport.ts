@@ -33,6 +33,15 @@ export interface QueryOptions {
    * formats that decode whole batches at once. Transports without packets ignore it.
    */
   rawRows?: boolean;
+  /**
+   * A batch row decoder: the transport keeps row packets undecoded as they arrive and hands
+   * each batch (as `ResultSet.raw` would give it) to this function, whose rows `read` then
+   * returns. Lets a faster decoder (the native addon) take whole batches while the rest of the
+   * result is still arriving. It must throw what the row decoder would: a malformed packet
+   * (errno 2027) ends the session, any other DatabaseError is reported after the result has
+   * been read to its end. Transports without packets ignore it.
+   */
+  decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: readonly (Uint8Array | FramedPackets | undefined)[]) => unknown[][];
 }
 
 /** Summary of an OK packet, or of the EOF that ends a result set. */

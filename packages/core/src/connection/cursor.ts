@@ -8,12 +8,13 @@ import {
   ProgrammingError,
   type ColumnDefinition,
   type ColumnDescription,
+  type QueryOptions,
   type InfileSource,
   type QueryParams,
   type QueryResponse,
   type ResultSet,
 } from '@s2/base';
-import type { RawBatch } from '@s2/native';
+import { decodeRows, loadNative, type DecodePath, type RawBatch } from '@s2/native';
 import { resultFormat, type PreparedFormat } from '../results/formats.js';
 import type { Connection } from './connection.js';
 
@@ -27,7 +28,7 @@ export interface ExecuteOptions {
 /** Rows per batch when a whole-result frame is decoded incrementally. */
 const FRAME_BATCH = 65_536;
 
-/** Frame formats that decode packet batches themselves get the rows undecoded. */
+/** Frame formats decode packet batches themselves, so they get the rows undecoded. */
 function wantsPackets(resultsType: string): boolean {
   try {
     return resultFormat(resultsType).packets === true;
@@ -35,6 +36,25 @@ function wantsPackets(resultsType: string): boolean {
     return false;
   }
 }
+
+/**
+ * Buffered row formats have the addon decode their rows a batch at a time, as the packets
+ * arrive (it walks the packets, parses the numbers and checks the text of a whole batch at
+ * once); with `pureJs: true`, or without the addon, the transport's row decoder does it.
+ */
+function batchDecoder(resultsType: string, buffered: boolean, pureJs: boolean | null | undefined): QueryOptions['decodeBatch'] {
+  let format;
+  try {
+    format = resultFormat(resultsType);
+  } catch {
+    return undefined;
+  }
+  if (format.packetRows !== true || !buffered || pureJs === true || loadNative() === null) return undefined;
+  const path = decodePath(pureJs);
+  return (columns, options, packets) => decodeRows(columns, options, packets, path);
+}
+
+const decodePath = (pureJs: boolean | null | undefined): DecodePath => (pureJs === true ? 'pure' : pureJs === false ? 'native' : 'auto');
 
 const closedCursor = () => new ProgrammingError('Cursor closed');
 
@@ -93,7 +113,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const text = this.mogrify(sql, params);
     this.connection.debugQuery(text);
     await this.connection.syncWithEnvironment();
-    this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered, rawRows: wantsPackets(this.resultsType) });
+    const rawRows = wantsPackets(this.resultsType);
+    const decodeBatch = rawRows ? undefined : batchDecoder(this.resultsType, this.buffered, this.connection.params.pureJs);
+    this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered, rawRows, decodeBatch });
     this.executed = true;
     await this.load(this.response.current);
     return this.rowcount;
@@ -172,8 +194,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   private frameOf(batch: unknown[]): unknown {
     const raw = this.result?.raw;
     if (raw && this.format?.framePackets) {
-      const p = this.connection.params.pureJs;
-      return this.format.framePackets(batch as unknown as RawBatch, raw.decodeOptions, p === true ? 'pure' : p === false ? 'native' : 'auto');
+      return this.format.framePackets(batch as unknown as RawBatch, raw.decodeOptions, decodePath(this.connection.params.pureJs));
     }
     return this.format!.frame!(this.decoded(batch));
   }

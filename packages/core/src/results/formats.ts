@@ -33,6 +33,11 @@ export interface ResultFormat {
    * while a frame's worth of them outliving the young generation is copied and promoted.
    */
   streamBatchRows?: number | ((columns: readonly ColumnDefinition[]) => number);
+  /**
+   * A row format whose buffered results may arrive as packet batches and be decoded by
+   * `decodeRows` (the addon, when it is loaded) instead of row by row in the transport.
+   */
+  packetRows?: boolean;
   prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
 }
 
@@ -62,7 +67,7 @@ export function uniqueColumnNames(columns: readonly ColumnDefinition[]): string[
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-registerResultFormat({ name: 'tuples', prepare: () => ({ rows: (batch) => batch }) });
+registerResultFormat({ name: 'tuples', packetRows: true, prepare: () => ({ rows: (batch) => batch }) });
 
 /**
  * Builds objects of one fixed shape per result. A generated literal gives V8 a single hidden
@@ -86,6 +91,7 @@ function objectBuilder(names: readonly string[]): (row: unknown[]) => Record<str
 
 registerResultFormat({
   name: 'objects',
+  packetRows: true,
   prepare(columns) {
     const build = objectBuilder(uniqueColumnNames(columns));
     return {
@@ -104,6 +110,7 @@ registerResultFormat({
  */
 registerResultFormat({
   name: 'namedtuples',
+  packetRows: true,
   prepare(columns) {
     const proto = Object.create(Array.prototype) as object;
     const used = new Set<string>();

@@ -42,13 +42,6 @@ function valuesOf(col: ColumnDefinition, options: DecodeOptions, c: NativeColumn
     for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : all.substring(offsets[r], offsets[r + 1]);
     return items;
   }
-  if (c.utf16Offsets && isPlainText(col, options)) {
-    // Valid UTF-8 cut on character boundaries: one decode, then slices at UTF-16 positions.
-    const all = c.data.toString('utf8');
-    const at = c.utf16Offsets;
-    for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : all.substring(at[r], at[r + 1]);
-    return items;
-  }
   const decode = columnDecoder(col, options);
   for (let r = 0; r < n; r++) items[r] = nulls && nulls[r] ? null : decode(c.data, offsets[r], offsets[r + 1]);
   return items;

@@ -61,7 +61,7 @@ fn column_kinds(kinds: &[u32], scales: &[u32]) -> Result<Vec<textrow::Kind>> {
 
 fn decoded(result: std::result::Result<Vec<textrow::Column>, textrow::DecodeFailure>, kinds: &[textrow::Kind]) -> Result<Option<Vec<NativeColumn>>> {
     match result {
-        Ok(cols) => Ok(Some(cols.into_iter().zip(kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes), *k == textrow::Kind::Utf8)).collect())),
+        Ok(cols) => Ok(Some(cols.into_iter().zip(kinds).map(|(c, k)| column(c, matches!(k, textrow::Kind::Utf8 | textrow::Kind::Bytes), false)).collect())),
         Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
         Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
     }

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTextRowDecoder, resolveDecodeOptions, SqlDateTime, SqlTime, type DecodeOptions } from '@s2/base';
+import type { WireConnection } from '@s2/wire';
+import { decodeRows, loadNative, nativeStatus } from '@s2/native';
+import { decodeFrameNative } from '../src/frame/native.js';
+import { planColumns } from '../src/frame/plan.js';
+import { openWire, packetsOf } from './support.js';
+
+const native = loadNative();
+if (!native) console.warn(`[native] row differential tests skipped: ${nativeStatus().source}`);
+
+/** A value as a string that tells apart everything the row decoder can return (types, -0, Date subclasses, fields). */
+function canonical(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Object.is(v, -0) ? 'num:-0' : `num:${v}`;
+  if (typeof v === 'bigint') return `big:${v}`;
+  if (typeof v === 'string') return `str:${JSON.stringify(v)}`;
+  if (v instanceof SqlDateTime) return `dt:${v.getTime()}|${v.microsecond}|${v.fractionDigits}|${v.toSqlString()}`;
+  if (v instanceof Date) return `date:${Object.getPrototypeOf(v) === Date.prototype}|${v.getTime()}`;
+  if (v instanceof SqlTime) return `time:${String(v)}`;
+  if (v instanceof Uint8Array) return `bytes:${v.constructor.name}:${Buffer.from(v).toString('hex')}`;
+  if (ArrayBuffer.isView(v)) return `vec:${v.constructor.name}:${Array.from(v as unknown as ArrayLike<unknown>, String).join(',')}`;
+  return `json:${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `big:${x}` : x))}|${Object.getPrototypeOf(v) === Array.prototype}`;
+}
+
+type Outcome = { ok: true; rows: string[][] } | { ok: false; error: string };
+function outcome(f: () => unknown[][]): Outcome {
+  try {
+    return { ok: true, rows: f().map((row) => row.map(canonical)) };
+  } catch (err) {
+    return { ok: false, error: `${(err as Error).constructor.name}: ${(err as Error).message}` };
+  }
+}
+
+let conn: WireConnection;
+beforeAll(async () => {
+  conn = await openWire();
+  await conn.query(`CREATE TEMPORARY TABLE rowsmix (
+    id BIGINT PRIMARY KEY, u BIGINT UNSIGNED, i INT, t TINYINT, s SMALLINT UNSIGNED, m MEDIUMINT, y YEAR,
+    f FLOAT, d DOUBLE, dec1 DECIMAL(12,2), dt DATETIME(6), dt0 DATETIME, da DATE, ti TIME(6),
+    v VARCHAR(40), b VARBINARY(40), j JSON, e ENUM('a','bé'), bits BIT(12))`);
+  const values: string[] = [];
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  for (let r = 0; r < 2000; r++) {
+    const n = (x: string) => (rnd() < 0.1 ? 'NULL' : x);
+    values.push(`(${r}, ${n(pick(['0', '18446744073709551615', '9007199254740991', '9007199254740993', String(Math.floor(rnd() * 2 ** 40))]))},
+      ${n(String(Math.floor((rnd() - 0.5) * 2 ** 32)))}, ${n(pick(['-128', '127', '0', '-1']))}, ${n(pick(['65535', '0']))}, ${n('-8388608')},
+      ${n(pick(['1901', '2155', '0']))}, ${n(pick(['1.1', '-0.0', '3.4e38', '1e-30', String(rnd())]))},
+      ${n(pick([String((rnd() - 0.5) * 1e300), '5e-324', '-0.0', '0.1', '1.7976931348623157e308', '123456789012345680000']))},
+      ${n(`'${((rnd() - 0.5) * 1e9).toFixed(2)}'`)},
+      ${n(pick(["'2024-03-10 02:30:00.000001'", "'1000-01-01 00:00:00'", "'9999-12-31 23:59:59.999999'", "'2024-02-29 12:00:00.5'"]))},
+      ${n(pick(["'2024-11-03 01:30:00'", "'1970-01-01 00:00:00'"]))}, ${n(pick(["'0000-00-00'", "'2024-02-29'", "'0001-01-01'"]))},
+      ${n(pick(["'-838:59:59'", "'00:00:00.000001'", "'12:34:56.5'"]))},
+      ${n(pick(["'héllo 😜'", "''", "'tab\\tnew\\nline'", "'plain ascii'"]))}, ${n(pick(["X'00ff10'", "''", "X'c328'"]))},
+      ${n(pick([`'{"a": 12345678901234567890, "b": [1, 2.5, "x"], "c": -0.0}'`, "'[]'", "'null'", "'\"str\"'"]))},
+      ${n(pick(["'a'", "'bé'"]))}, ${n(pick(["b'101'", "b'111111111111'"]))})`);
+  }
+  await conn.query(`SET SESSION sql_mode = 'ALLOW_INVALID_DATES'`);
+  await conn.query(`INSERT INTO rowsmix VALUES ${values.join(',')}`);
+});
+afterAll(() => conn?.close());
+
+const QUERIES = [
+  'SELECT * FROM rowsmix ORDER BY id',
+  'SELECT * FROM alltypes ORDER BY 1',
+  'SELECT * FROM data_with_nulls ORDER BY 1',
+  'SELECT * FROM longer_data ORDER BY 1',
+  'SELECT * FROM badutf8 ORDER BY 1',
+  "SELECT CAST('2024-02-30 00:00:00' AS CHAR) AS txt, NULL AS n, 1.5e300 AS big, -0.0 AS negzero, 007 AS lead",
+];
+
+const OPTIONS: [string, Partial<DecodeOptions>][] = [
+  ['defaults', {}],
+  ['int64 bigint, decimal number', { int64: 'bigint', decimal: 'number' }],
+  ['int64 number, UTC', { int64: 'number', timezone: 'Z' }],
+  ['int64 string, dateStrings, no JSON parsing', { int64: 'string', dateStrings: true, parseJson: false }],
+  ['invalid UTF-8 replaced, +05:30', { encodingErrors: 'replace', timezone: '+05:30' }],
+  ['a conv override for DOUBLE', { conv: { 5: (text) => `double:${String(text)}` } }],
+];
+
+describe.skipIf(!native)('rows decoded from packet batches by the addon equal the TypeScript row decoder', () => {
+  for (const sql of QUERIES) {
+    for (const [label, partial] of OPTIONS) {
+      it(`${label}: ${sql}`, async () => {
+        const { columns, packets, raw } = await packetsOf(conn, sql);
+        const options = resolveDecodeOptions(partial);
+        const decoder = createTextRowDecoder(columns, options);
+        const expected = outcome(() => packets.map((p) => decoder.decodeRow(p)));
+        expect(outcome(() => decodeRows(columns, options, raw, 'native'))).toEqual(expected);
+        expect(outcome(() => decodeRows(columns, options, raw, 'pure'))).toEqual(expected);
+      });
+    }
+  }
+
+  it('random mutations of real packets: the same rows or the same error class on both paths', async () => {
+    const { columns, packets } = await packetsOf(conn, 'SELECT * FROM rowsmix ORDER BY id LIMIT 200');
+    const options = resolveDecodeOptions();
+    const decoder = createTextRowDecoder(columns, options);
+    const cls = (o: Outcome) => (o.ok ? o : { ok: false, error: o.error.split(':')[0] });
+    let seed = 5;
+    const rnd = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    let errors = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const batch = packets.slice(rnd(150), 150 + rnd(50)).map((p) => Buffer.from(p));
+      const at = rnd(batch.length);
+      const mode = rnd(3);
+      if (mode === 0) batch[at][rnd(batch[at].length)] = rnd(256);
+      else if (mode === 1) batch[at] = batch[at].subarray(0, rnd(batch[at].length));
+      else batch[at] = Buffer.concat([batch[at], Buffer.from([rnd(256)])]);
+      const expected = cls(outcome(() => batch.map((p) => decoder.decodeRow(p))));
+      expect(cls(outcome(() => decodeRows(columns, options, batch, 'native'))), `trial ${trial}`).toEqual(expected);
+      if (!expected.ok) errors++;
+    }
+    expect(errors).toBeGreaterThan(30);
+  });
+
+  it('the mixed table and all-types tables really go through the addon (no silent fallback)', async () => {
+    for (const sql of QUERIES.slice(0, 4)) {
+      const { columns, raw } = await packetsOf(conn, sql);
+      const options = resolveDecodeOptions();
+      expect(decodeFrameNative(native!, columns, planColumns(columns, options, 'columns'), options, raw), sql).not.toBeNull();
+    }
+  });
+});
