@@ -235,16 +235,24 @@ export class WireResultSet implements ResultSet {
     try {
       decoded = this.batchDecode(packets);
     } catch (err) {
-      if (!(err instanceof DatabaseError) || err.errno === 2027) {
-        this.response.conn.poison(err as Error);
-        this.response.abandon();
-        throw err;
-      }
-      // A value that cannot be decoded: the rest of the result is read (and dropped) first.
-      this.deferred = err;
+      this.deferOrFail(err);
       return;
     }
     for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]);
+  }
+
+  /**
+   * A decoding failure: a broken packet (errno 2027) or anything unexpected ends the session
+   * and is thrown now; a value that cannot be decoded is reported once the rest of the result
+   * has been read, so the session stays in sync.
+   */
+  private deferOrFail(err: unknown): void {
+    if (!(err instanceof DatabaseError) || err.errno === 2027) {
+      this.response.conn.poison(err as Error);
+      this.response.abandon();
+      throw err;
+    }
+    this.deferred = err;
   }
 
   /** pump() plus batch decoding of what it added; a deferred value error is thrown once the result is read. */
@@ -347,13 +355,7 @@ export class WireResultSet implements ResultSet {
       try {
         rows.push(this.decoder!.decodeRow(p));
       } catch (err) {
-        if (!(err instanceof DatabaseError) || err.errno === 2027) {
-          this.response.conn.poison(err as Error);
-          this.response.abandon();
-          throw err;
-        }
-        // A value that cannot be decoded: keep reading so the session stays in sync, then report.
-        this.deferred = err;
+        this.deferOrFail(err);
       }
       if (got >= want) return;
     }
