@@ -29,6 +29,25 @@ describe.skipIf(!native)('buffered row formats decoded by the addon', () => {
     }
   });
 
+  it('streaming cursors: fetchone, fetchmany and iteration give the same rows on both paths', async () => {
+    const sql = 'SELECT seq, CONCAT("é", seq) AS s, seq * 0.5 AS half FROM seq_1_to_20000';
+    const collect = async (pureJs: boolean) => {
+      const conn = await open({ pureJs, buffered: false });
+      try {
+        const cur = conn.cursor();
+        await cur.execute(sql);
+        const rows: unknown[] = [await cur.fetchone(), ...(await cur.fetchmany(5000))];
+        for await (const row of cur) rows.push(row);
+        return rows;
+      } finally {
+        await conn.close();
+      }
+    };
+    const fast = await collect(false);
+    expect(fast.length).toBe(20_000);
+    expect(fast).toEqual(await collect(true));
+  });
+
   it("a bad value deep in the result is the row decoder's error, after the rest was read: the connection stays usable", async () => {
     for (const pureJs of [false, true]) {
       const conn = await open({ pureJs });

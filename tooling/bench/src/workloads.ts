@@ -38,9 +38,9 @@ const PURE = true;
 const NATIVE = false;
 
 /*
- * Buffered row formats (tuples, objects) decode packet batches with the addon in `native` runs
- * and row by row in TypeScript in `pure` runs; streaming rows (`stream`, fetchmany) and inserts
- * are TypeScript on every path, so those runs are `pure`.
+ * Row formats (tuples, objects, `stream`: fetchmany) decode packet batches with the addon in
+ * `native` runs and row by row in TypeScript in `pure` runs; inserts are TypeScript on every
+ * path, so those runs are `pure`.
  */
 export const READ_RUNS: Run[] = [
   { name: 'wide raw drain', runner: 'raw-drain', mode: '', sql: WIDE },
@@ -54,6 +54,7 @@ export const READ_RUNS: Run[] = [
   { name: 'wide s2 tuples pure', runner: 's2', mode: 'tuples', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 objects native', runner: 's2', mode: 'objects', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 objects pure', runner: 's2', mode: 'objects', sql: WIDE, pureJs: PURE },
+  { name: 'wide s2 stream native', runner: 's2', mode: 'stream', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 stream pure', runner: 's2', mode: 'stream', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 columns native', runner: 's2', mode: 'columns', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 columns pure', runner: 's2', mode: 'columns', sql: WIDE, pureJs: PURE },

@@ -38,20 +38,22 @@ function wantsPackets(resultsType: string): boolean {
 }
 
 /**
- * Buffered row formats have the addon decode their rows a batch at a time, as the packets
- * arrive (it walks the packets, parses the numbers and checks the text of a whole batch at
- * once); with `pureJs: true`, or without the addon, the transport's row decoder does it.
+ * Row formats have the addon decode their rows a batch at a time, as the packets arrive (it
+ * walks the packets, parses the numbers and checks the text of a whole batch at once): all
+ * of a buffered result, and each fetch of a streaming one. With `pureJs: true`, or without
+ * the addon, the transport's row decoder does it.
  */
-function batchDecoder(resultsType: string, buffered: boolean, pureJs: boolean | null | undefined): QueryOptions['decodeBatch'] {
+function batchDecoder(resultsType: string, pureJs: boolean | null | undefined): QueryOptions['decodeBatch'] {
   let format;
   try {
     format = resultFormat(resultsType);
   } catch {
     return undefined;
   }
-  if (format.packetRows !== true || !buffered || pureJs === true || loadNative() === null) return undefined;
+  if (format.packetRows !== true || pureJs === true || loadNative() === null) return undefined;
   const path = decodePath(pureJs);
-  return (columns, options, packets) => decodeRows(columns, options, packets, path);
+  // A few rows (fetchone on a streaming cursor) cost less in TypeScript than a call across Node-API.
+  return (columns, options, packets) => decodeRows(columns, options, packets, packets.length < 16 ? 'pure' : path);
 }
 
 const decodePath = (pureJs: boolean | null | undefined): DecodePath => (pureJs === true ? 'pure' : pureJs === false ? 'native' : 'auto');
@@ -114,7 +116,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.connection.debugQuery(text);
     await this.connection.syncWithEnvironment();
     const rawRows = wantsPackets(this.resultsType);
-    const decodeBatch = rawRows ? undefined : batchDecoder(this.resultsType, this.buffered, this.connection.params.pureJs);
+    const decodeBatch = rawRows ? undefined : batchDecoder(this.resultsType, this.connection.params.pureJs);
     this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered, rawRows, decodeBatch });
     this.executed = true;
     await this.load(this.response.current);
