@@ -43,8 +43,6 @@ export async function bundleRunners(): Promise<Map<string, string>> {
     outExtension: { '.js': '.mjs' },
     plugins: [thirdPartyExternal],
     logLevel: 'warning',
-    // CommonJS dependencies inside the bundle (none expected) would need `require`.
-    banner: { js: "import { createRequire as __s2CreateRequire } from 'node:module'; const require = __s2CreateRequire(import.meta.url);" },
   });
   return new Map(RUNNERS.map((r) => [r, join(outdir, `${r}.mjs`)]));
 }

@@ -28,32 +28,26 @@ export interface ExecuteOptions {
 /** Rows per batch when a whole-result frame is decoded incrementally. */
 const FRAME_BATCH = 65_536;
 
-/** Frame formats decode packet batches themselves, so they get the rows undecoded. */
-function wantsPackets(resultsType: string): boolean {
-  try {
-    return resultFormat(resultsType).packets === true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Row formats have the addon decode their rows a batch at a time, as the packets arrive (it
- * walks the packets, parses the numbers and checks the text of a whole batch at once): all
- * of a buffered result, and each fetch of a streaming one. With `pureJs: true`, or without
- * the addon, the transport's row decoder does it.
+ * How a query's rows should come from the transport for this format. Frame formats decode
+ * packet batches themselves, so they get the rows undecoded (`rawRows`). Row formats have the
+ * addon decode their rows a batch at a time as the packets arrive (it walks the packets,
+ * parses the numbers and checks the text of a whole batch at once): all of a buffered result,
+ * and each fetch of a streaming one. With `pureJs: true`, or without the addon, the
+ * transport's row decoder does it.
  */
-function batchDecoder(resultsType: string, pureJs: boolean | null | undefined): QueryOptions['decodeBatch'] {
+function rowDelivery(resultsType: string, pureJs: boolean | null | undefined): Pick<QueryOptions, 'rawRows' | 'decodeBatch'> {
   let format;
   try {
     format = resultFormat(resultsType);
   } catch {
-    return undefined;
+    return {};
   }
-  if (format.packetRows !== true || pureJs === true || loadNative() === null) return undefined;
+  if (format.packets === true) return { rawRows: true };
+  if (format.packetRows !== true || pureJs === true || loadNative() === null) return {};
   const path = decodePath(pureJs);
   // A few rows (fetchone on a streaming cursor) cost less in TypeScript than a call across Node-API.
-  return (columns, options, packets) => decodeRows(columns, options, packets, packets.length < 16 ? 'pure' : path);
+  return { decodeBatch: (columns, options, packets) => decodeRows(columns, options, packets, packets.length < 16 ? 'pure' : path) };
 }
 
 const decodePath = (pureJs: boolean | null | undefined): DecodePath => (pureJs === true ? 'pure' : pureJs === false ? 'native' : 'auto');
@@ -115,9 +109,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const text = this.mogrify(sql, params);
     this.connection.debugQuery(text);
     await this.connection.syncWithEnvironment();
-    const rawRows = wantsPackets(this.resultsType);
-    const decodeBatch = rawRows ? undefined : batchDecoder(this.resultsType, this.connection.params.pureJs);
-    this.response = await this.connection.transport().query(text, { ...options, streaming: !this.buffered, rawRows, decodeBatch });
+    const delivery = rowDelivery(this.resultsType, this.connection.params.pureJs);
+    this.response = await this.connection.transport().query(text, { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
     await this.load(this.response.current);
     return this.rowcount;
