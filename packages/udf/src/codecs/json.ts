@@ -1,4 +1,5 @@
 import { DataError, parseJsonLossless, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
+import type { Vector } from '../definition/vectors.js';
 import type { Rowdat1Batch } from './rowdat1.js';
 import { packDate, packDatetime, unpackDate, unpackDatetime } from './temporal.js';
 
@@ -10,26 +11,40 @@ function fromBase64(s: string): Uint8Array {
   return Buffer.from(s, 'base64');
 }
 
-function toBigInt(v: unknown, what: string): bigint {
+/** Where a value sits, for error messages (built only when one is thrown). */
+const where = (r: number, c: number) => (c < 0 ? `row ${r} id` : `row ${r} column ${c + 1}`);
+
+/**
+ * Thrown while decoding what JSON.parse made of a body when a value may be an integer literal it
+ * rounded (beyond 2^53): the body is then read again by the lossless parser. Never escapes.
+ */
+const ROUNDED = Symbol('rounded');
+
+function toBigInt(v: unknown, r: number, c: number, exact: boolean): bigint {
   if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    if (exact && !Number.isSafeInteger(v)) throw ROUNDED;
+    return BigInt(v);
+  }
   if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return BigInt(v.trim());
-  throw new DataError(`${what}: ${JSON.stringify(v)} is not an integer`);
+  throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not an integer`);
 }
 
-function decodeValue(v: unknown, code: number, what: string): unknown {
+function decodeValue(v: unknown, code: number, r: number, c: number, exact: boolean): unknown {
   if (v === null) return null;
   switch (code) {
     case 8: case -8: case 1: case -1: case 2: case -2: case 3: case -3: case 9: case -9:
-      return code === 8 || code === -8 ? toBigInt(v, what) : Number(toBigInt(v, what));
+      return code === 8 || code === -8 ? toBigInt(v, r, c, exact) : Number(toBigInt(v, r, c, exact));
     case 4: case 5: {
       const n = typeof v === 'number' ? v : Number(v);
-      if (typeof v !== 'number' && (typeof v !== 'string' || Number.isNaN(n))) throw new DataError(`${what}: ${JSON.stringify(v)} is not a number`);
+      if (typeof v !== 'number' && (typeof v !== 'string' || Number.isNaN(n))) throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not a number`);
       return n;
     }
-    case 0: case 246: return String(v);
+    case 0: case 246:
+      if (exact && mayBeRounded(v)) throw ROUNDED;
+      return String(v);
     case 12: case 7: {
-      if (typeof v !== 'string') throw new DataError(`${what}: expected a DATETIME string`);
+      if (typeof v !== 'string') throw new DataError(`${where(r, c)}: expected a DATETIME string`);
       if (/^0000-00-00[ T]00:00:00(\.0+)?$/.test(v)) return null;
       try {
         return unpackDatetime(packDatetime(v.replace('T', ' ')));
@@ -38,7 +53,7 @@ function decodeValue(v: unknown, code: number, what: string): unknown {
       }
     }
     case 10: case 14: {
-      if (typeof v !== 'string') throw new DataError(`${what}: expected a DATE string`);
+      if (typeof v !== 'string') throw new DataError(`${where(r, c)}: expected a DATE string`);
       if (v === '0000-00-00') return null;
       try {
         return unpackDate(packDate(v));
@@ -46,35 +61,135 @@ function decodeValue(v: unknown, code: number, what: string): unknown {
         return v;
       }
     }
-    case 11: return typeof v === 'string' ? SqlTime.parse(v) ?? v : v;
+    case 11:
+      if (typeof v === 'string') return SqlTime.parse(v) ?? v;
+      if (exact && mayBeRounded(v)) throw ROUNDED;
+      return v;
     default:
       if (code < 0) {
-        if (typeof v !== 'string') throw new DataError(`${what}: binary values travel as base64 strings`);
+        if (typeof v !== 'string') throw new DataError(`${where(r, c)}: binary values travel as base64 strings`);
         return fromBase64(v);
       }
-      return typeof v === 'string' ? v : JSON.stringify(v);
+      if (typeof v === 'string') return v;
+      if (exact && mayBeRounded(v)) throw ROUNDED;
+      return exact ? JSON.stringify(v) : stringifyExact(v);
   }
 }
 
-export function decodeJsonRows(types: readonly number[], body: Uint8Array | string): Rowdat1Batch {
+/** JSON.stringify for parsed JSON whose long integers are bigints (which it cannot write). */
+function stringifyExact(v: unknown): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return `[${v.map(stringifyExact).join(',')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${stringifyExact(x)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** Whether JSON.parse may have rounded an integer literal somewhere in `v` (beyond 2^53). */
+function mayBeRounded(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (mayBeRounded(v[i])) return true;
+    return false;
+  }
+  for (const key in v) if (mayBeRounded((v as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+/**
+ * Decodes a request body with `rows`. JSON.parse reads it first (`exact` set: the decoders throw
+ * ROUNDED on any integer it may have rounded); only such bodies are read again by the lossless
+ * parser, whose integers beyond 2^53 are bigints.
+ */
+function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact: boolean) => T): T {
+  let text: string;
   let doc: unknown;
   try {
-    doc = parseJsonLossless(typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body));
+    text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
+    doc = JSON.parse(text);
   } catch (cause) {
     throw new DataError('request body is not valid UTF-8 JSON', { cause });
   }
+  try {
+    return rows(dataOf(doc), true);
+  } catch (err) {
+    if (err !== ROUNDED) throw err;
+  }
+  return rows(dataOf(parseJsonLossless(text)), false);
+}
+
+function dataOf(doc: unknown): unknown[] {
   const data = (doc as { data?: unknown })?.data;
   if (!Array.isArray(data)) throw new DataError('JSON request must be an object with a "data" array');
-  const rowIds: bigint[] = [];
-  const rows: unknown[][] = [];
-  data.forEach((entry, r) => {
-    if (!Array.isArray(entry) || entry.length !== types.length + 1) {
-      throw new DataError(`row ${r} must be [row_id, ${types.length} value(s)]`);
-    }
-    rowIds.push(toBigInt(entry[0], `row ${r} id`));
-    rows.push(types.map((code, c) => decodeValue(entry[c + 1], code, `row ${r} column ${c + 1}`)));
-  });
+  return data;
+}
+
+/** Row `r` of the request, checked to be `[row_id, …width - 1 values]`. */
+function entryAt(data: unknown[], r: number, width: number): unknown[] {
+  const entry = data[r];
+  if (!Array.isArray(entry) || entry.length !== width) throw new DataError(`row ${r} must be [row_id, ${width - 1} value(s)]`);
+  return entry;
+}
+
+export function decodeJsonRows(types: readonly number[], body: Uint8Array | string): Rowdat1Batch {
+  return decodeBody(body, (data, exact) => rowsOf(types, data, exact));
+}
+
+function rowsOf(types: readonly number[], data: unknown[], exact: boolean): Rowdat1Batch {
+  const n = data.length;
+  const rowIds = new Array<bigint>(n);
+  const rows = new Array<unknown[]>(n);
+  for (let r = 0; r < n; r++) {
+    const entry = entryAt(data, r, types.length + 1);
+    rowIds[r] = toBigInt(entry[0], r, -1, exact);
+    const row = new Array<unknown>(types.length);
+    for (let c = 0; c < types.length; c++) row[c] = decodeValue(entry[c + 1], types[c], r, c, exact);
+    rows[r] = row;
+  }
   return { rowIds, rows };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A request as argument columns, the same ones `toColumns` makes from decoded rows (NULL slots
+ * hold 0, NaN or null), without the rows in between. Integers that do not fit a BIGINT column's
+ * 64 bits are an error here rather than wrapping around in the typed array.
+ */
+export function decodeJsonColumns(types: readonly number[], body: Uint8Array | string): { rowIds: bigint[]; columns: Vector[] } {
+  return decodeBody(body, (data, exact) => columnsOf(types, data, exact));
+}
+
+function columnsOf(types: readonly number[], data: unknown[], exact: boolean): { rowIds: bigint[]; columns: Vector[] } {
+  const n = data.length;
+  const rowIds = new Array<bigint>(n);
+  const columns: Vector[] = types.map((code) => ({
+    values: code === 8 ? new BigInt64Array(n) : code === -8 ? new BigUint64Array(n) : code === 5 ? new Float64Array(n) : new Array<unknown>(n),
+    nulls: null,
+  }));
+  for (let r = 0; r < n; r++) {
+    const entry = entryAt(data, r, types.length + 1);
+    rowIds[r] = toBigInt(entry[0], r, -1, exact);
+    for (let c = 0; c < types.length; c++) {
+      const code = types[c];
+      const col = columns[c];
+      const v = decodeValue(entry[c + 1], code, r, c, exact);
+      if (v === null) {
+        col.nulls ??= new Uint8Array(n);
+        col.nulls[r] = 1;
+        if (code === 5) (col.values as Float64Array)[r] = NaN;
+        else if (code !== 8 && code !== -8) (col.values as unknown[])[r] = null;
+        continue;
+      }
+      if ((code === 8 && ((v as bigint) < INT64_MIN || (v as bigint) > INT64_MAX)) || (code === -8 && ((v as bigint) < 0n || (v as bigint) > UINT64_MAX))) {
+        throw new DataError(`${where(r, c)}: ${String(v)} is out of range for ${code === 8 ? 'BIGINT' : 'BIGINT UNSIGNED'}`);
+      }
+      (col.values as unknown[])[r] = v;
+    }
+  }
+  return { rowIds, columns };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -124,7 +239,29 @@ function encodeValue(v: unknown, code: number): string {
 }
 
 /** `{"data": [[row_id, …], …]}` with the reference's separators and exact integers. */
-export function encodeJsonRows(types: readonly number[], rowIds: readonly (number | bigint)[], rows: readonly (readonly unknown[])[]): string {
-  const parts = rows.map((row, r) => `[${[String(rowIds[r]), ...row.map((v, c) => encodeValue(v, types[c]))].join(', ')}]`);
-  return `{"data": [${parts.join(', ')}]}`;
+export function encodeJsonRows(types: readonly number[], rowIds: ArrayLike<number | bigint>, rows: readonly (readonly unknown[])[]): string {
+  let out = '{"data": [';
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    out += r === 0 ? '[' : ', [';
+    out += String(rowIds[r]);
+    for (let c = 0; c < row.length; c++) out += `, ${encodeValue(row[c], types[c])}`;
+    out += ']';
+  }
+  return `${out}]}`;
+}
+
+/** The same document from result columns (NULL where a mask says so), without rows in between. */
+export function encodeJsonColumns(types: readonly number[], rowIds: ArrayLike<number | bigint>, columns: readonly Vector[]): string {
+  let out = '{"data": [';
+  for (let r = 0; r < rowIds.length; r++) {
+    out += r === 0 ? '[' : ', [';
+    out += String(rowIds[r]);
+    for (let c = 0; c < columns.length; c++) {
+      const col = columns[c];
+      out += `, ${col.nulls?.[r] ? 'null' : encodeValue(col.values[r], types[c])}`;
+    }
+    out += ']';
+  }
+  return `${out}]}`;
 }

@@ -1,5 +1,5 @@
 import { decodeArrow, decodeArrowColumns, encodeArrow } from '../codecs/arrow.js';
-import { decodeJsonRows, encodeJsonRows } from '../codecs/json.js';
+import { decodeJsonColumns, decodeJsonRows, encodeJsonColumns, encodeJsonRows } from '../codecs/json.js';
 import { decodeRowdat1, encodeRowdat1 } from '../codecs/rowdat1.js';
 import { decodeRowdat1Vectors, encodeRowdat1Vectors, rowdat1Binding } from '../codecs/rowdat1-native.js';
 import type { UdfDefinition } from '../definition/udf.js';
@@ -54,7 +54,8 @@ function decode(def: UdfDefinition, body: Uint8Array, format: UdfFormat): Decode
   const types = def.args.map(([, type]) => type.wireCode);
   try {
     switch (format) {
-      case 'json': return decodeJsonRows(types, body);
+      // Scalar and vectorized functions read columns; table functions take rows.
+      case 'json': return def.vectorized || def.kind === 'scalar' ? decodeJsonColumns(types, body) : decodeJsonRows(types, body);
       case 'arrow': return def.vectorized ? decodeArrowColumns(types, body) : decodeArrow(types, body);
       // Columns straight from the codec when it is native: vectorized functions take them as
       // they are, scalar ones are called with each row's values and give one result column.
@@ -77,6 +78,7 @@ function encode(def: UdfDefinition, format: UdfFormat, answer: Answer): Uint8Arr
   const types = def.returns.map(([, type]) => type.wireCode);
   try {
     if (answer.columns && format === 'rowdat_1') return encodeRowdat1Vectors(types, answer.ids as BigInt64Array | bigint[], answer.columns);
+    if (answer.columns && format === 'json') return encodeJsonColumns(types, answer.ids, answer.columns);
     const rows = answer.rows ?? columnsToRows(answer.columns!, answer.ids.length);
     const ids = Array.isArray(answer.ids) ? (answer.ids as bigint[]) : Array.from(answer.ids);
     switch (format) {

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { DataError } from '@s2/base';
+import { createUdfServer, decodeJsonColumns, decodeJsonRows, encodeJsonColumns, encodeJsonRows, t, udf, type Vector } from '../src/index.js';
+import { columnsToRows, toColumns } from '../src/definition/vectors.js';
+
+/**
+ * The JSON codec's column paths (what scalar and vectorized functions are called with) against
+ * its row paths, and the exactness of integers JSON.parse alone would round.
+ */
+const TYPES = [8, -8, 5, 3, 254, 246, 12, 10, 11, -254, 245];
+const BODY = JSON.stringify({
+  data: [
+    [0, -5, 7, 2.5, -7, 'héllo', '1.50', '2024-03-15 10:30:45.123456', '2024-02-29', '-01:02:03.100000', 'AAEC', { a: [1, 2] }],
+    [1, null, null, null, null, null, null, null, null, null, null, null],
+    [2, '9007199254740993', '18446744073709551615', '1e300', '2147483647', '', '-0.000001', '0000-00-00 00:00:00', '0000-00-00', '838:59:59.000000', '', 'null'],
+  ],
+});
+
+describe('JSON codec', () => {
+  it('decodes to the same columns as the row decoder feeds toColumns, NULL fill values included', () => {
+    const rows = decodeJsonRows(TYPES, Buffer.from(BODY));
+    const cols = decodeJsonColumns(TYPES, Buffer.from(BODY));
+    expect(cols.rowIds).toEqual(rows.rowIds);
+    expect(cols.columns).toEqual(toColumns(rows.rows, TYPES));
+    expect(cols.columns[0].values).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(cols.columns[0].values as BigInt64Array)).toEqual([-5n, 0n, 9007199254740993n]);
+    expect(Number.isNaN((cols.columns[2].values as Float64Array)[1])).toBe(true);
+    // Zero dates decode as NULL, and the mask says so.
+    expect(cols.columns[6].nulls?.[2]).toBe(1);
+  });
+
+  it('keeps integers beyond 2^53 exact in ids, BIGINT values and DECIMALs', () => {
+    const columnsAsRows = (types: number[], body: string) => {
+      const c = decodeJsonColumns(types, body);
+      return { rowIds: c.rowIds, rows: columnsToRows(c.columns, c.rowIds.length) };
+    };
+    // Each body has one kind of long integer, so each place is checked on its own.
+    const cases: [number[], string, bigint, unknown][] = [
+      [[5], '{"data": [[9007199254740993, 1.5]]}', 9007199254740993n, 1.5],
+      [[8], '{"data": [[1, 9007199254740995]]}', 1n, 9007199254740995n],
+      [[-8], '{"data": [[1, 18446744073709551615]]}', 1n, 18446744073709551615n],
+      [[246], '{"data": [[1, 12345678901234567890123]]}', 1n, '12345678901234567890123'],
+      [[254], '{"data": [[1, [12345678901234567890123, {"a": -98765432109876543210, "b": "é"}]]]}', 1n, '[12345678901234567890123,{"a":-98765432109876543210,"b":"é"}]'],
+    ];
+    for (const [types, body, id, value] of cases) {
+      for (const decoded of [decodeJsonRows(types, body), columnsAsRows(types, body)]) {
+        expect(decoded.rowIds).toEqual([id]);
+        expect(decoded.rows).toEqual([[value]]);
+      }
+    }
+    // A number that only looks large (exponent) stays a double where one is expected.
+    expect(decodeJsonRows([5], '{"data": [[1, 1e300]]}').rows).toEqual([[1e300]]);
+  });
+
+  it('rejects a BIGINT argument beyond 64 bits instead of wrapping it', () => {
+    const call = () => decodeJsonColumns([8], '{"data": [[1, 9223372036854775808]]}');
+    expect(call).toThrow(DataError);
+    expect(call).toThrow(/row 0 column 1: 9223372036854775808 is out of range for BIGINT/);
+    expect(() => decodeJsonColumns([-8], '{"data": [[1, -1]]}')).toThrow(/out of range for BIGINT UNSIGNED/);
+    expect(decodeJsonColumns([8], '{"data": [[1, -9223372036854775808]]}').columns[0].values).toEqual(BigInt64Array.of(-(2n ** 63n)));
+  });
+
+  it('names the first bad row, in row order, whatever else is wrong later', () => {
+    const body = '{"data": [[0, 1], [1, "x"], [2]]}';
+    expect(() => decodeJsonColumns([8], body)).toThrow(/row 1 column 1: "x" is not an integer/);
+    expect(() => decodeJsonRows([8], body)).toThrow(/row 1 column 1: "x" is not an integer/);
+    expect(() => decodeJsonRows([8], '{"data": [[0, 1], [2]]}')).toThrow(/row 1 must be \[row_id, 1 value\(s\)\]/);
+    expect(() => decodeJsonRows([8], '{"rows": []}')).toThrow(/"data" array/);
+    expect(() => decodeJsonRows([8], Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(/not valid UTF-8 JSON/);
+  });
+
+  it('encodes columns to the bytes the row encoder writes', () => {
+    const columns: Vector[] = [
+      { values: BigInt64Array.of(1n, 0n, -(2n ** 63n)), nulls: Uint8Array.of(0, 1, 0) },
+      { values: ['a"b', 'x', null], nulls: null },
+      { values: Float64Array.of(2, NaN, 1e16), nulls: Uint8Array.of(0, 1, 0) },
+    ];
+    const types = [8, 254, 5];
+    const ids = [7n, 8n, 9n];
+    const text = encodeJsonColumns(types, ids, columns);
+    expect(text).toBe(encodeJsonRows(types, ids, columnsToRows(columns, 3)));
+    expect(text).toBe('{"data": [[7, 1, "a\\"b", 2.0], [8, null, "x", null], [9, -9223372036854775808, null, 1e+16]]}');
+    expect(encodeJsonColumns(types, [], columns.map((c) => ({ values: [], nulls: null })))).toBe('{"data": []}');
+  });
+
+  it('serves scalar and vectorized functions over JSON with the same answers', async () => {
+    const app = await createUdfServer({
+      functions: [
+        udf({ name: 'inc', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable() }, (x: bigint | null) => (x === null ? null : x + 1n)),
+        udf({ name: 'inc_vec', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable(), vectorized: true }, (x: Vector<bigint>) => ({
+          values: (x.values as BigInt64Array).map((v) => v + 1n), nulls: x.nulls,
+        })),
+      ],
+    });
+    try {
+      const payload = '{"data": [[1, 41], [2, null], [9007199254740993, 9007199254740993]]}';
+      for (const name of ['inc', 'inc_vec']) {
+        const res = await app.inject({ method: 'POST', url: '/invoke', payload, headers: { 'content-type': 'application/json', 's2-ef-name': name, 's2-ef-version': '1.0' } });
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toBe('{"data": [[1, 42], [2, null], [9007199254740993, 9007199254740994]]}');
+      }
+      const res = await app.inject({ method: 'POST', url: '/invoke', payload: '{"data": [[1, 9223372036854775808]]}', headers: { 'content-type': 'application/json', 's2-ef-name': 'inc_vec', 's2-ef-version': '1.0' } });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatch(/out of range for BIGINT/);
+    } finally {
+      await app.close();
+    }
+  });
+});
