@@ -128,3 +128,28 @@ describe('vectorized functions', () => {
     await server.close();
   });
 });
+
+describe('synchronous and asynchronous answers', () => {
+  it('a scalar function that returns a promise for some rows keeps every row in order', async () => {
+    // Rows 0–299 answer synchronously, then every third row through a timer: the batch switches
+    // to the asynchronous loop in the middle and must neither drop nor reorder rows.
+    const mixed = udf({ name: 'mixed', args: { x: t.bigint() }, returns: t.bigint() },
+      (x: bigint) => (x >= 300n && x % 3n === 0n ? new Promise<bigint>((r) => setTimeout(() => r(-x), 0)) : x * 2n));
+    const vecAsync = udf({ name: 'vec_async', args: { x: t.bigint() }, returns: t.bigint(), vectorized: true },
+      async (x: { values: BigInt64Array }) => { await new Promise((r) => setTimeout(r, 1)); return x.values.map((v) => v + 1n); });
+    const server = await createUdfServer({ functions: [mixed, vecAsync] });
+    try {
+      const ids = Array.from({ length: 600 }, (_, i) => i);
+      const body = Buffer.from(encodeRowdat1([8], ids, ids.map((i) => [BigInt(i)])));
+      const call = (name: string) => server.inject({ method: 'POST', url: '/invoke', payload: body, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' } });
+      const res = await call('mixed');
+      expect(res.statusCode).toBe(200);
+      expect(decodeRowdat1([8], res.rawPayload).rows.map(([v]) => v)).toEqual(ids.map((i) => (i >= 300 && i % 3 === 0 ? -BigInt(i) : BigInt(i) * 2n)));
+      const vec = await call('vec_async');
+      expect(vec.statusCode).toBe(200);
+      expect(decodeRowdat1([8], vec.rawPayload).rows.map(([v]) => v)).toEqual(ids.map((i) => BigInt(i) + 1n));
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@
  * servers called one at a time, round-robin. Writes BENCHMARKS-UDF.md at the repository root.
  *
  *   pnpm --filter @s2/bench-udf bench [--rows 1000000] [--batch 10000] [--concurrency 3]
- *        [--reps 3] [--warmup 10] [--servers s2-native,s2-pure,python,echo] [--out PATH]
+ *        [--reps 3] [--max-reps 9] [--min-timed 2] [--warmup 10] [--servers s2-native,s2-pure,python,echo] [--out PATH]
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ const { values: opts } = parseArgs({
     batch: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '3' },
     reps: { type: 'string', default: '3' },
+    'max-reps': { type: 'string', default: '9' },
+    'min-timed': { type: 'string', default: '2' },
     warmup: { type: 'string', default: '10' },
     servers: { type: 'string', default: 's2-native,s2-pure,python,echo' },
     out: { type: 'string', default: fileURLToPath(new URL('../../../BENCHMARKS-UDF.md', import.meta.url)) },
@@ -30,6 +32,10 @@ const ROWS = Number(opts.rows);
 const BATCH = Number(opts.batch);
 const CONCURRENCY = Number(opts.concurrency);
 const REPS = Number(opts.reps);
+// Short cases (a fraction of a second per pass) get more passes, so one GC or one noisy moment
+// does not decide their median: passes continue until every server was timed for MIN_TIMED s.
+const MAX_REPS = Math.max(REPS, Number(opts['max-reps']));
+const MIN_TIMED = Number(opts['min-timed']);
 const WARMUP = Number(opts.warmup);
 const SERVERS = opts.servers!.split(',').map((s) => s.trim()) as ServerId[];
 /** Every SAMPLE_EVERY-th answer of a timed pass is kept and checked after the clock stops. */
@@ -135,7 +141,8 @@ try {
         fail(server.id, err);
       }
     }
-    for (let rep = 0; rep < REPS; rep++) {
+    const timedEnough = () => servers.every((s) => failed.has(s.id) || passes.get(s.id)!.reduce((t, p) => t + p.seconds, 0) >= MIN_TIMED);
+    for (let rep = 0; rep < REPS || (rep < MAX_REPS && !timedEnough()); rep++) {
       for (let k = 0; k < servers.length; k++) {
         const server = servers[(k + rep) % servers.length];
         if (failed.has(server.id)) continue;
@@ -182,6 +189,8 @@ writeReport(opts.out!, {
   batch: BATCH,
   concurrency: CONCURRENCY,
   reps: REPS,
+  maxReps: MAX_REPS,
+  minTimed: MIN_TIMED,
   warmup: WARMUP,
   sampleEvery: SAMPLE_EVERY,
   load: { before: loadBefore, after: loadAfter },

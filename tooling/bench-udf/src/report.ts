@@ -62,6 +62,8 @@ export interface Report {
   batch: number;
   concurrency: number;
   reps: number;
+  maxReps: number;
+  minTimed: number;
   warmup: number;
   sampleEvery: number;
   /** 1-minute load average when the timed passes started and ended. */
@@ -95,7 +97,7 @@ export function writeReport(path: string, r: Report): void {
   lines.push(`- Node ${m.node}${r.python ? `; Python ${r.python.pythonVersion}, singlestoredb ${r.python.singlestoredbVersion} (C accelerator ${r.python.accelerated ? 'loaded' : 'missing'}), numpy ${r.python.numpyVersion}, uvicorn ${r.python.uvicornVersion}` : `; Python SDK not run: ${r.pythonUnavailable ?? 'not requested'}`}`);
   for (const s of SERVERS) if (r.notes[s.id]) lines.push(`- ${s.title}: ${r.notes[s.id]}`);
   lines.push(`- Workload: ${fmt(r.rows)} rows per case, sent as ${fmt(Math.ceil(r.rows / r.batch))} POST /invoke requests of ${fmt(r.batch)} rows (a batch size like the database's), ${r.concurrency} requests in flight over keep-alive connections, from one Node client process that writes pre-built HTTP/1.1 requests on plain sockets (node:http's own client cost about as much CPU per request as the echo server, and capped every server below it). Payloads are encoded once and the same bytes go to every server.`);
-  lines.push(`- Each case: a warm-up of ${r.warmup} requests (every answer checked), then ${r.reps} timed passes over all rows; the table shows the median pass. Every ${r.sampleEvery}th answer of each pass (and the last) is decoded after the clock stops and checked row by row (row ids, x + 1, upper(s)); a wrong answer fails the case.`);
+  lines.push(`- Each case: a warm-up of ${r.warmup} requests (every answer checked), then at least ${r.reps} timed passes over all rows per server, and more (up to ${r.maxReps}) until every server was timed for ${r.minTimed} s, so short cases are not decided by one GC pause; the table shows the median pass. Every ${r.sampleEvery}th answer of each pass (and the last) is decoded after the clock stops and checked row by row (row ids, x + 1, upper(s)); a wrong answer fails the case.`);
   lines.push(`- All servers run side by side (one process, one worker each) but only one is called at a time: each case's passes go round-robin over the servers, rotating which goes first, so changes in machine load hit all of them alike. Server CPU is user + system time of the server process (all threads) from /proc/<pid>/stat.`);
   lines.push(`- Load average (1 min) when the timed passes started / ended: ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} on ${m.cores} cores${Math.max(r.load.before, r.load.after) > m.cores * 0.75 ? ' — **the machine was shared with other work, so wall-clock numbers are noisy; the rows per server-CPU-second table below is less sensitive to that**' : ''}. Whole run: ${Math.round(r.totalSeconds)} s.`, '');
 
