@@ -7,13 +7,12 @@
  *   pnpm --filter @s2/bench-udf bench [--rows 1000000] [--batch 10000] [--concurrency 3]
  *        [--reps 3] [--max-reps 9] [--min-timed 2] [--warmup 10] [--servers s2-native,s2-pure,python,echo] [--out PATH]
  */
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InvokeClient, type Answer } from './client.js';
 import { checkAnswer, makeBatches, type Batch, type Format, type Kind } from './payloads.js';
 import { machineInfo, writeReport, type CaseResult, type Mode } from './report.js';
-import { pythonEnv, startEcho, startPython, startS2, type PythonEnv, type RunningServer, type ServerId } from './servers.js';
+import { machineCpu, pythonEnv, startEcho, startPython, startS2, type PythonEnv, type RunningServer, type ServerId } from './servers.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,9 +32,12 @@ const BATCH = Number(opts.batch);
 const CONCURRENCY = Number(opts.concurrency);
 const REPS = Number(opts.reps);
 // Short cases (a fraction of a second per pass) get more passes, so one GC or one noisy moment
-// does not decide their median: passes continue until every server was timed for MIN_TIMED s.
+// does not decide their median: rounds continue until every server was timed for MIN_TIMED s,
+// as long as the case's rounds so far took under CASE_BUDGET s (the JSON cases, where a
+// Python pass takes seconds, stay at REPS).
 const MAX_REPS = Math.max(REPS, Number(opts['max-reps']));
 const MIN_TIMED = Number(opts['min-timed']);
+const CASE_BUDGET = 5 * MIN_TIMED;
 const WARMUP = Number(opts.warmup);
 const SERVERS = opts.servers!.split(',').map((s) => s.trim()) as ServerId[];
 /** Every SAMPLE_EVERY-th answer of a timed pass is kept and checked after the clock stops. */
@@ -115,9 +117,15 @@ for (const id of SERVERS) {
     log(`${id}: ${notes[id]}`);
   }
 }
-const loadBefore = loadavg()[0];
+/** CPU seconds of this benchmark's own processes: the client and every server. */
+const ownCpu = () => {
+  const client = process.cpuUsage();
+  return (client.user + client.system) / 1e6 + servers.reduce((t, s) => t + (s.cpuSeconds() ?? 0), 0);
+};
+const timedStart = { wall: performance.now(), machine: machineCpu(), own: ownCpu() };
 
 const results: CaseResult[] = [];
+let timedEnd = timedStart;
 const clients = new Map(servers.map((s) => [s.id, new InvokeClient(s.port, CONCURRENCY)]));
 try {
   for (const { kind, fn } of KINDS) for (const format of FORMATS) for (const mode of MODES) {
@@ -141,8 +149,9 @@ try {
         fail(server.id, err);
       }
     }
-    const timedEnough = () => servers.every((s) => failed.has(s.id) || passes.get(s.id)!.reduce((t, p) => t + p.seconds, 0) >= MIN_TIMED);
-    for (let rep = 0; rep < REPS || (rep < MAX_REPS && !timedEnough()); rep++) {
+    const timed = (id: ServerId) => (passes.get(id) ?? []).reduce((t, p) => t + p.seconds, 0);
+    const moreRounds = () => !servers.every((s) => failed.has(s.id) || timed(s.id) >= MIN_TIMED) && servers.reduce((t, s) => t + timed(s.id), 0) < CASE_BUDGET;
+    for (let rep = 0; rep < REPS || (rep < MAX_REPS && moreRounds()); rep++) {
       for (let k = 0; k < servers.length; k++) {
         const server = servers[(k + rep) % servers.length];
         if (failed.has(server.id)) continue;
@@ -174,9 +183,16 @@ try {
   }
 } finally {
   for (const client of clients.values()) client.close();
+  timedEnd = { wall: performance.now(), machine: machineCpu(), own: ownCpu() };
   await Promise.all(servers.map((s) => s.stop()));
 }
-const loadAfter = loadavg()[0];
+// What else ran during the cases: the machine's busy CPU minus our own processes', and steal.
+const elapsed = (timedEnd.wall - timedStart.wall) / 1000;
+const contention = timedStart.machine && timedEnd.machine ? {
+  seconds: elapsed,
+  otherCpu: Math.max(0, timedEnd.machine.busy - timedStart.machine.busy - (timedEnd.own - timedStart.own)),
+  steal: timedEnd.machine.steal - timedStart.machine.steal,
+} : null;
 
 const totalSeconds = (Date.now() - started) / 1000;
 const machine = await machineInfo();
@@ -193,7 +209,7 @@ writeReport(opts.out!, {
   minTimed: MIN_TIMED,
   warmup: WARMUP,
   sampleEvery: SAMPLE_EVERY,
-  load: { before: loadBefore, after: loadAfter },
+  contention,
   totalSeconds,
   results,
 });

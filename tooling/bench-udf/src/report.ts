@@ -66,8 +66,8 @@ export interface Report {
   minTimed: number;
   warmup: number;
   sampleEvery: number;
-  /** 1-minute load average when the timed passes started and ended. */
-  load: { before: number; after: number };
+  /** CPU seconds other processes used (`otherCpu`) and the hypervisor stole over the `seconds` of the cases. */
+  contention: { seconds: number; otherCpu: number; steal: number } | null;
   totalSeconds: number;
   results: CaseResult[];
 }
@@ -84,6 +84,16 @@ const FORMATS: Format[] = ['rowdat_1', 'json'];
 const MODES: Mode[] = ['scalar', 'vectorized'];
 const FORMAT_LABEL: Record<Format, string> = { rowdat_1: 'ROWDAT_1', json: 'JSON' };
 
+/** How much of the machine something other than the benchmark took while the cases ran. */
+function contentionLine(c: Report['contention'], cores: number): string {
+  if (!c) return 'Other work on the machine: unknown (/proc/stat unreadable).';
+  const capacity = c.seconds * cores;
+  const other = (100 * c.otherCpu) / capacity;
+  const steal = (100 * c.steal) / capacity;
+  const noisy = other > 10 || steal > 5;
+  return `While the cases ran (${c.seconds.toFixed(0)} s), other processes used ${other.toFixed(1)}% of the machine's CPU and the hypervisor took ${steal.toFixed(1)}% (steal)${noisy ? ' — **the machine was shared, so wall-clock numbers are noisy; the rows per server-CPU-second table below is less sensitive to that**' : ': the benchmark had the machine to itself'}.`;
+}
+
 export function writeReport(path: string, r: Report): void {
   const find = (server: ServerId, fn: string, format: Format, mode: Mode) => r.results.find((x) => x.server === server && x.fn === fn && x.format === format && x.mode === mode);
   const cell = (c: CaseResult | undefined) => (!c ? '—' : c.error ? 'error' : fmt(c.rowsPerSecond!));
@@ -97,9 +107,9 @@ export function writeReport(path: string, r: Report): void {
   lines.push(`- Node ${m.node}${r.python ? `; Python ${r.python.pythonVersion}, singlestoredb ${r.python.singlestoredbVersion} (C accelerator ${r.python.accelerated ? 'loaded' : 'missing'}), numpy ${r.python.numpyVersion}, uvicorn ${r.python.uvicornVersion}` : `; Python SDK not run: ${r.pythonUnavailable ?? 'not requested'}`}`);
   for (const s of SERVERS) if (r.notes[s.id]) lines.push(`- ${s.title}: ${r.notes[s.id]}`);
   lines.push(`- Workload: ${fmt(r.rows)} rows per case, sent as ${fmt(Math.ceil(r.rows / r.batch))} POST /invoke requests of ${fmt(r.batch)} rows (a batch size like the database's), ${r.concurrency} requests in flight over keep-alive connections, from one Node client process that writes pre-built HTTP/1.1 requests on plain sockets (node:http's own client cost about as much CPU per request as the echo server, and capped every server below it). Payloads are encoded once and the same bytes go to every server.`);
-  lines.push(`- Each case: a warm-up of ${r.warmup} requests (every answer checked), then at least ${r.reps} timed passes over all rows per server, and more (up to ${r.maxReps}) until every server was timed for ${r.minTimed} s, so short cases are not decided by one GC pause; the table shows the median pass. Every ${r.sampleEvery}th answer of each pass (and the last) is decoded after the clock stops and checked row by row (row ids, x + 1, upper(s)); a wrong answer fails the case.`);
+  lines.push(`- Each case: a warm-up of ${r.warmup} requests (every answer checked), then at least ${r.reps} timed passes over all rows per server, and more (up to ${r.maxReps}) until every server was timed for ${r.minTimed} s while the case's passes add up to under ${5 * r.minTimed} s, so short cases are not decided by one GC pause; the table shows the median pass. Every ${r.sampleEvery}th answer of each pass (and the last) is decoded after the clock stops and checked row by row (row ids, x + 1, upper(s)); a wrong answer fails the case.`);
   lines.push(`- All servers run side by side (one process, one worker each) but only one is called at a time: each case's passes go round-robin over the servers, rotating which goes first, so changes in machine load hit all of them alike. Server CPU is user + system time of the server process (all threads) from /proc/<pid>/stat.`);
-  lines.push(`- Load average (1 min) when the timed passes started / ended: ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)} on ${m.cores} cores${Math.max(r.load.before, r.load.after) > m.cores * 0.75 ? ' — **the machine was shared with other work, so wall-clock numbers are noisy; the rows per server-CPU-second table below is less sensitive to that**' : ''}. Whole run: ${Math.round(r.totalSeconds)} s.`, '');
+  lines.push(`- ${contentionLine(r.contention, m.cores)} Whole run: ${Math.round(r.totalSeconds)} s.`, '');
 
   lines.push('## Rows per second', '');
   lines.push('The last two columns are the echo floor: a bare node:http server that answers each request with its own body, called by the same client. No server built on node:http (fastify is) can answer faster than that here, so `echo ÷ Python` is the highest ratio such a server could reach on this machine.', '');

@@ -26,6 +26,20 @@ try {
   clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
 } catch { /* keep 100 */ }
 
+/**
+ * The whole machine's CPU time so far, in seconds summed over cores, from /proc/stat: `busy`
+ * (user, nice, system, irq, softirq) and `steal` (time the hypervisor ran other guests while
+ * this one wanted a core). Null where /proc is unreadable.
+ */
+export function machineCpu(): { busy: number; steal: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { busy: (f[0] + f[1] + f[2] + f[5] + f[6]) / clockTicks, steal: (f[7] ?? 0) / clockTicks };
+  } catch {
+    return null;
+  }
+}
+
 function procCpu(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
