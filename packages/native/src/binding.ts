@@ -26,6 +26,18 @@ export interface NativeEncodeColumn {
   nulls?: Buffer;
 }
 
+/** What a combined call's callback gets: the argument columns (the row ids stay native). */
+export interface NativeCallArguments {
+  rows: number;
+  columns: NativeColumn[];
+}
+
+/** A combined call's outcome: the encoded answer, or the row ids when the callback answered null. */
+export interface NativeCallOutcome {
+  answer?: Buffer;
+  rowIds?: Buffer;
+}
+
 export interface CollocatedConnection {
   socket: number;
   name: string;
@@ -43,6 +55,12 @@ export interface NativeBinding {
   decodeTextSegments(kinds: Uint32Array, scales: Uint32Array, segments: Uint8Array[], framed: Uint8Array, rows: number): NativeColumn[] | null;
   rowdat1Decode(codes: Int32Array, body: Buffer): NativeRowdat1Batch;
   rowdat1Encode(rowIds: Buffer, columns: NativeEncodeColumn[]): Buffer;
+  /**
+   * decode → call → encode in one native call (vectorized UDFs): `call` returns the result
+   * columns, or null to take the row ids and answer later. Its exceptions propagate as they
+   * are. Optional: an addon built before it existed lacks it.
+   */
+  rowdat1Call?(codes: Int32Array, body: Buffer, call: (args: NativeCallArguments) => NativeEncodeColumn[] | null): NativeCallOutcome;
   /** Byte offsets into UTF-8 `data` for UTF-16 unit offsets; null when one splits a surrogate pair. */
   utf8Offsets(data: Buffer, units: Uint32Array): Uint32Array | null;
   CollocatedListener: new (path: string, backlog: number) => CollocatedListener;

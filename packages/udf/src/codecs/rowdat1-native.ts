@@ -81,14 +81,20 @@ export function decodeRowdat1Vectors(codes: readonly number[], body: Uint8Array,
   const binding = rowdat1Binding(path);
   if (!binding) return (allWide(codes) ? decodeWide(codes, body) : null) ?? vectorsFromRows(decodeRowdat1(codes, body), codes);
   const batch = decodeNative(binding, codes, body);
-  return {
-    rowIds: typedView(BigInt64Array as unknown as TypedCtor, batch.rowIds) as BigInt64Array,
-    columns: batch.columns.map((col, c) => {
-      const values = columnValues(codes[c], col, batch.rows);
-      // For non-typed columns the values already hold null in NULL slots.
-      return { values, nulls: col.nullCount ? new Uint8Array(col.nulls!.buffer, col.nulls!.byteOffset, batch.rows) : null };
-    }),
-  };
+  return { rowIds: rowIdsOf(batch.rowIds), columns: vectorsOf(codes, batch.columns, batch.rows) };
+}
+
+function rowIdsOf(bytes: Buffer): BigInt64Array {
+  return typedView(BigInt64Array as unknown as TypedCtor, bytes) as BigInt64Array;
+}
+
+/** Decoded native columns as the Vectors a vectorized function receives. */
+function vectorsOf(codes: readonly number[], columns: readonly NativeColumn[], rows: number): Vector[] {
+  return columns.map((col, c) => {
+    const values = columnValues(codes[c], col, rows);
+    // For non-typed columns the values already hold null in NULL slots.
+    return { values, nulls: col.nullCount ? new Uint8Array(col.nulls!.buffer, col.nulls!.byteOffset, rows) : null };
+  });
 }
 
 /** Rows of a request, as decodeRowdat1 returns them. */
@@ -293,6 +299,40 @@ function pureWide(codes: readonly number[], rowIds: BigInt64Array | readonly big
 }
 
 /**
+ * Result columns as what the native encoder takes, or null where a value needs the pure codec
+ * (it converts or rejects those, and its messages define the errors).
+ */
+function encodeSpecs(binding: NativeBinding, codes: readonly number[], columns: readonly Vector[], n: number): NativeEncodeColumn[] | null {
+  const specs: NativeEncodeColumn[] = [];
+  for (let c = 0; c < codes.length; c++) {
+    const code = codes[c];
+    const { values, nulls } = columns[c];
+    const mask = nullMask(values, nulls, n);
+    const nullBytes = mask ? bytesOf(mask) : undefined;
+    if (TEMPORAL.has(code)) {
+      specs.push({ code, element: 6, data: bytesOf(temporal(code, values, mask, n)), nulls: nullBytes });
+    } else if (VIEWS[code]) {
+      const typed = ArrayBuffer.isView(values) ? (values as unknown as Typed) : packedNumbers(code, values, mask, n);
+      const element = typed ? ELEMENT.get(typed.constructor) : undefined;
+      if (element === undefined) return null;
+      specs.push({ code, element, data: bytesOf(typed!), nulls: nullBytes });
+    } else {
+      const v = variable(binding, code, values, mask, n, c);
+      if (!v) return null;
+      specs.push({ code, data: v.data, offsets: v.offsets, nulls: nullBytes });
+    }
+  }
+  return specs;
+}
+
+/** An error of the native encoder as the pure codec would raise it. */
+function encodeError(err: unknown): Error {
+  const e: Error = fromNativeError(err, 'payload');
+  // Range and length problems are the function's results being wrong, as in the pure codec.
+  return (e.constructor as unknown) === DataError && !e.message.startsWith('unrecognized') ? new ParameterError(e.message) : e;
+}
+
+/**
  * A response from result columns. `rowIds` holds one id per row; `columns` one Vector per
  * return column, all of `rowIds.length` values (checked by the caller).
  */
@@ -305,32 +345,59 @@ export function encodeRowdat1Vectors(codes: readonly number[], rowIds: BigInt64A
     return encodeRowdat1(codes, Array.from(rowIds as ArrayLike<bigint>), rows);
   };
   if (!binding) return (allWide(codes) ? pureWide(codes, rowIds, columns, n) : null) ?? pure();
-  const specs: NativeEncodeColumn[] = [];
-  for (let c = 0; c < codes.length; c++) {
-    const code = codes[c];
-    const { values, nulls } = columns[c];
-    const mask = nullMask(values, nulls, n);
-    const nullBytes = mask ? bytesOf(mask) : undefined;
-    if (TEMPORAL.has(code)) {
-      specs.push({ code, element: 6, data: bytesOf(temporal(code, values, mask, n)), nulls: nullBytes });
-    } else if (VIEWS[code]) {
-      const typed = ArrayBuffer.isView(values) ? (values as unknown as Typed) : packedNumbers(code, values, mask, n);
-      const element = typed ? ELEMENT.get(typed.constructor) : undefined;
-      // Anything else the pure codec converts or rejects, and its messages define the errors.
-      if (element === undefined) return pure();
-      specs.push({ code, element, data: bytesOf(typed!), nulls: nullBytes });
-    } else {
-      const v = variable(binding, code, values, mask, n, c);
-      if (!v) return pure();
-      specs.push({ code, data: v.data, offsets: v.offsets, nulls: nullBytes });
-    }
-  }
+  const specs = encodeSpecs(binding, codes, columns, n);
+  if (!specs) return pure();
   const ids = rowIds instanceof BigInt64Array ? rowIds : BigInt64Array.from(rowIds);
   try {
     return binding.rowdat1Encode(bytesOf(ids), specs);
   } catch (err) {
-    const e: Error = fromNativeError(err, 'payload');
-    // Range and length problems are the function's results being wrong, as in the pure codec.
-    throw (e.constructor as unknown) === DataError && !e.message.startsWith('unrecognized') ? new ParameterError(e.message) : e;
+    throw encodeError(err);
   }
+}
+
+/**
+ * How a combined call ended: the encoded answer; or the request's row ids with the function's
+ * result columns still to encode (`result`), or with no result yet (`result: null`, the function
+ * answers asynchronously); or a failure of the request (a client error) or of the answer.
+ */
+export type Rowdat1CallOutcome =
+  | { body: Uint8Array; rows: number }
+  | { rowIds: BigInt64Array; result: readonly Vector[] | null; rows: number }
+  | { failed: 'request' | 'answer'; error: Error };
+
+/**
+ * decode → call → encode through the addon in one call, for a vectorized function: `call` gets
+ * the argument columns and returns its result columns (checked, one value per row), or null
+ * when it will answer later. The row ids stay native unless the answer is deferred. Whatever
+ * `call` throws propagates as is. Null when the addon is not loaded or predates this call.
+ */
+export function callRowdat1Vectors(
+  argCodes: readonly number[],
+  resultCodes: readonly number[],
+  body: Uint8Array,
+  call: (columns: Vector[], rows: number) => readonly Vector[] | null,
+): Rowdat1CallOutcome | null {
+  const binding = rowdat1Binding('auto');
+  if (!binding?.rowdat1Call) return null;
+  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let phase = 'request' as 'request' | 'function' | 'answer';
+  let rows = 0;
+  let result: readonly Vector[] | null = null;
+  let outcome;
+  try {
+    outcome = binding.rowdat1Call(Int32Array.from(argCodes), buf, (args) => {
+      phase = 'function';
+      rows = args.rows;
+      result = call(vectorsOf(argCodes, args.columns, rows), rows);
+      if (!result) return null;
+      phase = 'answer';
+      return encodeSpecs(binding, resultCodes, result, rows);
+    });
+  } catch (err) {
+    if (phase === 'function') throw err;
+    if (phase === 'request') return { failed: 'request', error: fromNativeError(err, 'payload') };
+    return { failed: 'answer', error: err instanceof DataError || err instanceof ParameterError ? err : encodeError(err) };
+  }
+  if (outcome.answer) return { body: outcome.answer, rows };
+  return { rowIds: rowIdsOf(outcome.rowIds!), result, rows };
 }

@@ -1,7 +1,7 @@
 import { decodeArrow, decodeArrowColumns, encodeArrow } from '../codecs/arrow.js';
 import { decodeJsonColumns, decodeJsonRows, encodeJsonColumns, encodeJsonRows } from '../codecs/json.js';
 import { decodeRowdat1, encodeRowdat1 } from '../codecs/rowdat1.js';
-import { decodeRowdat1Vectors, encodeRowdat1Vectors, rowdat1Binding } from '../codecs/rowdat1-native.js';
+import { callRowdat1Vectors, decodeRowdat1Vectors, encodeRowdat1Vectors, rowdat1Binding } from '../codecs/rowdat1-native.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { argumentsBatch, resultFromArrow } from './arrow-calls.js';
 import { columnsToRows, fromColumns, resultColumns, toColumns, type Vector } from '../definition/vectors.js';
@@ -212,23 +212,61 @@ function fillArgs(args: unknown[], input: Decoded, r: number): unknown[] {
  * itself throws. `rows` is the number of input rows.
  */
 export async function invoke(def: UdfDefinition, body: Uint8Array, input: UdfFormat, output: UdfFormat, signal: AbortSignal): Promise<{ body: Uint8Array | string; rows: number }> {
+  if (input === 'rowdat_1' && output === 'rowdat_1' && def.vectorized === true && def.kind === 'scalar') {
+    const combined = invokeCombined(def, body, signal);
+    if (combined) return combined;
+  }
   const decoded = decode(def, body, input);
   if (signal.aborted) throw signal.reason;
   const pending = call(def, decoded, signal);
-  if (!isThenable(pending)) return { body: encode(def, output, pending), rows: decoded.rowIds.length };
+  const result = isThenable(pending) ? await raceAbort(pending, signal) : pending;
+  return { body: encode(def, output, result), rows: decoded.rowIds.length };
+}
+
+/**
+ * A function that never looks at its signal still loses the race: the caller gets its 503/504
+ * now, and the abandoned promise is left to settle on its own.
+ */
+async function raceAbort<T>(pending: PromiseLike<T>, signal: AbortSignal): Promise<T> {
   let onAbort: (() => void) | undefined;
-  // A function that never looks at its signal still loses the race: the caller gets its
-  // 503/504 now, and the abandoned promise is left to settle on its own.
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
   });
   aborted.catch(() => {});
-  let result: Answer;
   try {
-    result = await Promise.race([pending, aborted]);
+    return await Promise.race([pending, aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort!);
   }
-  return { body: encode(def, output, result), rows: decoded.rowIds.length };
+}
+
+/**
+ * A vectorized scalar function over ROWDAT_1 both ways: decoded, called and encoded in one call
+ * of the addon, so the row ids never come to JavaScript. The same checks, errors and statuses
+ * as the general path; null when the addon cannot do it.
+ */
+type Invoked = { body: Uint8Array | string; rows: number };
+
+function invokeCombined(def: UdfDefinition, body: Uint8Array, signal: AbortSignal): Invoked | Promise<Invoked> | null {
+  let pending: PromiseLike<unknown> | null = null;
+  const outcome = callRowdat1Vectors(def.args.map(([, type]) => type.wireCode), def.returns.map(([, type]) => type.wireCode), body, (columns, rows) => {
+    if (signal.aborted) throw signal.reason;
+    const out = def.fn(...columns, signal);
+    if (isThenable(out)) {
+      pending = out;
+      return null;
+    }
+    return vectorAnswer(def, { rowIds: { length: rows } as ArrayLike<bigint> }, out, signal).columns!;
+  });
+  if (!outcome) return null;
+  if ('failed' in outcome) {
+    const e = outcome.error;
+    // Undecodable input is the caller's fault (400); an unencodable answer the function's (500).
+    throw new UdfCallError(outcome.failed === 'request' ? 400 : 500, `${e?.name ?? 'Error'}: ${e?.message ?? String(e)}`);
+  }
+  if ('body' in outcome) return { body: outcome.body, rows: outcome.rows };
+  const { rowIds, result, rows } = outcome;
+  if (result) return { body: encode(def, 'rowdat_1', { ids: rowIds, columns: [...result] }), rows };
+  return raceAbort(pending!, signal).then((out) => ({ body: encode(def, 'rowdat_1', vectorAnswer(def, { rowIds }, out, signal)), rows }));
 }

@@ -120,21 +120,68 @@ pub struct NativeEncodeColumn {
 #[napi]
 pub fn rowdat1_encode(row_ids: Buffer, columns: Vec<NativeEncodeColumn>) -> Result<Buffer> {
     guarded(|| {
-        let mut sources = Vec::with_capacity(columns.len());
-        for c in &columns {
+        let sources = sources_of(&columns).map_err(to_napi)?;
+        rowdat1::encode(&row_ids, &sources).map(Buffer::from).map_err(to_napi)
+    })
+}
+
+/// The argument columns of a combined call (the row ids stay on the Rust side).
+#[napi(object)]
+pub struct NativeCallArguments {
+    pub rows: u32,
+    pub columns: Vec<NativeColumn>,
+}
+
+/// A combined call's outcome: the encoded `answer`, or, when the callback answered `null` (its
+/// function is asynchronous, or its result needs the pure encoder), the request's `rowIds`.
+#[napi(object)]
+pub struct NativeCallOutcome {
+    pub answer: Option<Buffer>,
+    pub row_ids: Option<Buffer>,
+}
+
+fn sources_of(columns: &[NativeEncodeColumn]) -> std::result::Result<Vec<rowdat1::Source<'_>>, CodecError> {
+    columns
+        .iter()
+        .map(|c| {
             let element = match c.element {
-                Some(e) => Some(rowdat1::Element::from_code(e).ok_or_else(|| Error::new(Status::InvalidArg, format!("S2_DATA: unknown element type {e}")))?),
+                Some(e) => Some(rowdat1::Element::from_code(e).ok_or_else(|| CodecError::data(format!("unknown element type {e}")))?),
                 None => None,
             };
-            sources.push(rowdat1::Source {
-                code: c.code,
-                element,
-                data: &c.data,
-                offsets: c.offsets.as_deref().unwrap_or(&[]),
-                nulls: c.nulls.as_deref().unwrap_or(&[]),
-            });
+            Ok(rowdat1::Source { code: c.code, element, data: &c.data, offsets: c.offsets.as_deref().unwrap_or(&[]), nulls: c.nulls.as_deref().unwrap_or(&[]) })
+        })
+        .collect()
+}
+
+/// decode → call → encode for a vectorized function in one native call: `call` gets the
+/// argument columns and returns the result columns to encode (with the request's row ids), or
+/// `null` to take the row ids and answer later. An exception thrown by `call` propagates as is.
+#[napi]
+pub fn rowdat1_call(codes: Int32Array, body: Buffer, call: Function<NativeCallArguments, Option<Vec<NativeEncodeColumn>>>) -> Result<NativeCallOutcome> {
+    guarded(|| {
+        let outcome = rowdat1::call(
+            &codes,
+            &body,
+            |batch| {
+                let columns = batch
+                    .columns
+                    .into_iter()
+                    .zip(codes.iter())
+                    .map(|(c, &code)| {
+                        let layout = rowdat1::layout(code);
+                        column(c, !matches!(layout, Ok(rowdat1::Layout::Fixed(_))), matches!(layout, Ok(rowdat1::Layout::Text | rowdat1::Layout::Decimal)))
+                    })
+                    .collect();
+                call.call(NativeCallArguments { rows: batch.rows as u32, columns })
+            },
+            |answer| sources_of(answer),
+        );
+        match outcome {
+            Ok(rowdat1::Called::Answer(bytes)) => Ok(NativeCallOutcome { answer: Some(bytes.into()), row_ids: None }),
+            Ok(rowdat1::Called::Deferred { row_ids }) => Ok(NativeCallOutcome { answer: None, row_ids: Some(row_ids.into()) }),
+            Err(rowdat1::CallError::Request(e) | rowdat1::CallError::Answer(e)) => Err(to_napi(e)),
+            Err(rowdat1::CallError::Function(e)) => Err(e),
         }
-        rowdat1::encode(&row_ids, &sources).map(Buffer::from).map_err(to_napi)
     })
 }
 

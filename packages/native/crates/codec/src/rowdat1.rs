@@ -396,6 +396,43 @@ pub fn utf8_offsets(data: &[u8], units: &[u32]) -> Option<Vec<u32>> {
     Some(out)
 }
 
+/// Where a combined call (`call`) failed: the request did not decode, the function failed, or
+/// its answer could not be encoded. A server answers the first and last with 400 and 500.
+#[derive(Debug, PartialEq)]
+pub enum CallError<E> {
+    Request(CodecError),
+    Function(E),
+    Answer(CodecError),
+}
+
+/// How a combined call ended: the encoded answer, or (the function answers later, as an async
+/// one does) the request's row ids for whoever encodes the answer then.
+#[derive(Debug, PartialEq)]
+pub enum Called {
+    Answer(Vec<u8>),
+    Deferred { row_ids: Vec<u8> },
+}
+
+/// One vectorized call over a request, decode → call → encode: `body` is decoded with `codes`,
+/// `function` gets the argument columns (the row ids stay here), and the answer it returns is
+/// encoded, through `sources`, with the request's row ids, so they never leave this side.
+/// `function` answering `None` defers the answer.
+pub fn call<A, E>(
+    codes: &[i32],
+    body: &[u8],
+    function: impl FnOnce(Batch) -> Result<Option<A>, E>,
+    sources: impl for<'x> FnOnce(&'x A) -> Result<Vec<Source<'x>>, CodecError>,
+) -> Result<Called, CallError<E>> {
+    let mut batch = decode(codes, body).map_err(CallError::Request)?;
+    let row_ids = std::mem::take(&mut batch.row_ids);
+    let Some(answer) = function(batch).map_err(CallError::Function)? else {
+        return Ok(Called::Deferred { row_ids });
+    };
+    // encode checks that every column holds one value per row id.
+    let columns = sources(&answer).map_err(CallError::Answer)?;
+    encode(&row_ids, &columns).map(Called::Answer).map_err(CallError::Answer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +467,64 @@ mod tests {
         b.extend_from_slice(&1i64.to_le_bytes());
         b.extend_from_slice(b"c");
         b
+    }
+
+    fn f64_column(data: &Vec<u8>) -> Result<Vec<Source<'_>>, CodecError> {
+        Ok(vec![Source { code: 5, element: Some(Element::F64), data, offsets: &[], nulls: &[] }])
+    }
+
+    fn i64_column(data: &Vec<u8>) -> Result<Vec<Source<'_>>, CodecError> {
+        Ok(vec![Source { code: 8, element: Some(Element::I64), data, offsets: &[], nulls: &[] }])
+    }
+
+    fn never(_: &()) -> Result<Vec<Source<'_>>, CodecError> {
+        unreachable!("nothing to encode")
+    }
+
+    /// The combined loop: x + 0.5 over the spec example's BIGINT column, answered as DOUBLE.
+    #[test]
+    fn call_decodes_calls_and_encodes_with_the_request_row_ids() {
+        let body = example();
+        let out = call(
+            &[8, 5, 254],
+            &body,
+            |batch: Batch| -> Result<Option<Vec<u8>>, ()> {
+                assert!(batch.row_ids.is_empty(), "row ids stay with the caller");
+                let xs = batch.columns[0].data.chunks(8).map(|b| i64::from_le_bytes(b.try_into().unwrap()) as f64 + 0.5);
+                Ok(Some(xs.flat_map(f64::to_le_bytes).collect()))
+            },
+            f64_column,
+        )
+        .unwrap();
+        let Called::Answer(bytes) = out else { panic!("expected an answer") };
+        let mut want = Vec::new();
+        for (id, v) in [(10i64, 2.5f64), (11, 3.5)] {
+            want.extend_from_slice(&id.to_le_bytes());
+            want.push(0);
+            want.extend_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(bytes, want);
+    }
+
+    #[test]
+    fn call_defers_and_keeps_phases_apart() {
+        let body = example();
+        // Deferred: the row ids come back for whoever encodes the answer later.
+        let deferred = call(&[8, 5, 254], &body, |_| Ok::<_, ()>(None::<()>), never).unwrap();
+        assert_eq!(deferred, Called::Deferred { row_ids: [10i64.to_le_bytes(), 11i64.to_le_bytes()].concat() });
+        // A request that does not decode never reaches the function.
+        let truncated = call(&[8, 5, 254], &body[..20], |_| -> Result<Option<()>, ()> { unreachable!("not called") }, never);
+        assert!(matches!(truncated, Err(CallError::Request(e)) if e.message.contains("truncated")));
+        // The function's own error passes through untouched.
+        assert_eq!(call(&[8, 5, 254], &body, |_| Err::<Option<()>, _>("boom"), never), Err(CallError::Function("boom")));
+        // An answer of the wrong length is the answer's fault.
+        let short = call(
+            &[8, 5, 254],
+            &body,
+            |_| Ok::<_, ()>(Some(vec![0u8; 8])),
+            i64_column,
+        );
+        assert!(matches!(short, Err(CallError::Answer(e)) if e.message.contains("mismatched lengths")));
     }
 
     #[test]
