@@ -5,12 +5,13 @@
  * servers called one at a time, round-robin. Writes BENCHMARKS-UDF.md at the repository root.
  *
  *   pnpm --filter @s2/bench-udf bench [--rows 1000000] [--batch 10000] [--concurrency 3]
- *        [--reps 3] [--max-reps 9] [--min-timed 2] [--warmup 10] [--servers s2-native,s2-pure,python,echo] [--out PATH]
+ *        [--reps 3] [--max-reps 9] [--min-timed 2] [--warmup 10] [--servers s2-native,s2-pure,python,echo,echo-fastify] [--out PATH]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InvokeClient, type Answer } from './client.js';
 import { checkAnswer, makeBatches, type Batch, type Format, type Kind } from './payloads.js';
+import { timeFunctionBodies } from './function-alone.js';
 import { machineInfo, writeReport, type CaseResult, type Mode } from './report.js';
 import { machineCpu, pythonEnv, startEcho, startPython, startS2, type PythonEnv, type RunningServer, type ServerId } from './servers.js';
 
@@ -23,7 +24,7 @@ const { values: opts } = parseArgs({
     'max-reps': { type: 'string', default: '9' },
     'min-timed': { type: 'string', default: '2' },
     warmup: { type: 'string', default: '10' },
-    servers: { type: 'string', default: 's2-native,s2-pure,python,echo' },
+    servers: { type: 'string', default: 's2-native,s2-pure,python,echo,echo-fastify' },
     out: { type: 'string', default: fileURLToPath(new URL('../../../BENCHMARKS-UDF.md', import.meta.url)) },
   },
 });
@@ -54,6 +55,8 @@ log(`building payloads: ${ROWS.toLocaleString('en-US')} rows per case in batches
 const payloads = new Map<string, Batch[]>();
 for (const { kind } of KINDS) for (const format of FORMATS) payloads.set(`${kind}/${format}`, makeBatches(kind, format, ROWS, BATCH, kind === 'bigint' ? 1 : 2));
 for (const [key, batches] of payloads) log(`  ${key}: ${batches.length} requests, ${(batches.reduce((n, b) => n + b.body.length, 0) / 2 ** 20).toFixed(1)} MiB`);
+const functionAlone = timeFunctionBodies(ROWS, BATCH);
+log(`alone per pass: ${Object.entries(functionAlone).map(([n, a]) => `${n} body ${a.body.toFixed(3)} s, strings ${a.strings.toFixed(3)} s`).join('; ')}`);
 
 let python: PythonEnv | { unavailable: string } | null = null;
 if (SERVERS.includes('python')) {
@@ -89,7 +92,7 @@ async function timedPass(server: RunningServer, client: InvokeClient, kind: Kind
   const seconds = (performance.now() - t0) / 1000;
   const clientUsage = process.cpuUsage(client0);
   const cpu1 = server.cpuSeconds();
-  const wrong = checkAll(kind, format, batches, kept, server.id === 'echo');
+  const wrong = checkAll(kind, format, batches, kept, server.id.startsWith('echo'));
   if (wrong) throw new Error(`wrong answer: ${wrong}`);
   return { seconds, serverCpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, clientCpu: (clientUsage.user + clientUsage.system) / 1e6 };
 }
@@ -104,8 +107,8 @@ for (const id of SERVERS) {
     if (id === 'python') {
       if (!python || 'unavailable' in python) { notes.python = `not run: ${python && 'unavailable' in python ? python.unavailable : 'not requested'}`; continue; }
       servers.push(await startPython(python));
-    } else if (id === 'echo') {
-      servers.push(await startEcho());
+    } else if (id === 'echo' || id === 'echo-fastify') {
+      servers.push(await startEcho(id === 'echo' ? 'node' : 'fastify'));
     } else {
       servers.push(await startS2(id === 's2-pure'));
     }
@@ -142,7 +145,7 @@ try {
     for (const server of servers) {
       try {
         const warm = batches.slice(0, WARMUP);
-        const problem = checkAll(kind, format, warm, await clients.get(server.id)!.run(name, format, warm, () => true), server.id === 'echo');
+        const problem = checkAll(kind, format, warm, await clients.get(server.id)!.run(name, format, warm, () => true), server.id.startsWith('echo'));
         if (problem) throw new Error(`wrong answer in warm-up: ${problem}`);
         passes.set(server.id, []);
       } catch (err) {
@@ -210,6 +213,7 @@ writeReport(opts.out!, {
   warmup: WARMUP,
   sampleEvery: SAMPLE_EVERY,
   contention,
+  functionAlone,
   totalSeconds,
   results,
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { promisify } from 'node:util';
+import type { FunctionAlone } from './function-alone.js';
 import type { Format } from './payloads.js';
 import type { PythonEnv, ServerId } from './servers.js';
 
@@ -68,6 +69,8 @@ export interface Report {
   sampleEvery: number;
   /** CPU seconds other processes used (`otherCpu`) and the hypervisor stole over the `seconds` of the cases. */
   contention: { seconds: number; otherCpu: number; steal: number } | null;
+  /** Per vectorized function: seconds per pass of its body alone, and of the UTF-8 ↔ string work it implies. */
+  functionAlone: Record<string, FunctionAlone>;
   totalSeconds: number;
   results: CaseResult[];
 }
@@ -77,6 +80,7 @@ const SERVERS: { id: ServerId; title: string }[] = [
   { id: 's2-pure', title: 's2 pure' },
   { id: 'python', title: 'Python SDK' },
   { id: 'echo', title: 'HTTP echo (floor)' },
+  { id: 'echo-fastify', title: 'fastify echo (floor)' },
 ];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const FUNCS = [{ fn: 'add_one', label: 'add_one (BIGINT)' }, { fn: 'upper', label: 'upper (TEXT)' }];
@@ -112,12 +116,12 @@ export function writeReport(path: string, r: Report): void {
   lines.push(`- ${contentionLine(r.contention, m.cores)} Whole run: ${Math.round(r.totalSeconds)} s.`, '');
 
   lines.push('## Rows per second', '');
-  lines.push('The last two columns are the echo floor: a bare node:http server that answers each request with its own body, called by the same client. No server built on node:http (fastify is) can answer faster than that here, so `echo ÷ Python` is the highest ratio such a server could reach on this machine.', '');
-  lines.push('| function | format | mode | s2 native | s2 pure | Python SDK | native ÷ Python | pure ÷ Python | HTTP echo | echo ÷ Python |');
-  lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('The last four columns are the floors: servers that answer each request with its own body, called by the same client — a bare node:http server (HTTP echo), and a fastify app with the UDF server\'s body parser and route shape (fastify echo). No server built on node:http can answer faster than the first here, and no fastify server (the UDF server is one) faster than the second, so `÷ Python` of the floors is the highest ratio such servers could reach on this machine.', '');
+  lines.push('| function | format | mode | s2 native | s2 pure | Python SDK | native ÷ Python | pure ÷ Python | HTTP echo | echo ÷ Python | fastify echo | fastify echo ÷ Python |');
+  lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { fn, label } of FUNCS) for (const format of FORMATS) for (const mode of MODES) {
-    const [n, p, py, echo] = SERVERS.map((s) => find(s.id, fn, format, mode));
-    lines.push(`| ${label} | ${FORMAT_LABEL[format]} | ${mode} | ${cell(n)} | ${cell(p)} | ${cell(py)} | ${ratio(n, py)} | ${ratio(p, py)} | ${cell(echo)} | ${ratio(echo, py)} |`);
+    const [n, p, py, echo, fastify] = SERVERS.map((s) => find(s.id, fn, format, mode));
+    lines.push(`| ${label} | ${FORMAT_LABEL[format]} | ${mode} | ${cell(n)} | ${cell(p)} | ${cell(py)} | ${ratio(n, py)} | ${ratio(p, py)} | ${cell(echo)} | ${ratio(echo, py)} | ${cell(fastify)} | ${ratio(fastify, py)} |`);
   }
   lines.push('');
 
@@ -136,13 +140,28 @@ export function writeReport(path: string, r: Report): void {
       if (!n?.rowsPerSecond || !py?.rowsPerSecond) { known = false; parts.push(`${fn} ${FORMAT_LABEL[format]}: n/a`); continue; }
       const x = n.rowsPerSecond / py.rowsPerSecond;
       if (x < t.need) met = false;
-      const echo = find('echo', fn, format, t.mode);
-      const floor = echo?.rowsPerSecond ? ` (echo floor ${(echo.rowsPerSecond / py.rowsPerSecond).toFixed(2)}×)` : '';
+      const floors = (['echo', 'echo-fastify'] as const).map((id) => [id, find(id, fn, format, t.mode)?.rowsPerSecond] as const).filter(([, v]) => v);
+      const pyRate = py.rowsPerSecond;
+      const floor = floors.length ? ` (floors: ${floors.map(([id, v]) => `${id === 'echo' ? 'HTTP' : 'fastify'} echo ${(v! / pyRate).toFixed(2)}×`).join(', ')})` : '';
       parts.push(`${fn}${t.mode === 'vectorized' ? '_vec' : ''} ${FORMAT_LABEL[format]} ${x.toFixed(2)}×${floor}`);
     }
     lines.push(`- **${t.label}: ${!known ? 'not measured' : met ? 'met' : 'missed'}** (${parts.join(', ')})`);
   }
   lines.push('');
+  // What a fastify server could reach at best: its echo floor, the function's own body and,
+  // for text, the cheapest conversion between UTF-8 and JavaScript strings; nothing else.
+  const ceilings: string[] = [];
+  for (const { fn } of FUNCS) {
+    const alone = r.functionAlone[`${fn}_vec`];
+    const echo = find('echo-fastify', fn, 'rowdat_1', 'vectorized');
+    const py = find('python', fn, 'rowdat_1', 'vectorized');
+    if (!alone || !echo?.seconds || !py?.seconds) continue;
+    const strings = alone.strings ? ` + strings ${alone.strings.toFixed(3)} s` : '';
+    ceilings.push(`${fn}_vec: fastify echo ${echo.seconds.toFixed(3)} s + body ${alone.body.toFixed(3)} s${strings} against Python's ${py.seconds.toFixed(3)} s = at most ${(py.seconds / (echo.seconds + alone.body + alone.strings)).toFixed(2)}×`);
+  }
+  if (ceilings.length) {
+    lines.push(`Ceiling for vectorized ROWDAT_1 on this machine, for any fastify server (the UDF server is one): the fastify echo floor, plus what the functions cannot skip, timed alone in the client process in batches of ${fmt(r.batch)} (fastest of 5 passes over all rows): the function body over ready JavaScript values, and for TEXT the cheapest conversion from the request's UTF-8 to strings and back (one decode per column and substrings; one join and one encode per answer). Routing, the ROWDAT_1 framing and GC count as free: ${ceilings.join('; ')}.`, '');
+  }
 
   lines.push('## Rows per server CPU second', '');
   lines.push('The same passes, divided by the CPU time the server process used instead of wall time (what a server costs per row regardless of waiting and machine load).', '');
@@ -162,8 +181,8 @@ export function writeReport(path: string, r: Report): void {
 
   lines.push('## CPU seconds per pass (1 pass = all rows of a case)', '');
   lines.push('Server CPU can exceed wall time when a server uses more than one thread (the Node GC and libuv helper threads; the Python SDK runs sync functions on a worker thread). CPU is read in clock ticks (10 ms), so the smallest values are coarse. Client = the Node process sending the requests.', '');
-  lines.push('| function | format | mode | s2 native server | s2 pure server | Python SDK server | echo server | client (s2 native / s2 pure / Python / echo) |');
-  lines.push('|---|---|---|---:|---:|---:|---:|---:|');
+  lines.push('| function | format | mode | s2 native server | s2 pure server | Python SDK server | HTTP echo server | fastify echo server | client (s2 native / s2 pure / Python / HTTP echo / fastify echo) |');
+  lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|');
   const cpu = (c: CaseResult | undefined) => (c?.serverCpuSeconds == null ? '—' : `${c.serverCpuSeconds.toFixed(2)} s (wall ${c.seconds!.toFixed(2)} s)`);
   for (const { fn, label } of FUNCS) for (const format of FORMATS) for (const mode of MODES) {
     const cs = SERVERS.map((s) => find(s.id, fn, format, mode));

@@ -8,7 +8,7 @@ const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export type ServerId = 's2-native' | 's2-pure' | 'python' | 'echo';
+export type ServerId = 's2-native' | 's2-pure' | 'python' | 'echo' | 'echo-fastify';
 
 export interface RunningServer {
   id: ServerId;
@@ -104,14 +104,19 @@ export async function startS2(pure: boolean): Promise<RunningServer> {
   };
 }
 
-/** The echo floor (echo-server.ts): node:http answering each request with its own body. */
-export async function startEcho(): Promise<RunningServer> {
-  const { child, info } = await startNodeChild('echo-server.ts', process.env, 'echo server');
+/**
+ * The echo floors (echo-server.ts): servers answering each request with its own body, bare
+ * node:http (`echo`) or a fastify app shaped like the UDF server (`echo-fastify`).
+ */
+export async function startEcho(kind: 'node' | 'fastify' = 'node'): Promise<RunningServer> {
+  const { child, info } = await startNodeChild('echo-server.ts', { ...process.env, S2_ECHO: kind }, `${kind} echo server`);
   return {
-    id: 'echo',
+    id: kind === 'fastify' ? 'echo-fastify' : 'echo',
     port: info.port,
     pid: child.pid!,
-    note: 'bare node:http server that answers each request with its body (no decoding, no function): the floor of any HTTP server with this client',
+    note: kind === 'fastify'
+      ? 'fastify app with the UDF server\'s body parser and a POST /invoke route that answers with the body (no decoding, no function): the floor of any fastify server with this client'
+      : 'bare node:http server that answers each request with its body (no decoding, no function): the floor of any HTTP server in Node with this client',
     cpuSeconds: () => procCpu(child.pid!),
     stop: stopper(child),
   };
