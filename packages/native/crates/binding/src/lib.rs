@@ -90,20 +90,23 @@ pub struct NativeRowdat1Batch {
     pub columns: Vec<NativeColumn>,
 }
 
+/// Decoded ROWDAT_1 columns for JS: offsets for variable-width ones, UTF-16 offsets for text.
+fn rowdat1_columns(columns: Vec<textrow::Column>, codes: &[i32]) -> Vec<NativeColumn> {
+    columns
+        .into_iter()
+        .zip(codes)
+        .map(|(c, &code)| {
+            let layout = rowdat1::layout(code);
+            column(c, !matches!(layout, Ok(rowdat1::Layout::Fixed(_))), matches!(layout, Ok(rowdat1::Layout::Text | rowdat1::Layout::Decimal)))
+        })
+        .collect()
+}
+
 #[napi]
 pub fn rowdat1_decode(codes: Int32Array, body: Buffer) -> Result<NativeRowdat1Batch> {
     guarded(|| {
         let batch = rowdat1::decode(&codes, &body).map_err(to_napi)?;
-        let columns = batch
-            .columns
-            .into_iter()
-            .zip(codes.iter())
-            .map(|(c, &code)| {
-                let layout = rowdat1::layout(code);
-                column(c, !matches!(layout, Ok(rowdat1::Layout::Fixed(_))), matches!(layout, Ok(rowdat1::Layout::Text | rowdat1::Layout::Decimal)))
-            })
-            .collect();
-        Ok(NativeRowdat1Batch { rows: batch.rows as u32, row_ids: batch.row_ids.into(), columns })
+        Ok(NativeRowdat1Batch { rows: batch.rows as u32, row_ids: batch.row_ids.into(), columns: rowdat1_columns(batch.columns, &codes) })
     })
 }
 
@@ -162,18 +165,7 @@ pub fn rowdat1_call(codes: Int32Array, body: Buffer, call: Function<NativeCallAr
         let outcome = rowdat1::call(
             &codes,
             &body,
-            |batch| {
-                let columns = batch
-                    .columns
-                    .into_iter()
-                    .zip(codes.iter())
-                    .map(|(c, &code)| {
-                        let layout = rowdat1::layout(code);
-                        column(c, !matches!(layout, Ok(rowdat1::Layout::Fixed(_))), matches!(layout, Ok(rowdat1::Layout::Text | rowdat1::Layout::Decimal)))
-                    })
-                    .collect();
-                call.call(NativeCallArguments { rows: batch.rows as u32, columns })
-            },
+            |batch| call.call(NativeCallArguments { rows: batch.rows as u32, columns: rowdat1_columns(batch.columns, &codes) }),
             |answer| sources_of(answer),
         );
         match outcome {
