@@ -67,6 +67,12 @@ describe('JSON codec', () => {
     expect(() => decodeJsonRows([8], '{"data": [[0, 1], [2]]}')).toThrow(/row 1 must be \[row_id, 1 value\(s\)\]/);
     expect(() => decodeJsonRows([8], '{"rows": []}')).toThrow(/"data" array/);
     expect(() => decodeJsonRows([8], Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(/not valid UTF-8 JSON/);
+    // JSON.parse takes any depth; writing such a value back for a TEXT argument would overflow the stack.
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    for (const decode of [decodeJsonRows, decodeJsonColumns]) {
+      expect(() => decode([254], `{"data": [[1, ${deep}]]}`)).toThrow(DataError);
+      expect(() => decode([254], `{"data": [[1, ${deep}]]}`)).toThrow(/nested too deeply/);
+    }
   });
 
   it('encodes columns to the bytes the row encoder writes', () => {

@@ -113,9 +113,21 @@ function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact:
   try {
     return rows(dataOf(doc), true);
   } catch (err) {
-    if (err !== ROUNDED) throw err;
+    if (err !== ROUNDED) throw tooDeep(err);
   }
-  return rows(dataOf(parseJsonLossless(text)), false);
+  try {
+    return rows(dataOf(parseJsonLossless(text)), false);
+  } catch (err) {
+    throw tooDeep(err);
+  }
+}
+
+/**
+ * JSON.parse reads any depth, but the walks over a value (JSON.stringify, the rounding check,
+ * the lossless parser) recurse: a value nested beyond the stack is the request's fault.
+ */
+function tooDeep(err: unknown): unknown {
+  return err instanceof RangeError ? new DataError('a JSON value in the request is nested too deeply', { cause: err }) : err;
 }
 
 function dataOf(doc: unknown): unknown[] {

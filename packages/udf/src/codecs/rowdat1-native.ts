@@ -28,10 +28,14 @@ export function rowdat1Binding(path: DecodePath = 'auto'): NativeBinding | null 
   return path === 'pure' ? null : path === 'native' ? requireNative() : loadNative();
 }
 
+/** The body as a Buffer the addon takes, without a copy. */
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 function decodeNative(binding: NativeBinding, codes: readonly number[], body: Uint8Array) {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   try {
-    return binding.rowdat1Decode(Int32Array.from(codes), buf);
+    return binding.rowdat1Decode(Int32Array.from(codes), asBuffer(body));
   } catch (err) {
     throw fromNativeError(err, 'payload');
   }
@@ -379,13 +383,12 @@ export function callRowdat1Vectors(
 ): Rowdat1CallOutcome | null {
   const binding = rowdat1Binding('auto');
   if (!binding?.rowdat1Call) return null;
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let phase = 'request' as 'request' | 'function' | 'answer';
   let rows = 0;
   let result: readonly Vector[] | null = null;
   let outcome;
   try {
-    outcome = binding.rowdat1Call(Int32Array.from(argCodes), buf, (args) => {
+    outcome = binding.rowdat1Call(Int32Array.from(argCodes), asBuffer(body), (args) => {
       phase = 'function';
       rows = args.rows;
       result = call(vectorsOf(argCodes, args.columns, rows), rows);

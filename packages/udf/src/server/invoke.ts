@@ -71,7 +71,7 @@ function decode(def: UdfDefinition, body: Uint8Array, format: UdfFormat): Decode
 interface Answer {
   ids: ArrayLike<bigint>;
   rows?: unknown[][];
-  columns?: Vector[];
+  columns?: readonly Vector[];
 }
 
 function encode(def: UdfDefinition, format: UdfFormat, answer: Answer): Uint8Array | string {
@@ -257,7 +257,8 @@ function invokeCombined(def: UdfDefinition, body: Uint8Array, signal: AbortSigna
       pending = out;
       return null;
     }
-    return vectorAnswer(def, { rowIds: { length: rows } as ArrayLike<bigint> }, out, signal).columns!;
+    if (signal.aborted) throw signal.reason;
+    return resultColumns(out, 1, rows);
   });
   if (!outcome) return null;
   if ('failed' in outcome) {
@@ -267,6 +268,6 @@ function invokeCombined(def: UdfDefinition, body: Uint8Array, signal: AbortSigna
   }
   if ('body' in outcome) return { body: outcome.body, rows: outcome.rows };
   const { rowIds, result, rows } = outcome;
-  if (result) return { body: encode(def, 'rowdat_1', { ids: rowIds, columns: [...result] }), rows };
+  if (result) return { body: encode(def, 'rowdat_1', { ids: rowIds, columns: result }), rows };
   return raceAbort(pending!, signal).then((out) => ({ body: encode(def, 'rowdat_1', vectorAnswer(def, { rowIds }, out, signal)), rows }));
 }
