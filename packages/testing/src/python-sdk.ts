@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** The release of the official Python SDK (`singlestoredb` on PyPI) that s2 is checked against. */
+export const PYTHON_SDK_VERSION = '1.18.1';
+
 export interface PythonSdk {
   /** The virtualenv's python, with `singlestoredb` importable. */
   python: string;
@@ -48,17 +51,21 @@ async function withInstallLock<T>(venv: string, fn: () => Promise<T>): Promise<T
 export async function pythonSdk(extras: readonly string[] = []): Promise<PythonSdk | { unavailable: string }> {
   const venv = join(tmpdir(), 's2-python-sdk-venv');
   const python = join(venv, 'bin', 'python');
-  const modules = ['singlestoredb', ...extras];
-  const ready = () => run(python, ['-c', modules.map((m) => `import ${m}`).join('; ')]).then(() => true, () => false);
+  // Pip requirement specs; the module to import is the name before any version pin, with
+  // dashes as underscores (e.g. 'singlestore-vectorstore==0.1.5' imports singlestore_vectorstore).
+  const specs = [`singlestoredb==${PYTHON_SDK_VERSION}`, ...extras];
+  const modules = specs.map((s) => s.split(/[=<>~!\[]/)[0]!.replace(/-/g, '_'));
+  const check = [...modules.map((m) => `import ${m}`), `assert singlestoredb.__version__ == '${PYTHON_SDK_VERSION}', singlestoredb.__version__`].join('; ');
+  const ready = () => run(python, ['-c', check]).then(() => true, () => false);
   try {
     if (!(existsSync(python) && (await ready()))) {
       await withInstallLock(venv, async () => {
         if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
         if (await ready()) return;
-        await run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...modules], { timeout: 600_000 });
+        await run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...specs], { timeout: 600_000 });
       });
     }
-    await run(python, ['-c', modules.map((m) => `import ${m}`).join('; ')]);
+    await run(python, ['-c', check]);
   } catch (err) {
     return { unavailable: (err as Error).message.split('\n')[0] };
   }
