@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { MySQLError } from '@s2/base';
-import { startDataApiGateway } from '@s2/testing';
+import { startDataApiGateway } from '@s2/data-api-gateway';
 import { parseCommand, USAGE } from './args.js';
 import { serveUdfs } from './udf-serve.js';
 

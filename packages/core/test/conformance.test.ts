@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect, InterfaceError, NotSupportedError, ParameterError, ProgrammingError, SqlDateTime, type Connection, type ConnectOptions,
 } from '@s2/core';
-import { startDataApiGateway, uniqueDatabaseName, type DataApiGateway } from '@s2/testing';
+import { uniqueDatabaseName } from '@s2/testing';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
 
 let gateway: DataApiGateway;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   connect, DataError, loadStatement, NotSupportedError, ParameterError, SqlDateTime, SqlTime, type Connection,
 } from '@s2/core';
-import { startDataApiGateway, uniqueDatabaseName } from '@s2/testing';
+import { uniqueDatabaseName } from '@s2/testing';
+import { startDataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
 import { open } from './support.js';
 

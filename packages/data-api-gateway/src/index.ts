@@ -1,1 +1,2 @@
-export {};
+export { startDataApiGateway, type DataApiGateway, type GatewayOptions } from './gateway.js';
+export { dataTypeName, toDataApiJson } from './data-types.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, InterfaceError, NotSupportedError, ProgrammingError, type Connection } from '@s2/core';
-import { startDataApiGateway, uniqueDatabaseName, type DataApiGateway } from '@s2/testing';
+import { uniqueDatabaseName } from '@s2/testing';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
 
 let gateway: DataApiGateway;

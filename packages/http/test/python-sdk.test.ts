@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, SqlDateTime, SqlTime, type Connection } from '@s2/core';
-import { pythonSdk, startDataApiGateway, uniqueDatabaseName, type DataApiGateway, type PythonSdk } from '@s2/testing';
+import { pythonSdk, uniqueDatabaseName, type PythonSdk } from '@s2/testing';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
 
 const run = promisify(execFile);

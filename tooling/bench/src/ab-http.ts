@@ -1,6 +1,7 @@
 // A/B of the Data API transports on the same gateway and query (not part of `pnpm bench`).
 import { connectHttp } from '@s2/http';
-import { startDataApiGateway, startMariaDb } from '@s2/testing';
+import { startMariaDb } from '@s2/testing';
+import { startDataApiGateway } from '@s2/data-api-gateway';
 
 const server = await startMariaDb({ fixtures: false });
 const gateway = await startDataApiGateway({ target: { host: server.info.host, port: server.info.port } });

@@ -10,7 +10,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
-import { startDataApiGateway } from '@s2/testing';
+import { startDataApiGateway } from '@s2/data-api-gateway';
 import type { Measurement, RunnerConfig } from './runners/measure.js';
 import { bundleRunners } from './bundle.js';
 import { prepare, serverVersion, startTarget, type Target } from './setup.js';

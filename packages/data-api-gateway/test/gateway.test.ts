@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDataApiGateway, type DataApiGateway } from '@s2/testing';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
 
 let gateway: DataApiGateway;

@@ -1,2 +1,0 @@
-export { startDataApiGateway, type DataApiGateway, type GatewayOptions } from './gateway.js';
-export { dataTypeName, toDataApiJson } from './data-types.js';
