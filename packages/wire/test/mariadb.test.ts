@@ -198,13 +198,23 @@ describe('LOCAL INFILE', () => {
   const csv = 'John,Doe,34\nSandy,Smith,24\nPatty,Jones,57\n';
   const load = (name: string) => `LOAD DATA LOCAL INFILE '${name}' INTO TABLE ${db}.people FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'`;
 
-  it('loads from a file path', async () => {
+  it('loads from a file path under localInfileDir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2-infile-'));
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, csv);
+    const conn = await open({ localInfile: true, localInfileDir: dir });
+    const r = await conn.query(load(file));
+    expect(r.current.status!.affectedRows).toBe(3);
+    await conn.close();
+  });
+
+  it('a file path without localInfileDir is refused (2068) and the session stays usable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 's2-infile-'));
     const file = join(dir, 'people.csv');
     writeFileSync(file, csv);
     const conn = await open({ localInfile: true });
-    const r = await conn.query(load(file));
-    expect(r.current.status!.affectedRows).toBe(3);
+    await expect(conn.query(load(file))).rejects.toMatchObject({ errno: 2068 });
+    expect(await rows(conn, 'SELECT 1')).toEqual([[1]]);
     await conn.close();
   });
 
@@ -225,15 +235,16 @@ describe('LOCAL INFILE', () => {
   }
 
   it('a missing file is OperationalError 1017 and the session stays usable', async () => {
-    const conn = await open({ localInfile: true });
-    await expect(conn.query(load('/nonexistent/file.csv'))).rejects.toMatchObject({ errno: 1017 });
+    const dir = mkdtempSync(join(tmpdir(), 's2-infile-'));
+    const conn = await open({ localInfile: true, localInfileDir: dir });
+    await expect(conn.query(load(join(dir, 'missing.csv')))).rejects.toMatchObject({ errno: 1017 });
     expect(await rows(conn, 'SELECT 1')).toEqual([[1]]);
     await conn.close();
   });
 
   it(':stream: without a source is OperationalError 1017', async () => {
     const conn = await open({ localInfile: true });
-    await expect(conn.query(load(':stream:'))).rejects.toThrow(/no infile source/);
+    await expect(conn.query(load(':stream:'))).rejects.toThrow(/infile option/);
     expect(await rows(conn, 'SELECT 1')).toEqual([[1]]);
     await conn.close();
   });

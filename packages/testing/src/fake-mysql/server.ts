@@ -67,6 +67,22 @@ export class FakeSession {
     this.seq = (seq + 1) & 0xff;
   }
 
+  /**
+   * Asks the client for a file as a LOCAL INFILE request (0xFB + name) and collects what it
+   * sends up to the terminating empty packet. Resolves to the bytes received (empty when the
+   * client refused), or null when the client disconnected. The caller answers with OK or ERR.
+   */
+  async requestLocalInfile(name: string): Promise<Buffer | null> {
+    this.send(Buffer.concat([Buffer.from([0xfb]), Buffer.from(name, 'utf8')]));
+    const parts: Buffer[] = [];
+    for (;;) {
+      const p = await this.read();
+      if (!p) return null;
+      if (p.payload.length === 0) return Buffer.concat(parts);
+      parts.push(Buffer.from(p.payload));
+    }
+  }
+
   /** Writes bytes as they are (for malformed-packet tests). */
   sendRaw(bytes: Buffer): void {
     this.socket.write(bytes);

@@ -1,29 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { OperationalError, type InfileSource } from '@s2/base';
-import { isErr } from '../protocol/server-messages.js';
-import type { WireConnection } from './wire-connection.js';
+import type { InfileAnswer } from './infile-grant.js';
+import type { PacketChannel } from './packet-channel.js';
 
 const ER_LOCAL_INFILE = 1017;
 /** Data packets stay well below max_allowed_packet and never reach the 16 MiB continuation size. */
 const CHUNK = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
-async function* chunksOf(source: InfileSource | undefined, requested: string): AsyncGenerator<Uint8Array> {
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) yield chunk as Buffer;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new OperationalError(code === 'ENOENT' ? `Can't find file '${path}'` : `Can't read file '${path}': ${(err as Error).message}`, { errno: ER_LOCAL_INFILE, cause: err });
+  }
+}
+
+async function* chunksOf(source: InfileSource): AsyncGenerator<Uint8Array> {
   if (typeof source === 'string') {
     yield Buffer.from(source, 'utf8');
-    return;
-  }
-  if (source === undefined) {
-    if (requested === ':stream:') {
-      throw new OperationalError(':stream: specified for LOCAL INFILE, but no infile source was supplied', { errno: ER_LOCAL_INFILE });
-    }
-    const path = requested;
-    try {
-      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) yield chunk as Buffer;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new OperationalError(code === 'ENOENT' ? `Can't find file '${path}'` : `Can't read file '${path}': ${(err as Error).message}`, { errno: ER_LOCAL_INFILE, cause: err });
-    }
     return;
   }
   if (source instanceof Uint8Array) {
@@ -42,32 +38,26 @@ async function* chunksOf(source: InfileSource | undefined, requested: string): A
 }
 
 /**
- * Answers the server's LOCAL INFILE request. Whatever happens, the data is terminated with an
- * empty packet so the session stays in sync; failures are raised after the server's reply.
+ * Answers the server's LOCAL INFILE request with what the statement's grant allows. Whatever
+ * happens, the data ends with an empty packet so the session stays in sync; a refusal or a
+ * failing source is returned (not thrown) for the response to raise after the server's reply.
  */
-export async function sendLocalInfile(conn: WireConnection, requested: string, source: InfileSource | undefined): Promise<void> {
-  if (!conn.options.localInfile) {
-    conn.send(EMPTY);
-    const reply = await conn.readPacket();
-    void isErr(reply);
-    throw new OperationalError(
-      `The server asked for LOCAL INFILE '${requested}', but localInfile is not enabled on this connection`,
-      { errno: ER_LOCAL_INFILE },
-    );
+export async function sendLocalInfile(channel: PacketChannel, answer: InfileAnswer): Promise<Error | null> {
+  if ('refused' in answer) {
+    channel.send(EMPTY);
+    return answer.refused;
   }
   let failure: unknown = null;
   try {
-    for await (const chunk of chunksOf(source, requested)) {
+    for await (const chunk of 'path' in answer ? fileChunks(answer.path) : chunksOf(answer.source)) {
       for (let off = 0; off < chunk.length; off += CHUNK) {
-        if (!conn.send(chunk.subarray(off, off + CHUNK))) await conn.flushWrites();
+        if (!channel.send(chunk.subarray(off, off + CHUNK))) await channel.flushWrites();
       }
     }
   } catch (err) {
     failure = err;
   }
-  conn.send(EMPTY);
-  if (failure) {
-    await conn.readPacket();
-    throw failure instanceof OperationalError ? failure : new OperationalError(`LOCAL INFILE failed: ${(failure as Error).message}`, { errno: ER_LOCAL_INFILE, cause: failure });
-  }
+  channel.send(EMPTY);
+  if (!failure) return null;
+  return failure instanceof OperationalError ? failure : new OperationalError(`LOCAL INFILE failed: ${(failure as Error).message}`, { errno: ER_LOCAL_INFILE, cause: failure });
 }

@@ -31,8 +31,18 @@ export interface WireOptions {
   /** Session charset (default utf8mb4). */
   charset?: string;
   tls?: WireTlsOptions;
-  /** Allow LOAD DATA LOCAL INFILE (sets CLIENT_LOCAL_FILES). */
+  /**
+   * Allow LOAD DATA LOCAL INFILE (sets CLIENT_LOCAL_FILES). A request is answered only with
+   * what the application offered for that statement: its `infile` data, or a file the
+   * statement names that lies under `localInfileDir`. Anything else is refused (errno 2068).
+   */
   localInfile?: boolean;
+  /**
+   * The directory LOCAL INFILE may read files from (like MySQL's local_infile_dir): a file
+   * named in the statement is sent only when its real path (after `..` and symbolic links) is
+   * inside it. Relative names are resolved against it. Unset: no file is ever read by name.
+   */
+  localInfileDir?: string;
   multiStatements?: boolean;
   /** Affected rows count matched rather than changed rows. */
   clientFoundRows?: boolean;

@@ -16,8 +16,9 @@ import {
 import { malformed } from '../protocol/malformed.js';
 import { PacketCursor } from '../protocol/packet-cursor.js';
 import { isErr, isOk, parseColumnDefinition, parseEof, parseErr, parseOk } from '../protocol/server-messages.js';
+import type { InfileGrant } from './infile-grant.js';
 import { sendLocalInfile } from './local-infile.js';
-import type { WireConnection } from './wire-connection.js';
+import type { PacketChannel } from './packet-channel.js';
 
 const ER_QUERY_INTERRUPTED = 1317;
 const ER_QUERY_TIMEOUT = 3024;
@@ -40,12 +41,15 @@ export class WireQueryResponse implements QueryResponse {
   private buffered: WireResultSet[] | null = null;
   private index = 0;
   private cancelled: OperationalError | null = null;
+  /** A refused or failed LOCAL INFILE request, raised once the server has answered it. */
+  private infileFailure: Error | null = null;
   private disarm: () => void = () => {};
 
   constructor(
-    readonly conn: WireConnection,
+    readonly conn: PacketChannel,
     readonly options: QueryOptions,
     private readonly release: () => void,
+    private readonly infile: InfileGrant,
   ) {}
 
   async start(): Promise<void> {
@@ -92,6 +96,7 @@ export class WireQueryResponse implements QueryResponse {
   resultCompleted(result: WireResultSet): void {
     if (!result.hasMore) this.finish();
     if (this.cancelled) throw this.cancelled;
+    if (this.infileFailure && !result.hasMore) throw this.infileFailure;
   }
 
   /** A server error, or the cancellation that caused it. */
@@ -140,7 +145,7 @@ export class WireQueryResponse implements QueryResponse {
       const p = await conn.readPacket();
       if (isErr(p)) {
         this.finish();
-        throw this.interpret(parseErr(p));
+        throw this.infileFailure ?? this.interpret(parseErr(p));
       }
       if (isOk(p)) {
         const status = parseOk(p);
@@ -150,7 +155,8 @@ export class WireQueryResponse implements QueryResponse {
         return r;
       }
       if (p[0] === 0xfb) {
-        await sendLocalInfile(conn, new TextDecoder().decode(p.subarray(1)), this.options.infile);
+        const failure = await sendLocalInfile(conn, this.infile.answer(new TextDecoder().decode(p.subarray(1))));
+        this.infileFailure ??= failure;
         continue;
       }
       const count = new PacketCursor(p).lenencLength('column count');
@@ -161,7 +167,7 @@ export class WireQueryResponse implements QueryResponse {
         const eof = await conn.readPacket();
         if (eof[0] !== 0xfe) throw this.protocolError(malformed('expected EOF after column definitions'));
       }
-      const factory = conn.options.rowDecoderFactory ?? createTextRowDecoder;
+      const factory = conn.rowDecoderFactory ?? createTextRowDecoder;
       const result = new WireResultSet(this, columns, factory(columns, conn.decodeOptions));
       if (this.options.rawRows) result.keepRaw(conn.decodeOptions);
       else if (this.options.decodeBatch) result.decodeInBatches(conn.decodeOptions, this.options.decodeBatch);

@@ -20,7 +20,9 @@ import { collationIdFor, commandPacket, handshakeResponse, sslRequest } from '..
 import { framePayload, PacketFramer } from '../protocol/packet-framer.js';
 import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/server-messages.js';
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
+import { InfileGrant } from './infile-grant.js';
 import { resolveTlsMode, type WireOptions } from './options.js';
+import type { PacketChannel } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
 
@@ -41,7 +43,7 @@ const closedError = () => new InterfaceError('The connection has been closed', {
  * One MySQL-protocol session. Commands run one at a time in call order; a streaming result
  * keeps the session until it has been read to the end (or drained).
  */
-export class WireConnection implements SqlTransport {
+export class WireConnection implements SqlTransport, PacketChannel {
   readonly session: SessionInfo;
   /** Capabilities both sides agreed on. */
   capabilities = 0;
@@ -110,6 +112,10 @@ export class WireConnection implements SqlTransport {
 
   get connectionId(): number {
     return this.session.connectionId;
+  }
+
+  get rowDecoderFactory(): WireOptions['rowDecoderFactory'] {
+    return this.options.rowDecoderFactory;
   }
 
   // ── socket plumbing ────────────────────────────────────────────────────────────────────
@@ -363,7 +369,9 @@ export class WireConnection implements SqlTransport {
       if (options.signal?.aborted) {
         throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317, cause: options.signal.reason });
       }
-      response = new WireQueryResponse(this, options, release);
+      const noBackslashEscapes = (this.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
+      const grant = new InfileGrant(sql, noBackslashEscapes, this.options.localInfile === true, options.infile, this.options.localInfileDir);
+      response = new WireQueryResponse(this, options, release, grant);
       this.sendCommand(Command.QUERY, sql);
       await response.start();
       if (options.streaming) {
@@ -380,7 +388,7 @@ export class WireConnection implements SqlTransport {
   }
 
   /** Called by a response when its last result has been read: frees the session. */
-  responseFinished(response: WireQueryResponse): void {
+  responseFinished(response: object): void {
     if (this.streaming === response) this.streaming = null;
   }
 

@@ -1,0 +1,34 @@
+import type { DecodeOptions, RowDecoderFactory, SessionInfo } from '@s2/base';
+import type { PacketRun } from './packet-queue.js';
+
+/**
+ * What a command's response needs from the session that carries it: packets in and out, the
+ * negotiated protocol details and the session's lifecycle hooks. WireConnection implements
+ * it; the response code depends on this narrow view only, as the auth code does on its own.
+ */
+export interface PacketChannel {
+  readonly session: SessionInfo;
+  /** CLIENT_DEPRECATE_EOF in effect. */
+  readonly deprecateEof: boolean;
+  readonly decodeOptions: DecodeOptions;
+  readonly rowDecoderFactory: RowDecoderFactory | undefined;
+  /** Sequence id the next packet must carry. */
+  readonly expectedSeq: number;
+
+  readPacket(): Promise<Buffer>;
+  takePacket(): Buffer | undefined;
+  waitForPacket(): Promise<void>;
+  setRunMode(on: boolean): void;
+  peekRun(): PacketRun | undefined;
+  takeFromRun(bytes: number, count: number, lastSeq: number): void;
+  /** Sends one payload; false when the socket buffer is full. */
+  send(payload: Uint8Array): boolean;
+  flushWrites(): Promise<void>;
+
+  /** Cancels the running statement from a side session (bounded by `withinMs`). */
+  killQuery(withinMs?: number): Promise<void>;
+  /** The response has read its last packet: the session is free. */
+  responseFinished(response: object): void;
+  /** The session is out of sync or past a deadline: tear it down with this error. */
+  poison(error: Error): void;
+}
