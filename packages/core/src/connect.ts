@@ -67,6 +67,7 @@ export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
       servername: p.tlsSniServername,
     },
     localInfile: p.localInfile,
+    localInfileDir: p.localInfileDir,
     multiStatements: p.multiStatements,
     clientFoundRows: p.clientFoundRows,
     connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,

@@ -14,7 +14,13 @@ export interface ConnectOptions {
   driver?: string;
   /** true: never use the native decoder; false: require it. */
   pureJs?: boolean | null;
+  /** Negotiate LOAD DATA LOCAL INFILE; the data comes only from what each statement offers (see localInfileDir). */
   localInfile?: boolean;
+  /**
+   * The directory from which files named in `LOAD DATA LOCAL INFILE '<file>'` statements may be
+   * read (like MySQL's local_infile_dir). Never taken from the environment.
+   */
+  localInfileDir?: string;
   charset?: string;
   /** Files (PEM) for TLS. */
   sslKey?: string;
@@ -72,7 +78,7 @@ export interface ResolvedConnectParams extends ConnectOptions {
 /** camelCase option → snake_case name used by the option registry, env vars and URLs. */
 export const PARAM_NAMES: Record<keyof ConnectOptions, string> = {
   host: 'host', port: 'port', user: 'user', password: 'password', database: 'database', driver: 'driver',
-  pureJs: 'pure_js', localInfile: 'local_infile', charset: 'charset', sslKey: 'ssl_key', sslCert: 'ssl_cert',
+  pureJs: 'pure_js', localInfile: 'local_infile', localInfileDir: 'local_infile_dir', charset: 'charset', sslKey: 'ssl_key', sslCert: 'ssl_cert',
   sslCa: 'ssl_ca', sslDisabled: 'ssl_disabled', sslCipher: 'ssl_cipher', sslVerifyCert: 'ssl_verify_cert',
   sslVerifyIdentity: 'ssl_verify_identity', tlsSniServername: 'tls_sni_servername', tlsMode: 'tls_mode',
   credentialType: 'credential_type', autocommit: 'autocommit', resultsType: 'results.type', buffered: 'buffered',

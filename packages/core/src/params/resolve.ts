@@ -27,7 +27,8 @@ export function normalizeConnectOptions(input: Record<string, unknown>): Connect
 /** Casts a text value (URL query string) to the type of the parameter it names. */
 function castParam(camel: keyof ConnectOptions, value: string): unknown {
   const snake = PARAM_NAMES[camel];
-  if (camel === 'conv' || camel === 'connAttrs' || camel === 'socketOptions') {
+  // local_infile_dir widens what a server may read: only code may set it, never a URL.
+  if (camel === 'conv' || camel === 'connAttrs' || camel === 'socketOptions' || camel === 'localInfileDir') {
     throw new OptionError(`Connection parameter ${snake} cannot be given in a URL`);
   }
   const def = OPTION_BY_NAME.get(snake);
