@@ -6,6 +6,7 @@ import { connectHttp, type HttpOptions } from '@s2/http';
 import { connectWire, type TlsMode, type WireOptions } from '@s2/wire';
 import { Connection } from './connection/connection.js';
 import { resolveConnectParams, type ConnectOptions, type ResolvedConnectParams } from './params/index.js';
+import { layerTlsMode } from './params/tls.js';
 
 // Node has async context: make withOptions() scopes follow awaits.
 setScopeStorage(new AsyncLocalStorage());
@@ -29,11 +30,8 @@ function readPem(path: string | undefined, what: string): Buffer | undefined {
 
 /** Maps the reference's ssl_* switches onto a TLS mode (undefined: the host-dependent default). */
 export function tlsModeFor(p: ResolvedConnectParams): TlsMode | undefined {
-  if (p.sslDisabled) return 'disabled';
-  if (p.tlsMode) return p.tlsMode;
-  if (p.sslVerifyCert === false) return 'required';
-  if (p.sslCa || p.sslVerifyCert) return p.sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
-  return undefined;
+  // Resolved parameters carry the effective mode (see params/tls.ts); hand-built ones are read alike.
+  return p.tlsMode ?? layerTlsMode({ settings: p, name: (snake) => snake });
 }
 
 /** The value-decoding choices of `connect()` options, shared by every connector. */

@@ -1,5 +1,6 @@
 import { options, OptionError, OPTION_DEFINITIONS } from '@s2/base';
 import { PARAM_NAMES, type ConnectOptions, type ResolvedConnectParams } from './connect-options.js';
+import { resolveTlsMode, TLS_DECIDING_KEYS, type TlsSettings } from './tls.js';
 import { looksLikeUrl, parseConnectionUrl } from './url.js';
 
 const OPTION_BY_NAME = new Map(OPTION_DEFINITIONS.map((d) => [d.name, d]));
@@ -105,6 +106,7 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
     const value = explicit[camel] ?? fromUrl[camel] ?? (camel === 'conv' ? undefined : option(camel));
     if (value !== undefined && value !== null) out[camel] = value;
   }
+  applyTlsPrecedence(out, explicit, fromUrl);
   out.host = resolvedHost || 'localhost';
   const driver = String(out.driver ?? 'mysql').toLowerCase();
   if (!DRIVERS.has(driver)) throw new OptionError(`Unrecognized protocol: ${driver}`);
@@ -117,7 +119,7 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
     throw new OptionError(`Invalid port: ${String(out.port)}`);
   }
   if (out.user === undefined && !out.password) delete out.password;
-  if (out.sslCa && out.sslVerifyCert == null) out.sslVerifyCert = true;
+  if (out.sslCa && out.sslVerifyCert == null && (!out.tlsMode || String(out.tlsMode).startsWith('verify'))) out.sslVerifyCert = true;
   const timeout = out.connectTimeout as number | undefined;
   if (timeout !== undefined && (!(timeout > 0) || timeout > 31_536_000)) {
     throw new OptionError(`connect_timeout must be in (0, 31536000] seconds, got ${timeout}`);
@@ -129,6 +131,32 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
   }
   out.resultsType = normalizeResultsType(String(out.resultsType ?? 'tuples'));
   return out as unknown as ResolvedConnectParams;
+}
+
+const tlsPart = (o: ConnectOptions): TlsSettings => ({ tlsMode: o.tlsMode, sslDisabled: o.sslDisabled, sslVerifyCert: o.sslVerifyCert, sslVerifyIdentity: o.sslVerifyIdentity, sslCa: o.sslCa });
+
+/**
+ * TLS is decided by the highest layer that says anything about it (code, then URL, then the
+ * environment and `options.set`), never by a mix: a weaker setting further down cannot undo a
+ * stronger one asked for above. `out.tlsMode` becomes the effective mode.
+ */
+function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptions, fromUrl: ConnectOptions): void {
+  const fromEnv: ConnectOptions = {};
+  for (const key of [...TLS_DECIDING_KEYS, 'sslCa'] as const) {
+    const v = option(key);
+    if (v !== undefined && v !== null) (fromEnv as Record<string, unknown>)[key] = v;
+  }
+  const layers = [
+    { source: explicit, settings: tlsPart(explicit), name: (snake: string) => `${snake} (connect() option)` },
+    { source: fromUrl, settings: tlsPart(fromUrl), name: (snake: string) => `${snake} (connection URL)` },
+    { source: fromEnv, settings: tlsPart(fromEnv), name: (snake: string) => `${snake} (SINGLESTOREDB_${snake.toUpperCase()} or options.set)` },
+  ];
+  const { mode, from } = resolveTlsMode(layers);
+  for (const key of TLS_DECIDING_KEYS) delete out[key];
+  if (from < 0) return;
+  const winner = layers[from].source;
+  for (const key of TLS_DECIDING_KEYS) if (winner[key] !== undefined && winner[key] !== null) out[key] = winner[key];
+  out.tlsMode = mode;
 }
 
 /** Maps the reference's spellings onto the port's names ('dicts' → 'objects', 'tuple' → 'tuples'...). */

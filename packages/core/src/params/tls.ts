@@ -1,0 +1,59 @@
+import { OptionError } from '@s2/base';
+import type { ConnectOptions } from './connect-options.js';
+
+export type TlsModeName = NonNullable<ConnectOptions['tlsMode']>;
+
+/** The settings that decide how TLS is used (the CA/cert/key files only supply material). */
+export type TlsSettings = Pick<ConnectOptions, 'tlsMode' | 'sslDisabled' | 'sslVerifyCert' | 'sslVerifyIdentity' | 'sslCa'>;
+
+export const TLS_DECIDING_KEYS = ['tlsMode', 'sslDisabled', 'sslVerifyCert', 'sslVerifyIdentity'] as const;
+
+/** Where a layer of settings came from, to name them in errors. */
+export interface TlsLayer {
+  settings: TlsSettings;
+  /** How a key is spelled in this layer: `tlsMode` in code, `SINGLESTOREDB_TLS_MODE` in the environment... */
+  name: (snake: string) => string;
+}
+
+const VERIFYING = new Set<TlsModeName>(['verify-ca', 'verify-full']);
+
+/**
+ * The TLS mode one layer of settings asks for (undefined: it says nothing about TLS). Settings
+ * that contradict each other within the layer are an OptionError naming both.
+ */
+export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
+  const { tlsMode, sslDisabled, sslVerifyCert, sslVerifyIdentity, sslCa } = layer.settings;
+  const clash = (a: string, b: string, why: string) =>
+    new OptionError(`contradictory TLS settings: ${layer.name(a)} and ${layer.name(b)} (${why}); remove one of them`);
+  if (sslDisabled === true) {
+    if (tlsMode && tlsMode !== 'disabled') throw clash('tls_mode', 'ssl_disabled', `tls_mode '${tlsMode}' asks for TLS, ssl_disabled turns it off`);
+    if (sslCa) throw clash('ssl_disabled', 'ssl_ca', 'a CA to verify against, but TLS turned off');
+    if (sslVerifyCert === true) throw clash('ssl_disabled', 'ssl_verify_cert', 'certificate verification, but TLS turned off');
+    return 'disabled';
+  }
+  if (tlsMode) {
+    const verifies = VERIFYING.has(tlsMode);
+    if (!verifies && sslCa && sslVerifyCert !== false) throw clash('tls_mode', 'ssl_ca', `tls_mode '${tlsMode}' does not verify the certificate that ssl_ca is for`);
+    if (!verifies && sslVerifyCert === true) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' does not verify certificates`);
+    if (verifies && sslVerifyCert === false) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' verifies the certificate`);
+    if (tlsMode === 'verify-full' && sslVerifyIdentity === false) throw clash('tls_mode', 'ssl_verify_identity', "tls_mode 'verify-full' checks the host name");
+    return tlsMode;
+  }
+  if (sslVerifyCert === false) return 'required';
+  if (sslCa || sslVerifyCert === true) return sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
+  return undefined;
+}
+
+/**
+ * The effective TLS mode over layers given highest precedence first (code, URL, environment):
+ * the first layer that says anything about TLS decides, so a lower layer can neither weaken
+ * nor override what a higher one asked for. Each layer is checked for contradictions.
+ */
+export function resolveTlsMode(layers: TlsLayer[]): { mode: TlsModeName | undefined; from: number } {
+  let found: { mode: TlsModeName | undefined; from: number } = { mode: undefined, from: -1 };
+  for (let i = 0; i < layers.length; i++) {
+    const mode = layerTlsMode(layers[i]);
+    if (mode !== undefined && found.from < 0) found = { mode, from: i };
+  }
+  return found;
+}

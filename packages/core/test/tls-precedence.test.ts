@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OptionError, OperationalError } from '@s2/base';
+import { handshakePacket, okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { connect, resolveConnectParams } from '@s2/core';
+import { tlsModeFor } from '../src/connect.js';
+
+/** The TLS mode a connect() call would use. */
+const modeOf = (url: string | object, overrides: object = {}) => tlsModeFor(resolveConnectParams(url as never, overrides as never));
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('TLS settings: explicit code beats environment and URL, contradictions are errors', () => {
+  it('SINGLESTOREDB_SSL_DISABLED=1 does not downgrade tlsMode verify-full given in code', () => {
+    vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+    expect(modeOf('mysql://u:p@db.example.com:3306/x', { tlsMode: 'verify-full' })).toBe('verify-full');
+  });
+
+  it('SINGLESTOREDB_TLS_MODE=required does not turn off the verification that sslCa asks for', () => {
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
+    expect(modeOf({ host: 'db.example.com', sslCa: '/ca.pem' })).toBe('verify-full');
+  });
+
+  it('a URL ssl_disabled does not beat tlsMode in code', () => {
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_disabled=1', { tlsMode: 'verify-ca' })).toBe('verify-ca');
+  });
+
+  it('the environment still applies when the code says nothing about TLS', () => {
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
+    expect(modeOf({ host: 'db.example.com' })).toBe('required');
+  });
+
+  for (const [label, settings, names] of [
+    ['tlsMode verify-full with sslDisabled', { tlsMode: 'verify-full', sslDisabled: true }, [/tls_mode/, /ssl_disabled/]],
+    ['tlsMode required with sslCa', { tlsMode: 'required', sslCa: '/ca.pem' }, [/tls_mode/, /ssl_ca/]],
+    ['sslDisabled with sslCa', { sslDisabled: true, sslCa: '/ca.pem' }, [/ssl_disabled/, /ssl_ca/]],
+    ['tlsMode verify-ca with sslVerifyCert false', { tlsMode: 'verify-ca', sslVerifyCert: false }, [/tls_mode/, /ssl_verify_cert/]],
+    ['tlsMode verify-full with sslVerifyIdentity false', { tlsMode: 'verify-full', sslVerifyIdentity: false }, [/tls_mode/, /ssl_verify_identity/]],
+  ] as const) {
+    it(`${label} is an OptionError naming both settings`, () => {
+      const err = (() => { try { resolveConnectParams({ host: 'db.example.com', ...settings } as never); } catch (e) { return e; } return null; })();
+      expect(err).toBeInstanceOf(OptionError);
+      for (const n of names) expect((err as Error).message).toMatch(n);
+    });
+  }
+
+  it('contradictions inside the environment are reported too', () => {
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-full');
+    vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+    expect(() => resolveConnectParams('db.example.com')).toThrow(/SINGLESTOREDB_TLS_MODE|tls_mode/);
+  });
+
+  describe('end to end against a server without TLS', () => {
+    let server: FakeServer | null = null;
+    afterEach(async () => {
+      await server?.close();
+      server = null;
+    });
+
+    it('SINGLESTOREDB_SSL_DISABLED=1 + connect(url, { tlsMode: "required" }) refuses cleartext (2026)', async () => {
+      server = await startFakeMysqlServer(async (s) => {
+        s.send(handshakePacket());
+        await s.read();
+        s.send(okPacket());
+        for (;;) {
+          const p = await s.read();
+          if (!p || p.payload[0] === 0x01) return;
+          s.send(okPacket());
+        }
+      });
+      vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+      const err = await connect(`mysql://u:p@127.0.0.1:${server.port}`, { tlsMode: 'required' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err).toMatchObject({ errno: 2026 });
+    });
+  });
+});
