@@ -1,0 +1,31 @@
+import { OperationalError, ProgrammingError } from '@s2/base';
+
+/**
+ * Fusion errors, in the one s2 hierarchy. The reference raises plain Python ValueError,
+ * KeyError and OSError out of `cursor.execute`; here each has a typed class.
+ */
+
+/** A grammar that cannot be compiled (a mistake of the handler's author). */
+export class FusionGrammarError extends ProgrammingError {
+  static override readonly kind: string = 'FusionGrammarError';
+}
+
+/** A statement that starts like a Fusion command but does not parse; the message shows the syntax. */
+export class FusionSyntaxError extends ProgrammingError {
+  static override readonly kind: string = 'FusionSyntaxError';
+}
+
+/** The target of a command (workspace, cluster, job, region, column...) does not exist: the reference's KeyError. */
+export class FusionNotFoundError extends ProgrammingError {
+  static override readonly kind: string = 'FusionNotFoundError';
+}
+
+/** An invalid or ambiguous value: the reference's ValueError. */
+export class FusionValueError extends ProgrammingError {
+  static override readonly kind: string = 'FusionValueError';
+}
+
+/** A file or folder conflict (exists, not empty, missing): the reference's OSError. */
+export class FusionFileError extends OperationalError {
+  static override readonly kind: string = 'FusionFileError';
+}
