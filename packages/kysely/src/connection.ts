@@ -1,0 +1,50 @@
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import { ParameterError, type Connection, type QueryParams } from '@s2/core';
+import { currentQueryOptions } from './query-scope.js';
+
+const paramsOf = (compiled: CompiledQuery): QueryParams | undefined =>
+  compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined;
+
+const asBigInt = (v: number | bigint | null): bigint | undefined => (v === null || v === undefined || v === 0 || v === 0n ? undefined : BigInt(v));
+
+/** One s2 session as Kysely sees it: objects for rows, counts and insert ids as bigint. */
+export class S2KyselyConnection implements DatabaseConnection {
+  constructor(
+    readonly connection: Connection,
+    private readonly defaultTimeoutMs: number | undefined,
+  ) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const cur = this.connection.cursor<R>({ resultsType: 'objects', buffered: true });
+    try {
+      await cur.execute(compiled.sql, paramsOf(compiled), currentQueryOptions(this.defaultTimeoutMs));
+      if (cur.description) return { rows: await cur.fetchall() };
+      return { rows: [], numAffectedRows: BigInt(Math.max(0, cur.rowcount)), insertId: asBigInt(cur.lastrowid) };
+    } finally {
+      await cur.close();
+    }
+  }
+
+  /**
+   * Reads the result unbuffered, `chunkSize` rows at a time, so memory holds one chunk. Leaving
+   * the loop early reads and drops the rest before the session runs anything else.
+   */
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new ParameterError(`chunkSize must be a positive integer, got ${String(chunkSize)}`);
+    const cur = this.connection.cursor<R>({ resultsType: 'objects', buffered: false });
+    try {
+      await cur.execute(compiled.sql, paramsOf(compiled), currentQueryOptions(this.defaultTimeoutMs));
+      if (!cur.description) {
+        yield { rows: [], numAffectedRows: BigInt(Math.max(0, cur.rowcount)), insertId: asBigInt(cur.lastrowid) };
+        return;
+      }
+      for (;;) {
+        const rows = await cur.fetchmany(chunkSize);
+        if (rows.length === 0) return;
+        yield { rows };
+      }
+    } finally {
+      await cur.close();
+    }
+  }
+}
