@@ -1,1 +1,14 @@
-export {};
+export { chatFactory, embeddingsFactory, BEDROCK_PLATFORM, DEFAULT_MAX_CHUNK_CHARS } from './factory.js';
+export type { ChatFactoryOptions, EmbeddingsFactoryOptions, ModelOptions } from './factory.js';
+export { resolveInferenceEndpoint } from './resolve.js';
+export type { InferenceApiInfo, InferenceEndpoint, LookupOptions, ResolveOptions } from './resolve.js';
+export { InferenceError, InferenceTimeoutError } from './errors.js';
+export type { TokenSource, TransportOptions } from './internal/transport.js';
+export type { EmbeddingTokenizer } from './internal/chunking.js';
+export type { EncodingFormat } from './protocol/openai-embeddings.js';
+export { OpenAiChat } from './protocol/openai-chat.js';
+export { OpenAiEmbeddings } from './protocol/openai-embeddings.js';
+export { BedrockChat } from './protocol/bedrock-chat.js';
+export { BedrockEmbeddings } from './protocol/bedrock-embeddings.js';
+export { assembleChat } from './internal/assemble.js';
+export type * from './types.js';

@@ -1,0 +1,101 @@
+import { OptionError } from '@s2/base';
+
+/**
+ * A tokenizer for client-side chunking by tokens: `encode` without special tokens, and the
+ * special tokens the model adds around each input (`prefix`, `suffix`), which every chunk gets.
+ */
+export interface EmbeddingTokenizer {
+  encode(text: string): number[];
+  prefix?: number[];
+  suffix?: number[];
+}
+
+/** One embeddable piece: text for the server to tokenize, or token ids. */
+export type Chunk = string | number[];
+
+/** Tokens held back so a full chunk stays strictly under the window (as the reference does). */
+const WINDOW_SAFETY_MARGIN = 1;
+
+export interface ChunkPlan {
+  chunks: Chunk[];
+  /** The input each chunk came from. */
+  owner: number[];
+  /** How much content each chunk carries, for the weighted average. */
+  weights: number[];
+}
+
+export interface Chunker {
+  plan(texts: string[]): ChunkPlan;
+}
+
+/** Splits by characters: `maxChars` per chunk; text goes on the wire. */
+export function characterChunker(maxChars: number): Chunker {
+  if (!(Number.isInteger(maxChars) && maxChars >= 1)) throw new OptionError(`maxChunkChars must be a positive integer, got ${maxChars}`);
+  return {
+    plan(texts) {
+      const plan: ChunkPlan = { chunks: [], owner: [], weights: [] };
+      texts.forEach((text, i) => {
+        const pieces = text.length <= maxChars ? [text] : Array.from({ length: Math.ceil(text.length / maxChars) }, (_, k) => text.slice(k * maxChars, (k + 1) * maxChars));
+        for (const piece of pieces) {
+          plan.chunks.push(piece);
+          plan.owner.push(i);
+          plan.weights.push(Math.max(1, piece.length));
+        }
+      });
+      return plan;
+    },
+  };
+}
+
+/** Splits by tokens so each chunk, with its special tokens, fits `maxInputTokens`; token ids go on the wire. */
+export function tokenChunker(tokenizer: EmbeddingTokenizer, maxInputTokens: number): Chunker {
+  const prefix = tokenizer.prefix ?? [];
+  const suffix = tokenizer.suffix ?? [];
+  const budget = maxInputTokens - prefix.length - suffix.length - WINDOW_SAFETY_MARGIN;
+  if (!(budget >= 1)) {
+    throw new OptionError(`maxInputTokens=${maxInputTokens} leaves no room for content after ${prefix.length + suffix.length} special token(s) and a ${WINDOW_SAFETY_MARGIN}-token margin`);
+  }
+  return {
+    plan(texts) {
+      const plan: ChunkPlan = { chunks: [], owner: [], weights: [] };
+      texts.forEach((text, i) => {
+        const content = tokenizer.encode(text);
+        for (let k = 0; k < Math.max(content.length, 1); k += budget) {
+          const piece = content.slice(k, k + budget);
+          plan.chunks.push([...prefix, ...piece, ...suffix]);
+          plan.owner.push(i);
+          plan.weights.push(Math.max(1, piece.length));
+        }
+      });
+      return plan;
+    },
+  };
+}
+
+/**
+ * One vector per input: a single chunk's vector as it came, several chunks' vectors averaged by
+ * weight and scaled back to unit length.
+ */
+export function combineChunks(count: number, plan: ChunkPlan, vectors: number[][]): number[][] {
+  const groups: number[][] = Array.from({ length: count }, () => []);
+  plan.owner.forEach((o, j) => groups[o]!.push(j));
+  return groups.map((idx) => {
+    if (idx.length === 1) return vectors[idx[0]!]!;
+    const dim = vectors[idx[0]!]!.length;
+    const avg = new Array<number>(dim).fill(0);
+    let total = 0;
+    for (const j of idx) {
+      const w = plan.weights[j]!;
+      total += w;
+      const v = vectors[j]!;
+      for (let k = 0; k < dim; k++) avg[k]! += v[k]! * w;
+    }
+    let norm = 0;
+    for (let k = 0; k < dim; k++) {
+      avg[k] = avg[k]! / total;
+      norm += avg[k]! * avg[k]!;
+    }
+    norm = Math.sqrt(norm);
+    return norm > 0 ? avg.map((x) => x / norm) : avg;
+  });
+}

@@ -1,0 +1,166 @@
+import { InferenceError, InferenceTimeoutError } from '../errors.js';
+import { processEnv, type Env } from './env.js';
+
+/** A token, or a function that returns one (called before every request, so rotated tokens are picked up). */
+export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
+
+export interface TransportOptions {
+  /** Bearer token for the inference endpoint; default `SINGLESTOREDB_USER_TOKEN` (read per request). */
+  apiKey?: TokenSource;
+  /** On-behalf-of token, sent as `X-S2-OBO` when it returns a non-empty value. */
+  oboTokenGetter?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** Per-attempt timeout in milliseconds (until the whole body is read; for streams, until the headers). Default 600 000. */
+  timeoutMs?: number;
+  /** Retries after a 429/500/502/503/504 reply or a network failure. Default 2. */
+  maxRetries?: number;
+  /** First retry delay in milliseconds, doubled each retry; `Retry-After` wins when sent. Default 500. */
+  retryBaseMs?: number;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** The `fetch` to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Environment to read `SINGLESTOREDB_*` variables from (default: `process.env` when there is one). */
+  env?: Env;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  accept?: string;
+  /** When true the caller reads the body as a stream, so the timeout stops at the headers. */
+  stream?: boolean;
+}
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const MAX_RETRY_DELAY_MS = 60_000;
+
+/** JSON-over-HTTP with auth headers, timeouts, cancellation, retries and typed errors. */
+export class Transport {
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly env: Env;
+
+  constructor(private readonly options: TransportOptions = {}) {
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.timeoutMs = options.timeoutMs ?? 600_000;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.env = options.env ?? processEnv();
+  }
+
+  /** Sends `body` as JSON and returns the parsed JSON reply. */
+  async postJson<T>(url: string, body: unknown, opts: SendOptions = {}): Promise<T> {
+    return this.send(url, body, opts, async (res, signal) => {
+      const text = await readText(res, signal);
+      try {
+        return JSON.parse(text) as T;
+      } catch (err) {
+        throw new InferenceError(`the endpoint sent a reply that is not JSON: ${text.slice(0, 200)}`, { status: res.status, body: text, url, cause: err });
+      }
+    });
+  }
+
+  /** Sends `body` as JSON and returns the successful response for the caller to stream. */
+  async postStream(url: string, body: unknown, opts: SendOptions = {}): Promise<Response> {
+    return this.send(url, body, { ...opts, stream: true }, async (res) => res);
+  }
+
+  private async headers(accept: string): Promise<Record<string, string>> {
+    const h: Record<string, string> = { 'content-type': 'application/json', accept, ...this.options.headers };
+    const key = this.options.apiKey;
+    const token = key === undefined || key === null ? this.env.SINGLESTOREDB_USER_TOKEN : typeof key === 'function' ? await key() : key;
+    if (token) h.authorization = `Bearer ${token}`;
+    const obo = this.options.oboTokenGetter ? await this.options.oboTokenGetter() : undefined;
+    if (obo) h['x-s2-obo'] = obo;
+    return h;
+  }
+
+  private async send<T>(url: string, body: unknown, opts: SendOptions, read: (res: Response, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const payload = JSON.stringify(body);
+    for (let attempt = 0; ; attempt++) {
+      opts.signal?.throwIfAborted();
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+      const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+      let retryAfterMs: number | null = null;
+      let failure: InferenceError;
+      try {
+        const res = await this.fetchImpl(url, { method: 'POST', headers: await this.headers(opts.accept ?? 'application/json'), body: payload, signal });
+        if (res.ok) {
+          if (opts.stream) clearTimeout(timer);
+          return await read(res, signal);
+        }
+        failure = await httpError(res, url, signal);
+        if (!RETRY_STATUSES.has(res.status)) throw failure;
+        retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (timeout.signal.aborted) throw new InferenceTimeoutError(`no reply from ${url} within ${this.timeoutMs} ms`, { url, cause: err });
+        if (err instanceof InferenceError) {
+          if (err.status === null || !RETRY_STATUSES.has(err.status)) throw err;
+          failure = err;
+        } else {
+          failure = new InferenceError(`request to ${url} failed: ${(err as Error).message}`, { url, cause: err });
+        }
+      } finally {
+        if (!opts.stream) clearTimeout(timer);
+      }
+      if (attempt >= this.maxRetries) throw failure;
+      await sleep(Math.min(retryAfterMs ?? this.retryBaseMs * 2 ** attempt, MAX_RETRY_DELAY_MS), opts.signal);
+    }
+  }
+}
+
+async function readText(res: Response, signal: AbortSignal): Promise<string> {
+  signal.throwIfAborted();
+  return res.text();
+}
+
+async function httpError(res: Response, url: string, signal: AbortSignal): Promise<InferenceError> {
+  const text = await readText(res, signal).catch(() => '');
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return new InferenceError(`${url} answered ${res.status} ${res.statusText}: ${errorMessage(body) ?? text.slice(0, 500)}`, { status: res.status, body, url });
+}
+
+/** The message inside the error shapes of OpenAI-compatible servers and of Bedrock. */
+function errorMessage(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const b = body as { error?: { message?: unknown } | string; message?: unknown; Message?: unknown };
+  if (typeof b.error === 'string') return b.error;
+  const m = b.error?.message ?? b.message ?? b.Message;
+  return typeof m === 'string' ? m : undefined;
+}
+
+function parseRetryAfter(value: string | null): number | null {
+  if (value === null || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Joins a base URL and a path with exactly one slash between them. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

@@ -1,0 +1,141 @@
+import { InferenceError } from '../errors.js';
+import { NO_USAGE } from '../internal/assemble.js';
+import type { Transport } from '../internal/transport.js';
+import { bedrockUrl } from './bedrock-invoke.js';
+import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
+import { invokeModel, invokeModelStream } from './bedrock-invoke.js';
+import { bedrockEvents } from './eventstream.js';
+
+type ContentBlock = { text?: string; toolUse?: { toolUseId: string; name: string; input: unknown }; toolResult?: unknown };
+
+interface ConverseReply {
+  output?: { message?: { role?: string; content?: ContentBlock[] } };
+  stopReason?: string;
+  usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
+}
+
+
+/** Chat over the Bedrock Runtime Converse and ConverseStream routes of the SingleStore proxy. */
+export class BedrockChat implements ChatClient {
+  constructor(
+    private readonly transport: Transport,
+    readonly endpoint: string,
+    readonly modelName: string,
+    readonly hostingPlatform: string,
+    readonly streaming: boolean,
+  ) {}
+
+  async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
+    const url = bedrockUrl(this.endpoint, this.modelName, 'converse');
+    const reply = await this.transport.postJson<ConverseReply>(url, converseBody(messages, options), { signal: options.signal });
+    const content = reply.output?.message?.content;
+    if (!Array.isArray(content)) throw new InferenceError(`${url} sent a reply without output.message.content`, { url, body: reply });
+    const toolCalls: ToolCall[] = content
+      .filter((b) => b.toolUse)
+      .map((b) => ({ id: b.toolUse!.toolUseId, name: b.toolUse!.name, arguments: JSON.stringify(b.toolUse!.input ?? {}) }));
+    return {
+      text: content.map((b) => b.text ?? '').join(''),
+      toolCalls,
+      finishReason: stopReason(reply.stopReason),
+      rawFinishReason: reply.stopReason,
+      usage: usage(reply.usage),
+      id: undefined,
+      raw: reply,
+    };
+  }
+
+  async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
+    const url = bedrockUrl(this.endpoint, this.modelName, 'converse-stream');
+    const res = await this.transport.postStream(url, converseBody(messages, options), { signal: options.signal, accept: 'application/vnd.amazon.eventstream' });
+    let stop: string | undefined;
+    let used = NO_USAGE;
+    // Bedrock numbers content blocks across text and tool use; tool calls are numbered on their own.
+    const toolIndex = new Map<number, number>();
+    for await (const { type, data } of bedrockEvents(res.body!, url)) {
+      const d = (data ?? {}) as Record<string, any>;
+      if (type === 'contentBlockStart' && d.start?.toolUse) {
+        const index = toolIndex.size;
+        toolIndex.set(d.contentBlockIndex ?? 0, index);
+        yield { type: 'tool-call', index, id: d.start.toolUse.toolUseId, name: d.start.toolUse.name, argumentsDelta: '' };
+      } else if (type === 'contentBlockDelta') {
+        if (typeof d.delta?.text === 'string') yield { type: 'text', text: d.delta.text };
+        else if (d.delta?.toolUse) {
+          yield { type: 'tool-call', index: toolIndex.get(d.contentBlockIndex ?? 0) ?? 0, argumentsDelta: String(d.delta.toolUse.input ?? '') };
+        }
+      } else if (type === 'messageStop') stop = d.stopReason;
+      else if (type === 'metadata') used = usage(d.usage);
+    }
+    yield { type: 'finish', finishReason: stopReason(stop), rawFinishReason: stop, usage: used };
+  }
+
+  /** InvokeModel with a model-specific request body; returns the model's JSON reply. */
+  invoke<T = unknown>(body: unknown, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return invokeModel<T>(this.transport, this.endpoint, this.modelName, body, options.signal);
+  }
+
+  /** InvokeModelWithResponseStream: yields the JSON of each `chunk` event. */
+  invokeStream(body: unknown, options: { signal?: AbortSignal } = {}): AsyncGenerator<unknown> {
+    return invokeModelStream(this.transport, this.endpoint, this.modelName, body, options.signal);
+  }
+}
+
+function converseBody(messages: ChatMessage[], o: ChatCallOptions): Record<string, unknown> {
+  const system = messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content }));
+  const turns: Array<{ role: 'user' | 'assistant'; content: ContentBlock[] }> = [];
+  for (const m of messages) {
+    if (m.role === 'system') continue;
+    const role = m.role === 'assistant' ? 'assistant' : 'user';
+    const blocks: ContentBlock[] = [];
+    if (m.role === 'tool') blocks.push({ toolResult: { toolUseId: m.toolCallId, content: [{ text: m.content }] } });
+    else if (m.content) blocks.push({ text: m.content });
+    if (m.role === 'assistant') {
+      for (const c of m.toolCalls ?? []) blocks.push({ toolUse: { toolUseId: c.id, name: c.name, input: parseArguments(c.arguments) } });
+    }
+    // Converse wants alternating roles, so consecutive turns of one role become one message.
+    const last = turns[turns.length - 1];
+    if (last && last.role === role) last.content.push(...blocks);
+    else turns.push({ role, content: blocks });
+  }
+  const body: Record<string, unknown> = { messages: turns };
+  if (system.length) body.system = system;
+  const inference: Record<string, unknown> = {};
+  if (o.maxTokens !== undefined) inference.maxTokens = o.maxTokens;
+  if (o.temperature !== undefined) inference.temperature = o.temperature;
+  if (o.topP !== undefined) inference.topP = o.topP;
+  if (o.stop?.length) inference.stopSequences = o.stop;
+  if (Object.keys(inference).length) body.inferenceConfig = inference;
+  if (o.tools?.length && o.toolChoice !== 'none') {
+    const toolConfig: Record<string, unknown> = {
+      tools: o.tools.map((t) => ({ toolSpec: { name: t.name, description: t.description, inputSchema: { json: t.parameters } } })),
+    };
+    if (o.toolChoice === 'required') toolConfig.toolChoice = { any: {} };
+    else if (typeof o.toolChoice === 'object') toolConfig.toolChoice = { tool: { name: o.toolChoice.name } };
+    body.toolConfig = toolConfig;
+  }
+  return { ...body, ...o.extraBody };
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return { arguments: text };
+  }
+}
+
+function stopReason(raw: string | undefined): FinishReason {
+  switch (raw) {
+    case 'end_turn':
+    case 'stop_sequence': return 'stop';
+    case 'max_tokens': return 'length';
+    case 'tool_use': return 'tool-calls';
+    case 'guardrail_intervened':
+    case 'content_filtered': return 'content-filter';
+    default: return 'other';
+  }
+}
+
+function usage(u: ConverseReply['usage']): Usage {
+  if (!u) return NO_USAGE;
+  return { inputTokens: u.inputTokens, outputTokens: u.outputTokens, totalTokens: u.totalTokens };
+}

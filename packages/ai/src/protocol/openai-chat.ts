@@ -1,0 +1,111 @@
+import { InferenceError } from '../errors.js';
+import { NO_USAGE } from '../internal/assemble.js';
+import { joinUrl, type Transport } from '../internal/transport.js';
+import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
+import { parseSseJson, sseData } from './sse.js';
+
+interface OpenAiToolCall {
+  index?: number;
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+interface OpenAiCompletion {
+  id?: string;
+  choices?: Array<{ message?: { content?: string | null; tool_calls?: OpenAiToolCall[] }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
+}
+
+interface OpenAiChunk {
+  choices?: Array<{ delta?: { content?: string | null; tool_calls?: OpenAiToolCall[] }; finish_reason?: string | null }>;
+  usage?: OpenAiCompletion['usage'];
+}
+
+/** Chat over the OpenAI-compatible Chat Completions route (`POST <endpoint>/chat/completions`). */
+export class OpenAiChat implements ChatClient {
+  constructor(
+    private readonly transport: Transport,
+    readonly endpoint: string,
+    readonly modelName: string,
+    readonly hostingPlatform: string,
+    readonly streaming: boolean,
+  ) {}
+
+  private get url(): string {
+    return joinUrl(this.endpoint, 'chat/completions');
+  }
+
+  async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
+    const reply = await this.transport.postJson<OpenAiCompletion>(this.url, this.body(messages, options, false), { signal: options.signal });
+    const choice = reply.choices?.[0];
+    if (!choice) throw new InferenceError(`${this.url} sent a completion without choices`, { url: this.url, body: reply });
+    const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? []).map((c) => ({ id: c.id ?? '', name: c.function?.name ?? '', arguments: c.function?.arguments ?? '' }));
+    return {
+      text: choice.message?.content ?? '',
+      toolCalls,
+      finishReason: finishReason(choice.finish_reason),
+      rawFinishReason: choice.finish_reason ?? undefined,
+      usage: usage(reply.usage),
+      id: reply.id,
+      raw: reply,
+    };
+  }
+
+  async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
+    const url = this.url;
+    const res = await this.transport.postStream(url, this.body(messages, options, true), { signal: options.signal, accept: 'text/event-stream' });
+    let finish: string | null | undefined;
+    let used: Usage = NO_USAGE;
+    for await (const payload of sseData(res.body!, url)) {
+      const chunk = parseSseJson<OpenAiChunk>(payload, url);
+      if (chunk.usage) used = usage(chunk.usage);
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      if (choice.delta?.content) yield { type: 'text', text: choice.delta.content };
+      for (const call of choice.delta?.tool_calls ?? []) {
+        yield { type: 'tool-call', index: call.index ?? 0, id: call.id, name: call.function?.name, argumentsDelta: call.function?.arguments ?? '' };
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+    yield { type: 'finish', finishReason: finishReason(finish), rawFinishReason: finish ?? undefined, usage: used };
+  }
+
+  private body(messages: ChatMessage[], o: ChatCallOptions, stream: boolean): Record<string, unknown> {
+    const body: Record<string, unknown> = { model: this.modelName, messages: messages.map(toOpenAiMessage), stream };
+    if (stream) body.stream_options = { include_usage: true };
+    if (o.temperature !== undefined) body.temperature = o.temperature;
+    if (o.maxTokens !== undefined) body.max_tokens = o.maxTokens;
+    if (o.topP !== undefined) body.top_p = o.topP;
+    if (o.stop?.length) body.stop = o.stop;
+    if (o.tools?.length) {
+      body.tools = o.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+      if (o.toolChoice) body.tool_choice = typeof o.toolChoice === 'string' ? o.toolChoice : { type: 'function', function: { name: o.toolChoice.name } };
+    }
+    return { ...body, ...o.extraBody };
+  }
+}
+
+function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
+  if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId };
+  if (m.role === 'assistant' && m.toolCalls?.length) {
+    return { role: 'assistant', content: m.content || null, tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) };
+  }
+  return { role: m.role, content: m.content };
+}
+
+function finishReason(raw: string | null | undefined): FinishReason {
+  switch (raw) {
+    case 'stop': return 'stop';
+    case 'length': return 'length';
+    case 'tool_calls':
+    case 'function_call': return 'tool-calls';
+    case 'content_filter': return 'content-filter';
+    default: return 'other';
+  }
+}
+
+function usage(u: OpenAiCompletion['usage']): Usage {
+  if (!u) return NO_USAGE;
+  return { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens, totalTokens: u.total_tokens };
+}

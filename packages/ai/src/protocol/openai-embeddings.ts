@@ -1,0 +1,68 @@
+import { InferenceError } from '../errors.js';
+import { combineChunks, type Chunk, type Chunker } from '../internal/chunking.js';
+import { joinUrl, type Transport } from '../internal/transport.js';
+import type { EmbeddingsClient, EmbedOptions } from '../types.js';
+
+export type EncodingFormat = 'float' | 'base64';
+
+interface EmbeddingsReply {
+  data?: Array<{ index?: number; embedding?: number[] | string }>;
+}
+
+/** Embeddings over the OpenAI-compatible route (`POST <endpoint>/embeddings`), chunking long inputs. */
+export class OpenAiEmbeddings implements EmbeddingsClient {
+  constructor(
+    private readonly transport: Transport,
+    readonly endpoint: string,
+    readonly modelName: string,
+    readonly hostingPlatform: string,
+    private readonly chunker: Chunker,
+    private readonly encodingFormat: EncodingFormat,
+    private readonly batchSize: number,
+  ) {}
+
+  async embedDocuments(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
+    if (texts.length === 0) return [];
+    const plan = this.chunker.plan(texts);
+    const vectors: number[][] = [];
+    for (let i = 0; i < plan.chunks.length; i += this.batchSize) {
+      vectors.push(...(await this.embedBatch(plan.chunks.slice(i, i + this.batchSize), options.signal)));
+    }
+    return combineChunks(texts.length, plan, vectors);
+  }
+
+  async embedQuery(text: string, options: EmbedOptions = {}): Promise<number[]> {
+    return (await this.embedDocuments([text], options))[0]!;
+  }
+
+  private async embedBatch(input: Chunk[], signal: AbortSignal | undefined): Promise<number[][]> {
+    const url = joinUrl(this.endpoint, 'embeddings');
+    const reply = await this.transport.postJson<EmbeddingsReply>(url, { model: this.modelName, input, encoding_format: this.encodingFormat }, { signal });
+    const data = reply.data;
+    if (!Array.isArray(data) || data.length !== input.length) {
+      throw new InferenceError(`${url} sent ${Array.isArray(data) ? data.length : 'no'} embeddings for ${input.length} inputs`, { url, body: reply });
+    }
+    const out = new Array<number[]>(input.length);
+    data.forEach((item, position) => {
+      const index = item.index ?? position;
+      // Servers that ignore encoding_format send arrays either way; both forms are accepted.
+      const e = item.embedding;
+      if (typeof e === 'string') out[index] = decodeFloat32Base64(e, url);
+      else if (Array.isArray(e)) out[index] = e;
+      else throw new InferenceError(`${url} sent an embedding that is neither an array nor base64`, { url, body: reply });
+    });
+    if (out.some((v) => v === undefined)) throw new InferenceError(`${url} sent embeddings with duplicate or out-of-range indexes`, { url, body: reply });
+    return out;
+  }
+}
+
+/** Decodes base64 of little-endian float32 values (what `encoding_format: "base64"` returns). */
+export function decodeFloat32Base64(text: string, url: string): number[] {
+  const bin = atob(text);
+  if (bin.length % 4 !== 0) throw new InferenceError(`${url} sent a base64 embedding of ${bin.length} bytes, not a multiple of 4`, { url });
+  const view = new DataView(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
+  const out = new Array<number>(bin.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}

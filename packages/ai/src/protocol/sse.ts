@@ -1,0 +1,57 @@
+import { InferenceError } from '../errors.js';
+
+/**
+ * The `data:` payloads of a `text/event-stream` body, one string per event, ending at the
+ * stream's end or at the OpenAI terminator `[DONE]`.
+ */
+export async function* sseData(body: ReadableStream<Uint8Array>, url: string): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let data: string[] = [];
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let nl: number;
+      while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
+        if (line === '') {
+          if (data.length > 0) {
+            const payload = data.join('\n');
+            data = [];
+            if (payload === '[DONE]') return;
+            yield payload;
+          }
+        } else if (line.startsWith('data:')) {
+          data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+        }
+        // other fields (event:, id:, retry:) and comments carry nothing the protocol uses
+      }
+    }
+    if (data.length > 0 && data.join('\n') !== '[DONE]') yield data.join('\n');
+  } catch (err) {
+    if (err instanceof InferenceError) throw err;
+    throw new InferenceError(`the event stream from ${url} broke off: ${(err as Error).message}`, { url, cause: err });
+  } finally {
+    reader.releaseLock();
+    await body.cancel().catch(() => undefined);
+  }
+}
+
+/** Parses one SSE payload as JSON; an `{error}` object in the stream becomes an InferenceError. */
+export function parseSseJson<T>(payload: string, url: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch (err) {
+    throw new InferenceError(`the event stream from ${url} carried data that is not JSON: ${payload.slice(0, 200)}`, { url, body: payload, cause: err });
+  }
+  const error = (value as { error?: { message?: string } | string } | null)?.error;
+  if (error) {
+    throw new InferenceError(`the event stream from ${url} reported an error: ${typeof error === 'string' ? error : (error.message ?? JSON.stringify(error))}`, { url, body: value });
+  }
+  return value as T;
+}

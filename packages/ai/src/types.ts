@@ -1,0 +1,87 @@
+/** A tool the model may call: a name, a description and a JSON Schema for its arguments. */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+}
+
+/** A call the model asked for; `arguments` is the JSON text the model produced. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; content: string; toolCallId: string };
+
+export interface ChatCallOptions {
+  signal?: AbortSignal;
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  stop?: string[];
+  tools?: ToolDefinition[];
+  /** `auto` (default when tools are given), `none`, `required`, or one tool by name. */
+  toolChoice?: 'auto' | 'none' | 'required' | { name: string };
+  /**
+   * Extra request fields merged into the body as they are: OpenAI-compatible fields on that
+   * path, `additionalModelRequestFields` and friends on the Bedrock path.
+   */
+  extraBody?: Record<string, unknown>;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
+
+export interface Usage {
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  totalTokens: number | undefined;
+}
+
+export interface ChatResult {
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  /** The finish reason as the endpoint spelled it (`stop`, `end_turn`, `tool_use`, …). */
+  rawFinishReason: string | undefined;
+  usage: Usage;
+  id: string | undefined;
+  /** The endpoint's reply as it came. */
+  raw: unknown;
+}
+
+/** One piece of a streamed reply. */
+export type ChatChunk =
+  | { type: 'text'; text: string }
+  | { type: 'tool-call'; index: number; id?: string; name?: string; argumentsDelta: string }
+  | { type: 'finish'; finishReason: FinishReason; rawFinishReason: string | undefined; usage: Usage };
+
+/** What both protocols offer; `chatFactory` returns one of these. */
+export interface ChatClient {
+  readonly modelName: string;
+  readonly hostingPlatform: string;
+  readonly endpoint: string;
+  /** True when `invoke`-style callers should stream (the factory's `streaming` option). */
+  readonly streaming: boolean;
+  chat(messages: ChatMessage[], options?: ChatCallOptions): Promise<ChatResult>;
+  stream(messages: ChatMessage[], options?: ChatCallOptions): AsyncIterable<ChatChunk>;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The embeddings shape LangChain and @s2/vectorstore expect: `embedDocuments` and `embedQuery`.
+ */
+export interface EmbeddingsClient {
+  readonly modelName: string;
+  readonly hostingPlatform: string;
+  readonly endpoint: string;
+  embedDocuments(texts: string[], options?: EmbedOptions): Promise<number[][]>;
+  embedQuery(text: string, options?: EmbedOptions): Promise<number[]>;
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { assembleChat, BedrockChat, chatFactory, InferenceError, type ChatChunk, type ChatClient } from '@s2/ai';
+import { fakeReply, fakeTokenCount } from '@s2/fakes/ai';
+import { since, useFakeAi } from './support.js';
+
+const fake = useFakeAi({ token: 'tok' });
+
+async function client(platform: 'Azure' | 'Amazon', extra: Record<string, unknown> = {}): Promise<ChatClient> {
+  const f = fake();
+  return chatFactory({ modelName: platform === 'Amazon' ? 'anthropic.claude-fake:0' : 'gpt-fake', baseUrl: platform === 'Amazon' ? f.bedrockUrl : f.openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
+}
+
+async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
+  const out: ChatChunk[] = [];
+  for await (const c of chunks) out.push(c);
+  return out;
+}
+
+const weather = { name: 'lookup', description: 'look something up', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } };
+
+describe.each(['Azure', 'Amazon'] as const)('chat on the %s path', (platform) => {
+  const route = platform === 'Amazon' ? 'converse' : 'chat';
+
+  it('answers, with usage and a finish reason', async () => {
+    const chat = await client(platform);
+    const r = await chat.chat([{ role: 'system', content: 'be terse' }, { role: 'user', content: 'Hello, world' }]);
+    expect(r.text).toBe(fakeReply('Hello, world'));
+    expect(r.finishReason).toBe('stop');
+    expect(r.usage.outputTokens).toBe(2);
+    expect(r.usage.totalTokens).toBe((r.usage.inputTokens ?? NaN) + 2);
+    expect(fake().requests.at(-1)!.route).toBe(route);
+  });
+
+  it('streams the same reply in pieces, reassembled across split frames', async () => {
+    const chat = await client(platform);
+    const chunks = await collect(chat.stream([{ role: 'user', content: 'a longer message, with ünïcödé ✓' }]));
+    const texts = chunks.filter((c) => c.type === 'text');
+    expect(texts.length).toBeGreaterThan(3);
+    expect(texts.map((c) => (c as { text: string }).text).join('')).toBe(fakeReply('a longer message, with ünïcödé ✓'));
+    const finish = chunks.at(-1)!;
+    expect(finish.type === 'finish' && finish.finishReason).toBe('stop');
+    expect(finish.type === 'finish' && finish.usage.outputTokens).toBe(fakeTokenCount(fakeReply('a longer message, with ünïcödé ✓')));
+    expect(fake().requests.at(-1)!.route).toBe(platform === 'Amazon' ? 'converse-stream' : 'chat');
+  });
+
+  it('returns tool calls, whole and streamed', async () => {
+    const chat = await client(platform);
+    const whole = await chat.chat([{ role: 'user', content: 'call the weather' }], { tools: [weather] });
+    expect(whole.finishReason).toBe('tool-calls');
+    expect(whole.toolCalls).toHaveLength(1);
+    expect(whole.toolCalls[0]!.name).toBe('lookup');
+    expect(JSON.parse(whole.toolCalls[0]!.arguments)).toEqual({ query: 'the weather' });
+    const streamed = await assembleChat(chat.stream([{ role: 'user', content: 'call the weather' }], { tools: [weather] }));
+    expect(streamed.finishReason).toBe('tool-calls');
+    expect(streamed.toolCalls.map((c) => [c.id, c.name, JSON.parse(c.arguments)])).toEqual([[whole.toolCalls[0]!.id, 'lookup', { query: 'the weather' }]]);
+  });
+
+  it('reports an error event inside the stream as an InferenceError after the text before it', async () => {
+    const chat = await client(platform);
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const c of chat.stream([{ role: 'user', content: 'fail mid-stream' }])) if (c.type === 'text') seen.push(c.text);
+    };
+    await expect(run()).rejects.toThrow(/crashed mid-stream/);
+    await expect(run()).rejects.toBeInstanceOf(InferenceError);
+    expect(seen.join('')).toContain('partial');
+  });
+
+  it('rejects a wrong token with a typed error carrying the status, without retrying', async () => {
+    const f = fake();
+    const from = f.requests.length;
+    const chat = await client(platform, { apiKey: 'wrong' });
+    const err = await chat.chat([{ role: 'user', content: 'x' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as InferenceError).status).toBe(platform === 'Amazon' ? 403 : 401);
+    expect(since(f, from)).toHaveLength(1);
+  });
+});
+
+describe('request bodies', () => {
+  it('OpenAI-compatible: model, messages, sampling options, tools, stream_options when streaming, extraBody', async () => {
+    const chat = await client('Azure');
+    await chat.chat(
+      [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"query":"q"}' }] }, { role: 'tool', content: 'result', toolCallId: 'c1' }, { role: 'user', content: 'again' }],
+      { temperature: 0.5, maxTokens: 7, topP: 0.9, stop: ['END'], tools: [weather], toolChoice: { name: 'lookup' }, extraBody: { seed: 3 } },
+    );
+    const body = fake().requests.at(-1)!.body;
+    expect(body).toMatchObject({ model: 'gpt-fake', stream: false, temperature: 0.5, max_tokens: 7, top_p: 0.9, stop: ['END'], seed: 3, tool_choice: { type: 'function', function: { name: 'lookup' } } });
+    expect(body.tools[0]).toEqual({ type: 'function', function: weather });
+    expect(body.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"query":"q"}' } }] });
+    expect(body.messages[3]).toEqual({ role: 'tool', content: 'result', tool_call_id: 'c1' });
+    await collect(chat.stream([{ role: 'user', content: 'u' }]));
+    expect(fake().requests.at(-1)!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(fake().requests.at(-1)!.headers.accept).toBe('text/event-stream');
+  });
+
+  it('Bedrock: system apart, consecutive turns merged, inferenceConfig, toolConfig, tool results as user content', async () => {
+    const chat = await client('Amazon');
+    await chat.chat(
+      [{ role: 'system', content: 's' }, { role: 'user', content: 'u1' }, { role: 'user', content: 'u2' }, { role: 'assistant', content: 'a', toolCalls: [{ id: 't1', name: 'lookup', arguments: '{"query":"q"}' }] }, { role: 'tool', content: 'r', toolCallId: 't1' }],
+      { temperature: 0.2, maxTokens: 9, topP: 0.5, stop: ['X'], tools: [weather], toolChoice: 'required' },
+    );
+    const req = fake().requests.at(-1)!;
+    expect(req.path).toBe('/bedrock/model/anthropic.claude-fake%3A0/converse');
+    expect(req.body.system).toEqual([{ text: 's' }]);
+    expect(req.body.messages).toEqual([
+      { role: 'user', content: [{ text: 'u1' }, { text: 'u2' }] },
+      { role: 'assistant', content: [{ text: 'a' }, { toolUse: { toolUseId: 't1', name: 'lookup', input: { query: 'q' } } }] },
+      { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ text: 'r' }] } }] },
+    ]);
+    expect(req.body.inferenceConfig).toEqual({ maxTokens: 9, temperature: 0.2, topP: 0.5, stopSequences: ['X'] });
+    expect(req.body.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'lookup', description: 'look something up', inputSchema: { json: weather.parameters } } }], toolChoice: { any: {} } });
+  });
+});
+
+describe('Bedrock invoke', () => {
+  it('invoke and invoke-with-response-stream return the model JSON', async () => {
+    const f = fake();
+    const chat = await chatFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: f.bedrockUrl, hostingPlatform: 'Amazon', apiKey: 'tok', env: {} });
+    expect(chat).toBeInstanceOf(BedrockChat);
+    const direct = await (chat as BedrockChat).invoke<{ embedding: number[] }>({ inputText: 'hi there' });
+    expect(direct.embedding).toHaveLength(16);
+    const streamed: unknown[] = [];
+    for await (const c of (chat as BedrockChat).invokeStream({ inputText: 'hi there' })) streamed.push(c);
+    expect(streamed).toEqual([direct]);
+    expect(f.requests.at(-1)!.route).toBe('invoke-with-response-stream');
+  });
+});

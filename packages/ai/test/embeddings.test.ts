@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { OptionError } from '@s2/base';
+import { embeddingsFactory, InferenceError, type EmbeddingTokenizer } from '@s2/ai';
+import { fakeEmbedding } from '@s2/fakes/ai';
+import { since, useFakeAi } from './support.js';
+
+const fake = useFakeAi({ maxInputLength: 40 });
+
+const openai = (extra: Record<string, unknown> = {}) => embeddingsFactory({ modelName: 'qwen-fake', baseUrl: fake().openaiUrl, hostingPlatform: 'Nova', env: {}, ...extra });
+
+function weightedAverage(pieces: string[] | number[][], weights: number[]): number[] {
+  const vs = (pieces as Array<string | number[]>).map((p) => fakeEmbedding(p));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const avg = vs[0]!.map((_, k) => vs.reduce((s, v, j) => s + v[k]! * weights[j]!, 0) / total);
+  const norm = Math.hypot(...avg);
+  return avg.map((x) => x / norm);
+}
+
+describe('OpenAI-compatible embeddings', () => {
+  it('base64 (default) and float give the same vectors, in input order', async () => {
+    const texts = ['alpha', 'beta', 'gamma'];
+    const from = fake().requests.length;
+    const b64 = await (await openai()).embedDocuments(texts);
+    const flt = await (await openai({ encodingFormat: 'float' })).embedDocuments(texts);
+    expect(b64).toEqual(texts.map((t) => fakeEmbedding(t)));
+    expect(flt).toEqual(b64);
+    expect(since(fake(), from).map((r) => r.body.encoding_format)).toEqual(['base64', 'float']);
+    expect(since(fake(), from)[0]!.body).toMatchObject({ model: 'qwen-fake', input: texts });
+  });
+
+  it('embedQuery gives one vector; an empty list sends nothing', async () => {
+    const e = await openai();
+    expect(await e.embedQuery('alpha')).toEqual(fakeEmbedding('alpha'));
+    const from = fake().requests.length;
+    expect(await e.embedDocuments([])).toEqual([]);
+    expect(fake().requests.length).toBe(from);
+  });
+
+  it('a text over the window is a 400 from the server when not chunked', async () => {
+    const e = await openai({ maxChunkChars: 1000 });
+    const err = await e.embedQuery('x'.repeat(100)).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as InferenceError).status).toBe(400);
+  });
+
+  it('chunks long inputs by characters and averages the chunk vectors by length, back to unit length', async () => {
+    const long = 'abcdefghij'.repeat(9); // 90 characters
+    const e = await openai({ maxChunkChars: 40 });
+    const from = fake().requests.length;
+    const [short, chunked] = await e.embedDocuments(['short one', long]);
+    expect(since(fake(), from).map((r) => r.body.input)).toEqual([['short one', long.slice(0, 40), long.slice(40, 80), long.slice(80)]]);
+    expect(short).toEqual(fakeEmbedding('short one'));
+    const expected = weightedAverage([long.slice(0, 40), long.slice(40, 80), long.slice(80)], [40, 40, 10]);
+    chunked!.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 6));
+    expect(Math.hypot(...chunked!)).toBeCloseTo(1, 9);
+  });
+
+  it('maxInputTokens without a tokenizer caps characters per chunk (one character per token at most)', async () => {
+    const e = await openai({ maxInputTokens: 30 });
+    const from = fake().requests.length;
+    await e.embedQuery('y'.repeat(70));
+    expect(since(fake(), from)[0]!.body.input.map((s: string) => s.length)).toEqual([30, 30, 10]);
+  });
+
+  it('chunks by tokens with a tokenizer: special tokens on every chunk, one token of margin, ids on the wire', async () => {
+    const tokenizer: EmbeddingTokenizer = { encode: (t) => Array.from(t, (c) => c.charCodeAt(0)), prefix: [1], suffix: [2] };
+    const e = await openai({ tokenizer, maxInputTokens: 12 });
+    const from = fake().requests.length;
+    const text = 'abcdefghijklmnopqrstu'; // 21 tokens, budget 12 - 2 - 1 = 9
+    const [v] = await e.embedDocuments([text]);
+    const sent = since(fake(), from)[0]!.body.input as number[][];
+    const ids = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
+    expect(sent).toEqual([[1, ...ids('abcdefghi'), 2], [1, ...ids('jklmnopqr'), 2], [1, ...ids('stu'), 2]]);
+    const expected = weightedAverage(sent, [9, 9, 3]);
+    v!.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 6));
+  });
+
+  it('refuses a token window with no room for content, and a tokenizer without a window', async () => {
+    const tokenizer: EmbeddingTokenizer = { encode: () => [5], prefix: [1], suffix: [2] };
+    await expect(openai({ tokenizer, maxInputTokens: 3 })).rejects.toThrow(OptionError);
+    await expect(openai({ tokenizer })).rejects.toThrow(/maxInputTokens/);
+  });
+
+  it('sends at most batchSize chunks per request', async () => {
+    const e = await openai({ batchSize: 2 });
+    const from = fake().requests.length;
+    const texts = ['a', 'b', 'c', 'd', 'e'];
+    expect(await e.embedDocuments(texts)).toEqual(texts.map((t) => fakeEmbedding(t)));
+    expect(since(fake(), from).map((r) => r.body.input)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+});
+
+describe('Bedrock embeddings (InvokeModel)', () => {
+  it('Titan-style: one inputText per request', async () => {
+    const e = await embeddingsFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', env: {} });
+    const from = fake().requests.length;
+    expect(await e.embedDocuments(['one', 'two'])).toEqual([fakeEmbedding('one'), fakeEmbedding('two')]);
+    expect(since(fake(), from).map((r) => [r.route, r.body])).toEqual([['invoke', { inputText: 'one' }], ['invoke', { inputText: 'two' }]]);
+  });
+
+  it('Cohere-style: texts in one request, search_document for documents and search_query for queries', async () => {
+    const e = await embeddingsFactory({ modelName: 'cohere.embed-english-v3', baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', env: {} });
+    const from = fake().requests.length;
+    expect(await e.embedDocuments(['one', 'two'])).toEqual([fakeEmbedding('one'), fakeEmbedding('two')]);
+    expect(await e.embedQuery('q')).toEqual(fakeEmbedding('q'));
+    expect(since(fake(), from).map((r) => r.body)).toEqual([{ texts: ['one', 'two'], input_type: 'search_document' }, { texts: ['q'], input_type: 'search_query' }]);
+  });
+});

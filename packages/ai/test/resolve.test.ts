@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OptionError, ManagementError } from '@s2/base';
+import { chatFactory, resolveInferenceEndpoint } from '@s2/ai';
+import { fakeReply } from '@s2/fakes/ai';
+import { startLookupServer, useFakeAi, type LookupServer } from './support.js';
+
+const fake = useFakeAi({ token: 'user-jwt' });
+let lookup: LookupServer;
+
+beforeAll(async () => {
+  const f = fake();
+  const azure = f.inferenceApiInfo('gpt-fake', 'Azure', 'proj-1');
+  const amazon = f.inferenceApiInfo('claude-fake', 'Amazon', 'proj-1');
+  lookup = await startLookupServer({
+    'gpt-fake': { ...azure, connectionURL: 'https://public.example/openai/v1' },
+    'claude-fake': amazon,
+    'no-internal': { ...azure, modelName: 'no-internal', internalConnectionURL: '' },
+  });
+});
+afterAll(() => lookup.close());
+
+const managementEnv = () => ({ SINGLESTOREDB_PROJECT: 'proj-1', SINGLESTOREDB_MANAGEMENT_TOKEN: 'mgmt-key', SINGLESTOREDB_MANAGEMENT_BASE_URL: lookup.url });
+
+describe('endpoint resolution (the reference precedence)', () => {
+  it('uses the environment alone when both URL and platform are set there, without asking the management API', async () => {
+    const before = lookup.calls.length;
+    const env = { ...managementEnv(), SINGLESTOREDB_INFERENCE_API_BASE_URL: 'http://env.example/v1', SINGLESTOREDB_INFERENCE_API_HOSTING_PLATFORM: 'Nova' };
+    const ep = await resolveInferenceEndpoint('any-model', { env });
+    expect(ep).toEqual({ modelName: 'any-model', url: 'http://env.example/v1', hostingPlatform: 'Nova', info: null });
+    expect(lookup.calls.length).toBe(before);
+  });
+
+  it('explicit options win over the environment', async () => {
+    const env = { SINGLESTOREDB_INFERENCE_API_BASE_URL: 'http://env.example/v1', SINGLESTOREDB_INFERENCE_API_HOSTING_PLATFORM: 'Nova' };
+    const ep = await resolveInferenceEndpoint('m', { env, baseUrl: 'http://opt.example', hostingPlatform: 'Amazon' });
+    expect([ep.url, ep.hostingPlatform]).toEqual(['http://opt.example', 'Amazon']);
+  });
+
+  it('looks the model up (v1 path, management token) and prefers the internal URL', async () => {
+    const before = lookup.calls.length;
+    const ep = await resolveInferenceEndpoint('gpt-fake', { env: managementEnv() });
+    expect(ep.url).toBe(`${fake().url}/openai/v1`);
+    expect(ep.hostingPlatform).toBe('Azure');
+    expect(ep.info?.serviceId).toBe('svc-gpt-fake');
+    expect(lookup.calls.slice(before)).toEqual([{ path: '/v1/inferenceapis/proj-1/gpt-fake', authorization: 'Bearer mgmt-key' }]);
+  });
+
+  it('preferExternalUrl picks connectionURL; an empty internal URL falls back to it', async () => {
+    expect((await resolveInferenceEndpoint('gpt-fake', { env: managementEnv(), preferExternalUrl: true })).url).toBe('https://public.example/openai/v1');
+    expect((await resolveInferenceEndpoint('no-internal', { env: managementEnv() })).url).toBe(`${fake().url}/openai/v1`);
+  });
+
+  it('one override alone still triggers the lookup, and the given value wins', async () => {
+    const before = lookup.calls.length;
+    const onlyUrl = await resolveInferenceEndpoint('claude-fake', { env: managementEnv(), baseUrl: 'http://override.example' });
+    expect([onlyUrl.url, onlyUrl.hostingPlatform]).toEqual(['http://override.example', 'Amazon']);
+    const onlyPlatform = await resolveInferenceEndpoint('claude-fake', { env: { ...managementEnv(), SINGLESTOREDB_INFERENCE_API_HOSTING_PLATFORM: 'Nova' } });
+    expect([onlyPlatform.url, onlyPlatform.hostingPlatform]).toEqual([`${fake().url}/bedrock`, 'Nova']);
+    expect(lookup.calls.length - before).toBe(2);
+  });
+
+  it('says what is missing: no project, no token; a failed lookup is a ManagementError', async () => {
+    await expect(resolveInferenceEndpoint('gpt-fake', { env: { SINGLESTOREDB_MANAGEMENT_TOKEN: 'k' } })).rejects.toThrow(OptionError);
+    await expect(resolveInferenceEndpoint('gpt-fake', { env: { SINGLESTOREDB_PROJECT: 'p' } })).rejects.toThrow(/SINGLESTOREDB_MANAGEMENT_TOKEN/);
+    await expect(resolveInferenceEndpoint('unknown', { env: managementEnv() })).rejects.toThrow(ManagementError);
+  });
+
+  it('takes a JWT password from SINGLESTOREDB_URL as the management token', async () => {
+    const jwt = `${btoa('{"alg":"none"}').replace(/=+$/, '')}.${btoa('{"sub":"u"}').replace(/=+$/, '')}.sig`;
+    const before = lookup.calls.length;
+    const env = { SINGLESTOREDB_PROJECT: 'proj-1', SINGLESTOREDB_MANAGEMENT_BASE_URL: lookup.url, SINGLESTOREDB_URL: `admin:${jwt}@host:3306/db` };
+    await resolveInferenceEndpoint('gpt-fake', { env });
+    expect(lookup.calls[before]?.authorization).toBe(`Bearer ${jwt}`);
+  });
+
+  it('a factory built from the lookup talks to the endpoint it found, for both protocols', async () => {
+    const env = { ...managementEnv(), SINGLESTOREDB_USER_TOKEN: 'user-jwt' };
+    const openai = await chatFactory({ modelName: 'gpt-fake', env });
+    const bedrock = await chatFactory({ modelName: 'claude-fake', env });
+    expect((await openai.chat([{ role: 'user', content: 'hello' }])).text).toBe(fakeReply('hello'));
+    expect((await bedrock.chat([{ role: 'user', content: 'hello' }])).text).toBe(fakeReply('hello'));
+    const [a, b] = fake().requests.slice(-2);
+    expect([a!.route, b!.route]).toEqual(['chat', 'converse']);
+    expect(b!.modelId).toBe('claude-fake');
+  });
+});
