@@ -1,7 +1,13 @@
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { formatQuery, MySQLError, ServerStatus, type ColumnDefinition } from '@s2/base';
+import { ColumnFlag, ServerStatus, type QueryResponse } from '@s2/base';
 import { connectWire, type WireConnection, type WireOptions } from '@s2/wire';
-import { dataTypeName, toDataApiJson } from './data-types.js';
+import { bindArgs } from './bind-args.js';
+import { cellJson, JSON_CELLS } from './cells.js';
+import { dataTypeName } from './data-type.js';
+import { describeFailure, GatewayHttpError } from './errors.js';
+import { SessionLimiter } from './limiter.js';
+import { parseRequestBody } from './request-body.js';
 
 export interface GatewayOptions {
   /** The MySQL-protocol server behind the gateway (credentials come from each request). */
@@ -13,6 +19,14 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Log one line per request (fastify's logger). */
   logger?: boolean;
+  /** Most server sessions open at once (default 32); further requests wait for a free one. */
+  maxConnections?: number;
+  /** How long a request may wait for a free session before a 503 (default 10 s). */
+  acquireTimeoutMs?: number;
+  /** Statement deadline: past it the query is killed and the answer is 504 (default: none). */
+  queryTimeoutMs?: number;
+  /** Deadline for opening a server session, login included (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface DataApiGateway {
@@ -21,107 +35,204 @@ export interface DataApiGateway {
   close(): Promise<void>;
 }
 
-interface Body {
-  sql: string;
-  args?: unknown[];
-  database?: string;
-}
-
-class HttpFailure extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
+type Endpoint = 'exec' | 'tuples' | 'rows';
 
 function credentials(req: FastifyRequest): { user: string; password: string } {
   const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  if (!m) throw new HttpFailure(401, 'missing Basic credentials');
+  if (!m) throw new GatewayHttpError(401, 'missing Basic credentials', 1045, '28000');
   const text = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = text.indexOf(':');
   return { user: colon < 0 ? text : text.slice(0, colon), password: colon < 0 ? '' : text.slice(colon + 1) };
 }
 
-/** JSON schema of request bodies, checked by fastify before any handler runs. */
-const bodySchema = {
-  type: 'object',
-  required: ['sql'],
-  properties: {
-    sql: { type: 'string' },
-    args: { type: 'array' },
-    database: { type: 'string' },
-  },
-} as const;
+function checkContentType(req: FastifyRequest): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') throw new GatewayHttpError(415, 'Content-Type must be application/json', 0, 'HY000');
+}
+
+const ROWS_PER_CHUNK = 1024;
+
+interface Chunk {
+  text: string;
+  /** The chunk holds rows (rather than the JSON around them). */
+  rows: boolean;
+}
+
+/** The query response as JSON text, produced batch by batch as rows arrive from the server. */
+async function* resultsJson(response: QueryResponse, endpoint: 'tuples' | 'rows'): AsyncGenerator<Chunk> {
+  yield { text: '{"results":[', rows: false };
+  let sets = 0;
+  for (let r: QueryResponse['current'] | null = response.current; r; r = await response.nextResult()) {
+    if (!r.columns) continue;
+    const columns = r.columns;
+    const meta = columns.map((c) => JSON.stringify({ name: c.name, dataType: dataTypeName(c), nullable: (c.flags & ColumnFlag.NOT_NULL) === 0 }));
+    yield { text: `${sets++ ? ',' : ''}{"columns":[${meta.join(',')}],"rows":[`, rows: false };
+    const keys = columns.map((c) => `${JSON.stringify(c.name)}:`);
+    let sep = '';
+    for (;;) {
+      const rows = await r.read(ROWS_PER_CHUNK);
+      if (rows.length === 0) break;
+      let chunk = '';
+      for (const row of rows) {
+        let cells = '';
+        for (let i = 0; i < row.length; i++) cells += (i ? ',' : '') + (endpoint === 'rows' ? keys[i] : '') + cellJson(row[i]);
+        chunk += endpoint === 'rows' ? `${sep}{${cells}}` : `${sep}[${cells}]`;
+        sep = ',';
+      }
+      yield { text: chunk, rows: true };
+    }
+    yield { text: ']}', rows: false };
+  }
+  yield { text: ']}', rows: false };
+}
 
 /**
- * A Data API (`/api/v2/exec`, `/api/v2/query/rows`, `/api/v2/query/tuples`, `/ping`) in front of
- * any MySQL-protocol server, as a fastify app. Each request runs on a session opened with the
- * request's Basic credentials and database (sessions are reused per credentials).
+ * A Data API (`/api/v2/exec`, `/api/v2/query/tuples`, `/api/v2/query/rows`, `/ping`) in front of
+ * any MySQL-protocol server, as a fastify app.
+ *
+ * Every request logs in afresh with its own Basic credentials on its own server session, which
+ * is closed afterwards: no session state (variables, temporary tables, `USE`, `sql_mode`,
+ * transactions) reaches another request, and a changed or dropped account stops working at once.
+ * At most `maxConnections` sessions are open; a query whose client goes away or that passes
+ * `queryTimeoutMs` is killed on the server. Results are streamed.
  */
 export async function startDataApiGateway(options: GatewayOptions): Promise<DataApiGateway> {
-  const sessions = new Map<string, Promise<WireConnection>>();
-  const sessionFor = (user: string, password: string, database: string | undefined): Promise<WireConnection> => {
-    const key = JSON.stringify([user, password, database ?? null]);
-    let conn = sessions.get(key);
-    if (!conn) {
-      conn = connectWire({ ...options.target, user, password, database, decodeOptions: { dateStrings: true, int64: 'auto', parseJson: true } });
-      conn.catch(() => sessions.delete(key));
-      sessions.set(key, conn);
-    }
-    return conn.then((c): Promise<WireConnection> | WireConnection => {
-      if (c.isOpen) return c;
-      sessions.delete(key);
-      return sessionFor(user, password, database);
-    });
-  };
-
+  const limiter = new SessionLimiter(options.maxConnections ?? 32, options.acquireTimeoutMs ?? 10_000);
+  const open = new Set<WireConnection>();
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.maxBodyBytes ?? 1 << 20 });
 
+  // Bodies are read as text and checked only after the credentials have been (see handle()).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
   app.setErrorHandler((err: unknown, _req, reply) => {
-    if (err instanceof HttpFailure) return reply.code(err.status).type('text/plain').send(err.message);
-    if (err instanceof MySQLError && err.errno) {
-      return reply.code(err.errno === 1045 ? 401 : 500).type('text/plain').send(`Error ${err.errno}: ${err.errmsg ?? err.message}`);
-    }
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status === 415) return reply.code(415).type('text/plain').send('Content-Type must be application/json');
-    if (status && status < 500) return reply.code(status).type('text/plain').send((err as Error).message);
-    return reply.code(500).type('text/plain').send(`Error 0: ${(err as Error).message}`);
+    const { status, body } = describeFailure(err);
+    return reply.code(status).type('text/plain').send(body);
   });
 
   app.get('/ping', async (_req, reply) => reply.type('text/plain').send('pong'));
 
-  const run = async (req: FastifyRequest<{ Body: Body }>) => {
-    const { user, password } = credentials(req);
-    const conn = await sessionFor(user, password, req.body.database);
-    const noBackslashEscapes = (conn.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
-    const sql = req.body.args ? formatQuery(req.body.sql, req.body.args, { noBackslashEscapes }) : req.body.sql;
-    return conn.query(sql);
-  };
-
-  const sendJson = (reply: FastifyReply, value: unknown) => reply.type('application/json').send(toDataApiJson(value));
-
-  app.post<{ Body: Body }>('/api/v2/exec', { schema: { body: bodySchema } }, async (req, reply) => {
-    const response = await run(req);
-    const status = response.current.status!;
-    await response.drain();
-    return sendJson(reply, { lastInsertId: status.insertId, rowsAffected: status.affectedRows });
+  const sessionOptions = (user: string, password: string): WireOptions => ({
+    ...options.target,
+    user,
+    password,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    // The server behind the gateway may not read the gateway's files, ever.
+    localInfile: false,
+    multiStatements: false,
+    enableExtendedDataTypes: false,
+    decodeOptions: JSON_CELLS,
   });
 
-  for (const shape of ['tuples', 'rows'] as const) {
-    app.post<{ Body: Body }>(`/api/v2/query/${shape}`, { schema: { body: bodySchema } }, async (req, reply) => {
-      const response = await run(req);
-      const results: unknown[] = [];
-      for (let r: typeof response.current | null = response.current; r; r = await response.nextResult()) {
-        if (!r.columns) continue;
-        const columns: ColumnDefinition[] = r.columns;
-        const rows = await r.read();
-        results.push({
-          columns: columns.map((c) => ({ name: c.name, dataType: dataTypeName(c), nullable: (c.flags & 1) === 0 })),
-          rows: shape === 'rows' ? rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]]))) : rows,
-        });
+  async function handle(req: FastifyRequest, reply: FastifyReply, endpoint: Endpoint): Promise<FastifyReply> {
+    const { user, password } = credentials(req);
+    const abort = new AbortController();
+    let conn: WireConnection | null = null;
+    let settled = false;
+    const onClose = () => {
+      if (!reply.raw.writableFinished) abort.abort(new GatewayHttpError(499, 'the client went away', 1317, '70100'));
+    };
+    reply.raw.on('close', onClose);
+    const ms = options.queryTimeoutMs;
+    const timer = ms ? setTimeout(() => abort.abort(new GatewayHttpError(504, `Query execution was interrupted: the gateway's query timeout of ${ms} ms passed`, 1317, '70100')), ms) : undefined;
+    const cancel = () => {
+      const c = conn;
+      if (!c) return;
+      // KILL QUERY from a side session with the same credentials; if the server does not react,
+      // the session is dropped anyway so the request settles.
+      const fallback = setTimeout(() => c.destroy(), 2000);
+      fallback.unref();
+      c.killQuery().catch(() => c.destroy());
+    };
+    abort.signal.addEventListener('abort', cancel, { once: true });
+    const release = await limiter.acquire(abort.signal);
+
+    const cleanup = async () => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      reply.raw.off('close', onClose);
+      abort.signal.removeEventListener('abort', cancel);
+      const c = conn;
+      try {
+        if (c) {
+          open.delete(c);
+          // close() says goodbye when the session is in sync and just drops it otherwise.
+          if (!abort.signal.aborted) await c.close();
+          else c.destroy();
+        }
+      } finally {
+        release();
       }
-      return sendJson(reply, { results });
-    });
+    };
+    const reasonOr = (err: unknown) => (abort.signal.aborted ? abort.signal.reason : err);
+
+    try {
+      const connecting = connectWire(sessionOptions(user, password));
+      conn = await Promise.race([
+        connecting,
+        new Promise<never>((_r, reject) => {
+          if (abort.signal.aborted) reject(abort.signal.reason);
+          abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
+        }),
+      ]).catch((err: unknown) => {
+        connecting.then((c) => c.destroy(), () => {});
+        throw err;
+      });
+      open.add(conn);
+      checkContentType(req);
+      const body = parseRequestBody(typeof req.body === 'string' ? req.body : '');
+      if (body.database) await conn.selectDb(body.database);
+      const noBackslashEscapes = (conn.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
+      const response = await conn.query(bindArgs(body.sql, body.args, noBackslashEscapes), { streaming: true });
+      if (endpoint === 'exec') {
+        await response.drain();
+        // A killed SLEEP() ends "normally": the abort decides, not the statement's outcome.
+        if (abort.signal.aborted) throw abort.signal.reason;
+        const status = response.current.status!;
+        await cleanup();
+        return reply.type('application/json').send(`{"lastInsertId":${String(status.insertId)},"rowsAffected":${String(status.affectedRows)}}`);
+      }
+      // The status waits for the first rows (or the end): errors and timeouts that come before
+      // any row still get their own status; after that the body streams.
+      const chunks = resultsJson(response, endpoint);
+      let head = '';
+      let ended = false;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) { ended = true; break; }
+        head += next.value.text;
+        if (next.value.rows) break;
+      }
+      if (abort.signal.aborted) throw abort.signal.reason;
+      if (ended) {
+        await cleanup();
+        return reply.type('application/json').send(head);
+      }
+      const stream = Readable.from((async function* rest() {
+        try {
+          yield head;
+          for await (const chunk of chunks) yield chunk.text;
+          if (abort.signal.aborted) throw abort.signal.reason;
+        } catch (err) {
+          throw reasonOr(err) as Error;
+        } finally {
+          await cleanup();
+        }
+      })(), { objectMode: false, highWaterMark: 64 * 1024 });
+      // A failure after the first bytes cannot change the status any more: the connection is
+      // cut short instead, so no client mistakes a partial body for a complete answer.
+      stream.on('error', () => reply.raw.destroy());
+      return reply.type('application/json').send(stream);
+    } catch (err) {
+      await cleanup();
+      throw reasonOr(err);
+    }
   }
+
+  app.post('/api/v2/exec', (req, reply) => handle(req, reply, 'exec'));
+  app.post('/api/v2/query/tuples', (req, reply) => handle(req, reply, 'tuples'));
+  app.post('/api/v2/query/rows', (req, reply) => handle(req, reply, 'rows'));
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const port = Number(new URL(address).port);
@@ -129,8 +240,8 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
     port,
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     async close() {
+      for (const c of open) c.destroy();
       await app.close();
-      for (const c of sessions.values()) await c.then((x) => x.close()).catch(() => {});
     },
   };
 }

@@ -1,2 +1,2 @@
 export { startDataApiGateway, type DataApiGateway, type GatewayOptions } from './gateway.js';
-export { dataTypeName, toDataApiJson } from './data-types.js';
+export { dataTypeName } from './data-type.js';

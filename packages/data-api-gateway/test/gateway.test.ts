@@ -39,10 +39,10 @@ describe('Data API gateway', () => {
     expect(res).toEqual({ lastInsertId: 0, rowsAffected: 0 });
   });
 
-  it('errors look like the real service: status plus "Error N: message"', async () => {
+  it('errors look like the real service: status plus "Error N (SQLSTATE): message"', async () => {
     const syntax = await post('/api/v2/query/tuples', { sql: 'garbage syntax' });
-    expect(syntax.status).toBe(500);
-    expect(await syntax.text()).toMatch(/^Error 1064: You have an error/);
+    expect(syntax.status).toBe(400);
+    expect(await syntax.text()).toMatch(/^Error 1064 \(42000\): You have an error/);
     const ctype = await post('/api/v2/exec', { sql: 'DO 1' }, { 'content-type': 'text/garbage' });
     expect(ctype.status).toBe(415);
     expect(await ctype.text()).toMatch(/Content-Type/i);

@@ -1,0 +1,45 @@
+import { MySQLError } from '@s2/base';
+
+/** A refusal the gateway makes itself (bad body, missing credentials, overload, timeout). */
+export class GatewayHttpError extends Error {
+  constructor(readonly status: number, message: string, readonly errno = 0, readonly sqlstate = 'HY000') {
+    super(message);
+  }
+}
+
+/** The body every error response carries: `Error <errno> (<SQLSTATE>): <message>`. */
+export function errorText(errno: number, sqlstate: string | null, message: string): string {
+  return `Error ${errno}${sqlstate ? ` (${sqlstate})` : ''}: ${message}`;
+}
+
+const ACCESS_DENIED = new Set([1044, 1142, 1143, 1227, 1370]);
+
+/**
+ * HTTP status of a server error, by its SQLSTATE class: the caller's fault (syntax, unknown
+ * table, bad data, constraint) is 4xx, the server's is 5xx. Clients read the errno from the
+ * body either way; the status lets plain HTTP tooling tell them apart.
+ */
+export function statusOfServerError(errno: number, sqlstate: string | null): number {
+  if (errno === 1045 || errno === 1698 || sqlstate === '28000') return 401;
+  if (ACCESS_DENIED.has(errno)) return 403;
+  if (errno === 1317 || errno === 3024 || errno === 1969) return 504;
+  const cls = (sqlstate ?? 'HY').slice(0, 2);
+  if (cls === '08') return 502;
+  if (cls === '40') return 409;
+  if (cls === 'HY' || cls === 'XA' || cls === '70') return 500;
+  return 400;
+}
+
+/** Status and body for anything a request can throw. */
+export function describeFailure(err: unknown): { status: number; body: string } {
+  if (err instanceof GatewayHttpError) return { status: err.status, body: errorText(err.errno, err.sqlstate, err.message) };
+  if (err instanceof MySQLError && err.errno) {
+    const sqlstate = err.sqlstate ?? (err.errno >= 2000 ? 'HY000' : null);
+    // Client-side errors (2000+: lost connection, refused) mean the server behind us failed.
+    const status = err.errno >= 2000 && err.errno < 3000 ? 502 : statusOfServerError(err.errno, sqlstate);
+    return { status, body: errorText(err.errno, sqlstate, err.errmsg ?? err.message) };
+  }
+  const status = (err as { statusCode?: number } | null)?.statusCode;
+  if (status && status >= 400 && status < 500) return { status, body: errorText(0, 'HY000', (err as Error).message) };
+  return { status: 500, body: errorText(0, 'HY000', (err as Error)?.message ?? String(err)) };
+}

@@ -1,0 +1,236 @@
+/**
+ * The gateway is safe to run in front of a shared server: each request gets a clean session,
+ * authentication is never cached, abandoned queries are killed, args are bound losslessly,
+ * responses stream, and errors carry an honest status and the SQLSTATE.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWire, type WireConnection } from '@s2/wire';
+import { uniqueDatabaseName } from '@s2/testing';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
+import { testServer } from '@s2/testing/vitest';
+
+let gateway: DataApiGateway;
+let admin: WireConnection;
+let auth: string;
+const scratch = uniqueDatabaseName('gw');
+const user = `gw_${process.pid}_${Date.now().toString(36)}`;
+
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+async function adminQuery(sql: string): Promise<unknown[][]> {
+  const r = await admin.query(sql);
+  const rows = r.current.columns ? await r.current.read() : [];
+  await r.drain();
+  return rows;
+}
+
+beforeAll(async () => {
+  const info = testServer();
+  gateway = await startDataApiGateway({ target: { host: info.host, port: info.port }, maxConnections: 4, queryTimeoutMs: 20_000 });
+  admin = await connectWire({ host: info.host, port: info.port, user: info.root.user, password: info.root.password });
+  auth = basic(info.root.user, info.root.password);
+  await adminQuery(`CREATE DATABASE ${scratch}`);
+  await adminQuery(`CREATE USER '${user}'@'%' IDENTIFIED BY 'first-pw'`);
+  await adminQuery(`GRANT ALL ON ${scratch}.* TO '${user}'@'%'`);
+});
+afterAll(async () => {
+  await adminQuery(`DROP USER IF EXISTS '${user}'@'%'`);
+  await adminQuery(`DROP DATABASE ${scratch}`);
+  await admin.close();
+  await gateway.close();
+});
+
+function post(path: string, body: unknown, options: { authorization?: string; signal?: AbortSignal; contentType?: string } = {}) {
+  return fetch(`${gateway.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': options.contentType ?? 'application/json', ...(options.authorization === '' ? {} : { authorization: options.authorization ?? auth }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: options.signal,
+  });
+}
+const tuples = async (sql: string, args?: unknown[]) => {
+  const res = await post('/api/v2/query/tuples', args ? { sql, args } : { sql });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${res.status} ${text}`);
+  return JSON.parse(text) as { results: { columns: { name: string; dataType: string; nullable: boolean }[]; rows: unknown[][] }[] };
+};
+
+/** Statements with this marker still running on the server. */
+async function running(marker: string): Promise<number> {
+  const rows = await adminQuery(`SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%${marker}%' AND INFO NOT LIKE '%PROCESSLIST%'`);
+  return Number(rows[0][0]);
+}
+async function until(check: () => Promise<boolean>, what: string, limitMs = 15_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('sessions', () => {
+  it('a request never sees the session state of an earlier one (user variables, temporary tables, USE, sql_mode)', async () => {
+    for (const sql of ['SET @leak = 42', "SET sql_mode = 'NO_BACKSLASH_ESCAPES'", `USE ${scratch}`, `CREATE TEMPORARY TABLE ${scratch}.leak_tmp (x INT)`]) {
+      expect((await post('/api/v2/exec', { sql })).status).toBe(200);
+    }
+    const [r] = (await tuples("SELECT @leak, @@sql_mode LIKE '%NO_BACKSLASH_ESCAPES%', DATABASE()")).results;
+    expect(r.rows).toEqual([[null, 0, null]]);
+    expect((await post('/api/v2/query/tuples', { sql: `SELECT * FROM ${scratch}.leak_tmp` })).status).not.toBe(200);
+  });
+
+  it('requests run side by side: a quick one is not queued behind a slow one', async () => {
+    const ac = new AbortController();
+    const slow = post('/api/v2/query/tuples', { sql: 'SELECT SLEEP(20) /* side-by-side */' }, { signal: ac.signal }).catch(() => 'aborted');
+    await until(async () => (await running('side-by-side')) === 1, 'the slow query to start');
+    const quick = await tuples('SELECT 7');
+    expect(quick.results[0].rows).toEqual([[7]]);
+    expect(await running('side-by-side')).toBe(1);
+    ac.abort();
+    expect(await slow).toBe('aborted');
+  });
+
+  it('holds at most maxConnections server sessions, queueing the rest', async () => {
+    const marker = `bounded_${Date.now()}`;
+    const calls = Array.from({ length: 8 }, () => tuples(`SELECT SLEEP(0.3), '${marker}'`));
+    let peak = 0;
+    let done = false;
+    const all = Promise.all(calls).finally(() => (done = true));
+    while (!done) {
+      peak = Math.max(peak, await running(marker));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await all).map((x) => x.results[0].rows[0][1])).toEqual(Array(8).fill(marker));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(4);
+  });
+
+  it('ALTER USER and DROP USER take effect at once: no authentication decision is cached', async () => {
+    const first = basic(user, 'first-pw');
+    expect((await post('/api/v2/query/tuples', { sql: 'SELECT 1', database: scratch }, { authorization: first })).status).toBe(200);
+    await adminQuery(`ALTER USER '${user}'@'%' IDENTIFIED BY 'second-pw'`);
+    const old = await post('/api/v2/query/tuples', { sql: 'SELECT 1', database: scratch }, { authorization: first });
+    expect(old.status).toBe(401);
+    expect((await post('/api/v2/query/tuples', { sql: 'SELECT 1', database: scratch }, { authorization: basic(user, 'second-pw') })).status).toBe(200);
+    await adminQuery(`DROP USER '${user}'@'%'`);
+    expect((await post('/api/v2/query/tuples', { sql: 'SELECT 1', database: scratch }, { authorization: basic(user, 'second-pw') })).status).toBe(401);
+  });
+});
+
+describe('abandoned queries', () => {
+  it('a client that disconnects gets its query killed on the server', async () => {
+    const ac = new AbortController();
+    const pending = post('/api/v2/query/tuples', { sql: 'SELECT SLEEP(30) /* gone-client */' }, { signal: ac.signal }).catch(() => 'aborted');
+    await until(async () => (await running('gone-client')) === 1, 'the query to start');
+    ac.abort();
+    expect(await pending).toBe('aborted');
+    await until(async () => (await running('gone-client')) === 0, 'the query to be killed', 10_000);
+  });
+
+  it('a query past queryTimeoutMs is killed and answered 504 with the interruption error', async () => {
+    const info = testServer();
+    const short = await startDataApiGateway({ target: { host: info.host, port: info.port }, queryTimeoutMs: 300 });
+    try {
+      const res = await fetch(`${short.url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql: 'SELECT SLEEP(30) /* timed-out */' }) });
+      expect(res.status).toBe(504);
+      expect(await res.text()).toMatch(/^Error 1317 \(70100\): /);
+      await until(async () => (await running('timed-out')) === 0, 'the query to be killed', 10_000);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe('args', () => {
+  it('are parsed losslessly: integers beyond 2^53 and long decimals keep every digit', async () => {
+    const res = await post('/api/v2/query/tuples', '{"sql": "SELECT ? AS a, CAST(? AS CHAR) AS b, ? + 0 AS c", "args": [9007199254740993, 123456789012345678901234567890, 0.1]}');
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('[9007199254740993,"123456789012345678901234567890",0.1]');
+  });
+
+  it('bind strings, booleans, null and JSON values as literals that cannot break out', async () => {
+    const hostile = "x' UNION SELECT CURRENT_USER() -- \\";
+    const [r] = (await tuples('SELECT ?, ?, ?, ?', [hostile, true, null, { a: [1, 2] }])).results;
+    expect(r.rows).toEqual([[hostile, 1, null, '{"a":[1,2]}']]);
+  });
+
+  it('a wrong number of args is a 400 with the reason', async () => {
+    const res = await post('/api/v2/query/tuples', { sql: 'SELECT ?, ?', args: [1] });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/placeholder/);
+  });
+});
+
+describe('values and dataType', () => {
+  it('strings of NUL and 0 characters come back as themselves next to big integers', async () => {
+    const res = await post('/api/v2/query/tuples', { sql: "SELECT CAST(18446744073709551615 AS UNSIGNED) AS big, CONCAT(CHAR(0 USING utf8mb4), '0', CHAR(0 USING utf8mb4)) AS s, '\u00000\u0000' AS t" });
+    const text = await res.text();
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(text).toContain('[18446744073709551615,"\\u00000\\u0000","\\u00000\\u0000"]');
+  });
+
+  it('whole-number DOUBLEs stay doubles in JSON (1.0, not 1)', async () => {
+    const res = await post('/api/v2/query/tuples', { sql: 'SELECT 1e0 AS d, -2e0 AS n, 1e300 AS big, 0.5e0 AS half' });
+    expect(await res.text()).toContain('"rows":[[1.0,-2.0,1e+300,0.5]]');
+  });
+
+  it('UNSIGNED, fractional-second precision and GEOMETRY in dataType', async () => {
+    const [r] = (await tuples("SELECT CAST(18446744073709551615 AS UNSIGNED) AS u, CAST('2020-01-02 03:04:05.123456' AS DATETIME(6)) AS dt, CAST('01:02:03.5' AS TIME(1)) AS t, CAST('2020-01-02' AS DATETIME) AS d0, POINT(1, 2.5) AS g, CAST(1.5 AS DECIMAL(65,30)) AS dc")).results;
+    expect(r.columns.map((c) => c.dataType)).toEqual(['UNSIGNED BIGINT', 'DATETIME(6)', 'TIME(1)', 'DATETIME', 'GEOMETRY', 'DECIMAL(65,30)']);
+    expect(r.rows).toEqual([[2 ** 64, '2020-01-02 03:04:05.123456', '01:02:03.5', '2020-01-02 00:00:00', 'POINT(1 2.5)', '1.500000000000000000000000000000']]);
+  });
+});
+
+describe('streamed responses', () => {
+  it('rows start arriving while the statement is still running on the server', async () => {
+    const res = await post('/api/v2/query/rows', { sql: 'SELECT seq, IF(seq = 300000, SLEEP(30), 0) AS s /* streaming */ FROM seq_1_to_300000', database: scratch });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value).startsWith('{"results":[{"columns":[')).toBe(true);
+    expect(await running('streaming')).toBe(1);
+    await reader.cancel();
+    await until(async () => (await running('streaming')) === 0, 'the abandoned query to be killed', 10_000);
+  });
+
+  it('an error after the first rows ends the response so no client takes it for complete JSON', async () => {
+    const ac = new AbortController();
+    const res = await post('/api/v2/query/tuples', { sql: 'SELECT seq, IF(seq = 300000, SLEEP(30), 0) /* killed-midway */ FROM seq_1_to_300000', database: scratch }, { signal: ac.signal });
+    expect(res.status).toBe(200);
+    const body = res.text();
+    await until(async () => (await running('killed-midway')) === 1, 'the query to run');
+    await adminQuery(`KILL QUERY (SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%killed-midway%' AND INFO NOT LIKE '%PROCESSLIST%' LIMIT 1)`).catch(async () => {
+      const [[id]] = await adminQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%killed-midway%' AND INFO NOT LIKE '%PROCESSLIST%'");
+      await adminQuery(`KILL QUERY ${String(id)}`);
+    });
+    const outcome = await body.then((t) => { try { JSON.parse(t); return 'complete JSON'; } catch { return 'invalid JSON'; } }, () => 'aborted');
+    expect(outcome).not.toBe('complete JSON');
+  });
+});
+
+describe('errors and request bodies', () => {
+  it('SQL errors carry the SQLSTATE and a status by its class', async () => {
+    const syntax = await post('/api/v2/query/tuples', { sql: 'garbage syntax' });
+    expect(syntax.status).toBe(400);
+    expect(await syntax.text()).toMatch(/^Error 1064 \(42000\): You have an error/);
+    const missing = await post('/api/v2/query/tuples', { sql: 'SELECT * FROM no_such_table_here', database: scratch });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/^Error 1146 \(42S02\): /);
+    const dup = await post('/api/v2/exec', { sql: 'SELECT 1' }, { authorization: basic('nobody_here', 'x') });
+    expect(dup.status).toBe(401);
+    expect(await dup.text()).toMatch(/^Error 1045 \(28000\): /);
+  });
+
+  it('authentication is checked before the body: bad credentials with a bad body is 401', async () => {
+    expect((await post('/api/v2/exec', '{not json', { authorization: basic('root', 'wrong') })).status).toBe(401);
+    expect((await post('/api/v2/exec', { nosql: 1 }, { authorization: '' })).status).toBe(401);
+    expect((await post('/api/v2/exec', 'x', { authorization: basic('root', 'wrong'), contentType: 'text/plain' })).status).toBe(401);
+  });
+
+  it('bodies of the wrong shape are 400, not coerced', async () => {
+    for (const body of [{ sql: ['SELECT 1'] }, { sql: 1 }, { sql: 'SELECT 1', args: 'x' }, { sql: 'SELECT 1', args: {} }, { sql: 'SELECT 1', database: 5 }, { sql: 'SELECT 1', extra: true }, ['SELECT 1'], 'SELECT 1']) {
+      const res = await post('/api/v2/query/tuples', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+});
