@@ -1,0 +1,75 @@
+/**
+ * `installFusion()`: registers the built-in commands and puts Fusion's statement hook into
+ * @s2/core's execute path.
+ */
+import { setStatementHook, type StatementHook } from '@s2/core';
+import { options } from '@s2/base';
+import { registerBuiltins } from './commands/index.js';
+import { executeFusion } from './execute.js';
+import { FusionRegistry, type FusionCommandDefinition } from './registry.js';
+
+export interface FusionOptions {
+  /**
+   * Answer Fusion statements. Unset: the `fusion.enabled` option, i.e. the variable
+   * SINGLESTOREDB_FUSION_ENABLED, read again on every statement.
+   */
+  enabled?: boolean;
+  /**
+   * Register the hidden commands (models, exports). Unset: SINGLESTOREDB_FUSION_ENABLE_HIDDEN
+   * (`1`, `t`, `true`, `y`, `yes`) at the time of the call.
+   */
+  enableHidden?: boolean;
+}
+
+const HIDDEN_ON = new Set(['1', 't', 'true', 'y', 'yes']);
+
+interface FusionState {
+  registry: FusionRegistry;
+  enabled: boolean | undefined;
+  hiddenRegistered: boolean;
+  hook: StatementHook;
+}
+
+let state: FusionState | null = null;
+
+/** Whether statements are answered by Fusion right now. */
+export function fusionEnabled(): boolean {
+  if (!state) return false;
+  return state.enabled ?? options.get('fusion.enabled') === true;
+}
+
+/**
+ * Installs Fusion (idempotent: later calls only change the options). Returns the registry, to
+ * which user-defined commands can be added.
+ */
+export function installFusion(opts: FusionOptions = {}): FusionRegistry {
+  const hidden = opts.enableHidden ?? HIDDEN_ON.has((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SINGLESTOREDB_FUSION_ENABLE_HIDDEN?.toLowerCase() ?? '');
+  if (!state) {
+    const registry = new FusionRegistry();
+    registerBuiltins(registry, { hidden });
+    const hook: StatementHook = (sql, session) => {
+      if (!fusionEnabled()) return null;
+      const command = registry.lookup(sql);
+      return command ? executeFusion(command, sql, session, registry) : null;
+    };
+    state = { registry, enabled: opts.enabled, hiddenRegistered: hidden, hook };
+  } else {
+    if ('enabled' in opts) state.enabled = opts.enabled;
+    if (hidden && !state.hiddenRegistered) {
+      registerBuiltins(state.registry, { hidden: true });
+      state.hiddenRegistered = true;
+    }
+  }
+  setStatementHook(state.hook);
+  return state.registry;
+}
+
+/** Removes the hook: statements go to the server again (the registry is kept). */
+export function uninstallFusion(): void {
+  if (state) setStatementHook(null);
+}
+
+/** Registers a user-defined command (installs Fusion first when needed). */
+export function registerFusionCommand(definition: FusionCommandDefinition, options: { overwrite?: boolean } = {}) {
+  return (state?.registry ?? installFusion()).register(definition, options);
+}

@@ -1,0 +1,86 @@
+/**
+ * The registry of Fusion commands: which statements Fusion answers (spec §1.3) and with which
+ * grammar and handler.
+ */
+import type { CursorSession } from '@s2/core';
+import { compileGrammar, type CommandGrammar, type Params } from './grammar/index.js';
+import { FusionValueError } from './errors.js';
+import type { FusionResult } from './result.js';
+
+/** What a handler gets besides its parameters. */
+export interface FusionContext {
+  /** The connection the statement was executed on. */
+  readonly session: CursorSession;
+  /** The statement, parameters interpolated. */
+  readonly sql: string;
+  /** The registry the command was found in (for the introspection commands). */
+  readonly registry: FusionRegistry;
+}
+
+export type FusionRun = (params: Params, context: FusionContext) => FusionResult | null | void | Promise<FusionResult | null | void>;
+
+/** A command as users register it: a grammar (with optional help sections) and a handler. */
+export interface FusionCommandDefinition {
+  grammar: string;
+  run: FusionRun;
+  /** Per top-level parameter: receives the parsed value (or its default), returns the value to use. */
+  validators?: Readonly<Record<string, (value: unknown) => unknown>>;
+  /** Emit a preview warning on each use. */
+  preview?: boolean;
+  /** Still runs, but warns that this command should be used instead. */
+  deprecatedBy?: string;
+}
+
+export interface FusionCommand extends FusionCommandDefinition {
+  /** Upper-case command key, words joined by one space (e.g. `SHOW WORKSPACE GROUPS`). */
+  readonly key: string;
+  readonly compiled: CommandGrammar;
+}
+
+export class FusionRegistry {
+  private readonly commands = new Map<string, FusionCommand>();
+  private matcher: RegExp | null = null;
+
+  /** Registers a command; an existing key is an error unless `overwrite` is set. */
+  register(definition: FusionCommandDefinition, options: { overwrite?: boolean } = {}): FusionCommand {
+    const compiled = compileGrammar(definition.grammar);
+    const key = compiled.commandKey.join(' ').toUpperCase();
+    if (this.commands.has(key) && !options.overwrite) {
+      throw new FusionValueError(`command already exists, use overwrite: true to replace it: ${key}`);
+    }
+    const command: FusionCommand = { ...definition, key, compiled };
+    this.commands.set(key, command);
+    this.rebuild();
+    return command;
+  }
+
+  unregister(key: string): boolean {
+    const removed = this.commands.delete(key.trim().split(/\s+/).join(' ').toUpperCase());
+    if (removed) this.rebuild();
+    return removed;
+  }
+
+  get(key: string): FusionCommand | undefined {
+    return this.commands.get(key);
+  }
+
+  /** Commands sorted by key. */
+  list(): FusionCommand[] {
+    return [...this.commands.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * The command a statement starts with: the longest matching key followed by whitespace, `;`
+   * or the end. Only leading whitespace is skipped (a leading comment sends it to the server).
+   */
+  lookup(sql: string): FusionCommand | null {
+    const m = this.matcher?.exec(sql);
+    return m ? this.commands.get(m[1].trim().split(/\s+/).join(' ').toUpperCase()) ?? null : null;
+  }
+
+  private rebuild(): void {
+    const keys = [...this.commands.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+    const alternatives = keys.map((k) => k.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+    this.matcher = keys.length ? new RegExp(`^\\s*(${alternatives.join('|')})(?:\\s+|;|$)`, 'i') : null;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Result sets of Fusion commands. Handlers fill a `FusionResult` with values as the server
+ * would send them (text for dates and JSON, numbers for numerics); `toQueryResponse` turns it
+ * into the transport-level response a cursor reads, decoding each value with the connection's
+ * own column decoders, so every results type (tuples, objects, namedtuples, columns, arrow,
+ * polars) and every decoding option applies exactly as for a server result.
+ */
+import {
+  columnDecoder, resolveDecodeOptions,
+  type ColumnDefinition, type DecodeOptions, type QueryResponse, type ResultSet, type StatementStatus,
+} from '@s2/base';
+import { FusionNotFoundError, FusionValueError } from './errors.js';
+
+/** Column types available to handlers, with their MySQL type codes. */
+export const FUSION_TYPES = {
+  STRING: 254,
+  INTEGER: 8,
+  DOUBLE: 5,
+  BOOL: 1,
+  DATE: 10,
+  DATETIME: 12,
+  JSON: 245,
+  BLOB: 252,
+} as const;
+
+export type FusionColumnType = keyof typeof FUSION_TYPES;
+
+export interface FusionColumn {
+  name: string;
+  type: FusionColumnType;
+}
+
+export type Cell = string | number | bigint | boolean | Uint8Array | null | undefined;
+
+/** SQL LIKE as Fusion uses it: case-insensitive, `%` any run of characters, everything else literal. */
+export function likePattern(pattern: string): RegExp {
+  const body = pattern.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if ((typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'bigint' || typeof b === 'boolean')) {
+    return Number(a) < Number(b) ? -1 : Number(a) > Number(b) ? 1 : 0;
+  }
+  throw new FusionValueError(`cannot order values of different kinds: ${typeof a} and ${typeof b}`);
+}
+
+export class FusionResult {
+  readonly columns: FusionColumn[] = [];
+  rows: Cell[][] = [];
+
+  addField(name: string, type: FusionColumnType): this {
+    this.columns.push({ name, type });
+    return this;
+  }
+
+  setRows(rows: Cell[][]): this {
+    this.rows = rows;
+    return this;
+  }
+
+  /** Position of a column, case-insensitively; unknown names are a FusionNotFoundError. */
+  columnIndex(name: string): number {
+    const i = this.columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (i < 0) throw new FusionNotFoundError(`field name does not exist in results: ${name}`);
+    return i;
+  }
+
+  private derived(rows: Cell[][]): FusionResult {
+    const out = new FusionResult();
+    out.columns.push(...this.columns);
+    out.rows = rows;
+    return out;
+  }
+
+  /** Rows whose every named column matches its pattern (empty or null patterns are ignored). */
+  like(patterns: Record<string, string | null | undefined>): FusionResult {
+    const tests = Object.entries(patterns)
+      .filter(([, p]) => p !== null && p !== undefined && p !== '')
+      .map(([name, p]) => [this.columnIndex(name), likePattern(p!)] as const);
+    if (tests.length === 0) return this.derived([...this.rows]);
+    return this.derived(this.rows.filter((row) => tests.every(([i, re]) => typeof row[i] === 'string' && re.test(row[i] as string))));
+  }
+
+  /** Stable multi-key sort; nulls first ascending, last descending. */
+  orderBy(by: readonly string[], ascending: boolean | readonly boolean[] = true): FusionResult {
+    if (by.length === 0) return this.derived([...this.rows]);
+    const keys = by.map((name, k) => ({ i: this.columnIndex(name), asc: Array.isArray(ascending) ? ascending[k] !== false : ascending !== false }));
+    const rows = [...this.rows].sort((a, b) => {
+      for (const { i, asc } of keys) {
+        const c = compare(a[i], b[i]);
+        if (c !== 0) return asc ? c : -c;
+      }
+      return 0;
+    });
+    return this.derived(rows);
+  }
+
+  /** The first `n` rows; null or undefined keeps all. */
+  limit(n: number | bigint | null | undefined): FusionResult {
+    if (n === null || n === undefined) return this.derived([...this.rows]);
+    return this.derived(this.rows.slice(0, Math.max(0, Number(n))));
+  }
+
+  /** LIKE on `Name`, then ORDER BY, then LIMIT: the order every listing command applies them in. */
+  applyListing(params: { like?: unknown; order_by?: unknown; limit?: unknown }, column = 'Name'): FusionResult {
+    const order = (params.order_by ?? { by: [] }) as { by: string[]; ascending?: boolean[] };
+    return this.like({ [column]: params.like as string | null })
+      .orderBy(order.by, order.ascending ?? true)
+      .limit(params.limit as number | null);
+  }
+}
+
+/** Value → the text (or bytes) a server would send for it. */
+function wireValue(value: Cell, type: FusionColumnType): string | Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (type === 'BLOB') return new TextEncoder().encode(String(value));
+  return String(value);
+}
+
+function columnDefinition(c: FusionColumn): ColumnDefinition {
+  const typeCode = FUSION_TYPES[c.type];
+  return {
+    catalog: 'def', schema: '', table: '', orgTable: '', name: c.name, orgName: c.name,
+    charset: c.type === 'BLOB' ? 63 : 0, length: 0, typeCode, rawTypeCode: typeCode, flags: 0, decimals: 0,
+    extendedType: 0, vectorElementType: 0, vectorDimension: 0,
+  };
+}
+
+const OK_STATUS = (affectedRows: number): StatementStatus => ({ affectedRows, insertId: 0, serverStatus: 0, warningCount: 0, info: '' });
+
+/** A finished, in-memory result set. */
+function memoryResult(columns: ColumnDefinition[] | null, rows: unknown[][]): ResultSet {
+  let next = 0;
+  const read = async (max?: number): Promise<unknown[][]> => {
+    const end = max === undefined ? rows.length : Math.min(rows.length, next + max);
+    const out = rows.slice(next, end);
+    next = end;
+    return out;
+  };
+  return {
+    columns,
+    read,
+    async *[Symbol.asyncIterator]() {
+      while (next < rows.length) yield rows[next++];
+    },
+    complete: true,
+    status: OK_STATUS(columns ? rows.length : 0),
+    hasMore: false,
+  };
+}
+
+/** Decoder settings of a connection, from its resolved parameters. */
+export function decodeOptionsOf(params: Partial<DecodeOptions>): DecodeOptions {
+  const { int64, decimal, timezone, dateStrings, parseJson, encodingErrors, conv } = params;
+  return resolveDecodeOptions({ int64, decimal, timezone, dateStrings, parseJson, encodingErrors, conv });
+}
+
+/** The response a cursor reads for a Fusion result (null: a statement without a result set). */
+export function toQueryResponse(result: FusionResult | null, options: DecodeOptions): QueryResponse {
+  let current: ResultSet;
+  if (!result || result.columns.length === 0) {
+    current = memoryResult(null, []);
+  } else {
+    const columns = result.columns.map(columnDefinition);
+    const decoders = columns.map((c) => columnDecoder(c, options));
+    const encoder = new TextEncoder();
+    const rows = result.rows.map((row) => result.columns.map((c, i) => {
+      const v = wireValue(row[i], c.type);
+      if (v === null) return null;
+      const bytes = typeof v === 'string' ? encoder.encode(v) : v;
+      return decoders[i](bytes, 0, bytes.length);
+    }));
+    current = memoryResult(columns, rows);
+  }
+  return { current, nextResult: async () => null, drain: async () => {} };
+}
