@@ -1,7 +1,9 @@
 import {
   resolveDecodeOptions, InterfaceError, MySQLError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
-  type DecodeOptions, type QueryOptions, type QueryResponse, type SessionInfo, type SqlTransport, type StatementStatus,
+  type DecodeOptions, type FormatContext, type QueryOptions, type QueryParams, type QueryResponse, type SessionInfo, type SqlTransport,
+  type StatementStatus,
 } from '@s2/base';
+import { bindDataApiArgs } from './args.js';
 import { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';
 import { errorFromResponse } from './errors.js';
 import { BufferedResponse, BufferedResultSet } from './results.js';
@@ -34,6 +36,11 @@ export interface HttpOptions {
   /** 'auto' (default): undici's request on Node when installed, else fetch. */
   transport?: 'auto' | 'fetch';
   headers?: Record<string, string>;
+}
+
+/** Per-statement options of the Data API connector: `args` are bound by the server to `?` placeholders. */
+export interface HttpQueryOptions extends QueryOptions {
+  args?: unknown[];
 }
 
 interface ExecBody { rowsAffected?: number; lastInsertId?: number | bigint; error?: { code?: number; message?: string } }
@@ -95,7 +102,7 @@ export class HttpConnection implements SqlTransport {
     if (Number(noBackslash)) this.session.serverStatus |= ServerStatus.NO_BACKSLASH_ESCAPES;
   }
 
-  private async post(path: string, sql: string, options: QueryOptions): Promise<unknown> {
+  private async post(path: string, sql: string, options: HttpQueryOptions): Promise<unknown> {
     if (!this.open) throw new InterfaceError('The connection has been closed', { errno: 0 });
     const release = await this.slots.acquire();
     const controller = new AbortController();
@@ -109,6 +116,7 @@ export class HttpConnection implements SqlTransport {
     try {
       if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317 });
       const body: Record<string, unknown> = { sql };
+      if (options.args) body.args = options.args;
       if (this.session.database) body.database = this.session.database;
       if (this.transportChosen) await this.transportChosen;
       const response = await this.transport(`${this.origin}/api/v2/${path}`, {
@@ -138,7 +146,16 @@ export class HttpConnection implements SqlTransport {
     }
   }
 
-  async query(sql: string, options: QueryOptions = {}): Promise<QueryResponse> {
+  /**
+   * Runs `sql` with its parameters bound by the server (`?` placeholders and JSON `args`, Data
+   * API spec 4-5): values never become SQL text, so no escaping mode can be got wrong.
+   */
+  queryWithParams(sql: string, params: QueryParams, ctx: FormatContext = {}, options: QueryOptions = {}): Promise<QueryResponse> {
+    const bound = bindDataApiArgs(sql, params, ctx);
+    return this.query(bound.sql, { ...options, args: bound.args });
+  }
+
+  async query(sql: string, options: HttpQueryOptions = {}): Promise<QueryResponse> {
     if (options.infile !== undefined || /^\s*LOAD\s+DATA\s+LOCAL\b/i.test(sql)) {
       throw new NotSupportedError('LOAD DATA LOCAL INFILE is not available over the Data API; use the mysql driver');
     }

@@ -1,4 +1,5 @@
-export { connectHttp, HttpConnection, HTTP_CLIENT_VERSION, type HttpOptions } from './connection.js';
+export { connectHttp, HttpConnection, HTTP_CLIENT_VERSION, type HttpOptions, type HttpQueryOptions } from './connection.js';
+export { bindDataApiArgs, type BoundStatement } from './args.js';
 export { returnsRows, leadingKeyword } from './routing.js';
 export { httpErrorClass, errorFromResponse } from './errors.js';
 export { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';

@@ -16,6 +16,7 @@ import {
 } from '@s2/base';
 import { decodeRows, loadNative, type DecodePath, type RawBatch } from '@s2/native';
 import { resultFormat, type PreparedFormat } from '../results/formats.js';
+import { bindsParams, sendStatement } from './send-statement.js';
 import type { Connection } from './connection.js';
 
 export interface ExecuteOptions {
@@ -110,7 +111,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.connection.debugQuery(text);
     await this.connection.syncWithEnvironment();
     const delivery = rowDelivery(this.resultsType, this.connection.params.pureJs);
-    this.response = await this.connection.transport().query(text, { ...options, ...delivery, streaming: !this.buffered });
+    this.response = await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
     await this.load(this.response.current);
     return this.rowcount;
@@ -124,12 +125,23 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.ensureOpen();
     const sets = paramSets ? [...paramSets] : [];
     if (sets.length === 0) return null;
-    const statements = batchInsertStatements(sql, sets, this.connection.literalContext());
+    // A transport that binds parameters (the Data API) gets one statement per set, values unspliced.
+    const statements = bindsParams(this.connection.transport()) ? null : batchInsertStatements(sql, sets, this.connection.literalContext());
     let total = 0;
-    if (statements) {
-      for (const stmt of statements) total += await this.execute(stmt);
-    } else {
-      for (const params of sets) total += Math.max(0, await this.execute(sql, params));
+    try {
+      if (statements) {
+        for (const stmt of statements) total += await this.execute(stmt);
+      } else {
+        for (const params of sets) total += Math.max(0, await this.execute(sql, params));
+      }
+    } catch (err) {
+      // Earlier statements have run (and, in autocommit mode, committed): say how many rows.
+      this.rowcount = total;
+      if (err instanceof Error) {
+        (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = total;
+        err.message += ` (executemany: ${total} row(s) affected by earlier statements${total ? '; in autocommit mode they are committed' : ''})`;
+      }
+      throw err;
     }
     this.rowcount = total;
     return total;
