@@ -13,7 +13,7 @@ if [ ! -d "$datadir/mysql" ]; then
     echo "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '$ROOT_PASSWORD';"
     echo "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
     echo "ALTER USER 'root'@'localhost' IDENTIFIED BY '$ROOT_PASSWORD';"
-    for f in /init.d/*.sql; do [ -f "$f" ] && cat "$f"; done
+    for f in /init.sql /init.d/*.sql; do if [ -f "$f" ]; then cat "$f"; fi; done
   } >"$init"
   set -- --init-file="$init" "$@"
 fi

@@ -1,1 +1,3 @@
-export {};
+export { startDocker, DockerServer, DEFAULT_IMAGE, type DockerOptions } from './docker.js';
+export { startFreeTier, FreeTierServer, FREE_TIER_BASE_URL, type FreeTierOptions } from './free-tier.js';
+export { ServerStartError } from './errors.js';

@@ -32,6 +32,11 @@ export interface TestServerInfo {
   database: string;
   /** true when SINGLESTOREDB_URL pointed the suite at a server it did not start. */
   external: boolean;
+  /**
+   * Data API URL with root's credentials and no database (`http://root:pw@host:port`): set when
+   * the run uses the Data API (`USE_DATA_API=1`) or its server publishes one; null otherwise.
+   */
+  dataApiUrl?: string | null;
 }
 
 /** Unique per process and call: per-test-file databases never collide, even across parallel runs. */

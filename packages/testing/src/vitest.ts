@@ -11,3 +11,5 @@ declare module 'vitest' {
 export function testServer(): TestServerInfo {
   return inject('s2TestServer');
 }
+
+export { s2Test, dataApiMode, nextTempDatabaseName, type S2TestFixtures, type S2WorkerFixtures } from './fixtures.js';
