@@ -3,6 +3,9 @@
  * authentication is never cached, abandoned queries are killed, args are bound losslessly,
  * responses stream, and errors carry an honest status and the SQLSTATE.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { uniqueDatabaseName } from '@s2/testing';
@@ -206,6 +209,35 @@ describe('streamed responses', () => {
     const outcome = await body.then((t) => { try { JSON.parse(t); return 'complete JSON'; } catch { return 'invalid JSON'; } }, () => 'aborted');
     expect(outcome).not.toBe('complete JSON');
   });
+});
+
+describe('memory', () => {
+  it('a 500,000-row result streams through a gateway process whose heap is capped at 96 MiB', async () => {
+    const info = testServer();
+    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', '--max-old-space-size=96', fileURLToPath(new URL('./fixtures/gateway-child.ts', import.meta.url)), info.host, String(info.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    try {
+      const url = (await lines.next()).value as string;
+      const res = await fetch(`${url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql: "SELECT seq, REPEAT('x', 100) AS pad FROM seq_1_to_500000", database: scratch }) });
+      expect(res.status).toBe(200);
+      let bytes = 0;
+      let tail = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body!) {
+        bytes += chunk.byteLength;
+        tail = (tail + decoder.decode(chunk, { stream: true })).slice(-30);
+      }
+      child.stdin!.end();
+      const rss = Number(/^maxrss (\d+)$/.exec((await lines.next()).value as string)![1]) / 1024;
+      console.log(`500k rows: ${(bytes / 2 ** 20).toFixed(1)} MiB of JSON streamed; gateway process peak RSS ${rss.toFixed(0)} MiB`);
+      expect(tail.endsWith(`${'x'.repeat(10)}"]]}]}`)).toBe(true);
+      expect(bytes).toBeGreaterThan(500_000 * 100);
+      // The buffering gateway held ~650 MiB for such a result; with a 96 MiB heap it would have died.
+      expect(rss).toBeLessThan(400);
+    } finally {
+      child.kill();
+    }
+  }, 120_000);
 });
 
 describe('errors and request bodies', () => {
