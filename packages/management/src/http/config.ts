@@ -1,0 +1,144 @@
+import { options as s2Options } from '@s2/base';
+import { ManagementError } from '../errors.js';
+import { isJwt } from './jwt.js';
+import type { TraceEvent } from './trace.js';
+
+/** Options of every manager; each falls back to its `SINGLESTOREDB_MANAGEMENT_*` variable, then the default. */
+export interface ManagementOptions {
+  /** API key or JWT. Default: option `management.token` / `SINGLESTOREDB_MANAGEMENT_TOKEN`, else a JWT password in `SINGLESTOREDB_URL`. */
+  token?: string;
+  /** Default `SINGLESTOREDB_MANAGEMENT_BASE_URL`, else `https://api.singlestore.com`. The version is appended as a path segment. */
+  baseUrl?: string;
+  /** `v2` (default, or `SINGLESTOREDB_MANAGEMENT_VERSION`) or `v1`. */
+  version?: string;
+  /** Sent as `organizationID` on every request (else `SINGLESTOREDB_ORGANIZATION`). */
+  organizationId?: string;
+  /** Where `SINGLESTOREDB_*` variables are read from. Default: `process.env` when there is one. */
+  env?: Record<string, string | undefined>;
+  /** Retries of idempotent calls (GET/HEAD/OPTIONS/PUT/DELETE) on 429/5xx and transport errors. Default 4 (`SINGLESTOREDB_MANAGEMENT_RETRIES`). */
+  retries?: number;
+  /** Backoff factor in ms: waits 0, 2×, 4×, 8× … (`SINGLESTOREDB_MANAGEMENT_RETRY_BACKOFF` seconds, default 0.5 s). */
+  retryBackoffMs?: number;
+  /** Longest single backoff wait (default 120 s). */
+  retryBackoffMaxMs?: number;
+  /** Retries of a create that lost the organization lock. Default 5 (`SINGLESTOREDB_MANAGEMENT_LOCK_RETRIES`). */
+  lockRetries?: number;
+  /** Lock retry interval in ms: waits min(interval × attempt, 60 s) + jitter. Default 20 s (`SINGLESTOREDB_MANAGEMENT_LOCK_RETRY_INTERVAL` seconds). */
+  lockRetryIntervalMs?: number;
+  /** Random extra per lock retry, up to this many ms (default 5000). */
+  lockRetryJitterMs?: number;
+  /** Part of the wait for response headers (fetch cannot observe the connect phase alone). Default 10 s (`SINGLESTOREDB_MANAGEMENT_CONNECT_TIMEOUT`). */
+  connectTimeoutMs?: number;
+  /** Longest silence while waiting for headers or between body chunks. Default 180 s (`SINGLESTOREDB_MANAGEMENT_READ_TIMEOUT`). */
+  readTimeoutMs?: number;
+  /** Called once per API call (after retries) with method, path, status, attempts and ms; never sees the token. */
+  trace?: (event: TraceEvent) => void;
+  /** A fetch implementation (default: the global one). */
+  fetch?: typeof fetch;
+  /** Aborts every call made through these managers. */
+  signal?: AbortSignal;
+  /** Suppress deprecation warnings of the v1 workspace API. */
+  quietDeprecations?: boolean;
+}
+
+export interface ResolvedConfig {
+  token: string;
+  refreshableJwt: boolean;
+  baseUrl: string;
+  version: string;
+  organizationId: string | null;
+  env: Record<string, string | undefined>;
+  retries: number;
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  lockRetries: number;
+  lockRetryIntervalMs: number;
+  lockRetryJitterMs: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  trace: ((event: TraceEvent) => void) | null;
+  fetch: typeof fetch;
+  signal: AbortSignal | undefined;
+  quietDeprecations: boolean;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.singlestore.com';
+export const DEFAULT_VERSION = 'v2';
+
+function processEnv(): Record<string, string | undefined> {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return p?.env ?? {};
+}
+
+function nonEmpty(v: string | undefined | null): string | null {
+  return v != null && v.trim() !== '' ? v.trim() : null;
+}
+
+function numberFrom(env: Record<string, string | undefined>, name: string, scale: number, fallback: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw == null) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ManagementError(`${name} must be a non-negative number, got '${raw}'`);
+  return n * scale;
+}
+
+function optionValue(name: string): string | null {
+  try {
+    const v = s2Options.get(name) as unknown;
+    return typeof v === 'string' ? nonEmpty(v) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The password of `SINGLESTOREDB_URL` when it is a JWT (the notebook environment's token). */
+function jwtFromUrl(env: Record<string, string | undefined>): string | null {
+  const url = nonEmpty(env.SINGLESTOREDB_URL) ?? nonEmpty(env.SINGLESTOREDB_HOST);
+  if (!url) return null;
+  try {
+    const parsed = new URL(url.includes('://') ? url : `singlestoredb://${url}`);
+    const pw = decodeURIComponent(parsed.password);
+    return pw && isJwt(pw) ? pw : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The token the managers use when none is passed: option/env token first, then a JWT password in the URL. */
+export function discoverToken(env: Record<string, string | undefined> = processEnv()): string | null {
+  return nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TOKEN) ?? optionValue('management.token') ?? jwtFromUrl(env);
+}
+
+export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
+  const env = opts.env ?? processEnv();
+  const token = nonEmpty(opts.token) ?? discoverToken(env);
+  if (!token) throw new ManagementError('No management token was configured.');
+  const baseUrl = (nonEmpty(opts.baseUrl) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_BASE_URL) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const version = nonEmpty(opts.version) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_VERSION) ?? DEFAULT_VERSION;
+  const f = opts.fetch ?? (globalThis.fetch as typeof fetch | undefined);
+  if (!f) throw new ManagementError('No fetch implementation is available; pass options.fetch');
+  return {
+    token,
+    refreshableJwt: !nonEmpty(opts.token) && isJwt(token),
+    baseUrl,
+    version,
+    organizationId: nonEmpty(opts.organizationId),
+    env,
+    retries: opts.retries ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_RETRIES', 1, 4),
+    retryBackoffMs: opts.retryBackoffMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_RETRY_BACKOFF', 1000, 500),
+    retryBackoffMaxMs: opts.retryBackoffMaxMs ?? 120_000,
+    lockRetries: opts.lockRetries ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_LOCK_RETRIES', 1, 5),
+    lockRetryIntervalMs: opts.lockRetryIntervalMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_LOCK_RETRY_INTERVAL', 1000, 20_000),
+    lockRetryJitterMs: opts.lockRetryJitterMs ?? 5000,
+    connectTimeoutMs: opts.connectTimeoutMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_CONNECT_TIMEOUT', 1000, 10_000),
+    readTimeoutMs: opts.readTimeoutMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_READ_TIMEOUT', 1000, 180_000),
+    trace: opts.trace ?? (nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TRACE) && !/^(0|false|off|no)$/i.test(env.SINGLESTOREDB_MANAGEMENT_TRACE!) ? consoleTrace : null),
+    fetch: f,
+    signal: opts.signal,
+    quietDeprecations: opts.quietDeprecations ?? false,
+  };
+}
+
+function consoleTrace(e: TraceEvent): void {
+  console.error(`[s2 management] ${e.method} ${e.path} -> ${e.status ?? e.error ?? 'error'} (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}, ${e.ms.toFixed(0)} ms)`);
+}

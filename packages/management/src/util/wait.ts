@@ -1,0 +1,36 @@
+import { ManagementError } from '../errors.js';
+import { sleep } from '../http/abort.js';
+
+/** How long and how often a `waitOn…` helper polls; seconds for parity with the reference, fractions allowed. */
+export interface WaitOptions {
+  /** Seconds between polls. */
+  interval?: number;
+  /** Seconds before giving up with a ManagementError. */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Polls `fetchNext` until `done(current)`; the budget is charged with measured time, so a slow
+ * poll counts against the timeout. The first check uses `current` (no request).
+ */
+export async function pollUntil<T>(
+  current: T,
+  done: (x: T) => boolean,
+  fetchNext: () => Promise<T>,
+  opts: { interval: number; timeout: number; signal?: AbortSignal; what: string },
+): Promise<T> {
+  const deadline = performance.now() + opts.timeout * 1000;
+  let obj = current;
+  while (!done(obj)) {
+    if (performance.now() >= deadline) throw new ManagementError(`Exceeded waiting time for ${opts.what}.`);
+    await sleep(Math.min(opts.interval * 1000, Math.max(0, deadline - performance.now())), opts.signal);
+    obj = await fetchNext();
+  }
+  return obj;
+}
+
+export function stateIn(states: string[]): (x: { state?: string | null }) => boolean {
+  const wanted = states.map((s) => s.trim().toLowerCase());
+  return (x) => x.state != null && wanted.includes(x.state.trim().toLowerCase());
+}
