@@ -59,8 +59,27 @@ function promptTokens(messages: Message[]): number {
   return messages.reduce((n, m) => n + fakeTokenCount(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')), 0);
 }
 
-/** What the fake model does with a prompt: reverse it, or call the first tool when asked to ("call <arg>"). */
-function answer(text: string, toolName: string | undefined): { reply: string; tool?: { name: string; args: string } } {
+/** The text of a tool result when the conversation ends with one (either protocol's shape), else undefined. */
+function trailingToolResult(messages: Message[]): string | undefined {
+  const last = messages[messages.length - 1];
+  if (!last) return undefined;
+  if (last.role === 'tool') return typeof last.content === 'string' ? last.content : JSON.stringify(last.content);
+  if (last.role === 'user' && Array.isArray(last.content)) {
+    const result = last.content.find((b: { toolResult?: unknown }) => b.toolResult) as { toolResult: { content?: Array<{ text?: string; json?: unknown }> } } | undefined;
+    if (result) return (result.toolResult.content ?? []).map((c) => c.text ?? JSON.stringify(c.json)).join('');
+  }
+  return undefined;
+}
+
+/**
+ * What the fake model does: after a tool result, report it ("tool said: <result>"); asked to
+ * "call <arg>" with tools offered, call the first tool with `{query: arg}`; else reverse the
+ * last user message.
+ */
+function answer(messages: Message[], toolName: string | undefined): { reply: string; tool?: { name: string; args: string } } {
+  const result = trailingToolResult(messages);
+  if (result !== undefined) return { reply: `tool said: ${result}` };
+  const text = lastUserText(messages);
   const m = /^call (.*)$/s.exec(text);
   if (m && toolName) return { reply: '', tool: { name: toolName, args: JSON.stringify({ query: m[1] }) } };
   return { reply: fakeReply(text) };
@@ -126,7 +145,7 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     if (!(await admit(req, reply, 'chat', false))) return reply;
     const body = req.body as { model: string; messages: Message[]; stream?: boolean; tools?: Array<{ function: { name: string } }>; stream_options?: { include_usage?: boolean } };
     const text = lastUserText(body.messages ?? []);
-    const { reply: content, tool } = answer(text, body.tools?.[0]?.function.name);
+    const { reply: content, tool } = answer(body.messages ?? [], body.tools?.[0]?.function.name);
     const usage = { prompt_tokens: promptTokens(body.messages ?? []), completion_tokens: fakeTokenCount(content), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const finish = tool ? 'tool_calls' : 'stop';
@@ -182,7 +201,7 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
   type ConverseBody = { messages: Message[]; system?: Array<{ text: string }>; toolConfig?: { tools?: Array<{ toolSpec: { name: string } }> } };
   function converse(body: ConverseBody) {
     const text = lastUserText(body.messages ?? []);
-    const result = answer(text, body.toolConfig?.tools?.[0]?.toolSpec.name);
+    const result = answer(body.messages ?? [], body.toolConfig?.tools?.[0]?.toolSpec.name);
     const inputTokens = promptTokens(body.messages ?? []) + (body.system ?? []).reduce((n, s) => n + fakeTokenCount(s.text), 0);
     const outputTokens = fakeTokenCount(result.reply);
     return { text, ...result, usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
+import { ChatSingleStore, createChatModel, createEmbeddings, SingleStoreEmbeddings } from '@s2/ai/langchain';
+import { fakeEmbedding, fakeReply } from '@s2/fakes/ai';
+import { since, useFakeAi } from './support.js';
+
+const fake = useFakeAi({ token: 'tok' });
+const lookupTool = { type: 'function', function: { name: 'lookup', description: 'look up', parameters: { type: 'object', properties: { query: { type: 'string' } } } } };
+
+describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path', (platform) => {
+  const url = () => (platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl);
+  const model = (extra: Record<string, unknown> = {}) => createChatModel({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
+
+  it('invoke streams underneath by default (as the reference), and not with streaming: false', async () => {
+    const from = fake().requests.length;
+    const streamed = await (await model()).invoke([new SystemMessage('s'), new HumanMessage('hello there')]);
+    const whole = await (await model({ streaming: false })).invoke('hello there');
+    expect(streamed.content).toBe(fakeReply('hello there'));
+    expect(whole.content).toBe(fakeReply('hello there'));
+    expect(whole.usage_metadata?.output_tokens).toBe(2);
+    expect(streamed.usage_metadata?.output_tokens).toBe(2);
+    const routes = since(fake(), from).map((r) => (r.route === 'chat' ? (r.body.stream ? 'stream' : 'whole') : r.route));
+    expect(routes).toEqual(platform === 'Amazon' ? ['converse-stream', 'converse'] : ['stream', 'whole']);
+  });
+
+  it('.stream() yields the reply in chunks', async () => {
+    const parts: string[] = [];
+    for await (const c of await (await model()).stream('abcdefghij')) parts.push(String(c.content));
+    expect(parts.filter(Boolean).length).toBeGreaterThan(1);
+    expect(parts.join('')).toBe('jihgfedcba');
+  });
+
+  it('bindTools: the model returns tool calls with parsed args; a tool round trip is sent back', async () => {
+    const m = (await model()).bindTools([lookupTool]);
+    const reply = await m.invoke('call the docs');
+    expect(reply.tool_calls).toHaveLength(1);
+    expect(reply.tool_calls![0]).toMatchObject({ name: 'lookup', args: { query: 'the docs' } });
+    const from = fake().requests.length;
+    await m.invoke([new HumanMessage('call x'), new AIMessage({ content: '', tool_calls: [{ id: 'c9', name: 'lookup', args: { query: 'x' } }] }), new ToolMessage('found it', 'c9'), new HumanMessage('thanks')]);
+    const body = since(fake(), from)[0]!.body;
+    if (platform === 'Amazon') {
+      expect(body.messages.at(-1).content[0]).toEqual({ toolResult: { toolUseId: 'c9', content: [{ text: 'found it' }] } });
+      expect(body.toolConfig.tools[0].toolSpec.name).toBe('lookup');
+    } else {
+      expect(body.messages.slice(1, 3)).toEqual([
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c9', type: 'function', function: { name: 'lookup', arguments: '{"query":"x"}' } }] },
+        { role: 'tool', content: 'found it', tool_call_id: 'c9' },
+      ]);
+    }
+  });
+
+  it('passes temperature and maxTokens through', async () => {
+    const from = fake().requests.length;
+    await (await model({ temperature: 0.3, maxTokens: 11, streaming: false })).invoke('x');
+    const body = since(fake(), from)[0]!.body;
+    if (platform === 'Amazon') expect(body.inferenceConfig).toEqual({ temperature: 0.3, maxTokens: 11 });
+    else expect(body).toMatchObject({ temperature: 0.3, max_tokens: 11 });
+  });
+});
+
+describe('LangChain embeddings', () => {
+  it('embedDocuments / embedQuery over both protocols', async () => {
+    const openai = await createEmbeddings({ modelName: 'e', baseUrl: fake().openaiUrl, hostingPlatform: 'Nova', apiKey: 'tok', env: {} });
+    const bedrock = await createEmbeddings({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', apiKey: 'tok', env: {} });
+    for (const e of [openai, bedrock]) {
+      expect(await e.embedDocuments(['a', 'b'])).toEqual([fakeEmbedding('a'), fakeEmbedding('b')]);
+      expect(await e.embedQuery('q')).toEqual(fakeEmbedding('q'));
+    }
+  });
+
+  it('the constructor resolves lazily, and a failed resolution is retried on the next call', async () => {
+    const env: Record<string, string> = {};
+    const e = new SingleStoreEmbeddings({ modelName: 'e', env, apiKey: 'tok' });
+    await expect(e.embedQuery('q')).rejects.toThrow(/SINGLESTOREDB_PROJECT/);
+    env.SINGLESTOREDB_INFERENCE_API_BASE_URL = fake().openaiUrl;
+    env.SINGLESTOREDB_INFERENCE_API_HOSTING_PLATFORM = 'Nova';
+    expect(await e.embedQuery('q')).toEqual(fakeEmbedding('q'));
+    const chat = new ChatSingleStore({ modelName: 'm', env, apiKey: 'tok' });
+    expect((await chat.invoke('ab')).content).toBe('ba');
+  });
+});

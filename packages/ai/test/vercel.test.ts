@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { embed, embedMany, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import { InferenceError } from '@s2/ai';
+import { createSingleStore } from '@s2/ai/vercel';
+import { fakeEmbedding, fakeReply } from '@s2/fakes/ai';
+import { since, useFakeAi } from './support.js';
+
+const fake = useFakeAi({ token: 'tok' });
+
+describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s path', (platform) => {
+  const provider = () => createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {} });
+
+  it('generateText: text, usage, finish reason, and the settings in the request', async () => {
+    const from = fake().requests.length;
+    const r = await generateText({ model: provider()('m'), system: 'be nice', prompt: 'hello world', temperature: 0.1, maxOutputTokens: 20 });
+    expect(r.text).toBe(fakeReply('hello world'));
+    expect(r.finishReason).toBe('stop');
+    expect(r.usage.outputTokens).toBe(2);
+    const body = since(fake(), from)[0]!.body;
+    if (platform === 'Amazon') expect([body.system, body.inferenceConfig]).toEqual([[{ text: 'be nice' }], { temperature: 0.1, maxTokens: 20 }]);
+    else expect([body.messages[0], body.temperature, body.max_tokens]).toEqual([{ role: 'system', content: 'be nice' }, 0.1, 20]);
+  });
+
+  it('streamText: deltas add up to the reply; usage arrives at the end', async () => {
+    const result = streamText({ model: provider()('m'), prompt: 'stream me please' });
+    const deltas: string[] = [];
+    for await (const d of result.textStream) deltas.push(d);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(fakeReply('stream me please'));
+    expect((await result.usage).outputTokens).toBe(3);
+    expect(await result.finishReason).toBe('stop');
+  });
+
+  it('tools: the model calls the tool, the SDK runs it and sends the result back', async () => {
+    const calls: unknown[] = [];
+    const lookup = tool({
+      description: 'look up',
+      inputSchema: jsonSchema<{ query: string }>({ type: 'object', properties: { query: { type: 'string' } }, required: ['query'] }),
+      execute: async (input) => {
+        calls.push(input);
+        return `result for ${input.query}`;
+      },
+    });
+    for (const run of ['generate', 'stream'] as const) {
+      const opts = { model: provider()('m'), prompt: 'call the docs', tools: { lookup }, stopWhen: stepCountIs(3) };
+      const text = run === 'generate' ? (await generateText(opts)).text : await streamText(opts).text;
+      expect(text).toBe('tool said: result for the docs');
+    }
+    expect(calls).toEqual([{ query: 'the docs' }, { query: 'the docs' }]);
+  });
+
+  it('embed and embedMany', async () => {
+    const p = provider();
+    const modelId = platform === 'Amazon' ? 'cohere.embed-v3' : 'e5';
+    expect((await embed({ model: p.embeddingModel(modelId), value: 'one' })).embedding).toEqual(fakeEmbedding('one'));
+    expect((await embedMany({ model: p.textEmbeddingModel(modelId), values: ['a', 'b', 'c'] })).embeddings).toEqual(['a', 'b', 'c'].map((t) => fakeEmbedding(t)));
+  });
+
+  it('an HTTP error surfaces as the InferenceError', async () => {
+    const p = createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'wrong', env: {}, maxRetries: 0 });
+    await expect(generateText({ model: p('m'), prompt: 'x', maxRetries: 0 })).rejects.toBeInstanceOf(InferenceError);
+    const errors: unknown[] = [];
+    const s = streamText({ model: p('m'), prompt: 'x', maxRetries: 0, onError: ({ error }) => void errors.push(error) });
+    await expect(s.text).rejects.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(InferenceError);
+    expect((errors[0] as InferenceError).status).toBe(platform === 'Amazon' ? 403 : 401);
+  });
+});
+
+it('the provider refuses image models with NoSuchModelError', () => {
+  expect(() => createSingleStore({ env: {} }).imageModel('x')).toThrow(/imageModel|No such/);
+});
