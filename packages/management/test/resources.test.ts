@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ManagementFake } from '@s2/fakes/management';
+import { ManagementError, MissingPeerError, NamedList, type Management } from '@s2/management';
+import { fakeAndClient } from './support.js';
+
+let fake: ManagementFake;
+let mgmt: Management;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ fake, mgmt, close } = await fakeAndClient({ transitionMs: 40 }));
+});
+afterAll(() => close());
+beforeEach(() => fake.setTiming({ transitionMs: 40, firewallDelayMs: 0 }));
+
+const fast = { interval: 0.01, timeout: 5 };
+
+describe('v2 clusters', () => {
+  it('walks create → ACTIVE → suspend → resume → terminate through the waiting helpers', async () => {
+    const region = await mgmt.regions.find('aws', 'us-east-1');
+    const created = await mgmt.clusters.create({ name: 'life', region, size: 'S-2', firewallRanges: ['10.0.0.0/8'], autoSuspend: { suspend_type: 'IDLE', suspend_after_seconds: 3600 } });
+    expect(created.state).toBe('PENDING');
+    const body = fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/clusters')!.body as Record<string, unknown>;
+    expect(body).toMatchObject({ name: 'life', provider: 'AWS', region: 'us-east-1', sizeConfig: { size: 'S-2' }, firewallRanges: ['10.0.0.0/8'], autoSuspend: { suspendType: 'IDLE', suspendAfterSeconds: 3600 } });
+    expect(body.projectID).toBe(fake.state.projects[0]!.projectID);
+    expect(Object.values(body)).not.toContain(null);
+    const active = await mgmt.clusters.waitOnActive(created, fast);
+    expect(active.state).toBe('ACTIVE');
+    expect(active.size).toBe('S-2');
+    expect(active.endpoint).toMatch(/fake/);
+    expect(active.createdAt).toBeInstanceOf(Date);
+    await active.suspend({ waitOnSuspended: fast });
+    expect(active.state).toBe('SUSPENDED');
+    await active.resume({ waitOnResumed: fast, disableAutoSuspend: true });
+    expect(active.state).toBe('ACTIVE');
+    expect(active.lastResumedAt).toBeInstanceOf(Date);
+    await active.update({ name: 'life-2' });
+    expect(active.name).toBe('life-2');
+    await active.terminate({ waitOnTerminated: fast });
+    expect(active.terminatedAt).toBeInstanceOf(Date);
+    expect((await mgmt.clusters.list()).ids()).not.toContain(active.id);
+  });
+
+  it('waitOnActive with a create waits for the firewall too', async () => {
+    fake.setTiming({ firewallDelayMs: 150 });
+    const c = await mgmt.clusters.create({ name: 'fw', region: 'us-east-1', provider: 'AWS', firewallRanges: ['1.2.3.4/32'], waitOnActive: fast });
+    expect(c.state).toBe('ACTIVE');
+    expect(c.firewallRanges).toEqual(['1.2.3.4/32']);
+    const polls = fake.requests.filter((r) => r.method === 'GET' && r.path === `/v2/clusters/${c.id}`);
+    expect(polls.length).toBeGreaterThan(3);
+  });
+
+  it('a wait that runs out is a ManagementError; an abort ends it', async () => {
+    fake.setTiming({ transitionMs: 5000 });
+    const c = await mgmt.clusters.create({ name: 'slow', region: 'us-east-1', provider: 'AWS' });
+    await expect(mgmt.clusters.waitOnActive(c, { interval: 0.02, timeout: 0.1 })).rejects.toThrow('Exceeded waiting time for cluster to become active.');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('aborted wait')), 50);
+    await expect(mgmt.clusters.waitOnActive(c, { interval: 10, timeout: 60, signal: ac.signal })).rejects.toThrow('aborted wait');
+  });
+
+  it('lists as a NamedList, gets by id, and rejects bad ids with the UUID message', async () => {
+    const seeded = fake.seed.cluster({ name: 'seeded' });
+    const list = await mgmt.clusters.list();
+    expect(list).toBeInstanceOf(NamedList);
+    expect(list.get('seeded').id).toBe(seeded.clusterID);
+    expect(list.get(String(seeded.clusterID)).name).toBe('seeded');
+    expect(list.has('nope')).toBe(false);
+    await expect(mgmt.clusters.get('bad id')).rejects.toThrow(/UUID/);
+    await expect(mgmt.clusters.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('resolves the project: explicit name, current cluster, only project, or an error listing them', async () => {
+    const other = fake.seed.project({ name: 'Analytics' });
+    expect(await mgmt.clusters.resolveProjectId('Analytics')).toBe(other.projectID);
+    expect(await mgmt.clusters.resolveProjectId(String(other.projectID))).toBe(other.projectID);
+    const home = fake.seed.cluster({ name: 'home', projectID: other.projectID });
+    const { createManagement } = await import('@s2/management');
+    const nb = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_WORKSPACE: String(home.clusterID) } });
+    expect(await nb.clusters.resolveProjectId(undefined)).toBe(other.projectID);
+    await expect(mgmt.clusters.resolveProjectId(undefined)).rejects.toThrow(/more than one.*Default Project.*Analytics/);
+    await expect(mgmt.clusters.resolveProjectId('Missing')).rejects.toThrow(/No project named 'Missing'/);
+    fake.seed.project({ name: 'Analytics' });
+    await expect(mgmt.clusters.resolveProjectId('Analytics')).rejects.toThrow(/More than one project is named/);
+    fake.state.projects.splice(1);
+  });
+
+  it('connect() without an endpoint names the endpoint', async () => {
+    const c = await mgmt.clusters.get(String(fake.seed.cluster({ name: 'noep', endpoint: null }).clusterID));
+    await expect(c.connect()).rejects.toThrow('An endpoint has not been set in this cluster configuration');
+    expect(new MissingPeerError('@s2/core', '.connect()').message).toContain('npm install @s2/core');
+  });
+});
+
+describe('starter clusters and regions', () => {
+  it('creates in a shared-tier region, creates a user, lists and terminates', async () => {
+    const region = await mgmt.regions.find('GCP', 'us-central1', { sharedTier: true });
+    const sc = await mgmt.starterClusters.create({ name: 'starter', databaseName: 'starter_db', region });
+    expect(fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/sharedtier/virtualClusters')!.body).toEqual({ name: 'starter', databaseName: 'starter_db', provider: 'GCP', regionName: 'us-central1' });
+    expect(sc.endpoint).toMatch(/:3333$/);
+    expect((await mgmt.starterClusters.list()).names()).toContain('starter');
+    const user = await sc.createUser('app_user');
+    expect(user.password.length).toBeGreaterThan(8);
+    expect((await sc.createUser('u2', 'pw-given')).password).toBe('pw-given');
+    await sc.terminate();
+    await expect(mgmt.starterClusters.get(sc.id)).rejects.toMatchObject({ status: 404 });
+    await expect(mgmt.regions.find('AWS', 'mars-1')).rejects.toThrow(/No region AWS 'mars-1'/);
+  });
+
+  it('v2 regions are (provider, regionName) without ids; v1 regions have ids', async () => {
+    const v2 = await mgmt.regions.list({ refresh: true });
+    expect(v2.every((r) => r.id === null && r.regionName)).toBe(true);
+    expect(new Set(v2.map((r) => r.provider))).toEqual(new Set(['AWS', 'GCP', 'Azure']));
+    const v1 = await mgmt.workspaces.regions.list();
+    expect(v1.every((r) => r.id)).toBe(true);
+  });
+});
+
+describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
+  it('creates a group and a workspace, waits, suspends, resumes, terminates', async () => {
+    const regions = await mgmt.workspaces.regions.list();
+    const g = await mgmt.workspaces.createGroup({ name: 'wg', region: regions[0]!, firewallRanges: ['0.0.0.0/0'], adminPassword: 'pw' });
+    expect(g.region?.name).toBe(regions[0]!.name);
+    const ws = await g.createWorkspace({ name: 'ws', size: 'S-0', waitOnActive: fast });
+    expect(ws.state).toBe('ACTIVE');
+    expect(ws.endpoint).toBeTruthy();
+    expect((await g.workspaces()).names()).toEqual(['ws']);
+    await ws.suspend({ waitOnSuspended: fast });
+    await ws.resume({ waitOnResumed: fast });
+    expect(ws.state).toBe('ACTIVE');
+    await g.update({ name: 'wg-2' });
+    expect(g.name).toBe('wg-2');
+    await expect(g.terminate()).rejects.toMatchObject({ status: 409 });
+    await g.terminate({ force: true, waitOnTerminated: fast });
+    expect(g.terminatedAt).toBeInstanceOf(Date);
+    expect((await mgmt.workspaces.listGroups()).ids()).not.toContain(g.id);
+    expect((await mgmt.workspaces.listGroups({ includeTerminated: true })).ids()).toContain(g.id);
+  });
+
+  it('the fake rejects what the OpenAPI document rejects, but treats null as absent', async () => {
+    const post = (json: unknown) => mgmt.client.request({ method: 'POST', path: 'workspaceGroups', version: 'v1', json });
+    await expect(post({ name: 'x', firewallRanges: [] })).rejects.toThrow(/regionID/);
+    await expect(post({ name: 'x', regionID: 'not-a-uuid', firewallRanges: [] })).rejects.toThrow(/uuid/i);
+    await expect(post({ name: 5, regionID: fake.state.regions[0]!.regionID, firewallRanges: [] })).rejects.toMatchObject({ status: 400 });
+    const ok = await post({ name: 'nulls', regionID: fake.state.regions[0]!.regionID, firewallRanges: [], adminPassword: null, expiresAt: null, updateWindow: null });
+    expect(ok.status).toBe(200);
+    await expect(mgmt.client.request({ path: 'workspaces', version: 'v1' })).rejects.toThrow(/workspaceGroupID/);
+  });
+
+  it('starter workspaces at v1 use virtualWorkspaceID', async () => {
+    const sw = await mgmt.starterWorkspaces.create({ name: 'sw', databaseName: 'db1', region: 'us-east-1', provider: 'aws' });
+    expect(sw.id).toMatch(/-/);
+    expect(fake.state.starterWorkspaces.has(sw.id)).toBe(true);
+    await expect(sw.connect()).rejects.toBeInstanceOf(Error);
+  });
+});
+
+describe('jobs, secrets, organization, billing, inference', () => {
+  it('runs a notebook job and waits for its execution', async () => {
+    const job = await mgmt.jobs.run('Scheduling Test.ipynb', { runtimeName: 'notebooks-cpu-small', parameters: { strParam: 'string', intParam: 1, floatParam: 1.5, boolParam: true } });
+    expect(job.executionConfig.notebookPath).toBe('Scheduling Test.ipynb');
+    expect(job.schedule.mode).toBe('ONCE');
+    expect(job.completedExecutionsCount).toBe(0);
+    expect(job.targetConfig).toBeNull();
+    expect(await job.parameters()).toEqual([
+      { name: 'strParam', value: 'string', type: 'string' },
+      { name: 'intParam', value: '1', type: 'integer' },
+      { name: 'floatParam', value: '1.5', type: 'float' },
+      { name: 'boolParam', value: 'True', type: 'boolean' },
+    ]);
+    expect(await job.wait({ interval: 0.01, timeout: 5 })).toBe(true);
+    const done = await mgmt.jobs.get(job.jobId);
+    expect(done.jobMetadata).toEqual([expect.objectContaining({ count: 1, status: 'COMPLETED' })]);
+    const ex = await done.executions(1, 1);
+    expect(ex.executions[0]).toMatchObject({ executionNumber: 1, status: 'COMPLETED' });
+    expect(await done.delete()).toBe(true);
+    expect((await mgmt.jobs.get(job.jobId)).terminatedAt).toBeInstanceOf(Date);
+    expect((await mgmt.jobs.runtimes()).map((r) => r.name)).toContain('notebooks-cpu-small');
+  });
+
+  it('targets the current cluster from the environment at v2', async () => {
+    const { createManagement } = await import('@s2/management');
+    const m = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_DEFAULT_DATABASE: 'information_schema', SINGLESTOREDB_WORKSPACE: '11111111-1111-4111-8111-111111111111' } });
+    const job = await m.jobs.run('nb.ipynb');
+    expect(job.targetConfig).toEqual({ databaseName: 'information_schema', resumeTarget: false, targetId: '11111111-1111-4111-8111-111111111111', targetType: 'CLUSTER' });
+  });
+
+  it('secrets: create, get with value, update, delete', async () => {
+    const id = await mgmt.secrets.create('api_key', 'v1');
+    expect(await mgmt.secrets.value('api_key')).toBe('v1');
+    await mgmt.secrets.update(id, 'v2');
+    expect((await mgmt.secrets.get('api_key')).value).toBe('v2');
+    await mgmt.secrets.delete(id);
+    await expect(mgmt.secrets.get('api_key')).rejects.toThrow('Secret api_key not found');
+  });
+
+  it('organization and billing', async () => {
+    const org = await mgmt.organization.current();
+    expect(org.id).toBe(fake.state.organization.orgID);
+    const usage = await mgmt.billing.usage({ startTime: new Date('2025-01-01T00:00:00Z'), endTime: new Date('2025-01-31T00:00:00Z'), metric: 'compute_credit', aggregateBy: 'day' });
+    expect(fake.requests.at(-1)!.query).toMatchObject({ metric: 'ComputeCredit', aggregateBy: 'day', startTime: '2025-01-01T00:00:00.000Z' });
+    expect(usage[0]!.metric).toBe('compute_credit');
+    expect(usage[0]!.usage[0]).toMatchObject({ value: '1.5', resourceType: 'Cluster', resourceName: 'fake-cluster' });
+    expect(usage[0]!.usage[0]!.startTime).toEqual(new Date('2025-01-01T00:00:00Z'));
+  });
+
+  it('inference APIs (v1): lookup by project and model, start/stop/show/drop', async () => {
+    fake.seed.inferenceApi({ projectID: 'proj-1', modelName: 'e5', connectionURL: 'http://127.0.0.1:9/e5' });
+    const info = await mgmt.inferenceApisFor('proj-1').get('e5');
+    expect(fake.requests.at(-1)!.path).toBe('/v1/inferenceapis/proj-1/e5');
+    expect(info).toMatchObject({ projectId: 'proj-1', modelName: 'e5', connectionUrl: 'http://127.0.0.1:9/e5', hostingPlatform: 'Amazon' });
+    await expect(mgmt.inferenceApis.get('e5')).rejects.toThrow(/SINGLESTOREDB_PROJECT/);
+    const api = mgmt.inferenceApisFor('proj-1');
+    expect((await api.stop('e5')).status).toBe('Suspended');
+    expect((await api.start('e5')).status).toBe('Initializing');
+    expect((await api.show()).map((m) => m.name)).toEqual(['e5']);
+    expect((await api.drop('e5')).status).toBe('Deleted');
+    await expect(api.get('nope')).rejects.toBeInstanceOf(ManagementError);
+  });
+});

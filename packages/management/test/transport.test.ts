@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { S2Error } from '@s2/base';
+import type { ManagementFake } from '@s2/fakes/management';
+import { startManagementFake } from '@s2/fakes/management';
+import { backoffMs, createManagement, discoverToken, lockRetryWaitMs, ManagementError, retryAfterMs, type Management, type ManagementOptions, type TraceEvent } from '@s2/management';
+
+let fake: ManagementFake;
+beforeAll(async () => {
+  fake = await startManagementFake();
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.clearFaults();
+  fake.requests.length = 0;
+});
+
+function client(extra: ManagementOptions = {}): Management {
+  return createManagement({ baseUrl: fake.url, token: fake.token, env: {}, retryBackoffMs: 40, lockRetryIntervalMs: 60, lockRetryJitterMs: 0, quietDeprecations: true, ...extra });
+}
+
+const gaps = (path: string) => {
+  const at = fake.requests.filter((r) => r.path === path).map((r) => r.at);
+  return at.slice(1).map((t, i) => t - at[i]!);
+};
+
+describe('token, base URL, version, organization', () => {
+  it('an explicit token wins over the environment', async () => {
+    const m = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_MANAGEMENT_TOKEN: 'env-token' } });
+    await m.organization.current();
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${fake.token}`);
+  });
+
+  it('SINGLESTOREDB_MANAGEMENT_TOKEN beats a JWT password in SINGLESTOREDB_URL', () => {
+    const jwt = ['{"alg":"HS256","typ":"JWT"}', '{"sub":"u"}'].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig';
+    expect(discoverToken({ SINGLESTOREDB_MANAGEMENT_TOKEN: 'tok', SINGLESTOREDB_URL: `singlestoredb://u:${jwt}@h:3306` })).toBe('tok');
+    expect(discoverToken({ SINGLESTOREDB_URL: `singlestoredb://u:${jwt}@h:3306` })).toBe(jwt);
+    expect(discoverToken({ SINGLESTOREDB_URL: 'singlestoredb://u:plainpassword@h:3306' })).toBeNull();
+  });
+
+  it('without any token the constructor throws the reference message', () => {
+    expect(() => createManagement({ env: {} })).toThrow('No management token was configured.');
+  });
+
+  it('base URL and version come from the environment; v2 is the default', async () => {
+    const m = createManagement({ env: { SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token, SINGLESTOREDB_MANAGEMENT_BASE_URL: `${fake.url}/` } });
+    expect(m.client.versionBase()).toBe(`${fake.url}/v2/`);
+    await m.regions.list();
+    expect(fake.requests.at(-1)!.path).toBe('/v2/regions');
+    const v1 = createManagement({ env: { SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token, SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url, SINGLESTOREDB_MANAGEMENT_VERSION: 'v1' } });
+    await v1.regions.list();
+    expect(fake.requests.at(-1)!.path).toBe('/v1/regions');
+    expect(() => v1.clusters).toThrow(/v2/);
+  });
+
+  it('organizationID: per-call > option > SINGLESTOREDB_ORGANIZATION', async () => {
+    await client({ env: { SINGLESTOREDB_ORGANIZATION: 'env-org' } }).regions.list();
+    expect(fake.requests.at(-1)!.query.organizationID).toBe('env-org');
+    await client({ organizationId: 'opt-org', env: { SINGLESTOREDB_ORGANIZATION: 'env-org' } }).regions.list();
+    expect(fake.requests.at(-1)!.query.organizationID).toBe('opt-org');
+    await client({ organizationId: 'opt-org' }).client.json({ path: 'regions', query: { organizationID: 'call-org' } });
+    expect(fake.requests.at(-1)!.query.organizationID).toBe('call-org');
+  });
+
+  it('a wrong token is a 401 ManagementError in the s2 hierarchy', async () => {
+    const err = await client({ token: 'wrong' }).organization.current().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ManagementError);
+    expect(err).toBeInstanceOf(S2Error);
+    expect((err as ManagementError).status).toBe(401);
+    expect((err as ManagementError).path).toBe('/v2/organizations/current');
+  });
+});
+
+describe('retries', () => {
+  it('retries a GET on 503 with exponential backoff, then succeeds', async () => {
+    fake.fail({ method: 'GET', path: '/v2/regions', status: 503, times: 3 });
+    const regions = await client().regions.list();
+    expect(regions.length).toBeGreaterThan(0);
+    expect(fake.requests.filter((r) => r.path === '/v2/regions')).toHaveLength(4);
+    const g = gaps('/v2/regions');
+    // backoff: 0, 2×40, 4×40 ms (urllib3's rule)
+    expect(g[1]!).toBeGreaterThanOrEqual(75);
+    expect(g[2]!).toBeGreaterThanOrEqual(155);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    fake.fail({ method: 'GET', path: '/v2/projects', status: 429, retryAfter: 1 });
+    await client().projects.list();
+    expect(fake.requests.filter((r) => r.path === '/v2/projects')).toHaveLength(2);
+    expect(gaps('/v2/projects')[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up after `retries` and reports status, body and attempts', async () => {
+    const events: TraceEvent[] = [];
+    fake.fail({ method: 'GET', path: '/v2/projects', status: 502, body: 'bad gateway', times: 10 });
+    const err = (await client({ retries: 2, retryBackoffMs: 1, trace: (e) => events.push(e) }).projects.list().catch((e: unknown) => e)) as ManagementError;
+    expect(err.status).toBe(502);
+    expect(err.body).toBe('bad gateway');
+    expect(fake.requests.filter((r) => r.path === '/v2/projects')).toHaveLength(3);
+    expect(events.at(-1)).toMatchObject({ method: 'GET', path: '/v2/projects', status: 502, attempts: 3 });
+  });
+
+  it('never retries a POST on 503', async () => {
+    fake.fail({ method: 'POST', path: '/v2/secrets', status: 503 });
+    await expect(client().secrets.create('s', 'v')).rejects.toMatchObject({ status: 503 });
+    expect(fake.requests.filter((r) => r.path === '/v2/secrets')).toHaveLength(1);
+  });
+
+  it('retries a GET whose connection was dropped; a dropped POST is not replayed', async () => {
+    fake.fail({ method: 'GET', path: '/v2/organizations/current', drop: true });
+    expect((await client().organization.current()).name).toBe('fake-org');
+    expect(fake.requests.filter((r) => r.path === '/v2/organizations/current')).toHaveLength(2);
+    fake.fail({ method: 'POST', path: '/v2/secrets', drop: true });
+    await expect(client().secrets.create('dropped', 'v')).rejects.toBeInstanceOf(ManagementError);
+    expect(fake.requests.filter((r) => r.path === '/v2/secrets' && r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('backoff and lock waits follow the documented formulas', () => {
+    expect([1, 2, 3, 4].map((n) => backoffMs(n, 500, 120_000))).toEqual([0, 1000, 2000, 4000]);
+    expect([1, 2, 3, 4].map((n) => lockRetryWaitMs(n, 20_000, 5000, () => 0))).toEqual([20_000, 40_000, 60_000, 60_000]);
+    expect(lockRetryWaitMs(1, 20_000, 5000, () => 1)).toBe(25_000);
+    expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs(new Date(Date.now() + 3000).toUTCString())).toBeGreaterThan(1000);
+  });
+});
+
+describe('lock retry', () => {
+  it('replays a cluster create that lost the organization lock, with growing waits', async () => {
+    fake.fail({ method: 'POST', path: '/v2/clusters', lockConflict: true, times: 2 });
+    const c = await client().clusters.create({ name: `lock-${Date.now()}`, region: 'us-east-1', provider: 'AWS' });
+    expect(c.state).toMatch(/ACTIVE|PENDING/);
+    expect(fake.requests.filter((r) => r.path === '/v2/clusters' && r.method === 'POST')).toHaveLength(3);
+    const at = fake.requests.filter((r) => r.path === '/v2/clusters' && r.method === 'POST').map((r) => r.at);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(55); // 1 × 60 ms
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(115); // 2 × 60 ms
+  });
+
+  it('stops after lockRetries and throws the conflict; other 500s are not replayed', async () => {
+    fake.fail({ method: 'POST', path: '/v1/workspaceGroups', lockConflict: true, times: 10 });
+    const regions = await client().workspaces.regions.list();
+    await expect(client({ lockRetries: 1 }).workspaces.createGroup({ name: 'g', region: regions[0]!, firewallRanges: [] })).rejects.toThrow(/acquire lock/);
+    expect(fake.requests.filter((r) => r.path === '/v1/workspaceGroups' && r.method === 'POST')).toHaveLength(2);
+    fake.clearFaults();
+    fake.fail({ method: 'POST', path: '/v2/clusters', status: 500, body: 'name already exists' });
+    await expect(client().clusters.create({ name: 'x', region: 'us-east-1', provider: 'AWS' })).rejects.toMatchObject({ status: 500 });
+    expect(fake.requests.filter((r) => r.path === '/v2/clusters' && r.method === 'POST')).toHaveLength(1);
+  });
+});
+
+describe('timeouts and abort', () => {
+  it('a response slower than the timeout fails the attempt and is retried for GET', async () => {
+    fake.fail({ method: 'GET', path: '/v2/projects', delayMs: 1500 });
+    const m = client({ connectTimeoutMs: 0, readTimeoutMs: 200, retries: 1 });
+    const projects = await m.projects.list();
+    expect(projects.length).toBe(1);
+    expect(fake.requests.filter((r) => r.path === '/v2/projects')).toHaveLength(2);
+  });
+
+  it('a timeout on every attempt ends in a ManagementError naming the call', async () => {
+    fake.fail({ method: 'GET', path: '/v2/projects', delayMs: 1500, times: 2 });
+    const err = (await client({ connectTimeoutMs: 0, readTimeoutMs: 150, retries: 1 }).projects.list().catch((e: unknown) => e)) as ManagementError;
+    expect(err).toBeInstanceOf(ManagementError);
+    expect(err.message).toMatch(/TimeoutError on GET \/v2\/projects/);
+  });
+
+  it('an AbortSignal cancels a call in flight and is never retried', async () => {
+    fake.fail({ method: 'GET', path: '/v2/projects', delayMs: 3000 });
+    const ac = new AbortController();
+    const started = performance.now();
+    setTimeout(() => ac.abort(new Error('stop now')), 100);
+    await expect(client().projects.list({ signal: ac.signal })).rejects.toThrow('stop now');
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(fake.requests.filter((r) => r.path === '/v2/projects')).toHaveLength(1);
+  });
+
+  it('an abort during the retry wait ends the call', async () => {
+    fake.fail({ method: 'GET', path: '/v2/projects', status: 429, retryAfter: 30 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('gave up')), 150);
+    await expect(client().projects.list({ signal: ac.signal })).rejects.toThrow('gave up');
+  });
+});
+
+describe('errors and tracing', () => {
+  it('masks passwords in the error message and keeps path, status and body', async () => {
+    fake.fail({ method: 'POST', path: '/v1/workspaceGroups', status: 400, body: 'nope' });
+    const regions = await client().workspaces.regions.list();
+    const err = (await client()
+      .workspaces.createGroup({ name: 'g', region: regions[0]!, firewallRanges: [], adminPassword: 'S3cret-pass' })
+      .catch((e: unknown) => e)) as ManagementError;
+    expect(err.status).toBe(400);
+    expect(err.path).toBe('/v1/workspaceGroups');
+    expect(err.body).toBe('nope');
+    expect(err.message).not.toContain('S3cret-pass');
+    expect(err.message).toContain('"adminPassword":"***********"');
+  });
+
+  it('the tracing hook sees method, path, status, attempts and ms, never the token', async () => {
+    const events: TraceEvent[] = [];
+    const m = client({ trace: (e) => events.push(e) });
+    fake.fail({ method: 'GET', path: '/v2/regions', status: 503 });
+    await m.regions.list({ refresh: true });
+    const { calls } = await m.trace(() => m.projects.list());
+    expect(events[0]).toMatchObject({ method: 'GET', path: '/v2/regions', status: 200, attempts: 2 });
+    expect(events[0]!.ms).toBeGreaterThanOrEqual(0);
+    expect(calls).toEqual([expect.objectContaining({ method: 'GET', path: '/v2/projects', status: 200, attempts: 1 })]);
+    expect(JSON.stringify(events)).not.toContain(fake.token);
+  });
+});
