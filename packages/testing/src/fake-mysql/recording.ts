@@ -1,0 +1,127 @@
+/**
+ * A fake MySQL server that logs every client in without checking credentials, records every
+ * statement it receives (the SQL text exactly as the client sent it: s2 and the Python SDK
+ * both interpolate parameters client-side), and answers with OK packets or scripted result
+ * sets. Differential tests run two clients through the same sequence of operations and compare
+ * the recordings; benchmarks read the statement and byte counters.
+ *
+ * The handshake offers `mysql_native_password` without TLS or CLIENT_DEPRECATE_EOF, which both
+ * s2 and PyMySQL-style clients (the SingleStoreDB Python SDK) accept without an auth switch.
+ */
+import { startFakeMysqlServer, type FakeServer, type FakeSession } from './server.js';
+import { columnDefinitionPacket, eofPacket, errPacket, handshakePacket, okPacket, rowPacket, type ColumnSpec } from './packets.js';
+
+export interface RecordedStatement {
+  /** Connection number, from 1 in the order clients connected. */
+  connection: number;
+  sql: string;
+}
+
+/** How the fake answers one statement. */
+export type ScriptedReply =
+  | { kind: 'ok'; affectedRows?: number; insertId?: number }
+  | { kind: 'error'; errno: number; sqlstate?: string; message: string }
+  | { kind: 'rows'; columns: ColumnSpec[]; rows: (string | Uint8Array | null)[][] };
+
+export interface RecordingServerOptions {
+  /** Answers a statement; `undefined` (or no callback) means an OK packet with 0 affected rows. */
+  respond?: (sql: string, connection: number) => ScriptedReply | undefined;
+  /** Keep the statement texts (default true); benchmarks turn it off and read the counters only. */
+  record?: boolean;
+  serverVersion?: string;
+}
+
+export interface RecordingServer extends FakeServer {
+  /** Every COM_QUERY received, in arrival order (empty when `record` is false). */
+  readonly statements: RecordedStatement[];
+  /** Counters since start (or the last `reset()`). */
+  readonly counters: { statements: number; bytes: number; connections: number };
+  /** Forgets the recorded statements and zeroes the counters. */
+  reset(): void;
+}
+
+const COM_QUIT = 0x01;
+const COM_INIT_DB = 0x02;
+const COM_QUERY = 0x03;
+const COM_PING = 0x0e;
+const COM_SET_OPTION = 0x1b;
+const COM_RESET_CONNECTION = 0x1f;
+const MAX_PAYLOAD = 0xffffff;
+
+/** Reads one logical command, joining the continuation packets of payloads of 16 MiB and more. */
+async function readCommand(session: FakeSession): Promise<{ payload: Buffer; wireBytes: number } | null> {
+  const first = await session.read();
+  if (!first) return null;
+  if (first.payload.length < MAX_PAYLOAD) return { payload: first.payload, wireBytes: first.payload.length + 4 };
+  const parts = [first.payload];
+  let wireBytes = first.payload.length + 4;
+  for (;;) {
+    const next = await session.read();
+    if (!next) return null;
+    parts.push(next.payload);
+    wireBytes += next.payload.length + 4;
+    if (next.payload.length < MAX_PAYLOAD) return { payload: Buffer.concat(parts), wireBytes };
+  }
+}
+
+function sendReply(session: FakeSession, reply: ScriptedReply | undefined): void {
+  if (!reply || reply.kind === 'ok') {
+    session.send(okPacket({ affectedRows: reply?.affectedRows ?? 0, insertId: reply?.insertId ?? 0 }));
+    return;
+  }
+  if (reply.kind === 'error') {
+    session.send(errPacket(reply.errno, reply.sqlstate ?? 'HY000', reply.message));
+    return;
+  }
+  session.send(Buffer.from([reply.columns.length]));
+  for (const c of reply.columns) session.send(columnDefinitionPacket(c));
+  session.send(eofPacket());
+  for (const r of reply.rows) session.send(rowPacket(r));
+  session.send(eofPacket());
+}
+
+/** Starts the recording fake on a free loopback port. */
+export async function startRecordingMysqlServer(options: RecordingServerOptions = {}): Promise<RecordingServer> {
+  const statements: RecordedStatement[] = [];
+  const counters = { statements: 0, bytes: 0, connections: 0 };
+  const record = options.record ?? true;
+  const base = await startFakeMysqlServer(async (session) => {
+    const connection = ++counters.connections;
+    session.send(handshakePacket({ serverVersion: options.serverVersion ?? '8.0.32-recording-fake', connectionId: connection }));
+    const login = await session.read();
+    if (!login) return;
+    counters.bytes += login.payload.length + 4;
+    session.send(okPacket());
+    for (;;) {
+      const cmd = await readCommand(session);
+      if (!cmd) return;
+      counters.bytes += cmd.wireBytes;
+      const code = cmd.payload[0];
+      if (code === COM_QUIT) {
+        session.close();
+        return;
+      }
+      if (code === COM_QUERY) {
+        const sql = cmd.payload.subarray(1).toString('utf8');
+        counters.statements++;
+        if (record) statements.push({ connection, sql });
+        sendReply(session, options.respond?.(sql, connection));
+      } else if (code === COM_SET_OPTION) {
+        session.send(eofPacket());
+      } else if (code === COM_PING || code === COM_INIT_DB || code === COM_RESET_CONNECTION) {
+        session.send(okPacket());
+      } else {
+        session.send(errPacket(1047, '08S01', `command 0x${code.toString(16)} is not supported by the recording fake`));
+      }
+    }
+  });
+  return Object.assign(base, {
+    statements,
+    counters,
+    reset() {
+      statements.length = 0;
+      counters.statements = 0;
+      counters.bytes = 0;
+    },
+  });
+}

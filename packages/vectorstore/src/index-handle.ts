@@ -1,0 +1,265 @@
+import { VectorStoreError } from './errors.js';
+import { rows, type SqlClient } from './client.js';
+import { type Filter } from './sql/filter.js';
+import { spacedJson } from './sql/json.js';
+import { optionsLiteral } from './sql/literal.js';
+import { indexTableName } from './sql/names.js';
+import { checkVector, decodeJson, decodeVector, normalize, vectorBytes, vectorText, type VectorFormat } from './sql/vectors.js';
+import { buildWhere, whereClause } from './sql/where.js';
+import { chunks, type NormalizedItem, type UpsertSource } from './upsert-input.js';
+import { Metric, type EmbeddingsLike, type IndexModel, type IndexStats, type Match, type Metadata, type VectorValues } from './types.js';
+
+/** Settings an index handle shares with its VectorDb. */
+export interface StoreSettings {
+  /** Most rows in one REPLACE statement (default 1000; 1 sends one statement per vector, like the reference). */
+  batchSize: number;
+  /** A statement is cut before it grows past this many bytes of values (default 1 MiB). */
+  maxStatementBytes: number;
+  vectorFormat: VectorFormat;
+  embeddings?: EmbeddingsLike;
+}
+
+export interface FetchedVector {
+  id: string;
+  values: number[];
+  metadata: Metadata | null;
+}
+
+export interface QueryOptions {
+  topK: number;
+  vector?: VectorValues;
+  /** Query by the vector of a stored id (looked up in any namespace, as in the reference). */
+  id?: string;
+  /** Query by text: embedded with the store's embeddings model. */
+  text?: string;
+  namespace?: string;
+  namespaces?: readonly string[];
+  filter?: Filter;
+  includeValues?: boolean;
+  includeMetadata?: boolean;
+  /** Scan without the vector index (`USE INDEX ()`). */
+  disableVectorIndexUse?: boolean;
+  /** Search-time options of the vector index, e.g. `{ k: 100, ef: 64 }`. */
+  searchOptions?: Record<string, unknown>;
+}
+
+export interface DeleteOptions {
+  ids?: readonly string[];
+  deleteAll?: boolean;
+  namespace?: string;
+  filter?: Filter;
+}
+
+export interface UpdateOptions {
+  values?: VectorValues;
+  /** Replaces the whole metadata object (no merge). */
+  setMetadata?: Metadata;
+  namespace?: string;
+}
+
+export interface ListOptions {
+  prefix?: string;
+  namespace?: string;
+}
+
+/** The SQL that normalises a JSON vector parameter on the server (the reference's expression). */
+const NORMALIZED_FROM_JSON = 'scalar_vector_mul(1.0 / sqrt(vector_elements_sum(vector_mul(JSON_ARRAY_PACK(?), JSON_ARRAY_PACK(?)))), JSON_ARRAY_PACK(?))';
+
+/** Operations on one index. The model is read once (`vectorDb.index(name)`); reconfigure, then get a new handle. */
+export class IndexHandle {
+  readonly table: string;
+
+  constructor(
+    private readonly client: SqlClient,
+    readonly model: IndexModel,
+    private readonly settings: StoreSettings,
+  ) {
+    this.table = indexTableName(model.name);
+  }
+
+  private get cosine(): boolean {
+    return this.model.metric === Metric.COSINE;
+  }
+
+  /**
+   * Inserts or replaces vectors, in multi-row `REPLACE` statements. Returns the summed affected
+   * rows as the server counts them: a replaced id counts 2 (delete + insert), as in the reference.
+   */
+  async upsert(vectors: UpsertSource, options: { namespace?: string } = {}): Promise<number> {
+    let total = 0;
+    let any = false;
+    for await (const chunk of chunks(vectors, this.settings.batchSize)) {
+      any = true;
+      await this.embedMissing(chunk);
+      for (const batch of this.statementBatches(chunk)) total += await this.replaceRows(batch, options.namespace);
+    }
+    if (any && this.model.useVectorIndex) await this.client.execute(`OPTIMIZE TABLE ${this.table} FLUSH`);
+    return total;
+  }
+
+  private async embedMissing(chunk: NormalizedItem[]): Promise<void> {
+    const pending = chunk.filter((it) => it.values === undefined);
+    if (!pending.length) return;
+    const model = this.settings.embeddings;
+    if (!model) throw new VectorStoreError(`Vector ${pending[0]!.id} has text but no values, and the store has no embeddings model`);
+    const vectors = await model.embedDocuments(pending.map((it) => it.text!));
+    if (vectors.length !== pending.length) throw new VectorStoreError(`The embeddings model returned ${vectors.length} vectors for ${pending.length} texts`);
+    pending.forEach((it, i) => (it.values = vectors[i]));
+  }
+
+  /** Splits a chunk into statements that respect both the row and the byte limit. */
+  private *statementBatches(chunk: NormalizedItem[]): Generator<NormalizedItem[]> {
+    const { batchSize, maxStatementBytes, vectorFormat } = this.settings;
+    const copies = this.cosine ? (vectorFormat === 'json' ? 4 : 2) : 1;
+    let batch: NormalizedItem[] = [];
+    let bytes = 0;
+    for (const it of chunk) {
+      checkVector(it.values!, this.model.dimension, it.id);
+      const perVector = vectorFormat === 'json' ? it.values!.length * 12 : it.values!.length * 8;
+      const size = it.id.length + perVector * copies + (it.metadata ? 64 : 0);
+      if (batch.length && (batch.length >= batchSize || bytes + size > maxStatementBytes)) {
+        yield batch;
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(it);
+      bytes += size;
+    }
+    if (batch.length) yield batch;
+  }
+
+  private async replaceRows(batch: NormalizedItem[], namespace: string | undefined): Promise<number> {
+    const json = this.settings.vectorFormat === 'json';
+    // A batch carries a metadata column when any of its items has metadata; the others get NULL.
+    const withMetadata = batch.some((it) => it.metadata !== undefined);
+    const cols = [...(namespace ? ['namespace'] : []), 'id', 'vector', ...(withMetadata ? ['metadata'] : [])];
+    let row = cols.map(() => '?').join(',');
+    if (this.cosine) {
+      cols.push('vector_normalized');
+      row += json ? `, ${NORMALIZED_FROM_JSON}` : ', ?';
+    }
+    const params: unknown[] = [];
+    for (const it of batch) {
+      const vec = json ? vectorText(it.values!) : vectorBytes(it.values!);
+      if (namespace) params.push(namespace);
+      params.push(it.id, vec);
+      if (withMetadata) params.push(it.metadata == null ? null : spacedJson(it.metadata));
+      if (this.cosine) {
+        if (json) params.push(vec, vec, vec);
+        else params.push(Float32Array.from(normalize(it.values!)));
+      }
+    }
+    const values = batch.map(() => `(${row})`).join(', ');
+    const res = await this.client.execute(`REPLACE INTO ${this.table} (${cols.join(',')}) VALUES ${values}`, params);
+    return res.rowcount;
+  }
+
+  /** Vectors by id (ids that do not exist are absent from the result). */
+  async fetch(ids: readonly string[], options: { namespace?: string } = {}): Promise<Record<string, FetchedVector>> {
+    const out: Record<string, FetchedVector> = Object.create(null) as Record<string, FetchedVector>;
+    if (!ids.length) return out;
+    const where = buildWhere({ namespace: options.namespace, ids });
+    for (const [id, vector, metadata] of await rows(this.client, `SELECT id, vector, metadata FROM ${this.table}${whereClause(where)}`, where.params)) {
+      out[String(id)] = { id: String(id), values: decodeVector(vector), metadata: decodeJson(metadata) };
+    }
+    return out;
+  }
+
+  /** The `topK` nearest vectors to a vector, a stored id, or a text. */
+  async query(options: QueryOptions): Promise<Match[]> {
+    const { topK, id } = options;
+    let vector: VectorValues | undefined = options.vector && options.vector.length ? options.vector : undefined;
+    const sources = [vector !== undefined, !!id, options.text !== undefined].filter(Boolean).length;
+    if (sources === 0) throw new VectorStoreError('Must provide either a vector or an id for querying');
+    if (sources > 1) throw new VectorStoreError('Cannot provide both a vector and an id for querying');
+    if (!Number.isInteger(topK) || topK < 1) throw new VectorStoreError(`topK must be a positive integer, got ${String(topK)}`);
+    const disable = options.disableVectorIndexUse === true;
+    const search = options.searchOptions && Object.keys(options.searchOptions).length ? options.searchOptions : undefined;
+    if (disable && !this.model.useVectorIndex) throw new VectorStoreError('Vector index is not enabled for this index, cannot disable it');
+    if (search && disable) throw new VectorStoreError('Cannot provide search options when vector index is disabled');
+    if (search && !this.model.useVectorIndex) throw new VectorStoreError('Search options can only be used with vector index enabled');
+    const where = buildWhere({ namespace: options.namespace, namespaces: options.namespaces, filter: options.filter });
+
+    if (id) {
+      const found = await this.fetch([id]);
+      if (!found[id]) throw new VectorStoreError(`Vector with id ${id} not found.`);
+      vector = found[id].values;
+    } else if (options.text !== undefined) {
+      if (!this.settings.embeddings) throw new VectorStoreError('A text query needs an embeddings model (vectorDb(…, { embeddings }))');
+      vector = await this.settings.embeddings.embedQuery(options.text);
+    }
+    checkVector(vector!, this.model.dimension);
+    const euclidean = this.model.metric === Metric.EUCLIDEAN;
+    const fn = euclidean ? 'EUCLIDEAN_DISTANCE' : '-DOT_PRODUCT';
+    const field = this.cosine ? 'vector_normalized' : 'vector';
+    const probe = this.cosine ? normalize(vector!) : vector!;
+    const hint = disable ? ' USE INDEX ()' : search ? ` SEARCH_OPTIONS ${optionsLiteral(spacedJson(search))}` : '';
+    const sql = `SELECT id, vector, metadata, ${fn}(${field}, ?) AS __score FROM ${this.table}${whereClause(where)} ORDER BY __score${hint} LIMIT ?`;
+    const result = await rows(this.client, sql, [vectorText(probe), ...where.params, topK]);
+    return result.map(([rid, values, metadata, score]) => ({
+      id: String(rid),
+      score: euclidean ? Number(score) : -Number(score),
+      values: options.includeValues ? decodeVector(values) : null,
+      metadata: options.includeMetadata ? decodeJson(metadata) : null,
+    }));
+  }
+
+  /** Deletes by ids, by filter, or everything (`deleteAll`, optionally within one namespace). */
+  async delete(options: DeleteOptions): Promise<void> {
+    const hasIds = !!options.ids && options.ids.length > 0;
+    const hasFilter = !!options.filter && Object.keys(options.filter).length > 0;
+    if (options.deleteAll === true && (hasIds || hasFilter)) throw new VectorStoreError('Cannot delete all vectors and specify ids or filter at the same time');
+    if (hasIds && hasFilter) throw new VectorStoreError('Cannot specify both ids and filter for deletion');
+    if (!options.deleteAll && !hasIds && !hasFilter) throw new VectorStoreError('Must specify ids, delete_all, or filter to delete vectors');
+    const where = buildWhere({ ids: options.ids, namespace: options.namespace, filter: options.filter });
+    await this.client.execute(`DELETE FROM ${this.table}${whereClause(where)}`, where.params);
+  }
+
+  /**
+   * Replaces the values and/or metadata of one vector (a missing id is a no-op). Unlike the
+   * reference, new values also refresh `vector_normalized` of a cosine index.
+   */
+  async update(id: string, options: UpdateOptions): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const json = this.settings.vectorFormat === 'json';
+    if (options.values !== undefined && options.values !== null) {
+      checkVector(options.values, this.model.dimension, id);
+      const vec = json ? vectorText(options.values) : vectorBytes(options.values);
+      sets.push('vector = ?');
+      params.push(vec);
+    }
+    if (options.setMetadata !== undefined && options.setMetadata !== null) {
+      sets.push('metadata = ?');
+      params.push(spacedJson(options.setMetadata));
+    }
+    if (!sets.length || !id) throw new VectorStoreError('No valid fields provided for update.');
+    if (this.cosine && options.values) {
+      sets.push(`vector_normalized = ${json ? NORMALIZED_FROM_JSON : '?'}`);
+      if (json) params.push(...Array(3).fill(params[0]));
+      else params.push(Float32Array.from(normalize(options.values)));
+    }
+    const where = buildWhere({ id, namespace: options.namespace });
+    await this.client.execute(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${where.sql}`, [...params, ...where.params]);
+  }
+
+  /** Vector counts per namespace (null namespace → `""`), optionally of the rows a filter matches. */
+  async describeIndexStats(options: { filter?: Filter } = {}): Promise<IndexStats> {
+    const where = buildWhere({ filter: options.filter });
+    const namespaces: IndexStats['namespaces'] = Object.create(null) as IndexStats['namespaces'];
+    let total = 0;
+    for (const [ns, count] of await rows(this.client, `SELECT namespace, count(*) AS vector_count FROM ${this.table}${whereClause(where)} GROUP BY namespace`, where.params)) {
+      const n = Number(count);
+      const key = ns === null || ns === undefined ? '' : String(ns);
+      namespaces[key] = { vectorCount: (namespaces[key]?.vectorCount ?? 0) + n };
+      total += n;
+    }
+    return { dimension: this.model.dimension, totalVectorCount: total, namespaces };
+  }
+
+  /** Ids in ascending order, optionally those starting with `prefix` (matched literally) in one namespace. */
+  async list(options: ListOptions = {}): Promise<string[]> {
+    const where = buildWhere({ prefix: options.prefix, namespace: options.namespace });
+    return (await rows(this.client, `SELECT id FROM ${this.table}${whereClause(where)} ORDER BY id`, where.params)).map((r) => String(r[0]));
+  }
+}

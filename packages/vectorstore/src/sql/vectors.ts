@@ -1,0 +1,65 @@
+import { vectorJson } from '@s2/base';
+import { VectorStoreError } from '../errors.js';
+import type { VectorValues } from '../types.js';
+
+/** How vector parameters travel: JSON array text (what the reference sends) or packed F32 bytes. */
+export type VectorFormat = 'json' | 'binary';
+
+export function checkVector(values: VectorValues, dimension: number, id?: string): void {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} must be an array of numbers`);
+  }
+  if (values.length !== dimension) {
+    throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} has ${values.length} dimensions; the index has ${dimension}`);
+  }
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} has a non-finite value at position ${i}`);
+  }
+}
+
+/** JSON array text such as `[0.1,0.2]` (numbers as JavaScript prints them). */
+export function vectorText(values: VectorValues): string {
+  return vectorJson(values);
+}
+
+/** Little-endian F32 bytes, the storage form of `VECTOR(n, F32)`; sent as a hex literal. */
+export function vectorBytes(values: VectorValues): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+}
+
+/** Length as the reference computes it: the square root of the sum of squares, left to right. */
+export function norm(values: VectorValues): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
+  return Math.sqrt(sum);
+}
+
+/** The unit vector (unchanged when the length is 0, as in the reference). */
+export function normalize(values: VectorValues): number[] {
+  const len = norm(values);
+  const out = Array.from(values);
+  if (len > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / len;
+  return out;
+}
+
+/** Decodes a `vector` column as the driver returns it: typed array, JSON text or packed bytes. */
+export function decodeVector(raw: unknown): number[] {
+  if (raw === null || raw === undefined) return [];
+  if (typeof raw === 'string') return JSON.parse(raw) as number[];
+  if (Array.isArray(raw)) return raw as number[];
+  if (raw instanceof Uint8Array) {
+    const copy = raw.slice();
+    return Array.from(new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4)));
+  }
+  if (ArrayBuffer.isView(raw)) return Array.from(raw as unknown as ArrayLike<number>);
+  throw new VectorStoreError(`Cannot read a vector value of type ${typeof raw}`);
+}
+
+/** JSON columns arrive parsed from SingleStore and as text from MariaDB. */
+export function decodeJson(raw: unknown): Record<string, unknown> | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string') return raw === '' ? null : (JSON.parse(raw) as Record<string, unknown>);
+  if (raw instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(raw)) as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}

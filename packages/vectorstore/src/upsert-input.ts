@@ -1,0 +1,88 @@
+import { VectorStoreError } from './errors.js';
+import type { Metadata, UpsertItem, VectorValues } from './types.js';
+
+/** One upsert item in a single shape: `metadata` undefined means the item carries none. */
+export interface NormalizedItem {
+  id: string;
+  values?: VectorValues;
+  text?: string;
+  metadata?: Metadata | null;
+}
+
+/** Anything `upsert` accepts: an array, an (async) iterable, or an Apache Arrow table of `id`, `values`, `metadata`. */
+export type UpsertSource = readonly UpsertItem[] | Iterable<UpsertItem> | AsyncIterable<UpsertItem> | ArrowTableLike;
+
+/** The part of an apache-arrow `Table` used here (duck-typed: no import of apache-arrow). */
+export interface ArrowTableLike {
+  readonly numRows: number;
+  readonly schema: { fields: readonly { name: string }[] };
+  getChild(name: string): { get(i: number): unknown } | null;
+}
+
+function isArrowTable(v: unknown): v is ArrowTableLike {
+  return typeof v === 'object' && v !== null && typeof (v as ArrowTableLike).getChild === 'function' && typeof (v as ArrowTableLike).numRows === 'number' && 'schema' in v;
+}
+
+/** Arrow list cells are vectors with `toArray()`; struct/JSON cells become plain objects. */
+function plainValues(v: unknown): VectorValues {
+  if (v && typeof (v as { toArray?: unknown }).toArray === 'function') return (v as { toArray(): VectorValues }).toArray();
+  return v as VectorValues;
+}
+
+function plainMetadata(v: unknown): Metadata | null | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  if (typeof v === 'string') return JSON.parse(v) as Metadata;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return (v as { toJSON(): Metadata }).toJSON();
+  if (typeof v !== 'object' || Array.isArray(v)) throw new VectorStoreError('Vector metadata must be an object');
+  return v as Metadata;
+}
+
+export function normalizeItem(item: UpsertItem): NormalizedItem {
+  if (Array.isArray(item)) {
+    if (item.length !== 2 && item.length !== 3) throw new VectorStoreError(`Invalid vector tuple length: ${item.length}. Expected 2 or 3 elements.`);
+    const out: NormalizedItem = { id: String(item[0]), values: plainValues(item[1]) };
+    if (item.length === 3) out.metadata = plainMetadata(item[2]) ?? null;
+    return out;
+  }
+  if (typeof item !== 'object' || item === null || typeof (item as { id?: unknown }).id !== 'string') {
+    throw new VectorStoreError('Unsupported vector: expected { id, values, metadata? }, { id, text, metadata? } or an [id, values, metadata?] tuple');
+  }
+  const rec = item as { id: string; values?: unknown; text?: unknown; metadata?: unknown };
+  const out: NormalizedItem = { id: rec.id, metadata: plainMetadata(rec.metadata) };
+  if (rec.values !== undefined && rec.values !== null) out.values = plainValues(rec.values);
+  else if (typeof rec.text === 'string') out.text = rec.text;
+  else throw new VectorStoreError(`Vector ${rec.id} has neither values nor text`);
+  return out;
+}
+
+/** Yields the source's items in chunks of at most `size`, pulling lazily from iterables. */
+export async function* chunks(source: UpsertSource, size: number): AsyncGenerator<NormalizedItem[]> {
+  let chunk: NormalizedItem[] = [];
+  if (isArrowTable(source)) {
+    const id = source.getChild('id');
+    const values = source.getChild('values');
+    const metadata = source.getChild('metadata');
+    if (!id || !values) throw new VectorStoreError('An Arrow table to upsert needs the columns id and values (metadata optional)');
+    for (let i = 0; i < source.numRows; i++) {
+      chunk.push({ id: String(id.get(i)), values: plainValues(values.get(i)), metadata: metadata ? plainMetadata(metadata.get(i)) ?? null : undefined });
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  } else {
+    const iterable = source as Iterable<UpsertItem> | AsyncIterable<UpsertItem>;
+    if (typeof (iterable as AsyncIterable<UpsertItem>)[Symbol.asyncIterator] !== 'function' && typeof (iterable as Iterable<UpsertItem>)[Symbol.iterator] !== 'function') {
+      throw new VectorStoreError('upsert expects an array, an (async) iterable or an Arrow table of vectors');
+    }
+    for await (const item of iterable) {
+      chunk.push(normalizeItem(item));
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  }
+  if (chunk.length) yield chunk;
+}

@@ -1,0 +1,238 @@
+import { createPool, type PoolOptions } from '@s2/core';
+import { IndexNotFoundError, VectorStoreError } from './errors.js';
+import { isSqlClient, rows, type SqlClient } from './client.js';
+import { IndexHandle, type StoreSettings } from './index-handle.js';
+import { spacedJson } from './sql/json.js';
+import { optionsLiteral } from './sql/literal.js';
+import { DEFAULT_DIMENSION, indexTableName, REGISTRY_TABLE, VECTOR_INDEX_NAME } from './sql/names.js';
+import { decodeJson, type VectorFormat } from './sql/vectors.js';
+import { DeletionProtection, Metric, METRICS, type EmbeddingsLike, type IndexModel } from './types.js';
+
+export const VECTORSTORE_VERSION = '0.1.0';
+
+export interface VectorDbOptions {
+  /** Most rows per REPLACE statement (default 1000; 1 reproduces the reference's one statement per vector). */
+  batchSize?: number;
+  /** Upper bound for the values of one statement in bytes (default 1 MiB, below every server's packet limit). */
+  maxStatementBytes?: number;
+  /**
+   * How vectors are sent on upsert/update: `'json'` (default: JSON array text, as the
+   * reference) or `'binary'` (packed F32 bytes as a hex literal, about half the bytes; needs
+   * SingleStore 8.5+ VECTOR columns, normalisation for cosine is then computed client-side).
+   */
+  vectorFormat?: VectorFormat;
+  /** Text in, vectors out: used for `{ id, text }` records and `query({ text })` (e.g. an @s2/ai embeddings class). */
+  embeddings?: EmbeddingsLike;
+}
+
+export interface CreateIndexOptions {
+  dimension?: number;
+  metric?: Metric;
+  deletionProtection?: DeletionProtection;
+  tags?: Record<string, string>;
+  useVectorIndex?: boolean;
+  /** Build options of the vector index (`index_type`, `nlist`, `M`, …); `metric_type` is set from the metric. */
+  vectorIndexOptions?: Record<string, unknown>;
+}
+
+export interface ConfigureIndexOptions {
+  deletionProtection?: DeletionProtection;
+  /** Replaces all tags. */
+  tags?: Record<string, string>;
+  useVectorIndex?: boolean;
+  /** Replaces the stored options (`metric_type` is always kept) and rebuilds an existing vector index. */
+  vectorIndexOptions?: Record<string, unknown>;
+}
+
+const REGISTRY_COLUMNS = 'name, dimension, metric, deletion_protection, use_vector_index, vector_index_options, tags';
+
+const distanceStrategy = (metric: Metric) => (metric === Metric.EUCLIDEAN ? 'EUCLIDEAN_DISTANCE' : 'DOT_PRODUCT');
+
+function checkMetric(metric: unknown): Metric {
+  if (!METRICS.includes(metric as Metric)) throw new VectorStoreError(`Invalid metric: ${String(metric)}. Must be one of ${METRICS.join(', ')}`);
+  return metric as Metric;
+}
+
+function checkProtection(value: unknown): DeletionProtection {
+  if (value !== DeletionProtection.ENABLED && value !== DeletionProtection.DISABLED) {
+    throw new VectorStoreError(`Invalid deletion_protection: ${String(value)}. Must be one of enabled, disabled`);
+  }
+  return value;
+}
+
+function modelFromRow(r: unknown[]): IndexModel {
+  return {
+    name: String(r[0]),
+    dimension: Number(r[1]),
+    metric: checkMetric(r[2]),
+    deletionProtection: r[3] && Number(r[3]) !== 0 ? DeletionProtection.ENABLED : DeletionProtection.DISABLED,
+    useVectorIndex: !!r[4] && Number(r[4]) !== 0,
+    vectorIndexOptions: decodeJson(r[5]) ?? {},
+    tags: (decodeJson(r[6]) ?? {}) as Record<string, string>,
+  };
+}
+
+/**
+ * Vector indexes in one SingleStoreDB database: a registry table (`vector_indexes`) plus one
+ * table per index, the layout of the reference package `singlestore-vectorstore`, so both can
+ * share a database. Create with {@link vectorDb}.
+ */
+export class VectorDb {
+  private constructor(
+    readonly client: SqlClient,
+    private readonly settings: StoreSettings,
+    private readonly ownsClient: boolean,
+  ) {}
+
+  /** @internal Use `vectorDb()`. */
+  static async open(client: SqlClient, options: VectorDbOptions, ownsClient: boolean): Promise<VectorDb> {
+    const batchSize = options.batchSize ?? 1000;
+    const maxStatementBytes = options.maxStatementBytes ?? 1 << 20;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new VectorStoreError(`batchSize must be a positive integer, got ${String(batchSize)}`);
+    if (!(maxStatementBytes > 0)) throw new VectorStoreError(`maxStatementBytes must be positive, got ${String(maxStatementBytes)}`);
+    const vectorFormat = options.vectorFormat ?? 'json';
+    if (vectorFormat !== 'json' && vectorFormat !== 'binary') throw new VectorStoreError(`vectorFormat must be 'json' or 'binary', got ${String(vectorFormat)}`);
+    const db = new VectorDb(client, { batchSize, maxStatementBytes, vectorFormat, embeddings: options.embeddings }, ownsClient);
+    await client.execute(
+      `CREATE TABLE IF NOT EXISTS ${REGISTRY_TABLE}(name VARCHAR(255) PRIMARY KEY, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, ` +
+        `updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, dimension INT DEFAULT ${DEFAULT_DIMENSION}, ` +
+        `metric Enum(${METRICS.map((m) => `'${m}'`).join(', ')}), deletion_protection BOOL, use_vector_index BOOL, vector_index_options JSON, tags JSON)`,
+    );
+    return db;
+  }
+
+  /** Registers an index and creates its table (the registry row is removed again if the table cannot be created). */
+  async createIndex(name: string, options: CreateIndexOptions = {}): Promise<IndexModel> {
+    if (typeof name !== 'string' || name === '') throw new VectorStoreError('An index needs a non-empty name');
+    const dimension = options.dimension ?? DEFAULT_DIMENSION;
+    if (!Number.isInteger(dimension) || dimension < 1) throw new VectorStoreError(`dimension must be a positive integer, got ${String(dimension)}`);
+    const metric = checkMetric(options.metric ?? Metric.COSINE);
+    const deletionProtection = checkProtection(options.deletionProtection ?? DeletionProtection.DISABLED);
+    const tags = { ...(options.tags ?? {}) };
+    const useVectorIndex = options.useVectorIndex ?? false;
+    const vectorIndexOptions = { ...(options.vectorIndexOptions ?? {}), metric_type: distanceStrategy(metric) };
+    await this.client.execute(`INSERT INTO ${REGISTRY_TABLE}(${REGISTRY_COLUMNS}) VALUES(?, ?, ?, ?, ?, ?, ?)`, [
+      name, dimension, metric, deletionProtection === DeletionProtection.ENABLED, useVectorIndex, spacedJson(vectorIndexOptions), spacedJson(tags),
+    ]);
+    const cosine = metric === Metric.COSINE;
+    let columns =
+      `id VARCHAR(255) PRIMARY KEY, vector VECTOR(${dimension}, F32) NOT NULL, metadata JSON, namespace VARCHAR(255), ` +
+      'created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP';
+    if (cosine) columns += `, vector_normalized VECTOR(${dimension}, F32) NOT NULL`;
+    if (useVectorIndex) columns += `, VECTOR INDEX ${VECTOR_INDEX_NAME} (${cosine ? 'vector_normalized' : 'vector'}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`;
+    try {
+      await this.client.execute(`CREATE TABLE ${indexTableName(name)}(${columns})`);
+    } catch (err) {
+      await this.client.execute(`DELETE FROM ${REGISTRY_TABLE} WHERE name=?`, [name]).catch(() => {});
+      throw err;
+    }
+    return { name, dimension, metric, deletionProtection, tags, useVectorIndex, vectorIndexOptions };
+  }
+
+  /** Drops the index's table and registry row; refuses when deletion protection is enabled. */
+  async deleteIndex(name: string): Promise<void> {
+    const index = await this.describeIndex(name);
+    if (index.deletionProtection === DeletionProtection.ENABLED) throw new VectorStoreError(`Index ${name} has deletion protection enabled. Cannot delete.`);
+    await this.client.execute(`DROP TABLE IF EXISTS ${indexTableName(name)}`);
+    await this.client.execute(`DELETE FROM ${REGISTRY_TABLE} WHERE name=?`, [name]);
+  }
+
+  /** All indexes, ordered by name. */
+  async listIndexes(): Promise<IndexModel[]> {
+    return (await rows(this.client, `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} ORDER BY name`)).map(modelFromRow);
+  }
+
+  /** The index's model; `IndexNotFoundError` when it does not exist. */
+  async describeIndex(name: string): Promise<IndexModel> {
+    const [row] = await rows(this.client, `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE name= ?`, [name]);
+    if (!row) throw new IndexNotFoundError(name);
+    return modelFromRow(row);
+  }
+
+  async hasIndex(name: string): Promise<boolean> {
+    return (await rows(this.client, `SELECT name FROM ${REGISTRY_TABLE} WHERE name= ?`, [name])).length > 0;
+  }
+
+  /**
+   * Changes protection, tags or the vector index. Differences from the reference: arguments are
+   * validated before anything runs, `metric_type` is always kept in the stored options, no
+   * `DROP INDEX` is sent for an index that has none, and if the DDL fails the registry row is
+   * put back as it was.
+   */
+  async configureIndex(name: string, options: ConfigureIndexOptions = {}): Promise<IndexModel> {
+    const index = await this.describeIndex(name);
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    if (options.deletionProtection !== undefined) {
+      sets.push('deletion_protection=?');
+      params.push(checkProtection(options.deletionProtection) === DeletionProtection.ENABLED);
+    }
+    if (options.tags !== undefined) {
+      sets.push('tags=?');
+      params.push(spacedJson(options.tags));
+    }
+    const wantIndex = options.useVectorIndex ?? (options.vectorIndexOptions !== undefined && index.useVectorIndex ? true : undefined);
+    if (options.useVectorIndex !== undefined) {
+      sets.push('use_vector_index=?');
+      params.push(options.useVectorIndex);
+    }
+    let vectorIndexOptions: Record<string, unknown> | undefined;
+    if (options.useVectorIndex !== undefined || options.vectorIndexOptions !== undefined) {
+      vectorIndexOptions = { ...(options.vectorIndexOptions ?? {}), metric_type: distanceStrategy(index.metric) };
+      sets.push('vector_index_options=?');
+      params.push(spacedJson(vectorIndexOptions));
+    }
+    if (!sets.length) return this.describeIndex(name);
+    await this.client.execute(`UPDATE ${REGISTRY_TABLE} SET ${sets.join(', ')} WHERE name=?`, [...params, name]);
+    if (wantIndex !== undefined) {
+      const table = indexTableName(name);
+      try {
+        if (index.useVectorIndex) await this.client.execute(`DROP INDEX ${VECTOR_INDEX_NAME} ON ${table}`);
+        if (wantIndex) {
+          const column = index.metric === Metric.COSINE ? 'vector_normalized' : 'vector';
+          await this.client.execute(`ALTER TABLE ${table} ADD VECTOR INDEX ${VECTOR_INDEX_NAME} (${column}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`);
+          await this.client.execute(`OPTIMIZE TABLE ${table} FLUSH`);
+        }
+      } catch (err) {
+        await this.client
+          .execute(`UPDATE ${REGISTRY_TABLE} SET deletion_protection=?, tags=?, use_vector_index=?, vector_index_options=? WHERE name=?`, [
+            index.deletionProtection === DeletionProtection.ENABLED, spacedJson(index.tags), index.useVectorIndex, spacedJson(index.vectorIndexOptions), name,
+          ])
+          .catch(() => {});
+        throw err;
+      }
+    }
+    return this.describeIndex(name);
+  }
+
+  /** A handle for data operations on one index (reads its model once). */
+  async index(name: string): Promise<IndexHandle> {
+    return new IndexHandle(this.client, await this.describeIndex(name), this.settings);
+  }
+
+  /** Ends the pool the store created itself; a connection or pool passed in is left open. */
+  async close(): Promise<void> {
+    if (this.ownsClient) await (this.client as unknown as { end(): Promise<void> }).end();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * Opens a vector store over an @s2/core connection or pool (wire or HTTP), or over a pool it
+ * creates from a URL / pool options, and makes sure the registry table exists.
+ */
+export async function vectorDb(source: SqlClient | string | PoolOptions, options: VectorDbOptions = {}): Promise<VectorDb> {
+  if (isSqlClient(source)) return VectorDb.open(source, options, false);
+  const poolOptions: PoolOptions = typeof source === 'string' ? { url: source } : { ...source };
+  poolOptions.connAttrs = { _connector_name: 's2 vectorstore', _connector_version: VECTORSTORE_VERSION, ...(poolOptions.connAttrs ?? {}) };
+  const pool = createPool(poolOptions);
+  try {
+    return await VectorDb.open(pool as unknown as SqlClient, options, true);
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
