@@ -35,7 +35,7 @@ export async function resolveInferenceEndpoint(modelName: string, opts: ResolveO
   const baseUrl = opts.baseUrl ?? env.SINGLESTOREDB_INFERENCE_API_BASE_URL;
   const hostingPlatform = opts.hostingPlatform ?? env.SINGLESTOREDB_INFERENCE_API_HOSTING_PLATFORM;
   if (baseUrl !== undefined && hostingPlatform !== undefined) return { modelName, url: baseUrl, hostingPlatform, info: null };
-  const info = await lookupInferenceApi(modelName, { ...opts.management, signal: opts.signal ?? opts.management?.signal }, env);
+  const info = await lookupInferenceApi(modelName, opts.management ?? {}, env, opts.signal);
   const internal = info.internalConnectionUrl || info.connectionUrl;
   const looked = opts.preferExternalUrl ? info.connectionUrl || internal : internal;
   return { modelName, url: baseUrl ?? looked, hostingPlatform: hostingPlatform ?? info.hostingPlatform, info };
