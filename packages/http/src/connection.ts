@@ -59,18 +59,22 @@ export class HttpConnection implements SqlTransport {
   readonly session: SessionInfo;
   private open = true;
   private readonly origin: string;
-  private readonly headers: Record<string, string>;
+  // ES private: the Authorization header never shows in util.inspect, JSON or enumeration.
+  readonly #headers: Record<string, string>;
+  /** Settings of this connection, without its secrets (password, bearer token, headers). */
+  readonly options: Readonly<HttpOptions>;
   private transport: Transport;
   private transportChosen: Promise<void> | null;
   private readonly slots: Semaphore;
   readonly decodeOptions: DecodeOptions;
 
-  constructor(readonly options: HttpOptions) {
+  constructor(options: HttpOptions) {
+    this.options = { ...options, password: undefined, bearerToken: undefined, headers: undefined };
     const driver = options.driver ?? 'https';
     const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
     this.origin = `${driver}://${host}:${options.port ?? (driver === 'http' ? 80 : 443)}`;
     const workload = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SINGLESTOREDB_WORKLOAD_TYPE;
-    this.headers = {
+    this.#headers = {
       'Content-Type': 'application/json',
       Accept: 'application/json',
       'User-Agent': `SingleStoreDB-TypeScript/${HTTP_CLIENT_VERSION}${workload ? `+${workload}` : ''}`,
@@ -92,6 +96,11 @@ export class HttpConnection implements SqlTransport {
 
   get isOpen(): boolean {
     return this.open;
+  }
+
+  /** What JSON.stringify shows: where requests go, never the credentials. */
+  toJSON(): Record<string, unknown> {
+    return { url: this.origin, user: this.options.user, database: this.session.database, open: this.open };
   }
 
   /** Checks credentials and learns the server's escaping mode and version (one request). */
@@ -120,7 +129,7 @@ export class HttpConnection implements SqlTransport {
       if (this.session.database) body.database = this.session.database;
       if (this.transportChosen) await this.transportChosen;
       const response = await this.transport(`${this.origin}/api/v2/${path}`, {
-        method: 'POST', headers: this.headers, body: JSON.stringify(body), signal: controller.signal,
+        method: 'POST', headers: this.#headers, body: JSON.stringify(body), signal: controller.signal,
       });
       phase = 'request';
       clearTimeout(connectTimer);

@@ -13,7 +13,7 @@ import {
 } from '@s2/base';
 import { ShowAccessor } from '../accessors/show.js';
 import { VariableAccessor } from '../accessors/variables.js';
-import { resolveConnectParams, type ResolvedConnectParams } from '../params/index.js';
+import { normalizeResultsType, resolveConnectParams, type ResolvedConnectParams } from '../params/index.js';
 import { runLoad, type LoadOptions, type LoadResult, type LoadSource } from '../load/index.js';
 import { Cursor, type ExecuteOptions } from './cursor.js';
 
@@ -55,13 +55,19 @@ export class Connection {
   private closed = false;
   /** SINGLESTOREDB_URL as last seen, for track_env. */
   private trackedUrl: string | undefined;
+  /** The resolved parameters, without the password. */
+  readonly params: Readonly<ResolvedConnectParams>;
+  // ES private: invisible to util.inspect, JSON and enumeration; only reconnects read it.
+  #password: string | undefined;
 
   constructor(
     private link: SqlTransport,
-    readonly params: Readonly<ResolvedConnectParams>,
+    params: Readonly<ResolvedConnectParams>,
     /** Opens a new session with other parameters (track_env reconnects). */
     private readonly reopen?: (params: ResolvedConnectParams) => Promise<SqlTransport>,
   ) {
+    this.#password = params.password;
+    this.params = { ...params, password: undefined };
     this.trackedUrl = params.trackEnv ? process.env.SINGLESTOREDB_URL : undefined;
     this.show = new ShowAccessor(this);
     this.locals = new VariableAccessor(this, 'local');
@@ -85,11 +91,18 @@ export class Connection {
     const cur = this.params;
     if (next.host === cur.host && next.port === cur.port && next.user === cur.user && next.database === cur.database && next.driver === cur.driver) return;
     if (!this.reopen) return;
-    const link = await this.reopen({ ...cur, ...next, resultsType: cur.resultsType });
+    const link = await this.reopen({ ...cur, password: this.#password, ...next, resultsType: cur.resultsType });
     const old = this.link;
     this.link = link;
-    (this as { params: ResolvedConnectParams }).params = { ...cur, host: next.host, port: next.port, user: next.user, password: next.password, database: next.database, driver: next.driver };
+    this.#password = next.password;
+    (this as { params: ResolvedConnectParams }).params = { ...cur, host: next.host, port: next.port, user: next.user, password: undefined, database: next.database, driver: next.driver };
     await old.close().catch(() => old.destroy());
+  }
+
+  /** What JSON.stringify shows: where the session goes, never its credentials. */
+  toJSON(): Record<string, unknown> {
+    const p = this.params;
+    return { driver: p.driver, host: p.host, port: p.port, user: p.user, database: p.database, connected: this.isConnected() };
   }
 
   /** The underlying connector; throws once the connection is closed. */
@@ -136,7 +149,9 @@ export class Connection {
   }
 
   cursor<Row = unknown>(options: { resultsType?: string; buffered?: boolean } = {}): Cursor<Row> {
-    return new Cursor<Row>(this, options.buffered ?? this.params.buffered !== false, options.resultsType ?? this.params.resultsType);
+    // Per call, the same spellings as connect() ('dicts', 'numpy', 'pyarrow'...).
+    const resultsType = options.resultsType ? normalizeResultsType(options.resultsType) : this.params.resultsType;
+    return new Cursor<Row>(this, options.buffered ?? this.params.buffered !== false, resultsType);
   }
 
   mogrify(sql: string, params?: QueryParams): string {
@@ -159,7 +174,7 @@ export class Connection {
    * default; Arrow and polars register here too).
    */
   async queryFrame<Frame = import('../results/columns.js').ColumnsFrame>(sql: string, params?: QueryParams, options: QueryOptions = {}): Promise<Frame> {
-    const resultsType = options.resultsType ?? 'columns';
+    const resultsType = normalizeResultsType(options.resultsType ?? 'columns');
     // Packet-decoding formats read unbuffered and decode as rows arrive (bounded memory).
     const cur = this.cursor({ resultsType, buffered: resultFormat(resultsType).packets !== true });
     try {
@@ -183,7 +198,7 @@ export class Connection {
     params?: QueryParams,
     options: StreamFramesOptions = {},
   ): AsyncGenerator<Frame, void, undefined> {
-    const resultsType = options.resultsType ?? 'columns';
+    const resultsType = normalizeResultsType(options.resultsType ?? 'columns');
     const explicit = options.batchRows;
     if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1)) throw new ParameterError(`batchRows must be a positive integer, got ${String(explicit)}`);
     const cur = this.cursor({ resultsType, buffered: false });

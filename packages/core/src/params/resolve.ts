@@ -1,7 +1,7 @@
 import { options, OptionError, OPTION_DEFINITIONS } from '@s2/base';
 import { PARAM_NAMES, type ConnectOptions, type ResolvedConnectParams } from './connect-options.js';
 import { resolveTlsMode, TLS_DECIDING_KEYS, type TlsSettings } from './tls.js';
-import { looksLikeUrl, parseConnectionUrl } from './url.js';
+import { isIpv6Literal, looksLikeUrl, parseConnectionUrl } from './url.js';
 
 const OPTION_BY_NAME = new Map(OPTION_DEFINITIONS.map((d) => [d.name, d]));
 const CAMEL_BY_SNAKE = new Map<string, keyof ConnectOptions>(
@@ -79,7 +79,8 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
 
   const host = explicit.host ?? (option('host') as string | null) ?? '127.0.0.1';
   const fromUrl: ConnectOptions = {};
-  let resolvedHost = host;
+  // A bare IPv6 literal is a host, brackets or not (`::1`, `[::1]`), never a URL with a port.
+  let resolvedHost = isIpv6Literal(host) ? host.replace(/^\[(.*)\]$/, '$1') : host;
   if (looksLikeUrl(host)) {
     const url = parseConnectionUrl(host);
     if (url.host !== undefined) resolvedHost = url.host;

@@ -13,13 +13,28 @@ export interface UrlParams {
 }
 
 /** Percent-decoding where '+' means a space, as in the reference (wire spec 1.3 rule 8). */
-function decodePlus(s: string): string {
-  return decodeURIComponent(s.replace(/\+/g, ' '));
+function decodePlus(s: string, what: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch (err) {
+    throw new OptionError(`Invalid connection URL: malformed percent-escape in the ${what}`, { cause: err });
+  }
 }
 
-/** Does a `host` value look like a URL rather than a bare host name? */
+/** An IPv6 address literal, bare (`::1`, `fe80::1%eth0`) or in brackets (`[::1]`). */
+export function isIpv6Literal(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return /^[0-9A-Fa-f:.]+(%[\w.-]+)?$/.test(bare) && (bare.match(/:/g) ?? []).length >= 2;
+}
+
+/** Does a `host` value look like a URL rather than a bare host name or IP address? */
 export function looksLikeUrl(host: string): boolean {
-  return /[:/@?]/.test(host);
+  return !isIpv6Literal(host) && /[:/@?]/.test(host);
+}
+
+/** The URL with any password replaced by `***`, for messages. */
+export function redactUrl(input: string): string {
+  return input.replace(/^([^/]*\/\/[^:@/?#]*:|[^:@/?#]*:)([^@/?#]*)@/, (_m, head: string) => `${head}***@`);
 }
 
 /**
@@ -31,7 +46,7 @@ export function parseConnectionUrl(input: string): UrlParams {
   if (text.toLowerCase().startsWith('singlestoredb+')) text = text.slice('singlestoredb+'.length);
   if (!text.includes('//')) text = `//${text}`;
   const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?\/\/(?:([^@/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(\/[^?#]*)?(?:\?([^#]*))?(?:#.*)?$/.exec(text);
-  if (!m) throw new OptionError(`Invalid connection URL: '${input}'`);
+  if (!m) throw new OptionError(`Invalid connection URL: '${redactUrl(input)}'`);
   const [, scheme, auth, rawHost, rawPort, path, queryString] = m;
   const out: UrlParams = { query: {} };
   if (scheme && scheme.toLowerCase() !== 'singlestoredb') out.driver = scheme.toLowerCase();
@@ -39,8 +54,8 @@ export function parseConnectionUrl(input: string): UrlParams {
     const colon = auth.indexOf(':');
     const user = colon < 0 ? auth : auth.slice(0, colon);
     if (user) {
-      out.user = decodePlus(user);
-      if (colon >= 0) out.password = decodePlus(auth.slice(colon + 1));
+      out.user = decodePlus(user, 'user name');
+      if (colon >= 0) out.password = decodePlus(auth.slice(colon + 1), 'password');
     }
   }
   if (rawHost) out.host = rawHost.replace(/^\[|\]$/g, '');
@@ -50,14 +65,14 @@ export function parseConnectionUrl(input: string): UrlParams {
   }
   if (path) {
     const db = path.split('/').find((seg) => seg.trim() !== '');
-    if (db) out.database = decodePlus(db.trim());
+    if (db) out.database = decodePlus(db.trim(), 'database name');
   }
   if (queryString) {
     for (const pair of queryString.split('&')) {
       if (!pair) continue;
       const eq = pair.indexOf('=');
-      const key = decodePlus(eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
-      out.query[key] = decodePlus(eq < 0 ? '' : pair.slice(eq + 1));
+      const key = decodePlus(eq < 0 ? pair : pair.slice(0, eq), 'query string').toLowerCase();
+      out.query[key] = decodePlus(eq < 0 ? '' : pair.slice(eq + 1), `value of ${key}`);
     }
   }
   return out;

@@ -1,4 +1,4 @@
-import { InterfaceError, OperationalError, ServerStatus, type QueryParams } from '@s2/base';
+import { InterfaceError, OperationalError, OptionError, ServerStatus, type QueryParams } from '@s2/base';
 import { connect } from '../connect.js';
 import type { Connection, ExecuteResult, QueryOptions } from '../connection/connection.js';
 import type { Cursor } from '../connection/cursor.js';
@@ -64,15 +64,20 @@ export class Pool {
   private ending = false;
   private readonly sweeper: NodeJS.Timeout;
   private readonly settings: Required<Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'shutdownGraceMs'>>;
-  private readonly connectOptions: ConnectOptions;
-  private readonly url: string | undefined;
+  // ES private: the credentials never show in util.inspect or JSON.
+  readonly #connectOptions: ConnectOptions;
+  readonly #url: string | undefined;
 
-  constructor(options: PoolOptions = {}) {
+  constructor(options: PoolOptions | string = {}) {
+    if (typeof options === 'string') options = { url: options };
+    else if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new OptionError(`createPool() takes a connection URL or an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+    }
     const { min = 0, max = 10, idleTimeoutMs = 30_000, acquireTimeoutMs = 10_000, healthCheck = 'ping', shutdownGraceMs = 5_000, url, ...connectOptions } = options;
     if (!(max >= 1) || min < 0 || min > max) throw new InterfaceError(`invalid pool size: min ${min}, max ${max}`);
     this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, shutdownGraceMs };
-    this.connectOptions = connectOptions;
-    this.url = url;
+    this.#connectOptions = connectOptions;
+    this.#url = url;
     this.sweeper = setInterval(() => this.sweep(), Math.max(1000, Math.min(idleTimeoutMs, 30_000)));
     this.sweeper.unref();
   }
@@ -86,8 +91,13 @@ export class Pool {
     return this.idle.length;
   }
 
+  /** What JSON.stringify shows: sizes and settings, never credentials. */
+  toJSON(): Record<string, unknown> {
+    return { ...this.settings, size: this.size, idle: this.idle.length, borrowed: this.borrowed.size, waiting: this.waiters.length, ending: this.ending };
+  }
+
   private open(): Promise<Connection> {
-    return this.url ? connect(this.url, this.connectOptions) : connect(this.connectOptions);
+    return this.#url ? connect(this.#url, this.#connectOptions) : connect(this.#connectOptions);
   }
 
   private async checkout(conn: Connection): Promise<boolean> {
@@ -238,6 +248,11 @@ export class Pool {
   }
 }
 
-export function createPool(options: PoolOptions = {}): Pool {
-  return new Pool(options);
+/**
+ * A pool from a connection URL (`createPool('mysql://user:pw@host/db')`, as with `connect()`),
+ * an options object, or both (`createPool(url, { max: 4 })`; the options beat the URL).
+ */
+export function createPool(urlOrOptions: PoolOptions | string = {}, options?: PoolOptions): Pool {
+  if (typeof urlOrOptions === 'string' && options !== undefined) return new Pool({ ...options, url: urlOrOptions });
+  return new Pool(urlOrOptions);
 }

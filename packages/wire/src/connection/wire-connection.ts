@@ -21,7 +21,7 @@ import { framePayload, PacketFramer } from '../protocol/packet-framer.js';
 import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/server-messages.js';
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
 import { InfileGrant } from './infile-grant.js';
-import { resolveTlsMode, type WireOptions } from './options.js';
+import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options.js';
 import type { PacketChannel } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
@@ -65,7 +65,16 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private readonly onPacket = (payload: Buffer, firstSeq: number, lastSeq: number) => this.queue.push(payload, firstSeq, lastSeq);
   private readonly onRun = (framed: Buffer, count: number, firstSeq: number, lastSeq: number) => this.queue.pushRun(framed, count, firstSeq, lastSeq);
 
-  private constructor(socket: Socket, readonly options: WireOptions) {
+  /** Settings of this session, without its secrets (password, TLS private key). */
+  readonly options: Readonly<WireOptions>;
+  // ES private: invisible to util.inspect, JSON and property enumeration.
+  readonly #password: string | undefined;
+  readonly #tlsKey: WireTlsOptions['key'];
+
+  private constructor(socket: Socket, options: WireOptions) {
+    this.#password = options.password;
+    this.#tlsKey = options.tls?.key;
+    this.options = { ...options, password: undefined, tls: options.tls && { ...options.tls, key: undefined } };
     this.socket = socket;
     this.highWaterMark = options.highWaterMark ?? 4 << 20;
     this.decodeOptions = resolveDecodeOptions(options.decodeOptions);
@@ -112,6 +121,17 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   get connectionId(): number {
     return this.session.connectionId;
+  }
+
+  /** The options this session was opened with, secrets included (for side sessions). */
+  private secretOptions(): WireOptions {
+    return { ...this.options, password: this.#password, tls: this.options.tls && { ...this.options.tls, key: this.#tlsKey } };
+  }
+
+  /** What JSON.stringify shows: where the session goes, never its credentials. */
+  toJSON(): Record<string, unknown> {
+    const o = this.options;
+    return { host: o.socketPath ?? o.host, port: o.port, user: o.user, database: this.session.database, connectionId: this.session.connectionId, open: this.isOpen };
   }
 
   get rowDecoderFactory(): WireOptions['rowDecoderFactory'] {
@@ -265,7 +285,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.capabilities = flags & (hs.capabilities | Capability.SSL);
     this.deprecateEof = (flags & hs.capabilities & Capability.DEPRECATE_EOF) !== 0;
 
-    const password = Buffer.from(o.password ?? '', 'utf8');
+    const password = Buffer.from(this.#password ?? '', 'utf8');
     const creds = { password, serverPublicKey: o.serverPublicKey, allowCleartextPassword: o.allowCleartextPassword };
     const initial = initialAuthResponse(hs.authPlugin, creds, hs.authData, secure);
     this.send(handshakeResponse({
@@ -294,7 +314,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       host,
       ca: o.tls?.ca,
       cert: o.tls?.cert,
-      key: o.tls?.key,
+      key: this.#tlsKey,
       ciphers: o.tls?.ciphers,
       servername,
       rejectUnauthorized: verify,
@@ -424,7 +444,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   /** Cancels the running statement with `KILL QUERY` from a second session. */
   async killQuery(): Promise<void> {
-    const side = await WireConnection.connect({ ...this.options, database: undefined, autocommit: null, initCommand: undefined, sqlMode: undefined });
+    const side = await WireConnection.connect({ ...this.secretOptions(), database: undefined, autocommit: null, initCommand: undefined, sqlMode: undefined });
     try {
       await (await side.query(`KILL QUERY ${this.session.connectionId}`)).drain();
     } finally {

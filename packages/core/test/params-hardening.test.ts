@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { OptionError } from '@s2/base';
+import { createPool, resolveConnectParams } from '@s2/core';
+import { testServer } from '@s2/testing/vitest';
+import { open } from './support.js';
+
+describe('URL and host parsing', () => {
+  it('a malformed percent-escape is an OptionError naming the part, not a bare URIError', () => {
+    for (const url of ['mysql://u:%ZZ@h/db', 'mysql://%E0%A4%A@h', 'mysql://u:p@h/%zz', 'mysql://u:p@h/db?charset=%']) {
+      const err = (() => { try { resolveConnectParams(url); } catch (e) { return e; } return null; })();
+      expect(err).toBeInstanceOf(OptionError);
+      expect((err as Error).message).toMatch(/malformed percent-escape/);
+    }
+  });
+
+  it('IPv6 literals are hosts, bare or bracketed, in options and URLs', () => {
+    expect(resolveConnectParams({ host: '::1' })).toMatchObject({ host: '::1', port: 3306 });
+    expect(resolveConnectParams({ host: '[::1]', port: 3307 })).toMatchObject({ host: '::1', port: 3307 });
+    expect(resolveConnectParams({ host: 'fe80::1:2' })).toMatchObject({ host: 'fe80::1:2', port: 3306 });
+    expect(resolveConnectParams('mysql://u:p@[::1]:3307/db')).toMatchObject({ host: '::1', port: 3307, database: 'db' });
+  });
+
+  it('an unparseable URL does not echo its password', () => {
+    expect(() => resolveConnectParams('mysql://u:TopSecret@h:3306:99')).toThrow(OptionError);
+    const err = (() => { try { resolveConnectParams('mysql://u:TopSecret@h:3306:99'); } catch (e) { return e as Error; } return null; })();
+    expect(err!.message).not.toContain('TopSecret');
+  });
+});
+
+describe('createPool', () => {
+  it('accepts a URL string, like connect() and mysql2', async () => {
+    const pool = createPool(`${testServer().url}/${testServer().database}`);
+    try {
+      expect(await pool.query('SELECT 1')).toEqual([[1]]);
+    } finally {
+      await pool.end();
+    }
+    const pool2 = createPool(`${testServer().url}/${testServer().database}`, { max: 2 });
+    try {
+      expect(await pool2.query('SELECT 2')).toEqual([[2]]);
+    } finally {
+      await pool2.end();
+    }
+  });
+
+  it('rejects non-objects with a clear message', () => {
+    for (const bad of [42, null, ['mysql://h'], true]) {
+      expect(() => createPool(bad as never)).toThrow(/createPool\(\) takes a connection URL or an options object/);
+    }
+  });
+});
+
+describe('result-type aliases work per query and per cursor, as in connect()', () => {
+  it('dicts, numpy and tuple spellings', async () => {
+    const conn = await open();
+    try {
+      expect(await conn.query('SELECT 1 AS a', undefined, { resultsType: 'dicts' })).toEqual([{ a: 1 }]);
+      const cur = conn.cursor({ resultsType: 'dict' });
+      await cur.execute('SELECT 2 AS b');
+      expect(await cur.fetchall()).toEqual([{ b: 2 }]);
+      await cur.close();
+      const frame = await conn.queryFrame('SELECT 3 AS c', undefined, { resultsType: 'numpy' });
+      expect((frame as { columns: { name: string }[] }).columns.map((c) => c.name)).toEqual(['c']);
+      expect(await conn.query('SELECT 4', undefined, { resultsType: 'tuple' })).toEqual([[4]]);
+    } finally {
+      await conn.close();
+    }
+  });
+});
