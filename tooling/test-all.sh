@@ -23,4 +23,16 @@ pnpm -s vitest run --reporter=default --reporter=json --outputFile="$report" || 
 # A plain 'N passed, N failed' line, so the totals are readable without knowing vitest's format.
 node tooling/summarize-vitest.mjs "$report" || status=1
 rm -f "$report"
+
+# Packs the packages and installs the tarballs with plain npm into fresh apps (issue #11):
+# what each piece drags in, ESM/CJS/TypeScript consumers, a browser bundle, the accelerator.
+echo "[test] install closure"
+if pnpm -s check:install-closure > /tmp/s2-install-closure.log 2>&1; then
+  grep -E '^\s+(ok|FAIL|SKIP) |KiB' /tmp/s2-install-closure.log || true
+  echo "[test] install closure: passed"
+else
+  cat /tmp/s2-install-closure.log
+  echo "[test] install closure: FAILED"
+  status=1
+fi
 exit "$status"

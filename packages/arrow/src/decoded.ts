@@ -4,7 +4,7 @@ import {
 } from 'apache-arrow';
 import type { ColumnDefinition } from '@s2/base';
 import { rowsToColumns, uniqueColumnNames, type ColumnVector } from '@s2/core';
-import { decimalPrecision, type DecodedColumn } from '@s2/native';
+import { decimalPrecision, type DecodedColumn } from '@s2/base';
 import { toVector } from './table.js';
 import { validity } from './validity.js';
 

@@ -1,6 +1,5 @@
 import type { Table } from 'apache-arrow';
 import { registerResultFormat } from '@s2/core';
-import { decodeFrame } from '@s2/native';
 import { decodedToArrow } from './decoded.js';
 import { rowsToArrow } from './table.js';
 
@@ -15,7 +14,7 @@ registerResultFormat({
     // Batches of one result share a schema: the merged table keeps each as a record batch.
     mergeFrames: (frames) => ((frames as Table[]).length === 1 ? frames[0] : (frames[0] as Table).concat(...(frames as Table[]).slice(1))),
     frame: (batch) => rowsToArrow(columns, batch),
-    framePackets: (packets, options, path) => decodedToArrow(columns, decodeFrame(columns, options, packets, 'arrow', path)),
+    framePackets: (packets, options, decoder) => decodedToArrow(columns, decoder.decodeFrame(columns, options, packets, 'arrow')),
   }),
 });
 

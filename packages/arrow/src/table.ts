@@ -4,7 +4,7 @@ import {
 } from 'apache-arrow';
 import { DataError, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
 import { rowsToColumns, type ColumnVector } from '@s2/core';
-import { decimalPrecision } from '@s2/native';
+import { decimalPrecision } from '@s2/base';
 import { validity } from './validity.js';
 
 function fixed(type: DataType, values: ArrayLike<unknown>, col: ColumnVector, length: number): Vector {

@@ -5,3 +5,5 @@ export * from './decode/index.js';
 export * from './options/index.js';
 export * from './sql/index.js';
 export * from './types/index.js';
+export * from './frame/index.js';
+export * from './registry/index.js';

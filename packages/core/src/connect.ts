@@ -1,28 +1,26 @@
-import { requireNative } from '@s2/native';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { readFileSync } from 'node:fs';
-import { InterfaceError, NotSupportedError, options, OptionError, setScopeStorage, type DecodeOptions, type SqlTransport } from '@s2/base';
-import { connectHttp, type HttpOptions } from '@s2/http';
-import { connectWire, type TlsMode, type WireOptions } from '@s2/wire';
+import { InterfaceError, NotSupportedError, options, OptionError, type DecodeOptions } from '@s2/base';
+// Types only: the transports are optional packages, loaded when a connection needs one.
+import type { connectHttp, HttpOptions } from '@s2/http';
+import type { connectWire, TlsMode, WireOptions } from '@s2/wire';
 import { Connection } from './connection/connection.js';
+import { chooseDecoder } from './drivers/decoder.js';
+import { findDriver, registerPackagedDriver } from './drivers/registry.js';
 import { resolveConnectParams, type ConnectOptions, type ResolvedConnectParams } from './params/index.js';
 import { layerTlsMode } from './params/tls.js';
 
-// Node has async context: make withOptions() scopes follow awaits.
-setScopeStorage(new AsyncLocalStorage());
+export { registerDriver, type DriverFactory } from './drivers/registry.js';
 
-/** Opens a transport for a driver name; other packages (e.g. @s2/http) register theirs. */
-export type DriverFactory = (params: ResolvedConnectParams) => Promise<SqlTransport>;
-const drivers = new Map<string, DriverFactory>();
-
-export function registerDriver(name: string, factory: DriverFactory): void {
-  drivers.set(name, factory);
+/** Node's fs, reached without a static import so that this module bundles for browsers too. */
+function nodeFs(): typeof import('node:fs') {
+  const fs = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:fs');
+  if (!fs) throw new NotSupportedError('TLS files (ssl_ca, ssl_cert, ssl_key) can only be read under Node');
+  return fs as typeof import('node:fs');
 }
 
 function readPem(path: string | undefined, what: string): Buffer | undefined {
   if (!path) return undefined;
   try {
-    return readFileSync(path);
+    return nodeFs().readFileSync(path);
   } catch (err) {
     throw new OptionError(`cannot read ${what} file '${path}': ${(err as Error).message}`, { cause: err });
   }
@@ -80,7 +78,7 @@ export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
   };
 }
 
-registerDriver('mysql', async (p) => connectWire(wireOptionsFor(p)));
+registerPackagedDriver('mysql', { package: '@s2/wire', open: (wire: { connectWire: typeof connectWire }, p) => wire.connectWire(wireOptionsFor(p)) });
 
 export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
   if (p.multiStatements) throw new InterfaceError('The Data API does not allow multiple statements within a query', { errno: 0 });
@@ -102,8 +100,9 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
   };
 }
 
-registerDriver('http', async (p) => connectHttp(httpOptionsFor(p)));
-registerDriver('https', async (p) => connectHttp(httpOptionsFor(p)));
+const dataApi = { package: '@s2/http', open: (http: { connectHttp: typeof connectHttp }, p: ResolvedConnectParams) => http.connectHttp(httpOptionsFor(p)) } as const;
+registerPackagedDriver('http', dataApi);
+registerPackagedDriver('https', dataApi);
 
 /**
  * Connects to SingleStoreDB (or any MySQL-compatible server).
@@ -113,18 +112,9 @@ registerDriver('https', async (p) => connectHttp(httpOptionsFor(p)));
  */
 export async function connect(urlOrOptions?: string | ConnectOptions, overrides: ConnectOptions = {}): Promise<Connection> {
   const params = resolveConnectParams(urlOrOptions, overrides);
-  // pure_js=false means "native or nothing": say so now rather than at the first frame.
-  if (params.pureJs === false) requireNative();
-  const factory = drivers.get(params.driver);
-  if (!factory) {
-    throw new NotSupportedError(
-      `the '${params.driver}' driver is not available: install and import @s2/http to use the Data API`,
-    );
-  }
+  // The decoder is chosen once per connection; pure_js=false fails here rather than at the first frame.
+  const decoder = await chooseDecoder(params.pureJs);
+  const factory = await findDriver(params.driver);
   const link = await factory(params);
-  return new Connection(link, { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) }, (next) => {
-    const reopen = drivers.get(next.driver);
-    if (!reopen) throw new NotSupportedError(`the '${next.driver}' driver is not available`);
-    return reopen(next);
-  });
+  return new Connection(link, { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) }, async (next) => (await findDriver(next.driver))(next), decoder);
 }

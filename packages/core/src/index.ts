@@ -1,30 +1,10 @@
 /**
- * @s2/core — the package users import: connect(), pools, options, errors, types.
+ * @s2/core for Node (the package's `node`/default entry): connect(), pools, options, errors,
+ * types. Node setup first: async-context option scopes, and the optional packages it can find
+ * on its own (@s2/wire for mysql://, @s2/http for http(s)://, @s2/native for the accelerator).
+ * Browsers, workers and edge runtimes get `browser.ts` through the package's export conditions.
  */
-export { connect, registerDriver, type DriverFactory } from './connect.js';
-export { Connection, DEFAULT_FRAME_ROWS, type QueryOptions, type ExecuteResult, type StreamFramesOptions } from './connection/connection.js';
-export { loadStatement, type LoadOptions, type LoadResult, type LoadSource, type LoadRow, type ArrowTableLike, type PolarsFrameLike } from './load/index.js';
-export { Cursor, type ExecuteOptions } from './connection/cursor.js';
-export { createPool, Pool, PooledConnection, type PoolOptions } from './pool/pool.js';
-export { ShowAccessor, ShowResult } from './accessors/show.js';
-export { VariableAccessor, type VariableScope } from './accessors/variables.js';
-export { registerResultFormat, uniqueColumnNames, type ResultFormat, type PreparedFormat, type NamedRow } from './results/formats.js';
-export { rowsToColumns, type ColumnsFrame, type ColumnVector, type ColumnVectorType } from './results/columns.js';
-export { parseConnectionUrl, resolveConnectParams, type ConnectOptions, type ResolvedConnectParams, type ResultsType } from './params/index.js';
-export {
-  // errors
-  MySQLError, S2Error, S2Warning, InterfaceError, OptionError, DatabaseError, InternalError, OperationalError,
-  ProgrammingError, ParameterError, IntegrityError, DataError, DecodeError, NotSupportedError, ManagementError,
-  errorClasses, ClientErrorCode,
-  // constants
-  FieldType, ColumnFlag, ServerStatus, Capability, VectorElementType, ExtendedType, BINARY_CHARSET,
-  // options
-  options, withOptions, type OptionDescription,
-  // values
-  SqlDateTime, SqlTime, vectorJson, escapeLiteral, formatQuery,
-  // DB-API types
-  ColumnType, DBAPIType, STRING, BINARY, NUMBER, DATETIME, ROWID, DateValue, Timestamp, Binary, DateFromTicks, TimestampFromTicks, Time,
-  // types of the contract
-  type ColumnDefinition, type ColumnDescription, type DecodeOptions, type InfileSource, type QueryParams,
-} from '@s2/base';
+import './runtime/node.js';
 
+export * from './api.js';
+export { setStatementHook, getStatementHook, type StatementHook } from './hooks/statement-hook.js';

@@ -1,18 +1,11 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NotSupportedError, options } from '@s2/base';
+import { NotSupportedError, options, type AcceleratorStatus } from '@s2/base';
 import type { NativeBinding } from './binding.js';
 
 /** Why the native path is or is not in use, for diagnostics (`s2 doctor`, bug reports). */
-export interface NativeStatus {
-  loaded: boolean;
-  /** Where the binary came from, or why none was loaded. */
-  source: string;
-  /** Platform triple the loader looked for, e.g. `linux-x64-gnu`. */
-  triple: string;
-  version: string | null;
-}
+export type NativeStatus = AcceleratorStatus;
 
 function triple(): string {
   const { platform, arch } = process;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveDecodeOptions } from '@s2/base';
+import { planColumns, resolveDecodeOptions } from '@s2/base';
 import type { WireConnection } from '@s2/wire';
-import { decodeFrame, loadNative, nativeStatus, planColumns } from '@s2/native';
+import { decodeFrame, loadNative, nativeStatus } from '@s2/native';
 import { decodeFrameNative } from '../src/frame/native.js';
 import { comparable, openWire, packetsOf } from './support.js';
 

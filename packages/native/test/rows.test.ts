@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTextRowDecoder, resolveDecodeOptions, SqlDateTime, SqlTime, type DecodeOptions } from '@s2/base';
+import { createTextRowDecoder, planColumns, resolveDecodeOptions, SqlDateTime, SqlTime, type DecodeOptions } from '@s2/base';
 import type { WireConnection } from '@s2/wire';
 import { decodeRows, loadNative, nativeStatus } from '@s2/native';
 import { decodeFrameNative } from '../src/frame/native.js';
-import { planColumns } from '../src/frame/plan.js';
 import { openWire, packetsOf } from './support.js';
 
 const native = loadNative();

@@ -1,7 +1,6 @@
 import { testServer } from '@s2/testing/vitest';
 import { connectWire, type WireConnection } from '@s2/wire';
-import { expandRawRows, type ColumnDefinition } from '@s2/base';
-import type { RawBatch } from '@s2/native';
+import { expandRawRows, type ColumnDefinition, type RawBatch } from '@s2/base';
 
 export function openWire(): Promise<WireConnection> {
   const info = testServer();

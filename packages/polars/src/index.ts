@@ -1,7 +1,6 @@
 import { registerResultFormat } from '@s2/core';
 import pl, { type DataFrame } from 'nodejs-polars';
 import { decodedToArrow } from '@s2/arrow';
-import { decodeFrame } from '@s2/native';
 import { rowsToPolars, toPolars } from './polars.js';
 
 /**
@@ -15,7 +14,7 @@ registerResultFormat({
   prepare: (columns) => ({
     frame: (batch) => rowsToPolars(columns, batch),
     // Over the wire: the Arrow table built on the frame decoder's buffers, handed to polars.
-    framePackets: (packets, options, path) => toPolars(decodedToArrow(columns, decodeFrame(columns, options, packets, 'arrow', path))),
+    framePackets: (packets, options, decoder) => toPolars(decodedToArrow(columns, decoder.decodeFrame(columns, options, packets, 'arrow'))),
     mergeFrames: (frames) => ((frames as DataFrame[]).length === 1 ? frames[0] : pl.concat(frames as DataFrame[], { how: 'vertical', rechunk: true })),
   }),
 });

@@ -1,4 +1,4 @@
-import { decimalPrecision } from '@s2/native';
+import { decimalPrecision } from '@s2/base';
 import {
   Data, DataType as ArrowType, Field, LargeList, List, Table, Uint8, makeData, makeVector, tableFromIPC, tableToIPC,
   type Vector,

@@ -1,4 +1,4 @@
-import type { Connection } from '../connection/connection.js';
+import type { Queryable } from '../session/types.js';
 
 /** Column labels the reference normalises: 'Key_name' → 'KeyName', 'sql_mode' → 'SQLMode'. */
 export function camelLabel(label: string): string {
@@ -9,7 +9,7 @@ export function camelLabel(label: string): string {
 }
 
 /** Runs a statement that returns rows and gives them as objects keyed by normalised labels. */
-export async function labelledRows(conn: Connection, sql: string, params?: readonly unknown[], firstAsName = false): Promise<Record<string, unknown>[]> {
+export async function labelledRows(conn: Queryable, sql: string, params?: readonly unknown[], firstAsName = false): Promise<Record<string, unknown>[]> {
   const cur = conn.cursor<unknown[]>({ resultsType: 'tuples', buffered: true });
   try {
     await cur.execute(sql, params);

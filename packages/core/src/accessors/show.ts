@@ -1,4 +1,4 @@
-import type { Connection } from '../connection/connection.js';
+import type { Queryable } from '../session/types.js';
 import { labelledRows } from './rows.js';
 
 /** Rows of a SHOW command, plus column-wise access (`result.column('Name')`). */
@@ -30,7 +30,7 @@ const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 /** `conn.show`: the SHOW commands of wire spec 9.1 with typed, normalised rows. */
 export class ShowAccessor {
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly conn: Queryable) {}
 
   private async run(suffix: string): Promise<ShowResult> {
     const rows = await labelledRows(this.conn, `SHOW ${suffix}`, undefined, true);

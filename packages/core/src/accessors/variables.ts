@@ -1,5 +1,5 @@
 import { OptionError, ProgrammingError } from '@s2/base';
-import type { Connection } from '../connection/connection.js';
+import type { Queryable } from '../session/types.js';
 import { labelledRows } from './rows.js';
 
 export type VariableScope = 'local' | 'global' | 'cluster local' | 'cluster global';
@@ -24,7 +24,7 @@ function interpret(value: unknown): unknown {
 
 /** Session/global (and SingleStore cluster) variables: `await conn.locals.get('autocommit')`. */
 export class VariableAccessor {
-  constructor(private readonly conn: Connection, readonly scope: VariableScope) {}
+  constructor(private readonly conn: Queryable, readonly scope: VariableScope) {}
 
   private get showScope(): string {
     return this.scope.toUpperCase();

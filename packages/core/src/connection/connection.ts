@@ -7,6 +7,8 @@ import {
   ParameterError,
   S2Error,
   ServerStatus,
+  pureDecoder,
+  type BatchDecoder,
   type FormatContext,
   type QueryParams,
   type SqlTransport,
@@ -65,6 +67,8 @@ export class Connection {
     params: Readonly<ResolvedConnectParams>,
     /** Opens a new session with other parameters (track_env reconnects). */
     private readonly reopen?: (params: ResolvedConnectParams) => Promise<SqlTransport>,
+    /** The batch decoder chosen at connect (the addon's or the TypeScript one), used by every cursor. */
+    readonly decoder: BatchDecoder = pureDecoder,
   ) {
     this.#password = params.password;
     this.params = { ...params, password: undefined };

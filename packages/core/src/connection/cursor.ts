@@ -13,11 +13,12 @@ import {
   type QueryParams,
   type QueryResponse,
   type ResultSet,
+  type BatchDecoder,
+  type RawBatch,
 } from '@s2/base';
-import { decodeRows, loadNative, type DecodePath, type RawBatch } from '@s2/native';
 import { resultFormat, type PreparedFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
-import type { Connection } from './connection.js';
+import type { CursorSession } from '../session/types.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -37,7 +38,7 @@ const FRAME_BATCH = 65_536;
  * and each fetch of a streaming one. With `pureJs: true`, or without the addon, the
  * transport's row decoder does it.
  */
-function rowDelivery(resultsType: string, pureJs: boolean | null | undefined): Pick<QueryOptions, 'rawRows' | 'decodeBatch'> {
+function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOptions, 'rawRows' | 'decodeBatch'> {
   let format;
   try {
     format = resultFormat(resultsType);
@@ -45,13 +46,10 @@ function rowDelivery(resultsType: string, pureJs: boolean | null | undefined): P
     return {};
   }
   if (format.packets === true) return { rawRows: true };
-  if (format.packetRows !== true || pureJs === true || loadNative() === null) return {};
-  const path = decodePath(pureJs);
-  // A few rows (fetchone on a streaming cursor) cost less in TypeScript than a call across Node-API.
-  return { decodeBatch: (columns, options, packets) => decodeRows(columns, options, packets, packets.length < 16 ? 'pure' : path) };
+  // The TypeScript decoder is fastest row by row inside the transport; the addon by batches.
+  if (format.packetRows !== true || decoder.kind === 'pure') return {};
+  return { decodeBatch: (columns, options, packets) => decoder.decodeRows(columns, options, packets) };
 }
-
-const decodePath = (pureJs: boolean | null | undefined): DecodePath => (pureJs === true ? 'pure' : pureJs === false ? 'native' : 'auto');
 
 const closedCursor = () => new ProgrammingError('Cursor closed');
 
@@ -81,7 +79,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   private closed = false;
 
   constructor(
-    readonly connection: Connection,
+    readonly connection: CursorSession,
     private readonly buffered: boolean,
     private readonly resultsType: string,
   ) {}
@@ -110,7 +108,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const text = this.mogrify(sql, params);
     this.connection.debugQuery(text);
     await this.connection.syncWithEnvironment();
-    const delivery = rowDelivery(this.resultsType, this.connection.params.pureJs);
+    const delivery = rowDelivery(this.resultsType, this.connection.decoder);
     this.response = await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
     await this.load(this.response.current);
@@ -201,7 +199,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   private frameOf(batch: unknown[]): unknown {
     const raw = this.result?.raw;
     if (raw && this.format?.framePackets) {
-      return this.format.framePackets(batch as unknown as RawBatch, raw.decodeOptions, decodePath(this.connection.params.pureJs));
+      return this.format.framePackets(batch as unknown as RawBatch, raw.decodeOptions, this.connection.decoder);
     }
     return this.format!.frame!(this.decoded(batch));
   }

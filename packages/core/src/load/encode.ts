@@ -15,7 +15,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
 const NUL = 0x00;
-const NULL_FIELD = Buffer.from('\\N', 'latin1');
+// A plain byte array: Buffer is not there when this module loads in a browser bundle.
+const NULL_FIELD = Uint8Array.of(0x5c, 0x4e); // \N
 
 const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
 const ESCAPES = /[\\\t\n\r\0]/g;
@@ -227,7 +228,8 @@ export class LoadEncoder {
 
   private nullField(): void {
     this.reserve(2);
-    this.pos += NULL_FIELD.copy(this.buf, this.pos);
+    this.buf.set(NULL_FIELD, this.pos);
+    this.pos += NULL_FIELD.length;
   }
 
   private number(n: number): void {

@@ -1,5 +1,5 @@
 import { DataError, NotSupportedError, OperationalError, ParameterError, ServerStatus } from '@s2/base';
-import type { Connection } from '../connection/connection.js';
+import type { Queryable } from '../session/types.js';
 import { DEFAULT_CHUNK_BYTES, LoadEncoder } from './encode.js';
 import { prepareSource, type LoadSource, type PreparedSource, type RowBlock } from './sources.js';
 
@@ -150,7 +150,7 @@ class RowFeed {
   }
 }
 
-export async function runLoad(conn: Connection, table: string, source: LoadSource, options: LoadOptions = {}): Promise<LoadResult> {
+export async function runLoad(conn: Queryable, table: string, source: LoadSource, options: LoadOptions = {}): Promise<LoadResult> {
   const driver = conn.params.driver;
   if (driver === 'http' || driver === 'https') {
     throw new NotSupportedError('load() needs LOAD DATA LOCAL INFILE, which the Data API (HTTP) connector cannot send; use a mysql:// connection, or executemany() for INSERTs');

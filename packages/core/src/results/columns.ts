@@ -1,5 +1,4 @@
-import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition } from '@s2/base';
-import { decodeFrame, type DecodedColumn } from '@s2/native';
+import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition, type DecodedColumn } from '@s2/base';
 import { registerResultFormat, uniqueColumnNames } from './formats.js';
 
 /**
@@ -148,6 +147,6 @@ registerResultFormat({
   prepare: (columns) => ({
     mergeFrames: (frames) => mergeColumnsFrames(frames as ColumnsFrame[]),
     frame: (batch) => rowsToColumns(columns, batch),
-    framePackets: (packets, options, path) => decodedToColumns(columns, decodeFrame(columns, options, packets, 'columns', path), packets.length),
+    framePackets: (packets, options, decoder) => decodedToColumns(columns, decoder.decodeFrame(columns, options, packets, 'columns'), packets.length),
   }),
 });

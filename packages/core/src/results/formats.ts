@@ -1,5 +1,4 @@
-import { NotSupportedError, type ColumnDefinition, type DecodeOptions } from '@s2/base';
-import type { DecodePath, RawBatch } from '@s2/native';
+import { NotSupportedError, sharedRegistry, type BatchDecoder, type ColumnDefinition, type DecodeOptions, type RawBatch } from '@s2/base';
 
 /**
  * How a cursor turns decoded rows (one array per row) into what users get. Row formats map a
@@ -13,9 +12,10 @@ export interface PreparedFormat {
   frame?(batch: unknown[][]): unknown;
   /**
    * Frame formats that decode row packets themselves (natively where possible): the whole
-   * batch of undecoded packets as one frame. Used over the wire protocol; `frame` elsewhere.
+   * batch of undecoded packets as one frame, decoded by the connection's batch decoder (the
+   * addon's or the TypeScript one). Used over the wire protocol; `frame` elsewhere.
    */
-  framePackets?(packets: RawBatch, decodeOptions: DecodeOptions, path: DecodePath): unknown;
+  framePackets?(packets: RawBatch, decodeOptions: DecodeOptions, decoder: BatchDecoder): unknown;
   /**
    * Joins frames of consecutive batches into one. With it, a whole-result frame is decoded
    * batch by batch as packets arrive, so packets never pile up for the entire result.
@@ -41,7 +41,9 @@ export interface ResultFormat {
   prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
 }
 
-const registry = new Map<string, ResultFormat>();
+// Shared by every copy of @s2/core in the process: a format registered by @s2/arrow through
+// one copy is found by a connection made with another (see sharedRegistry).
+const registry = sharedRegistry<ResultFormat>('result-formats');
 
 export function registerResultFormat(format: ResultFormat): void {
   registry.set(format.name, format);

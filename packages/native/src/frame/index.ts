@@ -1,33 +1,25 @@
-import { expandRawRows, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import { pureDecoder, type BatchDecoder, type ColumnDefinition, type DecodedColumn, type DecodeOptions, type FrameTarget, type RawBatch } from '@s2/base';
 import { loadNative, requireNative } from '../loader.js';
-import { decodeFrameNative } from './native.js';
-import { planColumns } from './plan.js';
-import { decodeFramePure } from './pure.js';
-import type { DecodedColumn, FrameTarget, RawBatch } from './types.js';
+import { nativeDecoder } from './decoder.js';
 
 /** 'auto': native when available; 'pure': TypeScript only; 'native': fail without the addon. */
 export type DecodePath = 'auto' | 'pure' | 'native';
 
-/**
- * Decodes a batch of text-protocol row packets into columns for a frame format. The native
- * and TypeScript paths return identical columns; the native one is used when it is loaded.
- */
-export function decodeFrame(
-  columns: readonly ColumnDefinition[],
-  options: DecodeOptions,
-  packets: RawBatch,
-  target: FrameTarget,
-  path: DecodePath = 'auto',
-): DecodedColumn[] {
-  const plans = planColumns(columns, options, target);
+/** The batch decoder for a path ('native' throws when the addon is unavailable). */
+export function decoderFor(path: DecodePath = 'auto', minRows?: number): BatchDecoder {
   const binding = path === 'pure' ? null : path === 'native' ? requireNative() : loadNative();
-  if (binding && packets.length > 0) {
-    const out = decodeFrameNative(binding, columns, plans, options, packets);
-    if (out) return out;
-  }
-  return decodeFramePure(columns, plans, options, expandRawRows(packets));
+  return binding ? nativeDecoder(binding, minRows) : pureDecoder;
 }
 
-export { planColumns, decimalPrecision } from './plan.js';
-export { decodeFramePure } from './pure.js';
-export type { ColumnPlan, DecodedColumn, FrameKind, FrameTarget, NumericArray, RawBatch } from './types.js';
+/** Frame columns of a packet batch through the given path (tests and benchmarks compare the two). */
+export function decodeFrame(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, target: FrameTarget, path: DecodePath = 'auto'): DecodedColumn[] {
+  return decoderFor(path).decodeFrame(columns, options, packets, target);
+}
+
+/** Rows of a packet batch through the given path, appended to `out`. */
+export function decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, path: DecodePath = 'auto', out: unknown[][] = []): unknown[][] {
+  // Every batch through the chosen path, however small: differential tests compare the two.
+  return decoderFor(path, 1).decodeRows(columns, options, packets, out);
+}
+
+export { nativeDecoder } from './decoder.js';

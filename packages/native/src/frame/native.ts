@@ -1,7 +1,7 @@
 import { BINARY_CHARSET, columnDecoder, FieldType, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import type { NativeBinding, NativeColumn } from '../binding.js';
 import { fromNativeError } from '../errors.js';
-import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from './types.js';
+import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from '@s2/base';
 
 /** A typed-array constructor, as `typedView` takes it. */
 export type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };

@@ -1,4 +1,6 @@
-import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import { BINARY_CHARSET, ColumnFlag, FieldType } from '../constants/index.js';
+import type { ColumnDefinition } from '../contracts/columns.js';
+import type { DecodeOptions } from '../contracts/decoding.js';
 import type { ColumnPlan, FrameKind, FrameTarget } from './types.js';
 
 const plan = (kind: FrameKind, scale = 0, precision = 0): ColumnPlan => ({ kind, scale, precision });

@@ -1,4 +1,8 @@
-import { columnDecoder, DataError, DecodeError, malformedPacket, parseDate, parseDateTime, SqlTime, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import type { ColumnDefinition } from '../contracts/columns.js';
+import type { DecodeOptions } from '../contracts/decoding.js';
+import { columnDecoder } from '../decode/text-row-decoder.js';
+import { parseDate, parseDateTime, SqlTime } from '../decode/temporal.js';
+import { DataError, DecodeError, malformedPacket } from '../errors/index.js';
 import type { ColumnPlan, DecodedColumn, NumericArray } from './types.js';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -1,4 +1,4 @@
-import type { FramedPackets } from '@s2/base';
+import type { FramedPackets } from '../contracts/transport.js';
 
 /**
  * Column layouts of a decoded frame. Numbers are the kind codes the Rust decoder shares

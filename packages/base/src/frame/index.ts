@@ -1,0 +1,6 @@
+export { planColumns, decimalPrecision } from './plan.js';
+export { decodeFramePure } from './pure.js';
+export { rowPlans, columnsToRows } from './rows.js';
+export { pureDecoder, type BatchDecoder } from './decoder.js';
+export { registerAccelerator, registeredAccelerator, type Accelerator, type AcceleratorStatus } from './accelerator.js';
+export { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type FrameKind, type FrameTarget, type NumericArray, type RawBatch } from './types.js';

@@ -1,0 +1,1 @@
+export { sharedRegistry, sharedSlot } from './shared.js';

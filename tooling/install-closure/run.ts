@@ -1,0 +1,254 @@
+/**
+ * Install-closure check (issue #11): packs the packages as they would be published and installs
+ * the tarballs with plain npm into fresh apps, the way users install s2 piece by piece.
+ *
+ *   a) @s2/core + @s2/wire: nothing heavy in node_modules (no fastify, apache-arrow,
+ *      nodejs-polars, undici, native addon); ESM import and CJS require both query MariaDB; a
+ *      strict TypeScript program type-checks with moduleResolution node16 and bundler.
+ *   b) @s2/core + @s2/http bundled by esbuild for platform 'browser' queries the Data API
+ *      gateway from a context without Node globals; under Node, a mysql:// connection says
+ *      which package to install.
+ *   c) without the accelerator the results equal those of an install with @s2/native and its
+ *      linux-x64 platform package (which does load the addon), and nativeStatus() says why.
+ *
+ * Prints every installed package and the tarball sizes. Run: pnpm run check:install-closure
+ * (tsx with the s2-source condition, so the MariaDB starter and the gateway run from source).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createContext, runInContext } from 'node:vm';
+import { startDataApiGateway } from '../../packages/data-api-gateway/src/index.ts';
+import { startMariaDb } from '../../packages/testing/src/index.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGES = ['base', 'wire', 'http', 'core', 'arrow', 'polars'];
+const FORBIDDEN = ['fastify', 'apache-arrow', 'nodejs-polars', 'undici', '@s2/native', '@s2/native-linux-x64-gnu'];
+const keep = process.env.S2_KEEP_CLOSURE === '1';
+const work = mkdtempSync(join(tmpdir(), 's2-closure-'));
+const failures: string[] = [];
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+function check(label: string, ok: boolean, detail = ''): void {
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${label}${detail ? `: ${detail}` : ''}`);
+  if (!ok) failures.push(label);
+}
+
+function step(title: string): void {
+  console.log(`\n[closure] ${title}`);
+}
+
+/** Every package under node_modules (scoped ones included), name@version, sorted. */
+function installed(app: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith('.')) continue;
+      const p = join(dir, name);
+      if (name.startsWith('@')) { walk(p); continue; }
+      const manifest = join(p, 'package.json');
+      if (existsSync(manifest)) {
+        const m = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; version: string };
+        out.push(`${m.name}@${m.version}`);
+        walk(join(p, 'node_modules'));
+      }
+    }
+  };
+  walk(join(app, 'node_modules'));
+  return out.sort();
+}
+
+function nodeFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const s = statSync(p);
+      if (s.isDirectory()) walk(p);
+      else if (name.endsWith('.node')) found.push(p);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return found;
+}
+
+/** A fresh app with the given tarballs installed by npm (offline: nothing comes from a registry). */
+function app(name: string, tarballs: string[]): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `closure-${name}`, private: true, version: '0.0.0' }, null, 2));
+  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], dir);
+  const list = installed(dir);
+  console.log(`  installed in ${name}: ${list.join(', ')}`);
+  return dir;
+}
+
+// Rows that reach the addon's batch path (more than 16) and a value of most kinds.
+const QUERY = `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 40)
+  SELECT n, n * 1.5e0 AS d, CAST(n AS DECIMAL(10,2)) / 3 AS dec3, CONCAT('row-é-', n) AS s,
+    CAST(18446744073709551615 AS UNSIGNED) AS big, TIMESTAMP('2024-02-29 12:34:56.123456') + INTERVAL n DAY AS dt,
+    IF(n % 3 = 0, NULL, n) AS maybe, X'00ff' AS bin FROM r ORDER BY n`;
+
+/** The user program of apps a/c/d, as ESM or CJS; prints the rows (as JSON) and nativeStatus(). */
+function program(kind: 'esm' | 'cjs', target: Record<string, unknown>): string {
+  const head = kind === 'esm' ? "import { connect, nativeStatus } from '@s2/core';" : "const { connect, nativeStatus } = require('@s2/core');";
+  return `${head}
+const replacer = (_k, v) => typeof v === 'bigint' ? 'big:' + v : v && v.type === 'Buffer' ? 'bytes:' + v.data.join(',') : v;
+(async () => {
+  const conn = await connect(${JSON.stringify(target)});
+  try {
+    const tuples = await conn.query(${JSON.stringify(QUERY)});
+    const objects = await conn.query(${JSON.stringify(QUERY)}, undefined, { resultsType: 'objects' });
+    const frame = await conn.queryFrame(${JSON.stringify(QUERY)});
+    const columns = frame.columns.map((c) => [c.name, c.type, Array.from(c.values, (v) => (v instanceof Uint8Array ? Array.from(v) : v))]);
+    process.stdout.write(JSON.stringify({ status: nativeStatus(), decoder: conn.decoder.kind, rows: { tuples, objects, columns } }, replacer));
+  } finally {
+    await conn.close();
+  }
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+}
+
+const USER_TS = `import { connect, MissingPackageError, NotSupportedError, type ConnectOptions, type ColumnsFrame } from '@s2/core';
+
+export async function main(options: ConnectOptions): Promise<number> {
+  try {
+    const conn = await connect(options);
+    const rows = await conn.query<[number, string]>('SELECT 1, ?', ['x']);
+    const frame: ColumnsFrame = await conn.queryFrame('SELECT 1 AS one');
+    await conn.close();
+    return rows[0][0] + frame.length;
+  } catch (err) {
+    if (err instanceof MissingPackageError) return err.packageName.length;
+    if (err instanceof NotSupportedError) return -1;
+    throw err;
+  }
+}
+`;
+
+function typecheck(dir: string, resolution: 'node16' | 'bundler'): void {
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const sub = join(dir, `ts-${resolution}`);
+  mkdirSync(sub);
+  writeFileSync(join(sub, 'user.ts'), USER_TS);
+  const compilerOptions = {
+    strict: true, noEmit: true, target: 'ES2022', lib: ['ES2023', 'DOM', 'ESNext.Disposable'],
+    module: resolution === 'node16' ? 'node16' : 'esnext', moduleResolution: resolution,
+    types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], skipLibCheck: false,
+  };
+  writeFileSync(join(sub, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(join(sub, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['user.ts'] }, null, 2));
+  const r = spawnSync(process.execPath, [tsc, '-p', sub], { encoding: 'utf8' });
+  check(`strict TypeScript program type-checks (moduleResolution ${resolution}, skipLibCheck false)`, r.status === 0, r.status === 0 ? '' : `${r.stdout}${r.stderr}`.trim());
+}
+
+async function main(): Promise<void> {
+  console.log(`[closure] working in ${work}`);
+  step('build');
+  const filters = [...PACKAGES, 'native'].flatMap((p) => ['--filter', `@s2/${p}`]);
+  run('pnpm', ['-s', ...filters, 'run', 'build'], ROOT);
+
+  step('pack');
+  const tarDir = join(work, 'tarballs');
+  mkdirSync(tarDir);
+  const tar: Record<string, string> = {};
+  for (const p of PACKAGES) {
+    run('pnpm', ['pack', '--pack-destination', tarDir], join(ROOT, 'packages', p));
+    tar[p] = join(tarDir, readdirSync(tarDir).find((f) => f.startsWith(`s2-${p}-`) && f.endsWith('.tgz'))!);
+  }
+  // The platform package needs the addon built here (setup.sh builds it when Rust is installed).
+  let nativeSkipped: string | null = null;
+  try {
+    const nativePack = JSON.parse(run(process.execPath, [join(ROOT, 'packages/native/scripts/pack-npm.mjs'), tarDir], ROOT).trim().split('\n').pop()!) as { main: string; platform: string };
+    tar.native = nativePack.main;
+    tar.nativePlatform = nativePack.platform;
+  } catch (err) {
+    nativeSkipped = (err as Error).message.split('\n').find((l) => l.includes('missing')) ?? (err as Error).message.split('\n')[0];
+  }
+  for (const [name, file] of Object.entries(tar)) console.log(`  ${basename(file).padEnd(40)} ${(statSync(file).size / 1024).toFixed(1).padStart(8)} KiB  (${name})`);
+
+  step('servers: throwaway MariaDB and the Data API gateway');
+  const db = await startMariaDb();
+  const gateway = await startDataApiGateway({ target: { host: db.info.host, port: db.info.port } });
+  const target = { host: db.info.host, port: db.info.port, user: db.info.root.user, password: db.info.root.password, database: db.info.database };
+  try {
+    step('a) @s2/core + @s2/wire');
+    const a = app('a-core-wire', [tar.base, tar.wire, tar.core]);
+    const list = installed(a);
+    const heavy = FORBIDDEN.filter((f) => list.some((p) => p.startsWith(`${f}@`)));
+    check('no fastify, apache-arrow, nodejs-polars, undici or @s2/native installed', heavy.length === 0, heavy.join(', '));
+    const addons = nodeFiles(join(a, 'node_modules'));
+    check('no native addon (.node) in node_modules', addons.length === 0, addons.join(', '));
+    writeFileSync(join(a, 'esm.mjs'), program('esm', target));
+    writeFileSync(join(a, 'cjs.cjs'), program('cjs', target));
+    const esm = JSON.parse(run(process.execPath, ['esm.mjs'], a));
+    const cjs = JSON.parse(run(process.execPath, ['cjs.cjs'], a));
+    check('ESM import runs the query', esm.rows.tuples.length === 40, `${esm.rows.tuples.length} rows`);
+    check('CJS require gives the same results', JSON.stringify(cjs.rows) === JSON.stringify(esm.rows));
+    typecheck(a, 'node16');
+    typecheck(a, 'bundler');
+
+    step('c) the accelerator absent vs. installed (@s2/native + its linux-x64 package)');
+    check('without @s2/native: the TypeScript decoder, and nativeStatus() says why', esm.decoder === 'pure' && esm.status.loaded === false && /not installed/.test(esm.status.source), `${esm.decoder}; ${esm.status.source}`);
+    if (nativeSkipped) {
+      console.log(`  SKIP the install with @s2/native and its platform package: ${nativeSkipped}`);
+    } else {
+      const d = app('d-core-wire-native', [tar.base, tar.wire, tar.core, tar.native, tar.nativePlatform]);
+      writeFileSync(join(d, 'esm.mjs'), program('esm', target));
+      const withNative = JSON.parse(run(process.execPath, ['esm.mjs'], d));
+      check('with @s2/native: the addon loads from the platform package', withNative.decoder === 'native' && withNative.status.loaded === true && /native-linux-x64-gnu/.test(withNative.status.source), `${withNative.decoder}; ${withNative.status.source}`);
+      check('results identical with and without the accelerator', JSON.stringify(withNative.rows) === JSON.stringify(esm.rows));
+    }
+
+    step('b) @s2/core + @s2/http bundled for the browser');
+    const b = app('b-core-http', [tar.base, tar.http, tar.core]);
+    const blist = installed(b);
+    check('no @s2/wire, fastify or native addon installed', !blist.some((p) => /^(@s2\/wire|fastify|@s2\/native)@/.test(p)));
+    writeFileSync(join(b, 'entry.mjs'), `import { connect } from '@s2/core';
+globalThis.runQuery = async (url, sql) => {
+  const conn = await connect(url);
+  try { return await conn.query(sql); } finally { await conn.close(); }
+};
+`);
+    const esbuild = createRequire(join(ROOT, 'packages/http/package.json'))('esbuild') as typeof import('esbuild');
+    const bundle = await esbuild.build({ entryPoints: [join(b, 'entry.mjs')], bundle: true, write: false, platform: 'browser', format: 'iife', absWorkingDir: b, logLevel: 'silent' });
+    const code = bundle.outputFiles[0].text;
+    console.log(`  browser bundle: ${(code.length / 1024).toFixed(1)} KiB`);
+    const nodeImport = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](node:|fs["']|net["']|tls["']|async_hooks["'])/.exec(code);
+    check('the bundle imports no Node module', nodeImport === null, nodeImport?.[0]);
+    const sandbox = createContext({
+      fetch, URL, URLSearchParams, TextEncoder, TextDecoder, AbortController, AbortSignal, Response, Headers, Request,
+      setTimeout, clearTimeout, btoa, atob, console, queueMicrotask, structuredClone,
+    });
+    runInContext(code, sandbox);
+    const url = `http://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@127.0.0.1:${gateway.port}/${target.database}`;
+    const probe = `(async () => ({ hasProcess: typeof process !== 'undefined', hasBuffer: typeof Buffer !== 'undefined', hasRequire: typeof require !== 'undefined',
+      rows: await runQuery(${JSON.stringify(url)}, "SELECT 1 AS one, CAST(18446744073709551615 AS UNSIGNED) AS big, 'héllo' AS s") }))()`;
+    const out = (await runInContext(probe, sandbox)) as { hasProcess: boolean; hasBuffer: boolean; hasRequire: boolean; rows: unknown[][] };
+    check('runs without process, Buffer or require', !out.hasProcess && !out.hasBuffer && !out.hasRequire);
+    check('queries the Data API gateway from the bundle', JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify([[1, '18446744073709551615n', 'héllo']]), JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    writeFileSync(join(b, 'mysql.mjs'), `import { connect, MissingPackageError } from '@s2/core';
+try { await connect(${JSON.stringify(target)}); console.log('connected?!'); }
+catch (err) { console.log(JSON.stringify({ missing: err instanceof MissingPackageError, pkg: err.packageName, message: err.message })); }
+`);
+    const missing = JSON.parse(run(process.execPath, ['mysql.mjs'], b));
+    check('mysql:// without @s2/wire: MissingPackageError naming @s2/wire', missing.missing === true && missing.pkg === '@s2/wire', missing.message);
+  } finally {
+    await gateway.close();
+    await db.stop();
+    if (!keep) rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`\n[closure] ${failures.length === 0 ? 'passed' : `FAILED: ${failures.join('; ')}`}`);
+  process.exitCode = failures.length === 0 ? 0 : 1;
+}
+
+await main();
