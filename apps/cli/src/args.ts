@@ -28,8 +28,8 @@ export interface UdfServeCommand {
   maxConnections: number;
 }
 
-export const USAGE = `Usage:
-  s2 data-api-gateway --target mysql://host:3306 [--host 127.0.0.1] [--port 9000] [--verbose]
+/** Help lines of the serving commands (the gateway and UDF servers). */
+export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306 [--host 127.0.0.1] [--port 9000] [--verbose]
       Serve the SingleStore Data API (/api/v2/exec, /api/v2/query/{rows,tuples}, /ping) in front of
       a MySQL-compatible server. Clients authenticate with Basic auth as database users.
   s2 udf serve ./functions.ts [--host 127.0.0.1] [--port 8000] [--url URL] [--format rowdat_1|json]
@@ -39,8 +39,7 @@ export const USAGE = `Usage:
   s2 udf serve ./functions.ts --collocated [--socket-path PATH] [--max-connections 32]
                [--db URL --register [--replace]] [--log-level info|debug]
       Serve them as collocated functions: a unix socket plus shared memory on the database host
-      (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.
-  s2 --help | --version`;
+      (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.`;
 
 function port(text: string | undefined, fallback: number): number {
   const n = Number(text ?? fallback);

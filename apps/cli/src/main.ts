@@ -1,10 +1,21 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { MySQLError } from '@s2/base';
 import { startDataApiGateway } from '@s2/data-api-gateway';
-import { parseCommand, USAGE } from './args.js';
+import { parseCommand, SERVE_USAGE } from './args.js';
+import { runServerCommand, SERVER_USAGE } from './server-start.js';
+import { runSqlCommand, SQL_USAGE } from './sql/index.js';
 import { serveUdfs } from './udf-serve.js';
 
-const VERSION = '0.1.0';
+// One version, the package's own (the source runs from src/, the build from dist/: both one level down).
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+const USAGE = `Usage:
+${SQL_USAGE}
+${SERVE_USAGE}
+${SERVER_USAGE}
+  s2 --help | --version
+Each command takes --help.`;
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -14,6 +25,9 @@ function untilSignal(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === 'sql') return runSqlCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  if (first === 'server') return runServerCommand(rest, { stdout: process.stdout, stderr: process.stderr, untilStopped: untilSignal });
   let command;
   try {
     command = parseCommand(argv);
