@@ -9,7 +9,7 @@
  * s2 and PyMySQL-style clients (the SingleStoreDB Python SDK) accept without an auth switch.
  */
 import { startFakeMysqlServer, type FakeServer, type FakeSession } from './server.js';
-import { columnDefinitionPacket, eofPacket, errPacket, handshakePacket, okPacket, rowPacket, type ColumnSpec } from './packets.js';
+import { columnDefinitionPacket, eofPacket, errPacket, handshakePacket, okPacket, parseClientHandshake, rowPacket, type ClientHandshake, type ColumnSpec } from './packets.js';
 
 export interface RecordedStatement {
   /** Connection number, from 1 in the order clients connected. */
@@ -34,6 +34,8 @@ export interface RecordingServerOptions {
 export interface RecordingServer extends FakeServer {
   /** Every COM_QUERY received, in arrival order (empty when `record` is false). */
   readonly statements: RecordedStatement[];
+  /** The login packet of every connection (user, database, connection attributes). */
+  readonly logins: ClientHandshake[];
   /** Counters since start (or the last `reset()`). */
   readonly counters: { statements: number; bytes: number; connections: number };
   /** Forgets the recorded statements and zeroes the counters. */
@@ -83,14 +85,22 @@ function sendReply(session: FakeSession, reply: ScriptedReply | undefined): void
 /** Starts the recording fake on a free loopback port. */
 export async function startRecordingMysqlServer(options: RecordingServerOptions = {}): Promise<RecordingServer> {
   const statements: RecordedStatement[] = [];
+  const logins: ClientHandshake[] = [];
   const counters = { statements: 0, bytes: 0, connections: 0 };
   const record = options.record ?? true;
   const base = await startFakeMysqlServer(async (session) => {
     const connection = ++counters.connections;
+    // Result sets go out as several small writes: without this, Nagle plus delayed ACKs stall each one.
+    session.socket.setNoDelay(true);
     session.send(handshakePacket({ serverVersion: options.serverVersion ?? '8.0.32-recording-fake', connectionId: connection }));
     const login = await session.read();
     if (!login) return;
     counters.bytes += login.payload.length + 4;
+    try {
+      logins.push(parseClientHandshake(login.payload));
+    } catch {
+      // A login packet without the optional trailing fields: nothing to report.
+    }
     session.send(okPacket());
     for (;;) {
       const cmd = await readCommand(session);
@@ -117,6 +127,7 @@ export async function startRecordingMysqlServer(options: RecordingServerOptions 
   });
   return Object.assign(base, {
     statements,
+    logins,
     counters,
     reset() {
       statements.length = 0;
