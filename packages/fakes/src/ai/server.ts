@@ -24,6 +24,17 @@ export interface CapturedAiRequest {
   body: any;
 }
 
+/** A model's record as the management API's `GET v1/inferenceapis/{project}/{model}` returns it. */
+export type InferenceApiRecord = {
+  serviceID: string;
+  projectID: string;
+  modelName: string;
+  name: string;
+  connectionURL: string;
+  internalConnectionURL: string;
+  hostingPlatform: string;
+};
+
 export interface FakeAi {
   /** Server root, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -38,7 +49,7 @@ export interface FakeAi {
   /** The next `times` model requests get no answer until the fake closes. */
   stallNext(times: number): void;
   /** The record `GET v1/inferenceapis/{project}/{model}` of the management API would return for a model served here. */
-  inferenceApiInfo(modelName: string, hostingPlatform: string, project?: string): Record<string, string>;
+  inferenceApiInfo(modelName: string, hostingPlatform: string, project?: string): InferenceApiRecord;
   close(): Promise<void>;
 }
 
