@@ -3,6 +3,7 @@
  */
 import type { CursorSession } from '@s2/core';
 import type { QueryResponse } from '@s2/base';
+import { createManagement, type Management, type ManagementOptions } from '@s2/management';
 import { parseStatement } from './grammar/index.js';
 import { decodeOptionsOf, toQueryResponse } from './result.js';
 import type { FusionCommand, FusionRegistry } from './registry.js';
@@ -12,7 +13,13 @@ function warn(message: string, type: string): void {
   proc?.emitWarning?.(message, { type });
 }
 
-export async function executeFusion(command: FusionCommand, sql: string, session: CursorSession, registry: FusionRegistry): Promise<QueryResponse> {
+export async function executeFusion(
+  command: FusionCommand,
+  sql: string,
+  session: CursorSession,
+  registry: FusionRegistry,
+  managementOptions: ManagementOptions = {},
+): Promise<QueryResponse> {
   if (command.preview) {
     warn('This is a preview Fusion SQL command. The options and syntax may change in the future.', 'PreviewFeatureWarning');
   }
@@ -23,6 +30,13 @@ export async function executeFusion(command: FusionCommand, sql: string, session
   for (const [key, validate] of Object.entries(command.validators ?? {})) {
     if (key in params) params[key] = validate(params[key]);
   }
-  const result = await command.run(params, { session, sql, registry });
+  let management: Management | undefined;
+  const result = await command.run(params, {
+    session,
+    sql,
+    registry,
+    // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in the reference).
+    management: () => (management ??= createManagement({ version: 'v2', ...managementOptions })),
+  });
   return toQueryResponse(result ?? null, decodeOptionsOf(session.params));
 }

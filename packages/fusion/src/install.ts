@@ -4,6 +4,7 @@
  */
 import { setStatementHook, type StatementHook } from '@s2/core';
 import { options } from '@s2/base';
+import type { ManagementOptions } from '@s2/management';
 import { registerBuiltins } from './commands/index.js';
 import { executeFusion } from './execute.js';
 import { FusionRegistry, type FusionCommandDefinition } from './registry.js';
@@ -19,6 +20,8 @@ export interface FusionOptions {
    * (`1`, `t`, `true`, `y`, `yes`) at the time of the call.
    */
   enableHidden?: boolean;
+  /** Options of the Management API client the commands use (token, base URL, fetch, ...). */
+  management?: ManagementOptions;
 }
 
 const HIDDEN_ON = new Set(['1', 't', 'true', 'y', 'yes']);
@@ -28,6 +31,7 @@ interface FusionState {
   enabled: boolean | undefined;
   hiddenRegistered: boolean;
   hook: StatementHook;
+  management: ManagementOptions;
 }
 
 let state: FusionState | null = null;
@@ -50,11 +54,12 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
     const hook: StatementHook = (sql, session) => {
       if (!fusionEnabled()) return null;
       const command = registry.lookup(sql);
-      return command ? executeFusion(command, sql, session, registry) : null;
+      return command ? executeFusion(command, sql, session, registry, state!.management) : null;
     };
-    state = { registry, enabled: opts.enabled, hiddenRegistered: hidden, hook };
+    state = { registry, enabled: opts.enabled, hiddenRegistered: hidden, hook, management: opts.management ?? {} };
   } else {
     if ('enabled' in opts) state.enabled = opts.enabled;
+    if (opts.management) state.management = opts.management;
     if (hidden && !state.hiddenRegistered) {
       registerBuiltins(state.registry, { hidden: true });
       state.hiddenRegistered = true;

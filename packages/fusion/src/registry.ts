@@ -3,6 +3,7 @@
  * grammar and handler.
  */
 import type { CursorSession } from '@s2/core';
+import type { Management } from '@s2/management';
 import { compileGrammar, type CommandGrammar, type Params } from './grammar/index.js';
 import { FusionValueError } from './errors.js';
 import type { FusionResult } from './result.js';
@@ -15,6 +16,8 @@ export interface FusionContext {
   readonly sql: string;
   /** The registry the command was found in (for the introspection commands). */
   readonly registry: FusionRegistry;
+  /** The Management API (v2 by default; the v1 workspace vocabulary is pinned to v1), made on first use. */
+  management(): Management;
 }
 
 export type FusionRun = (params: Params, context: FusionContext) => FusionResult | null | void | Promise<FusionResult | null | void>;

@@ -6,7 +6,7 @@
  * polars) and every decoding option applies exactly as for a server result.
  */
 import {
-  columnDecoder, resolveDecodeOptions,
+  columnDecoder, parseTimezone, resolveDecodeOptions,
   type ColumnDefinition, type DecodeOptions, type QueryResponse, type ResultSet, type StatementStatus,
 } from '@s2/base';
 import { FusionNotFoundError, FusionValueError } from './errors.js';
@@ -30,7 +30,7 @@ export interface FusionColumn {
   type: FusionColumnType;
 }
 
-export type Cell = string | number | bigint | boolean | Uint8Array | null | undefined;
+export type Cell = string | number | bigint | boolean | Uint8Array | Date | null | undefined;
 
 /** SQL LIKE as Fusion uses it: case-insensitive, `%` any run of characters, everything else literal. */
 export function likePattern(pattern: string): RegExp {
@@ -115,10 +115,23 @@ export class FusionResult {
   }
 }
 
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** A Date as DATETIME text in the connection's time zone (what its decoder reads back). */
+function dateTimeText(d: Date, timezone: string): string {
+  const offset = parseTimezone(timezone);
+  const t = offset === null ? d : new Date(d.getTime() + offset * 60_000);
+  const f = offset === null
+    ? [t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), t.getMilliseconds()]
+    : [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds()];
+  return `${pad(f[0], 4)}-${pad(f[1])}-${pad(f[2])} ${pad(f[3])}:${pad(f[4])}:${pad(f[5])}${f[6] ? `.${pad(f[6], 3)}` : ''}`;
+}
+
 /** Value → the text (or bytes) a server would send for it. */
-function wireValue(value: Cell, type: FusionColumnType): string | Uint8Array | null {
+function wireValue(value: Cell, type: FusionColumnType, options: DecodeOptions): string | Uint8Array | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Uint8Array) return value;
+  if (value instanceof Date) return dateTimeText(value, options.timezone);
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (type === 'BLOB') return new TextEncoder().encode(String(value));
   return String(value);
@@ -172,7 +185,7 @@ export function toQueryResponse(result: FusionResult | null, options: DecodeOpti
     const decoders = columns.map((c) => columnDecoder(c, options));
     const encoder = new TextEncoder();
     const rows = result.rows.map((row) => result.columns.map((c, i) => {
-      const v = wireValue(row[i], c.type);
+      const v = wireValue(row[i], c.type, options);
       if (v === null) return null;
       const bytes = typeof v === 'string' ? encoder.encode(v) : v;
       return decoders[i](bytes, 0, bytes.length);
