@@ -26,7 +26,7 @@ async function handleFs(store: FsStore, flat: boolean, r: Req): Promise<Res> {
   const path = decodePath(r.params.path ?? '');
   const dirPath = path === '' || path.endsWith('/');
   const clean = path.replace(/\/+$/, '');
-  if (flat && clean.includes('/')) {
+  if (flat && (clean.includes('/') || (dirPath && clean !== ''))) {
     drain(r);
     throw new HttpError(400, 'directories are not supported in the Files API');
   }

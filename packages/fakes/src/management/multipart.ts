@@ -19,11 +19,17 @@ export async function receiveMultipartFile(body: Readable, contentType: string, 
   const write = (chunk: Buffer) =>
     new Promise<void>((resolve, reject) => {
       bytes += chunk.length;
-      if (out.write(chunk)) resolve();
-      else {
-        out.once('drain', resolve);
-        out.once('error', reject);
-      }
+      if (out.write(chunk)) return resolve();
+      const onError = (err: Error) => {
+        out.off('drain', onDrain);
+        reject(err);
+      };
+      const onDrain = () => {
+        out.off('error', onError);
+        resolve();
+      };
+      out.once('drain', onDrain);
+      out.once('error', onError);
     });
   try {
     for await (const chunk of body) {
