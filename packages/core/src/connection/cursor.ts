@@ -19,6 +19,7 @@ import {
 import { resultFormat, type PreparedFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
 import type { CursorSession } from '../session/types.js';
+import { statementHookSlot } from '../hooks/statement-hook.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -109,7 +110,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.connection.debugQuery(text);
     await this.connection.syncWithEnvironment();
     const delivery = rowDelivery(this.resultsType, this.connection.decoder);
-    this.response = await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
+    const hook = statementHookSlot.hook;
+    const answered = hook === null ? null : await hook(text, this.connection);
+    this.response = answered ?? await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
     await this.load(this.response.current);
     return this.rowcount;
