@@ -26,7 +26,7 @@ beforeAll(async () => {
   const out = createWriteStream(join(dir, 'src.bin'));
   for (let i = 0; i < SIZE / block.length; i++) {
     block[0] = i & 0xff;
-    if (!out.write(Buffer.from(block))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(Buffer.from(block))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(r));
 });
