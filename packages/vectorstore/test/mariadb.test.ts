@@ -1,0 +1,156 @@
+/**
+ * The plain-SQL parts against the throwaway MariaDB: the registry table, index metadata,
+ * namespaces, upserts of JSON vectors, fetch/list/update/delete and stats. MariaDB has no
+ * VECTOR type or vector functions, so data tables are created here with the same columns and
+ * `vector` as LONGTEXT, on euclidean/dotproduct indexes (no server-side normalisation).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Connection } from '@s2/core';
+import { uniqueDatabaseName } from '@s2/testing';
+import { testServer } from '@s2/testing/vitest';
+import { IndexNotFoundError, vectorDb, type VectorDb } from '@s2/vectorstore';
+
+const scratch = uniqueDatabaseName('vectorstore');
+let conn: Connection;
+let db: VectorDb;
+
+/** Registers an index and creates its table the way createIndex would, minus the VECTOR type. */
+async function plainIndex(name: string, metric: 'euclidean' | 'dotproduct', protectedIndex = false) {
+  await conn.execute(
+    'INSERT INTO vector_indexes(name, dimension, metric, deletion_protection, use_vector_index, vector_index_options, tags) VALUES (?, 3, ?, ?, 0, ?, ?)',
+    [name, metric, protectedIndex, JSON.stringify({ metric_type: metric === 'euclidean' ? 'EUCLIDEAN_DISTANCE' : 'DOT_PRODUCT' }), JSON.stringify({ owner: 'tests' })],
+  );
+  await conn.execute(
+    `CREATE TABLE index_${name}(id VARCHAR(255) PRIMARY KEY, vector LONGTEXT NOT NULL, metadata JSON, namespace VARCHAR(255), ` +
+      'created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)',
+  );
+  return db.index(name);
+}
+
+beforeAll(async () => {
+  const root = await connect(testServer().url);
+  await root.execute(`CREATE DATABASE ${scratch}`);
+  await root.close();
+  conn = await connect(`${testServer().url}/${scratch}`);
+  db = await vectorDb(conn);
+});
+afterAll(async () => {
+  await conn?.execute(`DROP DATABASE IF EXISTS ${scratch}`);
+  await conn?.close();
+});
+
+describe('registry table and index metadata on MariaDB', () => {
+  it('creates vector_indexes with the reference\'s columns, once', async () => {
+    await vectorDb(conn);
+    const cols = (await conn.query<unknown[]>('SHOW COLUMNS FROM vector_indexes')).map((r) => r[0]);
+    expect(cols).toEqual(['name', 'created_at', 'updated_at', 'dimension', 'metric', 'deletion_protection', 'use_vector_index', 'vector_index_options', 'tags']);
+    expect(await db.listIndexes()).toEqual([]);
+  });
+
+  it('a failed CREATE TABLE (no VECTOR type here) leaves no orphan registry row', async () => {
+    await expect(db.createIndex('orphan', { dimension: 3 })).rejects.toThrow();
+    expect(await db.hasIndex('orphan')).toBe(false);
+    expect(await conn.query('SELECT * FROM vector_indexes')).toEqual([]);
+  });
+
+  it('describe, list, configure and delete indexes', async () => {
+    await plainIndex('meta_b', 'dotproduct');
+    await plainIndex('meta_a', 'euclidean', true);
+    expect((await db.listIndexes()).map((m) => m.name)).toEqual(['meta_a', 'meta_b']);
+    expect(await db.describeIndex('meta_a')).toEqual({
+      name: 'meta_a', dimension: 3, metric: 'euclidean', deletionProtection: 'enabled', useVectorIndex: false,
+      vectorIndexOptions: { metric_type: 'EUCLIDEAN_DISTANCE' }, tags: { owner: 'tests' },
+    });
+    expect(await db.hasIndex('meta_b')).toBe(true);
+    await expect(db.describeIndex('missing')).rejects.toBeInstanceOf(IndexNotFoundError);
+
+    const changed = await db.configureIndex('meta_a', { deletionProtection: 'disabled', tags: { team: 'x' }, useVectorIndex: false });
+    expect(changed).toMatchObject({ deletionProtection: 'disabled', tags: { team: 'x' }, useVectorIndex: false, vectorIndexOptions: { metric_type: 'EUCLIDEAN_DISTANCE' } });
+    expect(await db.configureIndex('meta_a')).toEqual(changed);
+
+    await db.configureIndex('meta_b', { deletionProtection: 'enabled' });
+    await expect(db.deleteIndex('meta_b')).rejects.toThrow(/deletion protection enabled/);
+    expect(await db.hasIndex('meta_b')).toBe(true);
+    await db.deleteIndex('meta_a');
+    expect(await db.hasIndex('meta_a')).toBe(false);
+    expect(await conn.query(`SHOW TABLES LIKE 'index_meta_a'`)).toEqual([]);
+  });
+});
+
+describe('data operations on MariaDB (JSON vectors, no vector functions)', () => {
+  it('upsert counts like the reference: a replaced id counts 2; namespaces and NULL metadata as given', async () => {
+    const index = await plainIndex('docs', 'dotproduct');
+    expect(await index.upsert([{ id: 'a1', values: [0.1, 0.2, 0.3], metadata: { genre: 'drama' } }, { id: 'a2', values: [1, 2, 3], metadata: { n: 1 } }], { namespace: 'ns1' })).toBe(2);
+    expect(await index.upsert([['b1', [0.5, 0.5, 0.5]], ['a_x', [1, 1, 1]]])).toBe(2);
+    expect(await index.upsert([['a2', [9, 9, 9], { n: 2 }]], { namespace: 'ns1' })).toBe(2);
+    const rows = await conn.query<unknown[]>('SELECT id, vector, metadata, namespace FROM index_docs ORDER BY id');
+    expect(rows).toEqual([
+      ['a1', '[0.1,0.2,0.3]', '{"genre": "drama"}', 'ns1'],
+      ['a2', '[9,9,9]', '{"n": 2}', 'ns1'],
+      ['a_x', '[1,1,1]', null, null],
+      ['b1', '[0.5,0.5,0.5]', null, null],
+    ]);
+  });
+
+  it('batches of many rows land completely', async () => {
+    const index = await plainIndex('bulk', 'euclidean');
+    const db2 = await vectorDb(conn, { batchSize: 7 });
+    const bulk = await db2.index('bulk');
+    expect(await bulk.upsert(Array.from({ length: 100 }, (_, i) => [`id${String(i).padStart(3, '0')}`, [i, i / 2, i / 4]] as const), { namespace: 'n' })).toBe(100);
+    expect((await index.list()).length).toBe(100);
+    expect((await index.fetch(['id042'])).id042!.values).toEqual([42, 21, 10.5]);
+  });
+
+  it('list: sorted ids, prefix matched literally, namespace restriction', async () => {
+    const index = await db.index('docs');
+    expect(await index.list()).toEqual(['a1', 'a2', 'a_x', 'b1']);
+    expect(await index.list({ prefix: 'a' })).toEqual(['a1', 'a2', 'a_x']);
+    expect(await index.list({ prefix: 'a_' })).toEqual(['a_x']);
+    expect(await index.list({ prefix: 'a', namespace: 'ns1' })).toEqual(['a1', 'a2']);
+  });
+
+  it('fetch decodes vectors and metadata; missing ids are absent; namespace restricts', async () => {
+    const index = await db.index('docs');
+    const got = await index.fetch(['a1', 'b1', 'zz']);
+    expect(Object.keys(got).sort()).toEqual(['a1', 'b1']);
+    expect(got.a1).toEqual({ id: 'a1', values: [0.1, 0.2, 0.3], metadata: { genre: 'drama' } });
+    expect(got.b1!.metadata).toBeNull();
+    expect(Object.keys(await index.fetch(['a1', 'b1'], { namespace: 'ns1' }))).toEqual(['a1']);
+  });
+
+  it('update replaces values and metadata, honours the namespace, ignores missing ids', async () => {
+    const index = await db.index('docs');
+    await index.update('a1', { setMetadata: { genre: 'comedy' }, namespace: 'other' });
+    expect((await index.fetch(['a1'])).a1!.metadata).toEqual({ genre: 'drama' });
+    await index.update('a1', { values: [3, 2, 1], setMetadata: { genre: 'comedy' }, namespace: 'ns1' });
+    expect((await index.fetch(['a1'])).a1).toEqual({ id: 'a1', values: [3, 2, 1], metadata: { genre: 'comedy' } });
+    await index.update('nope', { setMetadata: { x: 1 } });
+    expect(await index.list()).toEqual(['a1', 'a2', 'a_x', 'b1']);
+  });
+
+  it('stats per namespace, the null namespace under ""', async () => {
+    const index = await db.index('docs');
+    expect(await index.describeIndexStats()).toEqual({ dimension: 3, totalVectorCount: 4, namespaces: { '': { vectorCount: 2 }, ns1: { vectorCount: 2 } } });
+  });
+
+  it('delete by ids, by namespace with deleteAll, then everything', async () => {
+    const index = await db.index('docs');
+    await expect(index.delete({ namespace: 'ns1' })).rejects.toThrow(/Must specify ids, delete_all, or filter/);
+    await expect(index.delete({ ids: ['a1'], deleteAll: true })).rejects.toThrow(/Cannot delete all vectors/);
+    await index.delete({ ids: ['b1', 'zz'] });
+    expect(await index.list()).toEqual(['a1', 'a2', 'a_x']);
+    await index.delete({ deleteAll: true, namespace: 'ns1' });
+    expect(await index.list()).toEqual(['a_x']);
+    await index.delete({ deleteAll: true });
+    expect(await index.list()).toEqual([]);
+  });
+
+  it('a store over a pool made from a URL works the same and closes its pool', async () => {
+    const pooled = await vectorDb(`${testServer().url}/${scratch}`);
+    expect(await pooled.hasIndex('docs')).toBe(true);
+    const index = await pooled.index('docs');
+    await Promise.all([index.upsert([['p1', [1, 2, 3]]]), index.upsert([['p2', [4, 5, 6]]], { namespace: 'p' })]);
+    expect(await index.list({ prefix: 'p' })).toEqual(['p1', 'p2']);
+    await pooled.close();
+  });
+});
