@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '@s2/base';
 import { DEFAULT_IMAGE, ServerStartError, startDocker } from '@s2/server';
@@ -66,6 +67,17 @@ describe.skipIf(!enabled)('startDocker on a local engine (S2_CONTAINER_TESTS=1)'
     expect(err).toBeInstanceOf(ServerStartError);
     expect(String((err as Error).message)).toMatch(/did not accept SQL connections within 8000 ms/);
     // Nothing is left running (the docker client talks to the same engine through DOCKER_HOST).
+    expect(execFileSync('docker', ['ps', '-a', '--format', '{{.Image}}'], { encoding: 'utf8' })).not.toContain(image);
+  });
+
+  it("@s2/testing's global setup runs a suite against a container (S2_TEST_DOCKER_IMAGE), here in Data API mode", { timeout: 240_000 }, () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const config = fileURLToPath(new URL('../../testing/test/data-api-mode/vitest.config.ts', import.meta.url));
+    const env: NodeJS.ProcessEnv = { ...process.env, S2_TEST_DOCKER_IMAGE: image, USE_DATA_API: '1' };
+    delete env.SINGLESTOREDB_URL;
+    const run = spawnSync('pnpm', ['exec', 'vitest', 'run', '--config', config], { cwd: root, encoding: 'utf8', env, timeout: 230_000 });
+    expect(run.stdout + run.stderr).toMatch(/2 passed/);
+    expect(run.status).toBe(0);
     expect(execFileSync('docker', ['ps', '-a', '--format', '{{.Image}}'], { encoding: 'utf8' })).not.toContain(image);
   });
 });
