@@ -2,7 +2,7 @@
  * Quick start: connect, create a table, insert with parameters, read it back in two shapes.
  * Uses SINGLESTOREDB_URL when set; otherwise starts a throwaway MariaDB and removes it after.
  */
-import { connect } from '@s2/core';
+import { connect, nativeStatus } from '@s2/core';
 import { startMariaDb } from '@s2/testing';
 
 async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
@@ -21,6 +21,8 @@ await withServer(async (url) => {
   await using conn = await connect(url); // e.g. mysql://user:pw@host:3306/db
   const [[version]] = (await conn.query('SELECT VERSION()')) as [[string]];
   console.log(`connected to ${version}`);
+  // Which decoder this connection uses: the Rust accelerator (@s2/native) or the TypeScript one, and why.
+  console.log(`decoder: ${conn.decoder.kind === 'native' ? 'native (Rust accelerator)' : 'TypeScript'}: ${nativeStatus().source}`);
 
   await conn.query('CREATE TEMPORARY TABLE animals (id BIGINT PRIMARY KEY, name TEXT, weight DECIMAL(10,3))');
   await conn.query('INSERT INTO animals VALUES (?, ?, ?), (?, ?, ?)', [

@@ -16,6 +16,8 @@ describe('the README quick start', () => {
       timeout: 60_000,
     });
     expect(stdout).toMatch(/connected to /);
+    // It says which decoder ran, and why when it is the TypeScript one.
+    expect(stdout).toMatch(/^decoder: (native \(Rust accelerator\): .+\.node|TypeScript: .+)$/m);
     expect(stdout).toContain("row: [ 1, 'antelope', '52.125' ]");
     expect(stdout).toContain("row: [ 1152921504606846976n, 'blue whale', '150000.000' ]");
     expect(stdout).toContain("as objects: [ { name: 'antelope', weight: '52.125' } ]");

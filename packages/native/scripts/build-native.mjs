@@ -12,4 +12,5 @@ if (cargo.status !== 0) {
 const args = ['napi', 'build', '--platform', '--release', '--manifest-path', 'crates/binding/Cargo.toml', '--output-dir', '.', '--no-js', '--dts', 'native.d.ts'];
 console.log(`[native] ${cargo.stdout.trim()}: building the addon`);
 const build = spawnSync('pnpm', ['exec', ...args], { cwd: root, stdio: 'inherit' });
+if (build.status === 0) console.log(`[native] built with ${cargo.stdout.trim()}: the Rust accelerator is used (s2-native.*.node in packages/native)`);
 process.exit(build.status ?? 1);
