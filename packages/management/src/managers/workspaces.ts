@@ -39,6 +39,7 @@ export class WorkspaceGroup {
   optInPreviewFeature!: boolean | null;
   outboundAllowList!: string[] | null;
   projectId!: string | null;
+  projectName!: string | null;
   smartDRStatus!: string | null;
   provider!: string | null;
   regionName!: string | null;
@@ -66,6 +67,7 @@ export class WorkspaceGroup {
     this.optInPreviewFeature = bool(o.optInPreviewFeature);
     this.outboundAllowList = Array.isArray(o.outboundAllowList) ? o.outboundAllowList.map(String) : null;
     this.projectId = str(o.projectID);
+    this.projectName = str(o.projectName);
     this.smartDRStatus = str(o.smartDRStatus);
     this.provider = str(o.provider);
     this.regionName = str(o.regionName);
