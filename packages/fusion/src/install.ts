@@ -65,7 +65,8 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
       state.hiddenRegistered = true;
     }
   }
-  setStatementHook(state.hook);
+  // Explicitly disabled: no hook at all, so statements pay nothing (the variable is not read).
+  setStatementHook(state.enabled === false ? null : state.hook);
   return state.registry;
 }
 

@@ -142,6 +142,22 @@ describe('clusters and starter clusters (v2)', () => {
     await q("drop starter cluster if exists 'scratch'");
   });
 
+  it('USE CLUSTER moves the connection to the cluster endpoint (and database)', async () => {
+    const info = testServer();
+    fake.setTiming({ endpoint: `${info.host}:${info.port}` });
+    fake.seed.cluster({ name: 'here' });
+    const other = await connect(`${info.url}/${info.database}`);
+    try {
+      const before = (await other.query<[number]>('SELECT CONNECTION_ID()'))[0][0];
+      await other.query("use cluster 'here' with database 'information_schema'");
+      expect(await other.query('SELECT DATABASE()')).toEqual([['information_schema']]);
+      expect((await other.query<[number]>('SELECT CONNECTION_ID()'))[0][0]).not.toBe(before);
+      await expect(other.query("use cluster 'nowhere'")).rejects.toBeInstanceOf(FusionNotFoundError);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('USE CLUSTER @@CURRENT WITH DATABASE selects the database', async () => {
     await q('use cluster @@current with database information_schema');
     expect(await q('SELECT DATABASE()')).toEqual([['information_schema']]);

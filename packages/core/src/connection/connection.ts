@@ -95,11 +95,23 @@ export class Connection {
     const cur = this.params;
     if (next.host === cur.host && next.port === cur.port && next.user === cur.user && next.database === cur.database && next.driver === cur.driver) return;
     if (!this.reopen) return;
-    const link = await this.reopen({ ...cur, password: this.#password, ...next, resultsType: cur.resultsType });
+    await this.retarget({ host: next.host, port: next.port, user: next.user, password: next.password, database: next.database, driver: next.driver });
+  }
+
+  /**
+   * Moves this connection to another server, user or database: a new session replaces the
+   * current one (the password is kept unless given). Used by track_env and by Fusion's
+   * USE CLUSTER / USE WORKSPACE.
+   */
+  async retarget(changes: Partial<Pick<ResolvedConnectParams, 'host' | 'port' | 'user' | 'password' | 'database' | 'driver'>>): Promise<void> {
+    if (!this.reopen) throw new InterfaceError('This connection cannot be moved to another server', { errno: 0 });
+    const cur = this.params;
+    const password = 'password' in changes ? changes.password : this.#password;
+    const link = await this.reopen({ ...cur, ...changes, password, resultsType: cur.resultsType });
     const old = this.link;
     this.link = link;
-    this.#password = next.password;
-    (this as { params: ResolvedConnectParams }).params = { ...cur, host: next.host, port: next.port, user: next.user, password: undefined, database: next.database, driver: next.driver };
+    this.#password = password;
+    (this as { params: ResolvedConnectParams }).params = { ...cur, ...changes, password: undefined };
     await old.close().catch(() => old.destroy());
   }
 
