@@ -1,7 +1,8 @@
-import { DataError, parseJsonLossless, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
+import { DataError, parseJsonLossless, ParameterError, SqlTime } from '@s2/base';
 import type { Vector } from '../definition/vectors.js';
-import type { Rowdat1Batch } from './rowdat1.js';
-import { packDate, packDatetime, unpackDate, unpackDatetime } from './temporal.js';
+import { decimalText, isDecimalText } from './decimal.js';
+import { integer, type Rowdat1Batch } from './rowdat1.js';
+import { asSqlTime, dateText, packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
 
 /**
  * The JSON wire format of external functions (udf spec 7): `{"data": [[row_id, v1, …], …]}`.
@@ -36,12 +37,16 @@ function decodeValue(v: unknown, code: number, r: number, c: number, exact: bool
     case 8: case -8: case 1: case -1: case 2: case -2: case 3: case -3: case 9: case -9:
       return code === 8 || code === -8 ? toBigInt(v, r, c, exact) : Number(toBigInt(v, r, c, exact));
     case 4: case 5: {
+      if (typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v];
       const n = typeof v === 'number' ? v : Number(v);
       if (typeof v !== 'number' && (typeof v !== 'string' || Number.isNaN(n))) throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not a number`);
       return n;
     }
     case 0: case 246:
       if (exact && mayBeRounded(v)) throw ROUNDED;
+      if ((typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'string') || (typeof v === 'number' && !Number.isFinite(v)) || !isDecimalText(String(v))) {
+        throw new DataError(`${where(r, c)}: ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)} is not a DECIMAL value`);
+      }
       return String(v);
     case 12: case 7: {
       if (typeof v !== 'string') throw new DataError(`${where(r, c)}: expected a DATETIME string`);
@@ -106,9 +111,21 @@ function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact:
   let doc: unknown;
   try {
     text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
-    doc = JSON.parse(text);
   } catch (cause) {
     throw new DataError('request body is not valid UTF-8 JSON', { cause });
+  }
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    // The reference's encoder (and ours) writes NaN, Infinity and -Infinity as bare words.
+    const marked = markNonFinite(text);
+    if (marked === text) throw new DataError('request body is not valid UTF-8 JSON', { cause });
+    text = marked;
+    try {
+      doc = JSON.parse(text);
+    } catch (again) {
+      throw new DataError('request body is not valid UTF-8 JSON', { cause: again });
+    }
   }
   try {
     return rows(dataOf(doc), true);
@@ -136,6 +153,41 @@ function dataOf(doc: unknown): unknown[] {
   return data;
 }
 
+/** Stand-ins for the bare words NaN, Infinity, -Infinity; only FLOAT/DOUBLE columns read them. */
+const NON_FINITE: Record<string, number> = { '\u0000NaN': NaN, '\u0000Infinity': Infinity, '\u0000-Infinity': -Infinity };
+
+/** Replaces bare NaN/Infinity/-Infinity outside strings by their stand-in strings. */
+function markNonFinite(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      continue;
+    }
+    for (const word of ['-Infinity', 'Infinity', 'NaN']) {
+      if (text.startsWith(word, i)) {
+        out += `${text.slice(last, i)}"\\u0000${word}"`;
+        i += word.length - 1;
+        last = i + 1;
+        break;
+      }
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+const ROW_ID_MIN = -(2n ** 63n);
+const ROW_ID_MAX = 2n ** 63n - 1n;
+
+/** A row id: an integer that fits the int64 the database numbers rows with. */
+function rowId(v: unknown, r: number, exact: boolean): bigint {
+  const id = toBigInt(v, r, -1, exact);
+  if (id < ROW_ID_MIN || id > ROW_ID_MAX) throw new DataError(`${where(r, -1)}: ${id} is out of range for a row id (int64)`);
+  return id;
+}
+
 /** Row `r` of the request, checked to be `[row_id, …width - 1 values]`. */
 function entryAt(data: unknown[], r: number, width: number): unknown[] {
   const entry = data[r];
@@ -153,7 +205,7 @@ function rowsOf(types: readonly number[], data: unknown[], exact: boolean): Rowd
   const rows = new Array<unknown[]>(n);
   for (let r = 0; r < n; r++) {
     const entry = entryAt(data, r, types.length + 1);
-    rowIds[r] = toBigInt(entry[0], r, -1, exact);
+    rowIds[r] = rowId(entry[0], r, exact);
     const row = new Array<unknown>(types.length);
     for (let c = 0; c < types.length; c++) row[c] = decodeValue(entry[c + 1], types[c], r, c, exact);
     rows[r] = row;
@@ -183,7 +235,7 @@ function columnsOf(types: readonly number[], data: unknown[], exact: boolean): {
   }));
   for (let r = 0; r < n; r++) {
     const entry = entryAt(data, r, types.length + 1);
-    rowIds[r] = toBigInt(entry[0], r, -1, exact);
+    rowIds[r] = rowId(entry[0], r, exact);
     for (let c = 0; c < types.length; c++) {
       const code = types[c];
       const col = columns[c];
@@ -226,28 +278,50 @@ export function pythonFloat(v: number): string {
   return `${sign}${whole.slice(0, exp + 1)}.${whole.slice(exp + 1) || '0'}`;
 }
 
+const INTEGER_CODES = new Set([1, -1, 2, -2, 3, -3, 8, -8, 9, -9]);
+
+/** One answer value as JSON, checked against its declared type as the ROWDAT_1 encoder checks it. */
 function encodeValue(v: unknown, code: number): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'NaN';
-    if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-    return code === 5 ? pythonFloat(v) : String(v);
+  if (INTEGER_CODES.has(code)) return integer(v, code).toString();
+  switch (code) {
+    case 4: case 5: {
+      if (typeof v !== 'number' && typeof v !== 'bigint') throw new ParameterError(`${describe(v)} is not a number`);
+      const n = Number(v);
+      if (Number.isNaN(n)) return 'NaN';
+      if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+      return code === 5 ? pythonFloat(n) : String(n);
+    }
+    case 13: return integer(v, 3).toString();
+    case 0: case 246: return JSON.stringify(decimalText(v));
+    case 10: case 14: return JSON.stringify(dateText(packDate(v)));
+    case 11: {
+      const t = asSqlTime(v) ?? unpackTime(packTime(v));
+      return JSON.stringify(`${t.sign < 0 && t.totalMicroseconds !== 0 ? '-' : ''}${t.hours}:${pad(t.minutes)}:${pad(t.seconds)}.${pad(t.microseconds, 6)}`);
+    }
+    case 12: case 7: {
+      const dt = unpackDatetime(packDatetime(v));
+      const f = dt.fields;
+      return JSON.stringify(`${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}.${pad(dt.microsecond, 6)}`);
+    }
+    default:
+      if (code < 0) {
+        if (!(v instanceof Uint8Array)) throw new ParameterError(`${describe(v)} is not binary (a Uint8Array)`);
+        return JSON.stringify(Buffer.from(v).toString('base64'));
+      }
+      if (typeof v !== 'string') throw new ParameterError(`${describe(v)} is not text (a string)`);
+      if (!v.isWellFormed()) throw new ParameterError('a string with a lone surrogate cannot be encoded as UTF-8');
+      return JSON.stringify(v);
   }
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v instanceof Uint8Array) return JSON.stringify(Buffer.from(v).toString('base64'));
-  if (v instanceof SqlTime) {
-    const frac = pad(v.microseconds, 6);
-    return JSON.stringify(`${v.sign < 0 && v.totalMicroseconds !== 0 ? '-' : ''}${v.hours}:${pad(v.minutes)}:${pad(v.seconds)}.${frac}`);
-  }
-  if (v instanceof Date) {
-    if (code === 10 || code === 14) return JSON.stringify(`${pad(v.getUTCFullYear(), 4)}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`);
-    const dt = v instanceof SqlDateTime ? v : unpackDatetime(packDatetime(v));
-    const f = dt.fields;
-    return JSON.stringify(`${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}.${pad(dt.microsecond, 6)}`);
-  }
-  throw new ParameterError(`a ${typeof v} cannot be written to a JSON response`);
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `a ${typeof v} (${String(v)})`;
+}
+
+/** A row of the answer, checked to have one value per declared column. */
+function checkWidth(row: readonly unknown[], types: readonly number[], r: number): void {
+  if (row.length !== types.length) throw new ParameterError(`answer row ${r} has ${row.length} value(s) for ${types.length} declared column(s)`);
 }
 
 /** `{"data": [[row_id, …], …]}` with the reference's separators and exact integers. */
@@ -255,6 +329,7 @@ export function encodeJsonRows(types: readonly number[], rowIds: ArrayLike<numbe
   let out = '{"data": [';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
+    checkWidth(row, types, r);
     out += r === 0 ? '[' : ', [';
     out += String(rowIds[r]);
     for (let c = 0; c < row.length; c++) out += `, ${encodeValue(row[c], types[c])}`;

@@ -3,7 +3,8 @@ import { fromNativeError, loadNative, requireNative, typedView, type DecodePath,
 import type { Vector } from '../definition/vectors.js';
 import { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
 import { allWide, decodeWide, encodeWide } from './rowdat1-fixed.js';
-import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
+import { decimalText } from './decimal.js';
+import { packDate, packDatetime, packTime, unpackDateChecked, unpackDatetimeChecked, unpackTime } from './temporal.js';
 
 /**
  * ROWDAT_1 through the Rust codec, for vectorized functions: columns in, columns out, with no
@@ -51,7 +52,7 @@ function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unk
       return typed;
     }
     const out = new Array<unknown>(n);
-    const unpack = code === 10 || code === 14 ? unpackDate : code === 11 ? unpackTime : TEMPORAL.has(code) ? unpackDatetime : null;
+    const unpack = code === 10 || code === 14 ? unpackDateChecked : code === 11 ? unpackTime : TEMPORAL.has(code) ? unpackDatetimeChecked : null;
     for (let r = 0; r < n; r++) out[r] = nulls?.[r] ? null : unpack ? unpack(typed[r] as bigint) : typed[r];
     return out;
   }
@@ -195,7 +196,7 @@ function variable(binding: NativeBinding, code: number, values: ArrayLike<unknow
       if (binary) {
         if (!(v instanceof Uint8Array)) return null;
         size += v.length;
-      } else if (decimal) size += Buffer.byteLength(String(v), 'utf8');
+      } else if (decimal) size += Buffer.byteLength(decimalText(v), 'utf8');
       else {
         if (typeof v !== 'string') return null;
         if (!v.isWellFormed()) throw new ParameterError(`column ${column + 1}: string with a lone surrogate cannot be encoded as UTF-8`);
@@ -211,7 +212,7 @@ function variable(binding: NativeBinding, code: number, values: ArrayLike<unknow
     if (offsets[r + 1] === at) continue;
     const v = values[r];
     if (binary) data.set(v as Uint8Array, at);
-    else data.write(decimal ? String(v) : (v as string), at, 'utf8');
+    else data.write(decimal ? decimalText(v) : (v as string), at, 'utf8');
   }
   return { data, offsets };
 }

@@ -1,5 +1,6 @@
 import { DataError, DecodeError, ParameterError } from '@s2/base';
-import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
+import { decimalText } from './decimal.js';
+import { packDate, packDatetime, packTime, unpackDateChecked, unpackDatetimeChecked, unpackTime } from './temporal.js';
 
 /**
  * ROWDAT_1, the binary row format SingleStore uses to call external functions (udf spec 6):
@@ -41,6 +42,7 @@ export function decodeRowdat1(types: readonly number[], body: Uint8Array): Rowda
   const need = (n: number, what: string) => {
     if (n < 0 || pos + n > end) throw new DataError(`ROWDAT_1 payload truncated: ${what} needs ${n} bytes at offset ${pos}, ${end - pos} left`);
   };
+  let invalidValue: unknown = null;
   while (pos < end) {
     need(8, 'row id');
     rowIds.push(view.getBigInt64(pos, true));
@@ -54,7 +56,13 @@ export function decodeRowdat1(types: readonly number[], body: Uint8Array): Rowda
       if (kinds[c] === 'fixed') {
         const width = FIXED[code];
         need(width, `column ${c + 1}`);
-        row[c] = isNull ? null : readFixed(view, pos, code);
+        try {
+          row[c] = isNull ? null : readFixed(view, pos, code);
+        } catch (err) {
+          // An impossible date is reported once the framing is known to be sound, as the native
+          // codec (which checks framing and UTF-8 first) reports it.
+          invalidValue ??= err;
+        }
         pos += width;
         continue;
       }
@@ -78,6 +86,7 @@ export function decodeRowdat1(types: readonly number[], body: Uint8Array): Rowda
     }
     rows.push(row);
   }
+  if (invalidValue) throw invalidValue;
   return { rowIds, rows };
 }
 
@@ -94,9 +103,9 @@ function readFixed(view: DataView, pos: number, code: number): unknown {
     case 4: return view.getFloat32(pos, true);
     case 5: return view.getFloat64(pos, true);
     case 13: return view.getUint16(pos, true);
-    case 10: case 14: return unpackDate(view.getBigInt64(pos, true));
+    case 10: case 14: return unpackDateChecked(view.getBigInt64(pos, true));
     case 11: return unpackTime(view.getBigInt64(pos, true));
-    default: return unpackDatetime(view.getBigInt64(pos, true));
+    default: return unpackDatetimeChecked(view.getBigInt64(pos, true));
   }
 }
 
@@ -111,7 +120,8 @@ export const INTEGER_RANGES: Readonly<Record<number, [bigint, bigint, string]>> 
 };
 const RANGES = INTEGER_RANGES;
 
-function integer(v: unknown, code: number): bigint {
+/** An integer answer for wire type `code`, range-checked (booleans count as 1 and 0). */
+export function integer(v: unknown, code: number): bigint {
   let big: bigint;
   if (typeof v === 'bigint') big = v;
   else if (typeof v === 'number' && Number.isInteger(v)) big = BigInt(v);
@@ -161,7 +171,7 @@ export function encodeRowdat1(types: readonly number[], rowIds: readonly (number
       else if (kinds[c] === 'binary') {
         if (!(v instanceof Uint8Array)) throw new ParameterError(`column ${c + 1} is binary: expected a Uint8Array, got ${typeof v}`);
         bytes = v;
-      } else if (kinds[c] === 'decimal') bytes = encoder.encode(String(v));
+      } else if (kinds[c] === 'decimal') bytes = encoder.encode(decimalText(v));
       else {
         if (typeof v !== 'string') throw new ParameterError(`column ${c + 1} is text: expected a string, got ${typeof v}`);
         if (!v.isWellFormed()) throw new ParameterError(`column ${c + 1}: string with a lone surrogate cannot be encoded as UTF-8`);

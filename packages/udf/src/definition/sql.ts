@@ -18,6 +18,8 @@ const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 /** `CREATE [OR REPLACE] EXTERNAL FUNCTION …` exactly as the reference writes it (udf spec 4). */
 export function createFunctionSql(def: UdfDefinition, options: CreateFunctionOptions): string {
   if (options.link !== undefined && !/^[\w_]+$/.test(options.link)) throw new OptionError(`invalid LINK name: ${options.link}`);
+  // The URL sits in a double-quoted literal: quotes, backslashes and control characters could end it.
+  if (/["\\\x00-\x1f\x7f]/.test(options.url)) throw new OptionError(`the service URL may not contain quotes, backslashes or control characters: ${JSON.stringify(options.url)}`);
   const name = `${options.prefix ?? ''}${def.name}${options.suffix ?? ''}`;
   const qualified = options.database ? `${ident(options.database)}.${ident(name)}` : ident(name);
   const args = def.args.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ');

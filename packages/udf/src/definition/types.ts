@@ -15,11 +15,26 @@ export interface SqlType {
   toSql(): string;
 }
 
-function literal(v: unknown): string {
+const STRING_ESCAPES: Record<string, string> = {
+  '\0': '\\0', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\x1a': '\\Z', '\\': '\\\\', "'": "''",
+};
+
+/**
+ * A DEFAULT literal. Strings escape backslashes and control characters and double their quotes,
+ * so the text cannot leave its literal whether or not the server reads backslash escapes.
+ */
+export function literal(v: unknown): string {
   if (v === null) return 'NULL';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'bigint') return String(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new OptionError(`a DEFAULT must be a finite number, not ${v}`);
+    return String(v);
+  }
   if (typeof v === 'boolean') return v ? '1' : '0';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (typeof v === 'string') {
+    if (!v.isWellFormed()) throw new OptionError('a DEFAULT string must be well-formed Unicode');
+    return `'${v.replace(/[\0\n\r\t\b\x1a\\']/g, (ch) => STRING_ESCAPES[ch])}'`;
+  }
   throw new OptionError(`unsupported default value: ${String(v)}`);
 }
 
