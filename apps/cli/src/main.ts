@@ -4,6 +4,7 @@ import { MySQLError } from '@s2/base';
 import { startDataApiGateway } from '@s2/data-api-gateway';
 import { parseCommand, SERVE_USAGE } from './args.js';
 import { runServerCommand, SERVER_USAGE } from './server-start.js';
+import { CLOUD_USAGE, runCloudCommand } from './cloud/index.js';
 import { runSqlCommand, SQL_USAGE } from './sql/index.js';
 import { serveUdfs } from './udf-serve.js';
 
@@ -14,6 +15,7 @@ const USAGE = `Usage:
 ${SQL_USAGE}
 ${SERVE_USAGE}
 ${SERVER_USAGE}
+${CLOUD_USAGE}
   s2 --help | --version
 Each command takes --help.`;
 
@@ -27,6 +29,9 @@ function untilSignal(): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === 'sql') return runSqlCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  if (first === 'cloud' || first === 'stage' || first === 'files' || first === 'jobs') {
+    return runCloudCommand(first, rest, { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: !!process.stderr.isTTY });
+  }
   if (first === 'server') return runServerCommand(rest, { stdout: process.stdout, stderr: process.stderr, untilStopped: untilSignal });
   let command;
   try {
