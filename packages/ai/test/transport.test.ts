@@ -23,6 +23,18 @@ describe.each(platforms)('headers on the %s path', (platform, url) => {
     expect(since(fake(), from).map((r) => r.headers.authorization)).toEqual(['Bearer arg-token', 'Bearer env-token']);
   });
 
+  it('extra headers, fixed or per request (e.g. a trace context)', async () => {
+    let n = 0;
+    const from = fake().requests.length;
+    await (await make({ apiKey: 'k', headers: { 'X-Fixed': 'yes' } })).chat([{ role: 'user', content: 'x' }]);
+    const perRequest = await make({ apiKey: 'k', headers: async () => ({ traceparent: `00-${String(++n).padStart(32, '0')}-00f067aa0ba902b7-01` }) });
+    await perRequest.chat([{ role: 'user', content: 'x' }]);
+    await perRequest.chat([{ role: 'user', content: 'x' }]);
+    const got = since(fake(), from);
+    expect(got[0]!.headers['x-fixed']).toBe('yes');
+    expect(got.slice(1).map((r) => r.headers.traceparent?.slice(3, 35))).toEqual(['1'.padStart(32, '0'), '2'.padStart(32, '0')]);
+  });
+
   it('no token at all: no Authorization header', async () => {
     const from = fake().requests.length;
     await (await make({ env: {} })).chat([{ role: 'user', content: 'x' }]);

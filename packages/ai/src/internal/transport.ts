@@ -15,8 +15,11 @@ export interface TransportOptions {
   maxRetries?: number;
   /** First retry delay in milliseconds, doubled each retry; `Retry-After` wins when sent. Default 500. */
   retryBaseMs?: number;
-  /** Extra headers on every request. */
-  headers?: Record<string, string>;
+  /**
+   * Extra headers on every request, or a function that returns them per request (e.g. to
+   * propagate a trace context, as the reference does with OpenTelemetry when it is installed).
+   */
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** The `fetch` to use (default: the global one). */
   fetch?: typeof fetch;
   /** Environment to read `SINGLESTOREDB_*` variables from (default: `process.env` when there is one). */
@@ -67,7 +70,9 @@ export class Transport {
   }
 
   private async headers(accept: string): Promise<Record<string, string>> {
-    const h: Record<string, string> = { 'content-type': 'application/json', accept, ...this.options.headers };
+    const extra = typeof this.options.headers === 'function' ? await this.options.headers() : this.options.headers;
+    const h: Record<string, string> = { 'content-type': 'application/json', accept };
+    for (const [k, v] of Object.entries(extra ?? {})) h[k.toLowerCase()] = v;
     const key = this.options.apiKey;
     const token = key === undefined || key === null ? this.env.SINGLESTOREDB_USER_TOKEN : typeof key === 'function' ? await key() : key;
     if (token) h.authorization = `Bearer ${token}`;
