@@ -4,7 +4,7 @@ import { type Filter } from './sql/filter.js';
 import { spacedJson } from './sql/json.js';
 import { optionsLiteral } from './sql/literal.js';
 import { indexTableName } from './sql/names.js';
-import { checkVector, decodeJson, decodeVector, normalize, vectorBytes, vectorText, type VectorFormat } from './sql/vectors.js';
+import { checkVector, decodeJson, decodeVector, normalize, vectorHexLiteral, vectorText, type VectorFormat } from './sql/vectors.js';
 import { buildWhere, whereClause } from './sql/where.js';
 import { chunks, type NormalizedItem, type UpsertSource } from './upsert-input.js';
 import { Metric, type EmbeddingsLike, type IndexModel, type IndexStats, type Match, type Metadata, type VectorValues } from './types.js';
@@ -115,7 +115,8 @@ export class IndexHandle {
     let bytes = 0;
     for (const it of chunk) {
       checkVector(it.values!, this.model.dimension, it.id);
-      const perVector = vectorFormat === 'json' ? it.values!.length * 12 : it.values!.length * 8;
+      // JSON: up to ~20 characters per F32 value printed as a double; binary: 8 hex digits.
+      const perVector = it.values!.length * (vectorFormat === 'json' ? 20 : 8);
       const size = it.id.length + perVector * copies + (it.metadata ? 64 : 0);
       if (batch.length && (batch.length >= batchSize || bytes + size > maxStatementBytes)) {
         yield batch;
@@ -133,24 +134,38 @@ export class IndexHandle {
     // A batch carries a metadata column when any of its items has metadata; the others get NULL.
     const withMetadata = batch.some((it) => it.metadata !== undefined);
     const cols = [...(namespace ? ['namespace'] : []), 'id', 'vector', ...(withMetadata ? ['metadata'] : [])];
-    let row = cols.map(() => '?').join(',');
-    if (this.cosine) {
-      cols.push('vector_normalized');
-      row += json ? `, ${NORMALIZED_FROM_JSON}` : ', ?';
-    }
+    if (this.cosine) cols.push('vector_normalized');
     const params: unknown[] = [];
+    const rowsSql: string[] = [];
     for (const it of batch) {
-      const vec = json ? vectorText(it.values!) : vectorBytes(it.values!);
-      if (namespace) params.push(namespace);
-      params.push(it.id, vec);
-      if (withMetadata) params.push(it.metadata == null ? null : spacedJson(it.metadata));
-      if (this.cosine) {
-        if (json) params.push(vec, vec, vec);
-        else params.push(Float32Array.from(normalize(it.values!)));
+      const cells: string[] = [];
+      if (namespace) {
+        cells.push('?');
+        params.push(namespace);
+      }
+      cells.push('?');
+      params.push(it.id);
+      if (json) {
+        const text = vectorText(it.values!);
+        cells.push('?');
+        params.push(text);
+        if (withMetadata) {
+          cells.push('?');
+          params.push(it.metadata == null ? null : spacedJson(it.metadata));
+        }
+        if (this.cosine) params.push(text, text, text);
+        rowsSql.push(`(${cells.join(',')}${this.cosine ? `, ${NORMALIZED_FROM_JSON}` : ''})`);
+      } else {
+        cells.push(vectorHexLiteral(it.values!));
+        if (withMetadata) {
+          cells.push('?');
+          params.push(it.metadata == null ? null : spacedJson(it.metadata));
+        }
+        if (this.cosine) cells.push(vectorHexLiteral(normalize(it.values!)));
+        rowsSql.push(`(${cells.join(',')})`);
       }
     }
-    const values = batch.map(() => `(${row})`).join(', ');
-    const res = await this.client.execute(`REPLACE INTO ${this.table} (${cols.join(',')}) VALUES ${values}`, params);
+    const res = await this.client.execute(`REPLACE INTO ${this.table} (${cols.join(',')}) VALUES ${rowsSql.join(', ')}`, params);
     return res.rowcount;
   }
 
@@ -225,9 +240,12 @@ export class IndexHandle {
     const json = this.settings.vectorFormat === 'json';
     if (options.values !== undefined && options.values !== null) {
       checkVector(options.values, this.model.dimension, id);
-      const vec = json ? vectorText(options.values) : vectorBytes(options.values);
-      sets.push('vector = ?');
-      params.push(vec);
+      if (json) {
+        sets.push('vector = ?');
+        params.push(vectorText(options.values));
+      } else {
+        sets.push(`vector = ${vectorHexLiteral(options.values)}`);
+      }
     }
     if (options.setMetadata !== undefined && options.setMetadata !== null) {
       sets.push('metadata = ?');
@@ -235,9 +253,8 @@ export class IndexHandle {
     }
     if (!sets.length || !id) throw new VectorStoreError('No valid fields provided for update.');
     if (this.cosine && options.values) {
-      sets.push(`vector_normalized = ${json ? NORMALIZED_FROM_JSON : '?'}`);
+      sets.push(`vector_normalized = ${json ? NORMALIZED_FROM_JSON : vectorHexLiteral(normalize(options.values))}`);
       if (json) params.push(...Array(3).fill(params[0]));
-      else params.push(Float32Array.from(normalize(options.values)));
     }
     const where = buildWhere({ id, namespace: options.namespace });
     await this.client.execute(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${where.sql}`, [...params, ...where.params]);

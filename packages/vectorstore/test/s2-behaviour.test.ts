@@ -89,7 +89,7 @@ describe('binary vectors (vectorFormat: binary)', () => {
   it('sends packed F32 hex literals and the client-side normalised vector for cosine', async () => {
     const { index, sent } = await open('docs', { vectorFormat: 'binary' });
     await index.upsert([{ id: 'a', values: [3, 4, 0], metadata: { x: 1 } }]);
-    const m = /^REPLACE INTO index_docs \(id,vector,metadata,vector_normalized\) VALUES \('a',X'([0-9a-f]+)','\{\\"x\\": 1\}', X'([0-9a-f]+)'\)$/.exec(sent()[0]!);
+    const m = /^REPLACE INTO index_docs \(id,vector,metadata,vector_normalized\) VALUES \('a',X'([0-9a-f]+)','\{\\"x\\": 1\}',X'([0-9a-f]+)'\)$/.exec(sent()[0]!);
     expect(m).not.toBeNull();
     expect(hexFloats(m![1]!)).toEqual([3, 4, 0]);
     expect(hexFloats(m![2]!)).toEqual([Math.fround(0.6), Math.fround(0.8), 0]);

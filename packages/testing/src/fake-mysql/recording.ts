@@ -8,6 +8,7 @@
  * The handshake offers `mysql_native_password` without TLS or CLIENT_DEPRECATE_EOF, which both
  * s2 and PyMySQL-style clients (the SingleStoreDB Python SDK) accept without an auth switch.
  */
+import type { Socket } from 'node:net';
 import { startFakeMysqlServer, type FakeServer, type FakeSession } from './server.js';
 import { columnDefinitionPacket, eofPacket, errPacket, handshakePacket, okPacket, parseClientHandshake, rowPacket, type ClientHandshake, type ColumnSpec } from './packets.js';
 
@@ -50,19 +51,96 @@ const COM_SET_OPTION = 0x1b;
 const COM_RESET_CONNECTION = 0x1f;
 const MAX_PAYLOAD = 0xffffff;
 
+/**
+ * Reads client packets straight from the socket, keeping chunks in a list and joining each
+ * packet once: the scripted session's reader re-concatenates its whole buffer per chunk, which
+ * is quadratic in the size of the multi-megabyte statements benchmarks send.
+ */
+class PacketReader {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private waiter: (() => void) | null = null;
+  private ended = false;
+
+  constructor(socket: Socket) {
+    socket.removeAllListeners('data');
+    socket.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.length += chunk.length;
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private take(n: number): Buffer {
+    let out: Buffer;
+    if (this.chunks[0]!.length >= n) {
+      out = this.chunks[0]!.subarray(0, n);
+      this.chunks[0] = this.chunks[0]!.subarray(n);
+    } else {
+      const parts: Buffer[] = [];
+      let need = n;
+      while (need > 0) {
+        const c = this.chunks[0]!;
+        if (c.length <= need) {
+          parts.push(c);
+          this.chunks.shift();
+          need -= c.length;
+        } else {
+          parts.push(c.subarray(0, need));
+          this.chunks[0] = c.subarray(need);
+          need = 0;
+        }
+      }
+      out = Buffer.concat(parts, n);
+    }
+    if (this.chunks[0]?.length === 0) this.chunks.shift();
+    this.length -= n;
+    return out;
+  }
+
+  /** The next packet, or null once the client disconnected. */
+  async read(): Promise<{ seq: number; payload: Buffer } | null> {
+    for (;;) {
+      if (this.length >= 4) {
+        const head = this.take(4);
+        const len = head.readUIntLE(0, 3);
+        while (this.length < len) {
+          if (this.ended) return null;
+          await new Promise<void>((r) => (this.waiter = r));
+        }
+        return { seq: head[3]!, payload: len ? this.take(len) : Buffer.alloc(0) };
+      }
+      if (this.ended) return null;
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+}
+
 /** Reads one logical command, joining the continuation packets of payloads of 16 MiB and more. */
-async function readCommand(session: FakeSession): Promise<{ payload: Buffer; wireBytes: number } | null> {
-  const first = await session.read();
+async function readCommand(reader: PacketReader): Promise<{ payload: Buffer; seq: number; wireBytes: number } | null> {
+  const first = await reader.read();
   if (!first) return null;
-  if (first.payload.length < MAX_PAYLOAD) return { payload: first.payload, wireBytes: first.payload.length + 4 };
+  if (first.payload.length < MAX_PAYLOAD) return { payload: first.payload, seq: first.seq, wireBytes: first.payload.length + 4 };
   const parts = [first.payload];
   let wireBytes = first.payload.length + 4;
+  let seq = first.seq;
   for (;;) {
-    const next = await session.read();
+    const next = await reader.read();
     if (!next) return null;
     parts.push(next.payload);
     wireBytes += next.payload.length + 4;
-    if (next.payload.length < MAX_PAYLOAD) return { payload: Buffer.concat(parts), wireBytes };
+    seq = next.seq;
+    if (next.payload.length < MAX_PAYLOAD) return { payload: Buffer.concat(parts), seq, wireBytes };
   }
 }
 
@@ -92,9 +170,11 @@ export async function startRecordingMysqlServer(options: RecordingServerOptions 
     const connection = ++counters.connections;
     // Result sets go out as several small writes: without this, Nagle plus delayed ACKs stall each one.
     session.socket.setNoDelay(true);
+    const reader = new PacketReader(session.socket);
     session.send(handshakePacket({ serverVersion: options.serverVersion ?? '8.0.32-recording-fake', connectionId: connection }));
-    const login = await session.read();
+    const login = await reader.read();
     if (!login) return;
+    session.seq = (login.seq + 1) & 0xff;
     counters.bytes += login.payload.length + 4;
     try {
       logins.push(parseClientHandshake(login.payload));
@@ -103,8 +183,9 @@ export async function startRecordingMysqlServer(options: RecordingServerOptions 
     }
     session.send(okPacket());
     for (;;) {
-      const cmd = await readCommand(session);
+      const cmd = await readCommand(reader);
       if (!cmd) return;
+      session.seq = (cmd.seq + 1) & 0xff;
       counters.bytes += cmd.wireBytes;
       const code = cmd.payload[0];
       if (code === COM_QUIT) {
