@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 import { createManagement } from '@s2/management';
 import { runCloudCommand, type CliIo } from '../src/cloud/index.js';
+import { loadFake } from '../src/cloud/modules.js';
+
+type ManagementFake = Awaited<ReturnType<Awaited<ReturnType<typeof loadFake>>['startManagementFake']>>;
 
 let fake: ManagementFake;
 let dir: string;
 beforeAll(async () => {
-  fake = await startManagementFake();
+  fake = await (await loadFake()).startManagementFake();
   dir = await mkdtemp(join(tmpdir(), 's2-cli-cloud-'));
 });
 afterAll(async () => {
