@@ -9,6 +9,10 @@ bash tooling/setup.sh
 echo "[test] typecheck"
 pnpm -s turbo run typecheck --output-logs=errors-only
 
+echo "[test] lint (Biome: errors fail; formatting checked where the code has been formatted)"
+pnpm -s exec biome lint --diagnostic-level=error
+pnpm -s format:check
+
 if command -v cargo >/dev/null 2>&1; then
   echo "[test] cargo test (native codec logic)"
   cargo test --quiet --release --manifest-path packages/native/Cargo.toml -p s2-codec

@@ -54,7 +54,10 @@ function installed(app: string): string[] {
     for (const name of readdirSync(dir)) {
       if (name.startsWith('.')) continue;
       const p = join(dir, name);
-      if (name.startsWith('@')) { walk(p); continue; }
+      if (name.startsWith('@')) {
+        walk(p);
+        continue;
+      }
       const manifest = join(p, 'package.json');
       if (existsSync(manifest)) {
         const m = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; version: string };
@@ -141,14 +144,24 @@ function typecheck(dir: string, resolution: 'node16' | 'bundler'): void {
   mkdirSync(sub);
   writeFileSync(join(sub, 'user.ts'), USER_TS);
   const compilerOptions = {
-    strict: true, noEmit: true, target: 'ES2022', lib: ['ES2023', 'DOM', 'ESNext.Disposable'],
-    module: resolution === 'node16' ? 'node16' : 'esnext', moduleResolution: resolution,
-    types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], skipLibCheck: false,
+    strict: true,
+    noEmit: true,
+    target: 'ES2022',
+    lib: ['ES2023', 'DOM', 'ESNext.Disposable'],
+    module: resolution === 'node16' ? 'node16' : 'esnext',
+    moduleResolution: resolution,
+    types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules/@types')],
+    skipLibCheck: false,
   };
   writeFileSync(join(sub, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(join(sub, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['user.ts'] }, null, 2));
   const r = spawnSync(process.execPath, [tsc, '-p', sub], { encoding: 'utf8' });
-  check(`strict TypeScript program type-checks (moduleResolution ${resolution}, skipLibCheck false)`, r.status === 0, r.status === 0 ? '' : `${r.stdout}${r.stderr}`.trim());
+  check(
+    `strict TypeScript program type-checks (moduleResolution ${resolution}, skipLibCheck false)`,
+    r.status === 0,
+    r.status === 0 ? '' : `${r.stdout}${r.stderr}`.trim(),
+  );
 }
 
 async function main(): Promise<void> {
@@ -168,13 +181,19 @@ async function main(): Promise<void> {
   // The platform package needs the addon built here (setup.sh builds it when Rust is installed).
   let nativeSkipped: string | null = null;
   try {
-    const nativePack = JSON.parse(run(process.execPath, [join(ROOT, 'packages/native/scripts/pack-npm.mjs'), tarDir], ROOT).trim().split('\n').pop()!) as { main: string; platform: string };
+    const nativePack = JSON.parse(
+      run(process.execPath, [join(ROOT, 'packages/native/scripts/pack-npm.mjs'), tarDir], ROOT)
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as { main: string; platform: string };
     tar.native = nativePack.main;
     tar.nativePlatform = nativePack.platform;
   } catch (err) {
     nativeSkipped = (err as Error).message.split('\n').find((l) => l.includes('missing')) ?? (err as Error).message.split('\n')[0];
   }
-  for (const [name, file] of Object.entries(tar)) console.log(`  ${basename(file).padEnd(40)} ${(statSync(file).size / 1024).toFixed(1).padStart(8)} KiB  (${name})`);
+  for (const [name, file] of Object.entries(tar))
+    console.log(`  ${basename(file).padEnd(40)} ${(statSync(file).size / 1024).toFixed(1).padStart(8)} KiB  (${name})`);
 
   step('servers: throwaway MariaDB and the Data API gateway');
   const db = await startMariaDb();
@@ -198,14 +217,22 @@ async function main(): Promise<void> {
     typecheck(a, 'bundler');
 
     step('c) the accelerator absent vs. installed (@s2/native + its linux-x64 package)');
-    check('without @s2/native: the TypeScript decoder, and nativeStatus() says why', esm.decoder === 'pure' && esm.status.loaded === false && /not installed/.test(esm.status.source), `${esm.decoder}; ${esm.status.source}`);
+    check(
+      'without @s2/native: the TypeScript decoder, and nativeStatus() says why',
+      esm.decoder === 'pure' && esm.status.loaded === false && /not installed/.test(esm.status.source),
+      `${esm.decoder}; ${esm.status.source}`,
+    );
     if (nativeSkipped) {
       console.log(`  SKIP the install with @s2/native and its platform package: ${nativeSkipped}`);
     } else {
       const d = app('d-core-wire-native', [tar.base, tar.wire, tar.core, tar.native, tar.nativePlatform]);
       writeFileSync(join(d, 'esm.mjs'), program('esm', target));
       const withNative = JSON.parse(run(process.execPath, ['esm.mjs'], d));
-      check('with @s2/native: the addon loads from the platform package', withNative.decoder === 'native' && withNative.status.loaded === true && /native-linux-x64-gnu/.test(withNative.status.source), `${withNative.decoder}; ${withNative.status.source}`);
+      check(
+        'with @s2/native: the addon loads from the platform package',
+        withNative.decoder === 'native' && withNative.status.loaded === true && /native-linux-x64-gnu/.test(withNative.status.source),
+        `${withNative.decoder}; ${withNative.status.source}`,
+      );
       check('results identical with and without the accelerator', JSON.stringify(withNative.rows) === JSON.stringify(esm.rows));
     }
 
@@ -213,21 +240,47 @@ async function main(): Promise<void> {
     const b = app('b-core-http', [tar.base, tar.http, tar.core]);
     const blist = installed(b);
     check('no @s2/wire, fastify or native addon installed', !blist.some((p) => /^(@s2\/wire|fastify|@s2\/native)@/.test(p)));
-    writeFileSync(join(b, 'entry.mjs'), `import { connect } from '@s2/core';
+    writeFileSync(
+      join(b, 'entry.mjs'),
+      `import { connect } from '@s2/core';
 globalThis.runQuery = async (url, sql) => {
   const conn = await connect(url);
   try { return await conn.query(sql); } finally { await conn.close(); }
 };
-`);
+`,
+    );
     const esbuild = createRequire(join(ROOT, 'packages/http/package.json'))('esbuild') as typeof import('esbuild');
-    const bundle = await esbuild.build({ entryPoints: [join(b, 'entry.mjs')], bundle: true, write: false, platform: 'browser', format: 'iife', absWorkingDir: b, logLevel: 'silent' });
+    const bundle = await esbuild.build({
+      entryPoints: [join(b, 'entry.mjs')],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'iife',
+      absWorkingDir: b,
+      logLevel: 'silent',
+    });
     const code = bundle.outputFiles[0].text;
     console.log(`  browser bundle: ${(code.length / 1024).toFixed(1)} KiB`);
     const nodeImport = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](node:|fs["']|net["']|tls["']|async_hooks["'])/.exec(code);
     check('the bundle imports no Node module', nodeImport === null, nodeImport?.[0]);
     const sandbox = createContext({
-      fetch, URL, URLSearchParams, TextEncoder, TextDecoder, AbortController, AbortSignal, Response, Headers, Request,
-      setTimeout, clearTimeout, btoa, atob, console, queueMicrotask, structuredClone,
+      fetch,
+      URL,
+      URLSearchParams,
+      TextEncoder,
+      TextDecoder,
+      AbortController,
+      AbortSignal,
+      Response,
+      Headers,
+      Request,
+      setTimeout,
+      clearTimeout,
+      btoa,
+      atob,
+      console,
+      queueMicrotask,
+      structuredClone,
     });
     runInContext(code, sandbox);
     const url = `http://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@127.0.0.1:${gateway.port}/${target.database}`;
@@ -235,11 +288,18 @@ globalThis.runQuery = async (url, sql) => {
       rows: await runQuery(${JSON.stringify(url)}, "SELECT 1 AS one, CAST(18446744073709551615 AS UNSIGNED) AS big, 'héllo' AS s") }))()`;
     const out = (await runInContext(probe, sandbox)) as { hasProcess: boolean; hasBuffer: boolean; hasRequire: boolean; rows: unknown[][] };
     check('runs without process, Buffer or require', !out.hasProcess && !out.hasBuffer && !out.hasRequire);
-    check('queries the Data API gateway from the bundle', JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify([[1, '18446744073709551615n', 'héllo']]), JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)));
-    writeFileSync(join(b, 'mysql.mjs'), `import { connect, MissingPackageError } from '@s2/core';
+    check(
+      'queries the Data API gateway from the bundle',
+      JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify([[1, '18446744073709551615n', 'héllo']]),
+      JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+    );
+    writeFileSync(
+      join(b, 'mysql.mjs'),
+      `import { connect, MissingPackageError } from '@s2/core';
 try { await connect(${JSON.stringify(target)}); console.log('connected?!'); }
 catch (err) { console.log(JSON.stringify({ missing: err instanceof MissingPackageError, pkg: err.packageName, message: err.message })); }
-`);
+`,
+    );
     const missing = JSON.parse(run(process.execPath, ['mysql.mjs'], b));
     check('mysql:// without @s2/wire: MissingPackageError naming @s2/wire', missing.missing === true && missing.pkg === '@s2/wire', missing.message);
   } finally {

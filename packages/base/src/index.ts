@@ -7,3 +7,4 @@ export * from './sql/index.js';
 export * from './types/index.js';
 export * from './frame/index.js';
 export * from './registry/index.js';
+export { S2_VERSION } from './version.js';

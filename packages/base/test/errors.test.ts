@@ -37,3 +37,21 @@ describe('error hierarchy', () => {
     expect(serverError(1146, "Table 'x' doesn't exist", '42S02')).toMatchObject({ errno: 1146, sqlstate: '42S02', errmsg: "Table 'x' doesn't exist" });
   });
 });
+
+describe('symbolic error codes', () => {
+  it('names server and client error numbers as mysql2 does', async () => {
+    const { errorCodeName, serverError, OperationalError } = await import('@s2/base');
+    expect(errorCodeName(1062)).toBe('ER_DUP_ENTRY');
+    expect(errorCodeName(1146)).toBe('ER_NO_SUCH_TABLE');
+    expect(errorCodeName(1213)).toBe('ER_LOCK_DEADLOCK');
+    expect(errorCodeName(1000)).toBe('ER_HASHCHK');
+    expect(errorCodeName(1699)).toBe('ER_SET_PASSWORD_AUTH_PLUGIN');
+    expect(errorCodeName(2013)).toBe('CR_SERVER_LOST');
+    expect(errorCodeName(1700)).toBeNull();
+    expect(errorCodeName(null)).toBeNull();
+    const err = serverError(1062, "Duplicate entry '1' for key 'PRIMARY'", '23000') as unknown as { code: string; errno: number };
+    expect(err.code).toBe('ER_DUP_ENTRY');
+    expect(err.errno).toBe(1062);
+    expect((new OperationalError('x') as unknown as { code: unknown }).code).toBeNull();
+  });
+});

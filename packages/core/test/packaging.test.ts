@@ -23,7 +23,9 @@ describe('registries shared by every copy of the packages', () => {
   it('a driver registered through another copy is used by connect()', async () => {
     const other = await secondCopy(() => import('../src/drivers/registry.js'));
     const boom = new Error('the copy-test driver ran');
-    other.registerDriver('https', async () => { throw boom; });
+    other.registerDriver('https', async () => {
+      throw boom;
+    });
     try {
       await expect(connect('https://u:p@example.invalid/db')).rejects.toBe(boom);
     } finally {
@@ -63,6 +65,24 @@ describe('optional packages', () => {
       expect(auto.decoder.kind).toBe(status.loaded ? 'native' : 'pure');
     } finally {
       await auto.close();
+    }
+  });
+});
+
+describe('errors from the server', () => {
+  it('carry the symbolic code next to errno (err.code, as mysql2 users expect)', async () => {
+    const info = testServer();
+    const conn = await connect({ host: info.host, port: info.port, user: info.root.user, password: info.root.password, database: info.database });
+    try {
+      await conn.query('CREATE TEMPORARY TABLE dup (id INT PRIMARY KEY)');
+      await conn.query('INSERT INTO dup VALUES (1)');
+      const err = (await conn.query('INSERT INTO dup VALUES (1)').catch((e: unknown) => e)) as { errno: number; code: string };
+      expect(err.errno).toBe(1062);
+      expect(err.code).toBe('ER_DUP_ENTRY');
+      const missing = (await conn.query('SELECT * FROM no_such_table_here').catch((e: unknown) => e)) as { code: string };
+      expect(missing.code).toBe('ER_NO_SUCH_TABLE');
+    } finally {
+      await conn.close();
     }
   });
 });

@@ -21,6 +21,8 @@
  * so it keeps working when two copies of this package are loaded (ESM + CJS, or two versions).
  */
 
+import { errorCodeName } from './code-names.js';
+
 const KINDS = Symbol.for('@s2/error-kinds');
 
 export interface ErrorDetails {
@@ -58,6 +60,10 @@ export class MySQLError extends globalThis.Error {
       kinds.push((c as unknown as { kind: string }).kind);
     }
     Object.defineProperty(this, KINDS, { value: kinds, enumerable: false });
+    // The symbolic name of errno ('ER_DUP_ENTRY'), where mysql2 users look for it: err.code.
+    // Defined at run time, not declared on the class, so that subclasses elsewhere may keep a
+    // `code` of their own (ManagementFsError's 'ENOENT'...); `errorCodeName(errno)` is the typed way.
+    Object.defineProperty(this, 'code', { value: errorCodeName(errno), enumerable: false, configurable: true, writable: true });
     Object.defineProperty(this, 'name', { value: (new.target as unknown as { kind: string }).kind, enumerable: false, configurable: true, writable: true });
   }
 

@@ -12,8 +12,14 @@ export function decimalPrecision(c: ColumnDefinition): number {
 }
 
 function isText(code: number): boolean {
-  return code === FieldType.VARCHAR || code === FieldType.VAR_STRING || code === FieldType.STRING || code === FieldType.ENUM ||
-    code === FieldType.SET || (code >= FieldType.TINY_BLOB && code <= FieldType.BLOB);
+  return (
+    code === FieldType.VARCHAR ||
+    code === FieldType.VAR_STRING ||
+    code === FieldType.STRING ||
+    code === FieldType.ENUM ||
+    code === FieldType.SET ||
+    (code >= FieldType.TINY_BLOB && code <= FieldType.BLOB)
+  );
 }
 
 /**
@@ -27,14 +33,21 @@ export function planColumns(columns: readonly ColumnDefinition[], options: Decod
     if (options.conv?.[c.typeCode]) return plan('values');
     const unsigned = (c.flags & ColumnFlag.UNSIGNED) !== 0;
     switch (c.typeCode) {
-      case FieldType.TINY: return plan(unsigned ? 'uint8' : 'int8');
-      case FieldType.SHORT: return plan(unsigned ? 'uint16' : 'int16');
-      case FieldType.YEAR: return plan('int16');
+      case FieldType.TINY:
+        return plan(unsigned ? 'uint8' : 'int8');
+      case FieldType.SHORT:
+        return plan(unsigned ? 'uint16' : 'int16');
+      case FieldType.YEAR:
+        return plan('int16');
       case FieldType.LONG:
-      case FieldType.INT24: return plan(unsigned ? 'uint32' : 'int32');
-      case FieldType.LONGLONG: return plan(unsigned ? 'uint64' : 'int64');
-      case FieldType.FLOAT: return plan('float32');
-      case FieldType.DOUBLE: return plan('float64');
+      case FieldType.INT24:
+        return plan(unsigned ? 'uint32' : 'int32');
+      case FieldType.LONGLONG:
+        return plan(unsigned ? 'uint64' : 'int64');
+      case FieldType.FLOAT:
+        return plan('float32');
+      case FieldType.DOUBLE:
+        return plan('float64');
     }
     if (target === 'columns') return plan('values');
     const strings = options.encodingErrors === 'strict' ? plan('utf8') : plan('values');
@@ -46,15 +59,20 @@ export function planColumns(columns: readonly ColumnDefinition[], options: Decod
         return precision >= 1 && precision <= 38 ? plan('decimal128', c.decimals, precision) : plan('utf8');
       }
       case FieldType.DATETIME:
-      case FieldType.TIMESTAMP: return options.dateStrings ? plan('utf8') : plan('timestamp_us');
+      case FieldType.TIMESTAMP:
+        return options.dateStrings ? plan('utf8') : plan('timestamp_us');
       case FieldType.DATE:
-      case FieldType.NEWDATE: return options.dateStrings ? plan('utf8') : plan('date32');
-      case FieldType.TIME: return options.dateStrings ? plan('utf8') : plan('duration_us');
+      case FieldType.NEWDATE:
+        return options.dateStrings ? plan('utf8') : plan('date32');
+      case FieldType.TIME:
+        return options.dateStrings ? plan('utf8') : plan('duration_us');
       // The server's JSON text, byte for byte: no parse and re-serialise on the way to Arrow.
-      case FieldType.JSON: return strings;
+      case FieldType.JSON:
+        return strings;
       case FieldType.BIT:
       case FieldType.BSON:
-      case FieldType.GEOMETRY: return plan('binary');
+      case FieldType.GEOMETRY:
+        return plan('binary');
     }
     if (isText(c.typeCode)) return c.charset === BINARY_CHARSET ? plan('binary') : strings;
     return plan('values');

@@ -21,9 +21,20 @@ function validUtf8(b: Uint8Array): boolean {
 }
 
 const TYPED: Record<string, new (n: number) => NumericArray> = {
-  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
-  int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
-  decimal128: Uint32Array, timestamp_us: BigInt64Array, date32: Int32Array, duration_us: BigInt64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  decimal128: Uint32Array,
+  timestamp_us: BigInt64Array,
+  date32: Int32Array,
+  duration_us: BigInt64Array,
 };
 
 /** Days since 1970-01-01 of a calendar date (any year, no time zone involved). */
@@ -91,14 +102,21 @@ function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions
       const decode = columnDecoder(col, options);
       const items = new Array<unknown>(n);
       return {
-        put(b, s, e, row) { items[row] = decode(b, s, e); },
-        nul(row) { items[row] = null; markNull(row); },
+        put(b, s, e, row) {
+          items[row] = decode(b, s, e);
+        },
+        nul(row) {
+          items[row] = null;
+          markNull(row);
+        },
         finish: () => ({ kind, length: n, nulls, nullCount, items }),
       };
     }
   }
   const values = new TYPED[kind]((kind === 'decimal128' ? 4 : 1) * n);
-  const set = (row: number, v: number | bigint) => { (values as unknown as (number | bigint)[])[row] = v; };
+  const set = (row: number, v: number | bigint) => {
+    (values as unknown as (number | bigint)[])[row] = v;
+  };
   let put: Builder['put'];
   switch (kind) {
     case 'int64':
@@ -177,7 +195,12 @@ function lengthAt(p: Uint8Array, pos: number, first: number): [number, number] {
 }
 
 /** The pure TypeScript frame decoder: the reference behaviour the native decoder matches. */
-export function decodeFramePure(columns: readonly ColumnDefinition[], plans: readonly ColumnPlan[], options: DecodeOptions, packets: readonly Uint8Array[]): DecodedColumn[] {
+export function decodeFramePure(
+  columns: readonly ColumnDefinition[],
+  plans: readonly ColumnPlan[],
+  options: DecodeOptions,
+  packets: readonly Uint8Array[],
+): DecodedColumn[] {
   const n = packets.length;
   const builders = columns.map((c, i) => builder(c, plans[i], options, n));
   const width = columns.length;

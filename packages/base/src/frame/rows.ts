@@ -37,12 +37,15 @@ function cellReader(col: DecodedColumn, options: DecodeOptions): Cell {
   if (col.kind === 'int64' || col.kind === 'uint64') {
     const big = values as BigInt64Array | BigUint64Array;
     switch (options.int64) {
-      case 'bigint': return (r) => big[r];
-      case 'number': return (r) => Number(big[r]);
-      default: return (r) => {
-        const v = big[r];
-        return v >= SAFE_MIN && v <= SAFE_MAX ? Number(v) : v;
-      };
+      case 'bigint':
+        return (r) => big[r];
+      case 'number':
+        return (r) => Number(big[r]);
+      default:
+        return (r) => {
+          const v = big[r];
+          return v >= SAFE_MIN && v <= SAFE_MAX ? Number(v) : v;
+        };
     }
   }
   return (r) => values[r];

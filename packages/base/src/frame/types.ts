@@ -6,8 +6,23 @@ import type { FramedPackets } from '../contracts/transport.js';
  * TypeScript value decoders on both paths.
  */
 export const FRAME_KINDS = {
-  utf8: 0, binary: 1, int8: 2, uint8: 3, int16: 4, uint16: 5, int32: 6, uint32: 7, int64: 8, uint64: 9,
-  float32: 10, float64: 11, decimal128: 12, timestamp_us: 13, date32: 14, duration_us: 15, values: 1,
+  utf8: 0,
+  binary: 1,
+  int8: 2,
+  uint8: 3,
+  int16: 4,
+  uint16: 5,
+  int32: 6,
+  uint32: 7,
+  int64: 8,
+  uint64: 9,
+  float32: 10,
+  float64: 11,
+  decimal128: 12,
+  timestamp_us: 13,
+  date32: 14,
+  duration_us: 15,
+  values: 1,
 } as const;
 
 export type FrameKind = keyof typeof FRAME_KINDS;
@@ -26,7 +41,17 @@ export interface ColumnPlan {
   precision: number;
 }
 
-export type NumericArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+export type NumericArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
 
 /** One decoded column; identical whichever path produced it. */
 export interface DecodedColumn {

@@ -14,7 +14,8 @@ const FALSE_WORDS = new Set(['n', 'no', 'off', 'f', 'false', 'disable', 'disable
 export function parseBool(value: unknown, what: string): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number' || typeof value === 'bigint') {
-    if (value == 0 || value == 1) return value == 1;
+    const n = Number(value);
+    if (n === 0 || n === 1) return n === 1;
     throw new OptionError(`${what}: ${String(value)} is not a boolean (use 0 or 1)`);
   }
   if (typeof value === 'string') {

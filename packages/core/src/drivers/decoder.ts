@@ -44,6 +44,7 @@ export function acceleratorStatus(): AcceleratorStatus {
   const registered = registeredAccelerator();
   if (registered) return registered.status();
   const s = search();
-  const source = s.missing ?? (canLoadPackage('@s2/native') ? 'not looked for yet (connect() looks for @s2/native)' : 'the native accelerator does not run in this runtime');
+  const source =
+    s.missing ?? (canLoadPackage('@s2/native') ? 'not looked for yet (connect() looks for @s2/native)' : 'the native accelerator does not run in this runtime');
   return { loaded: false, source, triple: '', version: null };
 }

@@ -6,7 +6,11 @@ import { NotSupportedError } from '@s2/base';
  */
 export class MissingPackageError extends NotSupportedError {
   static override readonly kind: string = 'MissingPackageError';
-  constructor(readonly packageName: string, what: string, cause?: unknown) {
+  constructor(
+    readonly packageName: string,
+    what: string,
+    cause?: unknown,
+  ) {
     super(`${what} needs the package ${packageName}, which is not installed: npm install ${packageName}`, { cause });
   }
 }
@@ -15,6 +19,7 @@ export class MissingPackageError extends NotSupportedError {
 export function isMissingModule(err: unknown, specifier: string): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e || typeof e.message !== 'string') return false;
-  const notFound = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Failed to (load|resolve)/i.test(e.message);
+  const notFound =
+    e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Failed to (load|resolve)/i.test(e.message);
   return notFound && (e.message.includes(`'${specifier}'`) || e.message.includes(`"${specifier}"`));
 }

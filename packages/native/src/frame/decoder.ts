@@ -1,4 +1,15 @@
-import { columnsToRows, planColumns, pureDecoder, rowPlans, type BatchDecoder, type ColumnDefinition, type DecodedColumn, type DecodeOptions, type FrameTarget, type RawBatch } from '@s2/base';
+import {
+  columnsToRows,
+  planColumns,
+  pureDecoder,
+  rowPlans,
+  type BatchDecoder,
+  type ColumnDefinition,
+  type DecodedColumn,
+  type DecodeOptions,
+  type FrameTarget,
+  type RawBatch,
+} from '@s2/base';
 import type { NativeBinding } from '../binding.js';
 import { decodeFrameNative } from './native.js';
 
