@@ -1,8 +1,8 @@
 /**
  * The grammars of the built-in commands. The grammar notation and each command's syntax are
  * those of the SingleStoreDB Python SDK (singlestoredb 1.18.1), so that statements, `params`
- * and SHOW FUSION COMMANDS agree with it; the help texts are this package's own.
- * Generated once from the reference's grammars; edit by hand.
+ * and SHOW FUSION COMMANDS agree with it (the tests compare every syntax text); the help texts
+ * are this package's own.
  */
 
 export interface BuiltinGrammar {
@@ -14,6 +14,132 @@ export interface BuiltinGrammar {
 }
 
 const help = (text: string) => `\nDescription\n-----------\n${text}\n`;
+
+/** Table, catalog, link, partitioning and sort rules of the export commands. */
+const EXPORT_RULES = `from_table = FROM <table>
+
+_col_transform = { VOID | IDENTITY | YEAR | MONTH | DAY | HOUR } ( _transform_col )
+_transform_col = <column>
+_arg_transform = { BUCKET | TRUNCATE } ( _transform_col <comma> _transform_arg )
+_transform_arg = <integer>
+transform = { _col_transform | _arg_transform }
+
+partition_by = PARTITION BY partition_key,...
+partition_key = transform
+
+order_by = ORDER BY sort_key,...
+sort_key = transform [ direction ] [ null_order ]
+direction = { ASC | DESC | ASCENDING | DESCENDING }
+null_order = { NULLS_FIRST | NULLS_LAST }
+
+properties = PROPERTIES '<json>'
+
+catalog = CATALOG [ _catalog_config ] [ _catalog_creds ]
+_catalog_config = CONFIG '<catalog-config>'
+_catalog_creds = CREDENTIALS '<catalog-creds>'
+
+storage = LINK [ _link_config ] [ _link_creds ]
+_link_config = S3 CONFIG '<link-config>'
+_link_creds = CREDENTIALS '<link-creds>'
+`;
+
+/** IN GROUP / IN: the deployment whose Stage a command works on. */
+const STAGE_IN = `in = { in_group | in_deployment }
+in_group = IN GROUP { group_id | group_name }
+in_deployment = IN { deployment_id | deployment_name }
+
+deployment_id = ID '<deployment-id>'
+
+deployment_name = '<deployment-name>'
+
+group_id = ID '<group-id>'
+
+group_name = '<group-name>'
+`;
+
+/** A workspace by ID or name. */
+const WORKSPACE_REF = `workspace = { workspace_id | workspace_name }
+
+workspace_id = ID '<workspace-id>'
+
+workspace_name = '<workspace-name>'
+`;
+
+/** IN GROUP: a workspace group by ID or name. */
+const IN_GROUP = `in_group = IN GROUP { group_id | group_name }
+
+group_id = ID '<group-id>'
+
+group_name = '<group-name>'
+`;
+
+/** A cluster by ID or name. */
+const CLUSTER_REF = `cluster = { cluster_id | cluster_name }
+
+cluster_id = ID '<cluster-id>'
+
+cluster_name = '<cluster-name>'
+`;
+
+/** The personal and shared file-space commands differ only in the space's name. */
+type Space = 'PERSONAL' | 'SHARED';
+
+const filesCreateFolder = (space: Space) => `
+CREATE ${space} FOLDER path
+    [ overwrite ];
+
+path = '<path>'
+
+overwrite = OVERWRITE
+`;
+
+const filesDownloadFile = (space: Space) => `
+DOWNLOAD ${space} FILE path
+    [ local_path ]
+    [ overwrite ]
+    [ encoding ];
+
+path = '<path>'
+
+local_path = TO '<local-path>'
+
+overwrite = OVERWRITE
+
+encoding = ENCODING '<encoding>'
+`;
+
+const filesDrop = (space: Space) => `
+DROP ${space} <file-type> path
+    [ recursive ];
+
+path = '<path>'
+
+recursive = RECURSIVE
+`;
+
+const filesShowFiles = (space: Space) => `
+SHOW ${space} FILES
+    [ at_path ] [ <like> ]
+    [ <order-by> ]
+    [ <limit> ] [ recursive ] [ extended ];
+
+at_path = AT '<path>'
+
+recursive = RECURSIVE
+
+extended = EXTENDED
+`;
+
+const filesUploadFileTo = (space: Space) => `
+UPLOAD ${space} FILE TO path
+    FROM local_path [ overwrite ];
+
+path = '<filename>'
+
+local_path = '<local-path>'
+
+overwrite = OVERWRITE
+`;
 
 export const BUILTIN_GRAMMARS: Readonly<Record<string, BuiltinGrammar>> = {
   'CREATE CLUSTER': {
@@ -92,25 +218,11 @@ _link_creds = CREDENTIALS '<link-creds>'
   },
   'CREATE PERSONAL FOLDER': {
     family: 'files',
-    grammar: `
-CREATE PERSONAL FOLDER path
-    [ overwrite ];
-
-path = '<path>'
-
-overwrite = OVERWRITE
-` + help('Creates a folder in the personal file space.'),
+    grammar: filesCreateFolder('PERSONAL') + help('Creates a folder in the personal file space.'),
   },
   'CREATE SHARED FOLDER': {
     family: 'files',
-    grammar: `
-CREATE SHARED FOLDER path
-    [ overwrite ];
-
-path = '<path>'
-
-overwrite = OVERWRITE
-` + help('Creates a folder in the shared file space.'),
+    grammar: filesCreateFolder('SHARED') + help('Creates a folder in the shared file space.'),
   },
   'CREATE STAGE FOLDER': {
     family: 'stage',
@@ -119,18 +231,7 @@ CREATE STAGE FOLDER stage_path
     [ in ]
     [ overwrite ];
 
-in = { in_group | in_deployment }
-in_group = IN GROUP { group_id | group_name }
-in_deployment = IN { deployment_id | deployment_name }
-
-deployment_id = ID '<deployment-id>'
-
-deployment_name = '<deployment-name>'
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${STAGE_IN}
 stage_path = '<stage-path>'
 
 overwrite = OVERWRITE
@@ -250,37 +351,11 @@ overwrite = OVERWRITE
   },
   'DOWNLOAD PERSONAL FILE': {
     family: 'files',
-    grammar: `
-DOWNLOAD PERSONAL FILE path
-    [ local_path ]
-    [ overwrite ]
-    [ encoding ];
-
-path = '<path>'
-
-local_path = TO '<local-path>'
-
-overwrite = OVERWRITE
-
-encoding = ENCODING '<encoding>'
-` + help('Downloads a file of the personal file space.'),
+    grammar: filesDownloadFile('PERSONAL') + help('Downloads a file of the personal file space.'),
   },
   'DOWNLOAD SHARED FILE': {
     family: 'files',
-    grammar: `
-DOWNLOAD SHARED FILE path
-    [ local_path ]
-    [ overwrite ]
-    [ encoding ];
-
-path = '<path>'
-
-local_path = TO '<local-path>'
-
-overwrite = OVERWRITE
-
-encoding = ENCODING '<encoding>'
-` + help('Downloads a file of the shared file space.'),
+    grammar: filesDownloadFile('SHARED') + help('Downloads a file of the shared file space.'),
   },
   'DOWNLOAD STAGE FILE': {
     family: 'stage',
@@ -293,18 +368,7 @@ DOWNLOAD STAGE FILE stage_path
 
 stage_path = '<stage-path>'
 
-in = { in_group | in_deployment }
-in_group = IN GROUP { group_id | group_name }
-in_deployment = IN { deployment_id | deployment_name }
-
-deployment_id = ID '<deployment-id>'
-
-deployment_name = '<deployment-name>'
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${STAGE_IN}
 local_path = TO '<local-path>'
 
 overwrite = OVERWRITE
@@ -321,12 +385,7 @@ DROP CLUSTER [ if_exists ]
 
 if_exists = IF EXISTS
 
-cluster = { cluster_id | cluster_name }
-
-cluster_id = ID '<cluster-id>'
-
-cluster_name = '<cluster-name>'
-
+${CLUSTER_REF}
 wait_on_terminated = WAIT ON TERMINATED
 ` + help('Terminates a cluster.'),
   },
@@ -367,25 +426,11 @@ model_name = '<model-name>'
   },
   'DROP PERSONAL': {
     family: 'files',
-    grammar: `
-DROP PERSONAL <file-type> path
-    [ recursive ];
-
-path = '<path>'
-
-recursive = RECURSIVE
-` + help('Deletes a file or folder of the personal file space.'),
+    grammar: filesDrop('PERSONAL') + help('Deletes a file or folder of the personal file space.'),
   },
   'DROP SHARED': {
     family: 'files',
-    grammar: `
-DROP SHARED <file-type> path
-    [ recursive ];
-
-path = '<path>'
-
-recursive = RECURSIVE
-` + help('Deletes a file or folder of the shared file space.'),
+    grammar: filesDrop('SHARED') + help('Deletes a file or folder of the shared file space.'),
   },
   'DROP STAGE FILE': {
     family: 'stage',
@@ -395,18 +440,7 @@ DROP STAGE FILE stage_path
 
 stage_path = '<stage-path>'
 
-in = { in_group | in_deployment }
-in_group = IN GROUP { group_id | group_name }
-in_deployment = IN { deployment_id | deployment_name }
-
-deployment_id = ID '<deployment-id>'
-
-deployment_name = '<deployment-name>'
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-` + help('Deletes a file from Stage.'),
+${STAGE_IN}` + help('Deletes a file from Stage.'),
   },
   'DROP STAGE FOLDER': {
     family: 'stage',
@@ -417,18 +451,7 @@ DROP STAGE FOLDER stage_path
 
 stage_path = '<stage-path>'
 
-in = { in_group | in_deployment }
-in_group = IN GROUP { group_id | group_name }
-in_deployment = IN { deployment_id | deployment_name }
-
-deployment_id = ID '<deployment-id>'
-
-deployment_name = '<deployment-name>'
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${STAGE_IN}
 recursive = RECURSIVE
 ` + help('Deletes a folder from Stage.'),
   },
@@ -439,12 +462,7 @@ DROP STARTER CLUSTER [ if_exists ] cluster;
 
 if_exists = IF EXISTS
 
-cluster = { cluster_id | cluster_name }
-
-cluster_id = ID '<cluster-id>'
-
-cluster_name = '<cluster-name>'
-` + help('Deletes a starter cluster.'),
+${CLUSTER_REF}` + help('Deletes a starter cluster.'),
   },
   'DROP WORKSPACE': {
     family: 'workspace',
@@ -456,18 +474,8 @@ DROP WORKSPACE [ if_exists ]
 
 if_exists = IF EXISTS
 
-workspace = { workspace_id | workspace_name }
-
-workspace_id = ID '<workspace-id>'
-
-workspace_name = '<workspace-name>'
-
-in_group = IN GROUP { group_id | group_name }
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${WORKSPACE_REF}
+${IN_GROUP}
 wait_on_terminated = WAIT ON TERMINATED
 ` + help('Terminates a workspace.'),
   },
@@ -499,12 +507,7 @@ RESUME CLUSTER cluster
     [ disable_auto_suspend ]
     [ wait_on_resumed ];
 
-cluster = { cluster_id | cluster_name }
-
-cluster_id = ID '<cluster-id>'
-
-cluster_name = '<cluster-name>'
-
+${CLUSTER_REF}
 disable_auto_suspend = DISABLE AUTO SUSPEND
 
 wait_on_resumed = WAIT ON RESUMED
@@ -527,18 +530,8 @@ RESUME WORKSPACE workspace
     [ disable_auto_suspend ]
     [ wait_on_resumed ];
 
-workspace = { workspace_id | workspace_name }
-
-workspace_id = ID '<workspace-id>'
-
-workspace_name = '<workspace-name>'
-
-in_group = IN GROUP { group_id | group_name }
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${WORKSPACE_REF}
+${IN_GROUP}
 disable_auto_suspend = DISABLE AUTO SUSPEND
 
 wait_on_resumed = WAIT ON RESUMED
@@ -721,18 +714,7 @@ SHOW MODELS ;
   },
   'SHOW PERSONAL FILES': {
     family: 'files',
-    grammar: `
-SHOW PERSONAL FILES
-    [ at_path ] [ <like> ]
-    [ <order-by> ]
-    [ <limit> ] [ recursive ] [ extended ];
-
-at_path = AT '<path>'
-
-recursive = RECURSIVE
-
-extended = EXTENDED
-` + help('Lists the personal file space.'),
+    grammar: filesShowFiles('PERSONAL') + help('Lists the personal file space.'),
   },
   'SHOW PROJECTS': {
     family: 'cluster',
@@ -752,18 +734,7 @@ SHOW REGIONS [ <like> ]
   },
   'SHOW SHARED FILES': {
     family: 'files',
-    grammar: `
-SHOW SHARED FILES
-    [ at_path ] [ <like> ]
-    [ <order-by> ]
-    [ <limit> ] [ recursive ] [ extended ];
-
-at_path = AT '<path>'
-
-recursive = RECURSIVE
-
-extended = EXTENDED
-` + help('Lists the shared file space.'),
+    grammar: filesShowFiles('SHARED') + help('Lists the shared file space.'),
   },
   'SHOW STAGE FILES': {
     family: 'stage',
@@ -773,18 +744,7 @@ SHOW STAGE FILES [ in ]
     [ <order-by> ]
     [ <limit> ] [ recursive ] [ extended ];
 
-in = { in_group | in_deployment }
-in_group = IN GROUP { group_id | group_name }
-in_deployment = IN { deployment_id | deployment_name }
-
-deployment_id = ID '<deployment-id>'
-
-deployment_name = '<deployment-name>'
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${STAGE_IN}
 at_path = AT '<path>'
 
 recursive = RECURSIVE
@@ -823,12 +783,7 @@ SHOW WORKSPACES [ in_group ]
     [ <like> ] [ <extended> ]
     [ <order-by> ] [ <limit> ];
 
-in_group = IN GROUP { group_id | group_name }
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-` + help('Lists the workspaces of a workspace group.'),
+${IN_GROUP}` + help('Lists the workspaces of a workspace group.'),
   },
   'START EXPORT': {
     family: 'export',
@@ -843,32 +798,7 @@ START EXPORT
     [ properties ]
 ;
 
-from_table = FROM <table>
-
-_col_transform = { VOID | IDENTITY | YEAR | MONTH | DAY | HOUR } ( _transform_col )
-_transform_col = <column>
-_arg_transform = { BUCKET | TRUNCATE } ( _transform_col <comma> _transform_arg )
-_transform_arg = <integer>
-transform = { _col_transform | _arg_transform }
-
-partition_by = PARTITION BY partition_key,...
-partition_key = transform
-
-order_by = ORDER BY sort_key,...
-sort_key = transform [ direction ] [ null_order ]
-direction = { ASC | DESC | ASCENDING | DESCENDING }
-null_order = { NULLS_FIRST | NULLS_LAST }
-
-properties = PROPERTIES '<json>'
-
-catalog = CATALOG [ _catalog_config ] [ _catalog_creds ]
-_catalog_config = CONFIG '<catalog-config>'
-_catalog_creds = CREDENTIALS '<catalog-creds>'
-
-storage = LINK [ _link_config ] [ _link_creds ]
-_link_config = S3 CONFIG '<link-config>'
-_link_creds = CREDENTIALS '<link-creds>'
-` + help('Starts exporting a table.'),
+${EXPORT_RULES}` + help('Starts exporting a table.'),
   },
   'START INCREMENTAL EXPORT': {
     family: 'export',
@@ -884,32 +814,7 @@ START INCREMENTAL EXPORT
     [ refresh_interval ]
 ;
 
-from_table = FROM <table>
-
-_col_transform = { VOID | IDENTITY | YEAR | MONTH | DAY | HOUR } ( _transform_col )
-_transform_col = <column>
-_arg_transform = { BUCKET | TRUNCATE } ( _transform_col <comma> _transform_arg )
-_transform_arg = <integer>
-transform = { _col_transform | _arg_transform }
-
-partition_by = PARTITION BY partition_key,...
-partition_key = transform
-
-order_by = ORDER BY sort_key,...
-sort_key = transform [ direction ] [ null_order ]
-direction = { ASC | DESC | ASCENDING | DESCENDING }
-null_order = { NULLS_FIRST | NULLS_LAST }
-
-properties = PROPERTIES '<json>'
-
-catalog = CATALOG [ _catalog_config ] [ _catalog_creds ]
-_catalog_config = CONFIG '<catalog-config>'
-_catalog_creds = CREDENTIALS '<catalog-creds>'
-
-storage = LINK [ _link_config ] [ _link_creds ]
-_link_config = S3 CONFIG '<link-config>'
-_link_creds = CREDENTIALS '<link-creds>'
-
+${EXPORT_RULES}
 refresh_interval = REFRESH INTERVAL _refresh_interval_value _refresh_interval_time_unit
 _refresh_interval_value = <integer>
 _refresh_interval_time_unit = { SECONDS | MINUTES | HOURS | DAYS }
@@ -939,12 +844,7 @@ model_name = '<model-name>'
 SUSPEND CLUSTER cluster
     [ wait_on_suspended ];
 
-cluster = { cluster_id | cluster_name }
-
-cluster_id = ID '<cluster-id>'
-
-cluster_name = '<cluster-name>'
-
+${CLUSTER_REF}
 wait_on_suspended = WAIT ON SUSPENDED
 ` + help('Suspends a cluster.'),
   },
@@ -964,18 +864,8 @@ SUSPEND WORKSPACE workspace
     [ in_group ]
     [ wait_on_suspended ];
 
-workspace = { workspace_id | workspace_name }
-
-workspace_id = ID '<workspace-id>'
-
-workspace_name = '<workspace-name>'
-
-in_group = IN GROUP { group_id | group_name }
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${WORKSPACE_REF}
+${IN_GROUP}
 wait_on_suspended = WAIT ON SUSPENDED
 ` + help('Suspends a workspace.'),
   },
@@ -1002,18 +892,7 @@ UPLOAD FILE TO STAGE stage_path
 
 stage_path = '<stage-path>'
 
-in = { in_group | in_deployment }
-in_group = IN GROUP { group_id | group_name }
-in_deployment = IN { deployment_id | deployment_name }
-
-deployment_id = ID '<deployment-id>'
-
-deployment_name = '<deployment-name>'
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${STAGE_IN}
 local_path = '<local-path>'
 
 overwrite = OVERWRITE
@@ -1021,29 +900,11 @@ overwrite = OVERWRITE
   },
   'UPLOAD PERSONAL FILE TO': {
     family: 'files',
-    grammar: `
-UPLOAD PERSONAL FILE TO path
-    FROM local_path [ overwrite ];
-
-path = '<filename>'
-
-local_path = '<local-path>'
-
-overwrite = OVERWRITE
-` + help('Uploads a local file to the personal file space.'),
+    grammar: filesUploadFileTo('PERSONAL') + help('Uploads a local file to the personal file space.'),
   },
   'UPLOAD SHARED FILE TO': {
     family: 'files',
-    grammar: `
-UPLOAD SHARED FILE TO path
-    FROM local_path [ overwrite ];
-
-path = '<filename>'
-
-local_path = '<local-path>'
-
-overwrite = OVERWRITE
-` + help('Uploads a local file to the shared file space.'),
+    grammar: filesUploadFileTo('SHARED') + help('Uploads a local file to the shared file space.'),
   },
   'USE CLUSTER': {
     family: 'cluster',
@@ -1074,12 +935,7 @@ workspace_name = '<workspace-name>'
 
 current_workspace = @@CURRENT
 
-in_group = IN GROUP { group_id | group_name }
-
-group_id = ID '<group-id>'
-
-group_name = '<group-name>'
-
+${IN_GROUP}
 with_database = WITH DATABASE 'database-name'
 ` + help('Points this connection at another workspace (and database).'),
   },
