@@ -13,6 +13,9 @@ echo "[test] lint (Biome: errors fail; formatting checked where the code has bee
 pnpm -s exec biome lint --diagnostic-level=error
 pnpm -s format:check
 
+echo "[test] import cycles"
+pnpm -s check:cycles
+
 if command -v cargo >/dev/null 2>&1; then
   echo "[test] cargo test (native codec logic)"
   cargo test --quiet --release --manifest-path packages/native/Cargo.toml -p s2-codec
