@@ -139,6 +139,30 @@ describe('retries, timeouts, cancellation', () => {
   });
 });
 
+describe.each(platforms)('a stream that goes silent on the %s path', (platform, url) => {
+  const make = (extra: Record<string, unknown> = {}) => chatFactory({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, env: {}, maxRetries: 0, ...extra });
+
+  it('fails with InferenceTimeoutError after timeoutMs of silence, after the text that came', async () => {
+    const seen: string[] = [];
+    const chat = await make({ timeoutMs: 300 });
+    const run = async () => {
+      for await (const c of chat.stream([{ role: 'user', content: 'stall mid-stream' }])) if (c.type === 'text') seen.push(c.text);
+    };
+    await expect(run()).rejects.toBeInstanceOf(InferenceTimeoutError);
+    expect(seen).toEqual(['partial']);
+  });
+
+  it('an abort while streaming rejects with the reason', async () => {
+    const ac = new AbortController();
+    const reason = new Error('stop streaming');
+    const chat = await make();
+    const run = async () => {
+      for await (const c of chat.stream([{ role: 'user', content: 'stall mid-stream' }], { signal: ac.signal })) if (c.type === 'text') ac.abort(reason);
+    };
+    await expect(run()).rejects.toBe(reason);
+  });
+});
+
 describe('event-stream decoding', () => {
   const stream = (bytes: Uint8Array, piece = 3) =>
     new ReadableStream<Uint8Array>({

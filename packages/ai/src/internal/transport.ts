@@ -64,9 +64,15 @@ export class Transport {
     });
   }
 
-  /** Sends `body` as JSON and returns the successful response for the caller to stream. */
-  async postStream(url: string, body: unknown, opts: SendOptions = {}): Promise<Response> {
-    return this.send(url, body, { ...opts, stream: true }, async (res) => res);
+  /**
+   * Sends `body` as JSON and returns the reply body for the caller to stream. The timeout then
+   * bounds each silence between chunks; errors while reading are typed like the request's.
+   */
+  async postStream(url: string, body: unknown, opts: SendOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    return this.send(url, body, { ...opts, stream: true }, async (res, _signal, attempt) => {
+      if (!res.body) throw new InferenceError(`${url} sent an empty stream`, { status: res.status, url });
+      return guardStream(res.body, url, this.timeoutMs, attempt, opts.signal);
+    });
   }
 
   private async headers(accept: string): Promise<Record<string, string>> {
@@ -81,7 +87,7 @@ export class Transport {
     return h;
   }
 
-  private async send<T>(url: string, body: unknown, opts: SendOptions, read: (res: Response, signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async send<T>(url: string, body: unknown, opts: SendOptions, read: (res: Response, signal: AbortSignal, attempt: AbortController) => Promise<T>): Promise<T> {
     const payload = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
@@ -92,10 +98,7 @@ export class Transport {
       let failure: InferenceError;
       try {
         const res = await this.fetchImpl(url, { method: 'POST', headers: await this.headers(opts.accept ?? 'application/json'), body: payload, signal });
-        if (res.ok) {
-          if (opts.stream) clearTimeout(timer);
-          return await read(res, signal);
-        }
+        if (res.ok) return await read(res, signal, timeout);
         failure = await httpError(res, url, signal);
         if (!RETRY_STATUSES.has(res.status)) throw failure;
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
@@ -109,12 +112,50 @@ export class Transport {
           failure = new InferenceError(`request to ${url} failed: ${(err as Error).message}`, { url, cause: err });
         }
       } finally {
-        if (!opts.stream) clearTimeout(timer);
+        clearTimeout(timer);
       }
       if (attempt >= this.maxRetries) throw failure;
       await sleep(Math.min(retryAfterMs ?? this.retryBaseMs * 2 ** attempt, MAX_RETRY_DELAY_MS), opts.signal);
     }
   }
+}
+
+/**
+ * The reply body with an idle deadline: `timeoutMs` of silence aborts the request and fails the
+ * stream with InferenceTimeoutError; the caller's abort fails it with the signal's reason; any
+ * other read failure is an InferenceError.
+ */
+function guardStream(body: ReadableStream<Uint8Array>, url: string, timeoutMs: number, attempt: AbortController, callerSignal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, timeoutMs);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      arm();
+      try {
+        const { value, done } = await reader.read();
+        clearTimeout(idle);
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (err) {
+        clearTimeout(idle);
+        if (callerSignal?.aborted) controller.error(callerSignal.reason);
+        else if (timedOut) controller.error(new InferenceTimeoutError(`the stream from ${url} was silent for ${timeoutMs} ms`, { url, cause: err }));
+        else controller.error(new InferenceError(`the stream from ${url} broke off: ${(err as Error).message}`, { url, cause: err }));
+      }
+    },
+    async cancel(reason) {
+      clearTimeout(idle);
+      await reader.cancel(reason);
+    },
+  });
 }
 
 async function readText(res: Response, signal: AbortSignal): Promise<string> {

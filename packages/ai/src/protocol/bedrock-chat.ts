@@ -46,12 +46,12 @@ export class BedrockChat implements ChatClient {
 
   async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
     const url = bedrockUrl(this.endpoint, this.modelName, 'converse-stream');
-    const res = await this.transport.postStream(url, converseBody(messages, options), { signal: options.signal, accept: 'application/vnd.amazon.eventstream' });
+    const body = await this.transport.postStream(url, converseBody(messages, options), { signal: options.signal, accept: 'application/vnd.amazon.eventstream' });
     let stop: string | undefined;
     let used = NO_USAGE;
     // Bedrock numbers content blocks across text and tool use; tool calls are numbered on their own.
     const toolIndex = new Map<number, number>();
-    for await (const { type, data } of bedrockEvents(res.body!, url)) {
+    for await (const { type, data } of bedrockEvents(body, url)) {
       const d = (data ?? {}) as Record<string, any>;
       if (type === 'contentBlockStart' && d.start?.toolUse) {
         const index = toolIndex.size;

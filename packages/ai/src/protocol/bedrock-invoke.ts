@@ -15,8 +15,8 @@ export async function invokeModel<T = unknown>(transport: Transport, endpoint: s
 /** Calls InvokeModelWithResponseStream and yields each `chunk` event's decoded JSON. */
 export async function* invokeModelStream(transport: Transport, endpoint: string, modelId: string, body: unknown, signal?: AbortSignal): AsyncGenerator<unknown> {
   const url = bedrockUrl(endpoint, modelId, 'invoke-with-response-stream');
-  const res = await transport.postStream(url, body, { signal, accept: 'application/vnd.amazon.eventstream' });
-  for await (const { type, data } of bedrockEvents(res.body!, url)) {
+  const stream = await transport.postStream(url, body, { signal, accept: 'application/vnd.amazon.eventstream' });
+  for await (const { type, data } of bedrockEvents(stream, url)) {
     if (type !== 'chunk') continue;
     const bytes = (data as { bytes?: string } | null)?.bytes;
     if (typeof bytes !== 'string') throw new InferenceError(`a chunk event from ${url} has no bytes`, { url, body: data });

@@ -40,9 +40,6 @@ export async function* eventStreamMessages(body: ReadableStream<Uint8Array>, url
       buffer = next;
     }
     if (buffer.length > 0) throw frameError(url, `${buffer.length} trailing bytes after the last message`);
-  } catch (err) {
-    if (err instanceof InferenceError) throw err;
-    throw new InferenceError(`the event stream from ${url} broke off: ${(err as Error).message}`, { url, cause: err });
   } finally {
     reader.releaseLock();
     await body.cancel().catch(() => undefined);

@@ -54,10 +54,10 @@ export class OpenAiChat implements ChatClient {
 
   async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
     const url = this.url;
-    const res = await this.transport.postStream(url, this.body(messages, options, true), { signal: options.signal, accept: 'text/event-stream' });
+    const body = await this.transport.postStream(url, this.body(messages, options, true), { signal: options.signal, accept: 'text/event-stream' });
     let finish: string | null | undefined;
     let used: Usage = NO_USAGE;
-    for await (const payload of sseData(res.body!, url)) {
+    for await (const payload of sseData(body, url)) {
       const chunk = parseSseJson<OpenAiChunk>(payload, url);
       if (chunk.usage) used = usage(chunk.usage);
       const choice = chunk.choices?.[0];

@@ -32,9 +32,6 @@ export async function* sseData(body: ReadableStream<Uint8Array>, url: string): A
       }
     }
     if (data.length > 0 && data.join('\n') !== '[DONE]') yield data.join('\n');
-  } catch (err) {
-    if (err instanceof InferenceError) throw err;
-    throw new InferenceError(`the event stream from ${url} broke off: ${(err as Error).message}`, { url, cause: err });
   } finally {
     reader.releaseLock();
     await body.cancel().catch(() => undefined);

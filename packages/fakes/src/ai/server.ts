@@ -111,6 +111,14 @@ function splitBytes(chunks: Uint8Array[], size: number): Readable {
   return Readable.from(parts);
 }
 
+/** A body that sends `head` and then nothing more, without ending (until the fake closes). */
+function stalledAfter(head: Uint8Array[], open: Set<Readable>): Readable {
+  const body = new Readable({ read() {} });
+  body.push(Buffer.concat(head));
+  open.add(body);
+  return body;
+}
+
 /**
  * An offline stand-in for SingleStore's inference endpoints: OpenAI-compatible chat (with SSE
  * streaming) and embeddings (float or base64) under `/openai/v1`, and the Bedrock Runtime routes
@@ -124,6 +132,7 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
   const failures: Array<{ status: number; retryAfter?: string }> = [];
   let stalls = 0;
   const stalled: Array<() => void> = [];
+  const openBodies = new Set<Readable>();
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 64 * 1024 * 1024 });
 
   /** Captures the request and applies auth and injected failures; true when the route should answer. */
@@ -172,6 +181,10 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     }
     const chunk = (delta: unknown, finishReason: string | null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] });
     const events: unknown[] = [chunk({ role: 'assistant', content: '' }, null)];
+    if (text === 'stall mid-stream') {
+      const head = `data: ${JSON.stringify(events[0])}\n\ndata: ${JSON.stringify(chunk({ content: 'partial' }, null))}\n\n`;
+      return reply.header('content-type', 'text/event-stream').send(stalledAfter([Buffer.from(head)], openBodies));
+    }
     if (text === 'fail mid-stream') {
       events.push(chunk({ content: 'partial' }, null), { error: { message: 'model crashed mid-stream', type: 'server_error' } });
     } else if (toolCalls) {
@@ -229,6 +242,10 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     if (!(await admit(req, reply, 'converse-stream', true))) return reply;
     const r = converse(req.body as ConverseBody);
     const frames: Uint8Array[] = [bedrockEvent('messageStart', { role: 'assistant' })];
+    if (r.text === 'stall mid-stream') {
+      frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'partial' } }));
+      return reply.header('content-type', 'application/vnd.amazon.eventstream').send(stalledAfter(frames, openBodies));
+    }
     if (r.text === 'fail mid-stream') {
       frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'partial' } }), bedrockException('modelStreamErrorException', 'model crashed mid-stream'));
     } else {
@@ -299,6 +316,7 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     },
     async close() {
       for (const release of stalled.splice(0)) release();
+      for (const body of openBodies) body.destroy();
       await app.close();
     },
   };
