@@ -67,7 +67,7 @@ describe('s2 sql, non-interactive', () => {
 
   it('lists every command in s2 --help, and each command has --help', async () => {
     const help = await s2(['--help']);
-    for (const command of ['s2 sql', 's2 data-api-gateway', 's2 udf serve', 's2 server start']) expect(help.out).toContain(command);
+    for (const command of ['s2 sql', 's2 data-api-gateway', 's2 udf serve', 's2 server start', 's2 cloud', 's2 stage']) expect(help.out).toContain(command);
     expect((await s2(['sql', '--help'])).out).toMatch(/^Usage:\n {2}s2 sql \[URL\]/);
     expect((await s2(['server', '--help'])).out).toMatch(/^Usage:\n {2}s2 server start/);
     expect((await s2(['--version'])).out).toMatch(/^s2 \d+\.\d+\.\d+\n$/);
