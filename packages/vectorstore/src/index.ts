@@ -2,6 +2,8 @@
  * @s2/vectorstore — vector indexes on SingleStoreDB: batched upserts, metadata filters,
  * similarity queries; table layout compatible with the reference package singlestore-vectorstore.
  */
+import './connection-getter.js';
+
 export { vectorDb, VectorDb, VECTORSTORE_VERSION, type VectorDbOptions, type CreateIndexOptions, type ConfigureIndexOptions } from './vectordb.js';
 export { IndexHandle, type QueryOptions, type DeleteOptions, type UpdateOptions, type ListOptions, type FetchedVector } from './index-handle.js';
 export { compileFilter, type Filter, type FieldOperator, type FilterValue, type SqlFragment } from './sql/filter.js';

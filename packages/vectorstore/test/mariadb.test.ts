@@ -145,6 +145,15 @@ describe('data operations on MariaDB (JSON vectors, no vector functions)', () =>
     expect(await index.list()).toEqual([]);
   });
 
+  it('conn.vectorDb: one store per connection, opened on first access', async () => {
+    const first = await conn.vectorDb;
+    expect(await conn.vectorDb).toBe(first);
+    expect(await first.hasIndex('docs')).toBe(true);
+    const other = await connect(`${testServer().url}/${scratch}`);
+    expect(await other.vectorDb).not.toBe(first);
+    await other.close();
+  });
+
   it('a store over a pool made from a URL works the same and closes its pool', async () => {
     const pooled = await vectorDb(`${testServer().url}/${scratch}`);
     expect(await pooled.hasIndex('docs')).toBe(true);
