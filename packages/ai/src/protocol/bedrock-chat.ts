@@ -1,9 +1,8 @@
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
-import type { Transport } from '../internal/transport.js';
-import { bedrockUrl } from './bedrock-invoke.js';
-import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
-import { invokeModel, invokeModelStream } from './bedrock-invoke.js';
+import { ChatBase } from './chat-base.js';
+import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
+import { bedrockUrl, invokeModel, invokeModelStream } from './bedrock-invoke.js';
 import { bedrockEvents } from './eventstream.js';
 
 type ContentBlock = { text?: string; toolUse?: { toolUseId: string; name: string; input: unknown }; toolResult?: unknown };
@@ -14,17 +13,8 @@ interface ConverseReply {
   usage?: { inputTokens?: number; outputTokens?: number; totalTokens?: number };
 }
 
-
 /** Chat over the Bedrock Runtime Converse and ConverseStream routes of the SingleStore proxy. */
-export class BedrockChat implements ChatClient {
-  constructor(
-    private readonly transport: Transport,
-    readonly endpoint: string,
-    readonly modelName: string,
-    readonly hostingPlatform: string,
-    readonly streaming: boolean,
-  ) {}
-
+export class BedrockChat extends ChatBase {
   async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
     const url = bedrockUrl(this.endpoint, this.modelName, 'converse');
     const reply = await this.transport.postJson<ConverseReply>(url, converseBody(messages, options), { signal: options.signal });

@@ -1,7 +1,8 @@
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
-import { joinUrl, type Transport } from '../internal/transport.js';
-import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
+import { joinUrl } from '../internal/transport.js';
+import { ChatBase } from './chat-base.js';
+import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
 import { parseSseJson, sseData } from './sse.js';
 
 interface OpenAiToolCall {
@@ -23,15 +24,7 @@ interface OpenAiChunk {
 }
 
 /** Chat over the OpenAI-compatible Chat Completions route (`POST <endpoint>/chat/completions`). */
-export class OpenAiChat implements ChatClient {
-  constructor(
-    private readonly transport: Transport,
-    readonly endpoint: string,
-    readonly modelName: string,
-    readonly hostingPlatform: string,
-    readonly streaming: boolean,
-  ) {}
-
+export class OpenAiChat extends ChatBase {
   private get url(): string {
     return joinUrl(this.endpoint, 'chat/completions');
   }

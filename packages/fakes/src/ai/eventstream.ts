@@ -1,18 +1,4 @@
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc(bytes: Uint8Array, end: number): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < end; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from 'node:zlib';
 
 /**
  * One AWS event-stream message with string headers (value type 7): total length, headers
@@ -32,10 +18,10 @@ export function encodeEventStreamMessage(headers: Record<string, string>, payloa
   const view = new DataView(out.buffer);
   view.setUint32(0, total);
   view.setUint32(4, headerBytes.length);
-  view.setUint32(8, crc(out, 8));
+  view.setUint32(8, crc32(out.subarray(0, 8)));
   out.set(headerBytes, 12);
   out.set(payload, 12 + headerBytes.length);
-  view.setUint32(total - 4, crc(out, total - 4));
+  view.setUint32(total - 4, crc32(out.subarray(0, total - 4)));
   return out;
 }
 
