@@ -3,11 +3,9 @@ import { ManagementError, ManagementFsError } from '../errors.js';
 import { encodePath, type CallOptions } from '../http/client.js';
 import { collect, countingStream, isReplayable, knownSize, multipartBody, type TransferProgress, type UploadSource } from './body.js';
 import { FilesObject } from './object.js';
+import type { FileOps, TransferOptions } from './types.js';
 
-export interface TransferOptions extends CallOptions {
-  /** Called as bytes move (throttled to whole chunks): bytes done and the total when known. */
-  onProgress?: (p: TransferProgress) => void;
-}
+export type { TransferOptions } from './types.js';
 
 export interface UploadOptions extends TransferOptions {
   /** Replace an existing file (a directory is never replaced). */
@@ -28,7 +26,7 @@ export function normalizePath(path: string): string {
 }
 
 /** The common part of Stage and the file spaces: one file system behind `…/fs/{path}`. */
-export abstract class FileLocation {
+export abstract class FileLocation implements FileOps {
   constructor(
     readonly ctx: Context,
     readonly version: string,

@@ -2,7 +2,7 @@ import type { CallOptions } from '../http/client.js';
 import { ManagementFsError } from '../errors.js';
 import { str } from '../models/common.js';
 import { toDate } from '../util/dates.js';
-import type { FileLocation, TransferOptions } from './location.js';
+import type { FileOps, TransferOptions } from './types.js';
 
 /** A file or directory in a Stage or a file space. */
 export class FilesObject {
@@ -19,7 +19,7 @@ export class FilesObject {
   writable: boolean;
 
   constructor(
-    private readonly location: FileLocation,
+    private readonly location: FileOps,
     o: Record<string, unknown>,
   ) {
     this.name = String(o.name ?? '');
