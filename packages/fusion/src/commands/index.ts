@@ -7,6 +7,7 @@ import * as workspace from '../handlers/workspace.js';
 import { filesCommands } from '../handlers/filesystem.js';
 import { stageCommands } from '../handlers/stage.js';
 import { modelCommands } from '../handlers/models.js';
+import { exportCommands } from '../handlers/export.js';
 
 const personal = filesCommands('personal');
 const shared = filesCommands('shared');
@@ -63,6 +64,7 @@ const HANDLERS: Record<string, FusionRun> = {
   'SHOW JOB RUNTIMES': jobs.showJobRuntimes,
   'DROP JOBS': jobs.dropJobs,
   ...modelCommands,
+  ...exportCommands,
 };
 
 /** Registers every built-in command; hidden ones (models, exports) only when asked. */

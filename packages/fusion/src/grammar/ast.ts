@@ -28,6 +28,8 @@ export type GrammarNode =
 
 export interface RuleInfo {
   name: string;
+  /** Spliced in from a builtin (`<order-by>` → `order_by`), not written by the grammar's author. */
+  builtin: boolean;
   /** Leading upper-case words of the definition: their values are not part of the rule's value. */
   leadingKeywords: number;
   /** The definition contains `,...`: the value is always a list. */

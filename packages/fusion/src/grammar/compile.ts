@@ -166,7 +166,7 @@ function sequenceOf(items: GrammarNode[]): GrammarNode {
 
 /** Compiles a handler's grammar (with or without help sections). */
 export function compileGrammar(source: string): CommandGrammar {
-  const grammar = injectBuiltins(stripHelpAndComments(source));
+  const { text: grammar, builtinRules } = injectBuiltins(stripHelpAndComments(source));
   const semi = grammar.indexOf(';');
   if (semi < 0) throw new FusionGrammarError('a grammar needs a semicolon at the end of the command');
   const commandKey = leadingKeywords(grammar);
@@ -177,9 +177,10 @@ export function compileGrammar(source: string): CommandGrammar {
   const rules = new Map<string, RuleInfo>();
   for (const [name, definition] of definitions) {
     const repeats = definition.includes(',...');
-    const builtin = BUILTIN_DEFAULTS[name];
+    const builtin = builtinRules.has(name) ? BUILTIN_DEFAULTS[name] : undefined;
     rules.set(name, {
       name,
+      builtin: builtinRules.has(name),
       leadingKeywords: leadingKeywords(definition).length,
       repeats,
       defaultValue: builtin ? builtin() : isKeywordOnly(definition) ? false : repeats ? [] : null,

@@ -239,7 +239,7 @@ function ruleHit(info: RuleInfo, items: unknown[]): RuleHit {
   const key = info.name.replace(/^_+/, '');
   const names = [info.name, ...namesWithin(items)];
   const rest = items.slice(info.leadingKeywords);
-  if (info.name === 'order_by') return new RuleHit(key, orderByValue(rest), names);
+  if (info.builtin && info.name === 'order_by') return new RuleHit(key, orderByValue(rest), names);
   if (info.repeats || rest.length > 1) {
     if (!info.repeats && rest.every((x) => x instanceof RuleHit)) return new RuleHit(key, mergeHits(rest as RuleHit[]), names);
     return new RuleHit(key, rest.map(plain), names);

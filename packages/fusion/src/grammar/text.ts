@@ -42,13 +42,16 @@ export function stripHelpAndComments(doc: string): string {
   return grammar.replace(/^[^\S\n]*#.*$/gm, '');
 }
 
-export function injectBuiltins(grammar: string): string {
-  let out = grammar;
+/** The grammar with builtins spliced in, and the names of the builtin rules it now defines. */
+export function injectBuiltins(grammar: string): { text: string; builtinRules: Set<string> } {
+  let text = grammar;
+  const builtinRules = new Set<string>();
   for (const [token, rules] of BUILTINS) {
-    if (!out.includes(token)) continue;
-    out = out.split(token).join(token.slice(1, -1).replace(/-/g, '_')) + rules;
+    if (!text.includes(token)) continue;
+    text = text.split(token).join(token.slice(1, -1).replace(/-/g, '_')) + rules;
+    for (const m of rules.matchAll(/^\s*([a-z_]+) =/gm)) builtinRules.add(m[1]);
   }
-  return out;
+  return { text, builtinRules };
 }
 
 /** Leading run of all-caps words (`[@A-Z0-9_]+`), stopping at anything else or `;`. */
