@@ -1,7 +1,8 @@
 /**
  * Running a matched statement (spec §1.4): warnings, parse, validators, handler, result.
  */
-import type { CursorSession } from '@s2/core';
+import type { CursorSession, StatementOptions } from '@s2/core';
+import { OperationalError } from '@s2/base';
 import type { QueryResponse } from '@s2/base';
 import { createManagement, type Management, type ManagementOptions } from '@s2/management';
 import { parseStatement } from './grammar/index.js';
@@ -19,6 +20,7 @@ export async function executeFusion(
   session: CursorSession,
   registry: FusionRegistry,
   managementOptions: ManagementOptions = {},
+  statement: StatementOptions = {},
 ): Promise<QueryResponse> {
   if (command.preview) {
     warn('This is a preview Fusion SQL command. The options and syntax may change in the future.', 'PreviewFeatureWarning');
@@ -30,13 +32,33 @@ export async function executeFusion(
   for (const [key, validate] of Object.entries(command.validators ?? {})) {
     if (key in params) params[key] = validate(params[key]);
   }
+  const signal = statementSignal(statement, managementOptions.signal);
   let management: Management | undefined;
-  const result = await command.run(params, {
+  const running = Promise.resolve(command.run(params, {
     session,
     sql,
     registry,
+    signal,
     // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in the reference).
-    management: () => (management ??= createManagement({ version: 'v2', ...managementOptions })),
-  });
+    management: () => (management ??= createManagement({ version: 'v2', ...managementOptions, signal })),
+  }));
+  const result = signal ? await untilAborted(running, signal) : await running;
   return toQueryResponse(result ?? null, decodeOptionsOf(session.params));
+}
+
+/** The statement's `signal` and `timeoutMs` (and the management options' signal) as one signal. */
+function statementSignal(statement: StatementOptions, extra: AbortSignal | undefined): AbortSignal | undefined {
+  const signals = [statement.signal, extra, statement.timeoutMs !== undefined ? AbortSignal.timeout(statement.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+}
+
+/** A cancelled or timed-out Fusion command rejects at once with OperationalError, as a cancelled query does. */
+function untilAborted<T>(running: Promise<T>, signal: AbortSignal): Promise<T> {
+  const cancelled = () => new OperationalError(`Fusion command cancelled: ${String((signal.reason as Error | undefined)?.message ?? signal.reason ?? 'aborted')}`, { cause: signal.reason });
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    running.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

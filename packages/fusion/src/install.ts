@@ -51,10 +51,10 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
   if (!state) {
     const registry = new FusionRegistry();
     registerBuiltins(registry, { hidden });
-    const hook: StatementHook = (sql, session) => {
+    const hook: StatementHook = (sql, session, statement) => {
       if (!fusionEnabled()) return null;
       const command = registry.lookup(sql);
-      return command ? executeFusion(command, sql, session, registry, state!.management) : null;
+      return command ? executeFusion(command, sql, session, registry, state!.management, statement) : null;
     };
     state = { registry, enabled: opts.enabled, hiddenRegistered: hidden, hook, management: opts.management ?? {} };
   } else {

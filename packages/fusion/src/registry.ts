@@ -16,6 +16,8 @@ export interface FusionContext {
   readonly sql: string;
   /** The registry the command was found in (for the introspection commands). */
   readonly registry: FusionRegistry;
+  /** The statement's `signal` / `timeoutMs`, when it has one (management calls made through `management()` follow it). */
+  readonly signal?: AbortSignal;
   /** The Management API (v2 by default; the v1 workspace vocabulary is pinned to v1), made on first use. */
   management(): Management;
 }

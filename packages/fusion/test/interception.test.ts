@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, getStatementHook, ProgrammingError, type Connection } from '@s2/core';
+import { connect, getStatementHook, OperationalError, ProgrammingError, type Connection } from '@s2/core';
 import '@s2/arrow';
 import '@s2/polars';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
@@ -107,6 +107,17 @@ describe.each([['wire', () => wire], ['http', () => http]] as const)('Fusion ove
     registerFusionCommand({ grammar: 'FAIL NOW;', run: () => { throw new RangeError('boom'); } }, { overwrite: true });
     await expect(conn().query('fail now')).rejects.toThrow('boom');
     expect(await conn().query('SELECT 4')).toEqual([[4]]);
+  });
+
+  it('a statement signal or timeout cancels a command with OperationalError', async () => {
+    registerFusionCommand({ grammar: 'SLOW CMD;', run: (_p, ctx) => new Promise((resolve) => ctx.signal?.addEventListener('abort', () => setTimeout(() => resolve(null), 10))) }, { overwrite: true });
+    const timedOut = await conn().query('slow cmd', undefined, { timeoutMs: 30 }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(OperationalError);
+    const controller = new AbortController();
+    const pending = conn().query('slow cmd', undefined, { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort(new Error('stop'));
+    expect(await pending).toBeInstanceOf(OperationalError);
+    expect(await conn().query('SELECT 5')).toEqual([[5]]);
   });
 
   it('commands without a result: no description, rowcount 0', async () => {

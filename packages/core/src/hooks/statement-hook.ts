@@ -1,12 +1,13 @@
 import type { QueryResponse } from '@s2/base';
-import type { CursorSession } from '../session/types.js';
+import type { CursorSession, StatementOptions } from '../session/types.js';
 
 /**
  * A hook that sees every statement (parameters already interpolated) before it is sent, and
  * may answer it itself: `@s2/fusion` installs one for its client-side commands. Returning null
  * (synchronously, for statements that are not its business) sends the statement as usual.
+ * `options` are the statement's own (`signal`, `timeoutMs`), for the hook to honour.
  */
-export type StatementHook = (sql: string, session: CursorSession) => QueryResponse | null | Promise<QueryResponse | null>;
+export type StatementHook = (sql: string, session: CursorSession, options?: StatementOptions) => QueryResponse | null | Promise<QueryResponse | null>;
 
 interface StatementHookSlot {
   hook: StatementHook | null;
