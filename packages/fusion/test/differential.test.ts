@@ -10,6 +10,7 @@ import { createManagement, ManagementFsError } from '@s2/management';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
 import { testServer } from '@s2/testing/vitest';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { FusionFileError, FusionNotFoundError, FusionSyntaxError, FusionValueError, installFusion } from '../src/index.js';
 
 const script = fileURLToPath(new URL('./python/fusion_diff.py', import.meta.url));
@@ -25,6 +26,8 @@ let sdk: PythonSdk | null = null;
 let unavailable = '';
 let fake: ManagementFake;
 let conn: Connection;
+let http: Connection;
+let gateway: DataApiGateway;
 let jobId = '';
 const env: Record<string, string> = {};
 
@@ -59,10 +62,14 @@ beforeAll(async () => {
   });
   const info = testServer();
   conn = await connect(`${info.url}/${info.database}`);
+  gateway = await startDataApiGateway({ target: { host: info.host, port: info.port } });
+  http = await connect(`http://${encodeURIComponent(info.root.user)}:${encodeURIComponent(info.root.password)}@127.0.0.1:${gateway.port}/${info.database}`);
 }, 600_000);
 
 afterAll(async () => {
   await conn?.close();
+  await http?.close();
+  await gateway?.close();
   await fake?.close();
 });
 
@@ -82,8 +89,8 @@ function spell(v: unknown): unknown {
   return v;
 }
 
-async function ours(sql: string): Promise<Outcome> {
-  const cur = conn.cursor();
+async function ours(on: Connection, sql: string): Promise<Outcome> {
+  const cur = on.cursor();
   try {
     await cur.execute(sql);
     const columns = (cur.description ?? []).map((d) => [d.name, d.typeCode] as [string, number]);
@@ -167,8 +174,10 @@ describe.skipIf(!!process.env.S2_SKIP_PYTHON)('Fusion differential against the P
     Object.assign(process.env, env);
     installFusion({ enabled: true, enableHidden: false });
     const mine: Outcome[] = [];
+    const overHttp: Outcome[] = [];
     try {
-      for (const sql of list) mine.push(await ours(sql));
+      for (const sql of list) mine.push(await ours(conn, sql));
+      for (const sql of list) overHttp.push(await ours(http, sql));
     } finally {
       for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
@@ -176,9 +185,10 @@ describe.skipIf(!!process.env.S2_SKIP_PYTHON)('Fusion differential against the P
     const mismatches: string[] = [];
     list.forEach((sql, i) => {
       const a = KNOWN[sql] ? KNOWN[sql](theirs[i]) : theirs[i];
-      const b = mine[i];
-      const same = a.error || b.error ? a.error === b.error : JSON.stringify([a.columns, a.rows]) === JSON.stringify([b.columns, b.rows]);
-      if (!same) mismatches.push(`${sql}\n  python: ${JSON.stringify(a).slice(0, 600)}\n  s2:     ${JSON.stringify(b).slice(0, 600)}`);
+      for (const [how, b] of [['wire', mine[i]], ['http', overHttp[i]]] as const) {
+        const same = a.error || b.error ? a.error === b.error : JSON.stringify([a.columns, a.rows]) === JSON.stringify([b.columns, b.rows]);
+        if (!same) mismatches.push(`${sql}\n  python:    ${JSON.stringify(a).slice(0, 600)}\n  s2 (${how}): ${JSON.stringify(b).slice(0, 600)}`);
+      }
     });
     expect(mismatches.join('\n\n')).toBe('');
     expect(theirs[0].rows!.length).toBeGreaterThan(40);
