@@ -87,7 +87,7 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
     const result = this.streaming
       ? await assembleChat(this.tapStream(client.stream(toChatMessages(messages), opts), runManager))
       : await client.chat(toChatMessages(messages), opts);
-    const message = new AIMessage({
+    const message = new AIMessageChunk({
       content: result.text,
       tool_calls: result.toolCalls.map((c) => ({ id: c.id, name: c.name, args: parseArgs(c.arguments), type: 'tool_call' as const })),
       usage_metadata: usageMetadata(result.usage),

@@ -80,3 +80,12 @@ describe('LangChain embeddings', () => {
     expect((await chat.invoke('ab')).content).toBe('ba');
   });
 });
+
+describe('LangChain structured output', () => {
+  it.each(['Azure', 'Amazon'] as const)('withStructuredOutput (tool calling) on the %s path parses the tool arguments', async (platform) => {
+    const model = await createChatModel({ modelName: 'm', baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {} });
+    const schema = { title: 'lookup', description: 'a lookup', type: 'object', properties: { query: { type: 'string' } }, required: ['query'] };
+    const out = await model.withStructuredOutput(schema, { name: 'lookup' }).invoke('call structured things');
+    expect(out).toEqual({ query: 'structured things' });
+  });
+});
