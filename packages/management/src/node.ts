@@ -4,6 +4,8 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +14,8 @@ import { ManagementFsError } from './errors.js';
 import type { FileLocation, TransferOptions, UploadOptions } from './fs/location.js';
 import { normalizePath } from './fs/location.js';
 import type { FilesObject } from './fs/object.js';
+import type { GetWithBody, ManagementOptions } from './http/config.js';
+import { createManagement, type Management } from './management.js';
 
 export interface FolderOptions extends TransferOptions {
   overwrite?: boolean;
@@ -120,4 +124,23 @@ export async function downloadFolder(location: FileLocation, remotePath: string,
     }
   }
   return written;
+}
+
+/** A GET (or HEAD) with a JSON body over node:http(s): the export status calls need one and fetch cannot send it. */
+export const nodeGetWithBody: GetWithBody = (url, init) =>
+  new Promise<Response>((resolve, reject) => {
+    const u = new URL(url);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(u, { method: 'GET', headers: { ...init.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(init.body)) }, signal: init.signal }, (res) => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v != null) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, { status: res.statusCode ?? 500, headers }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+
+/** `createManagement` with the Node transport for GETs with a body (export status). */
+export function createNodeManagement(options: ManagementOptions = {}): Management {
+  return createManagement({ getWithBody: nodeGetWithBody, ...options });
 }

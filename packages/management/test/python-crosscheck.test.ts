@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
-import { createManagement, type Management } from '@s2/management';
+import type { Management } from '@s2/management';
+import { createNodeManagement } from '@s2/management/node';
 import { PYTHON_SDK_VERSION, pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
 
 const sdk = await pythonSdk();
@@ -65,13 +66,13 @@ describe.skipIf(!!unavailable)(`the Python SDK ${PYTHON_SDK_VERSION} against the
   let mgmt: Management;
   beforeAll(async () => {
     fake = await startManagementFake();
-    mgmt = createManagement({ baseUrl: fake.url, token: fake.token, env: {}, quietDeprecations: true });
+    mgmt = createNodeManagement({ baseUrl: fake.url, token: fake.token, env: {}, quietDeprecations: true });
   });
   afterAll(() => fake?.close());
 
   it('succeeds at every step, and s2 reports the same objects and fields for the same state', async () => {
     const py = await runPythonJson<Record<string, any>>(sdk as PythonSdk, fileURLToPath(new URL('./fixtures/python_crosscheck.py', import.meta.url)), { url: fake.url, token: fake.token });
-    expect(py.steps).toEqual(['clusters', 'starter', 'stage', 'files', 'jobs', 'secrets', 'billing', 'v1']);
+    expect(py.steps).toEqual(['clusters', 'starter', 'stage', 'files', 'jobs', 'secrets', 'billing', 'exports', 'v1']);
     // The fake refused nothing the reference sent (v1 bodies included); the only 4xx are its
     // existence probes (metadata GETs before an upload) and the deliberate bad id.
     const rejected = fake.requests.filter((r) => (r.status ?? 0) >= 400 && !/bad%20id/.test(r.path) && !(r.status === 404 && r.method === 'GET' && r.query.metadata));
@@ -101,6 +102,8 @@ describe.skipIf(!!unavailable)(`the Python SDK ${PYTHON_SDK_VERSION} against the
     const workspaces = (await Promise.all(groups.map((g) => g.workspaces()))).flat();
     compareLists('workspaces', py.workspaces, workspaces, 'id', diffs, skipped);
     compareLists('starterWorkspaces', py.starterWorkspaces, [...(await mgmt.starterWorkspaces.list())], 'id', diffs, skipped);
+    const cluster = await mgmt.clusters.get(clusterId);
+    expect(await cluster.exports.status(py.export.export_id)).toEqual({ exportId: py.export.export_id, status: 'Running', message: '' });
     compareLists('v1Regions', py.v1Regions, [...(await mgmt.workspaces.regions.list())], 'id', diffs, skipped);
 
     if (skipped.size) console.warn(`Python attributes deliberately absent from s2: ${[...skipped].join(', ')}`);

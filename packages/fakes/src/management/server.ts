@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { newCluster, registerDeployments, type Timing } from './deployments.js';
+import { registerEgress } from './egress.js';
 import { registerFiles } from './files.js';
 import { OpenApiValidator } from './openapi.js';
 import { HttpError, Router, type Req } from './router.js';
@@ -73,6 +74,8 @@ export interface ManagementFake {
   state: FakeState;
   /** Where files are stored. */
   dataDir: string;
+  /** Table exports by egress id (`{egressID, ownerId, status, statusMsg, definition}`). */
+  exports: Map<string, Json>;
   /** Every request received, in order. */
   requests: RecordedRequest[];
   /** Adds a fault rule. */
@@ -119,6 +122,7 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
     starterEndpoint: options.starterEndpoint,
   };
   let state = initialState();
+  const egress = new Map<string, Json>();
   const requests: RecordedRequest[] = [];
   let faults: (FaultRule & { left: number })[] = [];
   const validator = options.validateV1 === false ? null : new OpenApiValidator();
@@ -129,6 +133,7 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
     registerDeployments(r, state, timing);
     registerServices(r, state, timing);
     registerFiles(r, state, dataDir);
+    registerEgress(r, state, egress);
     return r;
   }
 
@@ -158,6 +163,16 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
     const query: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(rawQuery)) query[k] = v;
     const method = request.method.toUpperCase();
+    // Fastify does not parse GET bodies; the egress status calls send JSON on a GET.
+    if ((method === 'GET' || method === 'HEAD') && request.body === undefined && Number(request.headers['content-length'] ?? 0) > 0) {
+      const chunks: Buffer[] = [];
+      for await (const c of request.raw) chunks.push(c as Buffer);
+      try {
+        request.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reply.code(400).type('text/plain').send('invalid JSON body');
+      }
+    }
     const rec: RecordedRequest = { method, path, query, body: request.body && typeof (request.body as { pipe?: unknown }).pipe === 'function' ? '<stream>' : request.body, headers: request.headers, at: performance.now() };
     requests.push(rec);
     const answer = (status: number, text: string, headers: Record<string, string> = {}) => {
@@ -273,6 +288,7 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
       return state;
     },
     dataDir,
+    exports: egress,
     requests,
     fail(rule) {
       faults.push({ ...rule, left: rule.times ?? 1 });
@@ -289,6 +305,7 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
       router = build();
       requests.length = 0;
       faults = [];
+      egress.clear();
       rmSync(join(dataDir, 'stage'), { recursive: true, force: true });
       rmSync(join(dataDir, 'files'), { recursive: true, force: true });
     },

@@ -102,6 +102,10 @@ export class ManagementClient {
           finish(null, err);
           throw abortError(signal);
         }
+        if (err instanceof ManagementError) {
+          finish(null, err);
+          throw err;
+        }
         if (canRetry && attempts <= this.config.retries) {
           await this.wait(backoffMs(attempts, this.config.retryBackoffMs, this.config.retryBackoffMaxMs), signal, started, method, relPath, attempts);
           continue;
@@ -172,6 +176,12 @@ export class ManagementClient {
           // the API never redirects, and without this a 300 MB upload costs 300 MB of memory.
           init.redirect = 'error';
         }
+      }
+      if ((method === 'GET' || method === 'HEAD') && o.json !== undefined) {
+        if (!this.config.getWithBody) {
+          throw new ManagementError(`${method} ${o.path} needs a request body, which fetch cannot send: use createNodeManagement from @s2/management/node, or pass options.getWithBody`);
+        }
+        return await this.config.getWithBody(url, { headers, body: init.body as string, signal: init.signal ?? undefined });
       }
       return await this.config.fetch(url, init);
     } catch (err) {

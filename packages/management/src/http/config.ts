@@ -39,7 +39,14 @@ export interface ManagementOptions {
   signal?: AbortSignal;
   /** Suppress deprecation warnings of the v1 workspace API. */
   quietDeprecations?: boolean;
+  /**
+   * Sends a GET with a JSON body (the export status calls), which fetch refuses. Node:
+   * `createNodeManagement` from `@s2/management/node` passes one built on node:http.
+   */
+  getWithBody?: GetWithBody;
 }
+
+export type GetWithBody = (url: string, init: { headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<Response>;
 
 export interface ResolvedConfig {
   token: string;
@@ -60,6 +67,7 @@ export interface ResolvedConfig {
   fetch: typeof fetch;
   signal: AbortSignal | undefined;
   quietDeprecations: boolean;
+  getWithBody: GetWithBody | null;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.singlestore.com';
@@ -136,6 +144,7 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
     fetch: f,
     signal: opts.signal,
     quietDeprecations: opts.quietDeprecations ?? false,
+    getWithBody: opts.getWithBody ?? null,
   };
 }
 

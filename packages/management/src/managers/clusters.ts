@@ -10,6 +10,7 @@ import { camelKeys, compact } from '../util/case.js';
 import { fromDate, toDate } from '../util/dates.js';
 import { NamedList } from '../util/named-list.js';
 import { pollUntil, stateIn, type WaitOptions } from '../util/wait.js';
+import { ExportManager } from './exports.js';
 import { ProjectManager } from './projects.js';
 
 /** Reads the env var that names the current deployment (notebooks): `SINGLESTOREDB_WORKSPACE`. */
@@ -173,6 +174,11 @@ export class Cluster {
   /** The cluster's Stage file system. */
   get stage(): Stage {
     return new Stage(this.manager.ctx, this.id, 'v2');
+  }
+
+  /** Table exports (egress) of this cluster. */
+  get exports(): ExportManager {
+    return new ExportManager(this.manager.ctx, `clusters/${encodeURIComponent(this.id)}`, 'v2');
   }
 
   /** A database connection to the cluster's endpoint (needs the optional peer @s2/core). */

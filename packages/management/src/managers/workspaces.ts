@@ -10,6 +10,7 @@ import { camelKeys, compact } from '../util/case.js';
 import { fromDate, toDate } from '../util/dates.js';
 import { NamedList } from '../util/named-list.js';
 import { pollUntil, stateIn, type WaitOptions } from '../util/wait.js';
+import { ExportManager } from './exports.js';
 import { RegionManager } from './regions.js';
 
 const V1 = 'v1';
@@ -107,6 +108,11 @@ export class WorkspaceGroup {
 
   get stage(): Stage {
     return new Stage(this.manager.ctx, this.id, V1);
+  }
+
+  /** Table exports (egress) of this workspace group. */
+  get exports(): ExportManager {
+    return new ExportManager(this.manager.ctx, `workspaceGroups/${encodeURIComponent(this.id)}`, V1);
   }
 
   toString(): string {
