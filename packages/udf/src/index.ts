@@ -6,4 +6,6 @@ export { udfPlugin, createUdfServer, type UdfServerOptions } from './server/app.
 export { invoke, formatOf, contentTypeOf, UdfCallError, type UdfFormat } from './server/invoke.js';
 export { registerFunctions, dropFunctions, type SqlExecutor } from './definition/register.js';
 export type { Vector } from './definition/vectors.js';
+export { UdfWorkerPool, type UdfWorkerOptions } from './server/worker-pool.js';
+export { definitionsIn } from './definition/discover.js';
 export { startCollocatedServer, type CollocatedServer, type CollocatedServerOptions } from './server/collocated.js';

@@ -16,8 +16,9 @@ import { testServer } from '@s2/testing/vitest';
 
 /** A second, separately evaluated copy of @s2/base: what `s2 udf serve` gave a functions module. */
 const copyDir = mkdtempSync(join(tmpdir(), 's2-base-copy-'));
-cpSync(fileURLToPath(new URL('../../base/src', import.meta.url)), copyDir, { recursive: true });
-const other = (await import(/* @vite-ignore */ pathToFileURL(join(copyDir, 'index.ts')).href)) as typeof import('@s2/base');
+cpSync(fileURLToPath(new URL('../../base/src', import.meta.url)), join(copyDir, 'src'), { recursive: true });
+cpSync(fileURLToPath(new URL('../../base/package.json', import.meta.url)), join(copyDir, 'package.json'));
+const other = (await import(/* @vite-ignore */ pathToFileURL(join(copyDir, 'src', 'index.ts')).href)) as typeof import('@s2/base');
 
 const foreignTime = udf({ name: 'foreign_time', returns: t.time(6) }, () => new other.SqlTime(1, 12, 34, 56, 789));
 const foreignDatetime = udf({ name: 'foreign_dt', returns: t.datetime(6) }, () => {

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRep
 import { createFunctionSql } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { contentTypeOf, formatOf, invoke, UdfCallError } from './invoke.js';
+import { UdfWorkerPool, type UdfWorkerOptions } from './worker-pool.js';
 
 export interface UdfServerOptions {
   functions: readonly UdfDefinition[];
@@ -16,6 +17,14 @@ export interface UdfServerOptions {
   bodyLimit?: number;
   /** Called once per request batch (for debug logging). */
   onBatch?: (info: { name: string; rows: number; ms: number; status: number }) => void;
+  /**
+   * Run the functions on a pool of worker threads that import `workers.module` (which must
+   * export the same definitions as `functions`). Timeouts are then enforced even for
+   * synchronous code (the thread is terminated: 504), the server stays responsive while
+   * functions compute, and one server uses every core. Without it, functions run on the
+   * server's own thread: see the README for what that mode can and cannot promise.
+   */
+  workers?: UdfWorkerOptions;
 }
 
 const ROWDAT = 'application/octet-stream';
@@ -26,6 +35,11 @@ const ROWDAT = 'application/octet-stream';
  */
 export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, options) => {
   const byName = new Map(options.functions.map((f) => [f.name, f]));
+  const pool = options.workers ? new UdfWorkerPool(options.workers) : null;
+  if (pool) {
+    await pool.ready();
+    app.addHook('onClose', () => pool.close());
+  }
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 256 << 20 }, (_req, body, done) => done(null, body));
 
@@ -70,7 +84,8 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
       const timer = setTimeout(() => controller.abort(new UdfCallError(504, `TimeoutError: Function call timed out after ${def.timeoutMs / 1000} seconds`)), def.timeoutMs);
       let result: Awaited<ReturnType<typeof invoke>>;
       try {
-        result = await invoke(def, (req.body as Buffer | undefined) ?? Buffer.alloc(0), input, output, controller.signal);
+        const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+        result = pool ? await pool.run(def.name, body, input, output, controller.signal) : await invoke(def, body, input, output, controller.signal);
       } finally {
         clearTimeout(timer);
         reply.raw.off('close', onClose);

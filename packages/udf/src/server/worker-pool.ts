@@ -1,0 +1,186 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UdfCallError, type UdfFormat } from './invoke.js';
+
+export interface UdfWorkerOptions {
+  /** The module exporting the udf(...) definitions (path or file URL); every worker imports it. */
+  module: string | URL;
+  /** Worker threads (default: the machine's available parallelism). */
+  count?: number;
+  /**
+   * Node options of the workers. Default: the process's own, plus a TypeScript loader (tsx) when
+   * the pool itself runs from TypeScript sources.
+   */
+  execArgv?: string[];
+}
+
+interface Job {
+  id: number;
+  name: string;
+  body: Uint8Array;
+  input: UdfFormat;
+  output: UdfFormat;
+  signal: AbortSignal;
+  resolve: (r: { body: Uint8Array | string; rows: number }) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  ready: Promise<void>;
+  /** The module is loaded and the worker takes jobs. */
+  loaded: boolean;
+}
+
+/** URL of tsx's ESM API (its `import` export), found from this file. */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+  return pathToFileURL(join(dirname(manifest), exported)).href;
+}
+
+type Reply = { id: number; ok: true; body: Uint8Array | string; rows: number } | { id: number; ok: false; status: number; message: string };
+
+/**
+ * Runs function calls on worker threads. A call that passes its deadline (or whose client goes
+ * away) has its thread terminated — the only way to stop a synchronous loop — and a fresh
+ * thread takes its place; the main thread, and so `/status` and every other request, stays
+ * responsive throughout.
+ */
+export class UdfWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+  private readonly moduleUrl: string;
+  private readonly workerUrl: URL;
+  private readonly execArgv: string[];
+  /** Running from TypeScript sources (tests, `--conditions=s2-source`): workers need a TS loader. */
+  private readonly fromSources: boolean;
+
+  constructor(options: UdfWorkerOptions) {
+    const m = options.module;
+    this.moduleUrl = m instanceof URL ? m.href : /^[a-z]+:\/\//i.test(m) ? m : pathToFileURL(m).href;
+    this.fromSources = import.meta.url.endsWith('.ts');
+    this.workerUrl = new URL(this.fromSources ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
+    this.execArgv = options.execArgv ?? (this.fromSources && !process.execArgv.includes('--conditions=s2-source')
+      ? [...process.execArgv, '--conditions=s2-source']
+      : process.execArgv);
+    const count = Math.max(1, options.count ?? availableParallelism());
+    for (let i = 0; i < count; i++) this.slots.push(this.spawn());
+  }
+
+  /** Resolves once every worker has imported the module; rejects with the import's failure. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  private spawn(): Slot {
+    const workerData = { moduleUrl: this.moduleUrl };
+    // A worker's entry is loaded before `--import` hooks apply, so from TypeScript sources a small
+    // script registers tsx first and then imports the real entry.
+    const worker = this.fromSources
+      ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(this.workerUrl.href)}); });`, { eval: true, workerData, execArgv: this.execArgv })
+      : new Worker(this.workerUrl, { workerData, execArgv: this.execArgv });
+    worker.unref();
+    const slot: Slot = { worker, job: null, ready: Promise.resolve(), loaded: false };
+    slot.ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { ready: boolean; message?: string }) => {
+        if (!m.ready) return reject(new Error(`UDF worker could not load ${this.moduleUrl}: ${m.message}`));
+        worker.on('message', (reply: Reply) => this.settle(slot, reply));
+        slot.loaded = true;
+        resolve();
+        this.pump();
+      });
+      worker.once('error', reject);
+    });
+    slot.ready.catch(() => {});
+    worker.on('error', (err) => this.lost(slot, err));
+    worker.on('exit', () => this.lost(slot, new Error('the UDF worker thread exited')));
+    return slot;
+  }
+
+  /** Runs one batch; rejects with `signal.reason` when the signal aborts first. */
+  run(name: string, body: Uint8Array, input: UdfFormat, output: UdfFormat, signal: AbortSignal): Promise<{ body: Uint8Array | string; rows: number }> {
+    if (this.closed) return Promise.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const job: Job = { id: this.nextId++, name, body, input, output, signal, resolve, reject };
+      signal.addEventListener('abort', () => this.abandon(job), { once: true });
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.job || !slot.loaded) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      // A copy: the request body may be a view into a pooled buffer the worker must not own.
+      const body = new Uint8Array(job.body);
+      slot.worker.postMessage({ id: job.id, name: job.name, body, input: job.input, output: job.output }, [body.buffer]);
+    }
+  }
+
+  private settle(slot: Slot, reply: Reply): void {
+    const job = slot.job;
+    if (!job || job.id !== reply.id) return;
+    slot.job = null;
+    if (reply.ok) job.resolve({ body: reply.body, rows: reply.rows });
+    else job.reject(new UdfCallError(reply.status, reply.message));
+    this.pump();
+  }
+
+  /** The job's deadline passed or its client left: drop it from the queue, or stop its thread. */
+  private abandon(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.reject(job.signal.reason);
+      return;
+    }
+    const slot = this.slots.find((s) => s.job === job);
+    if (!slot) return;
+    slot.job = null;
+    job.reject(job.signal.reason);
+    this.replace(slot);
+  }
+
+  private replace(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.slots.splice(i, 1);
+    slot.worker.removeAllListeners('exit');
+    void slot.worker.terminate();
+    if (!this.closed) {
+      this.slots.push(this.spawn());
+      this.pump();
+    }
+  }
+
+  /** A worker died under a job (out of memory, process.exit in the function…): 500, new worker. */
+  private lost(slot: Slot, err: Error): void {
+    if (!this.slots.includes(slot)) return;
+    const job = slot.job;
+    slot.job = null;
+    job?.reject(new UdfCallError(500, `${err.name}: ${err.message}`));
+    this.replace(slot);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
+    await Promise.all(this.slots.splice(0).map((s) => {
+      s.worker.removeAllListeners('exit');
+      s.job?.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
+      return s.worker.terminate();
+    }));
+  }
+}
