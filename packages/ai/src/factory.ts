@@ -41,6 +41,8 @@ export interface EmbeddingsFactoryOptions extends ModelOptions {
   encodingFormat?: EncodingFormat;
   /** Inputs (chunks) per request on the OpenAI-compatible path. Default 512. */
   batchSize?: number;
+  /** Requests in flight at once when one call needs several (batches, or one per text for Titan-style models). Default 4. */
+  concurrency?: number;
 }
 
 async function endpointOf(opts: ModelOptions): Promise<InferenceEndpoint> {
@@ -69,7 +71,8 @@ export async function chatFactory(opts: ChatFactoryOptions): Promise<ChatClient>
 export async function embeddingsFactory(opts: EmbeddingsFactoryOptions): Promise<EmbeddingsClient> {
   const ep = await endpointOf(opts);
   const transport = new Transport(opts);
-  if (ep.hostingPlatform === BEDROCK_PLATFORM) return new BedrockEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform);
+  const concurrency = positiveInteger('concurrency', opts.concurrency ?? 4);
+  if (ep.hostingPlatform === BEDROCK_PLATFORM) return new BedrockEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, concurrency);
   const window = opts.maxInputTokens ?? ep.info?.maxInputTokens;
   let chunker;
   if (opts.tokenizer) {
@@ -78,7 +81,11 @@ export async function embeddingsFactory(opts: EmbeddingsFactoryOptions): Promise
   } else {
     chunker = characterChunker(opts.maxChunkChars ?? window ?? DEFAULT_MAX_CHUNK_CHARS);
   }
-  const batchSize = opts.batchSize ?? 512;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new OptionError(`batchSize must be a positive integer, got ${batchSize}`);
-  return new OpenAiEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, chunker, opts.encodingFormat ?? 'base64', batchSize);
+  const batchSize = positiveInteger('batchSize', opts.batchSize ?? 512);
+  return new OpenAiEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, chunker, opts.encodingFormat ?? 'base64', batchSize, concurrency);
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!(Number.isInteger(value) && value >= 1)) throw new OptionError(`${name} must be a positive integer, got ${value}`);
+  return value;
 }

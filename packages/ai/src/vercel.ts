@@ -20,7 +20,7 @@ import type { ChatCallOptions, ChatClient, ChatMessage, EmbeddingsClient, Finish
 
 /** Options shared by every model of the provider: endpoint, tokens, transport (not the model name). */
 export type SingleStoreProviderSettings = Omit<ChatFactoryOptions, 'modelName' | 'endpoint' | 'streaming'> &
-  Pick<EmbeddingsFactoryOptions, 'maxInputTokens' | 'maxChunkChars' | 'tokenizer' | 'encodingFormat' | 'batchSize'>;
+  Pick<EmbeddingsFactoryOptions, 'maxInputTokens' | 'maxChunkChars' | 'tokenizer' | 'encodingFormat' | 'batchSize' | 'concurrency'>;
 
 export interface SingleStoreProvider extends ProviderV3 {
   (modelId: string): LanguageModelV3;

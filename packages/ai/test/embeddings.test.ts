@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '@s2/base';
 import { embeddingsFactory, InferenceError, type EmbeddingTokenizer } from '@s2/ai';
-import { fakeEmbedding } from '@s2/fakes/ai';
+import { fakeEmbedding, startFakeAi, type FakeAi } from '@s2/fakes/ai';
 import { since, useFakeAi } from './support.js';
 
 const fake = useFakeAi({ maxInputLength: 40 });
@@ -105,4 +105,38 @@ describe('Bedrock embeddings (InvokeModel)', () => {
     expect(await e.embedQuery('q')).toEqual(fakeEmbedding('q'));
     expect(since(fake(), from).map((r) => r.body)).toEqual([{ texts: ['one', 'two'], input_type: 'search_document' }, { texts: ['q'], input_type: 'search_query' }]);
   });
+});
+
+describe('concurrency of multi-request embedding calls', () => {
+  /** A fresh slow fake per test, so its peak concurrency is this test's alone. */
+  async function withSlowFake(fn: (f: FakeAi) => Promise<void>): Promise<void> {
+    const f = await startFakeAi({ latencyMs: 30 });
+    try {
+      await fn(f);
+    } finally {
+      await f.close();
+    }
+  }
+
+  it.each([
+    ['OpenAI-compatible batches', 'Nova', 'e', { batchSize: 1 }],
+    ['Titan one-per-text', 'Amazon', 'amazon.titan-embed-text-v2:0', {}],
+    ['Cohere batches', 'Amazon', 'cohere.embed-v3', {}],
+  ] as const)('%s: at most `concurrency` requests at once, results in input order', (_, platform, modelName, extra) =>
+    withSlowFake(async (f) => {
+      // Cohere takes 96 texts a request, so it needs more texts to make several requests
+      const texts = Array.from({ length: modelName.startsWith('cohere') ? 96 * 4 : 9 }, (_, i) => `text ${i}`);
+      const e = await embeddingsFactory({ modelName, baseUrl: platform === 'Amazon' ? f.bedrockUrl : f.openaiUrl, hostingPlatform: platform, env: {}, concurrency: 3, ...extra });
+      expect(await e.embedDocuments(texts)).toEqual(texts.map((t) => fakeEmbedding(t)));
+      expect(f.peakConcurrency).toBe(3);
+    }));
+
+  it('concurrency 1 sends one request at a time; a bad value is refused', () =>
+    withSlowFake(async (f) => {
+      const e = await embeddingsFactory({ modelName: 'e', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', env: {}, batchSize: 1, concurrency: 1 });
+      await e.embedDocuments(['a', 'b', 'c']);
+      expect(f.requests).toHaveLength(3);
+      expect(f.peakConcurrency).toBe(1);
+      await expect(embeddingsFactory({ modelName: 'e', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', env: {}, concurrency: 0 })).rejects.toThrow(OptionError);
+    }));
 });

@@ -1,6 +1,7 @@
 import { InferenceError } from '../errors.js';
 import type { Transport } from '../internal/transport.js';
 import type { EmbeddingsClient, EmbedOptions } from '../types.js';
+import { mapLimit } from '../internal/map-limit.js';
 import { invokeModel } from './bedrock-invoke.js';
 
 /** Cohere models on Bedrock take at most this many texts per InvokeModel call. */
@@ -17,6 +18,7 @@ export class BedrockEmbeddings implements EmbeddingsClient {
     readonly endpoint: string,
     readonly modelName: string,
     readonly hostingPlatform: string,
+    private readonly concurrency: number,
   ) {}
 
   private get cohere(): boolean {
@@ -32,23 +34,22 @@ export class BedrockEmbeddings implements EmbeddingsClient {
   }
 
   private async embed(texts: string[], inputType: string, signal?: AbortSignal): Promise<number[][]> {
-    const out: number[][] = [];
     if (this.cohere) {
-      for (let i = 0; i < texts.length; i += COHERE_BATCH) {
-        const batch = texts.slice(i, i + COHERE_BATCH);
+      const batches: string[][] = [];
+      for (let i = 0; i < texts.length; i += COHERE_BATCH) batches.push(texts.slice(i, i + COHERE_BATCH));
+      const results = await mapLimit(batches, this.concurrency, async (batch) => {
         const reply = await invokeModel<{ embeddings?: number[][] }>(this.transport, this.endpoint, this.modelName, { texts: batch, input_type: inputType }, signal);
         if (!Array.isArray(reply.embeddings) || reply.embeddings.length !== batch.length) {
           throw new InferenceError(`model ${this.modelName} sent ${reply.embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`, { body: reply });
         }
-        out.push(...reply.embeddings);
-      }
-      return out;
+        return reply.embeddings;
+      });
+      return results.flat();
     }
-    for (const text of texts) {
+    return mapLimit(texts, this.concurrency, async (text) => {
       const reply = await invokeModel<{ embedding?: number[] }>(this.transport, this.endpoint, this.modelName, { inputText: text }, signal);
       if (!Array.isArray(reply.embedding)) throw new InferenceError(`model ${this.modelName} sent no embedding`, { body: reply });
-      out.push(reply.embedding);
-    }
-    return out;
+      return reply.embedding;
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { InferenceError } from '../errors.js';
 import { combineChunks, type Chunk, type Chunker } from '../internal/chunking.js';
+import { mapLimit } from '../internal/map-limit.js';
 import { joinUrl, type Transport } from '../internal/transport.js';
 import type { EmbeddingsClient, EmbedOptions } from '../types.js';
 
@@ -19,15 +20,15 @@ export class OpenAiEmbeddings implements EmbeddingsClient {
     private readonly chunker: Chunker,
     private readonly encodingFormat: EncodingFormat,
     private readonly batchSize: number,
+    private readonly concurrency: number,
   ) {}
 
   async embedDocuments(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     if (texts.length === 0) return [];
     const plan = this.chunker.plan(texts);
-    const vectors: number[][] = [];
-    for (let i = 0; i < plan.chunks.length; i += this.batchSize) {
-      vectors.push(...(await this.embedBatch(plan.chunks.slice(i, i + this.batchSize), options.signal)));
-    }
+    const batches: Chunk[][] = [];
+    for (let i = 0; i < plan.chunks.length; i += this.batchSize) batches.push(plan.chunks.slice(i, i + this.batchSize));
+    const vectors = (await mapLimit(batches, this.concurrency, (batch) => this.embedBatch(batch, options.signal))).flat();
     return combineChunks(texts.length, plan, vectors);
   }
 

@@ -12,6 +12,8 @@ export interface FakeAiOptions {
   maxInputLength?: number;
   /** Streamed bodies are written in pieces of this many bytes, so clients must reassemble frames. Default 7. */
   streamPieceBytes?: number;
+  /** Each model request waits this long before it is answered (makes concurrency observable). Default 0. */
+  latencyMs?: number;
 }
 
 /** One request as the fake received it (header names lower-case). */
@@ -44,6 +46,8 @@ export interface FakeAi {
   bedrockUrl: string;
   /** Every model request, in arrival order. */
   requests: CapturedAiRequest[];
+  /** The most model requests that were in progress at once. */
+  readonly peakConcurrency: number;
   /** The next `times` model requests get `status` (with `Retry-After` when given) instead of an answer. */
   failNext(times: number, status: number, retryAfter?: string): void;
   /** The next `times` model requests get no answer until the fake closes. */
@@ -133,6 +137,8 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
   let stalls = 0;
   const stalled: Array<() => void> = [];
   const openBodies = new Set<Readable>();
+  let inFlight = 0;
+  let peakConcurrency = 0;
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 64 * 1024 * 1024 });
 
   /** Captures the request and applies auth and injected failures; true when the route should answer. */
@@ -141,6 +147,9 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
     const params = req.params as { id?: string };
     requests.push({ method: req.method, path: req.url, route, modelId: params.id, headers, body: req.body });
+    peakConcurrency = Math.max(peakConcurrency, ++inFlight);
+    reply.raw.once('close', () => inFlight--);
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     if (stalls > 0) {
       stalls--;
       await new Promise<void>((resolve) => stalled.push(resolve));
@@ -296,6 +305,9 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     openaiUrl: `${url}/openai/v1`,
     bedrockUrl: `${url}/bedrock`,
     requests,
+    get peakConcurrency() {
+      return peakConcurrency;
+    },
     failNext(times, status, retryAfter) {
       for (let i = 0; i < times; i++) failures.push({ status, retryAfter });
     },
