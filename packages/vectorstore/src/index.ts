@@ -9,7 +9,7 @@ export { IndexHandle, type QueryOptions, type DeleteOptions, type UpdateOptions,
 export { compileFilter, type Filter, type FieldOperator, type FilterValue, type SqlFragment } from './sql/filter.js';
 export { indexTableName } from './sql/names.js';
 export type { VectorFormat } from './sql/vectors.js';
-export type { UpsertSource, ArrowTableLike } from './upsert-input.js';
+export type { UpsertSource, ArrowTableLike, PolarsFrameLike } from './upsert-input.js';
 export type { SqlClient } from './client.js';
 export { VectorStoreError, IndexNotFoundError } from './errors.js';
 export {

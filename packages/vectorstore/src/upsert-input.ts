@@ -9,8 +9,21 @@ export interface NormalizedItem {
   metadata?: Metadata | null;
 }
 
-/** Anything `upsert` accepts: an array, an (async) iterable, or an Apache Arrow table of `id`, `values`, `metadata`. */
-export type UpsertSource = readonly UpsertItem[] | Iterable<UpsertItem> | AsyncIterable<UpsertItem> | ArrowTableLike;
+/**
+ * Anything `upsert` accepts: an array, an (async) iterable, or a table with columns `id`,
+ * `values`, `metadata` (optional): an Apache Arrow table or a nodejs-polars DataFrame.
+ */
+export type UpsertSource = readonly UpsertItem[] | Iterable<UpsertItem> | AsyncIterable<UpsertItem> | ArrowTableLike | PolarsFrameLike;
+
+/** The part of a nodejs-polars `DataFrame` used here (duck-typed: no import of nodejs-polars). */
+export interface PolarsFrameLike {
+  readonly height: number;
+  slice(offset: number, length: number): { toRecords(): Record<string, unknown>[] };
+}
+
+function isPolarsFrame(v: unknown): v is PolarsFrameLike {
+  return typeof v === 'object' && v !== null && typeof (v as PolarsFrameLike).height === 'number' && typeof (v as PolarsFrameLike).slice === 'function' && typeof (v as { toRecords?: unknown }).toRecords === 'function';
+}
 
 /** The part of an apache-arrow `Table` used here (duck-typed: no import of apache-arrow). */
 export interface ArrowTableLike {
@@ -71,6 +84,12 @@ export async function* chunks(source: UpsertSource, size: number): AsyncGenerato
         chunk = [];
       }
     }
+  } else if (isPolarsFrame(source)) {
+    // One slice per chunk keeps a large frame from turning into JS objects all at once.
+    for (let offset = 0; offset < source.height; offset += size) {
+      yield source.slice(offset, size).toRecords().map((r) => normalizeItem({ id: String(r.id), values: r.values as VectorValues, metadata: r.metadata as Metadata | null | undefined }));
+    }
+    return;
   } else {
     const iterable = source as Iterable<UpsertItem> | AsyncIterable<UpsertItem>;
     if (typeof (iterable as AsyncIterable<UpsertItem>)[Symbol.asyncIterator] !== 'function' && typeof (iterable as Iterable<UpsertItem>)[Symbol.iterator] !== 'function') {

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tableFromArrays } from 'apache-arrow';
+import pl from 'nodejs-polars';
 import { connect, createPool, type Connection } from '@s2/core';
 import { startRecordingMysqlServer, type RecordingServer, type ScriptedReply } from '@s2/testing';
 import { IndexNotFoundError, vectorDb, VectorStoreError, type EmbeddingsLike, type VectorDbOptions } from '@s2/vectorstore';
@@ -65,6 +66,16 @@ describe('batched upserts', () => {
     const table = tableFromArrays({ id: ['t0', 't1'], values: [new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])] as never });
     await index.upsert(table as never);
     expect(sent()).toEqual(["REPLACE INTO index_dp (id,vector) VALUES ('t0','[1,2,3]'), ('t1','[4,5,6]')"]);
+  });
+
+  it('reads nodejs-polars DataFrames slice by slice', async () => {
+    const { index, sent } = await open('dp', { batchSize: 2 });
+    const df = pl.DataFrame({ id: ['p0', 'p1', 'p2'], values: [[1, 2, 3], [4, 5, 6], [7, 8, 9.5]], metadata: ['{"k": 1}', '{"k": 2}', '{}'] });
+    expect(await index.upsert(df)).toBe(3);
+    expect(sent()).toEqual([
+      `REPLACE INTO index_dp (id,vector,metadata) VALUES ('p0','[1,2,3]','{\\"k\\": 1}'), ('p1','[4,5,6]','{\\"k\\": 2}')`,
+      `REPLACE INTO index_dp (id,vector,metadata) VALUES ('p2','[7,8,9.5]','{}')`,
+    ]);
   });
 
   it('decides the metadata column per batch: items without metadata get NULL (the reference looks at the first item only)', async () => {
