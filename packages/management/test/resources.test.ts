@@ -16,6 +16,8 @@ const fast = { interval: 0.01, timeout: 5 };
 
 describe('v2 clusters', () => {
   it('walks create → ACTIVE → suspend → resume → terminate through the waiting helpers', async () => {
+    // Long enough that the GET after the POST still sees PENDING on a loaded machine.
+    fake.setTiming({ transitionMs: 400 });
     const region = await mgmt.regions.find('aws', 'us-east-1');
     const created = await mgmt.clusters.create({ name: 'life', region, size: 'S-2', firewallRanges: ['10.0.0.0/8'], autoSuspend: { suspend_type: 'IDLE', suspend_after_seconds: 3600 } });
     expect(created.state).toBe('PENDING');
