@@ -148,8 +148,8 @@ describe('lock retry', () => {
 
 describe('timeouts and abort', () => {
   it('a response slower than the timeout fails the attempt and is retried for GET', async () => {
-    fake.fail({ method: 'GET', path: '/v2/projects', delayMs: 1500 });
-    const m = client({ connectTimeoutMs: 0, readTimeoutMs: 200, retries: 1 });
+    fake.fail({ method: 'GET', path: '/v2/projects', delayMs: 4000 });
+    const m = client({ connectTimeoutMs: 0, readTimeoutMs: 1000, retries: 1 });
     const projects = await m.projects.list();
     expect(projects.length).toBe(1);
     expect(fake.requests.filter((r) => r.path === '/v2/projects')).toHaveLength(2);
