@@ -28,6 +28,12 @@ export interface ChatCallOptions {
   /** `auto` (default when tools are given), `none`, `required`, or one tool by name. */
   toolChoice?: 'auto' | 'none' | 'required' | { name: string };
   /**
+   * Ask for a JSON reply (OpenAI-compatible path: `response_format` `json_object`, or
+   * `json_schema` with a schema). The Bedrock Converse API has no such switch: there it is a
+   * NotSupportedError (use a tool, e.g. LangChain's `withStructuredOutput`).
+   */
+  responseFormat?: { type: 'json'; schema?: Record<string, unknown>; name?: string };
+  /**
    * Extra request fields merged into the body as they are: OpenAI-compatible fields on that
    * path, `additionalModelRequestFields` and friends on the Bedrock path.
    */

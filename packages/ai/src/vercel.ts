@@ -15,7 +15,7 @@ import {
   type ProviderV3,
   type SharedV3Warning,
 } from '@ai-sdk/provider';
-import { chatFactory, embeddingsFactory, type ChatFactoryOptions, type EmbeddingsFactoryOptions } from './factory.js';
+import { BEDROCK_PLATFORM, chatFactory, embeddingsFactory, type ChatFactoryOptions, type EmbeddingsFactoryOptions } from './factory.js';
 import type { ChatCallOptions, ChatClient, ChatMessage, EmbeddingsClient, FinishReason, Usage } from './types.js';
 
 /** Options shared by every model of the provider: endpoint, tokens, transport (not the model name). */
@@ -76,13 +76,17 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
     private readonly client: () => Promise<ChatClient>,
   ) {}
 
-  private prepare(options: LanguageModelV3CallOptions): { messages: ChatMessage[]; call: ChatCallOptions; warnings: SharedV3Warning[] } {
+  private prepare(options: LanguageModelV3CallOptions, client: ChatClient): { messages: ChatMessage[]; call: ChatCallOptions; warnings: SharedV3Warning[] } {
     const warnings: SharedV3Warning[] = [];
     for (const [feature, value] of [['topK', options.topK], ['presencePenalty', options.presencePenalty], ['frequencyPenalty', options.frequencyPenalty], ['seed', options.seed]] as const) {
       if (value !== undefined) warnings.push({ type: 'unsupported', feature });
     }
-    if (options.responseFormat?.type === 'json') warnings.push({ type: 'unsupported', feature: 'responseFormat', details: 'JSON mode is not sent; ask for JSON in the prompt' });
     const call: ChatCallOptions = { signal: options.abortSignal };
+    const format = options.responseFormat;
+    if (format?.type === 'json') {
+      if (client.hostingPlatform === BEDROCK_PLATFORM) warnings.push({ type: 'unsupported', feature: 'responseFormat', details: 'Bedrock Converse has no JSON mode; ask for JSON in the prompt' });
+      else call.responseFormat = { type: 'json', schema: format.schema as Record<string, unknown> | undefined, name: format.name };
+    }
     if (options.temperature !== undefined) call.temperature = options.temperature;
     if (options.maxOutputTokens !== undefined) call.maxTokens = options.maxOutputTokens;
     if (options.topP !== undefined) call.topP = options.topP;
@@ -101,8 +105,9 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
   }
 
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const { messages, call, warnings } = this.prepare(options);
-    const r = await (await this.client()).chat(messages, call);
+    const client = await this.client();
+    const { messages, call, warnings } = this.prepare(options, client);
+    const r = await client.chat(messages, call);
     const content: LanguageModelV3Content[] = [];
     if (r.text) content.push({ type: 'text', text: r.text });
     for (const c of r.toolCalls) content.push({ type: 'tool-call', toolCallId: c.id, toolName: c.name, input: c.arguments || '{}' });
@@ -110,8 +115,8 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
   }
 
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
-    const { messages, call, warnings } = this.prepare(options);
     const client = await this.client();
+    const { messages, call, warnings } = this.prepare(options, client);
     const chunks = client.stream(messages, call)[Symbol.asyncIterator]();
     // Start the request now so HTTP errors reject doStream itself, as the AI SDK expects.
     const first = await chunks.next();

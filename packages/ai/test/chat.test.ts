@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NotSupportedError } from '@s2/base';
 import { assembleChat, BedrockChat, chatFactory, InferenceError, type ChatChunk, type ChatClient } from '@s2/ai';
 import { fakeReply, fakeTokenCount } from '@s2/fakes/ai';
 import { since, useFakeAi } from './support.js';
@@ -110,6 +111,25 @@ describe('request bodies', () => {
     ]);
     expect(req.body.inferenceConfig).toEqual({ maxTokens: 9, temperature: 0.2, topP: 0.5, stopSequences: ['X'] });
     expect(req.body.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'lookup', description: 'look something up', inputSchema: { json: weather.parameters } } }], toolChoice: { any: {} } });
+  });
+});
+
+describe('JSON response format', () => {
+  it('OpenAI-compatible: json_object without a schema, json_schema with one', async () => {
+    const chat = await client('Azure');
+    const r = await chat.chat([{ role: 'user', content: 'abc' }], { responseFormat: { type: 'json' } });
+    expect(JSON.parse(r.text)).toEqual({ reply: 'cba' });
+    expect(fake().requests.at(-1)!.body.response_format).toEqual({ type: 'json_object' });
+    const schema = { type: 'object', properties: { reply: { type: 'string' } } };
+    await chat.chat([{ role: 'user', content: 'abc' }], { responseFormat: { type: 'json', schema, name: 'answer' } });
+    expect(fake().requests.at(-1)!.body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema } });
+  });
+
+  it('Bedrock: refused before anything is sent', async () => {
+    const chat = await client('Amazon');
+    const from = fake().requests.length;
+    await expect(chat.chat([{ role: 'user', content: 'abc' }], { responseFormat: { type: 'json' } })).rejects.toThrow(NotSupportedError);
+    expect(fake().requests.length).toBe(from);
   });
 });
 

@@ -68,6 +68,22 @@ describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s pa
   });
 });
 
+describe('Vercel JSON output', () => {
+  it('generateObject-style JSON mode goes out as response_format on the OpenAI path; Bedrock warns instead', async () => {
+    const { generateText: gen, Output } = await import('ai');
+    const schema = jsonSchema<{ reply: string }>({ type: 'object', properties: { reply: { type: 'string' } }, required: ['reply'] });
+    const openai = createSingleStore({ baseUrl: fake().openaiUrl, hostingPlatform: 'Azure', apiKey: 'tok', env: {} });
+    const r = await gen({ model: openai('m'), prompt: 'abc', output: Output.object({ schema }) });
+    expect(r.output).toEqual({ reply: 'cba' });
+    expect(fake().requests.at(-1)!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { schema: { type: 'object' } } });
+    const bedrock = createSingleStore({ baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', apiKey: 'tok', env: {} });
+    const b = await bedrock('m').doGenerate({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'abc' }] }], responseFormat: { type: 'json' } });
+    expect(b.content).toEqual([{ type: 'text', text: 'cba' }]);
+    expect(b.warnings).toEqual([expect.objectContaining({ type: 'unsupported', feature: 'responseFormat' })]);
+    expect(fake().requests.at(-1)!.body).not.toHaveProperty('response_format');
+  });
+});
+
 it('the provider refuses image models with NoSuchModelError', () => {
   expect(() => createSingleStore({ env: {} }).imageModel('x')).toThrow(/imageModel|No such/);
 });

@@ -1,3 +1,4 @@
+import { NotSupportedError } from '@s2/base';
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
 import { ChatBase } from './chat-base.js';
@@ -70,6 +71,7 @@ export class BedrockChat extends ChatBase {
 }
 
 function converseBody(messages: ChatMessage[], o: ChatCallOptions): Record<string, unknown> {
+  if (o.responseFormat) throw new NotSupportedError('the Bedrock Converse API has no JSON response format; use a tool (e.g. withStructuredOutput) instead');
   const system = messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content }));
   const turns: Array<{ role: 'user' | 'assistant'; content: ContentBlock[] }> = [];
   for (const m of messages) {

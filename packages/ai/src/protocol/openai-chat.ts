@@ -71,6 +71,10 @@ export class OpenAiChat extends ChatBase {
     if (o.maxTokens !== undefined) body.max_tokens = o.maxTokens;
     if (o.topP !== undefined) body.top_p = o.topP;
     if (o.stop?.length) body.stop = o.stop;
+    if (o.responseFormat) {
+      const { schema, name } = o.responseFormat;
+      body.response_format = schema ? { type: 'json_schema', json_schema: { name: name ?? 'response', schema } } : { type: 'json_object' };
+    }
     if (o.tools?.length) {
       body.tools = o.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
       if (o.toolChoice) body.tool_choice = typeof o.toolChoice === 'string' ? o.toolChoice : { type: 'function', function: { name: o.toolChoice.name } };

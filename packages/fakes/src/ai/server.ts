@@ -172,9 +172,13 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
 
   app.post('/openai/v1/chat/completions', async (req, reply) => {
     if (!(await admit(req, reply, 'chat', false))) return reply;
-    const body = req.body as { model: string; messages: Message[]; stream?: boolean; tools?: Array<{ function: { name: string } }>; stream_options?: { include_usage?: boolean } };
+    const body = req.body as { model: string; messages: Message[]; stream?: boolean; tools?: Array<{ function: { name: string } }>; stream_options?: { include_usage?: boolean }; response_format?: { type?: string } };
     const text = lastUserText(body.messages ?? []);
-    const { reply: content, tool } = answer(body.messages ?? [], body.tools?.[0]?.function.name);
+    const answered = answer(body.messages ?? [], body.tools?.[0]?.function.name);
+    const { tool } = answered;
+    // JSON mode: the reply wrapped in an object, so a client can check it asked for JSON
+    const json = body.response_format?.type === 'json_object' || body.response_format?.type === 'json_schema';
+    const content = json && !tool ? JSON.stringify({ reply: answered.reply }) : answered.reply;
     const usage = { prompt_tokens: promptTokens(body.messages ?? []), completion_tokens: fakeTokenCount(content), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const finish = tool ? 'tool_calls' : 'stop';
