@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MySQLError } from '@s2/base';
-import { createManagement, ManagementFsError, type FileLocation, type Management } from '@s2/management';
+import { createManagement, ManagementFsError, type FileLocation, type Management, type TransferProgress } from '@s2/management';
 import { printObject, printRows, progressReporter, UsageError, type CliIo } from './io.js';
 import { loadFake, loadNodeHelpers } from './modules.js';
 import { findCluster, findStage, findStarter } from './resolve.js';
@@ -136,9 +136,18 @@ async function fake(io: CliIo, argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Runs a transfer with a progress reporter, ending its line whatever happens. */
+async function withProgress<T>(io: CliIo, label: string, fn: (onProgress: (p: TransferProgress) => void) => Promise<T>): Promise<T> {
+  const p = progressReporter(io, label);
+  try {
+    return await fn(p.onProgress);
+  } finally {
+    p.done();
+  }
+}
+
 async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: string[], v: Record<string, any>): Promise<number> {
   const json = !!v.json;
-  const progress = (label: string) => progressReporter(io, label);
   const { downloadFile, downloadFolder, uploadFile, uploadFolder } = await loadNodeHelpers();
   switch (sub) {
     case 'ls': {
@@ -148,40 +157,24 @@ async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: st
     }
     case 'put': {
       const [local, remote] = need(pos, 2, 'LOCAL and REMOTE paths');
-      const p = progress(`put ${remote}`);
-      try {
-        if (v.recursive) {
-          const objs = await uploadFolder(location, local!, remote!, { overwrite: !!v.overwrite, onProgress: p.onProgress });
-          p.done();
-          io.stdout.write(`uploaded ${objs.length} files to ${remote}\n`);
-        } else {
-          const o = await uploadFile(location, local!, remote!, { overwrite: !!v.overwrite, onProgress: p.onProgress });
-          p.done();
-          io.stdout.write(`uploaded ${o.path} (${o.size} bytes)\n`);
-        }
-      } catch (err) {
-        p.done();
-        throw err;
-      }
+      io.stdout.write(
+        await withProgress(io, `put ${remote}`, async (onProgress) => {
+          if (v.recursive) return `uploaded ${(await uploadFolder(location, local!, remote!, { overwrite: !!v.overwrite, onProgress })).length} files to ${remote}\n`;
+          const o = await uploadFile(location, local!, remote!, { overwrite: !!v.overwrite, onProgress });
+          return `uploaded ${o.path} (${o.size} bytes)\n`;
+        }),
+      );
       return 0;
     }
     case 'get': {
       const [remote, local] = need(pos, 2, 'REMOTE and LOCAL paths');
-      const p = progress(`get ${remote}`);
-      try {
-        if (v.recursive) {
-          const files = await downloadFolder(location, remote!, local!, { overwrite: !!v.overwrite, onProgress: p.onProgress });
-          p.done();
-          io.stdout.write(`downloaded ${files.length} files to ${local}\n`);
-        } else {
-          await downloadFile(location, remote!, local!, { overwrite: !!v.overwrite, onProgress: p.onProgress });
-          p.done();
-          io.stdout.write(`downloaded ${remote} to ${local}\n`);
-        }
-      } catch (err) {
-        p.done();
-        throw err;
-      }
+      io.stdout.write(
+        await withProgress(io, `get ${remote}`, async (onProgress) => {
+          if (v.recursive) return `downloaded ${(await downloadFolder(location, remote!, local!, { overwrite: !!v.overwrite, onProgress })).length} files to ${local}\n`;
+          await downloadFile(location, remote!, local!, { overwrite: !!v.overwrite, onProgress });
+          return `downloaded ${remote} to ${local}\n`;
+        }),
+      );
       return 0;
     }
     case 'rm': {

@@ -9,7 +9,7 @@ import { Stage } from '../fs/stage.js';
 import { camelKeys, compact } from '../util/case.js';
 import { fromDate, toDate } from '../util/dates.js';
 import { NamedList } from '../util/named-list.js';
-import { pollUntil, stateIn, type WaitOptions } from '../util/wait.js';
+import { pollUntil, stateIn, waitArgs, type WaitOptions } from '../util/wait.js';
 import { ExportManager } from './exports.js';
 import { ProjectManager } from './projects.js';
 
@@ -17,12 +17,6 @@ import { ProjectManager } from './projects.js';
 function currentDeploymentId(ctx: Context): string | null {
   const v = ctx.client.config.env.SINGLESTOREDB_WORKSPACE;
   return v ? v : null;
-}
-
-function waitArgs(w: boolean | WaitOptions | undefined, defInterval: number): (WaitOptions & { interval: number; timeout: number }) | null {
-  if (!w) return null;
-  const o = w === true ? {} : w;
-  return { interval: o.interval ?? defInterval, timeout: o.timeout ?? 600, signal: o.signal };
 }
 
 /** A dedicated cluster (Management API v2). */
@@ -123,9 +117,9 @@ export class Cluster {
       kai: changes.kai,
     });
     await this.manager.ctx.client.request({ method: 'PATCH', path: `clusters/${encodeURIComponent(this.id)}`, version: 'v2', json: body, signal: opts.signal });
-    const w = waitArgs(opts.waitOnActive, 10);
+    const w = waitArgs(opts.waitOnActive, 10, opts.signal);
     if (w) {
-      const active = await this.manager.waitOnActive(this.id, { ...w, signal: w.signal ?? opts.signal });
+      const active = await this.manager.waitOnActive(this.id, w);
       if (changes.firewallRanges?.length || changes.allowAllTraffic) await this.manager.waitOnFirewall(active, { ...w, expected: changes.firewallRanges });
     }
     return this.refresh(opts);
@@ -134,7 +128,7 @@ export class Cluster {
   /** `POST clusters/{id}/suspend`; with `waitOnSuspended`, polls until SUSPENDED. */
   async suspend(opts: CallOptions & { waitOnSuspended?: boolean | WaitOptions } = {}): Promise<this> {
     await this.manager.ctx.client.request({ method: 'POST', path: `clusters/${encodeURIComponent(this.id)}/suspend`, version: 'v2', signal: opts.signal });
-    const w = waitArgs(opts.waitOnSuspended, 20);
+    const w = waitArgs(opts.waitOnSuspended, 20, opts.signal);
     if (w) this.assign(await this.manager.rawWait(this.id, ['SUSPENDED'], w));
     return this;
   }
@@ -148,7 +142,7 @@ export class Cluster {
       json: { disableAutoSuspend: opts.disableAutoSuspend ?? false },
       signal: opts.signal,
     });
-    const w = waitArgs(opts.waitOnResumed, 20);
+    const w = waitArgs(opts.waitOnResumed, 20, opts.signal);
     if (w) this.assign(await this.manager.rawWait(this.id, ['RESUMED', 'ACTIVE'], w));
     return this;
   }
@@ -162,7 +156,7 @@ export class Cluster {
       query: { force: opts.force ? 'true' : 'false' },
       signal: opts.signal,
     });
-    const w = waitArgs(opts.waitOnTerminated, 10);
+    const w = waitArgs(opts.waitOnTerminated, 10, opts.signal);
     if (w) {
       const done = await this.manager.waitOnTerminated(this.id, w);
       this.terminatedAt = done.terminatedAt;
@@ -299,10 +293,10 @@ export class ClusterManager {
     );
     if (!created?.clusterID) throw new ManagementError('No clusterID returned from API');
     let out = await this.get(created.clusterID, o);
-    const w = waitArgs(o.waitOnActive, 10);
+    const w = waitArgs(o.waitOnActive, 10, o.signal);
     if (w) {
-      out = await this.waitOnActive(out, { ...w, signal: w.signal ?? o.signal });
-      if (o.firewallRanges?.length || o.allowAllTraffic) out = await this.waitOnFirewall(out, { ...w, signal: w.signal ?? o.signal });
+      out = await this.waitOnActive(out, w);
+      if (o.firewallRanges?.length || o.allowAllTraffic) out = await this.waitOnFirewall(out, w);
     }
     out.adminPassword = created.adminPassword ?? null;
     return out;

@@ -9,17 +9,11 @@ import { Stage } from '../fs/stage.js';
 import { camelKeys, compact } from '../util/case.js';
 import { fromDate, toDate } from '../util/dates.js';
 import { NamedList } from '../util/named-list.js';
-import { pollUntil, stateIn, type WaitOptions } from '../util/wait.js';
+import { pollUntil, stateIn, waitArgs, type WaitOptions } from '../util/wait.js';
 import { ExportManager } from './exports.js';
 import { RegionManager } from './regions.js';
 
 const V1 = 'v1';
-
-function waitArgs(w: boolean | WaitOptions | undefined, defInterval: number, signal?: AbortSignal): (WaitOptions & { interval: number; timeout: number }) | null {
-  if (!w) return null;
-  const o = w === true ? {} : w;
-  return { interval: o.interval ?? defInterval, timeout: o.timeout ?? 600, signal: o.signal ?? signal };
-}
 
 /** A workspace group (v1, deprecated: use clusters). */
 export class WorkspaceGroup {

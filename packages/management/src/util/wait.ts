@@ -34,3 +34,12 @@ export function stateIn(states: string[]): (x: { state?: string | null }) => boo
   const wanted = states.map((s) => s.trim().toLowerCase());
   return (x) => x.state != null && wanted.includes(x.state.trim().toLowerCase());
 }
+
+export type ResolvedWait = WaitOptions & { interval: number; timeout: number };
+
+/** A `waitOn…: true | {interval, timeout, signal}` argument with its defaults; null when no waiting was asked. */
+export function waitArgs(w: boolean | WaitOptions | undefined, defInterval: number, signal?: AbortSignal): ResolvedWait | null {
+  if (!w) return null;
+  const o = w === true ? {} : w;
+  return { interval: o.interval ?? defInterval, timeout: o.timeout ?? 600, signal: o.signal ?? signal };
+}
