@@ -2,8 +2,7 @@
  * Running a matched statement (spec §1.4): warnings, parse, validators, handler, result.
  */
 import type { CursorSession, StatementOptions } from '@s2/core';
-import { OperationalError } from '@s2/base';
-import type { QueryResponse } from '@s2/base';
+import { OperationalError, type QueryResponse } from '@s2/base';
 import { createManagement, type Management, type ManagementOptions } from '@s2/management';
 import { parseStatement } from './grammar/index.js';
 import { decodeOptionsOf, toQueryResponse } from './result.js';

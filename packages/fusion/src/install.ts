@@ -50,7 +50,7 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
   const hidden = opts.enableHidden ?? HIDDEN_ON.has((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SINGLESTOREDB_FUSION_ENABLE_HIDDEN?.toLowerCase() ?? '');
   if (!state) {
     const registry = new FusionRegistry();
-    registerBuiltins(registry, { hidden });
+    registerBuiltins(registry, hidden ? 'all' : 'visible');
     const hook: StatementHook = (sql, session, statement) => {
       if (!fusionEnabled()) return null;
       const command = registry.lookup(sql);
@@ -61,7 +61,7 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
     if ('enabled' in opts) state.enabled = opts.enabled;
     if (opts.management) state.management = opts.management;
     if (hidden && !state.hiddenRegistered) {
-      registerBuiltins(state.registry, { hidden: true });
+      registerBuiltins(state.registry, 'hidden');
       state.hiddenRegistered = true;
     }
   }

@@ -67,11 +67,14 @@ const HANDLERS: Record<string, FusionRun> = {
   ...exportCommands,
 };
 
-/** Registers every built-in command; hidden ones (models, exports) only when asked. */
-export function registerBuiltins(registry: FusionRegistry, options: { hidden: boolean }): void {
+/**
+ * Registers the built-in commands: `'visible'`, `'hidden'` (models, exports) or `'all'`. The
+ * hidden ones can be added later without touching the others (a user may have replaced one).
+ */
+export function registerBuiltins(registry: FusionRegistry, which: 'visible' | 'hidden' | 'all'): void {
   for (const [key, spec] of Object.entries(BUILTIN_GRAMMARS)) {
     const run = HANDLERS[key];
-    if (!run || (spec.hidden && !options.hidden)) continue;
+    if (!run || (spec.hidden ? which === 'visible' : which === 'hidden')) continue;
     registry.register({ grammar: spec.grammar, run, preview: spec.preview, deprecatedBy: spec.deprecatedBy }, { overwrite: true });
   }
 }
