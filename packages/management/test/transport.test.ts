@@ -206,3 +206,57 @@ describe('errors and tracing', () => {
     expect(JSON.stringify(events)).not.toContain(fake.token);
   });
 });
+
+describe('body reads, environment tracing, deprecations', () => {
+  it('a body that stalls longer than the read timeout fails the read; an abort ends it too', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write('first chunk');
+      // …and nothing more until the client gives up.
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const m = createManagement({ baseUrl: url, token: 't', env: {}, readTimeoutMs: 150, connectTimeoutMs: 0 });
+      const res = await m.client.request({ path: 'stall' });
+      await expect(res.arrayBuffer()).rejects.toThrow(/No data for 150 ms/);
+      const ac = new AbortController();
+      const res2 = await createManagement({ baseUrl: url, token: 't', env: {} }).client.request({ path: 'stall', signal: ac.signal });
+      setTimeout(() => ac.abort(new Error('user stop')), 50);
+      await expect(res2.arrayBuffer()).rejects.toThrow('user stop');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('SINGLESTOREDB_MANAGEMENT_TRACE logs each call with its timing to stderr', async () => {
+    const lines: string[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => void lines.push(a.join(' '));
+    try {
+      await createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_MANAGEMENT_TRACE: '1' } }).projects.list();
+    } finally {
+      console.error = orig;
+    }
+    expect(lines).toEqual([expect.stringMatching(/^\[s2 management\] GET \/v2\/projects -> 200 \(1 attempt, \d+ ms\)$/)]);
+  });
+
+  it('the v1 workspace API emits one DeprecationWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const m = createManagement({ baseUrl: fake.url, token: fake.token, env: {} });
+      await m.workspaces.listGroups();
+      await m.workspaces.listGroups();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    const ours = warnings.filter((w) => /deprecated v1 Management API/.test(w.message));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.name).toBe('DeprecationWarning');
+  });
+});
