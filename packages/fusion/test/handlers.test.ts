@@ -241,6 +241,11 @@ describe('jobs', () => {
     expect((await q('show job runtimes')).length).toBe(fake.state.runtimes.length);
     await expect(q(`schedule job using notebook 'nb.ipynb' with mode 'sometimes'`)).rejects.toThrow(/Unknown Mode/);
     const [[run]] = await q<[string]>("run job using notebook 'nb.ipynb' with runtime 'notebooks-cpu-small'");
+    const waited = await objects(`wait on jobs '${run}' with timeout 20 seconds`);
+    expect(waited).toHaveLength(1);
+    expect(Object.keys(waited[0])).toEqual(['Success']);
+    expect(waited[0].Success).toBe(1);
+    await expect(q(`wait on jobs '${scheduled}' with timeout 1 seconds`)).rejects.toThrow(/recurring/);
     expect(await q(`drop jobs '${scheduled}', ${run}`)).toEqual([[scheduled, 1], [run, 1]]);
   });
 });
