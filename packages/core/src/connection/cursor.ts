@@ -111,7 +111,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     await this.connection.syncWithEnvironment();
     const delivery = rowDelivery(this.resultsType, this.connection.decoder);
     const hook = statementHookSlot.hook;
-    const answered = hook === null ? null : await hook(text, this.connection);
+    const answered = hook === null ? null : await hook(text, this.connection, options);
     this.response = answered ?? await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
     await this.load(this.response.current);
