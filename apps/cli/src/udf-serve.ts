@@ -2,19 +2,29 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OptionError } from '@s2/base';
 import { connect } from '@s2/core';
-import { createUdfServer, dropFunctions, registerFunctions, startCollocatedServer, type UdfDefinition } from '@s2/udf';
+import { createUdfServer, definitionsIn, dropFunctions, registerFunctions, startCollocatedServer, type UdfDefinition } from '@s2/udf';
 import type { UdfServeCommand } from './args.js';
 
-function isDefinition(x: unknown): x is UdfDefinition {
-  return typeof x === 'object' && x !== null && 'fn' in x && 'kind' in x && 'args' in x && 'returns' in x;
+/**
+ * Imports the functions module into this process's own module graph, so that packages it shares
+ * with the CLI (@s2/base, @s2/udf) are the same instances when they resolve to the same files.
+ * (tsx's tsImport would load a separate copy of each.) TypeScript needs tsx registered first.
+ */
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(resolve(file)).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    const { register } = await import('tsx/esm/api');
+    register();
+    return (await import(url)) as Record<string, unknown>;
+  }
 }
 
 /** Every udf(...) definition a module exports (named exports, or arrays of them). */
 async function loadFunctions(file: string): Promise<UdfDefinition[]> {
-  const { tsImport } = await import('tsx/esm/api');
-  const mod = (await tsImport(pathToFileURL(resolve(file)).href, import.meta.url)) as Record<string, unknown>;
-  const found = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isDefinition);
-  const unique = [...new Map(found.map((f) => [f.name, f])).values()];
+  const unique = definitionsIn(await importModule(file));
   if (unique.length === 0) throw new OptionError(`${file} exports no udf(...) definitions`);
   return unique;
 }
@@ -60,8 +70,11 @@ async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[],
 export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => void): Promise<() => Promise<void>> {
   const functions = await loadFunctions(cmd.file);
   if (cmd.collocated) return serveCollocated(cmd, functions, log);
+  // Worker threads (when the command asks for them) import the module themselves.
+  const workers = (cmd as UdfServeCommand & { workers?: number }).workers;
   const app = await createUdfServer({
     functions,
+    workers: workers ? { module: resolve(cmd.file), count: workers } : undefined,
     url: cmd.url,
     dataFormat: cmd.format,
     functionDatabase: cmd.functionDatabase,

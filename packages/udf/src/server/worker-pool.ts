@@ -11,11 +11,13 @@ export interface UdfWorkerOptions {
   module: string | URL;
   /** Worker threads (default: the machine's available parallelism). */
   count?: number;
-  /**
-   * Node options of the workers. Default: the process's own, plus a TypeScript loader (tsx) when
-   * the pool itself runs from TypeScript sources.
-   */
+  /** Node options of the workers (default: the process's own). */
   execArgv?: string[];
+  /**
+   * URL of a module whose `register()` each worker calls before anything else, to load
+   * TypeScript: by default tsx's ESM API when the functions module (or this pool) is TypeScript.
+   */
+  loader?: string;
 }
 
 interface Job {
@@ -37,9 +39,18 @@ interface Slot {
   loaded: boolean;
 }
 
-/** URL of tsx's ESM API (its `import` export), found from this file. */
+/** URL of tsx's ESM API (its `import` export), found from this file or the working directory. */
 function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  let manifest: string;
+  try {
+    manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  } catch {
+    try {
+      manifest = createRequire(join(process.cwd(), 'noop.js')).resolve('tsx/package.json');
+    } catch {
+      throw new Error('TypeScript functions on worker threads need tsx installed (or pass workers.loader)');
+    }
+  }
   const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
   return pathToFileURL(join(dirname(manifest), exported)).href;
 }
@@ -60,15 +71,17 @@ export class UdfWorkerPool {
   private readonly moduleUrl: string;
   private readonly workerUrl: URL;
   private readonly execArgv: string[];
-  /** Running from TypeScript sources (tests, `--conditions=s2-source`): workers need a TS loader. */
-  private readonly fromSources: boolean;
+  /** URL of the loader module workers register first, or null for plain JavaScript. */
+  private readonly loader: string | null;
 
   constructor(options: UdfWorkerOptions) {
     const m = options.module;
     this.moduleUrl = m instanceof URL ? m.href : /^[a-z]+:\/\//i.test(m) ? m : pathToFileURL(m).href;
-    this.fromSources = import.meta.url.endsWith('.ts');
-    this.workerUrl = new URL(this.fromSources ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
-    this.execArgv = options.execArgv ?? (this.fromSources && !process.execArgv.includes('--conditions=s2-source')
+    // From TypeScript sources (tests, `--conditions=s2-source`) the worker entry is TypeScript too.
+    const fromSources = import.meta.url.endsWith('.ts');
+    this.workerUrl = new URL(fromSources ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
+    this.loader = options.loader ?? (fromSources || /\.[cm]?tsx?$/.test(this.moduleUrl) ? tsxEsmApi() : null);
+    this.execArgv = options.execArgv ?? (fromSources && !process.execArgv.includes('--conditions=s2-source')
       ? [...process.execArgv, '--conditions=s2-source']
       : process.execArgv);
     const count = Math.max(1, options.count ?? availableParallelism());
@@ -84,8 +97,8 @@ export class UdfWorkerPool {
     const workerData = { moduleUrl: this.moduleUrl };
     // A worker's entry is loaded before `--import` hooks apply, so from TypeScript sources a small
     // script registers tsx first and then imports the real entry.
-    const worker = this.fromSources
-      ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(this.workerUrl.href)}); });`, { eval: true, workerData, execArgv: this.execArgv })
+    const worker = this.loader
+      ? new Worker(`import(${JSON.stringify(this.loader)}).then((loader) => { loader.register(); return import(${JSON.stringify(this.workerUrl.href)}); });`, { eval: true, workerData, execArgv: this.execArgv })
       : new Worker(this.workerUrl, { workerData, execArgv: this.execArgv });
     worker.unref();
     const slot: Slot = { worker, job: null, ready: Promise.resolve(), loaded: false };

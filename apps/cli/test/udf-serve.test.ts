@@ -1,0 +1,45 @@
+/** `s2 udf serve` with a functions module that builds its answers from @s2/base classes. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { SqlDateTime, SqlTime } from '@s2/base';
+import { decodeRowdat1, encodeRowdat1 } from '@s2/udf';
+
+const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+async function serve(file: string, extra: string[] = []) {
+  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, 'udf', 'serve', file, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const deadline = Date.now() + 30_000;
+  while (!/ on (http:\/\/\S+)/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  const url = / on (http:\/\/\S+)/.exec(out)?.[1];
+  expect(url, err).toBeDefined();
+  const call = async (name: string, code: number) => {
+    const res = await fetch(`${url}/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
+      body: Buffer.from(encodeRowdat1([], [1], [[]])),
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(res.status, body.toString()).toBe(200);
+    return decodeRowdat1([code], body).rows[0][0];
+  };
+  return { call, stop: () => { child.kill('SIGTERM'); return new Promise((r) => child.on('exit', r)); } };
+}
+
+describe('s2 udf serve: answers built with @s2/base classes', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/temporal-functions.ts', import.meta.url));
+  it('a TIME from new SqlTime(...) is a 200 and a DATETIME(6) from new SqlDateTime(...) keeps its microseconds', async () => {
+    const server = await serve(fixture);
+    try {
+      const time = (await server.call('clock', 11)) as SqlTime;
+      expect([time.hours, time.minutes, time.seconds, time.microseconds]).toEqual([12, 34, 56, 789]);
+      expect(((await server.call('stamp', 12)) as SqlDateTime).microsecond).toBe(123456);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
