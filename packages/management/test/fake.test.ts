@@ -73,3 +73,60 @@ describe('the management fake on its own', () => {
     expect((await (await call('/v2/clusters')).json())).toEqual([]);
   });
 });
+
+describe('the fake answers in the shapes of the v1 OpenAPI document', () => {
+  it('every v1 response with a schema conforms (stage metadata: the documented deviations only)', async () => {
+    const { OpenApiValidator } = await import('@s2/fakes/management');
+    const v = new OpenApiValidator();
+    fake.setTiming({ transitionMs: 60_000 }); // answers while PENDING must conform too
+    const json = { 'content-type': 'application/json' };
+    const region = fake.state.regions[0]!.regionID;
+    const g = await (await call('/v1/workspaceGroups', { method: 'POST', headers: json, body: JSON.stringify({ name: 'oa', regionID: region, firewallRanges: [], adminPassword: null }) })).json();
+    const w = await (await call('/v1/workspaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'oaw', workspaceGroupID: g.workspaceGroupID }) })).json();
+    fake.setTiming({ transitionMs: 0 });
+    await fake.seed.file(g.workspaceGroupID, 'dir/n.ipynb', '{}');
+    const probes: [string, string, RequestInit?][] = [
+      ['GET', '/v1/regions'],
+      ['GET', '/v1/organizations/current'],
+      ['GET', '/v1/billing/usage?startTime=2025-01-01T00:00:00Z&endTime=2025-02-01T00:00:00Z'],
+      ['GET', '/v1/workspaceGroups'],
+      ['GET', `/v1/workspaceGroups/${g.workspaceGroupID}`],
+      ['PATCH', `/v1/workspaceGroups/${g.workspaceGroupID}`, { headers: json, body: JSON.stringify({ name: 'oa2' }) }],
+      ['GET', `/v1/workspaces?workspaceGroupID=${g.workspaceGroupID}`],
+      ['GET', `/v1/workspaces/${w.workspaceID}`],
+      ['FINISH', ''],
+      ['POST', `/v1/workspaces/${w.workspaceID}/suspend`],
+      ['GET', `/v1/stages/${g.workspaceGroupID}/fs/dir/n.ipynb?metadata=1`],
+      ['GET', `/v1/stages/${g.workspaceGroupID}/fs/dir/`],
+      ['PATCH', `/v1/stages/${g.workspaceGroupID}/fs/dir/n.ipynb`, { headers: json, body: JSON.stringify({ newPath: 'dir/m.ipynb' }) }],
+      ['DELETE', `/v1/stages/${g.workspaceGroupID}/fs/dir/m.ipynb`],
+      ['DELETE', `/v1/workspaces/${w.workspaceID}`],
+      ['DELETE', `/v1/workspaceGroups/${g.workspaceGroupID}?force=true`],
+    ];
+    const problems: string[] = [];
+    const deviations = new Set<string>();
+    for (const [method, path, init] of probes) {
+      if (method === 'FINISH') {
+        // Let the pending create transitions complete.
+        for (const rec of [fake.state.workspaceGroups.get(g.workspaceGroupID), fake.state.workspaces.get(w.workspaceID)]) if (rec?.pending) rec.pending.at = 0;
+        continue;
+      }
+      const res = await call(path, { method, ...init });
+      expect(res.status, `${method} ${path}`).toBe(200);
+      const errors = v.checkResponse(method, path.split('?')[0]!, await res.json());
+      expect(errors, `${method} ${path} has a response schema`).not.toBeNull();
+      for (const e of errors!) {
+        // The document's StagesObjectMetadata lists type ['', 'json', 'directory'], format ['json'] and a
+        // non-null mimetype; the service (and the reference's live tests) use type file/notebook,
+        // format text/base64 and a null mimetype for directories and notebooks.
+        // A listing's `content` then fails its oneOf (string | array of metadata) as a consequence.
+        if (/fs\//.test(path) && (/\/(content\/\d+\/)?(type|format|mimetype) /.test(e) || /^\/content must (be string|match exactly one schema in oneOf)$/.test(e))) {
+          deviations.add(e.replace(/\/content\/\d+/, '/content/*'));
+        }
+        else problems.push(`${method} ${path}: ${e}`);
+      }
+    }
+    if (deviations.size) console.warn(`stage metadata outside the v1 document's enums (as the service answers): ${[...deviations].join('; ')}`);
+    expect(problems).toEqual([]);
+  });
+});

@@ -36,7 +36,7 @@ export class FsStore {
     }
   }
 
-  /** The metadata object the service returns (content null). */
+  /** The metadata object the service returns (no `content`: the document allows only a string or an array there). */
   async meta(p: string): Promise<Record<string, unknown>> {
     const clean = p.replace(/^\/+/, '').replace(/\/+$/, '');
     const s = await stat(this.abs(clean));
@@ -54,7 +54,6 @@ export class FsStore {
       created: (s.birthtimeMs > 0 ? s.birthtime : s.ctime).toISOString(),
       last_modified: s.mtime.toISOString(),
       writable: true,
-      content: null,
     };
   }
 

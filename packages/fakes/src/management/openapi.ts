@@ -16,6 +16,7 @@ interface Operation {
   params: Param[];
   body: ValidateFunction | null;
   bodyRequired: boolean;
+  response: ValidateFunction | null;
 }
 
 export interface ValidationProblem {
@@ -74,11 +75,23 @@ export class OpenApiValidator {
       for (const [method, op] of Object.entries<any>(item)) {
         const schema = op.requestBody?.content?.['application/json']?.schema;
         const body = schema ? ajv.compile({ $ref: `openapi${schema.$ref}` }) : null;
+        const answer = op.responses?.['200']?.content?.['application/json']?.schema;
+        const response = answer ? ajv.compile({ $ref: `openapi${answer.$ref}` }) : null;
         const list = this.ops.get(method.toUpperCase()) ?? [];
-        list.push({ template, names, params: (op.parameters ?? []).map(resolveParam), body, bodyRequired: !!op.requestBody?.required && !!schema });
+        list.push({ template, names, params: (op.parameters ?? []).map(resolveParam), body, bodyRequired: !!op.requestBody?.required && !!schema, response });
         this.ops.set(method.toUpperCase(), list);
       }
     }
+  }
+
+  /**
+   * The ways a 200 answer breaks the document's response schema (`/path message` strings);
+   * null when the operation has no JSON response schema.
+   */
+  checkResponse(method: string, path: string, body: unknown): string[] | null {
+    const op = (this.ops.get(method) ?? []).find((o) => o.template.test(path));
+    if (!op?.response) return null;
+    return op.response(body) ? [] : (op.response.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
   }
 
   /** A problem (400) when the request breaks the document; null when it conforms or is not described. */
