@@ -16,13 +16,16 @@ db = VectorDB(connection=conn)
 index = db.Index(spec['index'])
 conn.cursor().execute("SELECT 'start'")
 timed = 0.0
+cpu = 0.0
 total = 0
 chunk = 1000
 for start in range(0, len(data), chunk):
     rows = [(f'v{start + i:06d}', v.tolist()) for i, v in enumerate(data[start:start + chunk])]
     t = time.perf_counter()
+    c = time.process_time()
     total += index.upsert(rows)
     timed += time.perf_counter() - t
+    cpu += time.process_time() - c
 conn.cursor().execute("SELECT 'end'")
 conn.close()
-print(json.dumps({'seconds': timed, 'affected': total}))
+print(json.dumps({'seconds': timed, 'cpu_seconds': cpu, 'affected': total}))

@@ -11,7 +11,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -68,11 +68,15 @@ interface Result {
   name: string;
   vectors: number;
   seconds: number;
+  /** CPU time of the client process (user + system) during the upserts. */
+  cpuSeconds: number;
   statements: number;
   bytes: number;
   note?: string;
 }
 
+const loadBefore = loadavg()[0]!;
+const runStarted = Date.now();
 log(`generating ${N.toLocaleString('en-US')} vectors of ${DIM} dimensions (${METRIC})`);
 const data = makeVectors(Math.max(N, REF_N), DIM);
 const server = await startFake(DIM, METRIC);
@@ -84,13 +88,16 @@ async function s2Case(name: string, options: VectorDbOptions): Promise<Result> {
   const records = Array.from({ length: N }, (_, i) => ({ id: `v${String(i).padStart(6, '0')}`, values: data.subarray(i * DIM, (i + 1) * DIM) }));
   await conn.execute("SELECT 'start'");
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await index.upsert(records);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   await conn.execute("SELECT 'end'");
   const window = await server.next<Window>();
   await conn.close();
-  const r = { name, vectors: N, seconds, ...window };
-  log(`${name}: ${seconds.toFixed(2)} s, ${r.statements} statements, ${(r.bytes / 2 ** 20).toFixed(1)} MiB`);
+  const r = { name, vectors: N, seconds, cpuSeconds, ...window };
+  log(`${name}: ${seconds.toFixed(2)} s (client CPU ${cpuSeconds.toFixed(2)} s), ${r.statements} statements, ${(r.bytes / 2 ** 20).toFixed(1)} MiB`);
   return r;
 }
 
@@ -103,16 +110,16 @@ let versions = { python: 'n/a', singlestoredb: 'n/a', vectorstore: 'n/a' };
 const sdk = await referenceSdk();
 if ('unavailable' in sdk) {
   log(`reference skipped: ${sdk.unavailable}`);
-  results.push({ name: `reference ${REFERENCE_SPEC}`, vectors: 0, seconds: 0, statements: 0, bytes: 0, note: `not run: ${sdk.unavailable}` });
+  results.push({ name: `reference ${REFERENCE_SPEC}`, vectors: 0, seconds: 0, cpuSeconds: 0, statements: 0, bytes: 0, note: `not run: ${sdk.unavailable}` });
 } else {
   const file = join(tmpdir(), `s2-bench-vectors-${process.pid}.f32`);
   writeFileSync(file, data.subarray(0, REF_N * DIM));
   try {
     log(`reference: ${REF_N.toLocaleString('en-US')} vectors`);
     const script = fileURLToPath(new URL('../python/upsert.py', import.meta.url));
-    const out = await runPythonJson<{ seconds: number }>(sdk as PythonSdk, script, { host: '127.0.0.1', port: server.port, file, dim: DIM, vectors: REF_N, index: 'bench' });
+    const out = await runPythonJson<{ seconds: number; cpu_seconds: number }>(sdk as PythonSdk, script, { host: '127.0.0.1', port: server.port, file, dim: DIM, vectors: REF_N, index: 'bench' });
     const window = await server.next<Window>();
-    results.push({ name: `reference ${REFERENCE_SPEC} (one statement per vector)`, vectors: REF_N, seconds: out.seconds, ...window });
+    results.push({ name: `reference ${REFERENCE_SPEC} (one statement per vector)`, vectors: REF_N, seconds: out.seconds, cpuSeconds: out.cpu_seconds, ...window });
     log(`reference: ${out.seconds.toFixed(2)} s, ${window.statements} statements, ${(window.bytes / 2 ** 20).toFixed(1)} MiB`);
     const { stdout } = await run((sdk as PythonSdk).python, ['-c', 'import sys, singlestoredb; from importlib import metadata; print(sys.version.split()[0], singlestoredb.__version__, metadata.version("singlestore-vectorstore"))']);
     const [python, singlestoredb, vectorstore] = stdout.trim().split(' ');
@@ -130,8 +137,8 @@ try {
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 const rows = results.map((r) =>
   r.note
-    ? `| ${r.name} | — | — | — | — | — | — | — | ${r.note} |`
-    : `| ${r.name} | ${r.vectors.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${Math.round(r.vectors / r.seconds).toLocaleString('en-US')} | ${r.statements.toLocaleString('en-US')} | ${Math.round(r.statements / r.seconds).toLocaleString('en-US')} | ${mib(r.bytes)} | ${Math.round(r.bytes / r.vectors).toLocaleString('en-US')} | |`,
+    ? `| ${r.name} | — | — | — | — | — | — | — | — | ${r.note} |`
+    : `| ${r.name} | ${r.vectors.toLocaleString('en-US')} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${Math.round(r.vectors / r.seconds).toLocaleString('en-US')} | ${r.statements.toLocaleString('en-US')} | ${Math.round(r.statements / r.seconds).toLocaleString('en-US')} | ${mib(r.bytes)} | ${Math.round(r.bytes / r.vectors).toLocaleString('en-US')} | |`,
 );
 const report = `# Vector store upsert benchmark
 
@@ -141,11 +148,13 @@ packet and counts statements and bytes received), on loopback. The same F32 valu
 client. Timed: the \`upsert\` calls only. Bytes: every byte the client sent between two marker
 statements (packet headers included). Run: \`pnpm bench\` (or \`pnpm --filter @s2/bench-vectorstore bench\`).
 
-| client | vectors | seconds | vectors/s | statements | statements/s | MiB sent | bytes/vector | note |
-|---|---:|---:|---:|---:|---:|---:|---:|---|
+| client | vectors | seconds | client CPU s | vectors/s | statements | statements/s | MiB sent | bytes/vector | note |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${rows.join('\n')}
 
-What this measures: client-side cost of building and sending the statements; a real server's
+Seconds are wall time (vectors/s and statements/s derive from them); client CPU is the user +
+system time of the client process in the same window, which a busy machine inflates much less
+than wall time. What this measures: client-side cost of building and sending the statements; a real server's
 parse and write time is not included (with a server, the per-statement round trips of the
 one-by-one mode weigh even more). The reference sends one \`REPLACE\` per vector; s2 batches rows
 into multi-row \`REPLACE\` statements of at most ${'1 MiB'} (default \`batchSize\` 1000), and with
@@ -154,6 +163,8 @@ into multi-row \`REPLACE\` statements of at most ${'1 MiB'} (default \`batchSize
 Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()};
 Node ${process.version}; @s2/vectorstore ${VECTORSTORE_VERSION} (commit ${commit}); Python ${versions.python},
 singlestoredb ${versions.singlestoredb}, singlestore-vectorstore ${versions.vectorstore}. Date: ${new Date().toISOString().slice(0, 10)}.
+Whole run: ${Math.round((Date.now() - runStarted) / 1000)} s; 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end
+(on a machine shared with other work, seconds are inflated alike for every client; statement and byte counts are exact).
 `;
 writeFileSync(opts.out!, report);
 log(`wrote ${opts.out}`);
