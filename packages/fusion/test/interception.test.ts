@@ -163,6 +163,29 @@ describe('enabling', () => {
     await expect(wire.query('show fusion commands')).rejects.toBeInstanceOf(ProgrammingError);
   });
 
+  it('validators see each top-level parameter (defaults included) and may replace or reject it', async () => {
+    const seen: unknown[] = [];
+    registerFusionCommand({
+      grammar: 'CHECK ME [ <limit> ];',
+      validators: {
+        limit: (v) => {
+          if (typeof v === 'number' && v > 10) throw new RangeError('limit too large');
+          return v ?? 3;
+        },
+      },
+      run: (params) => {
+        seen.push(params.limit);
+        return null;
+      },
+    }, { overwrite: true });
+    await wire.query('check me');
+    await wire.query('check me limit 7');
+    await expect(wire.query('check me limit 11')).rejects.toThrow('limit too large');
+    expect(seen).toEqual([3, 7]);
+    expect(await wire.query("show fusion grammar for 'no such command'")).toEqual([]);
+    expect(await wire.query("show fusion help for 'no such command'")).toEqual([]);
+  });
+
   it('registering a key twice needs overwrite', () => {
     const registry = installFusion();
     registry.register({ grammar: 'TWICE CMD;', run: () => null });
