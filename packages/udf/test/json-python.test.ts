@@ -18,8 +18,10 @@ beforeAll(async () => {
 }, 300_000);
 
 type PyOut = { dumped: string; loaded: { row_ids: unknown[]; rows: unknown[][] } };
-function viaPython(input: unknown): Promise<PyOut> {
-  return runPythonJson<PyOut>(sdk, fileURLToPath(new URL('./python/json_codec.py', import.meta.url)), input);
+type PyIn = { types: number[]; row_ids: unknown[]; rows: unknown[][]; payload?: string };
+/** Runs a batch of encode/decode jobs in one Python process (importing the SDK takes seconds). */
+async function viaPython(jobs: PyIn[]): Promise<PyOut[]> {
+  return (await runPythonJson<{ results: PyOut[] }>(sdk, fileURLToPath(new URL('./python/json_codec.py', import.meta.url)), { jobs })).results;
 }
 
 /** Per type: the SQL type, values as Python gets them, and what its decoder reports back. */
@@ -35,41 +37,46 @@ const CASES: [string, SqlType, unknown[], unknown[]][] = [
   ['time', t.time(6).nullable(), [-3723100000, 3020399000000, null], [{ micros: -3723100000 }, { micros: 3020399000000 }, null]],
 ];
 
+const IDS = [{ int: '9007199254740993' }, 2, 3];
+/** What each case produced: its encoder's request, our answer, its decoder's reading of it. */
+const outcomes = new Map<string, { request: string; status: number; contentType: string; body: string; read: PyOut }>();
+
+beforeAll(async () => {
+  if (unavailable) return;
+  const echo = (name: string, type: SqlType) => udf({ name: `echo_${name}`, args: { x: type }, returns: type }, (x: unknown) => x);
+  const app = await createUdfServer({ functions: [...CASES.map(([name, type]) => echo(name, type)), udf({ name: 'echo', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x)] });
+  try {
+    const requests = await viaPython(CASES.map(([, type, values]) => ({ types: [type.wireCode], row_ids: IDS.map((i) => (typeof i === 'object' ? Number(i.int) : i)), rows: values.map((v) => [v]) })));
+    const answers = [];
+    for (const [i, [name]] of CASES.entries()) {
+      answers.push(await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': `echo_${name}`, 's2-ef-version': '1.0' }, payload: requests[i].dumped }));
+    }
+    const bigIds = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': 'echo', 's2-ef-version': '1.0' }, payload: '{"data": [[9007199254740993, 9007199254740995]]}' });
+    const reads = await viaPython([...CASES.map(([, type], i) => ({ types: [type.wireCode], row_ids: [], rows: [], payload: answers[i].body })), { types: [8], row_ids: [], rows: [], payload: bigIds.body }]);
+    CASES.forEach(([name], i) => outcomes.set(name, { request: requests[i].dumped, status: answers[i].statusCode, contentType: String(answers[i].headers['content-type']), body: answers[i].body, read: reads[i] }));
+    outcomes.set('big ids', { request: '', status: bigIds.statusCode, contentType: String(bigIds.headers['content-type']), body: bigIds.body, read: reads[CASES.length] });
+  } finally {
+    await app.close();
+  }
+}, 300_000);
+
 describe('JSON format against the official Python SDK', () => {
-  for (const [name, type, values, expected] of CASES) {
-    it(`${name}: its encoder → our server (echo) → its decoder`, async (ctx) => {
+  for (const [name, , , expected] of CASES) {
+    it(`${name}: its encoder → our server (echo) → its decoder`, (ctx) => {
       if (unavailable) return ctx.skip();
-      const echo = udf({ name: `echo_${name}`, args: { x: type }, returns: type }, (x: unknown) => x);
-      const app = await createUdfServer({ functions: [echo] });
-      try {
-        const ids = [{ int: '9007199254740993' }, 2, 3];
-        const request = await viaPython({ types: [type.wireCode], row_ids: ids.map((i) => (typeof i === 'object' ? Number(i.int) : i)), rows: values.map((v) => [v]) });
-        expect(request.dumped.startsWith('{"data": [[')).toBe(true);
-        const res = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': `echo_${name}`, 's2-ef-version': '1.0' }, payload: request.dumped });
-        expect(res.statusCode, res.body).toBe(200);
-        expect(res.headers['content-type']).toMatch(/^application\/json/);
-        const read = await viaPython({ types: [type.wireCode], row_ids: [], rows: [], payload: res.body });
-        expect(read.loaded.rows).toEqual(expected.map((v) => [v]));
-        expect(read.loaded.row_ids.slice(1)).toEqual([2, 3]);
-      } finally {
-        await app.close();
-      }
-    }, 60_000);
+      const o = outcomes.get(name)!;
+      expect(o.request.startsWith('{"data": [[')).toBe(true);
+      expect(o.status, o.body).toBe(200);
+      expect(o.contentType).toMatch(/^application\/json/);
+      expect(o.read.loaded.rows).toEqual(expected.map((v) => [v]));
+      expect(o.read.loaded.row_ids.slice(1)).toEqual([2, 3]);
+    });
   }
 
-  it('row ids beyond 2^53 survive the round trip exactly', async (ctx) => {
+  it('row ids beyond 2^53 survive the round trip exactly', (ctx) => {
     if (unavailable) return ctx.skip();
-    const echo = udf({ name: 'echo', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x);
-    const app = await createUdfServer({ functions: [echo] });
-    try {
-      const body = '{"data": [[9007199254740993, 9007199254740995]]}';
-      const res = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': 'echo', 's2-ef-version': '1.0' }, payload: body });
-      const read = await viaPython({ types: [8], row_ids: [], rows: [], payload: res.body });
-      expect(read.loaded).toEqual({ row_ids: [{ int: '9007199254740993' }], rows: [[{ int: '9007199254740995' }]] });
-    } finally {
-      await app.close();
-    }
-  }, 60_000);
+    expect(outcomes.get('big ids')!.read.loaded).toEqual({ row_ids: [{ int: '9007199254740993' }], rows: [[{ int: '9007199254740995' }]] });
+  });
 });
 
 describe('doubles are spelled like the reference (Python float repr)', () => {

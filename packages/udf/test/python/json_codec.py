@@ -3,6 +3,7 @@
 stdin: {"types": [...], "row_ids": [...], "rows": [[...]], "payload": "<JSON text or empty>"}
   values: big integers as {"int": "..."}, bytes as hex, temporals as ISO text / microseconds
 stdout: {"dumped": "<JSON text>", "loaded": {"row_ids": [...], "rows": [[...]]}}
+  (or {"jobs": [request, ...]} in, {"results": [answer, ...]} out)
 """
 import json
 import os
@@ -19,12 +20,17 @@ def exact(v):
     return plain(v)
 
 
+def run(req):
+    types = req["types"]
+    rows = [[revive(v, types[i]) for i, v in enumerate(row)] for row in req["rows"]]
+    dumped = udf_json.dump(types, req["row_ids"], rows).decode("utf-8") if rows else ""
+    loaded = {"row_ids": [], "rows": []}
+    if req.get("payload"):
+        row_ids, data = udf_json.load([("c%d" % i, t) for i, t in enumerate(types)], req["payload"].encode("utf-8"))
+        loaded = {"row_ids": [exact(i) for i in row_ids], "rows": [[exact(v) for v in r] for r in data]}
+    return {"dumped": dumped, "loaded": loaded}
+
+
+# One request, or {"jobs": [request, ...]}: importing the SDK costs seconds, so tests batch.
 req = json.load(sys.stdin)
-types = req["types"]
-rows = [[revive(v, types[i]) for i, v in enumerate(row)] for row in req["rows"]]
-dumped = udf_json.dump(types, req["row_ids"], rows).decode("utf-8") if rows else ""
-loaded = {"row_ids": [], "rows": []}
-if req.get("payload"):
-    row_ids, data = udf_json.load([("c%d" % i, t) for i, t in enumerate(types)], req["payload"].encode("utf-8"))
-    loaded = {"row_ids": [exact(i) for i in row_ids], "rows": [[exact(v) for v in r] for r in data]}
-print(json.dumps({"dumped": dumped, "loaded": loaded}))
+print(json.dumps({"results": [run(j) for j in req["jobs"]]} if "jobs" in req else run(req)))
