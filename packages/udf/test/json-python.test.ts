@@ -47,7 +47,7 @@ beforeAll(async () => {
   const app = await createUdfServer({ functions: [...CASES.map(([name, type]) => echo(name, type)), udf({ name: 'echo', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x)] });
   try {
     const requests = await viaPython(CASES.map(([, type, values]) => ({ types: [type.wireCode], row_ids: IDS.map((i) => (typeof i === 'object' ? Number(i.int) : i)), rows: values.map((v) => [v]) })));
-    const answers = [];
+    const answers: Awaited<ReturnType<typeof app.inject>>[] = [];
     for (const [i, [name]] of CASES.entries()) {
       answers.push(await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': `echo_${name}`, 's2-ef-version': '1.0' }, payload: requests[i].dumped }));
     }
