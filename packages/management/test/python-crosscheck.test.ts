@@ -65,13 +65,16 @@ describe.skipIf(!!unavailable)(`the Python SDK ${PYTHON_SDK_VERSION} against the
   let fake: ManagementFake;
   let mgmt: Management;
   beforeAll(async () => {
-    fake = await startManagementFake();
+    // Transitions take time, so the reference's own waiting loops (1 s polls here) do real work.
+    fake = await startManagementFake({ transitionMs: 300 });
     mgmt = createNodeManagement({ baseUrl: fake.url, token: fake.token, env: {}, quietDeprecations: true });
   });
   afterAll(() => fake?.close());
 
   it('succeeds at every step, and s2 reports the same objects and fields for the same state', async () => {
     const py = await runPythonJson<Record<string, any>>(sdk as PythonSdk, fileURLToPath(new URL('./fixtures/python_crosscheck.py', import.meta.url)), { url: fake.url, token: fake.token });
+    const pendingSeen = fake.requests.filter((r) => r.method === 'GET' && /^\/v[12]\/(clusters|workspaces)\/[0-9a-f-]{36}$/.test(r.path)).length;
+    expect(pendingSeen).toBeGreaterThan(8);
     expect(py.steps).toEqual(['clusters', 'starter', 'stage', 'files', 'jobs', 'secrets', 'billing', 'exports', 'v1']);
     // The fake refused nothing the reference sent (v1 bodies included); the only 4xx are its
     // existence probes (metadata GETs before an upload) and the deliberate bad id.
