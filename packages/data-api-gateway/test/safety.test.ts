@@ -223,9 +223,10 @@ describe('memory', () => {
       let bytes = 0;
       let tail = '';
       const decoder = new TextDecoder();
-      for await (const chunk of res.body!) {
-        bytes += chunk.byteLength;
-        tail = (tail + decoder.decode(chunk, { stream: true })).slice(-30);
+      const reader = res.body!.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        bytes += chunk.value.byteLength;
+        tail = (tail + decoder.decode(chunk.value, { stream: true })).slice(-30);
       }
       child.stdin!.end();
       const rss = Number(/^maxrss (\d+)$/.exec((await lines.next()).value as string)![1]) / 1024;
