@@ -37,6 +37,21 @@ describe('token, base URL, version, organization', () => {
     expect(discoverToken({ SINGLESTOREDB_URL: 'singlestoredb://u:plainpassword@h:3306' })).toBeNull();
   });
 
+  it('a JWT found in SINGLESTOREDB_URL is read again for every call (the notebook refreshes it)', async () => {
+    const jwt = (sub: string) => ['{"alg":"HS256","typ":"JWT"}', `{"sub":"${sub}"}`].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig';
+    const open = await startManagementFake({ token: null });
+    try {
+      const env: Record<string, string> = { SINGLESTOREDB_URL: `singlestoredb://u:${jwt('one')}@h:3306` };
+      const m = createManagement({ baseUrl: open.url, env });
+      await m.regions.list({ refresh: true });
+      env.SINGLESTOREDB_URL = `singlestoredb://u:${jwt('two')}@h:3306`;
+      await m.regions.list({ refresh: true });
+      expect(open.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${jwt('one')}`, `Bearer ${jwt('two')}`]);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('without any token the constructor throws the reference message', () => {
     expect(() => createManagement({ env: {} })).toThrow('No management token was configured.');
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -38,10 +39,13 @@ export function withoutNulls(v: unknown): unknown {
 }
 
 function loadDocument(): Record<string, any> {
-  const candidates = [new URL('../../openapi/management-openapi-v1.json', import.meta.url), new URL('../openapi/management-openapi-v1.json', import.meta.url)];
+  // __dirname in the CJS build, import.meta.url in ESM and in the sources.
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  // src/management/ → ../../openapi; dist/ → ../openapi
+  const candidates = [join(here, '../../openapi/management-openapi-v1.json'), join(here, '../openapi/management-openapi-v1.json')];
   for (const c of candidates) {
     try {
-      return JSON.parse(readFileSync(fileURLToPath(c), 'utf8'));
+      return JSON.parse(readFileSync(c, 'utf8'));
     } catch {
       // try the next layout (source tree vs dist)
     }
