@@ -339,6 +339,24 @@ describe('cancellation and broken connections', () => {
     const err = await (async () => { for await (const _ of r.current) { /* drain */ } })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationalError);
     expect(conn.isOpen).toBe(false);
+    // A session the server closed is "gone away" (2006), as with other clients; only close() gives InterfaceError.
+    await expect(conn.query('SELECT 1')).rejects.toMatchObject({ errno: 2006 });
+    await expect(conn.query('SELECT 1')).rejects.toBeInstanceOf(OperationalError);
+  });
+
+  it('an idle session killed by the server is OperationalError 2006 on next use', async () => {
+    const conn = await open();
+    await rows(admin, `KILL ${conn.connectionId}`);
+    for (let i = 0; i < 100 && conn.isOpen; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(conn.isOpen).toBe(false);
+    await expect(conn.query('SELECT 1')).rejects.toMatchObject({ errno: 2006 });
+    await conn.close();
+    await expect(conn.query('SELECT 1')).rejects.toMatchObject({ errno: 2006 });
+  });
+
+  it('after close() commands fail with InterfaceError', async () => {
+    const conn = await open();
+    await conn.close();
     await expect(conn.query('SELECT 1')).rejects.toBeInstanceOf(InterfaceError);
   });
 

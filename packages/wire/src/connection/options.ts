@@ -70,6 +70,16 @@ export interface WireOptions {
   allowCleartextPassword?: boolean;
   /** Negotiate CLIENT_DEPRECATE_EOF when the server offers it (default true). */
   deprecateEof?: boolean;
+  /**
+   * Default deadline of every statement in milliseconds (off by default); a statement's own
+   * `timeoutMs` wins. At the deadline the statement settles with OperationalError 3024.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * After a cancel (signal, deadline) the server gets this long to end the statement cleanly
+   * (default 2000 ms); past it the session is discarded, since its state cannot be trusted.
+   */
+  cancelGraceMs?: number;
   /** Bytes of unread rows at which a streaming result stops reading the socket (default 4 MiB). */
   highWaterMark?: number;
 }

@@ -8,6 +8,8 @@ import type { PacketRun } from './packet-queue.js';
  */
 export interface PacketChannel {
   readonly session: SessionInfo;
+  /** false once the session broke or was closed. */
+  readonly isOpen: boolean;
   /** CLIENT_DEPRECATE_EOF in effect. */
   readonly deprecateEof: boolean;
   readonly decodeOptions: DecodeOptions;

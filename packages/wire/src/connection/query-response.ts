@@ -40,17 +40,42 @@ export class WireQueryResponse implements QueryResponse {
   finished = false;
   private buffered: WireResultSet[] | null = null;
   private index = 0;
-  private cancelled: OperationalError | null = null;
+  /** Set once the statement's signal fired or its deadline passed. */
+  cancelled: OperationalError | null = null;
   /** A refused or failed LOCAL INFILE request, raised once the server has answered it. */
   private infileFailure: Error | null = null;
   private disarm: () => void = () => {};
+  /** Rejects with the cancellation error the moment it happens (never settles otherwise). */
+  private readonly whenCancelled: Promise<never>;
+  private rejectCancelled!: (e: Error) => void;
+  /** Reading of this command's packets now under way (the command itself, or a read()). */
+  busy: Promise<unknown> | null = null;
+  private draining: Promise<void> | null = null;
 
   constructor(
     readonly conn: PacketChannel,
     readonly options: QueryOptions,
     private readonly release: () => void,
     private readonly infile: InfileGrant,
-  ) {}
+    /** How long a cancelled statement may take to end cleanly before the session is discarded. */
+    private readonly graceMs = 2000,
+  ) {
+    this.whenCancelled = new Promise<never>((_, reject) => (this.rejectCancelled = reject));
+    this.whenCancelled.catch(() => {});
+  }
+
+  /**
+   * Waits for `work` (reading this command's packets) but settles as soon as the statement is
+   * cancelled: a deadline holds whatever the server does. Work still running then goes on in
+   * the background and frees the session when the server has answered (or the grace period
+   * has passed and the session was discarded).
+   */
+  async settle<T>(work: Promise<T>): Promise<T> {
+    this.busy = work;
+    // Cleared only when the work itself ends: a cancelled command's reading goes on.
+    work.then(() => { if (this.busy === work) this.busy = null; }, () => { if (this.busy === work) this.busy = null; });
+    return Promise.race([work, this.whenCancelled]);
+  }
 
   async start(): Promise<void> {
     this.armCancellation();
@@ -84,12 +109,42 @@ export class WireQueryResponse implements QueryResponse {
   }
 
   async drain(): Promise<void> {
+    if (this.cancelled && !this.buffered) {
+      this.draining ??= this.drainAfterCancel();
+      return this.draining;
+    }
     if (this.buffered) {
       this.index = this.buffered.length - 1;
       this.current = this.buffered[this.index];
       return;
     }
     while (await this.nextResult());
+  }
+
+  /**
+   * Reads and drops what a cancelled statement still sends (after any read in flight), never
+   * throwing: the session is freed when its last result ends, or given up if it broke.
+   */
+  private async drainAfterCancel(): Promise<void> {
+    await this.busy?.catch(() => {});
+    while (!this.finished) {
+      if (!this.conn.isOpen || !this.current) {
+        this.abandon();
+        return;
+      }
+      try {
+        if (!this.current.complete) await this.current.discardRest();
+        else if (this.current.hasMore) this.current = await this.readResult();
+        else return;
+      } catch (err) {
+        // The cancellation and server errors end a result; anything else leaves the session out of sync.
+        if (err !== this.cancelled && !(err instanceof DatabaseError)) {
+          this.conn.poison(err as Error);
+          this.abandon();
+          return;
+        }
+      }
+    }
   }
 
   /** A result reached its end packet. */
@@ -121,12 +176,19 @@ export class WireQueryResponse implements QueryResponse {
   private armCancellation(): void {
     const { signal, timeoutMs } = this.options;
     if (!signal && !timeoutMs) return;
+    let grace: ReturnType<typeof setTimeout> | undefined;
     const cancel = (error: OperationalError) => {
       if (this.finished || this.cancelled) return;
       this.cancelled = error;
-      this.conn.killQuery().catch(() => {
-        // The statement may have finished meanwhile; nothing else to do.
+      this.rejectCancelled(error);
+      this.conn.killQuery(this.graceMs).catch(() => {
+        // The statement may have finished meanwhile, or the server is gone: the grace timer decides.
       });
+      // Not clean within the grace period: the session cannot be trusted, discard it.
+      grace = setTimeout(() => {
+        if (!this.finished) this.conn.poison(new OperationalError(`Lost connection to MySQL server: discarded after the statement was cancelled (${error.message}) and the server did not end it within ${this.graceMs} ms`, { errno: 2013, cause: error }));
+      }, this.graceMs);
+      if (this.options.streaming) void this.drain();
     };
     const onAbort = () => cancel(new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: ER_QUERY_INTERRUPTED, cause: signal?.reason }));
     // An already-aborted signal was refused before the command went out (WireConnection.query).
@@ -135,6 +197,7 @@ export class WireQueryResponse implements QueryResponse {
     this.disarm = () => {
       signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
+      if (grace) clearTimeout(grace);
     };
   }
 
@@ -385,8 +448,22 @@ export class WireResultSet implements ResultSet {
 
   async read(max = Infinity): Promise<unknown[][]> {
     if (!this.columns) return [];
+    const response = this.response;
+    // Once cancelled, nothing more is delivered; the rest is dropped by drain().
+    if (response.cancelled && !response.finished) throw response.cancelled;
     const held = this.rows.length - this.start;
-    if (held < max && !this.complete) await this.pumpDecoded(max - held);
+    if (held < max && !this.complete) {
+      const pumping = this.pumpDecoded(max - held);
+      response.busy = pumping;
+      try {
+        await pumping;
+      } catch (err) {
+        throw response.cancelled ?? err;
+      } finally {
+        if (response.busy === pumping) response.busy = null;
+      }
+      if (response.cancelled && !response.finished) throw response.cancelled;
+    }
     const end = Math.min(this.rows.length, this.start + max);
     let out: unknown[][];
     if (this.start === 0 && end === this.rows.length) {
@@ -408,7 +485,12 @@ export class WireResultSet implements ResultSet {
       const batch = await this.read(ITERATOR_BATCH);
       if (batch.length === 0) return;
       // Raw batches (runs of packets) are rows only once decoded.
-      yield* this.raw ? this.raw.decode(batch as unknown as Uint8Array[]) : batch;
+      const rows = this.raw ? this.raw.decode(batch as unknown as Uint8Array[]) : batch;
+      for (const row of rows) {
+        // An abort inside the loop body stops delivery at the very next row.
+        if (this.response.cancelled && !this.response.finished) throw this.response.cancelled;
+        yield row;
+      }
     }
   }
 

@@ -371,8 +371,14 @@ export class WireConnection implements SqlTransport, PacketChannel {
   }
 
   private ensureUsable(): void {
-    if (this.closed || this.queue.failed) throw closedError();
-    if (this.streaming && !this.streaming.finished) {
+    const failed = this.queue.failed;
+    if (failed && !(failed instanceof InterfaceError)) {
+      // The server closed the session, or it was discarded: like other clients, 2006.
+      throw new OperationalError(`MySQL server has gone away (${failed.message})`, { errno: CR_SERVER_GONE, cause: failed });
+    }
+    if (this.closed || failed) throw closedError();
+    // A cancelled stream drains itself in the background: later commands just queue behind it.
+    if (this.streaming && !this.streaming.finished && !this.streaming.cancelled) {
       throw new ProgrammingError(
         'Commands out of sync: a streaming result on this connection has not been read to the end; read it fully or call drain() first',
         { errno: CR_COMMANDS_OUT_OF_SYNC },
@@ -391,18 +397,24 @@ export class WireConnection implements SqlTransport, PacketChannel {
       }
       const noBackslashEscapes = (this.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
       const grant = new InfileGrant(sql, noBackslashEscapes, this.options.localInfile === true, options.infile, this.options.localInfileDir);
-      response = new WireQueryResponse(this, options, release, grant);
+      if (options.timeoutMs === undefined && this.options.queryTimeoutMs) options = { ...options, timeoutMs: this.options.queryTimeoutMs };
+      const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
+      response = r;
       this.sendCommand(Command.QUERY, sql);
-      await response.start();
-      if (options.streaming) {
-        if (!response.finished) this.streaming = response;
-      } else {
-        await response.bufferAll();
-      }
-      return response;
+      await r.settle((async () => {
+        await r.start();
+        if (options.streaming) {
+          if (!r.finished) this.streaming = r;
+        } else {
+          await r.bufferAll();
+        }
+      })());
+      return r;
     } catch (err) {
-      if (response) response.abandon();
-      else release();
+      if (!response) release();
+      // A cancelled command frees the session once the server has ended it (or it was discarded).
+      else if (response.cancelled) void response.drain();
+      else response.abandon();
       throw err;
     }
   }
@@ -443,11 +455,18 @@ export class WireConnection implements SqlTransport, PacketChannel {
   }
 
   /** Cancels the running statement with `KILL QUERY` from a second session. */
-  async killQuery(): Promise<void> {
-    const side = await WireConnection.connect({ ...this.secretOptions(), database: undefined, autocommit: null, initCommand: undefined, sqlMode: undefined });
+  async killQuery(withinMs?: number): Promise<void> {
+    const limit = withinMs ?? this.options.connectTimeoutMs ?? 10_000;
+    const side = await WireConnection.connect({
+      ...this.secretOptions(), database: undefined, autocommit: null, initCommand: undefined, sqlMode: undefined, connectTimeoutMs: limit, queryTimeoutMs: undefined,
+    });
+    // A server that accepts the side session but never answers must not keep it open.
+    const timer = setTimeout(() => side.destroy(), limit);
+    timer.unref();
     try {
       await (await side.query(`KILL QUERY ${this.session.connectionId}`)).drain();
     } finally {
+      clearTimeout(timer);
       await side.close();
     }
   }

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { OperationalError } from '@s2/base';
+import { handshakePacket, okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { connectWire, type WireConnection } from '@s2/wire';
+import { open } from './support/server.js';
+
+/**
+ * A deadline (timeoutMs, AbortSignal) settles the statement on time whatever the server does;
+ * a session that cannot be proven clean afterwards is discarded.
+ */
+let server: FakeServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+/** Logs in, answers SET, then never answers anything else, on every connection (KILL included). */
+async function silentServer(): Promise<WireConnection> {
+  server = await startFakeMysqlServer(async (s) => {
+    s.send(handshakePacket());
+    await s.read();
+    s.send(okPacket());
+    for (;;) {
+      const p = await s.read();
+      if (!p || p.payload[0] === 0x01) return;
+      if (/^SET /i.test(p.payload.subarray(1).toString('utf8'))) s.send(okPacket());
+    }
+  });
+  return connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, cancelGraceMs: 200 });
+}
+
+/** Settles with the outcome, or 'pending' if nothing happened within `ms` (a generous bound). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | 'pending'> {
+  return Promise.race([p, new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms).unref())]);
+}
+
+describe('deadlines against a server that stops answering', () => {
+  it('timeoutMs settles with OperationalError 3024 and the session is discarded', async () => {
+    const conn = await silentServer();
+    const outcome = await within(conn.query('SELECT SLEEP(100)', { timeoutMs: 300 }).catch((e: unknown) => e), 8000);
+    expect(outcome).toBeInstanceOf(OperationalError);
+    expect(outcome).toMatchObject({ errno: 3024 });
+    // Past the grace period the session, still silent, cannot be proven clean.
+    const next = await within(conn.query('SELECT 1').catch((e: unknown) => e), 8000);
+    expect(next).toBeInstanceOf(OperationalError);
+    expect(conn.isOpen).toBe(false);
+  });
+
+  it('an AbortSignal settles at once with 1317, streaming or not', async () => {
+    for (const streaming of [false, true]) {
+      const conn = await silentServer();
+      const ac = new AbortController();
+      const pending = conn.query('SELECT SLEEP(100)', { signal: ac.signal, streaming }).catch((e: unknown) => e);
+      setTimeout(() => ac.abort(), 100);
+      const outcome = await within(pending, 8000);
+      expect(outcome).toBeInstanceOf(OperationalError);
+      expect(outcome).toMatchObject({ errno: 1317 });
+      await server!.close();
+      server = null;
+    }
+  });
+});
+
+describe('abort stops delivery at once', () => {
+  it('no row reaches the loop after an abort at row 1,000 of 1M', async () => {
+    // A generous grace: on a busy machine the KILL's side session takes a while to log in.
+    const conn = await open({ cancelGraceMs: 15_000 });
+    const ac = new AbortController();
+    const r = await conn.query('SELECT seq FROM seq_1_to_1000000', { streaming: true, signal: ac.signal });
+    let n = 0;
+    let afterAbort = 0;
+    const err = await (async () => {
+      for await (const _row of r.current) {
+        if (ac.signal.aborted) afterAbort++;
+        n++;
+        if (n === 1000) ac.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ errno: 1317 });
+    expect(afterAbort).toBe(0);
+    expect(n).toBe(1000);
+    // The rest is read and dropped in the background: the session is usable again.
+    const again = await conn.query('SELECT 7');
+    expect(await again.current.read()).toEqual([[7]]);
+    await conn.close();
+  });
+
+  it('a read started after the abort delivers nothing', async () => {
+    const conn = await open({ cancelGraceMs: 15_000 });
+    const ac = new AbortController();
+    const r = await conn.query('SELECT seq FROM seq_1_to_1000000', { streaming: true, signal: ac.signal });
+    expect((await r.current.read(10)).length).toBe(10);
+    ac.abort();
+    await expect(r.current.read(10)).rejects.toMatchObject({ errno: 1317 });
+    await r.drain();
+    const again = await conn.query('SELECT 8');
+    expect(await again.current.read()).toEqual([[8]]);
+    await conn.close();
+  });
+});
