@@ -1,10 +1,10 @@
 /** Clusters, starter clusters and projects: the v2 vocabulary added in 1.18 (management-v2 spec). */
 import type { Cluster, Management } from '@s2/management';
 import type { Params } from '../grammar/index.js';
-import { FusionNotFoundError, FusionValueError } from '../errors.js';
+import { FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionContext, FusionRun } from '../registry.js';
-import { autoSuspendOf, getCluster, getProject, getStarterCluster, ifExists, json, listing, updateWindowOf } from './support.js';
+import { autoSuspendOf, dropRun, getCluster, getProject, getStarterCluster, ifExists, json, listing, suspendRuns, updateWindowOf } from './support.js';
 import { useDeployment } from './use.js';
 
 const m = (ctx: FusionContext): Management => ctx.management();
@@ -81,21 +81,8 @@ export const createCluster: FusionRun = async (params, ctx) => {
     .setRows([[cluster.name, cluster.id, cluster.endpoint, cluster.adminPassword]]);
 };
 
-export const suspendCluster: FusionRun = async (params, ctx) => {
-  await (await getCluster(m(ctx), params)).suspend({ waitOnSuspended: params.wait_on_suspended === true });
-  return null;
-};
-
-export const resumeCluster: FusionRun = async (params, ctx) => {
-  await (await getCluster(m(ctx), params)).resume({ waitOnResumed: params.wait_on_resumed === true, disableAutoSuspend: params.disable_auto_suspend === true });
-  return null;
-};
-
-export const dropCluster: FusionRun = (params, ctx) => ifExists(params, async () => {
-  const cluster = await getCluster(m(ctx), params);
-  if (cluster.terminatedAt) throw new FusionNotFoundError('cluster is already terminated');
-  await cluster.terminate({ waitOnTerminated: params.wait_on_terminated === true });
-});
+export const { suspend: suspendCluster, resume: resumeCluster } = suspendRuns(getCluster);
+export const dropCluster = dropRun(getCluster, 'cluster');
 
 /** USE CLUSTER: this connection moves to the cluster's endpoint (the reference talks to the notebook portal). */
 export const useCluster: FusionRun = async (params, ctx) => {

@@ -6,6 +6,7 @@ import { ManagementError, type Cluster, type Management, type Project, type Star
 import type { Params } from '../grammar/index.js';
 import { FusionNotFoundError, FusionValueError } from '../errors.js';
 import type { FusionResult } from '../result.js';
+import type { FusionRun } from '../registry.js';
 
 /** `params[a][b]...`, tolerating missing levels. */
 export function dig(params: Params, ...path: string[]): unknown {
@@ -133,3 +134,38 @@ export function updateWindowOf(params: Params): { day: number; hour: number } | 
 }
 
 export const json = (v: unknown): string => JSON.stringify(v ?? []);
+
+interface Terminable {
+  terminatedAt: Date | null;
+  terminate(o: { waitOnTerminated?: boolean; force?: boolean }): Promise<unknown>;
+}
+
+interface Suspendable {
+  suspend(o: { waitOnSuspended?: boolean }): Promise<unknown>;
+  resume(o: { waitOnResumed?: boolean; disableAutoSuspend?: boolean }): Promise<unknown>;
+}
+
+type Finder<T> = (m: Management, params: Params) => Promise<T>;
+
+/** DROP … [ IF EXISTS ] … [ WAIT ON TERMINATED ] [ FORCE ] of a deployment found by `get`. */
+export function dropRun(get: Finder<Terminable>, what: string): FusionRun {
+  return (params, ctx) => ifExists(params, async () => {
+    const target = await get(ctx.management(), params);
+    if (target.terminatedAt) throw new FusionNotFoundError(`${what} is already terminated`);
+    await target.terminate({ waitOnTerminated: params.wait_on_terminated === true, ...('force' in params ? { force: params.force === true } : {}) });
+  });
+}
+
+/** SUSPEND … [ WAIT ON SUSPENDED ] and RESUME … [ DISABLE AUTO SUSPEND ] [ WAIT ON RESUMED ]. */
+export function suspendRuns(get: Finder<Suspendable>): { suspend: FusionRun; resume: FusionRun } {
+  return {
+    suspend: async (params, ctx) => {
+      await (await get(ctx.management(), params)).suspend({ waitOnSuspended: params.wait_on_suspended === true });
+      return null;
+    },
+    resume: async (params, ctx) => {
+      await (await get(ctx.management(), params)).resume({ waitOnResumed: params.wait_on_resumed === true, disableAutoSuspend: params.disable_auto_suspend === true });
+      return null;
+    },
+  };
+}

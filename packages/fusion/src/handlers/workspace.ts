@@ -3,7 +3,7 @@ import type { Params } from '../grammar/index.js';
 import { FusionNotFoundError, FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionContext, FusionRun } from '../registry.js';
-import { autoSuspendOf, getWorkspace, getWorkspaceGroup, ifExists, json, listing, updateWindowOf } from './support.js';
+import { autoSuspendOf, dropRun, getWorkspace, getWorkspaceGroup, json, listing, suspendRuns, updateWindowOf } from './support.js';
 import { useDeployment } from './use.js';
 
 const m = (ctx: FusionContext) => ctx.management();
@@ -85,27 +85,9 @@ export const createWorkspace: FusionRun = async (params, ctx) => {
   return null;
 };
 
-export const suspendWorkspace: FusionRun = async (params, ctx) => {
-  await (await getWorkspace(m(ctx), params)).suspend({ waitOnSuspended: params.wait_on_suspended === true });
-  return null;
-};
-
-export const resumeWorkspace: FusionRun = async (params, ctx) => {
-  await (await getWorkspace(m(ctx), params)).resume({ waitOnResumed: params.wait_on_resumed === true, disableAutoSuspend: params.disable_auto_suspend === true });
-  return null;
-};
-
-export const dropWorkspaceGroup: FusionRun = (params, ctx) => ifExists(params, async () => {
-  const group = await getWorkspaceGroup(m(ctx), params);
-  if (group.terminatedAt) throw new FusionNotFoundError('workspace group is already terminated');
-  await group.terminate({ waitOnTerminated: params.wait_on_terminated === true, force: params.force === true });
-});
-
-export const dropWorkspace: FusionRun = (params, ctx) => ifExists(params, async () => {
-  const ws = await getWorkspace(m(ctx), params);
-  if (ws.terminatedAt) throw new FusionNotFoundError('workspace is already terminated');
-  await ws.terminate({ waitOnTerminated: params.wait_on_terminated === true });
-});
+export const { suspend: suspendWorkspace, resume: resumeWorkspace } = suspendRuns(getWorkspace);
+export const dropWorkspace = dropRun(getWorkspace, 'workspace');
+export const dropWorkspaceGroup = dropRun(getWorkspaceGroup, 'workspace group');
 
 /** USE WORKSPACE: this connection moves to the workspace's endpoint (the reference talks to the notebook portal). */
 export const useWorkspace: FusionRun = async (params: Params, ctx) => {
