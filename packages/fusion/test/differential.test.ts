@@ -180,7 +180,7 @@ const KNOWN: Record<string, (o: Outcome) => Outcome> = {
   "show shared files like '%.txt' extended": writableAsText,
 };
 
-describe.skipIf(!!process.env.S2_SKIP_PYTHON)('Fusion differential against the Python SDK', () => {
+describe('Fusion differential against the Python SDK', () => {
   it('every statement gives the same columns, types, rows and error kinds', async (ctx) => {
     if (!sdk) {
       console.warn(`skipped: ${unavailable}`);
