@@ -47,3 +47,21 @@ describe('functions on worker threads', () => {
       .rejects.toThrow(/could not load/);
   }, 30_000);
 });
+
+describe('functions on the server thread', () => {
+  it('a synchronous call that overran its timeout is answered 504, not 200, even though it could not be stopped', async () => {
+    const inProcess = await createUdfServer({ functions: [functions.spin, functions.triple] });
+    try {
+      const res = await inProcess.inject({
+        method: 'POST',
+        url: '/invoke',
+        payload: Buffer.from(encodeRowdat1([8], [1], [[1200n]])),
+        headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'spin', 's2-ef-version': '1.0' },
+      });
+      expect(res.statusCode).toBe(504);
+      expect(res.body).toMatch(/^TimeoutError/);
+    } finally {
+      await inProcess.close();
+    }
+  });
+});

@@ -81,11 +81,14 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
         if (!reply.raw.writableEnded && !ignoreCancel) controller.abort(new UdfCallError(503, 'CancelledError: Function call was cancelled'));
       };
       reply.raw.on('close', onClose);
-      const timer = setTimeout(() => controller.abort(new UdfCallError(504, `TimeoutError: Function call timed out after ${def.timeoutMs / 1000} seconds`)), def.timeoutMs);
+      const timedOut = () => new UdfCallError(504, `TimeoutError: Function call timed out after ${def.timeoutMs / 1000} seconds`);
+      const timer = setTimeout(() => controller.abort(timedOut()), def.timeoutMs);
       let result: Awaited<ReturnType<typeof invoke>>;
       try {
         const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
         result = pool ? await pool.run(def.name, body, input, output, controller.signal) : await invoke(def, body, input, output, controller.signal);
+        // In-process, synchronous code blocks the timer: a call that overran is still not a 200.
+        if (performance.now() - started > def.timeoutMs) throw timedOut();
       } finally {
         clearTimeout(timer);
         reply.raw.off('close', onClose);
