@@ -14,6 +14,7 @@ QUERIES = [
         "1e0 AS whole_double, 0.5e0 AS half, CAST(1.5 AS DECIMAL(65,30)) AS dec65, "
         "CAST('2020-01-02 03:04:05.123456' AS DATETIME(6)) AS dt6, CAST('01:02:03.5' AS TIME(1)) AS t1, "
         "CONCAT(CHAR(0 USING utf8mb4), '0', CHAR(0 USING utf8mb4)) AS nul, X'00ff' AS bin, "
+        "CAST(2.25 AS DECIMAL(10,2)) AS dec10, CAST(-7 AS DECIMAL(5,0)) AS dec5, "
         "DATE('2020-02-29') AS leap, NULL AS nothing, 'caf\u00e9 \U0001f977' AS text, POINT(1, 2.5) AS geo",
         None,
     ),
@@ -24,8 +25,21 @@ QUERIES = [
 ]
 
 
+INTEGERS = {1, 2, 3, 8, 9}
+
+
 def describe(cur):
-    return [[d[0], d[1]] for d in cur.description]
+    """What both clients can know: name, type code, nullability; precision and scale for DECIMAL
+    (elsewhere the HTTP client has only the dataType suffix, by design); unsignedness of integers."""
+    out = []
+    for d in cur.description:
+        item = [d[0], d[1], bool(d[6])]
+        if d[1] == 246:
+            item += [d[4], d[5]]
+        if d[1] in INTEGERS:
+            item.append(bool((d[7] or 0) & 32))
+        out.append(item)
+    return out
 
 
 def spell(v):
