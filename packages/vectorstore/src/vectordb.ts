@@ -222,9 +222,10 @@ export class VectorDb {
 
 /**
  * Opens a vector store over an @s2/core connection or pool (wire or HTTP), or over a pool it
- * creates from a URL / pool options, and makes sure the registry table exists.
+ * creates from a URL or pool options (with no argument: from `SINGLESTOREDB_URL` and the other
+ * `SINGLESTOREDB_*` variables), and makes sure the registry table exists.
  */
-export async function vectorDb(source: SqlClient | string | PoolOptions, options: VectorDbOptions = {}): Promise<VectorDb> {
+export async function vectorDb(source: SqlClient | string | PoolOptions = {}, options: VectorDbOptions = {}): Promise<VectorDb> {
   if (isSqlClient(source)) return VectorDb.open(source, options, false);
   const poolOptions: PoolOptions = typeof source === 'string' ? { url: source } : { ...source };
   poolOptions.connAttrs = { _connector_name: 's2 vectorstore', _connector_version: VECTORSTORE_VERSION, ...(poolOptions.connAttrs ?? {}) };
