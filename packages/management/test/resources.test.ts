@@ -129,6 +129,10 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
     await ws.suspend({ waitOnSuspended: fast });
     await ws.resume({ waitOnResumed: fast });
     expect(ws.state).toBe('ACTIVE');
+    await ws.suspend();
+    expect((await mgmt.workspaces.waitOnSuspended(ws.id, fast)).state).toBe('SUSPENDED');
+    await ws.resume();
+    expect((await mgmt.workspaces.waitOnResumed(ws, fast)).state).toBe('ACTIVE');
     await g.update({ name: 'wg-2' });
     expect(g.name).toBe('wg-2');
     await expect(g.terminate()).rejects.toMatchObject({ status: 409 });

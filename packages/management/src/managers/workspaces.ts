@@ -358,8 +358,24 @@ export class WorkspaceManager {
     return this.getWorkspace(res.workspaceID, o);
   }
 
-  waitOnActive(ws: Workspace | string, w: WaitOptions = {}): Promise<Workspace> {
+  private waitFor(ws: Workspace | string, states: string[], w: WaitOptions, defInterval: number): Promise<Workspace> {
     const id = typeof ws === 'string' ? ws : ws.id;
-    return this.waitJson(id, ['ACTIVE'], { interval: w.interval ?? 10, timeout: w.timeout ?? 600, signal: w.signal }).then((o) => new Workspace(this, o));
+    return this.waitJson(id, states, { interval: w.interval ?? defInterval, timeout: w.timeout ?? 600, signal: w.signal }).then((o) => new Workspace(this, o));
+  }
+
+  waitOnActive(ws: Workspace | string, w: WaitOptions = {}): Promise<Workspace> {
+    return this.waitFor(ws, ['ACTIVE'], w, 10);
+  }
+
+  waitOnSuspended(ws: Workspace | string, w: WaitOptions = {}): Promise<Workspace> {
+    return this.waitFor(ws, ['SUSPENDED'], w, 20);
+  }
+
+  waitOnResumed(ws: Workspace | string, w: WaitOptions = {}): Promise<Workspace> {
+    return this.waitFor(ws, ['RESUMED', 'ACTIVE'], w, 20);
+  }
+
+  waitOnTerminated(ws: Workspace | string, w: WaitOptions = {}): Promise<Workspace> {
+    return this.waitFor(ws, ['TERMINATED'], w, 10);
   }
 }
