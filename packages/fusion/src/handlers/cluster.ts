@@ -68,7 +68,7 @@ export const createCluster: FusionRun = async (params, ctx) => {
     size: (params.with_size as string | null) ?? undefined,
     scaleFactor: (params.using_scale_factor as number | null) ?? undefined,
     firewallRanges: params.with_firewall_ranges as string[],
-    allowAllTraffic: params.allow_all_traffic === true ? true : undefined,
+    allowAllTraffic: params.allow_all_traffic === true,
     autoSuspend: autoSuspendOf(params),
     cacheConfig: (params.with_cache_config as number | null) ?? undefined,
     expiresAt: (params.expires_at as string | null) ?? undefined,
