@@ -229,6 +229,13 @@ describe('Fusion differential against the Python SDK', () => {
       `schedule job using notebook 'nb.ipynb' with mode 'Recurring' execute every 2 hours with name 'j' with description 'd' create snapshot with runtime 'notebooks-cpu-small' with parameters {"s": "x", "n": 2, "b": true}`,
       "suspend cluster 'alpha'",
       "resume cluster 'alpha' disable auto suspend",
+      "create stage folder 'mdir'",
+      `upload file to stage 'mdir/up.sql' from '${localFile}'`,
+      "drop stage folder 'mdir' recursive",
+      "drop workspace 'w-same' in group 'Group A'",
+      "drop workspace group 'g-same' force",
+      "drop starter cluster 's-same'",
+      "drop cluster 'c-same'",
     ];
     // Requests that change something, IDs masked; members sent as null mean "not given", as absent ones do.
     const write = (r: { method: string; path: string; body: unknown }) => ({
