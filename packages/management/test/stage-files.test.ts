@@ -115,6 +115,17 @@ describe('Stage', () => {
     expect(globToRegExp('*.csv').test('a/b.csv')).toBe(false);
   });
 
+  it('an in-memory upload is retried after a 503 with the same multipart boundary; a stream upload is not', async () => {
+    const path = `/v2/clusters/${stage.deploymentId}/stage/fs/retry.bin`;
+    fake.fail({ method: 'PUT', path, status: 503 });
+    const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => i % 251);
+    expect((await stage.upload(bytes, 'retry.bin')).size).toBe(300_000);
+    expect(fake.requests.filter((r) => r.method === 'PUT' && r.path === path)).toHaveLength(2);
+    expect(await stage.download('retry.bin')).toEqual(bytes);
+    fake.fail({ method: 'PUT', path, status: 503 });
+    await expect(stage.upload(Readable.from([Buffer.from('x')]), 'retry.bin', { overwrite: true })).rejects.toMatchObject({ status: 503 });
+  });
+
   it('v1 stage of a workspace group lives under /v1/stage/{id}/fs', async () => {
     const g = fake.seed.workspaceGroup({ name: 'stage-group' });
     const group = await mgmt.workspaces.getGroup(String(g.workspaceGroupID));

@@ -51,8 +51,11 @@ async function* chunksOf(src: UploadSource): AsyncGenerator<Uint8Array> {
  * A multipart/form-data body with one part `file`, streamed: the source is pulled chunk by chunk
  * as the connection takes it, so memory stays flat whatever the size.
  */
-export function multipartBody(src: UploadSource, filename: string, onBytes?: (n: number) => void): { body: ReadableStream<Uint8Array>; contentType: string } {
-  const boundary = `----s2-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+export function newBoundary(): string {
+  return `----s2-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+}
+
+export function multipartBody(src: UploadSource, filename: string, onBytes?: (n: number) => void, boundary = newBoundary()): { body: ReadableStream<Uint8Array>; contentType: string } {
   const safeName = filename.replace(/["\r\n\\]/g, '_');
   const head = enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
   const tail = enc.encode(`\r\n--${boundary}--\r\n`);

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { ManagementError, ManagementFsError } from '../errors.js';
 import { encodePath, type CallOptions } from '../http/client.js';
-import { collect, countingStream, isReplayable, knownSize, multipartBody, type TransferProgress, type UploadSource } from './body.js';
+import { collect, countingStream, isReplayable, knownSize, multipartBody, newBoundary, type UploadSource } from './body.js';
 import { FilesObject } from './object.js';
 import type { FileOps, TransferOptions } from './types.js';
 
@@ -138,28 +138,18 @@ export abstract class FileLocation implements FileOps {
       bytes += n;
       opts.onProgress?.({ path: target, bytes, total, direction: 'upload' });
     };
-    let contentType = '';
+    // One boundary for every attempt: a retry (replayable sources only) builds a fresh body.
+    const boundary = newBoundary();
     const make = () => {
       bytes = 0;
-      const mp = multipartBody(source, filename, tick);
-      contentType = mp.contentType;
-      return mp.body;
+      return multipartBody(source, filename, tick, boundary);
     };
-    // Build once to learn the boundary; a retry builds a fresh body from the same source.
-    const first = make();
-    let used = false;
     await this.ctx.client.request({
       method: 'PUT',
       path: this.url(target),
       version: this.version,
-      body: () => {
-        if (!used) {
-          used = true;
-          return first;
-        }
-        return make();
-      },
-      headers: { 'Content-Type': contentType },
+      body: () => make().body,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
       replayable: isReplayable(source),
       signal: opts.signal,
     });
