@@ -41,7 +41,7 @@ export interface QueryOptions {
    * (errno 2027) ends the session, any other DatabaseError is reported after the result has
    * been read to its end. Transports without packets ignore it.
    */
-  decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: readonly (Uint8Array | FramedPackets | undefined)[]) => unknown[][];
+  decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch) => unknown[][];
 }
 
 /** Summary of an OK packet, or of the EOF that ends a result set. */
@@ -65,6 +65,24 @@ export interface FramedPackets {
   readonly count: number;
 }
 
+/**
+ * A batch of undecoded text-protocol rows: bare row payloads, and runs of framed packets
+ * (`FramedPackets`) each followed by `count - 1` empty slots, so a batch's length is its row
+ * count. The frame and row decoders (`BatchDecoder`) take these as they are.
+ */
+export type RawBatch = readonly (Uint8Array | FramedPackets | undefined)[];
+
+/**
+ * The second read path of a result: undecoded rows for formats that decode whole batches
+ * (columns, Arrow, polars), typed as packet batches.
+ */
+export interface PacketReader {
+  /** The value-decoding settings the rows are to be decoded with. */
+  readonly decodeOptions: DecodeOptions;
+  /** Up to `max` rows (default: all remaining) as one packet batch; [] once exhausted. */
+  read(max?: number): Promise<RawBatch>;
+}
+
 /** One result of a statement: either an OK (no columns) or a result set with rows. */
 export interface ResultSet {
   /** null for OK results (INSERT, UPDATE, SET...). */
@@ -75,10 +93,14 @@ export interface ResultSet {
    */
   read(max?: number): Promise<unknown[][]>;
   /**
-   * Set when the query asked for `rawRows` and the transport honoured it: `read` then returns,
-   * in place of rows, row packet payloads (Uint8Array) and runs of framed packets
-   * (`FramedPackets`, each followed by `count - 1` empty slots so that a batch's length is its
-   * row count), plus the decoder settings used for them. See `expandRawRows`.
+   * Set when the query asked for `rawRows` and the transport honoured it: the rows are read as
+   * packet batches through this reader instead of `read`.
+   */
+  readonly packets?: PacketReader;
+  /**
+   * @deprecated The earlier shape of the packet path, where `read` itself returned a `RawBatch`
+   * in place of rows; @s2/core still accepts it from transports that have not moved to
+   * `packets`. New transports set `packets`.
    */
   readonly raw?: { decodeOptions: DecodeOptions; decode(packets: readonly Uint8Array[]): unknown[][] };
   /** Rows one at a time, with backpressure when streaming. */

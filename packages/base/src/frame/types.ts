@@ -1,4 +1,4 @@
-import type { FramedPackets } from '../contracts/transport.js';
+import type { RawBatch } from '../contracts/transport.js';
 
 /**
  * Column layouts of a decoded frame. Numbers are the kind codes the Rust decoder shares
@@ -27,8 +27,7 @@ export const FRAME_KINDS = {
 
 export type FrameKind = keyof typeof FRAME_KINDS;
 
-/** A batch of undecoded rows: payloads, and runs of framed packets followed by empty slots. */
-export type RawBatch = readonly (Uint8Array | FramedPackets | undefined)[];
+export type { RawBatch };
 
 /** Which consumer the frame is for: 'columns' keeps JS values for non-numeric columns. */
 export type FrameTarget = 'columns' | 'arrow';

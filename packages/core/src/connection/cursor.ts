@@ -14,11 +14,13 @@ import {
   type QueryResponse,
   type ResultSet,
   type BatchDecoder,
+  type PacketReader,
   type RawBatch,
 } from '@s2/base';
 import { resultFormat, type PreparedFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
 import type { CursorSession } from '../session/types.js';
+import { packetReaderOf } from '../session/packets.js';
 import { statementHookSlot } from '../hooks/statement-hook.js';
 
 export interface ExecuteOptions {
@@ -76,6 +78,10 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   private format: PreparedFormat | null = null;
   /** Buffered mode: the current result's rows (already in the output format). */
   private rows: unknown[] | null = null;
+  /** The current result's packet path, when its format decodes packet batches itself. */
+  private packets: PacketReader | null = null;
+  /** Buffered packet results: one payload per row, so that partial fetches can slice anywhere. */
+  private payloads: Uint8Array[] | null = null;
   private executed = false;
   private closed = false;
 
@@ -163,16 +169,20 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.result = result;
     this.rownumber = 0;
     this.rows = null;
+    this.payloads = null;
+    this.packets = packetReaderOf(result);
     if (result.columns) {
       this.description = result.columns.map(describeColumn);
       this.format = resultFormat(this.resultsType).prepare(result.columns);
       this.lastrowid = null;
-      if (this.buffered) {
-        const raw = await result.read();
-        // Packets kept for a frame format stay packets until a fetch says which shape it wants;
-        // runs are split into one payload per row so that partial fetches can slice anywhere.
-        this.rows = result.raw ? expandRawRows(raw as unknown as RawBatch) as unknown as unknown[][] : this.format.rows ? this.format.rows(raw) : raw;
-        this.rowcount = raw.length;
+      if (this.buffered && this.packets) {
+        // Packets kept for a frame format stay packets until a fetch says which shape it wants.
+        this.payloads = expandRawRows(await this.packets.read());
+        this.rowcount = this.payloads.length;
+      } else if (this.buffered) {
+        const rows = await result.read();
+        this.rows = this.format.rows ? this.format.rows(rows) : rows;
+        this.rowcount = rows.length;
       } else {
         this.rowcount = -1;
       }
@@ -187,24 +197,34 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     }
   }
 
-  private shape(raw: unknown[][]): unknown[] {
-    const rows = this.decoded(raw);
+  private shape(rows: unknown[][]): unknown[] {
     return this.format?.rows ? this.format.rows(rows) : rows;
   }
 
-  /** Rows of a result that kept its packets for a frame format, decoded for row-wise fetches. */
-  private decoded(batch: unknown[]): unknown[][] {
-    const raw = this.result?.raw;
-    return (raw ? raw.decode(batch as unknown as Uint8Array[]) : batch) as unknown[][];
+  /** Rows of a packet batch, for row-wise fetches from a result kept as packets. */
+  private decoded(batch: RawBatch): unknown[][] {
+    return this.connection.decoder.decodeRows(this.result!.columns!, this.packets!.decodeOptions, batch);
   }
 
-  /** One frame of the given rows (or row packets, which the format decodes as a batch). */
-  private frameOf(batch: unknown[]): unknown {
-    const raw = this.result?.raw;
-    if (raw && this.format?.framePackets) {
-      return this.format.framePackets(batch as unknown as RawBatch, raw.decodeOptions, this.connection.decoder);
-    }
+  /** Up to `max` rows of a streaming result, decoded (through the packet path when it has one). */
+  private async readRows(max?: number): Promise<unknown[][]> {
+    return this.packets ? this.decoded(await this.packets.read(max)) : this.result!.read(max);
+  }
+
+  /** One frame of a packet batch: decoded as a whole by the format, or from its rows. */
+  private frameOfPackets(batch: RawBatch): unknown {
+    if (this.format?.framePackets) return this.format.framePackets(batch, this.packets!.decodeOptions, this.connection.decoder);
     return this.format!.frame!(this.decoded(batch));
+  }
+
+  /** One frame of up to `max` rows read from a streaming result. */
+  private async readFrame(max?: number): Promise<{ frame: unknown; rows: number }> {
+    if (this.packets) {
+      const batch = await this.packets.read(max);
+      return { frame: this.frameOfPackets(batch), rows: batch.length };
+    }
+    const rows = await this.result!.read(max);
+    return { frame: this.format!.frame!(rows), rows: rows.length };
   }
 
   private ensureExecuted(): void {
@@ -221,27 +241,37 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.ensureExecuted();
     const n = size && size > 0 ? size : this.arraysize;
     if (!this.result?.columns) return [];
+    if (this.payloads) {
+      const out = this.payloads.slice(this.rownumber, this.rownumber + n);
+      this.rownumber += out.length;
+      return this.shape(this.decoded(out)) as Row[];
+    }
     if (this.rows) {
       const out = this.rows.slice(this.rownumber, this.rownumber + n);
       this.rownumber += out.length;
-      return (this.result.raw ? this.decoded(out) : out) as Row[];
+      return out as Row[];
     }
-    const raw = await this.result.read(n);
-    this.rownumber += raw.length;
-    return this.shape(raw) as Row[];
+    const rows = await this.readRows(n);
+    this.rownumber += rows.length;
+    return this.shape(rows) as Row[];
   }
 
   async fetchall(): Promise<Row[]> {
     this.ensureExecuted();
     if (!this.result?.columns) return [];
+    if (this.payloads) {
+      const out = this.rownumber === 0 ? this.payloads : this.payloads.slice(this.rownumber);
+      this.rownumber = this.payloads.length;
+      return this.shape(this.decoded(out)) as Row[];
+    }
     if (this.rows) {
       const out = this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber);
       this.rownumber = this.rows.length;
-      return (this.result.raw ? this.decoded(out) : out) as Row[];
+      return out as Row[];
     }
-    const raw = await this.result.read();
-    this.rownumber += raw.length;
-    return this.shape(raw) as Row[];
+    const rows = await this.readRows();
+    this.rownumber += rows.length;
+    return this.shape(rows) as Row[];
   }
 
   /**
@@ -252,27 +282,31 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.ensureExecuted();
     if (!this.format?.frame || !this.result) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
     const limit = size && size > 0 ? size : undefined;
-    if (this.rows) {
-      const end = limit === undefined ? this.rows.length : Math.min(this.rows.length, this.rownumber + limit);
-      const part = (this.rownumber === 0 && end === this.rows.length ? this.rows : this.rows.slice(this.rownumber, end)) as unknown[][];
+    const buffered = this.payloads ?? this.rows;
+    if (buffered) {
+      const end = limit === undefined ? buffered.length : Math.min(buffered.length, this.rownumber + limit);
+      const whole = this.rownumber === 0 && end === buffered.length;
+      const start = this.rownumber;
       this.rownumber = end;
-      return this.frameOf(part);
+      if (this.payloads) return this.frameOfPackets(whole ? this.payloads : this.payloads.slice(start, end));
+      // Frame formats have no `rows` step, so buffered rows are still one array per row.
+      return this.format.frame((whole ? this.rows! : this.rows!.slice(start, end)) as unknown[][]);
     }
-    if (limit === undefined && this.result.raw && this.format.mergeFrames) {
+    if (limit === undefined && this.packets && this.format.mergeFrames) {
       // The whole rest as one frame, decoded a batch at a time while the packets stream in.
       const frames: unknown[] = [];
       for (;;) {
-        const part = await this.result.read(FRAME_BATCH);
-        if (part.length === 0 && frames.length > 0) break;
-        this.rownumber += part.length;
-        frames.push(this.frameOf(part));
-        if (part.length < FRAME_BATCH) break;
+        const part = await this.readFrame(FRAME_BATCH);
+        if (part.rows === 0 && frames.length > 0) break;
+        this.rownumber += part.rows;
+        frames.push(part.frame);
+        if (part.rows < FRAME_BATCH) break;
       }
       return this.format.mergeFrames(frames);
     }
-    const raw = await this.result.read(limit);
-    this.rownumber += raw.length;
-    return this.frameOf(raw);
+    const part = await this.readFrame(limit);
+    this.rownumber += part.rows;
+    return part.frame;
   }
 
   /** Moves to the next result set; false when there is none. */
@@ -288,16 +322,17 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   async scroll(value: number, mode: 'relative' | 'absolute' = 'relative'): Promise<void> {
     this.ensureExecuted();
     if (mode !== 'relative' && mode !== 'absolute') throw new ProgrammingError(`unknown scroll mode ${String(mode)}`);
-    if (this.rows) {
+    const buffered = this.payloads ?? this.rows;
+    if (buffered) {
       const target = mode === 'relative' ? this.rownumber + value : value;
-      if (target < 0 || target >= this.rows.length) throw new ProgrammingError('scroll target out of range');
+      if (target < 0 || target >= buffered.length) throw new ProgrammingError('scroll target out of range');
       this.rownumber = target;
       return;
     }
     const forward = mode === 'relative' ? value : value - this.rownumber;
     if (forward < 0) throw new NotSupportedError('Backwards scrolling not supported by this cursor');
     if (forward > 0 && this.result) {
-      const skipped = await this.result.read(forward);
+      const skipped = this.packets ? await this.packets.read(forward) : await this.result.read(forward);
       this.rownumber += skipped.length;
     }
   }
@@ -327,6 +362,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       if (this.connection.isConnected()) await this.discardResponse();
     } finally {
       this.rows = null;
+      this.payloads = null;
     }
   }
 
