@@ -74,13 +74,18 @@ const cases: [string, (s: FakeSession) => void][] = [
 
 describe('hostile or broken server bytes', () => {
   for (const [name, script] of cases) {
-    it(`${name} gives a typed error and no hang`, async () => {
+    // Known defect (wire/src/connection): after a malformed column definition or a malformed
+    // packet where a row or ERR was expected, the session stays open and the next query reads
+    // the leftover bytes. `it.fails` keeps the check honest: it turns red once that is fixed.
+    const knownOpen = name === 'a truncated column definition' || name === 'an invalid length prefix 0xff in a row';
+    (knownOpen ? it.fails : it)(`${name} gives a typed error and no hang`, async () => {
       const conn = await serve(script);
       const err = await conn.query('SELECT 1').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MySQLError);
       expect(err instanceof InternalError || err instanceof OperationalError).toBe(true);
-      // The session is out of sync: further commands fail fast and typed.
-      if (!conn.isOpen) await expect(conn.query('SELECT 1')).rejects.toBeInstanceOf(MySQLError);
+      // The session is out of sync: the client must give it up, and further commands fail fast and typed.
+      expect(conn.isOpen).toBe(false);
+      await expect(conn.query('SELECT 1')).rejects.toBeInstanceOf(MySQLError);
       conn.destroy();
     });
   }

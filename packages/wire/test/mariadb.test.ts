@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationalError, ProgrammingError, InterfaceError, ServerStatus } from '@s2/base';
-import { testServer } from '@s2/testing/vitest';
+import { skipUnless, testServer } from '@s2/testing/vitest';
 import { uniqueDatabaseName } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { open, rows, serverOptions } from './support/server.js';
@@ -24,12 +24,10 @@ afterAll(async () => {
 
 describe('login', () => {
   for (const who of ['root', 'native', 'ed25519', 'noPassword', 'unicode'] as const) {
-    it(`logs in as the ${who} account`, async () => {
-      const info = testServer();
-      if (who !== 'root' && !info.users[who]) {
-        console.log(`skipping ${who}: the server has no such account (${info.external ? 'external server' : 'plugin missing'})`);
-        return;
-      }
+    const info = testServer();
+    const missing = who !== 'root' && !info.users[who];
+    const why = info.external ? `the external server has no ${who} account` : `the throwaway MariaDB has no ${who} account (auth plugin missing)`;
+    it(`logs in as the ${who} account`, skipUnless(missing ? why : null, info.external ? 'platform' : 'missing-tool'), async () => {
       const conn = await open({}, who);
       const [[user]] = (await rows(conn, 'SELECT CURRENT_USER()')) as [[string]];
       expect(user.split('@')[0]).toBe(who === 'root' ? info.root.user : info.users[who]!.user);
@@ -56,58 +54,61 @@ describe('login', () => {
   });
 });
 
-describe('TLS', () => {
+/** The session's negotiated cipher: empty when the connection is not encrypted. */
+async function sslCipher(conn: WireConnection): Promise<string> {
+  const [[, cipher]] = (await rows(conn, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as [[string, string]];
+  return cipher;
+}
+
+const noTls = testServer().tls ? null : 'no TLS material (SINGLESTOREDB_URL points at an external server)';
+
+describe('TLS', skipUnless(noTls, 'platform', 'wire TLS'), () => {
   const tls = () => testServer().tls;
 
-  it('verify-full succeeds with the throwaway CA and reports a cipher', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('verify-full succeeds with the throwaway CA and reports a cipher', async () => {
     const conn = await open({ tls: { mode: 'verify-full', ca: tls()!.caPem, servername: 'localhost' } }, 'tlsOnly');
-    const [[, cipher]] = (await rows(conn, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as [[string, string]];
-    expect(cipher).not.toBe('');
+    expect(await sslCipher(conn)).not.toBe('');
     await conn.close();
   });
 
-  it('verify-full rejects a certificate from another CA', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('verify-full rejects a certificate from another CA', async () => {
     const err = await open({ tls: { mode: 'verify-full' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationalError);
     expect(String((err as Error).message)).toMatch(/TLS handshake failed/);
   });
 
-  it('verify-full rejects a host name the certificate does not name', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('verify-full rejects a host name the certificate does not name', async () => {
     const err = await open({ tls: { mode: 'verify-full', ca: tls()!.caPem, servername: 'db.example.com' } }).catch((e: unknown) => e);
     expect(String((err as Error).message)).toMatch(/TLS handshake failed/);
   });
 
-  it('verify-full checks the dialled IP address against the certificate', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('verify-full checks the dialled IP address against the certificate', async () => {
     const conn = await open({ host: '127.0.0.1', tls: { mode: 'verify-full', ca: tls()!.caPem } });
     await conn.ping();
+    expect(await sslCipher(conn)).not.toBe('');
     await conn.close();
   });
 
-  it('verify-ca accepts the CA regardless of the name', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('verify-ca accepts the CA regardless of the name', async () => {
     const conn = await open({ tls: { mode: 'verify-ca', ca: tls()!.caPem, servername: 'db.example.com' } });
     await conn.ping();
+    expect(await sslCipher(conn)).not.toBe('');
     await conn.close();
   });
 
-  it('presents a client certificate to a REQUIRE X509 account', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('presents a client certificate to a REQUIRE X509 account', async () => {
     await rows(admin, "CREATE USER IF NOT EXISTS s2_x509@'%' IDENTIFIED BY 'x509-secret' REQUIRE X509");
     const { readFileSync } = await import('node:fs');
     const base = { user: 's2_x509', password: 'x509-secret', database: undefined };
     const withCert = await open({ ...base, tls: { mode: 'verify-full', ca: tls()!.caPem, cert: readFileSync(tls()!.clientCertPath), key: readFileSync(tls()!.clientKeyPath) } });
     expect(await rows(withCert, 'SELECT CURRENT_USER()')).toEqual([["s2_x509@%"]]);
+    expect(await sslCipher(withCert)).not.toBe('');
     await withCert.close();
     await expect(open({ ...base, tls: { mode: 'verify-full', ca: tls()!.caPem } })).rejects.toMatchObject({ errno: 1045 });
     await rows(admin, "DROP USER s2_x509@'%'");
   });
 
-  it('a REQUIRE SSL account is refused without TLS', async (ctx) => {
-    if (!tls()) { console.log('skipped: no TLS material (SINGLESTOREDB_URL points at an external server)'); return ctx.skip(); }
+  it('a REQUIRE SSL account is refused without TLS', async () => {
     await expect(open({ tls: { mode: 'disabled' } }, 'tlsOnly')).rejects.toMatchObject({ errno: 1045 });
   });
 

@@ -45,22 +45,34 @@ describe('server message parsing', () => {
   });
 
   it('turns every truncation of valid packets into a typed error, never a RangeError', () => {
-    const packets = [
-      () => handshakePacket(),
-      () => columnDefinitionPacket({ name: 'column', type: 3, extendedType: 2, vectorDimension: 3, vectorElementType: 1 }),
+    const cases = [
+      { name: 'handshake', full: handshakePacket(), parse: parseHandshake },
+      {
+        name: 'column definition',
+        full: columnDefinitionPacket({ name: 'column', type: 3, extendedType: 2, vectorDimension: 3, vectorElementType: 1 }),
+        parse: parseColumnDefinition,
+      },
     ];
-    const parsers = [parseHandshake, parseColumnDefinition];
-    packets.forEach((make, k) => {
-      const full = make();
-      for (let cut = 0; cut < full.length - 1; cut++) {
+    const accepted: string[] = [];
+    const wrongError: string[] = [];
+    let tried = 0;
+    for (const { name, full, parse } of cases) {
+      expect(() => parse(full)).not.toThrow();
+      for (let cut = 0; cut < full.length; cut++) {
+        tried++;
+        let thrown: unknown;
         try {
-          parsers[k](full.subarray(0, cut));
+          parse(full.subarray(0, cut));
         } catch (err) {
-          expect(err).toBeInstanceOf(InternalError);
-          expect((err as InternalError).errno).toBe(2027);
+          thrown = err;
         }
+        if (thrown === undefined) accepted.push(`${name} cut at ${cut}`);
+        else if (!(thrown instanceof InternalError) || thrown.errno !== 2027) wrongError.push(`${name} cut at ${cut}: ${String(thrown)}`);
       }
-    });
+    }
+    expect(tried).toBe(cases.reduce((n, c) => n + c.full.length, 0));
+    expect(accepted).toEqual([]);
+    expect(wrongError).toEqual([]);
   });
 
   it('reads length-encoded integers of every width and refuses 0xff', () => {
@@ -71,6 +83,16 @@ describe('server message parsing', () => {
     expect(c.lenencInt()).toBe(2n ** 53n + 1n);
     expect(c.lenencInt()).toBeNull();
     expect(() => c.lenencInt()).toThrow(/Malformed packet/);
-    expect(DataError).toBeDefined();
+    const refused = (() => {
+      try {
+        new PacketCursor(Buffer.from([0xff])).lenencInt();
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(InternalError);
+    expect(refused).not.toBeInstanceOf(DataError);
+    expect((refused as InternalError).errno).toBe(2027);
   });
 });

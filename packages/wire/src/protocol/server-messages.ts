@@ -15,6 +15,9 @@ export interface ServerHandshake {
   authPlugin: string;
 }
 
+const CLIENT_SECURE_CONNECTION = 0x8000;
+const CLIENT_PLUGIN_AUTH = 0x80000;
+
 export function parseHandshake(payload: Uint8Array): ServerHandshake {
   const c = new PacketCursor(payload);
   const protocolVersion = c.u8('protocol version');
@@ -25,23 +28,21 @@ export function parseHandshake(payload: Uint8Array): ServerHandshake {
   const salt1 = c.bytes(8, 'auth data');
   c.skip(1, 'filler');
   let capabilities = c.u16('capability flags');
-  let collation = 0;
-  let serverStatus = 0;
+  // Every server we can talk to speaks protocol 4.1, whose handshake always carries the fields
+  // below; a packet that stops early is cut off, not an old server, so every field is required.
+  const collation = c.u8('collation');
+  const serverStatus = c.u16('status');
+  capabilities |= c.u16('capability flags') << 16;
+  capabilities >>>= 0;
+  const authLen = c.u8('auth data length');
+  c.skip(10, 'reserved');
   let salt2: Uint8Array = new Uint8Array(0);
   let authPlugin = '';
-  if (c.remaining > 0) {
-    collation = c.u8('collation');
-    serverStatus = c.u16('status');
-    capabilities |= c.u16('capability flags') << 16;
-    capabilities >>>= 0;
-    const authLen = c.u8('auth data length');
-    c.skip(10, 'reserved');
-    if (capabilities & 0x8000) {
-      salt2 = c.bytes(Math.min(c.remaining, Math.max(12, authLen - 9)), 'auth data');
-      if (c.remaining > 0 && payload[c.pos] === 0) c.skip(1);
-    }
-    if (capabilities & 0x80000 && c.remaining > 0) authPlugin = c.latin1Nul('auth plugin name', true);
+  if (capabilities & CLIENT_SECURE_CONNECTION) {
+    salt2 = c.bytes(Math.max(12, authLen - 9), 'auth data');
+    c.skip(1, 'auth data terminator');
   }
+  if (capabilities & CLIENT_PLUGIN_AUTH) authPlugin = c.latin1Nul('auth plugin name');
   return {
     protocolVersion,
     serverVersion,
@@ -108,6 +109,10 @@ export function parseColumnDefinition(payload: Uint8Array): ColumnDefinition {
   const orgName = c.lenencString('org_name');
   const fixedLength = c.lenencLength('fixed-fields length');
   const fixedStart = c.pos;
+  // The length prefix promises the fixed fields (12 bytes) and any extension bytes after them;
+  // fewer bytes than promised means a cut packet even where the fields we read happen to fit.
+  if (fixedLength < 12) throw malformed(`column definition fixed fields are ${fixedLength} bytes, expected at least 12`);
+  if (c.remaining < fixedLength) throw malformed('column definition fixed fields run past the end of the packet');
   const charset = c.u16('charset');
   let length = c.u32('column length');
   const rawTypeCode = c.u8('type');
@@ -117,7 +122,7 @@ export function parseColumnDefinition(payload: Uint8Array): ColumnDefinition {
   let extendedType: number = ExtendedType.NONE;
   let vectorElementType = 0;
   let vectorDimension = 0;
-  if (fixedLength > 12 && c.end - fixedStart > 12) {
+  if (fixedLength > 12) {
     c.pos = fixedStart + 12;
     extendedType = c.u8('extended type');
     if (extendedType === ExtendedType.BSON) {
