@@ -1,1 +1,8 @@
-export {};
+/**
+ * @s2/drizzle — drizzle-orm's SingleStore dialect over s2 connections and pools (wire and Data API).
+ */
+export { drizzle, type S2DrizzleConfig, type S2DrizzleDatabase } from './driver.js';
+export { migrate } from './migrator.js';
+export { withQueryOptions, type S2QueryOptions } from './query-scope.js';
+export { ConnectionClient, PoolClient, type ResultHeader } from './client.js';
+export { S2DrizzleSession, S2DrizzleTransaction } from './session.js';

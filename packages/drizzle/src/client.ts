@@ -1,0 +1,196 @@
+import { Readable } from 'node:stream';
+import type { ColumnDescription, Connection, Pool, QueryParams } from '@s2/core';
+import { currentQueryOptions } from './query-scope.js';
+import { objectShaper, rowConverter } from './values.js';
+import { isDataApi } from './server-traits.js';
+
+/**
+ * The part of mysql2's promise API that drizzle's SingleStore driver calls, answered by an s2
+ * connection: `query(options, params)` (positional rows with `rowsAsArray`), `execute(sql,
+ * params)`, `connection.query(…).stream()` for `iterator()`, and, for pools, `getConnection()`
+ * with `release()`. Values come back in the forms drizzle's column mappers expect.
+ */
+export interface QueryRequest {
+  sql: string;
+  values?: unknown[];
+  rowsAsArray?: boolean;
+}
+
+/** mysql2's ResultSetHeader, as drizzle reads it (insertId/affectedRows go bigint together past 2^53). */
+export interface ResultHeader {
+  fieldCount: 0;
+  affectedRows: number | bigint;
+  insertId: number | bigint;
+  info: string;
+  serverStatus: number;
+  warningStatus: number;
+  changedRows: number;
+}
+
+type Result = [unknown[] | ResultHeader, ColumnDescription[]];
+
+const request = (q: string | QueryRequest, params?: unknown[]) =>
+  typeof q === 'string' ? { sql: q, values: params, rowsAsArray: false } : { sql: q.sql, values: params ?? q.values, rowsAsArray: q.rowsAsArray === true };
+
+const paramsOf = (values: unknown[] | undefined): QueryParams | undefined => (values && values.length ? values : undefined);
+
+function header(rowcount: number, lastrowid: number | bigint | null, warnings: number): ResultHeader {
+  const id = lastrowid ?? 0;
+  const affected = Math.max(0, rowcount);
+  // drizzle's $returningId counts from insertId up to insertId + affectedRows: one type for both.
+  const exact = typeof id === 'bigint' && !Number.isSafeInteger(Number(id));
+  return {
+    fieldCount: 0,
+    affectedRows: exact ? BigInt(affected) : affected,
+    insertId: exact ? id : Number(id),
+    info: '',
+    serverStatus: 0,
+    warningStatus: warnings,
+    changedRows: 0,
+  };
+}
+
+/** Rows of a streaming cursor, shaped and converted, a chunk at a time. */
+async function* streamRows(conn: Connection, sql: string, values: unknown[] | undefined, rowsAsArray: boolean, timeoutMs: number | undefined) {
+  const cur = conn.cursor<unknown[]>({ resultsType: 'tuples', buffered: false });
+  try {
+    await cur.execute(sql, paramsOf(values), currentQueryOptions(timeoutMs));
+    if (!cur.description) return;
+    const convert = rowConverter(cur.description, conn.params.timezone);
+    const shape = rowsAsArray ? null : objectShaper(cur.description);
+    for (;;) {
+      const rows = await cur.fetchmany(1000);
+      if (rows.length === 0) return;
+      for (const row of rows) yield shape ? shape(convert(row)) : convert(row);
+    }
+  } finally {
+    await cur.close();
+  }
+}
+
+/** One s2 connection in mysql2's shape. */
+export class ConnectionClient {
+  /** Streams opened by `iterator()` and not yet closed, with a promise of their close. */
+  private readonly streams = new Map<Readable, Promise<void>>();
+  /** What drizzle's `iterator()` reaches for (`client.connection.query(…).stream()`). */
+  readonly connection: { query: (q: QueryRequest, params?: unknown[]) => { stream: () => Readable }; end: () => void };
+
+  constructor(
+    readonly s2: Connection,
+    private readonly timeoutMs: number | undefined,
+    private readonly onEnd: () => void = () => {},
+  ) {
+    this.connection = {
+      query: (q, params) => ({ stream: () => this.stream(q, params) }),
+      end: () => this.end(),
+    };
+  }
+
+  private stream(q: QueryRequest, params?: unknown[]): Readable {
+    const r = request(q, params);
+    const readable = Readable.from(streamRows(this.s2, r.sql, r.values, r.rowsAsArray, this.timeoutMs), { objectMode: true, highWaterMark: 64 });
+    const closed = new Promise<void>((resolve) => readable.once('close', () => resolve()));
+    this.streams.set(readable, closed);
+    void closed.then(() => this.streams.delete(readable));
+    // drizzle's iterator detaches its last 'data' listener when the loop is left; a stream left
+    // unfinished then is destroyed, and its cursor reads and drops the rest of the result.
+    // (A Readable does not announce removed listeners, hence the wrapped method.)
+    const detach = readable.removeListener;
+    readable.removeListener = readable.off = function (this: Readable, event: string | symbol, listener: (...args: any[]) => void) {
+      detach.call(this, event, listener);
+      if (event === 'data' && this.listenerCount('data') === 0 && !this.readableEnded) this.destroy();
+      return this;
+    };
+    return readable;
+  }
+
+  /** Waits for abandoned streams to let go of the session (active ones are left alone). */
+  private async settleStreams(): Promise<void> {
+    const closing = [...this.streams].filter(([s]) => s.destroyed).map(([, closed]) => closed);
+    if (closing.length) await Promise.all(closing);
+  }
+
+  /** Ends every stream still open (their cursors read and drop the rest of the result). */
+  private async closeStreams(): Promise<void> {
+    for (const s of this.streams.keys()) s.destroy();
+    await Promise.all(this.streams.values());
+  }
+
+  async isDataApi(): Promise<boolean> {
+    return isDataApi(this.s2);
+  }
+
+  async query(q: string | QueryRequest, params?: unknown[]): Promise<Result> {
+    const r = request(q, params);
+    return this.run(r.sql, r.values, r.rowsAsArray);
+  }
+
+  execute(sql: string, params?: unknown[]): Promise<Result> {
+    return this.run(sql, params, false);
+  }
+
+  private async run(sql: string, values: unknown[] | undefined, rowsAsArray: boolean): Promise<Result> {
+    await this.settleStreams();
+    const cur = this.s2.cursor<unknown[]>({ resultsType: 'tuples', buffered: true });
+    try {
+      await cur.execute(sql, paramsOf(values), currentQueryOptions(this.timeoutMs));
+      if (!cur.description) return [header(cur.rowcount, cur.lastrowid, cur.warningCount), []];
+      const rows = await cur.fetchall();
+      const convert = rowConverter(cur.description, this.s2.params.timezone);
+      const shape = rowsAsArray ? null : objectShaper(cur.description);
+      const out = shape ? rows.map((row) => shape(convert(row))) : rows.map(convert);
+      return [out, cur.description];
+    } finally {
+      await cur.close();
+    }
+  }
+
+  /** mysql2's pool-connection `end()` inside drizzle's iterator: give the session back. */
+  private end(): void {
+    void this.closeStreams().finally(this.onEnd);
+  }
+
+  release(): void {
+    this.end();
+  }
+}
+
+/** An s2 pool in mysql2's shape: each statement borrows a session; transactions keep one. */
+export class PoolClient {
+  constructor(
+    readonly s2: Pool,
+    private readonly timeoutMs: number | undefined,
+  ) {}
+
+  private route: Promise<boolean> | undefined;
+
+  /** A pool's sessions all take one route: the first borrowed one tells which. */
+  isDataApi(): Promise<boolean> {
+    this.route ??= this.borrow(async (c) => isDataApi(c.s2));
+    return this.route;
+  }
+
+  async getConnection(): Promise<ConnectionClient> {
+    const pooled = await this.s2.getConnection();
+    return new ConnectionClient(pooled.connection, this.timeoutMs, () => pooled.release());
+  }
+
+  private async borrow<T>(fn: (c: ConnectionClient) => Promise<T>): Promise<T> {
+    const c = await this.getConnection();
+    try {
+      return await fn(c);
+    } finally {
+      c.release();
+    }
+  }
+
+  query(q: string | QueryRequest, params?: unknown[]): Promise<Result> {
+    return this.borrow((c) => c.query(q, params));
+  }
+
+  execute(sql: string, params?: unknown[]): Promise<Result> {
+    return this.borrow((c) => c.execute(sql, params));
+  }
+}
+
+export type S2Client = ConnectionClient | PoolClient;

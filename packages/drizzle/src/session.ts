@@ -1,0 +1,79 @@
+import { NotSupportedError } from '@s2/core';
+import { sql, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
+import type { SingleStoreDialect, SingleStoreTransactionConfig } from 'drizzle-orm/singlestore-core';
+import { SingleStoreDriverSession, SingleStoreDriverTransaction, type SingleStoreDriverSessionOptions } from 'drizzle-orm/singlestore/session';
+import { ConnectionClient, PoolClient, type S2Client } from './client.js';
+import type { SingleStoreProbe } from './server-traits.js';
+
+const dataApiTransactions = () =>
+  new NotSupportedError('transactions need a wire (mysql://) connection: the Data API runs every statement on its own');
+
+/**
+ * drizzle's SingleStore session over an s2 client. Only transactions differ from drizzle's:
+ * a typed error over the Data API, a pooled session held for the whole transaction and always
+ * given back, and nested transactions that refuse to send SAVEPOINT to SingleStoreDB.
+ */
+export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends SingleStoreDriverSession<TFullSchema, TSchema> {
+  constructor(
+    private readonly s2client: S2Client,
+    dialect: SingleStoreDialect,
+    private readonly relational: RelationalSchemaConfig<TSchema> | undefined,
+    private readonly sessionOptions: SingleStoreDriverSessionOptions,
+    private readonly probe: SingleStoreProbe,
+  ) {
+    super(s2client as never, dialect, relational, sessionOptions);
+  }
+
+  /** Whether statements go through the Data API (no transactions there). */
+  isDataApi(): Promise<boolean> {
+    return this.s2client.isDataApi();
+  }
+
+  override async transaction<T>(
+    transaction: (tx: SingleStoreDriverTransaction<TFullSchema, TSchema>) => Promise<T>,
+    config?: SingleStoreTransactionConfig,
+  ): Promise<T> {
+    const client = this.s2client;
+    if (await client.isDataApi()) throw dataApiTransactions();
+    const held = client instanceof PoolClient ? await client.getConnection() : client;
+    try {
+      const session = held === client ? this : new S2DrizzleSession<TFullSchema, TSchema>(held, this.dialect, this.relational, this.sessionOptions, this.probe);
+      const tx = new S2DrizzleTransaction<TFullSchema, TSchema>(this.dialect, session, this.relational, 0, held.s2, this.probe);
+      const setConfig = config && this.getSetTransactionSQL(config);
+      if (setConfig) await tx.execute(setConfig);
+      const start = config && this.getStartTransactionSQL(config);
+      await tx.execute(start ?? sql`begin`);
+      try {
+        const result = await transaction(tx);
+        await tx.execute(sql`commit`);
+        return result;
+      } catch (err) {
+        await tx.execute(sql`rollback`);
+        throw err;
+      }
+    } finally {
+      if (held !== client) held.release();
+    }
+  }
+}
+
+export class S2DrizzleTransaction<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends SingleStoreDriverTransaction<TFullSchema, TSchema> {
+  constructor(
+    dialect: SingleStoreDialect,
+    session: S2DrizzleSession<TFullSchema, TSchema>,
+    schema: RelationalSchemaConfig<TSchema> | undefined,
+    nestedIndex: number,
+    private readonly s2: ConnectionClient['s2'],
+    private readonly probe: SingleStoreProbe,
+  ) {
+    super(dialect, session as never, schema, nestedIndex);
+  }
+
+  /** A nested transaction is a savepoint: MariaDB/MySQL have them, SingleStoreDB does not. */
+  override async transaction<T>(transaction: (tx: SingleStoreDriverTransaction<TFullSchema, TSchema>) => Promise<T>): Promise<T> {
+    if (await this.probe.of(this.s2)) {
+      throw new NotSupportedError('SingleStoreDB has no savepoints: a nested transaction cannot be opened there (no SAVEPOINT was sent)');
+    }
+    return super.transaction(transaction);
+  }
+}

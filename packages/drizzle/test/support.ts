@@ -1,0 +1,39 @@
+import { connect, type Connection } from '@s2/core';
+import { uniqueDatabaseName } from '@s2/testing';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
+import { testServer } from '@s2/testing/vitest';
+
+export type Route = 'mysql' | 'http';
+
+/** A scratch database plus a Data API gateway in front of the test server, for one test file. */
+export class Scratch {
+  readonly database = uniqueDatabaseName('dz');
+  private gateway: DataApiGateway | undefined;
+
+  async start(): Promise<void> {
+    const info = testServer();
+    this.gateway = await startDataApiGateway({ target: { host: info.host, port: info.port } });
+    const admin = await connect(info.url);
+    await admin.execute(`CREATE DATABASE ${this.database}`);
+    await admin.close();
+  }
+
+  async stop(): Promise<void> {
+    const admin = await connect(testServer().url);
+    await admin.execute(`DROP DATABASE IF EXISTS ${this.database}`);
+    await admin.close();
+    // The gateway's close waits for keep-alive sockets (fastify keeps them 72 s); the process ends anyway.
+    const gateway = this.gateway?.close();
+    await Promise.race([gateway, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  url(route: Route): string {
+    const info = testServer();
+    const auth = `${encodeURIComponent(info.root.user)}:${encodeURIComponent(info.root.password)}`;
+    return route === 'mysql' ? `mysql://${auth}@${info.host}:${info.port}/${this.database}` : `http://${auth}@127.0.0.1:${this.gateway!.port}/${this.database}`;
+  }
+
+  open(route: Route): Promise<Connection> {
+    return connect(this.url(route));
+  }
+}
