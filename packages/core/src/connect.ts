@@ -67,6 +67,7 @@ export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
     multiStatements: p.multiStatements,
     clientFoundRows: p.clientFoundRows,
     connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,
+    queryTimeoutMs: p.queryTimeoutMs,
     programName: p.programName,
     connAttrs: p.connAttrs,
     autocommit: p.autocommit,
@@ -96,6 +97,8 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
     bearerToken: p.credentialType === 'jwt' ? p.password : undefined,
     database: p.database,
     connectTimeoutMs: (p.connectTimeout ?? 10) * 1000,
+    // Also bounds a body that stalls after the headers.
+    requestTimeoutMs: p.queryTimeoutMs,
     decodeOptions: decodeOptionsFor(p),
   };
 }

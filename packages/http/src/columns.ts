@@ -32,14 +32,26 @@ export function columnFromDataApi(c: DataApiColumn): ColumnDefinition {
   if (code === 0) code = FieldType.NEWDECIMAL;
   if (code === 15) code = FieldType.VAR_STRING;
   const suffix = /\((\d+)(?:,\s*(\d+))?\)/.exec(c.dataType);
+  const unsigned = base.includes('UNSIGNED');
+  let length = suffix ? Number(suffix[1]) : 0;
+  let decimals = suffix?.[2] ? Number(suffix[2]) : 0;
+  if (code === FieldType.NEWDECIMAL && suffix) {
+    // The wire reports a display length (precision + decimal point + sign); description
+    // derives precision from it the same way for both connectors.
+    length = length + (decimals > 0 ? 1 : 0) + 1;
+  } else if ((code === FieldType.DATETIME || code === FieldType.TIMESTAMP || code === FieldType.TIME) && suffix && !suffix[2]) {
+    // `(n)` on a temporal type is its fractional-second digits, as `decimals` on the wire.
+    decimals = length;
+    length = (code === FieldType.TIME ? 10 : 19) + (decimals ? decimals + 1 : 0);
+  }
   return {
     catalog: 'def', schema: '', table: '', orgTable: '', name: c.name, orgName: c.name,
     charset: binary ? BINARY_CHARSET : 0,
-    length: suffix ? Number(suffix[1]) : 0,
+    length,
     typeCode: code,
     rawTypeCode: code,
-    flags: (base.includes('UNSIGNED') ? ColumnFlag.UNSIGNED : 0) | (c.nullable ? 0 : ColumnFlag.NOT_NULL),
-    decimals: suffix?.[2] ? Number(suffix[2]) : 0,
+    flags: (unsigned ? ColumnFlag.UNSIGNED : 0) | (c.nullable ? 0 : ColumnFlag.NOT_NULL),
+    decimals,
     extendedType: 0,
     vectorElementType: 0,
     vectorDimension: 0,

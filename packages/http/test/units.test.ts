@@ -38,7 +38,8 @@ describe('error mapping (data-api spec 6.2)', () => {
 
 describe('column metadata from dataType', () => {
   it('maps names, suffixes and binary types', () => {
-    expect(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(20,6)', nullable: true })).toMatchObject({ typeCode: FieldType.NEWDECIMAL, length: 20, decimals: 6, charset: 0 });
+    // length is the wire's display length (precision + point + sign), so description gives precision 20 back.
+    expect(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(20,6)', nullable: true })).toMatchObject({ typeCode: FieldType.NEWDECIMAL, length: 22, decimals: 6, charset: 0 });
     expect(columnFromDataApi({ name: 'v', dataType: 'VARCHAR' })).toMatchObject({ typeCode: FieldType.VAR_STRING, flags: 1 });
     expect(columnFromDataApi({ name: 'b', dataType: 'LONGBLOB' })).toMatchObject({ typeCode: FieldType.LONG_BLOB, charset: 63 });
     expect(columnFromDataApi({ name: 'x', dataType: 'SOMETHING_NEW' }).typeCode).toBe(FieldType.VAR_STRING);

@@ -4,6 +4,7 @@ import {
   options,
   escapeLiteral,
   InterfaceError,
+  OperationalError,
   ParameterError,
   S2Error,
   ServerStatus,
@@ -123,7 +124,9 @@ export class Connection {
 
   /** The underlying connector; throws once the connection is closed. */
   transport(): SqlTransport {
-    if (this.closed || !this.link.isOpen) throw closedConnection();
+    if (this.closed) throw closedConnection();
+    // Closed by the server (wait_timeout, KILL CONNECTION) or discarded after a deadline.
+    if (!this.link.isOpen) throw new OperationalError('MySQL server has gone away: the session was closed by the server or discarded', { errno: 2006 });
     return this.link;
   }
 

@@ -5,6 +5,7 @@ import {
   formatQuery,
   InterfaceError,
   NotSupportedError,
+  OperationalError,
   ProgrammingError,
   type ColumnDefinition,
   type ColumnDescription,
@@ -83,6 +84,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   /** Buffered packet results: one payload per row, so that partial fetches can slice anywhere. */
   private payloads: Uint8Array[] | null = null;
   private executed = false;
+  /** The signal of the statement being read, checked before each row the iterator yields. */
+  private signal: AbortSignal | undefined;
   private closed = false;
 
   constructor(
@@ -120,6 +123,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const answered = hook === null ? null : await hook(text, this.connection, options);
     this.response = answered ?? await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
+    this.signal = options.signal;
     await this.load(this.response.current);
     return this.rowcount;
   }
@@ -343,7 +347,11 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     for (;;) {
       const batch = await this.fetchmany(1024);
       if (batch.length === 0) return;
-      yield* batch;
+      for (const row of batch) {
+        // An abort inside the loop body stops delivery at the very next row.
+        if (this.signal?.aborted) throw new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: this.signal.reason });
+        yield row;
+      }
     }
   }
 

@@ -44,6 +44,12 @@ export interface ConnectOptions {
   clientFoundRows?: boolean;
   /** Seconds (as in the reference). */
   connectTimeout?: number;
+  /**
+   * Default deadline of every statement, in milliseconds (off by default); a statement's own
+   * `timeoutMs` wins. Over the wire the statement settles with OperationalError 3024 at the
+   * deadline and is killed on the server; over HTTP it bounds the whole request, body included.
+   */
+  queryTimeoutMs?: number;
   nanAsNull?: boolean;
   infAsNull?: boolean;
   encodingErrors?: 'strict' | 'replace';
@@ -83,7 +89,7 @@ export const PARAM_NAMES: Record<keyof ConnectOptions, string> = {
   sslVerifyIdentity: 'ssl_verify_identity', tlsSniServername: 'tls_sni_servername', tlsMode: 'tls_mode',
   credentialType: 'credential_type', autocommit: 'autocommit', resultsType: 'results.type', buffered: 'buffered',
   programName: 'program_name', connAttrs: 'conn_attrs', multiStatements: 'multi_statements',
-  clientFoundRows: 'client_found_rows', connectTimeout: 'connect_timeout', nanAsNull: 'nan_as_null',
+  clientFoundRows: 'client_found_rows', connectTimeout: 'connect_timeout', queryTimeoutMs: 'query_timeout_ms', nanAsNull: 'nan_as_null',
   infAsNull: 'inf_as_null', encodingErrors: 'encoding_errors', enableExtendedDataTypes: 'enable_extended_data_types',
   vectorDataFormat: 'vector_data_format', parseJson: 'parse_json',
   interpolateQueryWithEmptyArgs: 'interpolate_query_with_empty_args', trackEnv: 'track_env', int64: 'int64',

@@ -33,6 +33,7 @@ function castParam(camel: keyof ConnectOptions, value: string): unknown {
     throw new OptionError(`Connection parameter ${snake} cannot be given in a URL`);
   }
   const def = OPTION_BY_NAME.get(snake);
+  if (!def && camel === 'queryTimeoutMs') return validateLike('int', value, snake, {});
   return def ? validateLike(def.type.kind, value, snake, def.type) : value;
 }
 
@@ -124,6 +125,10 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
   const timeout = out.connectTimeout as number | undefined;
   if (timeout !== undefined && (!(timeout > 0) || timeout > 31_536_000)) {
     throw new OptionError(`connect_timeout must be in (0, 31536000] seconds, got ${timeout}`);
+  }
+  const queryTimeout = out.queryTimeoutMs as number | undefined;
+  if (queryTimeout !== undefined && !(Number.isInteger(queryTimeout) && queryTimeout > 0)) {
+    throw new OptionError(`query_timeout_ms must be a positive integer (milliseconds), got ${String(queryTimeout)}`);
   }
   if (out.vectorDataFormat !== undefined) {
     const f = String(out.vectorDataFormat).toLowerCase();

@@ -61,6 +61,10 @@ export class Pool {
   private readonly waiters: Waiter[] = [];
   private readonly borrowed = new Set<Connection>();
   private opening = 0;
+  /** Why the most recent attempt to open a connection failed (cleared by a success). */
+  private lastConnectError: Error | null = null;
+  private retryDelayMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
   private ending = false;
   private readonly sweeper: NodeJS.Timeout;
   private readonly settings: Required<Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'shutdownGraceMs'>>;
@@ -119,12 +123,16 @@ export class Pool {
       if (await this.checkout(conn)) return conn;
       this.borrowed.delete(conn);
     }
-    if (this.size < this.settings.max) {
+    if (this.size < this.settings.max && this.waiters.length === 0) {
       this.opening++;
       try {
         const conn = await this.open();
+        this.lastConnectError = null;
         this.borrowed.add(conn);
         return conn;
+      } catch (err) {
+        this.lastConnectError = err as Error;
+        throw err;
       } finally {
         this.opening--;
       }
@@ -136,10 +144,15 @@ export class Pool {
         timer: setTimeout(() => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          reject(new OperationalError(`Timed out after ${this.settings.acquireTimeoutMs} ms waiting for a pooled connection (max ${this.settings.max})`));
+          const last = this.lastConnectError;
+          reject(new OperationalError(
+            `Timed out after ${this.settings.acquireTimeoutMs} ms waiting for a pooled connection (max ${this.settings.max})${last ? `; the last attempt to connect failed: ${last.message}` : ''}`,
+            { cause: last ?? undefined },
+          ));
         }, this.settings.acquireTimeoutMs),
       };
       this.waiters.push(waiter);
+      this.serveWaiters();
     });
   }
 
@@ -184,20 +197,48 @@ export class Pool {
     this.idle.push({ conn, since: Date.now() });
   }
 
-  /** Capacity freed up: open a connection for the longest waiter. */
+  /**
+   * Capacity freed up: open connections for the waiters, as many as they need and the pool
+   * allows. A failed open is retried with a growing delay (up to 1 s) while anyone waits, so
+   * waiters are served as soon as the server is back; each keeps its own acquire timeout,
+   * whose error carries the last connect error as its cause.
+   */
   private serveWaiters(): void {
-    if (!this.waiters.length || this.ending || this.size >= this.settings.max) return;
-    const waiter = this.waiters.shift()!;
-    clearTimeout(waiter.timer);
-    this.opening++;
-    this.open()
-      .then((conn) => {
-        this.borrowed.add(conn);
-        waiter.resolve(conn);
-      }, waiter.reject)
-      .finally(() => {
-        this.opening--;
-      });
+    while (!this.ending && this.waiters.length > this.opening && this.size < this.settings.max) {
+      this.opening++;
+      this.open().then(
+        (conn) => {
+          this.opening--;
+          this.lastConnectError = null;
+          this.retryDelayMs = 0;
+          const waiter = this.waiters.shift();
+          if (waiter && !this.ending) {
+            clearTimeout(waiter.timer);
+            this.borrowed.add(conn);
+            waiter.resolve(conn);
+          } else if (this.ending) {
+            void conn.close().catch(() => conn.destroy());
+          } else {
+            this.idle.push({ conn, since: Date.now() });
+          }
+        },
+        (err: unknown) => {
+          this.opening--;
+          this.lastConnectError = err instanceof Error ? err : new OperationalError(String(err));
+          this.retryLater();
+        },
+      );
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer || this.ending || !this.waiters.length) return;
+    this.retryDelayMs = Math.min(1000, Math.max(50, this.retryDelayMs * 2));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.serveWaiters();
+    }, this.retryDelayMs);
+    this.retryTimer.unref();
   }
 
   private sweep(): void {
@@ -232,6 +273,7 @@ export class Pool {
     if (this.ending) return;
     this.ending = true;
     clearInterval(this.sweeper);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
       w.reject(new InterfaceError('The pool has been closed'));
