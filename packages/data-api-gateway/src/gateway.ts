@@ -147,6 +147,8 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
     abort.signal.addEventListener('abort', cancel, { once: true });
     const release = await limiter.acquire(abort.signal);
 
+    // Closing the session need not delay the answer: the slot frees itself once it is closed.
+    const finish = () => void cleanup().catch(() => {});
     const cleanup = async () => {
       if (settled) return;
       settled = true;
@@ -190,7 +192,7 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
         // A killed SLEEP() ends "normally": the abort decides, not the statement's outcome.
         if (abort.signal.aborted) throw abort.signal.reason;
         const status = response.current.status!;
-        await cleanup();
+        finish();
         return reply.type('application/json').send(`{"lastInsertId":${String(status.insertId)},"rowsAffected":${String(status.affectedRows)}}`);
       }
       // The status waits for the first rows (or the end): errors and timeouts that come before
@@ -206,7 +208,7 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
       }
       if (abort.signal.aborted) throw abort.signal.reason;
       if (ended) {
-        await cleanup();
+        finish();
         return reply.type('application/json').send(head);
       }
       const stream = Readable.from((async function* rest() {
@@ -217,7 +219,7 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
         } catch (err) {
           throw reasonOr(err) as Error;
         } finally {
-          await cleanup();
+          finish();
         }
       })(), { objectMode: false, highWaterMark: 64 * 1024 });
       // A failure after the first bytes cannot change the status any more: the connection is
@@ -225,7 +227,7 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
       stream.on('error', () => reply.raw.destroy());
       return reply.type('application/json').send(stream);
     } catch (err) {
-      await cleanup();
+      finish();
       throw reasonOr(err);
     }
   }
