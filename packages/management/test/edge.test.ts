@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
+import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 
-// esbuild comes with @s2/http's dev tools; this test borrows it rather than adding a copy.
-const esbuild = createRequire(fileURLToPath(new URL('../../http/package.json', import.meta.url)))('esbuild') as typeof import('esbuild');
 
 let fake: ManagementFake;
 beforeAll(async () => {
