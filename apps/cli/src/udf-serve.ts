@@ -18,7 +18,8 @@ async function importModule(file: string): Promise<Record<string, unknown>> {
     if ((err as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
     const { register } = await import('tsx/esm/api');
     register();
-    return (await import(url)) as Record<string, unknown>;
+    // A fresh URL: the failed first attempt may be remembered by the module loader.
+    return (await import(`${url}?tsx`)) as Record<string, unknown>;
   }
 }
 
