@@ -188,8 +188,11 @@ export async function runLoad(conn: Queryable, table: string, source: LoadSource
   const result: LoadResult = { rows: 0, warnings: 0 };
   try {
     if (wrap) await conn.execute('BEGIN');
+    let rowsBefore = 0;
     while (await feed.current()) {
       const enc = new LoadEncoder(ctx, DEFAULT_CHUNK_BYTES);
+      // Row numbers in errors count from the start of the source, not of the batch.
+      enc.rowsWritten = rowsBefore;
       let encodeError: unknown = null;
       const infile = (async function* () {
         try {
@@ -207,6 +210,7 @@ export async function runLoad(conn: Queryable, table: string, source: LoadSource
         throw encodeError ?? err;
       }
       if (encodeError) throw encodeError;
+      rowsBefore = enc.rowsWritten;
       result.rows += r.rowcount;
       result.warnings += r.warningCount;
       if (options.failOnWarnings && r.warningCount > 0) {

@@ -7,6 +7,7 @@ import {
   InterfaceError,
   InternalError,
   OperationalError,
+  OptionError,
   ProgrammingError,
   ServerStatus,
   type DecodeOptions,
@@ -90,6 +91,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   /** Opens a session: TCP (or Unix socket), TLS per policy, authentication, setup statements. */
   static async connect(options: WireOptions): Promise<WireConnection> {
+    checkCharset(options.charset);
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     const where = options.socketPath ?? `${options.host ?? 'localhost'}:${options.port ?? 3306}`;
     const socket = await openSocket(options, timeoutMs);
@@ -500,6 +502,16 @@ export class WireConnection implements SqlTransport, PacketChannel {
   poison(error: Error): void {
     this.fail(error);
   }
+}
+
+/** Charsets whose text is UTF-8 on the wire, which is how statements and results are coded. */
+const UTF8_CHARSETS = new Set(['utf8mb4', 'utf8', 'utf8mb3']);
+
+function checkCharset(charset: string | undefined): void {
+  if (charset === undefined || UTF8_CHARSETS.has(charset.toLowerCase())) return;
+  throw new OptionError(
+    `charset '${charset}' is not supported: statements and results are coded as UTF-8, so the session charset must be utf8mb4 (or utf8/utf8mb3); the server converts column charsets itself`,
+  );
 }
 
 function isIp(host: string): boolean {

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ParameterError } from '@s2/base';
+import { uniqueDatabaseName } from '@s2/testing';
+import type { Connection } from '@s2/core';
+import { open } from './support.js';
+
+const db = uniqueDatabaseName('loadrow');
+let conn: Connection;
+beforeAll(async () => {
+  conn = await open({ localInfile: true });
+  await conn.execute(`CREATE DATABASE ${db}`);
+  await conn.execute(`CREATE TABLE ${db}.t (id INT, v DOUBLE)`);
+});
+afterAll(async () => {
+  await conn.execute(`DROP DATABASE ${db}`);
+  await conn.close();
+});
+
+describe('load() reports the row of the whole source, whatever the batching', () => {
+  for (const batchRows of [undefined, 1000, 7]) {
+    it(`a bad value at row 4001 is reported as row 4001 (batchRows ${String(batchRows)})`, async () => {
+      const rows = Array.from({ length: 5000 }, (_, i) => [i, i === 4000 ? NaN : i]);
+      const err = await conn.load(`${db}.t`, rows, { batchRows }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ParameterError);
+      expect((err as Error).message).toMatch(/^row 4001: NaN/);
+      const [[n]] = await conn.query<[number]>(`SELECT COUNT(*) FROM ${db}.t`);
+      expect(Number(n)).toBe(0);
+    });
+  }
+});
+
+describe('executemany says how many rows earlier statements affected', () => {
+  it('a failure at row 4,001 of 5,000 reports the committed count', async () => {
+    await conn.execute(`CREATE TABLE ${db}.u (id INT PRIMARY KEY, s TEXT)`);
+    const sets = Array.from({ length: 5000 }, (_, i) => [i === 4000 ? 0 : i, 'x'.repeat(300)]);
+    const err = await conn.executemany(`INSERT INTO ${db}.u VALUES (%s, %s)`, sets).catch((e: unknown) => e);
+    expect(err).toMatchObject({ errno: 1062 });
+    const [[n]] = await conn.query<[number]>(`SELECT COUNT(*) FROM ${db}.u`);
+    expect((err as { rowsAffectedBefore?: number }).rowsAffectedBefore).toBe(Number(n));
+    expect((err as Error).message).toContain(`executemany: ${Number(n)} row(s) affected by earlier statements`);
+  });
+});
