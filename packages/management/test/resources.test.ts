@@ -86,6 +86,19 @@ describe('v2 clusters', () => {
     fake.state.projects.splice(1);
   });
 
+  it('find() by name or id; current() from SINGLESTOREDB_WORKSPACE', async () => {
+    const a = fake.seed.cluster({ name: 'findme' });
+    expect((await mgmt.clusters.find('findme')).id).toBe(a.clusterID);
+    expect((await mgmt.clusters.find(String(a.clusterID))).name).toBe('findme');
+    await expect(mgmt.clusters.find('nobody')).rejects.toMatchObject({ status: 404 });
+    fake.seed.cluster({ name: 'findme' });
+    await expect(mgmt.clusters.find('findme')).rejects.toThrow(/More than one cluster is named 'findme'/);
+    const { createManagement } = await import('@s2/management');
+    const nb = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_WORKSPACE: String(a.clusterID) } });
+    expect((await nb.clusters.current()).id).toBe(a.clusterID);
+    await expect(mgmt.clusters.current()).rejects.toThrow(/SINGLESTOREDB_WORKSPACE/);
+  });
+
   it('connect() without an endpoint names the endpoint', async () => {
     const c = await mgmt.clusters.get(String(fake.seed.cluster({ name: 'noep', endpoint: null }).clusterID));
     await expect(c.connect()).rejects.toThrow('An endpoint has not been set in this cluster configuration');
@@ -150,6 +163,17 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
     const ok = await post({ name: 'nulls', regionID: fake.state.regions[0]!.regionID, firewallRanges: [], adminPassword: null, expiresAt: null, updateWindow: null });
     expect(ok.status).toBe(200);
     await expect(mgmt.client.request({ path: 'workspaces', version: 'v1' })).rejects.toThrow(/workspaceGroupID/);
+  });
+
+  it('findGroup / findWorkspace by name, id or the environment', async () => {
+    const g = fake.seed.workspaceGroup({ name: 'env-group' });
+    const w = fake.seed.workspace(String(g.workspaceGroupID), { name: 'env-ws' });
+    expect((await mgmt.workspaces.findGroup('env-group')).id).toBe(g.workspaceGroupID);
+    expect((await mgmt.workspaces.findWorkspace('env-ws', 'env-group')).id).toBe(w.workspaceID);
+    const { createManagement } = await import('@s2/management');
+    const nb = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_WORKSPACE_GROUP: 'env-group', SINGLESTOREDB_WORKSPACE: 'env-ws' }, quietDeprecations: true });
+    expect((await nb.workspaces.findWorkspace()).id).toBe(w.workspaceID);
+    await expect(mgmt.workspaces.findGroup()).rejects.toThrow(/SINGLESTOREDB_WORKSPACE_GROUP/);
   });
 
   it('starter workspaces at v1 use virtualWorkspaceID', async () => {

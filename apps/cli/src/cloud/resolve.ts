@@ -1,11 +1,8 @@
 import { isUuid, ManagementError, type Management, type Stage } from '@s2/management';
 
 /** A cluster by id or name. */
-export async function findCluster(mgmt: Management, key: string) {
-  if (isUuid(key)) return mgmt.clusters.get(key);
-  const found = (await mgmt.clusters.list()).lookup(key);
-  if (!found) throw new ManagementError(`No cluster named '${key}'`);
-  return found;
+export function findCluster(mgmt: Management, key: string) {
+  return mgmt.clusters.find(key);
 }
 
 export async function findStarter(mgmt: Management, key: string) {

@@ -11,7 +11,7 @@ import { fromDate, toDate } from '../util/dates.js';
 import { NamedList } from '../util/named-list.js';
 import { pollUntil, stateIn, waitArgs, type WaitOptions } from '../util/wait.js';
 import { ExportManager } from './exports.js';
-import { ProjectManager } from './projects.js';
+import { isUuid, ProjectManager } from './projects.js';
 
 /** Reads the env var that names the current deployment (notebooks): `SINGLESTOREDB_WORKSPACE`. */
 function currentDeploymentId(ctx: Context): string | null {
@@ -236,6 +236,22 @@ export class ClusterManager {
 
   async get(id: string, opts: CallOptions = {}): Promise<Cluster> {
     return new Cluster(this, await this.fetchJson(id, opts));
+  }
+
+  /** A cluster by id (a UUID) or by its unique name. */
+  async find(nameOrId: string, opts: CallOptions = {}): Promise<Cluster> {
+    if (isUuid(nameOrId)) return this.get(nameOrId, opts);
+    const matches = (await this.list(opts)).filter((c) => c.name === nameOrId);
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new ManagementError(`No cluster named '${nameOrId}'`, { status: 404 });
+    throw new ManagementError(`More than one cluster is named '${nameOrId}'; use an id: ${matches.map((c) => c.id).join(', ')}`);
+  }
+
+  /** The cluster this code runs in (`SINGLESTOREDB_WORKSPACE`, set by notebooks), or `nameOrId` when given. */
+  async current(nameOrId?: string, opts: CallOptions = {}): Promise<Cluster> {
+    const key = nameOrId ?? currentDeploymentId(this.ctx);
+    if (!key) throw new ManagementError('No cluster specified: pass a name or id, or set SINGLESTOREDB_WORKSPACE');
+    return this.find(key, opts);
   }
 
   /** The project a new cluster goes to (projectID is required by `POST clusters`). */

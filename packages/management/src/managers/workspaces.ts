@@ -11,6 +11,7 @@ import { fromDate, toDate } from '../util/dates.js';
 import { NamedList } from '../util/named-list.js';
 import { pollUntil, stateIn, waitArgs, type WaitOptions } from '../util/wait.js';
 import { ExportManager } from './exports.js';
+import { isUuid } from './projects.js';
 import { RegionManager } from './regions.js';
 
 const V1 = 'v1';
@@ -321,6 +322,28 @@ export class WorkspaceManager {
     );
     if (!res?.workspaceGroupID) throw new ManagementError('No workspaceGroupID returned from API');
     return this.getGroup(res.workspaceGroupID, o);
+  }
+
+  /** A workspace group by id or unique name; without one, `SINGLESTOREDB_WORKSPACE_GROUP`. */
+  async findGroup(nameOrId?: string, opts: CallOptions = {}): Promise<WorkspaceGroup> {
+    const key = nameOrId ?? this.ctx.client.config.env.SINGLESTOREDB_WORKSPACE_GROUP;
+    if (!key) throw new ManagementError('No workspace group specified: pass a name or id, or set SINGLESTOREDB_WORKSPACE_GROUP');
+    if (isUuid(key)) return this.getGroup(key, opts);
+    const matches = (await this.listGroups(opts)).filter((g) => g.name === key);
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new ManagementError(`No workspace group named '${key}'`, { status: 404 });
+    throw new ManagementError(`More than one workspace group is named '${key}'; use an id: ${matches.map((g) => g.id).join(', ')}`);
+  }
+
+  /** A workspace by id, or by name within a group (default: `SINGLESTOREDB_WORKSPACE` / `SINGLESTOREDB_WORKSPACE_GROUP`). */
+  async findWorkspace(nameOrId?: string, group?: WorkspaceGroup | string, opts: CallOptions = {}): Promise<Workspace> {
+    const key = nameOrId ?? this.ctx.client.config.env.SINGLESTOREDB_WORKSPACE;
+    if (!key) throw new ManagementError('No workspace specified: pass a name or id, or set SINGLESTOREDB_WORKSPACE');
+    if (isUuid(key)) return this.getWorkspace(key, opts);
+    const g = typeof group === 'object' ? group : await this.findGroup(group, opts);
+    const found = (await g.workspaces(opts)).lookup(key);
+    if (!found) throw new ManagementError(`No workspace named '${key}' in workspace group ${g.name}`, { status: 404 });
+    return found;
   }
 
   async listWorkspaces(groupId: string, opts: CallOptions & { includeTerminated?: boolean } = {}): Promise<NamedList<Workspace>> {
