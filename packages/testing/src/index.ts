@@ -5,4 +5,4 @@ export { freePort } from './mariadb/free-port.js';
 export { externalServerInfo } from './external.js';
 export { createTlsMaterial, type TlsMaterial } from './mariadb/tls-material.js';
 export * from './fake-mysql/index.js';
-export { PYTHON_SDK_VERSION, pythonSdk, pythonVenv, runPythonJson, type PythonSdk } from './python-sdk.js';
+export { PYTHON_SDK_VERSION, pythonSdk, pythonVenv, runPythonJson, type PythonRequirement, type PythonSdk } from './python-sdk.js';

@@ -65,17 +65,22 @@ export async function pythonVenv(name: string, specs: readonly string[], check: 
   }
 }
 
+/** A pip requirement, with the module to import when it is not the name before the pin. */
+export type PythonRequirement = string | { pip: string; module: string };
+
 /**
  * The official Python SDK in a private virtualenv (created and `pip install`ed on first use,
  * with `extras` such as 'pyarrow' or 'uvicorn'), for cross-implementation tests. Resolves to
  * the reason instead when Python, venv, pip or a package cannot be had.
  */
-export async function pythonSdk(extras: readonly string[] = []): Promise<PythonSdk | { unavailable: string }> {
-  // Pip requirement specs; the module to import is the name before any version pin, with
-  // dashes as underscores (e.g. 'singlestore-vectorstore==0.1.5' imports singlestore_vectorstore).
-  const specs = [`singlestoredb==${PYTHON_SDK_VERSION}`, ...extras];
-  const modules = specs.map((s) => s.split(/[=<>~!\[]/)[0]!.replace(/-/g, '_'));
-  const check = [...modules.map((m) => `import ${m}`), `assert singlestoredb.__version__ == '${PYTHON_SDK_VERSION}', singlestoredb.__version__`].join('; ');
+export async function pythonSdk(extras: readonly PythonRequirement[] = []): Promise<PythonSdk | { unavailable: string }> {
+  // By default the module to import is the pip name before any version pin, with dashes as
+  // underscores ('pyarrow' imports pyarrow); packages that import under another name say so.
+  const requirements = [`singlestoredb==${PYTHON_SDK_VERSION}`, ...extras].map((r) =>
+    typeof r === 'string' ? { pip: r, module: r.split(/[=<>~!\[]/)[0]!.replace(/-/g, '_') } : r,
+  );
+  const specs = requirements.map((r) => r.pip);
+  const check = [...requirements.map((r) => `import ${r.module}`), `assert singlestoredb.__version__ == '${PYTHON_SDK_VERSION}', singlestoredb.__version__`].join('; ');
   const venv = await pythonVenv('s2-python-sdk-venv', specs, check);
   if ('unavailable' in venv) return venv;
   return { python: venv.python, helpers: fileURLToPath(new URL('../python', import.meta.url)) };
