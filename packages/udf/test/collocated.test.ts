@@ -34,12 +34,17 @@ const upper = udf({ name: 'upper', args: { s: t.text().nullable() }, returns: t.
 const boom = udf({ name: 'boom', args: { x: t.bigint() }, returns: t.bigint() }, () => {
   throw new RangeError('nope ✗');
 });
+const spin = udf({ name: 'spin', args: { ms: t.bigint() }, returns: t.bigint(), timeoutMs: 1000 }, (ms: bigint) => {
+  const end = Date.now() + Number(ms);
+  while (Date.now() < end) { /* busy */ }
+  return ms;
+});
 
 describe.skipIf(!!reason)('collocated server over a unix socket and shared memory', () => {
   let server: CollocatedServer;
   const errors: Error[] = [];
   beforeAll(async () => {
-    server = await startCollocatedServer({ functions: [add, upper, boom], onError: (e) => errors.push(e), handshakeTimeoutMs: 2000 });
+    server = await startCollocatedServer({ functions: [add, upper, boom, spin], onError: (e) => errors.push(e), handshakeTimeoutMs: 2000 });
   });
   afterAll(() => server?.close());
 
@@ -62,6 +67,12 @@ describe.skipIf(!!reason)('collocated server over a unix socket and shared memor
     const out = decodeRowdat1([254], Buffer.from(res[0].hex!, 'hex'));
     expect(out.rows).toEqual(rows.map(([s]) => [s === null ? null : s.toUpperCase()]));
     expect(res[0].file_size).toBeGreaterThan(131072);
+  });
+
+  it('a synchronous call that overran its timeout is an error, not a late success', async () => {
+    const res = await database(server.socketPath, 'spin', [encodeRowdat1([8], [1n], [[1200n]])]);
+    expect(res[0].status).toBe(500);
+    expect(res[0].message).toMatch(/TimeoutError: Function call timed out after 1 seconds/);
   });
 
   it('a failing function answers 500 with the message and ends the connection', async () => {
