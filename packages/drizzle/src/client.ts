@@ -120,6 +120,12 @@ export class ConnectionClient {
     return isDataApi(this.s2);
   }
 
+  /** The rows of one statement, pulled from an unbuffered cursor as they are asked for. */
+  async *rows(sql: string, values: unknown[] | undefined, rowsAsArray: boolean): AsyncGenerator<unknown> {
+    await this.settleStreams();
+    yield* streamRows(this.s2, sql, values, rowsAsArray, this.timeoutMs);
+  }
+
   async query(q: string | QueryRequest, params?: unknown[]): Promise<Result> {
     const r = request(q, params);
     return this.run(r.sql, r.values, r.rowsAsArray);

@@ -1,7 +1,12 @@
 import { NotSupportedError } from '@s2/core';
-import { sql, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
-import type { SingleStoreDialect, SingleStoreTransactionConfig } from 'drizzle-orm/singlestore-core';
-import { SingleStoreDriverSession, SingleStoreDriverTransaction, type SingleStoreDriverSessionOptions } from 'drizzle-orm/singlestore/session';
+import { NoopLogger, sql, type Query, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
+import { NoopCache } from 'drizzle-orm/cache/core';
+import type { WithCacheConfig } from 'drizzle-orm/cache/core/types';
+import type { PreparedQueryKind, SelectedFieldsOrdered, SingleStoreDialect, SingleStorePreparedQueryConfig, SingleStoreTransactionConfig } from 'drizzle-orm/singlestore-core';
+import {
+  SingleStoreDriverSession, SingleStoreDriverTransaction, type SingleStoreDriverPreparedQueryHKT, type SingleStoreDriverSessionOptions,
+} from 'drizzle-orm/singlestore/session';
+import { S2PreparedQuery } from './prepared-query.js';
 import { ConnectionClient, PoolClient, type S2Client } from './client.js';
 import type { SingleStoreProbe } from './server-traits.js';
 
@@ -22,6 +27,21 @@ export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSche
     private readonly probe: SingleStoreProbe,
   ) {
     super(s2client as never, dialect, relational, sessionOptions);
+  }
+
+  override prepareQuery<T extends SingleStorePreparedQueryConfig>(
+    query: Query,
+    fields: SelectedFieldsOrdered | undefined,
+    customResultMapper?: (rows: unknown[][]) => T['execute'],
+    generatedIds?: Record<string, unknown>[],
+    returningIds?: SelectedFieldsOrdered,
+    queryMetadata?: { type: 'select' | 'update' | 'delete' | 'insert'; tables: string[] },
+    cacheConfig?: WithCacheConfig,
+  ): PreparedQueryKind<SingleStoreDriverPreparedQueryHKT, T> {
+    const { logger = new NoopLogger(), cache = new NoopCache() } = this.sessionOptions;
+    return new S2PreparedQuery<T>(
+      this.s2client, query.sql, query.params, logger, cache, queryMetadata, cacheConfig, fields, customResultMapper, generatedIds, returningIds,
+    ) as unknown as PreparedQueryKind<SingleStoreDriverPreparedQueryHKT, T>;
   }
 
   /** Whether statements go through the Data API (no transactions there). */
