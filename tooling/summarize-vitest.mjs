@@ -2,7 +2,8 @@
 // the `meta.s2Skip` that @s2/testing's skipUnless/skipNow record), then the closing line
 // "tests: N passed, N failed, N skipped (reason × count; …)".
 // With S2_REQUIRE_ALL_CHECKS=1 (CI), a skip of kind 'missing-tool' (the addon, Python, … that
-// the machine was set up to have) fails the run. Usage: node summarize-vitest.mjs report.json
+// the machine was set up to have) fails the run; with S2_REQUIRE_SKIP_REASONS=1, so does a skip
+// that records no reason. Usage: node summarize-vitest.mjs report.json
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
@@ -38,7 +39,8 @@ if (sorted.length > 0) {
   }
 }
 
-const reasons = sorted.map(([label, g]) => `${g.count} × ${label}`).join('; ');
+const short = (label) => (label.length > 70 ? `${label.slice(0, 69)}…` : label);
+const reasons = sorted.map(([label, g]) => `${g.count} × ${short(label)}`).join('; ');
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped${reasons ? ` (${reasons})` : ''}`);
 
 let status = 0;
@@ -50,6 +52,12 @@ const missing = sorted.filter(([, g]) => g.kind === 'missing-tool');
 if (requireAll && missing.length > 0) {
   const n = missing.reduce((s, [, g]) => s + g.count, 0);
   console.error(`S2_REQUIRE_ALL_CHECKS=1: ${n} check(s) skipped for a missing tool this machine should have`);
+  status = 1;
+}
+// Once every gate records its reason, CI can also refuse skips that give none.
+const unexplained = groups.get('no reason recorded')?.count ?? 0;
+if (process.env.S2_REQUIRE_SKIP_REASONS === '1' && unexplained > 0) {
+  console.error(`S2_REQUIRE_SKIP_REASONS=1: ${unexplained} skipped check(s) record no reason (use skipUnless/skipNow from @s2/testing/vitest)`);
   status = 1;
 }
 process.exit(status);

@@ -1,10 +1,11 @@
-import { loadNative, resetNativeLoader } from '@s2/native';
+import { loadNative, nativeStatus, resetNativeLoader } from '@s2/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect, FieldType, InterfaceError, NotSupportedError, OperationalError, ParameterError, ProgrammingError, S2Error,
   SqlDateTime, SqlTime, options, withOptions, type Connection, type NamedRow,
 } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
+import { skipUnless } from '@s2/testing/vitest';
 import { open, serverUrl } from './support.js';
 
 const DATA = [['a', 'antelopes', 2], ['b', 'bears', 2], ['c', 'cats', 5], ['d', 'dogs', 4], ['e', 'elephants', 0]];
@@ -365,11 +366,16 @@ describe('connection behaviour (test_connection)', () => {
       options.set('pure_js', before);
       resetNativeLoader();
     }
-    if (loadNative()) {
-      const conn = await open({ pureJs: false });
-      expect(await conn.query('SELECT 1')).toEqual([[1]]);
-      await conn.close();
-    }
+  });
+
+  it('pure_js=false with the native decoder loaded connects and decodes', skipUnless(
+    loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`,
+    options.get('pure_js') === true ? 'opt-in' : 'missing-tool',
+  ), async () => {
+    expect(loadNative()).not.toBeNull();
+    const conn = await open({ pureJs: false });
+    expect(await conn.query('SELECT 1')).toEqual([[1]]);
+    await conn.close();
   });
 
   it('an http URL selects the Data API connector (here: nothing listens, so a typed connect error)', async () => {

@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe('track_env: the connection follows SINGLESTOREDB_URL (wire spec 4.10)', () => {
-  it('reconnects when the database (or host, port, user) changes; not for a password-only change', async () => {
+  it('reconnects when the database (or host, port, user) changes; not for a password-only or charset-only change', async () => {
     const info = testServer();
     const base = `mysql://${encodeURIComponent(info.root.user)}:${encodeURIComponent(info.root.password)}@${info.host}:${info.port}`;
     process.env.SINGLESTOREDB_URL = `${base}/${info.database}`;
@@ -22,7 +22,13 @@ describe('track_env: the connection follows SINGLESTOREDB_URL (wire spec 4.10)',
       expect(await conn.query('SELECT DATABASE()')).toEqual([['information_schema']]);
       expect(conn.connectionId).not.toBe(first);
       const second = conn.connectionId;
-      process.env.SINGLESTOREDB_URL = `${base}/information_schema?charset=utf8mb4`;
+      // A password-only change: were it to reconnect, the wrong password would fail the login.
+      const wrongPassword = `mysql://${encodeURIComponent(info.root.user)}:${encodeURIComponent(`${info.root.password}-not-it`)}@${info.host}:${info.port}`;
+      process.env.SINGLESTOREDB_URL = `${wrongPassword}/information_schema`;
+      expect(await conn.query('SELECT DATABASE()')).toEqual([['information_schema']]);
+      expect(conn.connectionId).toBe(second);
+      // Nor does a change of a parameter outside host, port, user and database.
+      process.env.SINGLESTOREDB_URL = `${wrongPassword}/information_schema?charset=utf8mb4`;
       await conn.query('SELECT 1');
       expect(conn.connectionId).toBe(second);
       process.env.SINGLESTOREDB_URL = 'mysql://u:p@singlestore.com:3306/db';

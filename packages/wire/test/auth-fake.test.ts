@@ -120,12 +120,11 @@ describe('authentication against a scripted server', () => {
     server = await startFakeMysqlServer(async (s) => {
       await s.read();
     });
-    const started = Date.now();
     const err = await connectWire({ host: server.host, port: server.port, user: 'u', connectTimeoutMs: 300 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationalError);
     expect((err as OperationalError).errno).toBe(2003);
-    expect((err as Error).message).toMatch(/timed out/);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The message names the deadline that fired: ours, not the 10 s default (no wall-clock bound needed).
+    expect((err as Error).message).toMatch(/timed out after 300 ms/);
   });
 
   it('sha256_password over plain TCP asks for the key (0x01) then sends RSA', async () => {

@@ -55,6 +55,11 @@ describe('s2 and mysql2 decode the same bytes to the same values', () => {
       const [expected] = await peerDates.query({ sql: 'SELECT * FROM alltypes ORDER BY id', rowsAsArray: true });
       const got = await (await s2Dates.query('SELECT * FROM alltypes ORDER BY id')).current.read();
       const columns = (await (await s2Dates.query('SELECT * FROM alltypes LIMIT 0')).current.columns)!;
+      // The loop below walks our rows: the counts must match first, or missing rows and columns go unseen.
+      expect((expected as unknown[][]).length).toBeGreaterThan(0);
+      expect(got.length).toBe((expected as unknown[][]).length);
+      expect(got.map((row) => row.length)).toEqual((expected as unknown[][]).map((row) => row.length));
+      expect(columns.length).toBe(got[0].length);
       got.forEach((row, r) => row.forEach((value, c) => {
         const theirs = (expected as unknown[][])[r][c];
         const where = `row ${r} column ${columns[c].name}`;
