@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
-import {
-  columnDefinitionPacket, eofPacket, handshakePacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer, type FakeSession,
-} from '@s2/testing';
+import { okPacket, startFakeMysqlServer, type FakeServer, type FakeSession } from '@s2/testing';
 import { connect, createPool, type Connection } from '@s2/core';
 
 /**
@@ -20,27 +18,14 @@ interface Request { sql: string; received: Buffer | null }
 async function thief(): Promise<{ url: string; requests: Request[] }> {
   const requests: Request[] = [];
   server = await startFakeMysqlServer(async (s: FakeSession) => {
-    s.send(handshakePacket());
-    await s.read();
-    s.send(okPacket());
-    for (;;) {
-      const p = await s.read();
-      if (!p || p.payload[0] === 0x01) return;
-      if (p.payload[0] !== 0x03) { s.send(okPacket()); continue; }
-      const sql = p.payload.subarray(1).toString('utf8');
-      if (/^(SET|BEGIN|COMMIT|ROLLBACK)\b/i.test(sql)) { s.send(okPacket()); continue; }
-      if (sql === 'SELECT 2') {
-        s.send(Buffer.from([1]));
-        s.send(columnDefinitionPacket({ name: '2', type: 8 }));
-        s.send(eofPacket());
-        s.send(rowPacket(['2']));
-        s.send(eofPacket());
-        continue;
-      }
+    await s.login();
+    await s.serveQueries(async (sql) => {
+      if (/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql)) return s.send(okPacket());
+      if (sql === 'SELECT 2') return s.sendResultSet([{ name: '2', type: 8 }], [['2']]);
       const received = await s.requestLocalInfile('/etc/passwd');
       requests.push({ sql, received });
       s.send(okPacket({ affectedRows: received?.length ? 1 : 0 }));
-    }
+    });
   });
   return { url: `mysql://u:p@127.0.0.1:${server.port}`, requests };
 }

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
-import {
-  columnDefinitionPacket, eofPacket, errPacket, handshakePacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer,
-} from '@s2/testing';
+import { errPacket, handshakePacket, okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { createPool } from '@s2/core';
 
 /** A server that can go down (logins refused) and come back, answering SELECT n with n. */
@@ -15,29 +13,21 @@ afterEach(async () => {
 async function flakyServer(): Promise<{ url: string; state: { up: boolean } }> {
   const state = { up: true };
   server = await startFakeMysqlServer(async (s) => {
-    s.send(handshakePacket());
-    await s.read();
     if (!state.up) {
+      s.send(handshakePacket());
+      await s.read();
       s.send(errPacket(1040, '08004', 'Too many connections'));
       s.destroy();
       return;
     }
-    s.send(okPacket());
-    for (;;) {
-      const p = await s.read();
-      if (!p || p.payload[0] === 0x01) return;
-      if (p.payload[0] !== 0x03) { s.send(okPacket()); continue; }
-      const sql = p.payload.subarray(1).toString('utf8');
+    await s.login();
+    await s.serveQueries(async (sql) => {
       const m = /^SELECT (\d+)$/.exec(sql);
-      if (!m) { s.send(okPacket()); continue; }
+      if (!m) return s.send(okPacket());
       // A little latency, so that callers queue up behind the pool's connections.
       await new Promise((r) => setTimeout(r, 20));
-      s.send(Buffer.from([1]));
-      s.send(columnDefinitionPacket({ name: 'n', type: 8 }));
-      s.send(eofPacket());
-      s.send(rowPacket([m[1]]));
-      s.send(eofPacket());
-    }
+      s.sendResultSet([{ name: 'n', type: 8 }], [[m[1]]]);
+    });
   });
   return { url: `mysql://u:p@127.0.0.1:${server.port}`, state };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OptionError, OperationalError } from '@s2/base';
-import { handshakePacket, okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { connect, resolveConnectParams } from '@s2/core';
 import { tlsModeFor } from '../src/connect.js';
 
@@ -60,14 +60,8 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
 
     it('SINGLESTOREDB_SSL_DISABLED=1 + connect(url, { tlsMode: "required" }) refuses cleartext (2026)', async () => {
       server = await startFakeMysqlServer(async (s) => {
-        s.send(handshakePacket());
-        await s.read();
-        s.send(okPacket());
-        for (;;) {
-          const p = await s.read();
-          if (!p || p.payload[0] === 0x01) return;
-          s.send(okPacket());
-        }
+        await s.login();
+        await s.serveQueries(() => s.send(okPacket()));
       });
       vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
       const err = await connect(`mysql://u:p@127.0.0.1:${server.port}`, { tlsMode: 'required' }).catch((e: unknown) => e);

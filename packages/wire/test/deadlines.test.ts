@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
-import { handshakePacket, okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { open } from './support/server.js';
 
@@ -17,14 +17,8 @@ afterEach(async () => {
 /** Logs in, answers SET, then never answers anything else, on every connection (KILL included). */
 async function silentServer(): Promise<WireConnection> {
   server = await startFakeMysqlServer(async (s) => {
-    s.send(handshakePacket());
-    await s.read();
-    s.send(okPacket());
-    for (;;) {
-      const p = await s.read();
-      if (!p || p.payload[0] === 0x01) return;
-      if (/^SET /i.test(p.payload.subarray(1).toString('utf8'))) s.send(okPacket());
-    }
+    await s.login();
+    await s.serveQueries(() => {});
   });
   return connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, cancelGraceMs: 200 });
 }

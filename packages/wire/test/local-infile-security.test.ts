@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
-import {
-  columnDefinitionPacket, eofPacket, handshakePacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer, type FakeSession,
-} from '@s2/testing';
+import { okPacket, startFakeMysqlServer, type FakeServer, type FakeSession } from '@s2/testing';
 import { connectWire, type WireConnection, type WireOptions } from '@s2/wire';
 
 /**
@@ -28,28 +26,14 @@ interface Theft {
 async function hostile(ask: (sql: string) => string, options: WireOptions = {}): Promise<{ conn: WireConnection; thefts: Theft[] }> {
   const thefts: Theft[] = [];
   server = await startFakeMysqlServer(async (s: FakeSession) => {
-    s.send(handshakePacket());
-    await s.read();
-    s.send(okPacket());
-    for (;;) {
-      const p = await s.read();
-      if (!p || p.payload[0] === 0x01) return;
-      if (p.payload[0] === 0x0e) { s.send(okPacket()); continue; }
-      const sql = p.payload.subarray(1).toString('utf8');
-      if (/^SET /i.test(sql)) { s.send(okPacket()); continue; }
-      if (sql === 'SELECT 2') {
-        s.send(Buffer.from([1]));
-        s.send(columnDefinitionPacket({ name: '2', type: 8 }));
-        s.send(eofPacket());
-        s.send(rowPacket(['2']));
-        s.send(eofPacket());
-        continue;
-      }
+    await s.login();
+    await s.serveQueries(async (sql) => {
+      if (sql === 'SELECT 2') return s.sendResultSet([{ name: '2', type: 8 }], [['2']]);
       const asked = ask(sql);
       const received = await s.requestLocalInfile(asked);
       thefts.push({ sql, asked, received });
       s.send(okPacket({ affectedRows: received?.length ? 1 : 0 }));
-    }
+    });
   });
   const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, localInfile: true, ...options });
   return { conn, thefts };

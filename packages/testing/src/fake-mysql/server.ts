@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { columnDefinitionPacket, eofPacket, handshakePacket, okPacket, rowPacket, type ColumnSpec, type HandshakeSpec } from './packets.js';
 
 export interface FakePacket {
   seq: number;
@@ -65,6 +66,38 @@ export class FakeSession {
     head[3] = seq;
     this.socket.write(Buffer.concat([head, payload]));
     this.seq = (seq + 1) & 0xff;
+  }
+
+  /** Greets the client, reads its handshake response and accepts it; resolves to that response. */
+  async login(spec: HandshakeSpec = {}): Promise<FakePacket | null> {
+    this.send(handshakePacket(spec));
+    const response = await this.read();
+    if (response) this.send(okPacket());
+    return response;
+  }
+
+  /**
+   * Runs the command loop after login: COM_QUIT ends it, COM_PING and `SET …` get OK, and
+   * every other COM_QUERY goes to `onQuery` with its SQL text.
+   */
+  async serveQueries(onQuery: (sql: string) => Promise<void> | void): Promise<void> {
+    for (;;) {
+      const p = await this.read();
+      if (!p || p.payload[0] === 0x01) return;
+      if (p.payload[0] !== 0x03) { this.send(okPacket()); continue; }
+      const sql = p.payload.subarray(1).toString('utf8');
+      if (/^SET\s/i.test(sql)) { this.send(okPacket()); continue; }
+      await onQuery(sql);
+    }
+  }
+
+  /** A whole text result set (classic EOF framing): column definitions, rows, end. */
+  sendResultSet(columns: ColumnSpec[], rows: (string | null)[][]): void {
+    this.send(Buffer.from([columns.length]));
+    for (const c of columns) this.send(columnDefinitionPacket(c));
+    this.send(eofPacket());
+    for (const r of rows) this.send(rowPacket(r));
+    this.send(eofPacket());
   }
 
   /**
