@@ -145,7 +145,14 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
       c.killQuery().catch(() => c.destroy());
     };
     abort.signal.addEventListener('abort', cancel, { once: true });
-    const release = await limiter.acquire(abort.signal);
+    let release: () => void;
+    try {
+      release = await limiter.acquire(abort.signal);
+    } catch (err) {
+      if (timer) clearTimeout(timer);
+      reply.raw.off('close', onClose);
+      throw err;
+    }
 
     // Closing the session need not delay the answer: the slot frees itself once it is closed.
     const finish = () => void cleanup().catch(() => {});

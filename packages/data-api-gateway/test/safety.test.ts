@@ -107,6 +107,28 @@ describe('sessions', () => {
     expect(peak).toBeLessThanOrEqual(4);
   });
 
+  it('a request that finds every session busy past acquireTimeoutMs is a 503', async () => {
+    const info = testServer();
+    const one = await startDataApiGateway({ target: { host: info.host, port: info.port }, maxConnections: 1, acquireTimeoutMs: 200 });
+    const ac = new AbortController();
+    try {
+      const call = (sql: string, signal?: AbortSignal) => fetch(`${one.url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql }), signal });
+      const holder = call('SELECT SLEEP(20) /* holds-the-slot */', ac.signal).catch(() => 'aborted');
+      await until(async () => (await running('holds-the-slot')) === 1, 'the first request to hold the only session');
+      const busy = await call('SELECT 1');
+      expect(busy.status).toBe(503);
+      expect(await busy.text()).toMatch(/^Error 1040 \(08004\): all 1 server sessions/);
+      ac.abort();
+      expect(await holder).toBe('aborted');
+      await until(async () => (await running('holds-the-slot')) === 0, 'the abandoned query to be killed');
+      // The slot comes back once the abandoned session is gone.
+      await until(async () => (await call('SELECT 1')).status === 200, 'the slot to be free again');
+    } finally {
+      ac.abort();
+      await one.close();
+    }
+  });
+
   it('ALTER USER and DROP USER take effect at once: no authentication decision is cached', async () => {
     const first = basic(user, 'first-pw');
     expect((await post('/api/v2/query/tuples', { sql: 'SELECT 1', database: scratch }, { authorization: first })).status).toBe(200);
