@@ -4,7 +4,7 @@ import { connect as tcpConnect } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startMariaDb, uniqueDatabaseName } from '@s2/testing';
-import { testServer } from '@s2/testing/vitest';
+import { missingCommand, skipUnless, testServer } from '@s2/testing/vitest';
 
 const run = promisify(execFile);
 
@@ -19,14 +19,15 @@ function firstBytes(host: string, port: number): Promise<Buffer> {
 describe('the throwaway server', () => {
   const info = testServer();
 
+  const external = info.external ? 'external server (SINGLESTOREDB_URL): its accounts, TLS material and socket are not ours' : null;
+
   it('describes itself completely', () => {
     expect(info.port).toBeGreaterThan(0);
     expect(info.url).toBe(`mysql://${info.root.user}:${info.root.password}@${info.host}:${info.port}`);
     expect(info.database).toBe('s2_test');
-    if (info.external) {
-      console.log('external server (SINGLESTOREDB_URL): account and TLS checks do not apply');
-      return;
-    }
+  });
+
+  it('provides the test accounts and TLS material', skipUnless(external, 'platform'), () => {
     expect(info.users.native?.plugin).toBe('mysql_native_password');
     expect(info.users.unicode!.password.length).toBeGreaterThan(80);
     expect(/[^\x00-\x7f]/.test(info.users.unicode!.password)).toBe(true);
@@ -38,17 +39,17 @@ describe('the throwaway server', () => {
     expect(bytes[4]).toBe(10);
   });
 
-  it('has a certificate signed by its CA for localhost and 127.0.0.1', async () => {
-    if (!info.tls) return console.log('no TLS material for an external server');
-    const { stdout } = await run('openssl', ['verify', '-CAfile', info.tls.caPath, info.tls.certPath]);
+  const noOpenssl = external ?? missingCommand('openssl', ['version']);
+  it('has a certificate signed by its CA for localhost and 127.0.0.1', skipUnless(noOpenssl, external ? 'platform' : 'missing-tool'), async () => {
+    const tls = info.tls!;
+    const { stdout } = await run('openssl', ['verify', '-CAfile', tls.caPath, tls.certPath]);
     expect(stdout).toContain(': OK');
-    const { stdout: text } = await run('openssl', ['x509', '-in', info.tls.certPath, '-noout', '-text']);
+    const { stdout: text } = await run('openssl', ['x509', '-in', tls.certPath, '-noout', '-text']);
     expect(text).toMatch(/DNS:localhost/);
     expect(text).toMatch(/IP Address:127\.0\.0\.1/);
   });
 
-  it('holds the standard fixtures', async () => {
-    if (!info.socketPath) return console.log('fixture row counts are checked through the socket of a throwaway server only');
+  it('holds the standard fixtures', skipUnless(info.socketPath ? null : (external ?? 'the server has no Unix socket'), 'platform'), async () => {
     const { stdout } = await run('mariadb', ['--no-defaults', `--socket=${info.socketPath}`, '-uroot', `-p${info.root.password}`, '-N', '-B', '-e',
       "SELECT (SELECT COUNT(*) FROM s2_test.data), (SELECT COUNT(*) FROM s2_test.longer_data), (SELECT COUNT(*) FROM s2_test.alltypes), (SELECT COUNT(*) FROM s2_test.badutf8)"]);
     expect(stdout.trim().split('\t')).toEqual(['5', '12', '5', '2']);
