@@ -93,6 +93,18 @@ describe('Stage', () => {
     expect(await stage.downloadText('web.txt')).toBe('alpha-beta-gamma');
   });
 
+  it('openWrite streams what is written into a new file; an existing one errors the stream', async () => {
+    const { writable, done } = stage.openWrite('written.txt');
+    const w = writable.getWriter();
+    for (const part of ['one ', 'two ', 'three']) await w.write(new TextEncoder().encode(part));
+    await w.close();
+    expect((await done).size).toBe(13);
+    expect(await stage.downloadText('written.txt')).toBe('one two three');
+    const again = stage.openWrite('written.txt');
+    await expect(again.done).rejects.toMatchObject({ code: 'EEXIST' });
+    await expect(again.writable.getWriter().write(new Uint8Array([1]))).rejects.toMatchObject({ code: 'EEXIST' });
+  });
+
   it('Node helpers: files and folders with ignore patterns, both ways', async () => {
     const src = join(tmp, 'src');
     await mkdir(join(src, 'sub', 'deep'), { recursive: true });

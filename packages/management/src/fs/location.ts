@@ -156,6 +156,21 @@ export abstract class FileLocation implements FileOps {
     return this.info(target, opts);
   }
 
+  /**
+   * A writable stream into a new file: what is written goes out as one streamed upload; `done`
+   * resolves with the file's metadata once the stream is closed (and rejects, erroring the
+   * stream, when the upload fails — an existing file without `overwrite`, for one).
+   */
+  openWrite(path: string, opts: UploadOptions = {}): { writable: WritableStream<Uint8Array>; done: Promise<FilesObject> } {
+    const pipe = new TransformStream<Uint8Array, Uint8Array>();
+    const done = this.upload(pipe.readable, path, opts);
+    done.catch((err: unknown) => {
+      // Unblocks writers: cancelling the readable side errors the writable side.
+      if (!pipe.readable.locked) pipe.readable.cancel(err).catch(() => undefined);
+    });
+    return { writable: pipe.writable, done };
+  }
+
   /** A streaming read of a file (`GET …/fs/{path}`); progress counts the bytes as they are read. */
   async open(path: string, opts: TransferOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const target = normalizePath(path);
