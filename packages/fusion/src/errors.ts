@@ -29,3 +29,10 @@ export class FusionValueError extends ProgrammingError {
 export class FusionFileError extends OperationalError {
   static override readonly kind: string = 'FusionFileError';
 }
+
+/** A short description of a value of the wrong type, for error messages. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'string' ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : typeof v;
+}

@@ -3,7 +3,8 @@
  * @s2/core's execute path.
  */
 import { setStatementHook, type StatementHook } from '@s2/core';
-import { options } from '@s2/base';
+import { OptionError, options } from '@s2/base';
+import { describeValue } from './errors.js';
 import type { ManagementOptions } from '@s2/management';
 import { registerBuiltins } from './commands/index.js';
 import { executeFusion } from './execute.js';
@@ -47,6 +48,7 @@ export function fusionEnabled(): boolean {
  * which user-defined commands can be added.
  */
 export function installFusion(opts: FusionOptions = {}): FusionRegistry {
+  checkOptions(opts);
   const hidden = opts.enableHidden ?? HIDDEN_ON.has((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SINGLESTOREDB_FUSION_ENABLE_HIDDEN?.toLowerCase() ?? '');
   if (!state) {
     const registry = new FusionRegistry();
@@ -68,6 +70,17 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
   // Explicitly disabled: no hook at all, so statements pay nothing (the variable is not read).
   setStatementHook(state.enabled === false ? null : state.hook);
   return state.registry;
+}
+
+/** Wrong option types are refused before anything changes (`enabled: 'no'` must not enable Fusion). */
+function checkOptions(opts: FusionOptions): void {
+  if (!opts || typeof opts !== 'object' || Array.isArray(opts)) throw new OptionError(`installFusion options must be an object, not ${describeValue(opts)}`);
+  for (const key of ['enabled', 'enableHidden'] as const) {
+    if (opts[key] !== undefined && typeof opts[key] !== 'boolean') throw new OptionError(`installFusion option '${key}' must be true or false, not ${describeValue(opts[key])}`);
+  }
+  if (opts.management !== undefined && (!opts.management || typeof opts.management !== 'object')) {
+    throw new OptionError(`installFusion option 'management' must be an object of Management API client options, not ${describeValue(opts.management)}`);
+  }
 }
 
 /** Removes the hook: statements go to the server again (the registry is kept). */

@@ -5,7 +5,7 @@
 import type { CursorSession } from '@s2/core';
 import type { Management } from '@s2/management';
 import { compileGrammar, type CommandGrammar, type Params } from './grammar/index.js';
-import { FusionValueError } from './errors.js';
+import { describeValue, FusionValueError } from './errors.js';
 import type { FusionResult } from './result.js';
 
 /** What a handler gets besides its parameters. */
@@ -42,12 +42,27 @@ export interface FusionCommand extends FusionCommandDefinition {
   readonly compiled: CommandGrammar;
 }
 
+/** A definition of the wrong shape fails when registered, not on the first statement that uses it. */
+function checkDefinition(d: FusionCommandDefinition): void {
+  const wrong = (what: string, v: unknown) => new FusionValueError(`a Fusion command definition needs ${what}, not ${describeValue(v)}`);
+  if (!d || typeof d !== 'object' || Array.isArray(d)) throw wrong('to be an object { grammar, run }', d);
+  if (typeof d.grammar !== 'string') throw wrong('a grammar string', d.grammar);
+  if (typeof d.run !== 'function') throw wrong('a run function', d.run);
+  if (d.validators !== undefined) {
+    if (!d.validators || typeof d.validators !== 'object' || Array.isArray(d.validators)) throw wrong('validators as an object of functions', d.validators);
+    for (const [key, f] of Object.entries(d.validators)) if (typeof f !== 'function') throw wrong(`a function as validator '${key}'`, f);
+  }
+  if (d.preview !== undefined && typeof d.preview !== 'boolean') throw wrong('preview as a boolean', d.preview);
+  if (d.deprecatedBy !== undefined && typeof d.deprecatedBy !== 'string') throw wrong('deprecatedBy as a string', d.deprecatedBy);
+}
+
 export class FusionRegistry {
   private readonly commands = new Map<string, FusionCommand>();
   private matcher: RegExp | null = null;
 
   /** Registers a command; an existing key is an error unless `overwrite` is set. */
   register(definition: FusionCommandDefinition, options: { overwrite?: boolean } = {}): FusionCommand {
+    checkDefinition(definition);
     const compiled = compileGrammar(definition.grammar);
     const key = compiled.commandKey.join(' ').toUpperCase();
     if (this.commands.has(key) && !options.overwrite) {

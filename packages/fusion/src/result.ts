@@ -9,7 +9,7 @@ import {
   columnDecoder, parseTimezone, resolveDecodeOptions,
   type ColumnDefinition, type DecodeOptions, type QueryResponse, type ResultSet, type StatementStatus,
 } from '@s2/base';
-import { FusionNotFoundError, FusionValueError } from './errors.js';
+import { describeValue, FusionNotFoundError, FusionValueError } from './errors.js';
 
 /** Column types available to handlers, with their MySQL type codes. */
 export const FUSION_TYPES = {
@@ -54,11 +54,14 @@ export class FusionResult {
   rows: Cell[][] = [];
 
   addField(name: string, type: FusionColumnType): this {
+    if (typeof name !== 'string' || name === '') throw new FusionValueError(`a column name must be a non-empty string, not ${describeValue(name)}`);
+    if (!Object.prototype.hasOwnProperty.call(FUSION_TYPES, type)) throw new FusionValueError(`unknown column type ${String(type)} (use one of ${Object.keys(FUSION_TYPES).join(', ')})`);
     this.columns.push({ name, type });
     return this;
   }
 
   setRows(rows: Cell[][]): this {
+    if (!Array.isArray(rows) || !rows.every(Array.isArray)) throw new FusionValueError('rows must be an array of arrays (one value per column)');
     this.rows = rows;
     return this;
   }
@@ -81,7 +84,10 @@ export class FusionResult {
   like(patterns: Record<string, string | null | undefined>): FusionResult {
     const tests = Object.entries(patterns)
       .filter(([, p]) => p !== null && p !== undefined && p !== '')
-      .map(([name, p]) => [this.columnIndex(name), likePattern(p!)] as const);
+      .map(([name, p]) => {
+        if (typeof p !== 'string') throw new FusionValueError(`a LIKE pattern must be a string, not ${describeValue(p)}`);
+        return [this.columnIndex(name), likePattern(p)] as const;
+      });
     if (tests.length === 0) return this.derived([...this.rows]);
     return this.derived(this.rows.filter((row) => tests.every(([i, re]) => typeof row[i] === 'string' && re.test(row[i] as string))));
   }
@@ -103,6 +109,7 @@ export class FusionResult {
   /** The first `n` rows; null or undefined keeps all. */
   limit(n: number | bigint | null | undefined): FusionResult {
     if (n === null || n === undefined) return this.derived([...this.rows]);
+    if ((typeof n !== 'number' || Number.isNaN(n)) && typeof n !== 'bigint') throw new FusionValueError(`a limit must be a number, not ${describeValue(n)}`);
     return this.derived(this.rows.slice(0, Math.max(0, Number(n))));
   }
 
@@ -177,6 +184,9 @@ export function decodeOptionsOf(params: Partial<DecodeOptions>): DecodeOptions {
 
 /** The response a cursor reads for a Fusion result (null: a statement without a result set). */
 export function toQueryResponse(result: FusionResult | null, options: DecodeOptions): QueryResponse {
+  if (result !== null && !(result instanceof FusionResult)) {
+    throw new FusionValueError(`a Fusion handler must return a FusionResult, null or nothing, not ${describeValue(result)}`);
+  }
   let current: ResultSet;
   if (!result || result.columns.length === 0) {
     current = memoryResult(null, []);
@@ -184,6 +194,11 @@ export function toQueryResponse(result: FusionResult | null, options: DecodeOpti
     const columns = result.columns.map(columnDefinition);
     const decoders = columns.map((c) => columnDecoder(c, options));
     const encoder = new TextEncoder();
+    const width = result.columns.length;
+    result.rows.forEach((row, r) => {
+      if (!Array.isArray(row)) throw new FusionValueError(`row ${r + 1} is ${describeValue(row)}, not an array of values`);
+      if (row.length !== width) throw new FusionValueError(`row ${r + 1} has ${row.length} values for ${width} column${width === 1 ? '' : 's'}`);
+    });
     const rows = result.rows.map((row) => result.columns.map((c, i) => {
       const v = wireValue(row[i], c.type, options);
       if (v === null) return null;

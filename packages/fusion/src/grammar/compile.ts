@@ -4,7 +4,7 @@
  * syntax and help texts.
  */
 import type { CommandGrammar, GrammarNode, RuleInfo } from './ast.js';
-import { FusionGrammarError } from '../errors.js';
+import { describeValue, FusionGrammarError } from '../errors.js';
 import { buildHelp } from './help.js';
 import {
   BUILTIN_DEFAULTS, TERMINALS, buildSyntax, injectBuiltins, isKeywordOnly, leadingKeywords, ruleLines, stripHelpAndComments,
@@ -166,6 +166,7 @@ function sequenceOf(items: GrammarNode[]): GrammarNode {
 
 /** Compiles a handler's grammar (with or without help sections). */
 export function compileGrammar(source: string): CommandGrammar {
+  if (typeof source !== 'string') throw new FusionGrammarError(`a grammar must be a string, not ${describeValue(source)}`);
   const { text: grammar, builtinRules } = injectBuiltins(stripHelpAndComments(source));
   const semi = grammar.indexOf(';');
   if (semi < 0) throw new FusionGrammarError('a grammar needs a semicolon at the end of the command');

@@ -3,7 +3,7 @@
  * repeated parts) and builds the `params` object of fusion spec §3.5.
  */
 import type { CommandGrammar, GrammarNode, RuleInfo } from './ast.js';
-import { FusionSyntaxError } from '../errors.js';
+import { describeValue, FusionSyntaxError, FusionValueError } from '../errors.js';
 
 export type Params = Record<string, unknown>;
 
@@ -264,6 +264,8 @@ function syntaxError(g: CommandGrammar, detail: string): FusionSyntaxError {
  * command's syntax when it does not parse; never anything else for any input.
  */
 export function parseStatement(g: CommandGrammar, sql: string): Params {
+  if (!g || typeof g !== 'object' || !(g.rules instanceof Map) || !g.command) throw new FusionValueError('parseStatement needs a grammar from compileGrammar');
+  if (typeof sql !== 'string') throw new FusionValueError(`a statement must be a string, not ${describeValue(sql)}`);
   const m = new Matcher(g, sql);
   const items: unknown[] = [];
   let end: number;
