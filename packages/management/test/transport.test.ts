@@ -114,10 +114,14 @@ describe('retries', () => {
     expect(events.at(-1)).toMatchObject({ method: 'GET', path: '/v2/projects', status: 502, attempts: 3 });
   });
 
-  it('never retries a POST on 503', async () => {
+  it('never retries a POST or a PATCH on 503', async () => {
     fake.fail({ method: 'POST', path: '/v2/secrets', status: 503 });
     await expect(client().secrets.create('s', 'v')).rejects.toMatchObject({ status: 503 });
     expect(fake.requests.filter((r) => r.path === '/v2/secrets')).toHaveLength(1);
+    const id = await client().secrets.create('patched', 'v');
+    fake.fail({ method: 'PATCH', path: `/v2/secrets/${id}`, status: 503 });
+    await expect(client().secrets.update(id, 'w')).rejects.toMatchObject({ status: 503 });
+    expect(fake.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 
   it('retries a GET whose connection was dropped; a dropped POST is not replayed', async () => {
