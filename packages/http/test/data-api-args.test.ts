@@ -125,6 +125,22 @@ describe('Data API parameters against the gateway, under both escaping modes', (
     }
   });
 
+  it('callproc over HTTP binds its arguments into the CALL', async () => {
+    await admin.execute(`CREATE PROCEDURE ${db}.echo_it(s TEXT) SELECT s AS v`);
+    const http = await httpAs(info.root.user, info.root.password);
+    try {
+      const cur = http.cursor();
+      for (const payload of PAYLOADS) {
+        await cur.callproc('echo_it', [payload]);
+        expect(await cur.fetchall()).toEqual([[payload]]);
+      }
+      await expect(cur.callproc('echo_it; DROP TABLE x', [])).rejects.toThrow(/plain procedure name/);
+      await cur.close();
+    } finally {
+      await http.close();
+    }
+  });
+
   it('executemany over HTTP binds each set on the server', async () => {
     const http = await httpAs(info.root.user, info.root.password);
     try {
