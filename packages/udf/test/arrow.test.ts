@@ -5,7 +5,7 @@ import {
   Bool, DateMillisecond, Decimal, Dictionary, Field, Float32, Int32, Int64, LargeUtf8, makeData, makeVector, RecordBatch, Schema, Struct, Table,
   tableFromIPC, tableToIPC, TimeMicrosecond, TimestampNanosecond, Utf8, vectorFromArray,
 } from 'apache-arrow';
-import { DataError, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
+import { DataError, ParameterError, type SqlDateTime, SqlTime } from '@s2/base';
 import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
 import {
   createUdfServer, decodeArrow, decodeArrowColumns, decodeJsonRows, decodeRowdat1, encodeArrow, encodeRowdat1, formatOf, contentTypeOf,
@@ -365,7 +365,7 @@ describe('multi-batch files', () => {
 
 describe("vectorized: 'arrow' — functions that take and return apache-arrow data", () => {
   it('gets a RecordBatch of typed argument columns (NULLs as validity) and returns Arrow vectors', async () => {
-    const { vectorFromArray, Float64, RecordBatch, Table: ArrowTable, Int64, Utf8 } = await import('apache-arrow');
+    const { vectorFromArray, Float64, Table: ArrowTable, Int64, Utf8 } = await import('apache-arrow');
     const { createUdfServer, encodeRowdat1, decodeRowdat1, t, udf } = await import('../src/index.js');
     let seen: InstanceType<typeof RecordBatch> | null = null;
     const scaled = udf({ name: 'scaled', args: { x: t.bigint().nullable(), f: t.double() }, returns: t.double().nullable(), vectorized: 'arrow' },

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { SqlDateTime, SqlTime } from '@s2/base';
+import { type SqlDateTime, SqlTime } from '@s2/base';
 import { connectWire } from '@s2/wire';
 import { createUdfServer, decodeRowdat1, encodeRowdat1, t, udf } from '@s2/udf';
 import { testServer } from '@s2/testing/vitest';

@@ -86,7 +86,7 @@ describe('JSON codec', () => {
     const text = encodeJsonColumns(types, ids, columns);
     expect(text).toBe(encodeJsonRows(types, ids, columnsToRows(columns, 3)));
     expect(text).toBe('{"data": [[7, 1, "a\\"b", 2.0], [8, null, "x", null], [9, -9223372036854775808, null, 1e+16]]}');
-    expect(encodeJsonColumns(types, [], columns.map((c) => ({ values: [], nulls: null })))).toBe('{"data": []}');
+    expect(encodeJsonColumns(types, [], columns.map((_c) => ({ values: [], nulls: null })))).toBe('{"data": []}');
   });
 
   it('serves scalar and vectorized functions over JSON with the same answers', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DataError, ParameterError, SqlTime } from '@s2/base';
+import { DataError, ParameterError } from '@s2/base';
 import { loadNative, nativeStatus } from '@s2/native';
-import { decodeRowdat1, encodeRowdat1, unpackDatetime, packDatetime } from '../src/codecs/index.js';
+import { decodeRowdat1 } from '../src/codecs/index.js';
 import { decodeRowdat1Rows, decodeRowdat1Vectors, encodeRowdat1Vectors } from '../src/codecs/rowdat1-native.js';
 import { decodeWide } from '../src/codecs/rowdat1-fixed.js';
-import { batch, CODES, GEN, int, pick, rnd } from './rowdat1-gen.js';
+import { batch, CODES, int, pick } from './rowdat1-gen.js';
 
 const native = loadNative();
 if (!native) console.warn(`[udf] native ROWDAT_1 differential skipped: ${nativeStatus().source}`);

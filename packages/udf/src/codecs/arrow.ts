@@ -320,8 +320,6 @@ function reader(type: DataType): Reader | null {
   return null;
 }
 
-const INTEGER = /^-?\d+$/;
-
 /** Converts one value to the JavaScript type the function expects for the wire code. */
 function convert(raw: Raw, to: Target, what: string): unknown {
   const fail = (expected: string): never => {

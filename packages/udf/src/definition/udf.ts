@@ -1,6 +1,7 @@
 import { OptionError } from '@s2/base';
 import type { SqlType } from './types.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: functions declare their own parameter types (bigint, string, Vector…), which unknown[] would refuse
 export type UdfFunction = (...args: any[]) => unknown;
 
 export interface UdfSpec {
