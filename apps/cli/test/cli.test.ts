@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { testServer } from '@s2/testing/vitest';
+import { loadNative, nativeStatus } from '@s2/native';
+import { missingCommand, skipUnless, testServer } from '@s2/testing/vitest';
 import { decodeRowdat1, encodeRowdat1 } from '@s2/udf';
 
 const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-function start(args: string[]) {
-  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -67,12 +68,9 @@ describe('s2 udf serve', () => {
     expect(run.output()).toMatch(/upper: 2 rows, [\d.]+ ms, status 200/);
   });
 
-  it('--collocated serves over a unix socket with shared memory (the Python stand-in plays the database)', async () => {
-    const { loadNative } = await import('@s2/native');
-    if (!loadNative()) {
-      console.warn('[cli] collocated CLI test skipped: the native addon is not built');
-      return;
-    }
+  // The collocated mode needs the native addon (shared memory); the database's side is played by a Python script.
+  const noCollocated = loadNative() ? missingCommand('python3') : `the native addon is not loaded: ${nativeStatus().source}`;
+  it('--collocated serves over a unix socket with shared memory (the Python stand-in plays the database)', skipUnless(noCollocated, 'missing-tool'), async () => {
     const fixture = fileURLToPath(new URL('./fixtures/functions.ts', import.meta.url));
     const socket = `/tmp/s2-cli-${process.pid}.sock`;
     const run = start(['udf', 'serve', fixture, '--collocated', '--socket-path', socket, '--log-level', 'debug']);
@@ -84,8 +82,10 @@ describe('s2 udf serve', () => {
     const py = spawn('python3', [client, socket, 'upper'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     py.stdout.on('data', (d) => (out += d));
+    let pyErr = '';
+    py.stderr.on('data', (d) => (pyErr += d));
     py.stdin.end(JSON.stringify({ requests: [Buffer.from(encodeRowdat1([254], [5], [['collocated']])).toString('hex')] }));
-    await new Promise((r) => py.on('exit', r));
+    expect(await new Promise((r) => py.on('exit', r)), pyErr).toBe(0);
     const [res] = JSON.parse(out).responses;
     expect(decodeRowdat1([254], Buffer.from(res.hex, 'hex'))).toEqual({ rowIds: [5n], rows: [['COLLOCATED']] });
     run.child.kill('SIGTERM');
@@ -94,12 +94,11 @@ describe('s2 udf serve', () => {
   });
 
   it('refuses --register without a database and a module without functions', async () => {
-    const noDb = start(['udf', 'serve', 'x.ts', '--register']);
-    const env = process.env.SINGLESTOREDB_URL;
-    if (!env) {
-      expect(await noDb.exited).toBe(2);
-      expect(noDb.errors()).toMatch(/--register needs --db/);
-    } else await noDb.exited;
+    // Without --db the URL would come from SINGLESTOREDB_URL: the child runs without it.
+    const { SINGLESTOREDB_URL: _url, ...withoutUrl } = process.env;
+    const noDb = start(['udf', 'serve', 'x.ts', '--register'], withoutUrl);
+    expect(await noDb.exited).toBe(2);
+    expect(noDb.errors()).toMatch(/--register needs --db/);
     const empty = start(['udf', 'serve', fileURLToPath(new URL('../src/args.ts', import.meta.url)), '--port', '0']);
     expect(await empty.exited).toBe(1);
     expect(empty.errors()).toMatch(/exports no udf\(\.\.\.\) definitions/);
