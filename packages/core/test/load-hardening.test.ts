@@ -39,4 +39,17 @@ describe('executemany says how many rows earlier statements affected', () => {
     expect((err as { rowsAffectedBefore?: number }).rowsAffectedBefore).toBe(Number(n));
     expect((err as Error).message).toContain(`executemany: ${Number(n)} row(s) affected by earlier statements`);
   });
+
+  it('atomic: true leaves nothing behind when a row fails', async () => {
+    await conn.execute(`CREATE TABLE ${db}.w (id INT PRIMARY KEY, s TEXT)`);
+    const sets = Array.from({ length: 5000 }, (_, i) => [i === 4000 ? 0 : i, 'x'.repeat(300)]);
+    const err = await conn.executemany(`INSERT INTO ${db}.w VALUES (%s, %s)`, sets, { atomic: true }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ errno: 1062, rowsAffectedBefore: 0 });
+    const [[n]] = await conn.query<[number]>(`SELECT COUNT(*) FROM ${db}.w`);
+    expect(Number(n)).toBe(0);
+    expect(await conn.executemany(`INSERT INTO ${db}.w VALUES (%s, %s)`, [[1, 'a'], [2, 'b']], { atomic: true })).toBe(2);
+    const [[m]] = await conn.query<[number]>(`SELECT COUNT(*) FROM ${db}.w`);
+    expect(Number(m)).toBe(2);
+    expect(conn.getAutocommit()).toBe(true);
+  });
 });

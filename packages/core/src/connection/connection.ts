@@ -18,7 +18,7 @@ import { ShowAccessor } from '../accessors/show.js';
 import { VariableAccessor } from '../accessors/variables.js';
 import { normalizeResultsType, resolveConnectParams, type ResolvedConnectParams } from '../params/index.js';
 import { runLoad, type LoadOptions, type LoadResult, type LoadSource } from '../load/index.js';
-import { Cursor, type ExecuteOptions } from './cursor.js';
+import { Cursor, type ExecuteOptions, type ExecutemanyOptions } from './cursor.js';
 
 export interface QueryOptions extends ExecuteOptions {
   /** Row shape for this call only ('tuples', 'objects', 'namedtuples', or a registered format). */
@@ -258,10 +258,10 @@ export class Connection {
     }
   }
 
-  async executemany(sql: string, paramSets: Iterable<QueryParams>): Promise<number | null> {
+  async executemany(sql: string, paramSets: Iterable<QueryParams>, options?: ExecutemanyOptions): Promise<number | null> {
     const cur = this.cursor({ buffered: true });
     try {
-      return await cur.executemany(sql, paramSets);
+      return await cur.executemany(sql, paramSets, options);
     } finally {
       await cur.close();
     }

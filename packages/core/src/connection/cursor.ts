@@ -6,6 +6,7 @@ import {
   InterfaceError,
   NotSupportedError,
   OperationalError,
+  ServerStatus,
   ProgrammingError,
   type ColumnDefinition,
   type ColumnDescription,
@@ -23,6 +24,15 @@ import { bindsParams, sendStatement } from './send-statement.js';
 import type { CursorSession } from '../session/types.js';
 import { packetReaderOf } from '../session/packets.js';
 import { statementHookSlot } from '../hooks/statement-hook.js';
+
+export interface ExecutemanyOptions {
+  /**
+   * Run every statement in one transaction (BEGIN … COMMIT) and roll back on failure, so a bad
+   * row leaves nothing behind. Only when the session is in autocommit mode outside a
+   * transaction (inside yours, roll back yourself); not available over the Data API.
+   */
+  atomic?: boolean;
+}
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -132,10 +142,11 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
    * Runs the statement once per parameter set. `INSERT|REPLACE ... VALUES (<placeholders>)` is
    * rewritten into multi-row statements bounded in size; rowcount is the total.
    */
-  async executemany(sql: string, paramSets?: Iterable<QueryParams>): Promise<number | null> {
+  async executemany(sql: string, paramSets?: Iterable<QueryParams>, options: ExecutemanyOptions = {}): Promise<number | null> {
     this.ensureOpen();
     const sets = paramSets ? [...paramSets] : [];
     if (sets.length === 0) return null;
+    if (options.atomic) return this.atomically(() => this.executemany(sql, sets));
     // A transport that binds parameters (the Data API) gets one statement per set, values unspliced.
     const statements = bindsParams(this.connection.transport()) ? null : batchInsertStatements(sql, sets, this.connection.literalContext());
     let total = 0;
@@ -156,6 +167,27 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     }
     this.rowcount = total;
     return total;
+  }
+
+  /**
+   * Runs `work` inside BEGIN … COMMIT, rolled back if it fails, when the session is in
+   * autocommit mode outside a transaction; inside your own transaction it just runs.
+   */
+  private async atomically<T>(work: () => Promise<T>): Promise<T> {
+    const link = this.connection.transport();
+    if (bindsParams(link)) throw new NotSupportedError('executemany({ atomic: true }) needs a transaction, which the Data API cannot span across requests; use the mysql driver');
+    const status = link.session.serverStatus;
+    if ((status & ServerStatus.AUTOCOMMIT) === 0 || (status & ServerStatus.IN_TRANS) !== 0) return work();
+    await this.execute('BEGIN');
+    try {
+      const out = await work();
+      await this.execute('COMMIT');
+      return out;
+    } catch (err) {
+      if (this.connection.isConnected()) await this.execute('ROLLBACK').catch(() => {});
+      if (err instanceof Error) (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = 0;
+      throw err;
+    }
   }
 
   /** `CALL name(...)` with arguments passed through session variables `@_name_<i>`, like the reference. */
