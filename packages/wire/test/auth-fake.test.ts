@@ -30,8 +30,11 @@ function expectedSha2(password: string): Buffer {
 
 let server: FakeServer | null = null;
 afterEach(async () => {
+  // A scripted `expect` that failed inside the fake server surfaces here, not as a vague connect error.
+  const scriptErrors = server?.errors ?? [];
   await server?.close();
   server = null;
+  expect(scriptErrors).toEqual([]);
 });
 
 async function withServer(plugin: string, script: (s: FakeSession) => Promise<void>) {

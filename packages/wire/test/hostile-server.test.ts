@@ -7,8 +7,11 @@ import { connectWire, type WireConnection } from '@s2/wire';
 
 let server: FakeServer | null = null;
 afterEach(async () => {
+  // A scripted `expect` that failed inside the fake server surfaces here, not as a vague connect error.
+  const scriptErrors = server?.errors ?? [];
   await server?.close();
   server = null;
+  expect(scriptErrors).toEqual([]);
 });
 
 /** Logs the client in, answers setup statements, then lets `onQuery` answer the first real query. */
