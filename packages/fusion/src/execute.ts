@@ -4,6 +4,7 @@
 import type { CursorSession, StatementOptions } from '@s2/core';
 import { OperationalError, type QueryResponse } from '@s2/base';
 import { createManagement, type Management, type ManagementOptions } from '@s2/management';
+import { nodeGetWithBody } from '@s2/management/node';
 import { parseStatement } from './grammar/index.js';
 import { decodeOptionsOf, toQueryResponse } from './result.js';
 import type { FusionCommand, FusionRegistry } from './registry.js';
@@ -39,7 +40,8 @@ export async function executeFusion(
     registry,
     signal,
     // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in the reference).
-    management: () => (management ??= createManagement({ version: 'v2', ...managementOptions, signal })),
+    // The Node transport for GETs with a JSON body: the export status calls send one, as the reference does.
+    management: () => (management ??= createManagement({ version: 'v2', getWithBody: nodeGetWithBody, ...managementOptions, signal })),
   }));
   const result = signal ? await untilAborted(running, signal) : await running;
   return toQueryResponse(result ?? null, decodeOptionsOf(session.params));

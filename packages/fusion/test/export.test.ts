@@ -1,54 +1,41 @@
 /**
- * The hidden export commands against a small stand-in for the egress endpoints (the management
- * fake has none): request paths and bodies, and the results.
+ * The hidden export commands on @s2/management's export manager, against the management fake's
+ * egress endpoints: request paths and bodies (the status reads are GETs with a JSON body, as the
+ * reference sends them), the fake's export state, and the results.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect, NotSupportedError, type Connection } from '@s2/core';
+import { ManagementError } from '@s2/management';
+import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 import { testServer } from '@s2/testing/vitest';
-import { FusionValueError, installFusion } from '../src/index.js';
+import { FusionNotFoundError, FusionValueError, installFusion } from '../src/index.js';
 import referenceSyntax from './reference-syntax.json' with { type: 'json' };
 
-interface Seen { method: string; path: string; query: Record<string, string>; body: unknown }
-const seen: Seen[] = [];
-let server: Server;
+let fake: ManagementFake;
 let conn: Connection;
-const CLUSTER = '11111111-2222-3333-4444-555555555555';
-
-async function bodyOf(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  return text ? JSON.parse(text) : null;
-}
+let cluster: string;
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    const s: Seen = { method: req.method!, path: url.pathname, query: Object.fromEntries(url.searchParams), body: await bodyOf(req) };
-    seen.push(s);
-    const send = (v: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-    const verb = url.pathname.split('/').pop();
-    if (url.pathname === `/v2/clusters/${CLUSTER}`) return send({ clusterID: CLUSTER, name: 'c', state: 'ACTIVE' });
-    if (verb === 'createEgressClusterIdentity') return send({ identity: 'arn:aws:iam::1:role/x' });
-    if (verb === 'startTableEgress') return send({ egressID: 'e1' });
-    if (verb === 'tableEgressStatus') return s.query.scope ? send([{ egressID: 'e1' }, { egressID: 'e2' }]) : send(s.query.egressID === 'e1' ? { status: 'Running', statusMsg: 'ok' } : {});
-    return send({});
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  process.env.SINGLESTOREDB_WORKSPACE = CLUSTER;
-  installFusion({ enabled: true, enableHidden: true, management: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 't' } });
+  fake = await startManagementFake();
+  installFusion({ enabled: true, enableHidden: true, management: { baseUrl: fake.url, token: fake.token } });
   const info = testServer();
   conn = await connect(`${info.url}/${info.database}`);
+});
+
+beforeEach(() => {
+  fake.reset();
+  cluster = String(fake.seed.cluster({ name: 'exporter' }).clusterID);
+  process.env.SINGLESTOREDB_WORKSPACE = cluster;
 });
 
 afterAll(async () => {
   delete process.env.SINGLESTOREDB_WORKSPACE;
   await conn.close();
-  await new Promise((r) => server.close(r));
+  await fake.close();
 });
 
-const last = (verb: string) => seen.filter((s) => s.path.endsWith(`/egress/${verb}`)).pop()!;
+const last = (verb: string) => fake.requests.filter((r) => r.path.endsWith(`/egress/${verb}`)).pop()!;
+const START = `start export from db.t catalog config '{"a":1}' link s3 config '{"b":2}'`;
 
 describe('export commands (hidden)', () => {
   it('with hidden commands enabled, the registry holds every command of the reference with its syntax', () => {
@@ -57,12 +44,13 @@ describe('export commands (hidden)', () => {
   });
 
   it('START INCREMENTAL EXPORT sends the table, merged catalog/link settings, partitions, sort keys and interval', async () => {
-    const rows = await conn.query(`start incremental export from db.t catalog config '{"a":1}' credentials '{"k":"s"}' link s3 config '{"region":"us"}' credentials '{"key":"x"}'
+    const rows = await conn.query<[string]>(`start incremental export from db.t catalog config '{"a":1}' credentials '{"k":"s"}' link s3 config '{"region":"us"}' credentials '{"key":"x"}'
       partition by identity(c1), day(c2) order by year(c3) desc nulls_last, month(c4) properties '{"p":1}' refresh interval 5 minutes`);
-    expect(rows).toEqual([['e1']]);
+    expect(rows.length).toBe(1);
+    expect(fake.exports.has(rows[0][0])).toBe(true);
     expect(last('startTableEgress')).toMatchObject({
       method: 'POST',
-      path: `/v2/clusters/${CLUSTER}/egress/startTableEgress`,
+      path: `/v2/clusters/${cluster}/egress/startTableEgress`,
       body: {
         databaseName: 'db', tableName: 't',
         catalogInfo: { a: 1, k: 's' }, storageInfo: { region: 'us', key: 'x', provider: 'S3' },
@@ -73,23 +61,41 @@ describe('export commands (hidden)', () => {
     });
   });
 
-  it('rejects a table without database, BUCKET/TRUNCATE transforms and bad JSON with typed errors', async () => {
-    await expect(conn.query(`start export from t catalog link`)).rejects.toBeInstanceOf(FusionValueError);
-    await expect(conn.query(`start export from db.t catalog link partition by bucket(c, 4)`)).rejects.toBeInstanceOf(NotSupportedError);
-    await expect(conn.query(`start export from db.t catalog config 'nope' link`)).rejects.toBeInstanceOf(FusionValueError);
+  it('START EXPORT sends neither incremental nor the optional specs it was not given', async () => {
+    await conn.query(START);
+    expect(last('startTableEgress').body).toEqual({ databaseName: 'db', tableName: 't', catalogInfo: { a: 1 }, storageInfo: { b: 2, provider: 'S3' } });
   });
 
-  it('status, listing, suspend, resume, drop and the cluster identity', async () => {
-    expect(await conn.query("show export 'e1'")).toEqual([['e1', 'Running', 'ok']]);
-    expect(last('tableEgressStatus').query).toEqual({ egressID: 'e1' });
-    expect(await conn.query('show exports')).toEqual([['e1', 'Running', 'ok'], ['e2', 'Unknown', '']]);
-    expect(await conn.query("suspend export 'e1'")).toEqual([['e1', 'Running', 'ok']]);
-    expect(last('suspendTableEgress')).toMatchObject({ method: 'POST', body: { egressID: 'e1' } });
-    await conn.query("resume export 'e1'");
-    expect(last('resumeTableEgress').body).toEqual({ egressID: 'e1' });
-    await conn.query("drop export 'e1'");
-    expect(last('dropTableEgress')).toMatchObject({ method: 'DELETE', body: { egressID: 'e1' } });
-    expect(await conn.query(`create cluster identity catalog config '{"a":1}' link s3 config '{"b":2}'`)).toEqual([['arn:aws:iam::1:role/x']]);
+  it('rejects a table without database, BUCKET/TRUNCATE transforms and bad JSON with typed errors', async () => {
+    await expect(conn.query('start export from t catalog link')).rejects.toBeInstanceOf(FusionValueError);
+    await expect(conn.query('start export from db.t catalog link partition by bucket(c, 4)')).rejects.toBeInstanceOf(NotSupportedError);
+    await expect(conn.query(`start export from db.t catalog config 'nope' link`)).rejects.toBeInstanceOf(FusionValueError);
+    expect(fake.exports.size).toBe(0);
+  });
+
+  it('status, listing, suspend, resume and drop change the fake\'s exports; status reads are GETs with a JSON body', async () => {
+    const [[id]] = await conn.query<[string]>(START);
+    const [[other]] = await conn.query<[string]>(START);
+    expect(await conn.query(`show export '${id}'`)).toEqual([[id, 'Running', '']]);
+    expect(last('tableEgressStatus')).toMatchObject({ method: 'GET', query: {}, body: { egressID: id } });
+    expect(await conn.query('show exports')).toEqual([[id, 'Running', ''], [other, 'Running', '']]);
+    expect(fake.requests.some((r) => r.path.endsWith('/tableEgressStatus') && (r.body as { scope?: string }).scope === 'all')).toBe(true);
+    expect(await conn.query(`suspend export '${id}'`)).toEqual([[id, 'Suspended', '']]);
+    expect(last('suspendTableEgress')).toMatchObject({ method: 'POST', body: { egressID: id } });
+    expect(await conn.query(`resume export '${id}'`)).toEqual([[id, 'Running', '']]);
+    expect(await conn.query(`drop export '${id}'`)).toEqual([]);
+    expect(last('dropTableEgress')).toMatchObject({ method: 'DELETE', body: { egressID: id } });
+    expect([...fake.exports.keys()]).toEqual([other]);
+    await expect(conn.query(`show export '${id}'`)).rejects.toBeInstanceOf(ManagementError);
+  });
+
+  it('CREATE CLUSTER IDENTITY returns the identity of the current cluster', async () => {
+    expect(await conn.query(`create cluster identity catalog config '{"a":1}' link s3 config '{"b":2}'`)).toEqual([[`arn:aws:iam::000000000000:role/s2-egress-${cluster.slice(0, 8)}`]]);
     expect(last('createEgressClusterIdentity').body).toEqual({ catalogInfo: { a: 1 }, storageInfo: { b: 2, provider: 'S3' } });
+  });
+
+  it('without a current cluster the export commands say so', async () => {
+    delete process.env.SINGLESTOREDB_WORKSPACE;
+    await expect(conn.query('show exports')).rejects.toBeInstanceOf(FusionNotFoundError);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Table exports (egress), hidden as in the reference: `clusters/{id}/egress/…` of the current
- * cluster (SINGLESTOREDB_WORKSPACE). The reference reads export status with GET requests that
- * carry a JSON body, which fetch cannot send; here the same fields go in the query string.
+ * Table exports (egress), hidden as in the reference: the export manager of @s2/management on
+ * the current cluster (SINGLESTOREDB_WORKSPACE), `clusters/{id}/egress/…`. Its status calls are
+ * GETs with a JSON body, as the reference sends them; the management client Fusion makes has the
+ * Node transport for them (`nodeGetWithBody`).
  */
 import { NotSupportedError } from '@s2/base';
-import type { Management } from '@s2/management';
+import type { ExportManager, ExportStatus } from '@s2/management';
 import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
@@ -13,10 +14,8 @@ import { getCluster } from './support.js';
 
 type Json = Record<string, unknown>;
 
-async function egress(ctx: FusionContext): Promise<{ m: Management; path: (verb: string) => string }> {
-  const m = ctx.management();
-  const cluster = await getCluster(m, {});
-  return { m, path: (verb) => `clusters/${encodeURIComponent(cluster.id)}/egress/${verb}` };
+async function exportsOf(ctx: FusionContext): Promise<ExportManager> {
+  return (await getCluster(ctx.management(), {})).exports;
 }
 
 function jsonParam(text: unknown, what: string): Json {
@@ -50,7 +49,7 @@ function transformOf(t: Json): { transform: string; name: string } {
 
 const INTERVAL_SECONDS: Readonly<Record<string, number>> = { SECONDS: 1, MINUTES: 60, HOURS: 3600, DAYS: 86400 };
 
-function startBody(params: Params, incremental: boolean): Json {
+function startDefinition(params: Params, incremental: boolean): Parameters<ExportManager['start']>[0] {
   const table = params.from_table;
   if (!Array.isArray(table)) throw new FusionValueError('database name must be specified for source table');
   const partitions = ((params.partition_by ?? []) as Json[]).map((p) => transformOf((p.partition_key as Json).transform as Json));
@@ -69,72 +68,63 @@ function startBody(params: Params, incremental: boolean): Json {
     if (value < 0) throw new FusionValueError('refresh interval must be greater than 0');
     refreshInterval = value * INTERVAL_SECONDS[String(interval.refresh_interval_time_unit).toUpperCase()];
   }
+  const { catalogInfo, storageInfo } = infos(params);
   return {
-    databaseName: table[0],
-    tableName: table[1],
-    ...infos(params),
-    partitionSpec: partitions.length ? { partitions } : undefined,
-    sortOrderSpec: keys.length ? { keys } : undefined,
+    database: String(table[0]),
+    table: String(table[1]),
+    catalogInfo,
+    storageInfo,
+    partitionBy: partitions.length ? partitions : undefined,
+    orderBy: keys.length ? keys : undefined,
     properties: params.properties ? jsonParam(params.properties, 'PROPERTIES') : undefined,
-    incremental: incremental || undefined,
+    incremental,
     refreshInterval,
   };
 }
 
-const idResult = (id: unknown) => new FusionResult().addField('ExportID', 'STRING').setRows([[String(id)]]);
+const idResult = (id: string) => new FusionResult().addField('ExportID', 'STRING').setRows([[id]]);
 
-function statusResult(rows: [string, Json][]): FusionResult {
+function statusResult(rows: ExportStatus[]): FusionResult {
   return new FusionResult().addField('ExportID', 'STRING').addField('Status', 'STRING').addField('Message', 'STRING')
-    .setRows(rows.map(([id, info]) => [id, String(info.status ?? 'Unknown'), String(info.statusMsg ?? '')]));
+    .setRows(rows.map((s) => [s.exportId, s.status, s.message]));
 }
 
-async function statusOf(ctx: FusionContext, id: string): Promise<FusionResult> {
-  const { m, path } = await egress(ctx);
-  const info = await m.client.json<Json>({ path: path('tableEgressStatus'), query: { egressID: id } });
-  return statusResult([[id, info ?? {}]]);
-}
-
-function control(verb: string): FusionRun {
+function control(verb: 'suspend' | 'resume'): FusionRun {
   return async (params, ctx) => {
-    const { m, path } = await egress(ctx);
-    await m.client.request({ method: 'POST', path: path(verb), json: { egressID: params.export_id } });
-    return statusOf(ctx, String(params.export_id));
+    const exports = await exportsOf(ctx);
+    const id = String(params.export_id);
+    await exports[verb](id);
+    return statusResult([await exports.status(id)]);
   };
 }
 
 function start(incremental: boolean): FusionRun {
   return async (params, ctx) => {
-    const body = startBody(params, incremental);
-    const { m, path } = await egress(ctx);
-    const out = await m.client.json<Json>({ method: 'POST', path: path('startTableEgress'), json: body });
-    return idResult(out?.egressID);
+    const definition = startDefinition(params, incremental);
+    return idResult(await (await exportsOf(ctx)).start(definition));
   };
 }
 
 export const exportCommands: Record<string, FusionRun> = {
   'CREATE CLUSTER IDENTITY': async (params, ctx) => {
-    const { m, path } = await egress(ctx);
-    const out = await m.client.json<Json>({ method: 'POST', path: path('createEgressClusterIdentity'), json: infos(params) });
-    return new FusionResult().addField('Identity', 'STRING').setRows([[out?.identity as string ?? null]]);
+    const out = await (await exportsOf(ctx)).createClusterIdentity(infos(params));
+    return new FusionResult().addField('Identity', 'STRING').setRows([[(out?.identity as string | undefined) ?? null]]);
   },
   'START EXPORT': start(false),
   'START INCREMENTAL EXPORT': start(true),
-  'SHOW EXPORT': (params, ctx) => statusOf(ctx, String(params.export_id)),
+  'SHOW EXPORT': async (params, ctx) => statusResult([await (await exportsOf(ctx)).status(String(params.export_id))]),
   'SHOW EXPORTS': async (params, ctx) => {
-    const { m, path } = await egress(ctx);
-    const list = (await m.client.json<Json[]>({ path: path('tableEgressStatus'), query: { scope: String(params.scope ?? 'all') } })) ?? [];
-    const rows: [string, Json][] = [];
-    for (const item of list) {
-      const id = String(item.egressID);
-      rows.push([id, (await m.client.json<Json>({ path: path('tableEgressStatus'), query: { egressID: id } })) ?? {}]);
-    }
+    const exports = await exportsOf(ctx);
+    // The listing gives the ids; each status is its own call, as in the reference.
+    const listed = await exports.list({ scope: String(params.scope ?? 'all') });
+    const rows: ExportStatus[] = [];
+    for (const item of listed) rows.push(await exports.status(item.exportId));
     return statusResult(rows);
   },
-  'SUSPEND EXPORT': control('suspendTableEgress'),
-  'RESUME EXPORT': control('resumeTableEgress'),
+  'SUSPEND EXPORT': control('suspend'),
+  'RESUME EXPORT': control('resume'),
   'DROP EXPORT': async (params, ctx) => {
-    const { m, path } = await egress(ctx);
-    await m.client.request({ method: 'DELETE', path: path('dropTableEgress'), json: { egressID: params.export_id } });
+    await (await exportsOf(ctx)).drop(String(params.export_id));
     return null;
   },
 };
