@@ -1,7 +1,6 @@
-// Subpath entries loaded at run time. Types come straight from the sources because this app's
-// tsconfig maps only package roots (`@s2/*`); the specifiers stay package names for the build.
-import type * as ManagementNode from '../../../../packages/management/src/node.js';
-import type * as FakesManagement from '../../../../packages/fakes/src/management.js';
+// Subpath entries loaded on first use, so `s2 sql` never loads the file helpers or the fake.
+import type * as ManagementNode from '@s2/management/node';
+import type * as FakesManagement from '@s2/fakes/management';
 
 const NODE_HELPERS = '@s2/management/node';
 const FAKE = '@s2/fakes/management';

@@ -1,11 +1,8 @@
 import { createManagement, type InferenceApiInfo as ManagedInferenceApiInfo, type ManagementOptions } from '@s2/management';
 import type { Env } from './env.js';
 
-/** What the management API says about one model (`GET v1/inferenceapis/{project}/{model}`). */
-export interface InferenceApiInfo extends ManagedInferenceApiInfo {
-  /** The model's context window, when the API reports one (it does not yet; read defensively, as the reference does). */
-  maxInputTokens?: number;
-}
+/** What the management API says about one model (`GET v1/inferenceapis/{project}/{model}`), `maxInputTokens` included when reported. */
+export type InferenceApiInfo = ManagedInferenceApiInfo;
 
 /** How to reach the management API: the options of `@s2/management`, plus the inference project. */
 export interface LookupOptions extends ManagementOptions {

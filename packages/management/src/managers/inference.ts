@@ -11,6 +11,8 @@ export interface InferenceApiInfo {
   connectionUrl: string;
   internalConnectionUrl: string;
   hostingPlatform: string;
+  /** The model's context window in tokens, when the API reports one (read defensively, as the reference does). */
+  maxInputTokens?: number;
 }
 
 export interface ModelOperationResult {
@@ -52,6 +54,7 @@ export class InferenceApiManager {
       connectionUrl: String(o.connectionURL),
       internalConnectionUrl: String(o.internalConnectionURL),
       hostingPlatform: String(o.hostingPlatform),
+      ...(typeof o.maxInputTokens === 'number' && Number.isInteger(o.maxInputTokens) && o.maxInputTokens > 0 ? { maxInputTokens: o.maxInputTokens } : {}),
     };
   }
 
