@@ -12,7 +12,7 @@ import { drizzle, migrate } from '@s2/drizzle';
 import { fullRow, kitchen, posts, schema, users, writeMigrations } from './schema.js';
 import { Scratch } from './support.js';
 
-const scratch = new Scratch();
+const scratch = new Scratch('dz');
 let s2pool: Pool;
 let mysql2pool: Mysql2Pool;
 

@@ -17,7 +17,7 @@ const causeOf = (e: unknown) => (e instanceof DrizzleQueryError ? e.cause : e);
 
 describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route) => {
   const wire = route === 'mysql';
-  const own = new Scratch();
+  const own = new Scratch('dz');
   let conn: Connection;
   let db: DB;
 
@@ -149,7 +149,7 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
 });
 
 describe('SingleStoreDB rules, forced (only MariaDB runs here)', () => {
-  const own = new Scratch();
+  const own = new Scratch('dz');
   beforeAll(() => own.start());
   afterAll(() => own.stop());
 
@@ -172,7 +172,7 @@ describe('SingleStoreDB rules, forced (only MariaDB runs here)', () => {
 });
 
 describe('pool lifecycle', () => {
-  const own = new Scratch();
+  const own = new Scratch('dz');
   beforeAll(() => own.start());
   afterAll(() => own.stop());
 

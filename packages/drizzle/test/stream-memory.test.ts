@@ -10,7 +10,7 @@ import { drizzle } from '@s2/drizzle';
 import { Scratch, type Route } from './support.js';
 
 const ROWS = 100_000;
-const scratch = new Scratch();
+const scratch = new Scratch('dz');
 beforeAll(() => scratch.start());
 afterAll(() => scratch.stop());
 

@@ -5,10 +5,17 @@ import { testServer } from '@s2/testing/vitest';
 
 export type Route = 'mysql' | 'http';
 
-/** A scratch database plus a Data API gateway in front of the test server, for one test file. */
+/**
+ * A scratch database plus a Data API gateway in front of the test server, for one test file
+ * (shared by the @s2/drizzle tests).
+ */
 export class Scratch {
-  readonly database = uniqueDatabaseName('ky');
+  readonly database: string;
   private gateway: DataApiGateway | undefined;
+
+  constructor(prefix = 'ky') {
+    this.database = uniqueDatabaseName(prefix);
+  }
 
   async start(): Promise<void> {
     const info = testServer();
