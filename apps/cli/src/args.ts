@@ -8,6 +8,10 @@ export interface GatewayCommand {
   host: string;
   port: number;
   verbose: boolean;
+  /** Server sessions open at once (one per request in flight). */
+  maxConnections: number;
+  /** A query still running after this many ms is killed and answered 504 (0: no limit). */
+  queryTimeoutMs: number;
 }
 
 export interface UdfServeCommand {
@@ -26,24 +30,36 @@ export interface UdfServeCommand {
   collocated: boolean;
   socketPath?: string;
   maxConnections: number;
+  /** Worker threads that run the functions (0: in the server's own thread). */
+  workers: number;
 }
 
 /** Help lines of the serving commands (the gateway and UDF servers). */
 export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306 [--host 127.0.0.1] [--port 9000] [--verbose]
+                     [--max-connections 32] [--query-timeout MS]
       Serve the SingleStore Data API (/api/v2/exec, /api/v2/query/{rows,tuples}, /ping) in front of
-      a MySQL-compatible server. Clients authenticate with Basic auth as database users.
+      a MySQL-compatible server. Clients authenticate with Basic auth as database users; each
+      request runs on a fresh server session (at most --max-connections at once).
   s2 udf serve ./functions.ts [--host 127.0.0.1] [--port 8000] [--url URL] [--format rowdat_1|json]
-               [--db URL --register [--replace] [--function-database DB]] [--log-level info|debug]
+               [--workers N] [--db URL --register [--replace] [--function-database DB]] [--log-level info|debug]
       Serve the external functions exported by a module (udf(...) definitions) over HTTP, and
       optionally create them in the database (SingleStore) with CREATE EXTERNAL FUNCTION.
   s2 udf serve ./functions.ts --collocated [--socket-path PATH] [--max-connections 32]
                [--db URL --register [--replace]] [--log-level info|debug]
       Serve them as collocated functions: a unix socket plus shared memory on the database host
-      (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.`;
+      (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.
+      --workers N runs the functions on N worker threads: every core is used, and a call past its
+      timeout is stopped (504) without blocking the server.`;
 
 function port(text: string | undefined, fallback: number): number {
   const n = Number(text ?? fallback);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new OptionError(`--port must be a port number, got '${text}'`);
+  return n;
+}
+
+function wholeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new OptionError(`${flag} must be a whole number, got '${text}'`);
   return n;
 }
 
@@ -73,6 +89,8 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
       collocated: { type: 'boolean', default: false },
       'socket-path': { type: 'string' },
       'max-connections': { type: 'string', default: '32' },
+      'query-timeout': { type: 'string', default: '0' },
+      workers: { type: 'string', default: '0' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
@@ -93,6 +111,7 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
       format: values.format, db: values.db ?? process.env.SINGLESTOREDB_URL, register: values.register!, replace: values.replace!,
       functionDatabase: values['function-database'], logLevel: values['log-level'],
       collocated: values.collocated!, socketPath: values['socket-path'], maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
+      workers: wholeNumber(values.workers!, '--workers'),
     };
   }
   if (command !== 'data-api-gateway') throw new OptionError(command ? `unknown command '${command}'` : 'no command given');
@@ -100,5 +119,6 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
   if (!target) throw new OptionError('--target (or SINGLESTOREDB_URL) is required: the MySQL-protocol server to front');
   const url = parseConnectionUrl(target);
   if (url.driver && url.driver !== 'mysql') throw new OptionError(`--target must be a mysql:// URL, got ${url.driver}://`);
-  return { command: 'data-api-gateway', target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 }, host: values.host!, port: port(values.port, 9000), verbose: values.verbose! };
+  return { command: 'data-api-gateway', target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 }, host: values.host!, port: port(values.port, 9000), verbose: values.verbose!,
+    maxConnections: positiveInt(values['max-connections']!, '--max-connections'), queryTimeoutMs: wholeNumber(values['query-timeout']!, '--query-timeout') };
 }

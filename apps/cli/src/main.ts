@@ -53,7 +53,10 @@ async function main(argv: string[]): Promise<number> {
   if (command.command === 'udf-serve') {
     stop = await serveUdfs(command, log);
   } else {
-    const gateway = await startDataApiGateway({ target: command.target, host: command.host, port: command.port, logger: command.verbose });
+    const gateway = await startDataApiGateway({
+      target: command.target, host: command.host, port: command.port, logger: command.verbose,
+      maxConnections: command.maxConnections, queryTimeoutMs: command.queryTimeoutMs || undefined,
+    });
     log(`Data API gateway on ${gateway.url} -> ${command.target.host}:${command.target.port}`);
     stop = () => gateway.close();
   }

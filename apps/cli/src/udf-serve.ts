@@ -72,7 +72,7 @@ export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => voi
   const functions = await loadFunctions(cmd.file);
   if (cmd.collocated) return serveCollocated(cmd, functions, log);
   // Worker threads (when the command asks for them) import the module themselves.
-  const workers = (cmd as UdfServeCommand & { workers?: number }).workers;
+  const workers = cmd.workers;
   const app = await createUdfServer({
     functions,
     workers: workers ? { module: resolve(cmd.file), count: workers } : undefined,
