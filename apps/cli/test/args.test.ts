@@ -13,7 +13,7 @@ describe('s2 argument parsing', () => {
   });
 
   it('refuses limits that are not whole numbers', () => {
-    expect(() => parseCommand(['udf', 'serve', 'f.ts', '--workers', '-1'])).toThrow(OptionError);
+    expect(() => parseCommand(['udf', 'serve', 'f.ts', '--workers=-1'])).toThrow(OptionError);
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h', '--query-timeout', '1.5'])).toThrow(/--query-timeout must be a whole number/);
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h', '--max-connections', '0'])).toThrow(/--max-connections must be a positive integer/);
   });
