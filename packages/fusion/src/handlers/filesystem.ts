@@ -3,12 +3,12 @@
  * command gets the location it works on from its parameters (spec §6.2, §6.4).
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import type { FileLocation, Management } from '@s2/management';
 import type { Params } from '../grammar/index.js';
 import { FusionFileError, FusionNotFoundError, FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionRun } from '../registry.js';
+import { readLocalFile, writeLocalFile } from './local-files.js';
 import { firstParam, listing } from './support.js';
 
 export type LocationOf = (m: Management, params: Params) => Promise<FileLocation>;
@@ -33,9 +33,7 @@ export function showFiles(locate: LocationOf): FusionRun {
 export function uploadFile(locate: LocationOf, target: string): FusionRun {
   return async (params, ctx) => {
     const location = await locate(ctx.management(), params);
-    const local = String(params.local_path);
-    if (!existsSync(local)) throw new FusionFileError(`local file does not exist: ${local}`);
-    await location.upload(await readFile(local), String(params[target]), { overwrite: params.overwrite === true });
+    await location.upload(await readLocalFile(String(params.local_path)), String(params[target]), { overwrite: params.overwrite === true });
     return null;
   };
 }
@@ -45,10 +43,10 @@ export function downloadFile(locate: LocationOf, source: string): FusionRun {
   return async (params, ctx) => {
     const location = await locate(ctx.management(), params);
     const local = params.local_path as string | null;
-    if (local && existsSync(local) && params.overwrite !== true) throw new FusionFileError(`local file already exists: ${local}`);
+    if (local && params.overwrite !== true && existsSync(local)) throw new FusionFileError(`local file already exists: ${local}`);
     const bytes = await location.download(String(params[source]));
     if (local) {
-      await writeFile(local, bytes);
+      await writeLocalFile(local, bytes, true);
       return null;
     }
     const encoding = params.encoding as string | null;

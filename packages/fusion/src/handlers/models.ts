@@ -1,12 +1,13 @@
 /** Custom models (the `models` file space) and inference API models; hidden by default (spec §6.5). */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { normalizePath, type ModelOperationResult } from '@s2/management';
 import { FusionFileError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionRun } from '../registry.js';
 import { fileSpace, showFiles } from './filesystem.js';
+import { readLocalFile, writeLocalFile } from './local-files.js';
 
 const models = fileSpace('models');
 
@@ -29,7 +30,7 @@ const uploadCustomModel: FusionRun = async (params, ctx) => {
   const overwrite = params.overwrite === true;
   // A file goes under the model folder by its base name (the reference loses the prefix for absolute paths).
   const files = statSync(local).isDirectory() ? (await localTree(local)).map((rel) => [join(local, rel), `${name}/${rel}`]) : [[local, `${name}/${basename(local)}`]];
-  for (const [from, to] of files) await space.upload(await readFile(from), to, { overwrite });
+  for (const [from, to] of files) await space.upload(await readLocalFile(from), to, { overwrite });
   return null;
 };
 
@@ -43,7 +44,7 @@ const downloadCustomModel: FusionRun = async (params, ctx) => {
     const dest = join(target, entry.path);
     if (existsSync(dest) && !overwrite) throw new FusionFileError(`local file already exists: ${dest}`);
     await mkdir(dirname(dest), { recursive: true });
-    await writeFile(dest, await space.download(`${name}/${entry.path}`));
+    await writeLocalFile(dest, await space.download(`${name}/${entry.path}`), true);
   }
   return null;
 };

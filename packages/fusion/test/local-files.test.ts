@@ -1,0 +1,50 @@
+/**
+ * Local files of UPLOAD / DOWNLOAD that cannot be read or written: a typed FusionFileError (the
+ * reference's OSError), never a raw Node error out of cursor.execute.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Connection } from '@s2/core';
+import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
+import { testServer } from '@s2/testing/vitest';
+import { FusionFileError, installFusion } from '../src/index.js';
+
+let fake: ManagementFake;
+let conn: Connection;
+const tmp = mkdtempSync(join(tmpdir(), 'fusion-local-'));
+const dir = join(tmp, 'a-folder');
+
+beforeAll(async () => {
+  fake = await startManagementFake();
+  installFusion({ enabled: true, enableHidden: true, management: { baseUrl: fake.url, token: fake.token } });
+  const info = testServer();
+  conn = await connect(`${info.url}/${info.database}`);
+  fake.seed.cluster({ name: 'stagey' });
+  mkdirSync(dir);
+  writeFileSync(join(tmp, 'f.txt'), 'hello');
+  await conn.query(`upload shared file to 'f.txt' from '${join(tmp, 'f.txt')}'`);
+});
+
+afterAll(async () => {
+  await conn.close();
+  await fake.close();
+});
+
+describe('local paths that are not files', () => {
+  it.each([
+    ['uploading a folder as a file', `upload shared file to 'x.txt' from '${dir}'`],
+    ['uploading a folder to Stage', `upload file to stage 'x.txt' in 'stagey' from '${dir}'`],
+    ['downloading onto a folder (OVERWRITE)', `download shared file 'f.txt' to '${dir}' overwrite`],
+    ['downloading into a missing folder', `download shared file 'f.txt' to '${join(tmp, 'missing', 'f.txt')}'`],
+  ])('%s is a FusionFileError', async (_label, sql) => {
+    const err = await conn.query(sql).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FusionFileError);
+    expect((err as Error).message).toContain(tmp);
+  });
+
+  it('the connection is fine afterwards', async () => {
+    expect(await conn.query("download shared file 'f.txt' encoding 'utf-8'")).toEqual([['hello']]);
+  });
+});
