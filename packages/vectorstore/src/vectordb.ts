@@ -220,6 +220,19 @@ export class VectorDb {
   }
 }
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return typeof v;
+  if (typeof (v as { then?: unknown }).then === 'function') return 'a promise (missing await?)';
+  return `a ${(v as object).constructor?.name ?? 'object'}`;
+}
+
 /**
  * Opens a vector store over an @s2/core connection or pool (wire or HTTP), or over a pool it
  * creates from a URL or pool options (with no argument: from `SINGLESTOREDB_URL` and the other
@@ -227,6 +240,11 @@ export class VectorDb {
  */
 export async function vectorDb(source: SqlClient | string | PoolOptions = {}, options: VectorDbOptions = {}): Promise<VectorDb> {
   if (isSqlClient(source)) return VectorDb.open(source, options, false);
+  // Only a URL or a plain options object opens a pool: anything else (a forgotten `await` on
+  // connect(), null, a wrong object) would otherwise connect wherever the environment points.
+  if (typeof source !== 'string' && !isPlainObject(source)) {
+    throw new VectorStoreError(`vectorDb() needs a connection, a pool, a URL or pool options, got ${describeValue(source)}`);
+  }
   const poolOptions: PoolOptions = typeof source === 'string' ? { url: source } : { ...source };
   poolOptions.connAttrs = { _connector_name: 's2 vectorstore', _connector_version: VECTORSTORE_VERSION, ...(poolOptions.connAttrs ?? {}) };
   const pool = createPool(poolOptions);
