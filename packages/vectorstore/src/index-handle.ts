@@ -1,4 +1,5 @@
 import { VectorStoreError } from './errors.js';
+import { toIdList } from './ids.js';
 import { rows, type SqlClient } from './client.js';
 import { type Filter } from './sql/filter.js';
 import { spacedJson } from './sql/json.js';
@@ -62,6 +63,31 @@ export interface ListOptions {
   namespace?: string;
 }
 
+/** Bytes of a row besides its values: parentheses, commas, quotes, the namespace. */
+const ROW_OVERHEAD = 16;
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00) {
+      n += 1; // a surrogate pair: 4 bytes for 2 units
+      i++;
+    } else if (c >= 0x800) n += 2;
+    else if (c >= 0x80) n += 1;
+  }
+  return n;
+}
+
+/** The options argument of a call that cannot do without one (a TypeError on `undefined.x` otherwise). */
+function requireOptions<T>(options: T, call: string): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new VectorStoreError(`${call} needs an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  return options;
+}
+
 /** The SQL that normalises a JSON vector parameter on the server (the reference's expression). */
 const NORMALIZED_FROM_JSON = 'scalar_vector_mul(1.0 / sqrt(vector_elements_sum(vector_mul(JSON_ARRAY_PACK(?), JSON_ARRAY_PACK(?)))), JSON_ARRAY_PACK(?))';
 
@@ -107,17 +133,23 @@ export class IndexHandle {
     pending.forEach((it, i) => (it.values = vectors[i]));
   }
 
-  /** Splits a chunk into statements that respect both the row and the byte limit. */
+  /**
+   * Splits a chunk into statements that respect both the row and the byte limit. The byte count
+   * is of what actually goes out (vector text or hex, every copy of it, the metadata JSON, the
+   * id), which is why each item's SQL pieces are made here, once.
+   */
   private *statementBatches(chunk: NormalizedItem[]): Generator<NormalizedItem[]> {
     const { batchSize, maxStatementBytes, vectorFormat } = this.settings;
-    const copies = this.cosine ? (vectorFormat === 'json' ? 4 : 2) : 1;
+    const json = vectorFormat === 'json';
     let batch: NormalizedItem[] = [];
     let bytes = 0;
     for (const it of chunk) {
       checkVector(it.values!, this.model.dimension, it.id);
-      // JSON: up to ~20 characters per F32 value printed as a double; binary: 8 hex digits.
-      const perVector = it.values!.length * (vectorFormat === 'json' ? 20 : 8);
-      const size = it.id.length + perVector * copies + (it.metadata ? 64 : 0);
+      it.vectorSql = json ? vectorText(it.values!) : vectorHexLiteral(it.values!);
+      it.metadataJson = it.metadata == null ? null : spacedJson(it.metadata);
+      // JSON vectors go once more as the normalised vector's three arguments; hex ones as the normalised copy.
+      const copies = this.cosine ? (json ? 4 : 2) : 1;
+      const size = ROW_OVERHEAD + utf8Length(it.id) + it.vectorSql.length * copies + (it.metadataJson?.length ?? 0);
       if (batch.length && (batch.length >= batchSize || bytes + size > maxStatementBytes)) {
         yield batch;
         batch = [];
@@ -146,24 +178,22 @@ export class IndexHandle {
       cells.push('?');
       params.push(it.id);
       if (json) {
-        const text = vectorText(it.values!);
         cells.push('?');
-        params.push(text);
-        if (withMetadata) {
-          cells.push('?');
-          params.push(it.metadata == null ? null : spacedJson(it.metadata));
-        }
-        if (this.cosine) params.push(text, text, text);
-        rowsSql.push(`(${cells.join(',')}${this.cosine ? `, ${NORMALIZED_FROM_JSON}` : ''})`);
+        params.push(it.vectorSql);
       } else {
-        cells.push(vectorHexLiteral(it.values!));
-        if (withMetadata) {
-          cells.push('?');
-          params.push(it.metadata == null ? null : spacedJson(it.metadata));
-        }
-        if (this.cosine) cells.push(vectorHexLiteral(normalize(it.values!)));
-        rowsSql.push(`(${cells.join(',')})`);
+        cells.push(it.vectorSql!);
       }
+      if (withMetadata) {
+        cells.push('?');
+        params.push(it.metadataJson ?? null);
+      }
+      if (this.cosine && json) {
+        params.push(it.vectorSql, it.vectorSql, it.vectorSql);
+        cells.push(NORMALIZED_FROM_JSON);
+      } else if (this.cosine) {
+        cells.push(vectorHexLiteral(normalize(it.values!)));
+      }
+      rowsSql.push(`(${cells.join(',')})`);
     }
     const res = await this.client.execute(`REPLACE INTO ${this.table} (${cols.join(',')}) VALUES ${rowsSql.join(', ')}`, params);
     return res.rowcount;
@@ -172,8 +202,9 @@ export class IndexHandle {
   /** Vectors by id (ids that do not exist are absent from the result). */
   async fetch(ids: readonly string[], options: { namespace?: string } = {}): Promise<Record<string, FetchedVector>> {
     const out: Record<string, FetchedVector> = Object.create(null) as Record<string, FetchedVector>;
-    if (!ids.length) return out;
-    const where = buildWhere({ namespace: options.namespace, ids });
+    const list = toIdList(ids, 'fetch ids');
+    if (!list.length) return out;
+    const where = buildWhere({ namespace: options.namespace, ids: list });
     for (const [id, vector, metadata] of await rows(this.client, `SELECT id, vector, metadata FROM ${this.table}${whereClause(where)}`, where.params)) {
       out[String(id)] = { id: String(id), values: decodeVector(vector), metadata: decodeJson(metadata) };
     }
@@ -182,7 +213,7 @@ export class IndexHandle {
 
   /** The `topK` nearest vectors to a vector, a stored id, or a text. */
   async query(options: QueryOptions): Promise<Match[]> {
-    const { topK, id } = options;
+    const { topK, id } = requireOptions(options, 'query()');
     let vector: VectorValues | undefined = options.vector && options.vector.length ? options.vector : undefined;
     const sources = [vector !== undefined, !!id, options.text !== undefined].filter(Boolean).length;
     if (sources === 0) throw new VectorStoreError('Must provide either a vector or an id for querying');
@@ -221,12 +252,14 @@ export class IndexHandle {
 
   /** Deletes by ids, by filter, or everything (`deleteAll`, optionally within one namespace). */
   async delete(options: DeleteOptions): Promise<void> {
-    const hasIds = !!options.ids && options.ids.length > 0;
+    requireOptions(options, 'delete()');
+    const ids = options.ids === undefined || options.ids === null ? undefined : toIdList(options.ids, 'delete ids');
+    const hasIds = !!ids && ids.length > 0;
     const hasFilter = !!options.filter && Object.keys(options.filter).length > 0;
     if (options.deleteAll === true && (hasIds || hasFilter)) throw new VectorStoreError('Cannot delete all vectors and specify ids or filter at the same time');
     if (hasIds && hasFilter) throw new VectorStoreError('Cannot specify both ids and filter for deletion');
     if (!options.deleteAll && !hasIds && !hasFilter) throw new VectorStoreError('Must specify ids, delete_all, or filter to delete vectors');
-    const where = buildWhere({ ids: options.ids, namespace: options.namespace, filter: options.filter });
+    const where = buildWhere({ ids, namespace: options.namespace, filter: options.filter });
     await this.client.execute(`DELETE FROM ${this.table}${whereClause(where)}`, where.params);
   }
 
@@ -235,6 +268,7 @@ export class IndexHandle {
    * reference, new values also refresh `vector_normalized` of a cosine index.
    */
   async update(id: string, options: UpdateOptions): Promise<void> {
+    requireOptions(options, 'update()');
     const sets: string[] = [];
     const params: unknown[] = [];
     const json = this.settings.vectorFormat === 'json';

@@ -1,4 +1,5 @@
 import { VectorStoreError } from './errors.js';
+import { toId } from './ids.js';
 import type { Metadata, UpsertItem, VectorValues } from './types.js';
 
 /** One upsert item in a single shape: `metadata` undefined means the item carries none. */
@@ -7,6 +8,10 @@ export interface NormalizedItem {
   values?: VectorValues;
   text?: string;
   metadata?: Metadata | null;
+  /** The vector as it goes into the statement (JSON text or hex literal), made once when batching. */
+  vectorSql?: string;
+  /** The metadata as JSON text (null for SQL NULL), made once when batching. */
+  metadataJson?: string | null;
 }
 
 /**
@@ -54,7 +59,7 @@ function plainMetadata(v: unknown): Metadata | null | undefined {
 export function normalizeItem(item: UpsertItem): NormalizedItem {
   if (Array.isArray(item)) {
     if (item.length !== 2 && item.length !== 3) throw new VectorStoreError(`Invalid vector tuple length: ${item.length}. Expected 2 or 3 elements.`);
-    const out: NormalizedItem = { id: String(item[0]), values: plainValues(item[1]) };
+    const out: NormalizedItem = { id: toId(item[0]), values: plainValues(item[1]) };
     if (item.length === 3) out.metadata = plainMetadata(item[2]) ?? null;
     return out;
   }
@@ -78,7 +83,7 @@ export async function* chunks(source: UpsertSource, size: number): AsyncGenerato
     const metadata = source.getChild('metadata');
     if (!id || !values) throw new VectorStoreError('An Arrow table to upsert needs the columns id and values (metadata optional)');
     for (let i = 0; i < source.numRows; i++) {
-      chunk.push({ id: String(id.get(i)), values: plainValues(values.get(i)), metadata: metadata ? plainMetadata(metadata.get(i)) ?? null : undefined });
+      chunk.push({ id: toId(id.get(i)), values: plainValues(values.get(i)), metadata: metadata ? plainMetadata(metadata.get(i)) ?? null : undefined });
       if (chunk.length >= size) {
         yield chunk;
         chunk = [];
@@ -87,7 +92,7 @@ export async function* chunks(source: UpsertSource, size: number): AsyncGenerato
   } else if (isPolarsFrame(source)) {
     // One slice per chunk keeps a large frame from turning into JS objects all at once.
     for (let offset = 0; offset < source.height; offset += size) {
-      yield source.slice(offset, size).toRecords().map((r) => normalizeItem({ id: String(r.id), values: r.values as VectorValues, metadata: r.metadata as Metadata | null | undefined }));
+      yield source.slice(offset, size).toRecords().map((r) => normalizeItem({ id: toId(r.id), values: r.values as VectorValues, metadata: r.metadata as Metadata | null | undefined }));
     }
     return;
   } else {

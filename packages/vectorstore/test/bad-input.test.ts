@@ -49,3 +49,69 @@ describe('vectorDb() sources', () => {
     expect((err as Error).message).toMatch(/connection, a pool, a URL or pool options/);
   });
 });
+
+describe('ids must be lists of ids', () => {
+  it('delete({ ids: "abc" }) is refused, not run as DELETE … WHERE id IN (a, b, c)', async () => {
+    const err = await rejection(() => index.delete({ ids: 'abc' as never }));
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect(sent()).toEqual([]);
+  });
+
+  it('fetch("abc") and fetch([1, null]) are refused', async () => {
+    expect(await rejection(() => index.fetch('abc' as never))).toBeInstanceOf(VectorStoreError);
+    expect(await rejection(() => index.fetch([1, null] as never))).toBeInstanceOf(VectorStoreError);
+    expect(sent()).toEqual([]);
+  });
+
+  it.each([
+    ['a null tuple id', [[null, [1, 2, 3]]]],
+    ['an undefined tuple id', [[undefined, [1, 2, 3]]]],
+    ['an object tuple id', [[{}, [1, 2, 3]]]],
+  ])('upsert refuses %s instead of storing the id "null"/"undefined"/"[object Object]"', async (_label, items) => {
+    const err = await rejection(() => index.upsert(items as never));
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect(sent()).toEqual([]);
+  });
+
+  it('number ids in tuples are sent as their text (the server would coerce them alike)', async () => {
+    await index.upsert([[7, [1, 2, 3]]] as never);
+    expect(sent()).toEqual(["REPLACE INTO index_dp (id,vector) VALUES ('7','[1,2,3]')"]);
+  });
+});
+
+describe('missing option objects', () => {
+  it.each([
+    ['query()', () => index.query(undefined as never)],
+    ['delete()', () => index.delete(undefined as never)],
+    ['update(id)', () => index.update('a', undefined as never)],
+    ['query(null)', () => index.query(null as never)],
+  ])('%s is a VectorStoreError, not a TypeError', async (_label, call) => {
+    const err = await rejection(call);
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect(sent()).toEqual([]);
+  });
+});
+
+describe('statement size', () => {
+  it('counts the metadata when cutting statements at maxStatementBytes', async () => {
+    const db = await vectorDb(conn, { maxStatementBytes: 100_000 });
+    const dp = await db.index('dp');
+    server.reset();
+    const text = 'x'.repeat(20_000);
+    await dp.upsert(Array.from({ length: 20 }, (_, i) => ({ id: `v${i}`, values: [1, 2, 3], metadata: { text } })));
+    const sizes = sent().map((s) => Buffer.byteLength(s));
+    expect(sizes.length).toBeGreaterThanOrEqual(4);
+    // A statement may pass the limit by its fixed parts only, never by whole rows.
+    for (const size of sizes) expect(size).toBeLessThan(100_000 + 1_000);
+    expect(sent().join('').match(/\('v\d+'/g)).toHaveLength(20);
+  });
+
+  it('counts multi-byte characters as the bytes they take', async () => {
+    const db = await vectorDb(conn, { maxStatementBytes: 50_000 });
+    const dp = await db.index('dp');
+    server.reset();
+    const text = '€'.repeat(5_000); // 15,000 bytes of UTF-8, 5,000 UTF-16 units
+    await dp.upsert(Array.from({ length: 10 }, (_, i) => ({ id: `v${i}`, values: [1, 2, 3], metadata: { text } })));
+    for (const size of sent().map((s) => Buffer.byteLength(s))) expect(size).toBeLessThan(50_000 + 1_000);
+  });
+});
