@@ -100,10 +100,14 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
   try {
     const dataDir = join(dir, 'data');
     await mkdir(dataDir);
+    // A temp dir of its own: servers started at once (parallel test runs) otherwise collide on
+    // /tmp/#sql-temptable-* files while the system tables are created.
+    const tmp = join(dir, 'tmp');
+    await mkdir(tmp);
     const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
     const [tls] = await Promise.all([
       createTlsMaterial(dir),
-      run(installDb, ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal',
+      run(installDb, ['--no-defaults', `--datadir=${dataDir}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal',
         '--skip-test-db', '--skip-name-resolve', ...asRoot], { maxBuffer: 16 << 20 }),
     ]);
     const socketPath = join(dir, 'mysqld.sock');
@@ -113,7 +117,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
       child = spawn(mariadbd, [
-        '--no-defaults', `--datadir=${dataDir}`, `--socket=${socketPath}`, `--port=${port}`, '--bind-address=127.0.0.1',
+        '--no-defaults', `--datadir=${dataDir}`, `--tmpdir=${tmp}`, `--socket=${socketPath}`, `--port=${port}`, '--bind-address=127.0.0.1',
         `--pid-file=${join(dir, 'mysqld.pid')}`, `--log-error=${logPath}`, `--plugin-dir=${PLUGIN_DIR}`,
         ...(ed25519 ? ['--plugin-load-add=auth_ed25519'] : []),
         `--ssl-ca=${tls.caPath}`, `--ssl-cert=${tls.certPath}`, `--ssl-key=${tls.keyPath}`,
