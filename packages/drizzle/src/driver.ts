@@ -1,4 +1,12 @@
-import { createTableRelationsHelpers, DefaultLogger, extractTablesRelationalConfig, type DrizzleConfig, type Logger, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
+import {
+  createTableRelationsHelpers,
+  DefaultLogger,
+  extractTablesRelationalConfig,
+  type DrizzleConfig,
+  type Logger,
+  type RelationalSchemaConfig,
+  type TablesRelationalConfig,
+} from 'drizzle-orm';
 import { SingleStoreDialect } from 'drizzle-orm/singlestore-core';
 import { SingleStoreDriverDatabase } from 'drizzle-orm/singlestore';
 import { Connection, Pool } from '@s2/core';
@@ -34,7 +42,8 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
     const tables = extractTablesRelationalConfig(config.schema, createTableRelationsHelpers);
     schema = { fullSchema: config.schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
   }
-  const client = source instanceof Pool ? new PoolClient(source, config.timeoutMs) : source instanceof Connection ? new ConnectionClient(source, config.timeoutMs) : null;
+  const client =
+    source instanceof Pool ? new PoolClient(source, config.timeoutMs) : source instanceof Connection ? new ConnectionClient(source, config.timeoutMs) : null;
   if (!client) throw new TypeError('drizzle() from @s2/drizzle needs an s2 Connection or Pool');
   const session = new S2DrizzleSession(client, dialect, schema, { logger, cache: config.cache }, new SingleStoreProbe(config.singlestore));
   const db = new SingleStoreDriverDatabase(dialect, session as never, schema as never) as S2DrizzleDatabase<TSchema>;

@@ -2,23 +2,34 @@ import { NotSupportedError } from '@s2/core';
 import { NoopLogger, sql, type Query, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
 import { NoopCache } from 'drizzle-orm/cache/core';
 import type { WithCacheConfig } from 'drizzle-orm/cache/core/types';
-import type { PreparedQueryKind, SelectedFieldsOrdered, SingleStoreDialect, SingleStorePreparedQueryConfig, SingleStoreTransactionConfig } from 'drizzle-orm/singlestore-core';
+import type {
+  PreparedQueryKind,
+  SelectedFieldsOrdered,
+  SingleStoreDialect,
+  SingleStorePreparedQueryConfig,
+  SingleStoreTransactionConfig,
+} from 'drizzle-orm/singlestore-core';
 import {
-  SingleStoreDriverSession, SingleStoreDriverTransaction, type SingleStoreDriverPreparedQueryHKT, type SingleStoreDriverSessionOptions,
+  SingleStoreDriverSession,
+  SingleStoreDriverTransaction,
+  type SingleStoreDriverPreparedQueryHKT,
+  type SingleStoreDriverSessionOptions,
 } from 'drizzle-orm/singlestore/session';
 import { S2PreparedQuery } from './prepared-query.js';
-import { ConnectionClient, PoolClient, type S2Client } from './client.js';
+import { type ConnectionClient, PoolClient, type S2Client } from './client.js';
 import type { SingleStoreProbe } from './server-traits.js';
 
-const dataApiTransactions = () =>
-  new NotSupportedError('transactions need a wire (mysql://) connection: the Data API runs every statement on its own');
+const dataApiTransactions = () => new NotSupportedError('transactions need a wire (mysql://) connection: the Data API runs every statement on its own');
 
 /**
  * drizzle's SingleStore session over an s2 client. Only transactions differ from drizzle's:
  * a typed error over the Data API, a pooled session held for the whole transaction and always
  * given back, and nested transactions that refuse to send SAVEPOINT to SingleStoreDB.
  */
-export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends SingleStoreDriverSession<TFullSchema, TSchema> {
+export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends SingleStoreDriverSession<
+  TFullSchema,
+  TSchema
+> {
   constructor(
     private readonly s2client: S2Client,
     dialect: SingleStoreDialect,
@@ -40,7 +51,17 @@ export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSche
   ): PreparedQueryKind<SingleStoreDriverPreparedQueryHKT, T> {
     const { logger = new NoopLogger(), cache = new NoopCache() } = this.sessionOptions;
     return new S2PreparedQuery<T>(
-      this.s2client, query.sql, query.params, logger, cache, queryMetadata, cacheConfig, fields, customResultMapper, generatedIds, returningIds,
+      this.s2client,
+      query.sql,
+      query.params,
+      logger,
+      cache,
+      queryMetadata,
+      cacheConfig,
+      fields,
+      customResultMapper,
+      generatedIds,
+      returningIds,
     ) as unknown as PreparedQueryKind<SingleStoreDriverPreparedQueryHKT, T>;
   }
 
@@ -77,7 +98,10 @@ export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSche
   }
 }
 
-export class S2DrizzleTransaction<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends SingleStoreDriverTransaction<TFullSchema, TSchema> {
+export class S2DrizzleTransaction<TFullSchema extends Record<string, unknown>, TSchema extends TablesRelationalConfig> extends SingleStoreDriverTransaction<
+  TFullSchema,
+  TSchema
+> {
   constructor(
     dialect: SingleStoreDialect,
     session: S2DrizzleSession<TFullSchema, TSchema>,

@@ -31,20 +31,56 @@ afterAll(async () => {
 /** One program, written once against drizzle's API, run on either driver. */
 async function program(db: ReturnType<typeof drizzle<typeof schema>> | ReturnType<typeof drizzleMysql2<typeof schema>>, tag: string) {
   const d = db as ReturnType<typeof drizzle<typeof schema>>;
-  const ids = await d.insert(users).values([{ name: `${tag}-ann`, city: 'Oslo' }, { name: `${tag}-bob` }]).$returningId();
-  await d.insert(posts).values([{ authorId: ids[0].id, title: `${tag}-p1`, likes: 2 }, { authorId: ids[0].id, title: `${tag}-p2`, likes: 5 }]);
-  const [kid] = await d.insert(kitchen).values({ ...fullRow, name: tag }).$returningId();
-  const [upd] = await d.update(users).set({ city: 'Rome' }).where(eq(users.name, `${tag}-bob`));
+  const ids = await d
+    .insert(users)
+    .values([{ name: `${tag}-ann`, city: 'Oslo' }, { name: `${tag}-bob` }])
+    .$returningId();
+  await d.insert(posts).values([
+    { authorId: ids[0].id, title: `${tag}-p1`, likes: 2 },
+    { authorId: ids[0].id, title: `${tag}-p2`, likes: 5 },
+  ]);
+  const [kid] = await d
+    .insert(kitchen)
+    .values({ ...fullRow, name: tag })
+    .$returningId();
+  const [upd] = await d
+    .update(users)
+    .set({ city: 'Rome' })
+    .where(eq(users.name, `${tag}-bob`));
   const row = (await d.select().from(kitchen).where(eq(kitchen.name, tag)))[0];
-  const joined = await d.select({ name: users.name, title: posts.title }).from(posts).innerJoin(users, eq(users.id, posts.authorId)).where(sql`${users.name} like ${tag + '%'}`).orderBy(asc(posts.title));
-  const agg = await d.select({ n: count(), likes: sum(posts.likes) }).from(posts).where(sql`${posts.title} like ${tag + '%'}`);
+  const joined = await d
+    .select({ name: users.name, title: posts.title })
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(sql`${users.name} like ${tag + '%'}`)
+    .orderBy(asc(posts.title));
+  const agg = await d
+    .select({ n: count(), likes: sum(posts.likes) })
+    .from(posts)
+    .where(sql`${posts.title} like ${tag + '%'}`);
   const streamed: string[] = [];
-  for await (const p of d.select({ title: posts.title }).from(posts).where(sql`${posts.title} like ${tag + '%'}`).orderBy(posts.title).iterator()) streamed.push(p.title);
+  for await (const p of d
+    .select({ title: posts.title })
+    .from(posts)
+    .where(sql`${posts.title} like ${tag + '%'}`)
+    .orderBy(posts.title)
+    .iterator())
+    streamed.push(p.title);
   const inTx = await d.transaction(async (tx) => {
     await tx.insert(users).values({ name: `${tag}-tx` });
-    return (await tx.select({ n: count() }).from(users).where(sql`${users.name} like ${tag + '%'}`))[0].n;
+    return (
+      await tx
+        .select({ n: count() })
+        .from(users)
+        .where(sql`${users.name} like ${tag + '%'}`)
+    )[0].n;
   });
-  const big = (await d.select({ v: sql<string>`cast(9007199254740993 as signed)`.mapWith(kitchen.bigExact) }).from(users).limit(1))[0].v;
+  const big = (
+    await d
+      .select({ v: sql<string>`cast(9007199254740993 as signed)`.mapWith(kitchen.bigExact) })
+      .from(users)
+      .limit(1)
+  )[0].v;
   const { id: _ignored, name: _n, ...values } = row;
   return {
     ids: ids.map((r) => r.id - ids[0].id),

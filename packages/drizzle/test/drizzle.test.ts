@@ -37,7 +37,9 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
     await migrate(db, { migrationsFolder: writeMigrations(2) });
     const applied = await db.execute(sql`select hash, created_at from __drizzle_migrations order by id`);
     expect((applied[0] as unknown as unknown[]).length).toBe(2);
-    const [cols] = await db.execute(sql`select column_name as c from information_schema.columns where table_schema = database() and table_name = 'users' order by ordinal_position`);
+    const [cols] = await db.execute(
+      sql`select column_name as c from information_schema.columns where table_schema = database() and table_name = 'users' order by ordinal_position`,
+    );
     expect((cols as unknown as { c: string }[]).map((r) => r.c)).toEqual(['id', 'name', 'city']);
   });
 
@@ -45,7 +47,10 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
     const ids = await db.insert(kitchen).values(fullRow).$returningId();
     expect(ids).toHaveLength(1);
     expect(typeof ids[0].id).toBe('number');
-    const [row] = await db.select().from(kitchen).where(eq(kitchen.id, BigInt(ids[0].id)));
+    const [row] = await db
+      .select()
+      .from(kitchen)
+      .where(eq(kitchen.id, BigInt(ids[0].id)));
     expect(row).toMatchObject({ ...fullRow, id: BigInt(ids[0].id), doc: expect.any(String) });
     // MariaDB's JSON is LONGTEXT with a check, so it is text on every driver here.
     expect(JSON.parse(row.doc as string)).toEqual(fullRow.doc);
@@ -54,7 +59,10 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
   });
 
   it('$returningId for several rows, updates, deletes and the result header', async () => {
-    const ids = await db.insert(users).values([{ name: 'ann', city: 'Oslo' }, { name: 'bob', city: 'Rome' }, { name: 'cy' }]).$returningId();
+    const ids = await db
+      .insert(users)
+      .values([{ name: 'ann', city: 'Oslo' }, { name: 'bob', city: 'Rome' }, { name: 'cy' }])
+      .$returningId();
     expect(ids.map((r) => r.id)).toEqual([ids[0].id, ids[0].id + 1, ids[0].id + 2]);
     const [upd] = await db.update(users).set({ city: 'Paris' }).where(eq(users.name, 'cy'));
     expect(upd.affectedRows).toBe(1);
@@ -66,32 +74,67 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
   it('joins, aggregates and subqueries', async () => {
     const byName = Object.fromEntries((await db.select({ id: users.id, name: users.name }).from(users)).map((u) => [u.name, u.id]));
     await db.insert(posts).values([
-      { authorId: byName.ann, title: 'a1', likes: 3 }, { authorId: byName.ann, title: 'a2', likes: 4 }, { authorId: byName.bob, title: 'b1', likes: 10 },
+      { authorId: byName.ann, title: 'a1', likes: 3 },
+      { authorId: byName.ann, title: 'a2', likes: 4 },
+      { authorId: byName.bob, title: 'b1', likes: 10 },
     ]);
-    const joined = await db.select({ name: users.name, title: posts.title }).from(posts).innerJoin(users, eq(users.id, posts.authorId)).orderBy(asc(posts.title));
-    expect(joined).toEqual([{ name: 'ann', title: 'a1' }, { name: 'ann', title: 'a2' }, { name: 'bob', title: 'b1' }]);
+    const joined = await db
+      .select({ name: users.name, title: posts.title })
+      .from(posts)
+      .innerJoin(users, eq(users.id, posts.authorId))
+      .orderBy(asc(posts.title));
+    expect(joined).toEqual([
+      { name: 'ann', title: 'a1' },
+      { name: 'ann', title: 'a2' },
+      { name: 'bob', title: 'b1' },
+    ]);
     const stats = await db
       .select({ name: users.name, posts: count(posts.id), likes: sum(posts.likes) })
       .from(users)
       .leftJoin(posts, eq(posts.authorId, users.id))
       .groupBy(users.name)
       .orderBy(users.name);
-    expect(stats).toEqual([{ name: 'ann', posts: 2, likes: '7' }, { name: 'bob', posts: 1, likes: '10' }, { name: 'cy', posts: 0, likes: null }]);
+    expect(stats).toEqual([
+      { name: 'ann', posts: 2, likes: '7' },
+      { name: 'bob', posts: 1, likes: '10' },
+      { name: 'cy', posts: 0, likes: null },
+    ]);
     const top = await db.select({ name: users.name, city: users.city }).from(users).where(gt(users.id, 0)).orderBy(desc(users.name)).limit(2);
-    expect(top).toEqual([{ name: 'cy', city: 'Paris' }, { name: 'bob', city: 'Rome' }]);
-    const sub = db.select({ authorId: posts.authorId, total: sum(posts.likes).as('total') }).from(posts).groupBy(posts.authorId).as('t');
-    const ranked = await db.select({ name: users.name, total: sub.total }).from(users).innerJoin(sub, and(eq(sub.authorId, users.id))).orderBy(desc(sub.total));
-    expect(ranked).toEqual([{ name: 'bob', total: '10' }, { name: 'ann', total: '7' }]);
+    expect(top).toEqual([
+      { name: 'cy', city: 'Paris' },
+      { name: 'bob', city: 'Rome' },
+    ]);
+    const sub = db
+      .select({ authorId: posts.authorId, total: sum(posts.likes).as('total') })
+      .from(posts)
+      .groupBy(posts.authorId)
+      .as('t');
+    const ranked = await db
+      .select({ name: users.name, total: sub.total })
+      .from(users)
+      .innerJoin(sub, and(eq(sub.authorId, users.id)))
+      .orderBy(desc(sub.total));
+    expect(ranked).toEqual([
+      { name: 'bob', total: '10' },
+      { name: 'ann', total: '7' },
+    ]);
   });
 
   it('prepared statements with placeholders', async () => {
-    const byCity = db.select({ name: users.name }).from(users).where(eq(users.city, sql.placeholder('city'))).prepare();
+    const byCity = db
+      .select({ name: users.name })
+      .from(users)
+      .where(eq(users.city, sql.placeholder('city')))
+      .prepare();
     expect(await byCity.execute({ city: 'Oslo' })).toEqual([{ name: 'ann' }]);
     expect(await byCity.execute({ city: 'Rome' })).toEqual([{ name: 'bob' }]);
   });
 
   it('typed s2 errors stay reachable as the cause of drizzle errors', async () => {
-    const err = await db.insert(users).values({ name: 'ann' }).catch((e: unknown) => e);
+    const err = await db
+      .insert(users)
+      .values({ name: 'ann' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DrizzleQueryError);
     expect(causeOf(err)).toBeInstanceOf(IntegrityError);
     expect((causeOf(err) as IntegrityError).errno).toBe(1062);
@@ -123,26 +166,39 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
     await db.transaction(async (tx) => {
       await tx.insert(users).values({ name: 'tx-commit' });
     });
-    await expect(db.transaction(async (tx) => {
-      await tx.insert(users).values({ name: 'tx-rollback' });
-      tx.rollback();
-    })).rejects.toThrow(/Rollback/);
-    await db.transaction(async (tx) => {
-      await tx.insert(users).values({ name: 'outer' });
-      await expect(tx.transaction(async (inner) => {
-        await inner.insert(users).values({ name: 'inner' });
-        throw new Error('inner fails');
-      })).rejects.toThrow('inner fails');
-      await tx.transaction(async (inner) => {
-        await inner.insert(users).values({ name: 'inner-kept' });
-      });
-    }, { isolationLevel: 'read committed' });
-    await db.transaction(async (tx) => {
-      await expect(tx.insert(users).values({ name: 'ro' })).rejects.toThrow();
-    }, { isolationLevel: 'read committed', accessMode: 'read only' });
-    await db.transaction(async (tx) => {
-      expect(await tx.select({ n: count() }).from(users)).toHaveLength(1);
-    }, { isolationLevel: 'read committed', withConsistentSnapshot: true });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insert(users).values({ name: 'tx-rollback' });
+        tx.rollback();
+      }),
+    ).rejects.toThrow(/Rollback/);
+    await db.transaction(
+      async (tx) => {
+        await tx.insert(users).values({ name: 'outer' });
+        await expect(
+          tx.transaction(async (inner) => {
+            await inner.insert(users).values({ name: 'inner' });
+            throw new Error('inner fails');
+          }),
+        ).rejects.toThrow('inner fails');
+        await tx.transaction(async (inner) => {
+          await inner.insert(users).values({ name: 'inner-kept' });
+        });
+      },
+      { isolationLevel: 'read committed' },
+    );
+    await db.transaction(
+      async (tx) => {
+        await expect(tx.insert(users).values({ name: 'ro' })).rejects.toThrow();
+      },
+      { isolationLevel: 'read committed', accessMode: 'read only' },
+    );
+    await db.transaction(
+      async (tx) => {
+        expect(await tx.select({ n: count() }).from(users)).toHaveLength(1);
+      },
+      { isolationLevel: 'read committed', withConsistentSnapshot: true },
+    );
     const names = (await db.select({ name: users.name }).from(users).orderBy(users.name)).map((r) => r.name).filter((n) => /^(tx-|outer|inner|ro)/.test(n));
     expect(names).toEqual(['inner-kept', 'outer', 'tx-commit']);
   });
@@ -181,7 +237,11 @@ describe('pool lifecycle', () => {
     const db = drizzle(pool, { schema });
     await migrate(db, { migrationsFolder: writeMigrations() });
     await Promise.all(Array.from({ length: 8 }, (_, i) => db.insert(users).values({ name: `p${i}` })));
-    await expect(db.transaction(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(
+      db.transaction(async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
     await db.transaction(async (tx) => tx.insert(users).values({ name: 'pt' }));
     for (let k = 0; k < 3; k++) {
       for await (const _ of db.select().from(users).iterator()) break;

@@ -31,7 +31,10 @@ describe('drizzle iterator() over 100,000 rows', () => {
       let count = 0;
       let last = 0;
       // ~1 KiB of text per row: 100 MB if the result were held.
-      const q = db.select({ seq: sql<number>`seq`, pad: sql<string>`repeat('x', 1000)` }).from(sql`seq_1_to_${sql.raw(String(ROWS))}`).orderBy(sql`seq`);
+      const q = db
+        .select({ seq: sql<number>`seq`, pad: sql<string>`repeat('x', 1000)` })
+        .from(sql`seq_1_to_${sql.raw(String(ROWS))}`)
+        .orderBy(sql`seq`);
       for await (const row of q.iterator()) {
         count++;
         last = row.seq;
@@ -50,7 +53,11 @@ describe('drizzle iterator() over 100,000 rows', () => {
     await withDb('http', async (db) => {
       let count = 0;
       let sum = 0;
-      for await (const row of db.select({ seq: sql<number>`seq` }).from(sql`seq_1_to_${sql.raw(String(ROWS))}`).orderBy(sql`seq`).iterator()) {
+      for await (const row of db
+        .select({ seq: sql<number>`seq` })
+        .from(sql`seq_1_to_${sql.raw(String(ROWS))}`)
+        .orderBy(sql`seq`)
+        .iterator()) {
         count++;
         sum += row.seq;
       }

@@ -2,8 +2,7 @@ import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import { ParameterError, type Connection, type QueryParams } from '@s2/core';
 import { currentQueryOptions } from './query-scope.js';
 
-const paramsOf = (compiled: CompiledQuery): QueryParams | undefined =>
-  compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined;
+const paramsOf = (compiled: CompiledQuery): QueryParams | undefined => (compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined);
 
 const asBigInt = (v: number | bigint | null): bigint | undefined => (v === null || v === undefined || v === 0 || v === 0n ? undefined : BigInt(v));
 

@@ -1,4 +1,13 @@
-import { MysqlIntrospector, MysqlQueryCompiler, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type Kysely, type QueryCompiler } from 'kysely';
+import {
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+} from 'kysely';
 import { S2Adapter } from './adapter.js';
 import { S2Driver, type S2DriverConfig } from './driver.js';
 import { DEFAULT_LOCK_WAIT_MS } from './migration-lock.js';

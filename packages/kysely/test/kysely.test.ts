@@ -27,9 +27,21 @@ interface Kitchen {
   flag: number | boolean | null;
   doc: string | null;
 }
-interface Owner { id: Generated<number>; name: string }
-interface Pet { id: Generated<number>; owner_id: number; name: string; legs: number }
-interface DB { kitchen: Kitchen; owner: Owner; pet: Pet }
+interface Owner {
+  id: Generated<number>;
+  name: string;
+}
+interface Pet {
+  id: Generated<number>;
+  owner_id: number;
+  name: string;
+  legs: number;
+}
+interface DB {
+  kitchen: Kitchen;
+  owner: Owner;
+  pet: Pet;
+}
 
 const scratch = new Scratch();
 beforeAll(() => scratch.start());
@@ -68,7 +80,11 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     await own.start();
     db = new Kysely<DB>({ dialect: new S2Dialect({ url: own.url(route), poolOptions: { max: 4 } }) });
     await createSchema(db);
-    await db.schema.createTable('owner').addColumn('id', 'integer', (c) => c.autoIncrement().primaryKey()).addColumn('name', 'varchar(50)', (c) => c.notNull().unique()).execute();
+    await db.schema
+      .createTable('owner')
+      .addColumn('id', 'integer', (c) => c.autoIncrement().primaryKey())
+      .addColumn('name', 'varchar(50)', (c) => c.notNull().unique())
+      .execute();
     await db.schema
       .createTable('pet')
       .addColumn('id', 'integer', (c) => c.autoIncrement().primaryKey())
@@ -86,9 +102,22 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     const inserted = await db
       .insertInto('kitchen')
       .values({
-        i: -7, big: 9007199254740993n, ubig: 18446744073709551615n, f: 1.5, d: 0.1, price: '12345678901234567890.0123456789',
-        name: "O'Brien \u{1F600}", body: 'x'.repeat(5000), kind: 'b', at: '2024-02-29 23:59:59.123456', day: '2024-03-01',
-        clock: '-12:30:00.000001', yr: 2024, bytes: Buffer.from([0, 1, 254, 255]), flag: true, doc: JSON.stringify({ a: [1, 2] }),
+        i: -7,
+        big: 9007199254740993n,
+        ubig: 18446744073709551615n,
+        f: 1.5,
+        d: 0.1,
+        price: '12345678901234567890.0123456789',
+        name: "O'Brien \u{1F600}",
+        body: 'x'.repeat(5000),
+        kind: 'b',
+        at: '2024-02-29 23:59:59.123456',
+        day: '2024-03-01',
+        clock: '-12:30:00.000001',
+        yr: 2024,
+        bytes: Buffer.from([0, 1, 254, 255]),
+        flag: true,
+        doc: JSON.stringify({ a: [1, 2] }),
       })
       .executeTakeFirstOrThrow();
     expect(typeof inserted.insertId).toBe('bigint');
@@ -97,8 +126,16 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
 
     const row = await db.selectFrom('kitchen').selectAll().where('id', '=', inserted.insertId!).executeTakeFirstOrThrow();
     expect(row).toMatchObject({
-      i: -7, big: 9007199254740993n, ubig: 18446744073709551615n, f: 1.5, d: 0.1, price: '12345678901234567890.0123456789',
-      name: "O'Brien \u{1F600}", kind: 'b', yr: 2024, flag: 1,
+      i: -7,
+      big: 9007199254740993n,
+      ubig: 18446744073709551615n,
+      f: 1.5,
+      d: 0.1,
+      price: '12345678901234567890.0123456789',
+      name: "O'Brien \u{1F600}",
+      kind: 'b',
+      yr: 2024,
+      flag: 1,
     });
     expect(row.body).toHaveLength(5000);
     expect(row.at).toBeInstanceOf(SqlDateTime);
@@ -111,7 +148,14 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
   });
 
   it('update and delete report affected rows as bigint; nulls round-trip', async () => {
-    await db.insertInto('kitchen').values([{ i: 100, name: 'u1' }, { i: 100, name: 'u2' }, { i: 101, name: null }]).execute();
+    await db
+      .insertInto('kitchen')
+      .values([
+        { i: 100, name: 'u1' },
+        { i: 100, name: 'u2' },
+        { i: 101, name: null },
+      ])
+      .execute();
     const upd = await db.updateTable('kitchen').set({ price: '1.5' }).where('i', '=', 100).executeTakeFirstOrThrow();
     expect(upd.numUpdatedRows).toBe(2n);
     const nullRow = await db.selectFrom('kitchen').select(['name', 'at', 'price']).where('i', '=', 101).executeTakeFirstOrThrow();
@@ -121,12 +165,20 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
   });
 
   it('joins and aggregates', async () => {
-    const owners = await db.insertInto('owner').values([{ name: 'ann' }, { name: 'bob' }, { name: 'cy' }]).execute();
+    const owners = await db
+      .insertInto('owner')
+      .values([{ name: 'ann' }, { name: 'bob' }, { name: 'cy' }])
+      .execute();
     expect(owners[0].numInsertedOrUpdatedRows).toBe(3n);
     const ids = Object.fromEntries((await db.selectFrom('owner').select(['id', 'name']).execute()).map((o) => [o.name, o.id]));
-    await db.insertInto('pet').values([
-      { owner_id: ids.ann, name: 'rex', legs: 4 }, { owner_id: ids.ann, name: 'tweety', legs: 2 }, { owner_id: ids.bob, name: 'nemo', legs: 0 },
-    ]).execute();
+    await db
+      .insertInto('pet')
+      .values([
+        { owner_id: ids.ann, name: 'rex', legs: 4 },
+        { owner_id: ids.ann, name: 'tweety', legs: 2 },
+        { owner_id: ids.bob, name: 'nemo', legs: 0 },
+      ])
+      .execute();
     const stats = await db
       .selectFrom('owner as o')
       .leftJoin('pet as p', 'p.owner_id', 'o.id')
@@ -134,15 +186,27 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
       .groupBy('o.name')
       .orderBy('o.name')
       .execute();
-    expect(stats.map((s) => [s.name, Number(s.pets), s.legs === null ? null : Number(s.legs)])).toEqual([['ann', 2, 6], ['bob', 1, 0], ['cy', 0, null]]);
+    expect(stats.map((s) => [s.name, Number(s.pets), s.legs === null ? null : Number(s.legs)])).toEqual([
+      ['ann', 2, 6],
+      ['bob', 1, 0],
+      ['cy', 0, null],
+    ]);
   });
 
   it('typed s2 errors come through unchanged', async () => {
     await db.insertInto('owner').values({ name: 'dup' }).execute();
-    const dup = await db.insertInto('owner').values({ name: 'dup' }).execute().catch((e: unknown) => e);
+    const dup = await db
+      .insertInto('owner')
+      .values({ name: 'dup' })
+      .execute()
+      .catch((e: unknown) => e);
     expect(dup).toBeInstanceOf(IntegrityError);
     expect((dup as IntegrityError).errno).toBe(1062);
-    const bad = await db.selectFrom('no_such_table' as never).selectAll().execute().catch((e: unknown) => e);
+    const bad = await db
+      .selectFrom('no_such_table' as never)
+      .selectAll()
+      .execute()
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(ProgrammingError);
   });
 
@@ -154,7 +218,12 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     let seen = 0;
     for await (const _ of db.selectFrom(sql<{ seq: number }>`seq_1_to_100000`.as('s')).select('s.seq').stream(100)) if (++seen === 150) break;
     expect(seen).toBe(150);
-    expect(await db.selectFrom('owner').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toHaveProperty('n');
+    expect(
+      await db
+        .selectFrom('owner')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toHaveProperty('n');
   });
 
   it('introspects tables and columns', async () => {
@@ -169,7 +238,12 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
   it('migrations run up and down, with the migration lock', async () => {
     const migrations: Record<string, Migration> = {
       '001_books': {
-        up: (k) => k.schema.createTable('book').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('title', 'varchar(50)').execute(),
+        up: (k) =>
+          k.schema
+            .createTable('book')
+            .addColumn('id', 'integer', (c) => c.primaryKey())
+            .addColumn('title', 'varchar(50)')
+            .execute(),
         down: (k) => k.schema.dropTable('book').execute(),
       },
       '002_books_year': {
@@ -180,7 +254,10 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
-    expect(up.results!.map((r) => [r.migrationName, r.direction, r.status])).toEqual([['001_books', 'Up', 'Success'], ['002_books_year', 'Up', 'Success']]);
+    expect(up.results!.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
+      ['001_books', 'Up', 'Success'],
+      ['002_books_year', 'Up', 'Success'],
+    ]);
     const cols = (await db.introspection.getTables()).find((x) => x.name === 'book')!.columns.map((c) => c.name);
     expect(cols).toEqual(['id', 'title', 'year']);
     const down = await migrator.migrateDown();
@@ -188,35 +265,43 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     const none = await migrator.migrateTo(NO_MIGRATIONS);
     expect(none.results!.map((r) => r.migrationName)).toEqual(['001_books']);
     expect((await db.introspection.getTables()).some((x) => x.name === 'book')).toBe(false);
-    const lock = await db.selectFrom('kysely_migration_lock' as never).selectAll().execute();
+    const lock = await db
+      .selectFrom('kysely_migration_lock' as never)
+      .selectAll()
+      .execute();
     expect(lock).toEqual([{ id: 'migration_lock', is_locked: 0 }]);
   });
 
-  it(wire ? 'transactions commit, roll back, and nest with savepoints (MariaDB has them)' : 'transactions over the Data API are a NotSupportedError', async () => {
-    if (!wire) {
-      await expect(db.transaction().execute(async () => 1)).rejects.toBeInstanceOf(NotSupportedError);
-      await expect(db.startTransaction().execute()).rejects.toBeInstanceOf(NotSupportedError);
-      return;
-    }
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('owner').values({ name: 'tx-commit' }).execute();
-    });
-    await expect(
-      db.transaction().execute(async (trx) => {
-        await trx.insertInto('owner').values({ name: 'tx-rollback' }).execute();
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    const trx = await db.startTransaction().setIsolationLevel('read committed').execute();
-    await trx.insertInto('owner').values({ name: 'outer' }).execute();
-    const sp = await trx.savepoint('inner').execute();
-    await sp.insertInto('owner').values({ name: 'inner' }).execute();
-    const back = await sp.rollbackToSavepoint('inner').execute();
-    await back.releaseSavepoint('inner').execute();
-    await trx.commit().execute();
-    const names = (await db.selectFrom('owner').select('name').where('name', 'in', ['tx-commit', 'tx-rollback', 'outer', 'inner']).orderBy('name').execute()).map((r) => r.name);
-    expect(names).toEqual(['outer', 'tx-commit']);
-  });
+  it(
+    wire ? 'transactions commit, roll back, and nest with savepoints (MariaDB has them)' : 'transactions over the Data API are a NotSupportedError',
+    async () => {
+      if (!wire) {
+        await expect(db.transaction().execute(async () => 1)).rejects.toBeInstanceOf(NotSupportedError);
+        await expect(db.startTransaction().execute()).rejects.toBeInstanceOf(NotSupportedError);
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('owner').values({ name: 'tx-commit' }).execute();
+      });
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('owner').values({ name: 'tx-rollback' }).execute();
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      const trx = await db.startTransaction().setIsolationLevel('read committed').execute();
+      await trx.insertInto('owner').values({ name: 'outer' }).execute();
+      const sp = await trx.savepoint('inner').execute();
+      await sp.insertInto('owner').values({ name: 'inner' }).execute();
+      const back = await sp.rollbackToSavepoint('inner').execute();
+      await back.releaseSavepoint('inner').execute();
+      await trx.commit().execute();
+      const names = (
+        await db.selectFrom('owner').select('name').where('name', 'in', ['tx-commit', 'tx-rollback', 'outer', 'inner']).orderBy('name').execute()
+      ).map((r) => r.name);
+      expect(names).toEqual(['outer', 'tx-commit']);
+    },
+  );
 
   it('a signal from withQueryOptions cancels a running statement', async () => {
     const ac = new AbortController();
@@ -235,7 +320,10 @@ describe('SingleStoreDB rules, forced (only MariaDB runs here)', () => {
     const db = new Kysely<{ ss_tx: { a: number } }>({ dialect: new S2Dialect({ connection: conn, singlestore: true }) });
     const trx = await db.startTransaction().execute();
     await trx.insertInto('ss_tx').values({ a: 1 }).execute();
-    const err = await trx.savepoint('sp').execute().catch((e: unknown) => e);
+    const err = await trx
+      .savepoint('sp')
+      .execute()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotSupportedError);
     expect(String((err as Error).message)).toMatch(/savepoint/);
     // The server never saw it: the session is still in the same transaction, with no savepoint named sp.
@@ -258,7 +346,13 @@ describe('SingleStoreDB rules, forced (only MariaDB runs here)', () => {
         order.push(`${name}:end`);
       },
     });
-    const make = () => new Migrator({ db, provider: { getMigrations: async () => ({ '1': slow('one'), '2': slow('two') }) }, migrationTableName: 'lk_mig', migrationLockTableName: 'lk_lock' });
+    const make = () =>
+      new Migrator({
+        db,
+        provider: { getMigrations: async () => ({ '1': slow('one'), '2': slow('two') }) },
+        migrationTableName: 'lk_mig',
+        migrationLockTableName: 'lk_lock',
+      });
     const [a, b] = await Promise.all([make().migrateToLatest(), make().migrateToLatest()]);
     expect(a.error ?? b.error).toBeUndefined();
     // Each migration ran once, start/end never interleaved.
@@ -268,7 +362,12 @@ describe('SingleStoreDB rules, forced (only MariaDB runs here)', () => {
     // A stale flag makes the next migrator give up with a typed error naming the way out.
     await db.updateTable('lk_lock').set({ is_locked: 1 }).execute();
     const stuck = new Kysely<any>({ dialect: new S2Dialect({ url: scratch.url('mysql'), singlestore: true, migrationLockWaitMs: 300 }) });
-    const res = await new Migrator({ db: stuck, provider: { getMigrations: async () => ({}) }, migrationTableName: 'lk_mig', migrationLockTableName: 'lk_lock' }).migrateToLatest();
+    const res = await new Migrator({
+      db: stuck,
+      provider: { getMigrations: async () => ({}) },
+      migrationTableName: 'lk_mig',
+      migrationLockTableName: 'lk_lock',
+    }).migrateToLatest();
     expect(res.error).toBeInstanceOf(OperationalError);
     expect(String((res.error as Error).message)).toMatch(/is_locked = 1/);
     await stuck.destroy();
@@ -282,7 +381,11 @@ describe('pool lifecycle', () => {
     const pool = createPool({ url: scratch.url('mysql'), max: 2 });
     const db = new Kysely<any>({ dialect: new S2Dialect({ pool }) });
     await Promise.all(Array.from({ length: 10 }, (_, i) => db.selectNoFrom(sql<number>`${i}`.as('v')).execute()));
-    await expect(db.transaction().execute(async () => { throw new Error('x'); })).rejects.toThrow('x');
+    await expect(
+      db.transaction().execute(async () => {
+        throw new Error('x');
+      }),
+    ).rejects.toThrow('x');
     await new Promise((r) => setTimeout(r, 20));
     expect(pool.size).toBeLessThanOrEqual(2);
     expect(pool.idleCount).toBe(pool.size);

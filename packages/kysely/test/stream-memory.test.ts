@@ -14,7 +14,11 @@ beforeAll(() => scratch.start());
 afterAll(() => scratch.stop());
 
 // ~1 KiB of text per row: 100 MB if the result were held, so a flat heap is unmistakable.
-const wide = (db: Kysely<any>) => db.selectFrom(sql`seq_1_to_${sql.lit(ROWS)}`.as('s')).select(['s.seq', sql<string>`repeat('x', 1000)`.as('pad')]).orderBy('s.seq');
+const wide = (db: Kysely<any>) =>
+  db
+    .selectFrom(sql`seq_1_to_${sql.lit(ROWS)}`.as('s'))
+    .select(['s.seq', sql<string>`repeat('x', 1000)`.as('pad')])
+    .orderBy('s.seq');
 
 describe('streaming 100,000 rows', () => {
   it('over the wire: every row, with the heap growing far less than the rows would take', async () => {
@@ -41,7 +45,11 @@ describe('streaming 100,000 rows', () => {
     const db = new Kysely<any>({ dialect: new S2Dialect({ url: scratch.url('http') }) });
     let count = 0;
     let sum = 0;
-    for await (const row of db.selectFrom(sql`seq_1_to_${sql.lit(ROWS)}`.as('s')).select('s.seq').orderBy('s.seq').stream(5000)) {
+    for await (const row of db
+      .selectFrom(sql`seq_1_to_${sql.lit(ROWS)}`.as('s'))
+      .select('s.seq')
+      .orderBy('s.seq')
+      .stream(5000)) {
       count++;
       sum += Number(row.seq);
     }

@@ -29,7 +29,9 @@ const items = singlestoreTable('items', {
   qty: int('qty'),
   note: varchar('note', { length: 64 }),
 });
-interface Items { items: { id: number; name: string; price: string; at: Date; qty: number; note: string } }
+interface Items {
+  items: { id: number; name: string; price: string; at: Date; qty: number; note: string };
+}
 
 interface Case {
   tool: 'drizzle' | 'Kysely';
@@ -72,7 +74,12 @@ async function main(): Promise<void> {
     {
       const pool = mysql2Pool();
       const db = drizzleMysql2({ client: pool.promise() });
-      cases.push({ tool: 'drizzle', driver: 'mysql2', run: async () => (await db.select().from(items)).length, close: () => new Promise((r) => pool.end(() => r())) });
+      cases.push({
+        tool: 'drizzle',
+        driver: 'mysql2',
+        run: async () => (await db.select().from(items)).length,
+        close: () => new Promise((r) => pool.end(() => r())),
+      });
     }
     {
       const pool = s2Pool();
