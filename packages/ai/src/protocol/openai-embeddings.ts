@@ -43,23 +43,31 @@ export class OpenAiEmbeddings implements EmbeddingsClient {
     if (!Array.isArray(data) || data.length !== input.length) {
       throw new InferenceError(`${url} sent ${Array.isArray(data) ? data.length : 'no'} embeddings for ${input.length} inputs`, { url, body: reply });
     }
-    const out = new Array<number[]>(input.length);
+    // Filled explicitly: a sparse array would hide a missing slot (`some` and `flat` skip holes).
+    const out: Array<number[] | undefined> = Array.from({ length: input.length }, () => undefined);
     data.forEach((item, position) => {
       const index = item.index ?? position;
+      if (!Number.isInteger(index) || index < 0 || index >= input.length || out[index] !== undefined) {
+        throw new InferenceError(`${url} sent embeddings with a duplicate or out-of-range index (${String(index)} for ${input.length} inputs)`, { url, body: reply });
+      }
       // Servers that ignore encoding_format send arrays either way; both forms are accepted.
       const e = item.embedding;
       if (typeof e === 'string') out[index] = decodeFloat32Base64(e, url);
       else if (Array.isArray(e)) out[index] = e;
       else throw new InferenceError(`${url} sent an embedding that is neither an array nor base64`, { url, body: reply });
     });
-    if (out.some((v) => v === undefined)) throw new InferenceError(`${url} sent embeddings with duplicate or out-of-range indexes`, { url, body: reply });
-    return out;
+    return out as number[][];
   }
 }
 
 /** Decodes base64 of little-endian float32 values (what `encoding_format: "base64"` returns). */
 export function decodeFloat32Base64(text: string, url: string): number[] {
-  const bin = atob(text);
+  let bin: string;
+  try {
+    bin = atob(text);
+  } catch (err) {
+    throw new InferenceError(`${url} sent an embedding string that is not base64`, { url, cause: err });
+  }
   if (bin.length % 4 !== 0) throw new InferenceError(`${url} sent a base64 embedding of ${bin.length} bytes, not a multiple of 4`, { url });
   const view = new DataView(new ArrayBuffer(bin.length));
   for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));

@@ -1,0 +1,53 @@
+/**
+ * Malformed replies and wrong arguments: typed errors (InferenceError for what the endpoint
+ * sent, OptionError for what the caller passed), never a TypeError, a DOMException, vectors
+ * silently paired with the wrong texts, or a timeout that fires at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { embeddingsFactory, InferenceError } from '@s2/ai';
+
+type Reply = (body: { input: unknown[] }) => unknown;
+
+/** A `fetch` that answers every request with `reply(requestBody)` as JSON, after `delayMs`. */
+function scripted(reply: Reply, delayMs = 0): typeof fetch {
+  return (async (_url: string | URL | Request, init?: RequestInit) => {
+    await new Promise((r) => setTimeout(r, delayMs));
+    return new Response(JSON.stringify(reply(JSON.parse(String(init!.body)) as { input: unknown[] })), { headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+}
+
+const embeddings = (reply: Reply, extra: Record<string, unknown> = {}) =>
+  embeddingsFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, encodingFormat: 'float', fetch: scripted(reply), ...extra });
+
+async function rejection(fn: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await fn();
+  } catch (err) {
+    return err;
+  }
+  return 'resolved';
+}
+
+describe('embedding replies whose indexes do not cover the inputs', () => {
+  it.each([
+    ['an index past the end', [0, 5]],
+    ['a duplicate index', [0, 0]],
+    ['a negative index', [0, -1]],
+    ['a fractional index', [0, 0.5]],
+  ])('%s is an InferenceError, not vectors paired with the wrong texts', async (_label, indexes) => {
+    const e = await embeddings((body) => ({ data: body.input.map((_, i) => ({ index: indexes[i], embedding: [i, 1] })) }));
+    const err = await rejection(() => e.embedDocuments(['a', 'b']));
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as Error).message).toMatch(/index/);
+  });
+
+  it('indexes in any order are put back in input order', async () => {
+    const e = await embeddings((body) => ({ data: body.input.map((_, i) => ({ index: i, embedding: [i, 1] })).reverse() }));
+    expect(await e.embedDocuments(['a', 'b', 'c'])).toEqual([[0, 1], [1, 1], [2, 1]]);
+  });
+
+  it('a base64 embedding that is not base64 is an InferenceError', async () => {
+    const e = await embeddings((body) => ({ data: body.input.map((_, index) => ({ index, embedding: '%%% not base64 %%%' })) }));
+    expect(await rejection(() => e.embedDocuments(['a']))).toBeInstanceOf(InferenceError);
+  });
+});
