@@ -1,15 +1,15 @@
 /**
- * The s2 exception hierarchy (DB-API shaped, after the reference SDK):
+ * The s2 exception hierarchy (DB-API shaped, after the SingleStoreDB Python SDK):
  *
  *   MySQLError
  *   ├── S2Error                    (DB-API `Error`)
  *   │   ├── InterfaceError
- *   │   │   └── OptionError        (bad option / URL / connect parameter; the reference's ValueError)
+ *   │   │   └── OptionError        (bad option / URL / connect parameter; the Python SDK's ValueError)
  *   │   ├── DatabaseError
  *   │   │   ├── InternalError
  *   │   │   ├── OperationalError
  *   │   │   ├── ProgrammingError
- *   │   │   │   └── ParameterError (placeholder/argument mismatch; the reference's TypeError/KeyError)
+ *   │   │   │   └── ParameterError (placeholder/argument mismatch; the Python SDK's TypeError/KeyError)
  *   │   │   ├── IntegrityError
  *   │   │   ├── DataError
  *   │   │   │   └── DecodeError    (a value that cannot be decoded, e.g. invalid UTF-8 in strict mode)
@@ -67,7 +67,7 @@ export class MySQLError extends globalThis.Error {
     Object.defineProperty(this, 'name', { value: (new.target as unknown as { kind: string }).kind, enumerable: false, configurable: true, writable: true });
   }
 
-  /** Alias of `errmsg`, as in the reference. */
+  /** Alias of `errmsg`, as in the Python SDK. */
   get msg(): string | null {
     return this.errmsg;
   }

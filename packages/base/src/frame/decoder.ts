@@ -20,7 +20,7 @@ export interface BatchDecoder {
   decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, out?: unknown[][]): unknown[][];
 }
 
-/** The TypeScript decoders: the reference behaviour that the native decoder matches value for value. */
+/** The TypeScript decoders: the behaviour that the native decoder matches value for value. */
 export const pureDecoder: BatchDecoder = Object.freeze({
   kind: 'pure' as const,
   decodeFrame(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, target: FrameTarget): DecodedColumn[] {

@@ -194,7 +194,7 @@ function lengthAt(p: Uint8Array, pos: number, first: number): [number, number] {
   return [len, pos + extra];
 }
 
-/** The pure TypeScript frame decoder: the reference behaviour the native decoder matches. */
+/** The pure TypeScript frame decoder: the behaviour the native decoder matches. */
 export function decodeFramePure(
   columns: readonly ColumnDefinition[],
   plans: readonly ColumnPlan[],

@@ -21,7 +21,7 @@ const EF = (s: string) => [`SINGLESTOREDB_EXT_FUNC_${s}`];
 
 export const RESULTS_TYPES = ['tuple', 'tuples', 'namedtuple', 'namedtuples', 'dict', 'dicts', 'object', 'objects', 'structsequence', 'structsequences', 'columns', 'numpy', 'pandas', 'polars', 'arrow', 'pyarrow'] as const;
 
-/** Every option of the reference (wire spec 2.2) plus the port's own. */
+/** Every option of the Python SDK (wire spec 2.2) plus the port's own. */
 export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   { name: 'host', type: str(), default: '127.0.0.1', env: ['SINGLESTOREDB_HOST', 'SINGLESTOREDB_URL'], description: 'Host name, IP address or full connection URL.' },
   { name: 'port', type: int(0, 65535), default: 0, env: E('PORT'), description: 'Port; 0 picks the driver default (3306, 80, 443).' },

@@ -93,7 +93,7 @@ function setOne(name: string, value: unknown): void {
 
 /**
  * Precedence, highest first: a `withOptions` scope, the option's environment variables (read on
- * every access), `options.set`, the default. Unlike the reference, `set` never writes process.env.
+ * every access), `options.set`, the default. Unlike the Python SDK, `set` never writes process.env.
  */
 export const options = {
   get(name: string): unknown {

@@ -1,6 +1,6 @@
 import { formatQuery, type FormatContext, type QueryParams } from './format.js';
 
-/** Default byte bound of one rewritten statement (the reference's 1,024,000). */
+/** Default byte bound of one rewritten statement (the Python SDK's 1,024,000). */
 export const DEFAULT_BATCH_BYTES = 1_024_000;
 
 const BULK_INSERT = /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*)*\))(\s*(?:ON\s+DUPLICATE\b.*?)?)\s*;?\s*$/is;

@@ -2,7 +2,7 @@
  * Finds parameter placeholders in SQL text, skipping string literals, quoted identifiers and
  * comments, so `'a?b'`, `"x:y"`, `-- ?` and `a::b` are never taken for parameters.
  *
- * Styles: `%s` and `%(name)s` (the reference's pyformat), `?` (positional) and `:name` (named).
+ * Styles: `%s` and `%(name)s` (the Python SDK's pyformat), `?` (positional) and `:name` (named).
  */
 export interface Placeholder {
   start: number;

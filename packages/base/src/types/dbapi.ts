@@ -78,7 +78,7 @@ export const ColumnType = {
     if (h !== undefined) return h;
     return this.get(x).code!;
   },
-  /** Canonical name of a code (shared codes default to the binary name, as in the reference). */
+  /** Canonical name of a code (shared codes default to the binary name, as in the Python SDK). */
   getName(x: string | number): string {
     const code = this.getCode(x);
     const defaults: Record<number, string> = { 8: 'BIGINT', 15: 'VARBINARY', 249: 'TINYBLOB', 250: 'MEDIUMBLOB', 251: 'LONGBLOB', 252: 'BLOB', 254: 'BINARY' };

@@ -1,6 +1,6 @@
 import type { Queryable } from '../session/types.js';
 
-/** Column labels the reference normalises: 'Key_name' → 'KeyName', 'sql_mode' → 'SQLMode'. */
+/** Column labels the Python SDK normalises: 'Key_name' → 'KeyName', 'sql_mode' → 'SQLMode'. */
 export function camelLabel(label: string): string {
   const words = label.replace(/ /g, '').split('_').filter(Boolean);
   return words

@@ -2,7 +2,7 @@ import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition, type Deco
 import { registerResultFormat, uniqueColumnNames } from './formats.js';
 
 /**
- * The `columns` results type (the analogue of the reference's numpy output): one vector per
+ * The `columns` results type (the analogue of the Python SDK's numpy output): one vector per
  * column. Numbers land in typed arrays of their exact width — nullable integers keep their
  * integer type plus a null mask instead of turning into floats — and everything else in arrays.
  */

@@ -57,7 +57,7 @@ export function resultFormat(name: string): ResultFormat {
   return f;
 }
 
-/** Object keys with the reference's rule: a repeated name becomes `<table>.<name>`. */
+/** Object keys with the Python SDK's rule: a repeated name becomes `<table>.<name>`. */
 export function uniqueColumnNames(columns: readonly ColumnDefinition[]): string[] {
   const seen = new Set<string>();
   return columns.map((c) => {
