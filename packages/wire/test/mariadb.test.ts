@@ -307,12 +307,11 @@ describe('cancellation and broken connections', () => {
   it('an AbortSignal cancels a running query via KILL QUERY; the connection stays usable', async () => {
     const conn = await open();
     const ac = new AbortController();
-    const started = Date.now();
     setTimeout(() => ac.abort(), 200);
     const err = await conn.query('SELECT SLEEP(10)', { signal: ac.signal }).catch((e: unknown) => e);
+    // An uncancelled SLEEP(10) would answer [[0]], not fail: the error itself shows the KILL landed.
     expect(err).toBeInstanceOf(OperationalError);
     expect((err as OperationalError).errno).toBe(1317);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(await rows(conn, 'SELECT 1')).toEqual([[1]]);
     await conn.close();
   });
