@@ -4,7 +4,8 @@
  * silently paired with the wrong texts, or a timeout that fires at once.
  */
 import { describe, expect, it } from 'vitest';
-import { embeddingsFactory, InferenceError } from '@s2/ai';
+import { OptionError } from '@s2/base';
+import { chatFactory, embeddingsFactory, InferenceError } from '@s2/ai';
 
 type Reply = (body: { input: unknown[] }) => unknown;
 
@@ -49,5 +50,38 @@ describe('embedding replies whose indexes do not cover the inputs', () => {
   it('a base64 embedding that is not base64 is an InferenceError', async () => {
     const e = await embeddings((body) => ({ data: body.input.map((_, index) => ({ index, embedding: '%%% not base64 %%%' })) }));
     expect(await rejection(() => e.embedDocuments(['a']))).toBeInstanceOf(InferenceError);
+  });
+});
+
+describe('wrong arguments to the clients', () => {
+  const ok: Reply = (body) => ({ data: body.input.map((_, index) => ({ index, embedding: [1, 0] })) });
+  it.each([
+    ['a string instead of a list', 'abc'],
+    ['a list with null', ['a', null]],
+    ['a list with a number', ['a', 42]],
+    ['undefined', undefined],
+  ])('embedDocuments(%s) is an OptionError', async (_label, texts) => {
+    for (const platform of ['Nova', 'Amazon']) {
+      const e = await embeddings(ok, { hostingPlatform: platform });
+      const err = await rejection(() => e.embedDocuments(texts as never));
+      expect(err, platform).toBeInstanceOf(OptionError);
+    }
+  });
+
+  it('embedQuery(42) is an OptionError', async () => {
+    const e = await embeddings(ok);
+    expect(await rejection(() => e.embedQuery(42 as never))).toBeInstanceOf(OptionError);
+  });
+
+  it.each([
+    ['a string instead of a list', 'hello'],
+    ['undefined', undefined],
+    ['a message without a role', [{ content: 'x' }]],
+    ['a message with content 42', [{ role: 'user', content: 42 }]],
+  ])('chat(%s) is an OptionError on both protocols', async (_label, messages) => {
+    for (const platform of ['Nova', 'Amazon']) {
+      const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: platform, env: {}, maxRetries: 0, fetch: scripted(() => ({})) });
+      expect(await rejection(() => chat.chat(messages as never)), platform).toBeInstanceOf(OptionError);
+    }
   });
 });

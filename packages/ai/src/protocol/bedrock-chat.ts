@@ -1,6 +1,7 @@
 import { NotSupportedError } from '@s2/base';
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
+import { checkMessages } from '../internal/check-input.js';
 import { ChatBase } from './chat-base.js';
 import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
 import { bedrockUrl, invokeModel, invokeModelStream } from './bedrock-invoke.js';
@@ -17,6 +18,7 @@ interface ConverseReply {
 /** Chat over the Bedrock Runtime Converse and ConverseStream routes of the SingleStore proxy. */
 export class BedrockChat extends ChatBase {
   async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
+    checkMessages(messages);
     const url = bedrockUrl(this.endpoint, this.modelName, 'converse');
     const reply = await this.transport.postJson<ConverseReply>(url, converseBody(messages, options), { signal: options.signal });
     const content = reply.output?.message?.content;
@@ -36,6 +38,7 @@ export class BedrockChat extends ChatBase {
   }
 
   async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
+    checkMessages(messages);
     const url = bedrockUrl(this.endpoint, this.modelName, 'converse-stream');
     const body = await this.transport.postStream(url, converseBody(messages, options), { signal: options.signal, accept: 'application/vnd.amazon.eventstream' });
     let stop: string | undefined;

@@ -1,6 +1,7 @@
 import { InferenceError } from '../errors.js';
 import type { Transport } from '../internal/transport.js';
 import type { EmbeddingsClient, EmbedOptions } from '../types.js';
+import { checkTexts } from '../internal/check-input.js';
 import { mapLimit } from '../internal/map-limit.js';
 import { invokeModel } from './bedrock-invoke.js';
 
@@ -34,6 +35,7 @@ export class BedrockEmbeddings implements EmbeddingsClient {
   }
 
   private async embed(texts: string[], inputType: string, signal?: AbortSignal): Promise<number[][]> {
+    checkTexts(texts);
     if (this.cohere) {
       const batches: string[][] = [];
       for (let i = 0; i < texts.length; i += COHERE_BATCH) batches.push(texts.slice(i, i + COHERE_BATCH));

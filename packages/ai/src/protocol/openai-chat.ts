@@ -1,6 +1,7 @@
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
 import { joinUrl } from '../internal/transport.js';
+import { checkMessages } from '../internal/check-input.js';
 import { ChatBase } from './chat-base.js';
 import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
 import { parseSseJson, sseData } from './sse.js';
@@ -30,6 +31,7 @@ export class OpenAiChat extends ChatBase {
   }
 
   async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
+    checkMessages(messages);
     const reply = await this.transport.postJson<OpenAiCompletion>(this.url, this.body(messages, options, false), { signal: options.signal });
     const choice = reply.choices?.[0];
     if (!choice) throw new InferenceError(`${this.url} sent a completion without choices`, { url: this.url, body: reply });
@@ -46,6 +48,7 @@ export class OpenAiChat extends ChatBase {
   }
 
   async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
+    checkMessages(messages);
     const url = this.url;
     const body = await this.transport.postStream(url, this.body(messages, options, true), { signal: options.signal, accept: 'text/event-stream' });
     let finish: string | null | undefined;

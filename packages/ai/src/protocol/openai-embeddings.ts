@@ -1,5 +1,6 @@
 import { InferenceError } from '../errors.js';
 import { combineChunks, type Chunk, type Chunker } from '../internal/chunking.js';
+import { checkTexts } from '../internal/check-input.js';
 import { mapLimit } from '../internal/map-limit.js';
 import { joinUrl, type Transport } from '../internal/transport.js';
 import type { EmbeddingsClient, EmbedOptions } from '../types.js';
@@ -24,6 +25,7 @@ export class OpenAiEmbeddings implements EmbeddingsClient {
   ) {}
 
   async embedDocuments(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
+    checkTexts(texts);
     if (texts.length === 0) return [];
     const plan = this.chunker.plan(texts);
     const batches: Chunk[][] = [];
