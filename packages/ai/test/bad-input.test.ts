@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '@s2/base';
-import { chatFactory, embeddingsFactory, InferenceError } from '@s2/ai';
+import { chatFactory, embeddingsFactory, InferenceError, InferenceTimeoutError } from '@s2/ai';
 
 type Reply = (body: { input: unknown[] }) => unknown;
 
@@ -82,6 +82,31 @@ describe('wrong arguments to the clients', () => {
     for (const platform of ['Nova', 'Amazon']) {
       const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: platform, env: {}, maxRetries: 0, fetch: scripted(() => ({})) });
       expect(await rejection(() => chat.chat(messages as never)), platform).toBeInstanceOf(OptionError);
+    }
+  });
+});
+
+describe('transport options', () => {
+  it.each([
+    ['timeoutMs', 0],
+    ['timeoutMs', -5],
+    ['timeoutMs', Number.NaN],
+    ['maxRetries', -1],
+    ['maxRetries', 1.5],
+    ['retryBaseMs', -1],
+  ])('%s = %s is an OptionError at the factory', async (name, value) => {
+    expect(await rejection(() => embeddings(() => ({}), { [name]: value }))).toBeInstanceOf(OptionError);
+  });
+
+  it('a timeout longer than a timer can hold (2^31 ms and more) waits instead of firing at once', async () => {
+    for (const timeoutMs of [2 ** 31, 2 ** 40, Number.POSITIVE_INFINITY]) {
+      const e = await embeddingsFactory({
+        modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, encodingFormat: 'float', timeoutMs,
+        fetch: scripted((body) => ({ data: body.input.map((_, index) => ({ index, embedding: [1, 0] })) }), 30),
+      });
+      const result = await e.embedDocuments(['a']).catch((err: unknown) => err);
+      expect(result, String(timeoutMs)).not.toBeInstanceOf(InferenceTimeoutError);
+      expect(result).toEqual([[1, 0]]);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { OptionError } from '@s2/base';
 import { InferenceError, InferenceTimeoutError } from '../errors.js';
 import { processEnv, type Env } from './env.js';
 
@@ -35,6 +36,12 @@ export interface SendOptions {
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRY_DELAY_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkNumber(name: string, value: unknown, ok: (v: number) => boolean): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) throw new OptionError(`${name} is out of range: ${String(value)}`);
+  return value;
+}
 
 /** JSON-over-HTTP with auth headers, timeouts, cancellation, retries and typed errors. */
 export class Transport {
@@ -46,9 +53,10 @@ export class Transport {
 
   constructor(private readonly options: TransportOptions = {}) {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.timeoutMs = options.timeoutMs ?? 600_000;
-    this.maxRetries = options.maxRetries ?? 2;
-    this.retryBaseMs = options.retryBaseMs ?? 500;
+    // A timer holds at most 2^31 - 1 ms (about 24.8 days); longer values would fire at once.
+    this.timeoutMs = Math.min(checkNumber('timeoutMs', options.timeoutMs ?? 600_000, (v) => v > 0), MAX_TIMER_MS);
+    this.maxRetries = checkNumber('maxRetries', options.maxRetries ?? 2, (v) => Number.isInteger(v) && v >= 0);
+    this.retryBaseMs = checkNumber('retryBaseMs', options.retryBaseMs ?? 500, (v) => Number.isFinite(v) && v >= 0);
     this.env = options.env ?? processEnv();
   }
 
