@@ -113,6 +113,11 @@ describe('drizzle differential: mysql2 vs s2', () => {
     expect(valuesS.ubig).toBe(18446744073709551615n);
     const lossless = { ...valuesS, bigExact: 0n, ubig: 0n };
     expect(lossless).toEqual({ ...valuesM, bigExact: 0n, ubig: 0n });
+    // A pool opened with dateStrings (the fast path for drizzle) gives the very same results.
+    const fastPool = createPool({ url: scratch.url('mysql'), max: 1, dateStrings: true });
+    const viaFast = await program(drizzle(fastPool, { schema }), 'f');
+    await fastPool.end();
+    expect(viaFast).toEqual(viaS2);
     const { name: _name, ...expected } = fullRow;
     expect(valuesS).toEqual({ ...expected, doc: fullRow.doc });
   });
