@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
-import { startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { columnDefinitionPacket, eofPacket, rowPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { open } from './support/server.js';
 
@@ -50,6 +50,32 @@ describe('deadlines against a server that stops answering', () => {
       expect(outcome).toBeInstanceOf(OperationalError);
       expect(outcome).toMatchObject({ errno: 1317 });
       await server!.close();
+      server = null;
+    }
+  });
+  it('a streaming read in progress settles at the deadline when the server stalls mid-result', async () => {
+    for (const how of ['timeoutMs', 'signal'] as const) {
+      // One row, then silence (KILL included); the grace period is far beyond the wait below.
+      server = await startFakeMysqlServer(async (s) => {
+        await s.login();
+        await s.serveQueries((sql) => {
+          if (sql.startsWith('KILL')) return;
+          s.send(Buffer.from([1]));
+          s.send(columnDefinitionPacket({ name: 'a', type: 253 }));
+          s.send(eofPacket());
+          s.send(rowPacket(['x']));
+        });
+      });
+      const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, cancelGraceMs: 120_000 });
+      const ac = new AbortController();
+      const r = await conn.query('SELECT a', how === 'timeoutMs' ? { streaming: true, timeoutMs: 300 } : { streaming: true, signal: ac.signal });
+      const reading = r.current.read().catch((e: unknown) => e);
+      if (how === 'signal') setTimeout(() => ac.abort(), 100);
+      const outcome = await within(reading, 8000);
+      expect(outcome).toBeInstanceOf(OperationalError);
+      expect(outcome).toMatchObject({ errno: how === 'timeoutMs' ? 3024 : 1317 });
+      conn.destroy();
+      await server.close();
       server = null;
     }
   });

@@ -453,14 +453,11 @@ export class WireResultSet implements ResultSet {
     if (response.cancelled && !response.finished) throw response.cancelled;
     const held = this.rows.length - this.start;
     if (held < max && !this.complete) {
-      const pumping = this.pumpDecoded(max - held);
-      response.busy = pumping;
       try {
-        await pumping;
+        // A deadline or abort settles the read at once, even if the server has gone quiet.
+        await response.settle(this.pumpDecoded(max - held));
       } catch (err) {
         throw response.cancelled ?? err;
-      } finally {
-        if (response.busy === pumping) response.busy = null;
       }
       if (response.cancelled && !response.finished) throw response.cancelled;
     }
