@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '@s2/core';
 import { startRecordingMysqlServer, type RecordingServer } from '@s2/testing';
-import { vectorDb, VectorStoreError, type IndexHandle } from '@s2/vectorstore';
+import { compileFilter, vectorDb, VectorStoreError, type Filter, type IndexHandle } from '@s2/vectorstore';
 import { respond } from './support/fixture.js';
 
 let server: RecordingServer;
@@ -113,5 +113,33 @@ describe('statement size', () => {
     const text = '€'.repeat(5_000); // 15,000 bytes of UTF-8, 5,000 UTF-16 units
     await dp.upsert(Array.from({ length: 10 }, (_, i) => ({ id: `v${i}`, values: [1, 2, 3], metadata: { text } })));
     for (const size of sent().map((s) => Buffer.byteLength(s))) expect(size).toBeLessThan(50_000 + 1_000);
+  });
+});
+
+describe('values JSON cannot hold, and filters nested without end', () => {
+  it('a filter nested deeper than 100 levels is a VectorStoreError, not a stack overflow', () => {
+    let filter: Filter = { a: 1 };
+    for (let i = 0; i < 20_000; i++) filter = { $and: [filter] };
+    expect(() => compileFilter(filter)).toThrow(VectorStoreError);
+    let fine: Filter = { a: 1 };
+    for (let i = 0; i < 50; i++) fine = { $or: [fine] };
+    expect(compileFilter(fine).params).toEqual([1, 'a']);
+  });
+
+  it.each([
+    ['a cycle', () => { const m: Record<string, unknown> = { a: 1 }; m.self = m; return m; }],
+    ['NaN (JSON would say null)', () => ({ score: Number.NaN })],
+    ['Infinity', () => ({ nested: { score: Number.POSITIVE_INFINITY } })],
+    ['a Map (JSON would say {})', () => ({ m: new Map([[1, 2]]) })],
+    ['a Set', () => ({ s: new Set([1]) })],
+  ])('metadata with %s is refused before anything is sent', async (_label, metadata) => {
+    const err = await rejection(() => index.upsert([{ id: 'a', values: [1, 2, 3], metadata: metadata() }]));
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect(sent()).toEqual([]);
+  });
+
+  it('bigint metadata is sent with all its digits (no rounding through a double)', async () => {
+    await index.upsert([{ id: 'a', values: [1, 2, 3], metadata: { n: 2n ** 63n - 1n, m: -5n, s: 'text "quoted" 12n' } }]);
+    expect(sent()).toEqual([`REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]','{\\"n\\": 9223372036854775807, \\"m\\": -5, \\"s\\": \\"text \\\\\\"quoted\\\\\\" 12n\\"}')`]);
   });
 });

@@ -25,6 +25,8 @@ export interface SqlFragment {
 }
 
 const METADATA = 'metadata';
+/** Deeper `$and`/`$or` nesting is refused (a hostile filter would otherwise overflow the stack). */
+const MAX_DEPTH = 100;
 const COMPARISONS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -88,9 +90,10 @@ function fieldOperator(field: string, op: Record<string, unknown>): SqlFragment 
   }
 }
 
-function logical(op: '$and' | '$or', list: unknown): SqlFragment {
+function logical(op: '$and' | '$or', list: unknown, depth: number): SqlFragment {
   if (!Array.isArray(list) || list.length === 0) throw new VectorStoreError(`${op} must be a non-empty list of filters`);
-  const parts = list.map((f) => compileFilter(f as Filter));
+  if (depth >= MAX_DEPTH) throw new VectorStoreError(`Filter is nested more than ${MAX_DEPTH} levels deep`);
+  const parts = list.map((f) => compile(f as Filter, depth + 1));
   const sql = parts.map((p) => p.sql).join(op === '$and' ? ' AND ' : ' OR ');
   // The reference brackets $or only; AND binds tighter than OR and NOT tighter than AND, so
   // a bare $and (and the `NOT … AND …` of $ne/$nin) inside an $or still groups correctly.
@@ -99,12 +102,16 @@ function logical(op: '$and' | '$or', list: unknown): SqlFragment {
 
 /** Compiles a metadata filter to a WHERE fragment with `?` placeholders (SingleStore JSON functions). */
 export function compileFilter(filter: Filter): SqlFragment {
+  return compile(filter, 0);
+}
+
+function compile(filter: Filter, depth: number): SqlFragment {
   if (!isPlainObject(filter)) throw new VectorStoreError('Filter must be a dictionary');
   const keys = Object.keys(filter);
   if (keys.length !== 1) throw new VectorStoreError('Filter must contain exactly one key');
   const key = keys[0]!;
   const value = (filter as Record<string, unknown>)[key];
-  if (key === '$and' || key === '$or') return logical(key, value);
+  if (key === '$and' || key === '$or') return logical(key, value, depth);
   if (key.startsWith('$')) throw new VectorStoreError(`Unsupported operator: ${key}`);
   if (isPlainObject(value)) return fieldOperator(key, value);
   return equals(key, value, false);
