@@ -3,6 +3,7 @@
  */
 export { drizzle, type S2DrizzleConfig, type S2DrizzleDatabase } from './driver.js';
 export { migrate } from './migrator.js';
+export { s2ProxyCallback } from './proxy.js';
 export { withQueryOptions, type S2QueryOptions } from './query-scope.js';
 export { ConnectionClient, PoolClient, type ResultHeader } from './client.js';
 export { S2DrizzleSession, S2DrizzleTransaction } from './session.js';
