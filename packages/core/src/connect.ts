@@ -83,6 +83,11 @@ registerPackagedDriver('mysql', { package: '@s2/wire', open: (wire: { connectWir
 
 export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
   if (p.multiStatements) throw new InterfaceError('The Data API does not allow multiple statements within a query', { errno: 0 });
+  const mode = tlsModeFor(p);
+  if (p.driver === 'http' && mode !== undefined && mode !== 'disabled' && mode !== 'preferred') {
+    // Plain http cannot honour a TLS requirement; silently sending credentials in clear would.
+    throw new OptionError(`contradictory settings: tls_mode '${mode}' (from ssl_*/tls_mode settings in code, URL or SINGLESTOREDB_* variables) requires TLS, but driver 'http' sends everything in clear text; use https or drop the TLS setting`);
+  }
   if (p.driver === 'https' && (p.sslCa || p.sslCert || p.sslKey || p.sslDisabled || p.sslVerifyCert === false)) {
     // fetch takes no per-request TLS settings; Node reads extra CAs from NODE_EXTRA_CA_CERTS.
     throw new NotSupportedError('custom TLS settings are not supported by the Data API connector; set NODE_EXTRA_CA_CERTS for a private CA');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OptionError, OperationalError } from '@s2/base';
 import { okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { connect, resolveConnectParams } from '@s2/core';
-import { tlsModeFor } from '../src/connect.js';
+import { httpOptionsFor, tlsModeFor } from '../src/connect.js';
 
 /** The TLS mode a connect() call would use. */
 const modeOf = (url: string | object, overrides: object = {}) => tlsModeFor(resolveConnectParams(url as never, overrides as never));
@@ -49,6 +49,30 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-full');
     vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
     expect(() => resolveConnectParams('db.example.com')).toThrow(/SINGLESTOREDB_TLS_MODE|tls_mode/);
+  });
+
+  describe('the Data API over plain http never carries a TLS requirement away silently', () => {
+    const httpOptions = (url: string | object, overrides: object = {}) => () => httpOptionsFor(resolveConnectParams(url as never, overrides as never));
+
+    it('SINGLESTOREDB_DRIVER=http does not turn tlsMode verify-full into cleartext HTTP', () => {
+      vi.stubEnv('SINGLESTOREDB_DRIVER', 'http');
+      expect(httpOptions({ host: 'db.example.com', user: 'u', password: 'p', tlsMode: 'verify-full' })).toThrow(OptionError);
+      expect(httpOptions({ host: 'db.example.com', user: 'u', password: 'p', tlsMode: 'verify-full' })).toThrow(/tls_mode.*http|http.*tls_mode/);
+    });
+
+    it('an http:// URL with a TLS mode that requires TLS is an OptionError naming both', () => {
+      for (const overrides of [{ tlsMode: 'required' }, { sslCa: '/ca.pem' }, { sslVerifyCert: true }]) {
+        expect(httpOptions('http://u:p@db.example.com:9000', overrides)).toThrow(OptionError);
+      }
+      vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-ca');
+      expect(httpOptions('http://u:p@db.example.com:9000')).toThrow(/SINGLESTOREDB_TLS_MODE|tls_mode/);
+    });
+
+    it('plain http without any TLS setting, or with TLS switched off, is still allowed', () => {
+      expect(httpOptions('http://u:p@127.0.0.1:9000')()).toMatchObject({ driver: 'http' });
+      expect(httpOptions('http://u:p@db.example.com:9000', { tlsMode: 'disabled' })()).toMatchObject({ driver: 'http' });
+      expect(httpOptions('https://u:p@db.example.com', { tlsMode: 'verify-full' })()).toMatchObject({ driver: 'https' });
+    });
   });
 
   describe('end to end against a server without TLS', () => {
