@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createUdfServer, decodeRowdat1, encodeRowdat1 } from '@s2/udf';
@@ -45,6 +46,30 @@ describe('functions on worker threads', () => {
   it('a module that cannot be loaded fails the server start with the reason', async () => {
     await expect(createUdfServer({ functions: [], workers: { module: fileURLToPath(new URL('./fixtures/no-such-module.ts', import.meta.url)), count: 1 } }))
       .rejects.toThrow(/could not load/);
+  }, 30_000);
+
+  it('a failed start leaves no thread behind (no respawn loop of a module that cannot load)', async () => {
+    const alive = new Set<Worker>();
+    const exited: Promise<void>[] = [];
+    const track = (w: Worker) => {
+      alive.add(w);
+      exited.push(new Promise((r) => w.once('exit', () => { alive.delete(w); r(); })));
+    };
+    process.on('worker', track);
+    try {
+      await expect(createUdfServer({ functions: [], workers: { module: fileURLToPath(new URL('./fixtures/no-such-module.ts', import.meta.url)), count: 2 } }))
+        .rejects.toThrow(/could not load/);
+      expect(exited.length).toBeGreaterThanOrEqual(2);
+      // Every thread the attempt made ends; before the fix each one's exit spawned a successor, forever.
+      await Promise.all(exited.slice());
+      const made = exited.length;
+      // Longer than the pool's first respawn delays: nothing may start a thread for this server now.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(exited.length - made).toBe(0);
+      expect([...alive].length).toBe(0);
+    } finally {
+      process.off('worker', track);
+    }
   }, 30_000);
 });
 

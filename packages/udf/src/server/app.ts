@@ -37,7 +37,13 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
   const byName = new Map(options.functions.map((f) => [f.name, f]));
   const pool = options.workers ? new UdfWorkerPool(options.workers) : null;
   if (pool) {
-    await pool.ready();
+    try {
+      await pool.ready();
+    } catch (err) {
+      // The server will not start: its threads (loaded or not) must not outlive the attempt.
+      await pool.close();
+      throw err;
+    }
     app.addHook('onClose', () => pool.close());
   }
   app.removeAllContentTypeParsers();

@@ -37,6 +37,8 @@ interface Slot {
   ready: Promise<void>;
   /** The module is loaded and the worker takes jobs. */
   loaded: boolean;
+  /** The pool's exit listener (taken off before the pool itself ends the thread). */
+  onExit: () => void;
 }
 
 /** URL of tsx's ESM API (its `import` export), found from this file or the working directory. */
@@ -68,6 +70,9 @@ export class UdfWorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  /** Loads failed in a row since the last good one: the respawn delay doubles with each. */
+  private loadFailures = 0;
+  private readonly respawns = new Set<NodeJS.Timeout>();
   private readonly moduleUrl: string;
   private readonly workerUrl: URL;
   private readonly execArgv: string[];
@@ -101,12 +106,13 @@ export class UdfWorkerPool {
       ? new Worker(`import(${JSON.stringify(this.loader)}).then((loader) => { loader.register(); return import(${JSON.stringify(this.workerUrl.href)}); });`, { eval: true, workerData, execArgv: this.execArgv })
       : new Worker(this.workerUrl, { workerData, execArgv: this.execArgv });
     worker.unref();
-    const slot: Slot = { worker, job: null, ready: Promise.resolve(), loaded: false };
+    const slot: Slot = { worker, job: null, ready: Promise.resolve(), loaded: false, onExit: () => this.lost(slot, new Error('the UDF worker thread exited')) };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready: boolean; message?: string }) => {
         if (!m.ready) return reject(new Error(`UDF worker could not load ${this.moduleUrl}: ${m.message}`));
         worker.on('message', (reply: Reply) => this.settle(slot, reply));
         slot.loaded = true;
+        this.loadFailures = 0;
         resolve();
         this.pump();
       });
@@ -114,7 +120,7 @@ export class UdfWorkerPool {
     });
     slot.ready.catch(() => {});
     worker.on('error', (err) => this.lost(slot, err));
-    worker.on('exit', () => this.lost(slot, new Error('the UDF worker thread exited')));
+    worker.on('exit', slot.onExit);
     return slot;
   }
 
@@ -170,12 +176,25 @@ export class UdfWorkerPool {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
-    slot.worker.removeAllListeners('exit');
+    slot.worker.off('exit', slot.onExit);
     void slot.worker.terminate();
-    if (!this.closed) {
+    if (this.closed) return;
+    if (slot.loaded) {
       this.slots.push(this.spawn());
       this.pump();
+      return;
     }
+    // The module did not load in this thread: a new thread right away would fail the same way,
+    // over and over. Wait (250 ms, doubling up to 30 s) so a broken module costs no busy loop;
+    // queued calls wait meanwhile and meet their own deadlines.
+    const delay = Math.min(30_000, 250 * 2 ** this.loadFailures++);
+    const timer = setTimeout(() => {
+      this.respawns.delete(timer);
+      if (this.closed) return;
+      this.slots.push(this.spawn());
+    }, delay);
+    timer.unref();
+    this.respawns.add(timer);
   }
 
   /** A worker died under a job (out of memory, process.exit in the function…): 500, new worker. */
@@ -189,9 +208,11 @@ export class UdfWorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const timer of this.respawns) clearTimeout(timer);
+    this.respawns.clear();
     for (const job of this.queue.splice(0)) job.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
     await Promise.all(this.slots.splice(0).map((s) => {
-      s.worker.removeAllListeners('exit');
+      s.worker.off('exit', s.onExit);
       s.job?.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
       return s.worker.terminate();
     }));
