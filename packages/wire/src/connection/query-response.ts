@@ -222,10 +222,21 @@ export class WireQueryResponse implements QueryResponse {
         this.infileFailure ??= failure;
         continue;
       }
-      const count = new PacketCursor(p).lenencLength('column count');
+      // A header that does not parse leaves the session out of step with the server: it is given up.
+      const parsed = <T>(parse: () => T): T => {
+        try {
+          return parse();
+        } catch (err) {
+          throw this.protocolError(err as Error);
+        }
+      };
+      const count = parsed(() => new PacketCursor(p).lenencLength('column count'));
       if (count === 0) throw this.protocolError(malformed('result set with no columns'));
       const columns: ColumnDefinition[] = new Array(count);
-      for (let i = 0; i < count; i++) columns[i] = parseColumnDefinition(await conn.readPacket());
+      for (let i = 0; i < count; i++) {
+        const packet = await conn.readPacket();
+        columns[i] = parsed(() => parseColumnDefinition(packet));
+      }
       if (!conn.deprecateEof) {
         const eof = await conn.readPacket();
         if (eof[0] !== 0xfe) throw this.protocolError(malformed('expected EOF after column definitions'));
@@ -407,7 +418,15 @@ export class WireResultSet implements ResultSet {
         break;
       }
       if (first === 0xff) {
-        const err = this.response.interpret(parseErr(p));
+        let serverErr: DatabaseError;
+        try {
+          serverErr = parseErr(p);
+        } catch (err) {
+          // Not an ERR packet after all (a row cannot start with 0xff): the stream is corrupt.
+          this.deferOrFail(err);
+          throw err;
+        }
+        const err = this.response.interpret(serverErr);
         this.complete = true;
         this.response.abandon();
         throw err;
