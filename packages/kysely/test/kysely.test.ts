@@ -99,22 +99,26 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
   });
 
   it('inserts every common column type and reads the values back exactly', async () => {
+    // Values that come back as they went in (the others are checked one by one below).
+    const exact = {
+      i: -7,
+      big: 9007199254740993n,
+      ubig: 18446744073709551615n,
+      f: 1.5,
+      d: 0.1,
+      price: '12345678901234567890.0123456789',
+      name: "O'Brien \u{1F600}",
+      kind: 'b' as const,
+      yr: 2024,
+    };
     const inserted = await db
       .insertInto('kitchen')
       .values({
-        i: -7,
-        big: 9007199254740993n,
-        ubig: 18446744073709551615n,
-        f: 1.5,
-        d: 0.1,
-        price: '12345678901234567890.0123456789',
-        name: "O'Brien \u{1F600}",
+        ...exact,
         body: 'x'.repeat(5000),
-        kind: 'b',
         at: '2024-02-29 23:59:59.123456',
         day: '2024-03-01',
         clock: '-12:30:00.000001',
-        yr: 2024,
         bytes: Buffer.from([0, 1, 254, 255]),
         flag: true,
         doc: JSON.stringify({ a: [1, 2] }),
@@ -125,18 +129,7 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     expect(inserted.numInsertedOrUpdatedRows).toBe(1n);
 
     const row = await db.selectFrom('kitchen').selectAll().where('id', '=', inserted.insertId!).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({
-      i: -7,
-      big: 9007199254740993n,
-      ubig: 18446744073709551615n,
-      f: 1.5,
-      d: 0.1,
-      price: '12345678901234567890.0123456789',
-      name: "O'Brien \u{1F600}",
-      kind: 'b',
-      yr: 2024,
-      flag: 1,
-    });
+    expect(row).toMatchObject({ ...exact, flag: 1 });
     expect(row.body).toHaveLength(5000);
     expect(row.at).toBeInstanceOf(SqlDateTime);
     expect((row.at as SqlDateTime).toSqlString()).toBe('2024-02-29 23:59:59.123456');
