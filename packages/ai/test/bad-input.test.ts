@@ -20,15 +20,6 @@ function scripted(reply: Reply, delayMs = 0): typeof fetch {
 const embeddings = (reply: Reply, extra: Record<string, unknown> = {}) =>
   embeddingsFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, encodingFormat: 'float', fetch: scripted(reply), ...extra });
 
-async function rejection(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  return 'resolved';
-}
-
 describe('embedding replies whose indexes do not cover the inputs', () => {
   it.each([
     ['an index past the end', [0, 5]],
@@ -37,7 +28,7 @@ describe('embedding replies whose indexes do not cover the inputs', () => {
     ['a fractional index', [0, 0.5]],
   ])('%s is an InferenceError, not vectors paired with the wrong texts', async (_label, indexes) => {
     const e = await embeddings((body) => ({ data: body.input.map((_, i) => ({ index: indexes[i], embedding: [i, 1] })) }));
-    const err = await rejection(() => e.embedDocuments(['a', 'b']));
+    const err = await e.embedDocuments(['a', 'b']).catch((err: unknown) => err);
     expect(err).toBeInstanceOf(InferenceError);
     expect((err as Error).message).toMatch(/index/);
   });
@@ -49,7 +40,7 @@ describe('embedding replies whose indexes do not cover the inputs', () => {
 
   it('a base64 embedding that is not base64 is an InferenceError', async () => {
     const e = await embeddings((body) => ({ data: body.input.map((_, index) => ({ index, embedding: '%%% not base64 %%%' })) }));
-    expect(await rejection(() => e.embedDocuments(['a']))).toBeInstanceOf(InferenceError);
+    expect(await e.embedDocuments(['a']).catch((err: unknown) => err)).toBeInstanceOf(InferenceError);
   });
 });
 
@@ -63,14 +54,14 @@ describe('wrong arguments to the clients', () => {
   ])('embedDocuments(%s) is an OptionError', async (_label, texts) => {
     for (const platform of ['Nova', 'Amazon']) {
       const e = await embeddings(ok, { hostingPlatform: platform });
-      const err = await rejection(() => e.embedDocuments(texts as never));
+      const err = await e.embedDocuments(texts as never).catch((err: unknown) => err);
       expect(err, platform).toBeInstanceOf(OptionError);
     }
   });
 
   it('embedQuery(42) is an OptionError', async () => {
     const e = await embeddings(ok);
-    expect(await rejection(() => e.embedQuery(42 as never))).toBeInstanceOf(OptionError);
+    expect(await e.embedQuery(42 as never).catch((err: unknown) => err)).toBeInstanceOf(OptionError);
   });
 
   it.each([
@@ -81,7 +72,7 @@ describe('wrong arguments to the clients', () => {
   ])('chat(%s) is an OptionError on both protocols', async (_label, messages) => {
     for (const platform of ['Nova', 'Amazon']) {
       const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: platform, env: {}, maxRetries: 0, fetch: scripted(() => ({})) });
-      expect(await rejection(() => chat.chat(messages as never)), platform).toBeInstanceOf(OptionError);
+      expect(await chat.chat(messages as never).catch((err: unknown) => err), platform).toBeInstanceOf(OptionError);
     }
   });
 });
@@ -95,7 +86,7 @@ describe('transport options', () => {
     ['maxRetries', 1.5],
     ['retryBaseMs', -1],
   ])('%s = %s is an OptionError at the factory', async (name, value) => {
-    expect(await rejection(() => embeddings(() => ({}), { [name]: value }))).toBeInstanceOf(OptionError);
+    expect(await embeddings(() => ({}), { [name]: value }).catch((err: unknown) => err)).toBeInstanceOf(OptionError);
   });
 
   it('a timeout longer than a timer can hold (2^31 ms and more) waits instead of firing at once', async () => {

@@ -4,8 +4,8 @@
  * LangChain, AI SDK, provider SDK, fastify, database driver or native addon), the build is
  * runtime-neutral, and the ESM and CJS builds both chat and embed against a small local server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeImports, packAndInstall, packInstallUnavailable, type InstalledApp } from '../../vectorstore/test/support/pack-install.js';
+import { describe, expect, it } from 'vitest';
+import { nodeImports, packInstallUnavailable, useInstalledApp } from '../../vectorstore/test/support/pack-install.js';
 
 const unavailable = packInstallUnavailable();
 if (unavailable) console.warn(`@s2/ai install-closure check skipped: ${unavailable}`);
@@ -46,24 +46,19 @@ server.listen(0, '127.0.0.1', async () => {
 `;
 
 describe.skipIf(!!unavailable)('@s2/ai installed alone with npm', () => {
-  let app: InstalledApp;
-  beforeAll(() => {
-    app = packAndInstall(['base', 'management', 'ai'], ['ai']);
-    console.log(`ai install closure: ${app.packages.join(', ')}; tarballs ${JSON.stringify(app.tarballs)}`);
-  }, 300_000);
-  afterAll(() => app?.remove());
+  const app = useInstalledApp(['base', 'management', 'ai'], ['ai']);
 
   it('pulls in @s2/management and @s2/base only: no LangChain, AI SDK, provider SDK, fastify or native addon', () => {
-    expect(app.packages).toEqual(['@s2/ai@0.1.0', '@s2/base@0.1.0', '@s2/management@0.1.0']);
-    expect(app.addons).toEqual([]);
+    expect(app().packages).toEqual(['@s2/ai@0.1.0', '@s2/base@0.1.0', '@s2/management@0.1.0']);
+    expect(app().addons).toEqual([]);
   });
 
   it('its build imports no Node built-ins (root entry and adapters are runtime-neutral)', () => {
-    expect(nodeImports(app, '@s2/ai')).toEqual([]);
+    expect(nodeImports(app(), '@s2/ai')).toEqual([]);
   });
 
   it.each(['esm.mjs', 'cjs.cjs'])('%s loads, chats and embeds; an HTTP error is an InferenceError', (file) => {
-    const out = JSON.parse(app.runProgram(file, program(file.startsWith('esm') ? 'esm' : 'cjs'))) as Record<string, unknown>;
+    const out = JSON.parse(app().runProgram(file, program(file.startsWith('esm') ? 'esm' : 'cjs'))) as Record<string, unknown>;
     expect(out).toEqual({
       text: 'Bearer tok hi',
       usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },

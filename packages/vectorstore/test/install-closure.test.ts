@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
 import { testServer } from '@s2/testing/vitest';
-import { nodeImports, packAndInstall, packInstallUnavailable, type InstalledApp } from './support/pack-install.js';
+import { nodeImports, packInstallUnavailable, useInstalledApp } from './support/pack-install.js';
 
 const unavailable = packInstallUnavailable();
 if (unavailable) console.warn(`@s2/vectorstore install-closure check skipped: ${unavailable}`);
@@ -33,32 +33,29 @@ const program = (kind: 'esm' | 'cjs') => `${
 `;
 
 describe.skipIf(!!unavailable)('@s2/vectorstore installed alone with npm', () => {
-  let app: InstalledApp;
   beforeAll(async () => {
     const root = await connect(testServer().url);
     await root.execute(`CREATE DATABASE ${scratch}`);
     await root.close();
-    app = packAndInstall(['base', 'wire', 'core', 'vectorstore'], ['vectorstore']);
-    console.log(`vectorstore install closure: ${app.packages.join(', ')}; tarballs ${JSON.stringify(app.tarballs)}`);
-  }, 300_000);
+  });
   afterAll(async () => {
-    app?.remove();
     const root = await connect(testServer().url);
     await root.execute(`DROP DATABASE IF EXISTS ${scratch}`);
     await root.close();
   });
+  const app = useInstalledApp(['base', 'wire', 'core', 'vectorstore'], ['vectorstore']);
 
   it('pulls in the s2 packages it was given and nothing else: no fastify, Arrow, Polars, @s2/ai or native addon', () => {
-    expect(app.packages).toEqual(['@s2/base@0.1.0', '@s2/core@0.1.0', '@s2/vectorstore@0.1.0', '@s2/wire@0.1.0']);
-    expect(app.addons).toEqual([]);
+    expect(app().packages).toEqual(['@s2/base@0.1.0', '@s2/core@0.1.0', '@s2/vectorstore@0.1.0', '@s2/wire@0.1.0']);
+    expect(app().addons).toEqual([]);
   });
 
   it('its build imports no Node built-ins (runtime-neutral)', () => {
-    expect(nodeImports(app, '@s2/vectorstore')).toEqual([]);
+    expect(nodeImports(app(), '@s2/vectorstore')).toEqual([]);
   });
 
   it.each(['esm.mjs', 'cjs.cjs'])('%s loads and opens a store on MariaDB (conn.vectorDb cached, bad input typed)', (file) => {
-    const out = JSON.parse(app.runProgram(file, program(file.startsWith('esm') ? 'esm' : 'cjs'))) as Record<string, unknown>;
+    const out = JSON.parse(app().runProgram(file, program(file.startsWith('esm') ? 'esm' : 'cjs'))) as Record<string, unknown>;
     expect(out).toEqual({
       has: false,
       cached: true,

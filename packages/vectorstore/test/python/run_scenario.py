@@ -24,6 +24,15 @@ def tuples(items):
     return [tuple(i) if isinstance(i, list) else i for i in items]
 
 
+INDEX_OPTIONS = [('deletionProtection', 'deletion_protection'), ('tags', 'tags'),
+                 ('useVectorIndex', 'use_vector_index'), ('vectorIndexOptions', 'vector_index_options')]
+
+
+def index_options(a):
+    """The index options a step gives, under the reference's keyword names."""
+    return {py: a[js] for js, py in INDEX_OPTIONS if js in a}
+
+
 for n, step in enumerate(spec['steps']):
     conn.cursor().execute(f"SELECT 'op {n}'")
     op, a = step['op'], step.get('args', {})
@@ -31,15 +40,7 @@ for n, step in enumerate(spec['steps']):
         if op == 'init':
             db = VectorDB(connection=conn)
         elif op == 'createIndex':
-            kw = dict(dimension=a['dimension'], metric=a.get('metric', 'cosine'))
-            if 'deletionProtection' in a:
-                kw['deletion_protection'] = a['deletionProtection']
-            if 'tags' in a:
-                kw['tags'] = a['tags']
-            if 'useVectorIndex' in a:
-                kw['use_vector_index'] = a['useVectorIndex']
-            if 'vectorIndexOptions' in a:
-                kw['vector_index_options'] = a['vectorIndexOptions']
+            kw = dict(dimension=a['dimension'], metric=a.get('metric', 'cosine'), **index_options(a))
             db.create_index(a['name'], **kw)
         elif op == 'deleteIndex':
             db.delete_index(a['name'])
@@ -50,15 +51,9 @@ for n, step in enumerate(spec['steps']):
         elif op == 'hasIndex':
             db.has_index(a['name'])
         elif op == 'configureIndex':
-            kw = {}
-            if 'deletionProtection' in a:
-                kw['deletion_protection'] = DeletionProtection(a['deletionProtection'])
-            if 'tags' in a:
-                kw['tags'] = a['tags']
-            if 'useVectorIndex' in a:
-                kw['use_vector_index'] = a['useVectorIndex']
-            if 'vectorIndexOptions' in a:
-                kw['vector_index_options'] = a['vectorIndexOptions']
+            kw = index_options(a)
+            if 'deletion_protection' in kw:
+                kw['deletion_protection'] = DeletionProtection(kw['deletion_protection'])
             db.configure_index(a['name'], **kw)
         elif op == 'index':
             handles[a['name']] = db.Index(a['name'])

@@ -4,6 +4,7 @@
  * outside the workspace. Shared by the install-closure tests of @s2/vectorstore and @s2/ai.
  */
 import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,4 +101,18 @@ export function packAndInstall(packages: string[], build: string[]): InstalledAp
 export function nodeImports(app: InstalledApp, pkg: string, pred: (name: string) => boolean = (n) => /\.c?js$/.test(n)): string[] {
   const dist = join(app.dir, 'node_modules', pkg, 'dist');
   return walkFiles(dist, pred).filter((f) => /from\s*["']node:|require\(["']node:|from\s*["'](fs|path|os|net|tls|http|child_process|stream)["']/.test(readFileSync(f, 'utf8')));
+}
+
+/**
+ * For a describe block: packs and installs before its tests (printing what got installed),
+ * removes the app after them; returns a getter for the app.
+ */
+export function useInstalledApp(packages: string[], build: string[]): () => InstalledApp {
+  let app: InstalledApp | undefined;
+  beforeAll(() => {
+    app = packAndInstall(packages, build);
+    console.log(`install closure of @s2/${build.join(', @s2/')}: ${app.packages.join(', ')}; tarballs ${JSON.stringify(app.tarballs)}`);
+  }, 300_000);
+  afterAll(() => app?.remove());
+  return () => app!;
 }
