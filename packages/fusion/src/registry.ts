@@ -5,7 +5,7 @@
 import type { CursorSession } from '@s2/core';
 import type { Management } from '@s2/management';
 import { compileGrammar, type CommandGrammar, type Params } from './grammar/index.js';
-import { describeValue, FusionValueError } from './errors.js';
+import { describeValue, FusionGrammarError, FusionValueError } from './errors.js';
 import type { FusionResult } from './result.js';
 
 /** What a handler gets besides its parameters. */
@@ -56,6 +56,14 @@ function checkDefinition(d: FusionCommandDefinition): void {
   if (d.deprecatedBy !== undefined && typeof d.deprecatedBy !== 'string') throw wrong('deprecatedBy as a string', d.deprecatedBy);
 }
 
+/** Validators apply to top-level parameters; one keyed by a name the grammar lacks would silently never run. */
+function checkValidatorKeys(d: FusionCommandDefinition, compiled: CommandGrammar, key: string): void {
+  const names = [...compiled.rules.keys()].filter((n) => !n.startsWith('_') && !n.endsWith('_'));
+  for (const name of Object.keys(d.validators ?? {})) {
+    if (!names.includes(name)) throw new FusionGrammarError(`validator '${name}' names no parameter of ${key} (parameters: ${names.join(', ') || 'none'})`);
+  }
+}
+
 export class FusionRegistry {
   private readonly commands = new Map<string, FusionCommand>();
   private matcher: RegExp | null = null;
@@ -65,6 +73,7 @@ export class FusionRegistry {
     checkDefinition(definition);
     const compiled = compileGrammar(definition.grammar);
     const key = compiled.commandKey.join(' ').toUpperCase();
+    checkValidatorKeys(definition, compiled, key);
     if (this.commands.has(key) && !options.overwrite) {
       throw new FusionValueError(`command already exists, use overwrite: true to replace it: ${key}`);
     }

@@ -43,6 +43,12 @@ describe('registering commands', () => {
     expect(r.list()).toEqual([]);
   });
 
+  it('a validator for a parameter the grammar does not have is refused (it would never run)', () => {
+    const r = registry();
+    expect(() => r.register({ grammar: 'SHOW X [ <limit> ];', run: (): null => null, validators: { limt: (v) => v } })).toThrow(/validator 'limt' names no parameter of SHOW X \(parameters: limit\)/);
+    expect(r.register({ grammar: 'SHOW X [ <limit> ];', run: (): null => null, validators: { limit: (v) => v } }).key).toBe('SHOW X');
+  });
+
   it('registerFusionCommand refuses the same way (nothing is registered)', () => {
     expect(() => registerFusionCommand({ grammar: 'SHOW NO RUN;' } as never)).toThrow(FusionValueError);
     expect(installFusion().get('SHOW NO RUN')).toBeUndefined();
