@@ -50,10 +50,18 @@ function plainValues(v: unknown): VectorValues {
 function plainMetadata(v: unknown): Metadata | null | undefined {
   if (v === undefined) return undefined;
   if (v === null) return null;
-  if (typeof v === 'string') return JSON.parse(v) as Metadata;
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return (v as { toJSON(): Metadata }).toJSON();
-  if (typeof v !== 'object' || Array.isArray(v)) throw new VectorStoreError('Vector metadata must be an object');
-  return v as Metadata;
+  let m: unknown = v;
+  if (typeof v === 'string') {
+    try {
+      m = JSON.parse(v);
+    } catch (err) {
+      throw new VectorStoreError(`Vector metadata text is not JSON: ${v.slice(0, 80)}`, { cause: err });
+    }
+  } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    m = (v as { toJSON(): unknown }).toJSON();
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new VectorStoreError('Vector metadata must be an object');
+  return m as Metadata;
 }
 
 export function normalizeItem(item: UpsertItem): NormalizedItem {

@@ -143,3 +143,21 @@ describe('values JSON cannot hold, and filters nested without end', () => {
     expect(sent()).toEqual([`REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]','{\\"n\\": 9223372036854775807, \\"m\\": -5, \\"s\\": \\"text \\\\\\"quoted\\\\\\" 12n\\"}')`]);
   });
 });
+
+describe('metadata given as text', () => {
+  it.each([
+    ['text that is not JSON', 'not json'],
+    ['JSON that is not an object', '[1, 2]'],
+    ['a number', 5],
+  ])('%s is a VectorStoreError before anything is sent', async (_label, metadata) => {
+    const err = await rejection(() => index.upsert([['a', [1, 2, 3], metadata]] as never));
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect((err as Error).message).toMatch(/metadata/i);
+    expect(sent()).toEqual([]);
+  });
+
+  it('JSON object text is parsed (Arrow and Polars hand JSON columns over as text)', async () => {
+    await index.upsert([['a', [1, 2, 3], '{"k": "v"}']] as never);
+    expect(sent()).toEqual([`REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]','{\\"k\\": \\"v\\"}')`]);
+  });
+});
