@@ -78,3 +78,70 @@ describe('a pool recovers when the server comes back', () => {
     }
   });
 });
+
+describe('a pool never waits past its acquire timeout on a silent server', () => {
+  /**
+   * Answers pings and SELECT n; while `state.silent`, sessions opened before it went silent
+   * read commands and answer nothing (sessions opened later answer).
+   */
+  async function silencingServer(): Promise<{ url: string; state: { silent: boolean } }> {
+    const state = { silent: false };
+    server = await startFakeMysqlServer(async (s) => {
+      const early = !state.silent;
+      await s.login();
+      for (;;) {
+        const p = await s.read();
+        if (!p || p.payload[0] === 0x01) return;
+        if (state.silent && early) continue;
+        const m = /^SELECT (\d+)$/.exec(p.payload.subarray(1).toString('utf8'));
+        if (p.payload[0] !== 0x03 || !m) s.send(okPacket());
+        else s.sendResultSet([{ name: 'n', type: 8 }], [[m[1]]]);
+      }
+    });
+    return { url: `mysql://u:p@127.0.0.1:${server.port}`, state };
+  }
+
+  /** Settles with the outcome, or 'pending' if nothing happened within `ms` (a generous bound). */
+  const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'pending'>((r) => setTimeout(() => r('pending'), ms).unref())]);
+
+  it('the checkout ping of an idle connection is bounded by acquireTimeoutMs (the connection is discarded)', async () => {
+    const { url, state } = await silencingServer();
+    const pool = createPool(url, { max: 1, acquireTimeoutMs: 300, healthCheck: 'ping' });
+    try {
+      const first = await pool.getConnection();
+      const stale = first.connection;
+      first.release();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(pool.idleCount).toBe(1);
+      // Sessions already open stop answering; new ones work.
+      state.silent = true;
+      const outcome = await within(pool.getConnection(), 8000);
+      // The silent session was discarded and a fresh one handed out.
+      expect(outcome).not.toBe('pending');
+      expect((outcome as { connection: unknown }).connection).not.toBe(stale);
+      expect(stale.isConnected()).toBe(false);
+      (outcome as { release(): void }).release();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a connection handed back to a waiter whose acquire timed out meanwhile returns to the pool', async () => {
+    const { url, state } = await silencingServer();
+    const pool = createPool(url, { max: 1, acquireTimeoutMs: 300, healthCheck: 'ping' });
+    try {
+      const held = await pool.getConnection();
+      const waiting = pool.getConnection().catch((e: unknown) => e);
+      // The checkout ping for the waiter stalls past its timeout, then the server answers again.
+      state.silent = true;
+      held.release();
+      expect(await within(waiting, 8000)).toBeInstanceOf(OperationalError);
+      state.silent = false;
+      // Nothing is stranded as borrowed: a new caller gets a working connection.
+      expect(await within(pool.query('SELECT 3'), 8000)).toEqual([[3]]);
+      expect(pool.toJSON()).toMatchObject({ borrowed: 0 });
+    } finally {
+      await pool.end();
+    }
+  });
+});

@@ -25,6 +25,10 @@ interface Waiter {
   resolve: (c: Connection) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  /** When its acquire timeout fires (Date.now() ms). */
+  deadline: number;
+  /** Rejected by its timeout: a connection meant for it goes to someone else. */
+  timedOut: boolean;
 }
 
 /** A borrowed connection: use it, then `release()` it (or `await using` it). */
@@ -104,23 +108,41 @@ export class Pool {
     return this.#url ? connect(this.#url, this.#connectOptions) : connect(this.#connectOptions);
   }
 
-  private async checkout(conn: Connection): Promise<boolean> {
+  /**
+   * The health check before a connection is handed out. A server that stopped answering must
+   * not hold the borrower past its acquire timeout: past `limitMs` the session is discarded.
+   */
+  private async checkout(conn: Connection, limitMs: number): Promise<boolean> {
+    if (this.settings.healthCheck === 'none') return conn.isConnected();
+    const timer = setTimeout(() => conn.destroy(), Math.max(1, limitMs));
     try {
       if (this.settings.healthCheck === 'ping') await conn.ping();
-      else if (this.settings.healthCheck === 'reset') await conn.reset();
+      else await conn.reset();
       return conn.isConnected();
     } catch {
       conn.destroy();
       return false;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private timeoutError(): OperationalError {
+    const last = this.lastConnectError;
+    return new OperationalError(
+      `Timed out after ${this.settings.acquireTimeoutMs} ms waiting for a pooled connection (max ${this.settings.max})${last ? `; the last attempt to connect failed: ${last.message}` : ''}`,
+      { cause: last ?? undefined },
+    );
   }
 
   private async acquire(): Promise<Connection> {
     if (this.ending) throw new InterfaceError('The pool has been closed');
+    const deadline = Date.now() + this.settings.acquireTimeoutMs;
     while (this.idle.length) {
+      if (Date.now() >= deadline) throw this.timeoutError();
       const { conn } = this.idle.pop()!;
       this.borrowed.add(conn);
-      if (await this.checkout(conn)) return conn;
+      if (await this.checkout(conn, deadline - Date.now())) return conn;
       this.borrowed.delete(conn);
     }
     if (this.size < this.settings.max && this.waiters.length === 0) {
@@ -141,14 +163,13 @@ export class Pool {
       const waiter: Waiter = {
         resolve,
         reject,
+        deadline: Date.now() + this.settings.acquireTimeoutMs,
+        timedOut: false,
         timer: setTimeout(() => {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
-          const last = this.lastConnectError;
-          reject(new OperationalError(
-            `Timed out after ${this.settings.acquireTimeoutMs} ms waiting for a pooled connection (max ${this.settings.max})${last ? `; the last attempt to connect failed: ${last.message}` : ''}`,
-            { cause: last ?? undefined },
-          ));
+          waiter.timedOut = true;
+          reject(this.timeoutError());
         }, this.settings.acquireTimeoutMs),
       };
       this.waiters.push(waiter);
@@ -168,10 +189,14 @@ export class Pool {
   private async recycle(conn: Connection): Promise<void> {
     let healthy = conn.isConnected();
     if (healthy && conn.transport().session.serverStatus & ServerStatus.IN_TRANS) {
+      // A rollback the server never answers must not keep the connection (and its slot) forever.
+      const timer = setTimeout(() => conn.destroy(), this.settings.acquireTimeoutMs);
       try {
         await conn.rollback();
       } catch {
         healthy = false;
+      } finally {
+        clearTimeout(timer);
       }
     }
     if (!healthy || this.ending) {
@@ -183,9 +208,16 @@ export class Pool {
     }
     const waiter = this.waiters.shift();
     if (waiter) {
-      if (await this.checkout(conn)) {
+      if (await this.checkout(conn, waiter.deadline - Date.now())) {
+        // The waiter gave up during the check: the connection goes to the next one, or idle.
+        if (waiter.timedOut) return this.recycle(conn);
         clearTimeout(waiter.timer);
         return waiter.resolve(conn);
+      }
+      if (waiter.timedOut) {
+        this.borrowed.delete(conn);
+        this.serveWaiters();
+        return;
       }
       // The connection died while idle in our hands: open a fresh one for the same waiter.
       this.borrowed.delete(conn);
