@@ -2,7 +2,7 @@
  * Local files of UPLOAD / DOWNLOAD that cannot be read or written: a typed FusionFileError (the
  * reference's OSError), never a raw Node error out of cursor.execute.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { connect, type Connection } from '@s2/core';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 import { testServer } from '@s2/testing/vitest';
 import { FusionFileError, installFusion } from '../src/index.js';
+import { modelCommands } from '../src/handlers/models.js';
 
 let fake: ManagementFake;
 let conn: Connection;
@@ -46,5 +47,21 @@ describe('local paths that are not files', () => {
 
   it('the connection is fine afterwards', async () => {
     expect(await conn.query("download shared file 'f.txt' encoding 'utf-8'")).toEqual([['hello']]);
+  });
+});
+
+describe('DOWNLOAD CUSTOM MODEL with entry paths from the server', () => {
+  // A stand-in file space: the path names come from the Management API, not from the statement.
+  const ctxWith = (paths: string[]) => ({
+    management: () => ({ files: { space: () => ({ listObjects: async () => paths.map((path) => ({ path, isDir: () => false })), download: async () => new TextEncoder().encode('x') }) } }),
+  }) as never;
+
+  it('an entry that would land outside the target folder is refused and nothing is written there', async () => {
+    const target = join(tmp, 'model-out');
+    const escape = join(tmp, 'escaped.txt');
+    const run = modelCommands['DOWNLOAD CUSTOM MODEL'];
+    await expect(run({ model_name: 'm1', local_path: target, overwrite: false }, ctxWith(['ok.txt', '../escaped.txt']))).rejects.toBeInstanceOf(FusionFileError);
+    expect(existsSync(escape)).toBe(false);
+    expect(readFileSync(join(target, 'ok.txt'), 'utf8')).toBe('x');
   });
 });

@@ -1,7 +1,7 @@
 /** Custom models (the `models` file space) and inference API models; hidden by default (spec §6.5). */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { normalizePath, type ModelOperationResult } from '@s2/management';
 import { FusionFileError } from '../errors.js';
 import { FusionResult } from '../result.js';
@@ -42,6 +42,9 @@ const downloadCustomModel: FusionRun = async (params, ctx) => {
   for (const entry of await space.listObjects(`${name}/`, { recursive: true })) {
     if (entry.isDir()) continue;
     const dest = join(target, entry.path);
+    // Entry names come from the server: none may lead out of the target folder.
+    const inside = relative(resolve(target), resolve(dest));
+    if (!inside || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) throw new FusionFileError(`refusing to write ${entry.path}: it is outside ${target}`);
     if (existsSync(dest) && !overwrite) throw new FusionFileError(`local file already exists: ${dest}`);
     await mkdir(dirname(dest), { recursive: true });
     await writeLocalFile(dest, await space.download(`${name}/${entry.path}`), true);
