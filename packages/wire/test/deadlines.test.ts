@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OperationalError } from '@s2/base';
-import { columnDefinitionPacket, eofPacket, rowPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { OperationalError, OptionError } from '@s2/base';
+import { columnDefinitionPacket, eofPacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { open } from './support/server.js';
 
@@ -78,6 +78,39 @@ describe('deadlines against a server that stops answering', () => {
       await server.close();
       server = null;
     }
+  });
+});
+
+describe('connectTimeoutMs covers the whole login', () => {
+  it('a server that accepts the login but never answers the session setup fails the connect on time', async () => {
+    server = await startFakeMysqlServer(async (s) => {
+      await s.login();
+      // SET NAMES and the rest are read and never answered.
+      while (await s.read());
+    });
+    const outcome = await within(
+      connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, connectTimeoutMs: 300 }).catch((e: unknown) => e),
+      8000,
+    );
+    expect(outcome).toBeInstanceOf(OperationalError);
+    expect(outcome).toMatchObject({ errno: 2003 });
+  });
+});
+
+describe('session setup values cannot become SQL', () => {
+  it('an sqlMode with quotes or backslashes is an OptionError, never sent', async () => {
+    const seen: string[] = [];
+    server = await startFakeMysqlServer(async (s) => {
+      await s.login();
+      await s.serveQueries((sql) => { seen.push(sql); s.send(okPacket()); });
+    });
+    for (const sqlMode of ["ANSI\\', foreign_key_checks = 0 -- ", "ANSI'; DROP TABLE t; -- "]) {
+      const err = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, sqlMode }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OptionError);
+    }
+    const ok = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, sqlMode: 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES' });
+    await ok.close();
+    expect(seen).toEqual([]);
   });
 });
 

@@ -46,7 +46,7 @@ export interface WireOptions {
   multiStatements?: boolean;
   /** Affected rows count matched rather than changed rows. */
   clientFoundRows?: boolean;
-  /** TCP + TLS + login deadline (default 10 s). */
+  /** Deadline of TCP + TLS + login + session setup, initCommand included (default 10 s). */
   connectTimeoutMs?: number;
   programName?: string;
   /** Extra connection attributes; built-in ones win on collision. */

@@ -92,14 +92,19 @@ export class WireConnection implements SqlTransport, PacketChannel {
   /** Opens a session: TCP (or Unix socket), TLS per policy, authentication, setup statements. */
   static async connect(options: WireOptions): Promise<WireConnection> {
     checkCharset(options.charset);
+    checkSqlMode(options.sqlMode);
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     const where = options.socketPath ?? `${options.host ?? 'localhost'}:${options.port ?? 3306}`;
     const socket = await openSocket(options, timeoutMs);
     const conn = new WireConnection(socket, options);
     let timer: NodeJS.Timeout | undefined;
     try {
+      // The setup statements count as login: a server that never answers them cannot hold connect().
       await Promise.race([
-        conn.handshake(),
+        (async () => {
+          await conn.handshake();
+          await conn.setupSession();
+        })(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new OperationalError(`Can't connect to MySQL server on '${where}' (timed out after ${timeoutMs} ms during login)`, { errno: CR_CONN_HOST_ERROR })),
@@ -108,7 +113,6 @@ export class WireConnection implements SqlTransport, PacketChannel {
         }),
       ]);
       clearTimeout(timer);
-      await conn.setupSession();
       return conn;
     } catch (err) {
       clearTimeout(timer);
@@ -342,7 +346,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private async setupSession(): Promise<void> {
     const o = this.options;
     await this.simple(`SET NAMES ${o.charset ?? 'utf8mb4'}`);
-    if (o.sqlMode !== undefined) await this.simple(`SET sql_mode = '${o.sqlMode.replace(/'/g, "''")}'`);
+    if (o.sqlMode !== undefined) await this.simple(`SET sql_mode = '${o.sqlMode}'`);
     if (o.enableExtendedDataTypes !== false) await this.simple('SET @@SESSION.enable_extended_types_metadata = on', true);
     await this.simple(`SET @@SESSION.vector_type_project_format = ${o.vectorDataFormat === 'json' ? 'JSON' : 'BINARY'}`, true);
     if (o.initCommand) await this.simple(o.initCommand);
@@ -512,6 +516,12 @@ function checkCharset(charset: string | undefined): void {
   throw new OptionError(
     `charset '${charset}' is not supported: statements and results are coded as UTF-8, so the session charset must be utf8mb4 (or utf8/utf8mb3); the server converts column charsets itself`,
   );
+}
+
+/** sql_mode values are comma-separated mode names; anything else would be spliced into SQL. */
+function checkSqlMode(sqlMode: string | undefined): void {
+  if (sqlMode === undefined || /^[A-Za-z0-9_, ]*$/.test(sqlMode)) return;
+  throw new OptionError(`sqlMode '${sqlMode}' is not a comma-separated list of mode names`);
 }
 
 function isIp(host: string): boolean {
