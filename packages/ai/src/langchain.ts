@@ -6,6 +6,7 @@ import { ChatGenerationChunk, type ChatResult as LcChatResult } from '@langchain
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { Runnable } from '@langchain/core/runnables';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
+import { NotSupportedError } from '@s2/base';
 import { chatFactory, embeddingsFactory, type ChatFactoryOptions, type EmbeddingsFactoryOptions } from './factory.js';
 import { assembleChat } from './internal/assemble.js';
 import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, EmbeddingsClient, ToolDefinition, Usage } from './types.js';
@@ -150,9 +151,16 @@ function toToolDefinition(tool: BindToolsInput): ToolDefinition {
   return { name: t.function.name, description: t.function.description, parameters: (t.function.parameters ?? { type: 'object', properties: {} }) as Record<string, unknown> };
 }
 
+/** The text of a message; other parts (images, audio, files) are refused rather than silently left out of the question. */
 function textOf(content: BaseMessage['content']): string {
   if (typeof content === 'string') return content;
-  return content.map((part) => (typeof part === 'string' ? part : part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
+  return content
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if (part.type === 'text' && typeof part.text === 'string') return part.text;
+      throw new NotSupportedError(`message content parts of type ${String(part.type)} are not supported (text only)`);
+    })
+    .join('');
 }
 
 function toChatMessages(messages: BaseMessage[]): ChatMessage[] {

@@ -4,7 +4,7 @@
  * silently paired with the wrong texts, or a timeout that fires at once.
  */
 import { describe, expect, it } from 'vitest';
-import { OptionError } from '@s2/base';
+import { NotSupportedError, OptionError } from '@s2/base';
 import { chatFactory, embeddingsFactory, InferenceError, InferenceTimeoutError } from '@s2/ai';
 
 type Reply = (body: { input: unknown[] }) => unknown;
@@ -99,5 +99,29 @@ describe('transport options', () => {
       expect(result, String(timeoutMs)).not.toBeInstanceOf(InferenceTimeoutError);
       expect(result).toEqual([[1, 0]]);
     }
+  });
+});
+
+describe('LangChain messages with parts other than text', () => {
+  it('an image part is a NotSupportedError, not silently dropped from the question', async () => {
+    const { createChatModel } = await import('@s2/ai/langchain');
+    const { HumanMessage } = await import('@langchain/core/messages');
+    let requests = 0;
+    const model = await createChatModel({
+      modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, streaming: false,
+      fetch: scripted(() => {
+        requests++;
+        return { choices: [{ message: { content: 'a cat' }, finish_reason: 'stop' }] };
+      }),
+    });
+    const question = new HumanMessage({ content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] });
+    const err = await model.invoke([question]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotSupportedError);
+    expect((err as Error).message).toMatch(/image_url/);
+    expect(requests).toBe(0);
+    // Text parts alone are joined as before.
+    const ok = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] })]);
+    expect(ok.content).toBe('a cat');
+    expect(requests).toBe(1);
   });
 });
