@@ -266,5 +266,59 @@ describe('Fusion differential against the Python SDK', () => {
     expect(theirWrites.length).toBeGreaterThanOrEqual(list.length);
     expect(writes(middle)).toEqual(theirWrites);
   }, 600_000);
+  it('export statements (hidden) send the same requests, status GETs with their JSON bodies included', async (ctx) => {
+    if (!sdk) {
+      console.warn(`skipped: ${unavailable}`);
+      return ctx.skip();
+    }
+    const info = testServer();
+    const cluster = env.SINGLESTOREDB_WORKSPACE;
+    // A known export for the id-taking commands, put back before each side runs.
+    const seedExport = () => fake.exports.set('exp-fixed', { egressID: 'exp-fixed', ownerId: cluster, status: 'Running', statusMsg: 'fine', definition: {} });
+    const list = [
+      `start export from db.t catalog config '{"a":1}' credentials '{"k":"s"}' link s3 config '{"b":2}' credentials '{"c":3}' partition by identity(c1), day(c2) properties '{"p":1}'`,
+      `start incremental export from db.t catalog config '{}' link s3 config '{"b":2}' refresh interval 2 hours`,
+      "show export 'exp-fixed'",
+      "show exports for 'all'",
+      "suspend export 'exp-fixed'",
+      "resume export 'exp-fixed'",
+      `create cluster identity catalog config '{"a":1}' link s3 config '{"b":2}'`,
+      "drop export 'exp-fixed'",
+      "show export 'exp-fixed'",
+      `start export from t catalog config '{}' link s3 config '{}'`,
+    ];
+    const ids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+    const requests = (from: number, to?: number) => fake.requests.slice(from, to).filter((r) => r.path.includes('/egress/')).map((r) => ({
+      method: r.method,
+      path: r.path,
+      // Export ids the fake made up are masked; the seeded one and the cluster's stay.
+      body: JSON.parse((JSON.stringify(r.body ?? null, (_k, v: unknown) => (v === null ? undefined : v)) ?? 'null').replace(ids, '<id>')) as unknown,
+    }));
+    const hidden = { ...env, SINGLESTOREDB_FUSION_ENABLE_HIDDEN: '1' };
+    fake.exports.clear();
+    seedExport();
+    const before = fake.requests.length;
+    const theirs = await runPythonJson<Outcome[]>(sdk, script, { url: `${info.url}/${info.database}`, env: hidden, statements: list });
+    const middle = fake.requests.length;
+    // What the reference started is in the listing s2 reads too: the same listing for both sides.
+    fake.exports.clear();
+    seedExport();
+    const saved = { ...process.env };
+    Object.assign(process.env, hidden);
+    installFusion({ enabled: true, enableHidden: true });
+    const mine: Outcome[] = [];
+    try {
+      for (const sql of list) mine.push(await ours(conn, sql));
+    } finally {
+      for (const k of Object.keys(hidden)) if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    const shape = (o: Outcome) => (o.error ? { error: o.error } : { columns: o.columns, rows: JSON.parse(JSON.stringify(o.rows).replace(ids, '<id>')) as unknown });
+    expect(mine.map(shape)).toEqual(theirs.map(shape));
+    expect(theirs.filter((o) => o.error).length).toBe(2);
+    const theirRequests = requests(before, middle);
+    expect(theirRequests.filter((r) => r.method === 'GET' && (r.body as { egressID?: string } | undefined)?.egressID === 'exp-fixed').length).toBeGreaterThan(0);
+    expect(requests(middle)).toEqual(theirRequests);
+  }, 600_000);
 });
 
