@@ -47,7 +47,12 @@ export interface EmbeddingsFactoryOptions extends ModelOptions {
 
 async function endpointOf(opts: ModelOptions): Promise<InferenceEndpoint> {
   if (!opts.modelName) throw new OptionError('modelName is required');
-  return opts.endpoint ?? resolveInferenceEndpoint(opts.modelName, opts);
+  const ep = opts.endpoint ?? (await resolveInferenceEndpoint(opts.modelName, opts));
+  // Checked here so a wrong URL fails once, clearly, instead of as a retried network error per call.
+  if (!/^https?:\/\/[^/]/i.test(ep.url ?? '') || !URL.canParse(ep.url)) {
+    throw new OptionError(`the endpoint URL of model ${opts.modelName} is not an absolute http(s) URL: ${JSON.stringify(ep.url)}`);
+  }
+  return ep;
 }
 
 /**

@@ -125,3 +125,22 @@ describe('LangChain messages with parts other than text', () => {
     expect(requests).toBe(1);
   });
 });
+
+describe('endpoint URLs', () => {
+  it.each([['empty (an empty variable)', ''], ['not a URL', 'not a url'], ['another scheme', 'ftp://host/v1']])(
+    'a base URL that is %s is an OptionError at the factory, before any request or retry',
+    async (_label, baseUrl) => {
+      let requests = 0;
+      const fetchCounting = (async () => {
+        requests++;
+        return new Response('{}');
+      }) as typeof fetch;
+      for (const platform of ['Nova', 'Amazon']) {
+        const err = await chatFactory({ modelName: 'm', baseUrl, hostingPlatform: platform, env: {}, fetch: fetchCounting }).catch((e: unknown) => e);
+        expect(err, platform).toBeInstanceOf(OptionError);
+        expect((err as Error).message).toMatch(/URL/);
+      }
+      expect(requests).toBe(0);
+    },
+  );
+});
