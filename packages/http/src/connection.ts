@@ -106,7 +106,9 @@ export class HttpConnection implements SqlTransport {
   /** Checks credentials and learns the server's escaping mode and version (one request). */
   async handshake(): Promise<void> {
     const res = await this.query("SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'");
-    const [[version, noBackslash]] = (await res.current.read()) as [[string, number]];
+    const rows = (await res.current.read()) as [string, number][];
+    if (!rows[0]) throw new InterfaceError(`The server at ${this.origin} answered the Data API handshake without a row; is it a Data API endpoint?`, { errno: 0 });
+    const [[version, noBackslash]] = rows;
     this.session.serverVersion = version;
     if (Number(noBackslash)) this.session.serverStatus |= ServerStatus.NO_BACKSLASH_ESCAPES;
   }
@@ -135,6 +137,9 @@ export class HttpConnection implements SqlTransport {
       clearTimeout(connectTimer);
       const text = await response.text();
       if (response.status >= 400) throw errorFromResponse(response.status, text);
+      if (response.status >= 300) {
+        throw new OperationalError(`Data API request to ${this.origin} answered HTTP ${response.status} (a redirect); redirects are not followed, so that the statement never goes elsewhere: connect to the final address`, { errno: response.status });
+      }
       const parsed = text ? (parseJsonLossless(text) as { error?: { code?: number; message?: string } }) : {};
       if (parsed.error) throw new OperationalError(parsed.error.message ?? 'HTTP Error', { errno: parsed.error.code ?? 0 });
       return parsed;

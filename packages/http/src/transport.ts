@@ -19,7 +19,8 @@ export type Transport = (url: string, request: HttpRequest) => Promise<HttpAnswe
 
 export function fetchTransport(fetchFn: typeof fetch): Transport {
   return async (url, req) => {
-    const res = await fetchFn(url, { method: req.method, headers: req.headers, body: req.body, signal: req.signal });
+    // A redirect would carry the statement and its args to another origin: never follow one.
+    const res = await fetchFn(url, { method: req.method, headers: req.headers, body: req.body, signal: req.signal, redirect: 'manual' });
     return { status: res.status, text: () => res.text() };
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, OperationalError, type Connection } from '@s2/core';
-import { columnFromDataApi } from '@s2/http';
+import { columnFromDataApi, connectHttp } from '@s2/http';
 import { describeColumn } from '@s2/base';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
@@ -95,4 +95,45 @@ describe('timeouts and aborts over HTTP', () => {
     }
     expect(left).toBe(0);
   });
+});
+
+describe('redirects are never followed', () => {
+  let elsewhere: Server;
+  let redirecting: Server;
+  const received: string[] = [];
+  beforeAll(async () => {
+    // Another origin that would gladly take the statement and answer for the real server.
+    elsewhere = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ results: [{ columns: [{ name: 'v', dataType: 'VARCHAR' }, { name: 'n', dataType: 'BIGINT' }], rows: [['8.0', 0]] }] }));
+      });
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));
+    const target = `http://localhost:${(elsewhere.address() as { port: number }).port}`;
+    redirecting = createServer((req, res) => {
+      req.resume();
+      res.writeHead(307, { Location: `${target}${req.url}` });
+      res.end();
+    });
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', () => r()));
+  });
+  afterAll(async () => {
+    await new Promise((r) => redirecting.close(r));
+    await new Promise((r) => elsewhere.close(r));
+  });
+
+  for (const transport of ['fetch', 'auto'] as const) {
+    it(`a 307 to another origin is an error and the statement goes nowhere else (${transport})`, async () => {
+      received.length = 0;
+      const port = (redirecting.address() as { port: number }).port;
+      const err = await connectHttp({ host: '127.0.0.1', port, driver: 'http', user: 'u', password: 'p', transport }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OperationalError);
+      expect((err as Error).message).toMatch(/redirect/i);
+      expect(received).toEqual([]);
+    });
+  }
 });
