@@ -21,13 +21,36 @@ function literal(v: JsonValue, noBackslashEscapes: boolean): string {
 }
 
 /**
+ * The statement as the placeholder scanner must read it to agree with the server on where
+ * literals and comments end (positions unchanged). Where the two disagreed, an arg could be bound
+ * inside the caller's own string or comment and, quoted, close it: SQL nobody wrote.
+ * - Under NO_BACKSLASH_ESCAPES a backslash escapes nothing (the scanner takes it for an escape).
+ * - `--` starts a comment before any ASCII space or control character (the server's rule), not
+ *   before other Unicode spaces (which the scanner's `\s` would count).
+ */
+function asTheServerReadsIt(sql: string, noBackslashEscapes: boolean): string {
+  if (!(noBackslashEscapes && sql.includes('\\')) && !sql.includes('--')) return sql;
+  let out = '';
+  for (let i = 0; i < sql.length; i++) {
+    let c = sql[i];
+    if (c === '\\' && noBackslashEscapes) c = '_';
+    else if (i >= 2 && sql[i - 1] === '-' && sql[i - 2] === '-') {
+      if (/[\x00-\x20\x7f]/.test(c)) c = ' ';
+      else if (/\s/.test(c)) c = '_';
+    }
+    out += c;
+  }
+  return out;
+}
+
+/**
  * Binds `args` to the statement's `?` placeholders on the gateway's side of the wire, with the
  * quoting rules of the session that will run it (a fresh session per request, so its
  * NO_BACKSLASH_ESCAPES state is the one just read from the server). Placeholders inside string
  * literals, quoted identifiers and comments are not placeholders.
  */
 export function bindArgs(sql: string, args: readonly JsonValue[] | null, noBackslashEscapes: boolean): string {
-  const slots = scanPlaceholders(sql, 'positional').placeholders.filter((p) => sql[p.start] === '?');
+  const slots = scanPlaceholders(asTheServerReadsIt(sql, noBackslashEscapes), 'positional').placeholders.filter((p) => sql[p.start] === '?');
   const given = args ?? [];
   if (slots.length !== given.length) {
     throw new GatewayHttpError(400, `the statement has ${slots.length} placeholder(s) but ${given.length} arg(s) were given`, 0, 'HY000');

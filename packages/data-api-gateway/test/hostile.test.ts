@@ -1,0 +1,57 @@
+/**
+ * What a hostile or careless client can do to the gateway: args that would be bound where the
+ * server sees a literal or a comment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectWire, type WireConnection } from '@s2/wire';
+import { testServer } from '@s2/testing/vitest';
+import { bindArgs } from '../src/bind-args.js';
+import { GatewayHttpError } from '../src/errors.js';
+import { JsonNumber } from '../src/json-text.js';
+
+let conn: WireConnection;
+beforeAll(async () => {
+  const info = testServer();
+  conn = await connectWire({ host: info.host, port: info.port, user: info.root.user, password: info.root.password });
+});
+afterAll(() => conn.close());
+
+async function rows(sql: string): Promise<unknown[][]> {
+  const r = await conn.query(sql);
+  const out = r.current.columns ? await r.current.read() : [];
+  await r.drain();
+  return out;
+}
+
+const INJECTION = ', CURRENT_USER() #';
+
+describe('args are bound only where the server sees a placeholder', () => {
+  it('under NO_BACKSLASH_ESCAPES a backslash ends no literal early: an arg cannot close the caller\'s string', async () => {
+    await rows("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'");
+    try {
+      // The server reads 'C:\' as a whole literal, '?' as a literal holding a question mark.
+      const sql = bindArgs("SELECT 'C:\\', '?', ?", [INJECTION], true);
+      expect(await rows(sql)).toEqual([['C:\\', '?', INJECTION]]);
+    } finally {
+      await rows("SET SESSION sql_mode = DEFAULT");
+    }
+  });
+
+  it('`--` before a control character starts a comment, so a `?` after it is no placeholder', async () => {
+    // The server's reading of the statement: a comment.
+    expect(await rows('SELECT 1 --\u0001 ?')).toEqual([[1]]);
+    for (const nbe of [false, true]) {
+      // An arg bound into that comment could end it with a newline and run what follows.
+      expect(() => bindArgs('SELECT 1 --\u0001 ?', ['\nUNION SELECT CURRENT_USER() #'], nbe)).toThrow(GatewayHttpError);
+      expect(bindArgs('SELECT 1 --\u0001 ?', [], nbe)).toBe('SELECT 1 --\u0001 ?');
+    }
+  });
+
+  it('`--` before a non-ASCII space is no comment: the literal after it is seen, and the `?` after that bound', async () => {
+    // The server reads `--<NBSP>'a'` as minus, minus, an identifier, then a string.
+    const sql = bindArgs("SELECT 1 --\u00a0'a', ?", [new JsonNumber('7')], false);
+    expect(sql).toBe("SELECT 1 --\u00a0'a', 7");
+    await expect(rows(sql)).rejects.toThrow(/Unknown column/);
+    expect(bindArgs("SELECT '?' --\u00a0'', ?", ['x'], false)).toBe("SELECT '?' --\u00a0'', 'x'");
+  });
+});
