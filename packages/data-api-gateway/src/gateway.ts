@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ColumnFlag, ServerStatus, type QueryResponse } from '@s2/base';
@@ -27,6 +28,12 @@ export interface GatewayOptions {
   queryTimeoutMs?: number;
   /** Deadline for opening a server session, login included (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Deadline for receiving a whole request, headers and body (default 30 s): a client that
+   * stalls is answered 408 and its connection closed, so idle half-sent requests cannot pile up.
+   * The answer is not bound by it (see queryTimeoutMs).
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface DataApiGateway {
@@ -99,7 +106,18 @@ async function* resultsJson(response: QueryResponse, endpoint: 'tuples' | 'rows'
 export async function startDataApiGateway(options: GatewayOptions): Promise<DataApiGateway> {
   const limiter = new SessionLimiter(options.maxConnections ?? 32, options.acquireTimeoutMs ?? 10_000);
   const open = new Set<WireConnection>();
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.maxBodyBytes ?? 1 << 20 });
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.maxBodyBytes ?? 1 << 20,
+    // fastify turns Node's request deadline off; node:http enforces it when it checks its
+    // connections, so the check runs often enough for the deadline to hold.
+    serverFactory: (handler) => createServer({
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
+    }, handler),
+  });
 
   // Bodies are read as text and checked only after the credentials have been (see handle()).
   app.removeAllContentTypeParsers();

@@ -1,9 +1,11 @@
 /**
  * What a hostile or careless client can do to the gateway: args that would be bound where the
- * server sees a literal or a comment.
+ * server sees a literal or a comment, and requests whose body never arrives.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWire, type WireConnection } from '@s2/wire';
+import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
 import { bindArgs } from '../src/bind-args.js';
 import { GatewayHttpError } from '../src/errors.js';
@@ -54,4 +56,35 @@ describe('args are bound only where the server sees a placeholder', () => {
     await expect(rows(sql)).rejects.toThrow(/Unknown column/);
     expect(bindArgs("SELECT '?' --\u00a0'', ?", ['x'], false)).toBe("SELECT '?' --\u00a0'', 'x'");
   });
+});
+
+describe('requests whose body never arrives', () => {
+  let gateway: DataApiGateway;
+  beforeAll(async () => {
+    const info = testServer();
+    gateway = await startDataApiGateway({ target: { host: info.host, port: info.port }, requestTimeoutMs: 500 });
+  });
+  afterAll(() => gateway.close());
+
+  it('a client that stalls mid-body is answered 408 and its connection closed', async () => {
+    const socket = connect(gateway.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d) => { received += String(d); });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST /api/v2/query/rows HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sql"');
+    // Without a request deadline the socket stayed open for good (checked for 65 s).
+    await closed;
+    expect(received.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+  }, 15_000);
+
+  it('the request deadline does not bound the answer: a query longer than it is still answered', async () => {
+    const info = testServer();
+    const res = await fetch(`${gateway.url}/api/v2/query/tuples`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${info.root.user}:${info.root.password}`).toString('base64')}` },
+      body: JSON.stringify({ sql: 'SELECT SLEEP(1.2) AS s' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { results: { rows: unknown[][] }[] }).results[0].rows).toEqual([[0]]);
+  }, 15_000);
 });
