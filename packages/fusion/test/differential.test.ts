@@ -108,6 +108,21 @@ async function ours(on: Connection, sql: string): Promise<Outcome> {
   }
 }
 
+/** Runs `list` through s2 on each connection, with `vars` in the environment as the Python side had them. */
+async function oursWith(vars: Record<string, string>, enableHidden: boolean, list: string[], ...on: Connection[]): Promise<Outcome[][]> {
+  const saved = { ...process.env };
+  Object.assign(process.env, vars);
+  installFusion({ enabled: true, enableHidden });
+  const out: Outcome[][] = on.map(() => []);
+  try {
+    for (const [i, c] of on.entries()) for (const sql of list) out[i].push(await ours(c, sql));
+  } finally {
+    for (const k of Object.keys(vars)) if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  return out;
+}
+
 const statements = () => [
   'show fusion commands',
   "show fusion commands like 'create%'",
@@ -189,18 +204,7 @@ describe('Fusion differential against the Python SDK', () => {
     const info = testServer();
     const list = statements();
     const theirs = await runPythonJson<Outcome[]>(sdk, script, { url: `${info.url}/${info.database}`, env, statements: list });
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    installFusion({ enabled: true, enableHidden: false });
-    const mine: Outcome[] = [];
-    const overHttp: Outcome[] = [];
-    try {
-      for (const sql of list) mine.push(await ours(conn, sql));
-      for (const sql of list) overHttp.push(await ours(http, sql));
-    } finally {
-      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    const [mine, overHttp] = await oursWith(env, false, list, conn, http);
     const mismatches: string[] = [];
     list.forEach((sql, i) => {
       const a = KNOWN[sql] ? KNOWN[sql](theirs[i]) : theirs[i];
@@ -251,16 +255,7 @@ describe('Fusion differential against the Python SDK', () => {
     for (const map of [fake.state.clusters, fake.state.starterClusters, fake.state.workspaceGroups, fake.state.workspaces]) {
       for (const item of map.values()) if (/-same$/.test(String(item.json.name))) item.json.name = `${String(item.json.name)}-py`;
     }
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    installFusion({ enabled: true, enableHidden: false });
-    const mine: Outcome[] = [];
-    try {
-      for (const sql of list) mine.push(await ours(conn, sql));
-    } finally {
-      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    const [mine] = await oursWith(env, false, list, conn);
     expect(mine.map((o) => o.error ?? null), JSON.stringify(mine)).toEqual(theirs.map((o) => o.error ?? null));
     const theirWrites = writes(before, middle);
     expect(theirWrites.length).toBeGreaterThanOrEqual(list.length);
@@ -303,16 +298,7 @@ describe('Fusion differential against the Python SDK', () => {
     // What the reference started is in the listing s2 reads too: the same listing for both sides.
     fake.exports.clear();
     seedExport();
-    const saved = { ...process.env };
-    Object.assign(process.env, hidden);
-    installFusion({ enabled: true, enableHidden: true });
-    const mine: Outcome[] = [];
-    try {
-      for (const sql of list) mine.push(await ours(conn, sql));
-    } finally {
-      for (const k of Object.keys(hidden)) if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+    const [mine] = await oursWith(hidden, true, list, conn);
     const shape = (o: Outcome) => (o.error ? { error: o.error } : { columns: o.columns, rows: JSON.parse(JSON.stringify(o.rows).replace(ids, '<id>')) as unknown });
     expect(mine.map(shape)).toEqual(theirs.map(shape));
     expect(theirs.filter((o) => o.error).length).toBe(2);
