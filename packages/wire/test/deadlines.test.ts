@@ -81,6 +81,41 @@ describe('deadlines against a server that stops answering', () => {
   });
 });
 
+describe('a KILL QUERY never reaches the next statement', () => {
+  it('when the cancelled statement ends before the KILL runs, the session is not handed on until the KILL is done', async () => {
+    const events: string[] = [];
+    let killArrived!: () => void;
+    const killSeen = new Promise<void>((r) => (killArrived = r));
+    let nextArrived!: () => void;
+    const nextSeen = new Promise<void>((r) => (nextArrived = r));
+    server = await startFakeMysqlServer(async (s) => {
+      await s.login();
+      await s.serveQueries(async (sql) => {
+        if (sql.startsWith('KILL')) {
+          // The statement ends on its own first; then, before the KILL runs, is the next statement already there?
+          killArrived();
+          await Promise.race([nextSeen, new Promise((r) => setTimeout(r, 500))]);
+          events.push('KILL executed');
+          return s.send(okPacket());
+        }
+        if (sql === 'SELECT 1') {
+          await killSeen;
+          return s.sendResultSet([{ name: '1', type: 8 }], [['1']]);
+        }
+        events.push(sql);
+        nextArrived();
+        s.sendResultSet([{ name: '2', type: 8 }], [['2']]);
+      });
+    });
+    const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, cancelGraceMs: 5000 });
+    await expect(conn.query('SELECT 1', { timeoutMs: 100 })).rejects.toMatchObject({ errno: 3024 });
+    const r = await conn.query('SELECT 2');
+    expect(await r.current.read()).toEqual([[2]]);
+    expect(events).toEqual(['KILL executed', 'SELECT 2']);
+    await conn.close();
+  });
+});
+
 describe('connectTimeoutMs covers the whole login', () => {
   it('a server that accepts the login but never answers the session setup fails the connect on time', async () => {
     server = await startFakeMysqlServer(async (s) => {

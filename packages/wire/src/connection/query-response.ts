@@ -51,6 +51,8 @@ export class WireQueryResponse implements QueryResponse {
   /** Reading of this command's packets now under way (the command itself, or a read()). */
   busy: Promise<unknown> | null = null;
   private draining: Promise<void> | null = null;
+  /** The KILL QUERY sent for a cancel, until its side session is done (bounded by the grace period). */
+  private killing: Promise<void> | null = null;
 
   constructor(
     readonly conn: PacketChannel,
@@ -170,7 +172,10 @@ export class WireQueryResponse implements QueryResponse {
     this.conn.setRunMode(false);
     this.disarm();
     this.conn.responseFinished(this);
-    this.release();
+    // A KILL still on its way would hit whatever statement runs next on this session: the
+    // session is handed on only once the KILL has run (or its side session was given up).
+    if (this.killing) void this.killing.then(this.release);
+    else this.release();
   }
 
   private armCancellation(): void {
@@ -181,7 +186,7 @@ export class WireQueryResponse implements QueryResponse {
       if (this.finished || this.cancelled) return;
       this.cancelled = error;
       this.rejectCancelled(error);
-      this.conn.killQuery(this.graceMs).catch(() => {
+      this.killing = this.conn.killQuery(this.graceMs).catch(() => {
         // The statement may have finished meanwhile, or the server is gone: the grace timer decides.
       });
       // Not clean within the grace period: the session cannot be trusted, discard it.
