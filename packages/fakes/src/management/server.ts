@@ -137,7 +137,8 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
     return r;
   }
 
-  const app: FastifyInstance = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024 });
+  // forceCloseConnections: close() must not wait out an upload whose client went silent.
+  const app: FastifyInstance = Fastify({ logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024, forceCloseConnections: true });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const s = String(text);

@@ -17,6 +17,20 @@ export function isReplayable(src: UploadSource): boolean {
   return src instanceof Uint8Array || src instanceof ArrayBuffer || typeof src === 'string' || (typeof Blob !== 'undefined' && src instanceof Blob);
 }
 
+/** Whether `src` is one of the accepted upload sources (checked before any request is sent). */
+export function isUploadSource(src: unknown): src is UploadSource {
+  if (typeof src === 'string' || src instanceof Uint8Array || src instanceof ArrayBuffer || src instanceof ReadableStream) return true;
+  if (typeof Blob !== 'undefined' && src instanceof Blob) return true;
+  return src != null && typeof (src as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/** A short description of a value's type for error messages (never the value itself). */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
+
 export function knownSize(src: UploadSource): number | null {
   if (src instanceof Uint8Array) return src.byteLength;
   if (src instanceof ArrayBuffer) return src.byteLength;

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { ManagementError, ManagementFsError } from '../errors.js';
 import { encodePath, type CallOptions } from '../http/client.js';
-import { collect, countingStream, isReplayable, knownSize, multipartBody, newBoundary, type UploadSource } from './body.js';
+import { collect, countingStream, describe, isReplayable, isUploadSource, knownSize, multipartBody, newBoundary, type UploadSource } from './body.js';
 import { FilesObject } from './object.js';
 import type { FileOps, TransferOptions } from './types.js';
 
@@ -20,9 +20,17 @@ export interface ListOptions extends CallOptions {
   recursive?: boolean;
 }
 
-/** A path without leading `./` or `/`, duplicate slashes collapsed. */
+/**
+ * A path without leading `./` or `/`, duplicate slashes collapsed. Anything but a string, and a
+ * `.` or `..` segment (which would climb out of the location once fetch resolves the URL), is
+ * an EINVAL error.
+ */
 export function normalizePath(path: string): string {
-  return path.replace(/^(\.\/|\/)+/, '').replace(/\/{2,}/g, '/');
+  if (typeof path !== 'string') throw new ManagementFsError('EINVAL', `a path must be a string, got ${path === null ? 'null' : typeof path}`);
+  let clean = path.replace(/^(\.\/|\/)+/, '').replace(/\/{2,}/g, '/');
+  if (clean === '.') clean = '';
+  if (clean.split('/').some((s) => s === '.' || s === '..')) throw new ManagementFsError('EINVAL', `'.' and '..' are not allowed in a path: ${JSON.stringify(path)}`);
+  return clean;
 }
 
 /** The common part of Stage and the file spaces: one file system behind `…/fs/{path}`. */
@@ -124,6 +132,7 @@ export abstract class FileLocation implements FileOps {
    */
   async upload(source: UploadSource, path: string, opts: UploadOptions = {}): Promise<FilesObject> {
     const target = normalizePath(path);
+    if (!isUploadSource(source)) throw new ManagementError(`upload needs bytes, text, a Blob, a ReadableStream or an async iterable of bytes, got ${describe(source)}`);
     if (target === '' || target.endsWith('/')) throw new ManagementFsError('EISDIR', `${path} names a directory; give a file path`);
     if (!this.directories && target.includes('/')) this.noDirectories();
     const existing = await this.infoOrNull(target, opts);
@@ -208,6 +217,8 @@ export abstract class FileLocation implements FileOps {
 
   /** Moves a file, or (Stage) a directory subtree; the target must not exist unless `overwrite`. */
   async rename(oldPath: string, newPath: string, opts: CallOptions & { overwrite?: boolean } = {}): Promise<FilesObject> {
+    const target0 = normalizePath(newPath);
+    normalizePath(oldPath);
     if (!this.directories && (oldPath.endsWith('/') || newPath.endsWith('/'))) this.noDirectories();
     if (!(await this.exists(oldPath, opts))) throw new ManagementFsError('ENOENT', `${this.label} path does not exist: ${oldPath}`);
     const target = await this.infoOrNull(newPath, opts);
@@ -217,7 +228,7 @@ export abstract class FileLocation implements FileOps {
       if (target.isDir()) await this.removeDirs(newPath, opts);
       else await this.remove(newPath, opts);
     }
-    await this.ctx.client.request({ method: 'PATCH', path: this.url(oldPath), version: this.version, json: { newPath: normalizePath(newPath) }, signal: opts.signal });
+    await this.ctx.client.request({ method: 'PATCH', path: this.url(oldPath), version: this.version, json: { newPath: target0 }, signal: opts.signal });
     return this.info(newPath, opts);
   }
 

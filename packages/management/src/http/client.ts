@@ -65,6 +65,12 @@ export class ManagementClient {
 
   private url(o: RequestOptions, version: string): { url: string; relPath: string } {
     const rel = o.path.replace(/^\/+/, '').replace(/\/{2,}/g, '/');
+    // fetch resolves `.`/`..` segments before sending: `clusters/{id}/stage/fs/../..` would
+    // reach `clusters/{id}` itself (a DELETE there terminates the cluster).
+    const dotted = rel.split('?')[0]!.split('/').find((s) => /^(\.|%2e){1,2}$/i.test(s));
+    if (dotted !== undefined) {
+      throw new ManagementError(`Refusing ${o.method ?? 'GET'} ${rel}: a '${dotted}' path segment would leave the resource it names`, { method: o.method ?? 'GET', path: `/${version}/${rel}` });
+    }
     const params = new URLSearchParams();
     const org = o.query?.organizationID ?? this.config.organizationId ?? this.config.env.SINGLESTOREDB_ORGANIZATION;
     for (const [k, v] of Object.entries(o.query ?? {})) if (v != null && k !== 'organizationID') params.append(k, String(v));
@@ -160,7 +166,12 @@ export class ManagementClient {
     };
     const timeout = new AbortController();
     const limit = this.config.connectTimeoutMs + this.config.readTimeoutMs;
-    const timer = setTimeout(() => timeout.abort(new ManagementError(`No response within ${limit} ms`)), limit);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => timeout.abort(new ManagementError(`No response within ${limit} ms`)), limit);
+    };
+    arm();
     try {
       const init: RequestInit & { duplex?: 'half' } = {
         method,
@@ -171,6 +182,9 @@ export class ManagementClient {
       else if (o.body !== undefined) {
         init.body = typeof o.body === 'function' ? o.body() : o.body;
         if (init.body instanceof ReadableStream) {
+          // The deadline counts from the last chunk sent: a large upload may take longer than
+          // the timeout as a whole, only a stall (or a slow answer after the end) may not.
+          init.body = rearmOnChunk(init.body, arm);
           init.duplex = 'half';
           // Undici keeps every chunk of a streamed body while a redirect could still replay it;
           // the API never redirects, and without this a 300 MB upload costs 300 MB of memory.
@@ -255,11 +269,31 @@ export class ManagementClient {
       try {
         return await fn();
       } catch (err) {
-        if (!(err instanceof ManagementError) || attempt > this.config.lockRetries || !LOCK_ERROR.test(err.message)) throw err;
+        // The service's answer, not the message: that echoes the request, whose names are the caller's.
+        if (!(err instanceof ManagementError) || attempt > this.config.lockRetries || !LOCK_ERROR.test(err.body ?? '')) throw err;
         await sleep(lockRetryWaitMs(attempt, this.config.lockRetryIntervalMs, this.config.lockRetryJitterMs), anySignal([signal, this.config.signal]));
       }
     }
   }
+}
+
+/** The same stream, pulled one chunk at a time, calling `onChunk` as each chunk goes out. */
+function rearmOnChunk(body: ReadableStream<Uint8Array>, onChunk: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        onChunk();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** Encodes each segment of a user path, keeping `/` separators and a trailing slash. */

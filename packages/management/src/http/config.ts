@@ -125,7 +125,7 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
   const version = nonEmpty(opts.version) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_VERSION) ?? DEFAULT_VERSION;
   const f = opts.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!f) throw new ManagementError('No fetch implementation is available; pass options.fetch');
-  return {
+  return hideSecrets({
     token,
     refreshableJwt: !nonEmpty(opts.token) && isJwt(token),
     baseUrl,
@@ -145,7 +145,17 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
     signal: opts.signal,
     quietDeprecations: opts.quietDeprecations ?? false,
     getWithBody: opts.getWithBody ?? null,
-  };
+  });
+}
+
+/**
+ * Makes the token and the environment (which holds the token, and passwords in
+ * SINGLESTOREDB_URL) non-enumerable, so that console.log, util.inspect and JSON.stringify of a
+ * manager, a resource or its client never print them.
+ */
+function hideSecrets(config: ResolvedConfig): ResolvedConfig {
+  for (const key of ['token', 'env'] as const) Object.defineProperty(config, key, { enumerable: false });
+  return config;
 }
 
 function consoleTrace(e: TraceEvent): void {

@@ -1,0 +1,136 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ManagementFake } from '@s2/fakes/management';
+import { createManagement, ManagementError, ManagementFsError, type Management, type Stage } from '@s2/management';
+import { fakeAndClient } from './support.js';
+
+let fake: ManagementFake;
+let mgmt: Management;
+let close: () => Promise<void>;
+let stage: Stage;
+let clusterId: string;
+beforeAll(async () => {
+  ({ fake, mgmt, close } = await fakeAndClient());
+  clusterId = String(fake.seed.cluster({ name: 'hardening' }).clusterID);
+  stage = (await mgmt.clusters.get(clusterId)).stage;
+});
+afterAll(() => close());
+beforeEach(() => {
+  fake.clearFaults();
+  fake.requests.length = 0;
+});
+
+const failure = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ManagementFsError ? e.code : e instanceof ManagementError ? 'ManagementError' : `${(e as Error).name}: ${(e as Error).message}`));
+
+describe('paths cannot climb out of a stage or file space', () => {
+  it('a `..` segment is EINVAL and sends nothing (fetch would resolve it to the cluster itself)', async () => {
+    for (const p of ['..', '../x', 'a/../../..', 'a/..', '../../clusters']) {
+      expect(await failure(stage.info(p)), p).toBe('EINVAL');
+      expect(await failure(stage.remove(p)), p).toBe('EINVAL');
+      expect(await failure(stage.upload('x', p)), p).toBe('EINVAL');
+      expect(await failure(stage.rename('a.txt', p)), p).toBe('EINVAL');
+      expect(await failure(mgmt.files.personal.open(p)), p).toBe('EINVAL');
+    }
+    expect(await failure(stage.list('a/./b'))).toBe('EINVAL');
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('`.`, `./` and `/` still name the root; an encoded %2e%2e stays a literal name', async () => {
+    await stage.upload('root file', 'root.txt');
+    expect(await stage.list('.')).toContain('root.txt');
+    expect(await stage.list('./')).toContain('root.txt');
+    expect(await failure(stage.info('%2e%2e/%2e%2e'))).toBe('ManagementError');
+    expect(fake.requests.at(-1)!.path).toBe(`/v2/clusters/${clusterId}/stage/fs/%252e%252e/%252e%252e`);
+  });
+
+  it('ids with dot segments are refused before any request (no DELETE on a parent resource)', async () => {
+    expect(await failure(mgmt.jobs.delete('..'))).toBe('ManagementError');
+    expect(await failure(mgmt.projects.get('..'))).toBe('ManagementError');
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('a path that is not a string is EINVAL, not a TypeError', async () => {
+    for (const bad of [undefined, null, 42, {}, ['a']]) {
+      expect(await failure(stage.info(bad as never))).toBe('EINVAL');
+      expect(await failure(stage.upload('x', bad as never))).toBe('EINVAL');
+    }
+  });
+
+  it('an upload source of the wrong type is a ManagementError before any request', async () => {
+    for (const bad of [undefined, null, 42, { a: 1 }]) {
+      const err = await stage.upload(bad as never, 'src.txt').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ManagementError);
+      expect((err as Error).message).toMatch(/upload needs bytes/);
+    }
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('secrets stay out of inspect output', () => {
+  it('util.inspect and JSON of a manager, a resource and its client never show the token or the environment', async () => {
+    const token = 'SECRET-TOKEN-abc123';
+    const m = createManagement({ baseUrl: fake.url, token, env: { SINGLESTOREDB_URL: 'singlestoredb://u:db-password-xyz@h' } });
+    const c = await mgmt.clusters.get(clusterId);
+    for (const shown of [inspect(m, { depth: 10 }), inspect(m.clusters, { depth: 10 }), inspect(c, { depth: 10 }), inspect(stage, { depth: 10 })]) {
+      expect(shown).not.toContain(token);
+      expect(shown).not.toContain(fake.token);
+      expect(shown).not.toContain('db-password-xyz');
+    }
+    const err = await m.clusters.list().catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 401 });
+    expect(inspect(err, { depth: 10 })).not.toContain(token);
+  });
+});
+
+describe('timeouts of streamed uploads', () => {
+  it('a slow stream upload is not cut off by the response deadline while its chunks keep flowing', async () => {
+    async function* slow() {
+      for (let i = 0; i < 12; i++) {
+        await new Promise((r) => setTimeout(r, 40));
+        yield new Uint8Array(1000).fill(i);
+      }
+    }
+    const m = createManagement({ baseUrl: fake.url, token: fake.token, env: {}, connectTimeoutMs: 0, readTimeoutMs: 300, retries: 0 });
+    const s = (await m.clusters.get(clusterId)).stage;
+    expect((await s.upload(slow(), 'slow.bin')).size).toBe(12_000);
+  });
+
+  it('a stream that stalls longer than the timeout fails the upload', async () => {
+    async function* stalls() {
+      yield new Uint8Array(10);
+      await new Promise((r) => setTimeout(r, 1500));
+      yield new Uint8Array(10);
+    }
+    const m = createManagement({ baseUrl: fake.url, token: fake.token, env: {}, connectTimeoutMs: 0, readTimeoutMs: 200, retries: 0 });
+    const s = (await m.clusters.get(clusterId)).stage;
+    const err = await s.upload(stalls(), 'stall.bin').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ManagementError);
+    expect((err as Error).message).toMatch(/TimeoutError/);
+  });
+});
+
+describe('lock retry keys on the service answer', () => {
+  it('a create whose name mentions "acquire lock" and fails otherwise is sent once', async () => {
+    fake.fail({ method: 'POST', path: '/v2/clusters', status: 409, body: 'name is taken' });
+    const err = await mgmt.clusters.create({ name: 'could not acquire lock', region: 'us-east-1', provider: 'AWS' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 409 });
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v2/clusters')).toHaveLength(1);
+  });
+});
+
+describe('the fake with a client that went silent', () => {
+  it('close() ends a half-sent upload instead of waiting for it', async () => {
+    const { request } = await import('node:http');
+    const { startManagementFake } = await import('@s2/fakes/management');
+    const f = await startManagementFake();
+    const id = String(f.seed.cluster({ name: 'silent' }).clusterID);
+    const req = request(`${f.url}/v2/clusters/${id}/stage/fs/half.bin`, { method: 'PUT', headers: { authorization: `Bearer ${f.token}`, 'content-type': 'multipart/form-data; boundary=xx' } });
+    req.on('error', () => undefined);
+    req.write('--xx\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\n\r\nsome bytes');
+    await new Promise((r) => setTimeout(r, 200));
+    const closed = f.close().then(() => 'closed');
+    const hung = new Promise((r) => setTimeout(() => r('still open after 20 s'), 20_000).unref());
+    expect(await Promise.race([closed, hung])).toBe('closed');
+    req.destroy();
+  }, 30_000);
+});
