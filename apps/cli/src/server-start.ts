@@ -44,7 +44,8 @@ export function parseServerStart(argv: string[]): DockerOptions | 'help' {
   });
   if (values.help) return 'help';
   if (positionals[0] !== 'start' || positionals.length > 1) throw new OptionError(`'s2 server' takes one command: start`);
-  if (values.readiness !== undefined && values.readiness !== 'health-check' && values.readiness !== 'sql') throw new OptionError(`--readiness must be health-check or sql, got '${values.readiness}'`);
+  if (values.readiness !== undefined && values.readiness !== 'health-check' && values.readiness !== 'sql')
+    throw new OptionError(`--readiness must be health-check or sql, got '${values.readiness}'`);
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) throw new OptionError(`--timeout must be a number of seconds, got '${values.timeout}'`);
   return {

@@ -5,7 +5,10 @@ import { parseCommand } from '../src/args.js';
 describe('s2 argument parsing', () => {
   it('passes the gateway limits and the UDF worker count through', () => {
     expect(parseCommand(['data-api-gateway', '--target', 'mysql://h:3307', '--max-connections', '4', '--query-timeout', '1500'])).toMatchObject({
-      command: 'data-api-gateway', target: { host: 'h', port: 3307 }, maxConnections: 4, queryTimeoutMs: 1500,
+      command: 'data-api-gateway',
+      target: { host: 'h', port: 3307 },
+      maxConnections: 4,
+      queryTimeoutMs: 1500,
     });
     expect(parseCommand(['data-api-gateway', '--target', 'mysql://h'])).toMatchObject({ maxConnections: 32, queryTimeoutMs: 0 });
     expect(parseCommand(['udf', 'serve', 'f.ts', '--workers', '3'])).toMatchObject({ command: 'udf-serve', workers: 3 });

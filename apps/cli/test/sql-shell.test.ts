@@ -37,9 +37,14 @@ describe('s2 sql, non-interactive', () => {
   });
 
   it('reads a script from stdin (tab-separated, like the mysql client in batch mode) and times statements on request', async () => {
-    const run = await s2(['sql', url(), '--timing'], "CREATE TEMPORARY TABLE t (a INT);\nINSERT INTO t VALUES (1),\n (2);\nSELECT a, 'p\\tq' FROM t ORDER BY a;\n");
+    const run = await s2(
+      ['sql', url(), '--timing'],
+      "CREATE TEMPORARY TABLE t (a INT);\nINSERT INTO t VALUES (1),\n (2);\nSELECT a, 'p\\tq' FROM t ORDER BY a;\n",
+    );
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^Query OK, 0 rows affected \(\d+\.\d\d sec\)\nQuery OK, 2 rows affected \(\d+\.\d\d sec\)\na\tp\\tq\n1\tp\\tq\n2\tp\\tq\n2 rows in set \(\d+\.\d\d sec\)\n$/);
+    expect(run.out).toMatch(
+      /^Query OK, 0 rows affected \(\d+\.\d\d sec\)\nQuery OK, 2 rows affected \(\d+\.\d\d sec\)\na\tp\\tq\n1\tp\\tq\n2\tp\\tq\n2 rows in set \(\d+\.\d\d sec\)\n$/,
+    );
   });
 
   it('stops at the first failing statement with the server error and exit code 1; --force goes on', async () => {
@@ -129,7 +134,9 @@ describe.skipIf(!tmux)('s2 sql in a real terminal (tmux)', () => {
     spawnSync('tmux', ['kill-session', '-t', session]);
   });
 
-  it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, keeps history, quits on \\q', { timeout: 90_000 }, async () => {
+  it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, keeps history, quits on \\q', {
+    timeout: 90_000,
+  }, async () => {
     const history = join(mkdtempSync(join(tmpdir(), 's2-sql-')), 'history');
     const command = [process.execPath, '--conditions=s2-source', '--import', 'tsx', cli, 'sql', url()].map((a) => `'${a}'`).join(' ');
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '50', `S2_HISTFILE='${history}' ${command}; echo "exit=$?"; sleep 60`]);

@@ -5,13 +5,13 @@ import { splitStatements, StatementSplitter } from '../src/sql/split.js';
 describe('statement splitting', () => {
   it('ends statements at ; \\g and \\G outside quotes and comments', () => {
     const script = [
-      "SELECT 'a;b', \"c\\\";d\", `e;f`; SELECT 2\\G",
+      'SELECT \'a;b\', "c\\";d", `e;f`; SELECT 2\\G',
       '-- a comment; with a semicolon',
       'SELECT /* ; */ 3 # trailing; comment',
       '; SELECT 4\\g SELECT 5',
     ].join('\n');
     expect(splitStatements(script)).toEqual([
-      { sql: "SELECT 'a;b', \"c\\\";d\", `e;f`", terminator: ';' },
+      { sql: 'SELECT \'a;b\', "c\\";d", `e;f`', terminator: ';' },
       { sql: 'SELECT 2', terminator: '\\G' },
       { sql: 'SELECT /* ; */ 3', terminator: ';' },
       { sql: 'SELECT 4', terminator: ';' },
@@ -34,11 +34,26 @@ describe('statement splitting', () => {
 });
 
 describe('output formats', () => {
-  const table = { columns: ['id', 'name', 'note'], numeric: [true, false, false], rows: [[1n, 'ant', null], [22, 'b\tc', 'x,"y"']] };
+  const table = {
+    columns: ['id', 'name', 'note'],
+    numeric: [true, false, false],
+    rows: [
+      [1n, 'ant', null],
+      [22, 'b\tc', 'x,"y"'],
+    ],
+  };
 
   it('aligns tables, numbers to the right', () => {
     expect(render('table', table)).toBe(
-      ['+----+------+-------+', '| id | name | note  |', '+----+------+-------+', '|  1 | ant  | NULL  |', '| 22 | b\\tc | x,"y" |', '+----+------+-------+', ''].join('\n'),
+      [
+        '+----+------+-------+',
+        '| id | name | note  |',
+        '+----+------+-------+',
+        '|  1 | ant  | NULL  |',
+        '| 22 | b\\tc | x,"y" |',
+        '+----+------+-------+',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -164,13 +164,19 @@ async function collectLogs(container: StartedTestContainer): Promise<string[]> {
       (stream as { destroy?: () => void }).destroy?.();
     }, 500).unref();
   });
-  return Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l !== '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 /** About 14 URL-safe characters, like the reference's default. */
 function randomPassword(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(10));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function portBinding(container: number, host: number | undefined): number | { container: number; host: number } {

@@ -32,8 +32,16 @@ interface SessionBody {
 function sessionFields(body: unknown): SessionBody {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const text = (k: keyof SessionBody) => (typeof b[k] === 'string' ? (b[k] as string) : null);
-  const s = { user: text('user'), password: text('password'), databaseName: text('databaseName'), endpoint: text('endpoint'), workspaceID: text('workspaceID') };
-  const missing = Object.entries(s).filter(([, v]) => v === null).map(([k]) => k);
+  const s = {
+    user: text('user'),
+    password: text('password'),
+    databaseName: text('databaseName'),
+    endpoint: text('endpoint'),
+    workspaceID: text('workspaceID'),
+  };
+  const missing = Object.entries(s)
+    .filter(([, v]) => v === null)
+    .map(([k]) => k);
   if (missing.length) throw new ServerStartError(`the free-tier session answer lacks ${missing.join(', ')}`);
   return s as SessionBody;
 }

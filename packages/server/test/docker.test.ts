@@ -32,7 +32,16 @@ describe.skipIf(!enabled)('startDocker on a local engine (S2_CONTAINER_TESTS=1)'
     const dir = mkdtempSync(join(tmpdir(), 's2-server-'));
     const initSql = join(dir, 'init.sql');
     writeFileSync(initSql, 'CREATE DATABASE app;\nCREATE TABLE app.seed (id INT PRIMARY KEY);\nINSERT INTO app.seed VALUES (7);\n');
-    const server = await startDocker({ image, readiness: 'sql', studio: false, dataApi: false, initSql, database: 'app', password: 'p@ss word', startupTimeoutMs: 120_000 });
+    const server = await startDocker({
+      image,
+      readiness: 'sql',
+      studio: false,
+      dataApi: false,
+      initSql,
+      database: 'app',
+      password: 'p@ss word',
+      startupTimeoutMs: 120_000,
+    });
     try {
       expect(server.connectionUrl).toBe(`singlestoredb://root:p%40ss%20word@localhost:${server.serverPort}/app`);
       expect(server.httpConnectionUrl).toBeNull();
@@ -62,8 +71,15 @@ describe.skipIf(!enabled)('startDocker on a local engine (S2_CONTAINER_TESTS=1)'
 
   it('stops the container and says why when readiness misses the deadline', { timeout: 180_000 }, async () => {
     // A server told to refuse every password never accepts the SQL probe.
-    const err = await startDocker({ image, readiness: 'sql', studio: false, dataApi: false, password: 'right', startupTimeoutMs: 8_000,
-      environment: { ROOT_PASSWORD: 'wrong' } }).catch((e: unknown) => e);
+    const err = await startDocker({
+      image,
+      readiness: 'sql',
+      studio: false,
+      dataApi: false,
+      password: 'right',
+      startupTimeoutMs: 8_000,
+      environment: { ROOT_PASSWORD: 'wrong' },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerStartError);
     expect(String((err as Error).message)).toMatch(/did not accept SQL connections within 8000 ms/);
     // Nothing is left running (the docker client talks to the same engine through DOCKER_HOST).

@@ -16,7 +16,9 @@ describe('startFreeTier against a fake session service', () => {
     const server = await startFreeTier({ baseUrl: fake.url });
     expect(server.user).toBe('free_user');
     expect(server.connectionUrl).toBe('singlestoredb://free_user:free-pass%20word@svc-free-shared-dml.aws-virginia-2.svc.singlestore.com:3333/db_free');
-    expect(server.httpConnectionUrl).toBe('singlestoredb+https://free_user:free-pass%20word@svc-free-shared-dml.aws-virginia-2.svc.singlestore.com:443/db_free');
+    expect(server.httpConnectionUrl).toBe(
+      'singlestoredb+https://free_user:free-pass%20word@svc-free-shared-dml.aws-virginia-2.svc.singlestore.com:443/db_free',
+    );
     expect(server.kaiUrl).toBe(
       'mongodb://free_user^db_free:free-pass%20word@svc-free-shared-mongo.aws-virginia-2.svc.singlestore.com:27017/?authMechanism=PLAIN&tls=true&loadBalanced=true&dbName=db_free',
     );

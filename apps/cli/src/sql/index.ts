@@ -42,7 +42,8 @@ function parseSqlArgs(argv: string[], env: NodeJS.ProcessEnv): SqlOptions | 'hel
   const url = positionals[0] ?? env.SINGLESTOREDB_URL;
   if (!url) throw new OptionError('s2 sql needs a URL: pass one or set SINGLESTOREDB_URL');
   const format = values.format ?? null;
-  if (format !== null && !OUTPUT_FORMATS.includes(format as OutputFormat)) throw new OptionError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${format}'`);
+  if (format !== null && !OUTPUT_FORMATS.includes(format as OutputFormat))
+    throw new OptionError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got '${format}'`);
   return { url, execute: values.execute ?? [], format: format as OutputFormat | null, timing: values.timing!, force: values.force!, fusion: values.fusion! };
 }
 

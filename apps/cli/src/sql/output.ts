@@ -36,4 +36,3 @@ export function writeOutcome(io: SqlIo, outcome: StatementOutcome, statement: St
   for (const result of outcome.results) io.stdout.write(render(shape, result));
   if (summary) io.stdout.write(`${summaryLine(outcome)}\n${shape === 'table' || shape === 'vertical' ? '\n' : ''}`);
 }
-

@@ -40,7 +40,14 @@ function loadHistory(file: string): string[] {
 export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat, reopen: () => Promise<Connection>): Promise<number> {
   let conn = first;
   const file = historyFile(io.env);
-  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: true, history: loadHistory(file), historySize: HISTORY_SIZE, removeHistoryDuplicates: true });
+  const rl = createInterface({
+    input: io.stdin,
+    output: io.stdout,
+    terminal: true,
+    history: loadHistory(file),
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+  });
   const splitter = new StatementSplitter();
   let running: AbortController | null = null;
   let queue = Promise.resolve();
@@ -99,10 +106,12 @@ export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat
   io.stdout.write(`Connected. Statements end with ; or \\G; \\q quits, help lists the rest.\n`);
   return new Promise<number>((resolve) => {
     rl.on('line', (line) => {
-      queue = queue.then(() => handle(line)).catch((err: unknown) => {
-        io.stdout.write(`${errorLine(err)}\n`);
-        prompt();
-      });
+      queue = queue
+        .then(() => handle(line))
+        .catch((err: unknown) => {
+          io.stdout.write(`${errorLine(err)}\n`);
+          prompt();
+        });
     });
     rl.on('SIGINT', () => {
       if (running) {

@@ -3,8 +3,16 @@ import type { Connection } from '@s2/core';
 import type { ResultTable } from './render.js';
 
 const NUMERIC = new Set<number>([
-  FieldType.DECIMAL, FieldType.NEWDECIMAL, FieldType.TINY, FieldType.SHORT, FieldType.LONG, FieldType.INT24,
-  FieldType.LONGLONG, FieldType.FLOAT, FieldType.DOUBLE, FieldType.YEAR,
+  FieldType.DECIMAL,
+  FieldType.NEWDECIMAL,
+  FieldType.TINY,
+  FieldType.SHORT,
+  FieldType.LONG,
+  FieldType.INT24,
+  FieldType.LONGLONG,
+  FieldType.FLOAT,
+  FieldType.DOUBLE,
+  FieldType.YEAR,
 ]);
 
 /** What one statement produced: result sets (a statement may return several) and a row count. */
