@@ -1,27 +1,49 @@
 import { loadNative, nativeStatus } from '@s2/native';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { S2Error } from '@s2/core';
+import { skipUnless } from '@s2/testing/vitest';
 import { open } from './support.js';
 
 const native = loadNative();
-if (!native) console.warn(`[core] native row decoding tests skipped: ${nativeStatus().source}`);
+
+/**
+ * What the addon itself did while `f` ran: batches it decoded, handed back to TypeScript
+ * (null), or rejected. Without it, a connection that silently fell back to the TypeScript
+ * decoder would pass as a native/pure comparison of TypeScript with itself.
+ */
+async function addonCalls<T>(f: () => Promise<T>): Promise<{ value: T; decoded: number; declined: number; threw: number }> {
+  const spy = vi.spyOn(native!, 'decodeTextSegments');
+  try {
+    const value = await f();
+    const decoded = spy.mock.results.filter((r) => r.type === 'return' && r.value !== null).length;
+    const declined = spy.mock.results.filter((r) => r.type === 'return' && r.value === null).length;
+    const threw = spy.mock.results.filter((r) => r.type === 'throw').length;
+    return { value, decoded, declined, threw };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 // 40,000 rows (several decode batches) of mixed types; row 30,000 carries a byte that is not UTF-8
 // once character_set_results is NULL (the server then sends latin1 bytes unconverted).
 const SQL = `SELECT seq, seq * 1.5 AS d, CAST(seq AS CHAR) AS s, NOW() - INTERVAL seq SECOND AS dt,
   CASE WHEN seq = 30000 THEN CONVERT(X'61ff62' USING latin1) ELSE 'ok' END AS bad FROM seq_1_to_40000`;
 
-describe.skipIf(!native)('buffered row formats decoded by the addon', () => {
+describe('buffered row formats decoded by the addon', skipUnless(native ? null : `the native addon is not loaded: ${nativeStatus().source}`, 'missing-tool'), () => {
   it('give the rows the TypeScript row decoder gives, in every row format', async () => {
     const fast = await open({ pureJs: false });
     const slow = await open({ pureJs: true });
     try {
       const sql = 'SELECT seq, -seq AS neg, seq * 1.25 AS d, CAST(seq AS DECIMAL(12,3)) AS dec3, CONCAT("é", seq) AS s FROM seq_1_to_40000';
       for (const resultsType of ['tuples', 'objects', 'namedtuples'] as const) {
-        const a = await fast.query(sql, undefined, { resultsType });
-        const b = await slow.query(sql, undefined, { resultsType });
-        expect(a.length).toBe(40_000);
-        expect(a).toEqual(b);
+        const a = await addonCalls(() => fast.query(sql, undefined, { resultsType }));
+        // Several batches, every one decoded by the addon itself.
+        expect(a, resultsType).toMatchObject({ declined: 0, threw: 0 });
+        expect(a.decoded, resultsType).toBeGreaterThan(1);
+        const b = await addonCalls(() => slow.query(sql, undefined, { resultsType }));
+        expect(b, `${resultsType}: pureJs never reaches the addon`).toMatchObject({ decoded: 0, declined: 0, threw: 0 });
+        expect(a.value.length).toBe(40_000);
+        expect(a.value).toEqual(b.value);
       }
     } finally {
       await fast.close();
@@ -43,9 +65,13 @@ describe.skipIf(!native)('buffered row formats decoded by the addon', () => {
         await conn.close();
       }
     };
-    const fast = await collect(false);
-    expect(fast.length).toBe(20_000);
-    expect(fast).toEqual(await collect(true));
+    const fast = await addonCalls(() => collect(false));
+    expect(fast).toMatchObject({ declined: 0, threw: 0 });
+    expect(fast.decoded).toBeGreaterThan(1);
+    const slow = await addonCalls(() => collect(true));
+    expect(slow).toMatchObject({ decoded: 0, declined: 0, threw: 0 });
+    expect(fast.value.length).toBe(20_000);
+    expect(fast.value).toEqual(slow.value);
   });
 
   it("a bad value deep in the result is the row decoder's error, after the rest was read: the connection stays usable", async () => {
@@ -53,7 +79,11 @@ describe.skipIf(!native)('buffered row formats decoded by the addon', () => {
       const conn = await open({ pureJs });
       try {
         await conn.execute('SET character_set_results = NULL');
-        const err = await conn.query(SQL).then(() => null, (e: unknown) => e);
+        const { value: err, ...addon } = await addonCalls(() => conn.query(SQL).then(() => null, (e: unknown) => e));
+        // The addon reads every batch (the bad bytes included) and the shared conversion of the
+        // 'bad' column raises; with pureJs it is never reached.
+        expect(addon.decoded > 0, `pureJs ${pureJs}: batches decoded by the addon`).toBe(!pureJs);
+        expect(addon.declined + addon.threw, `pureJs ${pureJs}`).toBe(0);
         expect(err, `pureJs ${pureJs}`).toBeInstanceOf(S2Error);
         expect((err as Error).message).toMatch(/'bad'.*encodingErrors/);
         expect(await conn.query('SELECT 1')).toEqual([[1]]);

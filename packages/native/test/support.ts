@@ -1,6 +1,7 @@
 import { testServer } from '@s2/testing/vitest';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { expandRawRows, type ColumnDefinition, type RawBatch } from '@s2/base';
+import type { NativeBinding } from '../src/binding.js';
 
 export function openWire(): Promise<WireConnection> {
   const info = testServer();
@@ -31,4 +32,54 @@ export function comparable(col: { values?: ArrayBufferView; offsets?: Int32Array
     }
   }
   return { ...rest, values: bytes(col.values), offsets: bytes(col.offsets), data: bytes(col.data), nulls: bytes(col.nulls ?? undefined) };
+}
+
+/** What the addon itself did with the batches handed to it (a declined batch goes to TypeScript). */
+export interface AddonCalls {
+  /** Batches the addon decoded. */
+  decoded: number;
+  /** Batches it handed back to the TypeScript decoder (a value outside the canonical text forms). */
+  declined: number;
+  /** Batches it rejected with its own error. */
+  threw: number;
+}
+
+/**
+ * Counts the addon's own decode calls by wrapping `decodeTextSegments` on the loaded binding
+ * (every path, core's connections included, calls through that one object). Without this
+ * count a differential whose native side silently fell back would compare TypeScript with
+ * itself. `take()` returns the counts since the last take; `restore()` unwraps.
+ */
+export function countAddonCalls(binding: NativeBinding): { take(): AddonCalls; restore(): void } {
+  const original = binding.decodeTextSegments;
+  let calls: AddonCalls = { decoded: 0, declined: 0, threw: 0 };
+  binding.decodeTextSegments = function counted(this: NativeBinding, ...args: Parameters<NativeBinding['decodeTextSegments']>) {
+    let out: ReturnType<NativeBinding['decodeTextSegments']>;
+    try {
+      out = original.apply(this, args);
+    } catch (err) {
+      calls.threw++;
+      throw err;
+    }
+    if (out) calls.decoded++;
+    else calls.declined++;
+    return out;
+  };
+  return {
+    take() {
+      const seen = calls;
+      calls = { decoded: 0, declined: 0, threw: 0 };
+      return seen;
+    },
+    restore() {
+      binding.decodeTextSegments = original;
+    },
+  };
+}
+
+/** An error message with every column named by its 1-based number, as the addon names them. */
+export function columnsByNumber(message: string, columns: readonly { name: string }[]): string {
+  return message
+    .replace(/column (\d+) of \d+ \('[^']*'\)/g, 'column $1')
+    .replace(/column '([^']*)'/g, (_all, name: string) => `column ${columns.findIndex((c) => c.name === name) + 1}`);
 }
