@@ -134,3 +134,21 @@ describe('the fake with a client that went silent', () => {
     req.destroy();
   }, 30_000);
 });
+
+describe('resources serialize as their fields', () => {
+  it('JSON and spreads of a cluster, workspace group, workspace, starter cluster and job carry no manager or client', async () => {
+    const c = await mgmt.clusters.get(clusterId);
+    const g = await mgmt.workspaces.getGroup(String(fake.seed.workspaceGroup({ name: 'json-group' }).workspaceGroupID));
+    const w = await mgmt.workspaces.getWorkspace(String(fake.seed.workspace(g.id, { name: 'json-ws' }).workspaceID));
+    const sc = await mgmt.starterClusters.get(String(fake.seed.starterCluster({ name: 'json-starter' }).virtualClusterID));
+    await stage.upload('{"cells":[]}', 'json-job.ipynb', { overwrite: true });
+    const job = await mgmt.jobs.run('json-job.ipynb');
+    for (const r of [c, g, w, sc, job] as object[]) {
+      expect(Object.keys(r)).not.toContain('manager');
+      expect(Object.keys({ ...r }).length).toBeGreaterThan(3);
+      expect(JSON.stringify(r)).not.toMatch(/"ctx"|"config"|baseUrl/);
+    }
+    expect(JSON.parse(JSON.stringify(job))).toMatchObject({ jobId: job.jobId });
+    expect(JSON.parse(JSON.stringify(c))).toMatchObject({ id: clusterId, name: 'hardening' });
+  });
+});

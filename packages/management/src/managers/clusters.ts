@@ -12,6 +12,7 @@ import { NamedList } from '../util/named-list.js';
 import { pollUntil, stateIn, waitArgs, type WaitOptions } from '../util/wait.js';
 import { ExportManager } from './exports.js';
 import { isUuid, ProjectManager } from './projects.js';
+import { hideManager } from '../util/hidden.js';
 
 /** Reads the env var that names the current deployment (notebooks): `SINGLESTOREDB_WORKSPACE`. */
 function currentDeploymentId(ctx: Context): string | null {
@@ -57,6 +58,7 @@ export class Cluster {
     private readonly manager: ClusterManager,
     json: Record<string, unknown>,
   ) {
+    hideManager(this);
     this.assign(json);
   }
 

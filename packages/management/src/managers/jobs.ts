@@ -4,6 +4,7 @@ import { sleep } from '../http/abort.js';
 import type { CallOptions } from '../http/client.js';
 import { camelToSnake, compact } from '../util/case.js';
 import { fromDate, toDate, toDateStrict } from '../util/dates.js';
+import { hideManager } from '../util/hidden.js';
 
 export type JobMode = 'ONCE' | 'RECURRING';
 export type JobStatus = 'UNKNOWN' | 'SCHEDULED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ERROR' | 'CANCELED';
@@ -72,6 +73,7 @@ export class Job {
     private readonly manager: JobsManager,
     o: Record<string, unknown>,
   ) {
+    hideManager(this);
     const ec = (o.executionConfig ?? {}) as Record<string, unknown>;
     const sc = (o.schedule ?? {}) as Record<string, unknown>;
     const tc = o.targetConfig as Record<string, unknown> | null | undefined;

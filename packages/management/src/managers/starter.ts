@@ -8,6 +8,7 @@ import type { Project, Region } from '../models/region.js';
 import { Stage } from '../fs/stage.js';
 import { NamedList } from '../util/named-list.js';
 import { ProjectManager } from './projects.js';
+import { hideManager } from '../util/hidden.js';
 
 /** The two shared-tier APIs differ only in these names. */
 interface Flavor {
@@ -35,6 +36,7 @@ export class StarterDeployment {
     private readonly manager: StarterManager,
     json: Record<string, unknown>,
   ) {
+    hideManager(this);
     this.assign(json);
   }
 

@@ -13,6 +13,7 @@ import { pollUntil, stateIn, waitArgs, type WaitOptions } from '../util/wait.js'
 import { ExportManager } from './exports.js';
 import { isUuid } from './projects.js';
 import { RegionManager } from './regions.js';
+import { hideManager } from '../util/hidden.js';
 
 const V1 = 'v1';
 
@@ -44,6 +45,7 @@ export class WorkspaceGroup {
     private readonly manager: WorkspaceManager,
     json: Record<string, unknown>,
   ) {
+    hideManager(this);
     this.assign(json);
   }
 
@@ -140,6 +142,7 @@ export class Workspace {
     private readonly manager: WorkspaceManager,
     json: Record<string, unknown>,
   ) {
+    hideManager(this);
     this.assign(json);
   }
 
