@@ -65,3 +65,30 @@ describe('DOWNLOAD CUSTOM MODEL with entry paths from the server', () => {
     expect(readFileSync(join(target, 'ok.txt'), 'utf8')).toBe('x');
   });
 });
+
+describe('uploads of local files', () => {
+  it('send the file under its local name, as the reference does (the remote name may differ)', async () => {
+    const bodies: string[] = [];
+    const capture: typeof fetch = async (input, init) => {
+      if (init?.method === 'PUT' && init.body) {
+        const bytes = new Uint8Array(await new Response(init.body as BodyInit).arrayBuffer());
+        bodies.push(new TextDecoder().decode(bytes));
+        const { duplex: _duplex, ...rest } = init as RequestInit & { duplex?: string };
+        return fetch(input, { ...rest, body: bytes });
+      }
+      return fetch(input, init);
+    };
+    installFusion({ management: { baseUrl: fake.url, token: fake.token, fetch: capture } });
+    try {
+      const local = join(tmp, 'local-name.csv');
+      writeFileSync(local, 'a,b\n1,2\n');
+      await conn.query(`upload shared file to 'remote-name.csv' from '${local}'`);
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]).toContain('filename="local-name.csv"');
+      expect(bodies[0]).toContain('a,b\n1,2\n');
+      expect(await conn.query("download shared file 'remote-name.csv' encoding 'utf-8'")).toEqual([['a,b\n1,2\n']]);
+    } finally {
+      installFusion({ management: { baseUrl: fake.url, token: fake.token } });
+    }
+  });
+});

@@ -8,7 +8,7 @@ import type { Params } from '../grammar/index.js';
 import { FusionFileError, FusionNotFoundError, FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionRun } from '../registry.js';
-import { readLocalFile, writeLocalFile } from './local-files.js';
+import { uploadLocalFile, writeLocalFile } from './local-files.js';
 import { firstParam, listing } from './support.js';
 
 export type LocationOf = (m: Management, params: Params) => Promise<FileLocation>;
@@ -33,7 +33,7 @@ export function showFiles(locate: LocationOf): FusionRun {
 export function uploadFile(locate: LocationOf, target: string): FusionRun {
   return async (params, ctx) => {
     const location = await locate(ctx.management(), params);
-    await location.upload(await readLocalFile(String(params.local_path)), String(params[target]), { overwrite: params.overwrite === true });
+    await uploadLocalFile(location, String(params.local_path), String(params[target]), params.overwrite === true);
     return null;
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Local files of UPLOAD / DOWNLOAD: anything the file system refuses (a folder where a file is
- * expected, a missing parent folder, no permission, a file too large to read) is a
- * FusionFileError, the reference's OSError, with the Node error as its cause.
+ * expected, a missing parent folder, no permission) is a FusionFileError, the reference's
+ * OSError, with the Node error as its cause.
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import type { FileLocation } from '@s2/management';
+import { uploadFile } from '@s2/management/node';
 import { FusionFileError } from '../errors.js';
 
 function refused(what: string, path: string, err: unknown): FusionFileError {
@@ -13,13 +15,17 @@ function refused(what: string, path: string, err: unknown): FusionFileError {
   return new FusionFileError(`cannot ${what} local file ${path}: ${reason}`, { cause: err });
 }
 
-export async function readLocalFile(path: string): Promise<Uint8Array> {
-  if (!existsSync(path)) throw new FusionFileError(`local file does not exist: ${path}`);
-  try {
-    return await readFile(path);
-  } catch (err) {
+/**
+ * Uploads a local file, streamed from disk (never read whole into memory) under its local base
+ * name, as the reference sends it.
+ */
+export async function uploadLocalFile(location: FileLocation, path: string, remotePath: string, overwrite: boolean): Promise<void> {
+  const st = await stat(path).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'ENOENT') throw new FusionFileError(`local file does not exist: ${path}`, { cause: err });
     throw refused('read', path, err);
-  }
+  });
+  if (!st.isFile()) throw refused('read', path, Object.assign(new Error('not a file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' }));
+  await uploadFile(location, path, remotePath, { overwrite });
 }
 
 /** Writes `bytes`; an existing file is an error unless `overwrite`. */

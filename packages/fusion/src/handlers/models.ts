@@ -7,7 +7,7 @@ import { FusionFileError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionRun } from '../registry.js';
 import { fileSpace, showFiles } from './filesystem.js';
-import { readLocalFile, writeLocalFile } from './local-files.js';
+import { uploadLocalFile, writeLocalFile } from './local-files.js';
 
 const models = fileSpace('models');
 
@@ -30,7 +30,7 @@ const uploadCustomModel: FusionRun = async (params, ctx) => {
   const overwrite = params.overwrite === true;
   // A file goes under the model folder by its base name (the reference loses the prefix for absolute paths).
   const files = statSync(local).isDirectory() ? (await localTree(local)).map((rel) => [join(local, rel), `${name}/${rel}`]) : [[local, `${name}/${basename(local)}`]];
-  for (const [from, to] of files) await space.upload(await readLocalFile(from), to, { overwrite });
+  for (const [from, to] of files) await uploadLocalFile(space, from, to, overwrite);
   return null;
 };
 
