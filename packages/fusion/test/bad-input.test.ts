@@ -105,3 +105,12 @@ describe('handlers with a bad answer, over a connection', () => {
     expect(await conn.query('SELECT 1 AS x', undefined, { resultsType: 'objects' })).toEqual([{ x: 1 }]);
   });
 });
+
+describe("core's statement hook slot", () => {
+  it('setStatementHook refuses anything but a function or null, and the installed hook stays', async () => {
+    const { getStatementHook, setStatementHook } = await import('@s2/core');
+    const before = getStatementHook();
+    for (const v of [42, 'hook', {}, undefined]) expect(() => setStatementHook(v as never)).toThrow(OptionError);
+    expect(getStatementHook()).toBe(before);
+  });
+});
