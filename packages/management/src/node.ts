@@ -115,6 +115,10 @@ export async function downloadFolder(location: FileLocation, remotePath: string,
   await mkdir(localPath, { recursive: true });
   for (const e of entries) {
     const rel = e.path.replace(/\/+$/, '');
+    // Names come from the service: one that climbs ('..') or is absolute would land outside localPath.
+    if (rel === '' || rel.startsWith('/') || rel.split('/').some((s) => s === '..' || s === '.' || s.includes('\\'))) {
+      throw new ManagementFsError('EINVAL', `refusing to download ${JSON.stringify(e.path)}: it would be written outside ${localPath}`);
+    }
     if (ignored(rel, patterns)) continue;
     const local = join(localPath, ...rel.split('/'));
     if (e.isDir()) await mkdir(local, { recursive: true });

@@ -152,3 +152,32 @@ describe('resources serialize as their fields', () => {
     expect(JSON.parse(JSON.stringify(c))).toMatchObject({ id: clusterId, name: 'hardening' });
   });
 });
+
+describe('downloadFolder and names from the service', () => {
+  it('a listed name that climbs out of the target folder is refused before anything is written', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { downloadFolder } = await import('@s2/management/node');
+    const entry = (path: string, type: string) => ({ name: path.split('/').pop(), path, type, size: 1, format: 'text', mimetype: 'text/plain', created: '2024-01-01T00:00:00Z', last_modified: '2024-01-01T00:00:00Z', writable: true });
+    const hostile: typeof fetch = async (input) => {
+      const url = new URL(String(input));
+      if (url.searchParams.get('metadata')) return Response.json(entry('dir/', 'directory'));
+      return Response.json({ ...entry('dir/', 'directory'), content: [entry('dir/../../../outside/', 'directory'), entry('dir/../../../outside/x.txt', 'file')] });
+    };
+    const m = createManagement({ baseUrl: 'http://stub.invalid', token: 't', env: {}, fetch: hostile });
+    const root = await mkdtemp(join(tmpdir(), 's2-hostile-'));
+    const target = join(root, 'a', 'b', 'c', 'd'); // three levels up from d is root/a
+    const stub = m.stage('00000000-0000-4000-8000-000000000001');
+    // Recursive: the walk itself refuses to list the climbing directory; flat: the download loop refuses it.
+    for (const recursive of [true, false]) {
+      const err = await downloadFolder(stub, 'dir/', target, { recursive }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ManagementFsError);
+      expect((err as ManagementFsError).code).toBe('EINVAL');
+    }
+    expect(await readdir(root)).toEqual(['a']);
+    expect(await readdir(join(root, 'a'))).toEqual(['b']); // no root/a/outside
+    expect(await readdir(target)).toEqual([]);
+    await rm(root, { recursive: true, force: true });
+  });
+});
