@@ -67,3 +67,23 @@ describe('result-type aliases work per query and per cursor, as in connect()', (
     }
   });
 });
+
+describe('parameters follow the escaping mode the statement is sent in', () => {
+  it('a statement queued behind SET sql_mode = NO_BACKSLASH_ESCAPES is formatted for the new mode', async () => {
+    const conn = await open();
+    try {
+      const hostile = "x\\' , 1 AS injected -- ";
+      // Not awaited: the second statement is formatted while the SET is still on its way.
+      const setting = conn.execute("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'");
+      const rows = await conn.query('SELECT %s AS v', [hostile]);
+      await setting;
+      expect(rows).toEqual([[hostile]]);
+      // And back: formatted for backslash escapes again.
+      const back = conn.execute("SET SESSION sql_mode = ''");
+      expect(await conn.query('SELECT %s AS v', [hostile])).toEqual([[hostile]]);
+      await back;
+    } finally {
+      await conn.close();
+    }
+  });
+});

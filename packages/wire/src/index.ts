@@ -1,4 +1,4 @@
-export { WireConnection } from './connection/wire-connection.js';
+export { WireConnection, type WireQueryOptions } from './connection/wire-connection.js';
 export type { WireOptions, WireTlsOptions, TlsMode } from './connection/options.js';
 export { resolveTlsMode } from './connection/options.js';
 export type { WireQueryResponse, WireResultSet } from './connection/query-response.js';

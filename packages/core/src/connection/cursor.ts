@@ -125,13 +125,17 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   async execute(sql: string, params?: QueryParams, options: ExecuteOptions = {}): Promise<number> {
     this.ensureOpen();
     await this.discardResponse();
-    const text = this.mogrify(sql, params);
-    this.connection.debugQuery(text);
+    // A reconnect (track_env) may land on a session with another escaping mode: sync first.
     await this.connection.syncWithEnvironment();
+    // The context the values are quoted with travels along, so the transport can tell whether
+    // the session's escaping mode is still the same when the statement is sent.
+    const ctx = this.connection.literalContext();
+    const text = formatQuery(sql, params, ctx);
+    this.connection.debugQuery(text);
     const delivery = rowDelivery(this.resultsType, this.connection.decoder);
     const hook = statementHookSlot.hook;
     const answered = hook === null ? null : await hook(text, this.connection, options);
-    this.response = answered ?? await sendStatement(this.connection.transport(), sql, params, text, this.connection.literalContext(), { ...options, ...delivery, streaming: !this.buffered });
+    this.response = answered ?? await sendStatement(this.connection.transport(), sql, params, text, ctx, { ...options, ...delivery, streaming: !this.buffered });
     this.executed = true;
     this.signal = options.signal;
     await this.load(this.response.current);

@@ -1,4 +1,5 @@
-import type { FormatContext, QueryOptions, QueryParams, QueryResponse, SqlTransport } from '@s2/base';
+import { formatQuery, type FormatContext, type QueryOptions, type QueryParams, type QueryResponse, type SqlTransport } from '@s2/base';
+import type { WireQueryOptions } from '@s2/wire';
 
 /**
  * A transport that binds parameters itself (the Data API sends them as `args`, bound by the
@@ -18,5 +19,9 @@ export function bindsParams(link: SqlTransport): link is ParamBindingTransport {
  */
 export function sendStatement(link: SqlTransport, sql: string, params: QueryParams, text: string, ctx: FormatContext, options: QueryOptions): Promise<QueryResponse> {
   if (params != null && bindsParams(link)) return link.queryWithParams(sql, params, ctx, options);
-  return link.query(text, options);
+  if (params == null) return link.query(text, options);
+  // A transport that follows the session's escaping mode re-renders the values if the mode
+  // changed while the statement waited behind others (the wire connector does).
+  const escaping = { noBackslashEscapes: ctx.noBackslashEscapes === true, reformat: (noBackslashEscapes: boolean) => formatQuery(sql, params, { ...ctx, noBackslashEscapes }) };
+  return link.query(text, { ...options, escaping } as WireQueryOptions);
 }

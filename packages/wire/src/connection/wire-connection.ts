@@ -38,6 +38,15 @@ const BASE_FLAGS =
   Capability.TRANSACTIONS | Capability.SECURE_CONNECTION | Capability.MULTI_RESULTS | Capability.PLUGIN_AUTH |
   Capability.CONNECT_ATTRS | Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA;
 
+/** Statement options of the wire connector. */
+export interface WireQueryOptions extends QueryOptions {
+  /**
+   * The escaping mode the statement's values were quoted for, and how to quote them for the
+   * other one: the statement is re-rendered if the session's mode differs when it is sent.
+   */
+  escaping?: { noBackslashEscapes: boolean; reformat(noBackslashEscapes: boolean): string };
+}
+
 const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
 
 /**
@@ -392,7 +401,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
   }
 
-  async query(sql: string, options: QueryOptions = {}): Promise<QueryResponse> {
+  async query(sql: string, options: WireQueryOptions = {}): Promise<QueryResponse> {
     this.ensureUsable();
     const release = await this.acquire();
     let response: WireQueryResponse | null = null;
@@ -402,6 +411,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
         throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317, cause: options.signal.reason });
       }
       const noBackslashEscapes = (this.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
+      // Values were quoted when the statement was queued; a command ahead of it may have switched
+      // NO_BACKSLASH_ESCAPES since, and a literal quoted for the other mode can end early.
+      if (options.escaping && options.escaping.noBackslashEscapes !== noBackslashEscapes) sql = options.escaping.reformat(noBackslashEscapes);
       const grant = new InfileGrant(sql, noBackslashEscapes, this.options.localInfile === true, options.infile, this.options.localInfileDir);
       if (options.timeoutMs === undefined && this.options.queryTimeoutMs) options = { ...options, timeoutMs: this.options.queryTimeoutMs };
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
