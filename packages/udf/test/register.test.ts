@@ -17,11 +17,12 @@ describe('registering functions through @s2/core', () => {
     ]);
   });
 
-  it('a server without external functions (MariaDB) answers with a typed syntax error', async () => {
+  it('a server without external functions (MariaDB) answers with a typed syntax error', async (ctx) => {
     const info = testServer();
     if (info.external) {
-      console.log('registration against SINGLESTOREDB_URL is exercised only by SingleStore-gated tests');
-      return;
+      // An external server may well have external functions: the syntax error is MariaDB's.
+      console.warn('skipped: the test server is external (SINGLESTOREDB_URL); this checks MariaDB refusing CREATE EXTERNAL FUNCTION');
+      return ctx.skip();
     }
     const conn = await connect(`${info.url}/${info.database}`);
     const err = await registerFunctions(conn, [double], { url: 'http://127.0.0.1:1/invoke' }).catch((e: unknown) => e);
