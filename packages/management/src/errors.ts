@@ -51,7 +51,8 @@ export class MissingPeerError extends ManagementError {
   }
 }
 
-const SECRET_KEY = /password|secret|token|value$/i;
+// Export bodies carry storage and catalog credentials flat (aws_secret_access_key, catalog.credential, …).
+const SECRET_KEY = /password|secret|token|credential|access_?key|private_?key|api_?key|value$/i;
 
 /** A copy of a request body with every secret-looking value replaced by asterisks (recursively). */
 export function maskSecrets(value: unknown, key = ''): unknown {

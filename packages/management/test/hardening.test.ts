@@ -181,3 +181,23 @@ describe('downloadFolder and names from the service', () => {
     await rm(root, { recursive: true, force: true });
   });
 });
+
+describe('credentials in export bodies', () => {
+  it('a failed export start names the call without echoing storage or catalog credentials', async () => {
+    const ex = (await mgmt.clusters.get(clusterId)).exports;
+    fake.fail({ method: 'POST', path: `/v2/clusters/${clusterId}/egress/startTableEgress`, status: 400, body: 'bad link' });
+    const err = await ex
+      .start({
+        database: 'db',
+        table: 't',
+        catalogInfo: { catalog_type: 'GLUE', table_format: 'ICEBERG', 'catalog.credential': 'cat-cred-123' },
+        storageInfo: JSON.stringify({ storage_type: 'S3', path: 's3://b/p', aws_access_key_id: 'AKIA-ID-456', aws_secret_access_key: 'aws-secret-789', aws_session_token: 'sess-tok-000' }),
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, body: 'bad link' });
+    const text = `${(err as Error).message} ${inspect(err, { depth: 10 })}`;
+    expect(text).toContain('startTableEgress');
+    expect(text).toContain('s3://b/p');
+    for (const s of ['cat-cred-123', 'AKIA-ID-456', 'aws-secret-789', 'sess-tok-000']) expect(text).not.toContain(s);
+  });
+});
