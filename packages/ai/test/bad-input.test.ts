@@ -144,3 +144,32 @@ describe('endpoint URLs', () => {
     },
   );
 });
+
+describe('Bedrock event streams from a hostile endpoint', () => {
+  it('a frame announcing more than the 16 MiB event-stream limit fails at once, without buffering towards it', async () => {
+    const { crc32 } = await import('../src/protocol/crc32.js');
+    const prelude = new Uint8Array(12);
+    const view = new DataView(prelude.buffer);
+    view.setUint32(0, 2 ** 31); // total length: 2 GiB
+    view.setUint32(4, 0);
+    view.setUint32(8, crc32(prelude, 0, 8));
+    // The body sends the prelude and then stays open until the request is aborted (as fetch's bodies do).
+    const fetchStalling = (async (_url: string | URL | Request, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(prelude);
+          init?.signal?.addEventListener('abort', () => c.error(init.signal!.reason));
+        },
+      });
+      return new Response(body, { headers: { 'content-type': 'application/vnd.amazon.eventstream' } });
+    }) as typeof fetch;
+    // Without the limit the decoder would wait for the 2 GiB until timeoutMs of silence.
+    const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid', hostingPlatform: 'Amazon', env: {}, maxRetries: 0, timeoutMs: 5_000, fetch: fetchStalling });
+    const err = await (async () => {
+      for await (const _ of chat.stream([{ role: 'user', content: 'x' }])) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect(err).not.toBeInstanceOf(InferenceTimeoutError);
+    expect((err as Error).message).toMatch(/2147483648 bytes/);
+  });
+});

@@ -8,6 +8,8 @@ export interface EventStreamMessage {
 }
 
 const PRELUDE = 12;
+/** The largest message the event-stream format allows: 16 MiB of payload plus 128 KiB of headers (and the framing). */
+const MAX_MESSAGE = 16 * 1024 * 1024 + 128 * 1024 + PRELUDE + 4;
 const textDecoder = new TextDecoder();
 
 /**
@@ -25,6 +27,8 @@ export async function* eventStreamMessages(body: ReadableStream<Uint8Array>, url
         const headersLength = view.getUint32(4);
         if (view.getUint32(8) !== crc32(buffer, 0, 8)) throw frameError(url, 'prelude checksum mismatch');
         if (total < PRELUDE + headersLength + 4) throw frameError(url, `impossible message length ${total}`);
+        // Refused before buffering towards it: a hostile length would otherwise hold memory until the stream ends.
+        if (total > MAX_MESSAGE) throw frameError(url, `a message of ${total} bytes exceeds the event-stream limit of ${MAX_MESSAGE}`);
         if (buffer.length < total) break;
         if (view.getUint32(total - 4) !== crc32(buffer, 0, total - 4)) throw frameError(url, 'message checksum mismatch');
         const headers = decodeHeaders(buffer.subarray(PRELUDE, PRELUDE + headersLength), url);
