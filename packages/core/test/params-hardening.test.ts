@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionError } from '@s2/base';
+import { OptionError, ProgrammingError } from '@s2/base';
 import { createPool, resolveConnectParams } from '@s2/core';
 import { testServer } from '@s2/testing/vitest';
 import { open } from './support.js';
@@ -82,6 +82,21 @@ describe('parameters follow the escaping mode the statement is sent in', () => {
       const back = conn.execute("SET SESSION sql_mode = ''");
       expect(await conn.query('SELECT %s AS v', [hostile])).toEqual([[hostile]]);
       await back;
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
+describe('callproc names are identifiers, never SQL', () => {
+  it('over the wire a name that is not a plain (db.)procedure name is a ProgrammingError and nothing runs', async () => {
+    const conn = await open();
+    try {
+      await conn.execute('SET @r5_probe = 0');
+      for (const name of ['p(1), (SELECT 1) -- ', "x=1, @r5_probe=1, @y", 'p; SELECT 1', '`p`']) {
+        await expect(conn.cursor().callproc(name, [1])).rejects.toBeInstanceOf(ProgrammingError);
+      }
+      expect(await conn.query('SELECT @r5_probe')).toEqual([[0]]);
     } finally {
       await conn.close();
     }

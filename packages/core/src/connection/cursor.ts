@@ -197,9 +197,12 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   /** `CALL name(...)` with arguments passed through session variables `@_name_<i>`, like the reference. */
   async callproc(name: string, args: readonly unknown[] = []): Promise<readonly unknown[]> {
     this.ensureOpen();
+    // The name is spliced into CALL and into session variable names: only a plain (db.)name.
+    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(name)) {
+      throw new ProgrammingError(`callproc: '${String(name)}' is not a plain procedure name (letters, digits, _ and $, optionally db.name)`);
+    }
     if (bindsParams(this.connection.transport())) {
       // The Data API keeps no session variables: the arguments are bound into the CALL itself.
-      if (!/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(name)) throw new ProgrammingError(`callproc: '${name}' is not a plain procedure name`);
       await this.execute(`CALL ${name}(${args.map(() => '%s').join(', ')})`, args.length ? args : undefined);
       return args;
     }
