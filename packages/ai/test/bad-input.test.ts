@@ -17,6 +17,19 @@ function scripted(reply: Reply, delayMs = 0): typeof fetch {
   }) as typeof fetch;
 }
 
+/** A `fetch` whose body sends `chunks` and then stays open until the request is aborted (as fetch's bodies do). */
+function stallingFetch(chunks: Uint8Array[], contentType: string): typeof fetch {
+  return (async (_url: string | URL | Request, init?: RequestInit) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const chunk of chunks) c.enqueue(chunk);
+        init?.signal?.addEventListener('abort', () => c.error(init.signal!.reason));
+      },
+    });
+    return new Response(body, { headers: { 'content-type': contentType } });
+  }) as typeof fetch;
+}
+
 const embeddings = (reply: Reply, extra: Record<string, unknown> = {}) =>
   embeddingsFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, encodingFormat: 'float', fetch: scripted(reply), ...extra });
 
@@ -145,7 +158,7 @@ describe('endpoint URLs', () => {
   );
 });
 
-describe('Bedrock event streams from a hostile endpoint', () => {
+describe('streams from a hostile endpoint', () => {
   it('a frame announcing more than the 16 MiB event-stream limit fails at once, without buffering towards it', async () => {
     const { crc32 } = await import('../src/protocol/crc32.js');
     const prelude = new Uint8Array(12);
@@ -153,16 +166,7 @@ describe('Bedrock event streams from a hostile endpoint', () => {
     view.setUint32(0, 2 ** 31); // total length: 2 GiB
     view.setUint32(4, 0);
     view.setUint32(8, crc32(prelude, 0, 8));
-    // The body sends the prelude and then stays open until the request is aborted (as fetch's bodies do).
-    const fetchStalling = (async (_url: string | URL | Request, init?: RequestInit) => {
-      const body = new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(prelude);
-          init?.signal?.addEventListener('abort', () => c.error(init.signal!.reason));
-        },
-      });
-      return new Response(body, { headers: { 'content-type': 'application/vnd.amazon.eventstream' } });
-    }) as typeof fetch;
+    const fetchStalling = stallingFetch([prelude], 'application/vnd.amazon.eventstream');
     // Without the limit the decoder would wait for the 2 GiB until timeoutMs of silence.
     const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid', hostingPlatform: 'Amazon', env: {}, maxRetries: 0, timeoutMs: 5_000, fetch: fetchStalling });
     const err = await (async () => {
@@ -171,5 +175,17 @@ describe('Bedrock event streams from a hostile endpoint', () => {
     expect(err).toBeInstanceOf(InferenceError);
     expect(err).not.toBeInstanceOf(InferenceTimeoutError);
     expect((err as Error).message).toMatch(/2147483648 bytes/);
+  });
+
+  it('an SSE event that grows past 16 MiB without ending is an InferenceError at once, not memory held until silence', async () => {
+    const piece = new TextEncoder().encode('x'.repeat(1 << 20));
+    const chunks = [new TextEncoder().encode('data: '), ...Array.from({ length: 20 }, () => piece)];
+    const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, timeoutMs: 5_000, fetch: stallingFetch(chunks, 'text/event-stream') });
+    const err = await (async () => {
+      for await (const _ of chat.stream([{ role: 'user', content: 'x' }])) void _;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect(err).not.toBeInstanceOf(InferenceTimeoutError);
+    expect((err as Error).message).toMatch(/exceeds/);
   });
 });

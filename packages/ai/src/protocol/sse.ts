@@ -1,5 +1,8 @@
 import { InferenceError } from '../errors.js';
 
+/** Longest event accepted (characters): a stream that never ends its line or event would otherwise grow without bound. */
+const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+
 /**
  * The `data:` payloads of a `text/event-stream` body, one string per event, ending at the
  * stream's end or at the OpenAI terminator `[DONE]`.
@@ -9,6 +12,7 @@ export async function* sseData(body: ReadableStream<Uint8Array>, url: string): A
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
+  let dataChars = 0;
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -22,13 +26,18 @@ export async function* sseData(body: ReadableStream<Uint8Array>, url: string): A
           if (data.length > 0) {
             const payload = data.join('\n');
             data = [];
+            dataChars = 0;
             if (payload === '[DONE]') return;
             yield payload;
           }
         } else if (line.startsWith('data:')) {
           data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+          dataChars += line.length;
         }
         // other fields (event:, id:, retry:) and comments carry nothing the protocol uses
+      }
+      if (buffer.length + dataChars > MAX_EVENT_CHARS) {
+        throw new InferenceError(`an event in the stream from ${url} exceeds ${MAX_EVENT_CHARS} characters`, { url });
       }
     }
     if (data.length > 0 && data.join('\n') !== '[DONE]') yield data.join('\n');
