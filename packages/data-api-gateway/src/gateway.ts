@@ -24,6 +24,11 @@ export interface GatewayOptions {
   maxConnections?: number;
   /** How long a request may wait for a free session before a 503 (default 10 s). */
   acquireTimeoutMs?: number;
+  /**
+   * Most requests waiting for a session at once (default 4 × maxConnections); one more is a 503
+   * straight away, so a burst cannot pile up bodies in memory for acquireTimeoutMs.
+   */
+  maxQueued?: number;
   /** Statement deadline: past it the query is killed and the answer is 504 (default: none). */
   queryTimeoutMs?: number;
   /** Deadline for opening a server session, login included (default 10 s). */
@@ -104,7 +109,8 @@ async function* resultsJson(response: QueryResponse, endpoint: 'tuples' | 'rows'
  * `queryTimeoutMs` is killed on the server. Results are streamed.
  */
 export async function startDataApiGateway(options: GatewayOptions): Promise<DataApiGateway> {
-  const limiter = new SessionLimiter(options.maxConnections ?? 32, options.acquireTimeoutMs ?? 10_000);
+  const maxConnections = options.maxConnections ?? 32;
+  const limiter = new SessionLimiter(maxConnections, options.acquireTimeoutMs ?? 10_000, options.maxQueued ?? 4 * maxConnections);
   const open = new Set<WireConnection>();
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({

@@ -5,9 +5,12 @@ export class SessionLimiter {
   private active = 0;
   private readonly waiting: { grant: () => void; timer: NodeJS.Timeout }[] = [];
 
-  constructor(readonly max: number, private readonly waitMs: number) {}
+  constructor(readonly max: number, private readonly waitMs: number, private readonly maxWaiting = Number.POSITIVE_INFINITY) {}
 
-  /** Resolves with a release function once a session slot is free; 503 after waitMs. */
+  /**
+   * Resolves with a release function once a session slot is free; 503 after waitMs, or at once
+   * when maxWaiting requests already wait (each holds its body in memory meanwhile).
+   */
   acquire(signal: AbortSignal): Promise<() => void> {
     const release = () => {
       const next = this.waiting.shift();
@@ -21,6 +24,9 @@ export class SessionLimiter {
     if (this.active < this.max) {
       this.active++;
       return Promise.resolve(once(release));
+    }
+    if (this.waiting.length >= this.maxWaiting) {
+      return Promise.reject(new GatewayHttpError(503, `all ${this.max} server sessions of the gateway are busy and ${this.waiting.length} requests wait already; try again later`, 1040, '08004'));
     }
     return new Promise((resolve, reject) => {
       const entry = {

@@ -88,3 +88,38 @@ describe('requests whose body never arrives', () => {
     expect(((await res.json()) as { results: { rows: unknown[][] }[] }).results[0].rows).toEqual([[0]]);
   }, 15_000);
 });
+
+describe('bursts', () => {
+  it('past maxQueued waiting requests, one more is a 503 at once, not after acquireTimeoutMs', async () => {
+    const info = testServer();
+    const auth = `Basic ${Buffer.from(`${info.root.user}:${info.root.password}`).toString('base64')}`;
+    const one = await startDataApiGateway({ target: { host: info.host, port: info.port }, maxConnections: 1, maxQueued: 1, acquireTimeoutMs: 60_000, queryTimeoutMs: 30_000 });
+    const ac = new AbortController();
+    const call = (sql: string) => fetch(`${one.url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql }), signal: ac.signal });
+    try {
+      const order: string[] = [];
+      const holder = call('SELECT SLEEP(2) AS held').then((r) => { order.push('holder'); return r.status; });
+      // Wait until the holder has the only session (its query is on the server).
+      for (;;) {
+        const [[n]] = await rows("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(2) AS held%'");
+        if (Number(n) === 1) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Two more: one takes the only place in the queue, the other finds it full.
+      const more = ['SELECT 1', 'SELECT 2'].map((sql) => call(sql).then(async (r) => {
+        order.push(String(r.status));
+        return { status: r.status, text: await r.text() };
+      }));
+      const answers = await Promise.all(more);
+      expect(await holder).toBe(200);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 503]);
+      expect(answers.find((a) => a.status === 503)!.text).toMatch(/^Error 1040 \(08004\): .* 1 requests wait already/);
+      // The refused one was answered before the holder finished; before the bound it waited its
+      // turn like the queued one (60 s allowed) and both were answered 200 after the holder.
+      expect(order).toEqual(['503', 'holder', '200']);
+    } finally {
+      ac.abort();
+      await one.close();
+    }
+  }, 30_000);
+});
