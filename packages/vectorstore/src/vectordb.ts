@@ -104,6 +104,8 @@ export class VectorDb {
   /** Registers an index and creates its table (the registry row is removed again if the table cannot be created). */
   async createIndex(name: string, options: CreateIndexOptions = {}): Promise<IndexModel> {
     if (typeof name !== 'string' || name === '') throw new VectorStoreError('An index needs a non-empty name');
+    // The registry's name is VARCHAR(255): a longer one would be cut (or refused) by the server after the fact.
+    if ([...name].length > 255) throw new VectorStoreError(`An index name has at most 255 characters, got ${[...name].length}`);
     const dimension = options.dimension ?? DEFAULT_DIMENSION;
     if (!Number.isInteger(dimension) || dimension < 1) throw new VectorStoreError(`dimension must be a positive integer, got ${String(dimension)}`);
     const metric = checkMetric(options.metric ?? Metric.COSINE);

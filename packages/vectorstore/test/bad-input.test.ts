@@ -161,3 +161,14 @@ describe('metadata given as text', () => {
     expect(sent()).toEqual([`REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]','{\\"k\\": \\"v\\"}')`]);
   });
 });
+
+describe('index names', () => {
+  it('a name longer than the registry column (255) is refused before anything is sent (a non-strict server would truncate it)', async () => {
+    const db = await vectorDb(conn);
+    server.reset();
+    const err = await rejection(() => db.createIndex('n'.repeat(256), { dimension: 3 }));
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect((err as Error).message).toMatch(/255/);
+    expect(sent()).toEqual([]);
+  });
+});
