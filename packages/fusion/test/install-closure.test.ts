@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { missingCommand, skipUnless } from '@s2/testing/vitest';
 
 const script = fileURLToPath(new URL('../scripts/install-closure.mjs', import.meta.url));
-const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
-const noNpm = npm.status !== 0 ? 'npm is not on PATH' : null;
-if (noNpm) console.warn(`@s2/fusion install-closure check skipped: ${noNpm}`);
+const missing = missingCommand('npm') ?? missingCommand('pnpm');
 
-describe.skipIf(!!noNpm)('@s2/fusion installed alone with npm', () => {
+describe('@s2/fusion installed alone with npm', skipUnless(missing && `install-closure check: ${missing}`, 'missing-tool'), () => {
   it('pulls in @s2/core, @s2/management and @s2/base only; ESM and CJS answer a Fusion statement through core', () => {
     const r = spawnSync(process.execPath, [script], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const report = JSON.parse(r.stdout) as { checks: { name: string; ok: boolean; detail: string }[]; installed: string[]; tarballs: Record<string, number> };
