@@ -201,3 +201,23 @@ describe('credentials in export bodies', () => {
     for (const s of ['cat-cred-123', 'AKIA-ID-456', 'aws-secret-789', 'sess-tok-000']) expect(text).not.toContain(s);
   });
 });
+
+describe('the fake keeps its files under its data folder', () => {
+  it('encoded traversal, NUL bytes and malformed escapes in a raw request are 4xx, never a file outside', async () => {
+    const base = `${fake.url}/v2/clusters/${clusterId}/stage/fs/`;
+    const auth = { authorization: `Bearer ${fake.token}` };
+    const statuses: Record<string, number> = {};
+    for (const p of ['..%2F..%2F..%2Fetc%2Fpasswd', '%2e%2e/%2e%2e/%2e%2e/etc/passwd', 'a%2F..%2F..%2F..%2Fx', '%zz', 'a%00b']) {
+      statuses[p] = (await fetch(base + p, { headers: auth })).status;
+    }
+    for (const [p, s] of Object.entries(statuses)) expect(s, p).toBeGreaterThanOrEqual(400);
+    for (const [p, s] of Object.entries(statuses)) expect(s, p).toBeLessThan(500);
+    const body = '--b\r\nContent-Disposition: form-data; name="file"; filename="x"\r\n\r\nescaped\r\n--b--\r\n';
+    const put = await fetch(`${base}..%2F..%2Fescaped.txt`, { method: 'PUT', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=b' }, body });
+    expect(put.status).toBe(400);
+    await stage.upload('stay', 'stay.txt', { overwrite: true });
+    const mv = await fetch(`${base}stay.txt`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ newPath: '../../moved.txt' }) });
+    expect(mv.status).toBe(400);
+    expect(await stage.downloadText('stay.txt')).toBe('stay');
+  });
+});
