@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
-import { testServer } from '@s2/testing/vitest';
+import { skipUnless, testServer } from '@s2/testing/vitest';
 
 const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const url = () => `${testServer().url}/${testServer().database}`;
@@ -108,9 +108,8 @@ describe('s2 sql with Fusion enabled', () => {
 });
 
 const tmux = spawnSync('tmux', ['-V']).status === 0;
-if (!tmux) console.warn('[skip] s2 sql terminal test: tmux is not installed (apt-get install tmux)');
 
-describe.skipIf(!tmux)('s2 sql in a real terminal (tmux)', () => {
+describe('s2 sql in a real terminal (tmux)', skipUnless(tmux ? null : 's2 sql terminal test: tmux is not installed (apt-get install tmux)', 'missing-tool'), () => {
   const session = `s2sql${process.pid}`;
   const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-S', '-200'], { encoding: 'utf8' });
   // -l sends text literally; a trailing ';' would still end tmux's own command, so it goes as hex.

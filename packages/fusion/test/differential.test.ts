@@ -12,7 +12,7 @@ import { connect, ManagementError, ProgrammingError, type Connection } from '@s2
 import { createManagement, ManagementFsError } from '@s2/management';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
-import { testServer } from '@s2/testing/vitest';
+import { skipNow, testServer } from '@s2/testing/vitest';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { FusionFileError, FusionNotFoundError, FusionSyntaxError, FusionValueError, installFusion } from '../src/index.js';
 
@@ -40,7 +40,6 @@ beforeAll(async () => {
   const found = await pythonSdk();
   if ('unavailable' in found) {
     unavailable = found.unavailable;
-    console.warn(`Fusion differential against the Python SDK skipped: ${unavailable}`);
   } else sdk = found;
   fake = await startManagementFake({ endpoint: '127.0.0.1:3306', starterEndpoint: '127.0.0.1:3307' });
   const a = fake.seed.workspaceGroup({ name: 'Group A' }) as { workspaceGroupID: string };
@@ -197,10 +196,7 @@ const KNOWN: Record<string, (o: Outcome) => Outcome> = {
 
 describe('Fusion differential against the Python SDK', () => {
   it('every statement gives the same columns, types, rows and error kinds', async (ctx) => {
-    if (!sdk) {
-      console.warn(`skipped: ${unavailable}`);
-      return ctx.skip();
-    }
+    if (!sdk) return skipNow(ctx, unavailable);
     const info = testServer();
     const list = statements();
     const theirs = await runPythonJson<Outcome[]>(sdk, script, { url: `${info.url}/${info.database}`, env, statements: list });
@@ -220,10 +216,7 @@ describe('Fusion differential against the Python SDK', () => {
   }, 600_000);
 
   it('mutating statements send the same requests to the Management API', async (ctx) => {
-    if (!sdk) {
-      console.warn(`skipped: ${unavailable}`);
-      return ctx.skip();
-    }
+    if (!sdk) return skipNow(ctx, unavailable);
     const info = testServer();
     const list = [
       "create cluster 'c-same' in region 'us-east-1' with size 'S-00' auto suspend after 30 minutes with type idle with firewall ranges '1.2.3.4/32' with update window '1:3' enable kai with cache config 2",
@@ -262,10 +255,7 @@ describe('Fusion differential against the Python SDK', () => {
     expect(writes(middle)).toEqual(theirWrites);
   }, 600_000);
   it('export statements (hidden) send the same requests, status GETs with their JSON bodies included', async (ctx) => {
-    if (!sdk) {
-      console.warn(`skipped: ${unavailable}`);
-      return ctx.skip();
-    }
+    if (!sdk) return skipNow(ctx, unavailable);
     const info = testServer();
     const cluster = env.SINGLESTOREDB_WORKSPACE;
     // A known export for the id-taking commands, put back before each side runs.

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
+import { skipNow } from '@s2/testing/vitest';
 import { compileGrammar } from '../src/index.js';
 
 let sdk: PythonSdk | null = null;
@@ -15,16 +16,12 @@ beforeAll(async () => {
   const found = await pythonSdk();
   if ('unavailable' in found) {
     unavailable = found.unavailable;
-    console.warn(`Fusion help cross-check skipped: ${unavailable}`);
   } else sdk = found;
 }, 600_000);
 
 describe('help and syntax of the reference documentation strings', () => {
   it('compile to the same syntax and Markdown help', async (ctx) => {
-    if (!sdk) {
-      console.warn(`skipped: ${unavailable}`);
-      return ctx.skip();
-    }
+    if (!sdk) return skipNow(ctx, unavailable);
     const script = fileURLToPath(new URL('./python/fusion_help.py', import.meta.url));
     const ref = await runPythonJson<Record<string, { doc: string; help: string; syntax: string }>>(sdk, script, {});
     expect(Object.keys(ref).length).toBe(65);

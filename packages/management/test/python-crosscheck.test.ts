@@ -4,10 +4,10 @@ import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 import type { Management } from '@s2/management';
 import { createNodeManagement } from '@s2/management/node';
 import { PYTHON_SDK_VERSION, pythonSdk, runPythonJson, type PythonSdk } from '@s2/testing';
+import { skipUnless } from '@s2/testing/vitest';
 
 const sdk = await pythonSdk();
 const unavailable = 'unavailable' in sdk ? sdk.unavailable : null;
-if (unavailable) console.warn(`Python SDK cross-check skipped: ${unavailable}`);
 
 /** Python attribute names that are spelled differently in s2 (the rest are camelCase of the snake_case). */
 const RENAMED: Record<string, string> = { group: 'groupId', multi_az: 'multiAZ', smart_dr_status: 'smartDRStatus' };
@@ -61,7 +61,7 @@ function compareLists(name: string, py: Record<string, unknown>[], ts: object[],
   }
 }
 
-describe.skipIf(!!unavailable)(`the Python SDK ${PYTHON_SDK_VERSION} against the management fake`, () => {
+describe(`the Python SDK ${PYTHON_SDK_VERSION} against the management fake`, skipUnless(unavailable && `Python SDK cross-check: ${unavailable}`, 'missing-tool'), () => {
   let fake: ManagementFake;
   let mgmt: Management;
   beforeAll(async () => {

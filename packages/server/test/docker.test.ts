@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { skipUnless } from '@s2/testing/vitest';
 import { OptionError } from '@s2/base';
 import { DEFAULT_IMAGE, ServerStartError, startDocker } from '@s2/server';
 
@@ -12,9 +13,6 @@ import { DEFAULT_IMAGE, ServerStartError, startDocker } from '@s2/server';
 // image built from Debian packages standing in for the SingleStore dev image).
 const enabled = process.env.S2_CONTAINER_TESTS === '1';
 const image = process.env.S2_MARIADB_IMAGE ?? 'localhost/s2-mariadb:bookworm';
-if (!enabled) {
-  console.warn('[skip] @s2/server container tests: set S2_CONTAINER_TESTS=1 after `eval "$(bash tooling/podman/engine.sh)"` to run them');
-}
 
 describe('startDocker option checks (no engine needed)', () => {
   it('rejects a relative init SQL path and bad host ports before touching an engine', async () => {
@@ -27,7 +25,8 @@ describe('startDocker option checks (no engine needed)', () => {
   });
 });
 
-describe.skipIf(!enabled)('startDocker on a local engine (S2_CONTAINER_TESTS=1)', () => {
+const notEnabled = enabled ? null : '@s2/server container tests: set S2_CONTAINER_TESTS=1 after `eval "$(bash tooling/podman/engine.sh)"` to run them';
+describe('startDocker on a local engine (S2_CONTAINER_TESTS=1)', skipUnless(notEnabled, 'opt-in'), () => {
   it('starts the stand-in image, runs its init SQL, connects, logs and stops', { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 's2-server-'));
     const initSql = join(dir, 'init.sql');
