@@ -4,15 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { definitionsIn } from '../definition/discover.js';
-import { invoke, UdfCallError, type UdfFormat } from './invoke.js';
-
-interface Job {
-  id: number;
-  name: string;
-  body: Uint8Array;
-  input: UdfFormat;
-  output: UdfFormat;
-}
+import { invoke, UdfCallError } from './invoke.js';
+import type { JobMessage as Job } from './worker-pool.js';
 
 const port = parentPort!;
 const { moduleUrl } = workerData as { moduleUrl: string };

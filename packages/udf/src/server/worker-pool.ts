@@ -20,12 +20,16 @@ export interface UdfWorkerOptions {
   loader?: string;
 }
 
-interface Job {
+/** One batch as posted to a worker thread. */
+export interface JobMessage {
   id: number;
   name: string;
   body: Uint8Array;
   input: UdfFormat;
   output: UdfFormat;
+}
+
+interface Job extends JobMessage {
   signal: AbortSignal;
   resolve: (r: { body: Uint8Array | string; rows: number }) => void;
   reject: (e: unknown) => void;
