@@ -84,7 +84,7 @@ export function bindDataApiArgs(sql: string, params: QueryParams, ctx: FormatCon
     const n = (params as readonly unknown[]).length;
     if (placeholders.length !== n) throw new ParameterError(`the statement has ${placeholders.length} placeholder(s) but ${n} parameter(s) were given`);
   } else {
-    const missing = placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(params, p.name!)).map((p) => p.name);
+    const missing = placeholders.filter((p) => !Object.hasOwn(params, p.name!)).map((p) => p.name);
     if (missing.length) throw new ParameterError(`no value given for named parameter(s): ${[...new Set(missing)].join(', ')}`);
   }
   const args: unknown[] = [];
