@@ -1,7 +1,7 @@
 import { VectorStoreError } from './errors.js';
 import { toIdList } from './ids.js';
 import { rows, type SqlClient } from './client.js';
-import { type Filter } from './sql/filter.js';
+import type { Filter } from './sql/filter.js';
 import { spacedJson } from './sql/json.js';
 import { optionsLiteral } from './sql/literal.js';
 import { indexTableName } from './sql/names.js';
