@@ -58,10 +58,10 @@ describe('DOWNLOAD CUSTOM MODEL with entry paths from the server', () => {
 
   it('an entry that would land outside the target folder is refused and nothing is written there', async () => {
     const target = join(tmp, 'model-out');
-    const escape = join(tmp, 'escaped.txt');
+    const outside = join(tmp, 'escaped.txt');
     const run = modelCommands['DOWNLOAD CUSTOM MODEL'];
     await expect(run({ model_name: 'm1', local_path: target, overwrite: false }, ctxWith(['ok.txt', '../escaped.txt']))).rejects.toBeInstanceOf(FusionFileError);
-    expect(existsSync(escape)).toBe(false);
+    expect(existsSync(outside)).toBe(false);
     expect(readFileSync(join(target, 'ok.txt'), 'utf8')).toBe('x');
   });
 });
