@@ -1,6 +1,7 @@
 import { loadNative, nativeStatus } from '@s2/native';
 import { describe, expect, it, vi } from 'vitest';
 import { S2Error } from '@s2/core';
+import { options } from '@s2/base';
 import { skipUnless } from '@s2/testing/vitest';
 import { open } from './support.js';
 
@@ -29,7 +30,10 @@ async function addonCalls<T>(f: () => Promise<T>): Promise<{ value: T; decoded: 
 const SQL = `SELECT seq, seq * 1.5 AS d, CAST(seq AS CHAR) AS s, NOW() - INTERVAL seq SECOND AS dt,
   CASE WHEN seq = 30000 THEN CONVERT(X'61ff62' USING latin1) ELSE 'ok' END AS bad FROM seq_1_to_40000`;
 
-describe('buffered row formats decoded by the addon', skipUnless(native ? null : `the native addon is not loaded: ${nativeStatus().source}`, 'missing-tool'), () => {
+describe('buffered row formats decoded by the addon', skipUnless(
+  native ? null : `the native addon is not loaded: ${nativeStatus().source}`,
+  options.get('pure_js') === true ? 'opt-in' : 'missing-tool',
+), () => {
   it('give the rows the TypeScript row decoder gives, in every row format', async () => {
     const fast = await open({ pureJs: false });
     const slow = await open({ pureJs: true });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planColumns, resolveDecodeOptions } from '@s2/base';
 import type { WireConnection } from '@s2/wire';
-import { decodeFrame, loadNative, nativeStatus } from '@s2/native';
+import { decodeFrame, loadNative } from '@s2/native';
 import { decodeFrameNative } from '../src/frame/native.js';
-import { skipUnless } from '@s2/testing/vitest';
-import { columnsByNumber, comparable, countAddonCalls, openWire, packetsOf } from './support.js';
+import { columnsByNumber, comparable, countAddonCalls, needsAddon, openWire, packetsOf } from './support.js';
 
 const native = loadNative();
 const calls = native ? countAddonCalls(native) : null;
@@ -66,7 +65,7 @@ function nativeOutcome(f: () => ReturnType<typeof decodeFrame>) {
   return { result, addon: calls!.take() };
 }
 
-describe('native and TypeScript frame decoders agree', skipUnless(native ? null : `the native addon is not loaded: ${nativeStatus().source}`, 'missing-tool'), () => {
+describe('native and TypeScript frame decoders agree', needsAddon(), () => {
   for (const sql of QUERIES) {
     for (const target of ['columns', 'arrow'] as const) {
       it(`${target}: ${sql}`, async () => {

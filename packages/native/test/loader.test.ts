@@ -1,9 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { skipNow } from '@s2/testing/vitest';
 import { loadNative, nativeStatus, resetNativeLoader } from '../src/index.js';
 
 const saved = process.env.SINGLESTOREDB_NATIVE_PATH;
+// These tests are about which file is loaded, so a run with SINGLESTOREDB_PURE_JS set (which
+// turns the loader off) still runs them.
+const PURE = ['SINGLESTOREDB_PURE_JS', 'SINGLESTOREDB_PURE_PYTHON'] as const;
+const pureSaved = PURE.map((name) => process.env[name]);
+beforeEach(() => {
+  for (const name of PURE) delete process.env[name];
+});
 afterEach(() => {
+  PURE.forEach((name, i) => {
+    if (pureSaved[i] === undefined) delete process.env[name];
+    else process.env[name] = pureSaved[i];
+  });
   if (saved === undefined) delete process.env.SINGLESTOREDB_NATIVE_PATH;
   else process.env.SINGLESTOREDB_NATIVE_PATH = saved;
   resetNativeLoader();

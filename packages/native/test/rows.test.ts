@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTextRowDecoder, planColumns, resolveDecodeOptions, SqlDateTime, SqlTime, type DecodeOptions } from '@s2/base';
 import type { WireConnection } from '@s2/wire';
-import { decodeRows, loadNative, nativeStatus } from '@s2/native';
+import { decodeRows, loadNative } from '@s2/native';
 import { decodeFrameNative } from '../src/frame/native.js';
-import { skipUnless } from '@s2/testing/vitest';
-import { columnsByNumber, countAddonCalls, openWire, packetsOf, type AddonCalls } from './support.js';
+import { columnsByNumber, countAddonCalls, needsAddon, openWire, packetsOf, type AddonCalls } from './support.js';
 
 const native = loadNative();
 const calls = native ? countAddonCalls(native) : null;
@@ -88,7 +87,7 @@ const OPTIONS: [string, Partial<DecodeOptions>][] = [
   ['a conv override for DOUBLE', { conv: { 5: (text) => `double:${String(text)}` } }],
 ];
 
-describe('rows decoded from packet batches by the addon equal the TypeScript row decoder', skipUnless(native ? null : `the native addon is not loaded: ${nativeStatus().source}`, 'missing-tool'), () => {
+describe('rows decoded from packet batches by the addon equal the TypeScript row decoder', needsAddon(), () => {
   for (const sql of QUERIES) {
     for (const [label, partial] of OPTIONS) {
       it(`${label}: ${sql}`, async () => {

@@ -1,7 +1,10 @@
 import { testServer } from '@s2/testing/vitest';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { expandRawRows, type ColumnDefinition, type RawBatch } from '@s2/base';
+import { options } from '@s2/base';
+import { skipUnless } from '@s2/testing/vitest';
 import type { NativeBinding } from '../src/binding.js';
+import { loadNative, nativeStatus } from '../src/loader.js';
 
 export function openWire(): Promise<WireConnection> {
   const info = testServer();
@@ -82,4 +85,12 @@ export function columnsByNumber(message: string, columns: readonly { name: strin
   return message
     .replace(/column (\d+) of \d+ \('[^']*'\)/g, 'column $1')
     .replace(/column '([^']*)'/g, (_all, name: string) => `column ${columns.findIndex((c) => c.name === name) + 1}`);
+}
+
+/**
+ * Test/describe options for checks that need the addon: a missing build is a missing tool (CI
+ * builds it); a run that disabled it on purpose (SINGLESTOREDB_PURE_JS) is an opt-out.
+ */
+export function needsAddon(): ReturnType<typeof skipUnless> {
+  return skipUnless(loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`, options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
 }
