@@ -132,6 +132,25 @@ describe('connectTimeoutMs covers the whole login', () => {
   });
 });
 
+describe('queryTimeoutMs also bounds ping, selectDb and reset', () => {
+  it('a ping the server never answers fails with 3024 on time and the session is discarded', async () => {
+    server = await startFakeMysqlServer(async (s) => {
+      await s.login();
+      // SETs are answered; COM_PING (and anything else) is read and never answered.
+      for (;;) {
+        const p = await s.read();
+        if (!p || p.payload[0] === 0x01) return;
+        if (p.payload[0] === 0x03 && /^SET\s/i.test(p.payload.subarray(1).toString())) s.send(okPacket());
+      }
+    });
+    const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, queryTimeoutMs: 300 });
+    const outcome = await within(conn.ping().catch((e: unknown) => e), 8000);
+    expect(outcome).toBeInstanceOf(OperationalError);
+    expect(outcome).toMatchObject({ errno: 3024 });
+    expect(conn.isOpen).toBe(false);
+  });
+});
+
 describe('session setup values cannot become SQL', () => {
   it('an sqlMode with quotes or backslashes is an OptionError, never sent', async () => {
     const seen: string[] = [];

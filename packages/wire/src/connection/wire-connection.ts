@@ -32,6 +32,7 @@ const CR_SERVER_GONE = 2006;
 const CR_SERVER_LOST = 2013;
 const CR_COMMANDS_OUT_OF_SYNC = 2014;
 const CR_SSL_CONNECTION_ERROR = 2026;
+const ER_QUERY_TIMEOUT = 3024;
 
 const BASE_FLAGS =
   Capability.LONG_PASSWORD | Capability.LONG_FLAG | Capability.CONNECT_WITH_DB | Capability.PROTOCOL_41 |
@@ -445,6 +446,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private async command(command: number, body: Uint8Array | string = ''): Promise<void> {
     this.ensureUsable();
     const release = await this.acquire();
+    // queryTimeoutMs bounds these commands too; one that overran cannot be proven clean.
+    const limit = this.options.queryTimeoutMs;
+    const timer = limit ? setTimeout(() => this.poison(new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT })), limit) : undefined;
     try {
       this.ensureUsable();
       this.sendCommand(command, body);
@@ -453,6 +457,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       if (!isOk(p)) throw new OperationalError('Command Out of Sync', { errno: CR_COMMANDS_OUT_OF_SYNC });
       this.session.serverStatus = parseOk(p).serverStatus;
     } finally {
+      if (timer) clearTimeout(timer);
       release();
     }
   }
