@@ -221,3 +221,26 @@ describe('the fake keeps its files under its data folder', () => {
     expect(await stage.downloadText('stay.txt')).toBe('stay');
   });
 });
+
+describe('wrong types at the entry points', () => {
+  const msg = (f: () => unknown) => Promise.resolve().then(f).then(() => 'no error', (e: unknown) => (e instanceof ManagementError ? `ManagementError: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`));
+
+  it('options of the wrong type are a ManagementError naming the option', async () => {
+    const base = { baseUrl: fake.url, env: {} };
+    expect(await msg(() => createManagement({ ...base, token: 42 as never }))).toMatch(/ManagementError: option token must be a string/);
+    expect(await msg(() => createManagement({ ...base, token: 't', retries: Number.NaN }))).toMatch(/ManagementError: option retries/);
+    expect(await msg(() => createManagement({ ...base, token: 't', readTimeoutMs: -5 }))).toMatch(/ManagementError: option readTimeoutMs/);
+    expect(await msg(() => createManagement({ ...base, token: 't', trace: 'yes' as never }))).toMatch(/ManagementError: option trace/);
+    expect(await msg(() => createManagement({ token: 't', env: {}, baseUrl: 'not a url' }))).toMatch(/ManagementError: the management base URL/);
+    expect(await msg(() => createManagement(null as never))).toMatch(/ManagementError/);
+  });
+
+  it('a create without options or name, and an invalid Date, fail before any request', async () => {
+    expect(await msg(() => mgmt.clusters.create(undefined as never))).toMatch(/ManagementError: create needs an options object/);
+    expect(await msg(() => mgmt.clusters.create({ name: ' ', region: 'us-east-1', provider: 'AWS' }))).toMatch(/ManagementError: create needs a non-empty name/);
+    expect(await msg(() => mgmt.starterClusters.create(null as never))).toMatch(/ManagementError/);
+    expect(await msg(() => mgmt.workspaces.createGroup(undefined as never))).toMatch(/ManagementError/);
+    expect(await msg(() => mgmt.billing.usage({ startTime: new Date('nonsense'), endTime: new Date() }))).toMatch(/ManagementError: expected a valid Date/);
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});

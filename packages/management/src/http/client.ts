@@ -38,7 +38,7 @@ export class ManagementClient {
   private readonly observers = new Set<Observer>();
 
   constructor(options: ManagementOptions | ResolvedConfig = {}) {
-    this.config = 'refreshableJwt' in options ? (options as ResolvedConfig) : resolveConfig(options as ManagementOptions);
+    this.config = options && typeof options === 'object' && 'refreshableJwt' in options ? (options as ResolvedConfig) : resolveConfig(options as ManagementOptions);
   }
 
   /** The base URL of a version: `<baseUrl>/<version>/`. */

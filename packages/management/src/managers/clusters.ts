@@ -278,6 +278,8 @@ export class ClusterManager {
 
   /** `POST clusters` (replayed when the organization lock is busy), then `GET` it; optionally waits for ACTIVE and the firewall. */
   async create(o: CreateClusterOptions): Promise<Cluster> {
+    if (o === null || typeof o !== 'object') throw new ManagementError('create needs an options object with at least name and region');
+    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ManagementError('create needs a non-empty name');
     let provider = o.provider;
     let regionName: string | undefined;
     if (o.region && typeof o.region === 'object') {

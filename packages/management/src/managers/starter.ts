@@ -125,6 +125,8 @@ export class StarterManager {
   }
 
   async create(o: CreateStarterOptions): Promise<StarterDeployment> {
+    if (o === null || typeof o !== 'object') throw new ManagementError('create needs an options object with at least name and region');
+    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ManagementError('create needs a non-empty name');
     if (this.flavor.version === 'v1') this.ctx.deprecated('starterWorkspaces.create', 'starterClusters.create');
     let provider = o.provider;
     let regionName: string | undefined;

@@ -291,6 +291,8 @@ export class WorkspaceManager {
 
   /** `POST workspaceGroups` (replayed when the organization lock is busy), then `GET` it. */
   async createGroup(o: CreateWorkspaceGroupOptions): Promise<WorkspaceGroup> {
+    if (o === null || typeof o !== 'object') throw new ManagementError('create needs an options object');
+    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ManagementError('create needs a non-empty name');
     this.ctx.deprecated('workspaceGroups.create', 'clusters.create');
     let regionID: string | undefined;
     let provider: string | undefined;
@@ -365,6 +367,8 @@ export class WorkspaceManager {
 
   /** `POST workspaces`, then `GET` it; with `waitOnActive`, polls until ACTIVE. */
   async createWorkspace(o: CreateWorkspaceOptions): Promise<Workspace> {
+    if (o === null || typeof o !== 'object') throw new ManagementError('create needs an options object');
+    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ManagementError('create needs a non-empty name');
     this.ctx.deprecated('workspaces.create', 'clusters.create');
     const groupId = typeof o.workspaceGroup === 'string' ? o.workspaceGroup : o.workspaceGroup.id;
     const body = compact({

@@ -25,5 +25,7 @@ export function toDateStrict(value: unknown, field: string): Date {
 /** A Date as the service expects it (ISO-8601 UTC); strings (durations such as '3h30m') pass through. */
 export function fromDate(value: Date | string | null | undefined): string | undefined {
   if (value == null) return undefined;
-  return typeof value === 'string' ? value : value.toISOString();
+  if (typeof value === 'string') return value;
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ManagementError(`expected a valid Date or a string, got ${value instanceof Date ? 'an invalid Date' : typeof value}`);
+  return value.toISOString();
 }
