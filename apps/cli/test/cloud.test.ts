@@ -107,6 +107,17 @@ describe('s2 stage / files', () => {
     expect(exists.code).toBe(1);
   });
 
+  it('a remote path that climbs with .. exits 1 with EINVAL and sends no stage request', async () => {
+    fake.seed.cluster({ name: 'climb-host' });
+    const before = fake.requests.length;
+    for (const argv of [['rm', 'climb-host', '../..'], ['get', 'climb-host', '../x.csv', join(dir, 'climb.csv')], ['ls', 'climb-host', 'a/../..']]) {
+      const r = await run('stage', argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.err, argv.join(' ')).toContain('EINVAL');
+    }
+    expect(fake.requests.slice(before).filter((q) => q.path.includes('/stage/') || q.method !== 'GET')).toEqual([]);
+  });
+
   it('files: put and ls in the shared space', async () => {
     const local = join(dir, 'nb.ipynb');
     await writeFile(local, '{"cells": []}');
