@@ -81,16 +81,22 @@ export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => voi
     functionDatabase: cmd.functionDatabase,
     onBatch: batchLogger(cmd, log),
   });
-  const address = await app.listen({ host: cmd.host, port: cmd.port });
-  const url = cmd.url ?? `${address}/invoke`;
-  log(`serving ${functions.map((f) => f.name).join(', ')} on ${address}`);
-  if (cmd.register) {
-    const conn = await connect(cmd.db!);
-    try {
-      for (const sql of await registerFunctions(conn, functions, { url, format: cmd.format, replace: cmd.replace, database: cmd.functionDatabase })) log(sql);
-    } finally {
-      await conn.close();
+  try {
+    const address = await app.listen({ host: cmd.host, port: cmd.port });
+    const url = cmd.url ?? `${address}/invoke`;
+    log(`serving ${functions.map((f) => f.name).join(', ')} on ${address}`);
+    if (cmd.register) {
+      const conn = await connect(cmd.db!);
+      try {
+        for (const sql of await registerFunctions(conn, functions, { url, format: cmd.format, replace: cmd.replace, database: cmd.functionDatabase })) log(sql);
+      } finally {
+        await conn.close();
+      }
     }
+  } catch (err) {
+    // A port in use or a failed registration: the worker threads must not outlive the attempt.
+    await app.close();
+    throw err;
   }
   return () => app.close();
 }

@@ -43,3 +43,29 @@ describe('s2 udf serve: answers built with @s2/base classes', () => {
     }
   }, 60_000);
 });
+
+describe('s2 udf serve that cannot start', () => {
+  it('a port already in use rejects and leaves no worker thread behind', async () => {
+    const { createServer } = await import('node:net');
+    const { serveUdfs } = await import('../src/udf-serve.js');
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => taken.once('listening', r));
+    const port = (taken.address() as { port: number }).port;
+    const alive = new Set<unknown>();
+    let made = 0;
+    const track = (w: import('node:worker_threads').Worker) => { made++; alive.add(w); w.once('exit', () => alive.delete(w)); };
+    process.on('worker', track);
+    try {
+      const file = fileURLToPath(new URL('./fixtures/temporal-functions.ts', import.meta.url));
+      await expect(serveUdfs({ command: 'udf-serve', file, host: '127.0.0.1', port, format: 'rowdat_1', register: false, replace: false, logLevel: 'info', collocated: false, maxConnections: 1, workers: 2 }, () => {}))
+        .rejects.toThrow(/EADDRINUSE/);
+      expect(made).toBe(2);
+      // Before, the listening failure left both loaded threads running (only the process exit ended them).
+      for (let i = 0; i < 200 && alive.size > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(alive.size).toBe(0);
+    } finally {
+      process.off('worker', track);
+      taken.close();
+    }
+  }, 60_000);
+});
