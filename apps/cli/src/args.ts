@@ -12,6 +12,10 @@ export interface GatewayCommand {
   maxConnections: number;
   /** A query still running after this many ms is killed and answered 504 (0: no limit). */
   queryTimeoutMs: number;
+  /** A request whose body has not arrived after this many ms is answered 408. */
+  requestTimeoutMs: number;
+  /** Requests waiting for a session beyond this many are answered 503 at once. */
+  maxQueued?: number;
 }
 
 export interface UdfServeCommand {
@@ -36,7 +40,7 @@ export interface UdfServeCommand {
 
 /** Help lines of the serving commands (the gateway and UDF servers). */
 export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306 [--host 127.0.0.1] [--port 9000] [--verbose]
-                     [--max-connections 32] [--query-timeout MS]
+                     [--max-connections 32] [--query-timeout MS] [--request-timeout 30000] [--max-queued N]
       Serve the SingleStore Data API (/api/v2/exec, /api/v2/query/{rows,tuples}, /ping) in front of
       a MySQL-compatible server. Clients authenticate with Basic auth as database users; each
       request runs on a fresh server session (at most --max-connections at once).
@@ -90,6 +94,8 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
       'socket-path': { type: 'string' },
       'max-connections': { type: 'string', default: '32' },
       'query-timeout': { type: 'string', default: '0' },
+      'request-timeout': { type: 'string', default: '30000' },
+      'max-queued': { type: 'string' },
       workers: { type: 'string', default: '0' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -107,10 +113,20 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
     if (values.collocated && values.format !== 'rowdat_1') throw new OptionError('collocated functions speak ROWDAT_1 only: drop --format');
     if (values.register && !(values.db ?? process.env.SINGLESTOREDB_URL)) throw new OptionError('--register needs --db (or SINGLESTOREDB_URL)');
     return {
-      command: 'udf-serve', file, host: values.host!, port: port(values.port, 8000), url: values.url,
-      format: values.format, db: values.db ?? process.env.SINGLESTOREDB_URL, register: values.register!, replace: values.replace!,
-      functionDatabase: values['function-database'], logLevel: values['log-level'],
-      collocated: values.collocated!, socketPath: values['socket-path'], maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
+      command: 'udf-serve',
+      file,
+      host: values.host!,
+      port: port(values.port, 8000),
+      url: values.url,
+      format: values.format,
+      db: values.db ?? process.env.SINGLESTOREDB_URL,
+      register: values.register!,
+      replace: values.replace!,
+      functionDatabase: values['function-database'],
+      logLevel: values['log-level'],
+      collocated: values.collocated!,
+      socketPath: values['socket-path'],
+      maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
       workers: wholeNumber(values.workers!, '--workers'),
     };
   }
@@ -119,6 +135,15 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
   if (!target) throw new OptionError('--target (or SINGLESTOREDB_URL) is required: the MySQL-protocol server to front');
   const url = parseConnectionUrl(target);
   if (url.driver && url.driver !== 'mysql') throw new OptionError(`--target must be a mysql:// URL, got ${url.driver}://`);
-  return { command: 'data-api-gateway', target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 }, host: values.host!, port: port(values.port, 9000), verbose: values.verbose!,
-    maxConnections: positiveInt(values['max-connections']!, '--max-connections'), queryTimeoutMs: wholeNumber(values['query-timeout']!, '--query-timeout') };
+  return {
+    command: 'data-api-gateway',
+    target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 },
+    host: values.host!,
+    port: port(values.port, 9000),
+    verbose: values.verbose!,
+    maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
+    queryTimeoutMs: wholeNumber(values['query-timeout']!, '--query-timeout'),
+    requestTimeoutMs: positiveInt(values['request-timeout']!, '--request-timeout'),
+    maxQueued: values['max-queued'] === undefined ? undefined : wholeNumber(values['max-queued'], '--max-queued'),
+  };
 }

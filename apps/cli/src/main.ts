@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     const gateway = await startDataApiGateway({
       target: command.target, host: command.host, port: command.port, logger: command.verbose,
       maxConnections: command.maxConnections, queryTimeoutMs: command.queryTimeoutMs || undefined,
+      requestTimeoutMs: command.requestTimeoutMs, maxQueued: command.maxQueued,
     });
     log(`Data API gateway on ${gateway.url} -> ${command.target.host}:${command.target.port}`);
     stop = () => gateway.close();

@@ -10,7 +10,16 @@ describe('s2 argument parsing', () => {
       maxConnections: 4,
       queryTimeoutMs: 1500,
     });
-    expect(parseCommand(['data-api-gateway', '--target', 'mysql://h'])).toMatchObject({ maxConnections: 32, queryTimeoutMs: 0 });
+    expect(parseCommand(['data-api-gateway', '--target', 'mysql://h'])).toMatchObject({
+      maxConnections: 32,
+      queryTimeoutMs: 0,
+      requestTimeoutMs: 30000,
+      maxQueued: undefined,
+    });
+    expect(parseCommand(['data-api-gateway', '--target', 'mysql://h', '--request-timeout', '5000', '--max-queued', '0'])).toMatchObject({
+      requestTimeoutMs: 5000,
+      maxQueued: 0,
+    });
     expect(parseCommand(['udf', 'serve', 'f.ts', '--workers', '3'])).toMatchObject({ command: 'udf-serve', workers: 3 });
     expect(parseCommand(['udf', 'serve', 'f.ts'])).toMatchObject({ workers: 0 });
   });

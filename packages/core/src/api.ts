@@ -7,7 +7,7 @@ export { MissingPackageError } from './drivers/missing-package.js';
 export { acceleratorStatus as nativeStatus } from './drivers/decoder.js';
 export { Connection, DEFAULT_FRAME_ROWS, type QueryOptions, type ExecuteResult, type StreamFramesOptions } from './connection/connection.js';
 export { loadStatement, type LoadOptions, type LoadResult, type LoadSource, type LoadRow, type ArrowTableLike, type PolarsFrameLike } from './load/index.js';
-export { Cursor, type ExecuteOptions } from './connection/cursor.js';
+export { Cursor, type ExecuteOptions, type ExecutemanyOptions } from './connection/cursor.js';
 export { createPool, Pool, PooledConnection, type PoolOptions } from './pool/pool.js';
 export { ShowAccessor, ShowResult } from './accessors/show.js';
 export { VariableAccessor, type VariableScope } from './accessors/variables.js';

@@ -26,7 +26,7 @@ export interface QueryOptions {
    * false (default): every row of every result set is read before the promise settles.
    */
   streaming?: boolean;
-  /** Data for a `LOAD DATA LOCAL INFILE` whose file name is `:stream:`; otherwise files are read by name. */
+  /** Data for the statement's `LOAD DATA LOCAL INFILE`; without it only a file the statement itself names inside the connection's localInfileDir is sent. */
   infile?: InfileSource;
   /**
    * true: row results keep each row's packet payload undecoded (`ResultSet.raw`), for frame
