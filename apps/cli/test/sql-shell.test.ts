@@ -109,50 +109,54 @@ describe('s2 sql with Fusion enabled', () => {
 
 const tmux = spawnSync('tmux', ['-V']).status === 0;
 
-describe('s2 sql in a real terminal (tmux)', skipUnless(tmux ? null : 's2 sql terminal test: tmux is not installed (apt-get install tmux)', 'missing-tool'), () => {
-  const session = `s2sql${process.pid}`;
-  const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-S', '-200'], { encoding: 'utf8' });
-  // -l sends text literally; a trailing ';' would still end tmux's own command, so it goes as hex.
-  const type = (text: string) => {
-    const semicolon = text.endsWith(';');
-    execFileSync('tmux', ['send-keys', '-t', session, '-l', semicolon ? text.slice(0, -1) : text]);
-    if (semicolon) execFileSync('tmux', ['send-keys', '-t', session, '-H', '3b']);
-    execFileSync('tmux', ['send-keys', '-t', session, 'Enter']);
-  };
-  const press = (key: string) => execFileSync('tmux', ['send-keys', '-t', session, key]);
-  async function waitFor(pattern: RegExp, what: string): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const text = screen();
-      if (pattern.test(text)) return text;
-      if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${text}`);
-      await new Promise((r) => setTimeout(r, 100));
+describe(
+  's2 sql in a real terminal (tmux)',
+  skipUnless(tmux ? null : 's2 sql terminal test: tmux is not installed (apt-get install tmux)', 'missing-tool'),
+  () => {
+    const session = `s2sql${process.pid}`;
+    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-S', '-200'], { encoding: 'utf8' });
+    // -l sends text literally; a trailing ';' would still end tmux's own command, so it goes as hex.
+    const type = (text: string) => {
+      const semicolon = text.endsWith(';');
+      execFileSync('tmux', ['send-keys', '-t', session, '-l', semicolon ? text.slice(0, -1) : text]);
+      if (semicolon) execFileSync('tmux', ['send-keys', '-t', session, '-H', '3b']);
+      execFileSync('tmux', ['send-keys', '-t', session, 'Enter']);
+    };
+    const press = (key: string) => execFileSync('tmux', ['send-keys', '-t', session, key]);
+    async function waitFor(pattern: RegExp, what: string): Promise<string> {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const text = screen();
+        if (pattern.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`the screen never showed ${what}:\n${text}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
-  }
-  afterAll(() => {
-    spawnSync('tmux', ['kill-session', '-t', session]);
-  });
+    afterAll(() => {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    });
 
-  it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, keeps history, quits on \\q', {
-    timeout: 90_000,
-  }, async () => {
-    const history = join(mkdtempSync(join(tmpdir(), 's2-sql-')), 'history');
-    const command = [process.execPath, '--conditions=s2-source', '--import', 'tsx', cli, 'sql', url()].map((a) => `'${a}'`).join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '50', `S2_HISTFILE='${history}' ${command}; echo "exit=$?"; sleep 60`]);
-    await waitFor(/^s2>\s*$/m, 'the prompt');
-    type('SELECT 40 +');
-    await waitFor(/^ {4}->\s*$/m, 'the continuation prompt');
-    type('2 AS answer;');
-    await waitFor(/\| answer \|\n\+--------\+\n\| {5}42 \|\n\+--------\+\n1 row in set \(\d+\.\d\d sec\)/, 'the table');
-    type('SELECT SLEEP(30) AS slept;');
-    await new Promise((r) => setTimeout(r, 1000));
-    press('C-c');
-    const cancelled = await waitFor(/cancelled with Ctrl-C/, 'the cancellation');
-    expect(cancelled).not.toContain('| slept');
-    type("SELECT 'still here' AS s\\G");
-    await waitFor(/s: still here\n1 row in set/, 'a vertical row after the cancel');
-    type('\\q');
-    await waitFor(/Bye\nexit=0/, 'a clean exit');
-    expect(readFileSync(history, 'utf8')).toContain('SELECT SLEEP(30) AS slept;');
-  });
-});
+    it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, keeps history, quits on \\q', {
+      timeout: 90_000,
+    }, async () => {
+      const history = join(mkdtempSync(join(tmpdir(), 's2-sql-')), 'history');
+      const command = [process.execPath, '--conditions=s2-source', '--import', 'tsx', cli, 'sql', url()].map((a) => `'${a}'`).join(' ');
+      execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '50', `S2_HISTFILE='${history}' ${command}; echo "exit=$?"; sleep 60`]);
+      await waitFor(/^s2>\s*$/m, 'the prompt');
+      type('SELECT 40 +');
+      await waitFor(/^ {4}->\s*$/m, 'the continuation prompt');
+      type('2 AS answer;');
+      await waitFor(/\| answer \|\n\+--------\+\n\| {5}42 \|\n\+--------\+\n1 row in set \(\d+\.\d\d sec\)/, 'the table');
+      type('SELECT SLEEP(30) AS slept;');
+      await new Promise((r) => setTimeout(r, 1000));
+      press('C-c');
+      const cancelled = await waitFor(/cancelled with Ctrl-C/, 'the cancellation');
+      expect(cancelled).not.toContain('| slept');
+      type("SELECT 'still here' AS s\\G");
+      await waitFor(/s: still here\n1 row in set/, 'a vertical row after the cancel');
+      type('\\q');
+      await waitFor(/Bye\nexit=0/, 'a clean exit');
+      expect(readFileSync(history, 'utf8')).toContain('SELECT SLEEP(30) AS slept;');
+    });
+  },
+);
