@@ -14,7 +14,7 @@ import { packInstallUnavailable } from '../../../vectorstore/test/support/pack-i
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 240_000 });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' }, maxBuffer: 64 << 20, timeout: 240_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
