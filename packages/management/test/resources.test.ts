@@ -137,7 +137,7 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
     expect(g.region?.name).toBe(regions[0]!.name);
     const ws = await g.createWorkspace({ name: 'ws', size: 'S-0', waitOnActive: fast });
     expect(ws.state).toBe('ACTIVE');
-    expect(ws.endpoint).toBeTruthy();
+    expect(ws.endpoint).toMatch(/^svc-[0-9a-f-]{8}-dml\.fake\.singlestore\.test$/);
     expect((await g.workspaces()).names()).toEqual(['ws']);
     await ws.suspend({ waitOnSuspended: fast });
     await ws.resume({ waitOnResumed: fast });
