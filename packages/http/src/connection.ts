@@ -10,8 +10,9 @@ import { BufferedResponse, BufferedResultSet } from './results.js';
 import { leadingKeyword, returnsRows } from './routing.js';
 import { Semaphore } from './semaphore.js';
 import { fetchTransport, undiciTransport, type HttpAnswer, type Transport } from './transport.js';
+import { S2_VERSION } from '@s2/base';
 
-export const HTTP_CLIENT_VERSION = '0.1.0';
+export const HTTP_CLIENT_VERSION: string = S2_VERSION;
 
 export interface HttpOptions {
   host: string;

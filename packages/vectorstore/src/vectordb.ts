@@ -7,8 +7,9 @@ import { optionsLiteral } from './sql/literal.js';
 import { DEFAULT_DIMENSION, indexTableName, REGISTRY_TABLE, VECTOR_INDEX_NAME } from './sql/names.js';
 import { decodeJson, type VectorFormat } from './sql/vectors.js';
 import { DeletionProtection, Metric, METRICS, type EmbeddingsLike, type IndexModel } from './types.js';
+import { S2_VERSION } from '@s2/base';
 
-export const VECTORSTORE_VERSION = '0.1.0';
+export const VECTORSTORE_VERSION: string = S2_VERSION;
 
 export interface VectorDbOptions {
   /** Most rows per REPLACE statement (default 1000; 1 reproduces the reference's one statement per vector). */

@@ -3,8 +3,9 @@ import { abortError, anySignal, sleep } from './abort.js';
 import { discoverToken, resolveConfig, type ManagementOptions, type ResolvedConfig } from './config.js';
 import { LOCK_ERROR, RETRY_AFTER_STATUSES, RETRY_METHODS, RETRY_STATUSES, backoffMs, lockRetryWaitMs, retryAfterMs } from './retry.js';
 import type { TraceEvent } from './trace.js';
+import { S2_VERSION } from '@s2/base';
 
-export const USER_AGENT = 'SingleStoreDB-TypeScript/0.1.0';
+export const USER_AGENT = `SingleStoreDB-TypeScript/${S2_VERSION}`;
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
