@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
+import { skipUnless } from '@s2/testing/vitest';
 import { vectorDb, type VectorDb } from '@s2/vectorstore';
 
 const url = process.env.SINGLESTOREDB_URL;
@@ -31,9 +32,7 @@ async function probe(): Promise<{ version: string } | { reason: string }> {
 const probed = await probe();
 const version = 'version' in probed ? probed.version : null;
 const reason = 'reason' in probed ? probed.reason : '';
-if (reason) console.warn(`SingleStore vectorstore suite skipped: ${reason}`);
-
-describe.skipIf(!!reason)(`vectorstore on a real SingleStore ${version ?? ''}`, () => {
+describe(`vectorstore on a real SingleStore ${version ?? ''}`, skipUnless(reason ? `SingleStore vectorstore suite: ${reason}` : null, 'opt-in'), () => {
   const scratch = uniqueDatabaseName('vs');
   let conn: Connection;
   let db: VectorDb;
