@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,9 +154,14 @@ describe(
       expect(cancelled).not.toContain('| slept');
       type("SELECT 'still here' AS s\\G");
       await waitFor(/s: still here\n1 row in set/, 'a vertical row after the cancel');
+      type("ALTER USER nobody_here IDENTIFIED BY 'not-in-history';");
+      await waitFor(/ERROR \d+/, 'the refused ALTER USER');
       type('\\q');
       await waitFor(/Bye\nexit=0/, 'a clean exit');
-      expect(readFileSync(history, 'utf8')).toContain('SELECT SLEEP(30) AS slept;');
+      const saved = readFileSync(history, 'utf8');
+      expect(saved).toContain('SELECT SLEEP(30) AS slept;');
+      expect(saved).not.toContain('IDENTIFIED');
+      expect(statSync(history).mode & 0o777).toBe(0o600);
     });
   },
 );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../src/sql/render.js';
+import { keepInHistory } from '../src/sql/repl.js';
 import { splitStatements, StatementSplitter } from '../src/sql/split.js';
 
 describe('statement splitting', () => {
@@ -62,5 +63,15 @@ describe('output formats', () => {
     expect(render('csv', table)).toBe('id,name,note\r\n1,ant,\r\n22,b\tc,"x,""y"""\r\n');
     expect(render('tsv', table)).toBe('id\tname\tnote\n1\tant\t\\N\n22\tb\\tc\tx,"y"\n');
     expect(render('json', table)).toBe('{"id":"1","name":"ant","note":null}\n{"id":22,"name":"b\\tc","note":"x,\\"y\\""}\n');
+  });
+});
+
+describe('shell history', () => {
+  it('keeps ordinary statements and drops lines that may carry a password', () => {
+    expect(keepInHistory('SELECT 1;')).toBe(true);
+    expect(keepInHistory('   ')).toBe(false);
+    expect(keepInHistory("CREATE USER app IDENTIFIED BY 's3cret';")).toBe(false);
+    expect(keepInHistory("ALTER USER app identified by 'x';")).toBe(false);
+    expect(keepInHistory("SET PASSWORD FOR app = PASSWORD('x');")).toBe(false);
   });
 });

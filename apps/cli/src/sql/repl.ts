@@ -18,6 +18,14 @@ const HELP = `Statements end with ; (table) or \\G (one row per block). Multi-li
   Ctrl-C           while a query runs: cancel it (KILL QUERY) and stay in the shell
 `;
 
+/**
+ * Lines that may carry a password never reach the history file (the mysql client's default
+ * histignore does the same: `*IDENTIFIED*:*PASSWORD*`).
+ */
+export function keepInHistory(line: string): boolean {
+  return line.trim() !== '' && !/IDENTIFIED|PASSWORD/i.test(line);
+}
+
 function historyFile(env: NodeJS.ProcessEnv): string {
   return env.S2_HISTFILE ?? join(homedir(), '.s2_history');
 }
@@ -60,7 +68,8 @@ export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat
   };
   const remember = (line: string) => {
     try {
-      appendFileSync(file, `${line.replace(/\n/g, ' ')}\n`);
+      // Owner-only when the file is created: it holds what was typed.
+      appendFileSync(file, `${line.replace(/\n/g, ' ')}\n`, { mode: 0o600 });
     } catch {
       // History is a convenience: a read-only home must not stop the shell.
     }
@@ -98,7 +107,7 @@ export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat
       splitter.reset();
       return prompt();
     }
-    if (line.trim()) remember(line);
+    if (keepInHistory(line)) remember(line);
     for (const statement of splitter.push(line)) await run(statement.sql, statement.terminator);
     prompt();
   }
