@@ -36,7 +36,7 @@ export class ManagementError extends BaseManagementError {
 /** A local file-system style failure (exists, is a directory, …) with a Node-style code. */
 export class ManagementFsError extends ManagementError {
   static override readonly kind: string = 'ManagementFsError';
-  readonly code: 'ENOENT' | 'EEXIST' | 'EISDIR' | 'ENOTDIR' | 'ENOTEMPTY' | 'EINVAL';
+  override readonly code: 'ENOENT' | 'EEXIST' | 'EISDIR' | 'ENOTDIR' | 'ENOTEMPTY' | 'EINVAL';
   constructor(code: ManagementFsError['code'], message: string) {
     super(`${code}: ${message}`);
     this.code = code;

@@ -46,6 +46,13 @@ export class MySQLError extends globalThis.Error {
   readonly sqlstate: string | null;
   /** The bare message without errno/sqlstate decoration. */
   readonly errmsg: string | null;
+  /**
+   * The symbolic name of `errno` ('ER_DUP_ENTRY' for 1062, 'CR_SERVER_LOST' for 2013), where
+   * mysql2 users look for it; null for numbers without a well-known name. Declared only: the
+   * constructor defines it non-enumerable, and a subclass may narrow it to codes of its own
+   * (ManagementFsError's 'ENOENT'...).
+   */
+  declare readonly code: string | null;
 
   constructor(message?: string | null, details: ErrorDetails = {}) {
     const errno = details.errno ?? null;
@@ -60,9 +67,7 @@ export class MySQLError extends globalThis.Error {
       kinds.push((c as unknown as { kind: string }).kind);
     }
     Object.defineProperty(this, KINDS, { value: kinds, enumerable: false });
-    // The symbolic name of errno ('ER_DUP_ENTRY'), where mysql2 users look for it: err.code.
-    // Defined at run time, not declared on the class, so that subclasses elsewhere may keep a
-    // `code` of their own (ManagementFsError's 'ENOENT'...); `errorCodeName(errno)` is the typed way.
+    // Non-enumerable, like `name`, so that logging an error shows the same fields as before.
     Object.defineProperty(this, 'code', { value: errorCodeName(errno), enumerable: false, configurable: true, writable: true });
     Object.defineProperty(this, 'name', { value: (new.target as unknown as { kind: string }).kind, enumerable: false, configurable: true, writable: true });
   }

@@ -1,5 +1,6 @@
 import { options, OptionError, OPTION_DEFINITIONS } from '@s2/base';
 import { PARAM_NAMES, type ConnectOptions, type ResolvedConnectParams } from './connect-options.js';
+import { knownDriverName, knownDriverNames } from './driver-names.js';
 import { resolveTlsMode, TLS_DECIDING_KEYS, type TlsSettings } from './tls.js';
 import { isIpv6Literal, looksLikeUrl, parseConnectionUrl } from './url.js';
 
@@ -62,8 +63,6 @@ function option(camel: keyof ConnectOptions): unknown {
   return OPTION_BY_NAME.has(snake) ? options.get(snake) : undefined;
 }
 
-const DRIVERS = new Set(['mysql', 'http', 'https']);
-
 /**
  * Resolves `connect(urlOrOptions, overrides)` (wire spec 1.2) with one deliberate change:
  * anything spelled out explicitly beats the URL. Precedence, highest first: `overrides`, other
@@ -110,8 +109,11 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
   }
   applyTlsPrecedence(out, explicit, fromUrl);
   out.host = resolvedHost || 'localhost';
-  const driver = String(out.driver ?? 'mysql').toLowerCase();
-  if (!DRIVERS.has(driver)) throw new OptionError(`Unrecognized protocol: ${driver}`);
+  const requested = String(out.driver ?? 'mysql');
+  const driver = knownDriverName(requested);
+  if (driver === null) {
+    throw new OptionError(`Unrecognized protocol: ${requested} (known drivers: ${knownDriverNames().join(', ')}; register another with registerDriver before connecting)`);
+  }
   out.driver = driver;
   if (!out.port) {
     const httpPort = options.get('http_port') as number;
