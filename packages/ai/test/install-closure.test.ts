@@ -6,9 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeImports, packInstallUnavailable, useInstalledApp } from '../../vectorstore/test/support/pack-install.js';
-
-const unavailable = packInstallUnavailable();
-if (unavailable) console.warn(`@s2/ai install-closure check skipped: ${unavailable}`);
+import { skipUnless } from '@s2/testing/vitest';
 
 const program = (kind: 'esm' | 'cjs') => `${
   kind === 'esm'
@@ -45,7 +43,9 @@ server.listen(0, '127.0.0.1', async () => {
 });
 `;
 
-describe.skipIf(!!unavailable)('@s2/ai installed alone with npm', () => {
+const noInstall = packInstallUnavailable();
+
+describe('@s2/ai installed alone with npm', skipUnless(noInstall && `@s2/ai install-closure check: ${noInstall}`, 'missing-tool'), () => {
   const app = useInstalledApp(['base', 'management', 'ai'], ['ai']);
 
   it('pulls in @s2/management and @s2/base only: no LangChain, AI SDK, provider SDK, fastify or native addon', () => {

@@ -5,10 +5,7 @@
  * answer /ping, and a query against a target that is down is a 502 with the client errno.
  */
 import { describe, expect, it } from 'vitest';
-import { onlineInstallUnavailable, useOnlineApp } from '../../udf/test/support/install-online.js';
-
-const unavailable = onlineInstallUnavailable();
-if (unavailable) console.warn(`@s2/data-api-gateway install-closure check skipped: ${unavailable}`);
+import { onlineInstallGate, useOnlineApp } from '../../udf/test/support/install-online.js';
 
 const program = (kind: 'esm' | 'cjs') => `${
   kind === 'esm'
@@ -31,7 +28,7 @@ const program = (kind: 'esm' | 'cjs') => `${
 })();
 `;
 
-describe.skipIf(!!unavailable)('@s2/data-api-gateway installed alone with npm', () => {
+describe('@s2/data-api-gateway installed alone with npm', onlineInstallGate('@s2/data-api-gateway'), () => {
   const app = useOnlineApp(['base', 'wire', 'data-api-gateway'], ['data-api-gateway']);
 
   it('brings @s2/wire, @s2/base and fastify; no driver, no addon, not @s2/core', () => {

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNative, nativeStatus } from '@s2/native';
+import { options } from '@s2/base';
 import { pythonSdk } from '@s2/testing';
+import { skipNow, skipUnless } from '@s2/testing/vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +15,10 @@ import { decodeRowdat1, encodeRowdat1, startCollocatedServer, t, udf, type Collo
 const run = promisify(execFile);
 const CLIENT = fileURLToPath(new URL('./python/collocated_client.py', import.meta.url));
 const native = loadNative();
-const python = await run('python3', ['-c', 'import socket; socket.send_fds']).then(() => true, () => false);
-const reason = !native ? `no native addon (${nativeStatus().source})` : !python ? 'python3 with socket.send_fds is not available' : '';
-if (reason) console.warn(`[udf] collocated server tests skipped: ${reason}`);
+const python = await run('python3', ['-c', 'import socket; socket.send_fds']).then(() => null, (err: Error) => err.message.split('\n')[0]);
+// The addon and python3 (3.9+, for socket.send_fds) are both things CI installs.
+const reason = !native ? `collocated server: no native addon (${nativeStatus().source})` : python ? `collocated server: python3 with socket.send_fds is not available (${python})` : null;
+const gate = skipUnless(reason, !native && options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
 
 /** Runs the Python stand-in for the database against the socket. */
 async function database(path: string, name: string, requests: Uint8Array[], extra: Record<string, unknown> = {}) {
@@ -40,7 +43,7 @@ const spin = udf({ name: 'spin', args: { ms: t.bigint() }, returns: t.bigint(), 
   return ms;
 });
 
-describe.skipIf(!!reason)('collocated server over a unix socket and shared memory', () => {
+describe('collocated server over a unix socket and shared memory', gate, () => {
   let server: CollocatedServer;
   const errors: Error[] = [];
   beforeAll(async () => {
@@ -101,13 +104,10 @@ describe.skipIf(!!reason)('collocated server over a unix socket and shared memor
   });
 });
 
-describe.skipIf(!!reason)('the same requests against the reference\'s own collocated server', () => {
+describe('the same requests against the reference\'s own collocated server', gate, () => {
   it('answers byte for byte what singlestoredb.functions.ext.mmap answers', async (ctx) => {
     const sdk = await pythonSdk();
-    if ('unavailable' in sdk) {
-      console.log(`reference collocated server comparison skipped: ${sdk.unavailable}`);
-      return ctx.skip();
-    }
+    if ('unavailable' in sdk) return skipNow(ctx, `reference collocated server comparison: ${sdk.unavailable}`);
     const dir = mkdtempSync(join(tmpdir(), 's2-refmmap-'));
     const refSocket = join(dir, 'ref.sock');
     const python = fileURLToPath(new URL('./python/', import.meta.url));

@@ -6,10 +6,7 @@
  * and on worker threads (the CommonJS build finds dist/pool-worker.cjs).
  */
 import { describe, expect, it } from 'vitest';
-import { onlineInstallUnavailable, useOnlineApp } from './support/install-online.js';
-
-const unavailable = onlineInstallUnavailable();
-if (unavailable) console.warn(`@s2/udf install-closure check skipped: ${unavailable}`);
+import { onlineInstallGate, useOnlineApp } from './support/install-online.js';
 
 const FUNCTIONS = `import { t, udf } from '@s2/udf';
 export const triple = udf({ name: 'triple', args: { x: t.bigint() }, returns: t.bigint() }, (x) => x * 3n);
@@ -34,7 +31,7 @@ const program = (kind: 'esm' | 'cjs') => `${
 })();
 `;
 
-describe.skipIf(!!unavailable)('@s2/udf installed alone with npm', () => {
+describe('@s2/udf installed alone with npm', onlineInstallGate('@s2/udf'), () => {
   const app = useOnlineApp(['base', 'native', 'udf'], ['udf']);
 
   it('brings @s2/base, @s2/native, fastify and apache-arrow; no driver, no addon', () => {

@@ -7,11 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
-import { testServer } from '@s2/testing/vitest';
+import { skipUnless, testServer } from '@s2/testing/vitest';
 import { nodeImports, packInstallUnavailable, useInstalledApp } from './support/pack-install.js';
 
-const unavailable = packInstallUnavailable();
-if (unavailable) console.warn(`@s2/vectorstore install-closure check skipped: ${unavailable}`);
 const scratch = uniqueDatabaseName('vs_closure');
 const url = `${testServer().url}/${scratch}`;
 
@@ -32,7 +30,9 @@ const program = (kind: 'esm' | 'cjs') => `${
 })();
 `;
 
-describe.skipIf(!!unavailable)('@s2/vectorstore installed alone with npm', () => {
+const noInstall = packInstallUnavailable();
+
+describe('@s2/vectorstore installed alone with npm', skipUnless(noInstall && `@s2/vectorstore install-closure check: ${noInstall}`, 'missing-tool'), () => {
   beforeAll(async () => {
     const root = await connect(testServer().url);
     await root.execute(`CREATE DATABASE ${scratch}`);

@@ -4,11 +4,8 @@
  * or native addon), and the ESM and CJS builds both run a statement on the throwaway MariaDB.
  */
 import { describe, expect, it } from 'vitest';
-import { testServer } from '@s2/testing/vitest';
+import { skipUnless, testServer } from '@s2/testing/vitest';
 import { packInstallUnavailable, useInstalledApp } from '../../vectorstore/test/support/pack-install.js';
-
-const unavailable = packInstallUnavailable();
-if (unavailable) console.warn(`@s2/wire install-closure check skipped: ${unavailable}`);
 
 const program = (kind: 'esm' | 'cjs') => {
   const info = testServer();
@@ -24,7 +21,9 @@ const program = (kind: 'esm' | 'cjs') => {
 `;
 };
 
-describe.skipIf(!!unavailable)('@s2/wire installed alone with npm', () => {
+const noInstall = packInstallUnavailable();
+
+describe('@s2/wire installed alone with npm', skipUnless(noInstall && `@s2/wire install-closure check: ${noInstall}`, 'missing-tool'), () => {
   const app = useInstalledApp(['base', 'wire'], ['wire']);
 
   it('pulls in @s2/base only: no database driver, fastify or native addon', () => {

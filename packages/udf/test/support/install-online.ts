@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { skipUnless, type SkipKind } from '@s2/testing/vitest';
 import { packInstallUnavailable } from '../../../vectorstore/test/support/pack-install.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -21,10 +22,21 @@ function run(cmd: string, args: string[], cwd: string): string {
 
 /** Why the check cannot run here (no npm/pnpm, or no registry), or null. */
 export function onlineInstallUnavailable(): string | null {
+  return onlineInstallBlocker()?.reason ?? null;
+}
+
+function onlineInstallBlocker(): { reason: string; kind: SkipKind } | null {
   const tools = packInstallUnavailable();
-  if (tools) return tools;
+  if (tools) return { reason: tools, kind: 'missing-tool' };
   const ping = spawnSync('npm', ['ping', '--loglevel=error'], { encoding: 'utf8', timeout: 30_000 });
-  return ping.status === 0 ? null : `the npm registry is not reachable (npm ping: ${(ping.stderr || ping.stdout).trim().split('\n')[0]})`;
+  // No route to the registry is the machine's network, not a tool CI forgot to install.
+  return ping.status === 0 ? null : { reason: `the npm registry is not reachable (npm ping: ${(ping.stderr || ping.stdout).trim().split('\n')[0]})`, kind: 'platform' };
+}
+
+/** describe() options for an online install-closure check: skips visibly, with the right kind. */
+export function onlineInstallGate(what: string): ReturnType<typeof skipUnless> {
+  const blocker = onlineInstallBlocker();
+  return skipUnless(blocker && `${what} install-closure check: ${blocker.reason}`, blocker?.kind);
 }
 
 export interface OnlineApp {
