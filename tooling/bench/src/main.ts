@@ -1,37 +1,41 @@
 /**
- * `pnpm bench`: starts (or uses) a server, loads the standard tables, runs every client as its
- * own process several times, and reports medians and ratios to the raw drain and to mysql2.
- * Writes BENCHMARKS.md at the repository root.
+ * `pnpm bench`: starts (or uses) a server, loads the standard tables, warms the server's cache,
+ * and runs every client as its own process, round-robin (round 1 runs every client once, then
+ * round 2 …), so slow drifts of the machine spread over all clients alike. Reports medians,
+ * in-process and whole-process figures, ratios to the raw drain, and (S2_BENCH_BEFORE) s2 at an
+ * older commit next to s2 now. Writes BENCHMARKS.md at the repository root.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { startDataApiGateway } from '@s2/data-api-gateway';
 import type { Measurement, RunnerConfig } from './runners/measure.js';
-import { bundleRunners } from './bundle.js';
+import { prepareBefore, type BeforeTree } from './before.js';
+import { bundleRunners, S2_RUNNERS } from './bundle.js';
+import { median, writeReport, type Result, type Summary } from './report.js';
 import { prepare, serverVersion, startTarget, type Target } from './setup.js';
-import { targetsReport } from './targets.js';
-import { HTTP_RUNS, INSERT_ROWS, INSERT_RUNS, READ_RUNS, type Run } from './workloads.js';
+import { HTTP_RUNS, INSERT_RUNS, READ_RUNS, SERVICE_RUNS, type Run } from './workloads.js';
 
 const run = promisify(execFile);
 const ROWS = Number(process.env.S2_BENCH_ROWS ?? 1_000_000);
 const REPEATS = Number(process.env.S2_BENCH_REPEATS ?? 3);
 const ONLY = process.env.S2_BENCH_ONLY ? new RegExp(process.env.S2_BENCH_ONLY) : null;
+/** The commit s2 is compared with; `off` (or empty) for no before/after section. */
+const BEFORE_REF = process.env.S2_BENCH_BEFORE ?? '7ffb10f';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The code measured: the commit, and which packages had uncommitted changes (others may edit while a run goes). */
-async function codeLine(): Promise<string> {
+async function codeLine(): Promise<{ line: string; short: string }> {
   try {
     const { stdout: head } = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: root });
     const { stdout: dirty } = await run('git', ['status', '--porcelain', '--', 'packages'], { cwd: root });
     const pkgs = [...new Set(dirty.split('\n').filter(Boolean).map((l) => l.slice(3).split('/')[1]))].sort();
-    return `commit ${head.trim()}${pkgs.length ? ` with uncommitted changes in ${pkgs.map((p) => `packages/${p}`).join(', ')}` : ', packages/ clean'}`;
+    return { short: head.trim(), line: `commit ${head.trim()}${pkgs.length ? ` with uncommitted changes in ${pkgs.map((p) => `packages/${p}`).join(', ')}` : ', packages/ clean'}` };
   } catch {
-    return 'commit unknown (no git)';
+    return { short: 'HEAD', line: 'commit unknown (no git)' };
   }
 }
 
@@ -47,111 +51,146 @@ async function nativeLine(): Promise<{ line: string; file: string | null }> {
   return { line: `native addon loaded (${st.version ?? '?'}, ${st.triple}, from ${st.source.replace(root, '')})`, file };
 }
 
+/** A run of the schedule: which bundle runs it (now or before) and with which environment. */
+interface Slot {
+  run: Run;
+  side: 'now' | 'before';
+  script: string;
+  env: NodeJS.ProcessEnv;
+  samples: Measurement[];
+  error?: string;
+}
+
 let httpPort = 0;
-let runners = new Map<string, string>();
-/** The bundled runners cannot find the addon from their own path: name the file the loader found here. */
-let runnerEnv: NodeJS.ProcessEnv = process.env;
 /** 1-minute load average before each run: other work on the machine skews wall and CPU times. */
 const loads: number[] = [];
 
-async function once(r: Run, target: Target): Promise<Measurement> {
+/** One process of one run; the harness times it from spawn to exit. */
+async function once(slot: Pick<Slot, 'run' | 'script' | 'env'>, target: Target): Promise<Measurement> {
+  const r = slot.run;
   if (r.insertRows) {
     const conn = await mysql.createConnection(target);
     await conn.query(`TRUNCATE ${r.sql}`);
     await conn.end();
   }
-  const config: RunnerConfig = { ...target, sql: r.sql, mode: r.mode, rows: r.insertRows, httpPort, pureJs: r.pureJs };
-  const script = runners.get(r.runner);
-  if (!script) throw new Error(`no runner named ${r.runner}`);
-  const { stdout } = await run(process.execPath, [script, JSON.stringify(config)], {
-    cwd: root, maxBuffer: 1 << 20, env: runnerEnv,
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Measurement;
+  const config: RunnerConfig = { ...target, sql: r.sql, mode: r.mode, rows: r.insertRows ?? r.statements, httpPort, pureJs: r.pureJs };
+  const t0 = performance.now();
+  const { stdout } = await run(process.execPath, [slot.script, JSON.stringify(config)], { cwd: root, maxBuffer: 1 << 20, env: slot.env });
+  const processWallMs = performance.now() - t0;
+  return { ...(JSON.parse(stdout.trim().split('\n').at(-1)!) as Measurement), processWallMs };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The error's own line (not the stack's tail), e.g. "RangeError: …" or "FATAL ERROR: … heap out of memory". */
+function errorLine(err: unknown): string {
+  const lines = String((err as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const stderr = lines.find((l) => /^(\w*Error\b|FATAL|Error:)/.test(l)) ?? lines.at(-1) ?? '';
+  return stderr || (err as Error).message.split('\n')[0];
+}
+
+/** Medians of every figure (peak RSS: the highest), plus the wall spread (max − min) / median as the run's noise. */
+function summarise(samples: Measurement[]): Summary {
+  const med = (f: (m: Measurement) => number | undefined) => median(samples.map((s) => f(s) ?? 0));
+  const walls = samples.map((s) => s.processWallMs ?? s.wallMs);
+  const extraKeys = Object.keys(samples[0].extra ?? {});
+  return {
+    rows: samples[0].rows,
+    wallMs: med((s) => s.wallMs),
+    cpuMs: med((s) => s.cpuMs),
+    maxRssMiB: Math.max(...samples.map((s) => s.maxRssMiB)),
+    processCpuMs: med((s) => s.processCpuMs),
+    processWallMs: med((s) => s.processWallMs),
+    samples: samples.length,
+    extra: extraKeys.length ? Object.fromEntries(extraKeys.map((k) => [k, med((s) => s.extra?.[k])])) : undefined,
+    noise: (Math.max(...walls) - Math.min(...walls)) / median(walls),
+  };
+}
+
+async function setUpBefore(log: (l: string) => void): Promise<{ tree: BeforeTree; scripts: Map<string, string> } | string> {
+  if (!BEFORE_REF || BEFORE_REF === 'off') return 'off (S2_BENCH_BEFORE=off)';
+  try {
+    const tree = await prepareBefore(root, BEFORE_REF, log);
+    const scripts = await bundleRunners(S2_RUNNERS, tree.dir);
+    return { tree, scripts };
+  } catch (err) {
+    return `not run: ${errorLine(err)}`;
+  }
+}
 
 async function main(): Promise<void> {
   const { line: native, file: nativeFile } = await nativeLine();
-  if (nativeFile) runnerEnv = { ...process.env, SINGLESTOREDB_NATIVE_PATH: nativeFile };
-  runners = await bundleRunners();
+  // The bundled runners cannot find the addon from their own path: name the file the loader found here.
+  const envNow: NodeJS.ProcessEnv = nativeFile ? { ...process.env, SINGLESTOREDB_NATIVE_PATH: nativeFile } : process.env;
+  const runners = await bundleRunners();
   const code = await codeLine();
   console.log(native);
-  console.log(code);
+  console.log(code.line);
+  const before = await setUpBefore(console.log);
+  if (typeof before === 'string') console.log(`before/after: ${before}`);
+  else console.log(`before/after: s2 at ${before.tree.short} (addon ${before.tree.nativeFile ?? 'not built'})`);
+
+  const all = [...READ_RUNS, ...INSERT_RUNS, ...HTTP_RUNS, ...SERVICE_RUNS].filter((r) => !ONLY || ONLY.test(r.name));
+  const slots: Slot[] = [];
+  for (const r of all) {
+    slots.push({ run: r, side: 'now', script: runners.get(r.runner)!, env: envNow, samples: [] });
+    if (typeof before !== 'string' && before.scripts.has(r.runner)) {
+      const env = before.tree.nativeFile ? { ...process.env, SINGLESTOREDB_NATIVE_PATH: before.tree.nativeFile } : process.env;
+      slots.push({ run: r, side: 'before', script: before.scripts.get(r.runner)!, env, samples: [] });
+    }
+  }
+
   const { target, stop } = await startTarget();
   try {
     console.log(`loading ${ROWS} rows into wide and ints…`);
     await prepare(target, ROWS);
-    const gateway = await startDataApiGateway({ target: { host: target.host, port: target.port } });
+    // One untimed full read of every table a run reads, so no client pays for a cold buffer pool.
+    for (const sql of new Set(all.filter((r) => r.sql.startsWith('SELECT')).map((r) => r.sql))) {
+      await once({ run: { name: 'warm-up', runner: 'raw-drain', mode: '', sql }, script: runners.get('raw-drain')!, env: envNow }, target);
+    }
+    // Plaintext to the server, as every client in the run: the gateway's TLS would be measured otherwise.
+    const gateway = await startDataApiGateway({ target: { host: target.host, port: target.port, tls: { mode: 'disabled' } } });
     httpPort = gateway.port;
-    const results: { run: Run; m: Measurement }[] = [];
-    for (const r of [...READ_RUNS, ...INSERT_RUNS, ...HTTP_RUNS]) {
-      if (ONLY && !ONLY.test(r.name)) continue;
-      const samples: Measurement[] = [];
-      try {
-        for (let i = 0; i < REPEATS; i++) {
+    for (let round = 0; round < REPEATS; round++) {
+      console.log(`round ${round + 1} of ${REPEATS}`);
+      for (let i = 0; i < slots.length; i++) {
+        // A before/after pair swaps its order every round, so neither side always runs second.
+        const j = round % 2 === 1 && slots[i + 1]?.side === 'before' ? i + 1 : round % 2 === 1 && slots[i].side === 'before' ? i - 1 : i;
+        const slot = slots[j];
+        if (slot.error) continue;
+        try {
           loads.push(loadavg()[0]);
-          samples.push(await once(r, target));
+          slot.samples.push(await once(slot, target));
+        } catch (err) {
+          slot.error = errorLine(err);
+          console.log(`${label(slot).padEnd(44)} failed: ${slot.error}`);
         }
-      } catch (err) {
-        // The error's own line (not the stack's tail), e.g. "RangeError: …" or "FATAL ERROR: … heap out of memory".
-        const lines = String((err as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-        const stderr = lines.find((l) => /^(\w*Error\b|FATAL|Error:)/.test(l)) ?? lines.at(-1) ?? '';
-        console.log(`${r.name.padEnd(38)} failed: ${stderr || (err as Error).message.split('\n')[0]}`);
-        continue;
       }
-      const m: Measurement = {
-        rows: samples[0].rows,
-        wallMs: median(samples.map((s) => s.wallMs)),
-        cpuMs: median(samples.map((s) => s.cpuMs)),
-        maxRssMiB: Math.max(...samples.map((s) => s.maxRssMiB)),
-      };
-      results.push({ run: r, m });
-      console.log(`${r.name.padEnd(38)} ${m.wallMs.toFixed(0).padStart(7)} ms wall ${m.cpuMs.toFixed(0).padStart(7)} ms cpu ${m.maxRssMiB.toFixed(0).padStart(5)} MiB  rows ${m.rows}`);
     }
     await gateway.close();
-    writeReport(results, await serverVersion(target), native, code);
+    const results: Result[] = [];
+    for (const slot of slots) {
+      if (slot.error || slot.samples.length === 0) continue;
+      const m = summarise(slot.samples);
+      results.push({ run: slot.run, side: slot.side, m });
+      console.log(`${label(slot).padEnd(44)} ${m.wallMs.toFixed(0).padStart(7)} ms wall ${m.cpuMs.toFixed(0).padStart(7)} ms cpu ${m.maxRssMiB.toFixed(0).padStart(5)} MiB | process ${m.processWallMs!.toFixed(0).padStart(7)} ms wall ${m.processCpuMs.toFixed(0).padStart(7)} ms cpu  rows ${m.rows}`);
+    }
+    writeReport(`${root}/BENCHMARKS.md`, {
+      results,
+      failures: slots.filter((s) => s.error).map((s) => `${label(s)}: ${s.error}`),
+      server: await serverVersion(target),
+      native,
+      code: code.line,
+      now: code.short,
+      before: typeof before === 'string' ? before : before.tree,
+      rows: ROWS,
+      repeats: REPEATS,
+      loads,
+    });
+    console.log('wrote BENCHMARKS.md');
   } finally {
     await stop();
   }
 }
 
-function packageVersion(name: string): string {
-  try {
-    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function writeReport(results: { run: Run; m: Measurement }[], server: string, native: string, code: string): void {
-  const find = (name: string) => results.find((x) => x.run.name === name)?.m;
-  const lines: string[] = [];
-  const { stdout: version } = { stdout: process.version };
-  lines.push('# Benchmarks', '', `Generated by \`pnpm bench\` on ${new Date().toISOString()}.`, '');
-  lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${version}; server ${server} on the same machine. Code: ${code}.`, '');
-  if (loads.length) {
-    const l = [...loads].sort((a, b) => a - b);
-    lines.push(`1-minute load average before the runs: median ${median(l).toFixed(1)}, max ${l.at(-1)!.toFixed(1)} on ${cpus().length} cores (the harness alone — one client and the server — keeps it at about 1–2; more means other work shared the machine and inflated the times).`, '');
-  }
-  lines.push(`s2: ${native}. Every s2 label ends in the decoder it forces: \`native\` (\`pureJs: false\`, the Rust addon: frame formats and buffered row formats) or \`pure\` (\`pureJs: true\`, TypeScript). Streaming rows (\`stream\`, fetchmany) and inserts are TypeScript on every path.`, '');
-  lines.push(`Clients: s2, mysql2 ${packageVersion('mysql2')}, mariadb ${packageVersion('mariadb')}, and a raw socket drain that walks packet headers without decoding.`, '');
-  lines.push(`${ROWS} rows per table (\`wide\`: BIGINT, INT, DOUBLE, DECIMAL(12,2), VARCHAR(32), nullable TEXT, DATETIME(6), JSON; \`ints\`: two BIGINTs); inserts of ${INSERT_ROWS.toLocaleString('en-US')} \`wide\` rows (s2 \`load()\` and mysql2 \`LOAD DATA LOCAL INFILE\` stream TSV; mysql2 sends multi-row INSERTs of 5,000 rows, mariadb \`batch()\`, s2 \`executemany\`). Median of ${REPEATS} whole-process runs each; wall and CPU cover the workload only (connect + query + decode), peak RSS the whole process.`, '');
-  lines.push('| run | rows | wall ms | cpu ms | peak RSS MiB | wall / raw | cpu / raw | wall / mysql2 |', '|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const { run: r, m } of results) {
-    const table = r.name.split(' ')[0];
-    const raw = find(`${table} raw drain`);
-    const peer = find(table === 'wide' ? 'wide mysql2 rowsAsArray' : table === 'ints' ? 'ints mysql2 stream' : table === 'http100k' ? 'http100k s2 over the wire pure' : 'insert mysql2 multi-row');
-    const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : '–');
-    const rate = r.insertRows ? ` (${Math.round(m.rows / (m.wallMs / 1000))} rows/s)` : '';
-    lines.push(`| ${r.name}${rate} | ${m.rows} | ${m.wallMs.toFixed(0)} | ${m.cpuMs.toFixed(0)} | ${m.maxRssMiB.toFixed(0)} | ${r.insertRows ? '–' : ratio(m.wallMs, raw?.wallMs)} | ${r.insertRows ? '–' : ratio(m.cpuMs, raw?.cpuMs)} | ${ratio(m.wallMs, peer?.wallMs)} |`);
-  }
-  lines.push('', 'CPU is the client process only (user + system); the server runs on the same two cores.');
-  lines.push('For the `http100k` rows the last column compares with s2 over the wire (not mysql2); the Data API gateway runs in the harness process, in front of the same server.', '');
-  lines.push(...targetsReport(results));
-  writeFileSync(`${root}/BENCHMARKS.md`, lines.join('\n'));
-  console.log('wrote BENCHMARKS.md');
-}
+const label = (slot: Slot) => `${slot.run.name}${slot.side === 'before' ? ' (before)' : ''}`;
 
 await main();

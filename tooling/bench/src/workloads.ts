@@ -25,6 +25,8 @@ export interface Run {
   sql: string;
   /** Insert workloads count rows written instead of rows read. */
   insertRows?: number;
+  /** Pool and idle workloads: statements run. */
+  statements?: number;
   /**
    * s2 only: `connect(url, { pureJs })`. true forces the TypeScript decoder, false requires the
    * native addon (the run fails rather than silently falling back).
@@ -89,8 +91,23 @@ const WIDE_100K = 'SELECT * FROM wide LIMIT 100000';
 
 /** Data API runs go through the gateway (started by the harness, outside the measured process). */
 export const HTTP_RUNS: Run[] = [
+  { name: 'http100k raw drain', runner: 'raw-drain', mode: '', sql: WIDE_100K },
   { name: 'http100k s2 over the wire pure', runner: 's2', mode: 'tuples', sql: WIDE_100K, pureJs: PURE },
   { name: 'http100k s2 over HTTP pure', runner: 's2', mode: 'http-tuples', sql: WIDE_100K, pureJs: PURE },
   { name: 'http100k bare fetch + JSON.parse', runner: 'fetch-json', mode: '', sql: WIDE_100K },
   { name: 'http100k undici request + JSON.parse', runner: 'fetch-json', mode: 'undici', sql: WIDE_100K },
+];
+
+/** The service workloads (issue #19): small statements, every client with its default options. */
+const POOL_QUERIES = Number(process.env.S2_BENCH_POOL_QUERIES ?? 30_000);
+const IDLE_QUERIES = Number(process.env.S2_BENCH_IDLE_QUERIES ?? 60_000);
+const CLIENTS = ['s2', 'mysql2', 'mariadb'];
+
+export const SERVICE_RUNS: Run[] = [
+  // `SELECT ? + 1` with 1,000 in flight on a pool of 8 connections.
+  ...CLIENTS.map((c): Run => ({ name: `pool ${c}`, runner: c, mode: 'pool', sql: '', statements: POOL_QUERIES })),
+  // One connection, sequential `SELECT ? + 1`, then 2 s with nothing to do: settled RSS and heap.
+  ...CLIENTS.map((c): Run => ({ name: `idle ${c}`, runner: c, mode: 'idle', sql: '', statements: IDLE_QUERIES })),
+  // import + connect + SELECT 1 + exit: the whole process is the measure.
+  ...CLIENTS.map((c): Run => ({ name: `cold start ${c}`, runner: `cold-${c}`, mode: '', sql: '' })),
 ];

@@ -8,7 +8,7 @@ export interface RunnerConfig {
   sql: string;
   /** Runner-specific mode, e.g. 'array' | 'objects' | 'stream'. */
   mode: string;
-  /** Extra payload for insert workloads. */
+  /** Rows written by insert workloads; statements run by the pool and idle workloads. */
   rows?: number;
   /** Port of the Data API gateway, for HTTP runs. */
   httpPort?: number;
@@ -17,11 +17,23 @@ export interface RunnerConfig {
 }
 
 export interface Measurement {
+  /** Rows read or written, or statements run. */
   rows: number;
+  /** The workload only (connect + query + decode), timed inside the process. */
   wallMs: number;
   cpuMs: number;
+  /** Peak RSS of the whole process. */
   maxRssMiB: number;
+  /** CPU of the whole process, start-up and module loading included, up to its `exit` event. */
+  processCpuMs: number;
+  /** Spawn to exit, timed by the harness (not printed by the runner). */
+  processWallMs?: number;
+  /** Figures particular to a workload, e.g. the settled RSS of the idle footprint. */
+  extra?: Record<string, number>;
 }
+
+/** What a workload returns: its row count, or that and figures of its own. */
+export type WorkResult = number | { rows: number; extra: Record<string, number> };
 
 export function readConfig(): RunnerConfig {
   const raw = process.argv[2];
@@ -29,20 +41,25 @@ export function readConfig(): RunnerConfig {
   return JSON.parse(raw) as RunnerConfig;
 }
 
-export async function measure(work: () => Promise<number>): Promise<void> {
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
+/**
+ * Runs the workload and prints its line. The whole-process figures come from the `exit` event,
+ * the last JavaScript a process runs (a pipe's writes are synchronous on Linux, so the line
+ * gets out): CPU since the process started, and peak RSS up to then.
+ */
+export async function measure(work: () => Promise<WorkResult>): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const rows = await work();
+  const done = await work();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const usage = process.resourceUsage();
-  const result: Measurement = {
-    rows,
-    wallMs,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    maxRssMiB: usage.maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  const { rows, extra } = typeof done === 'number' ? { rows: done, extra: undefined } : done;
+  const result: Omit<Measurement, 'processCpuMs'> = { rows, wallMs, cpuMs: cpuMs(cpu), maxRssMiB: process.resourceUsage().maxRSS / 1024, extra };
+  process.on('exit', () => {
+    const whole = { ...result, processCpuMs: cpuMs(process.cpuUsage()), maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+    process.stdout.write(`${JSON.stringify(whole)}\n`);
+  });
 }
 
 /** One synthetic `wide` row for insert workloads; the same values for every client. */
@@ -54,3 +71,40 @@ export function benchRow(i: number): unknown[] {
 export function benchRowTsv(i: number): string {
   return benchRow(i).map((v) => (v === null ? '\\N' : String(v))).join('\t') + '\n';
 }
+
+/** The one value of a one-row, one-column result, whatever the row shape (array or object). */
+export function firstValue(rows: unknown): unknown {
+  const row = (rows as unknown[])[0];
+  return Array.isArray(row) ? row[0] : Object.values(row as object)[0];
+}
+
+/**
+ * `total` statements of `SELECT ? + 1`, `inFlight` at a time, each answer checked (i + 1).
+ * `query` runs one statement and resolves to the single value it returned.
+ */
+export async function concurrentQueries(total: number, inFlight: number, query: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const got = Number(await query(i));
+      if (got !== i + 1) throw new Error(`SELECT ${i} + 1 returned ${got}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
+  return total;
+}
+
+/** `total` sequential small statements, then a settle time with nothing forced (no gc()): settled RSS and heap. */
+export async function idleFootprint(total: number, query: (i: number) => Promise<unknown>): Promise<{ rows: number; extra: Record<string, number> }> {
+  for (let i = 0; i < total; i++) {
+    const got = Number(await query(i));
+    if (got !== i + 1) throw new Error(`SELECT ${i} + 1 returned ${got}`);
+  }
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const mem = process.memoryUsage();
+  return { rows: total, extra: { settledRssMiB: mem.rss / 2 ** 20, settledHeapMiB: mem.heapUsed / 2 ** 20 } };
+}
+
+/** How long the idle footprint waits after its last statement. */
+export const SETTLE_MS = 2000;

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import mysqlCb from 'mysql2';
 import { Readable } from 'node:stream';
-import { benchRow, benchRowTsv, measure, readConfig } from './measure.js';
+import { benchRow, benchRowTsv, concurrentQueries, firstValue, idleFootprint, measure, readConfig } from './measure.js';
 
 const config = readConfig();
 const options = {
@@ -9,7 +9,22 @@ const options = {
   supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false,
 };
 
+/** The service workloads use mysql2's defaults (only the address and credentials given). */
+const defaults = { host: config.host, port: config.port, user: config.user, password: config.password, database: config.database };
+
 await measure(async () => {
+  if (config.mode === 'pool') {
+    const pool = mysql.createPool({ ...defaults, connectionLimit: 8 });
+    const n = await concurrentQueries(config.rows ?? 30_000, 1000, async (i) => firstValue((await pool.query('SELECT ? + 1 AS v', [i]))[0]));
+    await pool.end();
+    return n;
+  }
+  if (config.mode === 'idle') {
+    const conn = await mysql.createConnection(defaults);
+    const result = await idleFootprint(config.rows ?? 60_000, async (i) => firstValue((await conn.query('SELECT ? + 1 AS v', [i]))[0]));
+    await conn.end();
+    return result;
+  }
   if (config.mode === 'stream') {
     const conn = mysqlCb.createConnection(options);
     let rows = 0;

@@ -1,12 +1,16 @@
 /**
- * The physical limit: log in, send the query, and walk the packet headers of the result until
- * the final EOF without decoding a single value.
+ * The floor: log in, send the query, and walk the packet headers of the result until the final
+ * EOF without decoding a single value. Socket reads land in one preallocated 1 MiB buffer
+ * (`onread`), and the walk carries its position across reads, so the drain allocates nothing
+ * per packet or per read and awaits nothing per packet. (Payloads of 16 MiB and more, split
+ * over several packets, do not occur in the standard tables and are not handled.)
  */
 import { createHash } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { measure, readConfig } from './measure.js';
 
 const config = readConfig();
+const READ_BUFFER = Buffer.allocUnsafe(1 << 20);
 
 function nativeScramble(password: string, salt: Buffer): Buffer {
   if (!password) return Buffer.alloc(0);
@@ -25,84 +29,102 @@ function packet(seq: number, payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** Pulls whole packets out of the socket; only used for the (tiny) login exchange. */
-function packetReader(socket: Socket) {
-  let pending = Buffer.alloc(0);
-  const waiters: ((p: Buffer) => void)[] = [];
-  const onData = (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 4 && pending.length >= 4 + pending.readUIntLE(0, 3) && waiters.length) {
-      const len = pending.readUIntLE(0, 3);
-      const p = pending.subarray(4, 4 + len);
-      pending = pending.subarray(4 + len);
-      waiters.shift()!(p);
-    }
-  };
-  socket.on('data', onData);
-  return {
-    next: () => new Promise<Buffer>((resolve) => { waiters.push(resolve); onData(Buffer.alloc(0)); }),
-    detach: () => { socket.off('data', onData); return pending; },
-  };
-}
-
-async function login(socket: Socket): Promise<Buffer> {
-  const reader = packetReader(socket);
-  const hs = await reader.next();
-  let pos = hs.indexOf(0, 1) + 1 + 4;
-  const salt1 = hs.subarray(pos, pos + 8);
+function loginPacket(handshake: Buffer): Buffer {
+  let pos = handshake.indexOf(0, 1) + 1 + 4;
+  const salt1 = handshake.subarray(pos, pos + 8);
   pos += 8 + 1 + 2 + 1 + 2 + 2;
-  const authLen = hs[pos];
+  const authLen = handshake[pos];
   pos += 1 + 10;
-  const salt2 = hs.subarray(pos, pos + Math.max(12, authLen - 9));
-  const salt = Buffer.concat([salt1, salt2]);
+  const salt2 = handshake.subarray(pos, pos + Math.max(12, authLen - 9));
+  // LONG_PASSWORD, LONG_FLAG, CONNECT_WITH_DB, PROTOCOL_41, TRANSACTIONS, SECURE_CONNECTION, MULTI_RESULTS, PLUGIN_AUTH (no DEPRECATE_EOF).
   const flags = 0x1 | 0x4 | 0x8 | 0x200 | 0x2000 | 0x8000 | 0x20000 | 0x80000;
   const head = Buffer.alloc(32);
   head.writeUInt32LE(flags, 0);
   head.writeUInt32LE(0xffffff, 4);
   head[8] = 45;
-  const auth = nativeScramble(config.password, salt);
-  const body = Buffer.concat([
-    head,
-    Buffer.from(`${config.user}\0`),
-    Buffer.from([auth.length]),
-    auth,
-    Buffer.from(`${config.database}\0mysql_native_password\0`),
-  ]);
-  socket.write(packet(1, body));
-  const reply = await reader.next();
-  if (reply[0] !== 0) throw new Error(`login failed: ${reply.subarray(9).toString()}`);
-  return reader.detach();
+  const auth = nativeScramble(config.password, Buffer.concat([salt1, salt2]));
+  return packet(1, Buffer.concat([head, Buffer.from(`${config.user}\0`), Buffer.from([auth.length]), auth, Buffer.from(`${config.database}\0mysql_native_password\0`)]));
+}
+
+/**
+ * The result walk. Per packet it needs the 3-byte length and the payload's first byte; a header
+ * cut by a read boundary is assembled byte by byte in `head`, everything else is skipped by
+ * arithmetic. States: 0 column count, 1 column definitions and their EOF, 2 rows until EOF.
+ */
+class Drain {
+  rows = 0;
+  private state = 0;
+  private columnsLeft = 0;
+  /** Payload bytes of the current packet still to skip. */
+  private skip = 0;
+  private readonly head = new Uint8Array(5);
+  private headLen = 0;
+  done = false;
+
+  /** Walks `n` bytes of `buf`; true once the final EOF has passed. */
+  feed(buf: Uint8Array, n: number): boolean {
+    let i = 0;
+    while (i < n && !this.done) {
+      if (this.skip > 0) {
+        const s = Math.min(this.skip, n - i);
+        this.skip -= s;
+        i += s;
+      } else if (this.headLen === 0 && n - i >= 5) {
+        const len = buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16);
+        if (len === 0) { this.packet(0, 0); i += 4; }
+        else { this.packet(len, buf[i + 4]); i += 5; this.skip = len - 1; }
+      } else {
+        this.head[this.headLen++] = buf[i++];
+        const h = this.head;
+        const len = this.headLen >= 4 ? h[0] | (h[1] << 8) | (h[2] << 16) : -1;
+        if (len === 0) { this.headLen = 0; this.packet(0, 0); }
+        else if (this.headLen === 5) { this.headLen = 0; this.packet(len, h[4]); this.skip = len - 1; }
+      }
+    }
+    return this.done;
+  }
+
+  private packet(len: number, first: number): void {
+    if (first === 0xff && this.state !== 2) throw new Error('query failed');
+    if (this.state === 0) { this.columnsLeft = first; this.state = 1; }
+    else if (this.state === 1) { if (this.columnsLeft-- === 0) this.state = 2; }
+    else if (first === 0xfe && len < 9) this.done = true;
+    else this.rows++;
+  }
 }
 
 await measure(async () => {
-  const socket = connect({ host: config.host, port: config.port, noDelay: true });
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const leftover = await login(socket);
-  if (leftover.length) throw new Error('unexpected bytes after login');
-  // States: 0 header, 1 column definitions (+EOF), 2 rows until EOF.
-  let state = 0;
-  let columnsLeft = 0;
-  let rows = 0;
-  let buf: Buffer = Buffer.alloc(0);
-  await new Promise<void>((resolve, reject) => {
-    socket.on('data', (chunk: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      let off = 0;
-      while (buf.length - off >= 4) {
-        const len = buf.readUIntLE(off, 3);
-        if (buf.length - off < 4 + len) break;
-        const first = buf[off + 4];
-        off += 4 + len;
-        if (first === 0xff && state !== 2) return reject(new Error('query failed'));
-        if (state === 0) { columnsLeft = first; state = 1; }
-        else if (state === 1) { if (columnsLeft-- === 0) state = 2; }
-        else if (first === 0xfe && len < 9) { socket.destroy(); return resolve(); }
-        else rows++;
-      }
-      buf = buf.subarray(off);
-    });
-    socket.once('error', reject);
-    socket.write(packet(0, Buffer.concat([Buffer.from([0x03]), Buffer.from(config.sql)])));
+  const drain = new Drain();
+  let login: Buffer | null = Buffer.alloc(0);
+  let settle!: { resolve: (n: number) => void; reject: (e: Error) => void };
+  const finished = new Promise<number>((resolve, reject) => { settle = { resolve, reject }; });
+  const socket = connect({
+    host: config.host, port: config.port, noDelay: true,
+    onread: {
+      buffer: READ_BUFFER,
+      callback(nread, buf) {
+        try {
+          if (login) {
+            // Login: a few small packets, copied until each is whole.
+            login = Buffer.concat([login, buf.subarray(0, nread)]);
+            if (login.length < 4 || login.length < 4 + login.readUIntLE(0, 3)) return true;
+            const payload = login.subarray(4, 4 + login.readUIntLE(0, 3));
+            if (login[3] === 0) { socket.write(loginPacket(payload)); login = Buffer.alloc(0); return true; }
+            if (payload[0] !== 0) throw new Error(`login failed: ${payload.subarray(9).toString()}`);
+            login = null;
+            socket.write(packet(0, Buffer.concat([Buffer.from([0x03]), Buffer.from(config.sql)])));
+            return true;
+          }
+          if (drain.feed(buf, nread)) { socket.destroy(); settle.resolve(drain.rows); return false; }
+        } catch (err) {
+          socket.destroy();
+          settle.reject(err as Error);
+          return false;
+        }
+        return true;
+      },
+    },
   });
-  return rows;
+  socket.once('error', (err) => settle.reject(err));
+  return finished;
 });

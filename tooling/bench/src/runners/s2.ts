@@ -1,5 +1,5 @@
-import { connect } from '@s2/core';
-import { benchRow, measure, readConfig } from './measure.js';
+import { connect, createPool } from '@s2/core';
+import { benchRow, concurrentQueries, firstValue, idleFootprint, measure, readConfig } from './measure.js';
 
 const config = readConfig();
 // Plaintext, like every other client in the run: on loopback s2 would otherwise negotiate TLS
@@ -22,6 +22,19 @@ async function importFormat(format: string): Promise<void> {
 await importFormat(config.mode.replace(/-stream$/, ''));
 
 await measure(async () => {
+  // The service workloads use s2's defaults (pureJs unset: the decoder s2 picks itself).
+  if (config.mode === 'pool') {
+    const pool = createPool({ url, max: 8 });
+    const n = await concurrentQueries(config.rows ?? 30_000, 1000, async (i) => firstValue(await pool.query('SELECT ? + 1 AS v', [i])));
+    await pool.end();
+    return n;
+  }
+  if (config.mode === 'idle') {
+    const conn = await connect(url);
+    const result = await idleFootprint(config.rows ?? 60_000, async (i) => firstValue(await conn.query('SELECT ? + 1 AS v', [i])));
+    await conn.close();
+    return result;
+  }
   if (config.mode === 'stream') {
     const conn = await connect(url, { buffered: false, pureJs });
     const cur = conn.cursor();
