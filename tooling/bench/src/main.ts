@@ -90,7 +90,7 @@ function errorLine(err: unknown): string {
 /** Medians of every figure (peak RSS: the highest), plus the wall spread (max − min) / median as the run's noise. */
 function summarise(samples: Measurement[]): Summary {
   const med = (f: (m: Measurement) => number | undefined) => median(samples.map((s) => f(s) ?? 0));
-  const walls = samples.map((s) => s.processWallMs ?? s.wallMs);
+  const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
   const extraKeys = Object.keys(samples[0].extra ?? {});
   return {
     rows: samples[0].rows,
@@ -101,7 +101,8 @@ function summarise(samples: Measurement[]): Summary {
     processWallMs: med((s) => s.processWallMs),
     samples: samples.length,
     extra: extraKeys.length ? Object.fromEntries(extraKeys.map((k) => [k, med((s) => s.extra?.[k])])) : undefined,
-    noise: (Math.max(...walls) - Math.min(...walls)) / median(walls),
+    noise: spread(samples.map((s) => s.processWallMs ?? s.wallMs)),
+    cpuNoise: spread(samples.map((s) => s.processCpuMs)),
   };
 }
 
@@ -168,6 +169,9 @@ async function main(): Promise<void> {
     await gateway.close();
     const results: Result[] = [];
     for (const slot of slots) {
+      const expected = expectedRows(slot.run);
+      const wrong = slot.samples.find((s) => s.rows !== expected);
+      if (!slot.error && wrong) slot.error = `returned ${wrong.rows} rows, expected ${expected}`;
       if (slot.error || slot.samples.length === 0) continue;
       const m = summarise(slot.samples);
       results.push({ run: slot.run, side: slot.side, m });
@@ -189,6 +193,15 @@ async function main(): Promise<void> {
   } finally {
     await stop();
   }
+}
+
+/** What every client must report for a run: a run that reads or writes a different count measured something else. */
+function expectedRows(r: Run): number {
+  if (r.insertRows !== undefined) return r.insertRows;
+  if (r.statements !== undefined) return r.statements;
+  if (r.name.startsWith('cold start')) return 1;
+  const limit = /LIMIT (\d+)/.exec(r.sql);
+  return limit ? Math.min(ROWS, Number(limit[1])) : ROWS;
 }
 
 const label = (slot: Slot) => `${slot.run.name}${slot.side === 'before' ? ' (before)' : ''}`;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunnerConfig } from './runners/measure.js';
 import { prepare, startTarget } from './setup.js';
-import { INSERT_RUNS, READ_RUNS } from './workloads.js';
+import { INSERT_RUNS, READ_RUNS, SERVICE_RUNS } from './workloads.js';
 
 const name = process.argv[2] ?? 'wide s2 arrow native';
 const ROWS = Number(process.env.S2_BENCH_ROWS ?? 1_000_000);
@@ -83,13 +83,13 @@ function report(dir: string): void {
 async function main(): Promise<void> {
   // S2_PROFILE_DIR=<dir>: only summarise the profiles of an earlier run.
   if (process.env.S2_PROFILE_DIR) return report(process.env.S2_PROFILE_DIR);
-  const r = [...READ_RUNS, ...INSERT_RUNS].find((x) => x.name === name);
+  const r = [...READ_RUNS, ...INSERT_RUNS, ...SERVICE_RUNS].find((x) => x.name === name);
   if (!r) throw new Error(`no run named '${name}'`);
   const { target, stop } = await startTarget();
   try {
     await prepare(target, ROWS);
     const dir = mkdtempSync(join(tmpdir(), 's2-cpuprof-'));
-    const config: RunnerConfig = { ...target, sql: r.sql, mode: r.mode, rows: r.insertRows, pureJs: r.pureJs };
+    const config: RunnerConfig = { ...target, sql: r.sql, mode: r.mode, rows: r.insertRows ?? r.statements, pureJs: r.pureJs };
     const script = fileURLToPath(new URL(`./runners/${r.runner}.ts`, import.meta.url));
     const { stdout } = await promisify(execFile)(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--conditions=s2-source', '--import', 'tsx', script, JSON.stringify(config)], { cwd: root, maxBuffer: 1 << 20 });
     console.log(`${name}: ${stdout.trim().split('\n').at(-1)}`);

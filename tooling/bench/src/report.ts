@@ -17,6 +17,8 @@ export interface Summary extends Measurement {
   samples: number;
   /** (max − min) / median of the whole-process wall times: how much this run moved between rounds. */
   noise: number;
+  /** The same spread of the whole-process CPU times. */
+  cpuNoise: number;
 }
 
 export interface Result { run: Run; side: 'now' | 'before'; m: Summary }
@@ -138,16 +140,17 @@ function beforeAfter(input: ReportInput): string[] {
   lines.push(
     `The same s2 runner bundled twice: against commit ${b.short} (\`${b.commit}\`, checked out in a git worktree, installed with \`pnpm install --frozen-lockfile --offline\`, addon ${b.nativeFile ? 'built by that commit\'s own build script' : 'NOT built: its native runs fail'}) and against the working tree (${input.code}). Both sides run in the same rounds, next to each other, their order swapped every round; ${input.repeats} samples each.`,
     '',
-    '"Noise" is the larger of the two runs\' whole-process wall spreads, (max − min) / median over the rounds. A change beyond it in the whole-process wall is called out; within it, the two are the same as far as this run can tell.',
+    '"Noise" is the larger of the two runs\' spreads, (max − min) / median over the rounds, of the whole-process wall and of the whole-process CPU. A change beyond it is called out; within it, the two are the same as far as this run can tell. On a shared machine CPU is the steadier of the two (wall time also counts waiting for the cores).',
     '',
-    '| run | wall ms before | wall ms after | process wall ms before | process wall ms after | after ÷ before (process wall) | noise | cpu ms before | cpu ms after | peak RSS MiB before | peak RSS MiB after | verdict |',
+    '| run | wall ms before | wall ms after | process wall ms before | process wall ms after | process wall after ÷ before | process cpu ms before | process cpu ms after | process cpu after ÷ before | peak RSS MiB before | peak RSS MiB after | verdict |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
+  const judge = (change: number, noise: number) => `${change > 1 + noise ? '**slower**' : change < 1 - noise ? 'faster' : 'same'} (±${(noise * 100).toFixed(0)}%)`;
   for (const { run: r, before, after } of pairs) {
-    const change = after.processWallMs / before.processWallMs;
-    const noise = Math.max(before.noise, after.noise);
-    const verdict = change > 1 + noise ? '**slower**' : change < 1 - noise ? 'faster' : 'within noise';
-    lines.push(`| ${r.name} | ${ms(before.wallMs)} | ${ms(after.wallMs)} | ${ms(before.processWallMs)} | ${ms(after.processWallMs)} | ${change.toFixed(2)} | ±${(noise * 100).toFixed(0)}% | ${ms(before.cpuMs)} | ${ms(after.cpuMs)} | ${ms(before.maxRssMiB)} | ${ms(after.maxRssMiB)} | ${verdict} |`);
+    const wall = after.processWallMs / before.processWallMs;
+    const cpu = after.processCpuMs / before.processCpuMs;
+    const verdict = `wall ${judge(wall, Math.max(before.noise, after.noise))}, cpu ${judge(cpu, Math.max(before.cpuNoise, after.cpuNoise))}`;
+    lines.push(`| ${r.name} | ${ms(before.wallMs)} | ${ms(after.wallMs)} | ${ms(before.processWallMs)} | ${ms(after.processWallMs)} | ${wall.toFixed(2)} | ${ms(before.processCpuMs)} | ${ms(after.processCpuMs)} | ${cpu.toFixed(2)} | ${ms(before.maxRssMiB)} | ${ms(after.maxRssMiB)} | ${verdict} |`);
   }
   lines.push('');
   return lines;
