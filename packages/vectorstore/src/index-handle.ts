@@ -5,7 +5,7 @@ import type { Filter } from './sql/filter.js';
 import { spacedJson } from './sql/json.js';
 import { optionsLiteral } from './sql/literal.js';
 import { indexTableName } from './sql/names.js';
-import { checkVector, decodeJson, decodeVector, normalize, vectorHexLiteral, vectorText, type VectorFormat } from './sql/vectors.js';
+import { checkVector, decodeJson, decodeVector, normalize, vectorHexLiteral, vectorText, type WireVectorFormat } from './sql/vectors.js';
 import { buildWhere, whereClause } from './sql/where.js';
 import { chunks, type NormalizedItem, type UpsertSource } from './upsert-input.js';
 import { Metric, type EmbeddingsLike, type IndexModel, type IndexStats, type Match, type Metadata, type VectorValues } from './types.js';
@@ -16,7 +16,8 @@ export interface StoreSettings {
   batchSize: number;
   /** A statement is cut before it grows past this many bytes of values (default 1 MiB). */
   maxStatementBytes: number;
-  vectorFormat: VectorFormat;
+  /** Resolved: `'auto'` was settled when the store opened. */
+  vectorFormat: WireVectorFormat;
   embeddings?: EmbeddingsLike;
 }
 

@@ -8,7 +8,8 @@ export { vectorDb, VectorDb, VECTORSTORE_VERSION, type VectorDbOptions, type Cre
 export { IndexHandle, type QueryOptions, type DeleteOptions, type UpdateOptions, type ListOptions, type FetchedVector } from './index-handle.js';
 export { compileFilter, type Filter, type FieldOperator, type FilterValue, type SqlFragment } from './sql/filter.js';
 export { indexTableName } from './sql/names.js';
-export type { VectorFormat } from './sql/vectors.js';
+export type { VectorFormat, WireVectorFormat } from './sql/vectors.js';
+export { BINARY_VECTORS_SINCE } from './server-format.js';
 export type { UpsertSource, ArrowTableLike, PolarsFrameLike } from './upsert-input.js';
 export type { SqlClient } from './client.js';
 export { VectorStoreError, IndexNotFoundError } from './errors.js';

@@ -5,7 +5,8 @@ import { IndexHandle, type StoreSettings } from './index-handle.js';
 import { spacedJson } from './sql/json.js';
 import { optionsLiteral } from './sql/literal.js';
 import { DEFAULT_DIMENSION, indexTableName, REGISTRY_TABLE, VECTOR_INDEX_NAME } from './sql/names.js';
-import { decodeJson, type VectorFormat } from './sql/vectors.js';
+import { decodeJson, type VectorFormat, type WireVectorFormat } from './sql/vectors.js';
+import { detectVectorFormat } from './server-format.js';
 import { DeletionProtection, Metric, METRICS, type EmbeddingsLike, type IndexModel } from './types.js';
 import { S2_VERSION } from '@s2/base';
 
@@ -17,9 +18,11 @@ export interface VectorDbOptions {
   /** Upper bound for the values of one statement in bytes (default 1 MiB, below every server's packet limit). */
   maxStatementBytes?: number;
   /**
-   * How vectors are sent on upsert/update: `'json'` (default: JSON array text, as the
-   * reference) or `'binary'` (packed F32 bytes as a hex literal, about half the bytes; needs
-   * SingleStore 8.5+ VECTOR columns, normalisation for cosine is then computed client-side).
+   * How vectors are sent on upsert/update: `'auto'` (default: asks the server once, with
+   * `SELECT @@memsql_version`, and sends binary to SingleStore 8.5 or later, JSON elsewhere),
+   * `'json'` (JSON array text, as the reference) or `'binary'` (packed F32 bytes as a hex
+   * literal, about half the bytes and no float formatting; needs VECTOR columns; the cosine
+   * normalisation is then computed client-side).
    */
   vectorFormat?: VectorFormat;
   /** Text in, vectors out: used for `{ id, text }` records and `query({ text })` (e.g. an @s2/ai embeddings class). */
@@ -85,21 +88,28 @@ export class VectorDb {
     private readonly ownsClient: boolean,
   ) {}
 
+  /** How this store sends vectors on upsert/update: as asked, or as detected for `'auto'`. */
+  get vectorFormat(): WireVectorFormat {
+    return this.settings.vectorFormat;
+  }
+
   /** @internal Use `vectorDb()`. */
   static async open(client: SqlClient, options: VectorDbOptions, ownsClient: boolean): Promise<VectorDb> {
     const batchSize = options.batchSize ?? 1000;
     const maxStatementBytes = options.maxStatementBytes ?? 1 << 20;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new VectorStoreError(`batchSize must be a positive integer, got ${String(batchSize)}`);
     if (!(maxStatementBytes > 0)) throw new VectorStoreError(`maxStatementBytes must be positive, got ${String(maxStatementBytes)}`);
-    const vectorFormat = options.vectorFormat ?? 'json';
-    if (vectorFormat !== 'json' && vectorFormat !== 'binary') throw new VectorStoreError(`vectorFormat must be 'json' or 'binary', got ${String(vectorFormat)}`);
-    const db = new VectorDb(client, { batchSize, maxStatementBytes, vectorFormat, embeddings: options.embeddings }, ownsClient);
+    const requested = options.vectorFormat ?? 'auto';
+    if (requested !== 'auto' && requested !== 'json' && requested !== 'binary') {
+      throw new VectorStoreError(`vectorFormat must be 'auto', 'json' or 'binary', got ${String(requested)}`);
+    }
     await client.execute(
       `CREATE TABLE IF NOT EXISTS ${REGISTRY_TABLE}(name VARCHAR(255) PRIMARY KEY, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, ` +
         `updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, dimension INT DEFAULT ${DEFAULT_DIMENSION}, ` +
         `metric Enum(${METRICS.map((m) => `'${m}'`).join(', ')}), deletion_protection BOOL, use_vector_index BOOL, vector_index_options JSON, tags JSON)`,
     );
-    return db;
+    const vectorFormat = requested === 'auto' ? await detectVectorFormat(client) : requested;
+    return new VectorDb(client, { batchSize, maxStatementBytes, vectorFormat, embeddings: options.embeddings }, ownsClient);
   }
 
   /** Registers an index and creates its table (the registry row is removed again if the table cannot be created). */

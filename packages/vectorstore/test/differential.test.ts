@@ -15,11 +15,25 @@ import { runS2Scenario, SCENARIO } from './support/scenario.js';
 const normalizedExpr = (json: string) =>
   `scalar_vector_mul(1.0 / sqrt(vector_elements_sum(vector_mul(JSON_ARRAY_PACK(${json}), JSON_ARRAY_PACK(${json})))), JSON_ARRAY_PACK(${json}))`;
 
+/** F32 little-endian bytes of a vector as a hex literal, computed here independently of s2. */
+const hexLiteral = (values: number[]) => `X'${Buffer.from(Float32Array.from(values).buffer).toString('hex')}'`;
+const unit = (values: number[]) => {
+  const len = Math.sqrt(values.reduce((sum, x) => sum + x * x, 0));
+  return len > 0 ? values.map((x) => x / len) : values;
+};
+/** The reference's server-side normalisation of one JSON vector parameter, after normalizeSql. */
+const NORMALIZED_EXPR = /scalar_vector_mul\(1\.0 \/ sqrt\(vector_elements_sum\(vector_mul\(JSON_ARRAY_PACK\('(\[[^\]']*\])'\),JSON_ARRAY_PACK\('\1'\)\)\)\),JSON_ARRAY_PACK\('\1'\)\)/g;
+const JSON_VECTOR = /'(\[[^\]']*\])'/g;
+
 /**
  * The deliberate differences, as rewrites of the reference's statements for one operation
  * into what s2 sends. Every other operation must match statement for statement.
  */
 const DIFFERENCES: Record<string, { why: string; expected(reference: string[]): string[] }> = {
+  detectFormat: {
+    why: "vectorFormat 'auto' (the default) asks the server once, when the store opens, whether it takes binary vectors",
+    expected: (ref) => [...ref, 'SELECT @@memsql_version'],
+  },
   upsert: {
     why: 'batched upserts: the rows of consecutive one-row REPLACE statements travel in one multi-row REPLACE',
     expected: (ref) => {
@@ -40,14 +54,27 @@ const DIFFERENCES: Record<string, { why: string; expected(reference: string[]): 
       return m ? normalizeSql(`UPDATE ${m[1]} SET vector=${m[2]}${m[3]}, vector_normalized = ${normalizedExpr(m[2]!)} WHERE ${m[4]}`) : sql;
     }),
   },
+  binaryVectors: {
+    why: "on SingleStore 8.5+ (vectorFormat 'auto'), upserted and updated vectors are packed F32 hex literals and the cosine normalisation is computed client-side",
+    expected: (ref) => ref.map((sql) => /^(REPLACE|UPDATE) /.test(sql)
+      ? sql.replace(NORMALIZED_EXPR, (_, json: string) => hexLiteral(unit(JSON.parse(json) as number[]))).replace(JSON_VECTOR, (_, json: string) => hexLiteral(JSON.parse(json) as number[]))
+        // normalizeSql dropped the space between the expression's `)` and a following keyword; a literal keeps it.
+        .replace(/(X'[0-9a-f]*')(?=[A-Za-z])/g, '$1 ')
+      : sql),
+  },
 };
 
-/** Which difference applies to step n of the scenario (undefined: must match exactly). */
-function differenceFor(n: number, batched: boolean): keyof typeof DIFFERENCES | undefined {
+type Mode = { batched: boolean; singlestore: boolean };
+
+/** Which differences apply to step n of the scenario, in the order they rewrite the reference (none: must match exactly). */
+function differencesFor(n: number, { batched, singlestore }: Mode): (keyof typeof DIFFERENCES)[] {
   const step = SCENARIO[n]!;
-  if (step.op === 'upsert' && batched) return 'upsert';
-  if (step.op === 'update' && step.args?.index === 'docs' && step.args.values) return 'updateCosine';
-  return undefined;
+  const out: (keyof typeof DIFFERENCES)[] = [];
+  if (step.op === 'init') out.push('detectFormat');
+  if (step.op === 'upsert' && batched) out.push('upsert');
+  if (step.op === 'update' && step.args?.index === 'docs' && step.args.values) out.push('updateCosine');
+  if (singlestore && (step.op === 'upsert' || (step.op === 'update' && step.args?.values))) out.push('binaryVectors');
+  return out;
 }
 
 const sdk = await referenceSdk();
@@ -59,14 +86,18 @@ describe.skipIf(!!reason)('differential: s2 vs singlestore-vectorstore 0.1.5 thr
   let reference: string[][];
   let referenceResults: (string | null)[];
 
-  async function recordS2(batchSize?: number) {
-    server.reset();
-    const conn = await connect({ host: server.host, port: server.port, user: 'u', password: 'p', database: 'db' });
+  /** s2's recording of the scenario; `singlestore`: through a fake that answers `@@memsql_version` as SingleStore 8.9 does. */
+  async function recordS2(batchSize?: number, singlestore = false) {
+    const target = singlestore ? await startRecordingMysqlServer({ respond, memsqlVersion: '8.9.3' }) : server;
+    target.reset();
+    const conn = await connect({ host: target.host, port: target.port, user: 'u', password: 'p', database: 'db' });
     try {
       const results = await runS2Scenario(conn, SCENARIO, batchSize ? { batchSize } : {});
-      return { results, ops: statementsByOp(server.statements, SCENARIO.length) };
+      expect(target.errors).toEqual([]);
+      return { results, ops: statementsByOp(target.statements, SCENARIO.length) };
     } finally {
       await conn.close();
+      if (singlestore) await target.close();
     }
   }
 
@@ -87,20 +118,28 @@ describe.skipIf(!!reason)('differential: s2 vs singlestore-vectorstore 0.1.5 thr
     expect(failed).toEqual([`${SCENARIO.length - 4}:deleteIndex`, `${SCENARIO.length - 3}:query`, `${SCENARIO.length - 2}:delete`, `${SCENARIO.length - 1}:update`]);
   });
 
-  for (const batched of [false, true]) {
-    it(`s2 (${batched ? 'default batching' : 'batchSize 1'}) sends the reference's statements, except the listed differences`, async () => {
-      const s2 = await recordS2(batched ? undefined : 1);
-      expect(server.errors).toEqual([]);
+  const modes: Mode[] = [
+    { batched: false, singlestore: false },
+    { batched: true, singlestore: false },
+    { batched: false, singlestore: true },
+    { batched: true, singlestore: true },
+  ];
+  for (const mode of modes) {
+    const title = `${mode.batched ? 'default batching' : 'batchSize 1'}, ${mode.singlestore ? 'server announces SingleStore 8.9' : 'server without @@memsql_version'}`;
+    it(`s2 (${title}) sends the reference's statements, except the listed differences`, async () => {
+      const s2 = await recordS2(mode.batched ? undefined : 1, mode.singlestore);
       expect(s2.results.map((r) => r !== null)).toEqual(referenceResults.map((r) => r !== null));
       const applied = new Set<string>();
       for (const [n, step] of SCENARIO.entries()) {
-        const diff = differenceFor(n, batched);
-        if (diff) applied.add(diff);
-        const expected = diff ? DIFFERENCES[diff]!.expected(reference[n]!) : reference[n]!;
-        expect(s2.ops[n], `step ${n} (${step.op} ${JSON.stringify(step.args ?? {})})${diff ? ` with difference "${DIFFERENCES[diff]!.why}"` : ''}`).toEqual(expected);
+        const diffs = differencesFor(n, mode);
+        for (const d of diffs) applied.add(d);
+        const expected = diffs.reduce((stmts, d) => DIFFERENCES[d]!.expected(stmts), reference[n]!);
+        const why = diffs.map((d) => `"${DIFFERENCES[d]!.why}"`).join(' and ');
+        expect(s2.ops[n], `step ${n} (${step.op} ${JSON.stringify(step.args ?? {})})${why ? ` with ${why}` : ''}`).toEqual(expected);
       }
       // Each listed difference is exercised (and really differs from the reference).
-      expect([...applied].sort()).toEqual(batched ? ['updateCosine', 'upsert'] : ['updateCosine']);
+      const want = ['detectFormat', 'updateCosine', ...(mode.batched ? ['upsert'] : []), ...(mode.singlestore ? ['binaryVectors'] : [])];
+      expect([...applied].sort()).toEqual(want.sort());
     });
   }
 

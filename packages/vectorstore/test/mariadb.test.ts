@@ -53,6 +53,11 @@ describe.skipIf(external)('registry table and index metadata on MariaDB', () => 
     expect(await db.listIndexes()).toEqual([]);
   });
 
+  it("vectorFormat 'auto' settles on JSON text: MariaDB does not know @@memsql_version", async () => {
+    expect(db.vectorFormat).toBe('json');
+    expect((await vectorDb(conn, { vectorFormat: 'binary' })).vectorFormat).toBe('binary');
+  });
+
   it('a failed CREATE TABLE (no VECTOR type here) leaves no orphan registry row', async () => {
     await expect(db.createIndex('orphan', { dimension: 3 })).rejects.toThrow();
     expect(await db.hasIndex('orphan')).toBe(false);

@@ -137,6 +137,48 @@ describe(`vectorstore on a real SingleStore ${version ?? ''}`, skipUnless(reason
     expect(m[0]!.score).toBeCloseTo(1, 5);
   });
 
+  it("vectorFormat 'auto' picks binary on 8.5+, and JSON- and binary-written rows read back alike", async () => {
+    const [major, minor] = String(version).split('.').map(Number) as [number, number];
+    expect(db.vectorFormat).toBe(major > 8 || (major === 8 && minor >= 5) ? 'binary' : 'json');
+    const json = await vectorDb(conn, { vectorFormat: 'json' });
+    await json.createIndex('fmt', { dimension: 3 });
+    await (await json.index('fmt')).upsert([['j', [0.25, 0.5, 1]]]);
+    await (await db.index('fmt')).upsert([['b', [0.25, 0.5, 1]]]);
+    const got = await (await db.index('fmt')).fetch(['j', 'b']);
+    expect(got.j!.values).toEqual(got.b!.values);
+    const m = await (await json.index('fmt')).query({ vector: [0.25, 0.5, 1], topK: 2 });
+    expect(m.map((x) => x.score)).toEqual([expect.closeTo(1, 5), expect.closeTo(1, 5)]);
+    await db.deleteIndex('fmt');
+  });
+
+  it('text in, vectors out; async iterable and Arrow sources; a store that owns its pool tags its connections', async () => {
+    const { tableFromArrays } = await import('apache-arrow');
+    const embeddings = {
+      embedDocuments: async (texts: string[]) => texts.map((t) => [t.length, 1, 0]),
+      embedQuery: async (t: string) => [t.length, 1, 0],
+    };
+    const owned = await vectorDb({ url: url!, database: scratch }, { embeddings });
+    try {
+      await owned.createIndex('txt', { dimension: 3, metric: 'euclidean' });
+      const index = await owned.index('txt');
+      await index.upsert([{ id: 't1', text: 'abc' }, { id: 't2', text: 'abcdef' }]);
+      async function* more() {
+        yield { id: 'g1', values: [9, 1, 0] };
+      }
+      await index.upsert(more());
+      await index.upsert(tableFromArrays({ id: ['a1'], values: [new Float32Array([20, 1, 0])] as never }) as never);
+      expect((await index.query({ text: 'abcdefg', topK: 1 }))[0]!.id).toBe('t2');
+      expect(await index.list()).toEqual(['a1', 'g1', 't1', 't2']);
+      const attrs = await conn.query<unknown[]>(
+        "SELECT ATTRIBUTE_VALUE FROM INFORMATION_SCHEMA.LMV_CONNECTION_ATTRIBUTES WHERE ATTRIBUTE_NAME = '_connector_name' AND ATTRIBUTE_VALUE = 's2 vectorstore'",
+      );
+      expect(attrs.length).toBeGreaterThan(0);
+      await owned.deleteIndex('txt');
+    } finally {
+      await owned.close();
+    }
+  });
+
   it('vector indexes: search options, disabling, reconfiguring, protection', async () => {
     await db.createIndex('vi', { dimension: 3, useVectorIndex: true, vectorIndexOptions: { index_type: 'HNSW_FLAT', M: 16 }, deletionProtection: 'enabled' });
     const index = await db.index('vi');

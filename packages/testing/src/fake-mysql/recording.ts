@@ -30,6 +30,12 @@ export interface RecordingServerOptions {
   /** Keep the statement texts (default true); benchmarks turn it off and read the counters only. */
   record?: boolean;
   serverVersion?: string;
+  /**
+   * What `SELECT @@memsql_version` answers, consulted before `respond`: a version string
+   * (`'8.9.3'`) makes the fake pass for that SingleStore release, `null` makes it refuse the
+   * variable as MariaDB and MySQL do (error 1193). Unset: `respond` decides, as for any statement.
+   */
+  memsqlVersion?: string | null;
 }
 
 export interface RecordingServer extends FakeServer {
@@ -160,6 +166,12 @@ function sendReply(session: FakeSession, reply: ScriptedReply | undefined): void
   session.send(eofPacket());
 }
 
+function memsqlVersionReply(sql: string, version: string | null | undefined): ScriptedReply | undefined {
+  if (version === undefined || !/^\s*SELECT\s+@@memsql_version\s*;?\s*$/i.test(sql)) return undefined;
+  if (version === null) return { kind: 'error', errno: 1193, sqlstate: 'HY000', message: "Unknown system variable 'memsql_version'" };
+  return { kind: 'rows', columns: [{ name: '@@memsql_version', type: 253 }], rows: [[version]] };
+}
+
 /** Starts the recording fake on a free loopback port. */
 export async function startRecordingMysqlServer(options: RecordingServerOptions = {}): Promise<RecordingServer> {
   const statements: RecordedStatement[] = [];
@@ -196,7 +208,7 @@ export async function startRecordingMysqlServer(options: RecordingServerOptions 
         const sql = cmd.payload.subarray(1).toString('utf8');
         counters.statements++;
         if (record) statements.push({ connection, sql });
-        sendReply(session, options.respond?.(sql, connection));
+        sendReply(session, memsqlVersionReply(sql, options.memsqlVersion) ?? options.respond?.(sql, connection));
       } else if (code === COM_SET_OPTION) {
         session.send(eofPacket());
       } else if (code === COM_PING || code === COM_INIT_DB || code === COM_RESET_CONNECTION) {

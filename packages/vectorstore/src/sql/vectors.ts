@@ -2,7 +2,10 @@ import { VectorStoreError } from '../errors.js';
 import type { VectorValues } from '../types.js';
 
 /** How vector parameters travel: JSON array text (what the reference sends) or packed F32 bytes. */
-export type VectorFormat = 'json' | 'binary';
+export type WireVectorFormat = 'json' | 'binary';
+
+/** A `WireVectorFormat`, or `'auto'`: binary where the server is known to take it (see server-format.ts). */
+export type VectorFormat = 'auto' | WireVectorFormat;
 
 export function checkVector(values: VectorValues, dimension: number, id?: string): void {
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
