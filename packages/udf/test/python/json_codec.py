@@ -23,7 +23,9 @@ def exact(v):
 def run(req):
     types = req["types"]
     rows = [[revive(v, types[i]) for i, v in enumerate(row)] for row in req["rows"]]
-    dumped = udf_json.dump(types, req["row_ids"], rows).decode("utf-8") if rows else ""
+    # Row ids beyond 2**53 arrive as {"int": "..."} (JSON numbers would round them in JavaScript).
+    row_ids = [int(i["int"]) if isinstance(i, dict) else i for i in req["row_ids"]]
+    dumped = udf_json.dump(types, row_ids, rows).decode("utf-8") if rows else ""
     loaded = {"row_ids": [], "rows": []}
     if req.get("payload"):
         row_ids, data = udf_json.load([("c%d" % i, t) for i, t in enumerate(types)], req["payload"].encode("utf-8"))
