@@ -106,7 +106,7 @@ describe('a pool never waits past its acquire timeout on a silent server', () =>
 
   it('the checkout ping of an idle connection is bounded by acquireTimeoutMs (the connection is discarded)', async () => {
     const { url, state } = await silencingServer();
-    const pool = createPool(url, { max: 1, acquireTimeoutMs: 300, healthCheck: 'ping' });
+    const pool = createPool(url, { max: 1, acquireTimeoutMs: 300, healthCheck: 'ping', healthCheckIdleMs: 0 });
     try {
       const first = await pool.getConnection();
       const stale = first.connection;
@@ -128,7 +128,7 @@ describe('a pool never waits past its acquire timeout on a silent server', () =>
 
   it('a connection handed back to a waiter whose acquire timed out meanwhile returns to the pool', async () => {
     const { url, state } = await silencingServer();
-    const pool = createPool(url, { max: 1, acquireTimeoutMs: 300, healthCheck: 'ping' });
+    const pool = createPool(url, { max: 1, acquireTimeoutMs: 300, healthCheck: 'ping', healthCheckIdleMs: 0 });
     try {
       const held = await pool.getConnection();
       const waiting = pool.getConnection().catch((e: unknown) => e);

@@ -3,6 +3,8 @@ import { connect } from '../connect.js';
 import type { Connection, ExecuteResult, QueryOptions } from '../connection/connection.js';
 import type { Cursor } from '../connection/cursor.js';
 import type { ConnectOptions } from '../params/index.js';
+import { diedBeforeSending, sentSoFar } from './sent-nothing.js';
+import { WaiterQueue, type Waiter } from './waiter-queue.js';
 
 export interface PoolOptions extends ConnectOptions {
   /** Connections kept open even when idle (default 0). */
@@ -13,22 +15,31 @@ export interface PoolOptions extends ConnectOptions {
   idleTimeoutMs?: number;
   /** A borrower waiting longer than this gets an OperationalError (default 10 s). */
   acquireTimeoutMs?: number;
-  /** Checked on checkout: 'ping' (default), 'reset' (COM_RESET_CONNECTION) or 'none'. */
+  /**
+   * Checked on checkout: 'ping' (default: a COM_PING, for connections idle at least
+   * `healthCheckIdleMs`), 'reset' (COM_RESET_CONNECTION on every checkout, for a clean
+   * session) or 'none'. Whatever the mode, a connection whose socket is known closed is
+   * discarded without a round trip.
+   */
   healthCheck?: 'ping' | 'reset' | 'none';
+  /**
+   * With `healthCheck: 'ping'`, only connections idle at least this long are pinged (default
+   * 5,000 ms; 0 pings on every checkout). A connection handed straight from one borrower to
+   * the next is never pinged.
+   */
+  healthCheckIdleMs?: number;
   /** `end()` waits this long for borrowed connections before closing them (default 5 s). */
   shutdownGraceMs?: number;
   /** Connection URL; the other options beat it, as with `connect(url, options)`. */
   url?: string;
 }
 
-interface Waiter {
-  resolve: (c: Connection) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-  /** When its acquire timeout fires (Date.now() ms). */
-  deadline: number;
-  /** Rejected by its timeout: a connection meant for it goes to someone else. */
-  timedOut: boolean;
+type PoolSettings = Required<Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'healthCheckIdleMs' | 'shutdownGraceMs'>>;
+
+interface IdleConnection {
+  conn: Connection;
+  /** When it was given back (Date.now() ms). */
+  since: number;
 }
 
 /** A borrowed connection: use it, then `release()` it (or `await using` it). */
@@ -59,10 +70,21 @@ export class PooledConnection {
   }
 }
 
+function checkSettings(s: PoolSettings): void {
+  if (!(s.max >= 1) || !(s.min >= 0) || s.min > s.max) throw new InterfaceError(`invalid pool size: min ${s.min}, max ${s.max}`);
+  if (!['ping', 'reset', 'none'].includes(s.healthCheck)) throw new OptionError(`healthCheck must be 'ping', 'reset' or 'none', got ${String(s.healthCheck)}`);
+  if (typeof s.healthCheckIdleMs !== 'number' || !(s.healthCheckIdleMs >= 0)) {
+    throw new OptionError(`healthCheckIdleMs must be a number of milliseconds >= 0, got ${String(s.healthCheckIdleMs)}`);
+  }
+}
+
 /** A bounded set of connections shared by concurrent callers. */
 export class Pool {
-  private readonly idle: { conn: Connection; since: number }[] = [];
-  private readonly waiters: Waiter[] = [];
+  /** A stack: the most recently used connection goes out first (the least likely to need a ping). */
+  private readonly idle: IdleConnection[] = [];
+  private readonly waiters = new WaiterQueue();
+  /** Fires at the deadline of the head waiter (see WaiterQueue). */
+  private waitTimer: NodeJS.Timeout | null = null;
   private readonly borrowed = new Set<Connection>();
   private opening = 0;
   /** Why the most recent attempt to open a connection failed (cleared by a success). */
@@ -71,7 +93,7 @@ export class Pool {
   private retryTimer: NodeJS.Timeout | null = null;
   private ending = false;
   private readonly sweeper: NodeJS.Timeout;
-  private readonly settings: Required<Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'shutdownGraceMs'>>;
+  private readonly settings: PoolSettings;
   // ES private: the credentials never show in util.inspect or JSON.
   readonly #connectOptions: ConnectOptions;
   readonly #url: string | undefined;
@@ -81,9 +103,12 @@ export class Pool {
     else if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new OptionError(`createPool() takes a connection URL or an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
     }
-    const { min = 0, max = 10, idleTimeoutMs = 30_000, acquireTimeoutMs = 10_000, healthCheck = 'ping', shutdownGraceMs = 5_000, url, ...connectOptions } = options;
-    if (!(max >= 1) || min < 0 || min > max) throw new InterfaceError(`invalid pool size: min ${min}, max ${max}`);
-    this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, shutdownGraceMs };
+    const {
+      min = 0, max = 10, idleTimeoutMs = 30_000, acquireTimeoutMs = 10_000, healthCheck = 'ping', healthCheckIdleMs = 5_000, shutdownGraceMs = 5_000, url,
+      ...connectOptions
+    } = options;
+    this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, healthCheckIdleMs, shutdownGraceMs };
+    checkSettings(this.settings);
     this.#connectOptions = connectOptions;
     this.#url = url;
     this.sweeper = setInterval(() => this.sweep(), Math.max(1000, Math.min(idleTimeoutMs, 30_000)));
@@ -108,16 +133,24 @@ export class Pool {
     return this.#url ? connect(this.#url, this.#connectOptions) : connect(this.#connectOptions);
   }
 
+  /** Whether a connection idle since `since` gets a round trip before it is handed out. */
+  private needsCheck(since: number): boolean {
+    const mode = this.settings.healthCheck;
+    if (mode === 'none') return false;
+    if (mode === 'reset') return true;
+    return Date.now() - since >= this.settings.healthCheckIdleMs;
+  }
+
   /**
-   * The health check before a connection is handed out. A server that stopped answering must
-   * not hold the borrower past its acquire timeout: past `limitMs` the session is discarded.
+   * The round-trip health check before a connection is handed out. A server that stopped
+   * answering must not hold the borrower past its acquire timeout: past `limitMs` the session
+   * is discarded.
    */
-  private async checkout(conn: Connection, limitMs: number): Promise<boolean> {
-    if (this.settings.healthCheck === 'none') return conn.isConnected();
+  private async check(conn: Connection, limitMs: number): Promise<boolean> {
     const timer = setTimeout(() => conn.destroy(), Math.max(1, limitMs));
     try {
-      if (this.settings.healthCheck === 'ping') await conn.ping();
-      else await conn.reset();
+      if (this.settings.healthCheck === 'reset') await conn.reset();
+      else await conn.ping();
       return conn.isConnected();
     } catch {
       conn.destroy();
@@ -140,9 +173,14 @@ export class Pool {
     const deadline = Date.now() + this.settings.acquireTimeoutMs;
     while (this.idle.length) {
       if (Date.now() >= deadline) throw this.timeoutError();
-      const { conn } = this.idle.pop()!;
+      const { conn, since } = this.idle.pop()!;
+      // Closed by the server (wait_timeout, KILL) and already noticed: no round trip needed.
+      if (!conn.isConnected()) {
+        conn.destroy();
+        continue;
+      }
       this.borrowed.add(conn);
-      if (await this.checkout(conn, deadline - Date.now())) return conn;
+      if (!this.needsCheck(since) || (await this.check(conn, deadline - Date.now()))) return conn;
       this.borrowed.delete(conn);
     }
     if (this.size < this.settings.max && this.waiters.length === 0) {
@@ -160,21 +198,37 @@ export class Pool {
       }
     }
     return new Promise<Connection>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        deadline: Date.now() + this.settings.acquireTimeoutMs,
-        timedOut: false,
-        timer: setTimeout(() => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
-          waiter.timedOut = true;
-          reject(this.timeoutError());
-        }, this.settings.acquireTimeoutMs),
-      };
-      this.waiters.push(waiter);
+      this.waiters.push({ resolve, reject, deadline });
+      this.armWaitTimer();
       this.serveWaiters();
     });
+  }
+
+  private armWaitTimer(): void {
+    const head = this.waiters.peek();
+    if (this.waitTimer || !head) return;
+    this.waitTimer = setTimeout(() => this.expireWaiters(), Math.max(0, head.deadline - Date.now()));
+  }
+
+  /** Rejects the waiters whose acquire timeout has passed (all at the head), then re-arms. */
+  private expireWaiters(): void {
+    this.waitTimer = null;
+    const now = Date.now();
+    for (let head = this.waiters.peek(); head && head.deadline <= now; head = this.waiters.peek()) {
+      this.waiters.shift();
+      head.reject(this.timeoutError());
+    }
+    this.armWaitTimer();
+  }
+
+  /** The next waiter; the timer stops once nobody waits (it would hold the process open). */
+  private nextWaiter(): Waiter | undefined {
+    const waiter = this.waiters.shift();
+    if (this.waiters.length === 0 && this.waitTimer) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = null;
+    }
+    return waiter;
   }
 
   async getConnection(): Promise<PooledConnection> {
@@ -183,9 +237,11 @@ export class Pool {
 
   /** Returns a connection: broken ones are dropped, open transactions rolled back. */
   giveBack(conn: Connection): void {
-    void this.recycle(conn);
+    if (this.ending || !conn.isConnected() || conn.transport().session.serverStatus & ServerStatus.IN_TRANS) void this.recycle(conn);
+    else void this.handOver(conn);
   }
 
+  /** The slow way back: a rollback first, or the connection is dropped. */
   private async recycle(conn: Connection): Promise<void> {
     let healthy = conn.isConnected();
     if (healthy && conn.transport().session.serverStatus & ServerStatus.IN_TRANS) {
@@ -206,27 +262,40 @@ export class Pool {
       this.serveWaiters();
       return;
     }
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      if (await this.checkout(conn, waiter.deadline - Date.now())) {
-        // The waiter gave up during the check: the connection goes to the next one, or idle.
-        if (waiter.timedOut) return this.recycle(conn);
-        clearTimeout(waiter.timer);
-        return waiter.resolve(conn);
-      }
-      if (waiter.timedOut) {
-        this.borrowed.delete(conn);
-        this.serveWaiters();
-        return;
-      }
-      // The connection died while idle in our hands: open a fresh one for the same waiter.
+    return this.handOver(conn);
+  }
+
+  /**
+   * A healthy returned connection goes to the next waiter, or idle. It was in use a moment
+   * ago, so it gets no round trip unless the mode asks for one on every checkout ('reset', or
+   * 'ping' with healthCheckIdleMs 0): the common case stays synchronous.
+   */
+  private handOver(conn: Connection): Promise<void> | undefined {
+    const waiter = this.nextWaiter();
+    if (!waiter) {
       this.borrowed.delete(conn);
-      this.waiters.unshift(waiter);
-      this.serveWaiters();
-      return;
+      this.idle.push({ conn, since: Date.now() });
+      return undefined;
     }
+    if (!this.needsCheck(Date.now())) {
+      waiter.resolve(conn);
+      return undefined;
+    }
+    return this.checkedHandOver(conn, waiter);
+  }
+
+  /**
+   * The check is bounded by the waiter's deadline (past it the session is discarded), so a
+   * waiter taken off the queue for it still gets its timeout error on time.
+   */
+  private async checkedHandOver(conn: Connection, waiter: Waiter): Promise<void> {
+    if (await this.check(conn, waiter.deadline - Date.now())) return waiter.resolve(conn);
     this.borrowed.delete(conn);
-    this.idle.push({ conn, since: Date.now() });
+    // The connection died in our hands: the waiter goes back to the front (its timer rejects
+    // it if its time is up) and a fresh connection is opened for it.
+    this.waiters.unshift(waiter);
+    this.armWaitTimer();
+    this.serveWaiters();
   }
 
   /**
@@ -243,13 +312,14 @@ export class Pool {
           this.opening--;
           this.lastConnectError = null;
           this.retryDelayMs = 0;
-          const waiter = this.waiters.shift();
-          if (waiter && !this.ending) {
-            clearTimeout(waiter.timer);
+          if (this.ending) {
+            void conn.close().catch(() => conn.destroy());
+            return;
+          }
+          const waiter = this.nextWaiter();
+          if (waiter) {
             this.borrowed.add(conn);
             waiter.resolve(conn);
-          } else if (this.ending) {
-            void conn.close().catch(() => conn.destroy());
           } else {
             this.idle.push({ conn, since: Date.now() });
           }
@@ -275,29 +345,37 @@ export class Pool {
 
   private sweep(): void {
     const cutoff = Date.now() - this.settings.idleTimeoutMs;
-    while (this.idle.length > this.settings.min && this.idle[0].since < cutoff) {
-      const { conn } = this.idle.shift()!;
-      void conn.close().catch(() => {});
+    // The bottom of the stack has been idle longest.
+    let stale = 0;
+    while (stale < this.idle.length - this.settings.min && this.idle[stale].since < cutoff) stale++;
+    for (const { conn } of this.idle.splice(0, stale)) void conn.close().catch(() => {});
+  }
+
+  /**
+   * Borrow, run, give back. A connection broken by the query is discarded, never reused. One
+   * that turns out dead before any byte of the statement was sent (its close not yet noticed
+   * at checkout) is replaced and the statement runs once more on another connection.
+   */
+  private async run<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.acquire();
+      const sent = sentSoFar(conn);
+      try {
+        return await work(conn);
+      } catch (err) {
+        if (attempt > 0 || !diedBeforeSending(sent, err)) throw err;
+      } finally {
+        this.giveBack(conn);
+      }
     }
   }
 
-  /** Borrow, run, give back. A connection broken by the query is discarded, never reused. */
-  async query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
-    const pooled = await this.getConnection();
-    try {
-      return await pooled.query<Row>(sql, params, options);
-    } finally {
-      pooled.release();
-    }
+  query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
+    return this.run((conn) => conn.query<Row>(sql, params, options));
   }
 
-  async execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
-    const pooled = await this.getConnection();
-    try {
-      return await pooled.execute(sql, params);
-    } finally {
-      pooled.release();
-    }
+  execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
+    return this.run((conn) => conn.execute(sql, params));
   }
 
   /** Refuses new borrowers, closes idle connections, waits (up to the grace period) for borrowed ones. */
@@ -306,10 +384,9 @@ export class Pool {
     this.ending = true;
     clearInterval(this.sweeper);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const w of this.waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.reject(new InterfaceError('The pool has been closed'));
-    }
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    for (const w of this.waiters.takeAll()) w.reject(new InterfaceError('The pool has been closed'));
     await Promise.all(this.idle.splice(0).map(({ conn }) => conn.close().catch(() => {})));
     const deadline = Date.now() + this.settings.shutdownGraceMs;
     while (this.borrowed.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

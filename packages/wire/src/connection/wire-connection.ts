@@ -264,9 +264,16 @@ export class WireConnection implements SqlTransport, PacketChannel {
     });
   }
 
+  /**
+   * Commands written to the socket so far. A caller that saw a command fail can tell from an
+   * unchanged count that nothing of it reached the server (a pool retries only then).
+   */
+  commandsSent = 0;
+
   private sendCommand(command: number, body: Uint8Array | string = ''): void {
     this.seq = 0;
     this.send(commandPacket(command, body));
+    this.commandsSent++;
   }
 
   // ── login ──────────────────────────────────────────────────────────────────────────────
