@@ -188,7 +188,7 @@ export function writeReport(path: string, input: ReportInput): void {
       ? `**The raw drain was not the fastest client** of this run: ${flagged.map((n) => `\`${n}\``).join(', ')} (marked ⚠) took less in-process wall time than its table's drain, so the ratios to it are not against a floor.`
       : 'No client was faster than its table\'s raw drain (in-process wall): the drain is the floor of every ratio above.', '');
     lines.push(
-      '`http100k`: one request for 100,000 `wide` rows through the Data API gateway, which runs in the harness process (its CPU is not in the client\'s columns) in front of the same server, with TLS to the server off like every other client. The gateway opens a fresh server session per request (a login, a few ms), paid once per run here; what the rows compare is the client\'s cost of reading one large JSON answer against reading the same rows over the wire (`http100k raw drain` is that query over the wire, undecoded).',
+      '`http100k`: one request for 100,000 `wide` rows through the Data API gateway, which runs in the harness process (its CPU is not in the client\'s columns) in front of the same server, with TLS to the server off like every other client. The gateway opens a fresh server session per request (a login: ~4–7 ms per `SELECT 1` on this machine); `fetch`/undici send one request, s2 over HTTP two (its connect handshake, `SELECT VERSION()` and the escaping mode, then the query), so s2 pays one login more, small next to a 100,000-row answer. What the rows compare is the client\'s cost of reading one large JSON answer against reading the same rows over the wire (`http100k raw drain` is that query over the wire, undecoded).',
       '',
     );
   }
