@@ -10,34 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, SqlDateTime, SqlTime, type Connection } from '@s2/core';
 import { pythonSdk, uniqueDatabaseName, type PythonSdk } from '@s2/testing';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
-import { testServer } from '@s2/testing/vitest';
+import { skipUnless, testServer } from '@s2/testing/vitest';
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('./python/http_client.py', import.meta.url));
 const compareScript = fileURLToPath(new URL('./python/http_vs_mysql.py', import.meta.url));
 
-let unavailable: string | null = null;
-let sdk: PythonSdk;
+// Prepared at collection time, so the describe below can skip visibly when it cannot be had.
+const found = await pythonSdk();
+const unavailable = 'unavailable' in found ? `Python SDK HTTP cross-check: ${found.unavailable}` : null;
+const sdk = found as PythonSdk;
 let gateway: DataApiGateway;
 let ours: Connection;
 const scratch = uniqueDatabaseName('py');
-
-beforeAll(async () => {
-  const found = await pythonSdk();
-  if ('unavailable' in found) {
-    unavailable = found.unavailable;
-    console.log(`Python SDK cross-check skipped: ${unavailable}`);
-  } else sdk = found;
-  const info = testServer();
-  gateway = await startDataApiGateway({ target: { host: info.host, port: info.port } });
-  ours = await connect(info.url);
-  await ours.execute(`CREATE DATABASE ${scratch}`);
-}, 300_000);
-afterAll(async () => {
-  await ours.execute(`DROP DATABASE ${scratch}`);
-  await ours.close();
-  await gateway.close();
-});
 
 /** Our values in the Python script's JSON spelling. */
 function spell(v: unknown): unknown {
@@ -49,9 +34,20 @@ function spell(v: unknown): unknown {
   return typeof v === 'bigint' ? Number(v) : v;
 }
 
-describe('the official Python SDK against the Data API gateway', () => {
-  it('reads the same rows, types and errors that @s2/http reads', async (ctx) => {
-    if (unavailable) return ctx.skip();
+describe('the official Python SDK against the Data API gateway', skipUnless(unavailable, 'missing-tool'), () => {
+  beforeAll(async () => {
+    const info = testServer();
+    gateway = await startDataApiGateway({ target: { host: info.host, port: info.port } });
+    ours = await connect(info.url);
+    await ours.execute(`CREATE DATABASE ${scratch}`);
+  }, 300_000);
+  afterAll(async () => {
+    await ours.execute(`DROP DATABASE ${scratch}`);
+    await ours.close();
+    await gateway.close();
+  });
+
+  it('reads the same rows, types and errors that @s2/http reads', async () => {
     const info = testServer();
     const url = `http://${info.root.user}:${info.root.password}@127.0.0.1:${gateway.port}/s2_test`;
     const { stdout } = await run(sdk.python, [script, url, scratch], { timeout: 120_000, env: { ...process.env, S2_PY_HELPERS: sdk.helpers } });
@@ -59,6 +55,7 @@ describe('the official Python SDK against the Data API gateway', () => {
     const http = await connect(url);
     try {
       const data = await http.query<unknown[]>('SELECT * FROM data ORDER BY id');
+      expect(data.length).toBeGreaterThan(0);
       expect(py.data).toEqual(data.map((r) => r.map(spell)));
       expect(py.description).toEqual([['id', 253], ['name', 253], ['value', 8]]);
       expect(py.params).toEqual([['a'], ['b']]);
@@ -68,6 +65,11 @@ describe('the official Python SDK against the Data API gateway', () => {
       await cur.execute('SELECT * FROM alltypes LIMIT 0');
       const names = cur.description!.map((d) => d.name);
       const pyRows = py.alltypes as unknown[][];
+      // Same rows and columns first: the loop below walks ours only.
+      expect(all).toHaveLength(3);
+      expect(pyRows).toHaveLength(all.length);
+      expect(pyRows.map((row) => row.length)).toEqual(all.map((row) => row.length));
+      expect(names).toHaveLength(all[0].length);
       all.forEach((row, r) => row.forEach((value, c) => {
         const theirs = pyRows[r][c] as unknown;
         // Python returns DECIMAL as Decimal and FLOAT/DOUBLE as float; both spell the same numbers.
@@ -83,8 +85,7 @@ describe('the official Python SDK against the Data API gateway', () => {
     }
   }, 240_000);
 
-  it('its HTTP client through the gateway reads what its MySQL client reads from the server', async (ctx) => {
-    if (unavailable) return ctx.skip();
+  it('its HTTP client through the gateway reads what its MySQL client reads from the server', async () => {
     const info = testServer();
     const mysqlUrl = `${info.url}/s2_test`;
     const httpUrl = `http://${info.root.user}:${info.root.password}@127.0.0.1:${gateway.port}/s2_test`;
