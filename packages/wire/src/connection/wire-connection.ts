@@ -51,6 +51,14 @@ export interface WireQueryOptions extends QueryOptions {
 const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
 
 /**
+ * Queued packets (a run of one socket read counts once) at which the socket pauses, whatever
+ * their bytes: each is a live object, and a decoder slower than the server would otherwise
+ * hold tens of thousands of small row packets (4 MiB of 90-byte rows), which outlive
+ * scavenges and grow the heap. Reading resumes once the consumer has taken three quarters.
+ */
+const MAX_QUEUED_PACKETS = 1024;
+
+/**
  * One MySQL-protocol session. Commands run one at a time in call order; a streaming result
  * keeps the session until it has been read to the end (or drained).
  */
@@ -169,10 +177,23 @@ export class WireConnection implements SqlTransport, PacketChannel {
       this.fail(err as Error);
       return;
     }
-    if (!this.paused && this.queue.queuedBytes > this.highWaterMark) {
+    if (!this.paused && (this.queue.queuedBytes > this.highWaterMark || this.queue.size > MAX_QUEUED_PACKETS)) {
       this.paused = true;
       this.socket.pause();
     }
+  }
+
+  /** Reads the socket again once the consumer has drained the queue to a quarter of its limits. */
+  private resumeIfDrained(): void {
+    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4 && this.queue.size < MAX_QUEUED_PACKETS / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** The most packets (runs count once) and bytes queued at once so far, and whether reading is paused now. */
+  get queueStats(): { peakPackets: number; peakBytes: number; paused: boolean } {
+    return { peakPackets: this.queue.peakSize, peakBytes: this.queue.peakBytes, paused: this.paused };
   }
 
   private fail(error: Error): void {
@@ -189,10 +210,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       if (this.queue.failed) throw this.queue.failed;
       return undefined;
     }
-    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
-      this.paused = false;
-      this.socket.resume();
-    }
+    this.resumeIfDrained();
     const firstSeq = this.queue.firstSeq;
     if (firstSeq !== this.seq) {
       const err = firstSeq === 0
@@ -225,10 +243,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   takeFromRun(bytes: number, count: number, lastSeq: number): void {
     this.queue.takeFromRun(bytes, count, lastSeq);
     this.seq = (lastSeq + 1) & 0xff;
-    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
-      this.paused = false;
-      this.socket.resume();
-    }
+    this.resumeIfDrained();
   }
 
   waitForPacket(): Promise<void> {
