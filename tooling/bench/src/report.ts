@@ -110,11 +110,12 @@ function serviceTables(results: Result[], find: (name: string) => Summary | unde
   const idle = of('idle');
   if (idle.length) {
     const peer = find('idle mysql2');
-    lines.push(`**Idle footprint** (\`idle\`): one connection, ${thousands(idle[0].m.rows)} sequential \`SELECT ? + 1\`, then ${SETTLE_MS / 1000} s with the connection open and nothing to do (no forced GC); RSS and V8 heap in use after that. The wall time includes the ${SETTLE_MS / 1000} s.`, '');
-    lines.push('| run | queries | settled RSS MiB | settled heap MiB | peak RSS MiB | wall ms | cpu ms | settled RSS ÷ mysql2 |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(`**Idle footprint** (\`idle\`): one connection, ${thousands(idle[0].m.rows)} sequential \`SELECT ? + 1\`, then ${SETTLE_MS / 1000} s with the connection open and nothing to do (no forced GC); then \`process.memoryUsage()\`: RSS, V8 heap used and reserved, memory outside the heap (external, of which array buffers). The wall time includes the ${SETTLE_MS / 1000} s.`, '');
+    lines.push('| run | queries | settled RSS MiB | heap used MiB | heap total MiB | external MiB | array buffers MiB | peak RSS MiB | wall ms | cpu ms | cpu µs / query | settled RSS ÷ mysql2 |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const mib = (v: number | undefined) => v?.toFixed(1) ?? '–';
     for (const { run: r, m } of idle) {
-      const rss = m.extra?.settledRssMiB;
-      lines.push(`| ${r.name} | ${m.rows} | ${ms(rss)} | ${m.extra?.settledHeapMiB?.toFixed(1) ?? '–'} | ${ms(m.maxRssMiB)} | ${ms(m.wallMs)} | ${ms(m.cpuMs)} | ${ratio(rss, peer?.extra?.settledRssMiB)} |`);
+      const x = m.extra ?? {};
+      lines.push(`| ${r.name} | ${m.rows} | ${ms(x.settledRssMiB)} | ${mib(x.settledHeapMiB)} | ${mib(x.settledHeapTotalMiB)} | ${mib(x.settledExternalMiB)} | ${mib(x.settledArrayBuffersMiB)} | ${ms(m.maxRssMiB)} | ${ms(m.wallMs)} | ${ms(m.cpuMs)} | ${((m.cpuMs * 1000) / m.rows).toFixed(0)} | ${ratio(x.settledRssMiB, peer?.extra?.settledRssMiB)} |`);
     }
     lines.push('');
   }
