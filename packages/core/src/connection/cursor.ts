@@ -1,12 +1,10 @@
 import {
-  batchInsertStatements,
   expandRawRows,
   describeColumn,
   formatQuery,
   InterfaceError,
   NotSupportedError,
   OperationalError,
-  ServerStatus,
   ProgrammingError,
   type ColumnDefinition,
   type ColumnDescription,
@@ -19,20 +17,13 @@ import {
   type PacketReader,
   type RawBatch,
 } from '@s2/base';
-import { resultFormat, type PreparedFormat } from '../results/formats.js';
+import { resultFormat, type PreparedFormat, type ResultFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
+import { executemany, type ExecutemanyOptions } from './executemany.js';
 import type { CursorSession } from '../session/types.js';
-import { packetReaderOf } from '../session/packets.js';
 import { statementHookSlot } from '../hooks/statement-hook.js';
 
-export interface ExecutemanyOptions {
-  /**
-   * Run every statement in one transaction (BEGIN … COMMIT) and roll back on failure, so a bad
-   * row leaves nothing behind. Only when the session is in autocommit mode outside a
-   * transaction (inside yours, roll back yourself); not available over the Data API.
-   */
-  atomic?: boolean;
-}
+export type { ExecutemanyOptions } from './executemany.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -48,12 +39,12 @@ const FRAME_BATCH = 65_536;
  * How a query's rows should come from the transport for this format. Frame formats decode
  * packet batches themselves, so they get the rows undecoded (`rawRows`). Row formats have the
  * addon decode their rows a batch at a time as the packets arrive (it walks the packets,
- * parses the numbers and checks the text of a whole batch at once): all of a buffered result,
- * and each fetch of a streaming one. With `pureJs: true`, or without the addon, the
- * transport's row decoder does it.
+ * parses the numbers and checks the text of a whole batch at once), and each batch is shaped
+ * (objects...) right away: the result then holds final rows only, never a value array per row
+ * beside them. With `pureJs: true`, or without the addon, the transport's row decoder does it.
  */
 function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOptions, 'rawRows' | 'decodeBatch'> {
-  let format;
+  let format: ResultFormat;
   try {
     format = resultFormat(resultsType);
   } catch {
@@ -62,7 +53,18 @@ function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOpti
   if (format.packets === true) return { rawRows: true };
   // The TypeScript decoder is fastest row by row inside the transport; the addon by batches.
   if (format.packetRows !== true || decoder.kind === 'pure') return {};
-  return { decodeBatch: (columns, options, packets) => decoder.decodeRows(columns, options, packets) };
+  let preparedFor: readonly ColumnDefinition[] | null = null;
+  let shape: PreparedFormat['rows'];
+  return {
+    decodeBatch: (columns, options, packets) => {
+      if (preparedFor !== columns) {
+        preparedFor = columns;
+        shape = format.prepare(columns).rows;
+      }
+      const rows = decoder.decodeRows(columns, options, packets);
+      return shape ? shape(rows) : rows;
+    },
+  };
 }
 
 const closedCursor = () => new ProgrammingError('Cursor closed');
@@ -143,55 +145,13 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   }
 
   /**
-   * Runs the statement once per parameter set. `INSERT|REPLACE ... VALUES (<placeholders>)` is
-   * rewritten into multi-row statements bounded in size; rowcount is the total.
+   * Runs the statement once per parameter set (see `executemany.ts`): `INSERT|REPLACE ...
+   * VALUES (<placeholders>)` becomes pipelined multi-row statements; rowcount is the total.
    */
   async executemany(sql: string, paramSets?: Iterable<QueryParams>, options: ExecutemanyOptions = {}): Promise<number | null> {
     this.ensureOpen();
-    const sets = paramSets ? [...paramSets] : [];
-    if (sets.length === 0) return null;
-    if (options.atomic) return this.atomically(() => this.executemany(sql, sets));
-    // A transport that binds parameters (the Data API) gets one statement per set, values unspliced.
-    const statements = bindsParams(this.connection.transport()) ? null : batchInsertStatements(sql, sets, this.connection.literalContext());
-    let total = 0;
-    try {
-      if (statements) {
-        for (const stmt of statements) total += await this.execute(stmt);
-      } else {
-        for (const params of sets) total += Math.max(0, await this.execute(sql, params));
-      }
-    } catch (err) {
-      // Earlier statements have run (and, in autocommit mode, committed): say how many rows.
-      this.rowcount = total;
-      if (err instanceof Error) {
-        (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = total;
-        err.message += ` (executemany: ${total} row(s) affected by earlier statements${total ? '; in autocommit mode they are committed' : ''})`;
-      }
-      throw err;
-    }
-    this.rowcount = total;
-    return total;
-  }
-
-  /**
-   * Runs `work` inside BEGIN … COMMIT, rolled back if it fails, when the session is in
-   * autocommit mode outside a transaction; inside your own transaction it just runs.
-   */
-  private async atomically<T>(work: () => Promise<T>): Promise<T> {
-    const link = this.connection.transport();
-    if (bindsParams(link)) throw new NotSupportedError('executemany({ atomic: true }) needs a transaction, which the Data API cannot span across requests; use the mysql driver');
-    const status = link.session.serverStatus;
-    if ((status & ServerStatus.AUTOCOMMIT) === 0 || (status & ServerStatus.IN_TRANS) !== 0) return work();
-    await this.execute('BEGIN');
-    try {
-      const out = await work();
-      await this.execute('COMMIT');
-      return out;
-    } catch (err) {
-      if (this.connection.isConnected()) await this.execute('ROLLBACK').catch(() => {});
-      if (err instanceof Error) (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = 0;
-      throw err;
-    }
+    await this.discardResponse();
+    return executemany(this, sql, paramSets, options);
   }
 
   /** `CALL name(...)` with arguments passed through session variables `@_name_<i>`, like the reference. */
@@ -219,7 +179,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.rownumber = 0;
     this.rows = null;
     this.payloads = null;
-    this.packets = packetReaderOf(result);
+    this.packets = result.packets ?? null;
     if (result.columns) {
       this.description = result.columns.map(describeColumn);
       this.format = resultFormat(this.resultsType).prepare(result.columns);
@@ -229,9 +189,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
         this.payloads = expandRawRows(await this.packets.read());
         this.rowcount = this.payloads.length;
       } else if (this.buffered) {
-        const rows = await result.read();
-        this.rows = this.format.rows ? this.format.rows(rows) : rows;
-        this.rowcount = rows.length;
+        // Rows from decodeBatch are in their final shape already.
+        this.rows = result.decoded ? await result.decoded.read() : this.shape(await result.read());
+        this.rowcount = this.rows.length;
       } else {
         this.rowcount = -1;
       }
@@ -251,19 +211,22 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   }
 
   /** Rows of a packet batch, for row-wise fetches from a result kept as packets. */
-  private decoded(batch: RawBatch): unknown[][] {
+  private rowsOf(batch: RawBatch): unknown[][] {
     return this.connection.decoder.decodeRows(this.result!.columns!, this.packets!.decodeOptions, batch);
   }
 
-  /** Up to `max` rows of a streaming result, decoded (through the packet path when it has one). */
-  private async readRows(max?: number): Promise<unknown[][]> {
-    return this.packets ? this.decoded(await this.packets.read(max)) : this.result!.read(max);
+  /** Up to `max` rows of a streaming result, in the format's shape. */
+  private async readShaped(max?: number): Promise<unknown[]> {
+    const result = this.result!;
+    if (this.packets) return this.shape(this.rowsOf(await this.packets.read(max)));
+    if (result.decoded) return result.decoded.read(max);
+    return this.shape(await result.read(max));
   }
 
   /** One frame of a packet batch: decoded as a whole by the format, or from its rows. */
   private frameOfPackets(batch: RawBatch): unknown {
     if (this.format?.framePackets) return this.format.framePackets(batch, this.packets!.decodeOptions, this.connection.decoder);
-    return this.format!.frame!(this.decoded(batch));
+    return this.format!.frame!(this.rowsOf(batch));
   }
 
   /** One frame of up to `max` rows read from a streaming result. */
@@ -293,16 +256,16 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     if (this.payloads) {
       const out = this.payloads.slice(this.rownumber, this.rownumber + n);
       this.rownumber += out.length;
-      return this.shape(this.decoded(out)) as Row[];
+      return this.shape(this.rowsOf(out)) as Row[];
     }
     if (this.rows) {
       const out = this.rows.slice(this.rownumber, this.rownumber + n);
       this.rownumber += out.length;
       return out as Row[];
     }
-    const rows = await this.readRows(n);
+    const rows = await this.readShaped(n);
     this.rownumber += rows.length;
-    return this.shape(rows) as Row[];
+    return rows as Row[];
   }
 
   async fetchall(): Promise<Row[]> {
@@ -311,16 +274,16 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     if (this.payloads) {
       const out = this.rownumber === 0 ? this.payloads : this.payloads.slice(this.rownumber);
       this.rownumber = this.payloads.length;
-      return this.shape(this.decoded(out)) as Row[];
+      return this.shape(this.rowsOf(out)) as Row[];
     }
     if (this.rows) {
       const out = this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber);
       this.rownumber = this.rows.length;
       return out as Row[];
     }
-    const rows = await this.readRows();
+    const rows = await this.readShaped();
     this.rownumber += rows.length;
-    return this.shape(rows) as Row[];
+    return rows as Row[];
   }
 
   /**
@@ -381,7 +344,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const forward = mode === 'relative' ? value : value - this.rownumber;
     if (forward < 0) throw new NotSupportedError('Backwards scrolling not supported by this cursor');
     if (forward > 0 && this.result) {
-      const skipped = this.packets ? await this.packets.read(forward) : await this.result.read(forward);
+      const result = this.result;
+      const skipped = this.packets ? await this.packets.read(forward) : result.decoded ? await result.decoded.read(forward) : await result.read(forward);
       this.rownumber += skipped.length;
     }
   }
