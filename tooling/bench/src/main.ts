@@ -159,9 +159,7 @@ async function main(): Promise<void> {
         if (slot.error) continue;
         try {
           loads.push(loadavg()[0]);
-          const m = await once(slot, target);
-          slot.samples.push(m);
-          console.log(`  ${label(slot).padEnd(44)} ${m.wallMs.toFixed(0).padStart(7)} ms wall, process ${m.processWallMs!.toFixed(0).padStart(7)} ms`);
+          slot.samples.push(await once(slot, target));
         } catch (err) {
           slot.error = errorLine(err);
           console.log(`${label(slot).padEnd(44)} failed: ${slot.error}`);

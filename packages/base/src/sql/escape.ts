@@ -17,11 +17,11 @@ const BACKSLASH_ESCAPES: Record<string, string> = {
 const NEEDS_ESCAPE = /[\0\n\r\\'"\x1a]/g;
 const HAS_ESCAPABLE = /[\0\n\r\\'"\x1a]/;
 
+const loneSurrogate = () => new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');
+
 /** A quoted string literal that cannot break out of its quotes in either escaping mode. */
 export function quoteString(s: string, ctx: LiteralContext = {}): string {
-  if (!s.isWellFormed()) {
-    throw new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');
-  }
+  if (!s.isWellFormed()) throw loneSurrogate();
   if (ctx.noBackslashEscapes) return s.includes("'") ? `'${s.replace(/'/g, "''")}'` : `'${s}'`;
   // Most values need no escaping: a test is far cheaper than a replace with a callback.
   return HAS_ESCAPABLE.test(s) ? `'${s.replace(NEEDS_ESCAPE, (c) => BACKSLASH_ESCAPES[c])}'` : `'${s}'`;
@@ -52,8 +52,10 @@ function numberLiteral(n: number, ctx: LiteralContext): string {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+const invalidDate = () => new ParameterError('Invalid Date cannot be used as a parameter');
+
 function dateLiteral(d: Date, ctx: LiteralContext): string {
-  if (Number.isNaN(d.getTime())) throw new ParameterError('Invalid Date cannot be used as a parameter');
+  if (Number.isNaN(d.getTime())) throw invalidDate();
   const offset = parseTimezone(ctx.timezone ?? 'local');
   const t = offset === null ? d : new Date(d.getTime() + offset * 60_000);
   const utc = offset !== null;
@@ -108,6 +110,36 @@ export function escapeLiteral(value: unknown, ctx: LiteralContext = {}, depth = 
   const proto = Object.getPrototypeOf(obj);
   if (proto === Object.prototype || proto === null) return quoteString(toJson(obj), ctx);
   throw new ParameterError(`a ${proto?.constructor?.name ?? 'object'} cannot be used as a query parameter; convert it first`);
+}
+
+/**
+ * Throws exactly what `escapeLiteral` would throw for `value`, without rendering it when that
+ * can be avoided (scalars, Dates, bytes): executemany checks every row this way before it
+ * sends anything.
+ */
+export function checkLiteral(value: unknown, ctx: LiteralContext = {}): void {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw loneSurrogate();
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) numberLiteral(value, ctx);
+      return;
+    case 'boolean':
+    case 'bigint':
+    case 'undefined':
+      return;
+    case 'object':
+      if (value === null || value instanceof Uint8Array) return;
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw invalidDate();
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  escapeLiteral(value, ctx);
 }
 
 /** A JSON array literal for a VECTOR column in JSON form, e.g. '[0.5,1]'. */

@@ -1,9 +1,135 @@
-import { formatQuery, type FormatContext, type QueryParams } from './format.js';
+import { ParameterError } from '../errors/index.js';
+import { checkLiteral, escapeLiteral } from './escape.js';
+import type { FormatContext, QueryParams } from './format.js';
+import { scanPlaceholders } from './placeholders.js';
 
 /** Default byte bound of one rewritten statement (the Python SDK's 1,024,000). */
 export const DEFAULT_BATCH_BYTES = 1_024_000;
 
 const BULK_INSERT = /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*)*\))(\s*(?:ON\s+DUPLICATE\b.*?)?)\s*;?\s*$/is;
+
+/** The row template `(?, ?, …)` cut at its placeholders: row text = s0 + v0 + s1 + v1 + … + sn. */
+interface RowTemplate {
+  segments: string[];
+  /** The placeholder names (named style); null for positional. */
+  names: string[] | null;
+}
+
+function compileTemplate(template: string, style: 'positional' | 'named'): RowTemplate {
+  const { placeholders } = scanPlaceholders(template, style);
+  const segments: string[] = [];
+  let last = 0;
+  for (const p of placeholders) {
+    segments.push(template.slice(last, p.start));
+    last = p.end;
+  }
+  segments.push(template.slice(last));
+  return { segments, names: style === 'named' ? placeholders.map((p) => p.name!) : null };
+}
+
+function isNamedRow(row: unknown): row is Record<string, unknown> {
+  if (row === null || typeof row !== 'object' || Array.isArray(row) || ArrayBuffer.isView(row)) return false;
+  const proto = Object.getPrototypeOf(row);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `INSERT|REPLACE ... VALUES (<placeholders>) [ON DUPLICATE ...]` taken apart, so that many
+ * rows can be written into few multi-row statements.
+ */
+export class BulkInsert {
+  private positional: RowTemplate | null = null;
+  private named: RowTemplate | null = null;
+
+  private constructor(
+    /** `INSERT ... VALUES`, with `%%` un-doubled. */
+    readonly prefix: string,
+    private readonly template: string,
+    /** ` ON DUPLICATE KEY UPDATE ...`, or ''. */
+    readonly postfix: string,
+  ) {}
+
+  /** null when the statement does not have that shape (it is then run once per row). */
+  static parse(sql: string): BulkInsert | null {
+    const m = BULK_INSERT.exec(sql);
+    return m ? new BulkInsert(m[1].replace(/%%/g, '%'), m[2], m[3]) : null;
+  }
+
+  private templateFor(row: QueryParams): RowTemplate {
+    if (Array.isArray(row)) return (this.positional ??= compileTemplate(this.template, 'positional'));
+    if (isNamedRow(row)) return (this.named ??= compileTemplate(this.template, 'named'));
+    throw new ParameterError('query parameters must be an array (for ? or %s) or a plain object (for :name or %(name)s)');
+  }
+
+  /**
+   * Throws the ParameterError (or ProgrammingError for NaN/Infinity) that rendering `rows`
+   * would, naming the row, without rendering them: shape and value types only.
+   */
+  check(rows: readonly QueryParams[], ctx: FormatContext): void {
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      try {
+        const t = this.templateFor(row);
+        const count = t.segments.length - 1;
+        if (t.names === null) {
+          const list = row as readonly unknown[];
+          if (list.length !== count) throw new ParameterError(`the statement has ${count} placeholder(s) but ${list.length} parameter(s) were given`);
+          for (let i = 0; i < count; i++) checkLiteral(list[i], ctx);
+        } else {
+          const record = row as Record<string, unknown>;
+          const missing = t.names.filter((name) => !Object.hasOwn(record, name));
+          if (missing.length) throw new ParameterError(`no value given for named parameter(s): ${[...new Set(missing)].join(', ')}`);
+          for (const name of t.names) checkLiteral(record[name], ctx);
+        }
+      } catch (err) {
+        if (err instanceof Error) err.message += ` (executemany: parameter set ${r + 1} of ${rows.length}; nothing was sent)`;
+        throw err;
+      }
+    }
+  }
+
+  /** One row's `(v1, v2, …)` text. */
+  renderRow(row: QueryParams, ctx: FormatContext): string {
+    const t = this.templateFor(row);
+    const seg = t.segments;
+    let out = seg[0];
+    if (t.names === null) {
+      const list = row as readonly unknown[];
+      if (list.length !== seg.length - 1) throw new ParameterError(`the statement has ${seg.length - 1} placeholder(s) but ${list.length} parameter(s) were given`);
+      for (let i = 1; i < seg.length; i++) out += escapeLiteral(list[i - 1], ctx) + seg[i];
+    } else {
+      const record = row as Record<string, unknown>;
+      for (let i = 1; i < seg.length; i++) {
+        const name = t.names[i - 1];
+        if (!Object.hasOwn(record, name)) throw new ParameterError(`no value given for named parameter(s): ${name}`);
+        out += escapeLiteral(record[name], ctx) + seg[i];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The multi-row statement that starts at row `start`: as many rows as fit in `maxBytes`
+   * (at least one). `end` is the row after its last; `lastRowAt` is where its last row's text
+   * begins (the text before it ends in `VALUES ` or `,`).
+   */
+  statementAt(rows: readonly QueryParams[], start: number, ctx: FormatContext, maxBytes = DEFAULT_BATCH_BYTES): { sql: string; end: number; lastRowAt: number } {
+    // Row texts are collected and joined once: repeated += builds deep ropes that cost more to
+    // flatten (and collect) than one join.
+    const parts: string[] = [];
+    let bytes = byteLength(this.prefix) + 1 + byteLength(this.postfix);
+    let end = start;
+    for (; end < rows.length; end++) {
+      const text = this.renderRow(rows[end], ctx);
+      const rowBytes = byteLength(text) + (parts.length ? 1 : 0);
+      if (parts.length && bytes + rowBytes > maxBytes) break;
+      bytes += rowBytes;
+      parts.push(text);
+    }
+    const sql = `${this.prefix} ${parts.join(',')}${this.postfix}`;
+    return { sql, end, lastRowAt: sql.length - this.postfix.length - parts[parts.length - 1].length };
+  }
+}
 
 /**
  * Rewrites `INSERT|REPLACE ... VALUES (<placeholders>) [ON DUPLICATE ...]` for many rows into
@@ -11,30 +137,14 @@ const BULK_INSERT = /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()
  * not have that shape (the caller then executes once per row).
  */
 export function batchInsertStatements(sql: string, rows: readonly QueryParams[], ctx: FormatContext = {}, maxBytes = DEFAULT_BATCH_BYTES): string[] | null {
-  const m = BULK_INSERT.exec(sql);
-  if (!m) return null;
-  const prefix = m[1].replace(/%%/g, '%');
-  const template = m[2];
-  const postfix = m[3];
+  const bulk = BulkInsert.parse(sql);
+  if (!bulk) return null;
   const statements: string[] = [];
-  // Row texts are collected and joined once per statement: repeated += builds deep ropes that
-  // cost more to flatten (and collect) than one join.
-  let parts: string[] = [];
-  let currentBytes = 0;
-  const prefixBytes = byteLength(prefix) + 1;
-  const postfixBytes = byteLength(postfix);
-  const rowCtx = { ...ctx, interpolateWithEmptyArgs: true };
-  for (const row of rows) {
-    const values = formatQuery(template, row, rowCtx);
-    const valueBytes = byteLength(values);
-    if (parts.length && currentBytes + valueBytes + postfixBytes + 1 > maxBytes) {
-      statements.push(`${prefix} ${parts.join(',')}${postfix}`);
-      parts = [];
-    }
-    currentBytes = parts.length ? currentBytes + valueBytes + 1 : prefixBytes + valueBytes;
-    parts.push(values);
+  for (let start = 0; start < rows.length;) {
+    const { sql: text, end } = bulk.statementAt(rows, start, ctx, maxBytes);
+    statements.push(text);
+    start = end;
   }
-  if (parts.length) statements.push(`${prefix} ${parts.join(',')}${postfix}`);
   return statements;
 }
 

@@ -15,6 +15,7 @@ import {
   type QueryResponse,
   type SessionInfo,
   type SqlTransport,
+  type StatementStatus,
 } from '@s2/base';
 import { completeAuthentication, initialAuthResponse } from '../auth/authenticate.js';
 import { collationIdFor, commandPacket, handshakeResponse, sslRequest } from '../protocol/client-messages.js';
@@ -26,6 +27,7 @@ import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options
 import type { PacketChannel } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
+import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
 
 const CR_CONN_HOST_ERROR = 2003;
 const CR_SERVER_GONE = 2006;
@@ -49,14 +51,6 @@ export interface WireQueryOptions extends QueryOptions {
 }
 
 const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
-
-/**
- * Queued packets (a run of one socket read counts once) at which the socket pauses, whatever
- * their bytes: each is a live object, and a decoder slower than the server would otherwise
- * hold tens of thousands of small row packets (4 MiB of 90-byte rows), which outlive
- * scavenges and grow the heap. Reading resumes once the consumer has taken three quarters.
- */
-const MAX_QUEUED_PACKETS = 1024;
 
 /**
  * One MySQL-protocol session. Commands run one at a time in call order; a streaming result
@@ -177,23 +171,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
       this.fail(err as Error);
       return;
     }
-    if (!this.paused && (this.queue.queuedBytes > this.highWaterMark || this.queue.size > MAX_QUEUED_PACKETS)) {
+    if (!this.paused && this.queue.queuedBytes > this.highWaterMark) {
       this.paused = true;
       this.socket.pause();
     }
-  }
-
-  /** Reads the socket again once the consumer has drained the queue to a quarter of its limits. */
-  private resumeIfDrained(): void {
-    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4 && this.queue.size < MAX_QUEUED_PACKETS / 4) {
-      this.paused = false;
-      this.socket.resume();
-    }
-  }
-
-  /** The most packets (runs count once) and bytes queued at once so far, and whether reading is paused now. */
-  get queueStats(): { peakPackets: number; peakBytes: number; paused: boolean } {
-    return { peakPackets: this.queue.peakSize, peakBytes: this.queue.peakBytes, paused: this.paused };
   }
 
   private fail(error: Error): void {
@@ -210,7 +191,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
       if (this.queue.failed) throw this.queue.failed;
       return undefined;
     }
-    this.resumeIfDrained();
+    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
     const firstSeq = this.queue.firstSeq;
     if (firstSeq !== this.seq) {
       const err = firstSeq === 0
@@ -243,7 +227,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
   takeFromRun(bytes: number, count: number, lastSeq: number): void {
     this.queue.takeFromRun(bytes, count, lastSeq);
     this.seq = (lastSeq + 1) & 0xff;
-    this.resumeIfDrained();
+    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
   }
 
   waitForPacket(): Promise<void> {
@@ -458,6 +445,105 @@ export class WireConnection implements SqlTransport, PacketChannel {
       else response.abandon();
       throw err;
     }
+  }
+
+  /**
+   * Runs the statements of `source` back to back, the next one on the wire while the server
+   * executes the current one: all of it but a held-back tail goes ahead, and the tail follows
+   * once the current statement has succeeded, so the server never starts a statement before
+   * the one ahead of it succeeded. On a failure the statement waiting behind is called off
+   * (its tail replaced so that it is a syntax error, whose answer is read and dropped) and
+   * the error is thrown. The escaping mode is checked whenever a tail is released: a
+   * statement quoted for the other mode is called off and rendered again. Nothing else runs
+   * on the session meanwhile.
+   */
+  async pipeline(source: StatementSource): Promise<void> {
+    this.ensureUsable();
+    const release = await this.acquire();
+    try {
+      this.ensureUsable();
+      let mode = this.noBackslashEscapes();
+      const first = source.render(0, mode);
+      if (!first) return;
+      let command = holdCommand(first);
+      this.writeCommand(command.head, command.tail);
+      for (let index = 0; ; index++) {
+        const following = source.render(index + 1, mode);
+        const next = following && holdCommand(following);
+        // The next statement's text crosses the wire while the server works on this one.
+        if (next && next.head.length) this.writeCommand(next.head);
+        let status: StatementStatus;
+        try {
+          status = await this.readReply(command.replySeq);
+        } catch (err) {
+          if (next) await this.callOff(next, index + 1, source);
+          throw err;
+        }
+        source.done(index, status);
+        if (!following || !next) return;
+        mode = this.noBackslashEscapes();
+        if (following.noBackslashEscapes === mode) {
+          this.writeCommand(next.tail, undefined, next.head.length > 0);
+          command = next;
+          continue;
+        }
+        // The statement just run switched NO_BACKSLASH_ESCAPES: re-quote the next one.
+        await this.callOff(next, index + 1, source);
+        this.ensureUsable();
+        const again = source.render(index + 1, mode);
+        if (!again) return;
+        command = holdCommand(again);
+        this.writeCommand(command.head, command.tail);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private noBackslashEscapes(): boolean {
+    return (this.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
+  }
+
+  /** Writes a command's bytes (counted once, when its first bytes go out). */
+  private writeCommand(first: Buffer, rest?: Buffer, continued = false): void {
+    if (this.closed) throw closedError();
+    if (first.length) this.socket.write(first);
+    if (rest?.length) this.socket.write(rest);
+    if (!continued) this.commandsSent++;
+  }
+
+  /** Reads the reply to one pipelined statement (seq ids restart with each command). */
+  private async readReply(replySeq: number): Promise<StatementStatus> {
+    let freed!: () => void;
+    const whenFreed = new Promise<void>((r) => (freed = r));
+    const limit = this.options.queryTimeoutMs;
+    // An INSERT ... VALUES never asks for a file: any LOCAL INFILE request is refused.
+    const grant = new InfileGrant('', false, false, undefined, undefined);
+    const r = new WireQueryResponse(this, limit ? { timeoutMs: limit } : {}, freed, grant, this.options.cancelGraceMs);
+    this.seq = replySeq;
+    try {
+      await r.settle((async () => {
+        await r.start();
+        await r.bufferAll();
+      })());
+    } catch (err) {
+      if (r.cancelled) await r.drain();
+      else r.abandon();
+      // A KILL QUERY sent for a deadline has run (or was given up) before anything else is sent.
+      await whenFreed;
+      throw err;
+    }
+    await whenFreed;
+    return r.current.status ?? { affectedRows: 0, insertId: 0, serverStatus: this.session.serverStatus, warningCount: 0, info: '' };
+  }
+
+  /** Calls off a statement whose head is on the wire; its (error) reply is read and dropped. */
+  private async callOff(held: HeldCommand, index: number, source: StatementSource): Promise<void> {
+    if (!held.head.length || !this.isOpen) return;
+    this.writeCommand(cancelledTail(held.tail), undefined, true);
+    // Should the server ever run it anyway, its rows are counted rather than hidden.
+    const status = await this.readReply(held.replySeq).catch(() => null);
+    if (status) source.done(index, status);
   }
 
   /** Called by a response when its last result has been read: frees the session. */

@@ -1,0 +1,133 @@
+import { BulkInsert, formatQuery, NotSupportedError, ServerStatus, type ColumnDescription, type QueryParams, type SqlTransport, type StatementStatus } from '@s2/base';
+import { statementHookSlot } from '../hooks/statement-hook.js';
+import type { CursorSession } from '../session/types.js';
+import { bindsParams } from './send-statement.js';
+
+export interface ExecutemanyOptions {
+  /**
+   * Run every statement in one transaction (BEGIN … COMMIT) and roll back on failure, so a
+   * failing statement leaves nothing behind. Only when the session is in autocommit mode
+   * outside a transaction (inside yours, roll back yourself); not available over the Data API.
+   */
+  atomic?: boolean;
+}
+
+/** What executemany needs of a cursor. */
+export interface ExecutemanyCursor {
+  readonly connection: CursorSession;
+  description: ColumnDescription[] | null;
+  rowcount: number;
+  lastrowid: number | bigint | null;
+  execute(sql: string, params?: QueryParams): Promise<number>;
+}
+
+/** A statement of a pipelined run, as the wire connector takes it (see WireConnection.pipeline). */
+interface PipelinedStatement {
+  sql: string;
+  holdFrom: number;
+  noBackslashEscapes: boolean;
+}
+
+/** A transport that can run statements back to back with the next one already on the wire. */
+interface PipeliningTransport extends SqlTransport {
+  pipeline(source: {
+    render(index: number, noBackslashEscapes: boolean): PipelinedStatement | null;
+    done(index: number, status: StatementStatus): void;
+  }): Promise<void>;
+}
+
+function pipelines(link: SqlTransport): link is PipeliningTransport {
+  return typeof (link as Partial<PipeliningTransport>).pipeline === 'function';
+}
+
+/**
+ * Runs `sql` once per parameter set. `INSERT|REPLACE ... VALUES (<placeholders>)` becomes
+ * multi-row statements of at most ~1 MB; every row is checked (shape and value types) before
+ * anything is sent, so a bad parameter fails with nothing written. Over the wire the
+ * statements are pipelined: each is rendered while the server runs the one before, and all
+ * of it but its last row is on the wire by then; the last row follows only once the
+ * statement before succeeded, so a failure stops the run there (see README: escaping mode).
+ * Returns the total affected rows; on an error, `rowsAffectedBefore` on the error (and the
+ * cursor's rowcount) say how many rows earlier statements affected.
+ */
+export async function executemany(cur: ExecutemanyCursor, sql: string, paramSets: Iterable<QueryParams> | undefined, options: ExecutemanyOptions = {}): Promise<number | null> {
+  const sets = paramSets ? (Array.isArray(paramSets) ? (paramSets as readonly QueryParams[]) : [...paramSets]) : [];
+  if (sets.length === 0) return null;
+  if (options.atomic) return atomically(cur, () => executemany(cur, sql, sets));
+  const session = cur.connection;
+  // A reconnect (track_env) may land on another session: settle that before rendering.
+  await session.syncWithEnvironment();
+  const link = session.transport();
+  // A transport that binds parameters (the Data API) gets one statement per set, values unspliced.
+  const bulk = bindsParams(link) ? null : BulkInsert.parse(sql);
+  if (bulk) bulk.check(sets, session.literalContext());
+  else if (!bindsParams(link)) for (const params of sets) formatQuery(sql, params, session.literalContext());
+  const progress = { total: 0 };
+  try {
+    if (!bulk) {
+      for (const params of sets) progress.total += Math.max(0, await cur.execute(sql, params));
+    } else if (pipelines(link) && statementHookSlot.hook === null) {
+      await runPipelined(link, session, bulk, sets, progress);
+      cur.description = null;
+      cur.lastrowid = null;
+    } else {
+      // Each statement is rendered just before it is sent, for the session's escaping mode then.
+      for (let start = 0; start < sets.length;) {
+        const stmt = bulk.statementAt(sets, start, session.literalContext());
+        progress.total += await cur.execute(stmt.sql);
+        start = stmt.end;
+      }
+    }
+  } catch (err) {
+    // Earlier statements have run (and, in autocommit mode, committed): say how many rows.
+    const total = progress.total;
+    cur.rowcount = total;
+    if (err instanceof Error) {
+      (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = total;
+      err.message += ` (executemany: ${total} row(s) affected by earlier statements${total ? '; in autocommit mode they are committed' : ''})`;
+    }
+    throw err;
+  }
+  cur.rowcount = progress.total;
+  return progress.total;
+}
+
+async function runPipelined(link: PipeliningTransport, session: CursorSession, bulk: BulkInsert, sets: readonly QueryParams[], progress: { total: number }): Promise<void> {
+  const ctx = session.literalContext();
+  /** starts[i]: the first row of statement i. */
+  const starts = [0];
+  await link.pipeline({
+    render(index, noBackslashEscapes) {
+      const start = starts[index];
+      if (start >= sets.length) return null;
+      const stmt = bulk.statementAt(sets, start, { ...ctx, noBackslashEscapes });
+      starts[index + 1] = stmt.end;
+      session.debugQuery(stmt.sql);
+      return { sql: stmt.sql, holdFrom: stmt.lastRowAt, noBackslashEscapes };
+    },
+    done(_index, status) {
+      progress.total += Number(status.affectedRows);
+    },
+  });
+}
+
+/**
+ * Runs `work` inside BEGIN … COMMIT, rolled back if it fails, when the session is in
+ * autocommit mode outside a transaction; inside your own transaction it just runs.
+ */
+async function atomically<T>(cur: ExecutemanyCursor, work: () => Promise<T>): Promise<T> {
+  const link = cur.connection.transport();
+  if (bindsParams(link)) throw new NotSupportedError('executemany({ atomic: true }) needs a transaction, which the Data API cannot span across requests; use the mysql driver');
+  const status = link.session.serverStatus;
+  if ((status & ServerStatus.AUTOCOMMIT) === 0 || (status & ServerStatus.IN_TRANS) !== 0) return work();
+  await cur.execute('BEGIN');
+  try {
+    const out = await work();
+    await cur.execute('COMMIT');
+    return out;
+  } catch (err) {
+    if (cur.connection.isConnected()) await cur.execute('ROLLBACK').catch(() => {});
+    if (err instanceof Error) (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = 0;
+    throw err;
+  }
+}
