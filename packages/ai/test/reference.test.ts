@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chatFactory, embeddingsFactory, type ChatClient } from '@s2/ai';
 import { PYTHON_SDK_VERSION, pythonVenv } from '@s2/testing';
+import { skipUnless } from '@s2/testing/vitest';
 import type { CapturedAiRequest } from '@s2/fakes/ai';
 import { useFakeAi } from './support.js';
 
@@ -14,7 +15,6 @@ import { useFakeAi } from './support.js';
 const SPECS = [`singlestoredb==${PYTHON_SDK_VERSION}`, 'langchain-openai==1.8.1', 'langchain-aws==1.9.1'];
 const venv = await pythonVenv('s2-python-ai-venv', SPECS, 'import singlestoredb.ai');
 const unavailable = 'unavailable' in venv ? venv.unavailable : null;
-if (unavailable) console.warn(`reference AI cross-check skipped: ${unavailable}`);
 
 const fake = useFakeAi({ token: 'tok' });
 
@@ -55,7 +55,7 @@ function essentials(r: CapturedAiRequest) {
   };
 }
 
-describe.skipIf(unavailable !== null)(`the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangChain) and s2 against the same fake${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+describe(`the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangChain) and s2 against the same fake`, skipUnless(unavailable && `reference AI cross-check: ${unavailable}`, 'missing-tool'), () => {
   it('same answers, same vectors, same requests on the wire', async () => {
     const f = fake();
     const cfg = { openai: f.openaiUrl, bedrock: f.bedrockUrl, token: 'tok', obo: 'obo-x' };

@@ -11,6 +11,7 @@ import { runPythonJson, startRecordingMysqlServer, type PythonSdk, type Recordin
 import { normalizeSql, respond, statementsByOp } from './support/fixture.js';
 import { referenceSdk } from './support/reference.js';
 import { runS2Scenario, SCENARIO } from './support/scenario.js';
+import { skipUnless } from '@s2/testing/vitest';
 
 const normalizedExpr = (json: string) =>
   `scalar_vector_mul(1.0 / sqrt(vector_elements_sum(vector_mul(JSON_ARRAY_PACK(${json}), JSON_ARRAY_PACK(${json})))), JSON_ARRAY_PACK(${json}))`;
@@ -78,10 +79,9 @@ function differencesFor(n: number, { batched, singlestore }: Mode): (keyof typeo
 }
 
 const sdk = await referenceSdk();
-const reason = 'unavailable' in sdk ? `reference not installable (${sdk.unavailable})` : '';
-if (reason) console.warn(`differential vectorstore test skipped: ${reason}`);
+const reason = 'unavailable' in sdk ? `differential vectorstore test: reference not installable (${sdk.unavailable})` : null;
 
-describe.skipIf(!!reason)('differential: s2 vs singlestore-vectorstore 0.1.5 through the recording fake', () => {
+describe('differential: s2 vs singlestore-vectorstore 0.1.5 through the recording fake', skipUnless(reason, 'missing-tool'), () => {
   let server: RecordingServer;
   let reference: string[][];
   let referenceResults: (string | null)[];

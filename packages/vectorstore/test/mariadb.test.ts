@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '@s2/core';
 import { startDataApiGateway } from '@s2/data-api-gateway';
 import { uniqueDatabaseName } from '@s2/testing';
-import { testServer } from '@s2/testing/vitest';
+import { skipUnless, testServer } from '@s2/testing/vitest';
 import { IndexNotFoundError, vectorDb, type VectorDb } from '@s2/vectorstore';
 
 const scratch = uniqueDatabaseName('vectorstore');
 // With SINGLESTOREDB_URL the run's server is that external one: these MariaDB-shaped checks
 // (no VECTOR type, JSON as text) do not apply there; singlestore.test.ts covers it instead.
 const external = testServer().external;
-if (external) console.warn('vectorstore MariaDB suite skipped: the run uses an external server (SINGLESTOREDB_URL), see singlestore.test.ts');
+const onlyMariaDb = () => skipUnless(external ? 'vectorstore MariaDB suite: the run uses an external server (SINGLESTOREDB_URL), see singlestore.test.ts' : null, 'platform');
 let conn: Connection;
 let db: VectorDb;
 
@@ -45,7 +45,7 @@ afterAll(async () => {
   await conn?.close();
 });
 
-describe.skipIf(external)('registry table and index metadata on MariaDB', () => {
+describe('registry table and index metadata on MariaDB', onlyMariaDb(), () => {
   it('creates vector_indexes with the reference\'s columns, once', async () => {
     await vectorDb(conn);
     const cols = (await conn.query<unknown[]>('SHOW COLUMNS FROM vector_indexes')).map((r) => r[0]);
@@ -88,7 +88,7 @@ describe.skipIf(external)('registry table and index metadata on MariaDB', () => 
   });
 });
 
-describe.skipIf(external)('data operations on MariaDB (JSON vectors, no vector functions)', () => {
+describe('data operations on MariaDB (JSON vectors, no vector functions)', onlyMariaDb(), () => {
   it('upsert counts like the reference: a replaced id counts 2; namespaces and NULL metadata as given', async () => {
     const index = await plainIndex('docs', 'dotproduct');
     expect(await index.upsert([{ id: 'a1', values: [0.1, 0.2, 0.3], metadata: { genre: 'drama' } }, { id: 'a2', values: [1, 2, 3], metadata: { n: 1 } }], { namespace: 'ns1' })).toBe(2);
