@@ -159,7 +159,9 @@ async function main(): Promise<void> {
         if (slot.error) continue;
         try {
           loads.push(loadavg()[0]);
-          slot.samples.push(await once(slot, target));
+          const m = await once(slot, target);
+          slot.samples.push(m);
+          console.log(`  ${label(slot).padEnd(44)} ${m.wallMs.toFixed(0).padStart(7)} ms wall, process ${m.processWallMs!.toFixed(0).padStart(7)} ms`);
         } catch (err) {
           slot.error = errorLine(err);
           console.log(`${label(slot).padEnd(44)} failed: ${slot.error}`);

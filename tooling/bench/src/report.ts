@@ -43,6 +43,7 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 const ms = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(0));
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? (a / b).toFixed(2) : '–');
 const rate = (m: Summary) => m.rows / (m.wallMs / 1000);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const thousands = (v: number) => Math.round(v).toLocaleString('en-US');
 
 function packageVersion(name: string): string {
@@ -109,18 +110,19 @@ function serviceTables(results: Result[], find: (name: string) => Summary | unde
   const idle = of('idle');
   if (idle.length) {
     const peer = find('idle mysql2');
-    lines.push(`**Idle footprint** (\`idle\`): one connection, ${thousands(idle[0].m.rows)} sequential \`SELECT ? + 1\`, then ${SETTLE_MS / 1000} s with the connection open and nothing to do (no forced GC); RSS and V8 heap in use after that. The wall time includes the ${SETTLE_MS / 1000} s.`, '');
-    lines.push('| run | queries | settled RSS MiB | settled heap MiB | peak RSS MiB | wall ms | cpu ms | settled RSS ÷ mysql2 |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(`**Idle footprint** (\`idle\`): one connection, ${thousands(idle[0].m.rows)} sequential \`SELECT ? + 1\`, then ${SETTLE_MS / 1000} s with the connection open and nothing to do (no forced GC); then \`process.memoryUsage()\`: RSS, V8 heap used and reserved, memory outside the heap (external, of which array buffers). The wall time includes the ${SETTLE_MS / 1000} s.`, '');
+    lines.push('| run | queries | settled RSS MiB | heap used MiB | heap total MiB | external MiB | array buffers MiB | peak RSS MiB | wall ms | cpu ms | cpu µs / query | settled RSS ÷ mysql2 |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const mib = (v: number | undefined) => v?.toFixed(1) ?? '–';
     for (const { run: r, m } of idle) {
-      const rss = m.extra?.settledRssMiB;
-      lines.push(`| ${r.name} | ${m.rows} | ${ms(rss)} | ${m.extra?.settledHeapMiB?.toFixed(1) ?? '–'} | ${ms(m.maxRssMiB)} | ${ms(m.wallMs)} | ${ms(m.cpuMs)} | ${ratio(rss, peer?.extra?.settledRssMiB)} |`);
+      const x = m.extra ?? {};
+      lines.push(`| ${r.name} | ${m.rows} | ${ms(x.settledRssMiB)} | ${mib(x.settledHeapMiB)} | ${mib(x.settledHeapTotalMiB)} | ${mib(x.settledExternalMiB)} | ${mib(x.settledArrayBuffersMiB)} | ${ms(m.maxRssMiB)} | ${ms(m.wallMs)} | ${ms(m.cpuMs)} | ${((m.cpuMs * 1000) / m.rows).toFixed(0)} | ${ratio(x.settledRssMiB, peer?.extra?.settledRssMiB)} |`);
     }
     lines.push('');
   }
   const cold = of('cold');
   if (cold.length) {
     const peer = find('cold start mysql2');
-    lines.push('**Cold start** (`cold start`): a fresh process imports the client, connects, runs `SELECT 1`, closes and exits. The process columns are the measure; the in-process wall covers import + connect + `SELECT 1` + close.', '');
+    lines.push('**Cold start** (`cold start`): a fresh process imports the client, connects, runs `SELECT 1`, closes and exits. The process columns are the measure; the in-process wall covers import + connect + `SELECT 1` + close. s2 is loaded as the harness bundles it (its packages in a few esbuild chunks, close to what an npm install of the tsup builds loads: one file per package); mysql2 and mariadb load their published files from node_modules.', '');
     lines.push('| run | process wall ms | process cpu ms | peak RSS MiB | in-process wall ms | process wall ÷ mysql2 |', '|---|---:|---:|---:|---:|---:|');
     for (const { run: r, m } of cold) lines.push(`| ${r.name} | ${ms(m.processWallMs)} | ${ms(m.processCpuMs)} | ${ms(m.maxRssMiB)} | ${ms(m.wallMs)} | ${ratio(m.processWallMs, peer?.processWallMs)} |`);
     lines.push('');
@@ -138,7 +140,7 @@ function beforeAfter(input: ReportInput): string[] {
     .map((x) => ({ run: x.run, before: x.m, after: input.results.find((y) => y.side === 'now' && y.run.name === x.run.name)?.m }))
     .filter((p): p is { run: Run; before: Summary; after: Summary } => p.after !== undefined);
   lines.push(
-    `The same s2 runner bundled twice: against commit ${b.short} (\`${b.commit}\`, checked out in a git worktree, installed with \`pnpm install --frozen-lockfile --offline\`, addon ${b.nativeFile ? 'built by that commit\'s own build script' : 'NOT built: its native runs fail'}) and against the working tree (${input.code}). Both sides run in the same rounds, next to each other, their order swapped every round; ${input.repeats} samples each.`,
+    `The same s2 runner bundled twice: against commit ${b.short} (\`${b.commit}\`, checked out in a git worktree, installed with \`pnpm install --frozen-lockfile --offline\`, addon ${b.nativeFile ? 'built by that commit\'s own build script' : 'NOT built: its native runs fail'}) and against the working tree (${input.code}). Both sides run in the same rounds, next to each other, their order swapped every round; ${plural(input.repeats, 'sample')} each.`,
     '',
     '"Noise" is the larger of the two runs\' spreads, (max − min) / median over the rounds, of the whole-process wall and of the whole-process CPU. A change beyond it is called out; within it, the two are the same as far as this run can tell. On a shared machine CPU is the steadier of the two (wall time also counts waiting for the cores).',
     '',
@@ -146,13 +148,19 @@ function beforeAfter(input: ReportInput): string[] {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   const judge = (change: number, noise: number) => `${change > 1 + noise ? '**slower**' : change < 1 - noise ? 'faster' : 'same'} (±${(noise * 100).toFixed(0)}%)`;
+  const settled: string[] = [];
   for (const { run: r, before, after } of pairs) {
     const wall = after.processWallMs / before.processWallMs;
     const cpu = after.processCpuMs / before.processCpuMs;
-    const verdict = `wall ${judge(wall, Math.max(before.noise, after.noise))}, cpu ${judge(cpu, Math.max(before.cpuNoise, after.cpuNoise))}`;
+    const verdict = Math.min(before.samples, after.samples) < 2
+      ? 'one sample: no noise to judge by'
+      : `wall ${judge(wall, Math.max(before.noise, after.noise))}, cpu ${judge(cpu, Math.max(before.cpuNoise, after.cpuNoise))}`;
+    if (before.extra?.settledRssMiB !== undefined && after.extra?.settledRssMiB !== undefined) {
+      settled.push(`- \`${r.name}\`: settled RSS ${ms(before.extra.settledRssMiB)} → ${ms(after.extra.settledRssMiB)} MiB, settled heap ${before.extra.settledHeapMiB?.toFixed(1)} → ${after.extra.settledHeapMiB?.toFixed(1)} MiB (before → after).`);
+    }
     lines.push(`| ${r.name} | ${ms(before.wallMs)} | ${ms(after.wallMs)} | ${ms(before.processWallMs)} | ${ms(after.processWallMs)} | ${wall.toFixed(2)} | ${ms(before.processCpuMs)} | ${ms(after.processCpuMs)} | ${cpu.toFixed(2)} | ${ms(before.maxRssMiB)} | ${ms(after.maxRssMiB)} | ${verdict} |`);
   }
-  lines.push('');
+  lines.push('', ...settled, ...(settled.length ? [''] : []));
   return lines;
 }
 
@@ -172,7 +180,7 @@ export function writeReport(path: string, input: ReportInput): void {
   lines.push(
     `${input.rows} rows per table (\`wide\`: BIGINT, INT, DOUBLE, DECIMAL(12,2), VARCHAR(32), nullable TEXT, DATETIME(6), JSON; \`ints\`: two BIGINTs); inserts of ${INSERT_ROWS.toLocaleString('en-US')} \`wide\` rows (s2 \`load()\` and mysql2 \`LOAD DATA LOCAL INFILE\` stream TSV; mysql2 sends multi-row INSERTs of 5,000 rows, mariadb \`batch()\`, s2 \`executemany\`).`,
     '',
-    `Method: every table read once, untimed, before the first run (a warm server cache for every client); then ${input.repeats} rounds, each running every run once as its own process (round-robin, so a slow spell of the machine hits all clients alike). Figures are medians over the rounds; peak RSS is the highest.`,
+    `Method: every table read once, untimed, before the first run (a warm server cache for every client); then ${plural(input.repeats, 'round')}, each running every run once as its own process (round-robin, so a slow spell of the machine hits all clients alike). Figures are medians over the rounds; peak RSS is the highest.`,
     '',
     '- **wall ms / cpu ms**: the workload only (connect + query + decode, or the inserts), timed inside the process. CPU is the client process (user + system); the server shares the same cores.',
     '- **process wall ms**: the whole process, spawn to exit, timed by the harness: Node start-up, module loading, the workload and shutdown — what a user running a script waits for.',

@@ -103,7 +103,9 @@ export async function idleFootprint(total: number, query: (i: number) => Promise
   }
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const mem = process.memoryUsage();
-  return { rows: total, extra: { settledRssMiB: mem.rss / 2 ** 20, settledHeapMiB: mem.heapUsed / 2 ** 20 } };
+  const mib = (b: number) => b / 2 ** 20;
+  // heapTotal (what V8 reserved), external and arrayBuffers (Buffers outside the heap) say where RSS beyond the heap in use sits.
+  return { rows: total, extra: { settledRssMiB: mib(mem.rss), settledHeapMiB: mib(mem.heapUsed), settledHeapTotalMiB: mib(mem.heapTotal), settledExternalMiB: mib(mem.external), settledArrayBuffersMiB: mib(mem.arrayBuffers) } };
 }
 
 /** How long the idle footprint waits after its last statement. */
