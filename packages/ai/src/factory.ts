@@ -1,5 +1,6 @@
 import { OptionError } from '@s2/base';
-import { characterChunker, tokenChunker, type EmbeddingTokenizer } from './internal/chunking.js';
+import { characterChunker, tokenChunker, type Chunker, type EmbeddingTokenizer } from './internal/chunking.js';
+import { tiktokenTokenizer } from './internal/tiktoken.js';
 import { Transport, type TransportOptions } from './internal/transport.js';
 import { BedrockChat } from './protocol/bedrock-chat.js';
 import { BedrockEmbeddings } from './protocol/bedrock-embeddings.js';
@@ -35,8 +36,17 @@ export interface EmbeddingsFactoryOptions extends ModelOptions {
   maxInputTokens?: number;
   /** Characters per chunk when chunking by characters. Default `maxInputTokens`, else 24 000. */
   maxChunkChars?: number;
-  /** The model's own tokenizer, for chunking by tokens and sending token ids. */
-  tokenizer?: EmbeddingTokenizer;
+  /**
+   * How long inputs are cut on the OpenAI-compatible path:
+   * - `'auto'` (default): on `Azure` (real OpenAI models) by tiktoken tokens when the optional
+   *   peer `js-tiktoken` is installed, as the reference (LangChain with tiktoken) does there;
+   *   everywhere else, and without js-tiktoken, by characters;
+   * - `'tiktoken'`: by js-tiktoken tokens on any platform (an OptionError without js-tiktoken);
+   * - `'characters'`: always by characters (`maxChunkChars`);
+   * - an `EmbeddingTokenizer` (the model's own, e.g. a Hugging Face tokenizer you loaded): by its
+   *   tokens, special tokens around each chunk, token ids on the wire.
+   */
+  tokenizer?: EmbeddingTokenizer | 'auto' | 'tiktoken' | 'characters';
   /** How vectors travel (OpenAI-compatible path). Default `base64` (4 bytes a value); replies in either form are accepted. */
   encodingFormat?: EncodingFormat;
   /** Inputs (chunks) per request on the OpenAI-compatible path. Default 512. */
@@ -78,16 +88,41 @@ export async function embeddingsFactory(opts: EmbeddingsFactoryOptions): Promise
   const transport = new Transport(opts);
   const concurrency = positiveInteger('concurrency', opts.concurrency ?? 4);
   if (ep.hostingPlatform === BEDROCK_PLATFORM) return new BedrockEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, concurrency);
-  const window = opts.maxInputTokens ?? ep.info?.maxInputTokens;
-  let chunker;
-  if (opts.tokenizer) {
-    if (window === undefined) throw new OptionError(`chunking by tokens needs maxInputTokens for model ${opts.modelName}`);
-    chunker = tokenChunker(opts.tokenizer, window);
-  } else {
-    chunker = characterChunker(opts.maxChunkChars ?? window ?? DEFAULT_MAX_CHUNK_CHARS);
-  }
+  const chunker = await chunkerFor(opts, ep);
   const batchSize = positiveInteger('batchSize', opts.batchSize ?? 512);
   return new OpenAiEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, chunker, opts.encodingFormat ?? 'base64', batchSize, concurrency);
+}
+
+/**
+ * Context windows of models whose own tokenizer the reference uses (its registry, keyed by the
+ * lower-cased model name): the window when a caller brings that tokenizer without `maxInputTokens`.
+ */
+export const MODEL_TOKEN_WINDOWS: Readonly<Record<string, number>> = { 'qwen/qwen3-embedding-0.6b': 32_768 };
+
+/** LangChain's OpenAIEmbeddings `embedding_ctx_length`: the window for tiktoken chunking when nothing says otherwise. */
+export const OPENAI_EMBEDDING_CTX_LENGTH = 8191;
+
+/** The platform of real OpenAI models, where tiktoken is the right tokenizer (as in the reference). */
+export const OPENAI_PLATFORM = 'Azure';
+
+async function chunkerFor(opts: EmbeddingsFactoryOptions, ep: InferenceEndpoint): Promise<Chunker> {
+  const window = opts.maxInputTokens ?? ep.info?.maxInputTokens;
+  const mode = opts.tokenizer ?? 'auto';
+  if (typeof mode === 'object' && mode !== null) {
+    if (typeof mode.encode !== 'function') throw new OptionError('tokenizer.encode must be a function');
+    const tokens = window ?? MODEL_TOKEN_WINDOWS[opts.modelName.toLowerCase()];
+    if (tokens === undefined) throw new OptionError(`chunking by tokens needs maxInputTokens for model ${opts.modelName}`);
+    return tokenChunker(mode, tokens);
+  }
+  if (mode !== 'auto' && mode !== 'tiktoken' && mode !== 'characters') {
+    throw new OptionError(`tokenizer must be 'auto', 'tiktoken', 'characters' or an object with encode(), got ${String(mode)}`);
+  }
+  if (mode === 'tiktoken' || (mode === 'auto' && ep.hostingPlatform === OPENAI_PLATFORM)) {
+    const tiktoken = await tiktokenTokenizer(opts.modelName);
+    if (tiktoken) return tokenChunker(tiktoken.tokenizer, window ?? OPENAI_EMBEDDING_CTX_LENGTH, tiktoken.name, 0);
+    if (mode === 'tiktoken') throw new OptionError("tokenizer: 'tiktoken' needs the optional package js-tiktoken (npm install js-tiktoken)");
+  }
+  return characterChunker(opts.maxChunkChars ?? window ?? DEFAULT_MAX_CHUNK_CHARS);
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -1,10 +1,10 @@
-export { chatFactory, embeddingsFactory, BEDROCK_PLATFORM, DEFAULT_MAX_CHUNK_CHARS } from './factory.js';
+export { chatFactory, embeddingsFactory, BEDROCK_PLATFORM, DEFAULT_MAX_CHUNK_CHARS, MODEL_TOKEN_WINDOWS, OPENAI_EMBEDDING_CTX_LENGTH, OPENAI_PLATFORM } from './factory.js';
 export type { ChatFactoryOptions, EmbeddingsFactoryOptions, ModelOptions } from './factory.js';
 export { resolveInferenceEndpoint } from './resolve.js';
 export type { InferenceApiInfo, InferenceEndpoint, LookupOptions, ResolveOptions } from './resolve.js';
 export { InferenceError, InferenceTimeoutError } from './errors.js';
 export type { TokenSource, TransportOptions } from './internal/transport.js';
-export type { EmbeddingTokenizer } from './internal/chunking.js';
+export type { EmbeddingTokenizer, ChunkingInfo } from './internal/chunking.js';
 export type { EncodingFormat } from './protocol/openai-embeddings.js';
 export { OpenAiChat } from './protocol/openai-chat.js';
 export { OpenAiEmbeddings } from './protocol/openai-embeddings.js';

@@ -36,10 +36,14 @@ server.listen(0, '127.0.0.1', async () => {
   const reply = await chat.chat([{ role: 'user', content: 'hi' }]);
   const emb = await embeddingsFactory({ ...opts, encodingFormat: 'float' });
   const vectors = await emb.embedDocuments(['abc', 'de']);
+  // Azure would chunk by tiktoken tokens, but js-tiktoken (an optional peer) is not installed here.
+  const azure = await embeddingsFactory({ ...opts, hostingPlatform: 'Azure', encodingFormat: 'float' });
+  const azureChunking = azure.chunking;
+  const azureVectors = await azure.embedDocuments(['abcd']);
   let missing = '';
   try { await (await chatFactory({ ...opts, baseUrl: baseUrl + '/nowhere' })).chat([{ role: 'user', content: 'x' }]); } catch (e) { missing = e instanceof InferenceError ? String(e.status) : 'other: ' + e; }
   server.close();
-  process.stdout.write(JSON.stringify({ text: reply.text, usage: reply.usage, vectors, missing }));
+  process.stdout.write(JSON.stringify({ text: reply.text, usage: reply.usage, vectors, missing, azureChunking, azureVectors }));
 });
 `;
 
@@ -64,6 +68,8 @@ describe('@s2/ai installed alone with npm', skipUnless(noInstall && `@s2/ai inst
       usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
       vectors: [[3, 1], [2, 1]],
       missing: '404',
+      azureChunking: { by: 'characters', maxChars: 24000 },
+      azureVectors: [[4, 1]],
     });
   });
 });

@@ -1,3 +1,4 @@
+import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
 import { embed, embedMany, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { InferenceError } from '@s2/ai';
@@ -52,8 +53,10 @@ describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s pa
   it('embed and embedMany', async () => {
     const p = provider();
     const modelId = platform === 'Amazon' ? 'cohere.embed-v3' : 'e5';
-    expect((await embed({ model: p.embeddingModel(modelId), value: 'one' })).embedding).toEqual(fakeEmbedding('one'));
-    expect((await embedMany({ model: p.textEmbeddingModel(modelId), values: ['a', 'b', 'c'] })).embeddings).toEqual(['a', 'b', 'c'].map((t) => fakeEmbedding(t)));
+    // On Azure (OpenAI models) texts go as tiktoken ids (js-tiktoken is installed here; an unknown model name gets cl100k_base).
+    const vector = (t: string) => fakeEmbedding(platform === 'Azure' ? getEncoding('cl100k_base').encode(t) : t);
+    expect((await embed({ model: p.embeddingModel(modelId), value: 'one' })).embedding).toEqual(vector('one'));
+    expect((await embedMany({ model: p.textEmbeddingModel(modelId), values: ['a', 'b', 'c'] })).embeddings).toEqual(['a', 'b', 'c'].map(vector));
   });
 
   it('an HTTP error surfaces as the InferenceError', async () => {

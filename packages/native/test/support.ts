@@ -16,7 +16,7 @@ export async function packetsOf(conn: WireConnection, sql: string): Promise<{ co
   // Streaming, as frame formats read: rows then arrive as runs of framed packets.
   const response = await conn.query(sql, { rawRows: true, streaming: true });
   const result = response.current;
-  const raw = (await result.read()) as unknown as RawBatch;
+  const raw = await result.packets!.read();
   return { columns: result.columns!, packets: expandRawRows(raw), raw };
 }
 

@@ -26,12 +26,19 @@ export interface ChunkPlan {
 
 export interface Chunker {
   plan(texts: string[]): ChunkPlan;
+  /** How inputs are cut, for callers and tests: by characters, or by tokens of which tokenizer. */
+  readonly describe: ChunkingInfo;
 }
+
+export type ChunkingInfo =
+  | { by: 'characters'; maxChars: number }
+  | { by: 'tokens'; maxInputTokens: number; tokenizer: string };
 
 /** Splits by characters: `maxChars` per chunk; text goes on the wire. */
 export function characterChunker(maxChars: number): Chunker {
   if (!(Number.isInteger(maxChars) && maxChars >= 1)) throw new OptionError(`maxChunkChars must be a positive integer, got ${maxChars}`);
   return {
+    describe: { by: 'characters', maxChars },
     plan(texts) {
       const plan: ChunkPlan = { chunks: [], owner: [], weights: [] };
       texts.forEach((text, i) => {
@@ -47,19 +54,32 @@ export function characterChunker(maxChars: number): Chunker {
   };
 }
 
-/** Splits by tokens so each chunk, with its special tokens, fits `maxInputTokens`; token ids go on the wire. */
-export function tokenChunker(tokenizer: EmbeddingTokenizer, maxInputTokens: number): Chunker {
+/**
+ * Splits by tokens so each chunk, with its special tokens, fits `maxInputTokens`; token ids go
+ * on the wire. `margin` tokens are held back (1 for model tokenizers, as the reference; 0 for
+ * tiktoken on OpenAI models, where LangChain fills the window exactly). An empty text without
+ * special tokens goes as the empty string (an empty id list is not a valid input).
+ */
+export function tokenChunker(tokenizer: EmbeddingTokenizer, maxInputTokens: number, name = 'caller', margin = WINDOW_SAFETY_MARGIN): Chunker {
+  if (!(Number.isInteger(maxInputTokens) && maxInputTokens >= 1)) throw new OptionError(`maxInputTokens must be a positive integer, got ${maxInputTokens}`);
   const prefix = tokenizer.prefix ?? [];
   const suffix = tokenizer.suffix ?? [];
-  const budget = maxInputTokens - prefix.length - suffix.length - WINDOW_SAFETY_MARGIN;
+  const budget = maxInputTokens - prefix.length - suffix.length - margin;
   if (!(budget >= 1)) {
-    throw new OptionError(`maxInputTokens=${maxInputTokens} leaves no room for content after ${prefix.length + suffix.length} special token(s) and a ${WINDOW_SAFETY_MARGIN}-token margin`);
+    throw new OptionError(`maxInputTokens=${maxInputTokens} leaves no room for content after ${prefix.length + suffix.length} special token(s) and a ${margin}-token margin`);
   }
   return {
+    describe: { by: 'tokens', maxInputTokens, tokenizer: name },
     plan(texts) {
       const plan: ChunkPlan = { chunks: [], owner: [], weights: [] };
       texts.forEach((text, i) => {
         const content = tokenizer.encode(text);
+        if (content.length === 0 && prefix.length + suffix.length === 0) {
+          plan.chunks.push('');
+          plan.owner.push(i);
+          plan.weights.push(1);
+          return;
+        }
         for (let k = 0; k < Math.max(content.length, 1); k += budget) {
           const piece = content.slice(k, k + budget);
           plan.chunks.push([...prefix, ...piece, ...suffix]);

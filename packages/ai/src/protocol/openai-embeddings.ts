@@ -1,5 +1,5 @@
 import { InferenceError } from '../errors.js';
-import { combineChunks, type Chunk, type Chunker } from '../internal/chunking.js';
+import { combineChunks, type Chunk, type Chunker, type ChunkingInfo } from '../internal/chunking.js';
 import { checkTexts } from '../internal/check-input.js';
 import { mapLimit } from '../internal/map-limit.js';
 import { joinUrl, type Transport } from '../internal/transport.js';
@@ -23,6 +23,11 @@ export class OpenAiEmbeddings implements EmbeddingsClient {
     private readonly batchSize: number,
     private readonly concurrency: number,
   ) {}
+
+  /** How long inputs are cut: by characters, or by tokens of which tokenizer, and the limit. */
+  get chunking(): ChunkingInfo {
+    return this.chunker.describe;
+  }
 
   async embedDocuments(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     checkTexts(texts);

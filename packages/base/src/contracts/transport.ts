@@ -29,19 +29,22 @@ export interface QueryOptions {
   /** Data for the statement's `LOAD DATA LOCAL INFILE`; without it only a file the statement itself names inside the connection's localInfileDir is sent. */
   infile?: InfileSource;
   /**
-   * true: row results keep each row's packet payload undecoded (`ResultSet.raw`), for frame
-   * formats that decode whole batches at once. Transports without packets ignore it.
+   * true: row results keep each row's packet payload undecoded and are read as packet
+   * batches (`ResultSet.packets`), for frame formats that decode whole batches at once.
+   * Transports without packets ignore it.
    */
   rawRows?: boolean;
   /**
    * A batch row decoder: the transport keeps row packets undecoded as they arrive and hands
-   * each batch (as `ResultSet.raw` would give it) to this function, whose rows `read` then
-   * returns. Lets a faster decoder (the native addon) take whole batches while the rest of the
-   * result is still arriving. It must throw what the row decoder would: a malformed packet
-   * (errno 2027) ends the session, any other DatabaseError is reported after the result has
-   * been read to its end. Transports without packets ignore it.
+   * them over a batch at a time; what it returns are the result's rows, in whatever shape the
+   * caller wants them (value arrays, objects...), read through `ResultSet.decoded`. Lets a
+   * faster decoder (the native addon) take whole batches while the rest of the result is
+   * still arriving, and a row format shape each batch while its packets are still young. It
+   * must throw what the row decoder would: a malformed packet (errno 2027) ends the session,
+   * any other DatabaseError is reported after the result has been read to its end.
+   * Transports without packets ignore it.
    */
-  decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch) => unknown[][];
+  decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch) => unknown[];
 }
 
 /** Summary of an OK packet, or of the EOF that ends a result set. */
@@ -58,7 +61,7 @@ export interface StatementStatus {
 
 /**
  * Consecutive row packets still framed as on the wire (3-byte length, sequence id, payload),
- * standing for `count` rows in a raw batch (see `ResultSet.raw`).
+ * standing for `count` rows in a packet batch (see `ResultSet.packets`).
  */
 export interface FramedPackets {
   readonly framed: Uint8Array;
@@ -83,6 +86,12 @@ export interface PacketReader {
   read(max?: number): Promise<RawBatch>;
 }
 
+/** The rows of a result as the query's `decodeBatch` made them. */
+export interface DecodedRowReader {
+  /** Up to `max` rows (default: all remaining); [] once exhausted. */
+  read(max?: number): Promise<unknown[]>;
+}
+
 /** One result of a statement: either an OK (no columns) or a result set with rows. */
 export interface ResultSet {
   /** null for OK results (INSERT, UPDATE, SET...). */
@@ -98,11 +107,10 @@ export interface ResultSet {
    */
   readonly packets?: PacketReader;
   /**
-   * @deprecated The earlier shape of the packet path, where `read` itself returned a `RawBatch`
-   * in place of rows; @s2/core still accepts it from transports that have not moved to
-   * `packets`. New transports set `packets`.
+   * Set when the query passed `decodeBatch` and the transport honoured it: the rows, as that
+   * function made them, are read through this reader instead of `read`.
    */
-  readonly raw?: { decodeOptions: DecodeOptions; decode(packets: readonly Uint8Array[]): unknown[][] };
+  readonly decoded?: DecodedRowReader;
   /** Rows one at a time, with backpressure when streaming. */
   [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
   /** True once every row has been read from the network (always true for OK results). */

@@ -1,7 +1,7 @@
 import type { FramedPackets } from '../contracts/transport.js';
 
 /**
- * The row payloads of a raw batch (`ResultSet.raw`): payload entries as they are, runs of
+ * The row payloads of a packet batch (`ResultSet.packets`): payload entries as they are, runs of
  * framed packets split into one payload per row, the empty slots after a run skipped.
  */
 export function expandRawRows(batch: readonly (Uint8Array | FramedPackets | undefined)[]): Uint8Array[] {

@@ -19,38 +19,99 @@ function packFields(y: number, mo: number, d: number, h: number, mi: number, s: 
   return ((((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi) * 100 + s;
 }
 
-export class SqlDateTime extends Date {
-  /** Fraction of the second in microseconds, 0–999999 (the Date part keeps only milliseconds). */
+/** What a SqlDateTime keeps when its fields are not its epoch plus a whole-second shift (rare). */
+interface ExactParts {
+  readonly packed: number;
   readonly microsecond: number;
-  /** Digits of the fraction the server sent (0 for DATETIME, 6 for DATETIME(6)). */
   readonly fractionDigits: number;
-  /** Calendar fields packed as YYYYMMDDhhmmss: one number instead of an object per value. */
-  private readonly packed: number;
+}
+
+/** Bits of the packed form below the shift: 10 for the sub-millisecond microseconds, 3 for the digits. */
+const SHIFT_UNIT = 8192;
+/** Shifts (fields minus epoch, in seconds) that keep the packed form a small integer: ±36 h. */
+const MAX_SHIFT_S = 131_071;
+
+const floorMod = (n: number, m: number) => ((n % m) + m) % m;
+
+/** Epoch milliseconds of calendar fields read as UTC, for any year (Date.UTC maps 0–99 to 19xx). */
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const t = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+  t.setUTCFullYear(y, mo - 1, d);
+  return t.getTime();
+}
+
+/**
+ * A Date that also keeps the server's calendar fields, microseconds and fraction digits. They
+ * are stored as one small integer (millions of these sit in a buffered result): the fields are
+ * the epoch shifted by the zone offset used when parsing, so only that shift in seconds, the
+ * microseconds below the millisecond and the digit count are kept. Values where that does not
+ * hold (an epoch out of step with the fields, as a caller could pass) keep the parts as given.
+ */
+export class SqlDateTime extends Date {
+  private readonly parts: number | ExactParts;
 
   constructor(epochMs: number, microsecond: number, fields: DateTimeFields | number, fractionDigits: number) {
     super(epochMs);
-    this.microsecond = microsecond;
-    this.fractionDigits = fractionDigits;
-    this.packed = typeof fields === 'number' ? fields : packFields(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second);
+    const packed = typeof fields === 'number' ? fields : packFields(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second);
+    this.parts = SqlDateTime.compact(epochMs, microsecond, packed, fractionDigits) ?? { packed, microsecond, fractionDigits };
+  }
+
+  private static compact(epochMs: number, microsecond: number, packed: number, fractionDigits: number): number | null {
+    if (!Number.isInteger(epochMs) || !Number.isInteger(microsecond) || microsecond < 0 || microsecond > 999_999) return null;
+    if (!Number.isInteger(fractionDigits) || fractionDigits < 0 || fractionDigits > 6) return null;
+    const ms = (microsecond - (microsecond % 1000)) / 1000;
+    if (floorMod(epochMs, 1000) !== ms) return null;
+    const f = unpackFields(packed);
+    // Fields that are a real calendar time map to one UTC epoch and back to themselves.
+    if (!validDate(f.year, f.month, f.day) || f.hour > 23 || f.minute > 59 || f.second > 59 || f.year > 9999) return null;
+    const shiftMs = utcMs(f.year, f.month, f.day, f.hour, f.minute, f.second, ms) - epochMs;
+    if (shiftMs % 1000 !== 0 || Math.abs(shiftMs / 1000) > MAX_SHIFT_S) return null;
+    return (shiftMs / 1000) * SHIFT_UNIT + (microsecond % 1000) * 8 + fractionDigits;
+  }
+
+  /** Fraction of the second in microseconds, 0–999999 (the Date part keeps only milliseconds). */
+  get microsecond(): number {
+    const p = this.parts;
+    if (typeof p !== 'number') return p.microsecond;
+    return floorMod(this.getTime(), 1000) * 1000 + ((p >> 3) & 1023);
+  }
+
+  /** Digits of the fraction the server sent (0 for DATETIME, 6 for DATETIME(6)). */
+  get fractionDigits(): number {
+    const p = this.parts;
+    return typeof p === 'number' ? p & 7 : p.fractionDigits;
   }
 
   /** The calendar fields as written by the server, independent of the time zone used. */
   get fields(): Readonly<DateTimeFields> {
-    let p = this.packed;
-    const second = p % 100; p = (p - second) / 100;
-    const minute = p % 100; p = (p - minute) / 100;
-    const hour = p % 100; p = (p - hour) / 100;
-    const day = p % 100; p = (p - day) / 100;
-    const month = p % 100;
-    return { year: (p - month) / 100, month, day, hour, minute, second };
+    const p = this.parts;
+    return unpackFields(typeof p === 'number' ? fieldsAt(this.getTime() + (p >> 13) * 1000) : p.packed);
   }
 
   /** 'YYYY-MM-DD HH:MM:SS[.ffffff]' exactly as stored, whatever the time zone setting. */
   toSqlString(): string {
     const f = this.fields;
     const base = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}`;
-    return this.fractionDigits > 0 || this.microsecond ? `${base}.${pad(this.microsecond, 6)}` : base;
+    const micro = this.microsecond;
+    return this.fractionDigits > 0 || micro ? `${base}.${pad(micro, 6)}` : base;
   }
+}
+
+/** The UTC calendar fields of an epoch, packed. */
+function fieldsAt(ms: number): number {
+  const t = new Date(ms);
+  return packFields(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
+}
+
+function unpackFields(packed: number): DateTimeFields {
+  let p = packed;
+  const second = p % 100; p = (p - second) / 100;
+  const minute = p % 100; p = (p - minute) / 100;
+  const hour = p % 100; p = (p - hour) / 100;
+  const day = p % 100; p = (p - day) / 100;
+  const month = p % 100;
+  return { year: (p - month) / 100, month, day, hour, minute, second };
 }
 
 export class SqlTime {

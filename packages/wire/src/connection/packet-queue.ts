@@ -18,6 +18,9 @@ export class PacketQueue {
   private seqs: number[] = [];
   private head = 0;
   private bytes = 0;
+  /** The most items and bytes held at once (backpressure diagnostics and tests). */
+  peakSize = 0;
+  peakBytes = 0;
   /** Sequence ids of the payload most recently taken by `shift`. */
   firstSeq = 0;
   lastSeq = 0;
@@ -28,6 +31,7 @@ export class PacketQueue {
     this.items.push(payload);
     this.seqs.push(firstSeq | (lastSeq << 8));
     this.bytes += payload.length;
+    this.notePeak();
     const w = this.waiter;
     if (w) {
       this.waiter = null;
@@ -39,11 +43,18 @@ export class PacketQueue {
     this.items.push(new PacketRun(framed, count));
     this.seqs.push(firstSeq | (lastSeq << 8));
     this.bytes += framed.length;
+    this.notePeak();
     const w = this.waiter;
     if (w) {
       this.waiter = null;
       w.resolve();
     }
+  }
+
+  private notePeak(): void {
+    const size = this.items.length - this.head;
+    if (size > this.peakSize) this.peakSize = size;
+    if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
   }
 
   /** The next item without taking it: a payload, or a run to take a prefix of (`takeFromRun`). */

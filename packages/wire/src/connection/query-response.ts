@@ -2,12 +2,15 @@ import {
   createTextRowDecoder,
   expandRawRows,
   DatabaseError,
+  InterfaceError,
   OperationalError,
   ServerStatus,
   type ColumnDefinition,
+  type DecodedRowReader,
   type DecodeOptions,
-  type FramedPackets,
+  type PacketReader,
   type QueryOptions,
+  type RawBatch,
   type QueryResponse,
   type ResultSet,
   type RowDecoder,
@@ -15,6 +18,7 @@ import {
 } from '@s2/base';
 import { malformed } from '../protocol/malformed.js';
 import { PacketCursor } from '../protocol/packet-cursor.js';
+import { rowRunPrefix, splitRun } from '../protocol/row-run.js';
 import { isErr, isOk, parseColumnDefinition, parseEof, parseErr, parseOk } from '../protocol/server-messages.js';
 import type { InfileGrant } from './infile-grant.js';
 import { sendLocalInfile } from './local-infile.js';
@@ -25,10 +29,13 @@ const ER_QUERY_TIMEOUT = 3024;
 const ITERATOR_BATCH = 1024;
 /**
  * Rows per batch handed to QueryOptions.decodeBatch. Measured on the benchmark's wide table
- * (1M rows, tuples): 16,384 took ~30% less time than 65,536, whose intermediate columns
- * outlive the young generation; 8,192 was no faster and 65,536 used the most memory.
+ * (1M rows, buffered tuples through the addon): 65,536 used the most memory and time, whose
+ * intermediate columns outlive the young generation. At 16,384 a batch's packets (views of
+ * the socket's chunks) are held across several socket reads and scavenges, get promoted, and
+ * ~60 MiB of chunks wait for a full GC: peak RSS 535 MiB against 456–463 MiB at 2,048–8,192,
+ * at the same CPU time. 4,096 keeps a margin below that edge on a slower socket.
  */
-const DECODE_BATCH = 16_384;
+const DECODE_BATCH = 4096;
 
 /**
  * The results of one COM_QUERY. Buffered: every result is read during `query()`. Streaming:
@@ -261,18 +268,91 @@ export class WireQueryResponse implements QueryResponse {
   }
 }
 
+/** Items held for reading, taken from the front. */
+class Held<T> {
+  items: T[] = [];
+  protected start = 0;
+
+  get size(): number {
+    return this.items.length - this.start;
+  }
+
+  /** Appends `more`, adopting the array itself when nothing is held. */
+  pushAll(more: T[]): void {
+    if (this.items.length === 0) {
+      this.items = more;
+      return;
+    }
+    const items = this.items;
+    for (let i = 0; i < more.length; i++) items.push(more[i]);
+  }
+
+  take(max: number): T[] {
+    const items = this.items;
+    const end = Math.min(items.length, this.start + max);
+    if (this.start === 0 && end === items.length) {
+      this.items = [];
+      return items;
+    }
+    const out = items.slice(this.start, end);
+    this.start = end;
+    if (end === items.length) this.clear();
+    return out;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.start = 0;
+  }
+}
+
+type BatchEntry = RawBatch[number];
+
+/**
+ * Undecoded row packets: payloads, and runs of framed packets each followed by `count - 1`
+ * empty slots (see RawBatch), so positions count rows. A take that ends inside a run splits it.
+ */
+class HeldPackets extends Held<BatchEntry> {
+  pushRun(framed: Uint8Array, count: number): void {
+    const items = this.items;
+    items.push({ framed, count });
+    if (count > 1) items.length += count - 1;
+  }
+
+  override take(max: number): BatchEntry[] {
+    const items = this.items;
+    const end = Math.min(items.length, this.start + max);
+    let head = end - 1;
+    while (head >= this.start && items[head] === undefined) head--;
+    const run = head >= this.start ? items[head] : undefined;
+    if (run !== undefined && !(run instanceof Uint8Array) && head + run.count > end) {
+      const [first, rest] = splitRun(run, end - head);
+      items[head] = first;
+      items[end] = rest;
+    }
+    return super.take(max);
+  }
+}
+
+type Delivery = 'rows' | 'packets' | 'decoded';
+
 export class WireResultSet implements ResultSet {
   status: StatementStatus | null = null;
   hasMore = false;
   complete = false;
-  private rows: unknown[][] = [];
-  private start = 0;
+  /** How rows are kept: decoded row by row, as packets (`packets`), or as `decodeBatch` made them (`decoded`). */
+  private delivery: Delivery = 'rows';
+  /** Rows from the row decoder. */
+  private readonly rows = new Held<unknown[]>();
+  /** Row packets not yet decoded ('packets' and 'decoded' deliveries). */
+  private readonly pending = new HeldPackets();
+  /** Rows made by decodeBatch. */
+  private readonly made = new Held<unknown>();
   private count = 0;
   private deferred: Error | null = null;
-  raw: ResultSet['raw'] = undefined;
-  /** Packets are kept undecoded while pumping (raw results, and batch-decoding ones). */
-  private rawInternal = false;
-  private batchDecode: ((packets: (Uint8Array | FramedPackets | undefined)[]) => unknown[][]) | null = null;
+  packets: PacketReader | undefined = undefined;
+  decoded: DecodedRowReader | undefined = undefined;
+  private batchDecode: ((packets: RawBatch) => unknown[]) | null = null;
 
   constructor(
     private readonly response: WireQueryResponse,
@@ -280,50 +360,36 @@ export class WireResultSet implements ResultSet {
     private readonly decoder: RowDecoder | null,
   ) {}
 
-  /**
-   * Rows stay undecoded (for frame decoders): each entry of a batch is a packet payload, or a
-   * `FramedPackets` run standing for `count` rows followed by `count - 1` empty slots, so a
-   * batch's length is still its row count. `raw.decode` turns them into rows on demand.
-   */
+  /** Rows stay undecoded (for frame decoders) and are read as packet batches through `packets`. */
   keepRaw(decodeOptions: DecodeOptions): void {
-    const decoder = this.decoder!;
     this.response.conn.setRunMode(true);
-    this.raw = {
-      decodeOptions,
-      decode: (batch) => {
-        const payloads = expandRawRows(batch as readonly (Uint8Array | FramedPackets | undefined)[]);
-        const out = new Array<unknown[]>(payloads.length);
-        for (let i = 0; i < payloads.length; i++) out[i] = decoder.decodeRow(payloads[i]);
-        return out;
-      },
-    };
+    this.delivery = 'packets';
+    this.packets = { decodeOptions, read: (max = Infinity) => this.fetch(this.pending, max) };
   }
 
   /**
-   * Rows are read as packets and decoded a batch at a time by `decode` (QueryOptions.decodeBatch):
-   * internally the result runs in raw mode, and every pump's new entries are replaced by their
-   * rows before anyone sees them.
+   * Rows are read as packets and handed to `decode` (QueryOptions.decodeBatch) a batch at a
+   * time as they arrive; its rows are read through `decoded`.
    */
   decodeInBatches(decodeOptions: DecodeOptions, decode: NonNullable<QueryOptions['decodeBatch']>): void {
     this.response.conn.setRunMode(true);
-    this.rawInternal = true;
+    this.delivery = 'decoded';
     this.batchDecode = (packets) => decode(this.columns!, decodeOptions, packets);
+    this.decoded = { read: (max = Infinity) => this.fetch(this.made, max) };
   }
 
-  /** Replaces the raw entries from `from` on by their decoded rows (batch-decoding results only). */
-  private decodeFrom(from: number): void {
-    const rows = this.rows;
-    if (!this.batchDecode || rows.length === from) return;
-    const packets = rows.slice(from) as unknown as (Uint8Array | FramedPackets | undefined)[];
-    rows.length = from;
-    let decoded: unknown[][];
+  /** Hands the packets held so far to the batch decoder. */
+  private decodePending(): void {
+    if (this.pending.size === 0) return;
+    const packets = this.pending.take(Infinity);
+    let rows: unknown[];
     try {
-      decoded = this.batchDecode(packets);
+      rows = this.batchDecode!(packets);
     } catch (err) {
       this.deferOrFail(err);
       return;
     }
-    for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]);
+    this.made.pushAll(rows);
   }
 
   /**
@@ -340,15 +406,19 @@ export class WireResultSet implements ResultSet {
     this.deferred = err;
   }
 
-  /** pump() plus batch decoding of what it added; a deferred value error is thrown once the result is read. */
+  /**
+   * pump(), and for batch-decoded results the decoding of every DECODE_BATCH rows as they
+   * arrive, so that the packets of a batch are gone before the next one is read; a deferred
+   * value error is thrown once the result is read.
+   */
   private async pumpDecoded(want: number): Promise<void> {
     if (!this.batchDecode) return this.pump(want);
     let left = want;
     while (left > 0 && !this.complete && !this.deferred) {
-      const from = this.rows.length;
+      const before = this.count;
       await this.pump(Math.min(left, DECODE_BATCH));
-      left -= this.rows.length - from;
-      this.decodeFrom(from);
+      left -= this.count - before;
+      this.decodePending();
     }
     if (this.deferred) await this.pump(Infinity, false);
   }
@@ -361,34 +431,17 @@ export class WireResultSet implements ResultSet {
     const conn = this.response.conn;
     const run = conn.peekRun();
     if (!run) return 0;
-    const f = run.framed;
-    const end = Math.min(run.count, room);
-    let seq = conn.expectedSeq;
-    let pos = 0;
-    let k = 0;
-    while (k < end) {
-      const len = f[pos] | (f[pos + 1] << 8) | (f[pos + 2] << 16);
-      // A wrong sequence id, the end of the result or an error: the packet path deals with it.
-      if (f[pos + 3] !== seq) break;
-      const first = f[pos + 4];
-      if (first === 0xff || (first === 0xfe && len < (deprecateEof ? 0xffffff : 9))) break;
-      pos += 4 + len;
-      k++;
-      seq = (seq + 1) & 0xff;
-    }
-    if (k === 0) return 0;
-    if (keep) {
-      const rows = this.rows;
-      rows.push({ framed: f.subarray(0, pos), count: k } as unknown as unknown[]);
-      if (k > 1) rows.length += k - 1;
-    }
-    conn.takeFromRun(pos, k, (seq + 255) & 0xff);
-    this.count += k;
-    return k;
+    const firstSeq = conn.expectedSeq;
+    const { rows, bytes } = rowRunPrefix(run.framed, run.count, room, firstSeq, deprecateEof);
+    if (rows === 0) return 0;
+    if (keep) this.pending.pushRun(run.framed.subarray(0, bytes), rows);
+    conn.takeFromRun(bytes, rows, (firstSeq + rows - 1) & 0xff);
+    this.count += rows;
+    return rows;
   }
 
   completeWith(status: StatementStatus): void {
-    if (this.raw) this.response.conn.setRunMode(false);
+    if (this.delivery !== 'rows') this.response.conn.setRunMode(false);
     this.status = status;
     this.hasMore = (status.serverStatus & ServerStatus.MORE_RESULTS_EXISTS) !== 0;
     this.complete = true;
@@ -399,10 +452,10 @@ export class WireResultSet implements ResultSet {
   private async pump(want: number, keep = true): Promise<void> {
     const conn = this.response.conn;
     const deprecateEof = conn.deprecateEof;
-    const rows = this.rows;
+    const raw = this.delivery !== 'rows';
     let got = 0;
     while (!this.complete) {
-      if ((this.raw || this.rawInternal) && !this.deferred && got < want) {
+      if (raw && !this.deferred && got < want) {
         const taken = this.takeRun(want - got, keep, deprecateEof);
         if (taken > 0) {
           got += taken;
@@ -439,14 +492,14 @@ export class WireResultSet implements ResultSet {
       this.count++;
       got++;
       if (!keep || this.deferred) continue;
-      if (this.raw || this.rawInternal) {
+      if (raw) {
         // Buffers from the packet queue are never reused, so holding them is safe.
-        rows.push(p as unknown as unknown[]);
+        this.pending.items.push(p);
         if (got >= want) return;
         continue;
       }
       try {
-        rows.push(this.decoder!.decodeRow(p));
+        this.rows.items.push(this.decoder!.decodeRow(p));
       } catch (err) {
         this.deferOrFail(err);
       }
@@ -465,17 +518,19 @@ export class WireResultSet implements ResultSet {
   }
 
   async discardRest(): Promise<void> {
-    this.rows = [];
-    this.start = 0;
+    this.rows.clear();
+    this.pending.clear();
+    this.made.clear();
     await this.pump(Infinity, false);
   }
 
-  async read(max = Infinity): Promise<unknown[][]> {
+  /** Up to `max` held items of `store`, reading more from the network first when it holds fewer. */
+  private async fetch<T>(store: Held<T>, max: number): Promise<T[]> {
     if (!this.columns) return [];
     const response = this.response;
     // Once cancelled, nothing more is delivered; the rest is dropped by drain().
     if (response.cancelled && !response.finished) throw response.cancelled;
-    const held = this.rows.length - this.start;
+    const held = store.size;
     if (held < max && !this.complete) {
       try {
         // A deadline or abort settles the read at once, even if the server has gone quiet.
@@ -485,19 +540,17 @@ export class WireResultSet implements ResultSet {
       }
       if (response.cancelled && !response.finished) throw response.cancelled;
     }
-    const end = Math.min(this.rows.length, this.start + max);
-    let out: unknown[][];
-    if (this.start === 0 && end === this.rows.length) {
-      out = this.rows;
-      this.rows = [];
-    } else {
-      out = this.rows.slice(this.start, end);
-      this.start = end;
-      if (this.start === this.rows.length) {
-        this.rows = [];
-        this.start = 0;
-      }
-    }
+    return store.take(max);
+  }
+
+  async read(max = Infinity): Promise<unknown[][]> {
+    if (this.delivery === 'rows') return this.fetch(this.rows, max);
+    if (this.delivery === 'decoded') throw new InterfaceError('the rows of this result come from its decodeBatch: read them through `decoded`');
+    // Kept as packets: rows through the row decoder.
+    const payloads = expandRawRows(await this.fetch(this.pending, max));
+    const decoder = this.decoder!;
+    const out = new Array<unknown[]>(payloads.length);
+    for (let i = 0; i < payloads.length; i++) out[i] = decoder.decodeRow(payloads[i]);
     return out;
   }
 
@@ -505,9 +558,7 @@ export class WireResultSet implements ResultSet {
     for (;;) {
       const batch = await this.read(ITERATOR_BATCH);
       if (batch.length === 0) return;
-      // Raw batches (runs of packets) are rows only once decoded.
-      const rows = this.raw ? this.raw.decode(batch as unknown as Uint8Array[]) : batch;
-      for (const row of rows) {
+      for (const row of batch) {
         // An abort inside the loop body stops delivery at the very next row.
         if (this.response.cancelled && !this.response.finished) throw this.response.cancelled;
         yield row;
