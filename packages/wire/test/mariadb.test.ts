@@ -307,8 +307,14 @@ describe('cancellation and broken connections', () => {
   it('an AbortSignal cancels a running query via KILL QUERY; the connection stays usable', async () => {
     const conn = await open();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 200);
-    const err = await conn.query('SELECT SLEEP(10)', { signal: ac.signal }).catch((e: unknown) => e);
+    const pending = conn.query('SELECT SLEEP(10)', { signal: ac.signal }).catch((e: unknown) => e);
+    // Abort once the server shows the query running (a timer could fire before it was sent, and an
+    // abort before sending never reaches KILL QUERY); the cap only stops a hang.
+    const running = `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${conn.connectionId} AND INFO LIKE 'SELECT SLEEP%'`;
+    for (let i = 0; i < 500 && Number((await rows(admin, running))[0]![0]) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(Number((await rows(admin, running))[0]![0])).toBe(1);
+    ac.abort();
+    const err = await pending;
     // The promise settles at the abort; SELECT 1 then works only because the KILL ended SLEEP(10)
     // within the cancel grace period (otherwise the session would have been discarded: 2006).
     expect(err).toBeInstanceOf(OperationalError);
