@@ -102,9 +102,9 @@ async function s2Case(name: string, options: VectorDbOptions): Promise<Result> {
 }
 
 const results: Result[] = [];
-results.push(await s2Case('s2 batched, JSON vectors (default)', {}));
-results.push(await s2Case('s2 batched, binary vectors', { vectorFormat: 'binary' }));
-results.push(await s2Case('s2 one statement per vector (batchSize 1)', { batchSize: 1 }));
+results.push(await s2Case("s2 batched, JSON vectors (default on MariaDB/MySQL)", { vectorFormat: 'json' }));
+results.push(await s2Case("s2 batched, binary vectors (default on SingleStore 8.5+)", { vectorFormat: 'binary' }));
+results.push(await s2Case('s2 one statement per vector (batchSize 1, JSON)', { batchSize: 1, vectorFormat: 'json' }));
 
 let versions = { python: 'n/a', singlestoredb: 'n/a', vectorstore: 'n/a' };
 const sdk = await referenceSdk();
@@ -157,8 +157,10 @@ system time of the client process in the same window, which a busy machine infla
 than wall time. What this measures: client-side cost of building and sending the statements; a real server's
 parse and write time is not included (with a server, the per-statement round trips of the
 one-by-one mode weigh even more). The reference sends one \`REPLACE\` per vector; s2 batches rows
-into multi-row \`REPLACE\` statements of at most ${'1 MiB'} (default \`batchSize\` 1000), and with
-\`vectorFormat: 'binary'\` sends packed F32 bytes (as hex literals) instead of JSON text.
+into multi-row \`REPLACE\` statements of at most ${'1 MiB'} (default \`batchSize\` 1000), and sends
+packed F32 bytes (as hex literals) instead of JSON text where the server takes them: the default
+\`vectorFormat: 'auto'\` picks binary on SingleStore 8.5 and later (asked once with
+\`SELECT @@memsql_version\`) and JSON elsewhere; the rows above fix the format explicitly.
 
 Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()};
 Node ${process.version}; @s2/vectorstore ${VECTORSTORE_VERSION} (commit ${commit}); Python ${versions.python},
