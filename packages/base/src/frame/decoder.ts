@@ -1,5 +1,5 @@
 import type { ColumnDefinition } from '../contracts/columns.js';
-import type { DecodeOptions } from '../contracts/decoding.js';
+import type { DecodeOptions, RowDecoder } from '../contracts/decoding.js';
 import { createTextRowDecoder } from '../decode/text-row-decoder.js';
 import { expandRawRows } from '../decode/raw-rows.js';
 import { planColumns } from './plan.js';
@@ -20,6 +20,19 @@ export interface BatchDecoder {
   decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, out?: unknown[][]): unknown[][];
 }
 
+/**
+ * The row decoder of the last result seen: a result's batches share one (compiled once, its
+ * call sites warm) instead of one per batch.
+ */
+let lastRows: { columns: readonly ColumnDefinition[]; options: DecodeOptions; decoder: RowDecoder } | null = null;
+
+function rowDecoderFor(columns: readonly ColumnDefinition[], options: DecodeOptions): RowDecoder {
+  if (lastRows === null || lastRows.columns !== columns || lastRows.options !== options) {
+    lastRows = { columns, options, decoder: createTextRowDecoder(columns, options) };
+  }
+  return lastRows.decoder;
+}
+
 /** The TypeScript decoders: the behaviour that the native decoder matches value for value. */
 export const pureDecoder: BatchDecoder = Object.freeze({
   kind: 'pure' as const,
@@ -27,7 +40,7 @@ export const pureDecoder: BatchDecoder = Object.freeze({
     return decodeFramePure(columns, planColumns(columns, options, target), options, expandRawRows(packets));
   },
   decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, out: unknown[][] = []): unknown[][] {
-    const decoder = createTextRowDecoder(columns, options);
+    const decoder = rowDecoderFor(columns, options);
     for (const payload of expandRawRows(packets)) out.push(decoder.decodeRow(payload));
     return out;
   },

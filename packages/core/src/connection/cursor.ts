@@ -17,11 +17,10 @@ import {
   type PacketReader,
   type RawBatch,
 } from '@s2/base';
-import { resultFormat, type PreparedFormat } from '../results/formats.js';
+import { resultFormat, type PreparedFormat, type ResultFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
 import { executemany, type ExecutemanyOptions } from './executemany.js';
 import type { CursorSession } from '../session/types.js';
-import { packetReaderOf } from '../session/packets.js';
 import { statementHookSlot } from '../hooks/statement-hook.js';
 
 export type { ExecutemanyOptions } from './executemany.js';
@@ -40,12 +39,12 @@ const FRAME_BATCH = 65_536;
  * How a query's rows should come from the transport for this format. Frame formats decode
  * packet batches themselves, so they get the rows undecoded (`rawRows`). Row formats have the
  * addon decode their rows a batch at a time as the packets arrive (it walks the packets,
- * parses the numbers and checks the text of a whole batch at once): all of a buffered result,
- * and each fetch of a streaming one. With `pureJs: true`, or without the addon, the
- * transport's row decoder does it.
+ * parses the numbers and checks the text of a whole batch at once), and each batch is shaped
+ * (objects...) right away: the result then holds final rows only, never a value array per row
+ * beside them. With `pureJs: true`, or without the addon, the transport's row decoder does it.
  */
 function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOptions, 'rawRows' | 'decodeBatch'> {
-  let format;
+  let format: ResultFormat;
   try {
     format = resultFormat(resultsType);
   } catch {
@@ -53,8 +52,19 @@ function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOpti
   }
   if (format.packets === true) return { rawRows: true };
   // The TypeScript decoder is fastest row by row inside the transport; the addon by batches.
-  if (format.packetRows !== true || decoder.kind === 'pure') return {};
-  return { decodeBatch: (columns, options, packets) => decoder.decodeRows(columns, options, packets) };
+  if (format.packetRows !== true || (decoder.kind === 'pure' && format.rowObjects !== true)) return {};
+  let preparedFor: readonly ColumnDefinition[] | null = null;
+  let shape: PreparedFormat['rows'];
+  return {
+    decodeBatch: (columns, options, packets) => {
+      if (preparedFor !== columns) {
+        preparedFor = columns;
+        shape = format.prepare(columns).rows;
+      }
+      const rows = decoder.decodeRows(columns, options, packets);
+      return shape ? shape(rows) : rows;
+    },
+  };
 }
 
 const closedCursor = () => new ProgrammingError('Cursor closed');
@@ -169,7 +179,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.rownumber = 0;
     this.rows = null;
     this.payloads = null;
-    this.packets = packetReaderOf(result);
+    this.packets = result.packets ?? null;
     if (result.columns) {
       this.description = result.columns.map(describeColumn);
       this.format = resultFormat(this.resultsType).prepare(result.columns);
@@ -179,9 +189,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
         this.payloads = expandRawRows(await this.packets.read());
         this.rowcount = this.payloads.length;
       } else if (this.buffered) {
-        const rows = await result.read();
-        this.rows = this.format.rows ? this.format.rows(rows) : rows;
-        this.rowcount = rows.length;
+        // Rows from decodeBatch are in their final shape already.
+        this.rows = result.decoded ? await result.decoded.read() : this.shape(await result.read());
+        this.rowcount = this.rows.length;
       } else {
         this.rowcount = -1;
       }
@@ -201,19 +211,22 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   }
 
   /** Rows of a packet batch, for row-wise fetches from a result kept as packets. */
-  private decoded(batch: RawBatch): unknown[][] {
+  private rowsOf(batch: RawBatch): unknown[][] {
     return this.connection.decoder.decodeRows(this.result!.columns!, this.packets!.decodeOptions, batch);
   }
 
-  /** Up to `max` rows of a streaming result, decoded (through the packet path when it has one). */
-  private async readRows(max?: number): Promise<unknown[][]> {
-    return this.packets ? this.decoded(await this.packets.read(max)) : this.result!.read(max);
+  /** Up to `max` rows of a streaming result, in the format's shape. */
+  private async readShaped(max?: number): Promise<unknown[]> {
+    const result = this.result!;
+    if (this.packets) return this.shape(this.rowsOf(await this.packets.read(max)));
+    if (result.decoded) return result.decoded.read(max);
+    return this.shape(await result.read(max));
   }
 
   /** One frame of a packet batch: decoded as a whole by the format, or from its rows. */
   private frameOfPackets(batch: RawBatch): unknown {
     if (this.format?.framePackets) return this.format.framePackets(batch, this.packets!.decodeOptions, this.connection.decoder);
-    return this.format!.frame!(this.decoded(batch));
+    return this.format!.frame!(this.rowsOf(batch));
   }
 
   /** One frame of up to `max` rows read from a streaming result. */
@@ -243,16 +256,16 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     if (this.payloads) {
       const out = this.payloads.slice(this.rownumber, this.rownumber + n);
       this.rownumber += out.length;
-      return this.shape(this.decoded(out)) as Row[];
+      return this.shape(this.rowsOf(out)) as Row[];
     }
     if (this.rows) {
       const out = this.rows.slice(this.rownumber, this.rownumber + n);
       this.rownumber += out.length;
       return out as Row[];
     }
-    const rows = await this.readRows(n);
+    const rows = await this.readShaped(n);
     this.rownumber += rows.length;
-    return this.shape(rows) as Row[];
+    return rows as Row[];
   }
 
   async fetchall(): Promise<Row[]> {
@@ -261,16 +274,16 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     if (this.payloads) {
       const out = this.rownumber === 0 ? this.payloads : this.payloads.slice(this.rownumber);
       this.rownumber = this.payloads.length;
-      return this.shape(this.decoded(out)) as Row[];
+      return this.shape(this.rowsOf(out)) as Row[];
     }
     if (this.rows) {
       const out = this.rownumber === 0 ? this.rows : this.rows.slice(this.rownumber);
       this.rownumber = this.rows.length;
       return out as Row[];
     }
-    const rows = await this.readRows();
+    const rows = await this.readShaped();
     this.rownumber += rows.length;
-    return this.shape(rows) as Row[];
+    return rows as Row[];
   }
 
   /**
@@ -331,7 +344,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const forward = mode === 'relative' ? value : value - this.rownumber;
     if (forward < 0) throw new NotSupportedError('Backwards scrolling not supported by this cursor');
     if (forward > 0 && this.result) {
-      const skipped = this.packets ? await this.packets.read(forward) : await this.result.read(forward);
+      const result = this.result;
+      const skipped = this.packets ? await this.packets.read(forward) : result.decoded ? await result.decoded.read(forward) : await result.read(forward);
       this.rownumber += skipped.length;
     }
   }

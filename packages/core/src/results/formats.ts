@@ -38,6 +38,12 @@ export interface ResultFormat {
    * `decodeRows` (the addon, when it is loaded) instead of row by row in the transport.
    */
   packetRows?: boolean;
+  /**
+   * Its rows are new objects built from each row's values (not the value arrays themselves):
+   * a buffered result then has every batch decoded and shaped as it arrives, so that a value
+   * array per row never piles up beside the rows, whichever decoder runs.
+   */
+  rowObjects?: boolean;
   prepare(columns: readonly ColumnDefinition[]): PreparedFormat;
 }
 
@@ -94,6 +100,7 @@ function objectBuilder(names: readonly string[]): (row: unknown[]) => Record<str
 registerResultFormat({
   name: 'objects',
   packetRows: true,
+  rowObjects: true,
   prepare(columns) {
     const build = objectBuilder(uniqueColumnNames(columns));
     return {
