@@ -62,6 +62,10 @@ export interface UpdateOptions {
 export interface ListOptions {
   prefix?: string;
   namespace?: string;
+  /** At most this many ids: one page (without it, every matching id, as the reference). */
+  limit?: number;
+  /** Only ids after this one in id order: the last id of the previous page. */
+  after?: string;
 }
 
 /** Bytes of a row besides its values: parentheses, commas, quotes, the namespace. */
@@ -309,9 +313,33 @@ export class IndexHandle {
     return { dimension: this.model.dimension, totalVectorCount: total, namespaces };
   }
 
-  /** Ids in ascending order, optionally those starting with `prefix` (matched literally) in one namespace. */
+  /**
+   * Ids in ascending order, optionally those starting with `prefix` (matched literally) in one
+   * namespace; `limit` and `after` page through them (keyset paging: each page is one indexed
+   * range read, however deep).
+   */
   async list(options: ListOptions = {}): Promise<string[]> {
+    const { limit, after } = options;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new VectorStoreError(`limit must be a positive integer, got ${String(limit)}`);
+    if (after !== undefined && typeof after !== 'string') throw new VectorStoreError(`after must be an id (a string), got ${typeof after}`);
     const where = buildWhere({ prefix: options.prefix, namespace: options.namespace });
-    return (await rows(this.client, `SELECT id FROM ${this.table}${whereClause(where)} ORDER BY id`, where.params)).map((r) => String(r[0]));
+    if (after !== undefined) {
+      where.sql = where.sql ? `${where.sql} AND id > ?` : 'id > ?';
+      where.params.push(after);
+    }
+    const sql = `SELECT id FROM ${this.table}${whereClause(where)} ORDER BY id${limit === undefined ? '' : ' LIMIT ?'}`;
+    return (await rows(this.client, sql, limit === undefined ? where.params : [...where.params, limit])).map((r) => String(r[0]));
+  }
+
+  /** Every matching id, a page (`pageSize` ids, default 1000) at a time. */
+  async *listPages(options: Omit<ListOptions, 'limit' | 'after'> & { pageSize?: number } = {}): AsyncGenerator<string[]> {
+    const { pageSize = 1000, ...filter } = options;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.list({ ...filter, limit: pageSize, after });
+      if (page.length) yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1];
+    }
   }
 }

@@ -120,6 +120,18 @@ describe('data operations on MariaDB (JSON vectors, no vector functions)', onlyM
     expect(await index.list({ prefix: 'a', namespace: 'ns1' })).toEqual(['a1', 'a2']);
   });
 
+  it('list pages: limit and after (keyset), listPages walks every page; bad paging options are refused', async () => {
+    const index = await db.index('docs');
+    expect(await index.list({ limit: 2 })).toEqual(['a1', 'a2']);
+    expect(await index.list({ limit: 2, after: 'a2' })).toEqual(['a_x', 'b1']);
+    expect(await index.list({ prefix: 'a', after: 'a1' })).toEqual(['a2', 'a_x']);
+    const pages: string[][] = [];
+    for await (const page of index.listPages({ pageSize: 3 })) pages.push(page);
+    expect(pages).toEqual([['a1', 'a2', 'a_x'], ['b1']]);
+    await expect(index.list({ limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
+    await expect(index.list({ after: 5 as never })).rejects.toThrow(/after must be an id/);
+  });
+
   it('fetch decodes vectors and metadata; missing ids are absent; namespace restricts', async () => {
     const index = await db.index('docs');
     const got = await index.fetch(['a1', 'b1', 'zz']);
