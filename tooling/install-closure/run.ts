@@ -15,27 +15,28 @@
  * (tsx with the s2-source condition, so the MariaDB starter and the gateway run from source).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import { startDataApiGateway } from '../../packages/data-api-gateway/src/index.ts';
 import { startMariaDb } from '../../packages/testing/src/index.ts';
+import {
+  buildPackages,
+  type InstalledApp,
+  installApp,
+  packPackages,
+  runTool,
+  WORKSPACE_ROOT as ROOT,
+  withBuildLock,
+} from '../../packages/testing/src/pack-install.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGES = ['base', 'wire', 'http', 'core', 'arrow', 'polars'];
 const FORBIDDEN = ['fastify', 'apache-arrow', 'nodejs-polars', 'undici', '@s2/native', '@s2/native-linux-x64-gnu'];
 const keep = process.env.S2_KEEP_CLOSURE === '1';
 const work = mkdtempSync(join(tmpdir(), 's2-closure-'));
 const failures: string[] = [];
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_PATH: '', ...env }, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed with ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 function check(label: string, ok: boolean, detail = ''): void {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${label}${detail ? `: ${detail}` : ''}`);
@@ -46,53 +47,11 @@ function step(title: string): void {
   console.log(`\n[closure] ${title}`);
 }
 
-/** Every package under node_modules (scoped ones included), name@version, sorted. */
-function installed(app: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith('.')) continue;
-      const p = join(dir, name);
-      if (name.startsWith('@')) {
-        walk(p);
-        continue;
-      }
-      const manifest = join(p, 'package.json');
-      if (existsSync(manifest)) {
-        const m = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; version: string };
-        out.push(`${m.name}@${m.version}`);
-        walk(join(p, 'node_modules'));
-      }
-    }
-  };
-  walk(join(app, 'node_modules'));
-  return out.sort();
-}
-
-function nodeFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const s = statSync(p);
-      if (s.isDirectory()) walk(p);
-      else if (name.endsWith('.node')) found.push(p);
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return found;
-}
-
 /** A fresh app with the given tarballs installed by npm (offline: nothing comes from a registry). */
-function app(name: string, tarballs: string[]): string {
-  const dir = join(work, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `closure-${name}`, private: true, version: '0.0.0' }, null, 2));
-  run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], dir);
-  const list = installed(dir);
-  console.log(`  installed in ${name}: ${list.join(', ')}`);
-  return dir;
+function app(name: string, tarballs: string[]): InstalledApp {
+  const installed = installApp(join(work, name), tarballs);
+  console.log(`  installed in ${name}: ${installed.packages.join(', ')}`);
+  return installed;
 }
 
 // Rows that reach the addon's batch path (more than 16) and a value of most kinds.
@@ -166,32 +125,29 @@ function typecheck(dir: string, resolution: 'node16' | 'bundler'): void {
 
 async function main(): Promise<void> {
   console.log(`[closure] working in ${work}`);
-  step('build');
-  const filters = [...PACKAGES, 'native'].flatMap((p) => ['--filter', `@s2/${p}`]);
-  run('pnpm', ['-s', ...filters, 'run', 'build'], ROOT);
-
-  step('pack');
   const tarDir = join(work, 'tarballs');
-  mkdirSync(tarDir);
-  const tar: Record<string, string> = {};
-  for (const p of PACKAGES) {
-    run('pnpm', ['pack', '--pack-destination', tarDir], join(ROOT, 'packages', p));
-    tar[p] = join(tarDir, readdirSync(tarDir).find((f) => f.startsWith(`s2-${p}-`) && f.endsWith('.tgz'))!);
-  }
-  // The platform package needs the addon built here (setup.sh builds it when Rust is installed).
-  let nativeSkipped: string | null = null;
-  try {
-    const nativePack = JSON.parse(
-      run(process.execPath, [join(ROOT, 'packages/native/scripts/pack-npm.mjs'), tarDir], ROOT)
-        .trim()
-        .split('\n')
-        .pop()!,
-    ) as { main: string; platform: string };
-    tar.native = nativePack.main;
-    tar.nativePlatform = nativePack.platform;
-  } catch (err) {
-    nativeSkipped = (err as Error).message.split('\n').find((l) => l.includes('missing')) ?? (err as Error).message.split('\n')[0];
-  }
+  // Under the build lock: a closure test running at the same time must not rebuild what is being packed.
+  const { tar, nativeSkipped } = withBuildLock(() => {
+    step('build');
+    buildPackages([], [...PACKAGES, 'native']);
+    step('pack');
+    const tar = packPackages(PACKAGES, tarDir);
+    // The platform package needs the addon built here (setup.sh builds it when Rust is installed).
+    try {
+      const nativePack = JSON.parse(
+        runTool(process.execPath, [join(ROOT, 'packages/native/scripts/pack-npm.mjs'), tarDir], ROOT)
+          .trim()
+          .split('\n')
+          .pop()!,
+      ) as { main: string; platform: string };
+      tar.native = nativePack.main;
+      tar.nativePlatform = nativePack.platform;
+      return { tar, nativeSkipped: null };
+    } catch (err) {
+      const lines = (err as Error).message.split('\n');
+      return { tar, nativeSkipped: lines.find((l) => l.includes('missing')) ?? lines[0] };
+    }
+  });
   for (const [name, file] of Object.entries(tar))
     console.log(`  ${basename(file).padEnd(40)} ${(statSync(file).size / 1024).toFixed(1).padStart(8)} KiB  (${name})`);
 
@@ -202,19 +158,15 @@ async function main(): Promise<void> {
   try {
     step('a) @s2/core + @s2/wire');
     const a = app('a-core-wire', [tar.base, tar.wire, tar.core]);
-    const list = installed(a);
-    const heavy = FORBIDDEN.filter((f) => list.some((p) => p.startsWith(`${f}@`)));
+    const heavy = FORBIDDEN.filter((f) => a.packages.some((p) => p.startsWith(`${f}@`)));
     check('no fastify, apache-arrow, nodejs-polars, undici or @s2/native installed', heavy.length === 0, heavy.join(', '));
-    const addons = nodeFiles(join(a, 'node_modules'));
-    check('no native addon (.node) in node_modules', addons.length === 0, addons.join(', '));
-    writeFileSync(join(a, 'esm.mjs'), program('esm', target));
-    writeFileSync(join(a, 'cjs.cjs'), program('cjs', target));
-    const esm = JSON.parse(run(process.execPath, ['esm.mjs'], a));
-    const cjs = JSON.parse(run(process.execPath, ['cjs.cjs'], a));
+    check('no native addon (.node) in node_modules', a.addons.length === 0, a.addons.join(', '));
+    const esm = JSON.parse(a.runProgram('esm.mjs', program('esm', target)));
+    const cjs = JSON.parse(a.runProgram('cjs.cjs', program('cjs', target)));
     check('ESM import runs the query', esm.rows.tuples.length === 40, `${esm.rows.tuples.length} rows`);
     check('CJS require gives the same results', JSON.stringify(cjs.rows) === JSON.stringify(esm.rows));
-    typecheck(a, 'node16');
-    typecheck(a, 'bundler');
+    typecheck(a.dir, 'node16');
+    typecheck(a.dir, 'bundler');
 
     step('c) the accelerator absent vs. installed (@s2/native + its linux-x64 package)');
     check(
@@ -226,8 +178,7 @@ async function main(): Promise<void> {
       console.log(`  SKIP the install with @s2/native and its platform package: ${nativeSkipped}`);
     } else {
       const d = app('d-core-wire-native', [tar.base, tar.wire, tar.core, tar.native, tar.nativePlatform]);
-      writeFileSync(join(d, 'esm.mjs'), program('esm', target));
-      const withNative = JSON.parse(run(process.execPath, ['esm.mjs'], d));
+      const withNative = JSON.parse(d.runProgram('esm.mjs', program('esm', target)));
       check(
         'with @s2/native: the addon loads from the platform package',
         withNative.decoder === 'native' && withNative.status.loaded === true && /native-linux-x64-gnu/.test(withNative.status.source),
@@ -238,10 +189,9 @@ async function main(): Promise<void> {
 
     step('b) @s2/core + @s2/http bundled for the browser');
     const b = app('b-core-http', [tar.base, tar.http, tar.core]);
-    const blist = installed(b);
-    check('no @s2/wire, fastify or native addon installed', !blist.some((p) => /^(@s2\/wire|fastify|@s2\/native)@/.test(p)));
+    check('no @s2/wire, fastify or native addon installed', !b.packages.some((p) => /^(@s2\/wire|fastify|@s2\/native)@/.test(p)));
     writeFileSync(
-      join(b, 'entry.mjs'),
+      join(b.dir, 'entry.mjs'),
       `import { connect } from '@s2/core';
 globalThis.runQuery = async (url, sql) => {
   const conn = await connect(url);
@@ -251,12 +201,12 @@ globalThis.runQuery = async (url, sql) => {
     );
     const esbuild = createRequire(join(ROOT, 'packages/http/package.json'))('esbuild') as typeof import('esbuild');
     const bundle = await esbuild.build({
-      entryPoints: [join(b, 'entry.mjs')],
+      entryPoints: [join(b.dir, 'entry.mjs')],
       bundle: true,
       write: false,
       platform: 'browser',
       format: 'iife',
-      absWorkingDir: b,
+      absWorkingDir: b.dir,
       logLevel: 'silent',
     });
     const code = bundle.outputFiles[0].text;
@@ -293,14 +243,15 @@ globalThis.runQuery = async (url, sql) => {
       JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify([[1, '18446744073709551615n', 'héllo']]),
       JSON.stringify(out.rows, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
     );
-    writeFileSync(
-      join(b, 'mysql.mjs'),
-      `import { connect, MissingPackageError } from '@s2/core';
+    const missing = JSON.parse(
+      b.runProgram(
+        'mysql.mjs',
+        `import { connect, MissingPackageError } from '@s2/core';
 try { await connect(${JSON.stringify(target)}); console.log('connected?!'); }
 catch (err) { console.log(JSON.stringify({ missing: err instanceof MissingPackageError, pkg: err.packageName, message: err.message })); }
 `,
+      ),
     );
-    const missing = JSON.parse(run(process.execPath, ['mysql.mjs'], b));
     check('mysql:// without @s2/wire: MissingPackageError naming @s2/wire', missing.missing === true && missing.pkg === '@s2/wire', missing.message);
   } finally {
     await gateway.close();
