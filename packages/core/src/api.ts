@@ -15,6 +15,7 @@ export type { CursorSession, Queryable, RowCursor, StatementOptions, StatementSu
 export { registerResultFormat, uniqueColumnNames, type ResultFormat, type PreparedFormat, type NamedRow } from './results/formats.js';
 export { rowsToColumns, type ColumnsFrame, type ColumnVector, type ColumnVectorType } from './results/columns.js';
 export { parseConnectionUrl, resolveConnectParams, type ConnectOptions, type ResolvedConnectParams, type ResultsType } from './params/index.js';
+export { currentQueryOptions, withQueryOptions, type S2QueryOptions } from './params/query-scope.js';
 export {
   // errors
   MySQLError,

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import type { ColumnDescription, Connection, Pool, QueryParams } from '@s2/core';
-import { currentQueryOptions } from './query-scope.js';
+import { type ColumnDescription, type Connection, currentQueryOptions, type Pool, type QueryParams } from '@s2/core';
 import { objectShaper, rowConverter } from './values.js';
 import { isDataApi } from './server-traits.js';
 

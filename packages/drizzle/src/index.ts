@@ -4,6 +4,7 @@
 export { drizzle, type S2DrizzleConfig, type S2DrizzleDatabase } from './driver.js';
 export { migrate } from './migrator.js';
 export { s2ProxyCallback } from './proxy.js';
-export { withQueryOptions, type S2QueryOptions } from './query-scope.js';
+// One scope for every driver on @s2/core: withQueryOptions from here, @s2/kysely or @s2/core is the same.
+export { withQueryOptions, type S2QueryOptions } from '@s2/core';
 export { ConnectionClient, PoolClient, type ResultHeader } from './client.js';
 export { S2DrizzleSession, S2DrizzleTransaction } from './session.js';

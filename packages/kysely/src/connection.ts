@@ -1,6 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
-import { ParameterError, type Connection, type QueryParams } from '@s2/core';
-import { currentQueryOptions } from './query-scope.js';
+import { currentQueryOptions, ParameterError, type Connection, type QueryParams } from '@s2/core';
 
 const paramsOf = (compiled: CompiledQuery): QueryParams | undefined => (compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined);
 
