@@ -1,16 +1,10 @@
-import { escapeLiteral, ParameterError, ProgrammingError, scanPlaceholders, type FormatContext, type QueryParams } from '@s2/base';
+import { escapeLiteral, ParameterError, ProgrammingError, spliceParams, type FormatContext, type QueryParams } from '@s2/base';
 
 /** A statement for the Data API: `?` placeholders in `sql`, their values in `args`. */
 export interface BoundStatement {
   sql: string;
   /** Absent when no interpolation applies (the SQL is sent as written, `%%` included). */
   args?: unknown[];
-}
-
-function isNamed(params: unknown): params is Record<string, unknown> {
-  if (params === null || typeof params !== 'object' || Array.isArray(params) || ArrayBuffer.isView(params)) return false;
-  const proto = Object.getPrototypeOf(params);
-  return proto === Object.prototype || proto === null;
 }
 
 /** The text of a quoted literal rendered without backslash escapes (only `''` to undo). */
@@ -31,9 +25,10 @@ function bytesOf(v: object): Uint8Array | null {
 }
 
 /**
- * One parameter as placeholder text plus JSON args (Data API spec 5.3): values are bound by
- * the server, never spliced into the SQL, so no escaping mode can be got wrong. Bytes travel
- * as hex through `UNHEX(?)`; arrays expand to `(?, ?, …)` like the wire connector's lists.
+ * One parameter as placeholder text plus JSON args (§5.3 of the s2 Data API specification,
+ * spec/data-api.md): values are bound by the server, never spliced into the SQL, so no
+ * escaping mode can be got wrong. Bytes travel as hex through `UNHEX(?)`; arrays expand to
+ * `(?, ?, …)` like the wire connector's lists.
  */
 function bindValue(value: unknown, ctx: FormatContext, args: unknown[], depth = 0): string {
   if (value === null || value === undefined) { args.push(null); return '?'; }
@@ -72,38 +67,7 @@ function bindValue(value: unknown, ctx: FormatContext, args: unknown[], depth = 
  * Data API's `?` placeholders and `args`, with the same checks as client-side formatting.
  */
 export function bindDataApiArgs(sql: string, params: QueryParams, ctx: FormatContext = {}): BoundStatement {
-  if (params == null) return { sql };
-  const named = isNamed(params);
-  if (!named && !Array.isArray(params)) {
-    throw new ParameterError('query parameters must be an array (for ? or %s) or a plain object (for :name or %(name)s)');
-  }
-  const empty = named ? Object.keys(params).length === 0 : (params as readonly unknown[]).length === 0;
-  if (empty && !ctx.interpolateWithEmptyArgs) return { sql };
-  const { placeholders, percentPairs } = scanPlaceholders(sql, named ? 'named' : 'positional');
-  if (!named) {
-    const n = (params as readonly unknown[]).length;
-    if (placeholders.length !== n) throw new ParameterError(`the statement has ${placeholders.length} placeholder(s) but ${n} parameter(s) were given`);
-  } else {
-    const missing = placeholders.filter((p) => !Object.hasOwn(params, p.name!)).map((p) => p.name);
-    if (missing.length) throw new ParameterError(`no value given for named parameter(s): ${[...new Set(missing)].join(', ')}`);
-  }
   const args: unknown[] = [];
-  let out = '';
-  let last = 0;
-  let p = 0;
-  let q = 0;
-  while (p < placeholders.length || q < percentPairs.length) {
-    if (q >= percentPairs.length || (p < placeholders.length && placeholders[p].start < percentPairs[q])) {
-      const ph = placeholders[p];
-      const value = named ? (params as Record<string, unknown>)[ph.name!] : (params as readonly unknown[])[p];
-      out += sql.slice(last, ph.start) + bindValue(value, ctx, args);
-      last = ph.end;
-      p++;
-    } else {
-      out += `${sql.slice(last, percentPairs[q])}%`;
-      last = percentPairs[q] + 2;
-      q++;
-    }
-  }
-  return { sql: out + sql.slice(last), args };
+  const bound = spliceParams(sql, params, ctx, (value) => bindValue(value, ctx, args));
+  return bound === null ? { sql } : { sql: bound, args };
 }

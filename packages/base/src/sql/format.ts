@@ -36,16 +36,19 @@ function isEmpty(params: QueryParams): boolean {
 }
 
 /**
- * Replaces placeholders with escaped literals. An array fills `?` / `%s` in order; a plain
- * object fills `:name` / `%(name)s`. Without params the SQL is returned untouched.
+ * The placeholder splicer every way of sending parameters shares: checks `params` against the
+ * statement's placeholders, then replaces each placeholder with `render(value)` and each `%%`
+ * with `%`, in position order. An array fills `?` / `%s` in order; a plain object fills
+ * `:name` / `%(name)s`. null when no interpolation applies (no params, or empty ones without
+ * `interpolateWithEmptyArgs`): the SQL is then sent as written, `%%` included.
  */
-export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext = {}): string {
-  if (params == null) return sql;
-  if (isEmpty(params) && !ctx.interpolateWithEmptyArgs) return sql;
+export function spliceParams(sql: string, params: QueryParams, ctx: FormatContext, render: (value: unknown) => string): string | null {
+  if (params == null) return null;
   const named = isNamed(params);
   if (!named && !Array.isArray(params)) {
     throw new ParameterError('query parameters must be an array (for ? or %s) or a plain object (for :name or %(name)s)');
   }
+  if (isEmpty(params) && !ctx.interpolateWithEmptyArgs) return null;
   const { placeholders, percentPairs } = scanCached(sql, named ? 'named' : 'positional');
   if (!named) {
     const list = params as readonly unknown[];
@@ -53,11 +56,10 @@ export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext
       throw new ParameterError(`the statement has ${placeholders.length} placeholder(s) but ${list.length} parameter(s) were given`);
     }
   } else {
-    const record = params as Record<string, unknown>;
-    const missing = placeholders.filter((p) => !Object.prototype.hasOwnProperty.call(record, p.name!)).map((p) => p.name);
+    const missing = placeholders.filter((p) => !Object.hasOwn(params, p.name!)).map((p) => p.name);
     if (missing.length) throw new ParameterError(`no value given for named parameter(s): ${[...new Set(missing)].join(', ')}`);
   }
-  // Splice placeholders and %% pairs in position order (both lists are already sorted).
+  // Both lists are already sorted by position.
   let out = '';
   let last = 0;
   let p = 0;
@@ -66,7 +68,7 @@ export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext
     if (q >= percentPairs.length || (p < placeholders.length && placeholders[p].start < percentPairs[q])) {
       const ph = placeholders[p];
       const value = named ? (params as Record<string, unknown>)[ph.name!] : (params as readonly unknown[])[p];
-      out += sql.slice(last, ph.start) + escapeLiteral(value, ctx);
+      out += sql.slice(last, ph.start) + render(value);
       last = ph.end;
       p++;
     } else {
@@ -76,4 +78,9 @@ export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext
     }
   }
   return out + sql.slice(last);
+}
+
+/** Replaces placeholders with escaped literals (see `spliceParams`); without params the SQL is returned untouched. */
+export function formatQuery(sql: string, params: QueryParams, ctx: FormatContext = {}): string {
+  return spliceParams(sql, params, ctx, (value) => escapeLiteral(value, ctx)) ?? sql;
 }

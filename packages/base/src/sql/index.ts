@@ -1,4 +1,4 @@
 export { escapeLiteral, checkLiteral, quoteString, hexLiteral, vectorJson, type LiteralContext } from './escape.js';
-export { formatQuery, type FormatContext, type QueryParams } from './format.js';
+export { formatQuery, spliceParams, type FormatContext, type QueryParams } from './format.js';
 export { scanPlaceholders, type Placeholder } from './placeholders.js';
 export { batchInsertStatements, BulkInsert, DEFAULT_BATCH_BYTES, utf8Length } from './executemany.js';
