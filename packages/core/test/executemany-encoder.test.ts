@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { BulkInsert, checkLiteral, escapeLiteral, hexLiteral } from '@s2/base';
+
+/** The loop hexLiteral falls back to without Node's Buffer. */
+const loopHex = (bytes: Uint8Array) => `X'${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}'`;
+
+describe('the executemany encoder', () => {
+  it('hexLiteral: the same text through Node\'s hex encoder for views at an offset, typed arrays and short buffers', () => {
+    const big = new Uint8Array(4096).map((_, i) => (i * 37) & 0xff);
+    for (const bytes of [big, big.subarray(3, 1000), new Uint8Array(5).fill(0xab), new Uint8Array(0)]) expect(hexLiteral(bytes)).toBe(loopHex(bytes));
+    const floats = new Float32Array([1.5, -2, 3.25, 0, 7, 8]);
+    expect(escapeLiteral(floats)).toBe(loopHex(new Uint8Array(floats.buffer)));
+  });
+
+  it('checkLiteral throws exactly when escapeLiteral does, with the same error', () => {
+    class Point {}
+    const values: unknown[] = [
+      1, -0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 10n, true, null, undefined, 'ok', 'lone \ud800', '',
+      new Date(0), new Date(Number.NaN), new Uint8Array(3), new Float64Array(2), new ArrayBuffer(4), [1, 2], [],
+      new Set(['a']), new Map(), { a: 1, b: 2n }, new Point(), Symbol('s'), () => 1, { toSqlString: () => 'x' },
+    ];
+    for (const ctx of [{}, { nanAsNull: true, infAsNull: true }]) {
+      for (const v of values) {
+        let expected: unknown = null;
+        try {
+          escapeLiteral(v, ctx);
+        } catch (e) {
+          expected = e;
+        }
+        let got: unknown = null;
+        try {
+          checkLiteral(v, ctx);
+        } catch (e) {
+          got = e;
+        }
+        expect(got?.constructor).toBe(expected?.constructor);
+        expect((got as Error | null)?.message).toBe((expected as Error | null)?.message);
+      }
+    }
+  });
+
+  it('statements end in their last row, so that holding it back leaves text ending in VALUES or a comma', () => {
+    const bulk = BulkInsert.parse('INSERT INTO t (a, b) VALUES (?, ?) ON DUPLICATE KEY UPDATE b = VALUES(b)')!;
+    const rows = Array.from({ length: 50 }, (_, i) => [i, `v${i}`]);
+    let start = 0;
+    const seen: number[] = [];
+    while (start < rows.length) {
+      const s = bulk.statementAt(rows, start, {}, 300);
+      expect(new TextEncoder().encode(s.sql).length).toBeLessThanOrEqual(300);
+      expect(s.sql.slice(0, s.lastRowAt)).toMatch(/(VALUES |,)$/);
+      expect(s.sql.slice(s.lastRowAt)).toBe(`(${s.end - 1}, 'v${s.end - 1}') ON DUPLICATE KEY UPDATE b = VALUES(b)`);
+      for (const m of s.sql.matchAll(/\((\d+), 'v/g)) seen.push(Number(m[1]));
+      start = s.end;
+    }
+    expect(seen).toEqual(rows.map((r) => r[0]));
+  });
+});
