@@ -152,8 +152,18 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
 
   it('a signal from withQueryOptions cancels a running statement', async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 200);
-    const err = await withQueryOptions({ signal: ac.signal }, () => db.execute(sql`select sleep(5)`)).catch((e: unknown) => e);
+    const pending = withQueryOptions({ signal: ac.signal }, () => db.execute(sql`select sleep(5) as dz_cancel`)).catch((e: unknown) => e);
+    // Abort once the server shows the statement running (a timer could fire before it is sent).
+    const watch = await own.open('mysql');
+    try {
+      const running = async () => Number((await watch.query<unknown[]>("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'select sleep(5) as dz_cancel%'"))[0]![0]);
+      for (let i = 0; i < 500 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await running()).toBe(1);
+    } finally {
+      await watch.close();
+    }
+    ac.abort();
+    const err = await pending;
     expect(causeOf(err)).toBeInstanceOf(OperationalError);
     expect(await db.select({ n: count() }).from(users)).toEqual([{ n: 3 }]);
   });

@@ -298,8 +298,17 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
 
   it('a signal from withQueryOptions cancels a running statement', async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 200);
-    const slow = withQueryOptions({ signal: ac.signal }, () => db.selectNoFrom(sql<number>`sleep(20)`.as('s')).execute());
+    const slow = withQueryOptions({ signal: ac.signal }, () => db.selectNoFrom(sql<number>`sleep(20)`.as('ky_cancel')).execute());
+    // Abort once the server shows the statement running (a timer could fire before it is sent).
+    const watch = await own.open('mysql');
+    try {
+      const running = async () => Number((await watch.query<unknown[]>("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'select sleep(20) as `ky_cancel`%'"))[0]![0]);
+      for (let i = 0; i < 500 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await running()).toBe(1);
+    } finally {
+      await watch.close();
+    }
+    ac.abort();
     const err = await slow.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationalError);
     expect(await db.selectNoFrom(sql<number>`1`.as('one')).executeTakeFirstOrThrow()).toEqual({ one: 1 });
