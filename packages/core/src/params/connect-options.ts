@@ -42,7 +42,7 @@ export interface ConnectOptions {
   connAttrs?: Record<string, string>;
   multiStatements?: boolean;
   clientFoundRows?: boolean;
-  /** Seconds (as in the reference). */
+  /** Seconds (as in the SingleStoreDB Python SDK). */
   connectTimeout?: number;
   /**
    * Default deadline of every statement, in milliseconds (off by default); a statement's own

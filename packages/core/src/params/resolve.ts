@@ -14,7 +14,7 @@ const CAMEL_BY_SNAKE = new Map<string, keyof ConnectOptions>(
   }),
 );
 
-/** Accepts camelCase keys and the reference's snake_case names; anything else is an error. */
+/** Accepts camelCase keys and the SingleStoreDB Python SDK's snake_case names; anything else is an error. */
 export function normalizeConnectOptions(input: Record<string, unknown>): ConnectOptions {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
@@ -167,7 +167,7 @@ function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptio
   out.tlsMode = mode;
 }
 
-/** Maps the reference's spellings onto the port's names ('dicts' → 'objects', 'tuple' → 'tuples'...). */
+/** Maps the SingleStoreDB Python SDK's spellings onto s2's names ('dicts' → 'objects', 'tuple' → 'tuples'...). */
 export function normalizeResultsType(type: string): string {
   const t = type.toLowerCase();
   if (t.includes('dict') || t === 'object' || t === 'objects') return 'objects';

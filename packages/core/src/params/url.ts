@@ -12,7 +12,7 @@ export interface UrlParams {
   query: Record<string, string>;
 }
 
-/** Percent-decoding where '+' means a space, as in the reference (wire spec 1.3 rule 8). */
+/** Percent-decoding where '+' means a space, as in the SingleStoreDB Python SDK (wire spec 1.3 rule 8). */
 function decodePlus(s: string, what: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
