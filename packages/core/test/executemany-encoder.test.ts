@@ -5,7 +5,7 @@ import { BulkInsert, checkLiteral, escapeLiteral, hexLiteral } from '@s2/base';
 const loopHex = (bytes: Uint8Array) => `X'${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}'`;
 
 describe('the executemany encoder', () => {
-  it('hexLiteral: the same text through Node\'s hex encoder for views at an offset, typed arrays and short buffers', () => {
+  it("hexLiteral: the same text through Node's hex encoder for views at an offset, typed arrays and short buffers", () => {
     const big = new Uint8Array(4096).map((_, i) => (i * 37) & 0xff);
     for (const bytes of [big, big.subarray(3, 1000), new Uint8Array(5).fill(0xab), new Uint8Array(0)]) expect(hexLiteral(bytes)).toBe(loopHex(bytes));
     const floats = new Float32Array([1.5, -2, 3.25, 0, 7, 8]);
@@ -15,9 +15,32 @@ describe('the executemany encoder', () => {
   it('checkLiteral throws exactly when escapeLiteral does, with the same error', () => {
     class Point {}
     const values: unknown[] = [
-      1, -0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 10n, true, null, undefined, 'ok', 'lone \ud800', '',
-      new Date(0), new Date(Number.NaN), new Uint8Array(3), new Float64Array(2), new ArrayBuffer(4), [1, 2], [],
-      new Set(['a']), new Map(), { a: 1, b: 2n }, new Point(), Symbol('s'), () => 1, { toSqlString: () => 'x' },
+      1,
+      -0,
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      10n,
+      true,
+      null,
+      undefined,
+      'ok',
+      'lone \ud800',
+      '',
+      new Date(0),
+      new Date(Number.NaN),
+      new Uint8Array(3),
+      new Float64Array(2),
+      new ArrayBuffer(4),
+      [1, 2],
+      [],
+      new Set(['a']),
+      new Map(),
+      { a: 1, b: 2n },
+      new Point(),
+      Symbol('s'),
+      () => 1,
+      { toSqlString: () => 'x' },
     ];
     for (const ctx of [{}, { nanAsNull: true, infAsNull: true }]) {
       for (const v of values) {

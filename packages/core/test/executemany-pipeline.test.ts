@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { errPacket, okPacket, startFakeMysqlServer, uniqueDatabaseName, type FakeServer } from '@s2/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errPacket, okPacket, uniqueDatabaseName } from '@s2/testing';
 import { connect, IntegrityError, ParameterError, ProgrammingError, type Connection } from '@s2/core';
+import { useInsertServer } from './fake-insert-server.js';
 import { open, serverUrl } from './support.js';
 
 const db = uniqueDatabaseName('p1_many');
@@ -52,8 +53,16 @@ describe('executemany checks every row before anything is sent', () => {
 
   it('also for statements run once per row (UPDATE): nothing updated', async () => {
     await freshTable('(id INT PRIMARY KEY, v INT)');
-    await conn.executemany('INSERT INTO t VALUES (?, ?)', [[1, 0], [2, 0]]);
-    const err = await conn.executemany('UPDATE t SET v = ? WHERE id = ?', [[5, 1], [Number.POSITIVE_INFINITY, 2]]).catch((e: unknown) => e);
+    await conn.executemany('INSERT INTO t VALUES (?, ?)', [
+      [1, 0],
+      [2, 0],
+    ]);
+    const err = await conn
+      .executemany('UPDATE t SET v = ? WHERE id = ?', [
+        [5, 1],
+        [Number.POSITIVE_INFINITY, 2],
+      ])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProgrammingError);
     expect(await conn.query('SELECT v FROM t ORDER BY id')).toEqual([[0], [0]]);
   });
@@ -112,45 +121,26 @@ describe('pipelined multi-row statements', () => {
 });
 
 describe('a statement that switches NO_BACKSLASH_ESCAPES mid-run (fake server)', () => {
-  let server: FakeServer | null = null;
-  afterEach(async () => {
-    await server?.close();
-    server = null;
-  });
+  const insertServer = useInsertServer();
 
   it('the statement behind it is called off and sent again quoted for the new mode', async () => {
     const received: string[] = [];
     const AUTOCOMMIT = 0x0002;
     const NO_BACKSLASH_ESCAPES = 0x0200;
-    server = await startFakeMysqlServer(async (s) => {
-      await s.login();
-      for (;;) {
-        const p = await s.read();
-        if (!p || p.payload[0] === 0x01) return;
-        const sql = p.payload.subarray(1).toString('utf8');
-        if (!sql.startsWith('INSERT')) {
-          s.send(okPacket());
-          continue;
-        }
-        received.push(sql);
-        // The first INSERT "switches" the mode; a called-off statement is a syntax error.
-        if (/VALUES \)\s*$/.test(sql)) s.send(errPacket(1064, '42000', 'You have an error in your SQL syntax'));
-        else s.send(okPacket({ affectedRows: 1, status: AUTOCOMMIT | NO_BACKSLASH_ESCAPES }));
-      }
+    const url = await insertServer((sql, s) => {
+      received.push(sql);
+      // Every INSERT "switches" the mode on; a called-off statement is a syntax error.
+      if (/VALUES \)\s*$/.test(sql)) s.send(errPacket(1064, '42000', 'You have an error in your SQL syntax'));
+      else s.send(okPacket({ affectedRows: 1, status: AUTOCOMMIT | NO_BACKSLASH_ESCAPES }));
     });
-    const fake = await connect(`mysql://u:p@127.0.0.1:${server.port}/x`);
+    const fake = await connect(`${url}/x`);
     try {
       // ~600 KB per row: one row per statement.
       const big = 'x'.repeat(600_000);
       const rows = [[`a'1${big}`], [`b'2${big}`], [`c'3${big}`]];
       expect(await fake.executemany('INSERT INTO t VALUES (?)', rows)).toBe(3);
       const short = received.map((q) => q.replace(big, '…').trimEnd());
-      expect(short).toEqual([
-        "INSERT INTO t VALUES ('a\\'1…')",
-        'INSERT INTO t VALUES )',
-        "INSERT INTO t VALUES ('b''2…')",
-        "INSERT INTO t VALUES ('c''3…')",
-      ]);
+      expect(short).toEqual(["INSERT INTO t VALUES ('a\\'1…')", 'INSERT INTO t VALUES )', "INSERT INTO t VALUES ('b''2…')", "INSERT INTO t VALUES ('c''3…')"]);
       // The called-off statement kept its length: the held-back row was swapped for ')' and blanks.
       expect(received[1].length).toBe(received[0].length);
     } finally {

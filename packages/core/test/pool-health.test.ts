@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { createPool, OperationalError, setStatementHook, type Connection } from '@s2/core';
 import { WaiterQueue, type Waiter } from '../src/pool/waiter-queue.js';
+import { useInsertServer } from './fake-insert-server.js';
 import { open, serverUrl } from './support.js';
 
 /** Waits for an event-driven condition; the cap only stops a hang. */
@@ -112,7 +112,7 @@ describe('the pool health policy', () => {
       await pool.query('SELECT 1');
       const seen: number[] = [];
       // Runs after checkout, right before the statement would be written: the session dies there.
-      setStatementHook((sql, session) => {
+      setStatementHook((_sql, session) => {
         const conn = session as Connection;
         seen.push(conn.connectionId);
         if (seen.length === 1) conn.transport().destroy();
@@ -146,29 +146,15 @@ describe('the pool health policy', () => {
 });
 
 describe('a statement that reached the server is never retried', () => {
-  let server: FakeServer | null = null;
-  afterEach(async () => {
-    await server?.close();
-    server = null;
-  });
+  const insertServer = useInsertServer();
 
   it('the server received it once and closed the session: the caller gets the 2013, not a second run', async () => {
     const received: string[] = [];
-    server = await startFakeMysqlServer(async (s) => {
-      await s.login();
-      for (;;) {
-        const p = await s.read();
-        if (!p || p.payload[0] === 0x01) return;
-        const sql = p.payload.subarray(1).toString('utf8');
-        if (sql.startsWith('INSERT')) {
-          received.push(sql);
-          s.destroy();
-          return;
-        }
-        s.send(okPacket());
-      }
+    const url = await insertServer((sql) => {
+      received.push(sql);
+      return 'close';
     });
-    const pool = createPool(`mysql://u:p@127.0.0.1:${server.port}`, { max: 2 });
+    const pool = createPool(url, { max: 2 });
     try {
       const err = await pool.execute('INSERT INTO t VALUES (1)').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OperationalError);

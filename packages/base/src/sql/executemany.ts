@@ -6,7 +6,8 @@ import { scanPlaceholders } from './placeholders.js';
 /** Default byte bound of one rewritten statement (the Python SDK's 1,024,000). */
 export const DEFAULT_BATCH_BYTES = 1_024_000;
 
-const BULK_INSERT = /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*)*\))(\s*(?:ON\s+DUPLICATE\b.*?)?)\s*;?\s*$/is;
+const BULK_INSERT =
+  /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*)*\))(\s*(?:ON\s+DUPLICATE\b.*?)?)\s*;?\s*$/is;
 
 /** The row template `(?, ?, …)` cut at its placeholders: row text = s0 + v0 + s1 + v1 + … + sn. */
 interface RowTemplate {
@@ -95,7 +96,8 @@ export class BulkInsert {
     let out = seg[0];
     if (t.names === null) {
       const list = row as readonly unknown[];
-      if (list.length !== seg.length - 1) throw new ParameterError(`the statement has ${seg.length - 1} placeholder(s) but ${list.length} parameter(s) were given`);
+      if (list.length !== seg.length - 1)
+        throw new ParameterError(`the statement has ${seg.length - 1} placeholder(s) but ${list.length} parameter(s) were given`);
       for (let i = 1; i < seg.length; i++) out += escapeLiteral(list[i - 1], ctx) + seg[i];
     } else {
       const record = row as Record<string, unknown>;
@@ -113,7 +115,12 @@ export class BulkInsert {
    * (at least one). `end` is the row after its last; `lastRowAt` is where its last row's text
    * begins (the text before it ends in `VALUES ` or `,`).
    */
-  statementAt(rows: readonly QueryParams[], start: number, ctx: FormatContext, maxBytes = DEFAULT_BATCH_BYTES): { sql: string; end: number; lastRowAt: number } {
+  statementAt(
+    rows: readonly QueryParams[],
+    start: number,
+    ctx: FormatContext,
+    maxBytes = DEFAULT_BATCH_BYTES,
+  ): { sql: string; end: number; lastRowAt: number } {
     // Row texts are collected and joined once: repeated += builds deep ropes that cost more to
     // flatten (and collect) than one join.
     const parts: string[] = [];
@@ -140,7 +147,7 @@ export function batchInsertStatements(sql: string, rows: readonly QueryParams[],
   const bulk = BulkInsert.parse(sql);
   if (!bulk) return null;
   const statements: string[] = [];
-  for (let start = 0; start < rows.length;) {
+  for (let start = 0; start < rows.length; ) {
     const { sql: text, end } = bulk.statementAt(rows, start, ctx, maxBytes);
     statements.push(text);
     start = end;

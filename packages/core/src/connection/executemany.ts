@@ -1,4 +1,13 @@
-import { BulkInsert, formatQuery, NotSupportedError, ServerStatus, type ColumnDescription, type QueryParams, type SqlTransport, type StatementStatus } from '@s2/base';
+import {
+  BulkInsert,
+  formatQuery,
+  NotSupportedError,
+  ServerStatus,
+  type ColumnDescription,
+  type QueryParams,
+  type SqlTransport,
+  type StatementStatus,
+} from '@s2/base';
 import { statementHookSlot } from '../hooks/statement-hook.js';
 import type { CursorSession } from '../session/types.js';
 import { bindsParams } from './send-statement.js';
@@ -50,7 +59,12 @@ function pipelines(link: SqlTransport): link is PipeliningTransport {
  * Returns the total affected rows; on an error, `rowsAffectedBefore` on the error (and the
  * cursor's rowcount) say how many rows earlier statements affected.
  */
-export async function executemany(cur: ExecutemanyCursor, sql: string, paramSets: Iterable<QueryParams> | undefined, options: ExecutemanyOptions = {}): Promise<number | null> {
+export async function executemany(
+  cur: ExecutemanyCursor,
+  sql: string,
+  paramSets: Iterable<QueryParams> | undefined,
+  options: ExecutemanyOptions = {},
+): Promise<number | null> {
   const sets = paramSets ? (Array.isArray(paramSets) ? (paramSets as readonly QueryParams[]) : [...paramSets]) : [];
   if (sets.length === 0) return null;
   if (options.atomic) return atomically(cur, () => executemany(cur, sql, sets));
@@ -72,7 +86,7 @@ export async function executemany(cur: ExecutemanyCursor, sql: string, paramSets
       cur.lastrowid = null;
     } else {
       // Each statement is rendered just before it is sent, for the session's escaping mode then.
-      for (let start = 0; start < sets.length;) {
+      for (let start = 0; start < sets.length; ) {
         const stmt = bulk.statementAt(sets, start, session.literalContext());
         progress.total += await cur.execute(stmt.sql);
         start = stmt.end;
@@ -92,7 +106,13 @@ export async function executemany(cur: ExecutemanyCursor, sql: string, paramSets
   return progress.total;
 }
 
-async function runPipelined(link: PipeliningTransport, session: CursorSession, bulk: BulkInsert, sets: readonly QueryParams[], progress: { total: number }): Promise<void> {
+async function runPipelined(
+  link: PipeliningTransport,
+  session: CursorSession,
+  bulk: BulkInsert,
+  sets: readonly QueryParams[],
+  progress: { total: number },
+): Promise<void> {
   const ctx = session.literalContext();
   /** starts[i]: the first row of statement i. */
   const starts = [0];
@@ -117,7 +137,8 @@ async function runPipelined(link: PipeliningTransport, session: CursorSession, b
  */
 async function atomically<T>(cur: ExecutemanyCursor, work: () => Promise<T>): Promise<T> {
   const link = cur.connection.transport();
-  if (bindsParams(link)) throw new NotSupportedError('executemany({ atomic: true }) needs a transaction, which the Data API cannot span across requests; use the mysql driver');
+  if (bindsParams(link))
+    throw new NotSupportedError('executemany({ atomic: true }) needs a transaction, which the Data API cannot span across requests; use the mysql driver');
   const status = link.session.serverStatus;
   if ((status & ServerStatus.AUTOCOMMIT) === 0 || (status & ServerStatus.IN_TRANS) !== 0) return work();
   await cur.execute('BEGIN');
