@@ -1,5 +1,5 @@
 import { sharedRegistry } from '@s2/base';
-import { connect, type DriverFactory, MissingPackageError, OptionError, registerDriver, resolveConnectParams } from '@s2/core';
+import { connect, type DriverFactory, OptionError, registerDriver, resolveConnectParams } from '@s2/core';
 import { testServer } from '@s2/testing/vitest';
 import { connectWire } from '@s2/wire';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,17 +49,6 @@ describe('drivers registered with registerDriver', () => {
     expect(() => resolveConnectParams('nosuchdriver://h')).toThrow(/Unrecognized protocol: nosuchdriver \(known drivers: mysql, http, https, .*tunnel/);
   });
 
-  it('a built-in driver whose package is missing still names the package to install', async () => {
-    const modules = await import('../src/drivers/modules.js');
-    const notFound = Object.assign(new Error("Cannot find package '@s2/wire' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' });
-    modules.installPackageLoaders('Node', { '@s2/wire': () => Promise.reject(notFound) });
-    try {
-      const err = await connect('mysql://u:p@127.0.0.1:9/db').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(MissingPackageError);
-      expect(err).toMatchObject({ packageName: '@s2/wire' });
-      expect(String(err)).toContain('npm install @s2/wire');
-    } finally {
-      modules.installPackageLoaders('Node', { '@s2/wire': () => import('@s2/wire') });
-    }
-  });
+  // A built-in driver whose package is missing is still a MissingPackageError naming the package:
+  // see 'optional packages' in packaging.test.ts.
 });
