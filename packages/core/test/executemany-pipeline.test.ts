@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errPacket, okPacket, uniqueDatabaseName } from '@s2/testing';
-import { connect, IntegrityError, ParameterError, ProgrammingError, type Connection } from '@s2/core';
+import { connect, IntegrityError, OperationalError, ParameterError, ProgrammingError, type Connection } from '@s2/core';
 import { useInsertServer } from './fake-insert-server.js';
 import { open, serverUrl } from './support.js';
 
@@ -146,5 +146,38 @@ describe('a statement that switches NO_BACKSLASH_ESCAPES mid-run (fake server)',
     } finally {
       await fake.close();
     }
+  });
+
+  it('queryTimeoutMs bounds a pipelined statement the server never answers: a typed error, no hang', async () => {
+    let inserts = 0;
+    // The first INSERT is answered, the second never; KILL QUERY (from a side session) is answered OK.
+    const url = await insertServer((_sql, s) => {
+      if (++inserts === 1) s.send(okPacket({ affectedRows: 1 }));
+    });
+    const fake = await connect(`${url}/x`, { queryTimeoutMs: 300 });
+    const big = 'z'.repeat(600_000);
+    const outcome = fake.executemany('INSERT INTO t VALUES (?)', [[`1${big}`], [`2${big}`], [`3${big}`]]).catch((e: unknown) => e);
+    // A generous bound: only a hang fails it.
+    const err = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('pending'), 10_000).unref())]);
+    expect(err).toBeInstanceOf(OperationalError);
+    expect((err as OperationalError).errno).toBe(3024);
+    expect((err as { rowsAffectedBefore?: number }).rowsAffectedBefore).toBe(1);
+    fake.destroy();
+  });
+
+  it('a server that drops the session mid-run: a typed error with the earlier rows counted, no hang', async () => {
+    let inserts = 0;
+    const url = await insertServer((_sql, s) => {
+      if (++inserts === 2) return 'close';
+      s.send(okPacket({ affectedRows: 1 }));
+    });
+    const fake = await connect(`${url}/x`);
+    const big = 'y'.repeat(600_000);
+    const err = await fake.executemany('INSERT INTO t VALUES (?)', [[`1${big}`], [`2${big}`], [`3${big}`]]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationalError);
+    expect((err as OperationalError).errno).toBe(2013);
+    expect((err as { rowsAffectedBefore?: number }).rowsAffectedBefore).toBe(1);
+    expect(fake.isConnected()).toBe(false);
+    fake.destroy();
   });
 });
