@@ -5,7 +5,7 @@ import { chatFactory, embeddingsFactory, type ChatClient } from '@s2/ai';
 import { PYTHON_SDK_VERSION, pythonVenv } from '@s2/testing';
 import { skipUnless } from '@s2/testing/vitest';
 import type { CapturedAiRequest } from '@s2/fakes/ai';
-import { useFakeAi } from './support.js';
+import { tiktokenCacheDir, useFakeAi } from './support.js';
 
 /**
  * The reference's own factories (LangChain ChatOpenAI / ChatBedrockConverse over boto3,
@@ -17,11 +17,15 @@ const venv = await pythonVenv('s2-python-ai-venv', SPECS, 'import singlestoredb.
 const unavailable = 'unavailable' in venv ? venv.unavailable : null;
 
 const fake = useFakeAi({ token: 'tok' });
+/** Azure embeddings: both sides chunk by tiktoken tokens (js-tiktoken here, Python tiktoken + LangChain there). */
+const AZURE_WINDOW = 20;
+const AZURE_LONG = Array.from({ length: 12 }, (_, i) => `Line ${i}: SingleStore stores vectors next to rows.`).join('\n');
+const tiktokenCache = unavailable ? '' : await tiktokenCacheDir();
 
 function runReference(input: unknown): Promise<Record<string, unknown>> {
   const script = fileURLToPath(new URL('./python/reference_ai.py', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn((venv as { python: string }).python, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SINGLESTOREDB_USER_TOKEN: '' } });
+    const child = spawn((venv as { python: string }).python, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SINGLESTOREDB_USER_TOKEN: '', TIKTOKEN_CACHE_DIR: tiktokenCache } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -58,7 +62,7 @@ function essentials(r: CapturedAiRequest) {
 describe(`the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangChain) and s2 against the same fake`, skipUnless(unavailable && `reference AI cross-check: ${unavailable}`, 'missing-tool'), () => {
   it('same answers, same vectors, same requests on the wire', async () => {
     const f = fake();
-    const cfg = { openai: f.openaiUrl, bedrock: f.bedrockUrl, token: 'tok', obo: 'obo-x' };
+    const cfg = { openai: f.openaiUrl, bedrock: f.bedrockUrl, token: 'tok', obo: 'obo-x', azure_window: AZURE_WINDOW, azure_long: AZURE_LONG };
     const start = f.requests.length;
     const ref = await runReference(cfg);
     const refRequests = f.requests.slice(start);
@@ -75,6 +79,7 @@ describe(`the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangCha
     };
     ours.openai_embed = await (await embeddingsFactory({ modelName: 'qwen-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', ...common })).embedDocuments(['alpha', 'beta']);
     ours.openai_embed_long = await (await embeddingsFactory({ modelName: 'qwen-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', maxChunkChars: 40, ...common })).embedDocuments(['short one', 'abcdefghij'.repeat(9)]);
+    ours.azure_embed_long = await (await embeddingsFactory({ modelName: 'text-embedding-3-small', baseUrl: f.openaiUrl, hostingPlatform: 'Azure', maxInputTokens: AZURE_WINDOW, ...common })).embedDocuments(['short one', AZURE_LONG]);
     const titan = await embeddingsFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: f.bedrockUrl, hostingPlatform: 'Amazon', ...common });
     ours.bedrock_embed = await titan.embedDocuments(['one', 'two']);
     ours.bedrock_query = await titan.embedQuery('q');
@@ -94,6 +99,11 @@ describe(`the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangCha
     }
 
     expect(ourRequests.map(essentials)).toEqual(refRequests.map(essentials));
+    // The Azure request really was chunked by tokens: token-id lists, the long text in several of at most AZURE_WINDOW.
+    const azure = ourRequests.filter((r) => r.route === 'embeddings' && Array.isArray(r.body?.input?.[0])).map((r) => r.body.input as number[][]);
+    expect(azure).toHaveLength(1);
+    expect(azure[0]!.length).toBeGreaterThan(4);
+    expect(azure[0]!.every((ids) => ids.length > 0 && ids.length <= AZURE_WINDOW)).toBe(true);
     // The reference sends X-S2-OBO on the Bedrock path only; s2 sends it on both (a documented extension).
     const obo = (rs: CapturedAiRequest[]) => rs.map((r) => `${r.route}:${r.headers['x-s2-obo'] ?? '-'}`);
     expect(obo(refRequests).filter((s) => !s.startsWith('chat') && !s.startsWith('embeddings'))).toEqual(obo(ourRequests).filter((s) => !s.startsWith('chat') && !s.startsWith('embeddings')));

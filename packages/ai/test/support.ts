@@ -17,3 +17,29 @@ export function useFakeAi(options: FakeAiOptions = {}): () => FakeAi {
 export function since(fake: FakeAi, from: number) {
   return fake.requests.slice(from);
 }
+
+/**
+ * A TIKTOKEN_CACHE_DIR for Python's tiktoken, offline: the `cl100k_base.tiktoken` file rebuilt
+ * from js-tiktoken's copy of the same ranks (one `base64-token rank` line per token, in rank
+ * order), under the name tiktoken caches the download by (SHA-1 of its URL). tiktoken checks the
+ * file against its pinned SHA-256, so a wrong rebuild fails loudly instead of tokenizing wrongly.
+ */
+export async function tiktokenCacheDir(): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const ranks = (await import('js-tiktoken/ranks/cl100k_base')).default as { bpe_ranks: string };
+  const entries: [number, string][] = [];
+  for (const line of ranks.bpe_ranks.split('\n')) {
+    if (!line) continue;
+    const [, offset, ...tokens] = line.split(' ');
+    tokens.forEach((token, i) => entries.push([Number(offset) + i, token]));
+  }
+  entries.sort((a, b) => a[0] - b[0]);
+  const dir = join(tmpdir(), 's2-tiktoken-cache');
+  mkdirSync(dir, { recursive: true });
+  const url = 'https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken';
+  writeFileSync(join(dir, createHash('sha1').update(url).digest('hex')), `${entries.map(([rank, token]) => `${token} ${rank}`).join('\n')}\n`);
+  return dir;
+}

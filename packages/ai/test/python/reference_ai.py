@@ -37,6 +37,10 @@ out['openai_embed'] = emb.embed_documents(['alpha', 'beta'])
 emb = SingleStoreEmbeddingsFactory('qwen-fake', base_url=cfg['openai'], hosting_platform='Nova', max_chunk_chars=40, **common)
 out['openai_embed_long'] = emb.embed_documents(['short one', 'abcdefghij' * 9])
 
+# Azure: LangChain's own tiktoken chunking (check_embedding_ctx_length=True), a small window so a text spans chunks.
+emb = SingleStoreEmbeddingsFactory('text-embedding-3-small', base_url=cfg['openai'], hosting_platform='Azure', embedding_ctx_length=cfg['azure_window'], **common)
+out['azure_embed_long'] = emb.embed_documents(['short one', cfg['azure_long']])
+
 emb = SingleStoreEmbeddingsFactory('amazon.titan-embed-text-v2:0', base_url=cfg['bedrock'], hosting_platform='Amazon', **common)
 out['bedrock_embed'] = emb.embed_documents(['one', 'two'])
 out['bedrock_query'] = emb.embed_query('q')
