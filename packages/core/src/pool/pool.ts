@@ -168,6 +168,27 @@ export class Pool {
     );
   }
 
+  /**
+   * The most recently used idle connection when it needs no round trip, taken without a
+   * promise (the busy-pool case); null when a check, an open or a wait is needed. Idle
+   * connections known closed are dropped on the way.
+   */
+  private takeReady(): Connection | null {
+    while (this.idle.length && !this.ending) {
+      const top = this.idle[this.idle.length - 1];
+      if (!top.conn.isConnected()) {
+        this.idle.pop();
+        top.conn.destroy();
+        continue;
+      }
+      if (this.needsCheck(top.since)) return null;
+      this.idle.pop();
+      this.borrowed.add(top.conn);
+      return top.conn;
+    }
+    return null;
+  }
+
   private async acquire(): Promise<Connection> {
     if (this.ending) throw new InterfaceError('The pool has been closed');
     const deadline = Date.now() + this.settings.acquireTimeoutMs;
@@ -358,7 +379,7 @@ export class Pool {
    */
   private async run<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const conn = await this.acquire();
+      const conn = this.takeReady() ?? (await this.acquire());
       const sent = sentSoFar(conn);
       try {
         return await work(conn);
