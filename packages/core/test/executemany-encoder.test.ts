@@ -12,6 +12,17 @@ describe('the executemany encoder', () => {
     expect(escapeLiteral(floats)).toBe(loopHex(new Uint8Array(floats.buffer)));
   });
 
+  it('backslash escaping in one pass: the same text as a replace over the seven escapable characters', () => {
+    const map: Record<string, string> = { '\0': '\\0', '\n': '\\n', '\r': '\\r', '\\': '\\\\', "'": "\\'", '"': '\\"', '\x1a': '\\Z' };
+    const alphabet = ['\0', '\n', '\r', '\\', "'", '"', '\x1a', 'a', 'Z', ']', '^', '~', 'é', '😀', ' '];
+    let seed = 7;
+    const pick = () => alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length];
+    for (let n = 0; n < 2000; n++) {
+      const s = Array.from({ length: n % 23 }, pick).join('');
+      expect(escapeLiteral(s)).toBe(`'${s.replace(/[\0\n\r\\'"\x1a]/g, (c) => map[c])}'`);
+    }
+  });
+
   it('checkLiteral throws exactly when escapeLiteral does, with the same error', () => {
     class Point {}
     const values: unknown[] = [

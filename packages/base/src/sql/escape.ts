@@ -14,8 +14,26 @@ export interface LiteralContext {
 const BACKSLASH_ESCAPES: Record<string, string> = {
   '\0': '\\0', '\n': '\\n', '\r': '\\r', '\\': '\\\\', "'": "\\'", '"': '\\"', '\x1a': '\\Z',
 };
-const NEEDS_ESCAPE = /[\0\n\r\\'"\x1a]/g;
 const HAS_ESCAPABLE = /[\0\n\r\\'"\x1a]/;
+/** The backslash escape by char code (undefined: copied as is). */
+const ESCAPE_BY_CODE: (string | undefined)[] = [];
+for (const [c, escaped] of Object.entries(BACKSLASH_ESCAPES)) ESCAPE_BY_CODE[c.charCodeAt(0)] = escaped;
+
+/** Backslash-escapes `s` in one pass: about twice as fast as a replace with a callback. */
+function backslashEscaped(s: string): string {
+  let out = "'";
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Every escapable character is at or below '\\' (0x5c).
+    if (c > 0x5c) continue;
+    const escaped = ESCAPE_BY_CODE[c];
+    if (escaped === undefined) continue;
+    out += s.slice(last, i) + escaped;
+    last = i + 1;
+  }
+  return `${out}${s.slice(last)}'`;
+}
 
 const loneSurrogate = () => new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');
 
@@ -24,7 +42,7 @@ export function quoteString(s: string, ctx: LiteralContext = {}): string {
   if (!s.isWellFormed()) throw loneSurrogate();
   if (ctx.noBackslashEscapes) return s.includes("'") ? `'${s.replace(/'/g, "''")}'` : `'${s}'`;
   // Most values need no escaping: a test is far cheaper than a replace with a callback.
-  return HAS_ESCAPABLE.test(s) ? `'${s.replace(NEEDS_ESCAPE, (c) => BACKSLASH_ESCAPES[c])}'` : `'${s}'`;
+  return HAS_ESCAPABLE.test(s) ? backslashEscaped(s) : `'${s}'`;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
