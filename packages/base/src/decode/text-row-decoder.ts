@@ -5,6 +5,7 @@ import { DecodeError, malformedPacket } from '../errors/index.js';
 import { parseJsonLossless } from './lossless-json.js';
 import { parseDate, parseDateTime, parseDateTimeBytes, parseTimezone, SqlTime } from './temporal.js';
 import { decodeBinaryVector, decodeJsonVector } from './vectors.js';
+import { cachedRowDecoder } from './decoder-cache.js';
 
 export const defaultDecodeOptions: DecodeOptions = Object.freeze({
   int64: 'auto',
@@ -280,7 +281,7 @@ export function createTextRowDecoder(
   mode: 'auto' | 'interpreted' = 'auto',
 ): RowDecoder {
   // Code generation can be forbidden (strict CSP on the web); the generic loop is the fallback.
-  const compiled = mode === 'auto' && columns.length <= 512 ? compileRowDecoder(columns, options) : null;
+  const compiled = mode === 'auto' && columns.length <= 512 ? cachedRowDecoder(columns, options, compileRowDecoder) : null;
   return compiled ?? new TextRowDecoder(columns, options);
 }
 

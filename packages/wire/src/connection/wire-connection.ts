@@ -18,7 +18,7 @@ import {
   type StatementStatus,
 } from '@s2/base';
 import { completeAuthentication, initialAuthResponse } from '../auth/authenticate.js';
-import { collationIdFor, commandPacket, handshakeResponse, sslRequest } from '../protocol/client-messages.js';
+import { collationIdFor, commandPacket, framedCommand, handshakeResponse, packetCount, sslRequest } from '../protocol/client-messages.js';
 import { framePayload, PacketFramer } from '../protocol/packet-framer.js';
 import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/server-messages.js';
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
@@ -70,7 +70,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private seq = 0;
   private closed = false;
   private paused = false;
-  private tail: Promise<void> = Promise.resolve();
+  /** A command holds the session; `waiters` get it in call order. */
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
   /** The streaming response that owns the session, if any. */
   private streaming: WireQueryResponse | null = null;
   private readonly highWaterMark: number;
@@ -272,9 +274,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
    */
   commandsSent = 0;
 
+  /** Writes a command (sequence ids from 0) with one socket write. */
   private sendCommand(command: number, body: Uint8Array | string = ''): void {
-    this.seq = 0;
-    this.send(commandPacket(command, body));
+    if (this.closed) throw closedError();
+    const framed = framedCommand(command, body);
+    this.seq = framed.length < 0xffffff ? 1 : packetCount(framed) & 0xff;
+    this.socket.write(framed);
     this.commandsSent++;
   }
 
@@ -387,12 +392,33 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   // ── commands ───────────────────────────────────────────────────────────────────────────
 
-  /** Serialises commands: resolves with a release function once every earlier command is done. */
+  /**
+   * Serialises commands: resolves with a release function once every earlier command is done.
+   * The session passes from one holder to the next waiter directly, so call order is kept.
+   */
   private acquire(): Promise<() => void> {
-    const prev = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((r) => (release = r));
-    return prev.then(() => release);
+    const now = this.tryAcquire();
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => this.waiters.push(() => resolve(this.releaser())));
+  }
+
+  /** The session's release function if no command holds it (taken synchronously), else null. */
+  private tryAcquire(): (() => void) | null {
+    if (this.held) return null;
+    this.held = true;
+    return this.releaser();
+  }
+
+  /** A release function that hands the session on once, however often it is called. */
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.held = false;
+    };
   }
 
   private ensureUsable(): void {
@@ -413,7 +439,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   async query(sql: string, options: WireQueryOptions = {}): Promise<QueryResponse> {
     this.ensureUsable();
-    const release = await this.acquire();
+    // An idle session is taken at once: the statement is on the wire before query() returns.
+    const release = this.tryAcquire() ?? await this.acquire();
     let response: WireQueryResponse | null = null;
     try {
       this.ensureUsable();
@@ -429,14 +456,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
       response = r;
       this.sendCommand(Command.QUERY, sql);
-      await r.settle((async () => {
-        await r.start();
-        if (options.streaming) {
-          if (!r.finished) this.streaming = r;
-        } else {
-          await r.bufferAll();
-        }
-      })());
+      const reading = this.readResponse(r, options.streaming === true);
+      // Only a statement with a signal or deadline can be cancelled, and only then must the
+      // wait end before the reading does.
+      await (options.signal || options.timeoutMs ? r.settle(reading) : reading);
       return r;
     } catch (err) {
       if (!response) release();
@@ -445,6 +468,13 @@ export class WireConnection implements SqlTransport, PacketChannel {
       else response.abandon();
       throw err;
     }
+  }
+
+  /** Reads a response's first result (streaming) or all of it (buffered). */
+  private async readResponse(r: WireQueryResponse, streaming: boolean): Promise<void> {
+    await r.start();
+    if (!streaming) await r.bufferAll();
+    else if (!r.finished) this.streaming = r;
   }
 
   /**

@@ -71,3 +71,55 @@ export function commandPacket(command: number, body: Uint8Array | string = ''): 
   out.set(data, 1);
   return out;
 }
+
+/** Largest payload of one packet; a payload of this length or more continues in the next. */
+const MAX_PAYLOAD = 0xffffff;
+
+function writeHeader(out: Buffer, at: number, length: number, seq: number): void {
+  out[at] = length & 0xff;
+  out[at + 1] = (length >> 8) & 0xff;
+  out[at + 2] = length >> 16;
+  out[at + 3] = seq & 0xff;
+}
+
+/**
+ * A command as it goes on the wire: packet header(s) with sequence ids from 0, the command
+ * byte and the body, in one buffer for one socket write. Text is encoded straight into it
+ * (no intermediate Buffer of the SQL). A payload of 2^24 - 1 bytes or more is split into
+ * packets (a payload that fills its last packet exactly is followed by an empty one):
+ * `packetCount` says how many, i.e. the sequence id the server answers with.
+ */
+export function framedCommand(command: number, body: Uint8Array | string = ''): Buffer {
+  const text = typeof body === 'string';
+  const length = 1 + (text ? Buffer.byteLength(body, 'utf8') : body.length);
+  if (length < MAX_PAYLOAD) {
+    const out = Buffer.allocUnsafe(4 + length);
+    writeHeader(out, 0, length, 0);
+    out[4] = command;
+    if (text) out.write(body, 5, 'utf8');
+    else out.set(body, 5);
+    return out;
+  }
+  const payload = Buffer.allocUnsafe(length);
+  payload[0] = command;
+  if (text) payload.write(body, 1, 'utf8');
+  else payload.set(body, 1);
+  const packets = Math.floor(length / MAX_PAYLOAD) + 1;
+  const out = Buffer.allocUnsafe(length + 4 * packets);
+  let at = 0;
+  for (let i = 0; i < packets; i++) {
+    const from = i * MAX_PAYLOAD;
+    const size = Math.min(MAX_PAYLOAD, length - from);
+    writeHeader(out, at, size, i);
+    payload.copy(out, at + 4, from, from + size);
+    at += 4 + size;
+  }
+  return out;
+}
+
+/** Packets in a buffer of whole framed packets (walks their headers). */
+export function packetCount(framed: Uint8Array): number {
+  let count = 0;
+  for (let at = 0; at < framed.length; count++) at += 4 + (framed[at] | (framed[at + 1] << 8) | (framed[at + 2] << 16));
+  return count;
+}
