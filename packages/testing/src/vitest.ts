@@ -14,3 +14,17 @@ export function testServer(): TestServerInfo {
 
 export { s2Test, dataApiMode, nextTempDatabaseName, type S2TestFixtures, type S2WorkerFixtures } from './fixtures.js';
 export { SKIP_META_KEY, missingCommand, skipNow, skipUnless, type SkipKind, type SkipRecord } from './skips.js';
+
+/**
+ * Waits for `cond` to hold, checking every `everyMs`, for at most `capMs` (a hang guard, not a
+ * timing claim): for events a test can only observe by looking (PROCESSLIST, a socket closing).
+ * Resolves to whether it held; the test asserts on that.
+ */
+export async function pollUntil(cond: () => boolean | Promise<boolean>, capMs = 10_000, everyMs = 20): Promise<boolean> {
+  const tries = Math.max(1, Math.ceil(capMs / everyMs));
+  for (let i = 0; i < tries; i++) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return cond();
+}

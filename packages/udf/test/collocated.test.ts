@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNative, nativeStatus } from '@s2/native';
 import { options } from '@s2/base';
 import { pythonSdk } from '@s2/testing';
-import { skipNow, skipUnless } from '@s2/testing/vitest';
+import { pollUntil, skipNow, skipUnless } from '@s2/testing/vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,8 +93,7 @@ describe('collocated server over a unix socket and shared memory', gate, () => {
     expect(bad[0].message).toMatch(/truncated/);
     await database(server.socketPath, 'add_one', [], { fds: 0 }).catch(() => null);
     // The server reports the bad handshake through onError; wait for it (the cap only stops a hang).
-    for (let i = 0; i < 500 && !errors.some((e) => /descriptors/.test(e.message)); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(errors.some((e) => /descriptors/.test(e.message))).toBe(true);
+    expect(await pollUntil(() => errors.some((e) => /descriptors/.test(e.message)))).toBe(true);
     // The server still serves after all of that.
     const ok = await database(server.socketPath, 'add_one', [encodeRowdat1([8], [1n], [[41n]])]);
     expect(decodeRowdat1([8], Buffer.from(ok[0].hex!, 'hex')).rows).toEqual([[42n]]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationalError, ProgrammingError, InterfaceError, ServerStatus } from '@s2/base';
-import { skipUnless, testServer } from '@s2/testing/vitest';
+import { pollUntil, skipUnless, testServer } from '@s2/testing/vitest';
 import { uniqueDatabaseName } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { open, rows, serverOptions } from './support/server.js';
@@ -311,8 +311,7 @@ describe('cancellation and broken connections', () => {
     // Abort once the server shows the query running (a timer could fire before it was sent, and an
     // abort before sending never reaches KILL QUERY); the cap only stops a hang.
     const running = `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${conn.connectionId} AND INFO LIKE 'SELECT SLEEP%'`;
-    for (let i = 0; i < 500 && Number((await rows(admin, running))[0]![0]) === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(Number((await rows(admin, running))[0]![0])).toBe(1);
+    expect(await pollUntil(async () => Number((await rows(admin, running))[0]![0]) === 1)).toBe(true);
     ac.abort();
     const err = await pending;
     // The promise settles at the abort; SELECT 1 then works only because the KILL ended SLEEP(10)
