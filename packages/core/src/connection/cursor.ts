@@ -306,13 +306,17 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     }
     if (limit === undefined && this.packets && this.format.mergeFrames) {
       // The whole rest as one frame, decoded a batch at a time while the packets stream in.
+      // Batches of the format's own frame size: a format with one JS value per cell wants them
+      // small, so that each batch's packets and values die young rather than pile up.
+      const byFormat = resultFormat(this.resultsType).streamBatchRows;
+      const batchRows = (typeof byFormat === 'function' ? byFormat(this.result.columns ?? []) : byFormat) ?? FRAME_BATCH;
       const frames: unknown[] = [];
       for (;;) {
-        const part = await this.readFrame(FRAME_BATCH);
+        const part = await this.readFrame(batchRows);
         if (part.rows === 0 && frames.length > 0) break;
         this.rownumber += part.rows;
         frames.push(part.frame);
-        if (part.rows < FRAME_BATCH) break;
+        if (part.rows < batchRows) break;
       }
       return this.format.mergeFrames(frames);
     }
