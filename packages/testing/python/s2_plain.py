@@ -21,6 +21,13 @@ def plain(v):
     return v
 
 
+def exact(v):
+    """plain(), with integers beyond 2**53 as {"int": "..."}: JavaScript's JSON.parse would round them."""
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
+        return {"int": str(v)}
+    return plain(v)
+
+
 TEXT_CODES = (15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255)
 
 

@@ -18,15 +18,7 @@ sys.path.insert(0, os.environ["S2_PY_HELPERS"])
 import pyarrow as pa  # noqa: E402
 import pyarrow.feather  # noqa: E402,F401
 from singlestoredb.functions.ext import arrow  # noqa: E402
-from s2_plain import plain, revive  # noqa: E402
-
-
-
-def exact(v):
-    # JSON numbers beyond 2**53 would be rounded by JavaScript's JSON.parse.
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
-        return {"int": str(v)}
-    return plain(v)
+from s2_plain import exact, revive  # noqa: E402
 
 
 def load(data):

@@ -12,12 +12,7 @@ import sys
 sys.path.insert(0, os.environ["S2_PY_HELPERS"])
 
 from singlestoredb.functions.ext import json as udf_json  # noqa: E402
-from s2_plain import plain, revive  # noqa: E402
-
-def exact(v):
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
-        return {"int": str(v)}
-    return plain(v)
+from s2_plain import exact, revive  # noqa: E402
 
 
 def run(req):
