@@ -70,6 +70,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private seq = 0;
   private closed = false;
   private paused = false;
+  /** Answers every LOCAL INFILE request with a refusal: the grant of each statement while localInfile is off. */
+  private readonly noInfile = new InfileGrant('', false, false, undefined, undefined);
   /** A command holds the session; `waiters` get it in call order. */
   private held = false;
   private readonly waiters: (() => void)[] = [];
@@ -451,7 +453,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
       // Values were quoted when the statement was queued; a command ahead of it may have switched
       // NO_BACKSLASH_ESCAPES since, and a literal quoted for the other mode can end early.
       if (options.escaping && options.escaping.noBackslashEscapes !== noBackslashEscapes) sql = options.escaping.reformat(noBackslashEscapes);
-      const grant = new InfileGrant(sql, noBackslashEscapes, this.options.localInfile === true, options.infile, this.options.localInfileDir);
+      const grant = this.options.localInfile === true
+        ? new InfileGrant(sql, noBackslashEscapes, true, options.infile, this.options.localInfileDir)
+        : this.noInfile;
       if (options.timeoutMs === undefined && this.options.queryTimeoutMs) options = { ...options, timeoutMs: this.options.queryTimeoutMs };
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
       response = r;
