@@ -27,6 +27,7 @@ import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options
 import type { PacketChannel } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
+import { SessionLock } from './session-lock.js';
 import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
 
 const CR_CONN_HOST_ERROR = 2003;
@@ -72,9 +73,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private paused = false;
   /** Answers every LOCAL INFILE request with a refusal: the grant of each statement while localInfile is off. */
   private readonly noInfile = new InfileGrant('', false, false, undefined, undefined);
-  /** A command holds the session; `waiters` get it in call order. */
-  private held = false;
-  private readonly waiters: (() => void)[] = [];
+  private readonly lock = new SessionLock();
   /** The streaming response that owns the session, if any. */
   private streaming: WireQueryResponse | null = null;
   private readonly highWaterMark: number;
@@ -394,33 +393,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   // ── commands ───────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Serialises commands: resolves with a release function once every earlier command is done.
-   * The session passes from one holder to the next waiter directly, so call order is kept.
-   */
+  /** Serialises commands: resolves with a release function once every earlier command is done. */
   private acquire(): Promise<() => void> {
-    const now = this.tryAcquire();
-    if (now) return Promise.resolve(now);
-    return new Promise((resolve) => this.waiters.push(() => resolve(this.releaser())));
-  }
-
-  /** The session's release function if no command holds it (taken synchronously), else null. */
-  private tryAcquire(): (() => void) | null {
-    if (this.held) return null;
-    this.held = true;
-    return this.releaser();
-  }
-
-  /** A release function that hands the session on once, however often it is called. */
-  private releaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.held = false;
-    };
+    return this.lock.acquire();
   }
 
   private ensureUsable(): void {
@@ -442,7 +417,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   async query(sql: string, options: WireQueryOptions = {}): Promise<QueryResponse> {
     this.ensureUsable();
     // An idle session is taken at once: the statement is on the wire before query() returns.
-    const release = this.tryAcquire() ?? await this.acquire();
+    const release = this.lock.tryAcquire() ?? await this.lock.acquire();
     let response: WireQueryResponse | null = null;
     try {
       this.ensureUsable();
