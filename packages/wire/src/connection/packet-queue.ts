@@ -1,25 +1,45 @@
 /**
+ * Consecutive framed packets of one socket read, kept together (see RunSink) and consumed from
+ * the front: a packet's payload view is made only when it is taken, so a read's packets do not
+ * sit in the queue as hundreds of live objects while the consumer works through them.
+ */
+export class PacketRun {
+  /** Where the packets not yet taken start in `source`. */
+  offset = 0;
+
+  constructor(
+    /** The socket read's packets, each with its 4-byte header. */
+    readonly source: Buffer,
+    public count: number,
+  ) {}
+
+  /** The packets not yet taken, each with its 4-byte header. */
+  get framed(): Buffer {
+    return this.offset === 0 ? this.source : this.source.subarray(this.offset);
+  }
+
+  /** Drops the first `bytes` framed bytes (`count` packets). */
+  skip(bytes: number, count: number): void {
+    this.offset += bytes;
+    this.count -= count;
+  }
+}
+
+/**
  * Packets received but not yet consumed. Consumers take packets synchronously while any are
  * queued and only await when it is empty, so reading a large result costs no promise per row.
  * Payloads and sequence ids sit in parallel arrays: no object is allocated per packet.
  */
-/** Consecutive framed packets kept together (see RunSink); consumed from the front. */
-export class PacketRun {
-  constructor(
-    /** The packets not yet taken, each with its 4-byte header. */
-    public framed: Buffer,
-    public count: number,
-  ) {}
-}
-
 export class PacketQueue {
   private items: (Buffer | PacketRun)[] = [];
   /** firstSeq | lastSeq << 8, per payload. */
   private seqs: number[] = [];
   private head = 0;
   private bytes = 0;
-  /** The most items and bytes held at once (backpressure diagnostics and tests). */
-  peakSize = 0;
+  /** Packets held (a run counts its packets). */
+  private packets = 0;
+  /** The most packets and bytes held at once (backpressure diagnostics and tests). */
+  peakPackets = 0;
   peakBytes = 0;
   /** Sequence ids of the payload most recently taken by `shift`. */
   firstSeq = 0;
@@ -31,6 +51,7 @@ export class PacketQueue {
     this.items.push(payload);
     this.seqs.push(firstSeq | (lastSeq << 8));
     this.bytes += payload.length;
+    this.packets++;
     this.notePeak();
     const w = this.waiter;
     if (w) {
@@ -43,6 +64,7 @@ export class PacketQueue {
     this.items.push(new PacketRun(framed, count));
     this.seqs.push(firstSeq | (lastSeq << 8));
     this.bytes += framed.length;
+    this.packets += count;
     this.notePeak();
     const w = this.waiter;
     if (w) {
@@ -52,8 +74,7 @@ export class PacketQueue {
   }
 
   private notePeak(): void {
-    const size = this.items.length - this.head;
-    if (size > this.peakSize) this.peakSize = size;
+    if (this.packets > this.peakPackets) this.peakPackets = this.packets;
     if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
   }
 
@@ -69,12 +90,12 @@ export class PacketQueue {
   takeFromRun(bytes: number, count: number, lastSeq: number): void {
     const run = this.items[this.head] as PacketRun;
     this.bytes -= bytes;
+    this.packets -= count;
     if (count === run.count) {
       this.advance();
       return;
     }
-    run.framed = run.framed.subarray(bytes);
-    run.count -= count;
+    run.skip(bytes, count);
     const seqs = this.seqs[this.head];
     this.seqs[this.head] = ((lastSeq + 1) & 0xff) | (seqs & ~0xff);
   }
@@ -84,12 +105,13 @@ export class PacketQueue {
     const item = this.items[this.head];
     if (item instanceof PacketRun) {
       // A single packet off the front of a run (for consumers that read packet by packet).
-      const f = item.framed;
-      const len = f[0] | (f[1] << 8) | (f[2] << 16);
-      const seq = f[3];
+      const f = item.source;
+      const o = item.offset;
+      const len = f[o] | (f[o + 1] << 8) | (f[o + 2] << 16);
+      const seq = f[o + 3];
       this.firstSeq = seq;
       this.lastSeq = seq;
-      const payload = f.subarray(4, 4 + len);
+      const payload = f.subarray(o + 4, o + 4 + len);
       this.takeFromRun(4 + len, 1, seq);
       return payload;
     }
@@ -99,6 +121,7 @@ export class PacketQueue {
     this.firstSeq = seqs & 0xff;
     this.lastSeq = seqs >> 8;
     this.bytes -= p.length;
+    this.packets--;
     this.advance();
     return p;
   }
@@ -128,6 +151,10 @@ export class PacketQueue {
 
   get queuedBytes(): number {
     return this.bytes;
+  }
+
+  get queuedPackets(): number {
+    return this.packets;
   }
 
   /** Resolves when a packet is queued; rejects once the connection has failed. */

@@ -54,6 +54,14 @@ export interface WireQueryOptions extends QueryOptions {
 const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
 
 /**
+ * Queued packets at which the socket pauses, whatever their bytes: a consumer slower than the
+ * server would otherwise let 4 MiB of 90-byte rows (~47,000 packets) queue up, and the socket
+ * reads holding them pile up faster than the GC frees them. Reading resumes once the consumer
+ * has taken three quarters.
+ */
+const MAX_QUEUED_PACKETS = 1024;
+
+/**
  * One MySQL-protocol session. Commands run one at a time in call order; a streaming result
  * keeps the session until it has been read to the end (or drained).
  */
@@ -101,6 +109,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       charset: options.charset ?? 'utf8mb4',
       database: options.database ?? null,
     };
+    this.framer.runs = this.onRun;
     this.attach(socket);
   }
 
@@ -174,10 +183,23 @@ export class WireConnection implements SqlTransport, PacketChannel {
       this.fail(err as Error);
       return;
     }
-    if (!this.paused && this.queue.queuedBytes > this.highWaterMark) {
+    if (!this.paused && (this.queue.queuedBytes > this.highWaterMark || this.queue.queuedPackets > MAX_QUEUED_PACKETS)) {
       this.paused = true;
       this.socket.pause();
     }
+  }
+
+  /** Reads the socket again once the consumer has drained the queue to a quarter of its limits. */
+  private resumeIfDrained(): void {
+    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4 && this.queue.queuedPackets < MAX_QUEUED_PACKETS / 4) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** The most packets and bytes queued at once so far, and whether reading is paused now. */
+  get queueStats(): { peakPackets: number; peakBytes: number; paused: boolean } {
+    return { peakPackets: this.queue.peakPackets, peakBytes: this.queue.peakBytes, paused: this.paused };
   }
 
   private fail(error: Error): void {
@@ -194,10 +216,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       if (this.queue.failed) throw this.queue.failed;
       return undefined;
     }
-    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
-      this.paused = false;
-      this.socket.resume();
-    }
+    this.resumeIfDrained();
     const firstSeq = this.queue.firstSeq;
     if (firstSeq !== this.seq) {
       const err = firstSeq === 0
@@ -210,10 +229,11 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return p;
   }
 
-  /** Bulk row reading: packets arriving from now on are grouped per socket chunk (or not). */
-  setRunMode(on: boolean): void {
-    this.framer.runs = on ? this.onRun : null;
-  }
+  /**
+   * Packets are always grouped per socket read (see PacketRun), for bulk readers and for those
+   * that take them one by one alike; the switch stays for the PacketChannel contract.
+   */
+  setRunMode(_on: boolean): void {}
 
   /** The run at the head of the queue, if that is what comes next. */
   peekRun(): PacketRun | undefined {
@@ -230,10 +250,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   takeFromRun(bytes: number, count: number, lastSeq: number): void {
     this.queue.takeFromRun(bytes, count, lastSeq);
     this.seq = (lastSeq + 1) & 0xff;
-    if (this.paused && this.queue.queuedBytes < this.highWaterMark / 4) {
-      this.paused = false;
-      this.socket.resume();
-    }
+    this.resumeIfDrained();
   }
 
   waitForPacket(): Promise<void> {
