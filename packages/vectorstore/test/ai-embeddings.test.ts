@@ -63,5 +63,6 @@ it('a long text is chunked by the @s2/ai client and stored as the combined unit 
   const avg = [0, 1, 2].map((k) => pieces.reduce((s, p, j) => s + fakeEmbedding(p, 3)[k]! * weights[j]!, 0) / 25);
   const norm = Math.hypot(...avg);
   const got = JSON.parse(/VALUES \('long','(\[[^\]]*\])'\)/.exec(server.statements[0]!.sql)![1]!) as number[];
+  expect(got).toHaveLength(avg.length);
   got.forEach((x, k) => expect(x).toBeCloseTo(avg[k]! / norm, 12));
 });
