@@ -33,6 +33,25 @@ const MAX_SHIFT_S = 131_071;
 
 const floorMod = (n: number, m: number) => ((n % m) + m) % m;
 
+/**
+ * Set by this module's parsers right before they construct a value whose fields they have just
+ * validated: the shift (fields read as UTC minus the epoch, in ms) they computed the epoch with.
+ * Spares the constructor re-deriving it; never visible outside a parser's `new SqlDateTime`.
+ */
+let parsedShiftMs: number | null = null;
+
+/** The packed parts: the shift in whole seconds, the microseconds below the millisecond, the digits. */
+function packParts(shiftMs: number, microsecond: number, fractionDigits: number): number | null {
+  if (shiftMs % 1000 !== 0 || Math.abs(shiftMs / 1000) > MAX_SHIFT_S) return null;
+  return (shiftMs / 1000) * SHIFT_UNIT + (microsecond % 1000) * 8 + fractionDigits;
+}
+
+/** A SqlDateTime from a parser that validated the fields and made the epoch from them with `shiftMs`. */
+function parsedDateTime(epochMs: number, microsecond: number, packed: number, fractionDigits: number, shiftMs: number): SqlDateTime {
+  parsedShiftMs = shiftMs;
+  return new SqlDateTime(epochMs, microsecond, packed, fractionDigits);
+}
+
 /** Epoch milliseconds of calendar fields read as UTC, for any year (Date.UTC maps 0–99 to 19xx). */
 function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
   if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
@@ -53,8 +72,11 @@ export class SqlDateTime extends Date {
 
   constructor(epochMs: number, microsecond: number, fields: DateTimeFields | number, fractionDigits: number) {
     super(epochMs);
+    const shiftMs = parsedShiftMs;
+    parsedShiftMs = null;
     const packed = typeof fields === 'number' ? fields : packFields(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second);
-    this.parts = SqlDateTime.compact(epochMs, microsecond, packed, fractionDigits) ?? { packed, microsecond, fractionDigits };
+    const parts = shiftMs !== null ? packParts(shiftMs, microsecond, fractionDigits) : SqlDateTime.compact(epochMs, microsecond, packed, fractionDigits);
+    this.parts = parts ?? { packed, microsecond, fractionDigits };
   }
 
   private static compact(epochMs: number, microsecond: number, packed: number, fractionDigits: number): number | null {
@@ -65,9 +87,7 @@ export class SqlDateTime extends Date {
     const f = unpackFields(packed);
     // Fields that are a real calendar time map to one UTC epoch and back to themselves.
     if (!validDate(f.year, f.month, f.day) || f.hour > 23 || f.minute > 59 || f.second > 59 || f.year > 9999) return null;
-    const shiftMs = utcMs(f.year, f.month, f.day, f.hour, f.minute, f.second, ms) - epochMs;
-    if (shiftMs % 1000 !== 0 || Math.abs(shiftMs / 1000) > MAX_SHIFT_S) return null;
-    return (shiftMs / 1000) * SHIFT_UNIT + (microsecond % 1000) * 8 + fractionDigits;
+    return packParts(utcMs(f.year, f.month, f.day, f.hour, f.minute, f.second, ms) - epochMs, microsecond, fractionDigits);
   }
 
   /** Fraction of the second in microseconds, 0–999999 (the Date part keeps only milliseconds). */
@@ -229,10 +249,12 @@ function epochMs(y: number, mo: number, d: number, h: number, mi: number, s: num
   return utc.getTime() - offset * 60_000;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[mo - 1];
+  if (mo === 2 && d === 29) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= DAYS_IN_MONTH[mo - 1];
 }
 
 const digit = (b: Uint8Array, i: number) => b[i] - 48;
@@ -268,8 +290,9 @@ export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: 
   }
   if (y < 100 || !validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
   const ms = (micro - (micro % 1000)) / 1000;
-  const epoch = offset === null ? localEpochMs(y, mo, d, h, mi, sec, ms) : Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset * 60_000;
-  return new SqlDateTime(epoch, micro, packFields(y, mo, d, h, mi, sec), len > 19 ? len - 20 : 0);
+  const utc = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  const epoch = offset === null ? localEpochMs(y, mo, d, h, mi, sec, ms) : utc - offset * 60_000;
+  return parsedDateTime(epoch, micro, packFields(y, mo, d, h, mi, sec), len > 19 ? len - 20 : 0, utc - epoch);
 }
 
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;
