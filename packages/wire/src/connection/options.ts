@@ -80,7 +80,7 @@ export interface WireOptions {
    * (default 2000 ms); past it the session is discarded, since its state cannot be trusted.
    */
   cancelGraceMs?: number;
-  /** Bytes of unread rows at which a streaming result stops reading the socket (default 4 MiB). */
+  /** Bytes of unread rows at which a streaming result stops reading the socket (default 4 MiB; it also pauses at 1,024 queued packets). */
   highWaterMark?: number;
 }
 
