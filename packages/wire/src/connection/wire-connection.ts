@@ -452,10 +452,15 @@ export class WireConnection implements SqlTransport, PacketChannel {
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
       response = r;
       this.sendCommand(Command.QUERY, sql);
-      const reading = this.readResponse(r, options.streaming === true);
+      const streaming = options.streaming === true;
       // Only a statement with a signal or deadline can be cancelled, and only then must the
-      // wait end before the reading does.
-      await (options.signal || options.timeoutMs ? r.settle(reading) : reading);
+      // wait end before the reading does; otherwise it is read here, without another frame.
+      if (options.signal || options.timeoutMs) {
+        await r.settle(this.readResponse(r, streaming));
+      } else {
+        await r.start();
+        await this.readRest(r, streaming);
+      }
       return r;
     } catch (err) {
       if (!response) release();
@@ -469,8 +474,14 @@ export class WireConnection implements SqlTransport, PacketChannel {
   /** Reads a response's first result (streaming) or all of it (buffered). */
   private async readResponse(r: WireQueryResponse, streaming: boolean): Promise<void> {
     await r.start();
-    if (!streaming) await r.bufferAll();
-    else if (!r.finished) this.streaming = r;
+    await this.readRest(r, streaming);
+  }
+
+  /** After the first result's header: the rest of a buffered response, or the stream's claim on the session. */
+  private readRest(r: WireQueryResponse, streaming: boolean): Promise<void> | undefined {
+    if (!streaming) return r.bufferAll();
+    if (!r.finished) this.streaming = r;
+    return undefined;
   }
 
   /**
