@@ -5,7 +5,7 @@
  * empty until SingleStoreDB gains `json_array`), so there is none to test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '@s2/testing/vitest';
+import { pollUntil, statementRunning } from '@s2/testing/vitest';
 import { and, asc, count, desc, DrizzleQueryError, eq, gt, sql, sum } from 'drizzle-orm';
 import { createPool, IntegrityError, NotSupportedError, OperationalError, type Connection } from '@s2/core';
 import { drizzle, migrate, withQueryOptions, type S2DrizzleDatabase } from '@s2/drizzle';
@@ -157,8 +157,7 @@ describe.each(['mysql', 'http'] as const)('drizzle over s2 (%s)', (route: Route)
     // Abort once the server shows the statement running (a timer could fire before it is sent).
     const watch = await own.open('mysql');
     try {
-      const running = async () => Number((await watch.query<unknown[]>("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'select sleep(5) as dz_cancel%'"))[0]![0]) === 1;
-      expect(await pollUntil(running)).toBe(true);
+      expect(await pollUntil(statementRunning((q) => watch.query(q), 'select sleep(5) as dz_cancel'))).toBe(true);
     } finally {
       await watch.close();
     }

@@ -3,7 +3,7 @@
  * throwaway MariaDB, and the Data API gateway in front of it (no transactions there).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '@s2/testing/vitest';
+import { pollUntil, statementRunning } from '@s2/testing/vitest';
 import { Kysely, Migrator, NO_MIGRATIONS, sql, type Generated, type Migration } from 'kysely';
 import { createPool, DatabaseError, IntegrityError, NotSupportedError, OperationalError, ProgrammingError, SqlDateTime } from '@s2/core';
 import { S2Dialect, withQueryOptions } from '@s2/kysely';
@@ -303,8 +303,7 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     // Abort once the server shows the statement running (a timer could fire before it is sent).
     const watch = await own.open('mysql');
     try {
-      const running = async () => Number((await watch.query<unknown[]>("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'select sleep(20) as `ky_cancel`%'"))[0]![0]) === 1;
-      expect(await pollUntil(running)).toBe(true);
+      expect(await pollUntil(statementRunning((q) => watch.query(q), 'select sleep(20) as `ky_cancel`'))).toBe(true);
     } finally {
       await watch.close();
     }

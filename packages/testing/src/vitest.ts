@@ -28,3 +28,13 @@ export async function pollUntil(cond: () => boolean | Promise<boolean>, capMs = 
   }
   return cond();
 }
+
+/**
+ * A pollUntil condition: the server's PROCESSLIST shows a statement starting with `prefix`
+ * running, looked up with `query` on another session (so a test can act on a running statement
+ * rather than after a timer that may fire before it was sent).
+ */
+export function statementRunning(query: (sql: string) => Promise<readonly (readonly unknown[])[]>, prefix: string): () => Promise<boolean> {
+  const sql = `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '${prefix.replace(/['\\]/g, (c) => `\\${c}`)}%'`;
+  return async () => Number((await query(sql))[0]?.[0] ?? 0) > 0;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pollUntil } from '../src/vitest.js';
+import { pollUntil, statementRunning } from '../src/vitest.js';
 
 describe('pollUntil', () => {
   it('resolves true as soon as the condition holds, sync or async', async () => {
@@ -15,5 +15,17 @@ describe('pollUntil', () => {
     let calls = 0;
     expect(await pollUntil(() => (calls++, false), 100, 20)).toBe(false);
     expect(calls).toBe(6);
+  });
+});
+
+describe('statementRunning', () => {
+  it('asks PROCESSLIST for statements starting with the prefix (quotes escaped) and reads the count', async () => {
+    const asked: string[] = [];
+    let count: unknown = 0n;
+    const running = statementRunning(async (sql) => (asked.push(sql), [[count]]), "select 'x' as t");
+    expect(await running()).toBe(false);
+    count = 1n;
+    expect(await running()).toBe(true);
+    expect(asked[0]).toBe("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'select \\'x\\' as t%'");
   });
 });

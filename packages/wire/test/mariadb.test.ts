@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationalError, ProgrammingError, InterfaceError, ServerStatus } from '@s2/base';
-import { pollUntil, skipUnless, testServer } from '@s2/testing/vitest';
+import { pollUntil, skipUnless, statementRunning, testServer } from '@s2/testing/vitest';
 import { uniqueDatabaseName } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 import { open, rows, serverOptions } from './support/server.js';
@@ -307,11 +307,10 @@ describe('cancellation and broken connections', () => {
   it('an AbortSignal cancels a running query via KILL QUERY; the connection stays usable', async () => {
     const conn = await open();
     const ac = new AbortController();
-    const pending = conn.query('SELECT SLEEP(10)', { signal: ac.signal }).catch((e: unknown) => e);
+    const pending = conn.query('SELECT SLEEP(10) AS wire_cancel', { signal: ac.signal }).catch((e: unknown) => e);
     // Abort once the server shows the query running (a timer could fire before it was sent, and an
     // abort before sending never reaches KILL QUERY); the cap only stops a hang.
-    const running = `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${conn.connectionId} AND INFO LIKE 'SELECT SLEEP%'`;
-    expect(await pollUntil(async () => Number((await rows(admin, running))[0]![0]) === 1)).toBe(true);
+    expect(await pollUntil(statementRunning((q) => rows(admin, q), 'SELECT SLEEP(10) AS wire_cancel'))).toBe(true);
     ac.abort();
     const err = await pending;
     // The promise settles at the abort; SELECT 1 then works only because the KILL ended SLEEP(10)
