@@ -52,9 +52,8 @@ export class WireQueryResponse implements QueryResponse {
   /** A refused or failed LOCAL INFILE request, raised once the server has answered it. */
   private infileFailure: Error | null = null;
   private disarm: () => void = () => {};
-  /** Rejects with the cancellation error the moment it happens (never settles otherwise). */
-  private readonly whenCancelled: Promise<never>;
-  private rejectCancelled!: (e: Error) => void;
+  /** The waits under way in settle(), each rejected the moment the statement is cancelled. */
+  private readonly cancelWaiters = new Set<(e: Error) => void>();
   /** Reading of this command's packets now under way (the command itself, or a read()). */
   busy: Promise<unknown> | null = null;
   private draining: Promise<void> | null = null;
@@ -69,8 +68,6 @@ export class WireQueryResponse implements QueryResponse {
     /** How long a cancelled statement may take to end cleanly before the session is discarded. */
     private readonly graceMs = 2000,
   ) {
-    this.whenCancelled = new Promise<never>((_, reject) => (this.rejectCancelled = reject));
-    this.whenCancelled.catch(() => {});
   }
 
   /**
@@ -83,7 +80,16 @@ export class WireQueryResponse implements QueryResponse {
     this.busy = work;
     // Cleared only when the work itself ends: a cancelled command's reading goes on.
     work.then(() => { if (this.busy === work) this.busy = null; }, () => { if (this.busy === work) this.busy = null; });
-    return Promise.race([work, this.whenCancelled]);
+    // Without a signal or deadline nothing cancels the statement: the work alone is awaited.
+    // (A race with one long-lived promise would leave a reaction on it per read: a streaming
+    // fetchone() loop kept ~300 bytes per row.)
+    if (!this.options.signal && !this.options.timeoutMs) return work;
+    if (this.cancelled) throw this.cancelled;
+    return new Promise<T>((resolve, reject) => {
+      this.cancelWaiters.add(reject);
+      const done = () => this.cancelWaiters.delete(reject);
+      work.then((v) => { done(); resolve(v); }, (e: unknown) => { done(); reject(e); });
+    });
   }
 
   async start(): Promise<void> {
@@ -192,7 +198,8 @@ export class WireQueryResponse implements QueryResponse {
     const cancel = (error: OperationalError) => {
       if (this.finished || this.cancelled) return;
       this.cancelled = error;
-      this.rejectCancelled(error);
+      for (const reject of this.cancelWaiters) reject(error);
+      this.cancelWaiters.clear();
       this.killing = this.conn.killQuery(this.graceMs).catch(() => {
         // The statement may have finished meanwhile, or the server is gone: the grace timer decides.
       });
