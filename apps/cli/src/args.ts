@@ -30,7 +30,7 @@ export interface UdfServeCommand {
   replace: boolean;
   functionDatabase?: string;
   logLevel: 'info' | 'debug';
-  /** Collocated mode: a unix socket with shared memory instead of HTTP (udf spec 9). */
+  /** Collocated mode: a unix socket with shared memory instead of HTTP (udf.md §9). */
   collocated: boolean;
   socketPath?: string;
   maxConnections: number;

@@ -26,7 +26,10 @@ function readPem(path: string | undefined, what: string): Buffer | undefined {
   }
 }
 
-/** Maps the reference's ssl_* switches onto a TLS mode (undefined: the host-dependent default). */
+/**
+ * Maps the ssl_* switches of the SingleStoreDB Python SDK (singlestoredb 1.18.1) onto a TLS mode
+ * (undefined: the host-dependent default).
+ */
 export function tlsModeFor(p: ResolvedConnectParams): TlsMode | undefined {
   // Resolved parameters carry the effective mode (see params/tls.ts); hand-built ones are read alike.
   return p.tlsMode ?? layerTlsMode({ settings: p, name: (snake) => snake });

@@ -1,8 +1,8 @@
 import { OperationalError, ProgrammingError } from '@s2/base';
 
 /**
- * Fusion errors, in the one s2 hierarchy. The reference raises plain Python ValueError,
- * KeyError and OSError out of `cursor.execute`; here each has a typed class.
+ * Fusion errors, in the one s2 hierarchy. The SingleStoreDB Python SDK (singlestoredb 1.18.1) raises plain
+ * Python ValueError, KeyError and OSError out of `cursor.execute`; here each has a typed class.
  */
 
 /** A grammar that cannot be compiled (a mistake of the handler's author). */
@@ -15,17 +15,17 @@ export class FusionSyntaxError extends ProgrammingError {
   static override readonly kind: string = 'FusionSyntaxError';
 }
 
-/** The target of a command (workspace, cluster, job, region, column...) does not exist: the reference's KeyError. */
+/** The target of a command (workspace, cluster, job, region, column...) does not exist: the Python SDK's KeyError. */
 export class FusionNotFoundError extends ProgrammingError {
   static override readonly kind: string = 'FusionNotFoundError';
 }
 
-/** An invalid or ambiguous value: the reference's ValueError. */
+/** An invalid or ambiguous value: the Python SDK's ValueError. */
 export class FusionValueError extends ProgrammingError {
   static override readonly kind: string = 'FusionValueError';
 }
 
-/** A file or folder conflict (exists, not empty, missing): the reference's OSError. */
+/** A file or folder conflict (exists, not empty, missing): the Python SDK's OSError. */
 export class FusionFileError extends OperationalError {
   static override readonly kind: string = 'FusionFileError';
 }

@@ -1,5 +1,5 @@
 /**
- * Running a matched statement (spec §1.4): warnings, parse, validators, handler, result.
+ * Running a matched statement (fusion.md §1.4): warnings, parse, validators, handler, result.
  */
 import type { CursorSession, StatementOptions } from '@s2/core';
 import { OperationalError, type QueryResponse } from '@s2/base';
@@ -39,8 +39,9 @@ export async function executeFusion(
     sql,
     registry,
     signal,
-    // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in the reference).
-    // The Node transport for GETs with a JSON body: the export status calls send one, as the reference does.
+    // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in
+    // the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
+    // The Node transport for GETs with a JSON body: the export status calls send one, as the Python SDK does.
     management: () => (management ??= createManagement({ version: 'v2', getWithBody: nodeGetWithBody, ...managementOptions, signal })),
   }));
   const result = signal ? await untilAborted(running, signal) : await running;

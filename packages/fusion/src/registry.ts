@@ -1,5 +1,5 @@
 /**
- * The registry of Fusion commands: which statements Fusion answers (spec §1.3) and with which
+ * The registry of Fusion commands: which statements Fusion answers (fusion.md §1.3) and with which
  * grammar and handler.
  */
 import type { CursorSession } from '@s2/core';

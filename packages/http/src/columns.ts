@@ -24,7 +24,7 @@ export interface DataApiColumn {
   nullable?: boolean;
 }
 
-/** Column metadata from a Data API column (spec 7.1); unknown type names read as strings. */
+/** Column metadata from a Data API column (data-api.md §7.1); unknown type names read as strings. */
 export function columnFromDataApi(c: DataApiColumn): ColumnDefinition {
   const base = c.dataType.split('(')[0].trim().toUpperCase();
   let code = CODES[base] ?? FieldType.VAR_STRING;

@@ -162,8 +162,8 @@ export class HttpConnection implements SqlTransport {
   }
 
   /**
-   * Runs `sql` with its parameters bound by the server (`?` placeholders and JSON `args`, Data
-   * API spec 4-5): values never become SQL text, so no escaping mode can be got wrong.
+   * Runs `sql` with its parameters bound by the server (`?` placeholders and JSON `args`,
+   * data-api.md §4-§5): values never become SQL text, so no escaping mode can be got wrong.
    */
   queryWithParams(sql: string, params: QueryParams, ctx: FormatContext = {}, options: QueryOptions = {}): Promise<QueryResponse> {
     const bound = bindDataApiArgs(sql, params, ctx);

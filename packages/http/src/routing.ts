@@ -1,7 +1,8 @@
 /**
- * Which Data API endpoint a statement needs. The reference looks at the first keyword only, so
- * statements starting with a comment or a parenthesis were sent to `exec` and their rows lost;
- * here leading comments, whitespace and opening parentheses are skipped first.
+ * Which Data API endpoint a statement needs. The SingleStoreDB Python SDK (singlestoredb 1.18.1)
+ * looks at the first keyword only, so statements starting with a comment or a parenthesis were
+ * sent to `exec` and their rows lost; here leading comments, whitespace and opening parentheses
+ * are skipped first.
  */
 const ROW_KEYWORDS = new Set(['SELECT', 'SHOW', 'CALL', 'ECHO', 'DESCRIBE', 'DESC', 'WITH', 'EXPLAIN', 'VALUES', 'TABLE']);
 

@@ -86,7 +86,7 @@ export function createManagement(options: ManagementOptions = {}): Management {
   return new Management(options);
 }
 
-/** Reference-style factories. */
+/** Factories named as in the SingleStoreDB Python SDK (singlestoredb 1.18.1). */
 export function manageClusters(options: ManagementOptions = {}): ClusterManager {
   return new Management(options).clusters;
 }

@@ -170,7 +170,7 @@ async function collectLogs(container: StartedTestContainer): Promise<string[]> {
     .filter((l) => l !== '');
 }
 
-/** About 14 URL-safe characters, like the reference's default. */
+/** About 14 URL-safe characters, like the default of the SingleStoreDB Python SDK (singlestoredb 1.18.1). */
 function randomPassword(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(10));
   return btoa(String.fromCharCode(...bytes))

@@ -1,4 +1,7 @@
-/** Connection URLs in the forms `connect()` of @s2/core (and the reference SDK) accept. */
+/**
+ * Connection URLs in the forms that `connect()` of @s2/core accepts, as does
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1).
+ */
 export interface UrlParts {
   user: string;
   password: string;
@@ -8,7 +11,7 @@ export interface UrlParts {
 }
 
 function userInfo(user: string, password: string): string {
-  // encodeURIComponent rather than the reference's form encoding: a space must not become '+'.
+  // encodeURIComponent rather than the Python SDK's form encoding: a space must not become '+'.
   return `${encodeURIComponent(user)}:${encodeURIComponent(password)}`;
 }
 

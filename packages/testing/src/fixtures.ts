@@ -3,15 +3,15 @@ import type { Connection, Cursor } from '@s2/core';
 import type { TestServerInfo } from './server-info.js';
 
 /**
- * vitest fixtures after the reference's pytest plugin (the SingleStoreDB Python SDK's
- * `singlestoredb.pytest`): one connection per worker, and a temporary database per test.
+ * vitest fixtures after the pytest plugin of the SingleStoreDB Python SDK (singlestoredb 1.18.1),
+ * `singlestoredb.pytest`: one connection per worker, and a temporary database per test.
  *
  *   import { s2Test as it } from '@s2/testing/vitest';
  *   it('counts', async ({ s2TempDb }) => { await s2TempDb.execute('CREATE TABLE t (a INT)'); });
  *
  * With `USE_DATA_API=1` the fixtures talk to the Data API (the run's global setup puts a Data
  * API gateway in front of its server); statements the Data API cannot run (creating and
- * dropping databases) still go over the wire, as the reference's SINGLESTOREDB_INIT_DB_URL does.
+ * dropping databases) still go over the wire, as the Python SDK's SINGLESTOREDB_INIT_DB_URL does.
  */
 export interface S2WorkerFixtures {
   /** A connection shared by every test of this worker (over the Data API in Data API mode). */
@@ -39,7 +39,7 @@ function workerName(): string {
 }
 
 let allocated = 0;
-/** Per-worker database names, as the reference's name allocator makes them; the pid keeps reruns apart. */
+/** Per-worker database names, as the Python SDK's name allocator makes them; the pid keeps reruns apart. */
 export function nextTempDatabaseName(): string {
   return `x_db_${workerName()}_${process.pid}_${allocated++}`;
 }

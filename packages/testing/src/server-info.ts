@@ -28,7 +28,10 @@ export interface TestServerInfo {
     tlsOnly: Credentials | null;
   };
   tls: TestTlsInfo | null;
-  /** Database holding the read-only standard fixtures (tables of the reference's test.sql). */
+  /**
+   * Database holding the read-only standard fixtures: the tables of test.sql in
+   * the SingleStoreDB Python SDK (singlestoredb 1.18.1).
+   */
   database: string;
   /** true when SINGLESTOREDB_URL pointed the suite at a server it did not start. */
   external: boolean;

@@ -21,7 +21,7 @@ const EF = (s: string) => [`SINGLESTOREDB_EXT_FUNC_${s}`];
 
 export const RESULTS_TYPES = ['tuple', 'tuples', 'namedtuple', 'namedtuples', 'dict', 'dicts', 'object', 'objects', 'structsequence', 'structsequences', 'columns', 'numpy', 'pandas', 'polars', 'arrow', 'pyarrow'] as const;
 
-/** Every option of the Python SDK (wire spec 2.2) plus the port's own. */
+/** Every option of the Python SDK (wire.md §2.2) plus the port's own. */
 export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   { name: 'host', type: str(), default: '127.0.0.1', env: ['SINGLESTOREDB_HOST', 'SINGLESTOREDB_URL'], description: 'Host name, IP address or full connection URL.' },
   { name: 'port', type: int(0, 65535), default: 0, env: E('PORT'), description: 'Port; 0 picks the driver default (3306, 80, 443).' },
@@ -69,7 +69,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   { name: 'results.arraysize', type: int(1), default: 1, env: E('RESULTS_ARRAYSIZE'), description: 'Default fetchmany size.' },
   { name: 'management.token', type: str(), default: null, env: E('MANAGEMENT_TOKEN'), description: 'Management API token.' },
   { name: 'management.base_url', type: str(), default: 'https://api.singlestore.com', env: E('MANAGEMENT_BASE_URL'), description: 'Management API base URL.' },
-  { name: 'management.version', type: str(), default: 'v2', env: E('MANAGEMENT_VERSION'), description: 'Management API version (v2 by default since the reference 1.18; v1 for workspace groups and workspaces).' },
+  { name: 'management.version', type: str(), default: 'v2', env: E('MANAGEMENT_VERSION'), description: 'Management API version (v2 by default since singlestoredb 1.18; v1 for workspace groups and workspaces).' },
   { name: 'external_function.url', type: str(), default: 'http://localhost:8000/invoke', env: EF('URL'), description: 'URL of the external function server.' },
   { name: 'external_function.app_mode', type: str(['remote', 'collocated', 'managed']), default: 'remote', env: EF('APP_MODE'), description: 'Server mode.' },
   { name: 'external_function.data_format', type: str(['rowdat_1', 'json']), default: 'rowdat_1', env: EF('DATA_FORMAT'), description: 'Payload format.' },

@@ -27,7 +27,10 @@ export interface ValidationProblem {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Drops null members (recursively): the reference sends nulls for unset fields and the service treats them as absent. */
+/**
+ * Drops null members (recursively): the SingleStoreDB Python SDK (singlestoredb 1.18.1) sends nulls for unset fields
+ * and the service treats them as absent.
+ */
 export function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (v && typeof v === 'object') {
@@ -113,7 +116,7 @@ export class OpenApiValidator {
       const text = p.in === 'path' ? decodeURIComponent(raw) : raw;
       if (p.schema?.format === 'uuid' && !UUID.test(text)) return { status: 400, message: `invalid UUID: "${text}" (${p.name})` };
       if (p.schema?.type === 'boolean' && !/^(true|false|1|0)$/i.test(text)) return { status: 400, message: `${p.name} must be a boolean, got '${text}'` };
-      // Enums compare case-insensitively: the reference sends `computeCredit` for `ComputeCredit`.
+      // Enums compare case-insensitively: the Python SDK sends `computeCredit` for `ComputeCredit`.
       if (p.schema?.enum && !p.schema.enum.some((e) => String(e).toLowerCase() === text.toLowerCase())) {
         return { status: 400, message: `${p.name} must be one of ${p.schema.enum.join(', ')}, got '${text}'` };
       }

@@ -14,7 +14,10 @@ export const showFusionGrammar: FusionRun = (params, { registry }) => {
   return new FusionResult().addField('Grammar', 'STRING').setRows(command ? [[command.grammar]] : []);
 };
 
-/** SHOW FUSION HELP FOR '<command>': the help as Markdown, one row (the reference prints it). */
+/**
+ * SHOW FUSION HELP FOR '<command>': the help as Markdown, one row, where
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1) prints it.
+ */
 export const showFusionHelp: FusionRun = (params, { registry }) => {
   const command = registry.lookup(String(params.for_command));
   return new FusionResult().addField('Help', 'STRING').setRows(command ? [[command.compiled.help]] : []);

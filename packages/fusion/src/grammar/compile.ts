@@ -1,5 +1,5 @@
 /**
- * Compiles a Fusion grammar (the notation of the handlers' documentation, fusion spec §3) into
+ * Compiles a Fusion grammar (the notation of the handlers' documentation, fusion.md §3) into
  * a `CommandGrammar`: a PEG tree for the matcher, rule metadata for building `params`, and the
  * syntax and help texts.
  */
@@ -135,9 +135,9 @@ function groupNode(alts: GrammarNode[]): GrammarNode {
 }
 
 /**
- * Adjacent optional groups act as one "any of these, in any order" group (the reference's
- * behaviour, which lets optional clauses come in any order). Groups of bare keywords
- * (`[ ASC | DESC ]`) stay "at most one of them" and are not merged.
+ * Adjacent optional groups act as one "any of these, in any order" group (the behaviour
+ * of the SingleStoreDB Python SDK (singlestoredb 1.18.1), which lets optional clauses come in any order).
+ * Groups of bare keywords (`[ ASC | DESC ]`) stay "at most one of them" and are not merged.
  */
 function mergeOptionalGroups(elements: Element[]): GrammarNode[] {
   const out: GrammarNode[] = [];

@@ -1,5 +1,5 @@
 /**
- * Markdown help from a handler's documentation (fusion spec §7): title, description, syntax,
+ * Markdown help from a handler's documentation (fusion.md §7): title, description, syntax,
  * arguments, remarks, examples, see also.
  */
 

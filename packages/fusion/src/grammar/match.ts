@@ -1,6 +1,6 @@
 /**
  * Matches a statement against a compiled grammar (a PEG: ordered choice, greedy optional and
- * repeated parts) and builds the `params` object of fusion spec §3.5.
+ * repeated parts) and builds the `params` object of fusion.md §3.5.
  */
 import type { CommandGrammar, GrammarNode, RuleInfo } from './ast.js';
 import { describeValue, FusionSyntaxError, FusionValueError } from '../errors.js';
@@ -234,7 +234,7 @@ function orderByValue(items: readonly unknown[]): unknown {
   return { by, ascending };
 }
 
-/** The value of a rule from what matched inside it (spec §3.5 steps 1-5, with the port's choices). */
+/** The value of a rule from what matched inside it (fusion.md §3.5 steps 1-5, with the port's choices). */
 function ruleHit(info: RuleInfo, items: unknown[]): RuleHit {
   const key = info.name.replace(/^_+/, '');
   const names = [info.name, ...namesWithin(items)];

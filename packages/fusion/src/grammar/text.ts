@@ -1,5 +1,6 @@
 /**
- * Text-level steps of grammar compilation that must reproduce the reference's output exactly,
+ * Text-level steps of grammar compilation that must reproduce the output of
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1) exactly,
  * because users see it: the builtin splicing, the command key, and the syntax text shown by
  * SHOW FUSION COMMANDS and in parse errors.
  */

@@ -1,4 +1,4 @@
-/** Clusters, starter clusters and projects: the v2 vocabulary added in 1.18 (management-v2 spec). */
+/** Clusters, starter clusters and projects: the v2 vocabulary added in 1.18 (management-v2.md). */
 import type { Cluster, Management } from '@s2/management';
 import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';
@@ -84,7 +84,10 @@ export const createCluster: FusionRun = async (params, ctx) => {
 export const { suspend: suspendCluster, resume: resumeCluster } = suspendRuns(getCluster);
 export const dropCluster = dropRun(getCluster, 'cluster');
 
-/** USE CLUSTER: this connection moves to the cluster's endpoint (the reference talks to the notebook portal). */
+/**
+ * USE CLUSTER: this connection moves to the cluster's endpoint; the SingleStoreDB Python SDK (singlestoredb 1.18.1)
+ * talks to the notebook portal instead.
+ */
 export const useCluster: FusionRun = async (params, ctx) => {
   const target = params.cluster as Record<string, unknown>;
   if (target.current_cluster) return useDeployment(ctx, null, params.with_database as string | null);

@@ -1,8 +1,8 @@
 /**
- * Table exports (egress), hidden as in the reference: the export manager of @s2/management on
- * the current cluster (SINGLESTOREDB_WORKSPACE), `clusters/{id}/egress/…`. Its status calls are
- * GETs with a JSON body, as the reference sends them; the management client Fusion makes has the
- * Node transport for them (`nodeGetWithBody`).
+ * Table exports (egress), hidden as in the SingleStoreDB Python SDK (singlestoredb 1.18.1): the export
+ * manager of @s2/management on the current cluster (SINGLESTOREDB_WORKSPACE),
+ * `clusters/{id}/egress/…`. Its status calls are GETs with a JSON body, as the Python SDK sends
+ * them; the management client Fusion makes has the Node transport for them (`nodeGetWithBody`).
  */
 import { NotSupportedError } from '@s2/base';
 import type { ExportManager, ExportStatus } from '@s2/management';
@@ -115,7 +115,7 @@ export const exportCommands: Record<string, FusionRun> = {
   'SHOW EXPORT': async (params, ctx) => statusResult([await (await exportsOf(ctx)).status(String(params.export_id))]),
   'SHOW EXPORTS': async (params, ctx) => {
     const exports = await exportsOf(ctx);
-    // The listing gives the ids; each status is its own call, as in the reference.
+    // The listing gives the ids; each status is its own call, as in the Python SDK.
     const listed = await exports.list({ scope: String(params.scope ?? 'all') });
     const rows: ExportStatus[] = [];
     for (const item of listed) rows.push(await exports.status(item.exportId));

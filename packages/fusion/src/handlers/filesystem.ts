@@ -1,6 +1,6 @@
 /**
  * Stage and the file spaces (personal, shared, models) share one set of commands; each
- * command gets the location it works on from its parameters (spec §6.2, §6.4).
+ * command gets the location it works on from its parameters (fusion.md §6.2, §6.4).
  */
 import { existsSync } from 'node:fs';
 import type { FileLocation, Management } from '@s2/management';
@@ -77,7 +77,10 @@ export function createFolder(locate: LocationOf, pathKey: string): FusionRun {
   };
 }
 
-/** A file space by name (the file-space commands fix it; the reference reads `file_location`). */
+/**
+ * A file space by name: the file-space commands fix it, where
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1) reads `file_location`.
+ */
 export const fileSpace = (name: 'personal' | 'shared' | 'models'): LocationOf => async (m) => m.files.space(name);
 
 export const filesCommands = (space: 'personal' | 'shared') => ({

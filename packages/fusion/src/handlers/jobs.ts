@@ -1,4 +1,4 @@
-/** Scheduled notebook jobs (spec §6.3). */
+/** Scheduled notebook jobs (fusion.md §6.3). */
 import type { Job, JobMode } from '@s2/management';
 import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';

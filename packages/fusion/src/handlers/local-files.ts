@@ -1,7 +1,7 @@
 /**
  * Local files of UPLOAD / DOWNLOAD: anything the file system refuses (a folder where a file is
- * expected, a missing parent folder, no permission) is a FusionFileError, the reference's
- * OSError, with the Node error as its cause.
+ * expected, a missing parent folder, no permission) is a FusionFileError, the OSError of
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1), with the Node error as its cause.
  */
 import { existsSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ function refused(what: string, path: string, err: unknown): FusionFileError {
 
 /**
  * Uploads a local file, streamed from disk (never read whole into memory) under its local base
- * name, as the reference sends it.
+ * name, as the Python SDK sends it.
  */
 export async function uploadLocalFile(location: FileLocation, path: string, remotePath: string, overwrite: boolean): Promise<void> {
   const st = await stat(path).catch((err: unknown) => {

@@ -1,4 +1,4 @@
-/** Custom models (the `models` file space) and inference API models; hidden by default (spec §6.5). */
+/** Custom models (the `models` file space) and inference API models; hidden by default (fusion.md §6.5). */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -28,7 +28,8 @@ const uploadCustomModel: FusionRun = async (params, ctx) => {
   const local = String(params.local_path);
   if (!existsSync(local)) throw new FusionFileError(`local path does not exist: ${local}`);
   const overwrite = params.overwrite === true;
-  // A file goes under the model folder by its base name (the reference loses the prefix for absolute paths).
+  // A file goes under the model folder by its base name;
+  // the SingleStoreDB Python SDK (singlestoredb 1.18.1) loses the prefix for absolute paths.
   const files = statSync(local).isDirectory() ? (await localTree(local)).map((rel) => [join(local, rel), `${name}/${rel}`]) : [[local, `${name}/${basename(local)}`]];
   for (const [from, to] of files) await uploadLocalFile(space, from, to, overwrite);
   return null;

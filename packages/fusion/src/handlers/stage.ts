@@ -1,6 +1,6 @@
 /**
  * Stage commands: the deployment is a cluster or starter cluster (v2), or a workspace group or
- * starter workspace (v1), found as the reference 1.18.1 finds it (`get_deployment`).
+ * starter workspace (v1), found as the SingleStoreDB Python SDK (singlestoredb 1.18.1) finds it (`get_deployment`).
  */
 import type { FileLocation, Management } from '@s2/management';
 import type { Params } from '../grammar/index.js';
@@ -11,7 +11,7 @@ import { env, firstParam, isMissing } from './support.js';
 
 interface HasStage { id: string; name: string; stage: FileLocation }
 
-/** One of `items` named `name`; none → undefined; several → the reference's ValueError. */
+/** One of `items` named `name`; none → undefined; several → the Python SDK's ValueError. */
 function single<T extends { id: string; name: string }>(items: readonly T[], name: string, what: string): T | undefined {
   const found = items.filter((x) => x.name === name);
   if (found.length > 1) throw new FusionValueError(`more than one ${what} with given name was found: ${found.map((x) => x.id).join(', ')}`);

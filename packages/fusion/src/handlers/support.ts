@@ -1,6 +1,6 @@
 /**
- * What the built-in handlers share: parameter access, target resolution (spec §4, as in the
- * reference 1.18.1), and the common shapes of listing results.
+ * What the built-in handlers share: parameter access, target resolution (fusion.md §4, as in
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1)), and the common shapes of listing results.
  */
 import { ManagementError, type Cluster, type Management, type Project, type StarterDeployment, type Workspace, type WorkspaceGroup } from '@s2/management';
 import type { Params } from '../grammar/index.js';
@@ -43,7 +43,7 @@ async function byId<T>(id: string, get: (id: string) => Promise<T>, missing: str
   }
 }
 
-/** Exactly one item of the given name, or the reference's KeyError/ValueError. */
+/** Exactly one item of the given name, or the Python SDK's KeyError/ValueError. */
 export function onlyNamed<T extends { id: string; name: string }>(items: readonly T[], name: string, what: string): T {
   const found = items.filter((x) => x.name === name);
   if (found.length === 0) throw new FusionNotFoundError(`no ${what} found with name: ${name}`);

@@ -1,4 +1,4 @@
-/** Workspace groups, workspaces and regions: the v1 vocabulary (spec §6.1). */
+/** Workspace groups, workspaces and regions: the v1 vocabulary (fusion.md §6.1). */
 import type { Params } from '../grammar/index.js';
 import { FusionNotFoundError, FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
@@ -89,7 +89,10 @@ export const { suspend: suspendWorkspace, resume: resumeWorkspace } = suspendRun
 export const dropWorkspace = dropRun(getWorkspace, 'workspace');
 export const dropWorkspaceGroup = dropRun(getWorkspaceGroup, 'workspace group');
 
-/** USE WORKSPACE: this connection moves to the workspace's endpoint (the reference talks to the notebook portal). */
+/**
+ * USE WORKSPACE: this connection moves to the workspace's endpoint; the SingleStoreDB Python SDK (singlestoredb 1.18.1)
+ * talks to the notebook portal instead.
+ */
 export const useWorkspace: FusionRun = async (params: Params, ctx) => {
   const target = params.workspace as Record<string, unknown>;
   if (target.current_workspace) return useDeployment(ctx, null, params.with_database as string | null);

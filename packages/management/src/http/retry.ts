@@ -6,7 +6,8 @@ export const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 export const RETRY_AFTER_STATUSES = new Set([413, 429, 503]);
 
 /**
- * Backoff before retry number `retry` (1-based), after urllib3's rule that the reference uses:
+ * Backoff before retry number `retry` (1-based), after the urllib3 rule that
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1) uses:
  * nothing before the first retry, then factor × 2^(retry-1), capped.
  */
 export function backoffMs(retry: number, factorMs: number, maxMs: number): number {

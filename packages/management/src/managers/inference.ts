@@ -11,7 +11,7 @@ export interface InferenceApiInfo {
   connectionUrl: string;
   internalConnectionUrl: string;
   hostingPlatform: string;
-  /** The model's context window in tokens, when the API reports one (read defensively, as the reference does). */
+  /** The model's context window in tokens, when the API reports one (read defensively, as the Python SDK does). */
   maxInputTokens?: number;
 }
 

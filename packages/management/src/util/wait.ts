@@ -1,7 +1,10 @@
 import { ManagementError } from '../errors.js';
 import { sleep } from '../http/abort.js';
 
-/** How long and how often a `waitOn…` helper polls; seconds for parity with the reference, fractions allowed. */
+/**
+ * How long and how often a `waitOn…` helper polls; seconds (fractions allowed) for parity with
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1).
+ */
 export interface WaitOptions {
   /** Seconds between polls. */
   interval?: number;

@@ -9,7 +9,7 @@ import type { Rowdat1Batch } from './rowdat1.js';
 import { packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
 
 /**
- * The Arrow wire format of external functions (udf spec 8): an Arrow IPC *file* whose column 0
+ * The Arrow wire format of external functions (udf.md §8): an Arrow IPC *file* whose column 0
  * holds the int64 row ids and columns 1…n the arguments; answers carry `__index__` and `col0`…
  *
  * Requests are read by what the file says (the Python SDK infers its column types from the
@@ -210,7 +210,8 @@ function checkFile(body: Uint8Array): void {
 }
 
 function readTable(body: Uint8Array): Table | null {
-  // The reference answers zero rows with an empty body; accept the same from a client.
+  // The SingleStoreDB Python SDK (singlestoredb 1.18.1) answers zero rows with an empty body;
+  // accept the same from a client.
   if (body.byteLength === 0) return null;
   const magicAt = (at: number) => MAGIC.every((b, i) => body[at + i] === b);
   // arrow-js also reads the stream format; insisting on the file magic turns a wrong
@@ -455,7 +456,7 @@ export function decodeArrowColumns(types: readonly number[], body: Uint8Array): 
     });
     const code = types[c];
     if (code !== 8 && code !== -8 && code !== 5) return { values: col, nulls };
-    // Same fill values as toColumns (udf spec 6.7): 0 under NULL integers, NaN under NULL floats.
+    // Same fill values as toColumns (udf.md §6.7): 0 under NULL integers, NaN under NULL floats.
     const typed = code === 8 ? new BigInt64Array(col.length) : code === -8 ? new BigUint64Array(col.length) : new Float64Array(col.length);
     col.forEach((v, r) => {
       if (v !== null) typed[r] = v as never;
@@ -587,7 +588,7 @@ function column(values: readonly unknown[], to: Target, code: number, what: stri
 /**
  * Writes a response (or, for tests and clients, a request) as an Arrow IPC file: `__index__`
  * (int64 row ids), then `col0`, `col1`… typed by the declared wire codes. Zero rows give a
- * valid file holding only the schema, where the reference sends an empty body.
+ * valid file holding only the schema, where the Python SDK sends an empty body.
  */
 export function encodeArrow(types: readonly number[], rowIds: readonly (number | bigint)[], rows: readonly (readonly unknown[])[]): Uint8Array {
   if (rowIds.length !== rows.length) throw new ParameterError(`${rowIds.length} row ids for ${rows.length} rows`);

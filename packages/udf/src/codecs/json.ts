@@ -5,7 +5,7 @@ import { integer, type Rowdat1Batch } from './rowdat1.js';
 import { asSqlTime, dateText, packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
 
 /**
- * The JSON wire format of external functions (udf spec 7): `{"data": [[row_id, v1, …], …]}`.
+ * The JSON wire format of external functions (udf.md §7): `{"data": [[row_id, v1, …], …]}`.
  * Values convert per wire code to the same JavaScript types as the ROWDAT_1 codec.
  */
 function fromBase64(s: string): Uint8Array {
@@ -117,7 +117,8 @@ function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact:
   try {
     doc = JSON.parse(text);
   } catch (cause) {
-    // The reference's encoder (and ours) writes NaN, Infinity and -Infinity as bare words.
+    // The encoder of the SingleStoreDB Python SDK (singlestoredb 1.18.1), like ours, writes NaN, Infinity and
+    // -Infinity as bare words.
     const marked = markNonFinite(text);
     if (marked === text) throw new DataError('request body is not valid UTF-8 JSON', { cause });
     text = marked;
@@ -259,7 +260,7 @@ function columnsOf(types: readonly number[], data: unknown[], exact: boolean): {
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /**
- * A finite double the way the reference's encoder (Python's float repr) spells it: shortest
+ * A finite double the way the Python SDK's encoder (Python's float repr) spells it: shortest
  * round-trip digits, positional for exponents -4…15 with at least one fraction digit
  * (`2.0`), scientific otherwise with a two-digit signed exponent (`1e+16`, `1.5e-05`).
  */
@@ -324,7 +325,7 @@ function checkWidth(row: readonly unknown[], types: readonly number[], r: number
   if (row.length !== types.length) throw new ParameterError(`answer row ${r} has ${row.length} value(s) for ${types.length} declared column(s)`);
 }
 
-/** `{"data": [[row_id, …], …]}` with the reference's separators and exact integers. */
+/** `{"data": [[row_id, …], …]}` with the Python SDK's separators and exact integers. */
 export function encodeJsonRows(types: readonly number[], rowIds: ArrayLike<number | bigint>, rows: readonly (readonly unknown[])[]): string {
   let out = '{"data": [';
   for (let r = 0; r < rows.length; r++) {

@@ -31,7 +31,7 @@ export function decodeWide(codes: readonly number[], body: Uint8Array): { rowIds
       if (body[p] !== 1) continue;
       nulls ??= new Uint8Array(n);
       nulls[r] = 1;
-      // The fill values of a NULL slot (udf spec 6.7): 0, or NaN for DOUBLE.
+      // The fill values of a NULL slot (udf.md §6.7): 0, or NaN for DOUBLE.
       if (code === 5) (values as Float64Array)[r] = NaN;
       else (values as BigInt64Array)[r] = 0n;
     }

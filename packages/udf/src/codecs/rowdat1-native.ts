@@ -8,9 +8,10 @@ import { packDate, packDatetime, packTime, unpackDateChecked, unpackDatetimeChec
 
 /**
  * ROWDAT_1 through the Rust codec, for vectorized functions: columns in, columns out, with no
- * row objects in between. The pure codec (rowdat1.ts) is the reference; every function here
- * produces the same values and the same bytes, and falls back to it where the native side has
- * nothing to add (plain-array numeric results, whose per-value checks live in TypeScript).
+ * row objects in between. The pure codec (rowdat1.ts) is the reference implementation: every
+ * function here produces the same values and the same bytes, and falls back to it where the
+ * native side has nothing to add (plain-array numeric results, whose per-value checks live in
+ * TypeScript).
  */
 
 type Typed = NumericArray;
@@ -81,7 +82,7 @@ function columnValues(code: number, col: NativeColumn, n: number): ArrayLike<unk
   return out;
 }
 
-/** Argument columns of a request (udf spec 6.7): typed arrays for BIGINT and DOUBLE. */
+/** Argument columns of a request (udf.md §6.7): typed arrays for BIGINT and DOUBLE. */
 export function decodeRowdat1Vectors(codes: readonly number[], body: Uint8Array, path: DecodePath = 'auto'): { rowIds: BigInt64Array; columns: Vector[] } {
   const binding = rowdat1Binding(path);
   if (!binding) return (allWide(codes) ? decodeWide(codes, body) : null) ?? vectorsFromRows(decodeRowdat1(codes, body), codes);

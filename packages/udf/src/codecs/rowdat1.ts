@@ -3,7 +3,7 @@ import { decimalText } from './decimal.js';
 import { packDate, packDatetime, packTime, unpackDateChecked, unpackDatetimeChecked, unpackTime } from './temporal.js';
 
 /**
- * ROWDAT_1, the binary row format SingleStore uses to call external functions (udf spec 6):
+ * ROWDAT_1, the binary row format SingleStore uses to call external functions (udf.md §6):
  * per row an int64 row id, then per column a NULL flag byte and a payload — fixed-width
  * little-endian numbers, int64-length-prefixed bytes, or int64-packed temporal values.
  *
@@ -109,7 +109,7 @@ function readFixed(view: DataView, pos: number, code: number): unknown {
   }
 }
 
-/** Accepted ranges per integer wire code (udf spec 6.7). */
+/** Accepted ranges per integer wire code (udf.md §6.7). */
 export const INTEGER_RANGES: Readonly<Record<number, [bigint, bigint, string]>> = {
   1: [-128n, 127n, 'TINYINT'], [-1]: [0n, 255n, 'UNSIGNED TINYINT'],
   2: [-32768n, 32767n, 'SMALLINT'], [-2]: [0n, 65535n, 'UNSIGNED SMALLINT'],

@@ -39,7 +39,7 @@ function checkClock(h: number, mi: number, s: number, us: number, what: string):
 }
 
 /**
- * ROWDAT_1 packs temporal values into int64s (udf spec 6.5). DATETIME values decode to
+ * ROWDAT_1 packs temporal values into int64s (udf.md §6.5). DATETIME values decode to
  * `SqlDateTime` read in UTC (the fields are the wall-clock values, no zone is involved), DATE to
  * a `Date` at UTC midnight, TIME to `SqlTime`.
  */
@@ -67,7 +67,7 @@ export function packDatetime(v: unknown): bigint {
   return high * 1048576n + BigInt(us);
 }
 
-/** A packed DATETIME; a zero datetime is null, an impossible one a DataError (udf spec 6.5). */
+/** A packed DATETIME; a zero datetime is null, an impossible one a DataError (udf.md §6.5). */
 export function unpackDatetimeChecked(packed: bigint): SqlDateTime | null {
   if (packed === 0n) return null;
   const dt = unpackDatetime(packed);

@@ -15,7 +15,10 @@ export interface CreateFunctionOptions {
 
 const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 
-/** `CREATE [OR REPLACE] EXTERNAL FUNCTION …` exactly as the reference writes it (udf spec 4). */
+/**
+ * `CREATE [OR REPLACE] EXTERNAL FUNCTION …` exactly as the SingleStoreDB Python SDK (singlestoredb 1.18.1) writes it
+ * (udf.md §4).
+ */
 export function createFunctionSql(def: UdfDefinition, options: CreateFunctionOptions): string {
   if (options.link !== undefined && !/^[\w_]+$/.test(options.link)) throw new OptionError(`invalid LINK name: ${options.link}`);
   // The URL sits in a double-quoted literal: quotes, backslashes and control characters could end it.

@@ -4,7 +4,7 @@ import { OptionError } from '@s2/base';
 export interface SqlType {
   /** Base SQL type, e.g. `BIGINT`, `DECIMAL(10, 2)`, `VARCHAR(20)`. */
   readonly base: string;
-  /** Code on the wire (udf spec 6.3: every integer is 8 or -8, every float 5). */
+  /** Code on the wire (udf.md §6.3: every integer is 8 or -8, every float 5). */
   readonly wireCode: number;
   readonly isNullable: boolean;
   readonly defaultValue?: unknown;

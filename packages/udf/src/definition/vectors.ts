@@ -8,7 +8,7 @@ export interface Vector<T = unknown> {
   nulls: Uint8Array | null;
 }
 
-/** Builds the argument columns of a batch; NULL slots hold 0 / NaN / null (the fill values of udf spec 6.7). */
+/** Builds the argument columns of a batch; NULL slots hold 0 / NaN / null (the fill values of udf.md §6.7). */
 export function toColumns(rows: readonly unknown[][], wireCodes: readonly number[]): Vector[] {
   return wireCodes.map((code, c) => {
     const n = rows.length;

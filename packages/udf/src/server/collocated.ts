@@ -6,7 +6,7 @@ import type { UdfDefinition } from '../definition/udf.js';
 import { invoke } from './invoke.js';
 
 /**
- * The collocated external-function server (udf spec 9): the database connects to a unix
+ * The collocated external-function server (udf.md §9): the database connects to a unix
  * socket, hands over two shared-memory files and then sends one 8-byte length per request.
  * Node cannot receive file descriptors, so accepting and the shared-memory reads and writes
  * are in the native addon; the request loop below is ordinary non-blocking socket code.
@@ -15,7 +15,7 @@ export interface CollocatedServerOptions {
   functions: readonly UdfDefinition[];
   /** Socket path, also the service URL in CREATE statements (default: a fresh temp path). */
   socketPath?: string;
-  /** Listen backlog (the reference's `--max-connections`, default 32). */
+  /** Listen backlog (`--max-connections` of the SingleStoreDB Python SDK (singlestoredb 1.18.1), default 32). */
   maxConnections?: number;
   /** A client that connects but does not finish the handshake in time is dropped (default 10 s). */
   handshakeTimeoutMs?: number;
@@ -54,7 +54,7 @@ function serve(binding: NativeBinding, conn: CollocatedConnection, def: UdfDefin
   let busy = false;
   const fail = (text: string) => {
     const msg = Buffer.from(`error occurred in executing function \`${conn.name}\`: ${text}\n`, 'utf8');
-    // The reference sends the length in characters; the byte length is what a reader needs.
+    // The Python SDK sends the length in characters; the byte length is what a reader needs.
     socket.end(Buffer.concat([header(ERROR, msg.length), msg]));
   };
   const next = async (): Promise<void> => {

@@ -33,7 +33,10 @@ const CONTENT_TYPES: Record<UdfFormat, string> = {
   arrow: 'application/vnd.apache.arrow.file',
 };
 
-/** The format a `content-type`/`accepts` value names, or null. Exact match, as the reference (spec 5.4). */
+/**
+ * The format a `content-type`/`accepts` value names, or null. Exact match (udf.md §5.4), as in
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1).
+ */
 export function formatOf(contentType: string): UdfFormat | null {
   return Object.hasOwn(FORMATS, contentType) ? FORMATS[contentType] : null;
 }
@@ -62,7 +65,7 @@ function decode(def: UdfDefinition, body: Uint8Array, format: UdfFormat): Decode
       default: return def.vectorized || (def.kind === 'scalar' && rowdat1Binding()) ? decodeRowdat1Vectors(types, body) : decodeRowdat1(types, body);
     }
   } catch (err) {
-    // Undecodable input is the caller's fault: 400, not the reference's blanket 500.
+    // Undecodable input is the caller's fault: 400, not the Python SDK's blanket 500.
     throw new UdfCallError(400, `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
   }
 }
