@@ -1,5 +1,6 @@
 import type { StatementStatus } from '@s2/base';
-import { framePayload, MAX_PACKET_PAYLOAD } from '../protocol/packet-framer.js';
+import { framedCommand, packetCount } from '../protocol/client-messages.js';
+import { MAX_PACKET_PAYLOAD } from '../protocol/packet-framer.js';
 
 /** One statement of a pipelined run (see WireConnection.pipeline). */
 export interface PipelinedStatement {
@@ -36,28 +37,14 @@ export interface HeldCommand {
 const COM_QUERY = 0x03;
 
 /**
- * Frames `sql` as a COM_QUERY, written straight into the framed buffer (one copy). A statement
- * of more than one packet is not written ahead at all (its head is empty): a held-back tail
- * could then span a packet header.
+ * Frames `sql` as a COM_QUERY (the same bytes `sendCommand` writes). A statement of more than
+ * one packet is not written ahead at all (its head is empty): a held-back tail could then span
+ * a packet header.
  */
 export function holdCommand(statement: PipelinedStatement): HeldCommand {
   const { sql, holdFrom } = statement;
-  const bodyBytes = Buffer.byteLength(sql, 'utf8');
-  if (bodyBytes + 1 >= MAX_PACKET_PAYLOAD) {
-    const payload = Buffer.allocUnsafe(1 + bodyBytes);
-    payload[0] = COM_QUERY;
-    payload.write(sql, 1, 'utf8');
-    const { frames, nextSeq } = framePayload(payload, 0);
-    return { head: Buffer.alloc(0), tail: Buffer.concat(frames), replySeq: nextSeq };
-  }
-  const len = bodyBytes + 1;
-  const framed = Buffer.allocUnsafe(4 + len);
-  framed[0] = len & 0xff;
-  framed[1] = (len >> 8) & 0xff;
-  framed[2] = (len >> 16) & 0xff;
-  framed[3] = 0;
-  framed[4] = COM_QUERY;
-  framed.write(sql, 5, 'utf8');
+  const framed = framedCommand(COM_QUERY, sql);
+  if (framed.length >= 4 + MAX_PACKET_PAYLOAD) return { head: Buffer.alloc(0), tail: framed, replySeq: packetCount(framed) & 0xff };
   const split = framed.length - Buffer.byteLength(sql.slice(holdFrom), 'utf8');
   // Nothing held back: nothing could call it off, so none of it goes ahead.
   if (split >= framed.length) return { head: Buffer.alloc(0), tail: framed, replySeq: 1 };

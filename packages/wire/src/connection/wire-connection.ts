@@ -79,7 +79,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private seq = 0;
   private closed = false;
   private paused = false;
-  /** Answers every LOCAL INFILE request with a refusal: the grant of each statement while localInfile is off. */
+  /** Answers every LOCAL INFILE request with a refusal: the grant of each statement while localInfile is off, and of every pipelined one. */
   private readonly noInfile = new InfileGrant('', false, false, undefined, undefined);
   private readonly lock = new SessionLock();
   /** The streaming response that owns the session, if any. */
@@ -555,8 +555,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     const whenFreed = new Promise<void>((r) => (freed = r));
     const limit = this.options.queryTimeoutMs;
     // An INSERT ... VALUES never asks for a file: any LOCAL INFILE request is refused.
-    const grant = new InfileGrant('', false, false, undefined, undefined);
-    const r = new WireQueryResponse(this, limit ? { timeoutMs: limit } : {}, freed, grant, this.options.cancelGraceMs);
+    const r = new WireQueryResponse(this, limit ? { timeoutMs: limit } : {}, freed, this.noInfile, this.options.cancelGraceMs);
     this.seq = replySeq;
     try {
       await r.settle((async () => {
