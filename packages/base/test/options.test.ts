@@ -40,6 +40,32 @@ describe('options registry', () => {
     process.env.SINGLESTOREDB_PURE_PYTHON = '1';
     expect(options.get('pure_js')).toBe(true);
   });
+  it('sees every change of a variable between reads (parsed values are cached by raw text only)', () => {
+    try {
+      expect(options.get('debug.queries')).toBe(false);
+      process.env.SINGLESTOREDB_DEBUG_QUERIES = '1';
+      expect(options.get('debug.queries')).toBe(true);
+      process.env.SINGLESTOREDB_DEBUG_QUERIES = 'off';
+      expect(options.get('debug.queries')).toBe(false);
+      process.env.SINGLESTOREDB_DEBUG_QUERIES = 'maybe';
+      expect(() => options.get('debug.queries')).toThrow(/SINGLESTOREDB_DEBUG_QUERIES/);
+      expect(() => options.get('debug.queries')).toThrow(/SINGLESTOREDB_DEBUG_QUERIES/);
+      delete process.env.SINGLESTOREDB_DEBUG_QUERIES;
+      process.env.SINGLESTOREDBDEBUGQUERIES = 'off';
+      expect(options.describe('debug.queries')[0]).toMatchObject({ value: false, source: 'env' });
+      process.env.SINGLESTOREDB_DEBUG_QUERIES = 'on';
+      expect(options.get('debug.queries')).toBe(true);
+      delete process.env.SINGLESTOREDB_DEBUG_QUERIES;
+      process.env.SINGLESTOREDBDEBUGQUERIES = 'maybe';
+      expect(() => options.get('debug.queries')).toThrow(/SINGLESTOREDBDEBUGQUERIES/);
+      delete process.env.SINGLESTOREDBDEBUGQUERIES;
+      options.set('debug.queries', true);
+      expect(options.describe('debug.queries')[0]).toMatchObject({ value: true, source: 'set' });
+    } finally {
+      delete process.env.SINGLESTOREDB_DEBUG_QUERIES;
+      delete process.env.SINGLESTOREDBDEBUGQUERIES;
+    }
+  });
   it('describes options with their source', () => {
     const [d] = options.describe('results.type');
     expect(d).toMatchObject({ name: 'results.type', default: 'tuples', source: 'default', env: ['SINGLESTOREDB_RESULTS_TYPE'] });

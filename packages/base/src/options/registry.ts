@@ -50,19 +50,34 @@ export function resolveOptionName(name: string): string {
 }
 
 function definition(name: string): OptionDefinition {
-  return byName.get(resolveOptionName(name))!;
+  // Exact dotted names (every internal caller) skip the leaf-name resolution.
+  return byName.get(name) ?? byName.get(resolveOptionName(name))!;
 }
 
-/** The first environment variable of the option that is set (exact name, then without underscores). */
-function fromEnv(def: OptionDefinition): { variable: string; value: string } | null {
+/** Each option's variables in lookup order: exact name, then without underscores. */
+const envCandidates = new Map(OPTION_DEFINITIONS.map((d) => [d, d.env.flatMap((v) => [v, v.replace(/_/g, '')])]));
+
+/**
+ * The last validated value per option and the raw text it came from. Options are read per
+ * statement (`debug.queries`) and the environment stays live (read on every access); only the
+ * parsing is cached, so a changed variable (a different raw text) is validated afresh.
+ */
+const parsedEnv = new Map<OptionDefinition, { raw: string; variable: string; value: unknown }>();
+
+/** The option's value from the first of its environment variables that is set, or undefined. */
+function fromEnv(def: OptionDefinition): { value: unknown } | undefined {
   const vars = env();
-  for (const v of def.env) {
-    for (const candidate of [v, v.replace(/_/g, '')]) {
-      const value = vars[candidate];
-      if (value !== undefined && value !== '') return { variable: candidate, value };
-    }
+  for (const candidate of envCandidates.get(def)!) {
+    const raw = vars[candidate];
+    if (raw === undefined || raw === '') continue;
+    const last = parsedEnv.get(def);
+    if (last !== undefined && last.raw === raw && last.variable === candidate) return last;
+    const parsed = { raw, variable: candidate, value: validate(def.type, raw, `environment variable ${candidate}`) };
+    // A map option is a fresh object per read, as before: a caller may change what it got.
+    if (def.type.kind !== 'map') parsedEnv.set(def, parsed);
+    return parsed;
   }
-  return null;
+  return undefined;
 }
 
 export interface OptionDescription {
@@ -81,9 +96,18 @@ function current(def: OptionDefinition): { value: unknown; source: OptionDescrip
   const scoped = scopes.getStore();
   if (scoped?.has(def.name)) return { value: scoped.get(def.name), source: 'scope' };
   const fromVar = fromEnv(def);
-  if (fromVar) return { value: validate(def.type, fromVar.value, `environment variable ${fromVar.variable}`), source: 'env' };
+  if (fromVar) return { value: fromVar.value, source: 'env' };
   if (stored.has(def.name)) return { value: stored.get(def.name), source: 'set' };
   return { value: def.default, source: 'default' };
+}
+
+/** `current(def).value` without the result object: `options.get` runs per statement. */
+function currentValue(def: OptionDefinition): unknown {
+  const scoped = scopes.getStore();
+  if (scoped?.has(def.name)) return scoped.get(def.name);
+  const fromVar = fromEnv(def);
+  if (fromVar) return fromVar.value;
+  return stored.has(def.name) ? stored.get(def.name) : def.default;
 }
 
 function setOne(name: string, value: unknown): void {
@@ -97,7 +121,7 @@ function setOne(name: string, value: unknown): void {
  */
 export const options = {
   get(name: string): unknown {
-    return current(definition(name)).value;
+    return currentValue(definition(name));
   },
   set(nameOrValues: string | Record<string, unknown>, value?: unknown): void {
     if (typeof nameOrValues === 'string') setOne(nameOrValues, value);
