@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PacketQueue } from '../src/connection/packet-queue.js';
+import { PacketQueue, PacketRun } from '../src/connection/packet-queue.js';
 import { framePayload, PacketFramer } from '../src/protocol/packet-framer.js';
 
 /** One socket read holding `n` framed packets with sequence ids from `seq`. */
@@ -42,7 +42,7 @@ describe('PacketQueue', () => {
     const { chunk, payloads } = read(10);
     const queue = feed(chunk);
     const run = queue.peek();
-    expect(run && !(run instanceof Buffer) ? run.count : 0).toBe(10);
+    expect(run instanceof PacketRun ? run.count : 0).toBe(10);
     // The first four packets in bulk (as the raw row path does).
     let bytes = 0;
     for (let i = 0; i < 4; i++) bytes += 4 + payloads[i].length;
@@ -50,7 +50,7 @@ describe('PacketQueue', () => {
     expect(queue.headSeq).toBe(4);
     expect(queue.queuedPackets).toBe(6);
     const rest = queue.peek();
-    expect(rest && !(rest instanceof Buffer) ? rest.framed.length : 0).toBe(chunk.length - bytes);
+    expect(rest instanceof PacketRun ? rest.framed.length : 0).toBe(chunk.length - bytes);
     for (let i = 4; i < 10; i++) expect(queue.shift()?.equals(payloads[i])).toBe(true);
     expect(queue.size).toBe(0);
   });

@@ -20,7 +20,6 @@ export interface PacketChannel {
   readPacket(): Promise<Buffer>;
   takePacket(): Buffer | undefined;
   waitForPacket(): Promise<void>;
-  setRunMode(on: boolean): void;
   peekRun(): PacketRun | undefined;
   takeFromRun(bytes: number, count: number, lastSeq: number): void;
   /** Sends one payload; false when the socket buffer is full. */

@@ -182,7 +182,6 @@ export class WireQueryResponse implements QueryResponse {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.conn.setRunMode(false);
     this.disarm();
     this.conn.responseFinished(this);
     // A KILL still on its way would hit whatever statement runs next on this session: the
@@ -369,7 +368,6 @@ export class WireResultSet implements ResultSet {
 
   /** Rows stay undecoded (for frame decoders) and are read as packet batches through `packets`. */
   keepRaw(decodeOptions: DecodeOptions): void {
-    this.response.conn.setRunMode(true);
     this.delivery = 'packets';
     this.packets = { decodeOptions, read: (max = Infinity) => this.fetch(this.pending, max) };
   }
@@ -379,7 +377,6 @@ export class WireResultSet implements ResultSet {
    * time as they arrive; its rows are read through `decoded`.
    */
   decodeInBatches(decodeOptions: DecodeOptions, decode: NonNullable<QueryOptions['decodeBatch']>): void {
-    this.response.conn.setRunMode(true);
     this.delivery = 'decoded';
     this.batchDecode = (packets) => decode(this.columns!, decodeOptions, packets);
     this.decoded = { read: (max = Infinity) => this.fetch(this.made, max) };
@@ -448,7 +445,6 @@ export class WireResultSet implements ResultSet {
   }
 
   completeWith(status: StatementStatus): void {
-    if (this.delivery !== 'rows') this.response.conn.setRunMode(false);
     this.status = status;
     this.hasMore = (status.serverStatus & ServerStatus.MORE_RESULTS_EXISTS) !== 0;
     this.complete = true;

@@ -229,12 +229,6 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return p;
   }
 
-  /**
-   * Packets are always grouped per socket read (see PacketRun), for bulk readers and for those
-   * that take them one by one alike; the switch stays for the PacketChannel contract.
-   */
-  setRunMode(_on: boolean): void {}
-
   /** The run at the head of the queue, if that is what comes next. */
   peekRun(): PacketRun | undefined {
     const item = this.queue.peek();
