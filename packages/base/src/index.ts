@@ -12,4 +12,5 @@ export * from './sql/index.js';
 export * from './types/index.js';
 export * from './frame/index.js';
 export * from './registry/index.js';
+export * from './concurrency/index.js';
 export { S2_VERSION } from './version.js';

@@ -8,9 +8,8 @@ import { columnFromDataApi, valueConverter, type DataApiColumn } from './columns
 import { errorFromResponse } from './errors.js';
 import { BufferedResponse, BufferedResultSet } from './results.js';
 import { leadingKeyword, returnsRows } from './routing.js';
-import { Semaphore } from './semaphore.js';
 import { fetchTransport, undiciTransport, type HttpAnswer, type Transport } from './transport.js';
-import { S2_VERSION } from '@s2/base';
+import { S2_VERSION, Semaphore } from '@s2/base';
 
 export const HTTP_CLIENT_VERSION: string = S2_VERSION;
 
