@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
 import { errPacket, handshakePacket, okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { createPool } from '@s2/core';
+import { pollUntil } from '@s2/testing/vitest';
 
 /** A server that can go down (logins refused) and come back, answering SELECT n with n. */
 let server: FakeServer | null = null;
@@ -111,8 +112,7 @@ describe('a pool never waits past its acquire timeout on a silent server', () =>
       const first = await pool.getConnection();
       const stale = first.connection;
       first.release();
-      await new Promise((r) => setTimeout(r, 50));
-      expect(pool.idleCount).toBe(1);
+      expect(await pollUntil(() => pool.idleCount === 1)).toBe(true);
       // Sessions already open stop answering; new ones work.
       state.silent = true;
       const outcome = await within(pool.getConnection(), 8000);
