@@ -9,10 +9,13 @@ import { OpenAiEmbeddings, type EncodingFormat } from './protocol/openai-embeddi
 import { resolveInferenceEndpoint, type InferenceEndpoint, type ResolveOptions } from './resolve.js';
 import type { ChatClient, EmbeddingsClient } from './types.js';
 
-/** The hosting platform served over the Bedrock Runtime protocol (exact, case-sensitive, as in the reference). */
+/**
+ * The hosting platform served over the Bedrock Runtime protocol (exact, case-sensitive, as in
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
+ */
 export const BEDROCK_PLATFORM = 'Amazon';
 
-/** Characters per chunk when nothing says how long the model's window is (the reference's default). */
+/** Characters per chunk when nothing says how long the model's window is (the Python SDK's default). */
 export const DEFAULT_MAX_CHUNK_CHARS = 24_000;
 
 export interface ModelOptions extends ResolveOptions, TransportOptions {
@@ -23,7 +26,7 @@ export interface ModelOptions extends ResolveOptions, TransportOptions {
 }
 
 export interface ChatFactoryOptions extends ModelOptions {
-  /** Whether adapters that offer both stream by default (LangChain `invoke`). Default true, as in the reference. */
+  /** Whether adapters that offer both stream by default (LangChain `invoke`). Default true, as in the Python SDK. */
   streaming?: boolean;
 }
 
@@ -39,7 +42,7 @@ export interface EmbeddingsFactoryOptions extends ModelOptions {
   /**
    * How long inputs are cut on the OpenAI-compatible path:
    * - `'auto'` (default): on `Azure` (real OpenAI models) by tiktoken tokens when the optional
-   *   peer `js-tiktoken` is installed, as the reference (LangChain with tiktoken) does there;
+   *   peer `js-tiktoken` is installed, as the Python SDK (LangChain with tiktoken) does there;
    *   everywhere else, and without js-tiktoken, by characters;
    * - `'tiktoken'`: by js-tiktoken tokens on any platform (an OptionError without js-tiktoken);
    * - `'characters'`: always by characters (`maxChunkChars`);
@@ -94,7 +97,7 @@ export async function embeddingsFactory(opts: EmbeddingsFactoryOptions): Promise
 }
 
 /**
- * Context windows of models whose own tokenizer the reference uses (its registry, keyed by the
+ * Context windows of models whose own tokenizer the Python SDK uses (its registry, keyed by the
  * lower-cased model name): the window when a caller brings that tokenizer without `maxInputTokens`.
  */
 export const MODEL_TOKEN_WINDOWS: Readonly<Record<string, number>> = { 'qwen/qwen3-embedding-0.6b': 32_768 };
@@ -102,7 +105,7 @@ export const MODEL_TOKEN_WINDOWS: Readonly<Record<string, number>> = { 'qwen/qwe
 /** LangChain's OpenAIEmbeddings `embedding_ctx_length`: the window for tiktoken chunking when nothing says otherwise. */
 export const OPENAI_EMBEDDING_CTX_LENGTH = 8191;
 
-/** The platform of real OpenAI models, where tiktoken is the right tokenizer (as in the reference). */
+/** The platform of real OpenAI models, where tiktoken is the right tokenizer (as in the Python SDK). */
 export const OPENAI_PLATFORM = 'Azure';
 
 async function chunkerFor(opts: EmbeddingsFactoryOptions, ep: InferenceEndpoint): Promise<Chunker> {

@@ -38,7 +38,10 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
 
   private clientPromise: Promise<ChatClient> | undefined;
   private readonly fields: ChatSingleStoreFields;
-  /** As in the reference, `invoke` streams underneath unless `streaming: false`. */
+  /**
+   * As in the SingleStoreDB Python SDK (singlestoredb 1.18.1), `invoke` streams underneath unless
+   * `streaming: false`.
+   */
   readonly streaming: boolean;
 
   constructor(fields: ChatSingleStoreFields) {
@@ -220,7 +223,7 @@ export class SingleStoreEmbeddings extends Embeddings {
 
 /**
  * The LangChain chat model for a model, with its endpoint resolved now (so a missing project,
- * token or model fails here, as the reference's factory does).
+ * token or model fails here, as the Python SDK's factory does).
  */
 export async function createChatModel(options: ChatFactoryOptions & BaseChatModelParams & Omit<ChatSingleStoreFields, 'client'>): Promise<ChatSingleStore> {
   return new ChatSingleStore({ ...options, client: await chatFactory(options) });

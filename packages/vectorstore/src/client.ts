@@ -1,7 +1,7 @@
 /**
  * What the store needs from @s2/core: a connection or a pool, over the wire protocol or HTTP.
  * Both `Connection` and `Pool` have this shape; with a pool every statement borrows and
- * returns a connection, as the reference does per operation.
+ * returns a connection, as the `singlestore-vectorstore` 0.1.5 Python package does per operation.
  */
 export interface SqlClient {
   query(sql: string, params?: readonly unknown[], options?: { resultsType?: string }): Promise<unknown[]>;

@@ -1,6 +1,9 @@
 import { ProgrammingError } from '@s2/base';
 
-/** Invalid arguments to a vector store call (the reference raises ValueError for these). */
+/**
+ * Invalid arguments to a vector store call (the `singlestore-vectorstore` 0.1.5 Python package
+ * raises ValueError for these).
+ */
 export class VectorStoreError extends ProgrammingError {
   static override readonly kind: string = 'VectorStoreError';
 }

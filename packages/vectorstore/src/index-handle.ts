@@ -12,7 +12,10 @@ import { Metric, type EmbeddingsLike, type IndexModel, type IndexStats, type Mat
 
 /** Settings an index handle shares with its VectorDb. */
 export interface StoreSettings {
-  /** Most rows in one REPLACE statement (default 1000; 1 sends one statement per vector, like the reference). */
+  /**
+   * Most rows in one REPLACE statement (default 1000; 1 sends one statement per vector, like
+   * the `singlestore-vectorstore` 0.1.5 Python package).
+   */
   batchSize: number;
   /** A statement is cut before it grows past this many bytes of values (default 1 MiB). */
   maxStatementBytes: number;
@@ -30,7 +33,7 @@ export interface FetchedVector {
 export interface QueryOptions {
   topK: number;
   vector?: VectorValues;
-  /** Query by the vector of a stored id (looked up in any namespace, as in the reference). */
+  /** Query by the vector of a stored id (looked up in any namespace, as in singlestore-vectorstore). */
   id?: string;
   /** Query by text: embedded with the store's embeddings model. */
   text?: string;
@@ -62,7 +65,7 @@ export interface UpdateOptions {
 export interface ListOptions {
   prefix?: string;
   namespace?: string;
-  /** At most this many ids: one page (without it, every matching id, as the reference). */
+  /** At most this many ids: one page (without it, every matching id, as singlestore-vectorstore). */
   limit?: number;
   /** Only ids after this one in id order: the last id of the previous page. */
   after?: string;
@@ -93,7 +96,7 @@ function requireOptions<T>(options: T, call: string): T {
   return options;
 }
 
-/** The SQL that normalises a JSON vector parameter on the server (the reference's expression). */
+/** The SQL that normalises a JSON vector parameter on the server (singlestore-vectorstore's expression). */
 const NORMALIZED_FROM_JSON = 'scalar_vector_mul(1.0 / sqrt(vector_elements_sum(vector_mul(JSON_ARRAY_PACK(?), JSON_ARRAY_PACK(?)))), JSON_ARRAY_PACK(?))';
 
 /** Operations on one index. The model is read once (`vectorDb.index(name)`); reconfigure, then get a new handle. */
@@ -114,7 +117,8 @@ export class IndexHandle {
 
   /**
    * Inserts or replaces vectors, in multi-row `REPLACE` statements. Returns the summed affected
-   * rows as the server counts them: a replaced id counts 2 (delete + insert), as in the reference.
+   * rows as the server counts them: a replaced id counts 2 (delete + insert), as in
+   * singlestore-vectorstore.
    */
   async upsert(vectors: UpsertSource, options: { namespace?: string } = {}): Promise<number> {
     let total = 0;
@@ -269,8 +273,8 @@ export class IndexHandle {
   }
 
   /**
-   * Replaces the values and/or metadata of one vector (a missing id is a no-op). Unlike the
-   * reference, new values also refresh `vector_normalized` of a cosine index.
+   * Replaces the values and/or metadata of one vector (a missing id is a no-op). Unlike
+   * singlestore-vectorstore, new values also refresh `vector_normalized` of a cosine index.
    */
   async update(id: string, options: UpdateOptions): Promise<void> {
     requireOptions(options, 'update()');

@@ -1,6 +1,6 @@
 /**
  * @s2/vectorstore — vector indexes on SingleStoreDB: batched upserts, metadata filters,
- * similarity queries; table layout compatible with the reference package singlestore-vectorstore.
+ * similarity queries; table layout compatible with the `singlestore-vectorstore` 0.1.5 Python package.
  */
 import './connection-getter.js';
 

@@ -13,14 +13,17 @@ import { S2_VERSION } from '@s2/base';
 export const VECTORSTORE_VERSION: string = S2_VERSION;
 
 export interface VectorDbOptions {
-  /** Most rows per REPLACE statement (default 1000; 1 reproduces the reference's one statement per vector). */
+  /**
+   * Most rows per REPLACE statement (default 1000; 1 reproduces the one statement per vector of
+   * the `singlestore-vectorstore` 0.1.5 Python package).
+   */
   batchSize?: number;
   /** Upper bound for the values of one statement in bytes (default 1 MiB, below every server's packet limit). */
   maxStatementBytes?: number;
   /**
    * How vectors are sent on upsert/update: `'auto'` (default: asks the server once, with
    * `SELECT @@memsql_version`, and sends binary to SingleStore 8.5 or later, JSON elsewhere),
-   * `'json'` (JSON array text, as the reference) or `'binary'` (packed F32 bytes as a hex
+   * `'json'` (JSON array text, as singlestore-vectorstore) or `'binary'` (packed F32 bytes as a hex
    * literal, about half the bytes and no float formatting; needs VECTOR columns; the cosine
    * normalisation is then computed client-side).
    */
@@ -78,8 +81,8 @@ function modelFromRow(r: unknown[]): IndexModel {
 
 /**
  * Vector indexes in one SingleStoreDB database: a registry table (`vector_indexes`) plus one
- * table per index, the layout of the reference package `singlestore-vectorstore`, so both can
- * share a database. Create with {@link vectorDb}.
+ * table per index, the layout of singlestore-vectorstore, so both can share a database. Create
+ * with {@link vectorDb}.
  */
 export class VectorDb {
   private constructor(
@@ -167,8 +170,8 @@ export class VectorDb {
   }
 
   /**
-   * Changes protection, tags or the vector index. Differences from the reference: arguments are
-   * validated before anything runs, `metric_type` is always kept in the stored options, no
+   * Changes protection, tags or the vector index. Differences from singlestore-vectorstore:
+   * arguments are validated before anything runs, `metric_type` is always kept in the stored options, no
    * `DROP INDEX` is sent for an index that has none, and if the DDL fails the registry row is
    * put back as it was.
    */

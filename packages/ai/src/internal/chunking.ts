@@ -13,7 +13,10 @@ export interface EmbeddingTokenizer {
 /** One embeddable piece: text for the server to tokenize, or token ids. */
 export type Chunk = string | number[];
 
-/** Tokens held back so a full chunk stays strictly under the window (as the reference does). */
+/**
+ * Tokens held back so a full chunk stays strictly under the window (as
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1) does).
+ */
 const WINDOW_SAFETY_MARGIN = 1;
 
 export interface ChunkPlan {
@@ -56,7 +59,7 @@ export function characterChunker(maxChars: number): Chunker {
 
 /**
  * Splits by tokens so each chunk, with its special tokens, fits `maxInputTokens`; token ids go
- * on the wire. `margin` tokens are held back (1 for model tokenizers, as the reference; 0 for
+ * on the wire. `margin` tokens are held back (1 for model tokenizers, as the Python SDK; 0 for
  * tiktoken on OpenAI models, where LangChain fills the window exactly). An empty text without
  * special tokens goes as the empty string (an empty id list is not a valid input).
  */

@@ -12,7 +12,8 @@ export interface LookupOptions extends ManagementOptions {
 
 /**
  * The one place that asks the management API for a model's endpoint, through @s2/management's
- * inference-API manager (pinned to v1, where inference APIs live in the reference 1.18).
+ * inference-API manager (pinned to v1, where inference APIs live in
+ * the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
  */
 export async function lookupInferenceApi(modelName: string, opts: LookupOptions, env: Env, signal?: AbortSignal): Promise<InferenceApiInfo> {
   const { project, ...management } = opts;

@@ -18,7 +18,8 @@ export interface TransportOptions {
   retryBaseMs?: number;
   /**
    * Extra headers on every request, or a function that returns them per request (e.g. to
-   * propagate a trace context, as the reference does with OpenTelemetry when it is installed).
+   * propagate a trace context, as the SingleStoreDB Python SDK (singlestoredb 1.18.1) does with
+   * OpenTelemetry when it is installed).
    */
   headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
   /** The `fetch` to use (default: the global one). */

@@ -1,4 +1,4 @@
-/** Column type codes as reported in column definitions, plus SingleStore's extended codes (wire spec 6.2, 7.2). */
+/** Column type codes as reported in column definitions, plus SingleStore's extended codes (wire.md §6.2, §7.2). */
 export const FieldType = {
   DECIMAL: 0,
   TINY: 1,
@@ -46,7 +46,7 @@ export const FieldType = {
 } as const;
 export type FieldTypeCode = (typeof FieldType)[keyof typeof FieldType];
 
-/** Extended-type tag in the SingleStore column-definition extension (wire spec 5.5). */
+/** Extended-type tag in the SingleStore column-definition extension (wire.md §5.5). */
 export const ExtendedType = { NONE: 0, BSON: 1, VECTOR: 2 } as const;
 
 /** Vector element types; `FieldType` code = (binary ? 3000 : 2000) + element type. */

@@ -1,4 +1,4 @@
-/** Column definition flags (wire spec 5.5). */
+/** Column definition flags (wire.md §5.5). */
 export const ColumnFlag = {
   NOT_NULL: 1,
   PRI_KEY: 2,
@@ -17,7 +17,7 @@ export const ColumnFlag = {
   UNIQUE: 65536,
 } as const;
 
-/** Server status flags carried by OK and EOF packets (wire spec 5.7). */
+/** Server status flags carried by OK and EOF packets (wire.md §5.7). */
 export const ServerStatus = {
   IN_TRANS: 1,
   AUTOCOMMIT: 2,
@@ -31,7 +31,7 @@ export const ServerStatus = {
   METADATA_CHANGED: 1024,
 } as const;
 
-/** Client capability flags (wire spec 4.3). */
+/** Client capability flags (wire.md §4.3). */
 export const Capability = {
   LONG_PASSWORD: 0x1,
   FOUND_ROWS: 0x2,

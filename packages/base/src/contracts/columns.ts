@@ -31,7 +31,7 @@ export interface ColumnDefinition {
   vectorDimension: number;
 }
 
-/** The seven DB-API fields of `cursor.description`, plus flags and charset (wire spec 8.8). */
+/** The seven DB-API fields of `cursor.description`, plus flags and charset (wire.md §8.8). */
 export interface ColumnDescription {
   name: string;
   typeCode: number;

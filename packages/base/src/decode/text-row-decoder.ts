@@ -274,7 +274,7 @@ function compileRowDecoder(columns: readonly ColumnDefinition[], options: Decode
   }
 }
 
-/** The pure-TypeScript text-protocol row decoder (wire spec 6). */
+/** The pure-TypeScript text-protocol row decoder (wire.md §6). */
 export function createTextRowDecoder(
   columns: readonly ColumnDefinition[],
   options: DecodeOptions = defaultDecodeOptions,
@@ -285,7 +285,7 @@ export function createTextRowDecoder(
   return compiled ?? new TextRowDecoder(columns, options);
 }
 
-/** DB-API description entry for a column (wire spec 8.8). */
+/** DB-API description entry for a column (wire.md §8.8). */
 export function describeColumn(col: ColumnDefinition) {
   const maxBytesPerChar: Record<number, number> = { 8: 1, 33: 3, 88: 2, 91: 2 };
   let internalSize = col.length;

@@ -15,7 +15,8 @@ function assign(cls: DatabaseErrorClass, codes: number[]): void {
   for (const code of codes) CLASS_BY_CODE.set(code, cls);
 }
 
-// Server error numbers → class, as the Python SDK maps them (wire spec 10.2).
+// Server error numbers → class, as the SingleStoreDB Python SDK (singlestoredb 1.18.1) maps them
+// (wire.md §10.2).
 assign(ProgrammingError, [1007, 1064, 1102, 1103, 1110, 1111, 1112, 1113, 1146, 1149, 1166, 1179]);
 assign(DataError, [1230, 1263, 1264, 1265, 1171, 1366, 1367, 1406, 1441]);
 assign(IntegrityError, [1048, 1062, 1215, 1216, 1217, 1451, 1452]);

@@ -10,7 +10,7 @@ export type OptionType =
 const TRUE_WORDS = new Set(['y', 'yes', 'on', 't', 'true', 'enable', 'enabled', '1']);
 const FALSE_WORDS = new Set(['n', 'no', 'off', 'f', 'false', 'disable', 'disabled', '0']);
 
-/** The option system's bool vocabulary (wire spec 2.1); anything else is an error. */
+/** The option system's bool vocabulary (wire.md §2.1); anything else is an error. */
 export function parseBool(value: unknown, what: string): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number' || typeof value === 'bigint') {

@@ -99,7 +99,7 @@ function toJson(obj: object): string {
   return text.replace(/"\\u0000s2-bigint:(-?\d+)"/g, '$1');
 }
 
-/** Renders one JS value as a SQL literal (wire spec 8.3, adapted to JavaScript types). */
+/** Renders one JS value as a SQL literal (wire.md §8.3, adapted to JavaScript types). */
 export function escapeLiteral(value: unknown, ctx: LiteralContext = {}, depth = 0): string {
   if (value === null || value === undefined) return 'NULL';
   switch (typeof value) {

@@ -1,6 +1,6 @@
 import { OptionError } from '../errors/index.js';
 
-/** DB-API type object: equal to any type code or name it contains (wire spec 12). */
+/** DB-API type object: equal to any type code or name it contains (wire.md §12). */
 export class DBAPIType {
   readonly values: ReadonlySet<string | number>;
   constructor(readonly kind: string, values: Iterable<string | number>) {

@@ -28,7 +28,7 @@ export class ShowResult extends Array<Record<string, unknown>> {
 
 const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
-/** `conn.show`: the SHOW commands of wire spec 9.1 with typed, normalised rows. */
+/** `conn.show`: the SHOW commands of wire.md §9.1 with typed, normalised rows. */
 export class ShowAccessor {
   constructor(private readonly conn: Queryable) {}
 

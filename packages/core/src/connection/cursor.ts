@@ -154,7 +154,10 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     return executemany(this, sql, paramSets, options);
   }
 
-  /** `CALL name(...)` with arguments passed through session variables `@_name_<i>`, like the reference. */
+  /**
+   * `CALL name(...)` with arguments passed through session variables `@_name_<i>`, like
+   * the SingleStoreDB Python SDK (singlestoredb 1.18.1).
+   */
   async callproc(name: string, args: readonly unknown[] = []): Promise<readonly unknown[]> {
     this.ensureOpen();
     // The name is spliced into CALL and into session variable names: only a plain (db.)name.

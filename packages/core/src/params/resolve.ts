@@ -64,7 +64,7 @@ function option(camel: keyof ConnectOptions): unknown {
 }
 
 /**
- * Resolves `connect(urlOrOptions, overrides)` (wire spec 1.2) with one deliberate change:
+ * Resolves `connect(urlOrOptions, overrides)` (wire.md §1.2) with one deliberate change:
  * anything spelled out explicitly beats the URL. Precedence, highest first: `overrides`, other
  * explicit options, the URL (explicit host or SINGLESTOREDB_URL), environment variables and
  * `options.set`, defaults.

@@ -12,7 +12,7 @@ export interface UrlParams {
   query: Record<string, string>;
 }
 
-/** Percent-decoding where '+' means a space, as in the SingleStoreDB Python SDK (wire spec 1.3 rule 8). */
+/** Percent-decoding where '+' means a space, as in the SingleStoreDB Python SDK (wire.md §1.3 rule 8). */
 function decodePlus(s: string, what: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -38,7 +38,7 @@ export function redactUrl(input: string): string {
 }
 
 /**
- * `[scheme://][user[:password]@]host[:port][/database][?key=value&...]` (wire spec 1.3).
+ * `[scheme://][user[:password]@]host[:port][/database][?key=value&...]` (wire.md §1.3).
  * A `singlestoredb+` scheme prefix is dropped; IPv6 literals lose their brackets.
  */
 export function parseConnectionUrl(input: string): UrlParams {

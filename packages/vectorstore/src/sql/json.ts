@@ -32,8 +32,9 @@ function strictJson(value: unknown): string | undefined {
 
 /**
  * JSON text laid out like Python's `json.dumps` defaults (`", "` and `": "` separators,
- * non-ASCII escaped), so the statements s2 sends are byte-identical to the reference's for the
- * same values, which keeps the differential test exact. Servers parse both layouts alike.
+ * non-ASCII escaped), so the statements s2 sends are byte-identical to those of
+ * the `singlestore-vectorstore` 0.1.5 Python package for the same values, which keeps the differential
+ * test exact. Servers parse both layouts alike.
  */
 export function spacedJson(value: unknown): string {
   const text = strictJson(value);

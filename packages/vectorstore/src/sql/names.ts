@@ -1,4 +1,7 @@
-/** Table and column names shared with the reference, so both can work on the same database. */
+/**
+ * Table and column names shared with the `singlestore-vectorstore` 0.1.5 Python package, so both can
+ * work on the same database.
+ */
 export const REGISTRY_TABLE = 'vector_indexes';
 export const VECTOR_INDEX_NAME = 'vector_index';
 export const DEFAULT_DIMENSION = 1536;

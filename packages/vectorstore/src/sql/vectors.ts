@@ -1,7 +1,10 @@
 import { VectorStoreError } from '../errors.js';
 import type { VectorValues } from '../types.js';
 
-/** How vector parameters travel: JSON array text (what the reference sends) or packed F32 bytes. */
+/**
+ * How vector parameters travel: JSON array text (what the `singlestore-vectorstore` 0.1.5 Python package
+ * sends) or packed F32 bytes.
+ */
 export type WireVectorFormat = 'json' | 'binary';
 
 /** A `WireVectorFormat`, or `'auto'`: binary where the server is known to take it (see server-format.ts). */
@@ -50,14 +53,14 @@ export function vectorHexLiteral(values: VectorValues): string {
   return latin1.decode(out);
 }
 
-/** Length as the reference computes it: the square root of the sum of squares, left to right. */
+/** Length as singlestore-vectorstore computes it: the square root of the sum of squares, left to right. */
 export function norm(values: VectorValues): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
   return Math.sqrt(sum);
 }
 
-/** The unit vector (unchanged when the length is 0, as in the reference). */
+/** The unit vector (unchanged when the length is 0, as in singlestore-vectorstore). */
 export function normalize(values: VectorValues): number[] {
   const len = norm(values);
   const out = Array.from(values);

@@ -18,9 +18,9 @@ function likePrefix(prefix: string): string {
 }
 
 /**
- * The WHERE conditions, in the reference's fixed order (id, prefix, namespace, namespaces,
- * ids, filter), joined with AND; empty strings and lists count as absent. Returns an empty
- * `sql` when nothing restricts the rows.
+ * The WHERE conditions, in the fixed order of the `singlestore-vectorstore` 0.1.5 Python package
+ * (id, prefix, namespace, namespaces, ids, filter), joined with AND; empty strings and lists
+ * count as absent. Returns an empty `sql` when nothing restricts the rows.
  */
 export function buildWhere(input: WhereInput): SqlFragment {
   const parts: string[] = [];
