@@ -82,7 +82,7 @@ export class Connection {
   }
 
   /**
-   * track_env (wire spec 4.10, the environment-variable part): before a statement, a changed
+   * track_env (wire.md §4.10, the environment-variable part): before a statement, a changed
    * SINGLESTOREDB_URL that names another host, port, user or database moves the connection
    * there; a password-only change does not reconnect.
    */
@@ -158,7 +158,7 @@ export class Connection {
     return escapeLiteral(value, this.literalContext());
   }
 
-  /** Alias of `literal`, as in the reference. */
+  /** Alias of `literal`, as in the SingleStoreDB Python SDK (singlestoredb 1.18.1). */
   escape(value: unknown): string {
     return this.literal(value);
   }
@@ -301,7 +301,7 @@ export class Connection {
     await this.transport().reset();
   }
 
-  /** Closes the session. Closing twice is an error, as in the reference. */
+  /** Closes the session. Closing twice is an error, as in the Python SDK. */
   async close(): Promise<void> {
     if (this.closed) throw new S2Error('Already closed');
     this.closed = true;
