@@ -9,7 +9,7 @@ bash tooling/setup.sh
 echo "[test] typecheck"
 pnpm -s turbo run typecheck --output-logs=errors-only
 
-echo "[test] lint (Biome: errors fail; formatting checked where the code has been formatted)"
+echo "[test] lint and format check (Biome: lint errors and any unformatted file fail)"
 pnpm -s exec biome lint --diagnostic-level=error
 pnpm -s format:check
 

@@ -54,9 +54,14 @@ async function main(argv: string[]): Promise<number> {
     stop = await serveUdfs(command, log);
   } else {
     const gateway = await startDataApiGateway({
-      target: command.target, host: command.host, port: command.port, logger: command.verbose,
-      maxConnections: command.maxConnections, queryTimeoutMs: command.queryTimeoutMs || undefined,
-      requestTimeoutMs: command.requestTimeoutMs, maxQueued: command.maxQueued,
+      target: command.target,
+      host: command.host,
+      port: command.port,
+      logger: command.verbose,
+      maxConnections: command.maxConnections,
+      queryTimeoutMs: command.queryTimeoutMs || undefined,
+      requestTimeoutMs: command.requestTimeoutMs,
+      maxQueued: command.maxQueued,
     });
     log(`Data API gateway on ${gateway.url} -> ${command.target.host}:${command.target.port}`);
     stop = () => gateway.close();

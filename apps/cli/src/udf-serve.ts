@@ -32,7 +32,9 @@ async function loadFunctions(file: string): Promise<UdfDefinition[]> {
 
 /** At debug level, a line per request batch. */
 function batchLogger(cmd: UdfServeCommand, log: (line: string) => void) {
-  return cmd.logLevel === 'debug' ? (b: { name: string; rows: number; ms: number; status: number }) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`) : undefined;
+  return cmd.logLevel === 'debug'
+    ? (b: { name: string; rows: number; ms: number; status: number }) => log(`${b.name}: ${b.rows} rows, ${b.ms.toFixed(1)} ms, status ${b.status}`)
+    : undefined;
 }
 
 /** Collocated mode: the socket is the service URL; registered functions go away with the server. */

@@ -70,28 +70,32 @@ describe('s2 udf serve', () => {
 
   // The collocated mode needs the native addon (shared memory); the database's side is played by a Python script.
   const noCollocated = loadNative() ? missingCommand('python3') : `the native addon is not loaded: ${nativeStatus().source}`;
-  it('--collocated serves over a unix socket with shared memory (the Python stand-in plays the database)', skipUnless(noCollocated, 'missing-tool'), async () => {
-    const fixture = fileURLToPath(new URL('./fixtures/functions.ts', import.meta.url));
-    const socket = `/tmp/s2-cli-${process.pid}.sock`;
-    const run = start(['udf', 'serve', fixture, '--collocated', '--socket-path', socket, '--log-level', 'debug']);
-    const deadline = Date.now() + 20_000;
-    while (!/unix socket/.test(run.output()) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-    expect(run.output(), run.errors()).toContain(`serving mult, upper on unix socket ${socket}`);
-    expect(run.output()).toMatch(/AS COLLOCATED SERVICE "\/tmp\/s2-cli-\d+\.sock" FORMAT ROWDAT_1/);
-    const client = fileURLToPath(new URL('../../../packages/udf/test/python/collocated_client.py', import.meta.url));
-    const py = spawn('python3', [client, socket, 'upper'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    py.stdout.on('data', (d) => (out += d));
-    let pyErr = '';
-    py.stderr.on('data', (d) => (pyErr += d));
-    py.stdin.end(JSON.stringify({ requests: [Buffer.from(encodeRowdat1([254], [5], [['collocated']])).toString('hex')] }));
-    expect(await new Promise((r) => py.on('exit', r)), pyErr).toBe(0);
-    const [res] = JSON.parse(out).responses;
-    expect(decodeRowdat1([254], Buffer.from(res.hex, 'hex'))).toEqual({ rowIds: [5n], rows: [['COLLOCATED']] });
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
-    expect(run.output()).toMatch(/upper: 1 rows, [\d.]+ ms, status 200/);
-  });
+  it(
+    '--collocated serves over a unix socket with shared memory (the Python stand-in plays the database)',
+    skipUnless(noCollocated, 'missing-tool'),
+    async () => {
+      const fixture = fileURLToPath(new URL('./fixtures/functions.ts', import.meta.url));
+      const socket = `/tmp/s2-cli-${process.pid}.sock`;
+      const run = start(['udf', 'serve', fixture, '--collocated', '--socket-path', socket, '--log-level', 'debug']);
+      const deadline = Date.now() + 20_000;
+      while (!/unix socket/.test(run.output()) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      expect(run.output(), run.errors()).toContain(`serving mult, upper on unix socket ${socket}`);
+      expect(run.output()).toMatch(/AS COLLOCATED SERVICE "\/tmp\/s2-cli-\d+\.sock" FORMAT ROWDAT_1/);
+      const client = fileURLToPath(new URL('../../../packages/udf/test/python/collocated_client.py', import.meta.url));
+      const py = spawn('python3', [client, socket, 'upper'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      py.stdout.on('data', (d) => (out += d));
+      let pyErr = '';
+      py.stderr.on('data', (d) => (pyErr += d));
+      py.stdin.end(JSON.stringify({ requests: [Buffer.from(encodeRowdat1([254], [5], [['collocated']])).toString('hex')] }));
+      expect(await new Promise((r) => py.on('exit', r)), pyErr).toBe(0);
+      const [res] = JSON.parse(out).responses;
+      expect(decodeRowdat1([254], Buffer.from(res.hex, 'hex'))).toEqual({ rowIds: [5n], rows: [['COLLOCATED']] });
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toMatch(/upper: 1 rows, [\d.]+ ms, status 200/);
+    },
+  );
 
   it('refuses --register without a database and a module without functions', async () => {
     // Without --db the URL would come from SINGLESTOREDB_URL: the child runs without it.

@@ -36,14 +36,30 @@ function sink(): Writable & { text: string } {
 async function run(command: 'cloud' | 'stage' | 'files' | 'jobs', argv: string[], opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const stdout = sink();
   const stderr = sink();
-  const io: CliIo = { stdout, stderr, env: opts.env ?? { SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url, SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token }, isTTY: opts.isTTY ?? false };
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env: opts.env ?? { SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url, SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token },
+    isTTY: opts.isTTY ?? false,
+  };
   const code = await runCloudCommand(command, argv, io);
   return { code, out: stdout.text, err: stderr.text };
 }
 
 describe('s2 cloud', () => {
   it('clusters: create, list (table and --json), suspend, resume, drop', async () => {
-    const created = await run('cloud', ['clusters', 'create', 'cli-cluster', '--region', 'us-east-1', '--provider', 'AWS', '--firewall', '10.0.0.0/8', '--json']);
+    const created = await run('cloud', [
+      'clusters',
+      'create',
+      'cli-cluster',
+      '--region',
+      'us-east-1',
+      '--provider',
+      'AWS',
+      '--firewall',
+      '10.0.0.0/8',
+      '--json',
+    ]);
     expect(created.code, created.err).toBe(0);
     const c = JSON.parse(created.out);
     expect(c).toMatchObject({ name: 'cli-cluster', region: 'us-east-1', firewallRanges: ['10.0.0.0/8'] });
@@ -110,7 +126,11 @@ describe('s2 stage / files', () => {
   it('a remote path that climbs with .. exits 1 with EINVAL and sends no stage request', async () => {
     fake.seed.cluster({ name: 'climb-host' });
     const before = fake.requests.length;
-    for (const argv of [['rm', 'climb-host', '../..'], ['get', 'climb-host', '../x.csv', join(dir, 'climb.csv')], ['ls', 'climb-host', 'a/../..']]) {
+    for (const argv of [
+      ['rm', 'climb-host', '../..'],
+      ['get', 'climb-host', '../x.csv', join(dir, 'climb.csv')],
+      ['ls', 'climb-host', 'a/../..'],
+    ]) {
       const r = await run('stage', argv);
       expect(r.code, argv.join(' ')).toBe(1);
       expect(r.err, argv.join(' ')).toContain('EINVAL');
@@ -146,7 +166,9 @@ describe('s2 jobs', () => {
 describe('s2 cloud fake', () => {
   it('serves the Management API until stopped', async () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', main, 'cloud', 'fake', '--port', '0', '--json'], { cwd: fileURLToPath(new URL('../../../', import.meta.url)) });
+    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', main, 'cloud', 'fake', '--port', '0', '--json'], {
+      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';
       child.stdout.on('data', (d: Buffer) => {

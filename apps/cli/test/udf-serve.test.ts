@@ -8,7 +8,9 @@ import { decodeRowdat1, encodeRowdat1 } from '@s2/udf';
 const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 async function serve(file: string, extra: string[] = []) {
-  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, 'udf', 'serve', file, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, 'udf', 'serve', file, '--port', '0', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -27,7 +29,13 @@ async function serve(file: string, extra: string[] = []) {
     expect(res.status, body.toString()).toBe(200);
     return decodeRowdat1([code], body).rows[0][0];
   };
-  return { call, stop: () => { child.kill('SIGTERM'); return new Promise((r) => child.on('exit', r)); } };
+  return {
+    call,
+    stop: () => {
+      child.kill('SIGTERM');
+      return new Promise((r) => child.on('exit', r));
+    },
+  };
 }
 
 describe('s2 udf serve: answers built with @s2/base classes', () => {
@@ -53,12 +61,32 @@ describe('s2 udf serve that cannot start', () => {
     const port = (taken.address() as { port: number }).port;
     const alive = new Set<unknown>();
     let made = 0;
-    const track = (w: import('node:worker_threads').Worker) => { made++; alive.add(w); w.once('exit', () => alive.delete(w)); };
+    const track = (w: import('node:worker_threads').Worker) => {
+      made++;
+      alive.add(w);
+      w.once('exit', () => alive.delete(w));
+    };
     process.on('worker', track);
     try {
       const file = fileURLToPath(new URL('./fixtures/temporal-functions.ts', import.meta.url));
-      await expect(serveUdfs({ command: 'udf-serve', file, host: '127.0.0.1', port, format: 'rowdat_1', register: false, replace: false, logLevel: 'info', collocated: false, maxConnections: 1, workers: 2 }, () => {}))
-        .rejects.toThrow(/EADDRINUSE/);
+      await expect(
+        serveUdfs(
+          {
+            command: 'udf-serve',
+            file,
+            host: '127.0.0.1',
+            port,
+            format: 'rowdat_1',
+            register: false,
+            replace: false,
+            logLevel: 'info',
+            collocated: false,
+            maxConnections: 1,
+            workers: 2,
+          },
+          () => {},
+        ),
+      ).rejects.toThrow(/EADDRINUSE/);
       expect(made).toBe(2);
       // Before, the listening failure left both loaded threads running (only the process exit ended them).
       for (let i = 0; i < 200 && alive.size > 0; i++) await new Promise((r) => setTimeout(r, 25));

@@ -25,10 +25,7 @@ await withServer(async (url) => {
   console.log(`decoder: ${conn.decoder.kind === 'native' ? 'native (Rust accelerator)' : 'TypeScript'}: ${nativeStatus().source}`);
 
   await conn.query('CREATE TEMPORARY TABLE animals (id BIGINT PRIMARY KEY, name TEXT, weight DECIMAL(10,3))');
-  await conn.query('INSERT INTO animals VALUES (?, ?, ?), (?, ?, ?)', [
-    1, 'antelope', '52.125',
-    2n ** 60n, 'blue whale', '150000.000',
-  ]);
+  await conn.query('INSERT INTO animals VALUES (?, ?, ?), (?, ?, ?)', [1, 'antelope', '52.125', 2n ** 60n, 'blue whale', '150000.000']);
 
   const cursor = conn.cursor();
   await cursor.execute('SELECT id, name, weight FROM animals ORDER BY id');

@@ -1,4 +1,12 @@
-export { chatFactory, embeddingsFactory, BEDROCK_PLATFORM, DEFAULT_MAX_CHUNK_CHARS, MODEL_TOKEN_WINDOWS, OPENAI_EMBEDDING_CTX_LENGTH, OPENAI_PLATFORM } from './factory.js';
+export {
+  chatFactory,
+  embeddingsFactory,
+  BEDROCK_PLATFORM,
+  DEFAULT_MAX_CHUNK_CHARS,
+  MODEL_TOKEN_WINDOWS,
+  OPENAI_EMBEDDING_CTX_LENGTH,
+  OPENAI_PLATFORM,
+} from './factory.js';
 export type { ChatFactoryOptions, EmbeddingsFactoryOptions, ModelOptions } from './factory.js';
 export { resolveInferenceEndpoint } from './resolve.js';
 export type { InferenceApiInfo, InferenceEndpoint, LookupOptions, ResolveOptions } from './resolve.js';

@@ -65,7 +65,10 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
     return this.clientPromise;
   }
 
-  override bindTools(tools: BindToolsInput[], kwargs?: Partial<ChatSingleStoreCallOptions>): Runnable<BaseLanguageModelInput, AIMessageChunk, ChatSingleStoreCallOptions> {
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<ChatSingleStoreCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, ChatSingleStoreCallOptions> {
     return this.withConfig({ tools, ...kwargs } as Partial<ChatSingleStoreCallOptions>);
   }
 
@@ -81,7 +84,8 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
     if (stop?.length) o.stop = stop;
     if (options.tools?.length) o.tools = options.tools.map(toToolDefinition);
     const choice = options.tool_choice;
-    if (typeof choice === 'string') o.toolChoice = choice === 'any' ? 'required' : choice === 'auto' || choice === 'none' || choice === 'required' ? choice : { name: choice };
+    if (typeof choice === 'string')
+      o.toolChoice = choice === 'any' ? 'required' : choice === 'auto' || choice === 'none' || choice === 'required' ? choice : { name: choice };
     return o;
   }
 
@@ -100,7 +104,11 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
     return { generations: [{ text: result.text, message }], llmOutput: { tokenUsage: result.usage } };
   }
 
-  override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
     const client = await this.client();
     for await (const chunk of client.stream(toChatMessages(messages), this.callOptions(options))) {
       const generation = toGenerationChunk(chunk);
@@ -123,7 +131,10 @@ function toGenerationChunk(chunk: ChatChunk): ChatGenerationChunk {
   if (chunk.type === 'tool-call') {
     return new ChatGenerationChunk({
       text: '',
-      message: new AIMessageChunk({ content: '', tool_call_chunks: [{ index: chunk.index, id: chunk.id, name: chunk.name, args: chunk.argumentsDelta, type: 'tool_call_chunk' }] }),
+      message: new AIMessageChunk({
+        content: '',
+        tool_call_chunks: [{ index: chunk.index, id: chunk.id, name: chunk.name, args: chunk.argumentsDelta, type: 'tool_call_chunk' }],
+      }),
     });
   }
   return new ChatGenerationChunk({
@@ -151,7 +162,11 @@ function parseArgs(text: string): Record<string, unknown> {
 
 function toToolDefinition(tool: BindToolsInput): ToolDefinition {
   const t = convertToOpenAITool(tool as Parameters<typeof convertToOpenAITool>[0]);
-  return { name: t.function.name, description: t.function.description, parameters: (t.function.parameters ?? { type: 'object', properties: {} }) as Record<string, unknown> };
+  return {
+    name: t.function.name,
+    description: t.function.description,
+    parameters: (t.function.parameters ?? { type: 'object', properties: {} }) as Record<string, unknown>,
+  };
 }
 
 /** The text of a message; other parts (images, audio, files) are refused rather than silently left out of the question. */

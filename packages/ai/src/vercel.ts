@@ -50,8 +50,16 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
  * first call (options, environment, then the management API).
  */
 export function createSingleStore(settings: SingleStoreProviderSettings = {}): SingleStoreProvider {
-  const languageModel = (modelId: string) => new SingleStoreLanguageModel(modelId, lazy(() => chatFactory({ ...settings, modelName: modelId })));
-  const embeddingModel = (modelId: string) => new SingleStoreEmbeddingModel(modelId, lazy(() => embeddingsFactory({ ...settings, modelName: modelId })));
+  const languageModel = (modelId: string) =>
+    new SingleStoreLanguageModel(
+      modelId,
+      lazy(() => chatFactory({ ...settings, modelName: modelId })),
+    );
+  const embeddingModel = (modelId: string) =>
+    new SingleStoreEmbeddingModel(
+      modelId,
+      lazy(() => embeddingsFactory({ ...settings, modelName: modelId })),
+    );
   const provider = ((modelId: string) => languageModel(modelId)) as unknown as SingleStoreProvider;
   Object.assign(provider, {
     specificationVersion: 'v3',
@@ -78,13 +86,19 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
 
   private prepare(options: LanguageModelV3CallOptions, client: ChatClient): { messages: ChatMessage[]; call: ChatCallOptions; warnings: SharedV3Warning[] } {
     const warnings: SharedV3Warning[] = [];
-    for (const [feature, value] of [['topK', options.topK], ['presencePenalty', options.presencePenalty], ['frequencyPenalty', options.frequencyPenalty], ['seed', options.seed]] as const) {
+    for (const [feature, value] of [
+      ['topK', options.topK],
+      ['presencePenalty', options.presencePenalty],
+      ['frequencyPenalty', options.frequencyPenalty],
+      ['seed', options.seed],
+    ] as const) {
       if (value !== undefined) warnings.push({ type: 'unsupported', feature });
     }
     const call: ChatCallOptions = { signal: options.abortSignal };
     const format = options.responseFormat;
     if (format?.type === 'json') {
-      if (client.hostingPlatform === BEDROCK_PLATFORM) warnings.push({ type: 'unsupported', feature: 'responseFormat', details: 'Bedrock Converse has no JSON mode; ask for JSON in the prompt' });
+      if (client.hostingPlatform === BEDROCK_PLATFORM)
+        warnings.push({ type: 'unsupported', feature: 'responseFormat', details: 'Bedrock Converse has no JSON mode; ask for JSON in the prompt' });
       else call.responseFormat = { type: 'json', schema: format.schema as Record<string, unknown> | undefined, name: format.name };
     }
     if (options.temperature !== undefined) call.temperature = options.temperature;
@@ -111,7 +125,13 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
     const content: LanguageModelV3Content[] = [];
     if (r.text) content.push({ type: 'text', text: r.text });
     for (const c of r.toolCalls) content.push({ type: 'tool-call', toolCallId: c.id, toolName: c.name, input: c.arguments || '{}' });
-    return { content, finishReason: finish(r.finishReason, r.rawFinishReason), usage: usage(r.usage), warnings, response: { id: r.id, modelId: this.modelId, body: r.raw } };
+    return {
+      content,
+      finishReason: finish(r.finishReason, r.rawFinishReason),
+      usage: usage(r.usage),
+      warnings,
+      response: { id: r.id, modelId: this.modelId, body: r.raw },
+    };
   }
 
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
@@ -197,14 +217,25 @@ function toChatMessages(prompt: LanguageModelV3Prompt, warnings: SharedV3Warning
       const content = textOf(m.content);
       out.push(
         calls.length
-          ? { role: 'assistant', content, toolCalls: calls.map((c) => ({ id: c.toolCallId, name: c.toolName, arguments: typeof c.input === 'string' ? c.input : JSON.stringify(c.input) })) }
+          ? {
+              role: 'assistant',
+              content,
+              toolCalls: calls.map((c) => ({ id: c.toolCallId, name: c.toolName, arguments: typeof c.input === 'string' ? c.input : JSON.stringify(c.input) })),
+            }
           : { role: 'assistant', content },
       );
     } else {
       for (const part of m.content) {
         if (part.type !== 'tool-result') continue;
         const o = part.output;
-        const text = o.type === 'text' || o.type === 'error-text' ? o.value : o.type === 'json' || o.type === 'error-json' ? JSON.stringify(o.value) : o.type === 'execution-denied' ? `denied${o.reason ? `: ${o.reason}` : ''}` : JSON.stringify(o);
+        const text =
+          o.type === 'text' || o.type === 'error-text'
+            ? o.value
+            : o.type === 'json' || o.type === 'error-json'
+              ? JSON.stringify(o.value)
+              : o.type === 'execution-denied'
+                ? `denied${o.reason ? `: ${o.reason}` : ''}`
+                : JSON.stringify(o);
         out.push({ role: 'tool', content: text, toolCallId: part.toolCallId });
       }
     }

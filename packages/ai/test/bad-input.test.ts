@@ -31,7 +31,16 @@ function stallingFetch(chunks: Uint8Array[], contentType: string): typeof fetch 
 }
 
 const embeddings = (reply: Reply, extra: Record<string, unknown> = {}) =>
-  embeddingsFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, encodingFormat: 'float', fetch: scripted(reply), ...extra });
+  embeddingsFactory({
+    modelName: 'm',
+    baseUrl: 'http://fake.invalid/v1',
+    hostingPlatform: 'Nova',
+    env: {},
+    maxRetries: 0,
+    encodingFormat: 'float',
+    fetch: scripted(reply),
+    ...extra,
+  });
 
 describe('embedding replies whose indexes do not cover the inputs', () => {
   it.each([
@@ -48,7 +57,11 @@ describe('embedding replies whose indexes do not cover the inputs', () => {
 
   it('indexes in any order are put back in input order', async () => {
     const e = await embeddings((body) => ({ data: body.input.map((_, i) => ({ index: i, embedding: [i, 1] })).reverse() }));
-    expect(await e.embedDocuments(['a', 'b', 'c'])).toEqual([[0, 1], [1, 1], [2, 1]]);
+    expect(await e.embedDocuments(['a', 'b', 'c'])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]);
   });
 
   it('a base64 embedding that is not base64 is an InferenceError', async () => {
@@ -84,7 +97,14 @@ describe('wrong arguments to the clients', () => {
     ['a message with content 42', [{ role: 'user', content: 42 }]],
   ])('chat(%s) is an OptionError on both protocols', async (_label, messages) => {
     for (const platform of ['Nova', 'Amazon']) {
-      const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: platform, env: {}, maxRetries: 0, fetch: scripted(() => ({})) });
+      const chat = await chatFactory({
+        modelName: 'm',
+        baseUrl: 'http://fake.invalid/v1',
+        hostingPlatform: platform,
+        env: {},
+        maxRetries: 0,
+        fetch: scripted(() => ({})),
+      });
       expect(await chat.chat(messages as never).catch((err: unknown) => err), platform).toBeInstanceOf(OptionError);
     }
   });
@@ -105,7 +125,13 @@ describe('transport options', () => {
   it('a timeout longer than a timer can hold (2^31 ms and more) waits instead of firing at once', async () => {
     for (const timeoutMs of [2 ** 31, 2 ** 40, Number.POSITIVE_INFINITY]) {
       const e = await embeddingsFactory({
-        modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, encodingFormat: 'float', timeoutMs,
+        modelName: 'm',
+        baseUrl: 'http://fake.invalid/v1',
+        hostingPlatform: 'Nova',
+        env: {},
+        maxRetries: 0,
+        encodingFormat: 'float',
+        timeoutMs,
         fetch: scripted((body) => ({ data: body.input.map((_, index) => ({ index, embedding: [1, 0] })) }), 30),
       });
       const result = await e.embedDocuments(['a']).catch((err: unknown) => err);
@@ -121,41 +147,59 @@ describe('LangChain messages with parts other than text', () => {
     const { HumanMessage } = await import('@langchain/core/messages');
     let requests = 0;
     const model = await createChatModel({
-      modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, streaming: false,
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      maxRetries: 0,
+      streaming: false,
       fetch: scripted(() => {
         requests++;
         return { choices: [{ message: { content: 'a cat' }, finish_reason: 'stop' }] };
       }),
     });
-    const question = new HumanMessage({ content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] });
+    const question = new HumanMessage({
+      content: [
+        { type: 'text', text: 'What is in this picture?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    });
     const err = await model.invoke([question]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotSupportedError);
     expect((err as Error).message).toMatch(/image_url/);
     expect(requests).toBe(0);
     // Text parts alone are joined as before.
-    const ok = await model.invoke([new HumanMessage({ content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] })]);
+    const ok = await model.invoke([
+      new HumanMessage({
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      }),
+    ]);
     expect(ok.content).toBe('a cat');
     expect(requests).toBe(1);
   });
 });
 
 describe('endpoint URLs', () => {
-  it.each([['empty (an empty variable)', ''], ['not a URL', 'not a url'], ['another scheme', 'ftp://host/v1']])(
-    'a base URL that is %s is an OptionError at the factory, before any request or retry',
-    async (_label, baseUrl) => {
-      let requests = 0;
-      const fetchCounting = (async () => {
-        requests++;
-        return new Response('{}');
-      }) as typeof fetch;
-      for (const platform of ['Nova', 'Amazon']) {
-        const err = await chatFactory({ modelName: 'm', baseUrl, hostingPlatform: platform, env: {}, fetch: fetchCounting }).catch((e: unknown) => e);
-        expect(err, platform).toBeInstanceOf(OptionError);
-        expect((err as Error).message).toMatch(/URL/);
-      }
-      expect(requests).toBe(0);
-    },
-  );
+  it.each([
+    ['empty (an empty variable)', ''],
+    ['not a URL', 'not a url'],
+    ['another scheme', 'ftp://host/v1'],
+  ])('a base URL that is %s is an OptionError at the factory, before any request or retry', async (_label, baseUrl) => {
+    let requests = 0;
+    const fetchCounting = (async () => {
+      requests++;
+      return new Response('{}');
+    }) as typeof fetch;
+    for (const platform of ['Nova', 'Amazon']) {
+      const err = await chatFactory({ modelName: 'm', baseUrl, hostingPlatform: platform, env: {}, fetch: fetchCounting }).catch((e: unknown) => e);
+      expect(err, platform).toBeInstanceOf(OptionError);
+      expect((err as Error).message).toMatch(/URL/);
+    }
+    expect(requests).toBe(0);
+  });
 });
 
 describe('streams from a hostile endpoint', () => {
@@ -168,7 +212,15 @@ describe('streams from a hostile endpoint', () => {
     view.setUint32(8, crc32(prelude, 0, 8));
     const fetchStalling = stallingFetch([prelude], 'application/vnd.amazon.eventstream');
     // Without the limit the decoder would wait for the 2 GiB until timeoutMs of silence.
-    const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid', hostingPlatform: 'Amazon', env: {}, maxRetries: 0, timeoutMs: 5_000, fetch: fetchStalling });
+    const chat = await chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid',
+      hostingPlatform: 'Amazon',
+      env: {},
+      maxRetries: 0,
+      timeoutMs: 5_000,
+      fetch: fetchStalling,
+    });
     const err = await (async () => {
       for await (const _ of chat.stream([{ role: 'user', content: 'x' }])) void _;
     })().catch((e: unknown) => e);
@@ -180,7 +232,15 @@ describe('streams from a hostile endpoint', () => {
   it('an SSE event that grows past 16 MiB without ending is an InferenceError at once, not memory held until silence', async () => {
     const piece = new TextEncoder().encode('x'.repeat(1 << 20));
     const chunks = [new TextEncoder().encode('data: '), ...Array.from({ length: 20 }, () => piece)];
-    const chat = await chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: 'Nova', env: {}, maxRetries: 0, timeoutMs: 5_000, fetch: stallingFetch(chunks, 'text/event-stream') });
+    const chat = await chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      maxRetries: 0,
+      timeoutMs: 5_000,
+      fetch: stallingFetch(chunks, 'text/event-stream'),
+    });
     const err = await (async () => {
       for await (const _ of chat.stream([{ role: 'user', content: 'x' }])) void _;
     })().catch((e: unknown) => e);

@@ -8,7 +8,14 @@ const fake = useFakeAi({ token: 'tok' });
 
 async function client(platform: 'Azure' | 'Amazon', extra: Record<string, unknown> = {}): Promise<ChatClient> {
   const f = fake();
-  return chatFactory({ modelName: platform === 'Amazon' ? 'anthropic.claude-fake:0' : 'gpt-fake', baseUrl: platform === 'Amazon' ? f.bedrockUrl : f.openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
+  return chatFactory({
+    modelName: platform === 'Amazon' ? 'anthropic.claude-fake:0' : 'gpt-fake',
+    baseUrl: platform === 'Amazon' ? f.bedrockUrl : f.openaiUrl,
+    hostingPlatform: platform,
+    apiKey: 'tok',
+    env: {},
+    ...extra,
+  });
 }
 
 async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
@@ -17,14 +24,21 @@ async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
   return out;
 }
 
-const weather = { name: 'lookup', description: 'look something up', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } };
+const weather = {
+  name: 'lookup',
+  description: 'look something up',
+  parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+};
 
 describe.each(['Azure', 'Amazon'] as const)('chat on the %s path', (platform) => {
   const route = platform === 'Amazon' ? 'converse' : 'chat';
 
   it('answers, with usage and a finish reason', async () => {
     const chat = await client(platform);
-    const r = await chat.chat([{ role: 'system', content: 'be terse' }, { role: 'user', content: 'Hello, world' }]);
+    const r = await chat.chat([
+      { role: 'system', content: 'be terse' },
+      { role: 'user', content: 'Hello, world' },
+    ]);
     expect(r.text).toBe(fakeReply('Hello, world'));
     expect(r.finishReason).toBe('stop');
     expect(r.usage.outputTokens).toBe(2);
@@ -82,13 +96,32 @@ describe('request bodies', () => {
   it('OpenAI-compatible: model, messages, sampling options, tools, stream_options when streaming, extraBody', async () => {
     const chat = await client('Azure');
     await chat.chat(
-      [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"query":"q"}' }] }, { role: 'tool', content: 'result', toolCallId: 'c1' }, { role: 'user', content: 'again' }],
+      [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'u' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"query":"q"}' }] },
+        { role: 'tool', content: 'result', toolCallId: 'c1' },
+        { role: 'user', content: 'again' },
+      ],
       { temperature: 0.5, maxTokens: 7, topP: 0.9, stop: ['END'], tools: [weather], toolChoice: { name: 'lookup' }, extraBody: { seed: 3 } },
     );
     const body = fake().requests.at(-1)!.body;
-    expect(body).toMatchObject({ model: 'gpt-fake', stream: false, temperature: 0.5, max_tokens: 7, top_p: 0.9, stop: ['END'], seed: 3, tool_choice: { type: 'function', function: { name: 'lookup' } } });
+    expect(body).toMatchObject({
+      model: 'gpt-fake',
+      stream: false,
+      temperature: 0.5,
+      max_tokens: 7,
+      top_p: 0.9,
+      stop: ['END'],
+      seed: 3,
+      tool_choice: { type: 'function', function: { name: 'lookup' } },
+    });
     expect(body.tools[0]).toEqual({ type: 'function', function: weather });
-    expect(body.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"query":"q"}' } }] });
+    expect(body.messages[2]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"query":"q"}' } }],
+    });
     expect(body.messages[3]).toEqual({ role: 'tool', content: 'result', tool_call_id: 'c1' });
     await collect(chat.stream([{ role: 'user', content: 'u' }]));
     expect(fake().requests.at(-1)!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
@@ -98,7 +131,13 @@ describe('request bodies', () => {
   it('Bedrock: system apart, consecutive turns merged, inferenceConfig, toolConfig, tool results as user content', async () => {
     const chat = await client('Amazon');
     await chat.chat(
-      [{ role: 'system', content: 's' }, { role: 'user', content: 'u1' }, { role: 'user', content: 'u2' }, { role: 'assistant', content: 'a', toolCalls: [{ id: 't1', name: 'lookup', arguments: '{"query":"q"}' }] }, { role: 'tool', content: 'r', toolCallId: 't1' }],
+      [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'u1' },
+        { role: 'user', content: 'u2' },
+        { role: 'assistant', content: 'a', toolCalls: [{ id: 't1', name: 'lookup', arguments: '{"query":"q"}' }] },
+        { role: 'tool', content: 'r', toolCallId: 't1' },
+      ],
       { temperature: 0.2, maxTokens: 9, topP: 0.5, stop: ['X'], tools: [weather], toolChoice: 'required' },
     );
     const req = fake().requests.at(-1)!;
@@ -110,7 +149,10 @@ describe('request bodies', () => {
       { role: 'user', content: [{ toolResult: { toolUseId: 't1', content: [{ text: 'r' }] } }] },
     ]);
     expect(req.body.inferenceConfig).toEqual({ maxTokens: 9, temperature: 0.2, topP: 0.5, stopSequences: ['X'] });
-    expect(req.body.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'lookup', description: 'look something up', inputSchema: { json: weather.parameters } } }], toolChoice: { any: {} } });
+    expect(req.body.toolConfig).toEqual({
+      tools: [{ toolSpec: { name: 'lookup', description: 'look something up', inputSchema: { json: weather.parameters } } }],
+      toolChoice: { any: {} },
+    });
   });
 });
 

@@ -6,7 +6,8 @@ import { since, useFakeAi } from './support.js';
 
 const fake = useFakeAi({ maxInputLength: 40 });
 
-const openai = (extra: Record<string, unknown> = {}) => embeddingsFactory({ modelName: 'qwen-fake', baseUrl: fake().openaiUrl, hostingPlatform: 'Nova', env: {}, ...extra });
+const openai = (extra: Record<string, unknown> = {}) =>
+  embeddingsFactory({ modelName: 'qwen-fake', baseUrl: fake().openaiUrl, hostingPlatform: 'Nova', env: {}, ...extra });
 
 function weightedAverage(pieces: string[] | number[][], weights: number[]): number[] {
   const vs = (pieces as Array<string | number[]>).map((p) => fakeEmbedding(p));
@@ -71,7 +72,11 @@ describe('OpenAI-compatible embeddings', () => {
     const [v] = await e.embedDocuments([text]);
     const sent = since(fake(), from)[0]!.body.input as number[][];
     const ids = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
-    expect(sent).toEqual([[1, ...ids('abcdefghi'), 2], [1, ...ids('jklmnopqr'), 2], [1, ...ids('stu'), 2]]);
+    expect(sent).toEqual([
+      [1, ...ids('abcdefghi'), 2],
+      [1, ...ids('jklmnopqr'), 2],
+      [1, ...ids('stu'), 2],
+    ]);
     const expected = weightedAverage(sent, [9, 9, 3]);
     expect(v).toHaveLength(expected.length);
     v!.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 6));
@@ -97,7 +102,10 @@ describe('Bedrock embeddings (InvokeModel)', () => {
     const e = await embeddingsFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', env: {} });
     const from = fake().requests.length;
     expect(await e.embedDocuments(['one', 'two'])).toEqual([fakeEmbedding('one'), fakeEmbedding('two')]);
-    expect(since(fake(), from).map((r) => [r.route, r.body])).toEqual([['invoke', { inputText: 'one' }], ['invoke', { inputText: 'two' }]]);
+    expect(since(fake(), from).map((r) => [r.route, r.body])).toEqual([
+      ['invoke', { inputText: 'one' }],
+      ['invoke', { inputText: 'two' }],
+    ]);
   });
 
   it('Cohere-style: texts in one request, search_document for documents and search_query for queries', async () => {
@@ -105,7 +113,10 @@ describe('Bedrock embeddings (InvokeModel)', () => {
     const from = fake().requests.length;
     expect(await e.embedDocuments(['one', 'two'])).toEqual([fakeEmbedding('one'), fakeEmbedding('two')]);
     expect(await e.embedQuery('q')).toEqual(fakeEmbedding('q'));
-    expect(since(fake(), from).map((r) => r.body)).toEqual([{ texts: ['one', 'two'], input_type: 'search_document' }, { texts: ['q'], input_type: 'search_query' }]);
+    expect(since(fake(), from).map((r) => r.body)).toEqual([
+      { texts: ['one', 'two'], input_type: 'search_document' },
+      { texts: ['q'], input_type: 'search_query' },
+    ]);
   });
 });
 
@@ -128,10 +139,18 @@ describe('concurrency of multi-request embedding calls', () => {
     withSlowFake(async (f) => {
       // Cohere takes 96 texts a request, so it needs more texts to make several requests
       const texts = Array.from({ length: modelName.startsWith('cohere') ? 96 * 4 : 9 }, (_, i) => `text ${i}`);
-      const e = await embeddingsFactory({ modelName, baseUrl: platform === 'Amazon' ? f.bedrockUrl : f.openaiUrl, hostingPlatform: platform, env: {}, concurrency: 3, ...extra });
+      const e = await embeddingsFactory({
+        modelName,
+        baseUrl: platform === 'Amazon' ? f.bedrockUrl : f.openaiUrl,
+        hostingPlatform: platform,
+        env: {},
+        concurrency: 3,
+        ...extra,
+      });
       expect(await e.embedDocuments(texts)).toEqual(texts.map((t) => fakeEmbedding(t)));
       expect(f.peakConcurrency).toBe(3);
-    }));
+    }),
+  );
 
   it('concurrency 1 sends one request at a time; a bad value is refused', () =>
     withSlowFake(async (f) => {

@@ -66,7 +66,10 @@ describe('@s2/ai installed alone with npm', skipUnless(noInstall && `@s2/ai inst
     expect(out).toEqual({
       text: 'Bearer tok hi',
       usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
-      vectors: [[3, 1], [2, 1]],
+      vectors: [
+        [3, 1],
+        [2, 1],
+      ],
       missing: '404',
       azureChunking: { by: 'characters', maxChars: 24000 },
       azureVectors: [[4, 1]],

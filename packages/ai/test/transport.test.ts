@@ -65,7 +65,8 @@ describe.each(platforms)('headers on the %s path', (platform, url) => {
 });
 
 describe('retries, timeouts, cancellation', () => {
-  const chat = (extra: Record<string, unknown> = {}) => chatFactory({ modelName: 'm', baseUrl: fake().openaiUrl, hostingPlatform: 'Azure', env: {}, retryBaseMs: 1, ...extra });
+  const chat = (extra: Record<string, unknown> = {}) =>
+    chatFactory({ modelName: 'm', baseUrl: fake().openaiUrl, hostingPlatform: 'Azure', env: {}, retryBaseMs: 1, ...extra });
 
   it('retries 429 and 5xx, then succeeds', async () => {
     const from = fake().requests.length;
@@ -140,7 +141,8 @@ describe('retries, timeouts, cancellation', () => {
 });
 
 describe.each(platforms)('a stream that goes silent on the %s path', (platform, url) => {
-  const make = (extra: Record<string, unknown> = {}) => chatFactory({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, env: {}, maxRetries: 0, ...extra });
+  const make = (extra: Record<string, unknown> = {}) =>
+    chatFactory({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, env: {}, maxRetries: 0, ...extra });
 
   it('fails with InferenceTimeoutError after timeoutMs of silence, after the text that came', async () => {
     const seen: string[] = [];

@@ -9,7 +9,8 @@ import { since, useFakeAi } from './support.js';
 const fake = useFakeAi({ token: 'tok' });
 
 describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s path', (platform) => {
-  const provider = () => createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {} });
+  const provider = () =>
+    createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {} });
 
   it('generateText: text, usage, finish reason, and the settings in the request', async () => {
     const from = fake().requests.length;
@@ -60,7 +61,13 @@ describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s pa
   });
 
   it('an HTTP error surfaces as the InferenceError', async () => {
-    const p = createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'wrong', env: {}, maxRetries: 0 });
+    const p = createSingleStore({
+      baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl,
+      hostingPlatform: platform,
+      apiKey: 'wrong',
+      env: {},
+      maxRetries: 0,
+    });
     await expect(generateText({ model: p('m'), prompt: 'x', maxRetries: 0 })).rejects.toBeInstanceOf(InferenceError);
     const errors: unknown[] = [];
     const s = streamText({ model: p('m'), prompt: 'x', maxRetries: 0, onError: ({ error }) => void errors.push(error) });

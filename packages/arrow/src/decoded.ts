@@ -1,6 +1,25 @@
 import {
-  Binary, DateDay, Decimal, DurationMicrosecond, Float32, Float64, Int16, Int32, Int64, Int8, makeData, makeVector,
-  Table, TimestampMicrosecond, Uint16, Uint32, Uint64, Uint8, Utf8, type DataType, type Vector,
+  Binary,
+  DateDay,
+  Decimal,
+  DurationMicrosecond,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  makeData,
+  makeVector,
+  Table,
+  TimestampMicrosecond,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 import type { ColumnDefinition } from '@s2/base';
 import { rowsToColumns, uniqueColumnNames, type ColumnVector } from '@s2/core';
@@ -9,10 +28,19 @@ import { toVector } from './table.js';
 import { validity } from './validity.js';
 
 const FIXED: Record<string, () => DataType> = {
-  int8: () => new Int8(), uint8: () => new Uint8(), int16: () => new Int16(), uint16: () => new Uint16(),
-  int32: () => new Int32(), uint32: () => new Uint32(), int64: () => new Int64(), uint64: () => new Uint64(),
-  float32: () => new Float32(), float64: () => new Float64(), timestamp_us: () => new TimestampMicrosecond(),
-  date32: () => new DateDay(), duration_us: () => new DurationMicrosecond(),
+  int8: () => new Int8(),
+  uint8: () => new Uint8(),
+  int16: () => new Int16(),
+  uint16: () => new Uint16(),
+  int32: () => new Int32(),
+  uint32: () => new Uint32(),
+  int64: () => new Int64(),
+  uint64: () => new Uint64(),
+  float32: () => new Float32(),
+  float64: () => new Float64(),
+  timestamp_us: () => new TimestampMicrosecond(),
+  date32: () => new DateDay(),
+  duration_us: () => new DurationMicrosecond(),
 };
 
 /** One Arrow vector over the decoder's buffers: no per-value JavaScript objects. */
@@ -26,7 +54,10 @@ function vectorOf(d: DecodedColumn, def: ColumnDefinition, name: string): Vector
     case 'decimal128':
       return makeVector(makeData({ type: new Decimal(def.decimals, decimalPrecision(def), 128), length, data: d.values!, ...valid } as never));
     case 'values': {
-      const [col] = rowsToColumns([def], d.items!.map((v) => [v])).columns as ColumnVector[];
+      const [col] = rowsToColumns(
+        [def],
+        d.items!.map((v) => [v]),
+      ).columns as ColumnVector[];
       return toVector({ ...col, name }, def, length);
     }
     default:

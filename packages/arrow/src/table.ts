@@ -1,6 +1,30 @@
 import {
-  Binary, DateDay, Field, FixedSizeList, List, Decimal, DurationMicrosecond, Float32, Float64, Int16, Int32, Int64, Int8, makeData, makeVector, Null,
-  Table, TimestampMicrosecond, Uint16, Uint32, Uint64, Uint8, Utf8, vectorFromArray, type DataType, type Vector,
+  Binary,
+  DateDay,
+  Field,
+  FixedSizeList,
+  List,
+  Decimal,
+  DurationMicrosecond,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  makeData,
+  makeVector,
+  Null,
+  Table,
+  TimestampMicrosecond,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 import { DataError, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
 import { rowsToColumns, type ColumnVector } from '@s2/core';
@@ -46,8 +70,12 @@ function microseconds(v: unknown): bigint {
 }
 
 const VECTOR_ELEMENTS: Record<number, [() => DataType, new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void }]> = {
-  1: [() => new Float32(), Float32Array], 2: [() => new Float64(), Float64Array], 3: [() => new Int8(), Int8Array],
-  4: [() => new Int16(), Int16Array], 5: [() => new Int32(), Int32Array], 6: [() => new Int64(), BigInt64Array as never],
+  1: [() => new Float32(), Float32Array],
+  2: [() => new Float64(), Float64Array],
+  3: [() => new Int8(), Int8Array],
+  4: [() => new Int16(), Int16Array],
+  5: [() => new Int32(), Int32Array],
+  6: [() => new Int64(), BigInt64Array as never],
   // F16 elements arrive widened to Float32Array (Node 20 has no Float16Array).
   7: [() => new Float32(), Float32Array],
 };
@@ -64,7 +92,11 @@ function vectorColumn(v: ArrayLike<unknown>, col: ColumnVector, def: ColumnDefin
   let dim = def.vectorDimension;
   if (!dim) for (let i = 0; i < length && !dim; i++) if (v[i]) dim = (v[i] as ArrayLike<unknown>).length;
   const field = new Field('item', childType(), false);
-  if (!dim) return vectorFromArray(Array.from(v, (x) => (x === null ? null : Array.from(x as ArrayLike<unknown>))), new List(field));
+  if (!dim)
+    return vectorFromArray(
+      Array.from(v, (x) => (x === null ? null : Array.from(x as ArrayLike<unknown>))),
+      new List(field),
+    );
   const values = new Typed(length * dim);
   for (let i = 0; i < length; i++) {
     const x = v[i] as ArrayLike<unknown> | null;
@@ -79,26 +111,43 @@ function vectorColumn(v: ArrayLike<unknown>, col: ColumnVector, def: ColumnDefin
 export function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vector {
   const v = col.values;
   switch (col.type) {
-    case 'int8': return fixed(new Int8(), v, col, length);
-    case 'uint8': return fixed(new Uint8(), v, col, length);
-    case 'int16': return fixed(new Int16(), v, col, length);
-    case 'uint16': return fixed(new Uint16(), v, col, length);
-    case 'int32': return fixed(new Int32(), v, col, length);
-    case 'uint32': return fixed(new Uint32(), v, col, length);
-    case 'int64': return fixed(new Int64(), v, col, length);
-    case 'uint64': return fixed(new Uint64(), v, col, length);
-    case 'float32': return fixed(new Float32(), v, col, length);
-    case 'float64': return fixed(new Float64(), v, col, length);
+    case 'int8':
+      return fixed(new Int8(), v, col, length);
+    case 'uint8':
+      return fixed(new Uint8(), v, col, length);
+    case 'int16':
+      return fixed(new Int16(), v, col, length);
+    case 'uint16':
+      return fixed(new Uint16(), v, col, length);
+    case 'int32':
+      return fixed(new Int32(), v, col, length);
+    case 'uint32':
+      return fixed(new Uint32(), v, col, length);
+    case 'int64':
+      return fixed(new Int64(), v, col, length);
+    case 'uint64':
+      return fixed(new Uint64(), v, col, length);
+    case 'float32':
+      return fixed(new Float32(), v, col, length);
+    case 'float64':
+      return fixed(new Float64(), v, col, length);
     case 'decimal': {
       const precision = decimalPrecision(def);
       // decimal128 holds 38 digits: wider columns stay exact as text rather than wrapping.
-      if (precision < 1 || precision > 38) return vectorFromArray(Array.from(v, (x) => (x === null ? null : String(x))), new Utf8());
+      if (precision < 1 || precision > 38)
+        return vectorFromArray(
+          Array.from(v, (x) => (x === null ? null : String(x))),
+          new Utf8(),
+        );
       return fixed(new Decimal(def.decimals, precision, 128), decimalWords(v, def.decimals, col.name), col, length);
     }
     case 'datetime': {
       const data = new BigInt64Array(length);
       for (let i = 0; i < length; i++) {
-        if (typeof v[i] === 'string') throw new DataError(`column '${col.name}': '${String(v[i])}' is not a valid datetime for an Arrow column; read it with dateStrings or the 'columns' format`);
+        if (typeof v[i] === 'string')
+          throw new DataError(
+            `column '${col.name}': '${String(v[i])}' is not a valid datetime for an Arrow column; read it with dateStrings or the 'columns' format`,
+          );
         if (v[i] !== null) data[i] = microseconds(v[i]);
       }
       return fixed(new TimestampMicrosecond(), data, col, length);
@@ -108,12 +157,32 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
       for (let i = 0; i < length; i++) if (v[i] instanceof SqlTime) data[i] = BigInt((v[i] as SqlTime).totalMicroseconds);
       return fixed(new DurationMicrosecond(), data, col, length);
     }
-    case 'date': return vectorFromArray(Array.from(v, (x) => (x instanceof Date ? x : null)), new DateDay());
-    case 'binary': return vectorFromArray(Array.from(v, (x) => (x === null ? null : (x as Uint8Array))), new Binary());
-    case 'null': return makeVector(makeData({ type: new Null(), length }));
-    case 'vector': return vectorColumn(v, col, def, length);
-    case 'json': return vectorFromArray(Array.from(v, (x) => (x === null ? null : typeof x === 'string' ? x : JSON.stringify(x, (_k, y: unknown) => (typeof y === 'bigint' ? y.toString() : y)))), new Utf8());
-    default: return vectorFromArray(Array.from(v, (x) => (x === null ? null : String(x))), new Utf8());
+    case 'date':
+      return vectorFromArray(
+        Array.from(v, (x) => (x instanceof Date ? x : null)),
+        new DateDay(),
+      );
+    case 'binary':
+      return vectorFromArray(
+        Array.from(v, (x) => (x === null ? null : (x as Uint8Array))),
+        new Binary(),
+      );
+    case 'null':
+      return makeVector(makeData({ type: new Null(), length }));
+    case 'vector':
+      return vectorColumn(v, col, def, length);
+    case 'json':
+      return vectorFromArray(
+        Array.from(v, (x) =>
+          x === null ? null : typeof x === 'string' ? x : JSON.stringify(x, (_k, y: unknown) => (typeof y === 'bigint' ? y.toString() : y)),
+        ),
+        new Utf8(),
+      );
+    default:
+      return vectorFromArray(
+        Array.from(v, (x) => (x === null ? null : String(x))),
+        new Utf8(),
+      );
   }
 }
 
@@ -130,4 +199,3 @@ export function rowsToArrow(columns: readonly ColumnDefinition[], rows: readonly
   });
   return new Table(vectors);
 }
-

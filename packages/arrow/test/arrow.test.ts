@@ -14,12 +14,21 @@ describe("resultsType 'arrow'", () => {
   it('builds a Table with lossless Arrow types and validity', async () => {
     const table = await conn.queryFrame<Table>(
       'SELECT `id`, `tinyint`, `unsigned_bigint`, `double`, `decimal`, `char_100`, `blob`, `date`, `datetime_6`, `time_6` FROM alltypes ORDER BY id',
-      undefined, { resultsType: 'arrow' });
+      undefined,
+      { resultsType: 'arrow' },
+    );
     expect(table.numRows).toBe(5);
     const types = Object.fromEntries(table.schema.fields.map((f) => [f.name, String(f.type)]));
     expect(types).toMatchObject({
-      id: 'Int32', tinyint: 'Int8', unsigned_bigint: 'Uint64', double: 'Float64', char_100: 'Utf8', blob: 'Binary',
-      date: 'Date32<DAY>', datetime_6: 'Timestamp<MICROSECOND>', time_6: 'Duration<MICROSECOND>',
+      id: 'Int32',
+      tinyint: 'Int8',
+      unsigned_bigint: 'Uint64',
+      double: 'Float64',
+      char_100: 'Utf8',
+      blob: 'Binary',
+      date: 'Date32<DAY>',
+      datetime_6: 'Timestamp<MICROSECOND>',
+      time_6: 'Duration<MICROSECOND>',
     });
     expect(String(table.getChild('decimal')!.type)).toMatch(/^Decimal\[20e[+-]?6\]$/);
     expect(table.getChild('unsigned_bigint')!.get(3)).toBe(18446744073709551615n);
@@ -40,6 +49,9 @@ describe("resultsType 'arrow'", () => {
     expect([...words]).toEqual([0xffffff6a, 0xffffffff, 0xffffffff, 0xffffffff]);
     const empty = await conn.queryFrame<Table>('SELECT id, value FROM data WHERE 1 = 0', undefined, { resultsType: 'arrow' });
     expect(empty.numRows).toBe(0);
-    expect(empty.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([['id', 'Utf8'], ['value', 'Int64']]);
+    expect(empty.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
+      ['id', 'Utf8'],
+      ['value', 'Int64'],
+    ]);
   });
 });

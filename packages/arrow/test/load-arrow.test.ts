@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Field, Float32, Float64, Int64, List, makeVector, Table, tableFromArrays, Timestamp, TimeUnit, Utf8, vectorFromArray,
-} from 'apache-arrow';
+import { Field, Float32, Float64, Int64, List, makeVector, Table, tableFromArrays, Timestamp, TimeUnit, Utf8, vectorFromArray } from 'apache-arrow';
 import { connect, ParameterError, type Connection } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
 import { testServer } from '@s2/testing/vitest';
@@ -56,11 +54,12 @@ describe('conn.load() from an Apache Arrow Table', () => {
 
   it('loads many record batches, a chosen subset of columns, and rejects unknown ones', async () => {
     await conn.execute(`CREATE TABLE ${db}.many (a INT PRIMARY KEY, b DOUBLE)`);
-    const part = (from: number, n: number) => tableFromArrays({
-      a: Int32Array.from({ length: n }, (_, i) => from + i),
-      b: Float64Array.from({ length: n }, (_, i) => (from + i) / 4),
-      ignored: Int32Array.from({ length: n }),
-    });
+    const part = (from: number, n: number) =>
+      tableFromArrays({
+        a: Int32Array.from({ length: n }, (_, i) => from + i),
+        b: Float64Array.from({ length: n }, (_, i) => (from + i) / 4),
+        ignored: Int32Array.from({ length: n }),
+      });
     const table = part(0, 60_000).concat(part(60_000, 40_000));
     expect(table.batches.length).toBe(2);
     expect(await conn.load(`${db}.many`, table, { columns: ['a', 'b'] })).toEqual({ rows: 100_000, warnings: 0 });

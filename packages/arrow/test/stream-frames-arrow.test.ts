@@ -14,7 +14,10 @@ describe("conn.streamFrames() with resultsType 'arrow'", () => {
   it('yields one Arrow Table per batch with the same schema', async () => {
     const sizes: number[] = [];
     let sum = 0n;
-    for await (const table of conn.streamFrames<Table>('SELECT seq, CONCAT("row ", seq) AS label FROM seq_1_to_25000', null, { resultsType: 'arrow', batchRows: 10_000 })) {
+    for await (const table of conn.streamFrames<Table>('SELECT seq, CONCAT("row ", seq) AS label FROM seq_1_to_25000', null, {
+      resultsType: 'arrow',
+      batchRows: 10_000,
+    })) {
       sizes.push(table.numRows);
       expect(table.schema.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(['seq:Uint64', 'label:Utf8']);
       for (const v of table.getChild('seq')!) sum += v as bigint;

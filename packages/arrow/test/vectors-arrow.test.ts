@@ -6,7 +6,24 @@ import { FixedSizeList, Binary } from 'apache-arrow';
 
 /** VECTOR and BSON columns cannot come from MariaDB: column definitions and packets built per wire spec 7. */
 function column(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
-  return { catalog: 'def', schema: 'db', table: 't', orgTable: 't', name, orgName: name, charset: BINARY_CHARSET, length: 0, typeCode, rawTypeCode: typeCode, flags: 0, decimals: 0, extendedType: 0, vectorElementType: 0, vectorDimension: 0, ...extra };
+  return {
+    catalog: 'def',
+    schema: 'db',
+    table: 't',
+    orgTable: 't',
+    name,
+    orgName: name,
+    charset: BINARY_CHARSET,
+    length: 0,
+    typeCode,
+    rawTypeCode: typeCode,
+    flags: 0,
+    decimals: 0,
+    extendedType: 0,
+    vectorElementType: 0,
+    vectorDimension: 0,
+    ...extra,
+  };
 }
 
 function packet(cells: (Uint8Array | string | null)[]): Uint8Array {
@@ -54,7 +71,10 @@ describe('VECTOR and BSON columns in Arrow', () => {
   }
 
   it('the row path (HTTP) builds the same vector column', () => {
-    const rows = [[Float32Array.from([1, 2, 3]), null, null], [null, BigInt64Array.from([1n, 2n]), null]];
+    const rows = [
+      [Float32Array.from([1, 2, 3]), null, null],
+      [null, BigInt64Array.from([1n, 2n]), null],
+    ];
     const table = rowsToArrow(columns, rows);
     expect(String(table.getChild('embedding')!.type)).toBe('FixedSizeList[3]<Float32>');
     expect(Array.from(table.getChild('ids')!.get(1)!)).toEqual([1n, 2n]);

@@ -1,13 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createTextRowDecoder, DecodeError, defaultDecodeOptions, describeColumn, FieldType, InternalError, parseJsonLossless,
-  SqlDateTime, SqlTime, type ColumnDefinition, type DecodeOptions,
+  createTextRowDecoder,
+  DecodeError,
+  defaultDecodeOptions,
+  describeColumn,
+  FieldType,
+  InternalError,
+  parseJsonLossless,
+  SqlDateTime,
+  SqlTime,
+  type ColumnDefinition,
+  type DecodeOptions,
 } from '@s2/base';
 
 function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
   return {
-    catalog: 'def', schema: 'db', table: 't', orgTable: 't', name, orgName: name, charset: 45, length: 255,
-    typeCode, rawTypeCode: typeCode, flags: 0, decimals: 0, extendedType: 0, vectorElementType: 0, vectorDimension: 0, ...extra,
+    catalog: 'def',
+    schema: 'db',
+    table: 't',
+    orgTable: 't',
+    name,
+    orgName: name,
+    charset: 45,
+    length: 255,
+    typeCode,
+    rawTypeCode: typeCode,
+    flags: 0,
+    decimals: 0,
+    extendedType: 0,
+    vectorElementType: 0,
+    vectorDimension: 0,
+    ...extra,
   };
 }
 
@@ -22,7 +45,10 @@ function lenenc(n: number): number[] {
 function row(...values: (string | Uint8Array | null)[]): Uint8Array {
   const out: number[] = [];
   for (const v of values) {
-    if (v === null) { out.push(0xfb); continue; }
+    if (v === null) {
+      out.push(0xfb);
+      continue;
+    }
     const bytes = typeof v === 'string' ? new TextEncoder().encode(v) : v;
     out.push(...lenenc(bytes.length), ...bytes);
   }
@@ -35,10 +61,16 @@ const decode = (c: ColumnDefinition, value: string | Uint8Array | null, opts: Pa
 describe('integers', () => {
   it('decodes every integer width at its limits', () => {
     for (const [type, text, value] of [
-      [FieldType.TINY, '-128', -128], [FieldType.TINY, '255', 255], [FieldType.SHORT, '-32768', -32768],
-      [FieldType.INT24, '16777215', 16777215], [FieldType.LONG, '-2147483648', -2147483648], [FieldType.LONG, '4294967295', 4294967295],
-      [FieldType.YEAR, '2155', 2155], [FieldType.YEAR, '0000', 0],
-    ] as const) expect(decode(col('c', type), text)).toBe(value);
+      [FieldType.TINY, '-128', -128],
+      [FieldType.TINY, '255', 255],
+      [FieldType.SHORT, '-32768', -32768],
+      [FieldType.INT24, '16777215', 16777215],
+      [FieldType.LONG, '-2147483648', -2147483648],
+      [FieldType.LONG, '4294967295', 4294967295],
+      [FieldType.YEAR, '2155', 2155],
+      [FieldType.YEAR, '0000', 0],
+    ] as const)
+      expect(decode(col('c', type), text)).toBe(value);
   });
 
   it('BIGINT: numbers while safe, bigint beyond 2^53, never a rounded number', () => {
@@ -153,7 +185,9 @@ describe('vectors', () => {
     expect(decoder.decodeRow(payload)[1]).toEqual(f32);
   });
   it('JSON projection gives the same typed arrays', () => {
-    expect(decode(vec(FieldType.FLOAT32_VECTOR_JSON, 3, 45), '[0.267261237,0.534522474,0.801783681]')).toEqual(new Float32Array([0.267261237, 0.534522474, 0.801783681]));
+    expect(decode(vec(FieldType.FLOAT32_VECTOR_JSON, 3, 45), '[0.267261237,0.534522474,0.801783681]')).toEqual(
+      new Float32Array([0.267261237, 0.534522474, 0.801783681]),
+    );
     expect(decode(vec(FieldType.INT64_VECTOR_JSON, 3, 45), '[1,-4,9223372036854775807]')).toEqual(new BigInt64Array([1n, -4n, 9223372036854775807n]));
   });
   it('F16 widens to Float32Array', () => {
@@ -165,35 +199,36 @@ describe('vectors', () => {
   });
 });
 
-for (const mode of ['auto', 'interpreted'] as const) describe(`malformed rows (${mode} decoder)`, () => {
-  const cols = [col('a', FieldType.LONG), col('b', FieldType.VAR_STRING)];
-  const decoder = createTextRowDecoder(cols, defaultDecodeOptions, mode);
-  it('every truncation of a valid row is a typed error', () => {
-    const full = row('123', 'hello');
-    for (let cut = 0; cut < full.length; cut++) {
-      expect(() => decoder.decodeRow(full.subarray(0, cut))).toThrow(InternalError);
-    }
+for (const mode of ['auto', 'interpreted'] as const)
+  describe(`malformed rows (${mode} decoder)`, () => {
+    const cols = [col('a', FieldType.LONG), col('b', FieldType.VAR_STRING)];
+    const decoder = createTextRowDecoder(cols, defaultDecodeOptions, mode);
+    it('every truncation of a valid row is a typed error', () => {
+      const full = row('123', 'hello');
+      for (let cut = 0; cut < full.length; cut++) {
+        expect(() => decoder.decodeRow(full.subarray(0, cut))).toThrow(InternalError);
+      }
+    });
+    it('trailing bytes and bad length prefixes are typed errors', () => {
+      expect(() => decoder.decodeRow(Uint8Array.from([...row('1', 'x'), 0]))).toThrow(/after the last column/);
+      expect(() => decoder.decodeRow(Uint8Array.from([0xff, 0]))).toThrow(InternalError);
+      expect(() => decoder.decodeRow(Uint8Array.from([0xfe, 1, 2]))).toThrow(InternalError);
+    });
+    it('NULL in every column', () => {
+      expect(decoder.decodeRow(row(null, null))).toEqual([null, null]);
+    });
+    it('random valid rows round-trip through encoder and decoder', () => {
+      let seed = 1;
+      const rand = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+      const strCol = createTextRowDecoder([col('s', FieldType.VAR_STRING), col('s2', FieldType.VAR_STRING)], defaultDecodeOptions, mode);
+      for (let i = 0; i < 300; i++) {
+        const len = [0, 1, 250, 251, 252, 300, 70000][rand(7)];
+        const a = 'é'.repeat(Math.floor(len / 2)) + 'x'.repeat(len % 2);
+        const b = rand(3) === 0 ? null : String(rand(1_000_000));
+        expect(strCol.decodeRow(row(a, b))).toEqual([a, b]);
+      }
+    });
   });
-  it('trailing bytes and bad length prefixes are typed errors', () => {
-    expect(() => decoder.decodeRow(Uint8Array.from([...row('1', 'x'), 0]))).toThrow(/after the last column/);
-    expect(() => decoder.decodeRow(Uint8Array.from([0xff, 0]))).toThrow(InternalError);
-    expect(() => decoder.decodeRow(Uint8Array.from([0xfe, 1, 2]))).toThrow(InternalError);
-  });
-  it('NULL in every column', () => {
-    expect(decoder.decodeRow(row(null, null))).toEqual([null, null]);
-  });
-  it('random valid rows round-trip through encoder and decoder', () => {
-    let seed = 1;
-    const rand = (n: number) => ((seed = (seed * 48271) % 2147483647) % n);
-    const strCol = createTextRowDecoder([col('s', FieldType.VAR_STRING), col('s2', FieldType.VAR_STRING)], defaultDecodeOptions, mode);
-    for (let i = 0; i < 300; i++) {
-      const len = [0, 1, 250, 251, 252, 300, 70000][rand(7)];
-      const a = 'é'.repeat(Math.floor(len / 2)) + 'x'.repeat(len % 2);
-      const b = rand(3) === 0 ? null : String(rand(1_000_000));
-      expect(strCol.decodeRow(row(a, b))).toEqual([a, b]);
-    }
-  });
-});
 
 describe('description', () => {
   it('computes precision for DECIMAL and sizes for utf8 VARCHAR', () => {
@@ -204,7 +239,11 @@ describe('description', () => {
 
 describe('lossless JSON fast path', () => {
   it('keeps long integers exact while long fractions take the native parser', () => {
-    expect(parseJsonLossless('[0.14285714285714285, 1.7976931348623157e308, 12345678901234567]')).toEqual([0.14285714285714285, 1.7976931348623157e308, 12345678901234567n]);
+    expect(parseJsonLossless('[0.14285714285714285, 1.7976931348623157e308, 12345678901234567]')).toEqual([
+      0.14285714285714285,
+      1.7976931348623157e308,
+      12345678901234567n,
+    ]);
     expect(parseJsonLossless('{"a":"12345678901234567890","b":1}')).toEqual({ a: '12345678901234567890', b: 1 });
     expect(parseJsonLossless('[-12345678901234567890]')).toEqual([-12345678901234567890n]);
   });
@@ -215,7 +254,14 @@ describe('local-time DATETIME and DATE around DST transitions', () => {
   // New York (an hour at 02:00), Lord Howe Island (half an hour at 02:00), Dublin (winter is the
   // "negative" offset), Kathmandu (+05:45), and the zone that was set before.
   const zones = ['America/New_York', 'Australia/Lord_Howe', 'Europe/Dublin', 'Asia/Kathmandu'];
-  const days = [[2024, 3, 10], [2024, 11, 3], [2024, 4, 7], [2024, 10, 6], [2024, 3, 31], [2024, 10, 27]];
+  const days = [
+    [2024, 3, 10],
+    [2024, 11, 3],
+    [2024, 4, 7],
+    [2024, 10, 6],
+    [2024, 3, 31],
+    [2024, 10, 27],
+  ];
 
   it('every 5 minutes of the transition days: the same instant as a Date built from local fields', () => {
     const saved = process.env.TZ;
@@ -228,8 +274,9 @@ describe('local-time DATETIME and DATE around DST transitions', () => {
         const dtDecoder = createTextRowDecoder([dt], { ...defaultDecodeOptions, timezone: 'local' });
         const dDecoder = createTextRowDecoder([d], { ...defaultDecodeOptions, timezone: 'local' });
         for (const [y, mo, day] of days) {
-          expect((dDecoder.decodeRow(row(`${y}-${pad(mo)}-${pad(day)}`))[0] as Date).getTime(), `${zone} ${y}-${mo}-${day}`)
-            .toBe(new Date(y, mo - 1, day).getTime());
+          expect((dDecoder.decodeRow(row(`${y}-${pad(mo)}-${pad(day)}`))[0] as Date).getTime(), `${zone} ${y}-${mo}-${day}`).toBe(
+            new Date(y, mo - 1, day).getTime(),
+          );
           for (let minute = 0; minute < 24 * 60; minute += 5) {
             const h = Math.floor(minute / 60);
             const mi = minute % 60;

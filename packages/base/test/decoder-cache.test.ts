@@ -4,8 +4,22 @@ import { cachedRowDecoder, columnSignature, DECODER_CACHE_SIZE } from '../src/de
 
 function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
   return {
-    catalog: 'def', schema: 'db', table: 't', orgTable: 't', name, orgName: name, charset: 45, length: 255,
-    typeCode, rawTypeCode: typeCode, flags: 0, decimals: 0, extendedType: 0, vectorElementType: 0, vectorDimension: 0, ...extra,
+    catalog: 'def',
+    schema: 'db',
+    table: 't',
+    orgTable: 't',
+    name,
+    orgName: name,
+    charset: 45,
+    length: 255,
+    typeCode,
+    rawTypeCode: typeCode,
+    flags: 0,
+    decimals: 0,
+    extendedType: 0,
+    vectorElementType: 0,
+    vectorDimension: 0,
+    ...extra,
   };
 }
 
@@ -73,9 +87,16 @@ describe('row decoder cache', () => {
     expect(changed.decodeRow(row('5'))).toEqual([5n]);
   });
 
-  it('hands conv callbacks a definition equal to the result\'s own: any differing field means a new decoder', () => {
+  it("hands conv callbacks a definition equal to the result's own: any differing field means a new decoder", () => {
     const seen: ColumnDefinition[] = [];
-    const options = resolveDecodeOptions({ conv: { [FieldType.LONG]: (v, c) => { seen.push(c); return `conv:${String(v)}`; } } });
+    const options = resolveDecodeOptions({
+      conv: {
+        [FieldType.LONG]: (v, c) => {
+          seen.push(c);
+          return `conv:${String(v)}`;
+        },
+      },
+    });
     const first = createTextRowDecoder([col('id', FieldType.LONG, { table: 'a' })], options);
     const sameTable = createTextRowDecoder([col('id', FieldType.LONG, { table: 'a' })], options);
     const otherTable = createTextRowDecoder([col('id', FieldType.LONG, { table: 'b' })], options);
@@ -111,7 +132,10 @@ describe('row decoder cache', () => {
   it('remembers that building failed, so a forbidden code generation is not retried per result', () => {
     const options = resolveDecodeOptions();
     let attempts = 0;
-    const failing = () => { attempts++; return null; };
+    const failing = () => {
+      attempts++;
+      return null;
+    };
     const cols = [col('x', FieldType.LONG)];
     expect(cachedRowDecoder(cols, options, failing)).toBeNull();
     expect(cachedRowDecoder([col('x', FieldType.LONG)], options, failing)).toBeNull();

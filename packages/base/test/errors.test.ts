@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DatabaseError, DataError, errorClassForServerCode, IntegrityError, InterfaceError, InternalError, MySQLError, NotSupportedError,
-  OperationalError, ParameterError, ProgrammingError, S2Error, S2Warning, serverError,
+  DatabaseError,
+  DataError,
+  errorClassForServerCode,
+  IntegrityError,
+  InterfaceError,
+  InternalError,
+  MySQLError,
+  NotSupportedError,
+  OperationalError,
+  ParameterError,
+  ProgrammingError,
+  S2Error,
+  S2Warning,
+  serverError,
 } from '@s2/base';
 
 describe('error hierarchy', () => {
@@ -22,7 +34,9 @@ describe('error hierarchy', () => {
     expect(e.name).toBe('ParameterError');
   });
   it('instanceof works for errors made by another copy of the classes', () => {
-    const foreign = Object.create(Error.prototype, { [Symbol.for('@s2/error-kinds')]: { value: ['ProgrammingError', 'DatabaseError', 'S2Error', 'MySQLError'] } });
+    const foreign = Object.create(Error.prototype, {
+      [Symbol.for('@s2/error-kinds')]: { value: ['ProgrammingError', 'DatabaseError', 'S2Error', 'MySQLError'] },
+    });
     expect(foreign).toBeInstanceOf(ProgrammingError);
     expect(foreign).not.toBeInstanceOf(InterfaceError);
   });

@@ -74,12 +74,13 @@ describe('options registry', () => {
   });
   it('withOptions scopes are isolated between concurrent async tasks', async () => {
     const seen: string[] = [];
-    const task = (type: string, delay: number) => withOptions({ 'results.type': type }, async () => {
-      await new Promise((r) => setTimeout(r, delay));
-      seen.push(`${type}:${String(options.get('results.type'))}`);
-      await new Promise((r) => setTimeout(r, delay));
-      seen.push(`${type}:${String(options.get('results.type'))}`);
-    });
+    const task = (type: string, delay: number) =>
+      withOptions({ 'results.type': type }, async () => {
+        await new Promise((r) => setTimeout(r, delay));
+        seen.push(`${type}:${String(options.get('results.type'))}`);
+        await new Promise((r) => setTimeout(r, delay));
+        seen.push(`${type}:${String(options.get('results.type'))}`);
+      });
     await Promise.all([task('dicts', 15), task('namedtuples', 5)]);
     expect(seen.sort()).toEqual(['dicts:dicts', 'dicts:dicts', 'namedtuples:namedtuples', 'namedtuples:namedtuples']);
     expect(options.get('results.type')).toBe('tuples');

@@ -21,10 +21,12 @@ describe('Semaphore', () => {
     const sem = new Semaphore(2);
     const held = [sem.tryAcquire()!, sem.tryAcquire()!];
     const order: number[] = [];
-    const waiters = [1, 2, 3].map((n) => sem.acquire().then((release) => {
-      order.push(n);
-      return release;
-    }));
+    const waiters = [1, 2, 3].map((n) =>
+      sem.acquire().then((release) => {
+        order.push(n);
+        return release;
+      }),
+    );
     expect(sem.waiting).toBe(3);
     held[0]();
     // The slot went to waiter 1 at the release: nothing is free for a synchronous taker.
@@ -48,14 +50,16 @@ describe('Semaphore', () => {
     const sem = new Semaphore(3);
     let running = 0;
     let peak = 0;
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      const release = await sem.acquire();
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 1));
-      running--;
-      release();
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const release = await sem.acquire();
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 1));
+        running--;
+        release();
+      }),
+    );
     expect(peak).toBe(3);
     expect(sem.inFlight).toBe(0);
   });

@@ -11,8 +11,16 @@ describe('SqlDateTime keeps what the server wrote, whatever the zone', () => {
   });
 
   it('fields, microseconds and fraction digits come back exactly, for every zone and year', () => {
-    const texts = ['0001-01-01 00:00:00', '0050-06-15 12:30:45.5', '0099-12-31 23:59:59.999999', '0100-01-01 00:00:00.000001',
-      '1969-12-31 23:59:59.999', '1970-01-01 00:00:00', '2024-05-06 07:08:09.123456', '9999-12-31 23:59:59.999999'];
+    const texts = [
+      '0001-01-01 00:00:00',
+      '0050-06-15 12:30:45.5',
+      '0099-12-31 23:59:59.999999',
+      '0100-01-01 00:00:00.000001',
+      '1969-12-31 23:59:59.999',
+      '1970-01-01 00:00:00',
+      '2024-05-06 07:08:09.123456',
+      '9999-12-31 23:59:59.999999',
+    ];
     for (const tz of ['Z', '+05:45', '-12:00', '+14:00', 'local']) {
       for (const text of texts) {
         const offset = tz === 'local' ? null : tz === 'Z' ? 0 : (tz[0] === '-' ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(4)));
@@ -35,11 +43,11 @@ describe('SqlDateTime keeps what the server wrote, whatever the zone', () => {
       const v = parseDateTime(text, null) as SqlDateTime;
       expect(sql(v), text).toBe(text);
       const [y, mo, d, h, mi, s] = text.split(/[- :.]/).map(Number);
-      expect(v.getTime(), text).toBe(new Date(y, mo - 1, d, h, mi, s, v.microsecond / 1000 | 0).getTime());
+      expect(v.getTime(), text).toBe(new Date(y, mo - 1, d, h, mi, s, (v.microsecond / 1000) | 0).getTime());
     }
   });
 
-  it('parts that do not follow from the epoch (a caller\'s own values) are kept as given', () => {
+  it("parts that do not follow from the epoch (a caller's own values) are kept as given", () => {
     const fields = { year: 2024, month: 2, day: 29, hour: 1, minute: 2, second: 3 };
     // An epoch a day away from the fields and a millisecond that disagrees with the microseconds.
     const v = new SqlDateTime(Date.UTC(2024, 2, 1, 1, 2, 3, 7), 456_789, fields, 6);

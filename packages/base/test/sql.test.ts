@@ -25,7 +25,11 @@ const TRICKY = ["'", "\\'", "''", '"', '\\', '\0', '\n\r', '\x1a', "'; DROP TABL
 describe('string literals are injection-safe in both escaping modes', () => {
   for (const noBackslashEscapes of [false, true]) {
     it(`every byte value and tricky strings round-trip (${noBackslashEscapes ? 'NO_BACKSLASH_ESCAPES' : 'backslash escapes'})`, () => {
-      const samples = [...Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)), ...TRICKY, Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('')];
+      const samples = [
+        ...Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)),
+        ...TRICKY,
+        Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join(''),
+      ];
       for (const s of samples) expect(readSqlString(escapeLiteral(s, { noBackslashEscapes }), noBackslashEscapes)).toBe(s);
     });
   }
@@ -47,7 +51,12 @@ describe('literal rendering', () => {
     expect(escapeLiteral(Buffer.from([0, 1, 255]))).toBe("X'0001ff'");
     expect(escapeLiteral(new Float32Array([1]))).toBe("X'0000803f'");
     expect(escapeLiteral([1, 'a', null])).toBe("(1, 'a', NULL)");
-    expect(escapeLiteral([[1, 2], [3, 4]])).toBe('(1, 2), (3, 4)');
+    expect(
+      escapeLiteral([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toBe('(1, 2), (3, 4)');
     expect(escapeLiteral({ a: 1, big: 2n ** 60n })).toBe(`'{\\"a\\":1,\\"big\\":1152921504606846976}'`);
     expect(escapeLiteral(new Date(Date.UTC(2024, 4, 6, 7, 8, 9, 120)), { timezone: 'Z' })).toBe("'2024-05-06 07:08:09.120'");
     expect(escapeLiteral(new Date(Date.UTC(2024, 4, 6, 7, 8, 9)), { timezone: '+02:00' })).toBe("'2024-05-06 09:08:09'");
@@ -105,7 +114,10 @@ describe('executemany rewriting', () => {
     expect(values).toEqual(rows.map((r) => r[0]));
   });
   it('keeps ON DUPLICATE KEY UPDATE and accepts named rows', () => {
-    const stmts = batchInsertStatements('insert into t values (%(a)s, %(b)s) ON DUPLICATE KEY UPDATE b = VALUES(b);', [{ a: 1, b: 2 }, { a: 3, b: 4 }])!;
+    const stmts = batchInsertStatements('insert into t values (%(a)s, %(b)s) ON DUPLICATE KEY UPDATE b = VALUES(b);', [
+      { a: 1, b: 2 },
+      { a: 3, b: 4 },
+    ])!;
     expect(stmts).toEqual(['insert into t values (1, 2),(3, 4) ON DUPLICATE KEY UPDATE b = VALUES(b)']);
   });
   it('returns null for statements it cannot batch', () => {

@@ -89,7 +89,9 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
   const mode = tlsModeFor(p);
   if (p.driver === 'http' && mode !== undefined && mode !== 'disabled' && mode !== 'preferred') {
     // Plain http cannot honour a TLS requirement; silently sending credentials in clear would.
-    throw new OptionError(`contradictory settings: tls_mode '${mode}' (from ssl_*/tls_mode settings in code, URL or SINGLESTOREDB_* variables) requires TLS, but driver 'http' sends everything in clear text; use https or drop the TLS setting`);
+    throw new OptionError(
+      `contradictory settings: tls_mode '${mode}' (from ssl_*/tls_mode settings in code, URL or SINGLESTOREDB_* variables) requires TLS, but driver 'http' sends everything in clear text; use https or drop the TLS setting`,
+    );
   }
   if (p.driver === 'https' && (p.sslCa || p.sslCert || p.sslKey || p.sslDisabled || p.sslVerifyCert === false)) {
     // fetch takes no per-request TLS settings; Node reads extra CAs from NODE_EXTRA_CA_CERTS.
@@ -111,7 +113,10 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
   };
 }
 
-const dataApi = { package: '@s2/http', open: (http: { connectHttp: typeof connectHttp }, p: ResolvedConnectParams) => http.connectHttp(httpOptionsFor(p)) } as const;
+const dataApi = {
+  package: '@s2/http',
+  open: (http: { connectHttp: typeof connectHttp }, p: ResolvedConnectParams) => http.connectHttp(httpOptionsFor(p)),
+} as const;
 registerPackagedDriver('http', dataApi);
 registerPackagedDriver('https', dataApi);
 
@@ -127,5 +132,10 @@ export async function connect(urlOrOptions?: string | ConnectOptions, overrides:
   const decoder = await chooseDecoder(params.pureJs);
   const factory = await findDriver(params.driver);
   const link = await factory(params);
-  return new Connection(link, { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) }, async (next) => (await findDriver(next.driver))(next), decoder);
+  return new Connection(
+    link,
+    { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) },
+    async (next) => (await findDriver(next.driver))(next),
+    decoder,
+  );
 }

@@ -1,14 +1,32 @@
 import { loadNative, nativeStatus, resetNativeLoader } from '@s2/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connect, FieldType, InterfaceError, NotSupportedError, OperationalError, ParameterError, ProgrammingError, S2Error,
-  SqlDateTime, SqlTime, options, withOptions, type Connection, type NamedRow,
+  connect,
+  FieldType,
+  InterfaceError,
+  NotSupportedError,
+  OperationalError,
+  ParameterError,
+  ProgrammingError,
+  S2Error,
+  SqlDateTime,
+  SqlTime,
+  options,
+  withOptions,
+  type Connection,
+  type NamedRow,
 } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
 import { skipUnless } from '@s2/testing/vitest';
 import { open, serverUrl } from './support.js';
 
-const DATA = [['a', 'antelopes', 2], ['b', 'bears', 2], ['c', 'cats', 5], ['d', 'dogs', 4], ['e', 'elephants', 0]];
+const DATA = [
+  ['a', 'antelopes', 2],
+  ['b', 'bears', 2],
+  ['c', 'cats', 5],
+  ['d', 'dogs', 4],
+  ['e', 'elephants', 0],
+];
 const scratch = uniqueDatabaseName('core');
 let conn: Connection;
 
@@ -117,7 +135,10 @@ describe('fetching (test_basics)', () => {
     const sql = "SELECT CONVERT(X'61ff62' USING latin1) AS bad";
     const strict = await open();
     await strict.execute('SET character_set_results = NULL');
-    const err = await strict.query(sql).then(() => null, (e: unknown) => e);
+    const err = await strict.query(sql).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(S2Error);
     expect((err as Error).message).toMatch(/'bad'.*encodingErrors/);
     expect(await strict.query('SELECT 1')).toEqual([[1]]);
@@ -142,9 +163,13 @@ describe('results types (test_results)', () => {
   });
 
   it('duplicate names get the table prefix in objects, positions in named rows', async () => {
-    const [obj] = await conn.query<Record<string, unknown>>('SELECT a.id, b.id, 1 AS id FROM data a JOIN data b ON a.id = b.id LIMIT 1', undefined, { resultsType: 'objects' });
+    const [obj] = await conn.query<Record<string, unknown>>('SELECT a.id, b.id, 1 AS id FROM data a JOIN data b ON a.id = b.id LIMIT 1', undefined, {
+      resultsType: 'objects',
+    });
     expect(Object.keys(obj)).toEqual(['id', 'b.id', '.id']);
-    const [named] = await conn.query<NamedRow>('SELECT 1 AS x, 2 AS x, 3 AS `not valid`', undefined, { resultsType: 'dicts' === 'dicts' ? 'namedtuples' : 'tuples' });
+    const [named] = await conn.query<NamedRow>('SELECT 1 AS x, 2 AS x, 3 AS `not valid`', undefined, {
+      resultsType: 'dicts' === 'dicts' ? 'namedtuples' : 'tuples',
+    });
     expect(named.fields).toEqual(['x', '_1', '_2']);
   });
 
@@ -164,11 +189,26 @@ describe('alltypes (test_alltypes*)', () => {
   it('row 0 decodes to the expected values', async () => {
     const [r] = await conn.query<Record<string, unknown>>('SELECT * FROM alltypes WHERE id = 0', undefined, { resultsType: 'objects' });
     expect(r).toMatchObject({
-      tinyint: 80, unsigned_tinyint: 85, bool: 0, boolean: 1, smallint: -27897, unsigned_smallint: 27897,
-      mediumint: 104729, unsigned_mediumint: 120999, int: -1295369311, unsigned_int: 3872362332,
-      bigint: -266883847, unsigned_bigint: 980007287362, float: -146487000, double: -474646154.719356,
-      decimal: '28111097.610822', numeric: '866689461.300046', year: 1923,
-      char_100: 'This is a test of a 100 character column.', enum: 'one', set: 'two',
+      tinyint: 80,
+      unsigned_tinyint: 85,
+      bool: 0,
+      boolean: 1,
+      smallint: -27897,
+      unsigned_smallint: 27897,
+      mediumint: 104729,
+      unsigned_mediumint: 120999,
+      int: -1295369311,
+      unsigned_int: 3872362332,
+      bigint: -266883847,
+      unsigned_bigint: 980007287362,
+      float: -146487000,
+      double: -474646154.719356,
+      decimal: '28111097.610822',
+      numeric: '866689461.300046',
+      year: 1923,
+      char_100: 'This is a test of a 100 character column.',
+      enum: 'one',
+      set: 'two',
     });
     expect(String(r.time)).toBe('00:07:00');
     expect(String(r.time_6)).toBe('01:10:00.000002');
@@ -182,7 +222,7 @@ describe('alltypes (test_alltypes*)', () => {
   it('row 1 is all NULL; rows 2 and 3 hold the extremes exactly', async () => {
     const rows = await conn.query<unknown[]>('SELECT * FROM alltypes ORDER BY id');
     expect(rows[1].slice(1).every((v) => v === null)).toBe(true);
-    const cols = (await conn.query<Record<string, unknown>>('SELECT * FROM alltypes WHERE id IN (2, 3) ORDER BY id', undefined, { resultsType: 'objects' }));
+    const cols = await conn.query<Record<string, unknown>>('SELECT * FROM alltypes WHERE id IN (2, 3) ORDER BY id', undefined, { resultsType: 'objects' });
     expect(cols[0]).toMatchObject({ bigint: -9223372036854775808n, unsigned_bigint: 0, decimal: '-99999999999999.999999', year: 1901 });
     expect(String(cols[0].time)).toBe('-838:59:59');
     expect(cols[1]).toMatchObject({ bigint: 9223372036854775807n, unsigned_bigint: 18446744073709551615n, double: 1.7976931348623157e308, year: 2155 });
@@ -194,7 +234,10 @@ describe('alltypes (test_alltypes*)', () => {
     const c = await open({ database: scratch });
     await c.query('CREATE TABLE lengths (id INT, t LONGTEXT CHARACTER SET utf8mb4)');
     const sizes = [1, 255, 256, 65535, 65536, 2 ** 24 - 1, 2 ** 24, 2 ** 24 - 1 + 100000];
-    await c.executemany('INSERT INTO lengths VALUES (%s, %s)', sizes.map((n, i) => [i, 'é'.repeat(n)]));
+    await c.executemany(
+      'INSERT INTO lengths VALUES (%s, %s)',
+      sizes.map((n, i) => [i, 'é'.repeat(n)]),
+    );
     const rows = await c.query<[number, string]>('SELECT id, t FROM lengths ORDER BY id');
     expect(rows.map((r) => r[1].length)).toEqual(sizes);
     expect(rows.every((r) => /^é*$/.test(r[1]))).toBe(true);
@@ -312,7 +355,10 @@ describe('connection behaviour (test_connection)', () => {
     await c.query('CREATE TABLE people (first VARCHAR(20), last VARCHAR(20), age INT)');
     const cur = c.cursor();
     await cur.execute("LOAD DATA LOCAL INFILE ':stream:' INTO TABLE people FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'", undefined, {
-      infile: 'John,Doe,34\nSandy,Smith,24\nPatty,Jones,57\n'.split('\n').map((l) => `${l}\n`).slice(0, 3),
+      infile: 'John,Doe,34\nSandy,Smith,24\nPatty,Jones,57\n'
+        .split('\n')
+        .map((l) => `${l}\n`)
+        .slice(0, 3),
     });
     expect(cur.rowcount).toBe(3);
     expect(await c.query('SELECT COUNT(*) FROM people')).toEqual([[3]]);
@@ -328,7 +374,10 @@ describe('connection behaviour (test_connection)', () => {
   });
 
   it('client_found_rows changes the affected-rows count of a no-op UPDATE', async () => {
-    for (const [flag, expected] of [[false, 0], [true, 1]] as const) {
+    for (const [flag, expected] of [
+      [false, 0],
+      [true, 1],
+    ] as const) {
       const c = await open({ database: scratch, clientFoundRows: flag });
       await c.query('CREATE TEMPORARY TABLE cf (id INT PRIMARY KEY, v INT)');
       await c.query('INSERT INTO cf VALUES (1, 1)');
@@ -340,7 +389,12 @@ describe('connection behaviour (test_connection)', () => {
   it('executemany batches inserts and reports the total; no params does nothing', async () => {
     const c = await open({ database: scratch });
     await c.query('CREATE TABLE em (a INT, b VARCHAR(20))');
-    expect(await c.executemany('INSERT INTO em VALUES (?, ?)', Array.from({ length: 2500 }, (_, i) => [i, `v${i}`]))).toBe(2500);
+    expect(
+      await c.executemany(
+        'INSERT INTO em VALUES (?, ?)',
+        Array.from({ length: 2500 }, (_, i) => [i, `v${i}`]),
+      ),
+    ).toBe(2500);
     expect(await c.query('SELECT COUNT(*), SUM(a) FROM em')).toEqual([[2500, '3123750']]);
     expect(await c.executemany('DELETE FROM em WHERE a > %(n)s', [{ n: 10 }, { n: 5 }])).toBe(2494);
     expect(await c.executemany('DELETE FROM em', [])).toBeNull();
@@ -368,15 +422,16 @@ describe('connection behaviour (test_connection)', () => {
     }
   });
 
-  it('pure_js=false with the native decoder loaded connects and decodes', skipUnless(
-    loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`,
-    options.get('pure_js') === true ? 'opt-in' : 'missing-tool',
-  ), async () => {
-    expect(loadNative()).not.toBeNull();
-    const conn = await open({ pureJs: false });
-    expect(await conn.query('SELECT 1')).toEqual([[1]]);
-    await conn.close();
-  });
+  it(
+    'pure_js=false with the native decoder loaded connects and decodes',
+    skipUnless(loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`, options.get('pure_js') === true ? 'opt-in' : 'missing-tool'),
+    async () => {
+      expect(loadNative()).not.toBeNull();
+      const conn = await open({ pureJs: false });
+      expect(await conn.query('SELECT 1')).toEqual([[1]]);
+      await conn.close();
+    },
+  );
 
   it('an http URL selects the Data API connector (here: nothing listens, so a typed connect error)', async () => {
     const err = await connect('http://u:p@127.0.0.1:1/db').catch((e: unknown) => e);
@@ -394,7 +449,8 @@ describe('show accessor (test_show_accessors)', () => {
     expect((await conn.show.tables()).columns).toEqual(['Name']);
     expect((await conn.show.databases()).column('Name')).toContain('information_schema');
     expect((await conn.show.schemas()).columns).toEqual(['Name']);
-    for (const rows of [await conn.show.globalStatus(), await conn.show.sessionStatus(), await conn.show.status()]) expect(rows.columns).toEqual(['Name', 'Value']);
+    for (const rows of [await conn.show.globalStatus(), await conn.show.sessionStatus(), await conn.show.status()])
+      expect(rows.columns).toEqual(['Name', 'Value']);
     const idx = await conn.show.indexes('data');
     expect(idx.column('Name')).toEqual(['data']);
     expect(idx.columns).toContain('KeyName');
@@ -414,11 +470,11 @@ describe('show accessor (test_show_accessors)', () => {
 
 describe('object rows with awkward column names', () => {
   it('keeps __proto__, quotes and unicode as plain own keys', async () => {
-    const [row] = await conn.query<Record<string, unknown>>("SELECT 1 AS `__proto__`, 2 AS `a\"b'c`, 3 AS `é ü`", undefined, { resultsType: 'objects' });
+    const [row] = await conn.query<Record<string, unknown>>('SELECT 1 AS `__proto__`, 2 AS `a"b\'c`, 3 AS `é ü`', undefined, { resultsType: 'objects' });
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(Object.keys(row)).toEqual(['__proto__', 'a"b\'c', 'é ü']);
     expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe(1);
-    const [plain] = await conn.query<Record<string, unknown>>("SELECT 1 AS `a\"b'c`, 2 AS `x\\\\y`", undefined, { resultsType: 'objects' });
+    const [plain] = await conn.query<Record<string, unknown>>('SELECT 1 AS `a"b\'c`, 2 AS `x\\\\y`', undefined, { resultsType: 'objects' });
     expect(plain).toEqual({ 'a"b\'c': 1, 'x\\\\y': 2 });
   });
 });

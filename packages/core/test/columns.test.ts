@@ -10,14 +10,28 @@ afterAll(() => conn.close());
 
 describe("the 'columns' results type", () => {
   it('puts numbers in typed arrays of their exact width, keeping integers integral under NULLs', async () => {
-    const frame = await conn.queryFrame('SELECT `id`, `tinyint`, `unsigned_tinyint`, `smallint`, `int`, `unsigned_int`, `bigint`, `unsigned_bigint`, `float`, `double`, `decimal`, `char_100`, `blob`, `date`, `datetime_6`, `time` FROM alltypes ORDER BY id');
+    const frame = await conn.queryFrame(
+      'SELECT `id`, `tinyint`, `unsigned_tinyint`, `smallint`, `int`, `unsigned_int`, `bigint`, `unsigned_bigint`, `float`, `double`, `decimal`, `char_100`, `blob`, `date`, `datetime_6`, `time` FROM alltypes ORDER BY id',
+    );
     expect(frame.length).toBe(5);
     const types = Object.fromEntries(frame.columns.map((c) => [c.name, [c.type, c.values.constructor.name]]));
     expect(types).toMatchObject({
-      id: ['int32', 'Int32Array'], tinyint: ['int8', 'Int8Array'], unsigned_tinyint: ['uint8', 'Uint8Array'], smallint: ['int16', 'Int16Array'],
-      int: ['int32', 'Int32Array'], unsigned_int: ['uint32', 'Uint32Array'], bigint: ['int64', 'BigInt64Array'], unsigned_bigint: ['uint64', 'BigUint64Array'],
-      float: ['float32', 'Float32Array'], double: ['float64', 'Float64Array'], decimal: ['decimal', 'Array'], char_100: ['string', 'Array'],
-      blob: ['binary', 'Array'], date: ['date', 'Array'], datetime_6: ['datetime', 'Array'], time: ['time', 'Array'],
+      id: ['int32', 'Int32Array'],
+      tinyint: ['int8', 'Int8Array'],
+      unsigned_tinyint: ['uint8', 'Uint8Array'],
+      smallint: ['int16', 'Int16Array'],
+      int: ['int32', 'Int32Array'],
+      unsigned_int: ['uint32', 'Uint32Array'],
+      bigint: ['int64', 'BigInt64Array'],
+      unsigned_bigint: ['uint64', 'BigUint64Array'],
+      float: ['float32', 'Float32Array'],
+      double: ['float64', 'Float64Array'],
+      decimal: ['decimal', 'Array'],
+      char_100: ['string', 'Array'],
+      blob: ['binary', 'Array'],
+      date: ['date', 'Array'],
+      datetime_6: ['datetime', 'Array'],
+      time: ['time', 'Array'],
     });
     const big = frame.column('unsigned_bigint')!;
     expect(big.values[3]).toBe(18446744073709551615n);
@@ -77,7 +91,11 @@ describe("the 'columns' results type", () => {
       FROM d a, d b, d c, d e, d f ORDER BY n`;
     const cur = conn.cursor({ resultsType: 'columns' });
     await cur.execute(sql);
-    expect(await cur.fetchmany(3)).toEqual([[0, 'v0'], [1, 'v1'], [2, 'v2']]);
+    expect(await cur.fetchmany(3)).toEqual([
+      [0, 'v0'],
+      [1, 'v1'],
+      [2, 'v2'],
+    ]);
     const mid = (await cur.fetchframe(5)) as ColumnsFrame;
     expect(Array.from(mid.column('s')!.values)).toEqual(['v3', 'v4', 'v5', 'v6', 'v7']);
     expect(await cur.fetchone()).toEqual([8, 'v8']);

@@ -3,9 +3,7 @@
  * protocol straight to the server, and the Data API through the gateway in front of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connect, InterfaceError, NotSupportedError, ParameterError, ProgrammingError, SqlDateTime, type Connection, type ConnectOptions,
-} from '@s2/core';
+import { connect, InterfaceError, NotSupportedError, ParameterError, ProgrammingError, SqlDateTime, type Connection, type ConnectOptions } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
@@ -33,7 +31,13 @@ function urlFor(driver: 'mysql' | 'http', database = 's2_test'): string {
   return driver === 'mysql' ? `mysql://${auth}@${info.host}:${info.port}/${database}` : `http://${auth}@127.0.0.1:${gateway.port}/${database}`;
 }
 
-const DATA = [['a', 'antelopes', 2], ['b', 'bears', 2], ['c', 'cats', 5], ['d', 'dogs', 4], ['e', 'elephants', 0]];
+const DATA = [
+  ['a', 'antelopes', 2],
+  ['b', 'bears', 2],
+  ['c', 'cats', 5],
+  ['d', 'dogs', 4],
+  ['e', 'elephants', 0],
+];
 
 describe.each(['mysql', 'http'] as const)('conformance over %s', (driver) => {
   let conn: Connection;
@@ -46,7 +50,11 @@ describe.each(['mysql', 'http'] as const)('conformance over %s', (driver) => {
   it('fetch methods, rowcount, rownumber and description', async () => {
     const cur = conn.cursor();
     expect(await cur.execute('SELECT * FROM data ORDER BY id')).toBe(5);
-    expect(cur.description!.map((d) => [d.name, d.typeCode])).toEqual([['id', 253], ['name', 253], ['value', 8]]);
+    expect(cur.description!.map((d) => [d.name, d.typeCode])).toEqual([
+      ['id', 253],
+      ['name', 253],
+      ['value', 8],
+    ]);
     expect(await cur.fetchone()).toEqual(DATA[0]);
     expect(await cur.fetchmany(2)).toEqual(DATA.slice(1, 3));
     expect(await cur.fetchall()).toEqual(DATA.slice(3));
@@ -74,7 +82,14 @@ describe.each(['mysql', 'http'] as const)('conformance over %s', (driver) => {
 
   it('alltypes extremes decode exactly', async () => {
     const [row] = await conn.query<Record<string, unknown>>('SELECT * FROM alltypes WHERE id = 3', undefined, { resultsType: 'objects' });
-    expect(row).toMatchObject({ tinyint: 127, unsigned_int: 4294967295, bigint: 9223372036854775807n, unsigned_bigint: 18446744073709551615n, decimal: '99999999999999.999999', year: 2155 });
+    expect(row).toMatchObject({
+      tinyint: 127,
+      unsigned_int: 4294967295,
+      bigint: 9223372036854775807n,
+      unsigned_bigint: 18446744073709551615n,
+      decimal: '99999999999999.999999',
+      year: 2155,
+    });
     expect((row.datetime_6 as SqlDateTime).toSqlString()).toBe('9999-12-31 23:59:59.999999');
     expect(String(row.time)).toBe('838:59:59');
     expect(row.bit).toEqual(Buffer.alloc(8, 0xff));
@@ -90,7 +105,12 @@ describe.each(['mysql', 'http'] as const)('conformance over %s', (driver) => {
   it('executemany reports the total row count', async () => {
     const c = await open({}, scratch);
     await c.execute(`CREATE TABLE em_${driver} (a INT, b VARCHAR(10))`);
-    expect(await c.executemany(`INSERT INTO em_${driver} VALUES (?, ?)`, Array.from({ length: 500 }, (_, i) => [i, `r${i}`]))).toBe(500);
+    expect(
+      await c.executemany(
+        `INSERT INTO em_${driver} VALUES (?, ?)`,
+        Array.from({ length: 500 }, (_, i) => [i, `r${i}`]),
+      ),
+    ).toBe(500);
     expect(await c.query(`SELECT COUNT(*) FROM em_${driver}`)).toEqual([[500]]);
     await c.close();
   });

@@ -26,7 +26,7 @@ describe('abort, deadlines and server-closed sessions through @s2/core', () => {
     await conn.close();
   });
 
-  it('queryTimeoutMs from connect() is every statement\'s deadline (3024), a per-call timeoutMs wins', async () => {
+  it("queryTimeoutMs from connect() is every statement's deadline (3024), a per-call timeoutMs wins", async () => {
     const conn = await open({ queryTimeoutMs: 200 });
     await expect(conn.query('SELECT SLEEP(5)')).rejects.toMatchObject({ errno: 3024 });
     expect(await conn.query('SELECT SLEEP(0.3) AS s', undefined, { timeoutMs: 5000 })).toEqual([[0]]);

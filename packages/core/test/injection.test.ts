@@ -5,8 +5,30 @@ import { open } from './support.js';
 
 const db = uniqueDatabaseName('inject');
 const TRICKY = [
-  "'", "''", '"', '\\', "\\'", '\0', '\n', '\r', '\x1a', '%s', '%(x)s', '?', ':name', "'; DROP TABLE t; --", "' OR '1'='1",
-  '🥷🧙👻.eth', '\u2028\u2029', 'e\u0301', '\uFEFF', '\u202E', 'a'.repeat(10_000), "\\\\'\\\\'", '/* */', '`x`',
+  "'",
+  "''",
+  '"',
+  '\\',
+  "\\'",
+  '\0',
+  '\n',
+  '\r',
+  '\x1a',
+  '%s',
+  '%(x)s',
+  '?',
+  ':name',
+  "'; DROP TABLE t; --",
+  "' OR '1'='1",
+  '🥷🧙👻.eth',
+  '\u2028\u2029',
+  'e\u0301',
+  '\uFEFF',
+  '\u202E',
+  'a'.repeat(10_000),
+  "\\\\'\\\\'",
+  '/* */',
+  '`x`',
 ];
 
 for (const mode of ['default', 'NO_BACKSLASH_ESCAPES'] as const) {
@@ -31,7 +53,10 @@ for (const mode of ['default', 'NO_BACKSLASH_ESCAPES'] as const) {
 
     it('every byte value 0–255 as a one-character string and inside a Buffer', async () => {
       const chars = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
-      const rows = await conn.query<[string, Buffer]>(`SELECT ${chars.map(() => '?, ?').join(', ')}`, chars.flatMap((c, i) => [c, Buffer.from([i])]));
+      const rows = await conn.query<[string, Buffer]>(
+        `SELECT ${chars.map(() => '?, ?').join(', ')}`,
+        chars.flatMap((c, i) => [c, Buffer.from([i])]),
+      );
       const flat = rows[0] as unknown[];
       chars.forEach((c, i) => {
         expect(flat[2 * i], `char ${i}`).toBe(c);

@@ -47,7 +47,16 @@ describe('executemany says how many rows earlier statements affected', () => {
     expect(err).toMatchObject({ errno: 1062, rowsAffectedBefore: 0 });
     const [[n]] = await conn.query<[number]>(`SELECT COUNT(*) FROM ${db}.w`);
     expect(Number(n)).toBe(0);
-    expect(await conn.executemany(`INSERT INTO ${db}.w VALUES (%s, %s)`, [[1, 'a'], [2, 'b']], { atomic: true })).toBe(2);
+    expect(
+      await conn.executemany(
+        `INSERT INTO ${db}.w VALUES (%s, %s)`,
+        [
+          [1, 'a'],
+          [2, 'b'],
+        ],
+        { atomic: true },
+      ),
+    ).toBe(2);
     const [[m]] = await conn.query<[number]>(`SELECT COUNT(*) FROM ${db}.w`);
     expect(Number(m)).toBe(2);
     expect(conn.getAutocommit()).toBe(true);

@@ -1,9 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  connect, DataError, loadStatement, NotSupportedError, ParameterError, SqlDateTime, SqlTime, type Connection,
-} from '@s2/core';
+import { connect, DataError, loadStatement, NotSupportedError, ParameterError, SqlDateTime, SqlTime, type Connection } from '@s2/core';
 import { uniqueDatabaseName } from '@s2/testing';
 import { startDataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
@@ -41,7 +39,9 @@ describe('the statement', () => {
     expect(loadStatement('t', ['a', 'b c'])).toBe(
       "LOAD DATA LOCAL INFILE ':stream:' INTO TABLE `t` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`a`, `b c`)",
     );
-    expect(loadStatement('db.t', null, { replace: true })).toMatch(/^LOAD DATA LOCAL INFILE ':stream:' REPLACE INTO TABLE `db`.`t` CHARACTER SET utf8mb4 FIELDS/);
+    expect(loadStatement('db.t', null, { replace: true })).toMatch(
+      /^LOAD DATA LOCAL INFILE ':stream:' REPLACE INTO TABLE `db`.`t` CHARACTER SET utf8mb4 FIELDS/,
+    );
     expect(loadStatement('`my.db`.`odd``name`', ['x`y'], { ignore: true })).toMatch(/ IGNORE INTO TABLE `my.db`.`odd``name` .* \(`x``y`\)$/);
     for (const bad of ['', 'a.b.c', 'a.', '.a', 'a`b', '`unterminated', 't; DROP TABLE x']) {
       if (bad === 't; DROP TABLE x') expect(loadStatement(bad, null)).toContain('`t; DROP TABLE x`');
@@ -54,8 +54,18 @@ describe('conn.load() round trips', () => {
   it('text with tabs, newlines, CR, backslashes, NUL, \\N and emoji; NULL vs empty', async () => {
     const t = await table('texts', 'id INT PRIMARY KEY, s MEDIUMTEXT NULL, v VARCHAR(64) NULL');
     const values = [
-      'tab\there', 'line\nbreak', 'cr\rlf\r\n', 'back\\slash\\', 'nul\0byte', '\\N', 'N', '😀 emoji ✓ ñ', '', '\t\n\\\0',
-      `long ${'ü😀\t'.repeat(20_000)}`, "quote ' and \" and `",
+      'tab\there',
+      'line\nbreak',
+      'cr\rlf\r\n',
+      'back\\slash\\',
+      'nul\0byte',
+      '\\N',
+      'N',
+      '😀 emoji ✓ ñ',
+      '',
+      '\t\n\\\0',
+      `long ${'ü😀\t'.repeat(20_000)}`,
+      'quote \' and " and `',
     ];
     const rows = values.map((s, i) => [i, s, s.length <= 64 ? s : null]);
     rows.push([values.length, null, null]);
@@ -93,7 +103,10 @@ describe('conn.load() round trips', () => {
   it('DECIMAL(30,10) keeps every digit', async () => {
     const t = await table('decs', 'id INT PRIMARY KEY, d DECIMAL(30,10) NULL');
     const decs = ['12345678901234567890.0123456789', '-99999999999999999999.9999999999', '0.0000000001', '0.0000000000', null];
-    await conn.load(t, decs.map((d, i) => ({ id: i, d })));
+    await conn.load(
+      t,
+      decs.map((d, i) => ({ id: i, d })),
+    );
     const back = await conn.query<[number, string | null]>(`SELECT id, d FROM ${t} ORDER BY id`);
     expect(back.map((r) => r[1])).toEqual(decs);
   });
@@ -137,7 +150,11 @@ describe('conn.load() round trips', () => {
     const reversed = Buffer.from(all).reverse();
     const big = Buffer.alloc(200_000);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
-    await conn.load(t, [[1, all, reversed], [2, Buffer.alloc(0), big], [3, null, all.buffer]]);
+    await conn.load(t, [
+      [1, all, reversed],
+      [2, Buffer.alloc(0), big],
+      [3, null, all.buffer],
+    ]);
     const back = await conn.query<[number, Uint8Array | null, Uint8Array | null]>(`SELECT id, vb, bl FROM ${t} ORDER BY id`);
     expect(Buffer.from(back[0][1]!).equals(Buffer.from(all))).toBe(true);
     expect(Buffer.from(back[0][2]!).equals(reversed)).toBe(true);
@@ -171,11 +188,25 @@ describe('conn.load() sources and options', () => {
   });
 
   it('array rows fill the table positionally; object rows use the first row’s keys (missing keys are NULL)', async () => {
-    expect(await conn.load(t, [[1, 'a', 1.5], [2, 'b', null]])).toEqual({ rows: 2, warnings: 0 });
-    expect(await conn.load(t, [{ score: 3, id: 3, name: 'c' }, { id: 4, name: 'd' }])).toEqual({ rows: 2, warnings: 0 });
+    expect(
+      await conn.load(t, [
+        [1, 'a', 1.5],
+        [2, 'b', null],
+      ]),
+    ).toEqual({ rows: 2, warnings: 0 });
+    expect(
+      await conn.load(t, [
+        { score: 3, id: 3, name: 'c' },
+        { id: 4, name: 'd' },
+      ]),
+    ).toEqual({ rows: 2, warnings: 0 });
     expect(await conn.load(t, [{ name: 'e', id: 5 }], { columns: ['id', 'name'] })).toEqual({ rows: 1, warnings: 0 });
     expect(await conn.query(`SELECT id, name, score FROM ${t} ORDER BY id`)).toEqual([
-      [1, 'a', 1.5], [2, 'b', null], [3, 'c', 3], [4, 'd', null], [5, 'e', null],
+      [1, 'a', 1.5],
+      [2, 'b', null],
+      [3, 'c', 3],
+      [4, 'd', null],
+      [5, 'e', null],
     ]);
   });
 
@@ -233,26 +264,49 @@ describe('conn.load() sources and options', () => {
   });
 
   it('takes sync iterables and nodejs-polars-like frames (columns, height, slice, rows)', async () => {
-    function* gen() { yield [1, 'x', 1]; yield [2, 'y', 2]; }
+    function* gen() {
+      yield [1, 'x', 1];
+      yield [2, 'y', 2];
+    }
     expect(await conn.load(t, gen())).toEqual({ rows: 2, warnings: 0 });
     const data = { id: [3, 4, 5], name: ['p', 'q', null], score: [0.5, null, 2] };
-    const frame = (offset: number, length: number): { columns: string[]; height: number; slice: unknown; rows: unknown; toRecords: unknown; select: unknown } => ({
+    const frame = (
+      offset: number,
+      length: number,
+    ): { columns: string[]; height: number; slice: unknown; rows: unknown; toRecords: unknown; select: unknown } => ({
       columns: Object.keys(data),
       height: length,
       slice: (o: number, l: number) => frame(offset + o, Math.min(l, length - o)),
       rows: () => Array.from({ length }, (_, i) => Object.values(data).map((col) => col[offset + i])),
-      toRecords: () => { throw new Error('rows() is preferred'); },
-      select: () => { throw new Error('not needed'); },
+      toRecords: () => {
+        throw new Error('rows() is preferred');
+      },
+      select: () => {
+        throw new Error('not needed');
+      },
     });
     expect(await conn.load(t, frame(0, 3) as never)).toEqual({ rows: 3, warnings: 0 });
     expect(await conn.query(`SELECT id, name, score FROM ${t} ORDER BY id`)).toEqual([
-      [1, 'x', 1], [2, 'y', 2], [3, 'p', 0.5], [4, 'q', null], [5, null, 2],
+      [1, 'x', 1],
+      [2, 'y', 2],
+      [3, 'p', 0.5],
+      [4, 'q', null],
+      [5, null, 2],
     ]);
   });
 
   it('replace and ignore handle duplicate keys; an empty source sends nothing', async () => {
     await conn.load(t, [[1, 'old', 1]]);
-    expect(await conn.load(t, [[1, 'ignored', 2], [2, 'new', 2]], { ignore: true })).toMatchObject({ rows: 1 });
+    expect(
+      await conn.load(
+        t,
+        [
+          [1, 'ignored', 2],
+          [2, 'new', 2],
+        ],
+        { ignore: true },
+      ),
+    ).toMatchObject({ rows: 1 });
     expect(await conn.query(`SELECT name FROM ${t} ORDER BY id`)).toEqual([['old'], ['new']]);
     expect(await conn.load(t, [[1, 'replaced', 3]], { replace: true })).toMatchObject({ rows: 2 });
     expect(await conn.query(`SELECT name FROM ${t} ORDER BY id`)).toEqual([['replaced'], ['new']]);
@@ -282,7 +336,12 @@ describe('conn.load() errors', () => {
   });
 
   it('NaN and Infinity are ParameterErrors; nothing is loaded and the connection stays usable', async () => {
-    await expect(conn.load(t, [[1, 1], [2, NaN]])).rejects.toThrow(ParameterError);
+    await expect(
+      conn.load(t, [
+        [1, 1],
+        [2, NaN],
+      ]),
+    ).rejects.toThrow(ParameterError);
     await expect(conn.load(t, [{ id: 1, v: Infinity }])).rejects.toThrow(/row 1: Infinity cannot be loaded/);
     expect(await count(t)).toBe(0);
     expect(await conn.query('SELECT 1')).toEqual([[1]]);
@@ -325,9 +384,23 @@ describe('conn.load() errors', () => {
 
   it('bad values and duplicates are warnings for LOCAL loads; failOnWarnings turns them into a DataError and rolls back', async () => {
     // MariaDB/MySQL: LOCAL implies IGNORE semantics, whatever the sql_mode.
-    expect(await conn.load(t, [[1, 'not a number'], [1, 2]])).toEqual({ rows: 1, warnings: 2 });
+    expect(
+      await conn.load(t, [
+        [1, 'not a number'],
+        [1, 2],
+      ]),
+    ).toEqual({ rows: 1, warnings: 2 });
     await conn.execute(`DELETE FROM ${t}`);
-    const err = await conn.load(t, [[1, 1], [2, 'oops']], { failOnWarnings: true }).catch((e: unknown) => e);
+    const err = await conn
+      .load(
+        t,
+        [
+          [1, 1],
+          [2, 'oops'],
+        ],
+        { failOnWarnings: true },
+      )
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toMatch(/1 warning\(s\): Warning 1366: Incorrect double value: 'oops'/);
     expect(await count(t)).toBe(0);

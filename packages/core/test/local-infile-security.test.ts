@@ -13,7 +13,10 @@ afterEach(async () => {
   server = null;
 });
 
-interface Request { sql: string; received: Buffer | null }
+interface Request {
+  sql: string;
+  received: Buffer | null;
+}
 
 async function thief(): Promise<{ url: string; requests: Request[] }> {
   const requests: Request[] = [];
@@ -76,7 +79,10 @@ describe('LOCAL INFILE requests the application did not offer are refused at eve
   it('load() sends its own rows, never the file the server names', async () => {
     const { url, requests } = await thief();
     const conn = await connect(url, { localInfile: true });
-    await conn.load('t', [[1, 'a'], [2, 'b']]);
+    await conn.load('t', [
+      [1, 'a'],
+      [2, 'b'],
+    ]);
     expect(requests).toHaveLength(1);
     expect(requests[0].sql).toMatch(/^LOAD DATA LOCAL INFILE ':stream:'/);
     expect(requests[0].received!.toString()).toBe('1\ta\n2\tb\n');

@@ -7,7 +7,14 @@ import { open } from './support.js';
 describe('URL and host parsing', () => {
   it('a malformed percent-escape is an OptionError naming the part, not a bare URIError', () => {
     for (const url of ['mysql://u:%ZZ@h/db', 'mysql://%E0%A4%A@h', 'mysql://u:p@h/%zz', 'mysql://u:p@h/db?charset=%']) {
-      const err = (() => { try { resolveConnectParams(url); } catch (e) { return e; } return null; })();
+      const err = (() => {
+        try {
+          resolveConnectParams(url);
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
       expect(err).toBeInstanceOf(OptionError);
       expect((err as Error).message).toMatch(/malformed percent-escape/);
     }
@@ -22,7 +29,14 @@ describe('URL and host parsing', () => {
 
   it('an unparseable URL does not echo its password', () => {
     expect(() => resolveConnectParams('mysql://u:TopSecret@h:3306:99')).toThrow(OptionError);
-    const err = (() => { try { resolveConnectParams('mysql://u:TopSecret@h:3306:99'); } catch (e) { return e as Error; } return null; })();
+    const err = (() => {
+      try {
+        resolveConnectParams('mysql://u:TopSecret@h:3306:99');
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
     expect(err!.message).not.toContain('TopSecret');
   });
 });
@@ -93,7 +107,7 @@ describe('callproc names are identifiers, never SQL', () => {
     const conn = await open();
     try {
       await conn.execute('SET @r5_probe = 0');
-      for (const name of ['p(1), (SELECT 1) -- ', "x=1, @r5_probe=1, @y", 'p; SELECT 1', '`p`']) {
+      for (const name of ['p(1), (SELECT 1) -- ', 'x=1, @r5_probe=1, @y', 'p; SELECT 1', '`p`']) {
         await expect(conn.cursor().callproc(name, [1])).rejects.toBeInstanceOf(ProgrammingError);
       }
       expect(await conn.query('SELECT @r5_probe')).toEqual([[0]]);

@@ -67,14 +67,25 @@ describe('precedence (with the documented deviation: explicit beats URL)', () =>
     expect(resolveConnectParams('h', { resultsType: 'namedtuples' }).resultsType).toBe('namedtuples');
   });
   it('accepts the reference snake_case names and validates values', () => {
-    expect(resolveConnectParams({ host: 'h', local_infile: true, ssl_ca: '/ca.pem' } as never)).toMatchObject({ localInfile: true, sslCa: '/ca.pem', sslVerifyCert: true });
+    expect(resolveConnectParams({ host: 'h', local_infile: true, ssl_ca: '/ca.pem' } as never)).toMatchObject({
+      localInfile: true,
+      sslCa: '/ca.pem',
+      sslVerifyCert: true,
+    });
     expect(() => resolveConnectParams({ host: 'h', nonsense: 1 } as never)).toThrow(OptionError);
     expect(() => resolveConnectParams('h', { connectTimeout: 0 })).toThrow(/connect_timeout/);
     expect(() => resolveConnectParams('h', { vectorDataFormat: 'xml' as never })).toThrow(/vector_data_format/);
     expect(resolveConnectParams('h?results_format=dicts').resultsType).toBe('objects');
   });
   it('casts URL booleans with the reference vocabulary', () => {
-    for (const [text, value] of [['1', true], ['0', false], ['on', true], ['OFF', false], ['yes', true], ['f', false]] as const) {
+    for (const [text, value] of [
+      ['1', true],
+      ['0', false],
+      ['on', true],
+      ['OFF', false],
+      ['yes', true],
+      ['f', false],
+    ] as const) {
       expect(resolveConnectParams(`h?local_infile=${text}`).localInfile).toBe(value);
     }
     expect(() => resolveConnectParams('h?local_infile=nein')).toThrow(OptionError);

@@ -44,7 +44,12 @@ describe('a pool recovers when the server comes back', () => {
       const a = await pool.getConnection();
       const b = await pool.getConnection();
       const started = Date.now();
-      const calls = Array.from({ length: 20 }, (_, i) => pool.query(`SELECT ${i + 10}`).then((r) => r, (e: unknown) => e));
+      const calls = Array.from({ length: 20 }, (_, i) =>
+        pool.query(`SELECT ${i + 10}`).then(
+          (r) => r,
+          (e: unknown) => e,
+        ),
+      );
       a.connection.destroy();
       b.connection.destroy();
       a.release();

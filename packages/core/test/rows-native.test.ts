@@ -30,70 +30,76 @@ async function addonCalls<T>(f: () => Promise<T>): Promise<{ value: T; decoded: 
 const SQL = `SELECT seq, seq * 1.5 AS d, CAST(seq AS CHAR) AS s, NOW() - INTERVAL seq SECOND AS dt,
   CASE WHEN seq = 30000 THEN CONVERT(X'61ff62' USING latin1) ELSE 'ok' END AS bad FROM seq_1_to_40000`;
 
-describe('buffered row formats decoded by the addon', skipUnless(
-  native ? null : `the native addon is not loaded: ${nativeStatus().source}`,
-  options.get('pure_js') === true ? 'opt-in' : 'missing-tool',
-), () => {
-  it('give the rows the TypeScript row decoder gives, in every row format', async () => {
-    const fast = await open({ pureJs: false });
-    const slow = await open({ pureJs: true });
-    try {
-      const sql = 'SELECT seq, -seq AS neg, seq * 1.25 AS d, CAST(seq AS DECIMAL(12,3)) AS dec3, CONCAT("é", seq) AS s FROM seq_1_to_40000';
-      for (const resultsType of ['tuples', 'objects', 'namedtuples'] as const) {
-        const a = await addonCalls(() => fast.query(sql, undefined, { resultsType }));
-        // Several batches, every one decoded by the addon itself.
-        expect(a, resultsType).toMatchObject({ declined: 0, threw: 0 });
-        expect(a.decoded, resultsType).toBeGreaterThan(1);
-        const b = await addonCalls(() => slow.query(sql, undefined, { resultsType }));
-        expect(b, `${resultsType}: pureJs never reaches the addon`).toMatchObject({ decoded: 0, declined: 0, threw: 0 });
-        expect(a.value.length).toBe(40_000);
-        expect(a.value).toEqual(b.value);
-      }
-    } finally {
-      await fast.close();
-      await slow.close();
-    }
-  });
-
-  it('streaming cursors: fetchone, fetchmany and iteration give the same rows on both paths', async () => {
-    const sql = 'SELECT seq, CONCAT("é", seq) AS s, seq * 0.5 AS half FROM seq_1_to_20000';
-    const collect = async (pureJs: boolean) => {
-      const conn = await open({ pureJs, buffered: false });
+describe(
+  'buffered row formats decoded by the addon',
+  skipUnless(native ? null : `the native addon is not loaded: ${nativeStatus().source}`, options.get('pure_js') === true ? 'opt-in' : 'missing-tool'),
+  () => {
+    it('give the rows the TypeScript row decoder gives, in every row format', async () => {
+      const fast = await open({ pureJs: false });
+      const slow = await open({ pureJs: true });
       try {
-        const cur = conn.cursor();
-        await cur.execute(sql);
-        const rows: unknown[] = [await cur.fetchone(), ...(await cur.fetchmany(5000))];
-        for await (const row of cur) rows.push(row);
-        return rows;
+        const sql = 'SELECT seq, -seq AS neg, seq * 1.25 AS d, CAST(seq AS DECIMAL(12,3)) AS dec3, CONCAT("é", seq) AS s FROM seq_1_to_40000';
+        for (const resultsType of ['tuples', 'objects', 'namedtuples'] as const) {
+          const a = await addonCalls(() => fast.query(sql, undefined, { resultsType }));
+          // Several batches, every one decoded by the addon itself.
+          expect(a, resultsType).toMatchObject({ declined: 0, threw: 0 });
+          expect(a.decoded, resultsType).toBeGreaterThan(1);
+          const b = await addonCalls(() => slow.query(sql, undefined, { resultsType }));
+          expect(b, `${resultsType}: pureJs never reaches the addon`).toMatchObject({ decoded: 0, declined: 0, threw: 0 });
+          expect(a.value.length).toBe(40_000);
+          expect(a.value).toEqual(b.value);
+        }
       } finally {
-        await conn.close();
+        await fast.close();
+        await slow.close();
       }
-    };
-    const fast = await addonCalls(() => collect(false));
-    expect(fast).toMatchObject({ declined: 0, threw: 0 });
-    expect(fast.decoded).toBeGreaterThan(1);
-    const slow = await addonCalls(() => collect(true));
-    expect(slow).toMatchObject({ decoded: 0, declined: 0, threw: 0 });
-    expect(fast.value.length).toBe(20_000);
-    expect(fast.value).toEqual(slow.value);
-  });
+    });
 
-  it("a bad value deep in the result is the row decoder's error, after the rest was read: the connection stays usable", async () => {
-    for (const pureJs of [false, true]) {
-      const conn = await open({ pureJs });
-      try {
-        await conn.execute('SET character_set_results = NULL');
-        const { value: err, ...addon } = await addonCalls(() => conn.query(SQL).then(() => null, (e: unknown) => e));
-        // The addon reads every batch (the bad bytes included) and the shared conversion of the
-        // 'bad' column raises; with pureJs it is never reached.
-        expect(addon.decoded > 0, `pureJs ${pureJs}: batches decoded by the addon`).toBe(!pureJs);
-        expect(addon.declined + addon.threw, `pureJs ${pureJs}`).toBe(0);
-        expect(err, `pureJs ${pureJs}`).toBeInstanceOf(S2Error);
-        expect((err as Error).message).toMatch(/'bad'.*encodingErrors/);
-        expect(await conn.query('SELECT 1')).toEqual([[1]]);
-      } finally {
-        await conn.close();
+    it('streaming cursors: fetchone, fetchmany and iteration give the same rows on both paths', async () => {
+      const sql = 'SELECT seq, CONCAT("é", seq) AS s, seq * 0.5 AS half FROM seq_1_to_20000';
+      const collect = async (pureJs: boolean) => {
+        const conn = await open({ pureJs, buffered: false });
+        try {
+          const cur = conn.cursor();
+          await cur.execute(sql);
+          const rows: unknown[] = [await cur.fetchone(), ...(await cur.fetchmany(5000))];
+          for await (const row of cur) rows.push(row);
+          return rows;
+        } finally {
+          await conn.close();
+        }
+      };
+      const fast = await addonCalls(() => collect(false));
+      expect(fast).toMatchObject({ declined: 0, threw: 0 });
+      expect(fast.decoded).toBeGreaterThan(1);
+      const slow = await addonCalls(() => collect(true));
+      expect(slow).toMatchObject({ decoded: 0, declined: 0, threw: 0 });
+      expect(fast.value.length).toBe(20_000);
+      expect(fast.value).toEqual(slow.value);
+    });
+
+    it("a bad value deep in the result is the row decoder's error, after the rest was read: the connection stays usable", async () => {
+      for (const pureJs of [false, true]) {
+        const conn = await open({ pureJs });
+        try {
+          await conn.execute('SET character_set_results = NULL');
+          const { value: err, ...addon } = await addonCalls(() =>
+            conn.query(SQL).then(
+              () => null,
+              (e: unknown) => e,
+            ),
+          );
+          // The addon reads every batch (the bad bytes included) and the shared conversion of the
+          // 'bad' column raises; with pureJs it is never reached.
+          expect(addon.decoded > 0, `pureJs ${pureJs}: batches decoded by the addon`).toBe(!pureJs);
+          expect(addon.declined + addon.threw, `pureJs ${pureJs}`).toBe(0);
+          expect(err, `pureJs ${pureJs}`).toBeInstanceOf(S2Error);
+          expect((err as Error).message).toMatch(/'bad'.*encodingErrors/);
+          expect(await conn.query('SELECT 1')).toEqual([[1]]);
+        } finally {
+          await conn.close();
+        }
       }
-    }
-  });
-});
+    });
+  },
+);

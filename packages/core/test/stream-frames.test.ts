@@ -23,10 +23,11 @@ describe('conn.streamFrames()', () => {
     expect(total).toBe((150_000n * 150_001n) / 2n);
   });
 
-  it('defaults to the format\'s frame size (columns with per-cell JS values: 8,192 rows; typed arrays only: 65,536) and interpolates parameters', async () => {
+  it("defaults to the format's frame size (columns with per-cell JS values: 8,192 rows; typed arrays only: 65,536) and interpolates parameters", async () => {
     expect(DEFAULT_FRAME_ROWS).toBe(65_536);
     const sizes: number[] = [];
-    for await (const f of conn.streamFrames<ColumnsFrame>('SELECT seq, CONCAT("r", seq) AS s FROM seq_1_to_100000 WHERE seq > ?', [60_000])) sizes.push(f.length);
+    for await (const f of conn.streamFrames<ColumnsFrame>('SELECT seq, CONCAT("r", seq) AS s FROM seq_1_to_100000 WHERE seq > ?', [60_000]))
+      sizes.push(f.length);
     expect(sizes).toEqual([8_192, 8_192, 8_192, 8_192, 40_000 - 4 * 8_192]);
     // Only typed-array columns: no per-cell values, so the larger default.
     sizes.length = 0;
@@ -61,11 +62,13 @@ describe('conn.streamFrames()', () => {
 
   it('an error thrown in the loop body cleans up as well', async () => {
     const boom = new Error('consumer failed');
-    await expect((async () => {
-      for await (const frame of conn.streamFrames('SELECT seq FROM seq_1_to_500000', null, { batchRows: 100 })) {
-        if (frame.length) throw boom;
-      }
-    })()).rejects.toBe(boom);
+    await expect(
+      (async () => {
+        for await (const frame of conn.streamFrames('SELECT seq FROM seq_1_to_500000', null, { batchRows: 100 })) {
+          if (frame.length) throw boom;
+        }
+      })(),
+    ).rejects.toBe(boom);
     expect(await conn.query('SELECT 2')).toEqual([[2]]);
   });
 
@@ -78,9 +81,9 @@ describe('conn.streamFrames()', () => {
       const it = conn.streamFrames('SELECT seq FROM seq_1_to_3000000', null, { batchRows: 10 })[Symbol.asyncIterator]();
       const first = await it.next();
       expect((first.value as ColumnsFrame).length).toBe(10);
-      const running = await observer.query<[string, string | null]>(
-        'SELECT COMMAND, INFO FROM information_schema.PROCESSLIST WHERE ID = ?', [conn.connectionId],
-      );
+      const running = await observer.query<[string, string | null]>('SELECT COMMAND, INFO FROM information_schema.PROCESSLIST WHERE ID = ?', [
+        conn.connectionId,
+      ]);
       expect(running).toEqual([['Query', 'SELECT seq FROM seq_1_to_3000000']]);
       await it.return!();
     } finally {
@@ -90,7 +93,9 @@ describe('conn.streamFrames()', () => {
   });
 
   it('rejects row formats and bad batch sizes; server errors surface and the connection recovers', async () => {
-    const drain = async (gen: AsyncIterable<unknown>) => { for await (const _ of gen) void _; };
+    const drain = async (gen: AsyncIterable<unknown>) => {
+      for await (const _ of gen) void _;
+    };
     await expect(drain(conn.streamFrames('SELECT 1', null, { resultsType: 'tuples' }))).rejects.toThrow(NotSupportedError);
     await expect(drain(conn.streamFrames('SELECT 1', null, { batchRows: 0 }))).rejects.toThrow(ParameterError);
     await expect(drain(conn.streamFrames('SELECT * FROM no_such_table'))).rejects.toMatchObject({ errno: 1146 });

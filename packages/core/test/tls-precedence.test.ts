@@ -39,7 +39,14 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     ['tlsMode verify-full with sslVerifyIdentity false', { tlsMode: 'verify-full', sslVerifyIdentity: false }, [/tls_mode/, /ssl_verify_identity/]],
   ] as const) {
     it(`${label} is an OptionError naming both settings`, () => {
-      const err = (() => { try { resolveConnectParams({ host: 'db.example.com', ...settings } as never); } catch (e) { return e; } return null; })();
+      const err = (() => {
+        try {
+          resolveConnectParams({ host: 'db.example.com', ...settings } as never);
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
       expect(err).toBeInstanceOf(OptionError);
       for (const n of names) expect((err as Error).message).toMatch(n);
     });
@@ -52,7 +59,10 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
   });
 
   describe('the Data API over plain http never carries a TLS requirement away silently', () => {
-    const httpOptions = (url: string | object, overrides: object = {}) => () => httpOptionsFor(resolveConnectParams(url as never, overrides as never));
+    const httpOptions =
+      (url: string | object, overrides: object = {}) =>
+      () =>
+        httpOptionsFor(resolveConnectParams(url as never, overrides as never));
 
     it('SINGLESTOREDB_DRIVER=http does not turn tlsMode verify-full into cleartext HTTP', () => {
       vi.stubEnv('SINGLESTOREDB_DRIVER', 'http');

@@ -35,15 +35,23 @@ const geometry: Cell = (v) => {
 };
 
 const TEXT_CODES = [
-  FieldType.VARCHAR, FieldType.VAR_STRING, FieldType.STRING, FieldType.ENUM, FieldType.SET,
-  FieldType.TINY_BLOB, FieldType.MEDIUM_BLOB, FieldType.LONG_BLOB, FieldType.BLOB,
+  FieldType.VARCHAR,
+  FieldType.VAR_STRING,
+  FieldType.STRING,
+  FieldType.ENUM,
+  FieldType.SET,
+  FieldType.TINY_BLOB,
+  FieldType.MEDIUM_BLOB,
+  FieldType.LONG_BLOB,
+  FieldType.BLOB,
 ];
 
 function cellTable(): Record<number, (value: string | Uint8Array, column: ColumnDefinition) => JsonText> {
   const table: Record<number, Cell> = {};
   for (const code of TEXT_CODES) table[code] = text;
   for (const code of [FieldType.TINY, FieldType.SHORT, FieldType.LONG, FieldType.INT24, FieldType.LONGLONG, FieldType.YEAR]) table[code] = integer;
-  for (const code of [FieldType.DECIMAL, FieldType.NEWDECIMAL, FieldType.DATE, FieldType.NEWDATE, FieldType.TIME, FieldType.DATETIME, FieldType.TIMESTAMP]) table[code] = quoted;
+  for (const code of [FieldType.DECIMAL, FieldType.NEWDECIMAL, FieldType.DATE, FieldType.NEWDATE, FieldType.TIME, FieldType.DATETIME, FieldType.TIMESTAMP])
+    table[code] = quoted;
   table[FieldType.FLOAT] = double;
   table[FieldType.DOUBLE] = double;
   table[FieldType.NULL] = () => 'null';

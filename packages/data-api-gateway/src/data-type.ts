@@ -4,8 +4,11 @@ import { BINARY_CHARSET, ColumnFlag, FieldType, type ColumnDefinition } from '@s
 const NOT_FIXED_DEC = 31;
 
 const INTEGER_NAMES: Partial<Record<number, string>> = {
-  [FieldType.TINY]: 'TINYINT', [FieldType.SHORT]: 'SMALLINT', [FieldType.LONG]: 'INT',
-  [FieldType.INT24]: 'MEDIUMINT', [FieldType.LONGLONG]: 'BIGINT',
+  [FieldType.TINY]: 'TINYINT',
+  [FieldType.SHORT]: 'SMALLINT',
+  [FieldType.LONG]: 'INT',
+  [FieldType.INT24]: 'MEDIUMINT',
+  [FieldType.LONGLONG]: 'BIGINT',
 };
 
 /** `(n)` for temporal types with fractional seconds, '' otherwise. */
@@ -31,23 +34,41 @@ export function dataTypeName(c: ColumnDefinition): string {
       const precision = c.length - (c.decimals > 0 ? 1 : 0) - (unsigned ? 0 : 1);
       return `DECIMAL(${Math.max(precision, 1)},${c.decimals})`;
     }
-    case FieldType.FLOAT: return 'FLOAT';
-    case FieldType.DOUBLE: return 'DOUBLE';
-    case FieldType.NULL: return 'NULL';
-    case FieldType.TIMESTAMP: return `TIMESTAMP${fraction(c)}`;
-    case FieldType.DATE: case FieldType.NEWDATE: return 'DATE';
-    case FieldType.TIME: return `TIME${fraction(c)}`;
-    case FieldType.DATETIME: return `DATETIME${fraction(c)}`;
-    case FieldType.YEAR: return 'YEAR';
-    case FieldType.BIT: return 'BIT';
-    case FieldType.JSON: return 'JSON';
-    case FieldType.TINY_BLOB: return bin ? 'TINYBLOB' : 'TINYTEXT';
-    case FieldType.MEDIUM_BLOB: return bin ? 'MEDIUMBLOB' : 'MEDIUMTEXT';
-    case FieldType.LONG_BLOB: return bin ? 'LONGBLOB' : 'LONGTEXT';
-    case FieldType.BLOB: return bin ? 'BLOB' : 'TEXT';
+    case FieldType.FLOAT:
+      return 'FLOAT';
+    case FieldType.DOUBLE:
+      return 'DOUBLE';
+    case FieldType.NULL:
+      return 'NULL';
+    case FieldType.TIMESTAMP:
+      return `TIMESTAMP${fraction(c)}`;
+    case FieldType.DATE:
+    case FieldType.NEWDATE:
+      return 'DATE';
+    case FieldType.TIME:
+      return `TIME${fraction(c)}`;
+    case FieldType.DATETIME:
+      return `DATETIME${fraction(c)}`;
+    case FieldType.YEAR:
+      return 'YEAR';
+    case FieldType.BIT:
+      return 'BIT';
+    case FieldType.JSON:
+      return 'JSON';
+    case FieldType.TINY_BLOB:
+      return bin ? 'TINYBLOB' : 'TINYTEXT';
+    case FieldType.MEDIUM_BLOB:
+      return bin ? 'MEDIUMBLOB' : 'MEDIUMTEXT';
+    case FieldType.LONG_BLOB:
+      return bin ? 'LONGBLOB' : 'LONGTEXT';
+    case FieldType.BLOB:
+      return bin ? 'BLOB' : 'TEXT';
     // Like SingleStore's Data API, ENUM and SET columns are reported as character types.
-    case FieldType.STRING: return bin ? 'BINARY' : 'CHAR';
-    case FieldType.GEOMETRY: return 'GEOMETRY';
-    default: return bin ? 'VARBINARY' : 'VARCHAR';
+    case FieldType.STRING:
+      return bin ? 'BINARY' : 'CHAR';
+    case FieldType.GEOMETRY:
+      return 'GEOMETRY';
+    default:
+      return bin ? 'VARBINARY' : 'VARCHAR';
   }
 }

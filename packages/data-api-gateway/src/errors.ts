@@ -2,7 +2,12 @@ import { MySQLError } from '@s2/base';
 
 /** A refusal the gateway makes itself (bad body, missing credentials, overload, timeout). */
 export class GatewayHttpError extends Error {
-  constructor(readonly status: number, message: string, readonly errno = 0, readonly sqlstate = 'HY000') {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errno = 0,
+    readonly sqlstate = 'HY000',
+  ) {
     super(message);
   }
 }

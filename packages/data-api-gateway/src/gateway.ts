@@ -118,11 +118,15 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
     bodyLimit: options.maxBodyBytes ?? 1 << 20,
     // fastify turns Node's request deadline off; node:http enforces it when it checks its
     // connections, so the check runs often enough for the deadline to hold.
-    serverFactory: (handler) => createServer({
-      requestTimeout,
-      headersTimeout: requestTimeout,
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
-    }, handler),
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout,
+          headersTimeout: requestTimeout,
+          connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
+        },
+        handler,
+      ),
   });
 
   // Bodies are read as text and checked only after the credentials have been (see handle()).
@@ -158,7 +162,12 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
     };
     reply.raw.on('close', onClose);
     const ms = options.queryTimeoutMs;
-    const timer = ms ? setTimeout(() => abort.abort(new GatewayHttpError(504, `Query execution was interrupted: the gateway's query timeout of ${ms} ms passed`, 1317, '70100')), ms) : undefined;
+    const timer = ms
+      ? setTimeout(
+          () => abort.abort(new GatewayHttpError(504, `Query execution was interrupted: the gateway's query timeout of ${ms} ms passed`, 1317, '70100')),
+          ms,
+        )
+      : undefined;
     const cancel = () => {
       const c = conn;
       if (!c) return;
@@ -209,7 +218,10 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
           abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
         }),
       ]).catch((err: unknown) => {
-        connecting.then((c) => c.destroy(), () => {});
+        connecting.then(
+          (c) => c.destroy(),
+          () => {},
+        );
         throw err;
       });
       open.add(conn);
@@ -233,7 +245,10 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
       let ended = false;
       for (;;) {
         const next = await chunks.next();
-        if (next.done) { ended = true; break; }
+        if (next.done) {
+          ended = true;
+          break;
+        }
         head += next.value.text;
         if (next.value.rows) break;
       }
@@ -242,17 +257,20 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
         finish();
         return reply.type('application/json').send(head);
       }
-      const stream = Readable.from((async function* rest() {
-        try {
-          yield head;
-          for await (const chunk of chunks) yield chunk.text;
-          if (abort.signal.aborted) throw abort.signal.reason;
-        } catch (err) {
-          throw reasonOr(err) as Error;
-        } finally {
-          finish();
-        }
-      })(), { objectMode: false, highWaterMark: 64 * 1024 });
+      const stream = Readable.from(
+        (async function* rest() {
+          try {
+            yield head;
+            for await (const chunk of chunks) yield chunk.text;
+            if (abort.signal.aborted) throw abort.signal.reason;
+          } catch (err) {
+            throw reasonOr(err) as Error;
+          } finally {
+            finish();
+          }
+        })(),
+        { objectMode: false, highWaterMark: 64 * 1024 },
+      );
       // A failure after the first bytes cannot change the status any more: the connection is
       // cut short instead, so no client mistakes a partial body for a complete answer.
       stream.on('error', () => reply.raw.destroy());

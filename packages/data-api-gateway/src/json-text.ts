@@ -37,7 +37,10 @@ export function parseJsonKeepingNumbers(text: string, maxDepth = 64): JsonValue 
       const c = text.charCodeAt(i);
       if (c === 0x22) break;
       if (c < 0x20) fail('control character in string');
-      if (c !== 0x5c) { i++; continue; }
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
       out += text.slice(start, i);
       const e = text[i + 1];
       if (e === 'u') {
@@ -66,7 +69,10 @@ export function parseJsonKeepingNumbers(text: string, maxDepth = 64): JsonValue 
       i++;
       const obj: Record<string, JsonValue> = Object.create(null) as Record<string, JsonValue>;
       ws();
-      if (text[i] === '}') { i++; return obj; }
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a member name');
@@ -84,7 +90,10 @@ export function parseJsonKeepingNumbers(text: string, maxDepth = 64): JsonValue 
       i++;
       const arr: JsonValue[] = [];
       ws();
-      if (text[i] === ']') { i++; return arr; }
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
       for (;;) {
         arr.push(value(depth + 1));
         ws();
@@ -100,8 +109,15 @@ export function parseJsonKeepingNumbers(text: string, maxDepth = 64): JsonValue 
       i += m![0].length;
       return new JsonNumber(m![0]);
     }
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, i)) { i += word.length; return v; }
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
     }
     return fail('unexpected character');
   };
@@ -116,5 +132,7 @@ export function stringifyKeepingNumbers(v: JsonValue): string {
   if (v instanceof JsonNumber) return v.text;
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stringifyKeepingNumbers).join(',')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${stringifyKeepingNumbers(x)}`).join(',')}}`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(k)}:${stringifyKeepingNumbers(x)}`)
+    .join(',')}}`;
 }

@@ -5,7 +5,11 @@ export class SessionLimiter {
   private active = 0;
   private readonly waiting: { grant: () => void; timer: NodeJS.Timeout }[] = [];
 
-  constructor(readonly max: number, private readonly waitMs: number, private readonly maxWaiting = Number.POSITIVE_INFINITY) {}
+  constructor(
+    readonly max: number,
+    private readonly waitMs: number,
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
+  ) {}
 
   /**
    * Resolves with a release function once a session slot is free; 503 after waitMs, or at once
@@ -26,7 +30,14 @@ export class SessionLimiter {
       return Promise.resolve(once(release));
     }
     if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(new GatewayHttpError(503, `all ${this.max} server sessions of the gateway are busy and ${this.waiting.length} requests wait already; try again later`, 1040, '08004'));
+      return Promise.reject(
+        new GatewayHttpError(
+          503,
+          `all ${this.max} server sessions of the gateway are busy and ${this.waiting.length} requests wait already; try again later`,
+          1040,
+          '08004',
+        ),
+      );
     }
     return new Promise((resolve, reject) => {
       const entry = {

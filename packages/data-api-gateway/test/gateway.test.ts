@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => gateway.close());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${gateway.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: auth, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('Data API gateway', () => {
   it('answers /ping with pong and no credentials', async () => {
@@ -24,7 +28,17 @@ describe('Data API gateway', () => {
 
   it('query/tuples and query/rows shapes, with dataType names and nullability', async () => {
     const tuples = await (await post('/api/v2/query/tuples', { sql: 'SELECT id, value FROM data WHERE id = ?', args: ['a'], database: 's2_test' })).json();
-    expect(tuples).toEqual({ results: [{ columns: [{ name: 'id', dataType: 'VARCHAR', nullable: false }, { name: 'value', dataType: 'BIGINT', nullable: false }], rows: [['a', 2]] }] });
+    expect(tuples).toEqual({
+      results: [
+        {
+          columns: [
+            { name: 'id', dataType: 'VARCHAR', nullable: false },
+            { name: 'value', dataType: 'BIGINT', nullable: false },
+          ],
+          rows: [['a', 2]],
+        },
+      ],
+    });
     const rows = await (await post('/api/v2/query/rows', { sql: 'SELECT id FROM data ORDER BY id LIMIT 2', database: 's2_test' })).json();
     expect(rows.results[0].rows).toEqual([{ id: 'a' }, { id: 'b' }]);
   });

@@ -28,14 +28,14 @@ async function rows(sql: string): Promise<unknown[][]> {
 const INJECTION = ', CURRENT_USER() #';
 
 describe('args are bound only where the server sees a placeholder', () => {
-  it('under NO_BACKSLASH_ESCAPES a backslash ends no literal early: an arg cannot close the caller\'s string', async () => {
+  it("under NO_BACKSLASH_ESCAPES a backslash ends no literal early: an arg cannot close the caller's string", async () => {
     await rows("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'");
     try {
       // The server reads 'C:\' as a whole literal, '?' as a literal holding a question mark.
       const sql = bindArgs("SELECT 'C:\\', '?', ?", [INJECTION], true);
       expect(await rows(sql)).toEqual([['C:\\', '?', INJECTION]]);
     } finally {
-      await rows("SET SESSION sql_mode = DEFAULT");
+      await rows('SET SESSION sql_mode = DEFAULT');
     }
   });
 
@@ -69,7 +69,9 @@ describe('requests whose body never arrives', () => {
   it('a client that stalls mid-body is answered 408 and its connection closed', async () => {
     const socket = connect(gateway.port, '127.0.0.1');
     let received = '';
-    socket.on('data', (d) => { received += String(d); });
+    socket.on('data', (d) => {
+      received += String(d);
+    });
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.write('POST /api/v2/query/rows HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sql"');
     // Without a request deadline the socket stayed open for good (checked for 65 s).
@@ -93,12 +95,27 @@ describe('bursts', () => {
   it('past maxQueued waiting requests, one more is a 503 at once, not after acquireTimeoutMs', async () => {
     const info = testServer();
     const auth = `Basic ${Buffer.from(`${info.root.user}:${info.root.password}`).toString('base64')}`;
-    const one = await startDataApiGateway({ target: { host: info.host, port: info.port }, maxConnections: 1, maxQueued: 1, acquireTimeoutMs: 60_000, queryTimeoutMs: 30_000 });
+    const one = await startDataApiGateway({
+      target: { host: info.host, port: info.port },
+      maxConnections: 1,
+      maxQueued: 1,
+      acquireTimeoutMs: 60_000,
+      queryTimeoutMs: 30_000,
+    });
     const ac = new AbortController();
-    const call = (sql: string) => fetch(`${one.url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql }), signal: ac.signal });
+    const call = (sql: string) =>
+      fetch(`${one.url}/api/v2/query/tuples`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ sql }),
+        signal: ac.signal,
+      });
     try {
       const order: string[] = [];
-      const holder = call('SELECT SLEEP(2) AS held').then((r) => { order.push('holder'); return r.status; });
+      const holder = call('SELECT SLEEP(2) AS held').then((r) => {
+        order.push('holder');
+        return r.status;
+      });
       // Wait until the holder has the only session (its query is on the server).
       for (;;) {
         const [[n]] = await rows("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(2) AS held%'");
@@ -106,10 +123,12 @@ describe('bursts', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
       // Two more: one takes the only place in the queue, the other finds it full.
-      const more = ['SELECT 1', 'SELECT 2'].map((sql) => call(sql).then(async (r) => {
-        order.push(String(r.status));
-        return { status: r.status, text: await r.text() };
-      }));
+      const more = ['SELECT 1', 'SELECT 2'].map((sql) =>
+        call(sql).then(async (r) => {
+          order.push(String(r.status));
+          return { status: r.status, text: await r.text() };
+        }),
+      );
       const answers = await Promise.all(more);
       expect(await holder).toBe(200);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 503]);

@@ -46,7 +46,10 @@ afterAll(async () => {
 function post(path: string, body: unknown, options: { authorization?: string; signal?: AbortSignal; contentType?: string } = {}) {
   return fetch(`${gateway.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': options.contentType ?? 'application/json', ...(options.authorization === '' ? {} : { authorization: options.authorization ?? auth }) },
+    headers: {
+      'content-type': options.contentType ?? 'application/json',
+      ...(options.authorization === '' ? {} : { authorization: options.authorization ?? auth }),
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     signal: options.signal,
   });
@@ -112,7 +115,13 @@ describe('sessions', () => {
     const one = await startDataApiGateway({ target: { host: info.host, port: info.port }, maxConnections: 1, acquireTimeoutMs: 200 });
     const ac = new AbortController();
     try {
-      const call = (sql: string, signal?: AbortSignal) => fetch(`${one.url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql }), signal });
+      const call = (sql: string, signal?: AbortSignal) =>
+        fetch(`${one.url}/api/v2/query/tuples`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth },
+          body: JSON.stringify({ sql }),
+          signal,
+        });
       const holder = call('SELECT SLEEP(20) /* holds-the-slot */', ac.signal).catch(() => 'aborted');
       await until(async () => (await running('holds-the-slot')) === 1, 'the first request to hold the only session');
       const busy = await call('SELECT 1');
@@ -155,7 +164,11 @@ describe('abandoned queries', () => {
     const info = testServer();
     const short = await startDataApiGateway({ target: { host: info.host, port: info.port }, queryTimeoutMs: 300 });
     try {
-      const res = await fetch(`${short.url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql: 'SELECT SLEEP(30) /* timed-out */' }) });
+      const res = await fetch(`${short.url}/api/v2/query/tuples`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ sql: 'SELECT SLEEP(30) /* timed-out */' }),
+      });
       expect(res.status).toBe(504);
       expect(await res.text()).toMatch(/^Error 1317 \(70100\): /);
       await until(async () => (await running('timed-out')) === 0, 'the query to be killed', 10_000);
@@ -167,7 +180,10 @@ describe('abandoned queries', () => {
 
 describe('args', () => {
   it('are parsed losslessly: integers beyond 2^53 and long decimals keep every digit', async () => {
-    const res = await post('/api/v2/query/tuples', '{"sql": "SELECT ? AS a, CAST(? AS CHAR) AS b, ? + 0 AS c", "args": [9007199254740993, 123456789012345678901234567890, 0.1]}');
+    const res = await post(
+      '/api/v2/query/tuples',
+      '{"sql": "SELECT ? AS a, CAST(? AS CHAR) AS b, ? + 0 AS c", "args": [9007199254740993, 123456789012345678901234567890, 0.1]}',
+    );
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).toContain('[9007199254740993,"123456789012345678901234567890",0.1]');
@@ -188,7 +204,9 @@ describe('args', () => {
 
 describe('values and dataType', () => {
   it('strings of NUL and 0 characters come back as themselves next to big integers', async () => {
-    const res = await post('/api/v2/query/tuples', { sql: "SELECT CAST(18446744073709551615 AS UNSIGNED) AS big, CONCAT(CHAR(0 USING utf8mb4), '0', CHAR(0 USING utf8mb4)) AS s, '\u00000\u0000' AS t" });
+    const res = await post('/api/v2/query/tuples', {
+      sql: "SELECT CAST(18446744073709551615 AS UNSIGNED) AS big, CONCAT(CHAR(0 USING utf8mb4), '0', CHAR(0 USING utf8mb4)) AS s, '\u00000\u0000' AS t",
+    });
     const text = await res.text();
     expect(() => JSON.parse(text)).not.toThrow();
     expect(text).toContain('[18446744073709551615,"\\u00000\\u0000","\\u00000\\u0000"]');
@@ -200,7 +218,11 @@ describe('values and dataType', () => {
   });
 
   it('UNSIGNED, fractional-second precision and GEOMETRY in dataType', async () => {
-    const [r] = (await tuples("SELECT CAST(18446744073709551615 AS UNSIGNED) AS u, CAST('2020-01-02 03:04:05.123456' AS DATETIME(6)) AS dt, CAST('01:02:03.5' AS TIME(1)) AS t, CAST('2020-01-02' AS DATETIME) AS d0, POINT(1, 2.5) AS g, CAST(1.5 AS DECIMAL(65,30)) AS dc")).results;
+    const [r] = (
+      await tuples(
+        "SELECT CAST(18446744073709551615 AS UNSIGNED) AS u, CAST('2020-01-02 03:04:05.123456' AS DATETIME(6)) AS dt, CAST('01:02:03.5' AS TIME(1)) AS t, CAST('2020-01-02' AS DATETIME) AS d0, POINT(1, 2.5) AS g, CAST(1.5 AS DECIMAL(65,30)) AS dc",
+      )
+    ).results;
     expect(r.columns.map((c) => c.dataType)).toEqual(['UNSIGNED BIGINT', 'DATETIME(6)', 'TIME(1)', 'DATETIME', 'GEOMETRY', 'DECIMAL(65,30)']);
     expect(r.rows).toEqual([[2 ** 64, '2020-01-02 03:04:05.123456', '01:02:03.5', '2020-01-02 00:00:00', 'POINT(1 2.5)', '1.500000000000000000000000000000']]);
   });
@@ -208,7 +230,10 @@ describe('values and dataType', () => {
 
 describe('streamed responses', () => {
   it('rows start arriving while the statement is still running on the server', async () => {
-    const res = await post('/api/v2/query/rows', { sql: 'SELECT seq, IF(seq = 300000, SLEEP(30), 0) AS s /* streaming */ FROM seq_1_to_300000', database: scratch });
+    const res = await post('/api/v2/query/rows', {
+      sql: 'SELECT seq, IF(seq = 300000, SLEEP(30), 0) AS s /* streaming */ FROM seq_1_to_300000',
+      database: scratch,
+    });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const first = await reader.read();
@@ -220,15 +245,31 @@ describe('streamed responses', () => {
 
   it('an error after the first rows ends the response so no client takes it for complete JSON', async () => {
     const ac = new AbortController();
-    const res = await post('/api/v2/query/tuples', { sql: 'SELECT seq, IF(seq = 300000, SLEEP(30), 0) /* killed-midway */ FROM seq_1_to_300000', database: scratch }, { signal: ac.signal });
+    const res = await post(
+      '/api/v2/query/tuples',
+      { sql: 'SELECT seq, IF(seq = 300000, SLEEP(30), 0) /* killed-midway */ FROM seq_1_to_300000', database: scratch },
+      { signal: ac.signal },
+    );
     expect(res.status).toBe(200);
     const body = res.text();
     await until(async () => (await running('killed-midway')) === 1, 'the query to run');
-    await adminQuery(`KILL QUERY (SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%killed-midway%' AND INFO NOT LIKE '%PROCESSLIST%' LIMIT 1)`).catch(async () => {
+    await adminQuery(
+      `KILL QUERY (SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%killed-midway%' AND INFO NOT LIKE '%PROCESSLIST%' LIMIT 1)`,
+    ).catch(async () => {
       const [[id]] = await adminQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%killed-midway%' AND INFO NOT LIKE '%PROCESSLIST%'");
       await adminQuery(`KILL QUERY ${String(id)}`);
     });
-    const outcome = await body.then((t) => { try { JSON.parse(t); return 'complete JSON'; } catch { return 'invalid JSON'; } }, () => 'aborted');
+    const outcome = await body.then(
+      (t) => {
+        try {
+          JSON.parse(t);
+          return 'complete JSON';
+        } catch {
+          return 'invalid JSON';
+        }
+      },
+      () => 'aborted',
+    );
     expect(outcome).not.toBe('complete JSON');
   });
 });
@@ -236,11 +277,27 @@ describe('streamed responses', () => {
 describe('memory', () => {
   it('a 500,000-row result streams through a gateway process whose heap is capped at 96 MiB', async () => {
     const info = testServer();
-    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', '--max-old-space-size=96', fileURLToPath(new URL('./fixtures/gateway-child.ts', import.meta.url)), info.host, String(info.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=s2-source',
+        '--import',
+        'tsx',
+        '--max-old-space-size=96',
+        fileURLToPath(new URL('./fixtures/gateway-child.ts', import.meta.url)),
+        info.host,
+        String(info.port),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     try {
       const url = (await lines.next()).value as string;
-      const res = await fetch(`${url}/api/v2/query/tuples`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify({ sql: "SELECT seq, REPEAT('x', 100) AS pad FROM seq_1_to_500000", database: scratch }) });
+      const res = await fetch(`${url}/api/v2/query/tuples`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ sql: "SELECT seq, REPEAT('x', 100) AS pad FROM seq_1_to_500000", database: scratch }),
+      });
       expect(res.status).toBe(200);
       let bytes = 0;
       let tail = '';
@@ -283,7 +340,16 @@ describe('errors and request bodies', () => {
   });
 
   it('bodies of the wrong shape are 400, not coerced', async () => {
-    for (const body of [{ sql: ['SELECT 1'] }, { sql: 1 }, { sql: 'SELECT 1', args: 'x' }, { sql: 'SELECT 1', args: {} }, { sql: 'SELECT 1', database: 5 }, { sql: 'SELECT 1', extra: true }, ['SELECT 1'], 'SELECT 1']) {
+    for (const body of [
+      { sql: ['SELECT 1'] },
+      { sql: 1 },
+      { sql: 'SELECT 1', args: 'x' },
+      { sql: 'SELECT 1', args: {} },
+      { sql: 'SELECT 1', database: 5 },
+      { sql: 'SELECT 1', extra: true },
+      ['SELECT 1'],
+      'SELECT 1',
+    ]) {
       const res = await post('/api/v2/query/tuples', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
     }

@@ -17,9 +17,11 @@ const PACKAGES = ['base', 'core', 'management', 'fusion'];
 const EXPECTED = PACKAGES.map((p) => `@s2/${p}@0.1.0`).sort();
 
 // The hook core holds after installFusion answers SHOW FUSION COMMANDS in memory and lets other SQL through.
-const PROGRAM = (kind) => `${kind === 'esm'
-  ? "import { FusionSyntaxError, installFusion } from '@s2/fusion'; import { getStatementHook } from '@s2/core';"
-  : "const { FusionSyntaxError, installFusion } = require('@s2/fusion'); const { getStatementHook } = require('@s2/core');"}
+const PROGRAM = (kind) => `${
+  kind === 'esm'
+    ? "import { FusionSyntaxError, installFusion } from '@s2/fusion'; import { getStatementHook } from '@s2/core';"
+    : "const { FusionSyntaxError, installFusion } = require('@s2/fusion'); const { getStatementHook } = require('@s2/core');"
+}
 (async () => {
   installFusion({ enabled: true });
   const hook = getStatementHook();
@@ -35,14 +37,23 @@ const PROGRAM = (kind) => `${kind === 'esm'
 await runClosureScript('fusion', ({ check, install }) => {
   // Fusion is always rebuilt; the others when their build is missing or older than their sources.
   const app = install(PACKAGES, ['fusion']);
-  check('only @s2/fusion, @s2/core, @s2/management and @s2/base are installed', JSON.stringify(app.packages) === JSON.stringify(EXPECTED), app.packages.join(', '));
-  const forbidden = app.packages.filter((p) => /^(mysql2?|mariadb|pg|fastify|@fastify\/|undici|apache-arrow|nodejs-polars|@s2\/(wire|native|http|fakes|testing|arrow|polars|data-api-gateway))/.test(p));
+  check(
+    'only @s2/fusion, @s2/core, @s2/management and @s2/base are installed',
+    JSON.stringify(app.packages) === JSON.stringify(EXPECTED),
+    app.packages.join(', '),
+  );
+  const forbidden = app.packages.filter((p) =>
+    /^(mysql2?|mariadb|pg|fastify|@fastify\/|undici|apache-arrow|nodejs-polars|@s2\/(wire|native|http|fakes|testing|arrow|polars|data-api-gateway))/.test(p),
+  );
   check('no database driver, fastify or s2 transport', forbidden.length === 0, forbidden.join(', '));
   check('no native addon', app.addons.length === 0, app.addons.join(', '));
   for (const f of ['esm.mjs', 'cjs.cjs']) {
     const out = JSON.parse(app.runProgram(f, PROGRAM(f === 'esm.mjs' ? 'esm' : 'cjs')));
-    const ok = JSON.stringify(out.columns) === '["Command"]' && JSON.stringify(out.rows) === JSON.stringify(["SHOW CLUSTER REGIONS [ LIKE '<pattern>' ]", "SHOW CLUSTERS [ LIKE '<pattern>' ]"])
-      && out.passThrough === null && out.syntax === 'FusionSyntaxError';
+    const ok =
+      JSON.stringify(out.columns) === '["Command"]' &&
+      JSON.stringify(out.rows) === JSON.stringify(["SHOW CLUSTER REGIONS [ LIKE '<pattern>' ]", "SHOW CLUSTERS [ LIKE '<pattern>' ]"]) &&
+      out.passThrough === null &&
+      out.syntax === 'FusionSyntaxError';
     check(`${f}: loads, answers SHOW FUSION COMMANDS through core's hook, passes other SQL through, FusionSyntaxError on bad syntax`, ok, JSON.stringify(out));
   }
 });

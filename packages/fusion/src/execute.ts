@@ -34,29 +34,36 @@ export async function executeFusion(
   }
   const signal = statementSignal(statement, managementOptions.signal);
   let management: Management | undefined;
-  const running = Promise.resolve(command.run(params, {
-    session,
-    sql,
-    registry,
-    signal,
-    // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in
-    // the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
-    // The Node transport for GETs with a JSON body: the export status calls send one, as the Python SDK does.
-    management: () => (management ??= createManagement({ version: 'v2', getWithBody: nodeGetWithBody, ...managementOptions, signal })),
-  }));
+  const running = Promise.resolve(
+    command.run(params, {
+      session,
+      sql,
+      registry,
+      signal,
+      // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in
+      // the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
+      // The Node transport for GETs with a JSON body: the export status calls send one, as the Python SDK does.
+      management: () => (management ??= createManagement({ version: 'v2', getWithBody: nodeGetWithBody, ...managementOptions, signal })),
+    }),
+  );
   const result = signal ? await untilAborted(running, signal) : await running;
   return toQueryResponse(result ?? null, decodeOptionsOf(session.params));
 }
 
 /** The statement's `signal` and `timeoutMs` (and the management options' signal) as one signal. */
 function statementSignal(statement: StatementOptions, extra: AbortSignal | undefined): AbortSignal | undefined {
-  const signals = [statement.signal, extra, statement.timeoutMs !== undefined ? AbortSignal.timeout(statement.timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  const signals = [statement.signal, extra, statement.timeoutMs !== undefined ? AbortSignal.timeout(statement.timeoutMs) : undefined].filter(
+    (s): s is AbortSignal => s !== undefined,
+  );
   return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
 }
 
 /** A cancelled or timed-out Fusion command rejects at once with OperationalError, as a cancelled query does. */
 function untilAborted<T>(running: Promise<T>, signal: AbortSignal): Promise<T> {
-  const cancelled = () => new OperationalError(`Fusion command cancelled: ${String((signal.reason as Error | undefined)?.message ?? signal.reason ?? 'aborted')}`, { cause: signal.reason });
+  const cancelled = () =>
+    new OperationalError(`Fusion command cancelled: ${String((signal.reason as Error | undefined)?.message ?? signal.reason ?? 'aborted')}`, {
+      cause: signal.reason,
+    });
   if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(cancelled());

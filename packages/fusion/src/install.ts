@@ -49,7 +49,11 @@ export function fusionEnabled(): boolean {
  */
 export function installFusion(opts: FusionOptions = {}): FusionRegistry {
   checkOptions(opts);
-  const hidden = opts.enableHidden ?? HIDDEN_ON.has((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SINGLESTOREDB_FUSION_ENABLE_HIDDEN?.toLowerCase() ?? '');
+  const hidden =
+    opts.enableHidden ??
+    HIDDEN_ON.has(
+      (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SINGLESTOREDB_FUSION_ENABLE_HIDDEN?.toLowerCase() ?? '',
+    );
   if (!state) {
     const registry = new FusionRegistry();
     registerBuiltins(registry, hidden ? 'all' : 'visible');
@@ -76,7 +80,8 @@ export function installFusion(opts: FusionOptions = {}): FusionRegistry {
 function checkOptions(opts: FusionOptions): void {
   if (!opts || typeof opts !== 'object' || Array.isArray(opts)) throw new OptionError(`installFusion options must be an object, not ${describeValue(opts)}`);
   for (const key of ['enabled', 'enableHidden'] as const) {
-    if (opts[key] !== undefined && typeof opts[key] !== 'boolean') throw new OptionError(`installFusion option '${key}' must be true or false, not ${describeValue(opts[key])}`);
+    if (opts[key] !== undefined && typeof opts[key] !== 'boolean')
+      throw new OptionError(`installFusion option '${key}' must be true or false, not ${describeValue(opts[key])}`);
   }
   if (opts.management !== undefined && (!opts.management || typeof opts.management !== 'object')) {
     throw new OptionError(`installFusion option 'management' must be an object of Management API client options, not ${describeValue(opts.management)}`);

@@ -104,12 +104,17 @@ export class FusionRegistry {
    */
   lookup(sql: string): FusionCommand | null {
     const m = this.matcher?.exec(sql);
-    return m ? this.commands.get(m[1].trim().split(/\s+/).join(' ').toUpperCase()) ?? null : null;
+    return m ? (this.commands.get(m[1].trim().split(/\s+/).join(' ').toUpperCase()) ?? null) : null;
   }
 
   private rebuild(): void {
     const keys = [...this.commands.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
-    const alternatives = keys.map((k) => k.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+    const alternatives = keys.map((k) =>
+      k
+        .split(' ')
+        .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('\\s+'),
+    );
     this.matcher = keys.length ? new RegExp(`^\\s*(${alternatives.join('|')})(?:\\s+|;|$)`, 'i') : null;
   }
 }

@@ -6,8 +6,14 @@
  * polars) and every decoding option applies exactly as for a server result.
  */
 import {
-  columnDecoder, parseTimezone, resolveDecodeOptions,
-  type ColumnDefinition, type DecodeOptions, type QueryResponse, type ResultSet, type StatementStatus,
+  columnDecoder,
+  parseTimezone,
+  resolveDecodeOptions,
+  type ColumnDefinition,
+  type DecodeOptions,
+  type QueryResponse,
+  type ResultSet,
+  type StatementStatus,
 } from '@s2/base';
 import { describeValue, FusionNotFoundError, FusionValueError } from './errors.js';
 
@@ -34,7 +40,10 @@ export type Cell = string | number | bigint | boolean | Uint8Array | Date | null
 
 /** SQL LIKE as Fusion uses it: case-insensitive, `%` any run of characters, everything else literal. */
 export function likePattern(pattern: string): RegExp {
-  const body = pattern.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
+  const body = pattern
+    .split('%')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[\\s\\S]*');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -43,7 +52,10 @@ function compare(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return -1;
   if (b === null || b === undefined) return 1;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if ((typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'bigint' || typeof b === 'boolean')) {
+  if (
+    (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean') &&
+    (typeof b === 'number' || typeof b === 'bigint' || typeof b === 'boolean')
+  ) {
     return Number(a) < Number(b) ? -1 : Number(a) > Number(b) ? 1 : 0;
   }
   throw new FusionValueError(`cannot order values of different kinds: ${typeof a} and ${typeof b}`);
@@ -55,7 +67,8 @@ export class FusionResult {
 
   addField(name: string, type: FusionColumnType): this {
     if (typeof name !== 'string' || name === '') throw new FusionValueError(`a column name must be a non-empty string, not ${describeValue(name)}`);
-    if (!Object.prototype.hasOwnProperty.call(FUSION_TYPES, type)) throw new FusionValueError(`unknown column type ${String(type)} (use one of ${Object.keys(FUSION_TYPES).join(', ')})`);
+    if (!Object.prototype.hasOwnProperty.call(FUSION_TYPES, type))
+      throw new FusionValueError(`unknown column type ${String(type)} (use one of ${Object.keys(FUSION_TYPES).join(', ')})`);
     this.columns.push({ name, type });
     return this;
   }
@@ -128,9 +141,10 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 function dateTimeText(d: Date, timezone: string): string {
   const offset = parseTimezone(timezone);
   const t = offset === null ? d : new Date(d.getTime() + offset * 60_000);
-  const f = offset === null
-    ? [t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), t.getMilliseconds()]
-    : [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds()];
+  const f =
+    offset === null
+      ? [t.getFullYear(), t.getMonth() + 1, t.getDate(), t.getHours(), t.getMinutes(), t.getSeconds(), t.getMilliseconds()]
+      : [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds()];
   return `${pad(f[0], 4)}-${pad(f[1])}-${pad(f[2])} ${pad(f[3])}:${pad(f[4])}:${pad(f[5])}${f[6] ? `.${pad(f[6], 3)}` : ''}`;
 }
 
@@ -147,9 +161,21 @@ function wireValue(value: Cell, type: FusionColumnType, options: DecodeOptions):
 function columnDefinition(c: FusionColumn): ColumnDefinition {
   const typeCode = FUSION_TYPES[c.type];
   return {
-    catalog: 'def', schema: '', table: '', orgTable: '', name: c.name, orgName: c.name,
-    charset: c.type === 'BLOB' ? 63 : 0, length: 0, typeCode, rawTypeCode: typeCode, flags: 0, decimals: 0,
-    extendedType: 0, vectorElementType: 0, vectorDimension: 0,
+    catalog: 'def',
+    schema: '',
+    table: '',
+    orgTable: '',
+    name: c.name,
+    orgName: c.name,
+    charset: c.type === 'BLOB' ? 63 : 0,
+    length: 0,
+    typeCode,
+    rawTypeCode: typeCode,
+    flags: 0,
+    decimals: 0,
+    extendedType: 0,
+    vectorElementType: 0,
+    vectorDimension: 0,
   };
 }
 
@@ -199,12 +225,14 @@ export function toQueryResponse(result: FusionResult | null, options: DecodeOpti
       if (!Array.isArray(row)) throw new FusionValueError(`row ${r + 1} is ${describeValue(row)}, not an array of values`);
       if (row.length !== width) throw new FusionValueError(`row ${r + 1} has ${row.length} values for ${width} column${width === 1 ? '' : 's'}`);
     });
-    const rows = result.rows.map((row) => result.columns.map((c, i) => {
-      const v = wireValue(row[i], c.type, options);
-      if (v === null) return null;
-      const bytes = typeof v === 'string' ? encoder.encode(v) : v;
-      return decoders[i](bytes, 0, bytes.length);
-    }));
+    const rows = result.rows.map((row) =>
+      result.columns.map((c, i) => {
+        const v = wireValue(row[i], c.type, options);
+        if (v === null) return null;
+        const bytes = typeof v === 'string' ? encoder.encode(v) : v;
+        return decoders[i](bytes, 0, bytes.length);
+      }),
+    );
     current = memoryResult(columns, rows);
   }
   return { current, nextResult: async () => null, drain: async () => {} };

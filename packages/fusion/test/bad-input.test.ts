@@ -7,8 +7,15 @@ import { OptionError, ProgrammingError } from '@s2/base';
 import { connect, type Connection } from '@s2/core';
 import { testServer } from '@s2/testing/vitest';
 import {
-  compileGrammar, FusionGrammarError, FusionRegistry, FusionResult, FusionValueError, installFusion, parseStatement,
-  registerFusionCommand, uninstallFusion,
+  compileGrammar,
+  FusionGrammarError,
+  FusionRegistry,
+  FusionResult,
+  FusionValueError,
+  installFusion,
+  parseStatement,
+  registerFusionCommand,
+  uninstallFusion,
 } from '../src/index.js';
 
 const bad = [undefined, null, 42, {}, ['SHOW X;']] as unknown[];
@@ -45,7 +52,9 @@ describe('registering commands', () => {
 
   it('a validator for a parameter the grammar does not have is refused (it would never run)', () => {
     const r = registry();
-    expect(() => r.register({ grammar: 'SHOW X [ <limit> ];', run: (): null => null, validators: { limt: (v) => v } })).toThrow(/validator 'limt' names no parameter of SHOW X \(parameters: limit\)/);
+    expect(() => r.register({ grammar: 'SHOW X [ <limit> ];', run: (): null => null, validators: { limt: (v) => v } })).toThrow(
+      /validator 'limt' names no parameter of SHOW X \(parameters: limit\)/,
+    );
     expect(r.register({ grammar: 'SHOW X [ <limit> ];', run: (): null => null, validators: { limit: (v) => v } }).key).toBe('SHOW X');
   });
 
@@ -57,12 +66,14 @@ describe('registering commands', () => {
 
 describe('installFusion options', () => {
   afterAll(() => uninstallFusion());
-  it.each([['a string', 'yes'], ['enabled: "no"', { enabled: 'no' }], ['enableHidden: 1', { enableHidden: 1 }], ['management: "x"', { management: 'x' }]])(
-    '%s is an OptionError',
-    (_label, opts) => {
-      expect(() => installFusion(opts as never)).toThrow(OptionError);
-    },
-  );
+  it.each([
+    ['a string', 'yes'],
+    ['enabled: "no"', { enabled: 'no' }],
+    ['enableHidden: 1', { enableHidden: 1 }],
+    ['management: "x"', { management: 'x' }],
+  ])('%s is an OptionError', (_label, opts) => {
+    expect(() => installFusion(opts as never)).toThrow(OptionError);
+  });
 });
 
 describe('FusionResult', () => {
@@ -71,8 +82,18 @@ describe('FusionResult', () => {
     expect(() => new FusionResult().addField('', 'STRING')).toThrow(FusionValueError);
     expect(() => new FusionResult().addField('A', 'STRING').setRows('x' as never)).toThrow(FusionValueError);
     expect(() => new FusionResult().addField('A', 'STRING').setRows(['x'] as never)).toThrow(FusionValueError);
-    expect(() => new FusionResult().addField('A', 'STRING').setRows([['x']]).like({ A: 5 as never })).toThrow(FusionValueError);
-    expect(() => new FusionResult().addField('A', 'STRING').setRows([['x']]).limit('3' as never)).toThrow(FusionValueError);
+    expect(() =>
+      new FusionResult()
+        .addField('A', 'STRING')
+        .setRows([['x']])
+        .like({ A: 5 as never }),
+    ).toThrow(FusionValueError);
+    expect(() =>
+      new FusionResult()
+        .addField('A', 'STRING')
+        .setRows([['x']])
+        .limit('3' as never),
+    ).toThrow(FusionValueError);
   });
 });
 
@@ -84,7 +105,15 @@ describe('handlers with a bad answer, over a connection', () => {
     installFusion({ enabled: true });
     registerFusionCommand({ grammar: 'SHOW WIDE ROWS;', run: () => new FusionResult().addField('A', 'STRING').setRows([['a', 'lost']]) }, { overwrite: true });
     registerFusionCommand({ grammar: 'SHOW NOT A RESULT;', run: () => [['a']] as never }, { overwrite: true });
-    registerFusionCommand({ grammar: 'SHOW THROWING;', run: () => { throw new TypeError('boom'); } }, { overwrite: true });
+    registerFusionCommand(
+      {
+        grammar: 'SHOW THROWING;',
+        run: () => {
+          throw new TypeError('boom');
+        },
+      },
+      { overwrite: true },
+    );
   });
   afterAll(async () => {
     uninstallFusion();

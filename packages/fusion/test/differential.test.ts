@@ -55,7 +55,11 @@ beforeAll(async () => {
   await fake.seed.file('shared', 's1.txt', 'shared one');
   await fake.seed.file('shared', 's2.csv', 'a,b');
   const job = await createManagement({ baseUrl: fake.url, token: fake.token, env: {} }).jobs.schedule({
-    notebookPath: 'nb.ipynb', mode: 'RECURRING', executionIntervalInMinutes: 5, name: 'diff-job', parameters: { s: 'x', n: 2 },
+    notebookPath: 'nb.ipynb',
+    mode: 'RECURRING',
+    executionIntervalInMinutes: 5,
+    name: 'diff-job',
+    parameters: { s: 'x', n: 2 },
   });
   jobId = job.jobId;
   Object.assign(env, {
@@ -116,8 +120,9 @@ async function oursWith(vars: Record<string, string>, enableHidden: boolean, lis
   try {
     for (const [i, c] of on.entries()) for (const sql of list) out[i].push(await ours(c, sql));
   } finally {
-    for (const k of Object.keys(vars)) if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
+    for (const k of Object.keys(vars))
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
   }
   return out;
 }
@@ -185,7 +190,10 @@ const statements = () => [
  * Writable: the reference puts a Python bool into a column it types STRING; s2 keeps STRING
  * columns textual ('True' / 'False').
  */
-const writableAsText = (o: Outcome): Outcome => ({ ...o, rows: o.rows?.map((r) => r.map((v, i) => (o.columns?.[i]?.[0] === 'Writable' && typeof v === 'boolean' ? (v ? 'True' : 'False') : v))) });
+const writableAsText = (o: Outcome): Outcome => ({
+  ...o,
+  rows: o.rows?.map((r) => r.map((v, i) => (o.columns?.[i]?.[0] === 'Writable' && typeof v === 'boolean' ? (v ? 'True' : 'False') : v))),
+});
 /** A clause given twice: the reference leaks the parser library's VisitationError; s2 reports a parse error. */
 const duplicateClause = (o: Outcome): Outcome => (o.error === 'VisitationError' ? { error: 'ValueError' } : o);
 const KNOWN: Record<string, (o: Outcome) => Outcome> = {
@@ -204,7 +212,10 @@ describe('Fusion differential against the Python SDK', () => {
     const mismatches: string[] = [];
     list.forEach((sql, i) => {
       const a = KNOWN[sql] ? KNOWN[sql](theirs[i]) : theirs[i];
-      for (const [how, b] of [['wire', mine[i]], ['http', overHttp[i]]] as const) {
+      for (const [how, b] of [
+        ['wire', mine[i]],
+        ['http', overHttp[i]],
+      ] as const) {
         // Parse errors must also read the same (the syntax shown is the reference's).
         const sameError = a.error === b.error && (!a.message?.startsWith('Could not parse') || a.message === b.message);
         const same = a.error || b.error ? sameError : JSON.stringify([a.columns, a.rows]) === JSON.stringify([b.columns, b.rows]);
@@ -240,7 +251,11 @@ describe('Fusion differential against the Python SDK', () => {
       path: r.path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>'),
       body: JSON.parse(JSON.stringify(r.body ?? null, (_k, v: unknown) => (v === null ? undefined : v)) ?? 'null') as unknown,
     });
-    const writes = (from: number, to?: number) => fake.requests.slice(from, to).filter((r) => r.method !== 'GET').map(write);
+    const writes = (from: number, to?: number) =>
+      fake.requests
+        .slice(from, to)
+        .filter((r) => r.method !== 'GET')
+        .map(write);
     const before = fake.requests.length;
     const theirs = await runPythonJson<Outcome[]>(sdk, script, { url: `${info.url}/${info.database}`, env, statements: list });
     const middle = fake.requests.length;
@@ -249,7 +264,10 @@ describe('Fusion differential against the Python SDK', () => {
       for (const item of map.values()) if (/-same$/.test(String(item.json.name))) item.json.name = `${String(item.json.name)}-py`;
     }
     const [mine] = await oursWith(env, false, list, conn);
-    expect(mine.map((o) => o.error ?? null), JSON.stringify(mine)).toEqual(theirs.map((o) => o.error ?? null));
+    expect(
+      mine.map((o) => o.error ?? null),
+      JSON.stringify(mine),
+    ).toEqual(theirs.map((o) => o.error ?? null));
     const theirWrites = writes(before, middle);
     expect(theirWrites.length).toBeGreaterThanOrEqual(list.length);
     expect(writes(middle)).toEqual(theirWrites);
@@ -273,12 +291,16 @@ describe('Fusion differential against the Python SDK', () => {
       `start export from t catalog config '{}' link s3 config '{}'`,
     ];
     const ids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-    const requests = (from: number, to?: number) => fake.requests.slice(from, to).filter((r) => r.path.includes('/egress/')).map((r) => ({
-      method: r.method,
-      path: r.path,
-      // Export ids the fake made up are masked; the seeded one and the cluster's stay.
-      body: JSON.parse((JSON.stringify(r.body ?? null, (_k, v: unknown) => (v === null ? undefined : v)) ?? 'null').replace(ids, '<id>')) as unknown,
-    }));
+    const requests = (from: number, to?: number) =>
+      fake.requests
+        .slice(from, to)
+        .filter((r) => r.path.includes('/egress/'))
+        .map((r) => ({
+          method: r.method,
+          path: r.path,
+          // Export ids the fake made up are masked; the seeded one and the cluster's stay.
+          body: JSON.parse((JSON.stringify(r.body ?? null, (_k, v: unknown) => (v === null ? undefined : v)) ?? 'null').replace(ids, '<id>')) as unknown,
+        }));
     const hidden = { ...env, SINGLESTOREDB_FUSION_ENABLE_HIDDEN: '1' };
     fake.exports.clear();
     seedExport();
@@ -289,12 +311,14 @@ describe('Fusion differential against the Python SDK', () => {
     fake.exports.clear();
     seedExport();
     const [mine] = await oursWith(hidden, true, list, conn);
-    const shape = (o: Outcome) => (o.error ? { error: o.error } : { columns: o.columns, rows: JSON.parse(JSON.stringify(o.rows).replace(ids, '<id>')) as unknown });
+    const shape = (o: Outcome) =>
+      o.error ? { error: o.error } : { columns: o.columns, rows: JSON.parse(JSON.stringify(o.rows).replace(ids, '<id>')) as unknown };
     expect(mine.map(shape)).toEqual(theirs.map(shape));
     expect(theirs.filter((o) => o.error).length).toBe(2);
     const theirRequests = requests(before, middle);
-    expect(theirRequests.filter((r) => r.method === 'GET' && (r.body as { egressID?: string } | undefined)?.egressID === 'exp-fixed').length).toBeGreaterThan(0);
+    expect(theirRequests.filter((r) => r.method === 'GET' && (r.body as { egressID?: string } | undefined)?.egressID === 'exp-fixed').length).toBeGreaterThan(
+      0,
+    );
     expect(requests(middle)).toEqual(theirRequests);
   }, 600_000);
 });
-

@@ -44,7 +44,9 @@ describe('export commands (hidden)', () => {
   });
 
   it('START INCREMENTAL EXPORT sends the table, merged catalog/link settings, partitions, sort keys and interval', async () => {
-    const rows = await conn.query<[string]>(`start incremental export from db.t catalog config '{"a":1}' credentials '{"k":"s"}' link s3 config '{"region":"us"}' credentials '{"key":"x"}'
+    const rows = await conn.query<
+      [string]
+    >(`start incremental export from db.t catalog config '{"a":1}' credentials '{"k":"s"}' link s3 config '{"region":"us"}' credentials '{"key":"x"}'
       partition by identity(c1), day(c2) order by year(c3) desc nulls_last, month(c4) properties '{"p":1}' refresh interval 5 minutes`);
     expect(rows.length).toBe(1);
     expect(fake.exports.has(rows[0][0])).toBe(true);
@@ -52,11 +54,25 @@ describe('export commands (hidden)', () => {
       method: 'POST',
       path: `/v2/clusters/${cluster}/egress/startTableEgress`,
       body: {
-        databaseName: 'db', tableName: 't',
-        catalogInfo: { a: 1, k: 's' }, storageInfo: { region: 'us', key: 'x', provider: 'S3' },
-        partitionSpec: { partitions: [{ transform: 'identity', name: 'c1' }, { transform: 'day', name: 'c2' }] },
-        sortOrderSpec: { keys: [{ transform: 'year', name: 'c3', direction: 'descending', null_order: 'nulls_last' }, { transform: 'month', name: 'c4', direction: 'ascending', null_order: 'nulls_first' }] },
-        properties: { p: 1 }, incremental: true, refreshInterval: 300,
+        databaseName: 'db',
+        tableName: 't',
+        catalogInfo: { a: 1, k: 's' },
+        storageInfo: { region: 'us', key: 'x', provider: 'S3' },
+        partitionSpec: {
+          partitions: [
+            { transform: 'identity', name: 'c1' },
+            { transform: 'day', name: 'c2' },
+          ],
+        },
+        sortOrderSpec: {
+          keys: [
+            { transform: 'year', name: 'c3', direction: 'descending', null_order: 'nulls_last' },
+            { transform: 'month', name: 'c4', direction: 'ascending', null_order: 'nulls_first' },
+          ],
+        },
+        properties: { p: 1 },
+        incremental: true,
+        refreshInterval: 300,
       },
     });
   });
@@ -73,12 +89,15 @@ describe('export commands (hidden)', () => {
     expect(fake.exports.size).toBe(0);
   });
 
-  it('status, listing, suspend, resume and drop change the fake\'s exports; status reads are GETs with a JSON body', async () => {
+  it("status, listing, suspend, resume and drop change the fake's exports; status reads are GETs with a JSON body", async () => {
     const [[id]] = await conn.query<[string]>(START);
     const [[other]] = await conn.query<[string]>(START);
     expect(await conn.query(`show export '${id}'`)).toEqual([[id, 'Running', '']]);
     expect(last('tableEgressStatus')).toMatchObject({ method: 'GET', query: {}, body: { egressID: id } });
-    expect(await conn.query('show exports')).toEqual([[id, 'Running', ''], [other, 'Running', '']]);
+    expect(await conn.query('show exports')).toEqual([
+      [id, 'Running', ''],
+      [other, 'Running', ''],
+    ]);
     expect(fake.requests.some((r) => r.path.endsWith('/tableEgressStatus') && (r.body as { scope?: string }).scope === 'all')).toBe(true);
     expect(await conn.query(`suspend export '${id}'`)).toEqual([[id, 'Suspended', '']]);
     expect(last('suspendTableEgress')).toMatchObject({ method: 'POST', body: { egressID: id } });
@@ -90,7 +109,9 @@ describe('export commands (hidden)', () => {
   });
 
   it('CREATE CLUSTER IDENTITY returns the identity of the current cluster', async () => {
-    expect(await conn.query(`create cluster identity catalog config '{"a":1}' link s3 config '{"b":2}'`)).toEqual([[`arn:aws:iam::000000000000:role/s2-egress-${cluster.slice(0, 8)}`]]);
+    expect(await conn.query(`create cluster identity catalog config '{"a":1}' link s3 config '{"b":2}'`)).toEqual([
+      [`arn:aws:iam::000000000000:role/s2-egress-${cluster.slice(0, 8)}`],
+    ]);
     expect(last('createEgressClusterIdentity').body).toEqual({ catalogInfo: { a: 1 }, storageInfo: { b: 2, provider: 'S3' } });
   });
 

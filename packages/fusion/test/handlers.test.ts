@@ -37,7 +37,12 @@ describe('regions and projects', () => {
     const all = await q<[string, string, string]>('show regions');
     expect(all.length).toBe(fake.state.regions.length);
     const us = await q<[string]>('show regions like "US%" limit 3 order by name desc');
-    const expected = fake.state.regions.map((r) => r.region).filter((n) => n.startsWith('US')).sort().reverse().slice(0, 3);
+    const expected = fake.state.regions
+      .map((r) => r.region)
+      .filter((n) => n.startsWith('US'))
+      .sort()
+      .reverse()
+      .slice(0, 3);
     expect(us.map((r) => r[0])).toEqual(expected);
     await expect(q('show regions order by foo')).rejects.toBeInstanceOf(FusionNotFoundError);
     expect(await q('show regions limit 0')).toEqual([]);
@@ -82,7 +87,9 @@ describe('workspace groups and workspaces (v1)', () => {
     expect(ws[0]).toMatchObject({ Size: 'S-00', State: 'ACTIVE' });
     const created = [...fake.state.workspaces.values()].find((w) => w.json.name === 'show-ws-2')!;
     expect(created.json.autoSuspend).toMatchObject({ suspendAfterSeconds: 1800, suspendType: 'IDLE' });
-    expect((await objects(`show workspaces in group 'A Fusion Testing' like '%2' extended`)).map((w) => Object.keys(w))).toEqual([['Name', 'ID', 'Size', 'State', 'Endpoint', 'CreatedAt', 'TerminatedAt']]);
+    expect((await objects(`show workspaces in group 'A Fusion Testing' like '%2' extended`)).map((w) => Object.keys(w))).toEqual([
+      ['Name', 'ID', 'Size', 'State', 'Endpoint', 'CreatedAt', 'TerminatedAt'],
+    ]);
 
     await q(`suspend workspace 'show-ws-1' in group 'A Fusion Testing' wait on suspended`);
     expect((await objects(`show workspaces in group 'A Fusion Testing' like 'show-ws-1'`))[0].State).toBe('SUSPENDED');
@@ -110,7 +117,14 @@ describe('clusters and starter clusters (v2)', () => {
     expect(await q("create cluster if not exists 'analytics' in region 'us-east-1'")).toEqual([]);
     const list = await objects("show clusters like 'ana%' extended");
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ Name: 'analytics', Region: 'us-east-1', Provider: 'AWS', FirewallRanges: ['1.2.3.4/32'], ProjectName: 'Default Project', State: 'ACTIVE' });
+    expect(list[0]).toMatchObject({
+      Name: 'analytics',
+      Region: 'us-east-1',
+      Provider: 'AWS',
+      FirewallRanges: ['1.2.3.4/32'],
+      ProjectName: 'Default Project',
+      State: 'ACTIVE',
+    });
     await q("suspend cluster 'analytics' wait on suspended");
     expect((await objects('show clusters'))[0].State).toBe('SUSPENDED');
     await q(`resume cluster id '${created.ID as string}' disable auto suspend wait on resumed`);
@@ -177,8 +191,18 @@ describe('stage', () => {
     await q(`upload file to stage 'subdir1/new_test_2.sql' from '${local}'`);
     await q("create stage folder 'subdir2' in 'stagey'");
     await q(`upload file to stage 'subdir2/new_test_4.sql' in 'stagey' from '${local}'`);
-    expect((await q<[string]>('show stage files recursive order by name')).map((r) => r[0])).toEqual(['new_test_1.sql', 'subdir1/', 'subdir1/new_test_2.sql', 'subdir2/', 'subdir2/new_test_4.sql']);
-    expect((await q<[string]>(`show stage files in id '${cluster.clusterID}' order by name`)).map((r) => r[0])).toEqual(['new_test_1.sql', 'subdir1/', 'subdir2/']);
+    expect((await q<[string]>('show stage files recursive order by name')).map((r) => r[0])).toEqual([
+      'new_test_1.sql',
+      'subdir1/',
+      'subdir1/new_test_2.sql',
+      'subdir2/',
+      'subdir2/new_test_4.sql',
+    ]);
+    expect((await q<[string]>(`show stage files in id '${cluster.clusterID}' order by name`)).map((r) => r[0])).toEqual([
+      'new_test_1.sql',
+      'subdir1/',
+      'subdir2/',
+    ]);
     expect((await q<[string]>("show stage files at 'subdir2/' recursive")).map((r) => r[0])).toEqual(['new_test_4.sql']);
     expect((await q<[string]>("show stage files like '%_4.%' recursive")).map((r) => r[0])).toEqual(['subdir2/new_test_4.sql']);
     const ext = await objects('show stage files order by type, name recursive extended limit 2');
@@ -227,17 +251,41 @@ describe('jobs', () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
-    const [[scheduled]] = await q<[string]>(`schedule job using notebook 'nb.ipynb' with mode 'recurring' execute every 5 minutes with name 'show-job' with parameters {"s": "x", "n": 1, "b": true}`);
+    const [[scheduled]] = await q<[string]>(
+      `schedule job using notebook 'nb.ipynb' with mode 'recurring' execute every 5 minutes with name 'show-job' with parameters {"s": "x", "n": 1, "b": true}`,
+    );
     await new Promise((r) => setImmediate(r));
     process.off('warning', onWarning);
     expect(warnings.some((w) => w.startsWith('This is a preview Fusion SQL command'))).toBe(true);
     expect(typeof scheduled).toBe('string');
     const shown = await objects(`show jobs '${scheduled}' like 'show-job' extended`);
     expect(shown).toHaveLength(1);
-    expect(shown[0]).toMatchObject({ JobID: scheduled, Name: 'show-job', NotebookPath: 'nb.ipynb', Mode: 'Recurring', ExecutionIntervalInMins: 5, CreateSnapshot: 0 });
+    expect(shown[0]).toMatchObject({
+      JobID: scheduled,
+      Name: 'show-job',
+      NotebookPath: 'nb.ipynb',
+      Mode: 'Recurring',
+      ExecutionIntervalInMins: 5,
+      CreateSnapshot: 0,
+    });
     expect(Object.keys(shown[0])).toHaveLength(17);
-    expect(await objects(`show job parameters for '${scheduled}' `)).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 's', Value: 'x', Type: 'string' })]));
-    expect(Object.keys((await objects(`show job executions for '${scheduled}' from 1 to 5 extended`))[0] ?? { ExecutionID: 1, ExecutionNumber: 1, JobID: 1, Status: 1, ScheduledStartTime: 1, StartedAt: 1, FinishedAt: 1, SnapshotNotebookPath: 1 })).toHaveLength(8);
+    expect(await objects(`show job parameters for '${scheduled}' `)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Name: 's', Value: 'x', Type: 'string' })]),
+    );
+    expect(
+      Object.keys(
+        (await objects(`show job executions for '${scheduled}' from 1 to 5 extended`))[0] ?? {
+          ExecutionID: 1,
+          ExecutionNumber: 1,
+          JobID: 1,
+          Status: 1,
+          ScheduledStartTime: 1,
+          StartedAt: 1,
+          FinishedAt: 1,
+          SnapshotNotebookPath: 1,
+        },
+      ),
+    ).toHaveLength(8);
     expect((await q('show job runtimes')).length).toBe(fake.state.runtimes.length);
     await expect(q(`schedule job using notebook 'nb.ipynb' with mode 'sometimes'`)).rejects.toThrow(/Unknown Mode/);
     const [[run]] = await q<[string]>("run job using notebook 'nb.ipynb' with runtime 'notebooks-cpu-small'");
@@ -246,7 +294,10 @@ describe('jobs', () => {
     expect(Object.keys(waited[0])).toEqual(['Success']);
     expect(waited[0].Success).toBe(1);
     await expect(q(`wait on jobs '${scheduled}' with timeout 1 seconds`)).rejects.toThrow(/recurring/);
-    expect(await q(`drop jobs '${scheduled}', ${run}`)).toEqual([[scheduled, 1], [run, 1]]);
+    expect(await q(`drop jobs '${scheduled}', ${run}`)).toEqual([
+      [scheduled, 1],
+      [run, 1],
+    ]);
   });
 });
 

@@ -16,25 +16,34 @@ beforeAll(async () => {
   wire = await connect(`${info.url}/${info.database}`);
   http = await connect(`http://${encodeURIComponent(info.root.user)}:${encodeURIComponent(info.root.password)}@127.0.0.1:${gateway.port}/${info.database}`);
   installFusion({ enabled: true });
-  registerFusionCommand({
-    grammar: `
+  registerFusionCommand(
+    {
+      grammar: `
 SHOW GREETINGS [ <like> ] [ <limit> ];
 
 Description
 -----------
 Test command with every column type.
 `,
-    run: (params) => new FusionResult()
-      .addField('Name', 'STRING').addField('N', 'INTEGER').addField('X', 'DOUBLE').addField('Ok', 'BOOL')
-      .addField('At', 'DATETIME').addField('Doc', 'JSON').addField('Raw', 'BLOB')
-      .setRows([
-        ['hello', 1, 1.5, true, '2024-06-25 21:35:06', '{"a": [1, 2]}', new Uint8Array([1, 2])],
-        ['hi', 2, null, false, null, 'null', null],
-        ['hey', 3, -2, true, '2020-01-01 00:00:00', '"s"', new Uint8Array([])],
-      ])
-      .like({ Name: params.like as string | null })
-      .limit(params.limit as number | null),
-  }, { overwrite: true });
+      run: (params) =>
+        new FusionResult()
+          .addField('Name', 'STRING')
+          .addField('N', 'INTEGER')
+          .addField('X', 'DOUBLE')
+          .addField('Ok', 'BOOL')
+          .addField('At', 'DATETIME')
+          .addField('Doc', 'JSON')
+          .addField('Raw', 'BLOB')
+          .setRows([
+            ['hello', 1, 1.5, true, '2024-06-25 21:35:06', '{"a": [1, 2]}', new Uint8Array([1, 2])],
+            ['hi', 2, null, false, null, 'null', null],
+            ['hey', 3, -2, true, '2020-01-01 00:00:00', '"s"', new Uint8Array([])],
+          ])
+          .like({ Name: params.like as string | null })
+          .limit(params.limit as number | null),
+    },
+    { overwrite: true },
+  );
 });
 
 afterAll(async () => {
@@ -49,12 +58,23 @@ afterEach(() => {
   delete process.env.SINGLESTOREDB_FUSION_ENABLED;
 });
 
-describe.each([['wire', () => wire], ['http', () => http]] as const)('Fusion over %s connections', (_name, conn) => {
+describe.each([
+  ['wire', () => wire],
+  ['http', () => http],
+] as const)('Fusion over %s connections', (_name, conn) => {
   it('answers in every row format with a description', async () => {
     const cur = conn().cursor();
     expect(await cur.execute("show greetings like 'h%' limit 2")).toBe(2);
-    expect(cur.description!.map((d) => [d.name, d.typeCode])).toEqual([['Name', 254], ['N', 8], ['X', 5], ['Ok', 1], ['At', 12], ['Doc', 245], ['Raw', 252]]);
-    const rows = await cur.fetchall() as unknown[][];
+    expect(cur.description!.map((d) => [d.name, d.typeCode])).toEqual([
+      ['Name', 254],
+      ['N', 8],
+      ['X', 5],
+      ['Ok', 1],
+      ['At', 12],
+      ['Doc', 245],
+      ['Raw', 252],
+    ]);
+    const rows = (await cur.fetchall()) as unknown[][];
     expect(rows[0].slice(0, 4)).toEqual(['hello', 1, 1.5, 1]);
     expect(rows[0][4]).toBeInstanceOf(Date);
     expect(rows[0][5]).toEqual({ a: [1, 2] });
@@ -70,12 +90,20 @@ describe.each([['wire', () => wire], ['http', () => http]] as const)('Fusion ove
     const columns = await conn().queryFrame('show greetings');
     expect(columns.length).toBe(3);
     expect(columns.names).toEqual(['Name', 'N', 'X', 'Ok', 'At', 'Doc', 'Raw']);
-    expect(Array.from(columns.column('N')!.values as ArrayLike<unknown>)).toEqual([1n, 2n, 3n].map((v) => (columns.column('N')!.values instanceof BigInt64Array ? v : Number(v))));
-    const arrow = await conn().queryFrame<{ numRows: number; schema: { fields: { name: string }[] }; getChild(n: string): { toArray(): ArrayLike<unknown> } }>('show greetings', undefined, { resultsType: 'arrow' });
+    expect(Array.from(columns.column('N')!.values as ArrayLike<unknown>)).toEqual(
+      [1n, 2n, 3n].map((v) => (columns.column('N')!.values instanceof BigInt64Array ? v : Number(v))),
+    );
+    const arrow = await conn().queryFrame<{ numRows: number; schema: { fields: { name: string }[] }; getChild(n: string): { toArray(): ArrayLike<unknown> } }>(
+      'show greetings',
+      undefined,
+      { resultsType: 'arrow' },
+    );
     expect(arrow.numRows).toBe(3);
     expect(arrow.schema.fields.map((f) => f.name)).toEqual(['Name', 'N', 'X', 'Ok', 'At', 'Doc', 'Raw']);
     expect(Array.from(arrow.getChild('Name')!.toArray())).toEqual(['hello', 'hi', 'hey']);
-    const polars = await conn().queryFrame<{ height: number; columns: string[]; getColumn(n: string): { toArray(): unknown[] } }>('show greetings', undefined, { resultsType: 'polars' });
+    const polars = await conn().queryFrame<{ height: number; columns: string[]; getColumn(n: string): { toArray(): unknown[] } }>('show greetings', undefined, {
+      resultsType: 'polars',
+    });
     expect(polars.height).toBe(3);
     expect(polars.columns).toEqual(['Name', 'N', 'X', 'Ok', 'At', 'Doc', 'Raw']);
     expect(polars.getColumn('Name').toArray()).toEqual(['hello', 'hi', 'hey']);
@@ -96,7 +124,9 @@ describe.each([['wire', () => wire], ['http', () => http]] as const)('Fusion ove
   });
 
   it('a statement that does not parse is a FusionSyntaxError with the syntax; the connection stays usable', async () => {
-    const err = await conn().query('show greetings bogus').catch((e: unknown) => e);
+    const err = await conn()
+      .query('show greetings bogus')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FusionSyntaxError);
     expect(err).toBeInstanceOf(ProgrammingError);
     expect((err as Error).message).toContain("Expecting:\n\n  SHOW GREETINGS [ LIKE '<pattern>' ] [ LIMIT <integer> ];");
@@ -104,17 +134,32 @@ describe.each([['wire', () => wire], ['http', () => http]] as const)('Fusion ove
   });
 
   it('handler failures surface as they are, without breaking the connection', async () => {
-    registerFusionCommand({ grammar: 'FAIL NOW;', run: () => { throw new RangeError('boom'); } }, { overwrite: true });
+    registerFusionCommand(
+      {
+        grammar: 'FAIL NOW;',
+        run: () => {
+          throw new RangeError('boom');
+        },
+      },
+      { overwrite: true },
+    );
     await expect(conn().query('fail now')).rejects.toThrow('boom');
     expect(await conn().query('SELECT 4')).toEqual([[4]]);
   });
 
   it('a statement signal or timeout cancels a command with OperationalError', async () => {
-    registerFusionCommand({ grammar: 'SLOW CMD;', run: (_p, ctx) => new Promise((resolve) => ctx.signal?.addEventListener('abort', () => setTimeout(() => resolve(null), 10))) }, { overwrite: true });
-    const timedOut = await conn().query('slow cmd', undefined, { timeoutMs: 30 }).catch((e: unknown) => e);
+    registerFusionCommand(
+      { grammar: 'SLOW CMD;', run: (_p, ctx) => new Promise((resolve) => ctx.signal?.addEventListener('abort', () => setTimeout(() => resolve(null), 10))) },
+      { overwrite: true },
+    );
+    const timedOut = await conn()
+      .query('slow cmd', undefined, { timeoutMs: 30 })
+      .catch((e: unknown) => e);
     expect(timedOut).toBeInstanceOf(OperationalError);
     const controller = new AbortController();
-    const pending = conn().query('slow cmd', undefined, { signal: controller.signal }).catch((e: unknown) => e);
+    const pending = conn()
+      .query('slow cmd', undefined, { signal: controller.signal })
+      .catch((e: unknown) => e);
     controller.abort(new Error('stop'));
     expect(await pending).toBeInstanceOf(OperationalError);
     expect(await conn().query('SELECT 5')).toEqual([[5]]);
@@ -137,7 +182,9 @@ describe.each([['wire', () => wire], ['http', () => http]] as const)('Fusion ove
     const [[grammar]] = await conn().query<[string]>('show fusion grammar for "show greetings"');
     expect(grammar.trim()).toMatch(/^SHOW GREETINGS/);
     const [[help]] = await conn().query<[string]>("show fusion help for 'show greetings'");
-    expect(help).toBe("# SHOW GREETINGS \n\nTest command with every column type.\n\n## Syntax\n\n```sql\nSHOW GREETINGS [ LIKE '<pattern>' ] [ LIMIT <integer> ];\n```\n");
+    expect(help).toBe(
+      "# SHOW GREETINGS \n\nTest command with every column type.\n\n## Syntax\n\n```sql\nSHOW GREETINGS [ LIKE '<pattern>' ] [ LIMIT <integer> ];\n```\n",
+    );
   });
 });
 
@@ -165,19 +212,22 @@ describe('enabling', () => {
 
   it('validators see each top-level parameter (defaults included) and may replace or reject it', async () => {
     const seen: unknown[] = [];
-    registerFusionCommand({
-      grammar: 'CHECK ME [ <limit> ];',
-      validators: {
-        limit: (v) => {
-          if (typeof v === 'number' && v > 10) throw new RangeError('limit too large');
-          return v ?? 3;
+    registerFusionCommand(
+      {
+        grammar: 'CHECK ME [ <limit> ];',
+        validators: {
+          limit: (v) => {
+            if (typeof v === 'number' && v > 10) throw new RangeError('limit too large');
+            return v ?? 3;
+          },
+        },
+        run: (params) => {
+          seen.push(params.limit);
+          return null;
         },
       },
-      run: (params) => {
-        seen.push(params.limit);
-        return null;
-      },
-    }, { overwrite: true });
+      { overwrite: true },
+    );
     await wire.query('check me');
     await wire.query('check me limit 7');
     await expect(wire.query('check me limit 11')).rejects.toThrow('limit too large');

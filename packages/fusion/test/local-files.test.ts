@@ -40,7 +40,10 @@ describe('local paths that are not files', () => {
     ['downloading onto a folder (OVERWRITE)', `download shared file 'f.txt' to '${dir}' overwrite`],
     ['downloading into a missing folder', `download shared file 'f.txt' to '${join(tmp, 'missing', 'f.txt')}'`],
   ])('%s is a FusionFileError', async (_label, sql) => {
-    const err = await conn.query(sql).then(() => null, (e: unknown) => e);
+    const err = await conn.query(sql).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FusionFileError);
     expect((err as Error).message).toContain(tmp);
   });
@@ -52,15 +55,22 @@ describe('local paths that are not files', () => {
 
 describe('DOWNLOAD CUSTOM MODEL with entry paths from the server', () => {
   // A stand-in file space: the path names come from the Management API, not from the statement.
-  const ctxWith = (paths: string[]) => ({
-    management: () => ({ files: { space: () => ({ listObjects: async () => paths.map((path) => ({ path, isDir: () => false })), download: async () => new TextEncoder().encode('x') }) } }),
-  }) as never;
+  const ctxWith = (paths: string[]) =>
+    ({
+      management: () => ({
+        files: {
+          space: () => ({ listObjects: async () => paths.map((path) => ({ path, isDir: () => false })), download: async () => new TextEncoder().encode('x') }),
+        },
+      }),
+    }) as never;
 
   it('an entry that would land outside the target folder is refused and nothing is written there', async () => {
     const target = join(tmp, 'model-out');
     const outside = join(tmp, 'escaped.txt');
     const run = modelCommands['DOWNLOAD CUSTOM MODEL'];
-    await expect(run({ model_name: 'm1', local_path: target, overwrite: false }, ctxWith(['ok.txt', '../escaped.txt']))).rejects.toBeInstanceOf(FusionFileError);
+    await expect(run({ model_name: 'm1', local_path: target, overwrite: false }, ctxWith(['ok.txt', '../escaped.txt']))).rejects.toBeInstanceOf(
+      FusionFileError,
+    );
     expect(existsSync(outside)).toBe(false);
     expect(readFileSync(join(target, 'ok.txt'), 'utf8')).toBe('x');
   });

@@ -36,7 +36,12 @@ describe('README example', () => {
       cwd: pkg,
       encoding: 'utf8',
       timeout: 60_000,
-      env: { ...process.env, SINGLESTOREDB_URL: `${info.url}/${info.database}`, SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token, SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url },
+      env: {
+        ...process.env,
+        SINGLESTOREDB_URL: `${info.url}/${info.database}`,
+        SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token,
+        SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url,
+      },
     });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.stdout).toContain("Name: 'prod-eu'");

@@ -3,13 +3,30 @@ import { resolveDecodeOptions, SqlDateTime } from '@s2/base';
 import { FusionNotFoundError, FusionResult, FusionValueError } from '../src/index.js';
 import { likePattern, toQueryResponse } from '../src/result.js';
 
-const people = () => new FusionResult().addField('Name', 'STRING').addField('Age', 'INTEGER')
-  .setRows([['bob', 30], ['Alice', null], ['a_c', 20], ['aXc', 40], ['carol', 30]]);
+const people = () =>
+  new FusionResult()
+    .addField('Name', 'STRING')
+    .addField('Age', 'INTEGER')
+    .setRows([
+      ['bob', 30],
+      ['Alice', null],
+      ['a_c', 20],
+      ['aXc', 40],
+      ['carol', 30],
+    ]);
 
 describe('FusionResult', () => {
   it('LIKE: case-insensitive, % any run, _ literal, anchored, whole values', () => {
-    expect(people().like({ name: 'A%' }).rows.map((r) => r[0])).toEqual(['Alice', 'a_c', 'aXc']);
-    expect(people().like({ Name: 'a_c' }).rows.map((r) => r[0])).toEqual(['a_c']);
+    expect(
+      people()
+        .like({ name: 'A%' })
+        .rows.map((r) => r[0]),
+    ).toEqual(['Alice', 'a_c', 'aXc']);
+    expect(
+      people()
+        .like({ Name: 'a_c' })
+        .rows.map((r) => r[0]),
+    ).toEqual(['a_c']);
     expect(people().like({ Name: '' }).rows).toHaveLength(5);
     expect(likePattern('%z').test('abc\nxyz')).toBe(true);
     expect(likePattern('a.c').test('abc')).toBe(false);
@@ -17,8 +34,16 @@ describe('FusionResult', () => {
   });
 
   it('ORDER BY: stable, several keys, nulls first ascending and last descending', () => {
-    expect(people().orderBy(['age', 'name']).rows.map((r) => r[0])).toEqual(['Alice', 'a_c', 'bob', 'carol', 'aXc']);
-    expect(people().orderBy(['Age'], [false]).rows.map((r) => r[0])).toEqual(['aXc', 'bob', 'carol', 'a_c', 'Alice']);
+    expect(
+      people()
+        .orderBy(['age', 'name'])
+        .rows.map((r) => r[0]),
+    ).toEqual(['Alice', 'a_c', 'bob', 'carol', 'aXc']);
+    expect(
+      people()
+        .orderBy(['Age'], [false])
+        .rows.map((r) => r[0]),
+    ).toEqual(['aXc', 'bob', 'carol', 'a_c', 'Alice']);
     expect(() => people().orderBy(['foo'])).toThrow(/field name does not exist in results: foo/);
     const mixed = new FusionResult().addField('X', 'STRING').setRows([['a'], [1]]);
     expect(() => mixed.orderBy(['X'])).toThrow(FusionValueError);
@@ -27,12 +52,20 @@ describe('FusionResult', () => {
   it('LIMIT: null keeps all, 0 none; listings filter, sort, then cut', () => {
     expect(people().limit(null).rows).toHaveLength(5);
     expect(people().limit(0).rows).toHaveLength(0);
-    expect(people().applyListing({ like: '%o%', order_by: { by: ['Name'], ascending: [false] }, limit: 2 }).rows.map((r) => r[0])).toEqual(['carol', 'bob']);
+    expect(
+      people()
+        .applyListing({ like: '%o%', order_by: { by: ['Name'], ascending: [false] }, limit: 2 })
+        .rows.map((r) => r[0]),
+    ).toEqual(['carol', 'bob']);
   });
 
   it('turns into a result set decoded like server values, in the connection time zone', async () => {
     const at = new Date(Date.UTC(2024, 5, 25, 21, 35, 6));
-    const res = new FusionResult().addField('At', 'DATETIME').addField('Text', 'DATETIME').addField('Ok', 'BOOL').addField('Doc', 'JSON')
+    const res = new FusionResult()
+      .addField('At', 'DATETIME')
+      .addField('Text', 'DATETIME')
+      .addField('Ok', 'BOOL')
+      .addField('Doc', 'JSON')
       .setRows([[at, '2024-06-25 21:35:06', true, '{"a":1}']]);
     for (const timezone of ['Z', '+02:00']) {
       const rows = await toQueryResponse(res, resolveDecodeOptions({ timezone })).current.read();

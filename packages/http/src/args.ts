@@ -31,27 +31,42 @@ function bytesOf(v: object): Uint8Array | null {
  * `(?, ?, …)` like the wire connector's lists.
  */
 function bindValue(value: unknown, ctx: FormatContext, args: unknown[], depth = 0): string {
-  if (value === null || value === undefined) { args.push(null); return '?'; }
+  if (value === null || value === undefined) {
+    args.push(null);
+    return '?';
+  }
   switch (typeof value) {
-    case 'boolean': args.push(value); return '?';
+    case 'boolean':
+      args.push(value);
+      return '?';
     case 'number':
       if (Number.isNaN(value) || !Number.isFinite(value)) {
-        if (Number.isNaN(value) ? ctx.nanAsNull : ctx.infAsNull) { args.push(null); return '?'; }
+        if (Number.isNaN(value) ? ctx.nanAsNull : ctx.infAsNull) {
+          args.push(null);
+          return '?';
+        }
         throw new ProgrammingError(`${Number.isNaN(value) ? 'nan' : 'inf'} can not be used with SingleStoreDB`, { errno: 0 });
       }
       args.push(value);
       return '?';
     // The server reads JSON numbers as doubles: exact integers travel as text.
-    case 'bigint': args.push(value.toString()); return '?';
+    case 'bigint':
+      args.push(value.toString());
+      return '?';
     case 'string':
-      if (!value.isWellFormed()) throw new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');
+      if (!value.isWellFormed())
+        throw new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');
       args.push(value);
       return '?';
-    default: break;
+    default:
+      break;
   }
   const obj = value as object;
   const bytes = bytesOf(obj);
-  if (bytes) { args.push(hex(bytes)); return 'UNHEX(?)'; }
+  if (bytes) {
+    args.push(hex(bytes));
+    return 'UNHEX(?)';
+  }
   if (Array.isArray(obj)) {
     if (obj.length === 0) throw new ParameterError('an empty array cannot be rendered as a SQL list (IN () is a syntax error)');
     if (depth === 0 && obj.every(Array.isArray)) return obj.map((row) => bindValue(row, ctx, args, 1)).join(', ');

@@ -1,21 +1,65 @@
-import {
-  BINARY_CHARSET, ColumnFlag, FieldType, parseDate, parseDateTime, parseTimezone, SqlTime,
-  type ColumnDefinition, type DecodeOptions,
-} from '@s2/base';
+import { BINARY_CHARSET, ColumnFlag, FieldType, parseDate, parseDateTime, parseTimezone, SqlTime, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 
 const CODES: Record<string, number> = {
-  DECIMAL: 0, DEC: 0, FIXED: 0, NUMERIC: 0,
-  TINY: 1, TINYINT: 1, BOOL: 1, BOOLEAN: 1, 'UNSIGNED TINY': 1, 'UNSIGNED TINYINT': 1,
-  SMALLINT: 2, SHORT: 2, 'UNSIGNED SHORT': 2, 'UNSIGNED SMALLINT': 2,
-  INT: 3, LONG: 3, INTEGER: 3, 'UNSIGNED INT': 3, 'UNSIGNED LONG': 3,
-  FLOAT: 4, DOUBLE: 5, REAL: 5, NULL: 6, TIMESTAMP: 7,
-  BIGINT: 8, LONGLONG: 8, 'UNSIGNED BIGINT': 8, 'UNSIGNED LONGLONG': 8,
-  MEDIUMINT: 9, INT24: 9, 'UNSIGNED MEDIUMINT': 9, 'UNSIGNED INT24': 9,
-  DATE: 10, TIME: 11, DATETIME: 12, YEAR: 13, NEWDATE: 14, VARCHAR: 15, VARBINARY: 15, BIT: 16,
-  JSON: 245, NEWDECIMAL: 246, ENUM: 247, SET: 248,
-  TINYBLOB: 249, TINYTEXT: 249, MEDIUMBLOB: 250, MEDIUMTEXT: 250, LONGBLOB: 251, LONGTEXT: 251,
-  BLOB: 252, TEXT: 252, VARSTRING: 253, BINARY: 254, CHAR: 254, STRING: 254, GEOMETRY: 255,
-  GEOGRAPHY: 255, GEOGRAPHYPOINT: 255,
+  DECIMAL: 0,
+  DEC: 0,
+  FIXED: 0,
+  NUMERIC: 0,
+  TINY: 1,
+  TINYINT: 1,
+  BOOL: 1,
+  BOOLEAN: 1,
+  'UNSIGNED TINY': 1,
+  'UNSIGNED TINYINT': 1,
+  SMALLINT: 2,
+  SHORT: 2,
+  'UNSIGNED SHORT': 2,
+  'UNSIGNED SMALLINT': 2,
+  INT: 3,
+  LONG: 3,
+  INTEGER: 3,
+  'UNSIGNED INT': 3,
+  'UNSIGNED LONG': 3,
+  FLOAT: 4,
+  DOUBLE: 5,
+  REAL: 5,
+  NULL: 6,
+  TIMESTAMP: 7,
+  BIGINT: 8,
+  LONGLONG: 8,
+  'UNSIGNED BIGINT': 8,
+  'UNSIGNED LONGLONG': 8,
+  MEDIUMINT: 9,
+  INT24: 9,
+  'UNSIGNED MEDIUMINT': 9,
+  'UNSIGNED INT24': 9,
+  DATE: 10,
+  TIME: 11,
+  DATETIME: 12,
+  YEAR: 13,
+  NEWDATE: 14,
+  VARCHAR: 15,
+  VARBINARY: 15,
+  BIT: 16,
+  JSON: 245,
+  NEWDECIMAL: 246,
+  ENUM: 247,
+  SET: 248,
+  TINYBLOB: 249,
+  TINYTEXT: 249,
+  MEDIUMBLOB: 250,
+  MEDIUMTEXT: 250,
+  LONGBLOB: 251,
+  LONGTEXT: 251,
+  BLOB: 252,
+  TEXT: 252,
+  VARSTRING: 253,
+  BINARY: 254,
+  CHAR: 254,
+  STRING: 254,
+  GEOMETRY: 255,
+  GEOGRAPHY: 255,
+  GEOGRAPHYPOINT: 255,
 };
 
 export interface DataApiColumn {
@@ -45,7 +89,12 @@ export function columnFromDataApi(c: DataApiColumn): ColumnDefinition {
     length = (code === FieldType.TIME ? 10 : 19) + (decimals ? decimals + 1 : 0);
   }
   return {
-    catalog: 'def', schema: '', table: '', orgTable: '', name: c.name, orgName: c.name,
+    catalog: 'def',
+    schema: '',
+    table: '',
+    orgTable: '',
+    name: c.name,
+    orgName: c.name,
     charset: binary ? BINARY_CHARSET : 0,
     length,
     typeCode: code,
@@ -75,15 +124,23 @@ export function valueConverter(col: ColumnDefinition, options: DecodeOptions): C
   if (custom) return (v) => custom(binary && typeof v === 'string' ? fromBase64(v) : typeof v === 'string' ? v : JSON.stringify(v), col);
   const offset = options.dateStrings ? null : parseTimezone(options.timezone);
   switch (code) {
-    case FieldType.TINY: case FieldType.SHORT: case FieldType.LONG: case FieldType.INT24: case FieldType.YEAR:
-    case FieldType.FLOAT: case FieldType.DOUBLE:
+    case FieldType.TINY:
+    case FieldType.SHORT:
+    case FieldType.LONG:
+    case FieldType.INT24:
+    case FieldType.YEAR:
+    case FieldType.FLOAT:
+    case FieldType.DOUBLE:
       return (v) => (typeof v === 'number' ? v : Number(v));
     case FieldType.LONGLONG:
       return (v) => {
         switch (options.int64) {
-          case 'bigint': return BigInt(v as number | bigint | string);
-          case 'string': return String(v);
-          case 'number': return Number(v);
+          case 'bigint':
+            return BigInt(v as number | bigint | string);
+          case 'string':
+            return String(v);
+          case 'number':
+            return Number(v);
           default: {
             if (typeof v === 'string') {
               const big = BigInt(v);
@@ -95,14 +152,18 @@ export function valueConverter(col: ColumnDefinition, options: DecodeOptions): C
       };
     case FieldType.NEWDECIMAL:
       return options.decimal === 'number' ? (v) => Number(v) : (v) => String(v);
-    case FieldType.DATE: case FieldType.NEWDATE:
+    case FieldType.DATE:
+    case FieldType.NEWDATE:
       return options.dateStrings ? String : (v) => parseDate(String(v), offset);
-    case FieldType.DATETIME: case FieldType.TIMESTAMP:
+    case FieldType.DATETIME:
+    case FieldType.TIMESTAMP:
       return options.dateStrings ? String : (v) => parseDateTime(String(v), offset);
     case FieldType.TIME:
       return options.dateStrings ? String : (v) => SqlTime.parse(String(v)) ?? String(v);
     case FieldType.JSON:
-      return options.parseJson ? (v) => v : (v) => (typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)));
+      return options.parseJson
+        ? (v) => v
+        : (v) => (typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)));
     default:
       return binary ? (v) => (typeof v === 'string' ? fromBase64(v) : v) : (v) => (typeof v === 'string' ? v : String(v));
   }

@@ -1,6 +1,18 @@
 import {
-  resolveDecodeOptions, InterfaceError, MySQLError, NotSupportedError, OperationalError, parseJsonLossless, ServerStatus,
-  type DecodeOptions, type FormatContext, type QueryOptions, type QueryParams, type QueryResponse, type SessionInfo, type SqlTransport,
+  resolveDecodeOptions,
+  InterfaceError,
+  MySQLError,
+  NotSupportedError,
+  OperationalError,
+  parseJsonLossless,
+  ServerStatus,
+  type DecodeOptions,
+  type FormatContext,
+  type QueryOptions,
+  type QueryParams,
+  type QueryResponse,
+  type SessionInfo,
+  type SqlTransport,
   type StatementStatus,
 } from '@s2/base';
 import { bindDataApiArgs } from './args.js';
@@ -43,8 +55,15 @@ export interface HttpQueryOptions extends QueryOptions {
   args?: unknown[];
 }
 
-interface ExecBody { rowsAffected?: number; lastInsertId?: number | bigint; error?: { code?: number; message?: string } }
-interface QueryBody { results?: { columns: DataApiColumn[]; rows: unknown[][] }[]; error?: { code?: number; message?: string } }
+interface ExecBody {
+  rowsAffected?: number;
+  lastInsertId?: number | bigint;
+  error?: { code?: number; message?: string };
+}
+interface QueryBody {
+  results?: { columns: DataApiColumn[]; rows: unknown[][] }[];
+  error?: { code?: number; message?: string };
+}
 
 function base64(text: string): string {
   const B = (globalThis as { Buffer?: { from(s: string): { toString(enc: string): string } } }).Buffer;
@@ -80,15 +99,18 @@ export class HttpConnection implements SqlTransport {
       'User-Agent': `SingleStoreDB-TypeScript/${HTTP_CLIENT_VERSION}${workload ? `+${workload}` : ''}`,
       ...(options.bearerToken
         ? { Authorization: `Bearer ${options.bearerToken}` }
-        : options.user !== undefined ? { Authorization: `Basic ${base64(`${options.user}:${options.password ?? ''}`)}` } : {}),
+        : options.user !== undefined
+          ? { Authorization: `Basic ${base64(`${options.user}:${options.password ?? ''}`)}` }
+          : {}),
       ...options.headers,
     };
     this.transport = fetchTransport(options.fetch ?? globalThis.fetch.bind(globalThis));
-    this.transportChosen = options.fetch || options.transport === 'fetch'
-      ? null
-      : undiciTransport().then((t) => {
-        if (t) this.transport = t;
-      });
+    this.transportChosen =
+      options.fetch || options.transport === 'fetch'
+        ? null
+        : undiciTransport().then((t) => {
+            if (t) this.transport = t;
+          });
     this.slots = new Semaphore(options.maxConcurrency ?? 8);
     this.decodeOptions = resolveDecodeOptions(options.decodeOptions);
     this.session = { serverVersion: '', connectionId: 0, serverStatus: ServerStatus.AUTOCOMMIT, charset: 'utf8mb4', database: options.database ?? null };
@@ -107,7 +129,8 @@ export class HttpConnection implements SqlTransport {
   async handshake(): Promise<void> {
     const res = await this.query("SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'");
     const rows = (await res.current.read()) as [string, number][];
-    if (!rows[0]) throw new InterfaceError(`The server at ${this.origin} answered the Data API handshake without a row; is it a Data API endpoint?`, { errno: 0 });
+    if (!rows[0])
+      throw new InterfaceError(`The server at ${this.origin} answered the Data API handshake without a row; is it a Data API endpoint?`, { errno: 0 });
     const [[version, noBackslash]] = rows;
     this.session.serverVersion = version;
     if (Number(noBackslash)) this.session.serverStatus |= ServerStatus.NO_BACKSLASH_ESCAPES;
@@ -131,14 +154,20 @@ export class HttpConnection implements SqlTransport {
       if (this.session.database) body.database = this.session.database;
       if (this.transportChosen) await this.transportChosen;
       const response = await this.transport(`${this.origin}/api/v2/${path}`, {
-        method: 'POST', headers: this.#headers, body: JSON.stringify(body), signal: controller.signal,
+        method: 'POST',
+        headers: this.#headers,
+        body: JSON.stringify(body),
+        signal: controller.signal,
       });
       phase = 'request';
       clearTimeout(connectTimer);
       const text = await response.text();
       if (response.status >= 400) throw errorFromResponse(response.status, text);
       if (response.status >= 300) {
-        throw new OperationalError(`Data API request to ${this.origin} answered HTTP ${response.status} (a redirect); redirects are not followed, so that the statement never goes elsewhere: connect to the final address`, { errno: response.status });
+        throw new OperationalError(
+          `Data API request to ${this.origin} answered HTTP ${response.status} (a redirect); redirects are not followed, so that the statement never goes elsewhere: connect to the final address`,
+          { errno: response.status },
+        );
       }
       const parsed = text ? (parseJsonLossless(text) as { error?: { code?: number; message?: string } }) : {};
       if (parsed.error) throw new OperationalError(parsed.error.message ?? 'HTTP Error', { errno: parsed.error.code ?? 0 });
@@ -219,7 +248,8 @@ export class HttpConnection implements SqlTransport {
       throw new OperationalError(`Data API ping to ${this.origin} failed: ${(err as Error).message}`, { errno: 2003, cause: err });
     }
     const text = await res.text();
-    if (res.status > 400 || text.trim() !== 'pong') throw new OperationalError(`Data API ping answered ${res.status}: ${text.slice(0, 100)}`, { errno: res.status });
+    if (res.status > 400 || text.trim() !== 'pong')
+      throw new OperationalError(`Data API ping answered ${res.status}: ${text.slice(0, 100)}`, { errno: res.status });
   }
 
   /** The database travels in each request body, so switching is local. */

@@ -26,7 +26,10 @@ export function fetchTransport(fetchFn: typeof fetch): Transport {
 }
 
 interface UndiciLike {
-  request(url: string, options: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal }): Promise<{
+  request(
+    url: string,
+    options: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+  ): Promise<{
     statusCode: number;
     body: { text(): Promise<string> };
   }>;

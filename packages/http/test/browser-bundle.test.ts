@@ -41,21 +41,40 @@ describe('@s2/http in a browser-like runtime', () => {
     const code = await bundle();
     // A context with the web platform's globals and nothing from Node (no process, Buffer, require).
     const sandbox = createContext({
-      fetch, URL, TextEncoder, TextDecoder, AbortController, AbortSignal, Response, Headers,
-      setTimeout, clearTimeout, btoa, atob, unescape, encodeURIComponent, console,
+      fetch,
+      URL,
+      TextEncoder,
+      TextDecoder,
+      AbortController,
+      AbortSignal,
+      Response,
+      Headers,
+      setTimeout,
+      clearTimeout,
+      btoa,
+      atob,
+      unescape,
+      encodeURIComponent,
+      console,
     });
     runInContext(code, sandbox);
     const info = testServer();
-    const run = runInContext(`(async () => {
+    const run = runInContext(
+      `(async () => {
       const conn = await S2Http.connectHttp({ host: '127.0.0.1', port: ${gateway.port}, driver: 'http', user: ${JSON.stringify(info.root.user)}, password: ${JSON.stringify(info.root.password)}, database: 's2_test' });
       const res = await conn.query("SELECT id, value, CAST(18446744073709551615 AS UNSIGNED) AS big, X'00ff' AS bin FROM data ORDER BY id LIMIT 2");
       const rows = await res.current.read();
       return { hasProcess: typeof process !== 'undefined', hasBuffer: typeof Buffer !== 'undefined', rows, binIsBytes: rows[0][3] instanceof Uint8Array, binLength: rows[0][3].length };
-    })()`, sandbox) as Promise<{ hasProcess: boolean; hasBuffer: boolean; rows: unknown[][]; binIsBytes: boolean; binLength: number }>;
+    })()`,
+      sandbox,
+    ) as Promise<{ hasProcess: boolean; hasBuffer: boolean; rows: unknown[][]; binIsBytes: boolean; binLength: number }>;
     const out = await run;
     expect(out.hasProcess).toBe(false);
     expect(out.hasBuffer).toBe(false);
-    expect(out.rows.map((r) => r.slice(0, 3))).toEqual([['a', 2, 18446744073709551615n], ['b', 2, 18446744073709551615n]]);
+    expect(out.rows.map((r) => r.slice(0, 3))).toEqual([
+      ['a', 2, 18446744073709551615n],
+      ['b', 2, 18446744073709551615n],
+    ]);
     expect(out.binIsBytes).toBe(true);
     expect(out.binLength).toBe(2);
   });

@@ -26,14 +26,23 @@ describe('description over HTTP matches the wire', () => {
   it('DECIMAL precision and scale, fractional seconds', async () => {
     expect(describeColumn(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(65,30)' }))).toMatchObject({ precision: 65, scale: 30 });
     expect(describeColumn(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(10,0)' }))).toMatchObject({ precision: 10, scale: 0 });
-    const sql = 'SELECT CAST(1 AS DECIMAL(65,30)) AS a, CAST(2 AS DECIMAL(10,0)) AS b, CAST(-3.5 AS DECIMAL(5,2)) AS c, CAST(NOW(6) AS DATETIME(6)) AS d, CAST(NOW() AS DATETIME) AS e';
+    const sql =
+      'SELECT CAST(1 AS DECIMAL(65,30)) AS a, CAST(2 AS DECIMAL(10,0)) AS b, CAST(-3.5 AS DECIMAL(5,2)) AS c, CAST(NOW(6) AS DATETIME(6)) AS d, CAST(NOW() AS DATETIME) AS e';
     const w = wire.cursor();
     await w.execute(sql);
     const h = http.cursor();
     await h.execute(sql);
     const pick = (d: { name: string; precision: number | null; scale: number | null }[]) => d.map(({ name, precision, scale }) => ({ name, precision, scale }));
     expect(pick(h.description!).slice(0, 3)).toEqual(pick(w.description!).slice(0, 3));
-    expect(pick(h.description!).slice(0, 3).map((d) => [d.precision, d.scale])).toEqual([[65, 30], [10, 0], [5, 2]]);
+    expect(
+      pick(h.description!)
+        .slice(0, 3)
+        .map((d) => [d.precision, d.scale]),
+    ).toEqual([
+      [65, 30],
+      [10, 0],
+      [5, 2],
+    ]);
     expect(h.description!.slice(3).map((d) => d.scale)).toEqual(w.description!.slice(3).map((d) => d.scale));
     await w.close();
     await h.close();
@@ -51,7 +60,19 @@ describe('timeouts and aborts over HTTP', () => {
       req.on('end', () => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         if (body.includes('VERSION()')) {
-          res.end(JSON.stringify({ results: [{ columns: [{ name: 'v', dataType: 'VARCHAR' }, { name: 'n', dataType: 'BIGINT' }], rows: [['8.0', 0]] }] }));
+          res.end(
+            JSON.stringify({
+              results: [
+                {
+                  columns: [
+                    { name: 'v', dataType: 'VARCHAR' },
+                    { name: 'n', dataType: 'BIGINT' },
+                  ],
+                  rows: [['8.0', 0]],
+                },
+              ],
+            }),
+          );
         } else {
           res.write('{"results":[');
         }
@@ -67,10 +88,7 @@ describe('timeouts and aborts over HTTP', () => {
 
   it('queryTimeoutMs from connect() bounds a body that stalls after the headers', async () => {
     const conn = await connect(`http://u:p@127.0.0.1:${port}/db`, { queryTimeoutMs: 300 });
-    const outcome = await Promise.race([
-      conn.query('SELECT 1').catch((e: unknown) => e),
-      new Promise((r) => setTimeout(() => r('pending'), 8000).unref()),
-    ]);
+    const outcome = await Promise.race([conn.query('SELECT 1').catch((e: unknown) => e), new Promise((r) => setTimeout(() => r('pending'), 8000).unref())]);
     expect(outcome).toBeInstanceOf(OperationalError);
     expect(outcome).toMatchObject({ errno: 2013 });
     await conn.close();
@@ -81,7 +99,9 @@ describe('timeouts and aborts over HTTP', () => {
     const ac = new AbortController();
     const pending = http.query(`SELECT SLEEP(30) AS ${tag}`, undefined, { signal: ac.signal }).catch((e: unknown) => e);
     const running = async () => {
-      const [[n]] = await wire.query<[number]>(`SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%AS ${tag}%' AND INFO NOT LIKE '%PROCESSLIST%'`);
+      const [[n]] = await wire.query<[number]>(
+        `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%AS ${tag}%' AND INFO NOT LIKE '%PROCESSLIST%'`,
+      );
       return Number(n);
     };
     for (let i = 0; i < 100 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
@@ -109,7 +129,19 @@ describe('redirects are never followed', () => {
       req.on('end', () => {
         received.push(body);
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ results: [{ columns: [{ name: 'v', dataType: 'VARCHAR' }, { name: 'n', dataType: 'BIGINT' }], rows: [['8.0', 0]] }] }));
+        res.end(
+          JSON.stringify({
+            results: [
+              {
+                columns: [
+                  { name: 'v', dataType: 'VARCHAR' },
+                  { name: 'n', dataType: 'BIGINT' },
+                ],
+                rows: [['8.0', 0]],
+              },
+            ],
+          }),
+        );
       });
     });
     await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));

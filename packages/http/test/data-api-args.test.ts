@@ -9,11 +9,7 @@ import { testServer } from '@s2/testing/vitest';
  * Data API parameters travel as `args` bound by the server, never spliced into the SQL, so a
  * value cannot leave its literal whatever the server's escaping mode (sql_mode) is at the time.
  */
-const PAYLOADS = [
-  "x' UNION SELECT CURRENT_USER() -- ",
-  "x\\' UNION SELECT CURRENT_USER() -- ",
-  "x\\\\' UNION SELECT CURRENT_USER() -- ",
-];
+const PAYLOADS = ["x' UNION SELECT CURRENT_USER() -- ", "x\\' UNION SELECT CURRENT_USER() -- ", "x\\\\' UNION SELECT CURRENT_USER() -- "];
 
 describe('bindDataApiArgs', () => {
   it('turns placeholders into ? and values into JSON args', () => {
@@ -36,7 +32,13 @@ describe('bindDataApiArgs', () => {
       const body = JSON.parse(String(init.body)) as { sql: string; args?: unknown[] };
       bodies.push(body);
       const result = body.sql.startsWith('SELECT VERSION()')
-        ? { columns: [{ name: 'v', dataType: 'VARCHAR' }, { name: 'n', dataType: 'BIGINT' }], rows: [['8.0', 0]] }
+        ? {
+            columns: [
+              { name: 'v', dataType: 'VARCHAR' },
+              { name: 'n', dataType: 'BIGINT' },
+            ],
+            rows: [['8.0', 0]],
+          }
         : { columns: [{ name: 'v', dataType: 'VARCHAR' }], rows: [[body.args?.[0] ?? null]] };
       return new Response(JSON.stringify({ results: [result] }), { status: 200 });
     }) as typeof fetch;
@@ -97,7 +99,10 @@ describe('Data API parameters against the gateway, under both escaping modes', (
     });
   }
 
-  for (const [atConnect, atQuery] of [[false, true], [true, false]] as const) {
+  for (const [atConnect, atQuery] of [
+    [false, true],
+    [true, false],
+  ] as const) {
     it(`the server's mode changing after connect cannot be exploited (${atConnect ? 'NO_BACKSLASH_ESCAPES' : 'backslash'} → ${atQuery ? 'NO_BACKSLASH_ESCAPES' : 'backslash'})`, async () => {
       await setNbe(atConnect);
       const http = await httpAs(nbeUser, password);
@@ -145,7 +150,12 @@ describe('Data API parameters against the gateway, under both escaping modes', (
     const http = await httpAs(info.root.user, info.root.password);
     try {
       await admin.execute(`CREATE TABLE ${db}.t (id INT, s TEXT)`);
-      expect(await http.executemany(`INSERT INTO t VALUES (%s, %s)`, PAYLOADS.map((p, i) => [i, p]))).toBe(3);
+      expect(
+        await http.executemany(
+          `INSERT INTO t VALUES (%s, %s)`,
+          PAYLOADS.map((p, i) => [i, p]),
+        ),
+      ).toBe(3);
       expect(await admin.query(`SELECT s FROM ${db}.t ORDER BY id`)).toEqual(PAYLOADS.map((p) => [p]));
     } finally {
       await http.close();

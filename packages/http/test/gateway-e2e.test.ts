@@ -42,7 +42,11 @@ describe('the same code over HTTP and over the wire', () => {
     const cur = http.cursor();
     await cur.execute('SELECT * FROM data ORDER BY id');
     expect(cur.rowcount).toBe(5);
-    expect(cur.description!.map((d) => [d.name, d.typeCode])).toEqual([['id', 253], ['name', 253], ['value', 8]]);
+    expect(cur.description!.map((d) => [d.name, d.typeCode])).toEqual([
+      ['id', 253],
+      ['name', 253],
+      ['value', 8],
+    ]);
     expect(await cur.fetchall()).toEqual(await wire.query('SELECT * FROM data ORDER BY id'));
   });
 
@@ -78,7 +82,12 @@ describe('the same code over HTTP and over the wire', () => {
     const r = await c.execute('INSERT INTO t (v) VALUES (?), (?)', ['a', 'b']);
     expect(r.rowcount).toBe(2);
     expect(r.lastrowid).toBe(1);
-    expect(await c.executemany('INSERT INTO t (v) VALUES (?)', Array.from({ length: 300 }, (_, i) => [`v${i}`]))).toBe(300);
+    expect(
+      await c.executemany(
+        'INSERT INTO t (v) VALUES (?)',
+        Array.from({ length: 300 }, (_, i) => [`v${i}`]),
+      ),
+    ).toBe(300);
     expect(await c.query('SELECT COUNT(*) FROM t')).toEqual([[302]]);
     await c.close();
   });

@@ -29,7 +29,8 @@ function spell(v: unknown): unknown {
   if (v === null) return null;
   if (v instanceof Uint8Array) return { hex: Buffer.from(v).toString('hex') };
   if (v instanceof SqlDateTime) return { datetime: v.toSqlString().replace(/\.000000$/, '') };
-  if (v instanceof Date) return { date: `${String(v.getFullYear()).padStart(4, '0')}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` };
+  if (v instanceof Date)
+    return { date: `${String(v.getFullYear()).padStart(4, '0')}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}` };
   if (v instanceof SqlTime) return { micros: v.totalMicroseconds };
   return typeof v === 'bigint' ? Number(v) : v;
 }
@@ -57,7 +58,11 @@ describe('the official Python SDK against the Data API gateway', skipUnless(unav
       const data = await http.query<unknown[]>('SELECT * FROM data ORDER BY id');
       expect(data.length).toBeGreaterThan(0);
       expect(py.data).toEqual(data.map((r) => r.map(spell)));
-      expect(py.description).toEqual([['id', 253], ['name', 253], ['value', 8]]);
+      expect(py.description).toEqual([
+        ['id', 253],
+        ['name', 253],
+        ['value', 8],
+      ]);
       expect(py.params).toEqual([['a'], ['b']]);
       expect(py.error).toEqual(['ProgrammingError', 1064]);
       const all = await http.query<unknown[]>('SELECT * FROM alltypes WHERE id IN (0, 2, 3) ORDER BY id');
@@ -70,15 +75,18 @@ describe('the official Python SDK against the Data API gateway', skipUnless(unav
       expect(pyRows).toHaveLength(all.length);
       expect(pyRows.map((row) => row.length)).toEqual(all.map((row) => row.length));
       expect(names).toHaveLength(all[0].length);
-      all.forEach((row, r) => row.forEach((value, c) => {
-        const theirs = pyRows[r][c] as unknown;
-        // Python returns DECIMAL as Decimal and FLOAT/DOUBLE as float; both spell the same numbers.
-        const mine = spell(value);
-        if (theirs && typeof theirs === 'object' && 'decimal' in (theirs as object)) expect(value, names[c]).toBe((theirs as { decimal: string }).decimal);
-        else if (theirs && typeof theirs === 'object' && 'float' in (theirs as object)) expect(Number(value), names[c]).toBe(Number((theirs as { float: string }).float));
-        else if (typeof theirs === 'number') expect(Number(value), names[c]).toBe(theirs);
-        else expect(mine, `${names[c]} of row ${r}`).toEqual(theirs);
-      }));
+      all.forEach((row, r) =>
+        row.forEach((value, c) => {
+          const theirs = pyRows[r][c] as unknown;
+          // Python returns DECIMAL as Decimal and FLOAT/DOUBLE as float; both spell the same numbers.
+          const mine = spell(value);
+          if (theirs && typeof theirs === 'object' && 'decimal' in (theirs as object)) expect(value, names[c]).toBe((theirs as { decimal: string }).decimal);
+          else if (theirs && typeof theirs === 'object' && 'float' in (theirs as object))
+            expect(Number(value), names[c]).toBe(Number((theirs as { float: string }).float));
+          else if (typeof theirs === 'number') expect(Number(value), names[c]).toBe(theirs);
+          else expect(mine, `${names[c]} of row ${r}`).toEqual(theirs);
+        }),
+      );
       expect(py.executemany).toEqual([50, { decimal: '1225' }]);
     } finally {
       await http.close();

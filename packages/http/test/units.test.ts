@@ -4,7 +4,18 @@ import { columnFromDataApi, errorFromResponse, httpErrorClass, returnsRows, Sema
 
 describe('routing', () => {
   it('sends row-returning statements to query/tuples even behind comments and parentheses', () => {
-    for (const sql of ['SELECT 1', '  select 1', '/* c */ SELECT 1', '-- x\nSELECT 1', '# x\nSHOW TABLES', '(SELECT 1) UNION (SELECT 2)', 'WITH a AS (SELECT 1) SELECT * FROM a', 'CALL p()', 'DESCRIBE t', 'EXPLAIN SELECT 1']) {
+    for (const sql of [
+      'SELECT 1',
+      '  select 1',
+      '/* c */ SELECT 1',
+      '-- x\nSELECT 1',
+      '# x\nSHOW TABLES',
+      '(SELECT 1) UNION (SELECT 2)',
+      'WITH a AS (SELECT 1) SELECT * FROM a',
+      'CALL p()',
+      'DESCRIBE t',
+      'EXPLAIN SELECT 1',
+    ]) {
       expect(returnsRows(sql), sql).toBe(true);
     }
     for (const sql of ['INSERT INTO t VALUES (1)', 'UPDATE t SET a = 1', '/* SELECT */ DELETE FROM t', 'CREATE TABLE t (a INT)', 'SET @a = 1', 'SELECTX']) {
@@ -39,7 +50,12 @@ describe('error mapping (data-api spec 6.2)', () => {
 describe('column metadata from dataType', () => {
   it('maps names, suffixes and binary types', () => {
     // length is the wire's display length (precision + point + sign), so description gives precision 20 back.
-    expect(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(20,6)', nullable: true })).toMatchObject({ typeCode: FieldType.NEWDECIMAL, length: 22, decimals: 6, charset: 0 });
+    expect(columnFromDataApi({ name: 'd', dataType: 'DECIMAL(20,6)', nullable: true })).toMatchObject({
+      typeCode: FieldType.NEWDECIMAL,
+      length: 22,
+      decimals: 6,
+      charset: 0,
+    });
     expect(columnFromDataApi({ name: 'v', dataType: 'VARCHAR' })).toMatchObject({ typeCode: FieldType.VAR_STRING, flags: 1 });
     expect(columnFromDataApi({ name: 'b', dataType: 'LONGBLOB' })).toMatchObject({ typeCode: FieldType.LONG_BLOB, charset: 63 });
     expect(columnFromDataApi({ name: 'x', dataType: 'SOMETHING_NEW' }).typeCode).toBe(FieldType.VAR_STRING);
@@ -51,14 +67,16 @@ describe('semaphore', () => {
     const sem = new Semaphore(3);
     let running = 0;
     let peak = 0;
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      const release = await sem.acquire();
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 2));
-      running--;
-      release();
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const release = await sem.acquire();
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 2));
+        running--;
+        release();
+      }),
+    );
     expect(peak).toBe(3);
     expect(sem.inFlight).toBe(0);
   });
@@ -69,7 +87,20 @@ describe('authentication headers', () => {
     const seen: Record<string, string>[] = [];
     const fakeFetch = (async (_url: string, init: RequestInit) => {
       seen.push(init.headers as Record<string, string>);
-      return new Response(JSON.stringify({ results: [{ columns: [{ name: 'v', dataType: 'VARCHAR' }, { name: 'n', dataType: 'BIGINT' }], rows: [['10.11', 0]] }] }), { status: 200 });
+      return new Response(
+        JSON.stringify({
+          results: [
+            {
+              columns: [
+                { name: 'v', dataType: 'VARCHAR' },
+                { name: 'n', dataType: 'BIGINT' },
+              ],
+              rows: [['10.11', 0]],
+            },
+          ],
+        }),
+        { status: 200 },
+      );
     }) as unknown as typeof fetch;
     const { connectHttp } = await import('@s2/http');
     await connectHttp({ host: 'h', port: 9000, driver: 'http', fetch: fakeFetch, ...options });

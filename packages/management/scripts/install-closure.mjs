@@ -14,7 +14,9 @@ import { register } from 'tsx/esm/api';
 register();
 const { filesUnder, nodeImports, runClosureScript, runTool } = await import('../../testing/src/pack-install.ts');
 
-const PEER_PROGRAM = (kind) => `${kind === 'esm' ? "import http from 'node:http'; import { createManagement, MissingPeerError } from '@s2/management';" : "const http = require('node:http'); const { createManagement, MissingPeerError } = require('@s2/management');"}
+const PEER_PROGRAM = (
+  kind,
+) => `${kind === 'esm' ? "import http from 'node:http'; import { createManagement, MissingPeerError } from '@s2/management';" : "const http = require('node:http'); const { createManagement, MissingPeerError } = require('@s2/management');"}
 const id = '11111111-1111-4111-8111-111111111111';
 const server = http.createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
@@ -32,7 +34,11 @@ server.listen(0, '127.0.0.1', async () => {
 
 await runClosureScript('mgmt', ({ check, install }) => {
   const app = install(['base', 'management'], ['management']);
-  check('only @s2/management and @s2/base are installed', JSON.stringify(app.packages) === JSON.stringify(['@s2/base@0.1.0', '@s2/management@0.1.0']), app.packages.join(', '));
+  check(
+    'only @s2/management and @s2/base are installed',
+    JSON.stringify(app.packages) === JSON.stringify(['@s2/base@0.1.0', '@s2/management@0.1.0']),
+    app.packages.join(', '),
+  );
   const forbidden = app.packages.filter((p) => /^(mysql2?|mariadb|pg|fastify|@fastify\/|undici|@s2\/(core|wire|native|http|fakes|testing))/.test(p));
   check('no database driver, fastify or s2 transport', forbidden.length === 0, forbidden.join(', '));
   check('no native addon', app.addons.length === 0, app.addons.join(', '));
@@ -48,6 +54,10 @@ await runClosureScript('mgmt', ({ check, install }) => {
     const out = JSON.parse(app.runProgram(f, PEER_PROGRAM(f === 'esm.mjs' ? 'esm' : 'cjs')));
     check(`${f}: loads, calls the API and .connect() names the missing peer`, out.name === 'c' && /npm install @s2\/core/.test(out.peer), out.peer);
   }
-  const sub = runTool(process.execPath, ['--input-type=module', '-e', "import('@s2/management/node').then((m) => process.stdout.write(Object.keys(m).sort().join(',')))"], app.dir);
+  const sub = runTool(
+    process.execPath,
+    ['--input-type=module', '-e', "import('@s2/management/node').then((m) => process.stdout.write(Object.keys(m).sort().join(',')))"],
+    app.dir,
+  );
   check('@s2/management/node loads', sub.includes('uploadFile') && sub.includes('downloadFolder'), sub);
 });

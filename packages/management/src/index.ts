@@ -1,7 +1,15 @@
 export { Management, createManagement, manageClusters, manageWorkspaces, manageFiles, manageRegions } from './management.js';
 export { ManagementError, ManagementFsError, MissingPeerError, maskSecrets } from './errors.js';
 export { ManagementClient, USER_AGENT, encodePath, type CallOptions, type RequestOptions, type Query } from './http/client.js';
-export { resolveConfig, discoverToken, DEFAULT_BASE_URL, DEFAULT_VERSION, type ManagementOptions, type ResolvedConfig, type GetWithBody } from './http/config.js';
+export {
+  resolveConfig,
+  discoverToken,
+  DEFAULT_BASE_URL,
+  DEFAULT_VERSION,
+  type ManagementOptions,
+  type ResolvedConfig,
+  type GetWithBody,
+} from './http/config.js';
 export { RETRY_METHODS, RETRY_STATUSES, LOCK_ERROR, backoffMs, retryAfterMs, lockRetryWaitMs } from './http/retry.js';
 export { isJwt } from './http/jwt.js';
 export type { TraceEvent } from './http/trace.js';
@@ -19,7 +27,20 @@ export { RegionManager } from './managers/regions.js';
 export { Workspace, WorkspaceGroup, WorkspaceManager, type CreateWorkspaceGroupOptions, type CreateWorkspaceOptions } from './managers/workspaces.js';
 export { OrganizationManager, SecretsManager } from './managers/organization.js';
 export { BillingManager, type BillingUsageItem, type UsageItem } from './managers/billing.js';
-export { JobsManager, Job, type JobMode, type JobStatus, type TargetType, type JobMetadata, type TargetConfig, type Execution, type Parameter, type Runtime, type ScheduleJobOptions, type JobWaitOptions } from './managers/jobs.js';
+export {
+  JobsManager,
+  Job,
+  type JobMode,
+  type JobStatus,
+  type TargetType,
+  type JobMetadata,
+  type TargetConfig,
+  type Execution,
+  type Parameter,
+  type Runtime,
+  type ScheduleJobOptions,
+  type JobWaitOptions,
+} from './managers/jobs.js';
 export { ExportManager, type ExportDefinition, type ExportStatus } from './managers/exports.js';
 export { InferenceApiManager, type InferenceApiInfo, type ModelOperationResult } from './managers/inference.js';
 export { FileLocation, normalizePath, type TransferOptions, type UploadOptions, type ListOptions } from './fs/location.js';

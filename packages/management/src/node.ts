@@ -56,8 +56,14 @@ export async function uploadFile(location: FileLocation, localPath: string, remo
 }
 
 /** Downloads a file to a local path (streamed to disk); an existing local file is EEXIST unless `overwrite`. */
-export async function downloadFile(location: FileLocation, remotePath: string, localPath: string, opts: TransferOptions & { overwrite?: boolean } = {}): Promise<void> {
-  if (!opts.overwrite && (await stat(localPath).catch(() => null))) throw new ManagementFsError('EEXIST', `local path already exists (pass overwrite): ${localPath}`);
+export async function downloadFile(
+  location: FileLocation,
+  remotePath: string,
+  localPath: string,
+  opts: TransferOptions & { overwrite?: boolean } = {},
+): Promise<void> {
+  if (!opts.overwrite && (await stat(localPath).catch(() => null)))
+    throw new ManagementFsError('EEXIST', `local path already exists (pass overwrite): ${localPath}`);
   if (await location.isDir(remotePath, opts)) throw new ManagementFsError('EISDIR', `${remotePath} is a directory`);
   await mkdir(dirname(localPath), { recursive: true });
   const stream = await location.open(remotePath, opts);
@@ -135,11 +141,19 @@ export const nodeGetWithBody: GetWithBody = (url, init) =>
   new Promise<Response>((resolve, reject) => {
     const u = new URL(url);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(u, { method: 'GET', headers: { ...init.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(init.body)) }, signal: init.signal }, (res) => {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (v != null) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-      resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, { status: res.statusCode ?? 500, headers }));
-    });
+    const req = send(
+      u,
+      {
+        method: 'GET',
+        headers: { ...init.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(init.body)) },
+        signal: init.signal,
+      },
+      (res) => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v != null) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve(new Response(Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>, { status: res.statusCode ?? 500, headers }));
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

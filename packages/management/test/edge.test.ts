@@ -4,7 +4,6 @@ import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
 
-
 let fake: ManagementFake;
 beforeAll(async () => {
   fake = await startManagementFake({ transitionMs: 50 });
@@ -25,8 +24,27 @@ describe('the root entry on a web-only runtime (browser bundle in a context with
     const code = bundle.outputFiles[0]!.text;
     expect(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](node:|fs["']|net["']|http["'])/.exec(code)).toBeNull();
     const sandbox = createContext({
-      fetch, URL, URLSearchParams, Headers, Request, Response, Blob, ReadableStream, TransformStream, TextEncoder, TextDecoder,
-      AbortController, AbortSignal, setTimeout, clearTimeout, performance, atob, btoa, console, queueMicrotask, structuredClone,
+      fetch,
+      URL,
+      URLSearchParams,
+      Headers,
+      Request,
+      Response,
+      Blob,
+      ReadableStream,
+      TransformStream,
+      TextEncoder,
+      TextDecoder,
+      AbortController,
+      AbortSignal,
+      setTimeout,
+      clearTimeout,
+      performance,
+      atob,
+      btoa,
+      console,
+      queueMicrotask,
+      structuredClone,
     });
     runInContext(code, sandbox);
     sandbox.cfg = { baseUrl: fake.url, token: fake.token };

@@ -8,7 +8,10 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const call = (path: string, init: RequestInit & { token?: string | null } = {}) =>
-  fetch(`${fake.url}${path}`, { ...init, headers: { ...(init.token === null ? {} : { Authorization: `Bearer ${init.token ?? fake.token}` }), ...(init.headers as Record<string, string>) } });
+  fetch(`${fake.url}${path}`, {
+    ...init,
+    headers: { ...(init.token === null ? {} : { Authorization: `Bearer ${init.token ?? fake.token}` }), ...(init.headers as Record<string, string>) },
+  });
 
 describe('the management fake on its own', () => {
   it('checks the bearer token; token: null accepts any', async () => {
@@ -39,7 +42,9 @@ describe('the management fake on its own', () => {
     expect((await call('/v2/projects')).status).toBe(503);
     expect((await call('/v2/projects')).status).toBe(200);
     fake.fail({ path: /\/v2\/clusters$/, method: 'POST', lockConflict: true });
-    expect(await (await call('/v2/clusters', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).text()).toMatch(/could not acquire lock/);
+    expect(await (await call('/v2/clusters', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).text()).toMatch(
+      /could not acquire lock/,
+    );
   });
 
   it('unknown routes are 404, wrong methods 405; an empty JSON body on POST is accepted (the reference sends one)', async () => {
@@ -59,7 +64,10 @@ describe('the management fake on its own', () => {
     expect((await call(`${base}/x/y/?isFile=false`, { method: 'PUT' })).status).toBe(400);
     expect((await call(`${base}/d/?isFile=false`, { method: 'PUT' })).status).toBe(200);
     expect((await call(`${base}/d/?isFile=false`, { method: 'PUT' })).status).toBe(409);
-    expect((await call(`${base}/a.txt`, { method: 'PATCH', body: JSON.stringify({ newPath: 'nope/a.txt' }), headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect(
+      (await call(`${base}/a.txt`, { method: 'PATCH', body: JSON.stringify({ newPath: 'nope/a.txt' }), headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(400);
     expect((await call(`${base}/a.txt/`, { method: 'DELETE' })).status).toBe(404);
     const listing = await (await call(`${base}/`)).json();
     expect(listing.content.map((o: { path: string }) => o.path)).toEqual(['a.txt', 'd/']);
@@ -70,7 +78,7 @@ describe('the management fake on its own', () => {
     fake.reset();
     expect(fake.state.clusters.size).toBe(0);
     expect(fake.requests).toEqual([]);
-    expect((await (await call('/v2/clusters')).json())).toEqual([]);
+    expect(await (await call('/v2/clusters')).json()).toEqual([]);
   });
 });
 
@@ -81,8 +89,16 @@ describe('the fake answers in the shapes of the v1 OpenAPI document', () => {
     fake.setTiming({ transitionMs: 60_000 }); // answers while PENDING must conform too
     const json = { 'content-type': 'application/json' };
     const region = fake.state.regions[0]!.regionID;
-    const g = await (await call('/v1/workspaceGroups', { method: 'POST', headers: json, body: JSON.stringify({ name: 'oa', regionID: region, firewallRanges: [], adminPassword: null }) })).json();
-    const w = await (await call('/v1/workspaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'oaw', workspaceGroupID: g.workspaceGroupID }) })).json();
+    const g = await (
+      await call('/v1/workspaceGroups', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ name: 'oa', regionID: region, firewallRanges: [], adminPassword: null }),
+      })
+    ).json();
+    const w = await (
+      await call('/v1/workspaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'oaw', workspaceGroupID: g.workspaceGroupID }) })
+    ).json();
     fake.setTiming({ transitionMs: 0 });
     await fake.seed.file(g.workspaceGroupID, 'dir/n.ipynb', '{}');
     const probes: [string, string, RequestInit?][] = [
@@ -120,10 +136,12 @@ describe('the fake answers in the shapes of the v1 OpenAPI document', () => {
         // non-null mimetype; the service (and the reference's live tests) use type file/notebook,
         // format text/base64 and a null mimetype for directories and notebooks.
         // A listing's `content` then fails its oneOf (string | array of metadata) as a consequence.
-        if (/fs\//.test(path) && (/\/(content\/\d+\/)?(type|format|mimetype) /.test(e) || /^\/content must (be string|match exactly one schema in oneOf)$/.test(e))) {
+        if (
+          /fs\//.test(path) &&
+          (/\/(content\/\d+\/)?(type|format|mimetype) /.test(e) || /^\/content must (be string|match exactly one schema in oneOf)$/.test(e))
+        ) {
           deviations.add(e.replace(/\/content\/\d+/, '/content/*'));
-        }
-        else problems.push(`${method} ${path}: ${e}`);
+        } else problems.push(`${method} ${path}: ${e}`);
       }
     }
     if (deviations.size) console.warn(`stage metadata outside the v1 document's enums (as the service answers): ${[...deviations].join('; ')}`);

@@ -20,7 +20,12 @@ beforeEach(() => {
   fake.requests.length = 0;
 });
 
-const failure = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ManagementFsError ? e.code : e instanceof ManagementError ? 'ManagementError' : `${(e as Error).name}: ${(e as Error).message}`));
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) =>
+      e instanceof ManagementFsError ? e.code : e instanceof ManagementError ? 'ManagementError' : `${(e as Error).name}: ${(e as Error).message}`,
+  );
 
 describe('paths cannot climb out of a stage or file space', () => {
   it('a `..` segment is EINVAL and sends nothing (fetch would resolve it to the cluster itself)', async () => {
@@ -124,7 +129,10 @@ describe('the fake with a client that went silent', () => {
     const { startManagementFake } = await import('@s2/fakes/management');
     const f = await startManagementFake();
     const id = String(f.seed.cluster({ name: 'silent' }).clusterID);
-    const req = request(`${f.url}/v2/clusters/${id}/stage/fs/half.bin`, { method: 'PUT', headers: { authorization: `Bearer ${f.token}`, 'content-type': 'multipart/form-data; boundary=xx' } });
+    const req = request(`${f.url}/v2/clusters/${id}/stage/fs/half.bin`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${f.token}`, 'content-type': 'multipart/form-data; boundary=xx' },
+    });
     req.on('error', () => undefined);
     req.write('--xx\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\n\r\nsome bytes');
     await new Promise((r) => setTimeout(r, 200));
@@ -159,11 +167,24 @@ describe('downloadFolder and names from the service', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { downloadFolder } = await import('@s2/management/node');
-    const entry = (path: string, type: string) => ({ name: path.split('/').pop(), path, type, size: 1, format: 'text', mimetype: 'text/plain', created: '2024-01-01T00:00:00Z', last_modified: '2024-01-01T00:00:00Z', writable: true });
+    const entry = (path: string, type: string) => ({
+      name: path.split('/').pop(),
+      path,
+      type,
+      size: 1,
+      format: 'text',
+      mimetype: 'text/plain',
+      created: '2024-01-01T00:00:00Z',
+      last_modified: '2024-01-01T00:00:00Z',
+      writable: true,
+    });
     const hostile: typeof fetch = async (input) => {
       const url = new URL(String(input));
       if (url.searchParams.get('metadata')) return Response.json(entry('dir/', 'directory'));
-      return Response.json({ ...entry('dir/', 'directory'), content: [entry('dir/../../../outside/', 'directory'), entry('dir/../../../outside/x.txt', 'file')] });
+      return Response.json({
+        ...entry('dir/', 'directory'),
+        content: [entry('dir/../../../outside/', 'directory'), entry('dir/../../../outside/x.txt', 'file')],
+      });
     };
     const m = createManagement({ baseUrl: 'http://stub.invalid', token: 't', env: {}, fetch: hostile });
     const root = await mkdtemp(join(tmpdir(), 's2-hostile-'));
@@ -191,7 +212,13 @@ describe('credentials in export bodies', () => {
         database: 'db',
         table: 't',
         catalogInfo: { catalog_type: 'GLUE', table_format: 'ICEBERG', 'catalog.credential': 'cat-cred-123' },
-        storageInfo: JSON.stringify({ storage_type: 'S3', path: 's3://b/p', aws_access_key_id: 'AKIA-ID-456', aws_secret_access_key: 'aws-secret-789', aws_session_token: 'sess-tok-000' }),
+        storageInfo: JSON.stringify({
+          storage_type: 'S3',
+          path: 's3://b/p',
+          aws_access_key_id: 'AKIA-ID-456',
+          aws_secret_access_key: 'aws-secret-789',
+          aws_session_token: 'sess-tok-000',
+        }),
       })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, body: 'bad link' });
@@ -216,14 +243,24 @@ describe('the fake keeps its files under its data folder', () => {
     const put = await fetch(`${base}..%2F..%2Fescaped.txt`, { method: 'PUT', headers: { ...auth, 'content-type': 'multipart/form-data; boundary=b' }, body });
     expect(put.status).toBe(400);
     await stage.upload('stay', 'stay.txt', { overwrite: true });
-    const mv = await fetch(`${base}stay.txt`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ newPath: '../../moved.txt' }) });
+    const mv = await fetch(`${base}stay.txt`, {
+      method: 'PATCH',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ newPath: '../../moved.txt' }),
+    });
     expect(mv.status).toBe(400);
     expect(await stage.downloadText('stay.txt')).toBe('stay');
   });
 });
 
 describe('wrong types at the entry points', () => {
-  const msg = (f: () => unknown) => Promise.resolve().then(f).then(() => 'no error', (e: unknown) => (e instanceof ManagementError ? `ManagementError: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`));
+  const msg = (f: () => unknown) =>
+    Promise.resolve()
+      .then(f)
+      .then(
+        () => 'no error',
+        (e: unknown) => (e instanceof ManagementError ? `ManagementError: ${e.message}` : `${(e as Error).name}: ${(e as Error).message}`),
+      );
 
   it('options of the wrong type are a ManagementError naming the option', async () => {
     const base = { baseUrl: fake.url, env: {} };
@@ -237,7 +274,9 @@ describe('wrong types at the entry points', () => {
 
   it('a create without options or name, and an invalid Date, fail before any request', async () => {
     expect(await msg(() => mgmt.clusters.create(undefined as never))).toMatch(/ManagementError: create needs an options object/);
-    expect(await msg(() => mgmt.clusters.create({ name: ' ', region: 'us-east-1', provider: 'AWS' }))).toMatch(/ManagementError: create needs a non-empty name/);
+    expect(await msg(() => mgmt.clusters.create({ name: ' ', region: 'us-east-1', provider: 'AWS' }))).toMatch(
+      /ManagementError: create needs a non-empty name/,
+    );
     expect(await msg(() => mgmt.starterClusters.create(null as never))).toMatch(/ManagementError/);
     expect(await msg(() => mgmt.workspaces.createGroup(undefined as never))).toMatch(/ManagementError/);
     expect(await msg(() => mgmt.billing.usage({ startTime: new Date('nonsense'), endTime: new Date() }))).toMatch(/ManagementError: expected a valid Date/);

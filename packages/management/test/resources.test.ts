@@ -19,10 +19,23 @@ describe('v2 clusters', () => {
     // Long enough that the GET after the POST still sees PENDING on a loaded machine.
     fake.setTiming({ transitionMs: 400 });
     const region = await mgmt.regions.find('aws', 'us-east-1');
-    const created = await mgmt.clusters.create({ name: 'life', region, size: 'S-2', firewallRanges: ['10.0.0.0/8'], autoSuspend: { suspend_type: 'IDLE', suspend_after_seconds: 3600 } });
+    const created = await mgmt.clusters.create({
+      name: 'life',
+      region,
+      size: 'S-2',
+      firewallRanges: ['10.0.0.0/8'],
+      autoSuspend: { suspend_type: 'IDLE', suspend_after_seconds: 3600 },
+    });
     expect(created.state).toBe('PENDING');
     const body = fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/clusters')!.body as Record<string, unknown>;
-    expect(body).toMatchObject({ name: 'life', provider: 'AWS', region: 'us-east-1', sizeConfig: { size: 'S-2' }, firewallRanges: ['10.0.0.0/8'], autoSuspend: { suspendType: 'IDLE', suspendAfterSeconds: 3600 } });
+    expect(body).toMatchObject({
+      name: 'life',
+      provider: 'AWS',
+      region: 'us-east-1',
+      sizeConfig: { size: 'S-2' },
+      firewallRanges: ['10.0.0.0/8'],
+      autoSuspend: { suspendType: 'IDLE', suspendAfterSeconds: 3600 },
+    });
     expect(body.projectID).toBe(fake.state.projects[0]!.projectID);
     expect(Object.values(body)).not.toContain(null);
     const active = await mgmt.clusters.waitOnActive(created, fast);
@@ -110,7 +123,12 @@ describe('starter clusters and regions', () => {
   it('creates in a shared-tier region, creates a user, lists and terminates', async () => {
     const region = await mgmt.regions.find('GCP', 'us-central1', { sharedTier: true });
     const sc = await mgmt.starterClusters.create({ name: 'starter', databaseName: 'starter_db', region });
-    expect(fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/sharedtier/virtualClusters')!.body).toEqual({ name: 'starter', databaseName: 'starter_db', provider: 'GCP', regionName: 'us-central1' });
+    expect(fake.requests.find((r) => r.method === 'POST' && r.path === '/v2/sharedtier/virtualClusters')!.body).toEqual({
+      name: 'starter',
+      databaseName: 'starter_db',
+      provider: 'GCP',
+      regionName: 'us-central1',
+    });
     expect(sc.endpoint).toMatch(/:3333$/);
     expect((await mgmt.starterClusters.list()).names()).toContain('starter');
     const user = await sc.createUser('app_user');
@@ -160,7 +178,14 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
     await expect(post({ name: 'x', firewallRanges: [] })).rejects.toThrow(/regionID/);
     await expect(post({ name: 'x', regionID: 'not-a-uuid', firewallRanges: [] })).rejects.toThrow(/uuid/i);
     await expect(post({ name: 5, regionID: fake.state.regions[0]!.regionID, firewallRanges: [] })).rejects.toMatchObject({ status: 400 });
-    const ok = await post({ name: 'nulls', regionID: fake.state.regions[0]!.regionID, firewallRanges: [], adminPassword: null, expiresAt: null, updateWindow: null });
+    const ok = await post({
+      name: 'nulls',
+      regionID: fake.state.regions[0]!.regionID,
+      firewallRanges: [],
+      adminPassword: null,
+      expiresAt: null,
+      updateWindow: null,
+    });
     expect(ok.status).toBe(200);
     await expect(mgmt.client.request({ path: 'workspaces', version: 'v1' })).rejects.toThrow(/workspaceGroupID/);
   });
@@ -171,7 +196,12 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
     expect((await mgmt.workspaces.findGroup('env-group')).id).toBe(g.workspaceGroupID);
     expect((await mgmt.workspaces.findWorkspace('env-ws', 'env-group')).id).toBe(w.workspaceID);
     const { createManagement } = await import('@s2/management');
-    const nb = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_WORKSPACE_GROUP: 'env-group', SINGLESTOREDB_WORKSPACE: 'env-ws' }, quietDeprecations: true });
+    const nb = createManagement({
+      baseUrl: fake.url,
+      token: fake.token,
+      env: { SINGLESTOREDB_WORKSPACE_GROUP: 'env-group', SINGLESTOREDB_WORKSPACE: 'env-ws' },
+      quietDeprecations: true,
+    });
     expect((await nb.workspaces.findWorkspace()).id).toBe(w.workspaceID);
     await expect(mgmt.workspaces.findGroup()).rejects.toThrow(/SINGLESTOREDB_WORKSPACE_GROUP/);
   });
@@ -186,7 +216,10 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
 
 describe('jobs, secrets, organization, billing, inference', () => {
   it('runs a notebook job and waits for its execution', async () => {
-    const job = await mgmt.jobs.run('Scheduling Test.ipynb', { runtimeName: 'notebooks-cpu-small', parameters: { strParam: 'string', intParam: 1, floatParam: 1.5, boolParam: true } });
+    const job = await mgmt.jobs.run('Scheduling Test.ipynb', {
+      runtimeName: 'notebooks-cpu-small',
+      parameters: { strParam: 'string', intParam: 1, floatParam: 1.5, boolParam: true },
+    });
     expect(job.executionConfig.notebookPath).toBe('Scheduling Test.ipynb');
     expect(job.schedule.mode).toBe('ONCE');
     expect(job.completedExecutionsCount).toBe(0);
@@ -209,9 +242,18 @@ describe('jobs, secrets, organization, billing, inference', () => {
 
   it('targets the current cluster from the environment at v2', async () => {
     const { createManagement } = await import('@s2/management');
-    const m = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_DEFAULT_DATABASE: 'information_schema', SINGLESTOREDB_WORKSPACE: '11111111-1111-4111-8111-111111111111' } });
+    const m = createManagement({
+      baseUrl: fake.url,
+      token: fake.token,
+      env: { SINGLESTOREDB_DEFAULT_DATABASE: 'information_schema', SINGLESTOREDB_WORKSPACE: '11111111-1111-4111-8111-111111111111' },
+    });
     const job = await m.jobs.run('nb.ipynb');
-    expect(job.targetConfig).toEqual({ databaseName: 'information_schema', resumeTarget: false, targetId: '11111111-1111-4111-8111-111111111111', targetType: 'CLUSTER' });
+    expect(job.targetConfig).toEqual({
+      databaseName: 'information_schema',
+      resumeTarget: false,
+      targetId: '11111111-1111-4111-8111-111111111111',
+      targetType: 'CLUSTER',
+    });
   });
 
   it('secrets: create, get with value, update, delete', async () => {
@@ -226,7 +268,12 @@ describe('jobs, secrets, organization, billing, inference', () => {
   it('organization and billing', async () => {
     const org = await mgmt.organization.current();
     expect(org.id).toBe(fake.state.organization.orgID);
-    const usage = await mgmt.billing.usage({ startTime: new Date('2025-01-01T00:00:00Z'), endTime: new Date('2025-01-31T00:00:00Z'), metric: 'compute_credit', aggregateBy: 'day' });
+    const usage = await mgmt.billing.usage({
+      startTime: new Date('2025-01-01T00:00:00Z'),
+      endTime: new Date('2025-01-31T00:00:00Z'),
+      metric: 'compute_credit',
+      aggregateBy: 'day',
+    });
     expect(fake.requests.at(-1)!.query).toMatchObject({ metric: 'ComputeCredit', aggregateBy: 'day', startTime: '2025-01-01T00:00:00.000Z' });
     expect(usage[0]!.metric).toBe('compute_credit');
     expect(usage[0]!.usage[0]).toMatchObject({ value: '1.5', resourceType: 'Cluster', resourceName: 'fake-cluster' });

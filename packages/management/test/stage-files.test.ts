@@ -24,7 +24,11 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ManagementFsError ? e.code : e instanceof ManagementError ? `status ${e.status}` : String(e)));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => (e instanceof ManagementFsError ? e.code : e instanceof ManagementError ? `status ${e.status}` : String(e)),
+  );
 
 describe('Stage', () => {
   it('root info, upload, download, overwrite rules', async () => {

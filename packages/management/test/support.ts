@@ -2,8 +2,20 @@ import { startManagementFake, type ManagementFake, type ManagementFakeOptions } 
 import { createManagement, type Management, type ManagementOptions } from '@s2/management';
 
 /** A fake plus a client pointed at it (fast retries so tests never sleep long). */
-export async function fakeAndClient(fakeOpts: ManagementFakeOptions = {}, clientOpts: ManagementOptions = {}): Promise<{ fake: ManagementFake; mgmt: Management; close: () => Promise<void> }> {
+export async function fakeAndClient(
+  fakeOpts: ManagementFakeOptions = {},
+  clientOpts: ManagementOptions = {},
+): Promise<{ fake: ManagementFake; mgmt: Management; close: () => Promise<void> }> {
   const fake = await startManagementFake(fakeOpts);
-  const mgmt = createManagement({ baseUrl: fake.url, token: fake.token, env: {}, retryBackoffMs: 5, lockRetryIntervalMs: 5, lockRetryJitterMs: 0, quietDeprecations: true, ...clientOpts });
+  const mgmt = createManagement({
+    baseUrl: fake.url,
+    token: fake.token,
+    env: {},
+    retryBackoffMs: 5,
+    lockRetryIntervalMs: 5,
+    lockRetryJitterMs: 0,
+    quietDeprecations: true,
+    ...clientOpts,
+  });
   return { fake, mgmt, close: () => fake.close() };
 }

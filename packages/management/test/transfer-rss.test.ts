@@ -39,10 +39,14 @@ describe('300 MB stage transfer in a child process', () => {
   it('streams both ways with flat memory and complete progress', async () => {
     const cluster = fake.seed.cluster({ name: 'big' });
     const args = { url: fake.url, token: fake.token, clusterId: cluster.clusterID, src: join(dir, 'src.bin'), dst: join(dir, 'dst.bin') };
-    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', fileURLToPath(new URL('./fixtures/transfer-child.ts', import.meta.url))], {
-      cwd: repoRoot,
-      env: { ...process.env, S2_TRANSFER_ARGS: JSON.stringify(args) },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=s2-source', '--import', 'tsx', fileURLToPath(new URL('./fixtures/transfer-child.ts', import.meta.url))],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, S2_TRANSFER_ARGS: JSON.stringify(args) },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

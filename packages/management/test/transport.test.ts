@@ -2,7 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { S2Error } from '@s2/base';
 import type { ManagementFake } from '@s2/fakes/management';
 import { startManagementFake } from '@s2/fakes/management';
-import { backoffMs, createManagement, discoverToken, lockRetryWaitMs, ManagementError, retryAfterMs, type Management, type ManagementOptions, type TraceEvent } from '@s2/management';
+import {
+  backoffMs,
+  createManagement,
+  discoverToken,
+  lockRetryWaitMs,
+  ManagementError,
+  retryAfterMs,
+  type Management,
+  type ManagementOptions,
+  type TraceEvent,
+} from '@s2/management';
 
 let fake: ManagementFake;
 beforeAll(async () => {
@@ -15,7 +25,16 @@ beforeEach(() => {
 });
 
 function client(extra: ManagementOptions = {}): Management {
-  return createManagement({ baseUrl: fake.url, token: fake.token, env: {}, retryBackoffMs: 40, lockRetryIntervalMs: 60, lockRetryJitterMs: 0, quietDeprecations: true, ...extra });
+  return createManagement({
+    baseUrl: fake.url,
+    token: fake.token,
+    env: {},
+    retryBackoffMs: 40,
+    lockRetryIntervalMs: 60,
+    lockRetryJitterMs: 0,
+    quietDeprecations: true,
+    ...extra,
+  });
 }
 
 const gaps = (path: string) => {
@@ -61,7 +80,9 @@ describe('token, base URL, version, organization', () => {
     expect(m.client.versionBase()).toBe(`${fake.url}/v2/`);
     await m.regions.list();
     expect(fake.requests.at(-1)!.path).toBe('/v2/regions');
-    const v1 = createManagement({ env: { SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token, SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url, SINGLESTOREDB_MANAGEMENT_VERSION: 'v1' } });
+    const v1 = createManagement({
+      env: { SINGLESTOREDB_MANAGEMENT_TOKEN: fake.token, SINGLESTOREDB_MANAGEMENT_BASE_URL: fake.url, SINGLESTOREDB_MANAGEMENT_VERSION: 'v1' },
+    });
     await v1.regions.list();
     expect(fake.requests.at(-1)!.path).toBe('/v1/regions');
     expect(() => v1.clusters).toThrow(/v2/);
@@ -77,7 +98,9 @@ describe('token, base URL, version, organization', () => {
   });
 
   it('a wrong token is a 401 ManagementError in the s2 hierarchy', async () => {
-    const err = await client({ token: 'wrong' }).organization.current().catch((e: unknown) => e);
+    const err = await client({ token: 'wrong' })
+      .organization.current()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ManagementError);
     expect(err).toBeInstanceOf(S2Error);
     expect((err as ManagementError).status).toBe(401);
@@ -107,7 +130,9 @@ describe('retries', () => {
   it('gives up after `retries` and reports status, body and attempts', async () => {
     const events: TraceEvent[] = [];
     fake.fail({ method: 'GET', path: '/v2/projects', status: 502, body: 'bad gateway', times: 10 });
-    const err = (await client({ retries: 2, retryBackoffMs: 1, trace: (e) => events.push(e) }).projects.list().catch((e: unknown) => e)) as ManagementError;
+    const err = (await client({ retries: 2, retryBackoffMs: 1, trace: (e) => events.push(e) })
+      .projects.list()
+      .catch((e: unknown) => e)) as ManagementError;
     expect(err.status).toBe(502);
     expect(err.body).toBe('bad gateway');
     expect(fake.requests.filter((r) => r.path === '/v2/projects')).toHaveLength(3);
@@ -176,7 +201,9 @@ describe('timeouts and abort', () => {
 
   it('a timeout on every attempt ends in a ManagementError naming the call', async () => {
     fake.fail({ method: 'GET', path: '/v2/projects', delayMs: 1500, times: 2 });
-    const err = (await client({ connectTimeoutMs: 0, readTimeoutMs: 150, retries: 1 }).projects.list().catch((e: unknown) => e)) as ManagementError;
+    const err = (await client({ connectTimeoutMs: 0, readTimeoutMs: 150, retries: 1 })
+      .projects.list()
+      .catch((e: unknown) => e)) as ManagementError;
     expect(err).toBeInstanceOf(ManagementError);
     expect(err.message).toMatch(/TimeoutError on GET \/v2\/projects/);
   });

@@ -9,7 +9,19 @@ if (cargo.status !== 0) {
   console.log('[native] no Rust toolchain (cargo) found: s2 will use its pure TypeScript decoders');
   process.exit(0);
 }
-const args = ['napi', 'build', '--platform', '--release', '--manifest-path', 'crates/binding/Cargo.toml', '--output-dir', '.', '--no-js', '--dts', 'native.d.ts'];
+const args = [
+  'napi',
+  'build',
+  '--platform',
+  '--release',
+  '--manifest-path',
+  'crates/binding/Cargo.toml',
+  '--output-dir',
+  '.',
+  '--no-js',
+  '--dts',
+  'native.d.ts',
+];
 console.log(`[native] ${cargo.stdout.trim()}: building the addon`);
 const build = spawnSync('pnpm', ['exec', ...args], { cwd: root, stdio: 'inherit' });
 if (build.status === 0) console.log(`[native] built with ${cargo.stdout.trim()}: the Rust accelerator is used (s2-native.*.node in packages/native)`);

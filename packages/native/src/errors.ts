@@ -10,10 +10,15 @@ export function fromNativeError(err: unknown, context: 'packets' | 'payload' = '
   if (!m) return err instanceof Error ? err : new InterfaceError(message);
   const [, tag, text] = m;
   switch (tag) {
-    case 'S2_MALFORMED': return context === 'packets' ? malformedPacket(text) : new DataError(text);
-    case 'S2_ENCODING': return new DecodeError(text);
-    case 'S2_DATA': return new DataError(text);
-    case 'S2_IO': return new OperationalError(text);
-    default: return new InterfaceError(text, { cause: err });
+    case 'S2_MALFORMED':
+      return context === 'packets' ? malformedPacket(text) : new DataError(text);
+    case 'S2_ENCODING':
+      return new DecodeError(text);
+    case 'S2_DATA':
+      return new DataError(text);
+    case 'S2_IO':
+      return new OperationalError(text);
+    default:
+      return new InterfaceError(text, { cause: err });
   }
 }

@@ -19,7 +19,26 @@ registerAccelerator({
 export { loadNative, nativeStatus, requireNative, resetNativeLoader, type NativeStatus } from './loader.js';
 export { fromNativeError } from './errors.js';
 export { decodeFrame, decodeRows, decoderFor, nativeDecoder, type DecodePath } from './frame/index.js';
-export type { NativeBinding, NativeCallArguments, NativeCallOutcome, NativeColumn, NativeEncodeColumn, NativeRowdat1Batch, CollocatedConnection, CollocatedListener } from './binding.js';
+export type {
+  NativeBinding,
+  NativeCallArguments,
+  NativeCallOutcome,
+  NativeColumn,
+  NativeEncodeColumn,
+  NativeRowdat1Batch,
+  CollocatedConnection,
+  CollocatedListener,
+} from './binding.js';
 export { typedView, type TypedArrayCtor } from './frame/native.js';
 // The TypeScript decoders live in @s2/base; these names stay here for existing importers.
-export { decodeFramePure, planColumns, decimalPrecision, type ColumnPlan, type DecodedColumn, type FrameKind, type FrameTarget, type NumericArray, type RawBatch } from '@s2/base';
+export {
+  decodeFramePure,
+  planColumns,
+  decimalPrecision,
+  type ColumnPlan,
+  type DecodedColumn,
+  type FrameKind,
+  type FrameTarget,
+  type NumericArray,
+  type RawBatch,
+} from '@s2/base';

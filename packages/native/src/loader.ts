@@ -47,17 +47,18 @@ function load(): { binding: NativeBinding | null; status: NativeStatus } {
   const explicit = process.env.SINGLESTOREDB_NATIVE_PATH;
   const candidates: string[] = [];
   if (explicit) candidates.push(explicit);
-  else try {
-    const root = fileURLToPath(new URL('../', import.meta.url));
-    candidates.push(`${root}s2-native.${t}.node`);
-  } catch {
-    // not a file URL (bundled): only the platform package can be tried
-  }
+  else
+    try {
+      const root = fileURLToPath(new URL('../', import.meta.url));
+      candidates.push(`${root}s2-native.${t}.node`);
+    } catch {
+      // not a file URL (bundled): only the platform package can be tried
+    }
   if (!explicit) candidates.push(`@s2/native-${t}`);
   const failures: string[] = [];
   for (const candidate of candidates) {
     if (candidate.endsWith('.node') && !existsSync(candidate)) {
-      failures.push(`${candidate}: ${explicit ? "no such file (SINGLESTOREDB_NATIVE_PATH)" : "not built"}`);
+      failures.push(`${candidate}: ${explicit ? 'no such file (SINGLESTOREDB_NATIVE_PATH)' : 'not built'}`);
       continue;
     }
     try {

@@ -19,11 +19,11 @@ beforeAll(async () => {
   // Random values across each type's range, including its edges, and NULLs in every column.
   const rows: string[] = [];
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let r = 0; r < 3000; r++) {
     const n = (x: string) => (rnd() < 0.1 ? 'NULL' : x);
     const year = 1 + Math.floor(rnd() * 9998);
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
     rows.push(`(${r}, ${n(pick(['0', '18446744073709551615', String(Math.floor(rnd() * 2 ** 53))]))}, ${n(String(Math.floor((rnd() - 0.5) * 2 ** 32)))},
       ${n(pick(['-128', '127', '0']))}, ${n(pick(['255', '0']))}, ${n(String(Math.floor((rnd() - 0.5) * 65535)))}, ${n('16777215')},
       ${n(String((rnd() - 0.5) * 1e10))}, ${n(pick([String((rnd() - 0.5) * 1e300), '5e-324', '-0.1', '1.7976931348623157e308']))},

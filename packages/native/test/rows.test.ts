@@ -48,8 +48,8 @@ beforeAll(async () => {
     v VARCHAR(40), b VARBINARY(40), j JSON, e ENUM('a','bé'), bits BIT(12))`);
   const values: string[] = [];
   let seed = 11;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   for (let r = 0; r < 2000; r++) {
     const n = (x: string) => (rnd() < 0.1 ? 'NULL' : x);
     values.push(`(${r}, ${n(pick(['0', '18446744073709551615', '9007199254740991', '9007199254740993', String(Math.floor(rnd() * 2 ** 40))]))},
@@ -61,7 +61,7 @@ beforeAll(async () => {
       ${n(pick(["'2024-11-03 01:30:00'", "'1970-01-01 00:00:00'"]))}, ${n(pick(["'0000-00-00'", "'2024-02-29'", "'0001-01-01'"]))},
       ${n(pick(["'-838:59:59'", "'00:00:00.000001'", "'12:34:56.5'"]))},
       ${n(pick(["'héllo 😜'", "''", "'tab\\tnew\\nline'", "'plain ascii'"]))}, ${n(pick(["X'00ff10'", "''", "X'c328'"]))},
-      ${n(pick([`'{"a": 12345678901234567890, "b": [1, 2.5, "x"], "c": -0.0}'`, "'[]'", "'null'", "'\"str\"'"]))},
+      ${n(pick([`'{"a": 12345678901234567890, "b": [1, 2.5, "x"], "c": -0.0}'`, "'[]'", "'null'", '\'"str"\'']))},
       ${n(pick(["'a'", "'bé'"]))}, ${n(pick(["b'101'", "b'111111111111'"]))})`);
   }
   await conn.query(`SET SESSION sql_mode = 'ALLOW_INVALID_DATES'`);

@@ -25,7 +25,12 @@ export async function packetsOf(conn: WireConnection, sql: string): Promise<{ co
  * native decoder also hands out an Arrow validity bitmap; it is checked against the NULL mask
  * here and then left out, since the TypeScript decoder leaves that bitmap to @s2/arrow.
  */
-export function comparable(col: { values?: ArrayBufferView; offsets?: Int32Array; data?: Uint8Array; nulls: Uint8Array | null; validity?: Uint8Array; length: number } & Record<string, unknown>) {
+export function comparable(
+  col: { values?: ArrayBufferView; offsets?: Int32Array; data?: Uint8Array; nulls: Uint8Array | null; validity?: Uint8Array; length: number } & Record<
+    string,
+    unknown
+  >,
+) {
   const bytes = (v?: ArrayBufferView) => (v ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : undefined);
   const { validity, ...rest } = col;
   if (validity) {
@@ -92,5 +97,8 @@ export function columnsByNumber(message: string, columns: readonly { name: strin
  * builds it); a run that disabled it on purpose (SINGLESTOREDB_PURE_JS) is an opt-out.
  */
 export function needsAddon(): ReturnType<typeof skipUnless> {
-  return skipUnless(loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`, options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
+  return skipUnless(
+    loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`,
+    options.get('pure_js') === true ? 'opt-in' : 'missing-tool',
+  );
 }

@@ -1,8 +1,5 @@
 import { decimalPrecision } from '@s2/base';
-import {
-  Data, DataType as ArrowType, Field, LargeList, List, Table, Uint8, makeData, makeVector, tableFromIPC, tableToIPC,
-  type Vector,
-} from 'apache-arrow';
+import { Data, DataType as ArrowType, Field, LargeList, List, Table, Uint8, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import pl from 'nodejs-polars';
 import type { DataFrame } from 'nodejs-polars';
 import { FieldType, type ColumnDefinition } from '@s2/base';
@@ -51,8 +48,12 @@ function binaryAsList(data: Data): Data {
   if (data.offset === 0) {
     const child = makeData({ type: new Uint8(), length: data.values.length, data: data.values as Uint8Array });
     return makeData({
-      type, length: data.length, nullCount: data.nullCount, nullBitmap: data.nullBitmap,
-      valueOffsets: data.valueOffsets as Int32Array, child,
+      type,
+      length: data.length,
+      nullCount: data.nullCount,
+      nullBitmap: data.nullBitmap,
+      valueOffsets: data.valueOffsets as Int32Array,
+      child,
     } as never);
   }
   // A sliced chunk: rebuild compact offsets and bytes.

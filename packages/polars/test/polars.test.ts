@@ -35,8 +35,20 @@ describe("resultsType 'polars'", () => {
     expect(df.height).toBe(3);
     expect(df.width).toBe(14);
     expect(variants(df)).toEqual({
-      id: 'Int32', b: 'Int64', ub: 'UInt64', i: 'Int32', d: 'Float64', dec6: 'Decimal', wide: 'String',
-      v: 'String', t: 'String', bl: 'List', dt: 'Datetime', da: 'Date', tm: 'Duration', j: 'String',
+      id: 'Int32',
+      b: 'Int64',
+      ub: 'UInt64',
+      i: 'Int32',
+      d: 'Float64',
+      dec6: 'Decimal',
+      wide: 'String',
+      v: 'String',
+      t: 'String',
+      bl: 'List',
+      dt: 'Datetime',
+      da: 'Date',
+      tm: 'Duration',
+      j: 'String',
     } as never);
     expect(String(df.getColumn('dec6').dtype)).toBe('DataType(Decimal(20,6))');
     expect(String(df.getColumn('bl').dtype)).toBe('DataType(List(DataType(UInt8)))');
@@ -69,7 +81,9 @@ describe("resultsType 'polars'", () => {
     expect(() => df.getColumn('dec6').toArray()).toThrow(/Decimal/);
     // DECIMAL(65,30) does not fit Decimal128: exact text.
     expect(df.getColumn('wide').toArray()).toEqual([
-      '12345678901234567890123456789012345.123456789012345678901234567890', null, '-1.500000000000000000000000000000',
+      '12345678901234567890123456789012345.123456789012345678901234567890',
+      null,
+      '-1.500000000000000000000000000000',
     ]);
   });
 
@@ -82,12 +96,22 @@ describe("resultsType 'polars'", () => {
     expect(df.getColumn('j').toArray()[2]).toBe('null');
     // DATETIME(6): naive wall-clock microseconds since the epoch (JS Dates stop at milliseconds).
     expect(df.getColumn('dt').cast(pl.Int64).cast(pl.Utf8).toArray()).toEqual([
-      String(BigInt(Date.UTC(2024, 1, 29, 13, 14, 15, 123)) * 1000n + 456n), null, String(BigInt(Date.UTC(1756, 9, 29, 2, 2, 42)) * 1000n + 8n),
+      String(BigInt(Date.UTC(2024, 1, 29, 13, 14, 15, 123)) * 1000n + 456n),
+      null,
+      String(BigInt(Date.UTC(1756, 9, 29, 2, 2, 42)) * 1000n + 8n),
     ]);
     expect((df.getColumn('dt').toArray()[0] as unknown as Date).toISOString()).toBe('2024-02-29T13:14:15.123Z');
-    expect((df.getColumn('da').toArray() as unknown as (Date | null)[]).map((x) => x?.toISOString().slice(0, 10) ?? null)).toEqual(['1999-12-31', null, '2000-01-01']);
+    expect((df.getColumn('da').toArray() as unknown as (Date | null)[]).map((x) => x?.toISOString().slice(0, 10) ?? null)).toEqual([
+      '1999-12-31',
+      null,
+      '2000-01-01',
+    ]);
     // TIME(6): a signed duration in microseconds.
-    expect(df.getColumn('tm').cast(pl.Int64).toArray()).toEqual([-(838 * 3600 + 59 * 60 + 59) * 1_000_000 - 1, null, (12 * 3600 + 34 * 60 + 56) * 1_000_000 + 789012]);
+    expect(df.getColumn('tm').cast(pl.Int64).toArray()).toEqual([
+      -(838 * 3600 + 59 * 60 + 59) * 1_000_000 - 1,
+      null,
+      (12 * 3600 + 34 * 60 + 56) * 1_000_000 + 789012,
+    ]);
     // Row 2 is NULL in every column but id.
     const nulls = df.nullCount().toRecords()[0];
     expect(nulls).toEqual({ id: 0, b: 1, ub: 1, i: 1, d: 1, dec6: 1, wide: 1, v: 1, t: 2, bl: 1, dt: 1, da: 1, tm: 1, j: 1 });
@@ -157,6 +181,10 @@ describe('decimal modes, rowsToPolars and toPolars', () => {
     expect(String(toPolars(arrow).getColumn('dec6').dtype)).toBe('DataType(Decimal(20,6))');
     // A sliced Arrow table (chunks with an offset) converts too.
     expect(toPolars(arrow.slice(1)).getColumn('bl').toArray()).toEqual([null, []]);
-    expect(toPolars(tableFromArrays({ x: Float64Array.from([1, 2]) })).getColumn('x').sum()).toBe(3);
+    expect(
+      toPolars(tableFromArrays({ x: Float64Array.from([1, 2]) }))
+        .getColumn('x')
+        .sum(),
+    ).toBe(3);
   });
 });

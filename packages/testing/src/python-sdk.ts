@@ -51,7 +51,11 @@ async function withInstallLock<T>(venv: string, fn: () => Promise<T>): Promise<T
 export async function pythonVenv(name: string, specs: readonly string[], check: string): Promise<{ python: string } | { unavailable: string }> {
   const venv = join(tmpdir(), name);
   const python = join(venv, 'bin', 'python');
-  const ready = () => run(python, ['-c', check], { timeout: 120_000 }).then(() => true, () => false);
+  const ready = () =>
+    run(python, ['-c', check], { timeout: 120_000 }).then(
+      () => true,
+      () => false,
+    );
   try {
     if (existsSync(python) && (await ready())) return { python };
     await withInstallLock(venv, async () => {
@@ -80,7 +84,10 @@ export async function pythonSdk(extras: readonly PythonRequirement[] = []): Prom
     typeof r === 'string' ? { pip: r, module: r.split(/[=<>~!\[]/)[0]!.replace(/-/g, '_') } : r,
   );
   const specs = requirements.map((r) => r.pip);
-  const check = [...requirements.map((r) => `import ${r.module}`), `assert singlestoredb.__version__ == '${PYTHON_SDK_VERSION}', singlestoredb.__version__`].join('; ');
+  const check = [
+    ...requirements.map((r) => `import ${r.module}`),
+    `assert singlestoredb.__version__ == '${PYTHON_SDK_VERSION}', singlestoredb.__version__`,
+  ].join('; ');
   const venv = await pythonVenv('s2-python-sdk-venv', specs, check);
   if ('unavailable' in venv) return venv;
   return { python: venv.python, helpers: fileURLToPath(new URL('../python', import.meta.url)) };

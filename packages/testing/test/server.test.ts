@@ -11,7 +11,10 @@ const run = promisify(execFile);
 function firstBytes(host: string, port: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const s = tcpConnect({ host, port });
-    s.once('data', (d) => { s.destroy(); resolve(d); });
+    s.once('data', (d) => {
+      s.destroy();
+      resolve(d);
+    });
     s.once('error', reject);
   });
 }
@@ -50,8 +53,16 @@ describe('the throwaway server', () => {
   });
 
   it('holds the standard fixtures', skipUnless(info.socketPath ? null : (external ?? 'the server has no Unix socket'), 'platform'), async () => {
-    const { stdout } = await run('mariadb', ['--no-defaults', `--socket=${info.socketPath}`, '-uroot', `-p${info.root.password}`, '-N', '-B', '-e',
-      "SELECT (SELECT COUNT(*) FROM s2_test.data), (SELECT COUNT(*) FROM s2_test.longer_data), (SELECT COUNT(*) FROM s2_test.alltypes), (SELECT COUNT(*) FROM s2_test.badutf8)"]);
+    const { stdout } = await run('mariadb', [
+      '--no-defaults',
+      `--socket=${info.socketPath}`,
+      '-uroot',
+      `-p${info.root.password}`,
+      '-N',
+      '-B',
+      '-e',
+      'SELECT (SELECT COUNT(*) FROM s2_test.data), (SELECT COUNT(*) FROM s2_test.longer_data), (SELECT COUNT(*) FROM s2_test.alltypes), (SELECT COUNT(*) FROM s2_test.badutf8)',
+    ]);
     expect(stdout.trim().split('\t')).toEqual(['5', '12', '5', '2']);
   });
 

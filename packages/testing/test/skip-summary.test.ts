@@ -14,10 +14,16 @@ function report(tests: { status: string; meta?: Record<string, unknown> }[]): st
   const path = join(dir, 'report.json');
   const passed = tests.filter((t) => t.status === 'passed').length;
   const skipped = tests.filter((t) => t.status === 'skipped' || t.status === 'pending').length;
-  writeFileSync(path, JSON.stringify({
-    numPassedTests: passed, numFailedTests: 0, numPendingTests: skipped, numTodoTests: 0,
-    testResults: [{ name: join(process.cwd(), 'packages/x/test/a.test.ts'), assertionResults: tests.map((t, i) => ({ title: `t${i}`, ...t })) }],
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      numPassedTests: passed,
+      numFailedTests: 0,
+      numPendingTests: skipped,
+      numTodoTests: 0,
+      testResults: [{ name: join(process.cwd(), 'packages/x/test/a.test.ts'), assertionResults: tests.map((t, i) => ({ title: `t${i}`, ...t })) }],
+    }),
+  );
   return path;
 }
 
@@ -42,7 +48,10 @@ describe('the test summary (tooling/summarize-vitest.mjs)', () => {
   });
 
   it('with S2_REQUIRE_ALL_CHECKS=1 a missing-tool skip fails the run; opt-in skips do not', () => {
-    expect(run(report([{ status: 'passed' }, python]), { S2_REQUIRE_ALL_CHECKS: '1' })).toMatchObject({ status: 1, err: expect.stringMatching(/1 check\(s\) skipped for a missing tool/) });
+    expect(run(report([{ status: 'passed' }, python]), { S2_REQUIRE_ALL_CHECKS: '1' })).toMatchObject({
+      status: 1,
+      err: expect.stringMatching(/1 check\(s\) skipped for a missing tool/),
+    });
     expect(run(report([{ status: 'passed' }, singlestore]), { S2_REQUIRE_ALL_CHECKS: '1' }).status).toBe(0);
     expect(run(report([{ status: 'passed' }, python])).status).toBe(0);
   });
@@ -76,7 +85,17 @@ describe('skipUnless / skipNow', () => {
     const task = { name: 'probe', meta: {} as Record<string, unknown> };
     const skipped = new Error('skipped');
     try {
-      expect(() => skipNow({ task, skip: () => { throw skipped; } }, 'addon not built')).toThrow(skipped);
+      expect(() =>
+        skipNow(
+          {
+            task,
+            skip: () => {
+              throw skipped;
+            },
+          },
+          'addon not built',
+        ),
+      ).toThrow(skipped);
       expect(task.meta[SKIP_META_KEY]).toEqual({ kind: 'missing-tool', reason: 'addon not built' });
     } finally {
       warn.mockRestore();

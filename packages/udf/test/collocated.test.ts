@@ -15,9 +15,16 @@ import { decodeRowdat1, encodeRowdat1, startCollocatedServer, t, udf, type Collo
 const run = promisify(execFile);
 const CLIENT = fileURLToPath(new URL('./python/collocated_client.py', import.meta.url));
 const native = loadNative();
-const python = await run('python3', ['-c', 'import socket; socket.send_fds']).then(() => null, (err: Error) => err.message.split('\n')[0]);
+const python = await run('python3', ['-c', 'import socket; socket.send_fds']).then(
+  () => null,
+  (err: Error) => err.message.split('\n')[0],
+);
 // The addon and python3 (3.9+, for socket.send_fds) are both things CI installs.
-const reason = !native ? `collocated server: no native addon (${nativeStatus().source})` : python ? `collocated server: python3 with socket.send_fds is not available (${python})` : null;
+const reason = !native
+  ? `collocated server: no native addon (${nativeStatus().source})`
+  : python
+    ? `collocated server: python3 with socket.send_fds is not available (${python})`
+    : null;
 const gate = skipUnless(reason, !native && options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
 
 /** Runs the Python stand-in for the database against the socket. */
@@ -33,13 +40,17 @@ async function database(path: string, name: string, requests: Uint8Array[], extr
 }
 
 const add = udf({ name: 'add_one', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x + 1n);
-const upper = udf({ name: 'upper', args: { s: t.text().nullable() }, returns: t.text().nullable(), vectorized: true }, (s: { values: (string | null)[] }) => s.values.map((v) => v?.toUpperCase() ?? null));
+const upper = udf({ name: 'upper', args: { s: t.text().nullable() }, returns: t.text().nullable(), vectorized: true }, (s: { values: (string | null)[] }) =>
+  s.values.map((v) => v?.toUpperCase() ?? null),
+);
 const boom = udf({ name: 'boom', args: { x: t.bigint() }, returns: t.bigint() }, () => {
   throw new RangeError('nope ✗');
 });
 const spin = udf({ name: 'spin', args: { ms: t.bigint() }, returns: t.bigint(), timeoutMs: 1000 }, (ms: bigint) => {
   const end = Date.now() + Number(ms);
-  while (Date.now() < end) { /* busy */ }
+  while (Date.now() < end) {
+    /* busy */
+  }
   return ms;
 });
 
@@ -100,19 +111,27 @@ describe('collocated server over a unix socket and shared memory', gate, () => {
   });
 
   it('CREATE statements name the socket as a collocated service', () => {
-    expect(server.createStatements()[0]).toBe(`CREATE EXTERNAL FUNCTION \`add_one\`(\`x\` BIGINT NOT NULL) RETURNS BIGINT NOT NULL AS COLLOCATED SERVICE "${server.socketPath}" FORMAT ROWDAT_1;`);
+    expect(server.createStatements()[0]).toBe(
+      `CREATE EXTERNAL FUNCTION \`add_one\`(\`x\` BIGINT NOT NULL) RETURNS BIGINT NOT NULL AS COLLOCATED SERVICE "${server.socketPath}" FORMAT ROWDAT_1;`,
+    );
   });
 });
 
-describe('the same requests against the reference\'s own collocated server', gate, () => {
+describe("the same requests against the reference's own collocated server", gate, () => {
   it('answers byte for byte what singlestoredb.functions.ext.mmap answers', async (ctx) => {
     const sdk = await pythonSdk();
     if ('unavailable' in sdk) return skipNow(ctx, `reference collocated server comparison: ${sdk.unavailable}`);
     const dir = mkdtempSync(join(tmpdir(), 's2-refmmap-'));
     const refSocket = join(dir, 'ref.sock');
     const python = fileURLToPath(new URL('./python/', import.meta.url));
-    const ref = spawn(sdk.python, ['-m', 'singlestoredb.functions.ext.mmap', '--socket-path', refSocket, '--process-mode', 'thread', '--log-level', 'warning', 'collocated_functions'], { cwd: python, env: { ...process.env, PYTHONPATH: python }, stdio: 'ignore' });
-    const ours = await startCollocatedServer({ functions: [add, udf({ name: 'upper', args: { s: t.text() }, returns: t.text() }, (s: string) => s.toUpperCase())] });
+    const ref = spawn(
+      sdk.python,
+      ['-m', 'singlestoredb.functions.ext.mmap', '--socket-path', refSocket, '--process-mode', 'thread', '--log-level', 'warning', 'collocated_functions'],
+      { cwd: python, env: { ...process.env, PYTHONPATH: python }, stdio: 'ignore' },
+    );
+    const ours = await startCollocatedServer({
+      functions: [add, udf({ name: 'upper', args: { s: t.text() }, returns: t.text() }, (s: string) => s.toUpperCase())],
+    });
     try {
       const { existsSync } = await import('node:fs');
       for (let i = 0; i < 200 && !existsSync(refSocket); i++) await new Promise((r) => setTimeout(r, 100));

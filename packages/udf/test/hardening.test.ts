@@ -25,9 +25,15 @@ const foreignDatetime = udf({ name: 'foreign_dt', returns: t.datetime(6) }, () =
   const fields = { year: 2024, month: 3, day: 15, hour: 10, minute: 30, second: 45 };
   return new other.SqlDateTime(Date.UTC(2024, 2, 15, 10, 30, 45, 123), 123456, fields, 6);
 });
-const echoDate = udf({ name: 'echo_date', args: { d: t.date().nullable() }, returns: t.text().nullable() }, (d: Date | null) => (d === null ? 'null' : d.toISOString().slice(0, 10)));
-const badDate = udf({ name: 'bad_date', args: { which: t.bigint() }, returns: t.date() }, (which: bigint) => (which === 0n ? new Date(NaN) : which === 1n ? new Date(Date.UTC(10000, 0, 1)) : '2020-02-30'));
-const wrongTypes = udf({ name: 'wrong', args: { which: t.bigint() }, returns: t.bigint() }, (which: bigint) => (which === 0n ? '12' : which === 1n ? 1.5 : 2n ** 64n));
+const echoDate = udf({ name: 'echo_date', args: { d: t.date().nullable() }, returns: t.text().nullable() }, (d: Date | null) =>
+  d === null ? 'null' : d.toISOString().slice(0, 10),
+);
+const badDate = udf({ name: 'bad_date', args: { which: t.bigint() }, returns: t.date() }, (which: bigint) =>
+  which === 0n ? new Date(NaN) : which === 1n ? new Date(Date.UTC(10000, 0, 1)) : '2020-02-30',
+);
+const wrongTypes = udf({ name: 'wrong', args: { which: t.bigint() }, returns: t.bigint() }, (which: bigint) =>
+  which === 0n ? '12' : which === 1n ? 1.5 : 2n ** 64n,
+);
 const shortRow = udf({ name: 'short_row', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } }, () => [[1n]]);
 const badDecimal = udf({ name: 'bad_decimal', args: { x: t.decimal(10, 2) }, returns: t.decimal(10, 2) }, (x: string) => (x === '1' ? 'abc' : x));
 const echoDouble = udf({ name: 'echo_double', args: { x: t.double() }, returns: t.double() }, (x: number) => x);
@@ -41,12 +47,13 @@ afterAll(async () => {
   rmSync(copyDir, { recursive: true, force: true });
 });
 
-const call = (name: string, body: Uint8Array | string, type: 'rowdat' | 'json') => app.inject({
-  method: 'POST',
-  url: '/invoke',
-  payload: typeof body === 'string' ? body : Buffer.from(body),
-  headers: { 'content-type': type === 'json' ? 'application/json' : 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
-});
+const call = (name: string, body: Uint8Array | string, type: 'rowdat' | 'json') =>
+  app.inject({
+    method: 'POST',
+    url: '/invoke',
+    payload: typeof body === 'string' ? body : Buffer.from(body),
+    headers: { 'content-type': type === 'json' ? 'application/json' : 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
+  });
 
 /** A one-column ROWDAT_1 request of packed int64 values, written by hand (no encoder checks). */
 function packedRequest(values: bigint[]): Buffer {

@@ -44,6 +44,9 @@ describe('@s2/udf installed alone with npm', onlineInstallGate('@s2/udf'), () =>
 
   it.each(['esm.mjs', 'cjs.cjs'])('%s serves a call in-process and on a worker thread', (file) => {
     app().runProgram('functions.mjs', FUNCTIONS);
-    expect(JSON.parse(app().runProgram(file, program(file.startsWith('esm') ? 'esm' : 'cjs')))).toEqual([[200, '42'], [200, '42']]);
+    expect(JSON.parse(app().runProgram(file, program(file.startsWith('esm') ? 'esm' : 'cjs')))).toEqual([
+      [200, '42'],
+      [200, '42'],
+    ]);
   });
 });

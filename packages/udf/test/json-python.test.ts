@@ -27,8 +27,18 @@ const CASES: [string, SqlType, unknown[], unknown[]][] = [
   ['double', t.double().nullable(), [2.5, -1e300, null], [{ float: '2.5' }, { float: '-1e+300' }, null]],
   ['text', t.text().nullable(), ['héllo 🥷', '', null], ['héllo 🥷', '', null]],
   ['blob', t.blob().nullable(), ['0001ff', '', null], [{ hex: '0001ff' }, { hex: '' }, null]],
-  ['decimal', t.decimal(20, 6).nullable(), ['-12.345600', '99999999999999.999999', null], [{ decimal: '-12.345600' }, { decimal: '99999999999999.999999' }, null]],
-  ['datetime', t.datetime(6).nullable(), ['2024-03-15 10:30:45.123456', '0001-01-01 00:00:00', null], [{ datetime: '2024-03-15 10:30:45.123456' }, { datetime: '0001-01-01 00:00:00' }, null]],
+  [
+    'decimal',
+    t.decimal(20, 6).nullable(),
+    ['-12.345600', '99999999999999.999999', null],
+    [{ decimal: '-12.345600' }, { decimal: '99999999999999.999999' }, null],
+  ],
+  [
+    'datetime',
+    t.datetime(6).nullable(),
+    ['2024-03-15 10:30:45.123456', '0001-01-01 00:00:00', null],
+    [{ datetime: '2024-03-15 10:30:45.123456' }, { datetime: '0001-01-01 00:00:00' }, null],
+  ],
   ['date', t.date().nullable(), ['2024-02-29', '9999-12-31', null], [{ date: '2024-02-29' }, { date: '9999-12-31' }, null]],
   ['time', t.time(6).nullable(), [-3723100000, 3020399000000, null], [{ micros: -3723100000 }, { micros: 3020399000000 }, null]],
 ];
@@ -49,21 +59,50 @@ const outcomes = new Map<string, { request: string; status: number; contentType:
 describe('JSON format against the official Python SDK', skipUnless(unavailable, 'missing-tool'), () => {
   beforeAll(async () => {
     const echo = (name: string, type: SqlType) => udf({ name: `echo_${name}`, args: { x: type }, returns: type }, (x: unknown) => x);
-    const app = await createUdfServer({ functions: [...CASES.map(([name, type]) => echo(name, type)), udf({ name: 'echo', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x)] });
+    const app = await createUdfServer({
+      functions: [...CASES.map(([name, type]) => echo(name, type)), udf({ name: 'echo', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x)],
+    });
     try {
       const requests = await viaPython(CASES.map(([, type, values]) => ({ types: [type.wireCode], row_ids: IDS, rows: values.map((v) => [v]) })));
       const answers: Awaited<ReturnType<typeof app.inject>>[] = [];
       for (const [i, [name]] of CASES.entries()) {
-        answers.push(await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': `echo_${name}`, 's2-ef-version': '1.0' }, payload: requests[i].dumped }));
+        answers.push(
+          await app.inject({
+            method: 'POST',
+            url: '/invoke',
+            headers: { 'content-type': 'application/json', 's2-ef-name': `echo_${name}`, 's2-ef-version': '1.0' },
+            payload: requests[i].dumped,
+          }),
+        );
       }
-      const bigIds = await app.inject({ method: 'POST', url: '/invoke', headers: { 'content-type': 'application/json', 's2-ef-name': 'echo', 's2-ef-version': '1.0' }, payload: '{"data": [[9007199254740993, 9007199254740995]]}' });
+      const bigIds = await app.inject({
+        method: 'POST',
+        url: '/invoke',
+        headers: { 'content-type': 'application/json', 's2-ef-name': 'echo', 's2-ef-version': '1.0' },
+        payload: '{"data": [[9007199254740993, 9007199254740995]]}',
+      });
       const reads = await viaPython([
         ...CASES.map(([, type], i) => ({ types: [type.wireCode], row_ids: [], rows: [], payload: answers[i].body })),
         { types: [8], row_ids: [], rows: [], payload: bigIds.body },
         ...CASES.map(([, type], i) => ({ types: [type.wireCode], row_ids: [], rows: [], payload: requests[i].dumped })),
       ]);
-      CASES.forEach(([name], i) => outcomes.set(name, { request: requests[i].dumped, status: answers[i].statusCode, contentType: String(answers[i].headers['content-type']), body: answers[i].body, read: reads[i], own: reads[CASES.length + 1 + i] }));
-      outcomes.set('big ids', { request: '', status: bigIds.statusCode, contentType: String(bigIds.headers['content-type']), body: bigIds.body, read: reads[CASES.length] });
+      CASES.forEach(([name], i) =>
+        outcomes.set(name, {
+          request: requests[i].dumped,
+          status: answers[i].statusCode,
+          contentType: String(answers[i].headers['content-type']),
+          body: answers[i].body,
+          read: reads[i],
+          own: reads[CASES.length + 1 + i],
+        }),
+      );
+      outcomes.set('big ids', {
+        request: '',
+        status: bigIds.statusCode,
+        contentType: String(bigIds.headers['content-type']),
+        body: bigIds.body,
+        read: reads[CASES.length],
+      });
     } finally {
       await app.close();
     }
@@ -99,13 +138,37 @@ describe('JSON format against the official Python SDK', skipUnless(unavailable, 
 describe('doubles are spelled like the reference (Python float repr)', () => {
   // Only a missing interpreter skips: a python3 that crashes or prints something else fails the test.
   const noPython = missingCommand('python3');
-  it('shortest round-trip digits, positional for exponents -4..15, scientific beyond', skipUnless(noPython && `Python float repr check: ${noPython}`, 'missing-tool'), async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { pythonFloat } = await import('../src/codecs/json.js');
-    const xs = [2.5, -1e300, 1e16, 1e15, 123456789012345680, 0.0001, 0.00001, 1.5e-5, 0, 5e-324, 1.7976931348623157e308, 0.1, 1 / 3, 100, -7, 1e22, 12345.678];
-    const py = JSON.parse(execFileSync('python3', ['-c', `import json; print(json.dumps([repr(float(x)) for x in ${JSON.stringify(xs.map(String))}]))`]).toString()) as string[];
-    expect(py).toHaveLength(xs.length);
-    expect(xs.map(pythonFloat)).toEqual(py);
-    expect(pythonFloat(-0)).toBe('-0.0');
-  });
+  it(
+    'shortest round-trip digits, positional for exponents -4..15, scientific beyond',
+    skipUnless(noPython && `Python float repr check: ${noPython}`, 'missing-tool'),
+    async () => {
+      const { execFileSync } = await import('node:child_process');
+      const { pythonFloat } = await import('../src/codecs/json.js');
+      const xs = [
+        2.5,
+        -1e300,
+        1e16,
+        1e15,
+        123456789012345680,
+        0.0001,
+        0.00001,
+        1.5e-5,
+        0,
+        5e-324,
+        1.7976931348623157e308,
+        0.1,
+        1 / 3,
+        100,
+        -7,
+        1e22,
+        12345.678,
+      ];
+      const py = JSON.parse(
+        execFileSync('python3', ['-c', `import json; print(json.dumps([repr(float(x)) for x in ${JSON.stringify(xs.map(String))}]))`]).toString(),
+      ) as string[];
+      expect(py).toHaveLength(xs.length);
+      expect(xs.map(pythonFloat)).toEqual(py);
+      expect(pythonFloat(-0)).toBe('-0.0');
+    },
+  );
 });

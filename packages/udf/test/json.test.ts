@@ -12,7 +12,20 @@ const BODY = JSON.stringify({
   data: [
     [0, -5, 7, 2.5, -7, 'héllo', '1.50', '2024-03-15 10:30:45.123456', '2024-02-29', '-01:02:03.100000', 'AAEC', { a: [1, 2] }],
     [1, null, null, null, null, null, null, null, null, null, null, null],
-    [2, '9007199254740993', '18446744073709551615', '1e300', '2147483647', '', '-0.000001', '0000-00-00 00:00:00', '0000-00-00', '838:59:59.000000', '', 'null'],
+    [
+      2,
+      '9007199254740993',
+      '18446744073709551615',
+      '1e300',
+      '2147483647',
+      '',
+      '-0.000001',
+      '0000-00-00 00:00:00',
+      '0000-00-00',
+      '838:59:59.000000',
+      '',
+      'null',
+    ],
   ],
 });
 
@@ -40,7 +53,12 @@ describe('JSON codec', () => {
       [[8], '{"data": [[1, 9007199254740995]]}', 1n, 9007199254740995n],
       [[-8], '{"data": [[1, 18446744073709551615]]}', 1n, 18446744073709551615n],
       [[246], '{"data": [[1, 12345678901234567890123]]}', 1n, '12345678901234567890123'],
-      [[254], '{"data": [[1, [12345678901234567890123, {"a": -98765432109876543210, "b": "é"}]]]}', 1n, '[12345678901234567890123,{"a":-98765432109876543210,"b":"é"}]'],
+      [
+        [254],
+        '{"data": [[1, [12345678901234567890123, {"a": -98765432109876543210, "b": "é"}]]]}',
+        1n,
+        '[12345678901234567890123,{"a":-98765432109876543210,"b":"é"}]',
+      ],
     ];
     for (const [types, body, id, value] of cases) {
       for (const decoded of [decodeJsonRows(types, body), columnsAsRows(types, body)]) {
@@ -86,7 +104,13 @@ describe('JSON codec', () => {
     const text = encodeJsonColumns(types, ids, columns);
     expect(text).toBe(encodeJsonRows(types, ids, columnsToRows(columns, 3)));
     expect(text).toBe('{"data": [[7, 1, "a\\"b", 2.0], [8, null, "x", null], [9, -9223372036854775808, null, 1e+16]]}');
-    expect(encodeJsonColumns(types, [], columns.map((_c) => ({ values: [], nulls: null })))).toBe('{"data": []}');
+    expect(
+      encodeJsonColumns(
+        types,
+        [],
+        columns.map((_c) => ({ values: [], nulls: null })),
+      ),
+    ).toBe('{"data": []}');
   });
 
   it('serves scalar and vectorized functions over JSON with the same answers', async () => {
@@ -94,18 +118,29 @@ describe('JSON codec', () => {
       functions: [
         udf({ name: 'inc', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable() }, (x: bigint | null) => (x === null ? null : x + 1n)),
         udf({ name: 'inc_vec', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable(), vectorized: true }, (x: Vector<bigint>) => ({
-          values: (x.values as BigInt64Array).map((v) => v + 1n), nulls: x.nulls,
+          values: (x.values as BigInt64Array).map((v) => v + 1n),
+          nulls: x.nulls,
         })),
       ],
     });
     try {
       const payload = '{"data": [[1, 41], [2, null], [9007199254740993, 9007199254740993]]}';
       for (const name of ['inc', 'inc_vec']) {
-        const res = await app.inject({ method: 'POST', url: '/invoke', payload, headers: { 'content-type': 'application/json', 's2-ef-name': name, 's2-ef-version': '1.0' } });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/invoke',
+          payload,
+          headers: { 'content-type': 'application/json', 's2-ef-name': name, 's2-ef-version': '1.0' },
+        });
         expect(res.statusCode).toBe(200);
         expect(res.body).toBe('{"data": [[1, 42], [2, null], [9007199254740993, 9007199254740994]]}');
       }
-      const res = await app.inject({ method: 'POST', url: '/invoke', payload: '{"data": [[1, 9223372036854775808]]}', headers: { 'content-type': 'application/json', 's2-ef-name': 'inc_vec', 's2-ef-version': '1.0' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/invoke',
+        payload: '{"data": [[1, 9223372036854775808]]}',
+        headers: { 'content-type': 'application/json', 's2-ef-name': 'inc_vec', 's2-ef-version': '1.0' },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.body).toMatch(/out of range for BIGINT/);
     } finally {

@@ -8,7 +8,11 @@ const double = udf({ name: 'double_it', args: { x: t.bigint() }, returns: t.bigi
 describe('registering functions through @s2/core', () => {
   it('sends CREATE and DROP statements in order', async () => {
     const sent: string[] = [];
-    const recorder = { execute: async (sql: string) => { sent.push(sql); } };
+    const recorder = {
+      execute: async (sql: string) => {
+        sent.push(sql);
+      },
+    };
     await registerFunctions(recorder, [double], { url: 'http://h:8000/invoke', replace: true, database: 'udfs' });
     await dropFunctions(recorder, [double], { database: 'udfs' });
     expect(sent).toEqual([

@@ -41,18 +41,37 @@ describe('combined ROWDAT_1 call', needsAddon(), () => {
     }
   });
 
-  it('keeps the phases apart: request errors, the function\'s own exception, answer errors, deferral', () => {
-    const body = Buffer.from(encodeRowdat1([8, 254], [5n, 6n], [[1n, 'a'], [null, 'b']]));
-    const truncated = callRowdat1Vectors([8, 254], [8], body.subarray(0, 20), () => { throw new Error('not called'); });
+  it("keeps the phases apart: request errors, the function's own exception, answer errors, deferral", () => {
+    const body = Buffer.from(
+      encodeRowdat1(
+        [8, 254],
+        [5n, 6n],
+        [
+          [1n, 'a'],
+          [null, 'b'],
+        ],
+      ),
+    );
+    const truncated = callRowdat1Vectors([8, 254], [8], body.subarray(0, 20), () => {
+      throw new Error('not called');
+    });
     expect(truncated).toMatchObject({ failed: 'request' });
-    const twoStepError = (() => { try { decodeRowdat1Vectors([8, 254], body.subarray(0, 20), 'native'); } catch (e) { return e as Error; } })();
+    const twoStepError = (() => {
+      try {
+        decodeRowdat1Vectors([8, 254], body.subarray(0, 20), 'native');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
     expect((truncated as { error: Error }).error).toBeInstanceOf(DataError);
     expect((truncated as { error: Error }).error.message).toBe(twoStepError!.message);
 
     const mine = new RangeError('no good');
     const thrown = (() => {
       try {
-        callRowdat1Vectors([8, 254], [8], body, () => { throw mine; });
+        callRowdat1Vectors([8, 254], [8], body, () => {
+          throw mine;
+        });
         return 'nothing thrown';
       } catch (err) {
         return err;
@@ -64,7 +83,9 @@ describe('combined ROWDAT_1 call', needsAddon(), () => {
     const outOfRange = callRowdat1Vectors([8, 254], [1], body, () => [{ values: Int16Array.of(1, 300), nulls: null }]);
     expect(outOfRange).toMatchObject({ failed: 'answer' });
     expect((outOfRange as { error: Error }).error).toBeInstanceOf(ParameterError);
-    expect(() => encodeRowdat1Vectors([1], BigInt64Array.of(5n, 6n), [{ values: Int16Array.of(1, 300), nulls: null }], 'pure')).toThrow((outOfRange as { error: Error }).error.message);
+    expect(() => encodeRowdat1Vectors([1], BigInt64Array.of(5n, 6n), [{ values: Int16Array.of(1, 300), nulls: null }], 'pure')).toThrow(
+      (outOfRange as { error: Error }).error.message,
+    );
     const short = callRowdat1Vectors([8, 254], [8], body, () => [{ values: BigInt64Array.of(1n), nulls: null }]);
     expect(short).toMatchObject({ failed: 'answer' });
     const surrogate = callRowdat1Vectors([8, 254], [254], body, () => [{ values: ['ok', '\ud800'], nulls: null }]);
@@ -77,23 +98,37 @@ describe('combined ROWDAT_1 call', needsAddon(), () => {
   });
 
   it('serves vectorized functions through it: sync, async, pure-encoded results, timeouts', async () => {
-    const inc = udf({ name: 'inc', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable(), vectorized: true },
-      (x: Vector<bigint>) => ({ values: (x.values as BigInt64Array).map((v) => v + 1n), nulls: x.nulls }));
+    const inc = udf({ name: 'inc', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable(), vectorized: true }, (x: Vector<bigint>) => ({
+      values: (x.values as BigInt64Array).map((v) => v + 1n),
+      nulls: x.nulls,
+    }));
     // Plain numbers for a BIGINT answer: the native encoder leaves those to the pure codec.
-    const asNumbers = udf({ name: 'as_numbers', args: { x: t.bigint() }, returns: t.bigint(), vectorized: true },
-      (x: Vector<bigint>) => Array.from(x.values as BigInt64Array, (v) => Number(v) * 2));
-    const later = udf({ name: 'later', args: { x: t.bigint() }, returns: t.text(), vectorized: true },
-      async (x: Vector<bigint>) => { await new Promise((r) => setTimeout(r, 2)); return Array.from(x.values as BigInt64Array, (v) => `#${v}`); });
+    const asNumbers = udf({ name: 'as_numbers', args: { x: t.bigint() }, returns: t.bigint(), vectorized: true }, (x: Vector<bigint>) =>
+      Array.from(x.values as BigInt64Array, (v) => Number(v) * 2),
+    );
+    const later = udf({ name: 'later', args: { x: t.bigint() }, returns: t.text(), vectorized: true }, async (x: Vector<bigint>) => {
+      await new Promise((r) => setTimeout(r, 2));
+      return Array.from(x.values as BigInt64Array, (v) => `#${v}`);
+    });
     const stuck = udf({ name: 'stuck', args: { x: t.bigint() }, returns: t.bigint(), vectorized: true, timeoutMs: 1000 }, () => new Promise(() => {}));
     const app = await createUdfServer({ functions: [inc, asNumbers, later, stuck] });
     // Count the addon's combined calls, so a silent fallback to the two-step path would show.
     const binding = native!;
     const original = binding.rowdat1Call!;
     let combined = 0;
-    binding.rowdat1Call = (...args) => { combined++; return original.apply(binding, args); };
+    binding.rowdat1Call = (...args) => {
+      combined++;
+      return original.apply(binding, args);
+    };
     try {
       const body = Buffer.from(encodeRowdat1([8], [9n, 8n, 7n], [[1n], [null], [2n ** 62n]]));
-      const post = (name: string, payload: Buffer = body) => app.inject({ method: 'POST', url: '/invoke', payload, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' } });
+      const post = (name: string, payload: Buffer = body) =>
+        app.inject({
+          method: 'POST',
+          url: '/invoke',
+          payload,
+          headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
+        });
       expect(decodeRowdat1([8], (await post('inc')).rawPayload)).toEqual({ rowIds: [9n, 8n, 7n], rows: [[2n], [null], [2n ** 62n + 1n]] });
       const numbers = Buffer.from(encodeRowdat1([8], [9n, 8n], [[1n], [21n]]));
       expect(decodeRowdat1([8], (await post('as_numbers', numbers)).rawPayload)).toEqual({ rowIds: [9n, 8n], rows: [[2n], [42n]] });

@@ -56,8 +56,12 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
     // Narrow and float element types into wide codes, and the reverse within range.
     const ids = BigInt64Array.from([1n, 2n, 3n]);
     const cases: [number, ArrayBufferView & ArrayLike<unknown>][] = [
-      [8, Int16Array.from([-5, 0, 7])], [5, Int32Array.from([1, 2, 3])], [1, Float64Array.from([-128, 0, 127])],
-      [-8, BigUint64Array.from([0n, 1n, 2n ** 64n - 1n])], [4, Float64Array.from([0.1, 1e-50, 3e38])], [13, Int32Array.from([0, 1901, 2155])],
+      [8, Int16Array.from([-5, 0, 7])],
+      [5, Int32Array.from([1, 2, 3])],
+      [1, Float64Array.from([-128, 0, 127])],
+      [-8, BigUint64Array.from([0n, 1n, 2n ** 64n - 1n])],
+      [4, Float64Array.from([0.1, 1e-50, 3e38])],
+      [13, Int32Array.from([0, 1901, 2155])],
     ];
     for (const [code, values] of cases) {
       const vec = [{ values, nulls: null }];
@@ -71,13 +75,20 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
   it('encode errors are the same typed errors on both paths; values under NULL are not checked', () => {
     const ids = [1n, 2n];
     const bad: [number, ArrayBufferView & ArrayLike<unknown>][] = [
-      [1, Int32Array.from([1, 300])], [-1, Int8Array.from([1, -1])], [8, Float64Array.from([1, 1.5])], [13, Int32Array.from([1, 1900])], [-3, Float64Array.from([1, NaN])],
+      [1, Int32Array.from([1, 300])],
+      [-1, Int8Array.from([1, -1])],
+      [8, Float64Array.from([1, 1.5])],
+      [13, Int32Array.from([1, 1900])],
+      [-3, Float64Array.from([1, NaN])],
     ];
     for (const [code, values] of bad) {
       const vec = [{ values, nulls: null }];
       const pure = outcome(() => encodeRowdat1Vectors([code], ids, vec, 'pure'));
       expect(pure, `code ${code}`).toMatchObject({ ok: false, error: 'ParameterError' });
-      expect(outcome(() => encodeRowdat1Vectors([code], ids, vec, 'native')), `code ${code}`).toEqual(pure);
+      expect(
+        outcome(() => encodeRowdat1Vectors([code], ids, vec, 'native')),
+        `code ${code}`,
+      ).toEqual(pure);
       // The typed column went to the addon, and the addon itself refused it.
       expect(addon(), `code ${code}`).toMatchObject({ encoded: 0, encodeThrew: 1 });
       const masked = [{ values, nulls: Uint8Array.from([0, 1]) }];
@@ -94,8 +105,16 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
     // Values already exactly of the column's type go to the addon; others (numbers for BIGINT,
     // bigints for DOUBLE, booleans, YEAR numbers) are converted by the pure codec: `viaAddon` says which.
     const good: [number, unknown[], boolean][] = [
-      [8, [-(2n ** 63n), null, 2n ** 63n - 1n], true], [8, [1, 2n, 3], false], [-8, [2n ** 64n - 1n, 0n, undefined], true], [1, [true, false, -128], false],
-      [5, [0.5, null, -0], true], [5, [1n, 2, 3], false], [4, [0.1, 3e38, null], true], [-3, [0, 4294967295, null], true], [9, [-8388608, 8388607, 0], true], [13, [0, 99, 2155], false],
+      [8, [-(2n ** 63n), null, 2n ** 63n - 1n], true],
+      [8, [1, 2n, 3], false],
+      [-8, [2n ** 64n - 1n, 0n, undefined], true],
+      [1, [true, false, -128], false],
+      [5, [0.5, null, -0], true],
+      [5, [1n, 2, 3], false],
+      [4, [0.1, 3e38, null], true],
+      [-3, [0, 4294967295, null], true],
+      [9, [-8388608, 8388607, 0], true],
+      [13, [0, 99, 2155], false],
     ];
     for (const [code, values, viaAddon] of good) {
       const vec = [{ values, nulls: null }];
@@ -107,18 +126,28 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
     // define the errors), so the addon never sees it there. Its own checks are reached with the
     // same values in a typed array (`typed`): the same class and message must come back from it.
     const bad: [number, unknown[], (ArrayBufferView & ArrayLike<unknown>) | null][] = [
-      [8, [1n, 2n ** 63n, 0n], BigUint64Array.from([1n, 2n ** 63n, 0n])], [-8, [-1n, 0n, 0n], BigInt64Array.from([-1n, 0n, 0n])],
-      [1, [128, 0, 0], Int16Array.from([128, 0, 0])], [3, [1.5, 0, 0], Float64Array.from([1.5, 0, 0])], [-2, [NaN, 0, 0], Float64Array.from([NaN, 0, 0])],
-      [5, ['1', 0, 0], null], [8, [0.5, 0n, 0n], Float64Array.from([0.5, 0, 0])],
+      [8, [1n, 2n ** 63n, 0n], BigUint64Array.from([1n, 2n ** 63n, 0n])],
+      [-8, [-1n, 0n, 0n], BigInt64Array.from([-1n, 0n, 0n])],
+      [1, [128, 0, 0], Int16Array.from([128, 0, 0])],
+      [3, [1.5, 0, 0], Float64Array.from([1.5, 0, 0])],
+      [-2, [NaN, 0, 0], Float64Array.from([NaN, 0, 0])],
+      [5, ['1', 0, 0], null],
+      [8, [0.5, 0n, 0n], Float64Array.from([0.5, 0, 0])],
     ];
     for (const [code, values, typed] of bad) {
       const vec = [{ values, nulls: null }];
       const pure = outcome(() => encodeRowdat1Vectors([code], ids, vec, 'pure'));
       expect(pure, `code ${code}`).toMatchObject({ ok: false, error: 'ParameterError' });
-      expect(outcome(() => encodeRowdat1Vectors([code], ids, vec, 'native')), `code ${code}`).toEqual(pure);
+      expect(
+        outcome(() => encodeRowdat1Vectors([code], ids, vec, 'native')),
+        `code ${code}`,
+      ).toEqual(pure);
       expect(addon(), `code ${code}: a plain array with a bad value stays out of the addon`).toMatchObject({ encoded: 0, encodeThrew: 0 });
       if (typed === null) continue; // a string has no typed-array form: see the direct check below
-      expect(outcome(() => encodeRowdat1Vectors([code], ids, [{ values: typed, nulls: null }], 'native')), `code ${code} typed`).toEqual(pure);
+      expect(
+        outcome(() => encodeRowdat1Vectors([code], ids, [{ values: typed, nulls: null }], 'native')),
+        `code ${code} typed`,
+      ).toEqual(pure);
       expect(addon(), `code ${code} typed: refused by the addon itself`).toMatchObject({ encoded: 0, encodeThrew: 1 });
     }
     // The addon refuses a DOUBLE column handed over as text, whatever the caller does.
@@ -127,7 +156,10 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
     addon();
     // Text: lone surrogates, even two that would pair up across values, are refused on both paths;
     // a string under a NULL mask is not written; non-ASCII offsets are counted in bytes.
-    for (const values of [['a\uD83D', '\uDE1Cb', ''], ['ok', '\uDE1C', null]]) {
+    for (const values of [
+      ['a\uD83D', '\uDE1Cb', ''],
+      ['ok', '\uDE1C', null],
+    ]) {
       for (const path of ['native', 'pure'] as const) {
         expect(() => encodeRowdat1Vectors([254], ids, [{ values, nulls: null }], path)).toThrow(ParameterError);
       }
@@ -145,7 +177,10 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
     const { body } = batch(codes, 50);
     for (let cut = 0; cut < body.length; cut += 7) {
       const part = body.subarray(0, cut);
-      expect(outcome(() => decodeRowdat1Rows(codes, part, 'native')), `cut ${cut}`).toEqual(outcome(() => decodeRowdat1(codes, part)));
+      expect(
+        outcome(() => decodeRowdat1Rows(codes, part, 'native')),
+        `cut ${cut}`,
+      ).toEqual(outcome(() => decodeRowdat1(codes, part)));
     }
     const cuts = Math.ceil(body.length / 7);
     const seen = addon();
@@ -173,7 +208,7 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
     expect(() => decodeRowdat1Rows([77], body, 'native')).toThrow(DataError);
   });
 
-  it('the native decoder gives the fixed-width lane\'s columns (BIGINT, UNSIGNED BIGINT, DOUBLE), NULLs included', () => {
+  it("the native decoder gives the fixed-width lane's columns (BIGINT, UNSIGNED BIGINT, DOUBLE), NULLs included", () => {
     for (let trial = 0; trial < 30; trial++) {
       const codes = Array.from({ length: int(1, 4) }, () => pick([8, -8, 5]));
       const { body } = batch(codes, int(0, 300));

@@ -9,19 +9,53 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('ROWDAT_1 layout (udf spec 6.6 worked example)', () => {
   const types = [8, 5, 254];
-  const request = '0a00000000000000' + '00' + '0200000000000000' + '00' + '000000000000f83f' + '00' + '0200000000000000' + '6162'
-    + '0b00000000000000' + '00' + '0300000000000000' + '01' + '0000000000000000' + '00' + '0100000000000000' + '63';
+  const request =
+    '0a00000000000000' +
+    '00' +
+    '0200000000000000' +
+    '00' +
+    '000000000000f83f' +
+    '00' +
+    '0200000000000000' +
+    '6162' +
+    '0b00000000000000' +
+    '00' +
+    '0300000000000000' +
+    '01' +
+    '0000000000000000' +
+    '00' +
+    '0100000000000000' +
+    '63';
 
   it('encodes the example byte for byte', () => {
-    expect(hex(encodeRowdat1(types, [10, 11], [[2n, 1.5, 'ab'], [3n, null, 'c']]))).toBe(request);
+    expect(
+      hex(
+        encodeRowdat1(
+          types,
+          [10, 11],
+          [
+            [2n, 1.5, 'ab'],
+            [3n, null, 'c'],
+          ],
+        ),
+      ),
+    ).toBe(request);
   });
 
   it('decodes it back', () => {
-    expect(decodeRowdat1(types, Buffer.from(request, 'hex'))).toEqual({ rowIds: [10n, 11n], rows: [[2n, 1.5, 'ab'], [3n, null, 'c']] });
+    expect(decodeRowdat1(types, Buffer.from(request, 'hex'))).toEqual({
+      rowIds: [10n, 11n],
+      rows: [
+        [2n, 1.5, 'ab'],
+        [3n, null, 'c'],
+      ],
+    });
   });
 
   it('encodes the example response', () => {
-    expect(hex(encodeRowdat1([254], [10, 11], [['ababab'], [null]]))).toBe('0a00000000000000' + '00' + '0600000000000000' + '616261626162' + '0b00000000000000' + '01' + '0000000000000000');
+    expect(hex(encodeRowdat1([254], [10, 11], [['ababab'], [null]]))).toBe(
+      '0a00000000000000' + '00' + '0600000000000000' + '616261626162' + '0b00000000000000' + '01' + '0000000000000000',
+    );
   });
 
   it('an empty payload is zero rows', () => {
@@ -45,18 +79,37 @@ describe('temporal packing (udf spec 6.5)', () => {
   });
   it('round-trips edge values', () => {
     for (const s of ['0001-01-01 00:00:00', '1970-01-01 00:00:00', '2024-12-31 23:59:59.999999']) {
-      expect(unpackDatetime(packDatetime(s)).toSqlString().replace(/\.000000$/, '')).toBe(s);
+      expect(
+        unpackDatetime(packDatetime(s))
+          .toSqlString()
+          .replace(/\.000000$/, ''),
+      ).toBe(s);
     }
   });
 });
 
 describe('every type code round-trips with NULLs and extremes', () => {
   const cases: [number, unknown[]][] = [
-    [1, [-128, 127, 0]], [-1, [0, 255]], [2, [-32768, 32767]], [-2, [0, 65535]], [3, [-2147483648, 2147483647]], [-3, [0, 4294967295]],
-    [9, [-8388608, 8388607]], [-9, [0, 16777215]], [8, [-(2n ** 63n), 2n ** 63n - 1n]], [-8, [0n, 2n ** 64n - 1n]],
-    [4, [1.5, -0.25, Infinity]], [5, [Math.PI, -1e308, NaN]], [13, [1901, 2155, 0]],
-    [246, ['-99999999999999.999999', '0.000001']], [254, ['', 'héllo 🥷', 'x'.repeat(100_000)]], [-254, [new Uint8Array([0, 255, 1]), new Uint8Array(0)]],
-    [253, ['\u0000nul']], [10, [new Date(Date.UTC(2024, 1, 29))]], [11, [SqlTime.parse('-838:59:59.999999')]], [12, [unpackDatetime(packDatetime('2024-03-15 10:30:45.123456'))]],
+    [1, [-128, 127, 0]],
+    [-1, [0, 255]],
+    [2, [-32768, 32767]],
+    [-2, [0, 65535]],
+    [3, [-2147483648, 2147483647]],
+    [-3, [0, 4294967295]],
+    [9, [-8388608, 8388607]],
+    [-9, [0, 16777215]],
+    [8, [-(2n ** 63n), 2n ** 63n - 1n]],
+    [-8, [0n, 2n ** 64n - 1n]],
+    [4, [1.5, -0.25, Infinity]],
+    [5, [Math.PI, -1e308, NaN]],
+    [13, [1901, 2155, 0]],
+    [246, ['-99999999999999.999999', '0.000001']],
+    [254, ['', 'héllo 🥷', 'x'.repeat(100_000)]],
+    [-254, [new Uint8Array([0, 255, 1]), new Uint8Array(0)]],
+    [253, ['\u0000nul']],
+    [10, [new Date(Date.UTC(2024, 1, 29))]],
+    [11, [SqlTime.parse('-838:59:59.999999')]],
+    [12, [unpackDatetime(packDatetime('2024-03-15 10:30:45.123456'))]],
   ];
   for (const [code, values] of cases) {
     it(`type ${code}`, () => {
@@ -77,7 +130,14 @@ describe('every type code round-trips with NULLs and extremes', () => {
 
 describe('bad input is a typed error', () => {
   it('every truncation of a valid payload', () => {
-    const full = encodeRowdat1([8, 254, 5], [1, 2], [[1n, 'abc', 1.5], [2n, null, null]]);
+    const full = encodeRowdat1(
+      [8, 254, 5],
+      [1, 2],
+      [
+        [1n, 'abc', 1.5],
+        [2n, null, null],
+      ],
+    );
     // The format has no row count: a cut exactly between rows is a valid, shorter payload.
     const firstRow = encodeRowdat1([8, 254, 5], [1], [[1n, 'abc', 1.5]]).length;
     for (let cut = 1; cut < full.length; cut++) {
@@ -120,11 +180,37 @@ describe('against the official Python SDK', skipUnless(unavailable, 'missing-too
   it('both encoders write the same bytes and each decodes the other', async () => {
     const types = [8, -8, 5, 254, -254, 246, 12, 10, 11, 1, -2, 3];
     const ours = [
-      [-5n, 18446744073709551615n, 2.5, 'héllo 🥷', new Uint8Array([0, 1, 255]), '-12.345600', unpackDatetime(packDatetime('2024-03-15 10:30:45.123456')), new Date(Date.UTC(2024, 1, 29)), SqlTime.parse('-01:02:03.1'), -128, 65535, 2147483647],
+      [
+        -5n,
+        18446744073709551615n,
+        2.5,
+        'héllo 🥷',
+        new Uint8Array([0, 1, 255]),
+        '-12.345600',
+        unpackDatetime(packDatetime('2024-03-15 10:30:45.123456')),
+        new Date(Date.UTC(2024, 1, 29)),
+        SqlTime.parse('-01:02:03.1'),
+        -128,
+        65535,
+        2147483647,
+      ],
       [null, null, null, null, null, null, null, null, null, null, null, null],
     ];
     const forPython = [
-      [-5, { int: '18446744073709551615' }, 2.5, 'héllo 🥷', '0001ff', '-12.345600', '2024-03-15 10:30:45.123456', '2024-02-29', -3723100000, -128, 65535, 2147483647],
+      [
+        -5,
+        { int: '18446744073709551615' },
+        2.5,
+        'héllo 🥷',
+        '0001ff',
+        '-12.345600',
+        '2024-03-15 10:30:45.123456',
+        '2024-02-29',
+        -3723100000,
+        -128,
+        65535,
+        2147483647,
+      ],
       [null, null, null, null, null, null, null, null, null, null, null, null],
     ];
     const payload = encodeRowdat1(types, [1, 2], ours);
@@ -134,8 +220,20 @@ describe('against the official Python SDK', skipUnless(unavailable, 'missing-too
     expect(py.loaded).toEqual(py.own);
     // Second check: what singlestoredb 1.18.1 was recorded to give (pins its value forms).
     expect(py.loaded.row_ids).toEqual([1, 2]);
-    expect(py.loaded.rows[0]).toEqual([-5, { int: '18446744073709551615' }, { float: '2.5' }, 'héllo 🥷', { hex: '0001ff' }, { decimal: '-12.345600' },
-      { datetime: '2024-03-15 10:30:45.123456' }, { date: '2024-02-29' }, { micros: -3723100000 }, -128, 65535, 2147483647]);
+    expect(py.loaded.rows[0]).toEqual([
+      -5,
+      { int: '18446744073709551615' },
+      { float: '2.5' },
+      'héllo 🥷',
+      { hex: '0001ff' },
+      { decimal: '-12.345600' },
+      { datetime: '2024-03-15 10:30:45.123456' },
+      { date: '2024-02-29' },
+      { micros: -3723100000 },
+      -128,
+      65535,
+      2147483647,
+    ]);
     expect(py.loaded.rows[1].every((v) => v === null)).toBe(true);
     // We read Python's bytes as we read our own (row 2 is all NULL: its fillers may differ, the values may not):
     const theirs = decodeRowdat1(types, Buffer.from(py.dumped_hex, 'hex'));
@@ -152,15 +250,26 @@ describe('against the official Python SDK', skipUnless(unavailable, 'missing-too
   }, 120_000);
 });
 
-describe('the UDF server called with the Python SDK\'s encoder, answered to its decoder', skipUnless(unavailable, 'missing-tool'), () => {
+describe("the UDF server called with the Python SDK's encoder, answered to its decoder", skipUnless(unavailable, 'missing-tool'), () => {
   it('mult over HTTP, exactly as the database would call it', async () => {
     const { createUdfServer, t, udf } = await import('@s2/udf');
-    const mult = udf({ name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
-      (x: bigint, y: number | null, s: string) => (y === null ? null : s.repeat(Number(x) * y)));
+    const mult = udf(
+      { name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
+      (x: bigint, y: number | null, s: string) => (y === null ? null : s.repeat(Number(x) * y)),
+    );
     const app = await createUdfServer({ functions: [mult] });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const request = await viaPython({ types: [8, 5, 254], row_ids: [10, 11, 12], rows: [[2, 1.5, 'ab'], [3, null, 'c'], [1, 2, 'ü🥷']], payload_hex: '' });
+      const request = await viaPython({
+        types: [8, 5, 254],
+        row_ids: [10, 11, 12],
+        rows: [
+          [2, 1.5, 'ab'],
+          [3, null, 'c'],
+          [1, 2, 'ü🥷'],
+        ],
+        payload_hex: '',
+      });
       const res = await fetch(`${address}/invoke`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'mult', 's2-ef-version': '1.0' },

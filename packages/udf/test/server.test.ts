@@ -2,13 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createFunctionSql, createUdfServer, decodeRowdat1, encodeJsonRows, encodeRowdat1, t, udf } from '@s2/udf';
 
-const mult = udf({ name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
-  (x: bigint, y: number | null, s: string) => (y === null ? null : s.repeat(Number(x) * y)));
-const asyncAdd = udf({ name: 'async_add', args: { a: t.bigint(), b: t.bigint() }, returns: t.bigint() },
-  async (a: bigint, b: bigint) => { await new Promise((r) => setTimeout(r, 1)); return a + b; });
-const series = udf({ name: 'series', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } },
-  (n: bigint) => Array.from({ length: Number(n) }, (_, i) => ({ a: BigInt(i), b: `#${i}` })));
-const boom = udf({ name: 'boom', args: { x: t.bigint() }, returns: t.bigint() }, () => { throw new RangeError('no good'); });
+const mult = udf(
+  { name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
+  (x: bigint, y: number | null, s: string) => (y === null ? null : s.repeat(Number(x) * y)),
+);
+const asyncAdd = udf({ name: 'async_add', args: { a: t.bigint(), b: t.bigint() }, returns: t.bigint() }, async (a: bigint, b: bigint) => {
+  await new Promise((r) => setTimeout(r, 1));
+  return a + b;
+});
+const series = udf({ name: 'series', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } }, (n: bigint) =>
+  Array.from({ length: Number(n) }, (_, i) => ({ a: BigInt(i), b: `#${i}` })),
+);
+const boom = udf({ name: 'boom', args: { x: t.bigint() }, returns: t.bigint() }, () => {
+  throw new RangeError('no good');
+});
 const slow = udf({ name: 'slow', args: { x: t.bigint() }, returns: t.bigint(), timeoutMs: 1000 }, () => new Promise(() => {}));
 
 let app: FastifyInstance;
@@ -18,31 +25,55 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const invoke = (name: string, body: Buffer | string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/invoke', payload: body, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0', ...headers } });
+  app.inject({
+    method: 'POST',
+    url: '/invoke',
+    payload: body,
+    headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0', ...headers },
+  });
 
 describe('CREATE EXTERNAL FUNCTION (udf spec 4.2)', () => {
   it('renders the reference statements exactly', () => {
-    expect(createFunctionSql(mult, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `mult`(`x` BIGINT NOT NULL, `y` DOUBLE NULL, `s` TEXT NOT NULL) RETURNS TEXT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    expect(createFunctionSql(mult, { url: 'http://example.com:9000/invoke' })).toBe(
+      'CREATE EXTERNAL FUNCTION `mult`(`x` BIGINT NOT NULL, `y` DOUBLE NULL, `s` TEXT NOT NULL) RETURNS TEXT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;',
+    );
     const dec2 = udf({ name: 'dec2', args: { x: t.decimal(10, 2).nullable(), y: t.varchar(20) }, returns: t.decimal(12, 4) }, () => '0');
-    expect(createFunctionSql(dec2, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `dec2`(`x` DECIMAL(10, 2) NULL, `y` VARCHAR(20) NOT NULL) RETURNS DECIMAL(12, 4) NOT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    expect(createFunctionSql(dec2, { url: 'http://example.com:9000/invoke' })).toBe(
+      'CREATE EXTERNAL FUNCTION `dec2`(`x` DECIMAL(10, 2) NULL, `y` VARCHAR(20) NOT NULL) RETURNS DECIMAL(12, 4) NOT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;',
+    );
     const tvf = udf({ name: 'tvf', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } }, () => []);
-    expect(createFunctionSql(tvf, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `tvf`(`n` BIGINT NOT NULL) RETURNS TABLE(`a` BIGINT NOT NULL, `b` TEXT NOT NULL) AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
+    expect(createFunctionSql(tvf, { url: 'http://example.com:9000/invoke' })).toBe(
+      'CREATE EXTERNAL FUNCTION `tvf`(`n` BIGINT NOT NULL) RETURNS TABLE(`a` BIGINT NOT NULL, `b` TEXT NOT NULL) AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;',
+    );
     const noargs = udf({ name: 'noargs', returns: t.tinyint().nullable() }, () => 1);
-    expect(createFunctionSql(noargs, { url: 'http://example.com:9000/invoke' })).toBe('CREATE EXTERNAL FUNCTION `noargs`() RETURNS TINYINT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;');
-    expect(createFunctionSql(mult, { url: '/var/run/udf.sock', mode: 'collocated', database: 'db`x', replace: true, prefix: 'p_', suffix: '_s' })).toBe('CREATE OR REPLACE EXTERNAL FUNCTION `db``x`.`p_mult_s`(`x` BIGINT NOT NULL, `y` DOUBLE NULL, `s` TEXT NOT NULL) RETURNS TEXT NULL AS COLLOCATED SERVICE "/var/run/udf.sock" FORMAT ROWDAT_1;');
+    expect(createFunctionSql(noargs, { url: 'http://example.com:9000/invoke' })).toBe(
+      'CREATE EXTERNAL FUNCTION `noargs`() RETURNS TINYINT NULL AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;',
+    );
+    expect(createFunctionSql(mult, { url: '/var/run/udf.sock', mode: 'collocated', database: 'db`x', replace: true, prefix: 'p_', suffix: '_s' })).toBe(
+      'CREATE OR REPLACE EXTERNAL FUNCTION `db``x`.`p_mult_s`(`x` BIGINT NOT NULL, `y` DOUBLE NULL, `s` TEXT NOT NULL) RETURNS TEXT NULL AS COLLOCATED SERVICE "/var/run/udf.sock" FORMAT ROWDAT_1;',
+    );
     expect(createFunctionSql(mult, { url: 'http://h/invoke', link: 'mylink' })).toMatch(/FORMAT ROWDAT_1 LINK mylink;$/);
     expect(() => createFunctionSql(mult, { url: 'x', link: 'bad link' })).toThrow(/invalid LINK name/);
   });
 });
 
 describe('/invoke', () => {
-  const request = encodeRowdat1([8, 5, 254], [10, 11], [[2n, 1.5, 'ab'], [3n, null, 'c']]);
+  const request = encodeRowdat1(
+    [8, 5, 254],
+    [10, 11],
+    [
+      [2n, 1.5, 'ab'],
+      [3n, null, 'c'],
+    ],
+  );
 
   it('answers the worked example with the 40-byte ROWDAT_1 response', async () => {
     const res = await invoke('mult', Buffer.from(request));
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('x-application/rowdat_1');
-    expect(res.rawPayload.toString('hex')).toBe('0a00000000000000' + '00' + '0600000000000000' + '616261626162' + '0b00000000000000' + '01' + '0000000000000000');
+    expect(res.rawPayload.toString('hex')).toBe(
+      '0a00000000000000' + '00' + '0600000000000000' + '616261626162' + '0b00000000000000' + '01' + '0000000000000000',
+    );
   });
 
   it('reads ROWDAT_1 and answers JSON when asked to (accepts header)', async () => {
@@ -58,7 +89,14 @@ describe('/invoke', () => {
 
   it('table functions return many rows per input row, tagged with its id', async () => {
     const res = await invoke('series', Buffer.from(encodeRowdat1([8], [5, 7], [[2n], [1n]])));
-    expect(decodeRowdat1([8, 254], res.rawPayload)).toEqual({ rowIds: [5n, 5n, 7n], rows: [[0n, '#0'], [1n, '#1'], [0n, '#0']] });
+    expect(decodeRowdat1([8, 254], res.rawPayload)).toEqual({
+      rowIds: [5n, 5n, 7n],
+      rows: [
+        [0n, '#0'],
+        [1n, '#1'],
+        [0n, '#0'],
+      ],
+    });
   });
 
   it('zero rows in, zero bytes out', async () => {
@@ -74,7 +112,10 @@ describe('/invoke', () => {
     const truncated = await invoke('mult', Buffer.from(request).subarray(0, 20));
     expect(truncated.statusCode).toBe(400);
     expect(truncated.body).toMatch(/^DataError: ROWDAT_1 payload truncated/);
-    const hostile = await invoke('mult', Buffer.from('0100000000000000' + '00' + '0100000000000000' + '00' + '000000000000f03f' + '00' + 'ffffffffffffff7f', 'hex'));
+    const hostile = await invoke(
+      'mult',
+      Buffer.from('0100000000000000' + '00' + '0100000000000000' + '00' + '000000000000f03f' + '00' + 'ffffffffffffff7f', 'hex'),
+    );
     expect(hostile.statusCode).toBe(400);
     const badJson = await invoke('async_add', '{"data": [[1, "x", 2]]}', { 'content-type': 'application/json' });
     expect(badJson.statusCode).toBe(400);
@@ -110,19 +151,41 @@ describe('vectorized functions', () => {
   it('receive typed-array columns with null masks and return a column of the same length', async () => {
     const { createUdfServer: make, t: types, udf: define } = await import('@s2/udf');
     const seen: string[] = [];
-    const add = define({ name: 'vadd', args: { a: types.bigint().nullable(), b: types.double() }, returns: types.double().nullable(), vectorized: true },
+    const add = define(
+      { name: 'vadd', args: { a: types.bigint().nullable(), b: types.double() }, returns: types.double().nullable(), vectorized: true },
       (a: { values: BigInt64Array; nulls: Uint8Array | null }, b: { values: Float64Array }) => {
         seen.push(a.values.constructor.name, b.values.constructor.name);
         const values = Float64Array.from(b.values, (v, i) => Number(a.values[i]) + v);
         return { values, nulls: a.nulls };
-      });
+      },
+    );
     const short = define({ name: 'short', args: { a: types.bigint() }, returns: types.bigint(), vectorized: true }, () => new BigInt64Array(1));
     const server = await make({ functions: [add, short] });
-    const body = Buffer.from(encodeRowdat1([8, 5], [1, 2, 3], [[1n, 0.5], [null, 1], [3n, 2]]));
-    const res = await server.inject({ method: 'POST', url: '/invoke', payload: body, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'vadd', 's2-ef-version': '1.0' } });
+    const body = Buffer.from(
+      encodeRowdat1(
+        [8, 5],
+        [1, 2, 3],
+        [
+          [1n, 0.5],
+          [null, 1],
+          [3n, 2],
+        ],
+      ),
+    );
+    const res = await server.inject({
+      method: 'POST',
+      url: '/invoke',
+      payload: body,
+      headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'vadd', 's2-ef-version': '1.0' },
+    });
     expect(decodeRowdat1([5], res.rawPayload)).toEqual({ rowIds: [1n, 2n, 3n], rows: [[1.5], [null], [5]] });
     expect(seen).toEqual(['BigInt64Array', 'Float64Array']);
-    const bad = await server.inject({ method: 'POST', url: '/invoke', payload: Buffer.from(encodeRowdat1([8], [1, 2], [[1n], [2n]])), headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'short', 's2-ef-version': '1.0' } });
+    const bad = await server.inject({
+      method: 'POST',
+      url: '/invoke',
+      payload: Buffer.from(encodeRowdat1([8], [1, 2], [[1n], [2n]])),
+      headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'short', 's2-ef-version': '1.0' },
+    });
     expect(bad.statusCode).toBe(500);
     expect(bad.body).toMatch(/1 values for 2 input rows/);
     await server.close();
@@ -133,15 +196,30 @@ describe('synchronous and asynchronous answers', () => {
   it('a scalar function that returns a promise for some rows keeps every row in order', async () => {
     // Rows 0–299 answer synchronously, then every third row through a timer: the batch switches
     // to the asynchronous loop in the middle and must neither drop nor reorder rows.
-    const mixed = udf({ name: 'mixed', args: { x: t.bigint() }, returns: t.bigint() },
-      (x: bigint) => (x >= 300n && x % 3n === 0n ? new Promise<bigint>((r) => setTimeout(() => r(-x), 0)) : x * 2n));
-    const vecAsync = udf({ name: 'vec_async', args: { x: t.bigint() }, returns: t.bigint(), vectorized: true },
-      async (x: { values: BigInt64Array }) => { await new Promise((r) => setTimeout(r, 1)); return x.values.map((v) => v + 1n); });
+    const mixed = udf({ name: 'mixed', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) =>
+      x >= 300n && x % 3n === 0n ? new Promise<bigint>((r) => setTimeout(() => r(-x), 0)) : x * 2n,
+    );
+    const vecAsync = udf({ name: 'vec_async', args: { x: t.bigint() }, returns: t.bigint(), vectorized: true }, async (x: { values: BigInt64Array }) => {
+      await new Promise((r) => setTimeout(r, 1));
+      return x.values.map((v) => v + 1n);
+    });
     const server = await createUdfServer({ functions: [mixed, vecAsync] });
     try {
       const ids = Array.from({ length: 600 }, (_, i) => i);
-      const body = Buffer.from(encodeRowdat1([8], ids, ids.map((i) => [BigInt(i)])));
-      const call = (name: string) => server.inject({ method: 'POST', url: '/invoke', payload: body, headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' } });
+      const body = Buffer.from(
+        encodeRowdat1(
+          [8],
+          ids,
+          ids.map((i) => [BigInt(i)]),
+        ),
+      );
+      const call = (name: string) =>
+        server.inject({
+          method: 'POST',
+          url: '/invoke',
+          payload: body,
+          headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
+        });
       const res = await call('mixed');
       expect(res.statusCode).toBe(200);
       expect(decodeRowdat1([8], res.rawPayload).rows.map(([v]) => v)).toEqual(ids.map((i) => (i >= 300 && i % 3 === 0 ? -BigInt(i) : BigInt(i) * 2n)));

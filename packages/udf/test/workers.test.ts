@@ -13,12 +13,19 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => app.close());
 
-const call = (name: string, types: number[], rows: unknown[][]) => app.inject({
-  method: 'POST',
-  url: '/invoke',
-  payload: Buffer.from(encodeRowdat1(types, rows.map((_, i) => i + 1), rows)),
-  headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
-});
+const call = (name: string, types: number[], rows: unknown[][]) =>
+  app.inject({
+    method: 'POST',
+    url: '/invoke',
+    payload: Buffer.from(
+      encodeRowdat1(
+        types,
+        rows.map((_, i) => i + 1),
+        rows,
+      ),
+    ),
+    headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
+  });
 
 describe('functions on worker threads', () => {
   it('run off the server thread', async () => {
@@ -30,7 +37,10 @@ describe('functions on worker threads', () => {
   it('a synchronous loop past its timeout is answered 504 while /status stays responsive, and the pool recovers', async () => {
     const order: string[] = [];
     // 25 s of spinning with a 1 s timeout: in-process, this request would take the full 25 s.
-    const spinning = call('spin', [8], [[25_000n]]).then((r) => { order.push('spin'); return r; });
+    const spinning = call('spin', [8], [[25_000n]]).then((r) => {
+      order.push('spin');
+      return r;
+    });
     const status = await app.inject({ method: 'GET', url: '/status' });
     order.push('status');
     expect(status.body).toBe('{"status": "ok"}');
@@ -44,8 +54,9 @@ describe('functions on worker threads', () => {
   }, 20_000);
 
   it('a module that cannot be loaded fails the server start with the reason', async () => {
-    await expect(createUdfServer({ functions: [], workers: { module: fileURLToPath(new URL('./fixtures/no-such-module.ts', import.meta.url)), count: 1 } }))
-      .rejects.toThrow(/could not load/);
+    await expect(
+      createUdfServer({ functions: [], workers: { module: fileURLToPath(new URL('./fixtures/no-such-module.ts', import.meta.url)), count: 1 } }),
+    ).rejects.toThrow(/could not load/);
   }, 30_000);
 
   it('a failed start leaves no thread behind (no respawn loop of a module that cannot load)', async () => {
@@ -53,12 +64,20 @@ describe('functions on worker threads', () => {
     const exited: Promise<void>[] = [];
     const track = (w: Worker) => {
       alive.add(w);
-      exited.push(new Promise((r) => w.once('exit', () => { alive.delete(w); r(); })));
+      exited.push(
+        new Promise((r) =>
+          w.once('exit', () => {
+            alive.delete(w);
+            r();
+          }),
+        ),
+      );
     };
     process.on('worker', track);
     try {
-      await expect(createUdfServer({ functions: [], workers: { module: fileURLToPath(new URL('./fixtures/no-such-module.ts', import.meta.url)), count: 2 } }))
-        .rejects.toThrow(/could not load/);
+      await expect(
+        createUdfServer({ functions: [], workers: { module: fileURLToPath(new URL('./fixtures/no-such-module.ts', import.meta.url)), count: 2 } }),
+      ).rejects.toThrow(/could not load/);
       expect(exited.length).toBeGreaterThanOrEqual(2);
       // Every thread the attempt made ends; before the fix each one's exit spawned a successor, forever.
       await Promise.all(exited.slice());

@@ -308,7 +308,11 @@ export class IndexHandle {
     const where = buildWhere({ filter: options.filter });
     const namespaces: IndexStats['namespaces'] = Object.create(null) as IndexStats['namespaces'];
     let total = 0;
-    for (const [ns, count] of await rows(this.client, `SELECT namespace, count(*) AS vector_count FROM ${this.table}${whereClause(where)} GROUP BY namespace`, where.params)) {
+    for (const [ns, count] of await rows(
+      this.client,
+      `SELECT namespace, count(*) AS vector_count FROM ${this.table}${whereClause(where)} GROUP BY namespace`,
+      where.params,
+    )) {
       const n = Number(count);
       const key = ns === null || ns === undefined ? '' : String(ns);
       namespaces[key] = { vectorCount: (namespaces[key]?.vectorCount ?? 0) + n };

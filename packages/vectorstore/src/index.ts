@@ -14,7 +14,17 @@ export type { UpsertSource, ArrowTableLike, PolarsFrameLike } from './upsert-inp
 export type { SqlClient } from './client.js';
 export { VectorStoreError, IndexNotFoundError } from './errors.js';
 export {
-  Metric, DeletionProtection,
-  type IndexModel, type Metadata, type VectorValues, type VectorRecord, type TextRecord, type VectorTuple, type UpsertItem,
-  type Match, type IndexStats, type NamespaceStats, type EmbeddingsLike,
+  Metric,
+  DeletionProtection,
+  type IndexModel,
+  type Metadata,
+  type VectorValues,
+  type VectorRecord,
+  type TextRecord,
+  type VectorTuple,
+  type UpsertItem,
+  type Match,
+  type IndexStats,
+  type NamespaceStats,
+  type EmbeddingsLike,
 } from './types.js';

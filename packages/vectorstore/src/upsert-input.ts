@@ -27,7 +27,13 @@ export interface PolarsFrameLike {
 }
 
 function isPolarsFrame(v: unknown): v is PolarsFrameLike {
-  return typeof v === 'object' && v !== null && typeof (v as PolarsFrameLike).height === 'number' && typeof (v as PolarsFrameLike).slice === 'function' && typeof (v as { toRecords?: unknown }).toRecords === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as PolarsFrameLike).height === 'number' &&
+    typeof (v as PolarsFrameLike).slice === 'function' &&
+    typeof (v as { toRecords?: unknown }).toRecords === 'function'
+  );
 }
 
 /** The part of an apache-arrow `Table` used here (duck-typed: no import of apache-arrow). */
@@ -38,7 +44,13 @@ export interface ArrowTableLike {
 }
 
 function isArrowTable(v: unknown): v is ArrowTableLike {
-  return typeof v === 'object' && v !== null && typeof (v as ArrowTableLike).getChild === 'function' && typeof (v as ArrowTableLike).numRows === 'number' && 'schema' in v;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ArrowTableLike).getChild === 'function' &&
+    typeof (v as ArrowTableLike).numRows === 'number' &&
+    'schema' in v
+  );
 }
 
 /** Arrow list cells are vectors with `toArray()`; struct/JSON cells become plain objects. */
@@ -91,7 +103,7 @@ export async function* chunks(source: UpsertSource, size: number): AsyncGenerato
     const metadata = source.getChild('metadata');
     if (!id || !values) throw new VectorStoreError('An Arrow table to upsert needs the columns id and values (metadata optional)');
     for (let i = 0; i < source.numRows; i++) {
-      chunk.push({ id: toId(id.get(i)), values: plainValues(values.get(i)), metadata: metadata ? plainMetadata(metadata.get(i)) ?? null : undefined });
+      chunk.push({ id: toId(id.get(i)), values: plainValues(values.get(i)), metadata: metadata ? (plainMetadata(metadata.get(i)) ?? null) : undefined });
       if (chunk.length >= size) {
         yield chunk;
         chunk = [];
@@ -100,12 +112,18 @@ export async function* chunks(source: UpsertSource, size: number): AsyncGenerato
   } else if (isPolarsFrame(source)) {
     // One slice per chunk keeps a large frame from turning into JS objects all at once.
     for (let offset = 0; offset < source.height; offset += size) {
-      yield source.slice(offset, size).toRecords().map((r) => normalizeItem({ id: toId(r.id), values: r.values as VectorValues, metadata: r.metadata as Metadata | null | undefined }));
+      yield source
+        .slice(offset, size)
+        .toRecords()
+        .map((r) => normalizeItem({ id: toId(r.id), values: r.values as VectorValues, metadata: r.metadata as Metadata | null | undefined }));
     }
     return;
   } else {
     const iterable = source as Iterable<UpsertItem> | AsyncIterable<UpsertItem>;
-    if (typeof (iterable as AsyncIterable<UpsertItem>)[Symbol.asyncIterator] !== 'function' && typeof (iterable as Iterable<UpsertItem>)[Symbol.iterator] !== 'function') {
+    if (
+      typeof (iterable as AsyncIterable<UpsertItem>)[Symbol.asyncIterator] !== 'function' &&
+      typeof (iterable as Iterable<UpsertItem>)[Symbol.iterator] !== 'function'
+    ) {
       throw new VectorStoreError('upsert expects an array, an (async) iterable or an Arrow table of vectors');
     }
     for await (const item of iterable) {

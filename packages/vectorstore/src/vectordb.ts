@@ -128,14 +128,21 @@ export class VectorDb {
     const useVectorIndex = options.useVectorIndex ?? false;
     const vectorIndexOptions = { ...(options.vectorIndexOptions ?? {}), metric_type: distanceStrategy(metric) };
     await this.client.execute(`INSERT INTO ${REGISTRY_TABLE}(${REGISTRY_COLUMNS}) VALUES(?, ?, ?, ?, ?, ?, ?)`, [
-      name, dimension, metric, deletionProtection === DeletionProtection.ENABLED, useVectorIndex, spacedJson(vectorIndexOptions), spacedJson(tags),
+      name,
+      dimension,
+      metric,
+      deletionProtection === DeletionProtection.ENABLED,
+      useVectorIndex,
+      spacedJson(vectorIndexOptions),
+      spacedJson(tags),
     ]);
     const cosine = metric === Metric.COSINE;
     let columns =
       `id VARCHAR(255) PRIMARY KEY, vector VECTOR(${dimension}, F32) NOT NULL, metadata JSON, namespace VARCHAR(255), ` +
       'created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP, updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP';
     if (cosine) columns += `, vector_normalized VECTOR(${dimension}, F32) NOT NULL`;
-    if (useVectorIndex) columns += `, VECTOR INDEX ${VECTOR_INDEX_NAME} (${cosine ? 'vector_normalized' : 'vector'}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`;
+    if (useVectorIndex)
+      columns += `, VECTOR INDEX ${VECTOR_INDEX_NAME} (${cosine ? 'vector_normalized' : 'vector'}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`;
     try {
       await this.client.execute(`CREATE TABLE ${indexTableName(name)}(${columns})`);
     } catch (err) {
@@ -206,13 +213,19 @@ export class VectorDb {
         if (index.useVectorIndex) await this.client.execute(`DROP INDEX ${VECTOR_INDEX_NAME} ON ${table}`);
         if (wantIndex) {
           const column = index.metric === Metric.COSINE ? 'vector_normalized' : 'vector';
-          await this.client.execute(`ALTER TABLE ${table} ADD VECTOR INDEX ${VECTOR_INDEX_NAME} (${column}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`);
+          await this.client.execute(
+            `ALTER TABLE ${table} ADD VECTOR INDEX ${VECTOR_INDEX_NAME} (${column}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`,
+          );
           await this.client.execute(`OPTIMIZE TABLE ${table} FLUSH`);
         }
       } catch (err) {
         await this.client
           .execute(`UPDATE ${REGISTRY_TABLE} SET deletion_protection=?, tags=?, use_vector_index=?, vector_index_options=? WHERE name=?`, [
-            index.deletionProtection === DeletionProtection.ENABLED, spacedJson(index.tags), index.useVectorIndex, spacedJson(index.vectorIndexOptions), name,
+            index.deletionProtection === DeletionProtection.ENABLED,
+            spacedJson(index.tags),
+            index.useVectorIndex,
+            spacedJson(index.vectorIndexOptions),
+            name,
           ])
           .catch(() => {});
         throw err;

@@ -36,11 +36,14 @@ const models: [string, () => Promise<EmbeddingsLike>][] = [
 ];
 
 describe.each(models)('vector store with %s', (_, make) => {
-  it('upserts text records with the model\'s vectors and queries by text', async () => {
+  it("upserts text records with the model's vectors and queries by text", async () => {
     const db = await vectorDb(conn, { embeddings: await make() });
     const index = await db.index('dp');
     server.reset();
-    await index.upsert([{ id: 'a', text: 'distributed SQL' }, { id: 'b', text: 'vector search', metadata: { k: 1 } }]);
+    await index.upsert([
+      { id: 'a', text: 'distributed SQL' },
+      { id: 'b', text: 'vector search', metadata: { k: 1 } },
+    ]);
     expect(server.statements.map((s) => s.sql)).toEqual([
       `REPLACE INTO index_dp (id,vector,metadata) VALUES ('a',${jsonVector(fakeEmbedding('distributed SQL', 3))},NULL), ('b',${jsonVector(fakeEmbedding('vector search', 3))},'{\\"k\\": 1}')`,
     ]);

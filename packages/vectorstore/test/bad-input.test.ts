@@ -103,7 +103,11 @@ describe('statement size', () => {
     expect(sizes.length).toBeGreaterThanOrEqual(4);
     // A statement may pass the limit by its fixed parts only, never by whole rows.
     for (const size of sizes) expect(size).toBeLessThan(100_000 + 1_000);
-    expect(sent().join('').match(/\('v\d+'/g)).toHaveLength(20);
+    expect(
+      sent()
+        .join('')
+        .match(/\('v\d+'/g),
+    ).toHaveLength(20);
   });
 
   it('counts multi-byte characters as the bytes they take', async () => {
@@ -127,7 +131,14 @@ describe('values JSON cannot hold, and filters nested without end', () => {
   });
 
   it.each([
-    ['a cycle', () => { const m: Record<string, unknown> = { a: 1 }; m.self = m; return m; }],
+    [
+      'a cycle',
+      () => {
+        const m: Record<string, unknown> = { a: 1 };
+        m.self = m;
+        return m;
+      },
+    ],
     ['NaN (JSON would say null)', () => ({ score: Number.NaN })],
     ['Infinity', () => ({ nested: { score: Number.POSITIVE_INFINITY } })],
     ['a Map (JSON would say {})', () => ({ m: new Map([[1, 2]]) })],
@@ -140,7 +151,9 @@ describe('values JSON cannot hold, and filters nested without end', () => {
 
   it('bigint metadata is sent with all its digits (no rounding through a double)', async () => {
     await index.upsert([{ id: 'a', values: [1, 2, 3], metadata: { n: 2n ** 63n - 1n, m: -5n, s: 'text "quoted" 12n' } }]);
-    expect(sent()).toEqual([`REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]','{\\"n\\": 9223372036854775807, \\"m\\": -5, \\"s\\": \\"text \\\\\\"quoted\\\\\\" 12n\\"}')`]);
+    expect(sent()).toEqual([
+      `REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]','{\\"n\\": 9223372036854775807, \\"m\\": -5, \\"s\\": \\"text \\\\\\"quoted\\\\\\" 12n\\"}')`,
+    ]);
   });
 });
 

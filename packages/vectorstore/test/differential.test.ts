@@ -23,7 +23,8 @@ const unit = (values: number[]) => {
   return len > 0 ? values.map((x) => x / len) : values;
 };
 /** The reference's server-side normalisation of one JSON vector parameter, after normalizeSql. */
-const NORMALIZED_EXPR = /scalar_vector_mul\(1\.0 \/ sqrt\(vector_elements_sum\(vector_mul\(JSON_ARRAY_PACK\('(\[[^\]']*\])'\),JSON_ARRAY_PACK\('\1'\)\)\)\),JSON_ARRAY_PACK\('\1'\)\)/g;
+const NORMALIZED_EXPR =
+  /scalar_vector_mul\(1\.0 \/ sqrt\(vector_elements_sum\(vector_mul\(JSON_ARRAY_PACK\('(\[[^\]']*\])'\),JSON_ARRAY_PACK\('\1'\)\)\)\),JSON_ARRAY_PACK\('\1'\)\)/g;
 const JSON_VECTOR = /'(\[[^\]']*\])'/g;
 
 /**
@@ -50,18 +51,24 @@ const DIFFERENCES: Record<string, { why: string; expected(reference: string[]): 
   },
   updateCosine: {
     why: 'update() of a cosine index also refreshes vector_normalized (the reference leaves it stale)',
-    expected: (ref) => ref.map((sql) => {
-      const m = /^UPDATE (\S+) SET vector=('[^']*')(.*) WHERE (.*)$/.exec(sql);
-      return m ? normalizeSql(`UPDATE ${m[1]} SET vector=${m[2]}${m[3]}, vector_normalized = ${normalizedExpr(m[2]!)} WHERE ${m[4]}`) : sql;
-    }),
+    expected: (ref) =>
+      ref.map((sql) => {
+        const m = /^UPDATE (\S+) SET vector=('[^']*')(.*) WHERE (.*)$/.exec(sql);
+        return m ? normalizeSql(`UPDATE ${m[1]} SET vector=${m[2]}${m[3]}, vector_normalized = ${normalizedExpr(m[2]!)} WHERE ${m[4]}`) : sql;
+      }),
   },
   binaryVectors: {
     why: "on SingleStore 8.5+ (vectorFormat 'auto'), upserted and updated vectors are packed F32 hex literals and the cosine normalisation is computed client-side",
-    expected: (ref) => ref.map((sql) => /^(REPLACE|UPDATE) /.test(sql)
-      ? sql.replace(NORMALIZED_EXPR, (_, json: string) => hexLiteral(unit(JSON.parse(json) as number[]))).replace(JSON_VECTOR, (_, json: string) => hexLiteral(JSON.parse(json) as number[]))
-        // normalizeSql dropped the space between the expression's `)` and a following keyword; a literal keeps it.
-        .replace(/(X'[0-9a-f]*')(?=[A-Za-z])/g, '$1 ')
-      : sql),
+    expected: (ref) =>
+      ref.map((sql) =>
+        /^(REPLACE|UPDATE) /.test(sql)
+          ? sql
+              .replace(NORMALIZED_EXPR, (_, json: string) => hexLiteral(unit(JSON.parse(json) as number[])))
+              .replace(JSON_VECTOR, (_, json: string) => hexLiteral(JSON.parse(json) as number[]))
+              // normalizeSql dropped the space between the expression's `)` and a following keyword; a literal keeps it.
+              .replace(/(X'[0-9a-f]*')(?=[A-Za-z])/g, '$1 ')
+          : sql,
+      ),
   },
 };
 
@@ -115,7 +122,12 @@ describe('differential: s2 vs singlestore-vectorstore 0.1.5 through the recordin
     expect(reference.filter((s) => s.length > 0).length).toBeGreaterThan(30);
     const failed = SCENARIO.map((s, n) => (referenceResults[n] ? `${n}:${s.op}` : null)).filter(Boolean);
     // The last four steps are invalid on purpose: a protected index, a vector plus an id, nothing to delete, nothing to update.
-    expect(failed).toEqual([`${SCENARIO.length - 4}:deleteIndex`, `${SCENARIO.length - 3}:query`, `${SCENARIO.length - 2}:delete`, `${SCENARIO.length - 1}:update`]);
+    expect(failed).toEqual([
+      `${SCENARIO.length - 4}:deleteIndex`,
+      `${SCENARIO.length - 3}:query`,
+      `${SCENARIO.length - 2}:delete`,
+      `${SCENARIO.length - 1}:update`,
+    ]);
   });
 
   const modes: Mode[] = [

@@ -15,7 +15,8 @@ const scratch = uniqueDatabaseName('vectorstore');
 // With SINGLESTOREDB_URL the run's server is that external one: these MariaDB-shaped checks
 // (no VECTOR type, JSON as text) do not apply there; singlestore.test.ts covers it instead.
 const external = testServer().external;
-const onlyMariaDb = () => skipUnless(external ? 'vectorstore MariaDB suite: the run uses an external server (SINGLESTOREDB_URL), see singlestore.test.ts' : null, 'platform');
+const onlyMariaDb = () =>
+  skipUnless(external ? 'vectorstore MariaDB suite: the run uses an external server (SINGLESTOREDB_URL), see singlestore.test.ts' : null, 'platform');
 let conn: Connection;
 let db: VectorDb;
 
@@ -23,7 +24,13 @@ let db: VectorDb;
 async function plainIndex(name: string, metric: 'euclidean' | 'dotproduct', protectedIndex = false) {
   await conn.execute(
     'INSERT INTO vector_indexes(name, dimension, metric, deletion_protection, use_vector_index, vector_index_options, tags) VALUES (?, 3, ?, ?, 0, ?, ?)',
-    [name, metric, protectedIndex, JSON.stringify({ metric_type: metric === 'euclidean' ? 'EUCLIDEAN_DISTANCE' : 'DOT_PRODUCT' }), JSON.stringify({ owner: 'tests' })],
+    [
+      name,
+      metric,
+      protectedIndex,
+      JSON.stringify({ metric_type: metric === 'euclidean' ? 'EUCLIDEAN_DISTANCE' : 'DOT_PRODUCT' }),
+      JSON.stringify({ owner: 'tests' }),
+    ],
   );
   await conn.execute(
     `CREATE TABLE index_${name}(id VARCHAR(255) PRIMARY KEY, vector LONGTEXT NOT NULL, metadata JSON, namespace VARCHAR(255), ` +
@@ -46,10 +53,20 @@ afterAll(async () => {
 });
 
 describe('registry table and index metadata on MariaDB', onlyMariaDb(), () => {
-  it('creates vector_indexes with the reference\'s columns, once', async () => {
+  it("creates vector_indexes with the reference's columns, once", async () => {
     await vectorDb(conn);
     const cols = (await conn.query<unknown[]>('SHOW COLUMNS FROM vector_indexes')).map((r) => r[0]);
-    expect(cols).toEqual(['name', 'created_at', 'updated_at', 'dimension', 'metric', 'deletion_protection', 'use_vector_index', 'vector_index_options', 'tags']);
+    expect(cols).toEqual([
+      'name',
+      'created_at',
+      'updated_at',
+      'dimension',
+      'metric',
+      'deletion_protection',
+      'use_vector_index',
+      'vector_index_options',
+      'tags',
+    ]);
     expect(await db.listIndexes()).toEqual([]);
   });
 
@@ -69,14 +86,24 @@ describe('registry table and index metadata on MariaDB', onlyMariaDb(), () => {
     await plainIndex('meta_a', 'euclidean', true);
     expect((await db.listIndexes()).map((m) => m.name)).toEqual(['meta_a', 'meta_b']);
     expect(await db.describeIndex('meta_a')).toEqual({
-      name: 'meta_a', dimension: 3, metric: 'euclidean', deletionProtection: 'enabled', useVectorIndex: false,
-      vectorIndexOptions: { metric_type: 'EUCLIDEAN_DISTANCE' }, tags: { owner: 'tests' },
+      name: 'meta_a',
+      dimension: 3,
+      metric: 'euclidean',
+      deletionProtection: 'enabled',
+      useVectorIndex: false,
+      vectorIndexOptions: { metric_type: 'EUCLIDEAN_DISTANCE' },
+      tags: { owner: 'tests' },
     });
     expect(await db.hasIndex('meta_b')).toBe(true);
     await expect(db.describeIndex('missing')).rejects.toBeInstanceOf(IndexNotFoundError);
 
     const changed = await db.configureIndex('meta_a', { deletionProtection: 'disabled', tags: { team: 'x' }, useVectorIndex: false });
-    expect(changed).toMatchObject({ deletionProtection: 'disabled', tags: { team: 'x' }, useVectorIndex: false, vectorIndexOptions: { metric_type: 'EUCLIDEAN_DISTANCE' } });
+    expect(changed).toMatchObject({
+      deletionProtection: 'disabled',
+      tags: { team: 'x' },
+      useVectorIndex: false,
+      vectorIndexOptions: { metric_type: 'EUCLIDEAN_DISTANCE' },
+    });
     expect(await db.configureIndex('meta_a')).toEqual(changed);
 
     await db.configureIndex('meta_b', { deletionProtection: 'enabled' });
@@ -91,8 +118,21 @@ describe('registry table and index metadata on MariaDB', onlyMariaDb(), () => {
 describe('data operations on MariaDB (JSON vectors, no vector functions)', onlyMariaDb(), () => {
   it('upsert counts like the reference: a replaced id counts 2; namespaces and NULL metadata as given', async () => {
     const index = await plainIndex('docs', 'dotproduct');
-    expect(await index.upsert([{ id: 'a1', values: [0.1, 0.2, 0.3], metadata: { genre: 'drama' } }, { id: 'a2', values: [1, 2, 3], metadata: { n: 1 } }], { namespace: 'ns1' })).toBe(2);
-    expect(await index.upsert([['b1', [0.5, 0.5, 0.5]], ['a_x', [1, 1, 1]]])).toBe(2);
+    expect(
+      await index.upsert(
+        [
+          { id: 'a1', values: [0.1, 0.2, 0.3], metadata: { genre: 'drama' } },
+          { id: 'a2', values: [1, 2, 3], metadata: { n: 1 } },
+        ],
+        { namespace: 'ns1' },
+      ),
+    ).toBe(2);
+    expect(
+      await index.upsert([
+        ['b1', [0.5, 0.5, 0.5]],
+        ['a_x', [1, 1, 1]],
+      ]),
+    ).toBe(2);
     expect(await index.upsert([['a2', [9, 9, 9], { n: 2 }]], { namespace: 'ns1' })).toBe(2);
     const rows = await conn.query<unknown[]>('SELECT id, vector, metadata, namespace FROM index_docs ORDER BY id');
     expect(rows).toEqual([
@@ -107,7 +147,12 @@ describe('data operations on MariaDB (JSON vectors, no vector functions)', onlyM
     const index = await plainIndex('bulk', 'euclidean');
     const db2 = await vectorDb(conn, { batchSize: 7 });
     const bulk = await db2.index('bulk');
-    expect(await bulk.upsert(Array.from({ length: 100 }, (_, i) => [`id${String(i).padStart(3, '0')}`, [i, i / 2, i / 4]] as const), { namespace: 'n' })).toBe(100);
+    expect(
+      await bulk.upsert(
+        Array.from({ length: 100 }, (_, i) => [`id${String(i).padStart(3, '0')}`, [i, i / 2, i / 4]] as const),
+        { namespace: 'n' },
+      ),
+    ).toBe(100);
     expect((await index.list()).length).toBe(100);
     expect((await index.fetch(['id042'])).id042!.values).toEqual([42, 21, 10.5]);
   });

@@ -22,8 +22,15 @@ describe('recording fake MySQL server', () => {
       { connection: 2, sql: 'DELETE FROM t' },
     ]);
     // Payload = command byte + SQL, plus the 4-byte packet header.
-    expect(server.counters).toMatchObject({ statements: 2, bytes: 2 * 5 + Buffer.byteLength(server.statements[0]!.sql) + 'DELETE FROM t'.length, connections: 2 });
-    expect(server.logins.map((l) => [l.user, l.database])).toEqual([['u', 'db'], ['v', 'db2']]);
+    expect(server.counters).toMatchObject({
+      statements: 2,
+      bytes: 2 * 5 + Buffer.byteLength(server.statements[0]!.sql) + 'DELETE FROM t'.length,
+      connections: 2,
+    });
+    expect(server.logins.map((l) => [l.user, l.database])).toEqual([
+      ['u', 'db'],
+      ['v', 'db2'],
+    ]);
     await a.close();
     await b.close();
   });
@@ -47,14 +54,27 @@ describe('recording fake MySQL server', () => {
         sql.startsWith('BAD')
           ? { kind: 'error', errno: 1064, sqlstate: '42000', message: 'scripted failure' }
           : sql.startsWith('SELECT')
-            ? { kind: 'rows', columns: [{ name: 'a', type: 253 }, { name: 'b', type: 3 }], rows: [['x', '1'], [null, '2']] }
+            ? {
+                kind: 'rows',
+                columns: [
+                  { name: 'a', type: 253 },
+                  { name: 'b', type: 3 },
+                ],
+                rows: [
+                  ['x', '1'],
+                  [null, '2'],
+                ],
+              }
             : undefined,
     });
     const conn = await connect({ host: server.host, port: server.port, user: 'u', password: 'p', database: 'db' });
     const err = await conn.execute('BAD STATEMENT').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseError);
     expect((err as DatabaseError).errno).toBe(1064);
-    expect(await conn.query('SELECT a, b FROM t')).toEqual([['x', 1], [null, 2]]);
+    expect(await conn.query('SELECT a, b FROM t')).toEqual([
+      ['x', 1],
+      [null, 2],
+    ]);
     expect((await conn.execute('UPDATE t SET a = 1')).rowcount).toBe(0);
     expect(server.statements).toEqual([]);
     expect(server.counters.statements).toBeGreaterThanOrEqual(3);

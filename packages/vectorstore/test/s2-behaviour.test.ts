@@ -50,7 +50,11 @@ describe('batched upserts', () => {
     const { index, sent } = await open('dp', { maxStatementBytes: 100 });
     await index.upsert(Array.from({ length: 6 }, (_, i) => [`v${i}`, [0.5, 0.25, i]] as const));
     expect(sent().length).toBeGreaterThan(1);
-    expect(sent().join('').match(/\('v\d'/g)).toHaveLength(6);
+    expect(
+      sent()
+        .join('')
+        .match(/\('v\d'/g),
+    ).toHaveLength(6);
   });
 
   it('reads async iterables lazily and Arrow tables column by column', async () => {
@@ -59,9 +63,11 @@ describe('batched upserts', () => {
       for (let i = 0; i < 3; i++) yield { id: `g${i}`, values: new Float32Array([i, 0.5, 0.25]), metadata: { i } };
     }
     await index.upsert(gen());
-    expect(normalizeSql(sent()[0]!)).toBe(normalizeSql(
-      `REPLACE INTO index_dp (id,vector,metadata) VALUES ('g0','[0,0.5,0.25]','{\\"i\\": 0}'), ('g1','[1,0.5,0.25]','{\\"i\\": 1}'), ('g2','[2,0.5,0.25]','{\\"i\\": 2}')`,
-    ));
+    expect(normalizeSql(sent()[0]!)).toBe(
+      normalizeSql(
+        `REPLACE INTO index_dp (id,vector,metadata) VALUES ('g0','[0,0.5,0.25]','{\\"i\\": 0}'), ('g1','[1,0.5,0.25]','{\\"i\\": 1}'), ('g2','[2,0.5,0.25]','{\\"i\\": 2}')`,
+      ),
+    );
     server.reset();
     const table = tableFromArrays({ id: ['t0', 't1'], values: [new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])] as never });
     await index.upsert(table as never);
@@ -70,7 +76,15 @@ describe('batched upserts', () => {
 
   it('reads nodejs-polars DataFrames slice by slice', async () => {
     const { index, sent } = await open('dp', { batchSize: 2 });
-    const df = pl.DataFrame({ id: ['p0', 'p1', 'p2'], values: [[1, 2, 3], [4, 5, 6], [7, 8, 9.5]], metadata: ['{"k": 1}', '{"k": 2}', '{}'] });
+    const df = pl.DataFrame({
+      id: ['p0', 'p1', 'p2'],
+      values: [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9.5],
+      ],
+      metadata: ['{"k": 1}', '{"k": 2}', '{}'],
+    });
     expect(await index.upsert(df)).toBe(3);
     expect(sent()).toEqual([
       `REPLACE INTO index_dp (id,vector,metadata) VALUES ('p0','[1,2,3]','{\\"k\\": 1}'), ('p1','[4,5,6]','{\\"k\\": 2}')`,
@@ -80,7 +94,10 @@ describe('batched upserts', () => {
 
   it('decides the metadata column per batch: items without metadata get NULL (the reference looks at the first item only)', async () => {
     const { index, sent } = await open('dp');
-    await index.upsert([['a', [1, 2, 3]], ['b', [4, 5, 6], { k: 'v' }]]);
+    await index.upsert([
+      ['a', [1, 2, 3]],
+      ['b', [4, 5, 6], { k: 'v' }],
+    ]);
     expect(sent()).toEqual([`REPLACE INTO index_dp (id,vector,metadata) VALUES ('a','[1,2,3]',NULL), ('b','[4,5,6]','{\\"k\\": \\"v\\"}')`]);
   });
 
@@ -100,7 +117,9 @@ describe('binary vectors (vectorFormat: binary)', () => {
   it('sends packed F32 hex literals and the client-side normalised vector for cosine', async () => {
     const { index, sent } = await open('docs', { vectorFormat: 'binary' });
     await index.upsert([{ id: 'a', values: [3, 4, 0], metadata: { x: 1 } }]);
-    const m = /^REPLACE INTO index_docs \(id,vector,metadata,vector_normalized\) VALUES \('a',X'([0-9a-f]+)','\{\\"x\\": 1\}',X'([0-9a-f]+)'\)$/.exec(sent()[0]!);
+    const m = /^REPLACE INTO index_docs \(id,vector,metadata,vector_normalized\) VALUES \('a',X'([0-9a-f]+)','\{\\"x\\": 1\}',X'([0-9a-f]+)'\)$/.exec(
+      sent()[0]!,
+    );
     expect(m).not.toBeNull();
     expect(hexFloats(m![1]!)).toEqual([3, 4, 0]);
     expect(hexFloats(m![2]!)).toEqual([Math.fround(0.6), Math.fround(0.8), 0]);
@@ -129,7 +148,10 @@ describe('update keeps vector_normalized in step (the reference leaves it stale)
   it('binary: the client sends the unit vector', async () => {
     const { index, sent } = await open('docs', { vectorFormat: 'binary' });
     await index.update('a', { values: [0, 0, 2], setMetadata: { k: 1 }, namespace: 'n' });
-    const m = /^UPDATE index_docs SET vector = X'([0-9a-f]+)', metadata = '\{\\"k\\": 1\}', vector_normalized = X'([0-9a-f]+)' WHERE id = 'a' AND namespace = 'n'$/.exec(sent()[0]!);
+    const m =
+      /^UPDATE index_docs SET vector = X'([0-9a-f]+)', metadata = '\{\\"k\\": 1\}', vector_normalized = X'([0-9a-f]+)' WHERE id = 'a' AND namespace = 'n'$/.exec(
+        sent()[0]!,
+      );
     expect(m).not.toBeNull();
     expect(hexFloats(m![2]!)).toEqual([0, 0, 1]);
   });
@@ -156,7 +178,11 @@ describe('text in, vectors out', () => {
   it('embeds text records in one call per batch and text queries with embedQuery', async () => {
     embeddings.calls.length = 0;
     const { index, sent } = await open('dp', { embeddings });
-    await index.upsert([{ id: 'a', text: 'hello' }, { id: 'b', values: [9, 9, 9] }, { id: 'c', text: 'hi' }]);
+    await index.upsert([
+      { id: 'a', text: 'hello' },
+      { id: 'b', values: [9, 9, 9] },
+      { id: 'c', text: 'hi' },
+    ]);
     expect(embeddings.calls).toEqual([['hello', 'hi']]);
     expect(sent()[0]).toBe("REPLACE INTO index_dp (id,vector) VALUES ('a','[5,1,0.5]'), ('b','[9,9,9]'), ('c','[2,1,0.5]')");
     server.reset();
@@ -222,7 +248,11 @@ describe('index management', () => {
     override = (sql) => (sql.startsWith('CREATE TABLE index_') ? { kind: 'error', errno: 1064, sqlstate: '42000', message: 'no VECTOR here' } : undefined);
     server.reset();
     await expect(db.createIndex('x', { dimension: 3 })).rejects.toThrow(/no VECTOR here/);
-    expect(server.statements.map((s) => s.sql.split(' (')[0]!.split('(')[0])).toEqual(['INSERT INTO vector_indexes', 'CREATE TABLE index_x', "DELETE FROM vector_indexes WHERE name='x'"]);
+    expect(server.statements.map((s) => s.sql.split(' (')[0]!.split('(')[0])).toEqual([
+      'INSERT INTO vector_indexes',
+      'CREATE TABLE index_x',
+      "DELETE FROM vector_indexes WHERE name='x'",
+    ]);
   });
   it('createIndex validates before sending', async () => {
     const db = await vectorDb(conn);
@@ -249,8 +279,15 @@ describe('index management', () => {
     server.reset();
     await expect(db.configureIndex('eu', { vectorIndexOptions: { index_type: 'HNSW_PQ', nbits: 12 } })).rejects.toThrow(/bad option/);
     const sent = server.statements.map((s) => s.sql).filter((s) => !s.startsWith('SELECT'));
-    expect(sent.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['UPDATE vector_indexes SET', 'DROP INDEX vector_index', 'ALTER TABLE index_eu', 'UPDATE vector_indexes SET']);
-    expect(sent[3]).toContain(`use_vector_index=1, vector_index_options='{\\"index_type\\": \\"HNSW_FLAT\\", \\"M\\": 16, \\"metric_type\\": \\"EUCLIDEAN_DISTANCE\\"}'`);
+    expect(sent.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual([
+      'UPDATE vector_indexes SET',
+      'DROP INDEX vector_index',
+      'ALTER TABLE index_eu',
+      'UPDATE vector_indexes SET',
+    ]);
+    expect(sent[3]).toContain(
+      `use_vector_index=1, vector_index_options='{\\"index_type\\": \\"HNSW_FLAT\\", \\"M\\": 16, \\"metric_type\\": \\"EUCLIDEAN_DISTANCE\\"}'`,
+    );
   });
   it('deleteIndex refuses protected indexes; missing ones are IndexNotFoundError', async () => {
     const db = await vectorDb(conn);
@@ -264,8 +301,13 @@ describe('index management', () => {
     const list = await db.listIndexes();
     expect(list.map((m) => m.name)).toEqual(['docs', 'eu', 'dp']);
     expect(list[1]).toEqual({
-      name: 'eu', dimension: 3, metric: 'euclidean', deletionProtection: 'enabled', useVectorIndex: true,
-      vectorIndexOptions: { index_type: 'HNSW_FLAT', M: 16, metric_type: 'EUCLIDEAN_DISTANCE' }, tags: {},
+      name: 'eu',
+      dimension: 3,
+      metric: 'euclidean',
+      deletionProtection: 'enabled',
+      useVectorIndex: true,
+      vectorIndexOptions: { index_type: 'HNSW_FLAT', M: 16, metric_type: 'EUCLIDEAN_DISTANCE' },
+      tags: {},
     });
   });
 });

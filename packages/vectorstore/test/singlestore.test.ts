@@ -161,7 +161,10 @@ describe(`vectorstore on a real SingleStore ${version ?? ''}`, skipUnless(reason
     try {
       await owned.createIndex('txt', { dimension: 3, metric: 'euclidean' });
       const index = await owned.index('txt');
-      await index.upsert([{ id: 't1', text: 'abc' }, { id: 't2', text: 'abcdef' }]);
+      await index.upsert([
+        { id: 't1', text: 'abc' },
+        { id: 't2', text: 'abcdef' },
+      ]);
       async function* more() {
         yield { id: 'g1', values: [9, 1, 0] };
       }

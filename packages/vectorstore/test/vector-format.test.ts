@@ -103,6 +103,13 @@ describe('the version rule', () => {
     expect(parseMemsqlVersion('9.0.1-3c2a1b')).toEqual([9, 0]);
     expect(parseMemsqlVersion('')).toBeUndefined();
     expect(parseMemsqlVersion(null)).toBeUndefined();
-    expect(['8.1.30', '8.5.0', '8.10.2', '9.0.1', '7.8.19', 'x'].map((v) => versionTakesBinaryVectors(parseMemsqlVersion(v)))).toEqual([false, true, true, true, false, false]);
+    expect(['8.1.30', '8.5.0', '8.10.2', '9.0.1', '7.8.19', 'x'].map((v) => versionTakesBinaryVectors(parseMemsqlVersion(v)))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

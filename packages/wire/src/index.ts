@@ -5,7 +5,12 @@ export type { WireQueryResponse, WireResultSet } from './connection/query-respon
 export { PacketFramer, framePayload, MAX_PACKET_PAYLOAD, type Packet } from './protocol/packet-framer.js';
 export { PacketCursor } from './protocol/packet-cursor.js';
 export {
-  parseHandshake, parseOk, parseEof, parseErr, parseColumnDefinition, type ServerHandshake,
+  parseHandshake,
+  parseOk,
+  parseEof,
+  parseErr,
+  parseColumnDefinition,
+  type ServerHandshake,
 } from './protocol/server-messages.js';
 export { SUPPORTED_AUTH_PLUGINS } from './auth/authenticate.js';
 export { nativePasswordScramble, cachingSha2Scramble, rsaEncryptPassword } from './auth/scramble.js';

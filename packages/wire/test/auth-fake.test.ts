@@ -42,7 +42,15 @@ async function withServer(plugin: string, script: (s: FakeSession) => Promise<vo
     s.send(handshakePacket({ salt: SALT, authPlugin: plugin }));
     await script(s);
   });
-  return { host: server.host, port: server.port, user: 'alice', password: PASSWORD, tls: { mode: 'disabled' as const }, enableExtendedDataTypes: false, autocommit: null };
+  return {
+    host: server.host,
+    port: server.port,
+    user: 'alice',
+    password: PASSWORD,
+    tls: { mode: 'disabled' as const },
+    enableExtendedDataTypes: false,
+    autocommit: null,
+  };
 }
 
 /** After login the client sends SET statements; answer them all with OK. */
@@ -106,14 +114,17 @@ describe('authentication against a scripted server', () => {
   it('caching_sha2_password full auth over a secure channel (Unix socket) sends the password itself', async () => {
     const received: Buffer[] = [];
     const socketPath = join(mkdtempSync(join(tmpdir(), 's2-fake-')), 'mysqld.sock');
-    server = await startFakeMysqlServer(async (s) => {
-      s.send(handshakePacket({ salt: SALT, authPlugin: 'caching_sha2_password' }));
-      await s.read();
-      s.send(Buffer.from([0x01, 0x04]));
-      received.push((await s.read())!.payload);
-      s.send(okPacket());
-      await answerSetup(s);
-    }, { socketPath });
+    server = await startFakeMysqlServer(
+      async (s) => {
+        s.send(handshakePacket({ salt: SALT, authPlugin: 'caching_sha2_password' }));
+        await s.read();
+        s.send(Buffer.from([0x01, 0x04]));
+        received.push((await s.read())!.payload);
+        s.send(okPacket());
+        await answerSetup(s);
+      },
+      { socketPath },
+    );
     const conn = await connectWire({ socketPath, user: 'alice', password: PASSWORD, enableExtendedDataTypes: false, autocommit: null });
     await conn.close();
     expect(received[0].toString('utf8')).toBe(`${PASSWORD}\0`);

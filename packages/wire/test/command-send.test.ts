@@ -59,14 +59,18 @@ describe('sending commands on a session', () => {
     const conn = await open();
     try {
       await (await conn.query("SET @trail = ''")).drain();
-      const all = Array.from({ length: 40 }, (_, i) =>
-        i === 17 ? conn.query('SELEC broken') : conn.query(`SELECT @trail := CONCAT(@trail, ',', ${i})`));
+      const all = Array.from({ length: 40 }, (_, i) => (i === 17 ? conn.query('SELEC broken') : conn.query(`SELECT @trail := CONCAT(@trail, ',', ${i})`)));
       conn.ping().catch(() => {});
       const settled = await Promise.allSettled(all);
       expect(settled.filter((s) => s.status === 'rejected').length).toBe(1);
       expect(settled[17].status).toBe('rejected');
       const trail = (await rows(conn, 'SELECT @trail'))[0][0] as string;
-      expect(trail).toBe(Array.from({ length: 40 }, (_, i) => i).filter((i) => i !== 17).map((i) => `,${i}`).join(''));
+      expect(trail).toBe(
+        Array.from({ length: 40 }, (_, i) => i)
+          .filter((i) => i !== 17)
+          .map((i) => `,${i}`)
+          .join(''),
+      );
     } finally {
       await conn.close();
     }

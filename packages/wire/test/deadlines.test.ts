@@ -31,11 +31,17 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | 'pending'> {
 describe('deadlines against a server that stops answering', () => {
   it('timeoutMs settles with OperationalError 3024 and the session is discarded', async () => {
     const conn = await silentServer();
-    const outcome = await within(conn.query('SELECT SLEEP(100)', { timeoutMs: 300 }).catch((e: unknown) => e), 8000);
+    const outcome = await within(
+      conn.query('SELECT SLEEP(100)', { timeoutMs: 300 }).catch((e: unknown) => e),
+      8000,
+    );
     expect(outcome).toBeInstanceOf(OperationalError);
     expect(outcome).toMatchObject({ errno: 3024 });
     // Past the grace period the session, still silent, cannot be proven clean.
-    const next = await within(conn.query('SELECT 1').catch((e: unknown) => e), 8000);
+    const next = await within(
+      conn.query('SELECT 1').catch((e: unknown) => e),
+      8000,
+    );
     expect(next).toBeInstanceOf(OperationalError);
     expect(conn.isOpen).toBe(false);
   });
@@ -66,7 +72,15 @@ describe('deadlines against a server that stops answering', () => {
           s.send(rowPacket(['x']));
         });
       });
-      const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, cancelGraceMs: 120_000 });
+      const conn = await connectWire({
+        host: server.host,
+        port: server.port,
+        user: 'u',
+        password: 'p',
+        tls: { mode: 'disabled' },
+        deprecateEof: false,
+        cancelGraceMs: 120_000,
+      });
       const ac = new AbortController();
       const r = await conn.query('SELECT a', how === 'timeoutMs' ? { streaming: true, timeoutMs: 300 } : { streaming: true, signal: ac.signal });
       const reading = r.current.read().catch((e: unknown) => e);
@@ -107,7 +121,15 @@ describe('a KILL QUERY never reaches the next statement', () => {
         s.sendResultSet([{ name: '2', type: 8 }], [['2']]);
       });
     });
-    const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, cancelGraceMs: 5000 });
+    const conn = await connectWire({
+      host: server.host,
+      port: server.port,
+      user: 'u',
+      password: 'p',
+      tls: { mode: 'disabled' },
+      deprecateEof: false,
+      cancelGraceMs: 5000,
+    });
     await expect(conn.query('SELECT 1', { timeoutMs: 100 })).rejects.toMatchObject({ errno: 3024 });
     const r = await conn.query('SELECT 2');
     expect(await r.current.read()).toEqual([[2]]);
@@ -124,7 +146,9 @@ describe('connectTimeoutMs covers the whole login', () => {
       while (await s.read());
     });
     const outcome = await within(
-      connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, connectTimeoutMs: 300 }).catch((e: unknown) => e),
+      connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, connectTimeoutMs: 300 }).catch(
+        (e: unknown) => e,
+      ),
       8000,
     );
     expect(outcome).toBeInstanceOf(OperationalError);
@@ -144,7 +168,10 @@ describe('queryTimeoutMs also bounds ping, selectDb and reset', () => {
       }
     });
     const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, queryTimeoutMs: 300 });
-    const outcome = await within(conn.ping().catch((e: unknown) => e), 8000);
+    const outcome = await within(
+      conn.ping().catch((e: unknown) => e),
+      8000,
+    );
     expect(outcome).toBeInstanceOf(OperationalError);
     expect(outcome).toMatchObject({ errno: 3024 });
     expect(conn.isOpen).toBe(false);
@@ -156,13 +183,25 @@ describe('session setup values cannot become SQL', () => {
     const seen: string[] = [];
     server = await startFakeMysqlServer(async (s) => {
       await s.login();
-      await s.serveQueries((sql) => { seen.push(sql); s.send(okPacket()); });
+      await s.serveQueries((sql) => {
+        seen.push(sql);
+        s.send(okPacket());
+      });
     });
     for (const sqlMode of ["ANSI\\', foreign_key_checks = 0 -- ", "ANSI'; DROP TABLE t; -- "]) {
-      const err = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, sqlMode }).catch((e: unknown) => e);
+      const err = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, sqlMode }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(OptionError);
     }
-    const ok = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, sqlMode: 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES' });
+    const ok = await connectWire({
+      host: server.host,
+      port: server.port,
+      user: 'u',
+      password: 'p',
+      tls: { mode: 'disabled' },
+      sqlMode: 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES',
+    });
     await ok.close();
     expect(seen).toEqual([]);
   });

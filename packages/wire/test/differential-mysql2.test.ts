@@ -21,8 +21,15 @@ let s2Dates: WireConnection;
 beforeAll(async () => {
   const info = testServer();
   peer = await mysql.createConnection({
-    host: info.host, port: info.port, user: info.root.user, password: info.root.password, database: info.database,
-    supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, jsonStrings: true,
+    host: info.host,
+    port: info.port,
+    user: info.root.user,
+    password: info.root.password,
+    database: info.database,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    jsonStrings: true,
   });
   s2 = await open({ decodeOptions: { int64: 'string', dateStrings: true } });
   s2Dates = await open();
@@ -48,8 +55,14 @@ describe('s2 and mysql2 decode the same bytes to the same values', () => {
   it('alltypes: default decoding keeps exact integers and decimals and the same instants as mysql2 Dates', async () => {
     const info = testServer();
     const peerDates = await mysql.createConnection({
-      host: info.host, port: info.port, user: info.root.user, password: info.root.password, database: info.database,
-      supportBigNumbers: true, bigNumberStrings: true, jsonStrings: true,
+      host: info.host,
+      port: info.port,
+      user: info.root.user,
+      password: info.root.password,
+      database: info.database,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      jsonStrings: true,
     });
     try {
       const [expected] = await peerDates.query({ sql: 'SELECT * FROM alltypes ORDER BY id', rowsAsArray: true });
@@ -60,14 +73,17 @@ describe('s2 and mysql2 decode the same bytes to the same values', () => {
       expect(got.length).toBe((expected as unknown[][]).length);
       expect(got.map((row) => row.length)).toEqual((expected as unknown[][]).map((row) => row.length));
       expect(columns.length).toBe(got[0].length);
-      got.forEach((row, r) => row.forEach((value, c) => {
-        const theirs = (expected as unknown[][])[r][c];
-        const where = `row ${r} column ${columns[c].name}`;
-        if (value instanceof Date) expect(value.getTime(), where).toBe((theirs as Date).getTime());
-        else if (typeof value === 'bigint' || typeof value === 'number') expect(String(value), where).toBe(String(theirs));
-        else if (value && typeof value === 'object' && 'totalMicroseconds' in value) expect(String(value), where).toBe(String(theirs).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m)));
-        else expect(canonical(value), where).toEqual(canonical(theirs));
-      }));
+      got.forEach((row, r) =>
+        row.forEach((value, c) => {
+          const theirs = (expected as unknown[][])[r][c];
+          const where = `row ${r} column ${columns[c].name}`;
+          if (value instanceof Date) expect(value.getTime(), where).toBe((theirs as Date).getTime());
+          else if (typeof value === 'bigint' || typeof value === 'number') expect(String(value), where).toBe(String(theirs));
+          else if (value && typeof value === 'object' && 'totalMicroseconds' in value)
+            expect(String(value), where).toBe(String(theirs).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m)));
+          else expect(canonical(value), where).toEqual(canonical(theirs));
+        }),
+      );
     } finally {
       await peerDates.end();
     }

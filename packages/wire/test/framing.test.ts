@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { framePayload, MAX_PACKET_PAYLOAD, PacketFramer, type Packet } from '@s2/wire';
 
-
 function frames(payloads: Buffer[]): Buffer {
   let seq = 0;
   const out: Buffer[] = [];
@@ -16,7 +15,7 @@ function frames(payloads: Buffer[]): Buffer {
 function feed(bytes: Buffer, cut: (i: number) => number): Packet[] {
   const framer = new PacketFramer();
   const got: Packet[] = [];
-  for (let off = 0; off < bytes.length;) {
+  for (let off = 0; off < bytes.length; ) {
     const n = Math.max(1, cut(off));
     framer.push(bytes.subarray(off, off + n), (payload, firstSeq, seq) => got.push({ seq, firstSeq, payload: Buffer.from(payload) }));
     off += n;

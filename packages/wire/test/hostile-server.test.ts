@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError, MySQLError, OperationalError } from '@s2/base';
-import {
-  columnDefinitionPacket, eofPacket, handshakePacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer, type FakeSession,
-} from '@s2/testing';
+import { columnDefinitionPacket, eofPacket, handshakePacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer, type FakeSession } from '@s2/testing';
 import { connectWire, type WireConnection } from '@s2/wire';
 
 let server: FakeServer | null = null;
@@ -36,43 +34,64 @@ function resultHeader(s: FakeSession, n: number) {
 }
 
 const cases: [string, (s: FakeSession) => void][] = [
-  ['a row whose value runs past the packet', (s) => {
-    resultHeader(s, 1);
-    s.send(columnDefinitionPacket({ name: 'a', type: 253 }));
-    s.send(eofPacket());
-    s.send(Buffer.from([0x05, 0x61]));
-  }],
-  ['a row with fewer columns than announced', (s) => {
-    resultHeader(s, 2);
-    s.send(columnDefinitionPacket({ name: 'a', type: 3 }));
-    s.send(columnDefinitionPacket({ name: 'b', type: 3 }));
-    s.send(eofPacket());
-    s.send(rowPacket(['1']));
-  }],
-  ['a truncated column definition', (s) => {
-    resultHeader(s, 1);
-    s.send(columnDefinitionPacket({ name: 'a', type: 3 }).subarray(0, 9));
-  }],
-  ['an invalid length prefix 0xff in a row', (s) => {
-    resultHeader(s, 1);
-    s.send(columnDefinitionPacket({ name: 'a', type: 3 }));
-    s.send(eofPacket());
-    s.send(Buffer.from([0xff, 0x01]));
-  }],
-  ['a wrong sequence id', (s) => {
-    s.send(okPacket(), 9);
-  }],
-  ['a socket closed mid-result', (s) => {
-    resultHeader(s, 1);
-    s.send(columnDefinitionPacket({ name: 'a', type: 3 }));
-    s.send(eofPacket());
-    s.send(rowPacket(['1']));
-    s.destroy();
-  }],
-  ['a packet header cut in the middle, then silence and close', (s) => {
-    s.sendRaw(Buffer.from([0x10, 0x00]));
-    setTimeout(() => s.destroy(), 50);
-  }],
+  [
+    'a row whose value runs past the packet',
+    (s) => {
+      resultHeader(s, 1);
+      s.send(columnDefinitionPacket({ name: 'a', type: 253 }));
+      s.send(eofPacket());
+      s.send(Buffer.from([0x05, 0x61]));
+    },
+  ],
+  [
+    'a row with fewer columns than announced',
+    (s) => {
+      resultHeader(s, 2);
+      s.send(columnDefinitionPacket({ name: 'a', type: 3 }));
+      s.send(columnDefinitionPacket({ name: 'b', type: 3 }));
+      s.send(eofPacket());
+      s.send(rowPacket(['1']));
+    },
+  ],
+  [
+    'a truncated column definition',
+    (s) => {
+      resultHeader(s, 1);
+      s.send(columnDefinitionPacket({ name: 'a', type: 3 }).subarray(0, 9));
+    },
+  ],
+  [
+    'an invalid length prefix 0xff in a row',
+    (s) => {
+      resultHeader(s, 1);
+      s.send(columnDefinitionPacket({ name: 'a', type: 3 }));
+      s.send(eofPacket());
+      s.send(Buffer.from([0xff, 0x01]));
+    },
+  ],
+  [
+    'a wrong sequence id',
+    (s) => {
+      s.send(okPacket(), 9);
+    },
+  ],
+  [
+    'a socket closed mid-result',
+    (s) => {
+      resultHeader(s, 1);
+      s.send(columnDefinitionPacket({ name: 'a', type: 3 }));
+      s.send(eofPacket());
+      s.send(rowPacket(['1']));
+      s.destroy();
+    },
+  ],
+  [
+    'a packet header cut in the middle, then silence and close',
+    (s) => {
+      s.sendRaw(Buffer.from([0x10, 0x00]));
+      setTimeout(() => s.destroy(), 50);
+    },
+  ],
 ];
 
 describe('hostile or broken server bytes', () => {

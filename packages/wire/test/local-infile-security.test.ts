@@ -35,7 +35,16 @@ async function hostile(ask: (sql: string) => string, options: WireOptions = {}):
       s.send(okPacket({ affectedRows: received?.length ? 1 : 0 }));
     });
   });
-  const conn = await connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, localInfile: true, ...options });
+  const conn = await connectWire({
+    host: server.host,
+    port: server.port,
+    user: 'u',
+    password: 'p',
+    tls: { mode: 'disabled' },
+    deprecateEof: false,
+    localInfile: true,
+    ...options,
+  });
   return { conn, thefts };
 }
 

@@ -100,8 +100,11 @@ describe('TLS', skipUnless(noTls, 'platform', 'wire TLS'), () => {
     await rows(admin, "CREATE USER IF NOT EXISTS s2_x509@'%' IDENTIFIED BY 'x509-secret' REQUIRE X509");
     const { readFileSync } = await import('node:fs');
     const base = { user: 's2_x509', password: 'x509-secret', database: undefined };
-    const withCert = await open({ ...base, tls: { mode: 'verify-full', ca: tls()!.caPem, cert: readFileSync(tls()!.clientCertPath), key: readFileSync(tls()!.clientKeyPath) } });
-    expect(await rows(withCert, 'SELECT CURRENT_USER()')).toEqual([["s2_x509@%"]]);
+    const withCert = await open({
+      ...base,
+      tls: { mode: 'verify-full', ca: tls()!.caPem, cert: readFileSync(tls()!.clientCertPath), key: readFileSync(tls()!.clientKeyPath) },
+    });
+    expect(await rows(withCert, 'SELECT CURRENT_USER()')).toEqual([['s2_x509@%']]);
     expect(await sslCipher(withCert)).not.toBe('');
     await withCert.close();
     await expect(open({ ...base, tls: { mode: 'verify-full', ca: tls()!.caPem } })).rejects.toMatchObject({ errno: 1045 });
@@ -222,7 +225,14 @@ describe('LOCAL INFILE', () => {
   const sources: [string, () => unknown][] = [
     ['a Uint8Array', () => Buffer.from(csv)],
     ['a Node Readable', () => Readable.from([Buffer.from(csv.slice(0, 7)), Buffer.from(csv.slice(7))])],
-    ['an async iterable of strings', () => (async function* () { yield 'John,Doe,34\n'; yield 'Sandy,Smith,24\nPatty,Jones,57\n'; })()],
+    [
+      'an async iterable of strings',
+      () =>
+        (async function* () {
+          yield 'John,Doe,34\n';
+          yield 'Sandy,Smith,24\nPatty,Jones,57\n';
+        })(),
+    ],
     ['an array of chunks', () => [csv]],
     ['a plain string', () => csv],
   ];
@@ -294,7 +304,9 @@ describe('streaming', () => {
     const conn = await open();
     const r = await conn.query('SELECT IF(seq = 50000, (SELECT 1 UNION SELECT 2), seq) FROM seq_1_to_60000', { streaming: true });
     let seen = 0;
-    const err = await (async () => { for await (const _ of r.current) seen++; })().catch((e: unknown) => e);
+    const err = await (async () => {
+      for await (const _ of r.current) seen++;
+    })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationalError);
     expect((err as OperationalError).errno).toBe(1242);
     expect(seen).toBeGreaterThan(0);
@@ -341,7 +353,11 @@ describe('cancellation and broken connections', () => {
     const r = await conn.query('SELECT seq FROM seq_1_to_5000000', { streaming: true });
     await r.current.read(100);
     await rows(admin, `KILL ${conn.connectionId}`);
-    const err = await (async () => { for await (const _ of r.current) { /* drain */ } })().catch((e: unknown) => e);
+    const err = await (async () => {
+      for await (const _ of r.current) {
+        /* drain */
+      }
+    })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationalError);
     expect(conn.isOpen).toBe(false);
     // A session the server closed is "gone away" (2006), as with other clients; only close() gives InterfaceError.

@@ -29,9 +29,13 @@ describe('server message parsing', () => {
   });
 
   it('decodes the SingleStore extension bytes into extended type codes', () => {
-    const vec = parseColumnDefinition(columnDefinitionPacket({ name: 'v', type: 0xfc, charset: 63, length: 12, extendedType: 2, vectorDimension: 3, vectorElementType: 1 }));
+    const vec = parseColumnDefinition(
+      columnDefinitionPacket({ name: 'v', type: 0xfc, charset: 63, length: 12, extendedType: 2, vectorDimension: 3, vectorElementType: 1 }),
+    );
     expect(vec).toMatchObject({ typeCode: FieldType.FLOAT32_VECTOR, rawTypeCode: 0xfc, length: 3, vectorDimension: 3, vectorElementType: 1 });
-    const json = parseColumnDefinition(columnDefinitionPacket({ name: 'v', type: 0xfc, charset: 45, extendedType: 2, vectorDimension: 4, vectorElementType: 6 }));
+    const json = parseColumnDefinition(
+      columnDefinitionPacket({ name: 'v', type: 0xfc, charset: 45, extendedType: 2, vectorDimension: 4, vectorElementType: 6 }),
+    );
     expect(json.typeCode).toBe(FieldType.INT64_VECTOR_JSON);
     const bson = parseColumnDefinition(columnDefinitionPacket({ name: 'b', type: 0xfc, charset: 63, extendedType: 1 }));
     expect(bson.typeCode).toBe(FieldType.BSON);
@@ -41,7 +45,9 @@ describe('server message parsing', () => {
 
   it('rejects unknown extended types and element types with typed errors', () => {
     expect(() => parseColumnDefinition(columnDefinitionPacket({ name: 'x', type: 0xfc, extendedType: 9 }))).toThrow(/unrecognized extended data type/);
-    expect(() => parseColumnDefinition(columnDefinitionPacket({ name: 'x', type: 0xfc, extendedType: 2, vectorDimension: 2, vectorElementType: 8 }))).toThrow(InternalError);
+    expect(() => parseColumnDefinition(columnDefinitionPacket({ name: 'x', type: 0xfc, extendedType: 2, vectorDimension: 2, vectorElementType: 8 }))).toThrow(
+      InternalError,
+    );
   });
 
   it('turns every truncation of valid packets into a typed error, never a RangeError', () => {

@@ -15,10 +15,12 @@ describe('SessionLock', () => {
     const lock = new SessionLock();
     const first = lock.tryAcquire()!;
     const order: number[] = [];
-    const waiters = [1, 2, 3].map((n) => lock.acquire().then((release) => {
-      order.push(n);
-      return release;
-    }));
+    const waiters = [1, 2, 3].map((n) =>
+      lock.acquire().then((release) => {
+        order.push(n);
+        return release;
+      }),
+    );
     expect(lock.waiting).toBe(3);
     first();
     // Handed to waiter 1 already: a synchronous taker finds it held.

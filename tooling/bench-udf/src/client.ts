@@ -157,7 +157,10 @@ export class InvokeClient {
   private readonly connections: Connection[];
   private readonly heads = new Map<string, Buffer>();
 
-  constructor(port: number, private readonly concurrency: number) {
+  constructor(
+    port: number,
+    private readonly concurrency: number,
+  ) {
     this.connections = Array.from({ length: concurrency }, () => new Connection(port));
   }
 
@@ -165,11 +168,21 @@ export class InvokeClient {
     const key = `${name}\0${format}\0${length}`;
     let head = this.heads.get(key);
     if (!head) {
-      head = Buffer.from([
-        'POST /invoke HTTP/1.1', 'host: 127.0.0.1', 'connection: keep-alive',
-        `content-type: ${CONTENT_TYPE[format]}`, `accepts: ${CONTENT_TYPE[format]}`,
-        `s2-ef-name: ${name}`, 's2-ef-version: 1.0', `content-length: ${length}`, '', '',
-      ].join('\r\n'), 'latin1');
+      head = Buffer.from(
+        [
+          'POST /invoke HTTP/1.1',
+          'host: 127.0.0.1',
+          'connection: keep-alive',
+          `content-type: ${CONTENT_TYPE[format]}`,
+          `accepts: ${CONTENT_TYPE[format]}`,
+          `s2-ef-name: ${name}`,
+          's2-ef-version: 1.0',
+          `content-length: ${length}`,
+          '',
+          '',
+        ].join('\r\n'),
+        'latin1',
+      );
       this.heads.set(key, head);
     }
     return head;
@@ -190,8 +203,9 @@ export class InvokeClient {
         const head = this.head(name, format, body.length);
         // A kept-alive socket the server closed while idle (uvicorn drops them after 5 s) fails
         // before any byte of the request was handled: send it again, once, on a new connection.
-        const answer = await conn.send(head, body).catch((err: NodeJS.ErrnoException) =>
-          err.code === 'ECONNRESET' || err.code === 'EPIPE' ? conn.send(head, body) : Promise.reject(err));
+        const answer = await conn
+          .send(head, body)
+          .catch((err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? conn.send(head, body) : Promise.reject(err)));
         if (answer.status !== 200) {
           failure ??= new Error(`HTTP ${answer.status}: ${answer.body.toString('utf8').slice(0, 300)}`);
           return;

@@ -17,10 +17,17 @@ if (process.env.S2_ECHO === 'fastify') {
   const app = Fastify({ logger: false, bodyLimit: 256 << 20 });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.post('/invoke', async (req, reply) => reply.code(200).type(req.headers['content-type'] ?? 'application/octet-stream').send(req.body as Buffer));
+  app.post('/invoke', async (req, reply) =>
+    reply
+      .code(200)
+      .type(req.headers['content-type'] ?? 'application/octet-stream')
+      .send(req.body as Buffer),
+  );
   await app.listen({ host: '127.0.0.1', port });
   announce(app.server.address());
-  process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
+  process.on('SIGTERM', () => {
+    void app.close().then(() => process.exit(0));
+  });
 } else {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -30,7 +30,10 @@ function fastest(passes: number, run: () => void): number {
 export function timeFunctionBodies(rows: number, batch: number, passes = 5): Record<string, FunctionAlone> {
   const out: Record<string, FunctionAlone> = {};
   const signal = new AbortController().signal;
-  for (const [name, kind, seed] of [['add_one_vec', 'bigint', 1], ['upper_vec', 'text', 2]] as [string, Kind, number][]) {
+  for (const [name, kind, seed] of [
+    ['add_one_vec', 'bigint', 1],
+    ['upper_vec', 'text', 2],
+  ] as [string, Kind, number][]) {
     const def = functions.find((f) => f.name === name)!;
     const all = makeValues(kind, rows, seed);
     const columns: Vector[] = [];
@@ -49,15 +52,20 @@ export function timeFunctionBodies(rows: number, batch: number, passes = 5): Rec
       const decoded = bytes.toString('utf8');
       columns.push({ values: strings.map((_, i) => decoded.substring(offsets[i], offsets[i + 1])), nulls: null });
     }
-    const body = fastest(passes, () => { for (const column of columns) def.fn(column, signal); });
-    const strings = kind !== 'text' ? 0 : fastest(passes, () => {
-      for (const { bytes, offsets } of utf8) {
-        const decoded = bytes.toString('utf8');
-        const values = new Array<string>(offsets.length - 1);
-        for (let i = 0; i < values.length; i++) values[i] = decoded.substring(offsets[i], offsets[i + 1]);
-        Buffer.from(values.join(''), 'utf8');
-      }
+    const body = fastest(passes, () => {
+      for (const column of columns) def.fn(column, signal);
     });
+    const strings =
+      kind !== 'text'
+        ? 0
+        : fastest(passes, () => {
+            for (const { bytes, offsets } of utf8) {
+              const decoded = bytes.toString('utf8');
+              const values = new Array<string>(offsets.length - 1);
+              for (let i = 0; i < values.length; i++) values[i] = decoded.substring(offsets[i], offsets[i + 1]);
+              Buffer.from(values.join(''), 'utf8');
+            }
+          });
     out[name] = { body, strings };
   }
   return out;

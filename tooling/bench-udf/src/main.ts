@@ -47,29 +47,45 @@ const SAMPLE_EVERY = 10;
 const log = (msg: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const started = Date.now();
 
-const KINDS: { kind: Kind; fn: string }[] = [{ kind: 'bigint', fn: 'add_one' }, { kind: 'text', fn: 'upper' }];
+const KINDS: { kind: Kind; fn: string }[] = [
+  { kind: 'bigint', fn: 'add_one' },
+  { kind: 'text', fn: 'upper' },
+];
 const FORMATS: Format[] = ['rowdat_1', 'json'];
 const MODES: Mode[] = ['scalar', 'vectorized'];
 
 log(`building payloads: ${ROWS.toLocaleString('en-US')} rows per case in batches of ${BATCH.toLocaleString('en-US')}`);
 const payloads = new Map<string, Batch[]>();
-for (const { kind } of KINDS) for (const format of FORMATS) payloads.set(`${kind}/${format}`, makeBatches(kind, format, ROWS, BATCH, kind === 'bigint' ? 1 : 2));
-for (const [key, batches] of payloads) log(`  ${key}: ${batches.length} requests, ${(batches.reduce((n, b) => n + b.body.length, 0) / 2 ** 20).toFixed(1)} MiB`);
+for (const { kind } of KINDS)
+  for (const format of FORMATS) payloads.set(`${kind}/${format}`, makeBatches(kind, format, ROWS, BATCH, kind === 'bigint' ? 1 : 2));
+for (const [key, batches] of payloads)
+  log(`  ${key}: ${batches.length} requests, ${(batches.reduce((n, b) => n + b.body.length, 0) / 2 ** 20).toFixed(1)} MiB`);
 const functionAlone = timeFunctionBodies(ROWS, BATCH);
-log(`alone per pass: ${Object.entries(functionAlone).map(([n, a]) => `${n} body ${a.body.toFixed(3)} s, strings ${a.strings.toFixed(3)} s`).join('; ')}`);
+log(
+  `alone per pass: ${Object.entries(functionAlone)
+    .map(([n, a]) => `${n} body ${a.body.toFixed(3)} s, strings ${a.strings.toFixed(3)} s`)
+    .join('; ')}`,
+);
 
 let python: PythonEnv | { unavailable: string } | null = null;
 if (SERVERS.includes('python')) {
   log('preparing the Python SDK venv (singlestoredb, uvicorn, numpy)');
   python = await pythonEnv();
   if ('unavailable' in python) log(`Python SDK unavailable, benchmarking our server only: ${python.unavailable}`);
-  else log(`Python ${python.pythonVersion}, singlestoredb ${python.singlestoredbVersion}, numpy ${python.numpyVersion}, uvicorn ${python.uvicornVersion}, accelerator ${python.accelerated}`);
+  else
+    log(
+      `Python ${python.pythonVersion}, singlestoredb ${python.singlestoredbVersion}, numpy ${python.numpyVersion}, uvicorn ${python.uvicornVersion}, accelerator ${python.accelerated}`,
+    );
 }
 
 function checkAll(kind: Kind, format: Format, batches: readonly Batch[], answers: Map<number, Answer>, echo = false): string | null {
   for (const [i, answer] of answers) {
     // The echo floor answers with the request itself.
-    const problem = echo ? (answer.body.equals(batches[i].body) ? null : 'the echo differs from the request') : checkAnswer(kind, format, batches[i], answer.body);
+    const problem = echo
+      ? answer.body.equals(batches[i].body)
+        ? null
+        : 'the echo differs from the request'
+      : checkAnswer(kind, format, batches[i], answer.body);
     if (problem) return `batch ${i}: ${problem}`;
   }
   return null;
@@ -80,7 +96,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-interface Pass { seconds: number; serverCpu: number | null; clientCpu: number }
+interface Pass {
+  seconds: number;
+  serverCpu: number | null;
+  clientCpu: number;
+}
 
 /** One timed pass over all batches of a case; the sampled answers are checked after the clock stops. */
 async function timedPass(server: RunningServer, client: InvokeClient, kind: Kind, format: Format, name: string, rep: number): Promise<Pass> {
@@ -105,7 +125,10 @@ const notes: Partial<Record<ServerId, string>> = {};
 for (const id of SERVERS) {
   try {
     if (id === 'python') {
-      if (!python || 'unavailable' in python) { notes.python = `not run: ${python && 'unavailable' in python ? python.unavailable : 'not requested'}`; continue; }
+      if (!python || 'unavailable' in python) {
+        notes.python = `not run: ${python && 'unavailable' in python ? python.unavailable : 'not requested'}`;
+        continue;
+      }
       servers.push(await startPython(python));
     } else if (id === 'echo' || id === 'echo-fastify') {
       servers.push(await startEcho(id === 'echo' ? 'node' : 'fastify'));
@@ -131,59 +154,67 @@ const results: CaseResult[] = [];
 let timedEnd = timedStart;
 const clients = new Map(servers.map((s) => [s.id, new InvokeClient(s.port, CONCURRENCY)]));
 try {
-  for (const { kind, fn } of KINDS) for (const format of FORMATS) for (const mode of MODES) {
-    const name = mode === 'vectorized' ? `${fn}_vec` : fn;
-    const batches = payloads.get(`${kind}/${format}`)!;
-    const passes = new Map<ServerId, Pass[]>();
-    const failed = new Map<ServerId, string>();
-    const fail = (id: ServerId, err: unknown) => {
-      const error = (err as Error).message.split('\n')[0].slice(0, 300);
-      failed.set(id, error);
-      log(`  ${id.padEnd(9)} ${name.padEnd(11)} ${format.padEnd(8)} FAILED: ${error}`);
-    };
-    // Warm-up: the first WARMUP batches, every answer checked.
-    for (const server of servers) {
-      try {
-        const warm = batches.slice(0, WARMUP);
-        const problem = checkAll(kind, format, warm, await clients.get(server.id)!.run(name, format, warm, () => true), server.id.startsWith('echo'));
-        if (problem) throw new Error(`wrong answer in warm-up: ${problem}`);
-        passes.set(server.id, []);
-      } catch (err) {
-        fail(server.id, err);
-      }
-    }
-    const timed = (id: ServerId) => (passes.get(id) ?? []).reduce((t, p) => t + p.seconds, 0);
-    const moreRounds = () => !servers.every((s) => failed.has(s.id) || timed(s.id) >= MIN_TIMED) && servers.reduce((t, s) => t + timed(s.id), 0) < CASE_BUDGET;
-    for (let rep = 0; rep < REPS || (rep < MAX_REPS && moreRounds()); rep++) {
-      for (let k = 0; k < servers.length; k++) {
-        const server = servers[(k + rep) % servers.length];
-        if (failed.has(server.id)) continue;
-        try {
-          passes.get(server.id)!.push(await timedPass(server, clients.get(server.id)!, kind, format, name, rep));
-        } catch (err) {
-          fail(server.id, err);
+  for (const { kind, fn } of KINDS)
+    for (const format of FORMATS)
+      for (const mode of MODES) {
+        const name = mode === 'vectorized' ? `${fn}_vec` : fn;
+        const batches = payloads.get(`${kind}/${format}`)!;
+        const passes = new Map<ServerId, Pass[]>();
+        const failed = new Map<ServerId, string>();
+        const fail = (id: ServerId, err: unknown) => {
+          const error = (err as Error).message.split('\n')[0].slice(0, 300);
+          failed.set(id, error);
+          log(`  ${id.padEnd(9)} ${name.padEnd(11)} ${format.padEnd(8)} FAILED: ${error}`);
+        };
+        // Warm-up: the first WARMUP batches, every answer checked.
+        for (const server of servers) {
+          try {
+            const warm = batches.slice(0, WARMUP);
+            const problem = checkAll(kind, format, warm, await clients.get(server.id)!.run(name, format, warm, () => true), server.id.startsWith('echo'));
+            if (problem) throw new Error(`wrong answer in warm-up: ${problem}`);
+            passes.set(server.id, []);
+          } catch (err) {
+            fail(server.id, err);
+          }
+        }
+        const timed = (id: ServerId) => (passes.get(id) ?? []).reduce((t, p) => t + p.seconds, 0);
+        const moreRounds = () =>
+          !servers.every((s) => failed.has(s.id) || timed(s.id) >= MIN_TIMED) && servers.reduce((t, s) => t + timed(s.id), 0) < CASE_BUDGET;
+        for (let rep = 0; rep < REPS || (rep < MAX_REPS && moreRounds()); rep++) {
+          for (let k = 0; k < servers.length; k++) {
+            const server = servers[(k + rep) % servers.length];
+            if (failed.has(server.id)) continue;
+            try {
+              passes.get(server.id)!.push(await timedPass(server, clients.get(server.id)!, kind, format, name, rep));
+            } catch (err) {
+              fail(server.id, err);
+            }
+          }
+        }
+        for (const server of servers) {
+          const base = { server: server.id, fn, format, mode, rows: ROWS };
+          const error = failed.get(server.id);
+          if (error) {
+            results.push({ ...base, error });
+            continue;
+          }
+          const ps = passes.get(server.id)!;
+          const seconds = median(ps.map((p) => p.seconds));
+          const cpus = ps.map((p) => p.serverCpu).filter((c): c is number => c !== null);
+          const result: CaseResult = {
+            ...base,
+            rowsPerSecond: ROWS / seconds,
+            seconds,
+            allSeconds: ps.map((p) => p.seconds),
+            serverCpuSeconds: cpus.length === ps.length ? median(cpus) : null,
+            clientCpuSeconds: median(ps.map((p) => p.clientCpu)),
+          };
+          results.push(result);
+          log(
+            `  ${server.id.padEnd(9)} ${name.padEnd(11)} ${format.padEnd(8)} ${Math.round(result.rowsPerSecond!).toLocaleString('en-US').padStart(11)} rows/s  (passes ${ps.map((p) => p.seconds.toFixed(2)).join(' / ')} s, server CPU ${result.serverCpuSeconds?.toFixed(2) ?? '?'} s, client CPU ${result.clientCpuSeconds?.toFixed(2)} s)`,
+          );
         }
       }
-    }
-    for (const server of servers) {
-      const base = { server: server.id, fn, format, mode, rows: ROWS };
-      const error = failed.get(server.id);
-      if (error) { results.push({ ...base, error }); continue; }
-      const ps = passes.get(server.id)!;
-      const seconds = median(ps.map((p) => p.seconds));
-      const cpus = ps.map((p) => p.serverCpu).filter((c): c is number => c !== null);
-      const result: CaseResult = {
-        ...base,
-        rowsPerSecond: ROWS / seconds,
-        seconds,
-        allSeconds: ps.map((p) => p.seconds),
-        serverCpuSeconds: cpus.length === ps.length ? median(cpus) : null,
-        clientCpuSeconds: median(ps.map((p) => p.clientCpu)),
-      };
-      results.push(result);
-      log(`  ${server.id.padEnd(9)} ${name.padEnd(11)} ${format.padEnd(8)} ${Math.round(result.rowsPerSecond!).toLocaleString('en-US').padStart(11)} rows/s  (passes ${ps.map((p) => p.seconds.toFixed(2)).join(' / ')} s, server CPU ${result.serverCpuSeconds?.toFixed(2) ?? '?'} s, client CPU ${result.clientCpuSeconds?.toFixed(2)} s)`);
-    }
-  }
 } finally {
   for (const client of clients.values()) client.close();
   timedEnd = { wall: performance.now(), machine: machineCpu(), own: ownCpu() };
@@ -191,11 +222,14 @@ try {
 }
 // What else ran during the cases: the machine's busy CPU minus our own processes', and steal.
 const elapsed = (timedEnd.wall - timedStart.wall) / 1000;
-const contention = timedStart.machine && timedEnd.machine ? {
-  seconds: elapsed,
-  otherCpu: Math.max(0, timedEnd.machine.busy - timedStart.machine.busy - (timedEnd.own - timedStart.own)),
-  steal: timedEnd.machine.steal - timedStart.machine.steal,
-} : null;
+const contention =
+  timedStart.machine && timedEnd.machine
+    ? {
+        seconds: elapsed,
+        otherCpu: Math.max(0, timedEnd.machine.busy - timedStart.machine.busy - (timedEnd.own - timedStart.own)),
+        steal: timedEnd.machine.steal - timedStart.machine.steal,
+      }
+    : null;
 
 const totalSeconds = (Date.now() - started) / 1000;
 const machine = await machineInfo();

@@ -29,9 +29,11 @@ export interface Batch {
 function rng(seed: number) {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 0x1_0000_0000;
   };
 }
@@ -60,9 +62,7 @@ export function makeBatches(kind: Kind, format: Format, totalRows: number, batch
     const values = all.slice(first, first + rows) as bigint[] | string[];
     const ids = Array.from({ length: rows }, (_, i) => first + i);
     const tuples = (values as unknown[]).map((v) => [v]);
-    const body = format === 'rowdat_1'
-      ? Buffer.from(encodeRowdat1([CODE[kind]], ids, tuples))
-      : Buffer.from(encodeJsonRows([CODE[kind]], ids, tuples), 'utf8');
+    const body = format === 'rowdat_1' ? Buffer.from(encodeRowdat1([CODE[kind]], ids, tuples)) : Buffer.from(encodeJsonRows([CODE[kind]], ids, tuples), 'utf8');
     batches.push({ firstId: first, rows, body });
   }
   return batches;

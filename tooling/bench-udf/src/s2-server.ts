@@ -12,6 +12,8 @@ await app.listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT ?? 0) 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 process.stdout.write(`${JSON.stringify({ port, native: nativeStatus() })}\n`);
-const stop = () => { void app.close().then(() => process.exit(0)); };
+const stop = () => {
+  void app.close().then(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

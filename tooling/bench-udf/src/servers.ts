@@ -24,7 +24,9 @@ export interface RunningServer {
 let clockTicks = 100;
 try {
   clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
-} catch { /* keep 100 */ }
+} catch {
+  /* keep 100 */
+}
 
 /**
  * The whole machine's CPU time so far, in seconds summed over cores, from /proc/stat: `busy`
@@ -52,25 +54,37 @@ function procCpu(pid: number): number | null {
 }
 
 function stopper(child: ChildProcess): () => Promise<void> {
-  return () => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGTERM');
-  });
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
 }
 
 /** Collects a child's stderr (last 4 KiB) for error messages. */
 function tail(child: ChildProcess): () => string {
   let text = '';
-  child.stderr?.on('data', (c: Buffer) => { text = (text + c.toString('utf8')).slice(-4096); });
+  child.stderr?.on('data', (c: Buffer) => {
+    text = (text + c.toString('utf8')).slice(-4096);
+  });
   return () => text.trim();
 }
 
 /** A Node child process that prints one JSON line with its port once it listens. */
-async function startNodeChild(script: string, env: NodeJS.ProcessEnv, what: string): Promise<{ child: ChildProcess; info: Record<string, unknown> & { port: number } }> {
+async function startNodeChild(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  what: string,
+): Promise<{ child: ChildProcess; info: Record<string, unknown> & { port: number } }> {
   const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', `${HERE}${script}`], {
-    cwd: PACKAGE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: PACKAGE_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr = tail(child);
   const line = await new Promise<string>((resolve, reject) => {
@@ -79,9 +93,15 @@ async function startNodeChild(script: string, env: NodeJS.ProcessEnv, what: stri
     child.stdout!.on('data', (c: Buffer) => {
       buf += c.toString('utf8');
       const nl = buf.indexOf('\n');
-      if (nl >= 0) { clearTimeout(timer); resolve(buf.slice(0, nl)); }
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(buf.slice(0, nl));
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}): ${stderr()}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}): ${stderr()}`));
+    });
   });
   return { child, info: JSON.parse(line) as Record<string, unknown> & { port: number } };
 }
@@ -114,9 +134,10 @@ export async function startEcho(kind: 'node' | 'fastify' = 'node'): Promise<Runn
     id: kind === 'fastify' ? 'echo-fastify' : 'echo',
     port: info.port,
     pid: child.pid!,
-    note: kind === 'fastify'
-      ? 'fastify app with the UDF server\'s body parser and a POST /invoke route that answers with the body (no decoding, no function): the floor of any fastify server with this client'
-      : 'bare node:http server that answers each request with its body (no decoding, no function): the floor of any HTTP server in Node with this client',
+    note:
+      kind === 'fastify'
+        ? "fastify app with the UDF server's body parser and a POST /invoke route that answers with the body (no decoding, no function): the floor of any fastify server with this client"
+        : 'bare node:http server that answers each request with its body (no decoding, no function): the floor of any HTTP server in Node with this client',
     cpuSeconds: () => procCpu(child.pid!),
     stop: stopper(child),
   };
@@ -138,9 +159,10 @@ export interface PythonEnv {
 export async function pythonEnv(): Promise<PythonEnv | { unavailable: string }> {
   const sdk = await pythonSdk(['uvicorn', 'numpy']);
   if ('unavailable' in sdk) return sdk;
-  const probe = 'import sys, singlestoredb, numpy, uvicorn\n'
-    + 'from singlestoredb.functions.ext import rowdat_1\n'
-    + 'print(sys.version.split()[0], singlestoredb.__version__, numpy.__version__, uvicorn.__version__, rowdat_1.has_accel)';
+  const probe =
+    'import sys, singlestoredb, numpy, uvicorn\n' +
+    'from singlestoredb.functions.ext import rowdat_1\n' +
+    'print(sys.version.split()[0], singlestoredb.__version__, numpy.__version__, uvicorn.__version__, rowdat_1.has_accel)';
   const out = (await run(sdk.python, ['-c', probe], { timeout: 60_000 })).stdout;
   const [pythonVersion, singlestoredbVersion, numpyVersion, uvicornVersion, accel] = out.trim().split(/\s+/);
   return { python: sdk.python, pythonVersion, singlestoredbVersion, numpyVersion, uvicornVersion, accelerated: accel === 'True' };
@@ -154,23 +176,31 @@ export async function pythonEnv(): Promise<PythonEnv | { unavailable: string }> 
 export async function startPython(env: PythonEnv): Promise<RunningServer> {
   const port = await freePort();
   const dir = `${HERE}python`;
-  const child = spawn(env.python, [
-    '-m', 'singlestoredb.functions.ext.asgi', '--host', '127.0.0.1', '--port', String(port),
-    '--log-level', 'warning', '--disable-metrics', 'bench_functions',
-  ], { cwd: dir, env: { ...process.env, PYTHONPATH: dir, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    env.python,
+    ['-m', 'singlestoredb.functions.ext.asgi', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning', '--disable-metrics', 'bench_functions'],
+    { cwd: dir, env: { ...process.env, PYTHONPATH: dir, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const stderr = tail(child);
   child.stdout!.resume();
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`Python SDK server exited: ${stderr()}`);
-    if (Date.now() > deadline) { await stopper(child)(); throw new Error(`Python SDK server did not start in 60 s: ${stderr()}`); }
+    if (Date.now() > deadline) {
+      await stopper(child)();
+      throw new Error(`Python SDK server did not start in 60 s: ${stderr()}`);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${port}/status`);
       await res.arrayBuffer();
       if (res.ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

@@ -9,8 +9,13 @@ import { startRecordingMysqlServer, type ColumnSpec } from '@s2/testing';
 
 const [dim = '768', metric = 'dotproduct'] = process.argv.slice(2);
 const registryColumns: ColumnSpec[] = [
-  { name: 'name', type: 253 }, { name: 'dimension', type: 3 }, { name: 'metric', type: 254 }, { name: 'deletion_protection', type: 1 },
-  { name: 'use_vector_index', type: 1 }, { name: 'vector_index_options', type: 245 }, { name: 'tags', type: 245 },
+  { name: 'name', type: 253 },
+  { name: 'dimension', type: 3 },
+  { name: 'metric', type: 254 },
+  { name: 'deletion_protection', type: 1 },
+  { name: 'use_vector_index', type: 1 },
+  { name: 'vector_index_options', type: 245 },
+  { name: 'tags', type: 245 },
 ];
 const registryRow = ['bench', dim, metric, '0', '0', `{"metric_type": "${metric === 'euclidean' ? 'EUCLIDEAN_DISTANCE' : 'DOT_PRODUCT'}"}`, '{}'];
 const marker = { columns: [{ name: 'm', type: 253 }], rows: [['m']] };

@@ -41,9 +41,11 @@ function makeVectors(n: number, dim: number): Float32Array {
   const out = new Float32Array(n * dim);
   let x = 0x9e3779b9;
   for (let i = 0; i < out.length; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = (x >>> 8) / 16777216 - 0.5;
   }
   return out;
@@ -51,9 +53,13 @@ function makeVectors(n: number, dim: number): Float32Array {
 
 /** The fake in a child process; `next()` resolves with its next output line as JSON. */
 async function startFake(dim: number, metric: string) {
-  const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', fileURLToPath(new URL('./fake-server.ts', import.meta.url)), String(dim), metric], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=s2-source', '--import', 'tsx', fileURLToPath(new URL('./fake-server.ts', import.meta.url)), String(dim), metric],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const next = async <T>(): Promise<T> => {
     const { value, done } = await lines.next();
@@ -102,8 +108,8 @@ async function s2Case(name: string, options: VectorDbOptions): Promise<Result> {
 }
 
 const results: Result[] = [];
-results.push(await s2Case("s2 batched, JSON vectors (default on MariaDB/MySQL)", { vectorFormat: 'json' }));
-results.push(await s2Case("s2 batched, binary vectors (default on SingleStore 8.5+)", { vectorFormat: 'binary' }));
+results.push(await s2Case('s2 batched, JSON vectors (default on MariaDB/MySQL)', { vectorFormat: 'json' }));
+results.push(await s2Case('s2 batched, binary vectors (default on SingleStore 8.5+)', { vectorFormat: 'binary' }));
 results.push(await s2Case('s2 one statement per vector (batchSize 1, JSON)', { batchSize: 1, vectorFormat: 'json' }));
 
 let versions = { python: 'n/a', singlestoredb: 'n/a', vectorstore: 'n/a' };
@@ -117,11 +123,27 @@ if ('unavailable' in sdk) {
   try {
     log(`reference: ${REF_N.toLocaleString('en-US')} vectors`);
     const script = fileURLToPath(new URL('../python/upsert.py', import.meta.url));
-    const out = await runPythonJson<{ seconds: number; cpu_seconds: number }>(sdk as PythonSdk, script, { host: '127.0.0.1', port: server.port, file, dim: DIM, vectors: REF_N, index: 'bench' });
+    const out = await runPythonJson<{ seconds: number; cpu_seconds: number }>(sdk as PythonSdk, script, {
+      host: '127.0.0.1',
+      port: server.port,
+      file,
+      dim: DIM,
+      vectors: REF_N,
+      index: 'bench',
+    });
     const window = await server.next<Window>();
-    results.push({ name: `reference ${REFERENCE_SPEC} (one statement per vector)`, vectors: REF_N, seconds: out.seconds, cpuSeconds: out.cpu_seconds, ...window });
+    results.push({
+      name: `reference ${REFERENCE_SPEC} (one statement per vector)`,
+      vectors: REF_N,
+      seconds: out.seconds,
+      cpuSeconds: out.cpu_seconds,
+      ...window,
+    });
     log(`reference: ${out.seconds.toFixed(2)} s, ${window.statements} statements, ${(window.bytes / 2 ** 20).toFixed(1)} MiB`);
-    const { stdout } = await run((sdk as PythonSdk).python, ['-c', 'import sys, singlestoredb; from importlib import metadata; print(sys.version.split()[0], singlestoredb.__version__, metadata.version("singlestore-vectorstore"))']);
+    const { stdout } = await run((sdk as PythonSdk).python, [
+      '-c',
+      'import sys, singlestoredb; from importlib import metadata; print(sys.version.split()[0], singlestoredb.__version__, metadata.version("singlestore-vectorstore"))',
+    ]);
     const [python, singlestoredb, vectorstore] = stdout.trim().split(' ');
     versions = { python: python!, singlestoredb: singlestoredb!, vectorstore: vectorstore! };
   } finally {
@@ -133,7 +155,9 @@ server.stop();
 let commit = 'unknown';
 try {
   commit = (await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim();
-} catch { /* not a checkout */ }
+} catch {
+  /* not a checkout */
+}
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
 const rows = results.map((r) =>
   r.note

@@ -15,7 +15,9 @@ try {
       const t = performance.now();
       const rows = await (await conn.query(sql)).current.read();
       const c = process.cpuUsage(cpu);
-      console.log(`round ${round} ${transport === 'auto' ? 'undici' : 'fetch '} ${rows.length} rows ${(performance.now() - t).toFixed(0)} ms wall ${((c.user + c.system) / 1000).toFixed(0)} ms cpu`);
+      console.log(
+        `round ${round} ${transport === 'auto' ? 'undici' : 'fetch '} ${rows.length} rows ${(performance.now() - t).toFixed(0)} ms wall ${((c.user + c.system) / 1000).toFixed(0)} ms cpu`,
+      );
     }
   }
 } finally {

@@ -21,12 +21,19 @@ const native = (await import(src('native/src/index.ts'))) as typeof import('@s2/
 const { validity } = (await import(src('arrow/src/validity.ts'))) as { validity: (n: Uint8Array | null, l: number) => unknown };
 
 let gcMs = 0;
-new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; }).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
 
 const phases: [string, number, number, number][] = [];
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let mark = { t: 0, gc: 0, cpu: 0 };
-const start = () => { mark = { t: performance.now(), gc: gcMs, cpu: cpuMs() }; };
+const start = () => {
+  mark = { t: performance.now(), gc: gcMs, cpu: cpuMs() };
+};
 const lap = (name: string) => {
   const now = { t: performance.now(), gc: gcMs, cpu: cpuMs() };
   phases.push([name, now.t - mark.t, now.cpu - mark.cpu, now.gc - mark.gc]);
@@ -50,20 +57,33 @@ function anatomy(columns: readonly ColumnDefinition[], options: DecodeOptions, p
   return table;
 }
 
-registerResultFormat({ name: 'anatomy', packets: true, prepare: (columns) => ({ frame: () => { throw new Error('packets only'); }, framePackets: (packets, options) => anatomy(columns, options, packets) }) });
+registerResultFormat({
+  name: 'anatomy',
+  packets: true,
+  prepare: (columns) => ({
+    frame: () => {
+      throw new Error('packets only');
+    },
+    framePackets: (packets, options) => anatomy(columns, options, packets),
+  }),
+});
 
 const ROWS = Number(process.env.S2_BENCH_ROWS ?? 1_000_000);
 const { target, stop } = await startTarget();
 try {
   await prepare(target, ROWS);
-  const conn = await connect(`mysql://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@${target.host}:${target.port}/${target.database}`, { pureJs: false, sslDisabled: true });
+  const conn = await connect(
+    `mysql://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@${target.host}:${target.port}/${target.database}`,
+    { pureJs: false, sslDisabled: true },
+  );
   for (let round = 0; round < 2; round++) {
     phases.length = 0;
     start();
     await conn.queryFrame('SELECT * FROM wide', [], { resultsType: 'anatomy' });
     lap('close cursor');
     console.log(round === 0 ? 'warm-up round:' : 'measured round:');
-    for (const [name, ms, cpu, gc] of phases) console.log(`  wall ${ms.toFixed(0).padStart(5)} ms  cpu ${cpu.toFixed(0).padStart(5)} ms  (gc ${gc.toFixed(0).padStart(4)} ms)  ${name}`);
+    for (const [name, ms, cpu, gc] of phases)
+      console.log(`  wall ${ms.toFixed(0).padStart(5)} ms  cpu ${cpu.toFixed(0).padStart(5)} ms  (gc ${gc.toFixed(0).padStart(4)} ms)  ${name}`);
   }
   await conn.close();
 } finally {

@@ -32,8 +32,18 @@ async function codeLine(): Promise<{ line: string; short: string }> {
   try {
     const { stdout: head } = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: root });
     const { stdout: dirty } = await run('git', ['status', '--porcelain', '--', 'packages'], { cwd: root });
-    const pkgs = [...new Set(dirty.split('\n').filter(Boolean).map((l) => l.slice(3).split('/')[1]))].sort();
-    return { short: head.trim(), line: `commit ${head.trim()}${pkgs.length ? ` with uncommitted changes in ${pkgs.map((p) => `packages/${p}`).join(', ')}` : ', packages/ clean'}` };
+    const pkgs = [
+      ...new Set(
+        dirty
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.slice(3).split('/')[1]),
+      ),
+    ].sort();
+    return {
+      short: head.trim(),
+      line: `commit ${head.trim()}${pkgs.length ? ` with uncommitted changes in ${pkgs.map((p) => `packages/${p}`).join(', ')}` : ', packages/ clean'}`,
+    };
   } catch {
     return { short: 'HEAD', line: 'commit unknown (no git)' };
   }
@@ -82,7 +92,10 @@ async function once(slot: Pick<Slot, 'run' | 'script' | 'env'>, target: Target):
 
 /** The error's own line (not the stack's tail), e.g. "RangeError: …" or "FATAL ERROR: … heap out of memory". */
 function errorLine(err: unknown): string {
-  const lines = String((err as { stderr?: string }).stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = String((err as { stderr?: string }).stderr ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const stderr = lines.find((l) => /^(\w*Error\b|FATAL|Error:)/.test(l)) ?? lines.at(-1) ?? '';
   return stderr || (err as Error).message.split('\n')[0];
 }
@@ -177,7 +190,9 @@ async function main(): Promise<void> {
       if (slot.error || slot.samples.length === 0) continue;
       const m = summarise(slot.samples);
       results.push({ run: slot.run, side: slot.side, m });
-      console.log(`${label(slot).padEnd(44)} ${m.wallMs.toFixed(0).padStart(7)} ms wall ${m.cpuMs.toFixed(0).padStart(7)} ms cpu ${m.maxRssMiB.toFixed(0).padStart(5)} MiB | process ${m.processWallMs!.toFixed(0).padStart(7)} ms wall ${m.processCpuMs.toFixed(0).padStart(7)} ms cpu  rows ${m.rows}`);
+      console.log(
+        `${label(slot).padEnd(44)} ${m.wallMs.toFixed(0).padStart(7)} ms wall ${m.cpuMs.toFixed(0).padStart(7)} ms cpu ${m.maxRssMiB.toFixed(0).padStart(5)} MiB | process ${m.processWallMs!.toFixed(0).padStart(7)} ms wall ${m.processCpuMs.toFixed(0).padStart(7)} ms cpu  rows ${m.rows}`,
+      );
     }
     writeReport(`${root}/BENCHMARKS.md`, {
       results,

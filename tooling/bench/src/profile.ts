@@ -22,8 +22,16 @@ const ROWS = Number(process.env.S2_BENCH_ROWS ?? 1_000_000);
 const TOP = Number(process.env.S2_PROFILE_TOP ?? 25);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Where a frame comes from: a workspace package, a dependency, node internals, or a VM category. */
 function origin(url: string, fn: string): string {
@@ -74,7 +82,9 @@ export function summarise(profile: CpuProfile, top: number): string[] {
 function report(dir: string): void {
   // tsx runs its loader hooks on a worker thread, which writes its own (mostly idle) profile:
   // summarise the one with the most busy time, the runner's main thread.
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f));
   const profiles = files.map((f) => ({ f, p: JSON.parse(readFileSync(f, 'utf8')) as CpuProfile })).sort((a, b) => busy(b.p) - busy(a.p));
   console.log(`profile: ${profiles[0].f}`);
   console.log(summarise(profiles[0].p, TOP).join('\n'));
@@ -91,7 +101,11 @@ async function main(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 's2-cpuprof-'));
     const config: RunnerConfig = { ...target, sql: r.sql, mode: r.mode, rows: r.insertRows ?? r.statements, pureJs: r.pureJs };
     const script = fileURLToPath(new URL(`./runners/${r.runner}.ts`, import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--conditions=s2-source', '--import', 'tsx', script, JSON.stringify(config)], { cwd: root, maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--conditions=s2-source', '--import', 'tsx', script, JSON.stringify(config)],
+      { cwd: root, maxBuffer: 1 << 20 },
+    );
     console.log(`${name}: ${stdout.trim().split('\n').at(-1)}`);
     report(dir);
   } finally {

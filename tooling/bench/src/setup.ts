@@ -6,7 +6,13 @@ import mysql from 'mysql2/promise';
 import { startMariaDb } from '@s2/testing';
 import { fillSql, TABLES_SQL } from './workloads.js';
 
-export interface Target { host: string; port: number; user: string; password: string; database: string }
+export interface Target {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
 
 export async function prepare(target: Target, rows: number): Promise<void> {
   const conn = await mysql.createConnection({ ...target, database: undefined, multipleStatements: false });
@@ -27,7 +33,13 @@ export async function startTarget(): Promise<{ target: Target; stop: () => Promi
   const url = process.env.SINGLESTOREDB_URL;
   if (url) {
     const u = new URL(url.includes('//') ? url : `mysql://${url}`);
-    const target = { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: 's2_bench' };
+    const target = {
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      database: 's2_bench',
+    };
     return { target, stop: async () => {} };
   }
   const server = await startMariaDb();

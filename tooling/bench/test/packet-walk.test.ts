@@ -57,7 +57,7 @@ describe('the raw drain packet walk', () => {
     expect(w.rows).toBe(sizes.length);
   });
 
-  it('finishes on the final EOF\'s marker byte, not before', () => {
+  it("finishes on the final EOF's marker byte, not before", () => {
     const w = new PacketWalk();
     // The final EOF is 9 bytes: header, 0xfe, warnings and status. Everything up to its marker…
     expect(w.feed(data, data.length - 5)).toBe(false);

@@ -11,14 +11,31 @@ const run = (name: string): Run => {
   return r;
 };
 const summary = (wallMs: number, more: Partial<Summary> = {}): Summary => ({
-  rows: 1000, wallMs, cpuMs: wallMs / 2, maxRssMiB: 100, processCpuMs: wallMs, processWallMs: wallMs + 300, samples: 3, noise: 0.05, cpuNoise: 0.05, ...more,
+  rows: 1000,
+  wallMs,
+  cpuMs: wallMs / 2,
+  maxRssMiB: 100,
+  processCpuMs: wallMs,
+  processWallMs: wallMs + 300,
+  samples: 3,
+  noise: 0.05,
+  cpuNoise: 0.05,
+  ...more,
 });
 
 function report(results: Result[]): string {
   const path = join(mkdtempSync(join(tmpdir(), 's2-bench-report-')), 'BENCHMARKS.md');
   writeReport(path, {
-    results, failures: [], server: 'test', native: 'native addon loaded', code: 'commit abc', now: 'abc',
-    before: { dir: '/tmp/x', commit: 'f'.repeat(40), short: 'fffffff', nativeFile: null }, rows: 1000, repeats: 3, loads: [1],
+    results,
+    failures: [],
+    server: 'test',
+    native: 'native addon loaded',
+    code: 'commit abc',
+    now: 'abc',
+    before: { dir: '/tmp/x', commit: 'f'.repeat(40), short: 'fffffff', nativeFile: null },
+    rows: 1000,
+    repeats: 3,
+    loads: [1],
   });
   return readFileSync(path, 'utf8');
 }
@@ -40,12 +57,12 @@ describe('the benchmark report', () => {
 
   it('says the drain is the floor when no run beats it, and restates ratios against it', () => {
     const md = report([...base, { run: run('wide s2 arrow native'), side: 'now', m: summary(1500) }]);
-    expect(md).toContain('No client was faster than its table\'s raw drain');
+    expect(md).toContain("No client was faster than its table's raw drain");
     // wall / raw 1.50, process wall / raw (1800 / 1300) 1.38
     expect(md).toMatch(/\| wide s2 arrow native \| 1000 \| 1500 \| 750 \| 100 \| 1800 \| 1500 \| 1\.50 \| 1\.50 \| 1\.38 \| 0\.50 \|/);
   });
 
-  it('judges before/after against the runs\' own noise', () => {
+  it("judges before/after against the runs' own noise", () => {
     const md = report([
       ...base,
       { run: run('pool s2'), side: 'now', m: summary(2000, { rows: 30000 }) },

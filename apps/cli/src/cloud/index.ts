@@ -71,7 +71,15 @@ async function clusters(mgmt: Management, io: CliIo, argv: string[]): Promise<nu
       const [name] = need(a.positionals, 1, 'cluster name');
       if (!v.region) throw new UsageError('--region is required (a provider region code such as us-east-1)');
       const region = await mgmt.regions.find(v.provider, v.region);
-      const c = await mgmt.clusters.create({ name: name!, region, size: v.size, project: v.project, firewallRanges: v.firewall, allowAllTraffic: v['allow-all-traffic'], waitOnActive: wait });
+      const c = await mgmt.clusters.create({
+        name: name!,
+        region,
+        size: v.size,
+        project: v.project,
+        firewallRanges: v.firewall,
+        allowAllTraffic: v['allow-all-traffic'],
+        waitOnActive: wait,
+      });
       printObject(io, { ...(c as unknown as Record<string, unknown>) }, json);
       return 0;
     }
@@ -123,14 +131,29 @@ async function starter(mgmt: Management, io: CliIo, argv: string[]): Promise<num
 }
 
 async function fake(io: CliIo, argv: string[]): Promise<number> {
-  const a = args(argv, { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'transition-ms': { type: 'string' }, 'data-dir': { type: 'string' } });
+  const a = args(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    'transition-ms': { type: 'string' },
+    'data-dir': { type: 'string' },
+  });
   const v = a.values as Record<string, any>;
   const { startManagementFake } = await loadFake();
   const port = Number(v.port ?? 8090);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got '${v.port}'`);
-  const f = await startManagementFake({ port, host: v.host ?? '127.0.0.1', token: v.token, transitionMs: v['transition-ms'] != null ? Number(v['transition-ms']) : 2000, dataDir: v['data-dir'] });
+  const f = await startManagementFake({
+    port,
+    host: v.host ?? '127.0.0.1',
+    token: v.token,
+    transitionMs: v['transition-ms'] != null ? Number(v['transition-ms']) : 2000,
+    dataDir: v['data-dir'],
+  });
   if (v.json) io.stdout.write(`${JSON.stringify({ url: f.url, token: f.token })}\n`);
-  else io.stdout.write(`Management API fake on ${f.url}\n  export SINGLESTOREDB_MANAGEMENT_BASE_URL=${f.url}\n  export SINGLESTOREDB_MANAGEMENT_TOKEN=${f.token}\n`);
+  else
+    io.stdout.write(
+      `Management API fake on ${f.url}\n  export SINGLESTOREDB_MANAGEMENT_BASE_URL=${f.url}\n  export SINGLESTOREDB_MANAGEMENT_TOKEN=${f.token}\n`,
+    );
   await until();
   await f.close();
   return 0;
@@ -152,14 +175,20 @@ async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: st
   switch (sub) {
     case 'ls': {
       const objs = await location.listObjects(pos[0] ?? '/', { recursive: !!v.recursive });
-      printRows(io, objs.map((o) => o.toJSON()), ['path', 'type', 'size', 'lastModifiedAt'], json);
+      printRows(
+        io,
+        objs.map((o) => o.toJSON()),
+        ['path', 'type', 'size', 'lastModifiedAt'],
+        json,
+      );
       return 0;
     }
     case 'put': {
       const [local, remote] = need(pos, 2, 'LOCAL and REMOTE paths');
       io.stdout.write(
         await withProgress(io, `put ${remote}`, async (onProgress) => {
-          if (v.recursive) return `uploaded ${(await uploadFolder(location, local!, remote!, { overwrite: !!v.overwrite, onProgress })).length} files to ${remote}\n`;
+          if (v.recursive)
+            return `uploaded ${(await uploadFolder(location, local!, remote!, { overwrite: !!v.overwrite, onProgress })).length} files to ${remote}\n`;
           const o = await uploadFile(location, local!, remote!, { overwrite: !!v.overwrite, onProgress });
           return `uploaded ${o.path} (${o.size} bytes)\n`;
         }),
@@ -170,7 +199,8 @@ async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: st
       const [remote, local] = need(pos, 2, 'REMOTE and LOCAL paths');
       io.stdout.write(
         await withProgress(io, `get ${remote}`, async (onProgress) => {
-          if (v.recursive) return `downloaded ${(await downloadFolder(location, remote!, local!, { overwrite: !!v.overwrite, onProgress })).length} files to ${local}\n`;
+          if (v.recursive)
+            return `downloaded ${(await downloadFolder(location, remote!, local!, { overwrite: !!v.overwrite, onProgress })).length} files to ${local}\n`;
           await downloadFile(location, remote!, local!, { overwrite: !!v.overwrite, onProgress });
           return `downloaded ${remote} to ${local}\n`;
         }),
@@ -208,7 +238,19 @@ async function jobs(mgmt: Management, io: CliIo, argv: string[]): Promise<number
   const v = a.values as Record<string, any>;
   const json = !!v.json;
   const show = (j: Awaited<ReturnType<Management['jobs']['get']>>) =>
-    printObject(io, { jobId: j.jobId, notebook: j.executionConfig.notebookPath, mode: j.schedule.mode, completedExecutions: j.completedExecutionsCount, status: j.jobMetadata.map((m) => `${m.status}×${m.count}`).join(' '), createdAt: j.createdAt, terminatedAt: j.terminatedAt }, json);
+    printObject(
+      io,
+      {
+        jobId: j.jobId,
+        notebook: j.executionConfig.notebookPath,
+        mode: j.schedule.mode,
+        completedExecutions: j.completedExecutionsCount,
+        status: j.jobMetadata.map((m) => `${m.status}×${m.count}`).join(' '),
+        createdAt: j.createdAt,
+        terminatedAt: j.terminatedAt,
+      },
+      json,
+    );
   switch (sub) {
     case 'runtimes':
       printRows(io, (await mgmt.jobs.runtimes()) as unknown as Record<string, unknown>[], ['name', 'description'], json);

@@ -26,7 +26,11 @@ export function printRows(io: CliIo, rows: Record<string, unknown>[], columns: s
   }
   const text = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
-  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => s.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   io.stdout.write(`${line(columns)}\n`);
   for (const t of text) io.stdout.write(`${line(t)}\n`);
 }

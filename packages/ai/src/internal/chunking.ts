@@ -33,9 +33,7 @@ export interface Chunker {
   readonly describe: ChunkingInfo;
 }
 
-export type ChunkingInfo =
-  | { by: 'characters'; maxChars: number }
-  | { by: 'tokens'; maxInputTokens: number; tokenizer: string };
+export type ChunkingInfo = { by: 'characters'; maxChars: number } | { by: 'tokens'; maxInputTokens: number; tokenizer: string };
 
 /** Splits by characters: `maxChars` per chunk; text goes on the wire. */
 export function characterChunker(maxChars: number): Chunker {
@@ -45,7 +43,8 @@ export function characterChunker(maxChars: number): Chunker {
     plan(texts) {
       const plan: ChunkPlan = { chunks: [], owner: [], weights: [] };
       texts.forEach((text, i) => {
-        const pieces = text.length <= maxChars ? [text] : Array.from({ length: Math.ceil(text.length / maxChars) }, (_, k) => text.slice(k * maxChars, (k + 1) * maxChars));
+        const pieces =
+          text.length <= maxChars ? [text] : Array.from({ length: Math.ceil(text.length / maxChars) }, (_, k) => text.slice(k * maxChars, (k + 1) * maxChars));
         for (const piece of pieces) {
           plan.chunks.push(piece);
           plan.owner.push(i);
@@ -69,7 +68,9 @@ export function tokenChunker(tokenizer: EmbeddingTokenizer, maxInputTokens: numb
   const suffix = tokenizer.suffix ?? [];
   const budget = maxInputTokens - prefix.length - suffix.length - margin;
   if (!(budget >= 1)) {
-    throw new OptionError(`maxInputTokens=${maxInputTokens} leaves no room for content after ${prefix.length + suffix.length} special token(s) and a ${margin}-token margin`);
+    throw new OptionError(
+      `maxInputTokens=${maxInputTokens} leaves no room for content after ${prefix.length + suffix.length} special token(s) and a ${margin}-token margin`,
+    );
   }
   return {
     describe: { by: 'tokens', maxInputTokens, tokenizer: name },

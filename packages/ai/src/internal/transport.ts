@@ -55,7 +55,10 @@ export class Transport {
   constructor(private readonly options: TransportOptions = {}) {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
     // A timer holds at most 2^31 - 1 ms (about 24.8 days); longer values would fire at once.
-    this.timeoutMs = Math.min(checkNumber('timeoutMs', options.timeoutMs ?? 600_000, (v) => v > 0), MAX_TIMER_MS);
+    this.timeoutMs = Math.min(
+      checkNumber('timeoutMs', options.timeoutMs ?? 600_000, (v) => v > 0),
+      MAX_TIMER_MS,
+    );
     this.maxRetries = checkNumber('maxRetries', options.maxRetries ?? 2, (v) => Number.isInteger(v) && v >= 0);
     this.retryBaseMs = checkNumber('retryBaseMs', options.retryBaseMs ?? 500, (v) => Number.isFinite(v) && v >= 0);
     this.env = options.env ?? processEnv();
@@ -96,7 +99,12 @@ export class Transport {
     return h;
   }
 
-  private async send<T>(url: string, body: unknown, opts: SendOptions, read: (res: Response, signal: AbortSignal, attempt: AbortController) => Promise<T>): Promise<T> {
+  private async send<T>(
+    url: string,
+    body: unknown,
+    opts: SendOptions,
+    read: (res: Response, signal: AbortSignal, attempt: AbortController) => Promise<T>,
+  ): Promise<T> {
     const payload = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
@@ -134,7 +142,13 @@ export class Transport {
  * stream with InferenceTimeoutError; the caller's abort fails it with the signal's reason; any
  * other read failure is an InferenceError.
  */
-function guardStream(body: ReadableStream<Uint8Array>, url: string, timeoutMs: number, attempt: AbortController, callerSignal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+function guardStream(
+  body: ReadableStream<Uint8Array>,
+  url: string,
+  timeoutMs: number,
+  attempt: AbortController,
+  callerSignal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let idle: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;

@@ -40,7 +40,10 @@ export class BedrockChat extends ChatBase {
   async *stream(messages: ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<ChatChunk> {
     checkMessages(messages);
     const url = bedrockUrl(this.endpoint, this.modelName, 'converse-stream');
-    const body = await this.transport.postStream(url, converseBody(messages, options), { signal: options.signal, accept: 'application/vnd.amazon.eventstream' });
+    const body = await this.transport.postStream(url, converseBody(messages, options), {
+      signal: options.signal,
+      accept: 'application/vnd.amazon.eventstream',
+    });
     let stop: string | undefined;
     let used = NO_USAGE;
     // Bedrock numbers content blocks across text and tool use; tool calls are numbered on their own.
@@ -121,12 +124,17 @@ function parseArguments(text: string): unknown {
 function stopReason(raw: string | undefined): FinishReason {
   switch (raw) {
     case 'end_turn':
-    case 'stop_sequence': return 'stop';
-    case 'max_tokens': return 'length';
-    case 'tool_use': return 'tool-calls';
+    case 'stop_sequence':
+      return 'stop';
+    case 'max_tokens':
+      return 'length';
+    case 'tool_use':
+      return 'tool-calls';
     case 'guardrail_intervened':
-    case 'content_filtered': return 'content-filter';
-    default: return 'other';
+    case 'content_filtered':
+      return 'content-filter';
+    default:
+      return 'other';
   }
 }
 

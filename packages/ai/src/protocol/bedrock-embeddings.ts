@@ -40,7 +40,13 @@ export class BedrockEmbeddings implements EmbeddingsClient {
       const batches: string[][] = [];
       for (let i = 0; i < texts.length; i += COHERE_BATCH) batches.push(texts.slice(i, i + COHERE_BATCH));
       const results = await mapLimit(batches, this.concurrency, async (batch) => {
-        const reply = await invokeModel<{ embeddings?: number[][] }>(this.transport, this.endpoint, this.modelName, { texts: batch, input_type: inputType }, signal);
+        const reply = await invokeModel<{ embeddings?: number[][] }>(
+          this.transport,
+          this.endpoint,
+          this.modelName,
+          { texts: batch, input_type: inputType },
+          signal,
+        );
         if (!Array.isArray(reply.embeddings) || reply.embeddings.length !== batch.length) {
           throw new InferenceError(`model ${this.modelName} sent ${reply.embeddings?.length ?? 'no'} embeddings for ${batch.length} texts`, { body: reply });
         }

@@ -13,7 +13,13 @@ export async function invokeModel<T = unknown>(transport: Transport, endpoint: s
 }
 
 /** Calls InvokeModelWithResponseStream and yields each `chunk` event's decoded JSON. */
-export async function* invokeModelStream(transport: Transport, endpoint: string, modelId: string, body: unknown, signal?: AbortSignal): AsyncGenerator<unknown> {
+export async function* invokeModelStream(
+  transport: Transport,
+  endpoint: string,
+  modelId: string,
+  body: unknown,
+  signal?: AbortSignal,
+): AsyncGenerator<unknown> {
   const url = bedrockUrl(endpoint, modelId, 'invoke-with-response-stream');
   const stream = await transport.postStream(url, body, { signal, accept: 'application/vnd.amazon.eventstream' });
   for await (const { type, data } of bedrockEvents(stream, url)) {
@@ -28,4 +34,3 @@ export async function* invokeModelStream(transport: Transport, endpoint: string,
     }
   }
 }
-

@@ -69,14 +69,42 @@ function decodeHeaders(bytes: Uint8Array, url: string): EventStreamMessage['head
     p += nameLength;
     const type = bytes[p++]!;
     switch (type) {
-      case 0: out[name] = true; break;
-      case 1: out[name] = false; break;
-      case 2: need(1); out[name] = view.getInt8(p); p += 1; break;
-      case 3: need(2); out[name] = view.getInt16(p); p += 2; break;
-      case 4: need(4); out[name] = view.getInt32(p); p += 4; break;
-      case 5: need(8); out[name] = view.getBigInt64(p); p += 8; break;
-      case 8: need(8); out[name] = Number(view.getBigInt64(p)); p += 8; break;
-      case 9: need(16); out[name] = bytes.slice(p, p + 16); p += 16; break;
+      case 0:
+        out[name] = true;
+        break;
+      case 1:
+        out[name] = false;
+        break;
+      case 2:
+        need(1);
+        out[name] = view.getInt8(p);
+        p += 1;
+        break;
+      case 3:
+        need(2);
+        out[name] = view.getInt16(p);
+        p += 2;
+        break;
+      case 4:
+        need(4);
+        out[name] = view.getInt32(p);
+        p += 4;
+        break;
+      case 5:
+        need(8);
+        out[name] = view.getBigInt64(p);
+        p += 8;
+        break;
+      case 8:
+        need(8);
+        out[name] = Number(view.getBigInt64(p));
+        p += 8;
+        break;
+      case 9:
+        need(16);
+        out[name] = bytes.slice(p, p + 16);
+        p += 16;
+        break;
       case 6:
       case 7: {
         need(2);

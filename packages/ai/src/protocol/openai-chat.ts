@@ -35,7 +35,11 @@ export class OpenAiChat extends ChatBase {
     const reply = await this.transport.postJson<OpenAiCompletion>(this.url, this.body(messages, options, false), { signal: options.signal });
     const choice = reply.choices?.[0];
     if (!choice) throw new InferenceError(`${this.url} sent a completion without choices`, { url: this.url, body: reply });
-    const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? []).map((c) => ({ id: c.id ?? '', name: c.function?.name ?? '', arguments: c.function?.arguments ?? '' }));
+    const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? []).map((c) => ({
+      id: c.id ?? '',
+      name: c.function?.name ?? '',
+      arguments: c.function?.arguments ?? '',
+    }));
     return {
       text: choice.message?.content ?? '',
       toolCalls,
@@ -89,19 +93,28 @@ export class OpenAiChat extends ChatBase {
 function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {
   if (m.role === 'tool') return { role: 'tool', content: m.content, tool_call_id: m.toolCallId };
   if (m.role === 'assistant' && m.toolCalls?.length) {
-    return { role: 'assistant', content: m.content || null, tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) };
+    return {
+      role: 'assistant',
+      content: m.content || null,
+      tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    };
   }
   return { role: m.role, content: m.content };
 }
 
 function finishReason(raw: string | null | undefined): FinishReason {
   switch (raw) {
-    case 'stop': return 'stop';
-    case 'length': return 'length';
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
     case 'tool_calls':
-    case 'function_call': return 'tool-calls';
-    case 'content_filter': return 'content-filter';
-    default: return 'other';
+    case 'function_call':
+      return 'tool-calls';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
   }
 }
 

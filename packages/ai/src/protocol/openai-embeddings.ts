@@ -55,7 +55,10 @@ export class OpenAiEmbeddings implements EmbeddingsClient {
     data.forEach((item, position) => {
       const index = item.index ?? position;
       if (!Number.isInteger(index) || index < 0 || index >= input.length || out[index] !== undefined) {
-        throw new InferenceError(`${url} sent embeddings with a duplicate or out-of-range index (${String(index)} for ${input.length} inputs)`, { url, body: reply });
+        throw new InferenceError(`${url} sent embeddings with a duplicate or out-of-range index (${String(index)} for ${input.length} inputs)`, {
+          url,
+          body: reply,
+        });
       }
       // Servers that ignore encoding_format send arrays either way; both forms are accepted.
       const e = item.embedding;

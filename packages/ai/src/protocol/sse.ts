@@ -57,7 +57,10 @@ export function parseSseJson<T>(payload: string, url: string): T {
   }
   const error = (value as { error?: { message?: string } | string } | null)?.error;
   if (error) {
-    throw new InferenceError(`the event stream from ${url} reported an error: ${typeof error === 'string' ? error : (error.message ?? JSON.stringify(error))}`, { url, body: value });
+    throw new InferenceError(
+      `the event stream from ${url} reported an error: ${typeof error === 'string' ? error : (error.message ?? JSON.stringify(error))}`,
+      { url, body: value },
+    );
   }
   return value as T;
 }

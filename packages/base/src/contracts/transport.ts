@@ -10,11 +10,7 @@ import type { ColumnDefinition } from './columns.js';
  * Data for `LOAD DATA LOCAL INFILE`: bytes, text (sent as UTF-8), or chunks of either. File
  * paths belong in the statement itself (`LOAD DATA LOCAL INFILE '/path' ...`).
  */
-export type InfileSource =
-  | string
-  | Uint8Array
-  | Iterable<Uint8Array | string>
-  | AsyncIterable<Uint8Array | string>;
+export type InfileSource = string | Uint8Array | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 
 export interface QueryOptions {
   /** Cancels the statement (wire: `KILL QUERY` on a side connection); rejects with OperationalError. */

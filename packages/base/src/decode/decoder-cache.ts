@@ -35,8 +35,15 @@ type OptionValues = Readonly<DecodeOptions>;
 const caches = new WeakMap<DecodeOptions, OptionsCache>();
 
 function sameValues(a: OptionValues, b: DecodeOptions): boolean {
-  return a.int64 === b.int64 && a.decimal === b.decimal && a.timezone === b.timezone && a.dateStrings === b.dateStrings &&
-    a.parseJson === b.parseJson && a.encodingErrors === b.encodingErrors && a.conv === b.conv;
+  return (
+    a.int64 === b.int64 &&
+    a.decimal === b.decimal &&
+    a.timezone === b.timezone &&
+    a.dateStrings === b.dateStrings &&
+    a.parseJson === b.parseJson &&
+    a.encodingErrors === b.encodingErrors &&
+    a.conv === b.conv
+  );
 }
 
 /**

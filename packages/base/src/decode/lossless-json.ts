@@ -38,7 +38,11 @@ class LosslessParser {
     if (ch === '[') return this.array();
     if (ch === '"') return this.string();
     if (ch === '-' || (ch >= '0' && ch <= '9')) return this.number();
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [lit, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.s.startsWith(lit, this.i)) {
         this.i += lit.length;
         return v;
@@ -51,7 +55,10 @@ class LosslessParser {
     const out: Record<string, unknown> = {};
     this.i++;
     this.ws();
-    if (this.s[this.i] === '}') { this.i++; return out; }
+    if (this.s[this.i] === '}') {
+      this.i++;
+      return out;
+    }
     for (;;) {
       this.ws();
       if (this.s[this.i] !== '"') this.fail('expected a string key');
@@ -70,7 +77,10 @@ class LosslessParser {
     const out: unknown[] = [];
     this.i++;
     this.ws();
-    if (this.s[this.i] === ']') { this.i++; return out; }
+    if (this.s[this.i] === ']') {
+      this.i++;
+      return out;
+    }
     for (;;) {
       out.push(this.value());
       this.ws();

@@ -126,10 +126,14 @@ function fieldsAt(ms: number): number {
 
 function unpackFields(packed: number): DateTimeFields {
   let p = packed;
-  const second = p % 100; p = (p - second) / 100;
-  const minute = p % 100; p = (p - minute) / 100;
-  const hour = p % 100; p = (p - hour) / 100;
-  const day = p % 100; p = (p - day) / 100;
+  const second = p % 100;
+  p = (p - second) / 100;
+  const minute = p % 100;
+  p = (p - minute) / 100;
+  const hour = p % 100;
+  p = (p - hour) / 100;
+  const day = p % 100;
+  p = (p - day) / 100;
   const month = p % 100;
   return { year: (p - month) / 100, month, day, hour, minute, second };
 }

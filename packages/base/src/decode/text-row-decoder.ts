@@ -69,20 +69,32 @@ function smallInt(b: Uint8Array, s: number, e: number): number {
 
 function int64Decoder(mode: DecodeOptions['int64']): ValueDecoder {
   switch (mode) {
-    case 'string': return ascii;
-    case 'number': return (b, s, e) => (e - s <= 15 ? smallInt(b, s, e) : Number(ascii(b, s, e)));
-    case 'bigint': return (b, s, e) => BigInt(ascii(b, s, e));
-    default: return (b, s, e) => {
-      if (e - s <= 15) return smallInt(b, s, e);
-      const big = BigInt(ascii(b, s, e));
-      return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
-    };
+    case 'string':
+      return ascii;
+    case 'number':
+      return (b, s, e) => (e - s <= 15 ? smallInt(b, s, e) : Number(ascii(b, s, e)));
+    case 'bigint':
+      return (b, s, e) => BigInt(ascii(b, s, e));
+    default:
+      return (b, s, e) => {
+        if (e - s <= 15) return smallInt(b, s, e);
+        const big = BigInt(ascii(b, s, e));
+        return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+      };
   }
 }
 
 function isTextFamily(code: number): boolean {
-  return code === FieldType.VARCHAR || code === FieldType.BIT || (code >= FieldType.TINY_BLOB && code <= FieldType.GEOMETRY) ||
-    code === FieldType.ENUM || code === FieldType.SET || code === FieldType.BSON || (code > 2000 && code < 2008) || (code > 3000 && code < 3008);
+  return (
+    code === FieldType.VARCHAR ||
+    code === FieldType.BIT ||
+    (code >= FieldType.TINY_BLOB && code <= FieldType.GEOMETRY) ||
+    code === FieldType.ENUM ||
+    code === FieldType.SET ||
+    code === FieldType.BSON ||
+    (code > 2000 && code < 2008) ||
+    (code > 3000 && code < 3008)
+  );
 }
 
 /** Node's Buffer decodes slices without allocating a view first; elsewhere TextDecoder is used. */
@@ -91,10 +103,7 @@ type Utf8Sliceable = Uint8Array & { utf8Slice?(start: number, end: number): stri
 function textDecoderFor(col: ColumnDefinition, options: DecodeOptions): ValueDecoder {
   const replace = options.encodingErrors === 'replace';
   const fail = (cause?: unknown): never => {
-    throw new DecodeError(
-      `Invalid UTF-8 in column '${col.name}'; pass encodingErrors: 'replace' to substitute U+FFFD for invalid bytes`,
-      { cause },
-    );
+    throw new DecodeError(`Invalid UTF-8 in column '${col.name}'; pass encodingErrors: 'replace' to substitute U+FFFD for invalid bytes`, { cause });
   };
   return (b, s, e) => {
     const slicer = (b as Utf8Sliceable).utf8Slice;
@@ -147,10 +156,12 @@ export function columnDecoder(col: ColumnDefinition, options: DecodeOptions): Va
     case FieldType.TIMESTAMP:
       return options.dateStrings ? ascii : (b, s, e) => parseDateTimeBytes(b, s, e, offset) ?? parseDateTime(ascii(b, s, e), offset);
     case FieldType.TIME:
-      return options.dateStrings ? ascii : (b, s, e) => {
-        const t = ascii(b, s, e);
-        return SqlTime.parse(t) ?? t;
-      };
+      return options.dateStrings
+        ? ascii
+        : (b, s, e) => {
+            const t = ascii(b, s, e);
+            return SqlTime.parse(t) ?? t;
+          };
     case FieldType.BIT:
       return copyBytes;
     case FieldType.JSON:
@@ -178,7 +189,10 @@ export function columnDecoder(col: ColumnDefinition, options: DecodeOptions): Va
 
 class TextRowDecoder implements RowDecoder {
   private readonly decoders: ValueDecoder[];
-  constructor(private readonly columns: readonly ColumnDefinition[], options: DecodeOptions) {
+  constructor(
+    private readonly columns: readonly ColumnDefinition[],
+    options: DecodeOptions,
+  ) {
     this.decoders = columns.map((c) => columnDecoder(c, options));
   }
 
@@ -205,7 +219,13 @@ class TextRowDecoder implements RowDecoder {
         pos += 3;
       } else if (first === 0xfe) {
         if (pos + 8 > end) throw malformedPacket('truncated value length');
-        len = payload[pos] + payload[pos + 1] * 2 ** 8 + payload[pos + 2] * 2 ** 16 + payload[pos + 3] * 2 ** 24 + payload[pos + 4] * 2 ** 32 + payload[pos + 5] * 2 ** 40;
+        len =
+          payload[pos] +
+          payload[pos + 1] * 2 ** 8 +
+          payload[pos + 2] * 2 ** 16 +
+          payload[pos + 3] * 2 ** 24 +
+          payload[pos + 4] * 2 ** 32 +
+          payload[pos + 5] * 2 ** 40;
         if (payload[pos + 6] || payload[pos + 7]) throw malformedPacket('value length beyond 2^48');
         pos += 8;
       } else {
@@ -246,7 +266,9 @@ const LENGTH_BYTES: Record<number, number> = { 0xfc: 2, 0xfd: 3, 0xfe: 8 };
 function compileRowDecoder(columns: readonly ColumnDefinition[], options: DecodeOptions): RowDecoder | null {
   const decoders = columns.map((c) => columnDecoder(c, options));
   const n = columns.length;
-  const steps = columns.map((c, i) => `
+  const steps = columns
+    .map(
+      (c, i) => `
     if (pos >= end) throw malformedPacket(${JSON.stringify(`row ends before column ${i + 1} of ${n} ('${c.name}')`)});
     first = b[pos++];
     if (first === 0xfb) row[${i}] = null;
@@ -256,7 +278,9 @@ function compileRowDecoder(columns: readonly ColumnDefinition[], options: Decode
       if (pos + len > end) throw malformedPacket(${JSON.stringify(`value of column '${c.name}' runs past the end of the row`)});
       row[${i}] = d${i}(b, pos, pos + len);
       pos += len;
-    }`).join('');
+    }`,
+    )
+    .join('');
   const source = `
     const [${decoders.map((_, i) => `d${i}`).join(', ')}] = decoders;
     return { decodeRow(b) {

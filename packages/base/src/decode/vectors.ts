@@ -25,12 +25,18 @@ export function decodeBinaryVector(bytes: Uint8Array, elementType: number, dimen
   const copy = new Uint8Array(bytes).buffer;
   const n = bytes.length / size;
   switch (elementType) {
-    case 1: return new Float32Array(copy, 0, n);
-    case 2: return new Float64Array(copy, 0, n);
-    case 3: return new Int8Array(copy, 0, n);
-    case 4: return new Int16Array(copy, 0, n);
-    case 5: return new Int32Array(copy, 0, n);
-    case 6: return new BigInt64Array(copy, 0, n);
+    case 1:
+      return new Float32Array(copy, 0, n);
+    case 2:
+      return new Float64Array(copy, 0, n);
+    case 3:
+      return new Int8Array(copy, 0, n);
+    case 4:
+      return new Int16Array(copy, 0, n);
+    case 5:
+      return new Int32Array(copy, 0, n);
+    case 6:
+      return new BigInt64Array(copy, 0, n);
     default: {
       const halves = new Uint16Array(copy, 0, n);
       const out = new Float32Array(n);
@@ -52,12 +58,19 @@ export function decodeJsonVector(text: string, elementType: number, column: stri
   const nums = parsed as (number | bigint)[];
   switch (elementType) {
     case 1:
-    case 7: return Float32Array.from(nums, Number);
-    case 2: return Float64Array.from(nums, Number);
-    case 3: return Int8Array.from(nums, Number);
-    case 4: return Int16Array.from(nums, Number);
-    case 5: return Int32Array.from(nums, Number);
-    case 6: return BigInt64Array.from(nums, (v) => BigInt(v));
-    default: throw new DataError(`column '${column}': unknown vector element type ${elementType}`);
+    case 7:
+      return Float32Array.from(nums, Number);
+    case 2:
+      return Float64Array.from(nums, Number);
+    case 3:
+      return Int8Array.from(nums, Number);
+    case 4:
+      return Int16Array.from(nums, Number);
+    case 5:
+      return Int32Array.from(nums, Number);
+    case 6:
+      return BigInt64Array.from(nums, (v) => BigInt(v));
+    default:
+      throw new DataError(`column '${column}': unknown vector element type ${elementType}`);
   }
 }

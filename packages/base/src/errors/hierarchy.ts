@@ -32,9 +32,7 @@ export interface ErrorDetails {
 }
 
 function formatErrorText(errno: number | null, sqlstate: string | null, msg: string | null): string {
-  const head = [errno != null ? String(errno) : '', sqlstate != null ? `(${sqlstate})` : '']
-    .filter(Boolean)
-    .join(' ');
+  const head = [errno != null ? String(errno) : '', sqlstate != null ? `(${sqlstate})` : ''].filter(Boolean).join(' ');
   if (msg != null && msg !== '') return head ? `${head}: ${msg}` : msg;
   return head || 'Unknown error';
 }

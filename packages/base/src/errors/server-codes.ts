@@ -1,12 +1,4 @@
-import {
-  DatabaseError,
-  DataError,
-  IntegrityError,
-  InternalError,
-  NotSupportedError,
-  OperationalError,
-  ProgrammingError,
-} from './hierarchy.js';
+import { DatabaseError, DataError, IntegrityError, InternalError, NotSupportedError, OperationalError, ProgrammingError } from './hierarchy.js';
 
 type DatabaseErrorClass = new (message?: string | null, details?: { errno?: number | null; sqlstate?: string | null }) => DatabaseError;
 

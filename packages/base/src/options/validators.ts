@@ -31,8 +31,10 @@ export function validate(type: OptionType, value: unknown, what: string): unknow
     return null;
   }
   switch (type.kind) {
-    case 'bool': return parseBool(value, what);
-    case 'optional-bool': return parseBool(value, what);
+    case 'bool':
+      return parseBool(value, what);
+    case 'optional-bool':
+      return parseBool(value, what);
     case 'int': {
       const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n)) throw new OptionError(`${what}: ${JSON.stringify(value)} is not an integer`);

@@ -12,7 +12,13 @@ export interface LiteralContext {
 }
 
 const BACKSLASH_ESCAPES: Record<string, string> = {
-  '\0': '\\0', '\n': '\\n', '\r': '\\r', '\\': '\\\\', "'": "\\'", '"': '\\"', '\x1a': '\\Z',
+  '\0': '\\0',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\\': '\\\\',
+  "'": "\\'",
+  '"': '\\"',
+  '\x1a': '\\Z',
 };
 const HAS_ESCAPABLE = /[\0\n\r\\'"\x1a]/;
 /** The backslash escape by char code (undefined: copied as is). */
@@ -103,14 +109,19 @@ function toJson(obj: object): string {
 export function escapeLiteral(value: unknown, ctx: LiteralContext = {}, depth = 0): string {
   if (value === null || value === undefined) return 'NULL';
   switch (typeof value) {
-    case 'boolean': return value ? '1' : '0';
-    case 'number': return numberLiteral(value, ctx);
-    case 'bigint': return value.toString();
-    case 'string': return quoteString(value, ctx);
+    case 'boolean':
+      return value ? '1' : '0';
+    case 'number':
+      return numberLiteral(value, ctx);
+    case 'bigint':
+      return value.toString();
+    case 'string':
+      return quoteString(value, ctx);
     case 'symbol':
     case 'function':
       throw new ParameterError(`a ${typeof value} cannot be used as a query parameter`);
-    default: break;
+    default:
+      break;
   }
   const obj = value as object;
   if (typeof (obj as { toSqlString?: unknown }).toSqlString === 'function') {

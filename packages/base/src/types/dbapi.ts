@@ -3,7 +3,10 @@ import { OptionError } from '../errors/index.js';
 /** DB-API type object: equal to any type code or name it contains (wire.md §12). */
 export class DBAPIType {
   readonly values: ReadonlySet<string | number>;
-  constructor(readonly kind: string, values: Iterable<string | number>) {
+  constructor(
+    readonly kind: string,
+    values: Iterable<string | number>,
+  ) {
     this.values = new Set(values);
   }
 
@@ -52,10 +55,14 @@ const ENTRIES: [string[], number, Kind][] = [
   [['NEWDECIMAL'], 246, 'number'],
   [['ENUM'], 247, 'string'],
   [['SET'], 248, 'string'],
-  [['TINYBLOB'], 249, 'binary'], [['TINYTEXT'], 249, 'string'],
-  [['MEDIUMBLOB'], 250, 'binary'], [['MEDIUMTEXT'], 250, 'string'],
-  [['LONGBLOB'], 251, 'binary'], [['LONGTEXT'], 251, 'string'],
-  [['BLOB'], 252, 'binary'], [['TEXT'], 252, 'string'],
+  [['TINYBLOB'], 249, 'binary'],
+  [['TINYTEXT'], 249, 'string'],
+  [['MEDIUMBLOB'], 250, 'binary'],
+  [['MEDIUMTEXT'], 250, 'string'],
+  [['LONGBLOB'], 251, 'binary'],
+  [['LONGTEXT'], 251, 'string'],
+  [['BLOB'], 252, 'binary'],
+  [['TEXT'], 252, 'string'],
   [['VARSTRING'], 253, 'string'],
   [['BINARY'], 254, 'binary'],
   [['STRING', 'CHAR'], 254, 'string'],
@@ -99,7 +106,8 @@ export const ROWID = new DBAPIType('Rowid', []);
 
 /** DB-API constructors, in JavaScript terms. */
 export const DateValue = (year: number, month: number, day: number): Date => new Date(year, month - 1, day);
-export const Timestamp = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date => new Date(year, month - 1, day, hour, minute, second, ms);
+export const Timestamp = (year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date =>
+  new Date(year, month - 1, day, hour, minute, second, ms);
 export const Binary = (data: string | ArrayLike<number> | ArrayBuffer): Uint8Array =>
   typeof data === 'string' ? new TextEncoder().encode(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : Uint8Array.from(data);
 /** Seconds since the epoch → local date/time, as DB-API's *FromTicks. */

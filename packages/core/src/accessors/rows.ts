@@ -3,9 +3,7 @@ import type { Queryable } from '../session/types.js';
 /** Column labels the Python SDK normalises: 'Key_name' → 'KeyName', 'sql_mode' → 'SQLMode'. */
 export function camelLabel(label: string): string {
   const words = label.replace(/ /g, '').split('_').filter(Boolean);
-  return words
-    .map((w) => (/^(xml|sql|json)$/i.test(w) ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1)))
-    .join('');
+  return words.map((w) => (/^(xml|sql|json)$/i.test(w) ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1))).join('');
 }
 
 /** Runs a statement that returns rows and gives them as objects keyed by normalised labels. */

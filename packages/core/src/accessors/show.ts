@@ -39,30 +39,82 @@ export class ShowAccessor {
     return out;
   }
 
-  columns(table: string, full = false) { return this.run(`${full ? 'FULL ' : ''}COLUMNS IN ${ident(table)}`); }
-  tables(extended = false) { return this.run(`TABLES${extended ? ' EXTENDED' : ''}`); }
-  warnings() { return this.run('WARNINGS'); }
-  errors() { return this.run('ERRORS'); }
-  databases(extended = false) { return this.run(`DATABASES${extended ? ' EXTENDED' : ''}`); }
-  databaseStatus() { return this.run('DATABASE STATUS'); }
-  globalStatus() { return this.run('GLOBAL STATUS'); }
-  indexes(table: string) { return this.run(`INDEXES IN ${ident(table)}`); }
-  functions() { return this.run('FUNCTIONS'); }
-  partitions(extended = false) { return this.run(`PARTITIONS${extended ? ' EXTENDED' : ''}`); }
-  pipelines() { return this.run('PIPELINES'); }
-  plan(planId: number, json = false) { return this.run(`PLAN ${json ? 'JSON ' : ''}${Math.trunc(planId)}`); }
-  plancache() { return this.run('PLANCACHE'); }
-  processlist() { return this.run('PROCESSLIST'); }
-  reproduction(outfile?: string) { return this.run(outfile ? `REPRODUCTION INTO OUTFILE ${this.conn.literal(outfile)}` : 'REPRODUCTION'); }
-  schemas() { return this.run('SCHEMAS'); }
-  sessionStatus() { return this.run('SESSION STATUS'); }
-  status(extended = false) { return this.run(`STATUS${extended ? ' EXTENDED' : ''}`); }
-  tableStatus() { return this.run('TABLE STATUS'); }
-  procedures() { return this.run('PROCEDURE STATUS'); }
-  aggregates() { return this.run('AGGREGATES'); }
-  createAggregate(name: string) { return this.run(`CREATE AGGREGATE ${ident(name)}`); }
-  createFunction(name: string) { return this.run(`CREATE FUNCTION ${ident(name)}`); }
-  createPipeline(name: string, extended = false) { return this.run(`CREATE PIPELINE ${ident(name)}${extended ? ' EXTENDED' : ''}`); }
-  createTable(name: string) { return this.run(`CREATE TABLE ${ident(name)}`); }
-  createView(name: string) { return this.run(`CREATE VIEW ${ident(name)}`); }
+  columns(table: string, full = false) {
+    return this.run(`${full ? 'FULL ' : ''}COLUMNS IN ${ident(table)}`);
+  }
+  tables(extended = false) {
+    return this.run(`TABLES${extended ? ' EXTENDED' : ''}`);
+  }
+  warnings() {
+    return this.run('WARNINGS');
+  }
+  errors() {
+    return this.run('ERRORS');
+  }
+  databases(extended = false) {
+    return this.run(`DATABASES${extended ? ' EXTENDED' : ''}`);
+  }
+  databaseStatus() {
+    return this.run('DATABASE STATUS');
+  }
+  globalStatus() {
+    return this.run('GLOBAL STATUS');
+  }
+  indexes(table: string) {
+    return this.run(`INDEXES IN ${ident(table)}`);
+  }
+  functions() {
+    return this.run('FUNCTIONS');
+  }
+  partitions(extended = false) {
+    return this.run(`PARTITIONS${extended ? ' EXTENDED' : ''}`);
+  }
+  pipelines() {
+    return this.run('PIPELINES');
+  }
+  plan(planId: number, json = false) {
+    return this.run(`PLAN ${json ? 'JSON ' : ''}${Math.trunc(planId)}`);
+  }
+  plancache() {
+    return this.run('PLANCACHE');
+  }
+  processlist() {
+    return this.run('PROCESSLIST');
+  }
+  reproduction(outfile?: string) {
+    return this.run(outfile ? `REPRODUCTION INTO OUTFILE ${this.conn.literal(outfile)}` : 'REPRODUCTION');
+  }
+  schemas() {
+    return this.run('SCHEMAS');
+  }
+  sessionStatus() {
+    return this.run('SESSION STATUS');
+  }
+  status(extended = false) {
+    return this.run(`STATUS${extended ? ' EXTENDED' : ''}`);
+  }
+  tableStatus() {
+    return this.run('TABLE STATUS');
+  }
+  procedures() {
+    return this.run('PROCEDURE STATUS');
+  }
+  aggregates() {
+    return this.run('AGGREGATES');
+  }
+  createAggregate(name: string) {
+    return this.run(`CREATE AGGREGATE ${ident(name)}`);
+  }
+  createFunction(name: string) {
+    return this.run(`CREATE FUNCTION ${ident(name)}`);
+  }
+  createPipeline(name: string, extended = false) {
+    return this.run(`CREATE PIPELINE ${ident(name)}${extended ? ' EXTENDED' : ''}`);
+  }
+  createTable(name: string) {
+    return this.run(`CREATE TABLE ${ident(name)}`);
+  }
+  createView(name: string) {
+    return this.run(`CREATE VIEW ${ident(name)}`);
+  }
 }

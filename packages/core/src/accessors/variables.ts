@@ -24,7 +24,10 @@ function interpret(value: unknown): unknown {
 
 /** Session/global (and SingleStore cluster) variables: `await conn.locals.get('autocommit')`. */
 export class VariableAccessor {
-  constructor(private readonly conn: Queryable, readonly scope: VariableScope) {}
+  constructor(
+    private readonly conn: Queryable,
+    readonly scope: VariableScope,
+  ) {}
 
   private get showScope(): string {
     return this.scope.toUpperCase();

@@ -219,7 +219,8 @@ export class Connection {
   ): AsyncGenerator<Frame, void, undefined> {
     const resultsType = normalizeResultsType(options.resultsType ?? 'columns');
     const explicit = options.batchRows;
-    if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1)) throw new ParameterError(`batchRows must be a positive integer, got ${String(explicit)}`);
+    if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1))
+      throw new ParameterError(`batchRows must be a positive integer, got ${String(explicit)}`);
     const cur = this.cursor({ resultsType, buffered: false });
     try {
       await cur.execute(sql, params, { signal: options.signal, timeoutMs: options.timeoutMs });

@@ -137,7 +137,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     const delivery = rowDelivery(this.resultsType, this.connection.decoder);
     const hook = statementHookSlot.hook;
     const answered = hook === null ? null : await hook(text, this.connection, options);
-    this.response = answered ?? await sendStatement(this.connection.transport(), sql, params, text, ctx, { ...options, ...delivery, streaming: !this.buffered });
+    this.response =
+      answered ?? (await sendStatement(this.connection.transport(), sql, params, text, ctx, { ...options, ...delivery, streaming: !this.buffered }));
     this.executed = true;
     this.signal = options.signal;
     await this.load(this.response.current);
@@ -365,7 +366,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       if (batch.length === 0) return;
       for (const row of batch) {
         // An abort inside the loop body stops delivery at the very next row.
-        if (this.signal?.aborted) throw new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: this.signal.reason });
+        if (this.signal?.aborted)
+          throw new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: this.signal.reason });
         yield row;
       }
     }

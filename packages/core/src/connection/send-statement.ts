@@ -39,7 +39,14 @@ class StatementEscaping {
  * `text` (the SQL with parameters interpolated for this session's escaping mode). `options`
  * is the caller's fresh object for this statement: the escaping is added to it, not copied.
  */
-export function sendStatement(link: SqlTransport, sql: string, params: QueryParams, text: string, ctx: FormatContext, options: QueryOptions): Promise<QueryResponse> {
+export function sendStatement(
+  link: SqlTransport,
+  sql: string,
+  params: QueryParams,
+  text: string,
+  ctx: FormatContext,
+  options: QueryOptions,
+): Promise<QueryResponse> {
   if (params == null) return link.query(text, options);
   if (bindsParams(link)) return link.queryWithParams(sql, params, ctx, options);
   (options as WireQueryOptions).escaping = new StatementEscaping(sql, params, ctx);

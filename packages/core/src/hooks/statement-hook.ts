@@ -25,7 +25,8 @@ export const statementHookSlot: StatementHookSlot = (holder[KEY] ??= { hook: nul
 /** Installs `hook` (null removes it); returns the hook it replaced. */
 export function setStatementHook(hook: StatementHook | null): StatementHook | null {
   // Anything else in the slot would fail every statement of the process.
-  if (hook !== null && typeof hook !== 'function') throw new OptionError(`a statement hook must be a function or null, not ${hook === undefined ? 'undefined' : typeof hook}`);
+  if (hook !== null && typeof hook !== 'function')
+    throw new OptionError(`a statement hook must be a function or null, not ${hook === undefined ? 'undefined' : typeof hook}`);
   const previous = statementHookSlot.hook;
   statementHookSlot.hook = hook;
   return previous;

@@ -33,8 +33,7 @@ function toJson(value: unknown): string {
   } catch (err) {
     // Only values holding a bigint need the (slower) replacer.
     if (!(err instanceof TypeError)) throw err;
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v}` : v))
-      .replace(/"\\u0000s2-bigint:(-?\d+)"/g, '$1');
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v}` : v)).replace(/"\\u0000s2-bigint:(-?\d+)"/g, '$1');
   }
   if (text === undefined) throw new ParameterError('value cannot be written as JSON');
   return text;
@@ -123,12 +122,28 @@ export class LoadEncoder {
         const c = s.charCodeAt(i);
         if (c >= 0x80) break;
         switch (c) {
-          case BACKSLASH: out[p++] = BACKSLASH; out[p++] = BACKSLASH; break;
-          case TAB: out[p++] = BACKSLASH; out[p++] = 0x74; break;
-          case LF: out[p++] = BACKSLASH; out[p++] = 0x6e; break;
-          case CR: out[p++] = BACKSLASH; out[p++] = 0x72; break;
-          case NUL: out[p++] = BACKSLASH; out[p++] = 0x30; break;
-          default: out[p++] = c;
+          case BACKSLASH:
+            out[p++] = BACKSLASH;
+            out[p++] = BACKSLASH;
+            break;
+          case TAB:
+            out[p++] = BACKSLASH;
+            out[p++] = 0x74;
+            break;
+          case LF:
+            out[p++] = BACKSLASH;
+            out[p++] = 0x6e;
+            break;
+          case CR:
+            out[p++] = BACKSLASH;
+            out[p++] = 0x72;
+            break;
+          case NUL:
+            out[p++] = BACKSLASH;
+            out[p++] = 0x30;
+            break;
+          default:
+            out[p++] = c;
         }
       }
       if (i === n) {
@@ -170,21 +185,39 @@ export class LoadEncoder {
       this.ascii(escapeLiteral(d, this.ctx).slice(1, -1));
       return;
     }
-    const ms = rest % 1000; rest = (rest - ms) / 1000;
-    const sec = rest % 60; rest = (rest - sec) / 60;
+    const ms = rest % 1000;
+    rest = (rest - ms) / 1000;
+    const sec = rest % 60;
+    rest = (rest - sec) / 60;
     const min = rest % 60;
     const hour = (rest - min) / 60;
     if (this.pos + 23 > this.buf.length) this.reserve(23);
     const out = this.buf;
     let p = this.pos;
-    out[p++] = 0x30 + ((y / 1000) | 0); out[p++] = 0x30 + (((y / 100) | 0) % 10); out[p++] = 0x30 + (((y / 10) | 0) % 10); out[p++] = 0x30 + (y % 10);
-    out[p++] = 0x2d; out[p++] = 0x30 + ((month / 10) | 0); out[p++] = 0x30 + (month % 10);
-    out[p++] = 0x2d; out[p++] = 0x30 + ((day / 10) | 0); out[p++] = 0x30 + (day % 10);
-    out[p++] = 0x20; out[p++] = 0x30 + ((hour / 10) | 0); out[p++] = 0x30 + (hour % 10);
-    out[p++] = 0x3a; out[p++] = 0x30 + ((min / 10) | 0); out[p++] = 0x30 + (min % 10);
-    out[p++] = 0x3a; out[p++] = 0x30 + ((sec / 10) | 0); out[p++] = 0x30 + (sec % 10);
+    out[p++] = 0x30 + ((y / 1000) | 0);
+    out[p++] = 0x30 + (((y / 100) | 0) % 10);
+    out[p++] = 0x30 + (((y / 10) | 0) % 10);
+    out[p++] = 0x30 + (y % 10);
+    out[p++] = 0x2d;
+    out[p++] = 0x30 + ((month / 10) | 0);
+    out[p++] = 0x30 + (month % 10);
+    out[p++] = 0x2d;
+    out[p++] = 0x30 + ((day / 10) | 0);
+    out[p++] = 0x30 + (day % 10);
+    out[p++] = 0x20;
+    out[p++] = 0x30 + ((hour / 10) | 0);
+    out[p++] = 0x30 + (hour % 10);
+    out[p++] = 0x3a;
+    out[p++] = 0x30 + ((min / 10) | 0);
+    out[p++] = 0x30 + (min % 10);
+    out[p++] = 0x3a;
+    out[p++] = 0x30 + ((sec / 10) | 0);
+    out[p++] = 0x30 + (sec % 10);
     if (ms) {
-      out[p++] = 0x2e; out[p++] = 0x30 + ((ms / 100) | 0); out[p++] = 0x30 + (((ms / 10) | 0) % 10); out[p++] = 0x30 + (ms % 10);
+      out[p++] = 0x2e;
+      out[p++] = 0x30 + ((ms / 100) | 0);
+      out[p++] = 0x30 + (((ms / 10) | 0) % 10);
+      out[p++] = 0x30 + (ms % 10);
     }
     this.pos = p;
   }
@@ -194,8 +227,15 @@ export class LoadEncoder {
     if (this.pos + 17 > this.buf.length) this.reserve(17);
     const out = this.buf;
     let p = this.pos;
-    if (n < 0) { out[p++] = 0x2d; n = -n; }
-    if (n < 10) { out[p++] = 0x30 + n; this.pos = p; return; }
+    if (n < 0) {
+      out[p++] = 0x2d;
+      n = -n;
+    }
+    if (n < 10) {
+      out[p++] = 0x30 + n;
+      this.pos = p;
+      return;
+    }
     let digits = 1;
     for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
     let q = p + digits;
@@ -215,12 +255,28 @@ export class LoadEncoder {
     for (let i = 0; i < b.length; i++) {
       const c = b[i];
       switch (c) {
-        case BACKSLASH: out[p++] = BACKSLASH; out[p++] = BACKSLASH; break;
-        case TAB: out[p++] = BACKSLASH; out[p++] = 0x74; break;
-        case LF: out[p++] = BACKSLASH; out[p++] = 0x6e; break;
-        case CR: out[p++] = BACKSLASH; out[p++] = 0x72; break;
-        case NUL: out[p++] = BACKSLASH; out[p++] = 0x30; break;
-        default: out[p++] = c;
+        case BACKSLASH:
+          out[p++] = BACKSLASH;
+          out[p++] = BACKSLASH;
+          break;
+        case TAB:
+          out[p++] = BACKSLASH;
+          out[p++] = 0x74;
+          break;
+        case LF:
+          out[p++] = BACKSLASH;
+          out[p++] = 0x6e;
+          break;
+        case CR:
+          out[p++] = BACKSLASH;
+          out[p++] = 0x72;
+          break;
+        case NUL:
+          out[p++] = BACKSLASH;
+          out[p++] = 0x30;
+          break;
+        default:
+          out[p++] = c;
       }
     }
     this.pos = p;
@@ -252,14 +308,19 @@ export class LoadEncoder {
   value(v: unknown): void {
     if (v === null || v === undefined) return this.nullField();
     switch (typeof v) {
-      case 'string': return this.text(v);
-      case 'number': return this.number(v);
-      case 'bigint': return v > -1_000_000_000_000_000n && v < 1_000_000_000_000_000n ? this.int(Number(v)) : this.ascii(v.toString());
-      case 'boolean': return this.byte(v ? 0x31 : 0x30);
+      case 'string':
+        return this.text(v);
+      case 'number':
+        return this.number(v);
+      case 'bigint':
+        return v > -1_000_000_000_000_000n && v < 1_000_000_000_000_000n ? this.int(Number(v)) : this.ascii(v.toString());
+      case 'boolean':
+        return this.byte(v ? 0x31 : 0x30);
       case 'symbol':
       case 'function':
         throw new ParameterError(`row ${this.rowsWritten + 1}: a ${typeof v} cannot be loaded`);
-      default: break;
+      default:
+        break;
     }
     const obj = v as object;
     if (typeof (obj as { toSqlString?: unknown }).toSqlString === 'function') {
@@ -298,7 +359,9 @@ export class LoadEncoder {
   /** Writes one row of an object, by column name (missing keys are NULL). */
   objectRow(obj: Record<string, unknown>, names: readonly string[]): void {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw new ParameterError(`row ${this.rowsWritten + 1} is ${obj === null ? 'null' : Array.isArray(obj) ? 'an array' : typeof obj}; rows must all be arrays or all be objects`);
+      throw new ParameterError(
+        `row ${this.rowsWritten + 1} is ${obj === null ? 'null' : Array.isArray(obj) ? 'an array' : typeof obj}; rows must all be arrays or all be objects`,
+      );
     }
     for (let i = 0; i < names.length; i++) {
       if (i) this.byte(TAB);

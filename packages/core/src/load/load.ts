@@ -58,7 +58,11 @@ export function quoteTableName(name: string): string {
         const k = name.indexOf('`', j);
         if (k < 0) throw new ParameterError(`unterminated quoted identifier in table name ${JSON.stringify(name)}`);
         part += name.slice(j, k);
-        if (name[k + 1] === '`') { part += '`'; j = k + 2; continue; }
+        if (name[k + 1] === '`') {
+          part += '`';
+          j = k + 2;
+          continue;
+        }
         i = k + 1;
         break;
       }
@@ -102,7 +106,8 @@ export function loadStatement(
   return `LOAD DATA LOCAL INFILE ':stream:'${dup} INTO TABLE ${quoteTableName(table)} CHARACTER SET utf8mb4 ${fields}${cols}`;
 }
 
-const aborted = (signal: AbortSignal) => new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: signal.reason });
+const aborted = (signal: AbortSignal) =>
+  new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: signal.reason });
 
 /** Pulls rows from the prepared source across statements. */
 class RowFeed {
@@ -116,7 +121,13 @@ class RowFeed {
   async current(): Promise<RowBlock | null> {
     while (!this.done && (!this.block || this.index >= this.block.length)) {
       const r = await this.source.blocks.next();
-      if (r.done) { this.done = true; this.block = null; } else { this.block = r.value; this.index = 0; }
+      if (r.done) {
+        this.done = true;
+        this.block = null;
+      } else {
+        this.block = r.value;
+        this.index = 0;
+      }
     }
     return this.block;
   }
@@ -153,7 +164,9 @@ class RowFeed {
 export async function runLoad(conn: Queryable, table: string, source: LoadSource, options: LoadOptions = {}): Promise<LoadResult> {
   const driver = conn.params.driver;
   if (driver === 'http' || driver === 'https') {
-    throw new NotSupportedError('load() needs LOAD DATA LOCAL INFILE, which the Data API (HTTP) connector cannot send; use a mysql:// connection, or executemany() for INSERTs');
+    throw new NotSupportedError(
+      'load() needs LOAD DATA LOCAL INFILE, which the Data API (HTTP) connector cannot send; use a mysql:// connection, or executemany() for INSERTs',
+    );
   }
   if (!conn.params.localInfile) {
     throw new NotSupportedError(

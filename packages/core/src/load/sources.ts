@@ -42,12 +42,7 @@ export interface PolarsFrameLike {
 export type LoadRow = readonly unknown[] | Readonly<Record<string, unknown>>;
 
 /** What `conn.load()` reads rows from. */
-export type LoadSource =
-  | readonly LoadRow[]
-  | Iterable<LoadRow>
-  | AsyncIterable<LoadRow>
-  | ArrowTableLike
-  | PolarsFrameLike;
+export type LoadSource = readonly LoadRow[] | Iterable<LoadRow> | AsyncIterable<LoadRow> | ArrowTableLike | PolarsFrameLike;
 
 export interface RowBlock {
   readonly length: number;
@@ -71,8 +66,14 @@ export function isArrowTable(x: unknown): x is ArrowTableLike {
 
 export function isPolarsFrame(x: unknown): x is PolarsFrameLike {
   const f = x as PolarsFrameLike;
-  return !!f && typeof f === 'object' && Array.isArray(f.columns) && typeof f.height === 'number'
-    && typeof f.toRecords === 'function' && typeof f.slice === 'function';
+  return (
+    !!f &&
+    typeof f === 'object' &&
+    Array.isArray(f.columns) &&
+    typeof f.height === 'number' &&
+    typeof f.toRecords === 'function' &&
+    typeof f.slice === 'function'
+  );
 }
 
 function isObjectRow(row: unknown): row is Record<string, unknown> {
@@ -91,7 +92,10 @@ function rowWriter(first: unknown, columns: string[] | null): { columns: string[
     return {
       columns,
       write: (enc, row) => {
-        if (!Array.isArray(row)) throw isObjectRow(row) ? new ParameterError(`row ${enc.rowsWritten + 1} is an object but the first row was an array; rows must all have one shape`) : badRow(row, enc.rowsWritten + 1);
+        if (!Array.isArray(row))
+          throw isObjectRow(row)
+            ? new ParameterError(`row ${enc.rowsWritten + 1} is an object but the first row was an array; rows must all have one shape`)
+            : badRow(row, enc.rowsWritten + 1);
         enc.row(row, width);
       },
     };
@@ -111,7 +115,11 @@ function* arrayBlocks(rows: readonly unknown[], write: (enc: LoadEncoder, row: u
   }
 }
 
-async function* iterableBlocks(first: unknown, it: AsyncIterator<unknown> | Iterator<unknown>, write: (enc: LoadEncoder, row: unknown) => void): AsyncGenerator<RowBlock> {
+async function* iterableBlocks(
+  first: unknown,
+  it: AsyncIterator<unknown> | Iterator<unknown>,
+  write: (enc: LoadEncoder, row: unknown) => void,
+): AsyncGenerator<RowBlock> {
   let buf: unknown[] = [first];
   const block = (rows: unknown[]): RowBlock => ({ length: rows.length, write: (enc, i) => write(enc, rows[i]) });
   try {
@@ -133,7 +141,19 @@ async function* iterableBlocks(first: unknown, it: AsyncIterator<unknown> | Iter
 
 // ---- Apache Arrow ------------------------------------------------------------------------
 
-const enum ArrowType { Int = 2, Decimal = 7, Date = 8, Time = 9, Timestamp = 10, List = 12, Struct = 13, FixedSizeList = 16, Map = 17, Duration = 18, LargeList = 21 }
+const enum ArrowType {
+  Int = 2,
+  Decimal = 7,
+  Date = 8,
+  Time = 9,
+  Timestamp = 10,
+  List = 12,
+  Struct = 13,
+  FixedSizeList = 16,
+  Map = 17,
+  Duration = 18,
+  LargeList = 21,
+}
 const pad = (n: number | bigint, w = 2) => String(n).padStart(w, '0');
 const MICROS_PER_UNIT = [1_000_000n, 1000n, 1n, 0n];
 
@@ -148,7 +168,10 @@ function toMicros(v: bigint | number, unit: number): bigint {
 function formatMicros(us: bigint, offset: number | null): string {
   let ms = us / 1000n;
   let frac = us % 1000n;
-  if (frac < 0n) { frac += 1000n; ms -= 1n; }
+  if (frac < 0n) {
+    frac += 1000n;
+    ms -= 1n;
+  }
   let t = Number(ms);
   const off = offset ?? -new Date(t).getTimezoneOffset();
   t += off * 60_000;
@@ -184,7 +207,10 @@ function arrowGetter(field: ArrowFieldLike, vec: ArrowVectorLike, ctx: LiteralCo
       const unit = type.unit ?? 1;
       const raw = single?.values instanceof BigInt64Array ? single.values : null;
       if (raw) return (i) => formatMicros(toMicros(raw[i], unit), offset);
-      return (i) => { const v = get(i) as number; return formatMicros(toMicros(v, 1), offset); };
+      return (i) => {
+        const v = get(i) as number;
+        return formatMicros(toMicros(v, 1), offset);
+      };
     }
     case ArrowType.Date:
       return (i) => {
@@ -200,7 +226,7 @@ function arrowGetter(field: ArrowFieldLike, vec: ArrowVectorLike, ctx: LiteralCo
     case ArrowType.Decimal: {
       const scale = type.scale ?? 0;
       const words = single?.values instanceof Uint32Array ? single.values : null;
-      const stride = single?.stride ?? ((type.bitWidth ?? 128) / 32);
+      const stride = single?.stride ?? (type.bitWidth ?? 128) / 32;
       if (words) return (i) => formatDecimal(wordsToBigInt(words, i * stride, stride), scale);
       return (i) => formatDecimal(BigInt(String(get(i))), scale);
     }
@@ -216,7 +242,12 @@ function arrowGetter(field: ArrowFieldLike, vec: ArrowVectorLike, ctx: LiteralCo
   }
 }
 
-function arrowBlock(fields: readonly ArrowFieldLike[], picked: number[], batch: { numRows: number; getChildAt(i: number): ArrowVectorLike | null }, ctx: LiteralContext): RowBlock {
+function arrowBlock(
+  fields: readonly ArrowFieldLike[],
+  picked: number[],
+  batch: { numRows: number; getChildAt(i: number): ArrowVectorLike | null },
+  ctx: LiteralContext,
+): RowBlock {
   const getters = picked.map((j) => {
     const vec = batch.getChildAt(j);
     if (!vec) throw new ParameterError(`Arrow column ${fields[j].name} has no data`);
@@ -247,10 +278,10 @@ function prepareArrow(table: ArrowTableLike, columns: string[] | undefined, ctx:
   const names = fields.map((f) => f.name);
   const picked = columns
     ? columns.map((c) => {
-      const j = names.indexOf(c);
-      if (j < 0) throw new ParameterError(`column '${c}' is not in the Arrow table (fields: ${names.join(', ')})`);
-      return j;
-    })
+        const j = names.indexOf(c);
+        if (j < 0) throw new ParameterError(`column '${c}' is not in the Arrow table (fields: ${names.join(', ')})`);
+        return j;
+      })
     : names.map((_, j) => j);
   return { columns: picked.map((j) => names[j]), blocks: arrowBlocks(table, picked, ctx) };
 }

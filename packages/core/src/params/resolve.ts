@@ -7,7 +7,10 @@ import { isIpv6Literal, looksLikeUrl, parseConnectionUrl } from './url.js';
 const OPTION_BY_NAME = new Map(OPTION_DEFINITIONS.map((d) => [d.name, d]));
 const CAMEL_BY_SNAKE = new Map<string, keyof ConnectOptions>(
   Object.entries(PARAM_NAMES).flatMap(([camel, snake]) => {
-    const pairs: [string, keyof ConnectOptions][] = [[snake, camel as keyof ConnectOptions], [camel, camel as keyof ConnectOptions]];
+    const pairs: [string, keyof ConnectOptions][] = [
+      [snake, camel as keyof ConnectOptions],
+      [camel, camel as keyof ConnectOptions],
+    ];
     if (snake === 'results.type') pairs.push(['results_type', 'resultsType']);
     if (snake === 'pure_js') pairs.push(['pure_python', 'pureJs']);
     return pairs;
@@ -69,7 +72,10 @@ function option(camel: keyof ConnectOptions): unknown {
  * explicit options, the URL (explicit host or SINGLESTOREDB_URL), environment variables and
  * `options.set`, defaults.
  */
-export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Record<string, unknown>, overrides: ConnectOptions | Record<string, unknown> = {}): ResolvedConnectParams {
+export function resolveConnectParams(
+  urlOrOptions?: string | ConnectOptions | Record<string, unknown>,
+  overrides: ConnectOptions | Record<string, unknown> = {},
+): ResolvedConnectParams {
   const base = typeof urlOrOptions === 'string' ? { host: urlOrOptions } : normalizeConnectOptions((urlOrOptions ?? {}) as Record<string, unknown>);
   const explicit: ConnectOptions = { ...base, ...normalizeConnectOptions(overrides as Record<string, unknown>) };
   if (explicit.resultsFormat !== undefined) {
@@ -112,7 +118,9 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
   const requested = String(out.driver ?? 'mysql');
   const driver = knownDriverName(requested);
   if (driver === null) {
-    throw new OptionError(`Unrecognized protocol: ${requested} (known drivers: ${knownDriverNames().join(', ')}; register another with registerDriver before connecting)`);
+    throw new OptionError(
+      `Unrecognized protocol: ${requested} (known drivers: ${knownDriverNames().join(', ')}; register another with registerDriver before connecting)`,
+    );
   }
   out.driver = driver;
   if (!out.port) {
@@ -141,7 +149,13 @@ export function resolveConnectParams(urlOrOptions?: string | ConnectOptions | Re
   return out as unknown as ResolvedConnectParams;
 }
 
-const tlsPart = (o: ConnectOptions): TlsSettings => ({ tlsMode: o.tlsMode, sslDisabled: o.sslDisabled, sslVerifyCert: o.sslVerifyCert, sslVerifyIdentity: o.sslVerifyIdentity, sslCa: o.sslCa });
+const tlsPart = (o: ConnectOptions): TlsSettings => ({
+  tlsMode: o.tlsMode,
+  sslDisabled: o.sslDisabled,
+  sslVerifyCert: o.sslVerifyCert,
+  sslVerifyIdentity: o.sslVerifyIdentity,
+  sslCa: o.sslCa,
+});
 
 /**
  * TLS is decided by the highest layer that says anything about it (code, then URL, then the

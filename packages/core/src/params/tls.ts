@@ -33,7 +33,8 @@ export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
   }
   if (tlsMode) {
     const verifies = VERIFYING.has(tlsMode);
-    if (!verifies && sslCa && sslVerifyCert !== false) throw clash('tls_mode', 'ssl_ca', `tls_mode '${tlsMode}' does not verify the certificate that ssl_ca is for`);
+    if (!verifies && sslCa && sslVerifyCert !== false)
+      throw clash('tls_mode', 'ssl_ca', `tls_mode '${tlsMode}' does not verify the certificate that ssl_ca is for`);
     if (!verifies && sslVerifyCert === true) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' does not verify certificates`);
     if (verifies && sslVerifyCert === false) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' verifies the certificate`);
     if (tlsMode === 'verify-full' && sslVerifyIdentity === false) throw clash('tls_mode', 'ssl_verify_identity', "tls_mode 'verify-full' checks the host name");

@@ -45,7 +45,10 @@ interface IdleConnection {
 /** A borrowed connection: use it, then `release()` it (or `await using` it). */
 export class PooledConnection {
   private released = false;
-  constructor(readonly connection: Connection, private readonly pool: Pool) {}
+  constructor(
+    readonly connection: Connection,
+    private readonly pool: Pool,
+  ) {}
 
   query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
     return this.connection.query<Row>(sql, params, options);
@@ -101,10 +104,19 @@ export class Pool {
   constructor(options: PoolOptions | string = {}) {
     if (typeof options === 'string') options = { url: options };
     else if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new OptionError(`createPool() takes a connection URL or an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+      throw new OptionError(
+        `createPool() takes a connection URL or an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
+      );
     }
     const {
-      min = 0, max = 10, idleTimeoutMs = 30_000, acquireTimeoutMs = 10_000, healthCheck = 'ping', healthCheckIdleMs = 5_000, shutdownGraceMs = 5_000, url,
+      min = 0,
+      max = 10,
+      idleTimeoutMs = 30_000,
+      acquireTimeoutMs = 10_000,
+      healthCheck = 'ping',
+      healthCheckIdleMs = 5_000,
+      shutdownGraceMs = 5_000,
+      url,
       ...connectOptions
     } = options;
     this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, healthCheckIdleMs, shutdownGraceMs };

@@ -7,8 +7,25 @@ import { registerResultFormat, uniqueColumnNames } from './formats.js';
  * integer type plus a null mask instead of turning into floats — and everything else in arrays.
  */
 export type ColumnVectorType =
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64'
-  | 'decimal' | 'string' | 'binary' | 'date' | 'datetime' | 'time' | 'json' | 'vector' | 'null';
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64'
+  | 'decimal'
+  | 'string'
+  | 'binary'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'json'
+  | 'vector'
+  | 'null';
 
 export interface ColumnVector {
   name: string;
@@ -32,23 +49,36 @@ type TypedCtor = { new (n: number): ArrayLike<unknown> & { [i: number]: unknown 
 function vectorType(c: ColumnDefinition): [ColumnVectorType, TypedCtor | null] {
   const unsigned = (c.flags & ColumnFlag.UNSIGNED) !== 0;
   switch (c.typeCode) {
-    case FieldType.TINY: return unsigned ? ['uint8', Uint8Array] : ['int8', Int8Array];
-    case FieldType.SHORT: return unsigned ? ['uint16', Uint16Array] : ['int16', Int16Array];
-    case FieldType.YEAR: return ['int16', Int16Array];
+    case FieldType.TINY:
+      return unsigned ? ['uint8', Uint8Array] : ['int8', Int8Array];
+    case FieldType.SHORT:
+      return unsigned ? ['uint16', Uint16Array] : ['int16', Int16Array];
+    case FieldType.YEAR:
+      return ['int16', Int16Array];
     case FieldType.LONG:
-    case FieldType.INT24: return unsigned ? ['uint32', Uint32Array] : ['int32', Int32Array];
-    case FieldType.LONGLONG: return unsigned ? ['uint64', BigUint64Array as unknown as TypedCtor] : ['int64', BigInt64Array as unknown as TypedCtor];
-    case FieldType.FLOAT: return ['float32', Float32Array];
-    case FieldType.DOUBLE: return ['float64', Float64Array];
+    case FieldType.INT24:
+      return unsigned ? ['uint32', Uint32Array] : ['int32', Int32Array];
+    case FieldType.LONGLONG:
+      return unsigned ? ['uint64', BigUint64Array as unknown as TypedCtor] : ['int64', BigInt64Array as unknown as TypedCtor];
+    case FieldType.FLOAT:
+      return ['float32', Float32Array];
+    case FieldType.DOUBLE:
+      return ['float64', Float64Array];
     case FieldType.DECIMAL:
-    case FieldType.NEWDECIMAL: return ['decimal', null];
+    case FieldType.NEWDECIMAL:
+      return ['decimal', null];
     case FieldType.DATE:
-    case FieldType.NEWDATE: return ['date', null];
+    case FieldType.NEWDATE:
+      return ['date', null];
     case FieldType.DATETIME:
-    case FieldType.TIMESTAMP: return ['datetime', null];
-    case FieldType.TIME: return ['time', null];
-    case FieldType.JSON: return ['json', null];
-    case FieldType.NULL: return ['null', null];
+    case FieldType.TIMESTAMP:
+      return ['datetime', null];
+    case FieldType.TIME:
+      return ['time', null];
+    case FieldType.JSON:
+      return ['json', null];
+    case FieldType.NULL:
+      return ['null', null];
     default:
       if (c.typeCode > 2000 && c.typeCode < 4000) return ['vector', null];
       return c.charset === BINARY_CHARSET || c.typeCode === FieldType.BIT || c.typeCode === FieldType.BSON ? ['binary', null] : ['string', null];

@@ -128,11 +128,18 @@ registerResultFormat({
       const name = IDENTIFIER.test(c.name) && !used.has(c.name) && !(c.name in Array.prototype) ? c.name : `_${i}`;
       used.add(name);
       fields.push(name);
-      Object.defineProperty(proto, name, { get(this: unknown[]) { return this[i]; }, enumerable: false });
+      Object.defineProperty(proto, name, {
+        get(this: unknown[]) {
+          return this[i];
+        },
+        enumerable: false,
+      });
     });
     Object.defineProperty(proto, 'fields', { value: Object.freeze(fields), enumerable: false });
     Object.defineProperty(proto, 'toObject', {
-      value(this: unknown[]) { return Object.fromEntries(fields.map((f, i) => [f, this[i]])); },
+      value(this: unknown[]) {
+        return Object.fromEntries(fields.map((f, i) => [f, this[i]]));
+      },
       enumerable: false,
     });
     return {

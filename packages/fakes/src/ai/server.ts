@@ -80,7 +80,9 @@ function trailingToolResult(messages: Message[]): string | undefined {
   if (!last) return undefined;
   if (last.role === 'tool') return typeof last.content === 'string' ? last.content : JSON.stringify(last.content);
   if (last.role === 'user' && Array.isArray(last.content)) {
-    const result = last.content.find((b: { toolResult?: unknown }) => b.toolResult) as { toolResult: { content?: Array<{ text?: string; json?: unknown }> } } | undefined;
+    const result = last.content.find((b: { toolResult?: unknown }) => b.toolResult) as
+      | { toolResult: { content?: Array<{ text?: string; json?: unknown }> } }
+      | undefined;
     if (result) return (result.toolResult.content ?? []).map((c) => c.text ?? JSON.stringify(c.json)).join('');
   }
   return undefined;
@@ -159,11 +161,14 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     const failure = failures.shift();
     if (failure) {
       if (failure.retryAfter !== undefined) reply.header('retry-after', failure.retryAfter);
-      reply.code(failure.status).send(bedrock ? { message: `injected ${failure.status}` } : { error: { message: `injected ${failure.status}`, type: 'server_error', code: null } });
+      reply
+        .code(failure.status)
+        .send(bedrock ? { message: `injected ${failure.status}` } : { error: { message: `injected ${failure.status}`, type: 'server_error', code: null } });
       return false;
     }
     if (options.token != null && headers.authorization !== `Bearer ${options.token}`) {
-      if (bedrock) reply.header('x-amzn-errortype', 'UnrecognizedClientException').code(403).send({ message: 'The security token included in the request is invalid.' });
+      if (bedrock)
+        reply.header('x-amzn-errortype', 'UnrecognizedClientException').code(403).send({ message: 'The security token included in the request is invalid.' });
       else reply.code(401).send({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
       return false;
     }
@@ -172,7 +177,14 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
 
   app.post('/openai/v1/chat/completions', async (req, reply) => {
     if (!(await admit(req, reply, 'chat', false))) return reply;
-    const body = req.body as { model: string; messages: Message[]; stream?: boolean; tools?: Array<{ function: { name: string } }>; stream_options?: { include_usage?: boolean }; response_format?: { type?: string } };
+    const body = req.body as {
+      model: string;
+      messages: Message[];
+      stream?: boolean;
+      tools?: Array<{ function: { name: string } }>;
+      stream_options?: { include_usage?: boolean };
+      response_format?: { type?: string };
+    };
     const text = lastUserText(body.messages ?? []);
     const answered = answer(body.messages ?? [], body.tools?.[0]?.function.name);
     const { tool } = answered;
@@ -188,11 +200,17 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
       return reply.send({
         ...base,
         object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: tool ? null : content, ...(toolCalls ? { tool_calls: toolCalls } : {}) }, finish_reason: finish }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content: tool ? null : content, ...(toolCalls ? { tool_calls: toolCalls } : {}) }, finish_reason: finish },
+        ],
         usage,
       });
     }
-    const chunk = (delta: unknown, finishReason: string | null) => ({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finishReason }] });
+    const chunk = (delta: unknown, finishReason: string | null) => ({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    });
     const events: unknown[] = [chunk({ role: 'assistant', content: '' }, null)];
     if (text === 'stall mid-stream') {
       const head = `data: ${JSON.stringify(events[0])}\n\ndata: ${JSON.stringify(chunk({ content: 'partial' }, null))}\n\n`;
@@ -219,11 +237,18 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     const body = req.body as { model: string; input: unknown; encoding_format?: string };
     const input = body.input;
     const inputs: Array<string | number[]> =
-      typeof input === 'string' ? [input] : Array.isArray(input) && input.length > 0 && typeof input[0] === 'number' ? [input as number[]] : (input as Array<string | number[]>);
-    if (!Array.isArray(inputs) || inputs.length === 0) return reply.code(400).send({ error: { message: "'input' must be a non-empty string or array", type: 'invalid_request_error' } });
+      typeof input === 'string'
+        ? [input]
+        : Array.isArray(input) && input.length > 0 && typeof input[0] === 'number'
+          ? [input as number[]]
+          : (input as Array<string | number[]>);
+    if (!Array.isArray(inputs) || inputs.length === 0)
+      return reply.code(400).send({ error: { message: "'input' must be a non-empty string or array", type: 'invalid_request_error' } });
     const tooLong = options.maxInputLength !== undefined ? inputs.findIndex((x) => x.length > options.maxInputLength!) : -1;
     if (tooLong >= 0) {
-      return reply.code(400).send({ error: { message: `input ${tooLong} is longer than the maximum context length ${options.maxInputLength}`, type: 'invalid_request_error' } });
+      return reply
+        .code(400)
+        .send({ error: { message: `input ${tooLong} is longer than the maximum context length ${options.maxInputLength}`, type: 'invalid_request_error' } });
     }
     const base64 = body.encoding_format === 'base64';
     let tokens = 0;
@@ -248,7 +273,12 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     if (!(await admit(req, reply, 'converse', true))) return reply;
     const r = converse(req.body as ConverseBody);
     const content = r.tool ? [{ toolUse: { toolUseId: 'tooluse_fake_0', name: r.tool.name, input: JSON.parse(r.tool.args) } }] : [{ text: r.reply }];
-    return reply.send({ output: { message: { role: 'assistant', content } }, stopReason: r.tool ? 'tool_use' : 'end_turn', usage: r.usage, metrics: { latencyMs: 0 } });
+    return reply.send({
+      output: { message: { role: 'assistant', content } },
+      stopReason: r.tool ? 'tool_use' : 'end_turn',
+      usage: r.usage,
+      metrics: { latencyMs: 0 },
+    });
   });
 
   app.post('/bedrock/model/:id/converse-stream', async (req, reply) => {
@@ -260,7 +290,10 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
       return reply.header('content-type', 'application/vnd.amazon.eventstream').send(stalledAfter(frames, openBodies));
     }
     if (r.text === 'fail mid-stream') {
-      frames.push(bedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'partial' } }), bedrockException('modelStreamErrorException', 'model crashed mid-stream'));
+      frames.push(
+        bedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'partial' } }),
+        bedrockException('modelStreamErrorException', 'model crashed mid-stream'),
+      );
     } else {
       if (r.tool) {
         frames.push(bedrockEvent('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_fake_0', name: r.tool.name } } }));
@@ -281,7 +314,10 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
   function invoke(modelId: string, body: { texts?: string[]; inputText?: string }): { status: number; json: unknown } {
     if (/(^|\.)cohere\./.test(modelId)) {
       if (!Array.isArray(body.texts)) return { status: 400, json: { message: 'texts is required' } };
-      return { status: 200, json: { id: 'fake', texts: body.texts, embeddings: body.texts.map((t) => fakeEmbedding(t, dimension)), response_type: 'embeddings_floats' } };
+      return {
+        status: 200,
+        json: { id: 'fake', texts: body.texts, embeddings: body.texts.map((t) => fakeEmbedding(t, dimension)), response_type: 'embeddings_floats' },
+      };
     }
     if (typeof body.inputText !== 'string') return { status: 400, json: { message: 'inputText is required' } };
     return { status: 200, json: { embedding: fakeEmbedding(body.inputText, dimension), inputTextTokenCount: fakeTokenCount(body.inputText) } };

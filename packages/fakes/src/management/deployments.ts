@@ -81,7 +81,9 @@ export function newCluster(state: FakeState, t: Timing, b: Json): Stored {
 export function registerDeployments(router: Router, state: FakeState, t: Timing): void {
   // ---- v2 clusters ----
   const clusterView = (rec: Stored) => settle(rec);
-  router.add('GET', '/v2/clusters', (r) => ({ json: [...state.clusters.values()].map(clusterView).filter((j) => r.query.includeTerminated === 'true' || live(j)) }));
+  router.add('GET', '/v2/clusters', (r) => ({
+    json: [...state.clusters.values()].map(clusterView).filter((j) => r.query.includeTerminated === 'true' || live(j)),
+  }));
   router.add('POST', '/v2/clusters', (r) => {
     const b = obj(r.body);
     requireString(b, 'name');
@@ -89,9 +91,11 @@ export function registerDeployments(router: Router, state: FakeState, t: Timing)
     const region = requireString(b, 'region');
     const projectID = requireString(b, 'projectID');
     if (!Array.isArray(b.firewallRanges)) throw new HttpError(400, 'firewallRanges is required; indicate empty list [] to disallow all inbound traffic');
-    if (!state.regions.some((x) => x.provider.toLowerCase() === provider.toLowerCase() && x.regionName === region)) throw new HttpError(400, `unknown region ${provider} ${region}`);
+    if (!state.regions.some((x) => x.provider.toLowerCase() === provider.toLowerCase() && x.regionName === region))
+      throw new HttpError(400, `unknown region ${provider} ${region}`);
     if (!state.projects.some((p) => p.projectID === projectID)) throw new HttpError(400, `unknown projectID ${projectID}`);
-    if ([...state.clusters.values()].some((c) => live(c.json) && c.json.name === b.name)) throw new HttpError(409, `a cluster named ${String(b.name)} already exists`);
+    if ([...state.clusters.values()].some((c) => live(c.json) && c.json.name === b.name))
+      throw new HttpError(409, `a cluster named ${String(b.name)} already exists`);
     const rec = newCluster(state, t, { ...b, provider: state.regions.find((x) => x.provider.toLowerCase() === provider.toLowerCase())!.provider });
     schedule(rec, t, 'ACTIVE', 'PENDING');
     const wantsFirewall = (b.firewallRanges as unknown[]).length > 0 || b.allowAllTraffic === true;
@@ -153,8 +157,10 @@ export function registerDeployments(router: Router, state: FakeState, t: Timing)
       if (!/^[a-z0-9_]+$/.test(db)) throw new HttpError(400, 'databaseName may only contain a-z, 0-9 and _');
       const provider = requireString(b, 'provider');
       const regionName = requireString(b, 'regionName');
-      if (!['AWS', 'GCP', 'AZURE'].includes(provider)) throw new HttpError(500, `${provider === '' ? 'Unspecified' : provider} is not a valid CloudServiceProvider`);
-      if (!state.sharedTierRegions.some((x) => x.provider.toUpperCase() === provider && x.regionName === regionName)) throw new HttpError(400, `no shared tier region ${provider} ${regionName}`);
+      if (!['AWS', 'GCP', 'AZURE'].includes(provider))
+        throw new HttpError(500, `${provider === '' ? 'Unspecified' : provider} is not a valid CloudServiceProvider`);
+      if (!state.sharedTierRegions.some((x) => x.provider.toUpperCase() === provider && x.regionName === regionName))
+        throw new HttpError(400, `no shared tier region ${provider} ${regionName}`);
       const id = randomUUID();
       const json: Json = {
         [idKey]: id,
@@ -191,14 +197,26 @@ export function registerDeployments(router: Router, state: FakeState, t: Timing)
 
   // ---- v1 workspace groups ----
   const groupView = (rec: Stored) => settle(rec);
-  router.add('GET', '/v1/workspaceGroups', (r) => ({ json: [...state.workspaceGroups.values()].map(groupView).filter((j) => /^true$/i.test(r.query.includeTerminated ?? '') || live(j)) }));
+  router.add('GET', '/v1/workspaceGroups', (r) => ({
+    json: [...state.workspaceGroups.values()].map(groupView).filter((j) => /^true$/i.test(r.query.includeTerminated ?? '') || live(j)),
+  }));
   router.add('POST', '/v1/workspaceGroups', (r) => {
     const b = obj(r.body);
     requireString(b, 'name');
-    const region = state.regions.find((x) => x.regionID === b.regionID) ?? state.regions.find((x) => b.provider && x.provider.toLowerCase() === String(b.provider).toLowerCase() && x.regionName === b.regionName);
+    const region =
+      state.regions.find((x) => x.regionID === b.regionID) ??
+      state.regions.find((x) => b.provider && x.provider.toLowerCase() === String(b.provider).toLowerCase() && x.regionName === b.regionName);
     if (!region) throw new HttpError(400, `unknown region ${String(b.regionID ?? b.regionName)}`);
     const id = randomUUID();
-    const json: Json = { workspaceGroupID: id, name: b.name, state: 'ACTIVE', createdAt: now(), regionID: region.regionID, firewallRanges: b.firewallRanges ?? [], allowAllTraffic: b.allowAllTraffic ?? false };
+    const json: Json = {
+      workspaceGroupID: id,
+      name: b.name,
+      state: 'ACTIVE',
+      createdAt: now(),
+      regionID: region.regionID,
+      firewallRanges: b.firewallRanges ?? [],
+      allowAllTraffic: b.allowAllTraffic ?? false,
+    };
     apply(json, b, ['expiresAt', 'updateWindow', 'deploymentType', 'highAvailabilityTwoZones', 'optInPreviewFeature', 'projectID']);
     const rec: Stored = { json };
     schedule(rec, t, 'ACTIVE', 'PENDING');
@@ -224,14 +242,29 @@ export function registerDeployments(router: Router, state: FakeState, t: Timing)
   // ---- v1 workspaces ----
   router.add('GET', '/v1/workspaces', (r) => {
     const gid = r.query.workspaceGroupID;
-    return { json: [...state.workspaces.values()].map((w) => settle(w)).filter((j) => j.workspaceGroupID === gid && (/^true$/i.test(r.query.includeTerminated ?? '') || live(j))) };
+    return {
+      json: [...state.workspaces.values()]
+        .map((w) => settle(w))
+        .filter((j) => j.workspaceGroupID === gid && (/^true$/i.test(r.query.includeTerminated ?? '') || live(j))),
+    };
   });
   router.add('POST', '/v1/workspaces', (r) => {
     const b = obj(r.body);
     const group = state.workspaceGroups.get(String(b.workspaceGroupID));
     if (!group || !live(settle(group))) throw new HttpError(400, 'workspace group does not exist or is terminated');
     const id = randomUUID();
-    const json: Json = { workspaceID: id, workspaceGroupID: b.workspaceGroupID, name: b.name, size: b.size ?? 'S-00', state: 'ACTIVE', createdAt: now(), cacheConfig: b.cacheConfig ?? 1, deploymentType: 'PRODUCTION', kaiEnabled: b.enableKai ?? false, scaleFactor: b.scaleFactor ?? 1 };
+    const json: Json = {
+      workspaceID: id,
+      workspaceGroupID: b.workspaceGroupID,
+      name: b.name,
+      size: b.size ?? 'S-00',
+      state: 'ACTIVE',
+      createdAt: now(),
+      cacheConfig: b.cacheConfig ?? 1,
+      deploymentType: 'PRODUCTION',
+      kaiEnabled: b.enableKai ?? false,
+      scaleFactor: b.scaleFactor ?? 1,
+    };
     apply(json, b, ['autoSuspend', 'autoScale']);
     const rec: Stored = { json };
     schedule(rec, t, 'ACTIVE', 'PENDING', (j) => (j.endpoint = endpointFor(t, id)));

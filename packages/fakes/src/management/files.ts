@@ -128,7 +128,8 @@ export function registerFiles(router: Router, state: FakeState, dataDir: string)
   };
   const methods = 'GET|PUT|PATCH|DELETE';
   router.add(methods, '/v2/clusters/:id/stage/fs/*path', (r) => fsErr(() => handleFs(stageOf(v2Deployment(r.params.id!)), false, r)));
-  for (const prefix of ['/v1/stage', '/v1/stages']) router.add(methods, `${prefix}/:id/fs/*path`, (r) => fsErr(() => handleFs(stageOf(v1Deployment(r.params.id!)), false, r)));
+  for (const prefix of ['/v1/stage', '/v1/stages'])
+    router.add(methods, `${prefix}/:id/fs/*path`, (r) => fsErr(() => handleFs(stageOf(v1Deployment(r.params.id!)), false, r)));
   for (const v of ['v1', 'v2']) {
     router.add(methods, `/${v}/files/fs/:space/*path`, (r) => {
       const space = r.params.space!;

@@ -11,7 +11,14 @@ export class FsError extends Error {
   }
 }
 
-const MIME: Record<string, string> = { txt: 'text/plain', sql: 'application/sql', json: 'application/json', csv: 'text/csv', py: 'text/x-python', md: 'text/markdown' };
+const MIME: Record<string, string> = {
+  txt: 'text/plain',
+  sql: 'application/sql',
+  json: 'application/json',
+  csv: 'text/csv',
+  py: 'text/x-python',
+  md: 'text/markdown',
+};
 
 /** A file tree on disk behind one stage deployment or file space; paths are root-relative. */
 export class FsStore {

@@ -174,7 +174,14 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
         return reply.code(400).type('text/plain').send('invalid JSON body');
       }
     }
-    const rec: RecordedRequest = { method, path, query, body: request.body && typeof (request.body as { pipe?: unknown }).pipe === 'function' ? '<stream>' : request.body, headers: request.headers, at: performance.now() };
+    const rec: RecordedRequest = {
+      method,
+      path,
+      query,
+      body: request.body && typeof (request.body as { pipe?: unknown }).pipe === 'function' ? '<stream>' : request.body,
+      headers: request.headers,
+      at: performance.now(),
+    };
     requests.push(rec);
     const answer = (status: number, text: string, headers: Record<string, string> = {}) => {
       rec.status = status;
@@ -205,7 +212,12 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
     }
 
     if (validator && path.startsWith('/v1/')) {
-      const problem = validator.check(method, path.replace(/^\/v1\/stage\//, '/v1/stages/'), query, request.body && typeof (request.body as { pipe?: unknown }).pipe === 'function' ? undefined : request.body);
+      const problem = validator.check(
+        method,
+        path.replace(/^\/v1\/stage\//, '/v1/stages/'),
+        query,
+        request.body && typeof (request.body as { pipe?: unknown }).pipe === 'function' ? undefined : request.body,
+      );
       if (problem) return answer(problem.status, problem.message);
     }
 
@@ -249,17 +261,53 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
     },
     starterCluster: (p = {}) => {
       const id = randomUUID();
-      return store(state.starterClusters, 'virtualClusterID', { virtualClusterID: id, name: `starter-${state.starterClusters.size + 1}`, databaseName: 'starter_db', endpoint: timing.starterEndpoint ?? `svc-${id.slice(0, 8)}.starter.fake.singlestore.test:3333`, mysqlDmlPort: 3333, websocketPort: 443, ...p });
+      return store(state.starterClusters, 'virtualClusterID', {
+        virtualClusterID: id,
+        name: `starter-${state.starterClusters.size + 1}`,
+        databaseName: 'starter_db',
+        endpoint: timing.starterEndpoint ?? `svc-${id.slice(0, 8)}.starter.fake.singlestore.test:3333`,
+        mysqlDmlPort: 3333,
+        websocketPort: 443,
+        ...p,
+      });
     },
     workspaceGroup: (p = {}) =>
-      store(state.workspaceGroups, 'workspaceGroupID', { workspaceGroupID: randomUUID(), name: `group-${state.workspaceGroups.size + 1}`, state: 'ACTIVE', createdAt: now(), regionID: state.regions[0]!.regionID, firewallRanges: [], allowAllTraffic: false, ...p }),
+      store(state.workspaceGroups, 'workspaceGroupID', {
+        workspaceGroupID: randomUUID(),
+        name: `group-${state.workspaceGroups.size + 1}`,
+        state: 'ACTIVE',
+        createdAt: now(),
+        regionID: state.regions[0]!.regionID,
+        firewallRanges: [],
+        allowAllTraffic: false,
+        ...p,
+      }),
     workspace: (groupId, p = {}) => {
       const id = randomUUID();
-      return store(state.workspaces, 'workspaceID', { workspaceID: id, workspaceGroupID: groupId, name: `ws-${state.workspaces.size + 1}`, size: 'S-00', state: 'ACTIVE', createdAt: now(), endpoint: timing.endpoint ?? `svc-${id.slice(0, 8)}-dml.fake.singlestore.test`, cacheConfig: 1, deploymentType: 'PRODUCTION', ...p });
+      return store(state.workspaces, 'workspaceID', {
+        workspaceID: id,
+        workspaceGroupID: groupId,
+        name: `ws-${state.workspaces.size + 1}`,
+        size: 'S-00',
+        state: 'ACTIVE',
+        createdAt: now(),
+        endpoint: timing.endpoint ?? `svc-${id.slice(0, 8)}-dml.fake.singlestore.test`,
+        cacheConfig: 1,
+        deploymentType: 'PRODUCTION',
+        ...p,
+      });
     },
     starterWorkspace: (p = {}) => {
       const id = randomUUID();
-      return store(state.starterWorkspaces, 'virtualWorkspaceID', { virtualWorkspaceID: id, name: `starter-ws-${state.starterWorkspaces.size + 1}`, databaseName: 'starter_db', endpoint: timing.starterEndpoint ?? `svc-${id.slice(0, 8)}.starter.fake.singlestore.test:3333`, mysqlDmlPort: 3333, websocketPort: 443, ...p });
+      return store(state.starterWorkspaces, 'virtualWorkspaceID', {
+        virtualWorkspaceID: id,
+        name: `starter-ws-${state.starterWorkspaces.size + 1}`,
+        databaseName: 'starter_db',
+        endpoint: timing.starterEndpoint ?? `svc-${id.slice(0, 8)}.starter.fake.singlestore.test:3333`,
+        mysqlDmlPort: 3333,
+        websocketPort: 443,
+        ...p,
+      });
     },
     secret: (name, value) => {
       const secretID = randomUUID();
@@ -268,7 +316,15 @@ export async function startManagementFake(options: ManagementFakeOptions = {}): 
       return json;
     },
     inferenceApi: (info) => {
-      const json: Json = { serviceID: randomUUID(), name: info.modelName, connectionURL: `http://127.0.0.1/${info.modelName}`, internalConnectionURL: `http://127.0.0.1/${info.modelName}`, hostingPlatform: 'Amazon', status: 'Active', ...info };
+      const json: Json = {
+        serviceID: randomUUID(),
+        name: info.modelName,
+        connectionURL: `http://127.0.0.1/${info.modelName}`,
+        internalConnectionURL: `http://127.0.0.1/${info.modelName}`,
+        hostingPlatform: 'Amazon',
+        status: 'Active',
+        ...info,
+      };
       state.inferenceApis.set(`${info.projectID}/${info.modelName}`, json);
       state.models.set(String(json.name), { name: json.name, status: json.status, hostingPlatform: json.hostingPlatform });
       return json;

@@ -61,18 +61,30 @@ export function registerServices(router: Router, state: FakeState, t: Timing): v
   for (const v of BOTH) {
     router.add('GET', `/${v}/organizations/current`, () => ({ json: state.organization }));
     router.add('GET', `/${v}/regions`, () => ({
-      json: state.regions.map((r) => (v === 'v1' ? { regionID: r.regionID, region: r.region, provider: r.provider } : { region: r.region, provider: r.provider, regionName: r.regionName })),
+      json: state.regions.map((r) =>
+        v === 'v1' ? { regionID: r.regionID, region: r.region, provider: r.provider } : { region: r.region, provider: r.provider, regionName: r.regionName },
+      ),
     }));
     router.add('GET', `/${v}/regions/sharedtier`, () => ({ json: state.sharedTierRegions }));
 
     // ---- secrets ----
-    router.add('GET', `/${v}/secrets`, (r) => ({ json: { secrets: [...state.secrets.values()].filter((s) => !s.deletedAt && (r.query.name == null || s.name === r.query.name)) } }));
+    router.add('GET', `/${v}/secrets`, (r) => ({
+      json: { secrets: [...state.secrets.values()].filter((s) => !s.deletedAt && (r.query.name == null || s.name === r.query.name)) },
+    }));
     router.add('POST', `/${v}/secrets`, (r) => {
       const b = obj(r.body);
       if (typeof b.name !== 'string' || !b.name || typeof b.value !== 'string') throw new HttpError(400, 'name and value are required');
       if ([...state.secrets.values()].some((s) => !s.deletedAt && s.name === b.name)) throw new HttpError(409, `secret ${b.name} already exists`);
       const secretID = randomUUID();
-      state.secrets.set(secretID, { secretID, name: b.name, value: b.value, createdBy: FAKE_USER, createdAt: now(), lastUpdatedBy: FAKE_USER, lastUpdatedAt: now() });
+      state.secrets.set(secretID, {
+        secretID,
+        name: b.name,
+        value: b.value,
+        createdBy: FAKE_USER,
+        createdAt: now(),
+        lastUpdatedBy: FAKE_USER,
+        lastUpdatedAt: now(),
+      });
       return { json: { secretID } };
     });
     router.add('PATCH', `/${v}/secrets/:id`, (r) => {
@@ -111,9 +123,11 @@ export function registerServices(router: Router, state: FakeState, t: Timing): v
       if (sc.mode === 'Recurring' && !(Number(sc.executionIntervalInMinutes) > 0)) throw new HttpError(400, 'a recurring job needs executionIntervalInMinutes');
       const tc = b.targetConfig == null ? null : obj(b.targetConfig);
       const targetTypes = v === 'v2' ? ['Cluster', 'VirtualCluster'] : ['Workspace', 'VirtualWorkspace', 'Cluster'];
-      if (tc && tc.targetType != null && !targetTypes.includes(String(tc.targetType))) throw new HttpError(400, `targetType must be one of ${targetTypes.join(', ')}`);
+      if (tc && tc.targetType != null && !targetTypes.includes(String(tc.targetType)))
+        throw new HttpError(400, `targetType must be one of ${targetTypes.join(', ')}`);
       const params = Array.isArray(b.parameters) ? (b.parameters as Json[]) : [];
-      for (const p of params) if (!['string', 'integer', 'float', 'boolean'].includes(String(p.type))) throw new HttpError(400, `bad parameter type ${String(p.type)}`);
+      for (const p of params)
+        if (!['string', 'integer', 'float', 'boolean'].includes(String(p.type))) throw new HttpError(400, `bad parameter type ${String(p.type)}`);
       const jobID = randomUUID();
       const job: Json = {
         jobID,
@@ -123,7 +137,12 @@ export function registerServices(router: Router, state: FakeState, t: Timing): v
         enqueuedBy: FAKE_USER,
         completedExecutionsCount: 0,
         jobMetadata: [],
-        executionConfig: { createSnapshot: !!ec.createSnapshot, notebookPath: ec.notebookPath, maxAllowedExecutionDurationInMinutes: ec.maxAllowedExecutionDurationInMinutes ?? 60, ...(ec.runtimeName ? { runtimeName: ec.runtimeName } : {}) },
+        executionConfig: {
+          createSnapshot: !!ec.createSnapshot,
+          notebookPath: ec.notebookPath,
+          maxAllowedExecutionDurationInMinutes: ec.maxAllowedExecutionDurationInMinutes ?? 60,
+          ...(ec.runtimeName ? { runtimeName: ec.runtimeName } : {}),
+        },
         schedule: { mode: sc.mode, startAt: sc.startAt ?? now(), executionIntervalInMinutes: sc.executionIntervalInMinutes ?? null },
         targetConfig: tc ? { ...tc, resumeTarget: tc.resumeTarget ?? false } : null,
         terminatedAt: null,
@@ -150,7 +169,12 @@ export function registerServices(router: Router, state: FakeState, t: Timing): v
       const end = Number(r.query.end ?? start);
       if (!Number.isInteger(start) || !Number.isInteger(end)) throw new HttpError(400, 'start and end must be integers');
       const all = (j.json._executions as Json[] | undefined) ?? [];
-      return { json: { executions: all.filter((e) => Number(e.executionNumber) >= start && Number(e.executionNumber) <= end), executionsMetadata: { startExecutionNumber: start, endExecutionNumber: end } } };
+      return {
+        json: {
+          executions: all.filter((e) => Number(e.executionNumber) >= start && Number(e.executionNumber) <= end),
+          executionsMetadata: { startExecutionNumber: start, endExecutionNumber: end },
+        },
+      };
     });
   }
 
@@ -165,7 +189,9 @@ export function registerServices(router: Router, state: FakeState, t: Timing): v
     if (!m) throw new HttpError(404, 'model not found');
     return m;
   };
-  router.add('GET', '/v1/models', () => ({ json: [...state.models.values()].map((m) => ({ name: m.name, status: m.status, hostingPlatform: m.hostingPlatform })) }));
+  router.add('GET', '/v1/models', () => ({
+    json: [...state.models.values()].map((m) => ({ name: m.name, status: m.status, hostingPlatform: m.hostingPlatform })),
+  }));
   router.add('POST', '/v1/models/:name/start', (r) => {
     const m = model(r.params.name!);
     m.status = 'Active';

@@ -144,7 +144,8 @@ overwrite = OVERWRITE
 export const BUILTIN_GRAMMARS: Readonly<Record<string, BuiltinGrammar>> = {
   'CREATE CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 CREATE CLUSTER [ if_not_exists ] cluster_name
     in_region
     [ using_provider ]
@@ -201,7 +202,8 @@ wait_on_active = WAIT ON ACTIVE
   'CREATE CLUSTER IDENTITY': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 CREATE CLUSTER IDENTITY
     catalog
     storage
@@ -226,7 +228,8 @@ _link_creds = CREDENTIALS '<link-creds>'
   },
   'CREATE STAGE FOLDER': {
     family: 'stage',
-    grammar: `
+    grammar:
+      `
 CREATE STAGE FOLDER stage_path
     [ in ]
     [ overwrite ];
@@ -239,7 +242,8 @@ overwrite = OVERWRITE
   },
   'CREATE STARTER CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 CREATE STARTER CLUSTER [ if_not_exists ] cluster_name
     with_database
     in_region
@@ -260,7 +264,8 @@ using_provider = USING PROVIDER '<provider>'
   'CREATE WORKSPACE': {
     family: 'workspace',
     deprecatedBy: 'CREATE CLUSTER',
-    grammar: `
+    grammar:
+      `
 CREATE WORKSPACE [ if_not_exists ] workspace_name
     [ in_group ]
     WITH SIZE size
@@ -296,7 +301,8 @@ wait_on_active = WAIT ON ACTIVE
   'CREATE WORKSPACE GROUP': {
     family: 'workspace',
     deprecatedBy: 'CREATE CLUSTER',
-    grammar: `
+    grammar:
+      `
 CREATE WORKSPACE GROUP [ if_not_exists ] group_name
     IN REGION { region_id | region_name }
     [ with_password ]
@@ -337,7 +343,8 @@ with_update_window = WITH UPDATE WINDOW '<day>:<hour>'
   'DOWNLOAD CUSTOM MODEL': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 DOWNLOAD CUSTOM MODEL model_name
     [ local_path ]
     [ overwrite ];
@@ -359,7 +366,8 @@ overwrite = OVERWRITE
   },
   'DOWNLOAD STAGE FILE': {
     family: 'stage',
-    grammar: `
+    grammar:
+      `
 DOWNLOAD STAGE FILE stage_path
     [ in ]
     [ local_path ]
@@ -378,7 +386,8 @@ encoding = ENCODING '<encoding>'
   },
   'DROP CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 DROP CLUSTER [ if_exists ]
     cluster
     [ wait_on_terminated ];
@@ -392,7 +401,8 @@ wait_on_terminated = WAIT ON TERMINATED
   'DROP CUSTOM MODEL': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 DROP CUSTOM MODEL model_name;
 
 model_name = '<model-name>'
@@ -401,7 +411,8 @@ model_name = '<model-name>'
   'DROP EXPORT': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 DROP EXPORT export_id;
 
 export_id = '<export-id>'
@@ -409,7 +420,8 @@ export_id = '<export-id>'
   },
   'DROP JOBS': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 DROP JOBS job_ids;
 
 job_ids = '<job-id>',...
@@ -418,7 +430,8 @@ job_ids = '<job-id>',...
   'DROP MODEL': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 DROP MODEL model_name ;
 
 model_name = '<model-name>'
@@ -434,7 +447,8 @@ model_name = '<model-name>'
   },
   'DROP STAGE FILE': {
     family: 'stage',
-    grammar: `
+    grammar:
+      `
 DROP STAGE FILE stage_path
     [ in ];
 
@@ -444,7 +458,8 @@ ${STAGE_IN}` + help('Deletes a file from Stage.'),
   },
   'DROP STAGE FOLDER': {
     family: 'stage',
-    grammar: `
+    grammar:
+      `
 DROP STAGE FOLDER stage_path
     [ in ]
     [ recursive ];
@@ -457,7 +472,8 @@ recursive = RECURSIVE
   },
   'DROP STARTER CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 DROP STARTER CLUSTER [ if_exists ] cluster;
 
 if_exists = IF EXISTS
@@ -466,7 +482,8 @@ ${CLUSTER_REF}` + help('Deletes a starter cluster.'),
   },
   'DROP WORKSPACE': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 DROP WORKSPACE [ if_exists ]
     workspace
     [ in_group ]
@@ -481,7 +498,8 @@ wait_on_terminated = WAIT ON TERMINATED
   },
   'DROP WORKSPACE GROUP': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 DROP WORKSPACE GROUP [ if_exists ]
     group
     [ wait_on_terminated ]
@@ -502,7 +520,8 @@ force = FORCE
   },
   'RESUME CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 RESUME CLUSTER cluster
     [ disable_auto_suspend ]
     [ wait_on_resumed ];
@@ -516,7 +535,8 @@ wait_on_resumed = WAIT ON RESUMED
   'RESUME EXPORT': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 RESUME EXPORT export_id;
 
 export_id = '<export-id>'
@@ -524,7 +544,8 @@ export_id = '<export-id>'
   },
   'RESUME WORKSPACE': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 RESUME WORKSPACE workspace
     [ in_group ]
     [ disable_auto_suspend ]
@@ -539,7 +560,8 @@ wait_on_resumed = WAIT ON RESUMED
   },
   'RUN JOB USING NOTEBOOK': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 RUN JOB USING NOTEBOOK notebook_path
     [ with_runtime ]
     [ with_parameters ]
@@ -555,7 +577,8 @@ with_parameters = WITH PARAMETERS <json>
   'SCHEDULE JOB USING NOTEBOOK': {
     family: 'job',
     preview: true,
-    grammar: `
+    grammar:
+      `
 SCHEDULE JOB USING NOTEBOOK notebook_path
     with_mode
     [ create_snapshot ]
@@ -593,7 +616,8 @@ with_parameters = WITH PARAMETERS <json>
   },
   'SHOW CLUSTER REGIONS': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 SHOW CLUSTER REGIONS [ <like> ]
     [ <order-by> ]
     [ <limit> ];
@@ -601,7 +625,8 @@ SHOW CLUSTER REGIONS [ <like> ]
   },
   'SHOW CLUSTERS': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 SHOW CLUSTERS [ <like> ]
     [ <extended> ] [ <order-by> ]
     [ <limit> ];
@@ -610,7 +635,8 @@ SHOW CLUSTERS [ <like> ]
   'SHOW CUSTOM MODELS': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 SHOW CUSTOM MODELS
     [ at_path ] [ <like> ]
     [ <order-by> ]
@@ -626,7 +652,8 @@ extended = EXTENDED
   'SHOW EXPORT': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 SHOW EXPORT export_id;
 
 export_id = '<export-id>'
@@ -635,7 +662,8 @@ export_id = '<export-id>'
   'SHOW EXPORTS': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 SHOW EXPORTS [ scope ];
 
 scope = FOR '<scope>'
@@ -643,7 +671,8 @@ scope = FOR '<scope>'
   },
   'SHOW FUSION COMMANDS': {
     family: 'registry',
-    grammar: `
+    grammar:
+      `
 SHOW FUSION COMMANDS [ like ];
 
 like = LIKE '<pattern>'
@@ -651,7 +680,8 @@ like = LIKE '<pattern>'
   },
   'SHOW FUSION GRAMMAR': {
     family: 'registry',
-    grammar: `
+    grammar:
+      `
 SHOW FUSION GRAMMAR for_query;
 
 for_query = FOR '<query>'
@@ -659,7 +689,8 @@ for_query = FOR '<query>'
   },
   'SHOW FUSION HELP': {
     family: 'registry',
-    grammar: `
+    grammar:
+      `
 SHOW FUSION HELP for_command;
 
 for_command = FOR '<command>'
@@ -667,7 +698,8 @@ for_command = FOR '<command>'
   },
   'SHOW JOB EXECUTIONS FOR': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 SHOW JOB EXECUTIONS FOR job_id
     from_start
     to_end
@@ -682,7 +714,8 @@ to_end = TO <integer>
   },
   'SHOW JOB PARAMETERS FOR': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 SHOW JOB PARAMETERS FOR job_id;
 
 job_id = '<job-id>'
@@ -690,13 +723,15 @@ job_id = '<job-id>'
   },
   'SHOW JOB RUNTIMES': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 SHOW JOB RUNTIMES;
 ` + help('Lists the runtimes jobs can use.'),
   },
   'SHOW JOBS': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 SHOW JOBS job_ids
     [ <extended> ]
     [ <like> ]
@@ -708,7 +743,8 @@ job_ids = '<job-id>',...
   'SHOW MODELS': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 SHOW MODELS ;
 ` + help('Lists the models of the inference API.'),
   },
@@ -718,7 +754,8 @@ SHOW MODELS ;
   },
   'SHOW PROJECTS': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 SHOW PROJECTS [ <like> ]
     [ <order-by> ]
     [ <limit> ];
@@ -726,7 +763,8 @@ SHOW PROJECTS [ <like> ]
   },
   'SHOW REGIONS': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 SHOW REGIONS [ <like> ]
     [ <order-by> ]
     [ <limit> ];
@@ -738,7 +776,8 @@ SHOW REGIONS [ <like> ]
   },
   'SHOW STAGE FILES': {
     family: 'stage',
-    grammar: `
+    grammar:
+      `
 SHOW STAGE FILES [ in ]
     [ at_path ] [ <like> ]
     [ <order-by> ]
@@ -754,7 +793,8 @@ extended = EXTENDED
   },
   'SHOW STARTER CLUSTER REGIONS': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 SHOW STARTER CLUSTER REGIONS [ <like> ]
     [ <order-by> ]
     [ <limit> ];
@@ -762,7 +802,8 @@ SHOW STARTER CLUSTER REGIONS [ <like> ]
   },
   'SHOW STARTER CLUSTERS': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 SHOW STARTER CLUSTERS [ <like> ]
     [ <extended> ] [ <order-by> ]
     [ <limit> ];
@@ -770,7 +811,8 @@ SHOW STARTER CLUSTERS [ <like> ]
   },
   'SHOW WORKSPACE GROUPS': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 SHOW WORKSPACE GROUPS [ <like> ]
     [ <extended> ] [ <order-by> ]
     [ <limit> ];
@@ -778,7 +820,8 @@ SHOW WORKSPACE GROUPS [ <like> ]
   },
   'SHOW WORKSPACES': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 SHOW WORKSPACES [ in_group ]
     [ <like> ] [ <extended> ]
     [ <order-by> ] [ <limit> ];
@@ -788,7 +831,8 @@ ${IN_GROUP}` + help('Lists the workspaces of a workspace group.'),
   'START EXPORT': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 START EXPORT
     from_table
     catalog
@@ -803,7 +847,8 @@ ${EXPORT_RULES}` + help('Starts exporting a table.'),
   'START INCREMENTAL EXPORT': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 START INCREMENTAL EXPORT
     from_table
     catalog
@@ -823,7 +868,8 @@ _refresh_interval_time_unit = { SECONDS | MINUTES | HOURS | DAYS }
   'START MODEL': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 START MODEL model_name ;
 
 model_name = '<model-name>'
@@ -832,7 +878,8 @@ model_name = '<model-name>'
   'STOP MODEL': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 STOP MODEL model_name ;
 
 model_name = '<model-name>'
@@ -840,7 +887,8 @@ model_name = '<model-name>'
   },
   'SUSPEND CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 SUSPEND CLUSTER cluster
     [ wait_on_suspended ];
 
@@ -851,7 +899,8 @@ wait_on_suspended = WAIT ON SUSPENDED
   'SUSPEND EXPORT': {
     family: 'export',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 SUSPEND EXPORT export_id;
 
 export_id = '<export-id>'
@@ -859,7 +908,8 @@ export_id = '<export-id>'
   },
   'SUSPEND WORKSPACE': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 SUSPEND WORKSPACE workspace
     [ in_group ]
     [ wait_on_suspended ];
@@ -872,7 +922,8 @@ wait_on_suspended = WAIT ON SUSPENDED
   'UPLOAD CUSTOM MODEL': {
     family: 'models',
     hidden: true,
-    grammar: `
+    grammar:
+      `
 UPLOAD CUSTOM MODEL model_name
     FROM local_path [ overwrite ];
 
@@ -885,7 +936,8 @@ overwrite = OVERWRITE
   },
   'UPLOAD FILE TO STAGE': {
     family: 'stage',
-    grammar: `
+    grammar:
+      `
 UPLOAD FILE TO STAGE stage_path
     [ in ]
     FROM local_path [ overwrite ];
@@ -908,7 +960,8 @@ overwrite = OVERWRITE
   },
   'USE CLUSTER': {
     family: 'cluster',
-    grammar: `
+    grammar:
+      `
 USE CLUSTER cluster [ with_database ];
 
 cluster = { cluster_id | cluster_name | current_cluster }
@@ -924,7 +977,8 @@ with_database = WITH DATABASE '<database-name>'
   },
   'USE WORKSPACE': {
     family: 'workspace',
-    grammar: `
+    grammar:
+      `
 USE WORKSPACE workspace [ in_group ] [ with_database ];
 
 workspace = { workspace_id | workspace_name | current_workspace }
@@ -941,7 +995,8 @@ with_database = WITH DATABASE 'database-name'
   },
   'WAIT ON JOBS': {
     family: 'job',
-    grammar: `
+    grammar:
+      `
 WAIT ON JOBS job_ids
     [ with_timeout ]
 ;

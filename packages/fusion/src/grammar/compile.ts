@@ -6,9 +6,7 @@
 import type { CommandGrammar, GrammarNode, RuleInfo } from './ast.js';
 import { describeValue, FusionGrammarError } from '../errors.js';
 import { buildHelp } from './help.js';
-import {
-  BUILTIN_DEFAULTS, TERMINALS, buildSyntax, injectBuiltins, isKeywordOnly, leadingKeywords, ruleLines, stripHelpAndComments,
-} from './text.js';
+import { BUILTIN_DEFAULTS, TERMINALS, buildSyntax, injectBuiltins, isKeywordOnly, leadingKeywords, ruleLines, stripHelpAndComments } from './text.js';
 
 type Token =
   | { t: 'open' | 'close' | 'bopen' | 'bclose' | 'bar' | 'repeat' }
@@ -52,7 +50,11 @@ type Element = { node: GrammarNode } | { group: GrammarNode[]; keywordsOnly: boo
 
 class DefinitionParser {
   private i = 0;
-  constructor(private readonly tokens: Token[], private readonly source: string, private readonly known: (name: string) => boolean) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly source: string,
+    private readonly known: (name: string) => boolean,
+  ) {}
 
   parse(): GrammarNode {
     const node = this.sequence();
@@ -120,12 +122,21 @@ class DefinitionParser {
   private named(name: string): GrammarNode {
     if (this.known(name)) return { kind: 'rule', name };
     switch (name) {
-      case 'integer': return { kind: 'integer' };
-      case 'number': return { kind: 'number' };
-      case 'json': return { kind: 'json' };
-      case 'statement': return { kind: 'statement' };
-      case 'table': case 'column': case 'catalog_name': case 'link_name': return { kind: 'identifier' };
-      default: throw this.error(`unknown rule '${name}'`);
+      case 'integer':
+        return { kind: 'integer' };
+      case 'number':
+        return { kind: 'number' };
+      case 'json':
+        return { kind: 'json' };
+      case 'statement':
+        return { kind: 'statement' };
+      case 'table':
+      case 'column':
+      case 'catalog_name':
+      case 'link_name':
+        return { kind: 'identifier' };
+      default:
+        throw this.error(`unknown rule '${name}'`);
     }
   }
 }

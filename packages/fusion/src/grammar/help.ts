@@ -14,7 +14,10 @@ function dedent(text: string): string {
 
 /** reST → Markdown: links, double back-quotes, `::` code blocks. */
 function toMarkdown(text: string): string {
-  const src = text.replace(/`([^`]+)\s+<([^>]+)>`_/g, '[$1]($2)').replace(/``/g, '`').split('\n');
+  const src = text
+    .replace(/`([^`]+)\s+<([^>]+)>`_/g, '[$1]($2)')
+    .replace(/``/g, '`')
+    .split('\n');
   const out: string[] = [];
   while (src.length) {
     const line = src.shift()!;
@@ -25,13 +28,21 @@ function toMarkdown(text: string): string {
     out.push(`${line.slice(0, -2)}.`);
     const code: string[] = [];
     while (src.length && (!src[0].trim() || src[0].startsWith(' '))) code.push(src.shift()!.trimEnd());
-    out.push(`\`\`\`sql\n${code.join('\n').trimEnd().replace(/^\s*\n/, '')}\n\`\`\`\n`);
+    out.push(
+      `\`\`\`sql\n${code
+        .join('\n')
+        .trimEnd()
+        .replace(/^\s*\n/, '')}\n\`\`\`\n`,
+    );
   }
   return out.join('\n');
 }
 
 function formatArguments(text: string): string {
-  return text.split('\n').flatMap((line) => (line.startsWith('<') ? [`### ${line.replace(/</g, '&lt;').replace(/>/g, '&gt;')}`, ''] : [line.trim()])).join('\n');
+  return text
+    .split('\n')
+    .flatMap((line) => (line.startsWith('<') ? [`### ${line.replace(/</g, '&lt;').replace(/>/g, '&gt;')}`, ''] : [line.trim()]))
+    .join('\n');
 }
 
 export function buildHelp(syntax: string, doc: string): string {

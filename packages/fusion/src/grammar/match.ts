@@ -9,7 +9,11 @@ export type Params = Record<string, unknown>;
 
 /** A named rule that matched: one `{ key: value }` entry once the parse is done. */
 class RuleHit {
-  constructor(readonly key: string, readonly value: unknown, readonly names: readonly string[]) {}
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    readonly names: readonly string[],
+  ) {}
   toObject(): Record<string, unknown> {
     return { [this.key]: this.value };
   }
@@ -61,7 +65,10 @@ class Matcher {
   furthest = 0;
   private steps = 0;
 
-  constructor(private readonly g: CommandGrammar, private readonly text: string) {}
+  constructor(
+    private readonly g: CommandGrammar,
+    private readonly text: string,
+  ) {}
 
   skip(pos: number): number {
     for (;;) {
@@ -255,7 +262,10 @@ function lineColumn(text: string, pos: number): string {
 }
 
 function syntaxError(g: CommandGrammar, detail: string): FusionSyntaxError {
-  const indented = g.syntax.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+  const indented = g.syntax
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');
   return new FusionSyntaxError(`Could not parse statement.${detail} Expecting:\n${indented}`);
 }
 

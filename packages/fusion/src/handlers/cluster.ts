@@ -9,7 +9,8 @@ import { useDeployment } from './use.js';
 
 const m = (ctx: FusionContext): Management => ctx.management();
 
-const regionRows = (regions: readonly { name: string; provider: string; regionName: string | null }[]) => regions.map((r) => [r.name, r.provider, r.regionName]);
+const regionRows = (regions: readonly { name: string; provider: string; regionName: string | null }[]) =>
+  regions.map((r) => [r.name, r.provider, r.regionName]);
 
 function regionResult(rows: unknown[][], params: Params): FusionResult {
   const res = new FusionResult().addField('Name', 'STRING').addField('Provider', 'STRING').addField('RegionName', 'STRING');
@@ -19,16 +20,38 @@ function regionResult(rows: unknown[][], params: Params): FusionResult {
 export const showClusters: FusionRun = async (params, ctx) => {
   const clusters = await m(ctx).clusters.list();
   const projects = params.extended ? new Map((await m(ctx).projects.list()).map((p) => [p.id, p.name])) : new Map<string, string>();
-  const res = new FusionResult().addField('Name', 'STRING').addField('ID', 'STRING').addField('Region', 'STRING').addField('Size', 'STRING').addField('State', 'STRING');
+  const res = new FusionResult()
+    .addField('Name', 'STRING')
+    .addField('ID', 'STRING')
+    .addField('Region', 'STRING')
+    .addField('Size', 'STRING')
+    .addField('State', 'STRING');
   if (params.extended) {
-    res.addField('Provider', 'STRING').addField('Endpoint', 'STRING').addField('DeploymentType', 'STRING').addField('FirewallRanges', 'JSON')
-      .addField('ProjectName', 'STRING').addField('CreatedAt', 'DATETIME').addField('TerminatedAt', 'DATETIME');
+    res
+      .addField('Provider', 'STRING')
+      .addField('Endpoint', 'STRING')
+      .addField('DeploymentType', 'STRING')
+      .addField('FirewallRanges', 'JSON')
+      .addField('ProjectName', 'STRING')
+      .addField('CreatedAt', 'DATETIME')
+      .addField('TerminatedAt', 'DATETIME');
   }
-  res.setRows(clusters.map((c: Cluster) => {
-    const row = [c.name, c.id, c.region, c.size, c.state];
-    if (!params.extended) return row;
-    return [...row, c.provider, c.endpoint, c.deploymentType, json(c.firewallRanges), c.projectId ? projects.get(c.projectId) ?? null : null, c.createdAt, c.terminatedAt];
-  }));
+  res.setRows(
+    clusters.map((c: Cluster) => {
+      const row = [c.name, c.id, c.region, c.size, c.state];
+      if (!params.extended) return row;
+      return [
+        ...row,
+        c.provider,
+        c.endpoint,
+        c.deploymentType,
+        json(c.firewallRanges),
+        c.projectId ? (projects.get(c.projectId) ?? null) : null,
+        c.createdAt,
+        c.terminatedAt,
+      ];
+    }),
+  );
   return listing(res, params);
 };
 
@@ -50,7 +73,9 @@ async function resolveRegion(mg: Management, params: Params): Promise<{ provider
   let matches = (await mg.regions.list()).filter((r) => [r.name, r.regionName].some((x) => x && x.toLowerCase() === wanted));
   if (provider) matches = matches.filter((r) => (r.provider || '').toUpperCase() === provider.toUpperCase());
   if (matches.length > 1) {
-    throw new FusionValueError(`more than one region matches "${name}": ${matches.map((r) => `${r.provider} ${r.regionName}`).join(', ')}; use the USING PROVIDER clause to select one`);
+    throw new FusionValueError(
+      `more than one region matches "${name}": ${matches.map((r) => `${r.provider} ${r.regionName}`).join(', ')}; use the USING PROVIDER clause to select one`,
+    );
   }
   if (matches.length === 1) return { provider: matches[0].provider, region: matches[0].regionName ?? matches[0].name };
   return { provider, region: name };
@@ -77,7 +102,11 @@ export const createCluster: FusionRun = async (params, ctx) => {
     project: project ?? undefined,
     waitOnActive: params.wait_on_active === true,
   });
-  return new FusionResult().addField('Name', 'STRING').addField('ID', 'STRING').addField('Endpoint', 'STRING').addField('AdminPassword', 'STRING')
+  return new FusionResult()
+    .addField('Name', 'STRING')
+    .addField('ID', 'STRING')
+    .addField('Endpoint', 'STRING')
+    .addField('AdminPassword', 'STRING')
     .setRows([[cluster.name, cluster.id, cluster.endpoint, cluster.adminPassword]]);
 };
 
@@ -100,10 +129,12 @@ export const showStarterClusters: FusionRun = async (params, ctx) => {
   const projects = params.extended ? new Map((await m(ctx).projects.list()).map((p) => [p.id, p.name])) : new Map<string, string>();
   const res = new FusionResult().addField('Name', 'STRING').addField('ID', 'STRING').addField('DatabaseName', 'STRING');
   if (params.extended) res.addField('Endpoint', 'STRING').addField('ProjectName', 'STRING');
-  res.setRows(starters.map((s) => {
-    const row = [s.name, s.id, s.databaseName];
-    return params.extended ? [...row, s.endpoint, s.projectId ? projects.get(s.projectId) ?? null : null] : row;
-  }));
+  res.setRows(
+    starters.map((s) => {
+      const row = [s.name, s.id, s.databaseName];
+      return params.extended ? [...row, s.endpoint, s.projectId ? (projects.get(s.projectId) ?? null) : null] : row;
+    }),
+  );
   return listing(res, params);
 };
 
@@ -119,6 +150,7 @@ export const createStarterCluster: FusionRun = async (params, ctx) => {
   return null;
 };
 
-export const dropStarterCluster: FusionRun = (params, ctx) => ifExists(params, async () => {
-  await (await getStarterCluster(m(ctx), params)).terminate();
-});
+export const dropStarterCluster: FusionRun = (params, ctx) =>
+  ifExists(params, async () => {
+    await (await getStarterCluster(m(ctx), params)).terminate();
+  });

@@ -85,7 +85,10 @@ function startDefinition(params: Params, incremental: boolean): Parameters<Expor
 const idResult = (id: string) => new FusionResult().addField('ExportID', 'STRING').setRows([[id]]);
 
 function statusResult(rows: ExportStatus[]): FusionResult {
-  return new FusionResult().addField('ExportID', 'STRING').addField('Status', 'STRING').addField('Message', 'STRING')
+  return new FusionResult()
+    .addField('ExportID', 'STRING')
+    .addField('Status', 'STRING')
+    .addField('Message', 'STRING')
     .setRows(rows.map((s) => [s.exportId, s.status, s.message]));
 }
 

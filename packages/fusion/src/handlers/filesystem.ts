@@ -20,7 +20,12 @@ export function showFiles(locate: LocationOf): FusionRun {
     const entries = await location.listObjects((params.at_path as string | null) || '/', { recursive: params.recursive === true });
     const res = new FusionResult().addField('Name', 'STRING');
     if (params.extended) {
-      res.addField('Type', 'STRING').addField('Size', 'INTEGER').addField('Writable', 'STRING').addField('CreatedAt', 'DATETIME').addField('LastModifiedAt', 'DATETIME');
+      res
+        .addField('Type', 'STRING')
+        .addField('Size', 'INTEGER')
+        .addField('Writable', 'STRING')
+        .addField('CreatedAt', 'DATETIME')
+        .addField('LastModifiedAt', 'DATETIME');
       res.setRows(entries.map((e) => [e.path, e.type, e.size || 0, e.writable ? 'True' : 'False', e.createdAt, e.lastModifiedAt]));
     } else {
       res.setRows(entries.map((e) => [e.path]));
@@ -81,7 +86,10 @@ export function createFolder(locate: LocationOf, pathKey: string): FusionRun {
  * A file space by name: the file-space commands fix it, where
  * the SingleStoreDB Python SDK (singlestoredb 1.18.1) reads `file_location`.
  */
-export const fileSpace = (name: 'personal' | 'shared' | 'models'): LocationOf => async (m) => m.files.space(name);
+export const fileSpace =
+  (name: 'personal' | 'shared' | 'models'): LocationOf =>
+  async (m) =>
+    m.files.space(name);
 
 export const filesCommands = (space: 'personal' | 'shared') => ({
   show: showFiles(fileSpace(space)),

@@ -7,7 +7,13 @@ import type { FusionRun } from '../registry.js';
 
 /** Enum values as the API spells them (`RECURRING` → `Recurring`, `VIRTUAL_CLUSTER` → `VirtualCluster`). */
 const wireName = (v: string | null | undefined): string | null =>
-  v == null ? null : v.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  v == null
+    ? null
+    : v
+        .toLowerCase()
+        .split('_')
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join('');
 
 const MINUTES: Readonly<Record<string, number>> = { MINUTES: 1, HOURS: 60, DAYS: 1440 };
 const SECONDS: Readonly<Record<string, number>> = { SECONDS: 1, MINUTES: 60, HOURS: 3600 };
@@ -23,7 +29,8 @@ function parametersOf(params: Params): Record<string, string | number | boolean>
   if (!given || Object.keys(given).length === 0) return undefined;
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) {
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw new FusionValueError(`unsupported type for job parameter '${k}': ${v === null ? 'null' : typeof v}`);
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      throw new FusionValueError(`unsupported type for job parameter '${k}': ${v === null ? 'null' : typeof v}`);
     out[k] = v;
   }
   return out;
@@ -56,7 +63,9 @@ export const scheduleJob: FusionRun = async (params, ctx) => {
 };
 
 export const runJob: FusionRun = async (params, ctx) => {
-  const job = await ctx.management().jobs.run(String(params.notebook_path), { runtimeName: (params.with_runtime as string | null) ?? undefined, parameters: parametersOf(params) });
+  const job = await ctx
+    .management()
+    .jobs.run(String(params.notebook_path), { runtimeName: (params.with_runtime as string | null) ?? undefined, parameters: parametersOf(params) });
   return jobIdResult(job);
 };
 
@@ -68,41 +77,92 @@ export const waitOnJobs: FusionRun = async (params, ctx) => {
 
 export const showJobs: FusionRun = async (params, ctx) => {
   const jobs = await Promise.all((params.job_ids as string[]).map((id) => ctx.management().jobs.get(id)));
-  const res = new FusionResult().addField('JobID', 'STRING').addField('Name', 'STRING').addField('CreatedAt', 'DATETIME').addField('EnqueuedBy', 'STRING')
-    .addField('CompletedExecutions', 'INTEGER').addField('NotebookPath', 'STRING').addField('DatabaseName', 'STRING').addField('TargetID', 'STRING').addField('TargetType', 'STRING');
+  const res = new FusionResult()
+    .addField('JobID', 'STRING')
+    .addField('Name', 'STRING')
+    .addField('CreatedAt', 'DATETIME')
+    .addField('EnqueuedBy', 'STRING')
+    .addField('CompletedExecutions', 'INTEGER')
+    .addField('NotebookPath', 'STRING')
+    .addField('DatabaseName', 'STRING')
+    .addField('TargetID', 'STRING')
+    .addField('TargetType', 'STRING');
   if (params.extended) {
-    res.addField('Description', 'STRING').addField('TerminatedAt', 'DATETIME').addField('CreateSnapshot', 'BOOL').addField('MaxDurationInMins', 'INTEGER')
-      .addField('ExecutionIntervalInMins', 'INTEGER').addField('Mode', 'STRING').addField('StartAt', 'DATETIME').addField('ResumeTarget', 'BOOL');
+    res
+      .addField('Description', 'STRING')
+      .addField('TerminatedAt', 'DATETIME')
+      .addField('CreateSnapshot', 'BOOL')
+      .addField('MaxDurationInMins', 'INTEGER')
+      .addField('ExecutionIntervalInMins', 'INTEGER')
+      .addField('Mode', 'STRING')
+      .addField('StartAt', 'DATETIME')
+      .addField('ResumeTarget', 'BOOL');
   }
-  res.setRows(jobs.map((j) => {
-    const t = j.targetConfig;
-    const row = [j.jobId, j.name, j.createdAt, j.enqueuedBy, j.completedExecutionsCount, j.executionConfig.notebookPath, t?.databaseName ?? null, t?.targetId ?? null, wireName(t?.targetType)];
-    if (!params.extended) return row;
-    return [...row, j.description, j.terminatedAt, j.executionConfig.createSnapshot, j.executionConfig.maxDurationInMins, j.schedule.executionIntervalInMinutes,
-      wireName(j.schedule.mode), j.schedule.startAt, t ? t.resumeTarget : null];
-  }));
+  res.setRows(
+    jobs.map((j) => {
+      const t = j.targetConfig;
+      const row = [
+        j.jobId,
+        j.name,
+        j.createdAt,
+        j.enqueuedBy,
+        j.completedExecutionsCount,
+        j.executionConfig.notebookPath,
+        t?.databaseName ?? null,
+        t?.targetId ?? null,
+        wireName(t?.targetType),
+      ];
+      if (!params.extended) return row;
+      return [
+        ...row,
+        j.description,
+        j.terminatedAt,
+        j.executionConfig.createSnapshot,
+        j.executionConfig.maxDurationInMins,
+        j.schedule.executionIntervalInMinutes,
+        wireName(j.schedule.mode),
+        j.schedule.startAt,
+        t ? t.resumeTarget : null,
+      ];
+    }),
+  );
   return res.like({ Name: params.like as string | null });
 };
 
 export const showJobExecutions: FusionRun = async (params, ctx) => {
   const { executions } = await ctx.management().jobs.executions(String(params.job_id), Number(params.from_start), Number(params.to_end));
-  const res = new FusionResult().addField('ExecutionID', 'STRING').addField('ExecutionNumber', 'INTEGER').addField('JobID', 'STRING').addField('Status', 'STRING')
-    .addField('ScheduledStartTime', 'DATETIME').addField('StartedAt', 'DATETIME').addField('FinishedAt', 'DATETIME');
+  const res = new FusionResult()
+    .addField('ExecutionID', 'STRING')
+    .addField('ExecutionNumber', 'INTEGER')
+    .addField('JobID', 'STRING')
+    .addField('Status', 'STRING')
+    .addField('ScheduledStartTime', 'DATETIME')
+    .addField('StartedAt', 'DATETIME')
+    .addField('FinishedAt', 'DATETIME');
   if (params.extended) res.addField('SnapshotNotebookPath', 'STRING');
-  return res.setRows(executions.map((e) => {
-    const row = [e.executionId, e.executionNumber, e.jobId, wireName(e.status), e.scheduledStartTime, e.startedAt, e.finishedAt];
-    return params.extended ? [...row, e.snapshotNotebookPath] : row;
-  }));
+  return res.setRows(
+    executions.map((e) => {
+      const row = [e.executionId, e.executionNumber, e.jobId, wireName(e.status), e.scheduledStartTime, e.startedAt, e.finishedAt];
+      return params.extended ? [...row, e.snapshotNotebookPath] : row;
+    }),
+  );
 };
 
 export const showJobParameters: FusionRun = async (params, ctx) => {
   const parameters = await ctx.management().jobs.parameters(String(params.job_id));
-  return new FusionResult().addField('Name', 'STRING').addField('Value', 'STRING').addField('Type', 'STRING').setRows(parameters.map((p) => [p.name, p.value, p.type]));
+  return new FusionResult()
+    .addField('Name', 'STRING')
+    .addField('Value', 'STRING')
+    .addField('Type', 'STRING')
+    .setRows(parameters.map((p) => [p.name, p.value, p.type]));
 };
 
 export const showJobRuntimes: FusionRun = async (_params, ctx) => {
   const runtimes = await ctx.management().jobs.runtimes();
-  return new FusionResult().addField('Name', 'STRING').addField('Description', 'STRING').setRows(runtimes.map((r) => [r.name, r.description]));
+  return new FusionResult()
+    .addField('Name', 'STRING')
+    .addField('Description', 'STRING')
+    .setRows(runtimes.map((r) => [r.name, r.description]));
 };
 
 export const dropJobs: FusionRun = async (params, ctx) => {

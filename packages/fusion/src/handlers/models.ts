@@ -30,7 +30,9 @@ const uploadCustomModel: FusionRun = async (params, ctx) => {
   const overwrite = params.overwrite === true;
   // A file goes under the model folder by its base name;
   // the SingleStoreDB Python SDK (singlestoredb 1.18.1) loses the prefix for absolute paths.
-  const files = statSync(local).isDirectory() ? (await localTree(local)).map((rel) => [join(local, rel), `${name}/${rel}`]) : [[local, `${name}/${basename(local)}`]];
+  const files = statSync(local).isDirectory()
+    ? (await localTree(local)).map((rel) => [join(local, rel), `${name}/${rel}`])
+    : [[local, `${name}/${basename(local)}`]];
   for (const [from, to] of files) await uploadLocalFile(space, from, to, overwrite);
   return null;
 };
@@ -45,7 +47,8 @@ const downloadCustomModel: FusionRun = async (params, ctx) => {
     const dest = join(target, entry.path);
     // Entry names come from the server: none may lead out of the target folder.
     const inside = relative(resolve(target), resolve(dest));
-    if (!inside || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) throw new FusionFileError(`refusing to write ${entry.path}: it is outside ${target}`);
+    if (!inside || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+      throw new FusionFileError(`refusing to write ${entry.path}: it is outside ${target}`);
     if (existsSync(dest) && !overwrite) throw new FusionFileError(`local file already exists: ${dest}`);
     await mkdir(dirname(dest), { recursive: true });
     await writeLocalFile(dest, await space.download(`${name}/${entry.path}`), true);
@@ -86,6 +89,9 @@ export const modelCommands: Record<string, FusionRun> = {
   },
   'SHOW MODELS': async (_params, ctx) => {
     const list = await inference(ctx).show();
-    return new FusionResult().addField('Model Name', 'STRING').addField('Status', 'STRING').setRows(list.map((x) => [x.name, x.status]));
+    return new FusionResult()
+      .addField('Model Name', 'STRING')
+      .addField('Status', 'STRING')
+      .setRows(list.map((x) => [x.name, x.status]));
   },
 };

@@ -9,7 +9,11 @@ import type { FusionRun } from '../registry.js';
 import { createFolder, downloadFile, dropPath, showFiles, uploadFile, type LocationOf } from './filesystem.js';
 import { env, firstParam, isMissing } from './support.js';
 
-interface HasStage { id: string; name: string; stage: FileLocation }
+interface HasStage {
+  id: string;
+  name: string;
+  stage: FileLocation;
+}
 
 /** One of `items` named `name`; none → undefined; several → the Python SDK's ValueError. */
 function single<T extends { id: string; name: string }>(items: readonly T[], name: string, what: string): T | undefined {
@@ -37,7 +41,10 @@ async function workspaceGroup(m: Management, name: string | null, id: string | n
 }
 
 async function deploymentById(m: Management, id: string, fromEnv: string | null, fallBack: boolean): Promise<HasStage> {
-  const found = (await orMissing(() => m.clusters.get(id))) ?? (await orMissing(() => m.starterClusters.get(id))) ?? (fallBack ? await workspaceGroup(m, null, id) : undefined);
+  const found =
+    (await orMissing(() => m.clusters.get(id))) ??
+    (await orMissing(() => m.starterClusters.get(id))) ??
+    (fallBack ? await workspaceGroup(m, null, id) : undefined);
   if (!found) throw new FusionNotFoundError(`no deployment found with ID: ${id}${fromEnv ? ` (from ${fromEnv})` : ''}`);
   return found;
 }
@@ -52,7 +59,10 @@ export async function getDeployment(m: Management, params: Params): Promise<HasS
   }
   const name = firstParam(params, ['deployment_name'], ['in_deployment', 'deployment_name'], ['in', 'in_deployment', 'deployment_name']);
   if (name) {
-    const found = single(await m.clusters.list(), name, 'cluster') ?? single(await m.starterClusters.list(), name, 'starter cluster') ?? (await workspaceGroup(m, name, null));
+    const found =
+      single(await m.clusters.list(), name, 'cluster') ??
+      single(await m.starterClusters.list(), name, 'starter cluster') ??
+      (await workspaceGroup(m, name, null));
     if (!found) throw new FusionNotFoundError(`no deployment found with name: ${name}`);
     return found;
   }
@@ -61,7 +71,9 @@ export async function getDeployment(m: Management, params: Params): Promise<HasS
   const current = env('SINGLESTOREDB_WORKSPACE');
   if (current) return deploymentById(m, current, 'SINGLESTOREDB_WORKSPACE', false);
   if (env('SINGLESTOREDB_WORKSPACE_GROUP')) {
-    throw new FusionNotFoundError('SINGLESTOREDB_WORKSPACE_GROUP holds a group ID, which management API v2 cannot look up; set SINGLESTOREDB_WORKSPACE to the cluster ID instead, or name the deployment with IN.');
+    throw new FusionNotFoundError(
+      'SINGLESTOREDB_WORKSPACE_GROUP holds a group ID, which management API v2 cannot look up; set SINGLESTOREDB_WORKSPACE to the cluster ID instead, or name the deployment with IN.',
+    );
   }
   throw new FusionNotFoundError('no deployment was specified');
 }
@@ -74,5 +86,6 @@ export const stageCommands = {
   download: downloadFile(stageOf, 'stage_path'),
   create: createFolder(stageOf, 'stage_path'),
   dropFile: (async (params, ctx) => dropPath(await stageOf(ctx.management(), params), String(params.stage_path), 'file', false)) as FusionRun,
-  dropFolder: (async (params, ctx) => dropPath(await stageOf(ctx.management(), params), String(params.stage_path), 'folder', params.recursive === true)) as FusionRun,
+  dropFolder: (async (params, ctx) =>
+    dropPath(await stageOf(ctx.management(), params), String(params.stage_path), 'folder', params.recursive === true)) as FusionRun,
 };

@@ -27,7 +27,8 @@ export function firstParam(params: Params, ...paths: string[][]): string | null 
   return null;
 }
 
-export const env = (name: string): string | undefined => (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name] || undefined;
+export const env = (name: string): string | undefined =>
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name] || undefined;
 
 /** Missing resources: a 404, or the 400 the API gives for a malformed ID. */
 export function isMissing(err: unknown): boolean {
@@ -149,11 +150,12 @@ type Finder<T> = (m: Management, params: Params) => Promise<T>;
 
 /** DROP … [ IF EXISTS ] … [ WAIT ON TERMINATED ] [ FORCE ] of a deployment found by `get`. */
 export function dropRun(get: Finder<Terminable>, what: string): FusionRun {
-  return (params, ctx) => ifExists(params, async () => {
-    const target = await get(ctx.management(), params);
-    if (target.terminatedAt) throw new FusionNotFoundError(`${what} is already terminated`);
-    await target.terminate({ waitOnTerminated: params.wait_on_terminated === true, ...('force' in params ? { force: params.force === true } : {}) });
-  });
+  return (params, ctx) =>
+    ifExists(params, async () => {
+      const target = await get(ctx.management(), params);
+      if (target.terminatedAt) throw new FusionNotFoundError(`${what} is already terminated`);
+      await target.terminate({ waitOnTerminated: params.wait_on_terminated === true, ...('force' in params ? { force: params.force === true } : {}) });
+    });
 }
 
 /** SUSPEND … [ WAIT ON SUSPENDED ] and RESUME … [ DISABLE AUTO SUSPEND ] [ WAIT ON RESUMED ]. */
@@ -164,7 +166,10 @@ export function suspendRuns(get: Finder<Suspendable>): { suspend: FusionRun; res
       return null;
     },
     resume: async (params, ctx) => {
-      await (await get(ctx.management(), params)).resume({ waitOnResumed: params.wait_on_resumed === true, disableAutoSuspend: params.disable_auto_suspend === true });
+      await (await get(ctx.management(), params)).resume({
+        waitOnResumed: params.wait_on_resumed === true,
+        disableAutoSuspend: params.disable_auto_suspend === true,
+      });
       return null;
     },
   };

@@ -18,10 +18,12 @@ export const showWorkspaceGroups: FusionRun = async (params, ctx) => {
   const groups = await m(ctx).workspaces.listGroups();
   const res = new FusionResult().addField('Name', 'STRING').addField('ID', 'STRING').addField('Region', 'STRING').addField('FirewallRanges', 'JSON');
   if (params.extended) res.addField('CreatedAt', 'DATETIME').addField('TerminatedAt', 'DATETIME');
-  res.setRows(groups.map((g) => {
-    const row = [g.name, g.id, g.region?.name ?? null, json(g.firewallRanges)];
-    return params.extended ? [...row, g.createdAt, g.terminatedAt] : row;
-  }));
+  res.setRows(
+    groups.map((g) => {
+      const row = [g.name, g.id, g.region?.name ?? null, json(g.firewallRanges)];
+      return params.extended ? [...row, g.createdAt, g.terminatedAt] : row;
+    }),
+  );
   return listing(res, params);
 };
 
@@ -29,10 +31,12 @@ export const showWorkspaces: FusionRun = async (params, ctx) => {
   const group = await getWorkspaceGroup(m(ctx), params);
   const res = new FusionResult().addField('Name', 'STRING').addField('ID', 'STRING').addField('Size', 'STRING').addField('State', 'STRING');
   if (params.extended) res.addField('Endpoint', 'STRING').addField('CreatedAt', 'DATETIME').addField('TerminatedAt', 'DATETIME');
-  res.setRows((await group.workspaces()).map((w) => {
-    const row = [w.name, w.id, w.size, w.state];
-    return params.extended ? [...row, w.endpoint, w.createdAt, w.terminatedAt] : row;
-  }));
+  res.setRows(
+    (await group.workspaces()).map((w) => {
+      const row = [w.name, w.id, w.size, w.state];
+      return params.extended ? [...row, w.endpoint, w.createdAt, w.terminatedAt] : row;
+    }),
+  );
   return listing(res, params);
 };
 

@@ -45,7 +45,8 @@ async function* chunksOf(src: UploadSource): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < bytes.byteLength; i += CHUNK) yield bytes.subarray(i, Math.min(bytes.byteLength, i + CHUNK));
     return;
   }
-  const stream: AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array> = typeof Blob !== 'undefined' && src instanceof Blob ? src.stream() : (src as AsyncIterable<Uint8Array>);
+  const stream: AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array> =
+    typeof Blob !== 'undefined' && src instanceof Blob ? src.stream() : (src as AsyncIterable<Uint8Array>);
   if (stream instanceof ReadableStream) {
     const reader = stream.getReader();
     try {
@@ -69,9 +70,16 @@ export function newBoundary(): string {
   return `----s2-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 }
 
-export function multipartBody(src: UploadSource, filename: string, onBytes?: (n: number) => void, boundary = newBoundary()): { body: ReadableStream<Uint8Array>; contentType: string } {
+export function multipartBody(
+  src: UploadSource,
+  filename: string,
+  onBytes?: (n: number) => void,
+  boundary = newBoundary(),
+): { body: ReadableStream<Uint8Array>; contentType: string } {
   const safeName = filename.replace(/["\r\n\\]/g, '_');
-  const head = enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = enc.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = enc.encode(`\r\n--${boundary}--\r\n`);
   let it: AsyncGenerator<Uint8Array> | null = null;
   let stage: 'head' | 'data' | 'done' = 'head';

@@ -29,7 +29,8 @@ export function normalizePath(path: string): string {
   if (typeof path !== 'string') throw new ManagementFsError('EINVAL', `a path must be a string, got ${path === null ? 'null' : typeof path}`);
   let clean = path.replace(/^(\.\/|\/)+/, '').replace(/\/{2,}/g, '/');
   if (clean === '.') clean = '';
-  if (clean.split('/').some((s) => s === '.' || s === '..')) throw new ManagementFsError('EINVAL', `'.' and '..' are not allowed in a path: ${JSON.stringify(path)}`);
+  if (clean.split('/').some((s) => s === '.' || s === '..'))
+    throw new ManagementFsError('EINVAL', `'.' and '..' are not allowed in a path: ${JSON.stringify(path)}`);
   return clean;
 }
 
@@ -132,7 +133,8 @@ export abstract class FileLocation implements FileOps {
    */
   async upload(source: UploadSource, path: string, opts: UploadOptions = {}): Promise<FilesObject> {
     const target = normalizePath(path);
-    if (!isUploadSource(source)) throw new ManagementError(`upload needs bytes, text, a Blob, a ReadableStream or an async iterable of bytes, got ${describe(source)}`);
+    if (!isUploadSource(source))
+      throw new ManagementError(`upload needs bytes, text, a Blob, a ReadableStream or an async iterable of bytes, got ${describe(source)}`);
     if (target === '' || target.endsWith('/')) throw new ManagementFsError('EISDIR', `${path} names a directory; give a file path`);
     if (!this.directories && target.includes('/')) this.noDirectories();
     const existing = await this.infoOrNull(target, opts);

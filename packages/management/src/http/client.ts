@@ -39,7 +39,8 @@ export class ManagementClient {
   private readonly observers = new Set<Observer>();
 
   constructor(options: ManagementOptions | ResolvedConfig = {}) {
-    this.config = options && typeof options === 'object' && 'refreshableJwt' in options ? (options as ResolvedConfig) : resolveConfig(options as ManagementOptions);
+    this.config =
+      options && typeof options === 'object' && 'refreshableJwt' in options ? (options as ResolvedConfig) : resolveConfig(options as ManagementOptions);
   }
 
   /** The base URL of a version: `<baseUrl>/<version>/`. */
@@ -68,9 +69,15 @@ export class ManagementClient {
     const rel = o.path.replace(/^\/+/, '').replace(/\/{2,}/g, '/');
     // fetch resolves `.`/`..` segments before sending: `clusters/{id}/stage/fs/../..` would
     // reach `clusters/{id}` itself (a DELETE there terminates the cluster).
-    const dotted = rel.split('?')[0]!.split('/').find((s) => /^(\.|%2e){1,2}$/i.test(s));
+    const dotted = rel
+      .split('?')[0]!
+      .split('/')
+      .find((s) => /^(\.|%2e){1,2}$/i.test(s));
     if (dotted !== undefined) {
-      throw new ManagementError(`Refusing ${o.method ?? 'GET'} ${rel}: a '${dotted}' path segment would leave the resource it names`, { method: o.method ?? 'GET', path: `/${version}/${rel}` });
+      throw new ManagementError(`Refusing ${o.method ?? 'GET'} ${rel}: a '${dotted}' path segment would leave the resource it names`, {
+        method: o.method ?? 'GET',
+        path: `/${version}/${rel}`,
+      });
     }
     const params = new URLSearchParams();
     const org = o.query?.organizationID ?? this.config.organizationId ?? this.config.env.SINGLESTOREDB_ORGANIZATION;
@@ -194,7 +201,9 @@ export class ManagementClient {
       }
       if ((method === 'GET' || method === 'HEAD') && o.json !== undefined) {
         if (!this.config.getWithBody) {
-          throw new ManagementError(`${method} ${o.path} needs a request body, which fetch cannot send: use createNodeManagement from @s2/management/node, or pass options.getWithBody`);
+          throw new ManagementError(
+            `${method} ${o.path} needs a request body, which fetch cannot send: use createNodeManagement from @s2/management/node, or pass options.getWithBody`,
+          );
         }
         return await this.config.getWithBody(url, { headers, body: init.body as string, signal: init.signal ?? undefined });
       }

@@ -118,17 +118,29 @@ export function discoverToken(env: Record<string, string | undefined> = processE
 }
 
 const STRING_OPTIONS = ['token', 'baseUrl', 'version', 'organizationId'] as const;
-const NUMBER_OPTIONS = ['retries', 'retryBackoffMs', 'retryBackoffMaxMs', 'lockRetries', 'lockRetryIntervalMs', 'lockRetryJitterMs', 'connectTimeoutMs', 'readTimeoutMs'] as const;
+const NUMBER_OPTIONS = [
+  'retries',
+  'retryBackoffMs',
+  'retryBackoffMaxMs',
+  'lockRetries',
+  'lockRetryIntervalMs',
+  'lockRetryJitterMs',
+  'connectTimeoutMs',
+  'readTimeoutMs',
+] as const;
 
 /** Wrong option types are a ManagementError naming the option, not a TypeError later (or a NaN that disables retries). */
 function checkOptions(opts: ManagementOptions): void {
   if (opts === null || typeof opts !== 'object') throw new ManagementError(`management options must be an object, got ${opts === null ? 'null' : typeof opts}`);
-  for (const k of STRING_OPTIONS) if (opts[k] != null && typeof opts[k] !== 'string') throw new ManagementError(`option ${k} must be a string, got ${typeof opts[k]}`);
+  for (const k of STRING_OPTIONS)
+    if (opts[k] != null && typeof opts[k] !== 'string') throw new ManagementError(`option ${k} must be a string, got ${typeof opts[k]}`);
   for (const k of NUMBER_OPTIONS) {
     const v = opts[k];
-    if (v != null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new ManagementError(`option ${k} must be a non-negative finite number, got ${typeof v === 'number' ? v : typeof v}`);
+    if (v != null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      throw new ManagementError(`option ${k} must be a non-negative finite number, got ${typeof v === 'number' ? v : typeof v}`);
   }
-  for (const k of ['trace', 'fetch', 'getWithBody'] as const) if (opts[k] != null && typeof opts[k] !== 'function') throw new ManagementError(`option ${k} must be a function`);
+  for (const k of ['trace', 'fetch', 'getWithBody'] as const)
+    if (opts[k] != null && typeof opts[k] !== 'function') throw new ManagementError(`option ${k} must be a function`);
 }
 
 function parses(url: string): boolean {
@@ -146,7 +158,8 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
   const token = nonEmpty(opts.token) ?? discoverToken(env);
   if (!token) throw new ManagementError('No management token was configured.');
   const baseUrl = (nonEmpty(opts.baseUrl) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_BASE_URL) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]/i.test(baseUrl) || !parses(baseUrl)) throw new ManagementError(`the management base URL must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
+  if (!/^https?:\/\/[^/]/i.test(baseUrl) || !parses(baseUrl))
+    throw new ManagementError(`the management base URL must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
   const version = nonEmpty(opts.version) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_VERSION) ?? DEFAULT_VERSION;
   const f = opts.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!f) throw new ManagementError('No fetch implementation is available; pass options.fetch');
@@ -165,7 +178,8 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
     lockRetryJitterMs: opts.lockRetryJitterMs ?? 5000,
     connectTimeoutMs: opts.connectTimeoutMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_CONNECT_TIMEOUT', 1000, 10_000),
     readTimeoutMs: opts.readTimeoutMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_READ_TIMEOUT', 1000, 180_000),
-    trace: opts.trace ?? (nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TRACE) && !/^(0|false|off|no)$/i.test(env.SINGLESTOREDB_MANAGEMENT_TRACE!) ? consoleTrace : null),
+    trace:
+      opts.trace ?? (nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TRACE) && !/^(0|false|off|no)$/i.test(env.SINGLESTOREDB_MANAGEMENT_TRACE!) ? consoleTrace : null),
     fetch: f,
     signal: opts.signal,
     quietDeprecations: opts.quietDeprecations ?? false,
@@ -184,5 +198,7 @@ function hideSecrets(config: ResolvedConfig): ResolvedConfig {
 }
 
 function consoleTrace(e: TraceEvent): void {
-  console.error(`[s2 management] ${e.method} ${e.path} -> ${e.status ?? e.error ?? 'error'} (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}, ${e.ms.toFixed(0)} ms)`);
+  console.error(
+    `[s2 management] ${e.method} ${e.path} -> ${e.status ?? e.error ?? 'error'} (${e.attempts} attempt${e.attempts === 1 ? '' : 's'}, ${e.ms.toFixed(0)} ms)`,
+  );
 }

@@ -44,7 +44,14 @@ export class BillingManager {
 
   constructor(private readonly ctx: Context) {}
 
-  async usage(o: { startTime: Date | string; endTime: Date | string; metric?: 'compute_credit' | 'storage_avg_byte' | string; aggregateBy?: 'hour' | 'day' | 'month' } & CallOptions): Promise<BillingUsageItem[]> {
+  async usage(
+    o: {
+      startTime: Date | string;
+      endTime: Date | string;
+      metric?: 'compute_credit' | 'storage_avg_byte' | string;
+      aggregateBy?: 'hour' | 'day' | 'month';
+    } & CallOptions,
+  ): Promise<BillingUsageItem[]> {
     const metric = o.metric ? o.metric.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).replace(/^[a-z]/, (c) => c.toUpperCase()) : undefined;
     const res = await this.ctx.client.json<{ billingUsage?: Record<string, unknown>[] }>({
       path: 'billing/usage',

@@ -183,7 +183,15 @@ export class Cluster {
   }
 
   toString(): string {
-    return describe('Cluster', { name: this.name, id: this.id, state: this.state, endpoint: this.endpoint, provider: this.provider, region: this.region, size: this.size });
+    return describe('Cluster', {
+      name: this.name,
+      id: this.id,
+      state: this.state,
+      endpoint: this.endpoint,
+      provider: this.provider,
+      region: this.region,
+      size: this.size,
+    });
   }
 }
 
@@ -308,7 +316,8 @@ export class ClusterManager {
       projectID,
     });
     const created = await this.ctx.client.withLockRetry(
-      () => this.ctx.client.json<{ clusterID: string; adminPassword?: string }>({ method: 'POST', path: 'clusters', version: 'v2', json: body, signal: o.signal }),
+      () =>
+        this.ctx.client.json<{ clusterID: string; adminPassword?: string }>({ method: 'POST', path: 'clusters', version: 'v2', json: body, signal: o.signal }),
       o.signal,
     );
     if (!created?.clusterID) throw new ManagementError('No clusterID returned from API');
@@ -325,16 +334,24 @@ export class ClusterManager {
   /** @internal polls until the state is one of `states`. */
   async rawWait(id: string, states: string[], w: WaitOptions & { interval: number; timeout: number }): Promise<Record<string, unknown>> {
     const first = await this.fetchJson(id, w);
-    return pollUntil(first, (x) => stateIn(states)(x as { state?: string }), () => this.fetchJson(id, w), {
-      ...w,
-      what: `cluster to become ${states.map((s) => s.toLowerCase()).join(', ')}`,
-    });
+    return pollUntil(
+      first,
+      (x) => stateIn(states)(x as { state?: string }),
+      () => this.fetchJson(id, w),
+      {
+        ...w,
+        what: `cluster to become ${states.map((s) => s.toLowerCase()).join(', ')}`,
+      },
+    );
   }
 
   private async waitState(c: Cluster | string, states: string[], w: WaitOptions, defInterval: number): Promise<Cluster> {
     const args = { interval: w.interval ?? defInterval, timeout: w.timeout ?? 600, signal: w.signal };
     const start = typeof c === 'string' ? await this.get(c, w) : c;
-    return pollUntil(start, stateIn(states), () => this.get(start.id, w), { ...args, what: `cluster to become ${states.map((s) => s.toLowerCase()).join(', ')}` });
+    return pollUntil(start, stateIn(states), () => this.get(start.id, w), {
+      ...args,
+      what: `cluster to become ${states.map((s) => s.toLowerCase()).join(', ')}`,
+    });
   }
 
   waitOnActive(c: Cluster | string, w: WaitOptions = {}): Promise<Cluster> {
@@ -352,12 +369,17 @@ export class ClusterManager {
   /** Polls until `terminatedAt` is set. */
   async waitOnTerminated(c: Cluster | string, w: WaitOptions = {}): Promise<Cluster> {
     const start = typeof c === 'string' ? await this.get(c, w) : c;
-    return pollUntil(start, (x) => x.terminatedAt != null, () => this.get(start.id, w), {
-      interval: w.interval ?? 10,
-      timeout: w.timeout ?? 600,
-      signal: w.signal,
-      what: 'Cluster to terminate',
-    });
+    return pollUntil(
+      start,
+      (x) => x.terminatedAt != null,
+      () => this.get(start.id, w),
+      {
+        interval: w.interval ?? 10,
+        timeout: w.timeout ?? 600,
+        signal: w.signal,
+        what: 'Cluster to terminate',
+      },
+    );
   }
 
   /**

@@ -57,7 +57,9 @@ export class ExportManager {
   }
 
   /** `POST …/egress/createEgressClusterIdentity` → the service's answer (`identity` is the role to trust). */
-  async createClusterIdentity(o: { catalogInfo: Record<string, unknown> | string; storageInfo: Record<string, unknown> | string } & CallOptions): Promise<Record<string, unknown>> {
+  async createClusterIdentity(
+    o: { catalogInfo: Record<string, unknown> | string; storageInfo: Record<string, unknown> | string } & CallOptions,
+  ): Promise<Record<string, unknown>> {
     return this.ctx.client.json({
       method: 'POST',
       path: this.path('createEgressClusterIdentity'),
@@ -81,32 +83,66 @@ export class ExportManager {
       incremental: d.incremental ? true : undefined,
       refreshInterval: d.refreshInterval,
     });
-    const res = await this.ctx.client.json<{ egressID?: unknown }>({ method: 'POST', path: this.path('startTableEgress'), version: this.version, json: body, signal: opts.signal });
+    const res = await this.ctx.client.json<{ egressID?: unknown }>({
+      method: 'POST',
+      path: this.path('startTableEgress'),
+      version: this.version,
+      json: body,
+      signal: opts.signal,
+    });
     if (res?.egressID == null) throw new ManagementError('No egressID returned from API');
     return String(res.egressID);
   }
 
   async suspend(exportId: string, opts: CallOptions = {}): Promise<void> {
-    await this.ctx.client.request({ method: 'POST', path: this.path('suspendTableEgress'), version: this.version, json: { egressID: exportId }, signal: opts.signal });
+    await this.ctx.client.request({
+      method: 'POST',
+      path: this.path('suspendTableEgress'),
+      version: this.version,
+      json: { egressID: exportId },
+      signal: opts.signal,
+    });
   }
 
   async resume(exportId: string, opts: CallOptions = {}): Promise<void> {
-    await this.ctx.client.request({ method: 'POST', path: this.path('resumeTableEgress'), version: this.version, json: { egressID: exportId }, signal: opts.signal });
+    await this.ctx.client.request({
+      method: 'POST',
+      path: this.path('resumeTableEgress'),
+      version: this.version,
+      json: { egressID: exportId },
+      signal: opts.signal,
+    });
   }
 
   async drop(exportId: string, opts: CallOptions = {}): Promise<void> {
-    await this.ctx.client.request({ method: 'DELETE', path: this.path('dropTableEgress'), version: this.version, json: { egressID: exportId }, signal: opts.signal });
+    await this.ctx.client.request({
+      method: 'DELETE',
+      path: this.path('dropTableEgress'),
+      version: this.version,
+      json: { egressID: exportId },
+      signal: opts.signal,
+    });
   }
 
   /** `GET …/egress/tableEgressStatus {egressID}` (GET with a JSON body). */
   async status(exportId: string, opts: CallOptions = {}): Promise<ExportStatus> {
-    const o = await this.ctx.client.json<Record<string, unknown>>({ path: this.path('tableEgressStatus'), version: this.version, json: { egressID: exportId }, signal: opts.signal });
+    const o = await this.ctx.client.json<Record<string, unknown>>({
+      path: this.path('tableEgressStatus'),
+      version: this.version,
+      json: { egressID: exportId },
+      signal: opts.signal,
+    });
     return parseStatus({ egressID: exportId, ...(o ?? {}) });
   }
 
   /** `GET …/egress/tableEgressStatus {scope}`: every export of the deployment. */
   async list(opts: CallOptions & { scope?: string } = {}): Promise<ExportStatus[]> {
-    const rows = await this.ctx.client.json<Record<string, unknown>[]>({ path: this.path('tableEgressStatus'), version: this.version, json: { scope: opts.scope ?? 'all' }, signal: opts.signal });
+    const rows = await this.ctx.client.json<Record<string, unknown>[]>({
+      path: this.path('tableEgressStatus'),
+      version: this.version,
+      json: { scope: opts.scope ?? 'all' },
+      signal: opts.signal,
+    });
     return (rows ?? []).map(parseStatus);
   }
 }

@@ -12,7 +12,12 @@ export type TargetType = 'WORKSPACE' | 'CLUSTER' | 'VIRTUAL_WORKSPACE' | 'VIRTUA
 
 const enumName = (s: unknown) => camelToSnake(String(s ?? '')).toUpperCase();
 const wire = { ONCE: 'Once', RECURRING: 'Recurring' } as const;
-const targetWire: Record<TargetType, string> = { WORKSPACE: 'Workspace', CLUSTER: 'Cluster', VIRTUAL_WORKSPACE: 'VirtualWorkspace', VIRTUAL_CLUSTER: 'VirtualCluster' };
+const targetWire: Record<TargetType, string> = {
+  WORKSPACE: 'Workspace',
+  CLUSTER: 'Cluster',
+  VIRTUAL_WORKSPACE: 'VirtualWorkspace',
+  VIRTUAL_CLUSTER: 'VirtualCluster',
+};
 
 function status(s: unknown): JobStatus {
   const n = enumName(s);
@@ -97,9 +102,18 @@ export class Job {
     };
     const mode = enumName(sc.mode);
     if (mode !== 'ONCE' && mode !== 'RECURRING') throw new ManagementError(`Unknown job mode: ${String(sc.mode)}`);
-    this.schedule = { mode, startAt: toDate(sc.startAt), executionIntervalInMinutes: sc.executionIntervalInMinutes == null ? null : Number(sc.executionIntervalInMinutes) };
+    this.schedule = {
+      mode,
+      startAt: toDate(sc.startAt),
+      executionIntervalInMinutes: sc.executionIntervalInMinutes == null ? null : Number(sc.executionIntervalInMinutes),
+    };
     this.targetConfig = tc
-      ? { databaseName: tc.databaseName == null ? null : String(tc.databaseName), resumeTarget: !!tc.resumeTarget, targetId: String(tc.targetID), targetType: enumName(tc.targetType) as TargetType }
+      ? {
+          databaseName: tc.databaseName == null ? null : String(tc.databaseName),
+          resumeTarget: !!tc.resumeTarget,
+          targetId: String(tc.targetID),
+          targetType: enumName(tc.targetType) as TargetType,
+        }
       : null;
   }
 
@@ -180,11 +194,21 @@ export class JobsManager {
   /** `POST jobs`: the full job comes back. */
   async schedule(o: ScheduleJobOptions): Promise<Job> {
     const explicit = o.targetConfig
-      ? compact({ databaseName: o.targetConfig.databaseName, resumeTarget: o.targetConfig.resumeTarget ?? o.resumeTarget, targetID: o.targetConfig.targetId, targetType: o.targetConfig.targetType ? targetWire[o.targetConfig.targetType] : undefined })
+      ? compact({
+          databaseName: o.targetConfig.databaseName,
+          resumeTarget: o.targetConfig.resumeTarget ?? o.resumeTarget,
+          targetID: o.targetConfig.targetId,
+          targetType: o.targetConfig.targetType ? targetWire[o.targetConfig.targetType] : undefined,
+        })
       : undefined;
     const body = compact({
       schedule: compact({ mode: wire[o.mode], startAt: fromDate(o.startAt), executionIntervalInMinutes: o.executionIntervalInMinutes }),
-      executionConfig: compact({ createSnapshot: o.createSnapshot ?? false, notebookPath: o.notebookPath, runtimeName: o.runtimeName, maxAllowedExecutionDurationInMinutes: o.maxAllowedExecutionDurationInMinutes }),
+      executionConfig: compact({
+        createSnapshot: o.createSnapshot ?? false,
+        notebookPath: o.notebookPath,
+        runtimeName: o.runtimeName,
+        maxAllowedExecutionDurationInMinutes: o.maxAllowedExecutionDurationInMinutes,
+      }),
       targetConfig: explicit ?? this.envTarget(o.resumeTarget),
       name: o.name,
       description: o.description,
@@ -202,7 +226,12 @@ export class JobsManager {
     return new Job(this, await this.ctx.client.json({ path: `jobs/${encodeURIComponent(jobId)}`, signal: opts.signal }));
   }
 
-  async executions(jobId: string, start: number, end: number, opts: CallOptions = {}): Promise<{ executions: Execution[]; metadata: { startExecutionNumber: number; endExecutionNumber: number } | null }> {
+  async executions(
+    jobId: string,
+    start: number,
+    end: number,
+    opts: CallOptions = {},
+  ): Promise<{ executions: Execution[]; metadata: { startExecutionNumber: number; endExecutionNumber: number } | null }> {
     const res = await this.ctx.client.json<{ executions?: Record<string, unknown>[]; executionsMetadata?: Record<string, unknown> }>({
       path: `jobs/${encodeURIComponent(jobId)}/executions`,
       query: { start, end },

@@ -36,7 +36,9 @@ export class ProjectManager {
     const matches = all.filter((p) => p.name === project);
     if (matches.length === 1) return matches[0]!.id;
     if (matches.length === 0) {
-      throw new ManagementError(`No project named '${project}' exists in the current organization. Its projects are: ${all.map((p) => `${p.name} (${p.id})`).join(', ') || 'none'}.`);
+      throw new ManagementError(
+        `No project named '${project}' exists in the current organization. Its projects are: ${all.map((p) => `${p.name} (${p.id})`).join(', ') || 'none'}.`,
+      );
     }
     throw new ManagementError(`More than one project is named '${project}'; use an ID instead. The matching IDs are: ${matches.map((p) => p.id).join(', ')}.`);
   }

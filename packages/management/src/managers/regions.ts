@@ -43,11 +43,13 @@ export class RegionManager {
   async find(provider: string | null | undefined, regionName: string, opts: CallOptions & { sharedTier?: boolean } = {}): Promise<Region> {
     const list = opts.sharedTier ? await this.sharedTier(opts) : await this.list(opts);
     const matches = list.filter(
-      (r) => (!provider || r.provider.toLowerCase() === provider.toLowerCase()) && (r.regionName === regionName || r.name === regionName || r.id === regionName),
+      (r) =>
+        (!provider || r.provider.toLowerCase() === provider.toLowerCase()) && (r.regionName === regionName || r.name === regionName || r.id === regionName),
     );
     if (matches.length === 1) return matches[0]!;
     const all = list.map((r) => `${r.provider} ${r.regionName ?? r.name}`).join(', ');
-    if (matches.length === 0) throw new ManagementError(`No region ${provider ? `${provider} ` : ''}'${regionName}'; known regions: ${all || 'none'}`, { status: 404 });
+    if (matches.length === 0)
+      throw new ManagementError(`No region ${provider ? `${provider} ` : ''}'${regionName}'; known regions: ${all || 'none'}`, { status: 404 });
     throw new ManagementError(`Region '${regionName}' is ambiguous (${matches.map((r) => r.provider).join(', ')}); name the provider too`);
   }
 }

@@ -57,7 +57,12 @@ export class StarterDeployment {
 
   /** `DELETE sharedtier/…/{id}`: removed at once (no waiting). */
   async terminate(opts: CallOptions = {}): Promise<void> {
-    await this.manager.ctx.client.request({ method: 'DELETE', path: `${this.manager.flavor.path}/${encodeURIComponent(this.id)}`, version: this.manager.flavor.version, signal: opts.signal });
+    await this.manager.ctx.client.request({
+      method: 'DELETE',
+      path: `${this.manager.flavor.path}/${encodeURIComponent(this.id)}`,
+      version: this.manager.flavor.version,
+      signal: opts.signal,
+    });
   }
 
   /** Creates a database user; the service generates the password when none is given. */
@@ -85,7 +90,12 @@ export class StarterDeployment {
   }
 
   toString(): string {
-    return describe(this.manager.flavor.version === 'v2' ? 'StarterCluster' : 'StarterWorkspace', { name: this.name, id: this.id, databaseName: this.databaseName, endpoint: this.endpoint });
+    return describe(this.manager.flavor.version === 'v2' ? 'StarterCluster' : 'StarterWorkspace', {
+      name: this.name,
+      id: this.id,
+      databaseName: this.databaseName,
+      endpoint: this.endpoint,
+    });
   }
 }
 
@@ -134,7 +144,8 @@ export class StarterManager {
       provider = provider ?? o.region.provider;
       regionName = o.region.regionName ?? o.region.name;
     } else regionName = o.region;
-    if (!provider || !regionName) throw new ManagementError('a provider and a region name are required; pass a Region, or a provider region name together with provider');
+    if (!provider || !regionName)
+      throw new ManagementError('a provider and a region name are required; pass a Region, or a provider region name together with provider');
     const body: Record<string, unknown> = {
       name: o.name,
       databaseName: o.databaseName,
@@ -143,7 +154,13 @@ export class StarterManager {
       regionName,
     };
     if (o.project != null) body.projectID = await new ProjectManager(this.ctx).idOf(o.project, o);
-    const res = await this.ctx.client.json<Record<string, unknown>>({ method: 'POST', path: this.flavor.path, version: this.flavor.version, json: body, signal: o.signal });
+    const res = await this.ctx.client.json<Record<string, unknown>>({
+      method: 'POST',
+      path: this.flavor.path,
+      version: this.flavor.version,
+      json: body,
+      signal: o.signal,
+    });
     const id = res?.[this.flavor.idKey];
     if (!id) throw new ManagementError(`No ${this.flavor.idKey} returned from API`);
     return this.get(String(id), o);

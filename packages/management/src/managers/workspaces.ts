@@ -78,18 +78,45 @@ export class WorkspaceGroup {
     return this;
   }
 
-  async update(changes: { name?: string; firewallRanges?: string[]; adminPassword?: string; expiresAt?: Date | string; allowAllTraffic?: boolean; updateWindow?: UpdateWindow }, opts: CallOptions = {}): Promise<this> {
+  async update(
+    changes: {
+      name?: string;
+      firewallRanges?: string[];
+      adminPassword?: string;
+      expiresAt?: Date | string;
+      allowAllTraffic?: boolean;
+      updateWindow?: UpdateWindow;
+    },
+    opts: CallOptions = {},
+  ): Promise<this> {
     const body = compact({ ...changes, expiresAt: fromDate(changes.expiresAt), updateWindow: camelKeys(changes.updateWindow) });
-    await this.manager.ctx.client.request({ method: 'PATCH', path: `workspaceGroups/${encodeURIComponent(this.id)}`, version: V1, json: body, signal: opts.signal });
+    await this.manager.ctx.client.request({
+      method: 'PATCH',
+      path: `workspaceGroups/${encodeURIComponent(this.id)}`,
+      version: V1,
+      json: body,
+      signal: opts.signal,
+    });
     return this.refresh(opts);
   }
 
   /** `DELETE workspaceGroups/{id}?force=`; with `waitOnTerminated`, polls until `terminatedAt` is set. */
   async terminate(opts: CallOptions & { force?: boolean; waitOnTerminated?: boolean | WaitOptions } = {}): Promise<this> {
-    await this.manager.ctx.client.request({ method: 'DELETE', path: `workspaceGroups/${encodeURIComponent(this.id)}`, version: V1, query: { force: opts.force ? 'true' : 'false' }, signal: opts.signal });
+    await this.manager.ctx.client.request({
+      method: 'DELETE',
+      path: `workspaceGroups/${encodeURIComponent(this.id)}`,
+      version: V1,
+      query: { force: opts.force ? 'true' : 'false' },
+      signal: opts.signal,
+    });
     const w = waitArgs(opts.waitOnTerminated, 10, opts.signal);
     if (w) {
-      const done = await pollUntil(await this.manager.groupJson(this.id, w), (x) => x.terminatedAt != null, () => this.manager.groupJson(this.id, w), { ...w, what: 'WorkspaceGroup to terminate' });
+      const done = await pollUntil(
+        await this.manager.groupJson(this.id, w),
+        (x) => x.terminatedAt != null,
+        () => this.manager.groupJson(this.id, w),
+        { ...w, what: 'WorkspaceGroup to terminate' },
+      );
       this.assign(done);
     }
     return this;
@@ -172,14 +199,30 @@ export class Workspace {
     return this.assign(await this.manager.workspaceJson(this.id, opts));
   }
 
-  async update(changes: { autoSuspend?: AutoSuspend; cacheConfig?: number; deploymentType?: string; size?: string; scaleFactor?: number; autoScale?: Record<string, unknown> }, opts: CallOptions = {}): Promise<this> {
+  async update(
+    changes: {
+      autoSuspend?: AutoSuspend;
+      cacheConfig?: number;
+      deploymentType?: string;
+      size?: string;
+      scaleFactor?: number;
+      autoScale?: Record<string, unknown>;
+    },
+    opts: CallOptions = {},
+  ): Promise<this> {
     const body = compact({ ...changes, autoSuspend: camelKeys(changes.autoSuspend), autoScale: camelKeys(changes.autoScale) });
     await this.manager.ctx.client.request({ method: 'PATCH', path: `workspaces/${encodeURIComponent(this.id)}`, version: V1, json: body, signal: opts.signal });
     return this.refresh(opts);
   }
 
   async terminate(opts: CallOptions & { force?: boolean; waitOnTerminated?: boolean | WaitOptions } = {}): Promise<this> {
-    await this.manager.ctx.client.request({ method: 'DELETE', path: `workspaces/${encodeURIComponent(this.id)}`, version: V1, query: { force: opts.force ? 'true' : 'false' }, signal: opts.signal });
+    await this.manager.ctx.client.request({
+      method: 'DELETE',
+      path: `workspaces/${encodeURIComponent(this.id)}`,
+      version: V1,
+      query: { force: opts.force ? 'true' : 'false' },
+      signal: opts.signal,
+    });
     const w = waitArgs(opts.waitOnTerminated, 10, opts.signal);
     if (w) this.assign(await this.manager.waitJson(this.id, ['TERMINATED'], w));
     return this;
@@ -273,13 +316,23 @@ export class WorkspaceManager {
   /** @internal */
   waitJson(id: string, states: string[], w: WaitOptions & { interval: number; timeout: number }): Promise<Record<string, unknown>> {
     return this.workspaceJson(id, w).then((first) =>
-      pollUntil(first, (x) => stateIn(states)(x as { state?: string }), () => this.workspaceJson(id, w), { ...w, what: `workspace to become ${states.map((s) => s.toLowerCase()).join(', ')}` }),
+      pollUntil(
+        first,
+        (x) => stateIn(states)(x as { state?: string }),
+        () => this.workspaceJson(id, w),
+        { ...w, what: `workspace to become ${states.map((s) => s.toLowerCase()).join(', ')}` },
+      ),
     );
   }
 
   async listGroups(opts: CallOptions & { includeTerminated?: boolean } = {}): Promise<NamedList<WorkspaceGroup>> {
     this.ctx.deprecated('workspaceGroups', 'clusters');
-    const rows = await this.ctx.client.json<Record<string, unknown>[]>({ path: 'workspaceGroups', version: V1, query: { includeTerminated: opts.includeTerminated }, signal: opts.signal });
+    const rows = await this.ctx.client.json<Record<string, unknown>[]>({
+      path: 'workspaceGroups',
+      version: V1,
+      query: { includeTerminated: opts.includeTerminated },
+      signal: opts.signal,
+    });
     const out = NamedList.fromItems((rows ?? []).map((o) => new WorkspaceGroup(this, o)));
     for (const g of out) await this.attachRegion(g, opts);
     return out;

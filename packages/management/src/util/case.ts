@@ -11,7 +11,10 @@ export function camelKeys<T extends object | null | undefined>(value: T): T {
 
 /** `workspaceGroupID` → `workspace_group_id`, `ComputeCredit` → `compute_credit`. */
 export function camelToSnake(s: string): string {
-  return s.replace(/([A-Z]+)/g, '_$1').toLowerCase().replace(/^_/, '');
+  return s
+    .replace(/([A-Z]+)/g, '_$1')
+    .toLowerCase()
+    .replace(/^_/, '');
 }
 
 /** An object without its undefined and null members (the client sends only the set fields). */

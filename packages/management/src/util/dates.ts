@@ -26,6 +26,7 @@ export function toDateStrict(value: unknown, field: string): Date {
 export function fromDate(value: Date | string | null | undefined): string | undefined {
   if (value == null) return undefined;
   if (typeof value === 'string') return value;
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ManagementError(`expected a valid Date or a string, got ${value instanceof Date ? 'an invalid Date' : typeof value}`);
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new ManagementError(`expected a valid Date or a string, got ${value instanceof Date ? 'an invalid Date' : typeof value}`);
   return value.toISOString();
 }

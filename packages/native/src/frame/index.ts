@@ -12,12 +12,24 @@ export function decoderFor(path: DecodePath = 'auto', minRows?: number): BatchDe
 }
 
 /** Frame columns of a packet batch through the given path (tests and benchmarks compare the two). */
-export function decodeFrame(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, target: FrameTarget, path: DecodePath = 'auto'): DecodedColumn[] {
+export function decodeFrame(
+  columns: readonly ColumnDefinition[],
+  options: DecodeOptions,
+  packets: RawBatch,
+  target: FrameTarget,
+  path: DecodePath = 'auto',
+): DecodedColumn[] {
   return decoderFor(path).decodeFrame(columns, options, packets, target);
 }
 
 /** Rows of a packet batch through the given path, appended to `out`. */
-export function decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, path: DecodePath = 'auto', out: unknown[][] = []): unknown[][] {
+export function decodeRows(
+  columns: readonly ColumnDefinition[],
+  options: DecodeOptions,
+  packets: RawBatch,
+  path: DecodePath = 'auto',
+  out: unknown[][] = [],
+): unknown[][] {
   // Every batch through the chosen path, however small: differential tests compare the two.
   return decoderFor(path, 1).decodeRows(columns, options, packets, out);
 }

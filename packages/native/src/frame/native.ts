@@ -7,9 +7,20 @@ import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, ty
 export type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };
 
 const VIEW: Record<string, TypedArrayCtor> = {
-  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
-  int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
-  decimal128: Uint32Array, timestamp_us: BigInt64Array, date32: Int32Array, duration_us: BigInt64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  decimal128: Uint32Array,
+  timestamp_us: BigInt64Array,
+  date32: Int32Array,
+  duration_us: BigInt64Array,
 };
 
 /** A typed view over the addon's buffer; copied only if the buffer is not aligned for it. */
@@ -25,7 +36,12 @@ export function typedView(Ctor: TypedArrayCtor, b: Uint8Array): NumericArray {
 function isPlainText(col: ColumnDefinition, options: DecodeOptions): boolean {
   const c = col.typeCode;
   if (options.conv?.[c]) return false;
-  const text = c === FieldType.VARCHAR || c === FieldType.VAR_STRING || c === FieldType.STRING || c === FieldType.ENUM || c === FieldType.SET ||
+  const text =
+    c === FieldType.VARCHAR ||
+    c === FieldType.VAR_STRING ||
+    c === FieldType.STRING ||
+    c === FieldType.ENUM ||
+    c === FieldType.SET ||
     (c >= FieldType.TINY_BLOB && c <= FieldType.BLOB);
   const decimal = (c === FieldType.DECIMAL || c === FieldType.NEWDECIMAL) && options.decimal === 'string';
   return (text && col.charset !== BINARY_CHARSET) || decimal;

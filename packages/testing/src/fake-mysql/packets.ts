@@ -38,10 +38,13 @@ export function handshakePacket(spec: HandshakeSpec = {}): Buffer {
   head.writeUInt32LE(spec.connectionId ?? 42, 0);
   const tail = Buffer.alloc(2 + 1 + 2 + 2 + 1 + 10);
   let o = 0;
-  tail.writeUInt16LE(caps & 0xffff, o); o += 2;
+  tail.writeUInt16LE(caps & 0xffff, o);
+  o += 2;
   tail[o++] = 45;
-  tail.writeUInt16LE(spec.status ?? 2, o); o += 2;
-  tail.writeUInt16LE(caps >>> 16, o); o += 2;
+  tail.writeUInt16LE(spec.status ?? 2, o);
+  o += 2;
+  tail.writeUInt16LE(caps >>> 16, o);
+  o += 2;
   tail[o++] = salt.length + 1;
   return Buffer.concat([
     Buffer.from([10]),
@@ -109,8 +112,15 @@ export function columnDefinitionPacket(c: ColumnSpec): Buffer {
     }
   }
   return Buffer.concat([
-    lenencStr('def'), lenencStr('db'), lenencStr(c.table ?? 't'), lenencStr(c.table ?? 't'),
-    lenencStr(c.name), lenencStr(c.name), lenenc(12 + ext.length), fixed, ext,
+    lenencStr('def'),
+    lenencStr('db'),
+    lenencStr(c.table ?? 't'),
+    lenencStr(c.table ?? 't'),
+    lenencStr(c.name),
+    lenencStr(c.name),
+    lenenc(12 + ext.length),
+    fixed,
+    ext,
   ]);
 }
 
@@ -140,9 +150,19 @@ export function parseClientHandshake(p: Buffer): ClientHandshake {
   const readLenenc = (): number => {
     const f = p[o++];
     if (f < 0xfb) return f;
-    if (f === 0xfc) { const v = p.readUInt16LE(o); o += 2; return v; }
-    if (f === 0xfd) { const v = p.readUIntLE(o, 3); o += 3; return v; }
-    const v = Number(p.readBigUInt64LE(o)); o += 8; return v;
+    if (f === 0xfc) {
+      const v = p.readUInt16LE(o);
+      o += 2;
+      return v;
+    }
+    if (f === 0xfd) {
+      const v = p.readUIntLE(o, 3);
+      o += 3;
+      return v;
+    }
+    const v = Number(p.readBigUInt64LE(o));
+    o += 8;
+    return v;
   };
   const authLen = readLenenc();
   const authResponse = p.subarray(o, o + authLen);
@@ -158,8 +178,12 @@ export function parseClientHandshake(p: Buffer): ClientHandshake {
     const total = readLenenc();
     const end = o + total;
     while (o < end) {
-      const kl = readLenenc(); const k = p.subarray(o, o + kl).toString('utf8'); o += kl;
-      const vl = readLenenc(); const v = p.subarray(o, o + vl).toString('utf8'); o += vl;
+      const kl = readLenenc();
+      const k = p.subarray(o, o + kl).toString('utf8');
+      o += kl;
+      const vl = readLenenc();
+      const v = p.subarray(o, o + vl).toString('utf8');
+      o += vl;
       attributes[k] = v;
     }
   }

@@ -10,7 +10,17 @@
  */
 import type { Socket } from 'node:net';
 import { startFakeMysqlServer, type FakeServer, type FakeSession } from './server.js';
-import { columnDefinitionPacket, eofPacket, errPacket, handshakePacket, okPacket, parseClientHandshake, rowPacket, type ClientHandshake, type ColumnSpec } from './packets.js';
+import {
+  columnDefinitionPacket,
+  eofPacket,
+  errPacket,
+  handshakePacket,
+  okPacket,
+  parseClientHandshake,
+  rowPacket,
+  type ClientHandshake,
+  type ColumnSpec,
+} from './packets.js';
 
 export interface RecordedStatement {
   /** Connection number, from 1 in the order clients connected. */

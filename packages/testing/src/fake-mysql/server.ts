@@ -84,9 +84,15 @@ export class FakeSession {
     for (;;) {
       const p = await this.read();
       if (!p || p.payload[0] === 0x01) return;
-      if (p.payload[0] !== 0x03) { this.send(okPacket()); continue; }
+      if (p.payload[0] !== 0x03) {
+        this.send(okPacket());
+        continue;
+      }
       const sql = p.payload.subarray(1).toString('utf8');
-      if (/^SET\s/i.test(sql)) { this.send(okPacket()); continue; }
+      if (/^SET\s/i.test(sql)) {
+        this.send(okPacket());
+        continue;
+      }
       await onQuery(sql);
     }
   }

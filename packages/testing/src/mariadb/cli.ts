@@ -6,8 +6,14 @@ const run = promisify(execFile);
 
 /** Runs SQL through the `mariadb` command-line client over a Unix socket (setup only). */
 export async function mariadbCli(socketPath: string, sql: string, opts: { user?: string; password?: string; database?: string } = {}): Promise<string> {
-  const args = ['--no-defaults', `--socket=${socketPath}`, `--user=${opts.user ?? 'root'}`, '--batch', '--skip-column-names',
-    '--default-character-set=utf8mb4'];
+  const args = [
+    '--no-defaults',
+    `--socket=${socketPath}`,
+    `--user=${opts.user ?? 'root'}`,
+    '--batch',
+    '--skip-column-names',
+    '--default-character-set=utf8mb4',
+  ];
   if (opts.password) args.push(`--password=${opts.password}`);
   if (opts.database) args.push(`--database=${opts.database}`);
   args.push('-e', sql);

@@ -14,9 +14,9 @@ import { createTlsMaterial } from './tls-material.js';
 const run = promisify(execFile);
 const PLUGIN_DIR = '/usr/lib/mysql/plugin';
 /** The fixtures file, found from the sources (src/mariadb/) or from the build (dist/). */
-const FIXTURES = ['../../sql/fixtures-mariadb.sql', '../sql/fixtures-mariadb.sql']
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((p) => existsSync(p)) ?? 'fixtures-mariadb.sql';
+const FIXTURES =
+  ['../../sql/fixtures-mariadb.sql', '../sql/fixtures-mariadb.sql'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((p) => existsSync(p)) ??
+  'fixtures-mariadb.sql';
 
 export interface RunningMariaDb {
   info: TestServerInfo;
@@ -107,8 +107,19 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
     const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
     const [tls] = await Promise.all([
       createTlsMaterial(dir),
-      run(installDb, ['--no-defaults', `--datadir=${dataDir}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal',
-        '--skip-test-db', '--skip-name-resolve', ...asRoot], { maxBuffer: 16 << 20 }),
+      run(
+        installDb,
+        [
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          `--tmpdir=${tmp}`,
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+          '--skip-name-resolve',
+          ...asRoot,
+        ],
+        { maxBuffer: 16 << 20 },
+      ),
     ]);
     const socketPath = join(dir, 'mysqld.sock');
     const logPath = join(dir, 'error.log');
@@ -116,16 +127,36 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
     let port = 0;
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
-      child = spawn(mariadbd, [
-        '--no-defaults', `--datadir=${dataDir}`, `--tmpdir=${tmp}`, `--socket=${socketPath}`, `--port=${port}`, '--bind-address=127.0.0.1',
-        `--pid-file=${join(dir, 'mysqld.pid')}`, `--log-error=${logPath}`, `--plugin-dir=${PLUGIN_DIR}`,
-        ...(ed25519 ? ['--plugin-load-add=auth_ed25519'] : []),
-        `--ssl-ca=${tls.caPath}`, `--ssl-cert=${tls.certPath}`, `--ssl-key=${tls.keyPath}`,
-        '--local-infile=1', '--max-allowed-packet=256M', '--skip-name-resolve', '--skip-log-bin',
-        '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
-        '--innodb-buffer-pool-size=256M', '--innodb-flush-log-at-trx-commit=2', '--max-connections=500',
-        ...asRoot, ...(options.args ?? []),
-      ], { stdio: 'ignore' });
+      child = spawn(
+        mariadbd,
+        [
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          `--tmpdir=${tmp}`,
+          `--socket=${socketPath}`,
+          `--port=${port}`,
+          '--bind-address=127.0.0.1',
+          `--pid-file=${join(dir, 'mysqld.pid')}`,
+          `--log-error=${logPath}`,
+          `--plugin-dir=${PLUGIN_DIR}`,
+          ...(ed25519 ? ['--plugin-load-add=auth_ed25519'] : []),
+          `--ssl-ca=${tls.caPath}`,
+          `--ssl-cert=${tls.certPath}`,
+          `--ssl-key=${tls.keyPath}`,
+          '--local-infile=1',
+          '--max-allowed-packet=256M',
+          '--skip-name-resolve',
+          '--skip-log-bin',
+          '--character-set-server=utf8mb4',
+          '--collation-server=utf8mb4_general_ci',
+          '--innodb-buffer-pool-size=256M',
+          '--innodb-flush-log-at-trx-commit=2',
+          '--max-connections=500',
+          ...asRoot,
+          ...(options.args ?? []),
+        ],
+        { stdio: 'ignore' },
+      );
       try {
         await waitForSocket(socketPath, child, logPath);
         break;

@@ -24,13 +24,45 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 export async function createTlsMaterial(dir: string): Promise<TlsMaterial> {
   const ext = join(dir, 'server.ext');
   await writeFile(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=s2 throwaway CA',
-    '-keyout', 'ca-key.pem', '-out', 'ca.pem'], dir);
+  await openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=s2 throwaway CA', '-keyout', 'ca-key.pem', '-out', 'ca.pem'],
+    dir,
+  );
   for (const who of ['server', 'client']) {
-    await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who === 'server' ? 'localhost' : 's2-client'}`,
-      '-keyout', `${who}-key.pem`, '-out', `${who}.csr`], dir);
-    await openssl(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial',
-      '-days', '2', '-out', `${who}.pem`, ...(who === 'server' ? ['-extfile', 'server.ext'] : [])], dir);
+    await openssl(
+      [
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        `/CN=${who === 'server' ? 'localhost' : 's2-client'}`,
+        '-keyout',
+        `${who}-key.pem`,
+        '-out',
+        `${who}.csr`,
+      ],
+      dir,
+    );
+    await openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${who}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca-key.pem',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-out',
+        `${who}.pem`,
+        ...(who === 'server' ? ['-extfile', 'server.ext'] : []),
+      ],
+      dir,
+    );
   }
   const { readFile } = await import('node:fs/promises');
   return {

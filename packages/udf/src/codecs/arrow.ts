@@ -1,8 +1,27 @@
 import { INTEGER_RANGES } from './rowdat1.js';
 import { DataError, ParameterError, SqlDateTime, SqlTime } from '@s2/base';
 import {
-  Binary, type Data, DataType, DateDay, DurationMicrosecond, Field, Float64, Int64, makeData, makeVector, RecordBatch, RecordBatchFileReader,
-  RecordBatchReader, Schema, Struct, Table, tableToIPC, TimestampMicrosecond, TimeUnit, Uint64, Utf8,
+  Binary,
+  type Data,
+  DataType,
+  DateDay,
+  DurationMicrosecond,
+  Field,
+  Float64,
+  Int64,
+  makeData,
+  makeVector,
+  RecordBatch,
+  RecordBatchFileReader,
+  RecordBatchReader,
+  Schema,
+  Struct,
+  Table,
+  tableToIPC,
+  TimestampMicrosecond,
+  TimeUnit,
+  Uint64,
+  Utf8,
 } from 'apache-arrow';
 import type { Vector } from '../definition/vectors.js';
 import type { Rowdat1Batch } from './rowdat1.js';
@@ -54,7 +73,12 @@ const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
 class Flat {
   private readonly view: DataView;
 
-  constructor(bytes: Uint8Array, private readonly start: number, private readonly end: number, private readonly budget: { left: number }) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly budget: { left: number },
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -71,10 +95,18 @@ class Flat {
     return p;
   }
 
-  u8(p: number): number { return this.view.getUint8(this.at(p, 1)); }
-  u16(p: number): number { return this.view.getUint16(this.at(p, 2), true); }
-  i32(p: number): number { return this.view.getInt32(this.at(p, 4), true); }
-  i64(p: number): bigint { return this.view.getBigInt64(this.at(p, 8), true); }
+  u8(p: number): number {
+    return this.view.getUint8(this.at(p, 1));
+  }
+  u16(p: number): number {
+    return this.view.getUint16(this.at(p, 2), true);
+  }
+  i32(p: number): number {
+    return this.view.getInt32(this.at(p, 4), true);
+  }
+  i64(p: number): bigint {
+    return this.view.getBigInt64(this.at(p, 8), true);
+  }
 
   root(): number {
     return this.table(this.start + this.view.getUint32(this.at(this.start, 4), true));
@@ -154,7 +186,8 @@ function checkRecordBatch(fb: Flat, t: number, size: number): void {
   const lengthAt = fb.field(t, 0);
   // Rows need their row ids in the body, so no honest batch is longer than the file; arrow-js
   // allocates validity bitmaps from this length.
-  if (lengthAt && (fb.i64(lengthAt) < 0n || fb.i64(lengthAt) > BigInt(size))) throw new DataError(`corrupt Arrow IPC metadata: record batch of ${fb.i64(lengthAt)} rows in a ${size}-byte file`);
+  if (lengthAt && (fb.i64(lengthAt) < 0n || fb.i64(lengthAt) > BigInt(size)))
+    throw new DataError(`corrupt Arrow IPC metadata: record batch of ${fb.i64(lengthAt)} rows in a ${size}-byte file`);
   const nodes = fb.vector(t, 1, 16);
   for (let i = 0; i < nodes.length; i++) {
     const length = fb.i64(nodes.first + 16 * i);
@@ -181,7 +214,8 @@ function checkMessage(body: Uint8Array, offset: bigint, expected: number, budget
   const header = fb.ref(message, 2);
   if (!header) throw new DataError(`corrupt Arrow IPC metadata: message at ${offset} has no header`);
   const bodyLength = fb.field(message, 3);
-  if (bodyLength && (fb.i64(bodyLength) < 0n || fb.i64(bodyLength) > BigInt(size))) throw new DataError('corrupt Arrow IPC metadata: message body longer than the file');
+  if (bodyLength && (fb.i64(bodyLength) < 0n || fb.i64(bodyLength) > BigInt(size)))
+    throw new DataError('corrupt Arrow IPC metadata: message body longer than the file');
   checkKeyValues(fb, message, 4);
   if (expected === HEADER.recordBatch) checkRecordBatch(fb, header, size);
   else {
@@ -203,7 +237,10 @@ function checkFile(body: Uint8Array): void {
   if (!schema) throw new DataError('corrupt Arrow IPC file: the footer has no schema');
   checkSchema(fb, schema);
   checkKeyValues(fb, footer, 4);
-  for (const [slot, expected] of [[2, HEADER.dictionary], [3, HEADER.recordBatch]] as const) {
+  for (const [slot, expected] of [
+    [2, HEADER.dictionary],
+    [3, HEADER.recordBatch],
+  ] as const) {
     const blocks = fb.vector(footer, slot, 24);
     for (let i = 0; i < blocks.length; i++) checkMessage(body, fb.i64(blocks.first + 24 * i), expected, budget);
   }
@@ -254,7 +291,12 @@ function decimalText(unscaled: bigint, scale: number): string {
   return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
-const MICROS_PER: Record<number, bigint> = { [TimeUnit.SECOND]: 1_000_000n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1n, [TimeUnit.NANOSECOND]: 1n };
+const MICROS_PER: Record<number, bigint> = {
+  [TimeUnit.SECOND]: 1_000_000n,
+  [TimeUnit.MILLISECOND]: 1000n,
+  [TimeUnit.MICROSECOND]: 1n,
+  [TimeUnit.NANOSECOND]: 1n,
+};
 
 /** Arrow units to microseconds; nanoseconds are truncated toward negative infinity (SQL keeps 6 digits). */
 function toMicros(raw: bigint | number, unit: TimeUnit): bigint {
@@ -274,7 +316,14 @@ function datetimeFromMicros(micros: bigint): SqlDateTime {
   const ms = Number(seconds) * 1000 + Math.floor(Number(us) / 1000);
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) throw new DataError(`timestamp ${micros} µs is out of range`);
-  const fields = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+  const fields = {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
   return new SqlDateTime(ms, Number(us), fields, us ? 6 : 0);
 }
 
@@ -284,14 +333,31 @@ type Reader = (data: Data, i: number) => Raw | undefined;
 
 /** Picks how to read a column's values, by Arrow type; exact raw buffers where `get` would round. */
 function reader(type: DataType): Reader | null {
-  if (DataType.isInt(type) || DataType.isFloat(type) || DataType.isBool(type) || DataType.isUtf8(type) || DataType.isLargeUtf8(type)
-    || DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type) || DataType.isUtf8View(type) || DataType.isBinaryView(type)) {
+  if (
+    DataType.isInt(type) ||
+    DataType.isFloat(type) ||
+    DataType.isBool(type) ||
+    DataType.isUtf8(type) ||
+    DataType.isLargeUtf8(type) ||
+    DataType.isBinary(type) ||
+    DataType.isLargeBinary(type) ||
+    DataType.isFixedSizeBinary(type) ||
+    DataType.isUtf8View(type) ||
+    DataType.isBinaryView(type)
+  ) {
     return (data, i) => makeVector(data).get(i) as Raw | undefined;
   }
   if (DataType.isDictionary(type)) {
     // Dictionaries decode through `get`, exact only for these value types.
     const value = type.dictionary;
-    if (DataType.isInt(value) || DataType.isFloat(value) || DataType.isUtf8(value) || DataType.isLargeUtf8(value) || DataType.isBinary(value) || DataType.isLargeBinary(value)) {
+    if (
+      DataType.isInt(value) ||
+      DataType.isFloat(value) ||
+      DataType.isUtf8(value) ||
+      DataType.isLargeUtf8(value) ||
+      DataType.isBinary(value) ||
+      DataType.isLargeBinary(value)
+    ) {
       return (data, i) => makeVector(data).get(i) as Raw | undefined;
     }
     return null;
@@ -327,7 +393,8 @@ function convert(raw: Raw, to: Target, what: string): unknown {
     throw new DataError(`${what}: ${describe(raw)} cannot be read as ${expected}`);
   };
   switch (to) {
-    case 'bigint': case 'int': {
+    case 'bigint':
+    case 'int': {
       let big: bigint;
       if (typeof raw === 'bigint') big = raw;
       else if (typeof raw === 'number' && Number.isInteger(raw)) big = BigInt(raw);
@@ -502,15 +569,24 @@ const encoder = new TextEncoder();
 
 function arrowType(to: Target, code: number): DataType {
   switch (to) {
-    case 'int': case 'bigint': return code < 0 ? new Uint64() : new Int64();
-    case 'float': return new Float64();
+    case 'int':
+    case 'bigint':
+      return code < 0 ? new Uint64() : new Int64();
+    case 'float':
+      return new Float64();
     // DECIMAL travels as its exact text: decimal128 would need the declared precision and scale,
     // which the wire code does not carry, and text is what the other formats send too.
-    case 'decimal': case 'text': return new Utf8();
-    case 'binary': return new Binary();
-    case 'datetime': return new TimestampMicrosecond();
-    case 'date': return new DateDay();
-    case 'time': return new DurationMicrosecond();
+    case 'decimal':
+    case 'text':
+      return new Utf8();
+    case 'binary':
+      return new Binary();
+    case 'datetime':
+      return new TimestampMicrosecond();
+    case 'date':
+      return new DateDay();
+    case 'time':
+      return new DurationMicrosecond();
   }
 }
 
@@ -541,7 +617,8 @@ function column(values: readonly unknown[], to: Target, code: number, what: stri
         return v;
       }
       if (to === 'decimal') {
-        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') throw new ParameterError(`${at(r)} is DECIMAL: expected a string, number or bigint, got ${typeof v}`);
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint')
+          throw new ParameterError(`${at(r)} is DECIMAL: expected a string, number or bigint, got ${typeof v}`);
         return encoder.encode(String(v));
       }
       if (typeof v !== 'string') throw new ParameterError(`${at(r)} is text: expected a string, got ${typeof v}`);
@@ -604,7 +681,14 @@ export function encodeArrow(types: readonly number[], rowIds: readonly (number |
   });
   const n = rows.length;
   const ids = makeData({ type: new Int64(), length: n, nullCount: 0, data: BigInt64Array.from(rowIds, (id) => BigInt(id)) });
-  const columns = targets.map((to, c) => column(rows.map((row) => row[c]), to, types[c], `column ${c}`));
+  const columns = targets.map((to, c) =>
+    column(
+      rows.map((row) => row[c]),
+      to,
+      types[c],
+      `column ${c}`,
+    ),
+  );
   const fields = [new Field('__index__', new Int64(), false), ...columns.map((data, c) => new Field(`col${c}`, data.type, true))];
   const schema = new Schema(fields);
   const batches = n === 0 ? [] : [new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children: [ids, ...columns] }))];

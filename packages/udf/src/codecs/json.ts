@@ -34,21 +34,37 @@ function toBigInt(v: unknown, r: number, c: number, exact: boolean): bigint {
 function decodeValue(v: unknown, code: number, r: number, c: number, exact: boolean): unknown {
   if (v === null) return null;
   switch (code) {
-    case 8: case -8: case 1: case -1: case 2: case -2: case 3: case -3: case 9: case -9:
+    case 8:
+    case -8:
+    case 1:
+    case -1:
+    case 2:
+    case -2:
+    case 3:
+    case -3:
+    case 9:
+    case -9:
       return code === 8 || code === -8 ? toBigInt(v, r, c, exact) : Number(toBigInt(v, r, c, exact));
-    case 4: case 5: {
+    case 4:
+    case 5: {
       if (typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v];
       const n = typeof v === 'number' ? v : Number(v);
       if (typeof v !== 'number' && (typeof v !== 'string' || Number.isNaN(n))) throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not a number`);
       return n;
     }
-    case 0: case 246:
+    case 0:
+    case 246:
       if (exact && mayBeRounded(v)) throw ROUNDED;
-      if ((typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'string') || (typeof v === 'number' && !Number.isFinite(v)) || !isDecimalText(String(v))) {
+      if (
+        (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'string') ||
+        (typeof v === 'number' && !Number.isFinite(v)) ||
+        !isDecimalText(String(v))
+      ) {
         throw new DataError(`${where(r, c)}: ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)} is not a DECIMAL value`);
       }
       return String(v);
-    case 12: case 7: {
+    case 12:
+    case 7: {
       if (typeof v !== 'string') throw new DataError(`${where(r, c)}: expected a DATETIME string`);
       if (/^0000-00-00[ T]00:00:00(\.0+)?$/.test(v)) return null;
       try {
@@ -57,7 +73,8 @@ function decodeValue(v: unknown, code: number, r: number, c: number, exact: bool
         return v;
       }
     }
-    case 10: case 14: {
+    case 10:
+    case 14: {
       if (typeof v !== 'string') throw new DataError(`${where(r, c)}: expected a DATE string`);
       if (v === '0000-00-00') return null;
       try {
@@ -85,7 +102,10 @@ function decodeValue(v: unknown, code: number, r: number, c: number, exact: bool
 function stringifyExact(v: unknown): string {
   if (typeof v === 'bigint') return v.toString();
   if (Array.isArray(v)) return `[${v.map(stringifyExact).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${stringifyExact(x)}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${stringifyExact(x)}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -286,21 +306,28 @@ function encodeValue(v: unknown, code: number): string {
   if (v === null || v === undefined) return 'null';
   if (INTEGER_CODES.has(code)) return integer(v, code).toString();
   switch (code) {
-    case 4: case 5: {
+    case 4:
+    case 5: {
       if (typeof v !== 'number' && typeof v !== 'bigint') throw new ParameterError(`${describe(v)} is not a number`);
       const n = Number(v);
       if (Number.isNaN(n)) return 'NaN';
       if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
       return code === 5 ? pythonFloat(n) : String(n);
     }
-    case 13: return integer(v, 3).toString();
-    case 0: case 246: return JSON.stringify(decimalText(v));
-    case 10: case 14: return JSON.stringify(dateText(packDate(v)));
+    case 13:
+      return integer(v, 3).toString();
+    case 0:
+    case 246:
+      return JSON.stringify(decimalText(v));
+    case 10:
+    case 14:
+      return JSON.stringify(dateText(packDate(v)));
     case 11: {
       const t = asSqlTime(v) ?? unpackTime(packTime(v));
       return JSON.stringify(`${t.sign < 0 && t.totalMicroseconds !== 0 ? '-' : ''}${t.hours}:${pad(t.minutes)}:${pad(t.seconds)}.${pad(t.microseconds, 6)}`);
     }
-    case 12: case 7: {
+    case 12:
+    case 7: {
       const dt = unpackDatetime(packDatetime(v));
       const f = dt.fields;
       return JSON.stringify(`${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}.${pad(dt.microsecond, 6)}`);

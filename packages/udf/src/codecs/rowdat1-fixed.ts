@@ -16,7 +16,10 @@ export function allWide(codes: readonly number[]): boolean {
 }
 
 /** Columns of a request; null when the body is not a whole number of rows. */
-export function decodeWide(codes: readonly number[], body: Uint8Array): { rowIds: BigInt64Array; columns: { values: Wide; nulls: Uint8Array | null }[] } | null {
+export function decodeWide(
+  codes: readonly number[],
+  body: Uint8Array,
+): { rowIds: BigInt64Array; columns: { values: Wide; nulls: Uint8Array | null }[] } | null {
   const stride = 8 + 9 * codes.length;
   if (body.length % stride !== 0) return null;
   const n = body.length / stride;
@@ -62,15 +65,27 @@ export function encodeWide(rowIds: BigInt64Array, columns: readonly { values: Wi
 /** 8 bytes from every `stride`-th position of `from` (starting at `at`) into consecutive slots of `to`. */
 function copyStrided(from: Uint8Array, at: number, stride: number, to: Uint8Array, n: number): void {
   for (let r = 0, p = at, q = 0; r < n; r++, p += stride, q += 8) {
-    to[q] = from[p]; to[q + 1] = from[p + 1]; to[q + 2] = from[p + 2]; to[q + 3] = from[p + 3];
-    to[q + 4] = from[p + 4]; to[q + 5] = from[p + 5]; to[q + 6] = from[p + 6]; to[q + 7] = from[p + 7];
+    to[q] = from[p];
+    to[q + 1] = from[p + 1];
+    to[q + 2] = from[p + 2];
+    to[q + 3] = from[p + 3];
+    to[q + 4] = from[p + 4];
+    to[q + 5] = from[p + 5];
+    to[q + 6] = from[p + 6];
+    to[q + 7] = from[p + 7];
   }
 }
 
 /** The reverse of copyStrided. */
 function scatterStrided(from: Uint8Array, to: Uint8Array, at: number, stride: number, n: number): void {
   for (let r = 0, p = at, q = 0; r < n; r++, p += stride, q += 8) {
-    to[p] = from[q]; to[p + 1] = from[q + 1]; to[p + 2] = from[q + 2]; to[p + 3] = from[q + 3];
-    to[p + 4] = from[q + 4]; to[p + 5] = from[q + 5]; to[p + 6] = from[q + 6]; to[p + 7] = from[q + 7];
+    to[p] = from[q];
+    to[p + 1] = from[q + 1];
+    to[p + 2] = from[q + 2];
+    to[p + 3] = from[q + 3];
+    to[p + 4] = from[q + 4];
+    to[p + 5] = from[q + 5];
+    to[p + 6] = from[q + 6];
+    to[p + 7] = from[q + 7];
   }
 }

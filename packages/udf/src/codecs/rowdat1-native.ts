@@ -1,5 +1,16 @@
 import { DataError, ParameterError } from '@s2/base';
-import { fromNativeError, loadNative, requireNative, typedView, type DecodePath, type NumericArray, type TypedArrayCtor, type NativeBinding, type NativeColumn, type NativeEncodeColumn } from '@s2/native';
+import {
+  fromNativeError,
+  loadNative,
+  requireNative,
+  typedView,
+  type DecodePath,
+  type NumericArray,
+  type TypedArrayCtor,
+  type NativeBinding,
+  type NativeColumn,
+  type NativeEncodeColumn,
+} from '@s2/native';
 import type { Vector } from '../definition/vectors.js';
 import { decodeRowdat1, encodeRowdat1, type Rowdat1Batch } from './rowdat1.js';
 import { allWide, decodeWide, encodeWide } from './rowdat1-fixed.js';
@@ -19,9 +30,24 @@ type TypedCtor = TypedArrayCtor;
 
 const TEMPORAL = new Set([10, 14, 11, 12, 7]);
 const VIEWS: Record<number, TypedCtor> = {
-  1: Int8Array, [-1]: Uint8Array, 2: Int16Array, [-2]: Uint16Array, 3: Int32Array, 9: Int32Array, [-3]: Uint32Array, [-9]: Uint32Array,
-  8: BigInt64Array, [-8]: BigUint64Array, 4: Float32Array, 5: Float64Array, 13: Uint16Array,
-  10: BigInt64Array, 14: BigInt64Array, 11: BigInt64Array, 12: BigInt64Array, 7: BigInt64Array,
+  1: Int8Array,
+  [-1]: Uint8Array,
+  2: Int16Array,
+  [-2]: Uint16Array,
+  3: Int32Array,
+  9: Int32Array,
+  [-3]: Uint32Array,
+  [-9]: Uint32Array,
+  8: BigInt64Array,
+  [-8]: BigUint64Array,
+  4: Float32Array,
+  5: Float64Array,
+  13: Uint16Array,
+  10: BigInt64Array,
+  14: BigInt64Array,
+  11: BigInt64Array,
+  12: BigInt64Array,
+  7: BigInt64Array,
 };
 const TEXT = new Set([15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255]);
 
@@ -146,8 +172,16 @@ function vectorsFromRows(batch: Rowdat1Batch, codes: readonly number[]): { rowId
 }
 
 const ELEMENT = new Map<unknown, number>([
-  [Int8Array, 0], [Uint8Array, 1], [Int16Array, 2], [Uint16Array, 3], [Int32Array, 4], [Uint32Array, 5],
-  [BigInt64Array, 6], [BigUint64Array, 7], [Float32Array, 8], [Float64Array, 9],
+  [Int8Array, 0],
+  [Uint8Array, 1],
+  [Int16Array, 2],
+  [Uint16Array, 3],
+  [Int32Array, 4],
+  [Uint32Array, 5],
+  [BigInt64Array, 6],
+  [BigUint64Array, 7],
+  [Float32Array, 8],
+  [Float64Array, 9],
 ]);
 
 const bytesOf = (t: ArrayBufferView) => Buffer.from(t.buffer, t.byteOffset, t.byteLength);
@@ -181,7 +215,14 @@ function joinedText(binding: NativeBinding, values: ArrayLike<unknown>, mask: Ui
 }
 
 /** Text, binary and decimal values as one buffer and offsets; null when a value needs the pure codec's checks. */
-function variable(binding: NativeBinding, code: number, values: ArrayLike<unknown>, nulls: Uint8Array | null, n: number, column: number): { data: Buffer; offsets: Uint32Array } | null {
+function variable(
+  binding: NativeBinding,
+  code: number,
+  values: ArrayLike<unknown>,
+  nulls: Uint8Array | null,
+  n: number,
+  column: number,
+): { data: Buffer; offsets: Uint32Array } | null {
   const binary = !TEXT.has(code) && code !== 0 && code !== 246;
   const decimal = code === 0 || code === 246;
   if (!binary && !decimal) {
@@ -230,8 +271,14 @@ function temporal(code: number, values: ArrayLike<unknown>, nulls: Uint8Array | 
 }
 
 const INT_LIMITS: Record<number, [number, number]> = {
-  1: [-128, 127], [-1]: [0, 255], 2: [-32768, 32767], [-2]: [0, 65535],
-  3: [-2147483648, 2147483647], [-3]: [0, 4294967295], 9: [-8388608, 8388607], [-9]: [0, 16777215],
+  1: [-128, 127],
+  [-1]: [0, 255],
+  2: [-32768, 32767],
+  [-2]: [0, 65535],
+  3: [-2147483648, 2147483647],
+  [-3]: [0, 4294967295],
+  9: [-8388608, 8388607],
+  [-9]: [0, 16777215],
 };
 const INT64: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
 const UINT64: [bigint, bigint] = [0n, 2n ** 64n - 1n];
@@ -342,12 +389,17 @@ function encodeError(err: unknown): Error {
  * A response from result columns. `rowIds` holds one id per row; `columns` one Vector per
  * return column, all of `rowIds.length` values (checked by the caller).
  */
-export function encodeRowdat1Vectors(codes: readonly number[], rowIds: BigInt64Array | readonly bigint[], columns: readonly Vector[], path: DecodePath = 'auto'): Uint8Array {
+export function encodeRowdat1Vectors(
+  codes: readonly number[],
+  rowIds: BigInt64Array | readonly bigint[],
+  columns: readonly Vector[],
+  path: DecodePath = 'auto',
+): Uint8Array {
   const n = rowIds.length;
   const binding = rowdat1Binding(path);
   const pure = () => {
     const rows = new Array<unknown[]>(n);
-    for (let r = 0; r < n; r++) rows[r] = columns.map((col) => (col.nulls?.[r] ? null : col.values[r] ?? null));
+    for (let r = 0; r < n; r++) rows[r] = columns.map((col) => (col.nulls?.[r] ? null : (col.values[r] ?? null)));
     return encodeRowdat1(codes, Array.from(rowIds as ArrayLike<bigint>), rows);
   };
   if (!binding) return (allWide(codes) ? pureWide(codes, rowIds, columns, n) : null) ?? pure();

@@ -17,7 +17,26 @@ export interface Rowdat1Batch {
 }
 
 type Width = 1 | 2 | 4 | 8;
-const FIXED: Record<number, Width> = { 1: 1, [-1]: 1, 2: 2, [-2]: 2, 3: 4, [-3]: 4, 9: 4, [-9]: 4, 8: 8, [-8]: 8, 4: 4, 5: 8, 13: 2, 10: 8, 14: 8, 11: 8, 12: 8, 7: 8 };
+const FIXED: Record<number, Width> = {
+  1: 1,
+  [-1]: 1,
+  2: 2,
+  [-2]: 2,
+  3: 4,
+  [-3]: 4,
+  9: 4,
+  [-9]: 4,
+  8: 8,
+  [-8]: 8,
+  4: 4,
+  5: 8,
+  13: 2,
+  10: 8,
+  14: 8,
+  11: 8,
+  12: 8,
+  7: 8,
+};
 const TEXT = new Set([15, 245, 247, 248, 249, 250, 251, 252, 253, 254, 255]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -69,7 +88,8 @@ export function decodeRowdat1(types: readonly number[], body: Uint8Array): Rowda
       need(8, `length of column ${c + 1}`);
       const length = view.getBigInt64(pos, true);
       pos += 8;
-      if (length < 0n || length > BigInt(end - pos)) throw new DataError(`ROWDAT_1 length ${length} of column ${c + 1} does not fit the ${end - pos} bytes left`);
+      if (length < 0n || length > BigInt(end - pos))
+        throw new DataError(`ROWDAT_1 length ${length} of column ${c + 1} does not fit the ${end - pos} bytes left`);
       const n = Number(length);
       const bytes = body.subarray(pos, pos + n);
       pos += n;
@@ -92,31 +112,54 @@ export function decodeRowdat1(types: readonly number[], body: Uint8Array): Rowda
 
 function readFixed(view: DataView, pos: number, code: number): unknown {
   switch (code) {
-    case 1: return view.getInt8(pos);
-    case -1: return view.getUint8(pos);
-    case 2: return view.getInt16(pos, true);
-    case -2: return view.getUint16(pos, true);
-    case 3: case 9: return view.getInt32(pos, true);
-    case -3: case -9: return view.getUint32(pos, true);
-    case 8: return view.getBigInt64(pos, true);
-    case -8: return view.getBigUint64(pos, true);
-    case 4: return view.getFloat32(pos, true);
-    case 5: return view.getFloat64(pos, true);
-    case 13: return view.getUint16(pos, true);
-    case 10: case 14: return unpackDateChecked(view.getBigInt64(pos, true));
-    case 11: return unpackTime(view.getBigInt64(pos, true));
-    default: return unpackDatetimeChecked(view.getBigInt64(pos, true));
+    case 1:
+      return view.getInt8(pos);
+    case -1:
+      return view.getUint8(pos);
+    case 2:
+      return view.getInt16(pos, true);
+    case -2:
+      return view.getUint16(pos, true);
+    case 3:
+    case 9:
+      return view.getInt32(pos, true);
+    case -3:
+    case -9:
+      return view.getUint32(pos, true);
+    case 8:
+      return view.getBigInt64(pos, true);
+    case -8:
+      return view.getBigUint64(pos, true);
+    case 4:
+      return view.getFloat32(pos, true);
+    case 5:
+      return view.getFloat64(pos, true);
+    case 13:
+      return view.getUint16(pos, true);
+    case 10:
+    case 14:
+      return unpackDateChecked(view.getBigInt64(pos, true));
+    case 11:
+      return unpackTime(view.getBigInt64(pos, true));
+    default:
+      return unpackDatetimeChecked(view.getBigInt64(pos, true));
   }
 }
 
 /** Accepted ranges per integer wire code (udf.md §6.7). */
 export const INTEGER_RANGES: Readonly<Record<number, [bigint, bigint, string]>> = {
-  1: [-128n, 127n, 'TINYINT'], [-1]: [0n, 255n, 'UNSIGNED TINYINT'],
-  2: [-32768n, 32767n, 'SMALLINT'], [-2]: [0n, 65535n, 'UNSIGNED SMALLINT'],
-  9: [-8388608n, 8388607n, 'MEDIUMINT'], [-9]: [0n, 16777215n, 'UNSIGNED MEDIUMINT'],
-  3: [-2147483648n, 2147483647n, 'INT'], [-3]: [0n, 4294967295n, 'UNSIGNED INT'],
-  8: [-(2n ** 63n), 2n ** 63n - 1n, 'BIGINT'], [-8]: [0n, 2n ** 64n - 1n, 'UNSIGNED BIGINT'],
-  13: [0n, 2155n, 'YEAR'], [-13]: [0n, 2155n, 'YEAR'],
+  1: [-128n, 127n, 'TINYINT'],
+  [-1]: [0n, 255n, 'UNSIGNED TINYINT'],
+  2: [-32768n, 32767n, 'SMALLINT'],
+  [-2]: [0n, 65535n, 'UNSIGNED SMALLINT'],
+  9: [-8388608n, 8388607n, 'MEDIUMINT'],
+  [-9]: [0n, 16777215n, 'UNSIGNED MEDIUMINT'],
+  3: [-2147483648n, 2147483647n, 'INT'],
+  [-3]: [0n, 4294967295n, 'UNSIGNED INT'],
+  8: [-(2n ** 63n), 2n ** 63n - 1n, 'BIGINT'],
+  [-8]: [0n, 2n ** 64n - 1n, 'UNSIGNED BIGINT'],
+  13: [0n, 2155n, 'YEAR'],
+  [-13]: [0n, 2155n, 'YEAR'],
 };
 const RANGES = INTEGER_RANGES;
 
@@ -209,15 +252,34 @@ export function encodeRowdat1(types: readonly number[], rowIds: readonly (number
 
 function writeFixed(view: DataView, pos: number, code: number, v: unknown): void {
   switch (code) {
-    case 1: view.setInt8(pos, Number(integer(v, code))); return;
-    case -1: view.setUint8(pos, Number(integer(v, code))); return;
-    case 2: view.setInt16(pos, Number(integer(v, code)), true); return;
-    case -2: view.setUint16(pos, Number(integer(v, code)), true); return;
-    case 3: case 9: view.setInt32(pos, Number(integer(v, code)), true); return;
-    case -3: case -9: view.setUint32(pos, Number(integer(v, code)), true); return;
-    case 8: view.setBigInt64(pos, integer(v, code), true); return;
-    case -8: view.setBigUint64(pos, integer(v, code), true); return;
-    case 4: case 5: {
+    case 1:
+      view.setInt8(pos, Number(integer(v, code)));
+      return;
+    case -1:
+      view.setUint8(pos, Number(integer(v, code)));
+      return;
+    case 2:
+      view.setInt16(pos, Number(integer(v, code)), true);
+      return;
+    case -2:
+      view.setUint16(pos, Number(integer(v, code)), true);
+      return;
+    case 3:
+    case 9:
+      view.setInt32(pos, Number(integer(v, code)), true);
+      return;
+    case -3:
+    case -9:
+      view.setUint32(pos, Number(integer(v, code)), true);
+      return;
+    case 8:
+      view.setBigInt64(pos, integer(v, code), true);
+      return;
+    case -8:
+      view.setBigUint64(pos, integer(v, code), true);
+      return;
+    case 4:
+    case 5: {
       if (typeof v !== 'number' && typeof v !== 'bigint') throw new ParameterError(`${String(v)} is not a number`);
       if (code === 4) view.setFloat32(pos, Number(v), true);
       else view.setFloat64(pos, Number(v), true);
@@ -229,8 +291,14 @@ function writeFixed(view: DataView, pos: number, code: number, v: unknown): void
       view.setUint16(pos, y, true);
       return;
     }
-    case 10: case 14: view.setBigInt64(pos, packDate(v), true); return;
-    case 11: view.setBigInt64(pos, packTime(v), true); return;
-    default: view.setBigInt64(pos, packDatetime(v), true);
+    case 10:
+    case 14:
+      view.setBigInt64(pos, packDate(v), true);
+      return;
+    case 11:
+      view.setBigInt64(pos, packTime(v), true);
+      return;
+    default:
+      view.setBigInt64(pos, packDatetime(v), true);
   }
 }

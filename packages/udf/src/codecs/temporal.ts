@@ -35,7 +35,8 @@ function checkDate(y: number, m: number, d: number, what: string): void {
 }
 
 function checkClock(h: number, mi: number, s: number, us: number, what: string): void {
-  if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 59 && us >= 0 && us <= 999_999)) throw new ParameterError(`${what} is not a valid time of day`);
+  if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 59 && us >= 0 && us <= 999_999))
+    throw new ParameterError(`${what} is not a valid time of day`);
 }
 
 /**
@@ -51,8 +52,13 @@ export function packDatetime(v: unknown): bigint {
     us = parts.microsecond;
   } else if (v instanceof Date) {
     if (Number.isNaN(v.getTime())) throw new ParameterError('an Invalid Date cannot be written as DATETIME');
-    y = v.getUTCFullYear(); mo = v.getUTCMonth() + 1; d = v.getUTCDate();
-    h = v.getUTCHours(); mi = v.getUTCMinutes(); s = v.getUTCSeconds(); us = v.getUTCMilliseconds() * 1000;
+    y = v.getUTCFullYear();
+    mo = v.getUTCMonth() + 1;
+    d = v.getUTCDate();
+    h = v.getUTCHours();
+    mi = v.getUTCMinutes();
+    s = v.getUTCSeconds();
+    us = v.getUTCMilliseconds() * 1000;
   } else if (typeof v === 'string') {
     const m = /^(\d{1,4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/.exec(v);
     if (!m) throw new ParameterError(`'${v}' is not a DATETIME value`);
@@ -80,12 +86,18 @@ export function unpackDatetimeChecked(packed: bigint): SqlDateTime | null {
 
 export function unpackDatetime(packed: bigint): SqlDateTime {
   let rest = packed;
-  const us = Number(rest % 1048576n); rest /= 1048576n;
-  const s = Number(rest % 64n); rest /= 64n;
-  const mi = Number(rest % 64n); rest /= 64n;
-  const h = Number(rest % 32n); rest /= 32n;
-  const d = Number(rest % 32n); rest /= 32n;
-  const mo = Number(rest % 16n); rest /= 16n;
+  const us = Number(rest % 1048576n);
+  rest /= 1048576n;
+  const s = Number(rest % 64n);
+  rest /= 64n;
+  const mi = Number(rest % 64n);
+  rest /= 64n;
+  const h = Number(rest % 32n);
+  rest /= 32n;
+  const d = Number(rest % 32n);
+  rest /= 32n;
+  const mo = Number(rest % 16n);
+  rest /= 16n;
   const y = Number(rest);
   const date = new Date(Date.UTC(2000, 0, 1, h, mi, s, Math.floor(us / 1000)));
   date.setUTCFullYear(y, mo - 1, d);
@@ -128,14 +140,14 @@ export function dateText(packed: bigint): string {
 export function unpackDate(packed: bigint): Date {
   const n = Number(packed);
   const date = new Date(Date.UTC(2000, 0, 1));
-  date.setUTCFullYear(Math.floor(n / 10000), Math.floor(n / 100) % 100 - 1, n % 100);
+  date.setUTCFullYear(Math.floor(n / 10000), (Math.floor(n / 100) % 100) - 1, n % 100);
   return date;
 }
 
 export function packTime(v: unknown): bigint {
   const t = asSqlTime(v) ?? (typeof v === 'string' ? SqlTime.parse(v) : typeof v === 'number' ? SqlTime.fromMicroseconds(Math.round(v * 1000)) : null);
   if (!t) throw new ParameterError(`${JSON.stringify(v)} is not a TIME value`);
-  const magnitude = (BigInt(t.hours * 10000 + t.minutes * 100 + t.seconds) * 1_000_000n + BigInt(t.microseconds));
+  const magnitude = BigInt(t.hours * 10000 + t.minutes * 100 + t.seconds) * 1_000_000n + BigInt(t.microseconds);
   return t.sign < 0 ? -magnitude : magnitude;
 }
 

@@ -16,7 +16,11 @@ export async function registerFunctions(db: SqlExecutor, functions: readonly Udf
   return statements;
 }
 
-export async function dropFunctions(db: SqlExecutor, functions: readonly UdfDefinition[], options: Pick<CreateFunctionOptions, 'database' | 'prefix' | 'suffix'> = {}): Promise<string[]> {
+export async function dropFunctions(
+  db: SqlExecutor,
+  functions: readonly UdfDefinition[],
+  options: Pick<CreateFunctionOptions, 'database' | 'prefix' | 'suffix'> = {},
+): Promise<string[]> {
   const statements = functions.map((f) => dropFunctionSql(f, options));
   for (const sql of statements) await db.execute(sql);
   return statements;

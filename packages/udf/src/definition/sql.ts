@@ -22,16 +22,17 @@ const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 export function createFunctionSql(def: UdfDefinition, options: CreateFunctionOptions): string {
   if (options.link !== undefined && !/^[\w_]+$/.test(options.link)) throw new OptionError(`invalid LINK name: ${options.link}`);
   // The URL sits in a double-quoted literal: quotes, backslashes and control characters could end it.
-  if (/["\\\x00-\x1f\x7f]/.test(options.url)) throw new OptionError(`the service URL may not contain quotes, backslashes or control characters: ${JSON.stringify(options.url)}`);
+  if (/["\\\x00-\x1f\x7f]/.test(options.url))
+    throw new OptionError(`the service URL may not contain quotes, backslashes or control characters: ${JSON.stringify(options.url)}`);
   const name = `${options.prefix ?? ''}${def.name}${options.suffix ?? ''}`;
   const qualified = options.database ? `${ident(options.database)}.${ident(name)}` : ident(name);
   const args = def.args.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ');
-  const returns = def.kind === 'tvf'
-    ? `TABLE(${def.returns.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ')})`
-    : def.returns[0][1].toSql();
-  return `CREATE ${options.replace ? 'OR REPLACE ' : ''}EXTERNAL FUNCTION ${qualified}(${args}) RETURNS ${returns} `
-    + `AS ${(options.mode ?? 'remote').toUpperCase()} SERVICE "${options.url}" FORMAT ${(options.format ?? 'rowdat_1').toUpperCase()}`
-    + `${options.link ? ` LINK ${options.link}` : ''};`;
+  const returns = def.kind === 'tvf' ? `TABLE(${def.returns.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ')})` : def.returns[0][1].toSql();
+  return (
+    `CREATE ${options.replace ? 'OR REPLACE ' : ''}EXTERNAL FUNCTION ${qualified}(${args}) RETURNS ${returns} ` +
+    `AS ${(options.mode ?? 'remote').toUpperCase()} SERVICE "${options.url}" FORMAT ${(options.format ?? 'rowdat_1').toUpperCase()}` +
+    `${options.link ? ` LINK ${options.link}` : ''};`
+  );
 }
 
 export function dropFunctionSql(def: UdfDefinition, options: Pick<CreateFunctionOptions, 'database' | 'prefix' | 'suffix'> = {}): string {

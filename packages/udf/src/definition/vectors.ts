@@ -45,7 +45,9 @@ function isVector(x: unknown): x is Vector {
 export function resultColumns(result: unknown, outputs: number, length: number): Vector[] {
   const columns = outputs === 1 ? [result] : result;
   if (!Array.isArray(columns) || columns.length !== outputs) {
-    throw new ParameterError(`a vectorized function with ${outputs} result column(s) must return ${outputs === 1 ? 'one column' : `an array of ${outputs} columns`}`);
+    throw new ParameterError(
+      `a vectorized function with ${outputs} result column(s) must return ${outputs === 1 ? 'one column' : `an array of ${outputs} columns`}`,
+    );
   }
   const normalized = columns.map((col) => (isVector(col) ? col : { values: col as ArrayLike<unknown>, nulls: null }));
   for (const col of normalized) {

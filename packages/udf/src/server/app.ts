@@ -57,13 +57,25 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
       .join('\n');
   };
 
-  app.get('/show/create_function', async (req, reply) => reply.type('text/plain').send(createStatements(req.headers.host, req.headers['s2-ef-name'] as string | undefined)));
-  const info = async (_req: unknown, reply: FastifyReply) => reply.type('text/plain').send(JSON.stringify(Object.fromEntries(options.functions.map((f) => [f.name, {
-    kind: f.kind,
-    args: f.args.map(([name, type]) => ({ name, sql: type.toSql(), wireCode: type.wireCode })),
-    returns: f.returns.map(([name, type]) => ({ name: name || null, sql: type.toSql(), wireCode: type.wireCode })),
-    timeoutMs: f.timeoutMs,
-  }]))));
+  app.get('/show/create_function', async (req, reply) =>
+    reply.type('text/plain').send(createStatements(req.headers.host, req.headers['s2-ef-name'] as string | undefined)),
+  );
+  const info = async (_req: unknown, reply: FastifyReply) =>
+    reply.type('text/plain').send(
+      JSON.stringify(
+        Object.fromEntries(
+          options.functions.map((f) => [
+            f.name,
+            {
+              kind: f.kind,
+              args: f.args.map(([name, type]) => ({ name, sql: type.toSql(), wireCode: type.wireCode })),
+              returns: f.returns.map(([name, type]) => ({ name: name || null, sql: type.toSql(), wireCode: type.wireCode })),
+              timeoutMs: f.timeoutMs,
+            },
+          ]),
+        ),
+      ),
+    );
   app.get('/show/function_info', info);
   app.get('/', info);
   app.get('/status', async (_req, reply) => reply.type('text/plain').send('{"status": "ok"}'));
@@ -73,7 +85,8 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
     const def = byName.get(String(req.headers['s2-ef-name'] ?? ''));
     if (!def) return reply.code(404).send();
     try {
-      if (req.headers['s2-ef-version'] !== '1.0') throw new UdfCallError(400, `unsupported s2-ef-version: ${String(req.headers['s2-ef-version'] ?? '(missing)')}`);
+      if (req.headers['s2-ef-version'] !== '1.0')
+        throw new UdfCallError(400, `unsupported s2-ef-version: ${String(req.headers['s2-ef-version'] ?? '(missing)')}`);
       const inputType = req.headers['content-type'] ?? ROWDAT;
       const outputType = (req.headers.accepts as string | undefined) ?? inputType;
       const input = formatOf(inputType);
@@ -101,7 +114,10 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
         if (!controller.signal.aborted) controller.abort(new Error('finished'));
       }
       options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
-      return reply.code(200).type(contentTypeOf(output)).send(typeof result.body === 'string' ? result.body : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
+      return reply
+        .code(200)
+        .type(contentTypeOf(output))
+        .send(typeof result.body === 'string' ? result.body : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
     } catch (err) {
       const status = err instanceof UdfCallError ? err.status : 500;
       // No stack traces or file paths leave the server: the type and message are enough.
@@ -120,4 +136,3 @@ export async function createUdfServer(options: UdfServerOptions & { logger?: boo
   await app.register(udfPlugin, options);
   return app;
 }
-

@@ -38,7 +38,8 @@ function fromArrow(vector: ArrowVector): Vector {
 export function resultFromArrow(def: UdfDefinition, out: unknown): unknown {
   if (out instanceof ArrowVector) return fromArrow(out);
   if (out instanceof RecordBatch || out instanceof Table) {
-    if (out.numCols !== def.returns.length) throw new ParameterError(`function ${def.name} returned ${out.numCols} columns for ${def.returns.length} declared results`);
+    if (out.numCols !== def.returns.length)
+      throw new ParameterError(`function ${def.name} returned ${out.numCols} columns for ${def.returns.length} declared results`);
     const cols = def.returns.map((_, i) => fromArrow(out.getChildAt(i) as ArrowVector));
     return def.returns.length === 1 ? cols[0] : cols;
   }

@@ -47,7 +47,13 @@ function header(status: bigint, size: number): Buffer {
 }
 
 /** Serves one database connection: one function, any number of requests, one at a time. */
-function serve(binding: NativeBinding, conn: CollocatedConnection, def: UdfDefinition | undefined, options: CollocatedServerOptions, sockets: Set<Socket>): void {
+function serve(
+  binding: NativeBinding,
+  conn: CollocatedConnection,
+  def: UdfDefinition | undefined,
+  options: CollocatedServerOptions,
+  sockets: Set<Socket>,
+): void {
   const socket = new Socket({ fd: conn.socket, readable: true, writable: true });
   sockets.add(socket);
   let pending: Buffer = Buffer.alloc(0);
@@ -135,7 +141,9 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
       return sockets.size;
     },
     createStatements: ({ replace = false } = {}) =>
-      options.functions.map((f) => createFunctionSql(f, { url: socketPath, mode: 'collocated', format: 'rowdat_1', replace, database: options.functionDatabase })),
+      options.functions.map((f) =>
+        createFunctionSql(f, { url: socketPath, mode: 'collocated', format: 'rowdat_1', replace, database: options.functionDatabase }),
+      ),
     async close() {
       closed = true;
       listener.shutdown();

@@ -14,7 +14,10 @@ export type UdfFormat = 'rowdat_1' | 'json' | 'arrow';
 
 /** A failure with the HTTP status it maps to (400 bad input, 500 unencodable output, 503/504…). */
 export class UdfCallError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'UdfCallError';
   }
@@ -58,11 +61,14 @@ function decode(def: UdfDefinition, body: Uint8Array, format: UdfFormat): Decode
   try {
     switch (format) {
       // Scalar and vectorized functions read columns; table functions take rows.
-      case 'json': return def.vectorized || def.kind === 'scalar' ? decodeJsonColumns(types, body) : decodeJsonRows(types, body);
-      case 'arrow': return def.vectorized ? decodeArrowColumns(types, body) : decodeArrow(types, body);
+      case 'json':
+        return def.vectorized || def.kind === 'scalar' ? decodeJsonColumns(types, body) : decodeJsonRows(types, body);
+      case 'arrow':
+        return def.vectorized ? decodeArrowColumns(types, body) : decodeArrow(types, body);
       // Columns straight from the codec when it is native: vectorized functions take them as
       // they are, scalar ones are called with each row's values and give one result column.
-      default: return def.vectorized || (def.kind === 'scalar' && rowdat1Binding()) ? decodeRowdat1Vectors(types, body) : decodeRowdat1(types, body);
+      default:
+        return def.vectorized || (def.kind === 'scalar' && rowdat1Binding()) ? decodeRowdat1Vectors(types, body) : decodeRowdat1(types, body);
     }
   } catch (err) {
     // Undecodable input is the caller's fault: 400, not the Python SDK's blanket 500.
@@ -85,9 +91,12 @@ function encode(def: UdfDefinition, format: UdfFormat, answer: Answer): Uint8Arr
     const rows = answer.rows ?? columnsToRows(answer.columns!, answer.ids.length);
     const ids = Array.isArray(answer.ids) ? (answer.ids as bigint[]) : Array.from(answer.ids);
     switch (format) {
-      case 'json': return encodeJsonRows(types, ids, rows);
-      case 'arrow': return encodeArrow(types, ids, rows);
-      default: return encodeRowdat1(types, ids, rows);
+      case 'json':
+        return encodeJsonRows(types, ids, rows);
+      case 'arrow':
+        return encodeArrow(types, ids, rows);
+      default:
+        return encodeRowdat1(types, ids, rows);
     }
   } catch (err) {
     throw new UdfCallError(500, `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
@@ -106,7 +115,12 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 function call(def: UdfDefinition, input: Decoded, signal: AbortSignal): Answer | Promise<Answer> {
   const n = input.rowIds.length;
   if (def.vectorized) {
-    const columns = input.columns ?? toColumns(input.rows ?? [], def.args.map(([, type]) => type.wireCode));
+    const columns =
+      input.columns ??
+      toColumns(
+        input.rows ?? [],
+        def.args.map(([, type]) => type.wireCode),
+      );
     const out = def.vectorized === 'arrow' ? def.fn(argumentsBatch(def, columns, n), signal) : def.fn(...columns, signal);
     return isThenable(out) ? Promise.resolve(out).then((o) => vectorAnswer(def, input, o, signal)) : vectorAnswer(def, input, out, signal);
   }
@@ -130,7 +144,7 @@ function vectorAnswer(def: UdfDefinition, input: Decoded, result: unknown, signa
   // A vectorized table function answers the whole batch: every row carries the first row id.
   const first: unknown = Array.isArray(out) ? out[0] : undefined;
   // `{ values, nulls }` or a bare column; typed arrays have a values() method, so test for nulls.
-  const length = first && typeof first === 'object' ? ('nulls' in first ? (first as Vector).values.length : (first as ArrayLike<unknown>).length) ?? 0 : 0;
+  const length = first && typeof first === 'object' ? (('nulls' in first ? (first as Vector).values.length : (first as ArrayLike<unknown>).length) ?? 0) : 0;
   const rows = fromColumns(out, def.returns.length, length);
   return { ids: rows.map(() => input.rowIds[0] ?? 0n), rows };
 }
@@ -177,7 +191,14 @@ function callScalar(def: UdfDefinition, input: Decoded, signal: AbortSignal): un
   return out;
 }
 
-async function finishScalar(def: UdfDefinition, input: Decoded, signal: AbortSignal, out: unknown[], from: number, pending: PromiseLike<unknown>): Promise<unknown[]> {
+async function finishScalar(
+  def: UdfDefinition,
+  input: Decoded,
+  signal: AbortSignal,
+  out: unknown[],
+  from: number,
+  pending: PromiseLike<unknown>,
+): Promise<unknown[]> {
   out[from] = await pending;
   if (signal.aborted) throw signal.reason;
   const args = scalarArgs(def, signal);
@@ -214,7 +235,13 @@ function fillArgs(args: unknown[], input: Decoded, r: number): unknown[] {
  * result cannot be encoded, `signal.reason` once the signal aborts, and whatever the function
  * itself throws. `rows` is the number of input rows.
  */
-export async function invoke(def: UdfDefinition, body: Uint8Array, input: UdfFormat, output: UdfFormat, signal: AbortSignal): Promise<{ body: Uint8Array | string; rows: number }> {
+export async function invoke(
+  def: UdfDefinition,
+  body: Uint8Array,
+  input: UdfFormat,
+  output: UdfFormat,
+  signal: AbortSignal,
+): Promise<{ body: Uint8Array | string; rows: number }> {
   if (input === 'rowdat_1' && output === 'rowdat_1' && def.vectorized === true && def.kind === 'scalar') {
     const combined = invokeCombined(def, body, signal);
     if (combined) return combined;
@@ -253,16 +280,21 @@ type Invoked = { body: Uint8Array | string; rows: number };
 
 function invokeCombined(def: UdfDefinition, body: Uint8Array, signal: AbortSignal): Invoked | Promise<Invoked> | null {
   let pending: PromiseLike<unknown> | null = null;
-  const outcome = callRowdat1Vectors(def.args.map(([, type]) => type.wireCode), def.returns.map(([, type]) => type.wireCode), body, (columns, rows) => {
-    if (signal.aborted) throw signal.reason;
-    const out = def.fn(...columns, signal);
-    if (isThenable(out)) {
-      pending = out;
-      return null;
-    }
-    if (signal.aborted) throw signal.reason;
-    return resultColumns(out, 1, rows);
-  });
+  const outcome = callRowdat1Vectors(
+    def.args.map(([, type]) => type.wireCode),
+    def.returns.map(([, type]) => type.wireCode),
+    body,
+    (columns, rows) => {
+      if (signal.aborted) throw signal.reason;
+      const out = def.fn(...columns, signal);
+      if (isThenable(out)) {
+        pending = out;
+        return null;
+      }
+      if (signal.aborted) throw signal.reason;
+      return resultColumns(out, 1, rows);
+    },
+  );
   if (!outcome) return null;
   if ('failed' in outcome) {
     const e = outcome.error;

@@ -57,7 +57,8 @@ function tsxEsmApi(): string {
       throw new Error('TypeScript functions on worker threads need tsx installed (or pass workers.loader)');
     }
   }
-  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import
+    .default;
   return pathToFileURL(join(dirname(manifest), exported)).href;
 }
 
@@ -90,9 +91,9 @@ export class UdfWorkerPool {
     const fromSources = import.meta.url.endsWith('.ts');
     this.workerUrl = new URL(fromSources ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
     this.loader = options.loader ?? (fromSources || /\.[cm]?tsx?$/.test(this.moduleUrl) ? tsxEsmApi() : null);
-    this.execArgv = options.execArgv ?? (fromSources && !process.execArgv.includes('--conditions=s2-source')
-      ? [...process.execArgv, '--conditions=s2-source']
-      : process.execArgv);
+    this.execArgv =
+      options.execArgv ??
+      (fromSources && !process.execArgv.includes('--conditions=s2-source') ? [...process.execArgv, '--conditions=s2-source'] : process.execArgv);
     const count = Math.max(1, options.count ?? availableParallelism());
     for (let i = 0; i < count; i++) this.slots.push(this.spawn());
   }
@@ -107,7 +108,11 @@ export class UdfWorkerPool {
     // A worker's entry is loaded before `--import` hooks apply, so from TypeScript sources a small
     // script registers tsx first and then imports the real entry.
     const worker = this.loader
-      ? new Worker(`import(${JSON.stringify(this.loader)}).then((loader) => { loader.register(); return import(${JSON.stringify(this.workerUrl.href)}); });`, { eval: true, workerData, execArgv: this.execArgv })
+      ? new Worker(`import(${JSON.stringify(this.loader)}).then((loader) => { loader.register(); return import(${JSON.stringify(this.workerUrl.href)}); });`, {
+          eval: true,
+          workerData,
+          execArgv: this.execArgv,
+        })
       : new Worker(this.workerUrl, { workerData, execArgv: this.execArgv });
     worker.unref();
     const slot: Slot = { worker, job: null, ready: Promise.resolve(), loaded: false, onExit: () => this.lost(slot, new Error('the UDF worker thread exited')) };
@@ -215,10 +220,12 @@ export class UdfWorkerPool {
     for (const timer of this.respawns) clearTimeout(timer);
     this.respawns.clear();
     for (const job of this.queue.splice(0)) job.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
-    await Promise.all(this.slots.splice(0).map((s) => {
-      s.worker.off('exit', s.onExit);
-      s.job?.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
-      return s.worker.terminate();
-    }));
+    await Promise.all(
+      this.slots.splice(0).map((s) => {
+        s.worker.off('exit', s.onExit);
+        s.job?.reject(new UdfCallError(503, 'the UDF worker pool is closed'));
+        return s.worker.terminate();
+      }),
+    );
   }
 }

@@ -7,7 +7,10 @@ import { skipUnless } from '@s2/testing/vitest';
  * builds it); a run that disabled it on purpose (SINGLESTOREDB_PURE_JS) is an opt-out.
  */
 export function needsAddon(): ReturnType<typeof skipUnless> {
-  return skipUnless(loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`, options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
+  return skipUnless(
+    loadNative() ? null : `the native addon is not loaded: ${nativeStatus().source}`,
+    options.get('pure_js') === true ? 'opt-in' : 'missing-tool',
+  );
 }
 
 /** What the addon's own ROWDAT_1 entry points did since the last take. */
@@ -27,7 +30,8 @@ export function countRowdat1Calls(binding: NativeBinding): { take(): Rowdat1Call
   const zero = (): Rowdat1Calls => ({ decoded: 0, decodeThrew: 0, encoded: 0, encodeThrew: 0 });
   let calls = zero();
   const { rowdat1Decode, rowdat1Encode } = binding;
-  const counted = <A extends unknown[], R>(fn: (...args: A) => R, ok: keyof Rowdat1Calls, threw: keyof Rowdat1Calls) =>
+  const counted =
+    <A extends unknown[], R>(fn: (...args: A) => R, ok: keyof Rowdat1Calls, threw: keyof Rowdat1Calls) =>
     (...args: A): R => {
       try {
         const out = fn.apply(binding, args);

@@ -30,7 +30,9 @@ function onlineInstallBlocker(): { reason: string; kind: SkipKind } | null {
   if (tools) return { reason: tools, kind: 'missing-tool' };
   const ping = spawnSync('npm', ['ping', '--loglevel=error'], { encoding: 'utf8', timeout: 30_000 });
   // No route to the registry is the machine's network, not a tool CI forgot to install.
-  return ping.status === 0 ? null : { reason: `the npm registry is not reachable (npm ping: ${(ping.stderr || ping.stdout).trim().split('\n')[0]})`, kind: 'platform' };
+  return ping.status === 0
+    ? null
+    : { reason: `the npm registry is not reachable (npm ping: ${(ping.stderr || ping.stdout).trim().split('\n')[0]})`, kind: 'platform' };
 }
 
 /** describe() options for an online install-closure check: skips visibly, with the right kind. */

@@ -19,7 +19,8 @@ function strictJson(value: unknown): string | undefined {
         return `${standIn}${v}`;
       }
       if (typeof v === 'number' && !Number.isFinite(v)) throw new VectorStoreError(`JSON cannot hold ${v}`);
-      if (v instanceof Map || v instanceof Set) throw new VectorStoreError(`JSON cannot hold a ${v instanceof Map ? 'Map' : 'Set'} (convert it to an object or a list)`);
+      if (v instanceof Map || v instanceof Set)
+        throw new VectorStoreError(`JSON cannot hold a ${v instanceof Map ? 'Map' : 'Set'} (convert it to an object or a list)`);
       return v;
     });
   } catch (err) {
@@ -27,7 +28,10 @@ function strictJson(value: unknown): string | undefined {
     throw new VectorStoreError(`Value cannot be written as JSON: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   if (!bigints || text === undefined) return text;
-  return text.split(written).map((part, i) => (i === 0 ? part : part.replace(/^(-?\d+)"/, '$1'))).join('');
+  return text
+    .split(written)
+    .map((part, i) => (i === 0 ? part : part.replace(/^(-?\d+)"/, '$1')))
+    .join('');
 }
 
 /**

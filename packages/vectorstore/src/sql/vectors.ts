@@ -19,7 +19,8 @@ export function checkVector(values: VectorValues, dimension: number, id?: string
   }
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} has a non-finite value at position ${i}`);
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} has a non-finite value at position ${i}`);
   }
 }
 

@@ -3,8 +3,13 @@ import type { ColumnSpec, RecordedStatement, ScriptedReply } from '@s2/testing';
 const JSON_TYPE = 245;
 const col = (name: string, type: number, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, ...extra });
 const REGISTRY_COLUMNS = [
-  col('name', 253), col('dimension', 3), col('metric', 254), col('deletion_protection', 1), col('use_vector_index', 1),
-  col('vector_index_options', JSON_TYPE), col('tags', JSON_TYPE),
+  col('name', 253),
+  col('dimension', 3),
+  col('metric', 254),
+  col('deletion_protection', 1),
+  col('use_vector_index', 1),
+  col('vector_index_options', JSON_TYPE),
+  col('tags', JSON_TYPE),
 ];
 /** A VECTOR(3, F32) column in binary projection, as SingleStore describes it with extended metadata. */
 const VECTOR_COLUMN = col('vector', 254, { charset: 63, extendedType: 2, vectorDimension: 3, vectorElementType: 1 });
@@ -33,13 +38,24 @@ export function respond(sql: string): ScriptedReply | undefined {
     return {
       kind: 'rows',
       columns: [col('id', 253), VECTOR_COLUMN, col('metadata', JSON_TYPE), col('__score', 5)],
-      rows: [['a', f32(0.1, 0.2, 0.3), '{"genre": "drama"}', '-0.5'], ['b', f32(1, 2, 3), null, '-0.25']],
+      rows: [
+        ['a', f32(0.1, 0.2, 0.3), '{"genre": "drama"}', '-0.5'],
+        ['b', f32(1, 2, 3), null, '-0.25'],
+      ],
     };
   }
   if (/^\s*SELECT id, vector, metadata FROM/.test(sql)) {
     return { kind: 'rows', columns: [col('id', 253), VECTOR_COLUMN, col('metadata', JSON_TYPE)], rows: [['a', f32(0.1, 0.2, 0.3), '{"genre": "drama"}']] };
   }
-  if (/count\(\*\) AS vector_count/.test(sql)) return { kind: 'rows', columns: [col('namespace', 253), col('vector_count', 8)], rows: [['ns1', '2'], [null, '1']] };
+  if (/count\(\*\) AS vector_count/.test(sql))
+    return {
+      kind: 'rows',
+      columns: [col('namespace', 253), col('vector_count', 8)],
+      rows: [
+        ['ns1', '2'],
+        [null, '1'],
+      ],
+    };
   if (/^\s*SELECT id FROM/.test(sql)) return { kind: 'rows', columns: [col('id', 253)], rows: [['a'], ['ab']] };
   if (/^\s*REPLACE INTO/.test(sql)) return { kind: 'ok', affectedRows: (sql.match(/\),\s*\(/g)?.length ?? 0) + 1 };
   return undefined;
@@ -51,7 +67,11 @@ export function respond(sql: string): ScriptedReply | undefined {
  * final `;` are dropped (on both sides alike).
  */
 export function normalizeSql(sql: string): string {
-  return sql.replace(/\s+/g, ' ').replace(/\s*([(),=])\s*/g, '$1').trim().replace(/;$/, '');
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),=])\s*/g, '$1')
+    .trim()
+    .replace(/;$/, '');
 }
 
 /** Splits a recording at the `SELECT 'op N'` markers: element N holds operation N's statements (normalised). */

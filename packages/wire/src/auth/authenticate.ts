@@ -25,13 +25,7 @@ const CR_AUTH_PLUGIN_CANNOT_LOAD = 2059;
 const CR_AUTH_PLUGIN_ERR = 2061;
 const NUL = Buffer.from([0]);
 
-export const SUPPORTED_AUTH_PLUGINS = [
-  'mysql_native_password',
-  'caching_sha2_password',
-  'sha256_password',
-  'mysql_clear_password',
-  'client_ed25519',
-] as const;
+export const SUPPORTED_AUTH_PLUGINS = ['mysql_native_password', 'caching_sha2_password', 'sha256_password', 'mysql_clear_password', 'client_ed25519'] as const;
 
 /** The response sent inside the handshake response for the server's advertised plugin. */
 export function initialAuthResponse(plugin: string, creds: AuthCredentials, salt: Uint8Array, secure: boolean): { plugin: string; data: Uint8Array } {
@@ -66,7 +60,7 @@ function responseFor(plugin: string, salt: Uint8Array, creds: AuthCredentials, s
     case 'mysql_clear_password':
       if (!secure && !creds.allowCleartextPassword) {
         throw new OperationalError(
-          "The server asked for the password in clear text (mysql_clear_password) over an unencrypted connection; enable TLS, or set allowCleartextPassword if this is intended",
+          'The server asked for the password in clear text (mysql_clear_password) over an unencrypted connection; enable TLS, or set allowCleartextPassword if this is intended',
           { errno: CR_AUTH_PLUGIN_ERR },
         );
       }

@@ -77,7 +77,11 @@ const leToBigInt = (b: Uint8Array) => {
   for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
   return v;
 };
-const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const p of parts) h.update(p); return h.digest(); };
+const sha512 = (...parts: Uint8Array[]) => {
+  const h = createHash('sha512');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
 
 function scalarToBytes(s: bigint): Buffer {
   const out = Buffer.alloc(32);

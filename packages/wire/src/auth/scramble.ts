@@ -1,7 +1,15 @@
 import { constants, createHash, publicEncrypt } from 'node:crypto';
 
-const sha1 = (...parts: Uint8Array[]) => { const h = createHash('sha1'); for (const p of parts) h.update(p); return h.digest(); };
-const sha256 = (...parts: Uint8Array[]) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
+const sha1 = (...parts: Uint8Array[]) => {
+  const h = createHash('sha1');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+const sha256 = (...parts: Uint8Array[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
 
 function xor(a: Buffer, b: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(a.length);

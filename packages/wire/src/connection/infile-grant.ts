@@ -22,9 +22,17 @@ export function localInfileNames(sql: string, noBackslashEscapes: boolean): stri
       for (;;) {
         if (j >= n) break;
         const d = sql[j];
-        if (d === '\\' && !noBackslashEscapes && j + 1 < n) { text += unescapeChar(sql[j + 1]); j += 2; continue; }
+        if (d === '\\' && !noBackslashEscapes && j + 1 < n) {
+          text += unescapeChar(sql[j + 1]);
+          j += 2;
+          continue;
+        }
         if (d === c) {
-          if (sql[j + 1] === c) { text += c; j += 2; continue; }
+          if (sql[j + 1] === c) {
+            text += c;
+            j += 2;
+            continue;
+          }
           j++;
           break;
         }
@@ -67,13 +75,20 @@ export function localInfileNames(sql: string, noBackslashEscapes: boolean): stri
 
 function unescapeChar(c: string): string {
   switch (c) {
-    case '0': return '\0';
-    case 'n': return '\n';
-    case 'r': return '\r';
-    case 't': return '\t';
-    case 'b': return '\b';
-    case 'Z': return '\x1a';
-    default: return c;
+    case '0':
+      return '\0';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'b':
+      return '\b';
+    case 'Z':
+      return '\x1a';
+    default:
+      return c;
   }
 }
 
@@ -117,7 +132,9 @@ export class InfileGrant {
     this.names.splice(at, 1);
     if (requested === ':stream:') return refuse(`${asked}: ':stream:' needs data passed as the statement's infile option`);
     if (!this.dir) {
-      return refuse(`${asked}: reading files named in statements needs localInfileDir (the directory they may come from), or pass the data as the infile option`);
+      return refuse(
+        `${asked}: reading files named in statements needs localInfileDir (the directory they may come from), or pass the data as the infile option`,
+      );
     }
     let dir: string;
     let real: string;
@@ -130,7 +147,12 @@ export class InfileGrant {
       real = realpathSync(isAbsolute(requested) ? requested : resolve(dir, requested));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return { refused: new OperationalError(code === 'ENOENT' ? `Can't find file '${requested}'` : `Can't read file '${requested}': ${(err as Error).message}`, { errno: 1017, cause: err }) };
+      return {
+        refused: new OperationalError(code === 'ENOENT' ? `Can't find file '${requested}'` : `Can't read file '${requested}': ${(err as Error).message}`, {
+          errno: 1017,
+          cause: err,
+        }),
+      };
     }
     if (!real.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return refuse(`${asked}, which is outside localInfileDir '${this.dir}'; refused`);
     return { path: real };

@@ -13,7 +13,10 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) yield chunk as Buffer;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new OperationalError(code === 'ENOENT' ? `Can't find file '${path}'` : `Can't read file '${path}': ${(err as Error).message}`, { errno: ER_LOCAL_INFILE, cause: err });
+    throw new OperationalError(code === 'ENOENT' ? `Can't find file '${path}'` : `Can't read file '${path}': ${(err as Error).message}`, {
+      errno: ER_LOCAL_INFILE,
+      cause: err,
+    });
   }
 }
 
@@ -34,7 +37,9 @@ async function* chunksOf(source: InfileSource): AsyncGenerator<Uint8Array> {
     }
     return;
   }
-  throw new OperationalError('LOCAL INFILE source type is unrecognized: pass a string, Uint8Array, an iterable or async iterable of chunks, or a Readable', { errno: ER_LOCAL_INFILE });
+  throw new OperationalError('LOCAL INFILE source type is unrecognized: pass a string, Uint8Array, an iterable or async iterable of chunks, or a Readable', {
+    errno: ER_LOCAL_INFILE,
+  });
 }
 
 /**
@@ -59,5 +64,7 @@ export async function sendLocalInfile(channel: PacketChannel, answer: InfileAnsw
   }
   channel.send(EMPTY);
   if (!failure) return null;
-  return failure instanceof OperationalError ? failure : new OperationalError(`LOCAL INFILE failed: ${(failure as Error).message}`, { errno: ER_LOCAL_INFILE, cause: failure });
+  return failure instanceof OperationalError
+    ? failure
+    : new OperationalError(`LOCAL INFILE failed: ${(failure as Error).message}`, { errno: ER_LOCAL_INFILE, cause: failure });
 }

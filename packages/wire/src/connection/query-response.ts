@@ -67,8 +67,7 @@ export class WireQueryResponse implements QueryResponse {
     private readonly infile: InfileGrant,
     /** How long a cancelled statement may take to end cleanly before the session is discarded. */
     private readonly graceMs = 2000,
-  ) {
-  }
+  ) {}
 
   /**
    * Waits for `work` (reading this command's packets) but settles as soon as the statement is
@@ -79,7 +78,14 @@ export class WireQueryResponse implements QueryResponse {
   async settle<T>(work: Promise<T>): Promise<T> {
     this.busy = work;
     // Cleared only when the work itself ends: a cancelled command's reading goes on.
-    work.then(() => { if (this.busy === work) this.busy = null; }, () => { if (this.busy === work) this.busy = null; });
+    work.then(
+      () => {
+        if (this.busy === work) this.busy = null;
+      },
+      () => {
+        if (this.busy === work) this.busy = null;
+      },
+    );
     // Without a signal or deadline nothing cancels the statement: the work alone is awaited.
     // (A race with one long-lived promise would leave a reaction on it per read: a streaming
     // fetchone() loop kept ~300 bytes per row.)
@@ -88,7 +94,16 @@ export class WireQueryResponse implements QueryResponse {
     return new Promise<T>((resolve, reject) => {
       this.cancelWaiters.add(reject);
       const done = () => this.cancelWaiters.delete(reject);
-      work.then((v) => { done(); resolve(v); }, (e: unknown) => { done(); reject(e); });
+      work.then(
+        (v) => {
+          done();
+          resolve(v);
+        },
+        (e: unknown) => {
+          done();
+          reject(e);
+        },
+      );
     });
   }
 
@@ -204,14 +219,26 @@ export class WireQueryResponse implements QueryResponse {
       });
       // Not clean within the grace period: the session cannot be trusted, discard it.
       grace = setTimeout(() => {
-        if (!this.finished) this.conn.poison(new OperationalError(`Lost connection to MySQL server: discarded after the statement was cancelled (${error.message}) and the server did not end it within ${this.graceMs} ms`, { errno: 2013, cause: error }));
+        if (!this.finished)
+          this.conn.poison(
+            new OperationalError(
+              `Lost connection to MySQL server: discarded after the statement was cancelled (${error.message}) and the server did not end it within ${this.graceMs} ms`,
+              { errno: 2013, cause: error },
+            ),
+          );
       }, this.graceMs);
       if (this.options.streaming) void this.drain();
     };
-    const onAbort = () => cancel(new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: ER_QUERY_INTERRUPTED, cause: signal?.reason }));
+    const onAbort = () =>
+      cancel(new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: ER_QUERY_INTERRUPTED, cause: signal?.reason }));
     // An already-aborted signal was refused before the command went out (WireConnection.query).
     signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = timeoutMs ? setTimeout(() => cancel(new OperationalError(`Query execution was interrupted: timed out after ${timeoutMs} ms`, { errno: ER_QUERY_TIMEOUT })), timeoutMs) : undefined;
+    const timer = timeoutMs
+      ? setTimeout(
+          () => cancel(new OperationalError(`Query execution was interrupted: timed out after ${timeoutMs} ms`, { errno: ER_QUERY_TIMEOUT })),
+          timeoutMs,
+        )
+      : undefined;
     this.disarm = () => {
       signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);

@@ -38,9 +38,16 @@ const CR_SSL_CONNECTION_ERROR = 2026;
 const ER_QUERY_TIMEOUT = 3024;
 
 const BASE_FLAGS =
-  Capability.LONG_PASSWORD | Capability.LONG_FLAG | Capability.CONNECT_WITH_DB | Capability.PROTOCOL_41 |
-  Capability.TRANSACTIONS | Capability.SECURE_CONNECTION | Capability.MULTI_RESULTS | Capability.PLUGIN_AUTH |
-  Capability.CONNECT_ATTRS | Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA;
+  Capability.LONG_PASSWORD |
+  Capability.LONG_FLAG |
+  Capability.CONNECT_WITH_DB |
+  Capability.PROTOCOL_41 |
+  Capability.TRANSACTIONS |
+  Capability.SECURE_CONNECTION |
+  Capability.MULTI_RESULTS |
+  Capability.PLUGIN_AUTH |
+  Capability.CONNECT_ATTRS |
+  Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA;
 
 /** Statement options of the wire connector. */
 export interface WireQueryOptions extends QueryOptions {
@@ -131,7 +138,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
         })(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new OperationalError(`Can't connect to MySQL server on '${where}' (timed out after ${timeoutMs} ms during login)`, { errno: CR_CONN_HOST_ERROR })),
+            () =>
+              reject(
+                new OperationalError(`Can't connect to MySQL server on '${where}' (timed out after ${timeoutMs} ms during login)`, {
+                  errno: CR_CONN_HOST_ERROR,
+                }),
+              ),
             timeoutMs,
           );
         }),
@@ -161,7 +173,14 @@ export class WireConnection implements SqlTransport, PacketChannel {
   /** What JSON.stringify shows: where the session goes, never its credentials. */
   toJSON(): Record<string, unknown> {
     const o = this.options;
-    return { host: o.socketPath ?? o.host, port: o.port, user: o.user, database: this.session.database, connectionId: this.session.connectionId, open: this.isOpen };
+    return {
+      host: o.socketPath ?? o.host,
+      port: o.port,
+      user: o.user,
+      database: this.session.database,
+      connectionId: this.session.connectionId,
+      open: this.isOpen,
+    };
   }
 
   get rowDecoderFactory(): WireOptions['rowDecoderFactory'] {
@@ -172,7 +191,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   private attach(socket: Socket): void {
     socket.on('data', this.onData);
-    socket.on('error', (err) => this.fail(new OperationalError(`Lost connection to MySQL server during query (${err.message})`, { errno: CR_SERVER_LOST, cause: err })));
+    socket.on('error', (err) =>
+      this.fail(new OperationalError(`Lost connection to MySQL server during query (${err.message})`, { errno: CR_SERVER_LOST, cause: err })),
+    );
     socket.on('close', () => this.fail(new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST })));
   }
 
@@ -219,9 +240,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.resumeIfDrained();
     const firstSeq = this.queue.firstSeq;
     if (firstSeq !== this.seq) {
-      const err = firstSeq === 0
-        ? new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST })
-        : new InternalError(`Packet sequence number wrong - got ${firstSeq} expected ${this.seq}`);
+      const err =
+        firstSeq === 0
+          ? new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST })
+          : new InternalError(`Packet sequence number wrong - got ${firstSeq} expected ${this.seq}`);
       this.fail(err);
       throw err;
     }
@@ -272,9 +294,18 @@ export class WireConnection implements SqlTransport, PacketChannel {
   async flushWrites(): Promise<void> {
     if (!this.socket.writableNeedDrain) return;
     await new Promise<void>((resolve, reject) => {
-      const onDrain = () => { cleanup(); resolve(); };
-      const onClose = () => { cleanup(); reject(new OperationalError('MySQL server has gone away', { errno: CR_SERVER_GONE })); };
-      const cleanup = () => { this.socket.off('drain', onDrain); this.socket.off('close', onClose); };
+      const onDrain = () => {
+        cleanup();
+        resolve();
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new OperationalError('MySQL server has gone away', { errno: CR_SERVER_GONE }));
+      };
+      const cleanup = () => {
+        this.socket.off('drain', onDrain);
+        this.socket.off('close', onClose);
+      };
       this.socket.on('drain', onDrain);
       this.socket.on('close', onClose);
     });
@@ -330,16 +361,18 @@ export class WireConnection implements SqlTransport, PacketChannel {
     const password = Buffer.from(this.#password ?? '', 'utf8');
     const creds = { password, serverPublicKey: o.serverPublicKey, allowCleartextPassword: o.allowCleartextPassword };
     const initial = initialAuthResponse(hs.authPlugin, creds, hs.authData, secure);
-    this.send(handshakeResponse({
-      flags,
-      serverCapabilities: hs.capabilities,
-      charset,
-      user: o.user ?? defaultUser(),
-      authData: initial.data,
-      database: o.database ?? '',
-      authPlugin: initial.plugin,
-      attributes: connectionAttributes(o),
-    }));
+    this.send(
+      handshakeResponse({
+        flags,
+        serverCapabilities: hs.capabilities,
+        charset,
+        user: o.user ?? defaultUser(),
+        authData: initial.data,
+        database: o.database ?? '',
+        authPlugin: initial.plugin,
+        attributes: connectionAttributes(o),
+      }),
+    );
     const channel = { send: (p: Uint8Array) => void this.send(p), read: () => this.readPacket(), secure };
     const ok = await completeAuthentication(channel, initial.plugin, hs.authData, creds);
     this.session.serverStatus = parseOk(ok).serverStatus;
@@ -428,7 +461,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   async query(sql: string, options: WireQueryOptions = {}): Promise<QueryResponse> {
     this.ensureUsable();
     // An idle session is taken at once: the statement is on the wire before query() returns.
-    const release = this.lock.tryAcquire() ?? await this.lock.acquire();
+    const release = this.lock.tryAcquire() ?? (await this.lock.acquire());
     let response: WireQueryResponse | null = null;
     try {
       this.ensureUsable();
@@ -439,9 +472,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
       // Values were quoted when the statement was queued; a command ahead of it may have switched
       // NO_BACKSLASH_ESCAPES since, and a literal quoted for the other mode can end early.
       if (options.escaping && options.escaping.noBackslashEscapes !== noBackslashEscapes) sql = options.escaping.reformat(noBackslashEscapes);
-      const grant = this.options.localInfile === true
-        ? new InfileGrant(sql, noBackslashEscapes, true, options.infile, this.options.localInfileDir)
-        : this.noInfile;
+      const grant =
+        this.options.localInfile === true ? new InfileGrant(sql, noBackslashEscapes, true, options.infile, this.options.localInfileDir) : this.noInfile;
       if (options.timeoutMs === undefined && this.options.queryTimeoutMs) options = { ...options, timeoutMs: this.options.queryTimeoutMs };
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
       response = r;
@@ -552,10 +584,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
     const r = new WireQueryResponse(this, limit ? { timeoutMs: limit } : {}, freed, this.noInfile, this.options.cancelGraceMs);
     this.seq = replySeq;
     try {
-      await r.settle((async () => {
-        await r.start();
-        await r.bufferAll();
-      })());
+      await r.settle(
+        (async () => {
+          await r.start();
+          await r.bufferAll();
+        })(),
+      );
     } catch (err) {
       if (r.cancelled) await r.drain();
       else r.abandon();
@@ -586,7 +620,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
     const release = await this.acquire();
     // queryTimeoutMs bounds these commands too; one that overran cannot be proven clean.
     const limit = this.options.queryTimeoutMs;
-    const timer = limit ? setTimeout(() => this.poison(new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT })), limit) : undefined;
+    const timer = limit
+      ? setTimeout(() => this.poison(new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT })), limit)
+      : undefined;
     try {
       this.ensureUsable();
       this.sendCommand(command, body);
@@ -619,7 +655,13 @@ export class WireConnection implements SqlTransport, PacketChannel {
   async killQuery(withinMs?: number): Promise<void> {
     const limit = withinMs ?? this.options.connectTimeoutMs ?? 10_000;
     const side = await WireConnection.connect({
-      ...this.secretOptions(), database: undefined, autocommit: null, initCommand: undefined, sqlMode: undefined, connectTimeoutMs: limit, queryTimeoutMs: undefined,
+      ...this.secretOptions(),
+      database: undefined,
+      autocommit: null,
+      initCommand: undefined,
+      sqlMode: undefined,
+      connectTimeoutMs: limit,
+      queryTimeoutMs: undefined,
     });
     // A server that accepts the side session but never answers must not keep it open.
     const timer = setTimeout(() => side.destroy(), limit);
@@ -648,7 +690,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
       if (this.socket.destroyed) return resolve();
       this.socket.once('close', () => resolve());
       this.socket.end();
-      setTimeout(() => { this.socket.destroy(); resolve(); }, 1000).unref();
+      setTimeout(() => {
+        this.socket.destroy();
+        resolve();
+      }, 1000).unref();
     });
   }
 

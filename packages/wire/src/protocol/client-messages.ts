@@ -3,13 +3,19 @@ import { Capability } from '@s2/base';
 /** Collation id sent in the handshake for a charset name (its default collation). */
 export function collationIdFor(charset: string): number {
   switch (charset.toLowerCase()) {
-    case 'utf8mb4': return 45;
+    case 'utf8mb4':
+      return 45;
     case 'utf8':
-    case 'utf8mb3': return 33;
-    case 'latin1': return 8;
-    case 'binary': return 63;
-    case 'ascii': return 11;
-    default: return 45;
+    case 'utf8mb3':
+      return 33;
+    case 'latin1':
+      return 8;
+    case 'binary':
+      return 63;
+    case 'ascii':
+      return 11;
+    default:
+      return 45;
   }
 }
 

@@ -9,7 +9,11 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 export class PacketCursor {
   pos: number;
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 

@@ -29,9 +29,15 @@ export function rowRunPrefix(framed: Uint8Array, count: number, room: number, fi
 }
 
 /** A run of framed packets split after its first `rows` packets. */
-export function splitRun(run: { framed: Uint8Array; count: number }, rows: number): [{ framed: Uint8Array; count: number }, { framed: Uint8Array; count: number }] {
+export function splitRun(
+  run: { framed: Uint8Array; count: number },
+  rows: number,
+): [{ framed: Uint8Array; count: number }, { framed: Uint8Array; count: number }] {
   const f = run.framed;
   let pos = 0;
   for (let i = 0; i < rows; i++) pos += 4 + (f[pos] | (f[pos + 1] << 8) | (f[pos + 2] << 16));
-  return [{ framed: f.subarray(0, pos), count: rows }, { framed: f.subarray(pos), count: run.count - rows }];
+  return [
+    { framed: f.subarray(0, pos), count: rows },
+    { framed: f.subarray(pos), count: run.count - rows },
+  ];
 }

@@ -140,7 +140,20 @@ export function parseColumnDefinition(payload: Uint8Array): ColumnDefinition {
     }
   }
   return {
-    catalog, schema, table, orgTable, name, orgName, charset, length, typeCode, rawTypeCode, flags, decimals,
-    extendedType, vectorElementType, vectorDimension,
+    catalog,
+    schema,
+    table,
+    orgTable,
+    name,
+    orgName,
+    charset,
+    length,
+    typeCode,
+    rawTypeCode,
+    flags,
+    decimals,
+    extendedType,
+    vectorElementType,
+    vectorDimension,
   };
 }

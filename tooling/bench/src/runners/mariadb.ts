@@ -20,9 +20,14 @@ await measure(async () => {
     return result;
   }
   const conn = await mariadb.createConnection({
-    host: config.host, port: config.port, user: config.user, password: config.password, database: config.database,
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
     rowsAsArray: config.mode === 'array' || config.mode === 'stream',
-    bigIntAsNumber: false, decimalAsNumber: false,
+    bigIntAsNumber: false,
+    decimalAsNumber: false,
   });
   let rows = 0;
   if (config.mode === 'stream') {

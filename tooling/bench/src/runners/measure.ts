@@ -69,7 +69,11 @@ export function benchRow(i: number): unknown[] {
 
 /** TSV of benchRow(i) for LOAD DATA (default FIELDS/LINES; NULL as \N). No value needs escaping. */
 export function benchRowTsv(i: number): string {
-  return benchRow(i).map((v) => (v === null ? '\\N' : String(v))).join('\t') + '\n';
+  return (
+    benchRow(i)
+      .map((v) => (v === null ? '\\N' : String(v)))
+      .join('\t') + '\n'
+  );
 }
 
 /** The one value of a one-row, one-column result, whatever the row shape (array or object). */
@@ -105,7 +109,16 @@ export async function idleFootprint(total: number, query: (i: number) => Promise
   const mem = process.memoryUsage();
   const mib = (b: number) => b / 2 ** 20;
   // heapTotal (what V8 reserved), external and arrayBuffers (Buffers outside the heap) say where RSS beyond the heap in use sits.
-  return { rows: total, extra: { settledRssMiB: mib(mem.rss), settledHeapMiB: mib(mem.heapUsed), settledHeapTotalMiB: mib(mem.heapTotal), settledExternalMiB: mib(mem.external), settledArrayBuffersMiB: mib(mem.arrayBuffers) } };
+  return {
+    rows: total,
+    extra: {
+      settledRssMiB: mib(mem.rss),
+      settledHeapMiB: mib(mem.heapUsed),
+      settledHeapTotalMiB: mib(mem.heapTotal),
+      settledExternalMiB: mib(mem.external),
+      settledArrayBuffersMiB: mib(mem.arrayBuffers),
+    },
+  };
 }
 
 /** How long the idle footprint waits after its last statement. */

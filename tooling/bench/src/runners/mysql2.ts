@@ -5,8 +5,14 @@ import { benchRow, benchRowTsv, concurrentQueries, firstValue, idleFootprint, me
 
 const config = readConfig();
 const options = {
-  host: config.host, port: config.port, user: config.user, password: config.password, database: config.database,
-  supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false,
+  host: config.host,
+  port: config.port,
+  user: config.user,
+  password: config.password,
+  database: config.database,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  decimalNumbers: false,
 };
 
 /** The service workloads use mysql2's defaults (only the address and credentials given). */
@@ -29,8 +35,12 @@ await measure(async () => {
     const conn = mysqlCb.createConnection(options);
     let rows = 0;
     await new Promise<void>((resolve, reject) => {
-      conn.query({ sql: config.sql, rowsAsArray: true }).stream({ highWaterMark: 1000 })
-        .on('data', () => { rows++; })
+      conn
+        .query({ sql: config.sql, rowsAsArray: true })
+        .stream({ highWaterMark: 1000 })
+        .on('data', () => {
+          rows++;
+        })
         .on('end', resolve)
         .on('error', reject);
     });

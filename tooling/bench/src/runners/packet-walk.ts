@@ -24,14 +24,26 @@ export class PacketWalk {
         i += s;
       } else if (this.headLen === 0 && n - i >= 5) {
         const len = buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16);
-        if (len === 0) { this.packet(0, 0); i += 4; }
-        else { this.packet(len, buf[i + 4]); i += 5; this.skip = len - 1; }
+        if (len === 0) {
+          this.packet(0, 0);
+          i += 4;
+        } else {
+          this.packet(len, buf[i + 4]);
+          i += 5;
+          this.skip = len - 1;
+        }
       } else {
         this.head[this.headLen++] = buf[i++];
         const h = this.head;
         const len = this.headLen >= 4 ? h[0] | (h[1] << 8) | (h[2] << 16) : -1;
-        if (len === 0) { this.headLen = 0; this.packet(0, 0); }
-        else if (this.headLen === 5) { this.headLen = 0; this.packet(len, h[4]); this.skip = len - 1; }
+        if (len === 0) {
+          this.headLen = 0;
+          this.packet(0, 0);
+        } else if (this.headLen === 5) {
+          this.headLen = 0;
+          this.packet(len, h[4]);
+          this.skip = len - 1;
+        }
       }
     }
     return this.done;
@@ -39,10 +51,12 @@ export class PacketWalk {
 
   private packet(len: number, first: number): void {
     if (first === 0xff && this.state !== 2) throw new Error('query failed');
-    if (this.state === 0) { this.columnsLeft = first; this.state = 1; }
-    else if (this.state === 1) { if (this.columnsLeft-- === 0) this.state = 2; }
-    else if (first === 0xfe && len < 9) this.done = true;
+    if (this.state === 0) {
+      this.columnsLeft = first;
+      this.state = 1;
+    } else if (this.state === 1) {
+      if (this.columnsLeft-- === 0) this.state = 2;
+    } else if (first === 0xfe && len < 9) this.done = true;
     else this.rows++;
   }
 }
-

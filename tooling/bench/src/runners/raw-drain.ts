@@ -44,16 +44,23 @@ function loginPacket(handshake: Buffer): Buffer {
   head.writeUInt32LE(0xffffff, 4);
   head[8] = 45;
   const auth = nativeScramble(config.password, Buffer.concat([salt1, salt2]));
-  return packet(1, Buffer.concat([head, Buffer.from(`${config.user}\0`), Buffer.from([auth.length]), auth, Buffer.from(`${config.database}\0mysql_native_password\0`)]));
+  return packet(
+    1,
+    Buffer.concat([head, Buffer.from(`${config.user}\0`), Buffer.from([auth.length]), auth, Buffer.from(`${config.database}\0mysql_native_password\0`)]),
+  );
 }
 
 await measure(async () => {
   const drain = new PacketWalk();
   let login: Buffer | null = Buffer.alloc(0);
   let settle!: { resolve: (n: number) => void; reject: (e: Error) => void };
-  const finished = new Promise<number>((resolve, reject) => { settle = { resolve, reject }; });
+  const finished = new Promise<number>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
   const socket = connect({
-    host: config.host, port: config.port, noDelay: true,
+    host: config.host,
+    port: config.port,
+    noDelay: true,
     onread: {
       buffer: READ_BUFFER,
       callback(nread, buf) {
@@ -63,13 +70,21 @@ await measure(async () => {
             login = Buffer.concat([login, buf.subarray(0, nread)]);
             if (login.length < 4 || login.length < 4 + login.readUIntLE(0, 3)) return true;
             const payload = login.subarray(4, 4 + login.readUIntLE(0, 3));
-            if (login[3] === 0) { socket.write(loginPacket(payload)); login = Buffer.alloc(0); return true; }
+            if (login[3] === 0) {
+              socket.write(loginPacket(payload));
+              login = Buffer.alloc(0);
+              return true;
+            }
             if (payload[0] !== 0) throw new Error(`login failed: ${payload.subarray(9).toString()}`);
             login = null;
             socket.write(packet(0, Buffer.concat([Buffer.from([0x03]), Buffer.from(config.sql)])));
             return true;
           }
-          if (drain.feed(buf, nread)) { socket.destroy(); settle.resolve(drain.rows); return false; }
+          if (drain.feed(buf, nread)) {
+            socket.destroy();
+            settle.resolve(drain.rows);
+            return false;
+          }
         } catch (err) {
           socket.destroy();
           settle.reject(err as Error);

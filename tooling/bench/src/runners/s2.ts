@@ -67,16 +67,22 @@ await measure(async () => {
   if (config.mode === 'load-array' || config.mode === 'load-generator') {
     const conn = await connect(url, { pureJs, localInfile: true });
     const n = config.rows ?? 200_000;
-    const source = config.mode === 'load-array'
-      ? Array.from({ length: n }, (_, i) => benchRow(i))
-      : (async function* () { for (let i = 0; i < n; i++) yield benchRow(i); })();
+    const source =
+      config.mode === 'load-array'
+        ? Array.from({ length: n }, (_, i) => benchRow(i))
+        : (async function* () {
+            for (let i = 0; i < n; i++) yield benchRow(i);
+          })();
     const result = await conn.load(config.sql, source);
     await conn.close();
     if (result.rows !== n || result.warnings !== 0) throw new Error(`load() reported ${result.rows} rows, ${result.warnings} warnings; expected ${n}, 0`);
     return n;
   }
   if (config.mode === 'http-tuples') {
-    const conn = await connect(`http://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@127.0.0.1:${config.httpPort}/${config.database}`, { pureJs });
+    const conn = await connect(
+      `http://${encodeURIComponent(config.user)}:${encodeURIComponent(config.password)}@127.0.0.1:${config.httpPort}/${config.database}`,
+      { pureJs },
+    );
     const rows = await conn.query(config.sql);
     await conn.close();
     return rows.length;
