@@ -259,5 +259,19 @@ export function writeReport(path: string, input: ReportInput): void {
   if (input.failures.length) lines.push('## Failed runs', '', ...input.failures.map((f) => `- ${f}`), '');
   lines.push(...issue19Targets(now, flagged), ...historyTargets(now));
   lines.push(...beforeAfter(input));
+  lines.push(...findings());
   writeFileSync(path, lines.join('\n'));
+}
+
+/**
+ * The hand-written record of what was changed for the targets and the profile behind each change
+ * (FINDINGS.md beside this package): kept in the report, since a rerun regenerates everything else.
+ */
+function findings(): string[] {
+  const file = fileURLToPath(new URL('../FINDINGS.md', import.meta.url));
+  try {
+    return ['', readFileSync(file, 'utf8').trimEnd(), ''];
+  } catch {
+    return [];
+  }
 }

@@ -259,30 +259,42 @@ function longLength(b: Uint8Array, first: number, pos: number, end: number): num
 }
 const LENGTH_BYTES: Record<number, number> = { 0xfc: 2, 0xfd: 3, 0xfe: 8 };
 
+/** Builds a row decoder from the column decoders and names; generated once per column count. */
+type RowDecoderFactory = (
+  decoders: readonly ValueDecoder[],
+  names: readonly string[],
+  malformed: typeof malformedPacket,
+  long: typeof longLength,
+  lengthBytes: typeof LENGTH_BYTES,
+) => RowDecoder;
+
 /**
- * A decodeRow specialised for one result's columns: every column gets its own call site, so
- * each stays monomorphic (the generic loop calls many different decoders from one place).
+ * Factories by column count. The generated source names no column (names come in as an
+ * argument), so results of the same width share one compiled function: a statement whose
+ * column names vary per call (`SELECT 5 + 1` names its column after the literal) compiles
+ * nothing new. `null` remembers that code generation is refused here (e.g. a CSP).
  */
-function compileRowDecoder(columns: readonly ColumnDefinition[], options: DecodeOptions): RowDecoder | null {
-  const decoders = columns.map((c) => columnDecoder(c, options));
-  const n = columns.length;
-  const steps = columns
-    .map(
-      (c, i) => `
-    if (pos >= end) throw malformedPacket(${JSON.stringify(`row ends before column ${i + 1} of ${n} ('${c.name}')`)});
+const rowDecoderFactories = new Map<number, RowDecoderFactory | null>();
+
+function rowDecoderFactory(n: number): RowDecoderFactory | null {
+  const known = rowDecoderFactories.get(n);
+  if (known !== undefined) return known;
+  const steps = Array.from(
+    { length: n },
+    (_, i) => `
+    if (pos >= end) throw malformedPacket("row ends before column ${i + 1} of ${n} ('" + names[${i}] + "')");
     first = b[pos++];
     if (first === 0xfb) row[${i}] = null;
     else {
       if (first < 0xfb) len = first;
       else { len = longLength(b, first, pos, end); pos += LENGTH_BYTES[first]; }
-      if (pos + len > end) throw malformedPacket(${JSON.stringify(`value of column '${c.name}' runs past the end of the row`)});
+      if (pos + len > end) throw malformedPacket("value of column '" + names[${i}] + "' runs past the end of the row");
       row[${i}] = d${i}(b, pos, pos + len);
       pos += len;
     }`,
-    )
-    .join('');
+  ).join('');
   const source = `
-    const [${decoders.map((_, i) => `d${i}`).join(', ')}] = decoders;
+    const [${Array.from({ length: n }, (_, i) => `d${i}`).join(', ')}] = decoders;
     return { decodeRow(b) {
       const end = b.length;
       let pos = 0, len = 0, first = 0;
@@ -291,11 +303,31 @@ function compileRowDecoder(columns: readonly ColumnDefinition[], options: Decode
       if (pos !== end) throw malformedPacket('row has ' + (end - pos) + ' bytes after the last column');
       return row;
     } };`;
+  let factory: RowDecoderFactory | null;
   try {
-    return new Function('decoders', 'malformedPacket', 'longLength', 'LENGTH_BYTES', source)(decoders, malformedPacket, longLength, LENGTH_BYTES) as RowDecoder;
+    factory = new Function('decoders', 'names', 'malformedPacket', 'longLength', 'LENGTH_BYTES', source) as RowDecoderFactory;
   } catch {
-    return null;
+    factory = null;
   }
+  rowDecoderFactories.set(n, factory);
+  return factory;
+}
+
+/**
+ * A decodeRow specialised for one result's columns: every column gets its own call site, so
+ * each stays monomorphic (the generic loop calls many different decoders from one place).
+ */
+function compileRowDecoder(columns: readonly ColumnDefinition[], options: DecodeOptions): RowDecoder | null {
+  const factory = rowDecoderFactory(columns.length);
+  if (!factory) return null;
+  const decoders = columns.map((c) => columnDecoder(c, options));
+  return factory(
+    decoders,
+    columns.map((c) => c.name),
+    malformedPacket,
+    longLength,
+    LENGTH_BYTES,
+  );
 }
 
 /** The pure-TypeScript text-protocol row decoder (wire.md §6). */
