@@ -18,6 +18,13 @@ const NUL = 0x00;
 // A plain byte array: Buffer is not there when this module loads in a browser bundle.
 const NULL_FIELD = Uint8Array.of(0x5c, 0x4e); // \N
 
+/** The letter written after a backslash for each byte LOAD DATA needs escaped (0: written as is). */
+const ESCAPE_LETTER = new Uint8Array(256);
+ESCAPE_LETTER[BACKSLASH] = BACKSLASH;
+ESCAPE_LETTER[TAB] = 0x74; // t
+ESCAPE_LETTER[LF] = 0x6e; // n
+ESCAPE_LETTER[CR] = 0x72; // r
+ESCAPE_LETTER[NUL] = 0x30; // 0
 const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
 const ESCAPES = /[\\\t\n\r\0]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };
@@ -121,30 +128,11 @@ export class LoadEncoder {
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c >= 0x80) break;
-        switch (c) {
-          case BACKSLASH:
-            out[p++] = BACKSLASH;
-            out[p++] = BACKSLASH;
-            break;
-          case TAB:
-            out[p++] = BACKSLASH;
-            out[p++] = 0x74;
-            break;
-          case LF:
-            out[p++] = BACKSLASH;
-            out[p++] = 0x6e;
-            break;
-          case CR:
-            out[p++] = BACKSLASH;
-            out[p++] = 0x72;
-            break;
-          case NUL:
-            out[p++] = BACKSLASH;
-            out[p++] = 0x30;
-            break;
-          default:
-            out[p++] = c;
-        }
+        const escaped = ESCAPE_LETTER[c];
+        if (escaped) {
+          out[p++] = BACKSLASH;
+          out[p++] = escaped;
+        } else out[p++] = c;
       }
       if (i === n) {
         this.pos = p;
@@ -254,30 +242,11 @@ export class LoadEncoder {
     let p = this.pos;
     for (let i = 0; i < b.length; i++) {
       const c = b[i];
-      switch (c) {
-        case BACKSLASH:
-          out[p++] = BACKSLASH;
-          out[p++] = BACKSLASH;
-          break;
-        case TAB:
-          out[p++] = BACKSLASH;
-          out[p++] = 0x74;
-          break;
-        case LF:
-          out[p++] = BACKSLASH;
-          out[p++] = 0x6e;
-          break;
-        case CR:
-          out[p++] = BACKSLASH;
-          out[p++] = 0x72;
-          break;
-        case NUL:
-          out[p++] = BACKSLASH;
-          out[p++] = 0x30;
-          break;
-        default:
-          out[p++] = c;
-      }
+      const escaped = ESCAPE_LETTER[c];
+      if (escaped) {
+        out[p++] = BACKSLASH;
+        out[p++] = escaped;
+      } else out[p++] = c;
     }
     this.pos = p;
   }
