@@ -3,7 +3,7 @@ import type { DecodeOptions } from '../contracts/decoding.js';
 import { columnDecoder } from '../decode/text-row-decoder.js';
 import { parseDate, parseDateTime, SqlTime } from '../decode/temporal.js';
 import { DataError, DecodeError, malformedPacket } from '../errors/index.js';
-import type { ColumnPlan, DecodedColumn, NumericArray } from './types.js';
+import { type ColumnPlan, type DecodedColumn, NUMERIC_ARRAY_OF_KIND, type NumericArray } from './types.js';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder('latin1');
@@ -19,23 +19,6 @@ function validUtf8(b: Uint8Array): boolean {
     return false;
   }
 }
-
-const TYPED: Record<string, new (n: number) => NumericArray> = {
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-  decimal128: Uint32Array,
-  timestamp_us: BigInt64Array,
-  date32: Int32Array,
-  duration_us: BigInt64Array,
-};
 
 /** Days since 1970-01-01 of a calendar date (any year, no time zone involved). */
 function epochDays(y: number, m: number, d: number): number {
@@ -113,7 +96,7 @@ function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions
       };
     }
   }
-  const values = new TYPED[kind]((kind === 'decimal128' ? 4 : 1) * n);
+  const values = new NUMERIC_ARRAY_OF_KIND[kind]((kind === 'decimal128' ? 4 : 1) * n);
   const set = (row: number, v: number | bigint) => {
     (values as unknown as (number | bigint)[])[row] = v;
   };

@@ -52,6 +52,31 @@ export type NumericArray =
   | Float32Array
   | Float64Array;
 
+/** A typed-array class of a numeric frame kind: new (length) or a view over a buffer. */
+export interface NumericArrayCtor {
+  new (length: number): NumericArray;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** The typed array holding each numeric kind's values (decimal128: four 32-bit words per value). */
+export const NUMERIC_ARRAY_OF_KIND: Readonly<Record<string, NumericArrayCtor>> = {
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  decimal128: Uint32Array,
+  timestamp_us: BigInt64Array,
+  date32: Int32Array,
+  duration_us: BigInt64Array,
+};
+
 /** One decoded column; identical whichever path produced it. */
 export interface DecodedColumn {
   kind: FrameKind;

@@ -1,27 +1,10 @@
 import { BINARY_CHARSET, columnDecoder, FieldType, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import type { NativeBinding, NativeColumn } from '../binding.js';
 import { fromNativeError } from '../errors.js';
-import { FRAME_KINDS, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from '@s2/base';
+import { FRAME_KINDS, NUMERIC_ARRAY_OF_KIND, type NumericArrayCtor, type ColumnPlan, type DecodedColumn, type NumericArray, type RawBatch } from '@s2/base';
 
 /** A typed-array constructor, as `typedView` takes it. */
-export type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray; BYTES_PER_ELEMENT: number };
-
-const VIEW: Record<string, TypedArrayCtor> = {
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-  decimal128: Uint32Array,
-  timestamp_us: BigInt64Array,
-  date32: Int32Array,
-  duration_us: BigInt64Array,
-};
+export type TypedArrayCtor = NumericArrayCtor;
 
 /** A typed view over the addon's buffer; copied only if the buffer is not aligned for it. */
 export function typedView(Ctor: TypedArrayCtor, b: Uint8Array): NumericArray {
@@ -105,6 +88,6 @@ export function decodeFrameNative(
     const validity = c.validity ? new Uint8Array(c.validity.buffer, c.validity.byteOffset, c.validity.byteLength) : undefined;
     if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, validity, offsets: c.offsets!, data: c.data };
     if (plan.kind === 'values') return { ...base, items: valuesOf(columns[i], options, c, n) };
-    return { ...base, validity, values: typedView(VIEW[plan.kind], c.data) };
+    return { ...base, validity, values: typedView(NUMERIC_ARRAY_OF_KIND[plan.kind], c.data) };
   });
 }
