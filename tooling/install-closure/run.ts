@@ -19,9 +19,9 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createContext, runInContext } from 'node:vm';
+import { runInContext } from 'node:vm';
 import { startDataApiGateway } from '../../packages/data-api-gateway/src/index.ts';
-import { startMariaDb } from '../../packages/testing/src/index.ts';
+import { startMariaDb, webOnlyContext } from '../../packages/testing/src/index.ts';
 import {
   buildPackages,
   type InstalledApp,
@@ -213,25 +213,7 @@ globalThis.runQuery = async (url, sql) => {
     console.log(`  browser bundle: ${(code.length / 1024).toFixed(1)} KiB`);
     const nodeImport = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](node:|fs["']|net["']|tls["']|async_hooks["'])/.exec(code);
     check('the bundle imports no Node module', nodeImport === null, nodeImport?.[0]);
-    const sandbox = createContext({
-      fetch,
-      URL,
-      URLSearchParams,
-      TextEncoder,
-      TextDecoder,
-      AbortController,
-      AbortSignal,
-      Response,
-      Headers,
-      Request,
-      setTimeout,
-      clearTimeout,
-      btoa,
-      atob,
-      console,
-      queueMicrotask,
-      structuredClone,
-    });
+    const sandbox = webOnlyContext();
     runInContext(code, sandbox);
     const url = `http://${encodeURIComponent(target.user)}:${encodeURIComponent(target.password)}@127.0.0.1:${gateway.port}/${target.database}`;
     const probe = `(async () => ({ hasProcess: typeof process !== 'undefined', hasBuffer: typeof Buffer !== 'undefined', hasRequire: typeof require !== 'undefined',

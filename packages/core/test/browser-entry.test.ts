@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { createContext, runInContext } from 'node:vm';
+import { runInContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
+import { webOnlyContext } from '@s2/testing';
 import { testServer } from '@s2/testing/vitest';
 
 const src = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -41,25 +42,7 @@ describe("@s2/core's browser entry", () => {
   });
 
   it('connects over the Data API with only web globals, and says mysql:// needs Node', async () => {
-    const sandbox = createContext({
-      fetch,
-      URL,
-      URLSearchParams,
-      TextEncoder,
-      TextDecoder,
-      AbortController,
-      AbortSignal,
-      Response,
-      Headers,
-      Request,
-      setTimeout,
-      clearTimeout,
-      btoa,
-      atob,
-      console,
-      queueMicrotask,
-      structuredClone,
-    });
+    const sandbox = webOnlyContext();
     runInContext(await bundle(), sandbox);
     const info = testServer();
     const url = `http://${encodeURIComponent(info.root.user)}:${encodeURIComponent(info.root.password)}@127.0.0.1:${gateway.port}/${info.database}`;

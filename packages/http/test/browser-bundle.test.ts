@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { createContext, runInContext } from 'node:vm';
+import { runInContext } from 'node:vm';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
+import { webOnlyContext } from '@s2/testing';
 import { testServer } from '@s2/testing/vitest';
 
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -39,24 +40,7 @@ describe('@s2/http in a browser-like runtime', () => {
 
   it('queries through the gateway with only web globals available', async () => {
     const code = await bundle();
-    // A context with the web platform's globals and nothing from Node (no process, Buffer, require).
-    const sandbox = createContext({
-      fetch,
-      URL,
-      TextEncoder,
-      TextDecoder,
-      AbortController,
-      AbortSignal,
-      Response,
-      Headers,
-      setTimeout,
-      clearTimeout,
-      btoa,
-      atob,
-      unescape,
-      encodeURIComponent,
-      console,
-    });
+    const sandbox = webOnlyContext();
     runInContext(code, sandbox);
     const info = testServer();
     const run = runInContext(

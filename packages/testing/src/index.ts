@@ -6,3 +6,4 @@ export { externalServerInfo } from './external.js';
 export { createTlsMaterial, type TlsMaterial } from './mariadb/tls-material.js';
 export * from './fake-mysql/index.js';
 export { PYTHON_SDK_VERSION, pythonSdk, pythonVenv, runPythonJson, type PythonRequirement, type PythonSdk } from './python-sdk.js';
+export { webOnlyContext } from './web-sandbox.js';
