@@ -25,6 +25,12 @@ const REPEATS = Number(process.env.S2_BENCH_REPEATS ?? 3);
 const ONLY = process.env.S2_BENCH_ONLY ? new RegExp(process.env.S2_BENCH_ONLY) : null;
 /** The commit s2 is compared with; `off` (or empty) for no before/after section. */
 const BEFORE_REF = process.env.S2_BENCH_BEFORE ?? '7ffb10f';
+/**
+ * Drain processes per round, the fastest kept. The drain's wall is the server's time to produce
+ * the rows, and clients that keep up with the server tie it within the server's own noise; a
+ * floor is the best the server did, so each round keeps its best drain rather than one draw.
+ */
+const DRAIN_TRIES = Number(process.env.S2_BENCH_DRAIN_TRIES ?? 3);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The code measured: the commit, and which packages had uncommitted changes (others may edit while a run goes). */
@@ -88,6 +94,16 @@ async function once(slot: Pick<Slot, 'run' | 'script' | 'env'>, target: Target):
   const { stdout } = await run(process.execPath, [slot.script, JSON.stringify(config)], { cwd: root, maxBuffer: 1 << 20, env: slot.env });
   const processWallMs = performance.now() - t0;
   return { ...(JSON.parse(stdout.trim().split('\n').at(-1)!) as Measurement), processWallMs };
+}
+
+/** The fastest (in-process wall) of `tries` processes of one run, each whole figure from that one process. */
+async function bestOf(tries: number, measureOnce: () => Promise<Measurement>): Promise<Measurement> {
+  let best = await measureOnce();
+  for (let i = 1; i < tries; i++) {
+    const m = await measureOnce();
+    if (m.wallMs < best.wallMs) best = m;
+  }
+  return best;
 }
 
 /** The error's own line (not the stack's tail), e.g. "RangeError: …" or "FATAL ERROR: … heap out of memory". */
@@ -172,7 +188,7 @@ async function main(): Promise<void> {
         if (slot.error) continue;
         try {
           loads.push(loadavg()[0]);
-          const m = await once(slot, target);
+          const m = await bestOf(slot.run.runner === 'raw-drain' ? DRAIN_TRIES : 1, () => once(slot, target));
           slot.samples.push(m);
           console.log(`  ${label(slot).padEnd(44)} ${m.wallMs.toFixed(0).padStart(7)} ms wall, process ${m.processWallMs!.toFixed(0).padStart(7)} ms`);
         } catch (err) {
@@ -204,6 +220,7 @@ async function main(): Promise<void> {
       before: typeof before === 'string' ? before : before.tree,
       rows: ROWS,
       repeats: REPEATS,
+      drainTries: DRAIN_TRIES,
       loads,
     });
     console.log('wrote BENCHMARKS.md');
