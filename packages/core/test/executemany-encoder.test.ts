@@ -88,4 +88,74 @@ describe('the executemany encoder', () => {
     }
     expect(seen).toEqual(rows.map((r) => r[0]));
   });
+
+  it('statementBytesAt writes the UTF-8 of statementAt: same rows per statement, same text, lastRowAt in bytes', () => {
+    const utf8 = (s: string) => Buffer.from(s, 'utf8');
+    const edgeInts = [0, -0, 7, -7, 9, 10, 99, 100, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21, 123456789012345];
+    const scalars: unknown[] = [
+      ...edgeInts,
+      1.5,
+      -0.1,
+      1 / 3,
+      1e-7,
+      5e-324,
+      Number.MAX_VALUE,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      12345678901234567890n,
+      true,
+      false,
+      null,
+      undefined,
+      '',
+      'plain',
+      'it\'s \\ a "quote"\n\r\0\x1a',
+      'é€ and 😀',
+      "non-ASCII after an escape: ' é",
+      'x'.repeat(300),
+      new Date(Date.UTC(2024, 4, 6, 7, 8, 9, 123)),
+      new Uint8Array([0, 1, 0x27, 0x5c, 255]),
+      new Float32Array([1.5, -2]),
+      { a: "it's", b: [1, 2n] },
+      { toSqlString: () => "O'Reilly" },
+      new Set(['a', 'b']),
+    ];
+    const ctxs = [
+      { nanAsNull: true, infAsNull: true, timezone: 'Z' },
+      { nanAsNull: true, infAsNull: true, timezone: 'Z', noBackslashEscapes: true },
+    ];
+    const positional = Array.from({ length: 200 }, (_, i) => [i, scalars[i % scalars.length], scalars[(i * 7 + 3) % scalars.length]]);
+    const named = positional.map(([a, b, c]) => ({ a, b, c }));
+    const cases = [
+      { sql: 'INSERT INTO t (a, b, c) VALUES (?, ?, ?)', rows: positional },
+      { sql: "INSERT INTO `tè` VALUES (:a, :b, :c) ON DUPLICATE KEY UPDATE c = 'é'", rows: named },
+    ];
+    for (const ctx of ctxs)
+      for (const { sql, rows } of cases)
+        for (const maxBytes of [1, 400, 5000, 1_000_000]) {
+          const bulk = BulkInsert.parse(sql)!;
+          let statements = 0;
+          for (let start = 0; start < rows.length; statements++) {
+            const text = bulk.statementAt(rows, start, ctx, maxBytes);
+            const bytes = bulk.statementBytesAt(rows, start, ctx, maxBytes);
+            expect(Buffer.from(bytes.bytes).equals(utf8(text.sql))).toBe(true);
+            expect(bytes.end).toBe(text.end);
+            expect(bytes.lastRowAt).toBe(utf8(text.sql.slice(0, text.lastRowAt)).length);
+            start = bytes.end;
+          }
+          if (maxBytes === 1) expect(statements).toBe(rows.length);
+          if (maxBytes === 1_000_000) expect(statements).toBe(1);
+        }
+  });
+
+  it('statementBytesAt grows its buffer for a row larger than the statement bound', () => {
+    const bulk = BulkInsert.parse('INSERT INTO t VALUES (?)')!;
+    const big = 'é'.repeat(200_000);
+    const rows = [['a'], [big], ['b']];
+    const first = bulk.statementBytesAt(rows, 0, {}, 1000);
+    expect(first.end).toBe(1);
+    const second = bulk.statementBytesAt(rows, 1, {}, 1000);
+    expect(second.end).toBe(2);
+    expect(Buffer.from(second.bytes).toString('utf8')).toBe(`INSERT INTO t VALUES ('${big}')`);
+  });
 });

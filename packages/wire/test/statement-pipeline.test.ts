@@ -25,6 +25,17 @@ describe('holdCommand: a pipelined COM_QUERY split into the part sent ahead and 
     expect(off.toString('latin1')).toBe(')' + ' '.repeat(held.tail.length - 1));
   });
 
+  it('takes the statement as UTF-8 bytes too, holdFrom then a byte offset: the same head and tail', () => {
+    const sql = "INSERT INTO t VALUES ('é€'),('😀')";
+    const holdFrom = sql.lastIndexOf('(');
+    const fromText = holdCommand({ sql, holdFrom, noBackslashEscapes: false });
+    const bytes = Buffer.from(`pad${sql}`, 'utf8').subarray(3);
+    const fromBytes = holdCommand({ sql: bytes, holdFrom: Buffer.byteLength(sql.slice(0, holdFrom)), noBackslashEscapes: false });
+    expect(fromBytes.head.equals(fromText.head)).toBe(true);
+    expect(fromBytes.tail.equals(fromText.tail)).toBe(true);
+    expect(fromBytes.replySeq).toBe(1);
+  });
+
   it('holds everything back when nothing is held back from the text', () => {
     const sql = 'INSERT INTO t VALUES (1)';
     const held = holdCommand({ sql, holdFrom: sql.length, noBackslashEscapes: false });

@@ -1,10 +1,15 @@
 import { ParameterError } from '../errors/index.js';
 import { checkLiteral, escapeLiteral } from './escape.js';
 import type { FormatContext, QueryParams } from './format.js';
+import { LiteralWriter, utf8Bytes } from './literal-writer.js';
 import { scanPlaceholders } from './placeholders.js';
 
 /** Default byte bound of one rewritten statement (the Python SDK's 1,024,000). */
 export const DEFAULT_BATCH_BYTES = 1_024_000;
+
+const COMMA = 0x2c;
+/** Headroom of a statement buffer beyond its bound, so that most rows never make it grow. */
+const ROW_SLACK = 64 * 1024;
 
 const BULK_INSERT =
   /^\s*((?:INSERT|REPLACE)\b.+\bVALUES?)\s*(\(\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*(?:,\s*(?:%s|%\([^()]+\)s|\?|:[A-Za-z_][A-Za-z0-9_]*)\s*)*\))(\s*(?:ON\s+DUPLICATE\b.*?)?)\s*;?\s*$/is;
@@ -12,6 +17,8 @@ const BULK_INSERT =
 /** The row template `(?, ?, …)` cut at its placeholders: row text = s0 + v0 + s1 + v1 + … + sn. */
 interface RowTemplate {
   segments: string[];
+  /** The segments as UTF-8, for statements written as bytes. */
+  segmentBytes: Uint8Array[];
   /** The placeholder names (named style); null for positional. */
   names: string[] | null;
 }
@@ -25,7 +32,7 @@ function compileTemplate(template: string, style: 'positional' | 'named'): RowTe
     last = p.end;
   }
   segments.push(template.slice(last));
-  return { segments, names: style === 'named' ? placeholders.map((p) => p.name!) : null };
+  return { segments, segmentBytes: segments.map(utf8Bytes), names: style === 'named' ? placeholders.map((p) => p.name!) : null };
 }
 
 function isNamedRow(row: unknown): row is Record<string, unknown> {
@@ -41,6 +48,9 @@ function isNamedRow(row: unknown): row is Record<string, unknown> {
 export class BulkInsert {
   private positional: RowTemplate | null = null;
   private named: RowTemplate | null = null;
+  /** `prefix` and a space, and `postfix`, as UTF-8 (for statementBytesAt). */
+  private prefixBytes: Uint8Array | undefined;
+  private postfixBytes: Uint8Array | undefined;
 
   private constructor(
     /** `INSERT ... VALUES`, with `%%` un-doubled. */
@@ -108,6 +118,62 @@ export class BulkInsert {
       }
     }
     return out;
+  }
+
+  /** Writes one row's `(v1, v2, …)`: the bytes of renderRow's text. */
+  private writeRow(w: LiteralWriter, row: QueryParams, ctx: FormatContext): void {
+    const t = this.templateFor(row);
+    const seg = t.segmentBytes;
+    w.raw(seg[0]);
+    if (t.names === null) {
+      const list = row as readonly unknown[];
+      if (list.length !== seg.length - 1)
+        throw new ParameterError(`the statement has ${seg.length - 1} placeholder(s) but ${list.length} parameter(s) were given`);
+      for (let i = 1; i < seg.length; i++) {
+        w.literal(list[i - 1], ctx);
+        w.raw(seg[i]);
+      }
+    } else {
+      const record = row as Record<string, unknown>;
+      for (let i = 1; i < seg.length; i++) {
+        const name = t.names[i - 1];
+        if (!Object.hasOwn(record, name)) throw new ParameterError(`no value given for named parameter(s): ${name}`);
+        w.literal(record[name], ctx);
+        w.raw(seg[i]);
+      }
+    }
+  }
+
+  /**
+   * statementAt as UTF-8 bytes, written straight into one buffer (no string per value, row or
+   * statement): the same rows per statement and the same text. `lastRowAt` is a byte offset.
+   */
+  statementBytesAt(
+    rows: readonly QueryParams[],
+    start: number,
+    ctx: FormatContext,
+    maxBytes = DEFAULT_BATCH_BYTES,
+  ): { bytes: Uint8Array; end: number; lastRowAt: number } {
+    this.prefixBytes ??= utf8Bytes(`${this.prefix} `);
+    this.postfixBytes ??= utf8Bytes(this.postfix);
+    const postfixLength = this.postfixBytes.length;
+    // Room for the rows that fit and the one that does not (it is written, then dropped).
+    const w = new LiteralWriter(maxBytes + ROW_SLACK);
+    w.raw(this.prefixBytes);
+    let lastRowAt = w.pos;
+    let end = start;
+    for (; end < rows.length; end++) {
+      const rowAt = w.pos;
+      if (end > start) w.byte(COMMA);
+      this.writeRow(w, rows[end], ctx);
+      if (end > start && w.pos + postfixLength > maxBytes) {
+        w.pos = rowAt;
+        break;
+      }
+      lastRowAt = end > start ? rowAt + 1 : rowAt;
+    }
+    w.raw(this.postfixBytes);
+    return { bytes: w.bytes.subarray(0, w.pos), end, lastRowAt };
   }
 
   /**

@@ -2,6 +2,7 @@ import {
   BulkInsert,
   formatQuery,
   NotSupportedError,
+  options as globalOptions,
   ServerStatus,
   type ColumnDescription,
   type QueryParams,
@@ -32,7 +33,7 @@ export interface ExecutemanyCursor {
 
 /** A statement of a pipelined run, as the wire connector takes it (see WireConnection.pipeline). */
 interface PipelinedStatement {
-  sql: string;
+  sql: string | Uint8Array;
   holdFrom: number;
   noBackslashEscapes: boolean;
 }
@@ -120,10 +121,10 @@ async function runPipelined(
     render(index, noBackslashEscapes) {
       const start = starts[index];
       if (start >= sets.length) return null;
-      const stmt = bulk.statementAt(sets, start, { ...ctx, noBackslashEscapes });
+      const stmt = bulk.statementBytesAt(sets, start, { ...ctx, noBackslashEscapes });
       starts[index + 1] = stmt.end;
-      session.debugQuery(stmt.sql);
-      return { sql: stmt.sql, holdFrom: stmt.lastRowAt, noBackslashEscapes };
+      if (globalOptions.get('debug.queries')) session.debugQuery(new TextDecoder().decode(stmt.bytes));
+      return { sql: stmt.bytes, holdFrom: stmt.lastRowAt, noBackslashEscapes };
     },
     done(_index, status) {
       progress.total += Number(status.affectedRows);

@@ -4,7 +4,8 @@ import { MAX_PACKET_PAYLOAD } from '../protocol/packet-framer.js';
 
 /** One statement of a pipelined run (see WireConnection.pipeline). */
 export interface PipelinedStatement {
-  sql: string;
+  /** The statement's text, or that text already UTF-8 encoded (then `holdFrom` is a byte offset). */
+  sql: string | Uint8Array;
   /**
    * Where the text held back until the statement before has succeeded begins. The producer
    * guarantees that replacing `sql.slice(holdFrom)` with `)` and spaces makes the statement a
@@ -45,7 +46,8 @@ export function holdCommand(statement: PipelinedStatement): HeldCommand {
   const { sql, holdFrom } = statement;
   const framed = framedCommand(COM_QUERY, sql);
   if (framed.length >= 4 + MAX_PACKET_PAYLOAD) return { head: Buffer.alloc(0), tail: framed, replySeq: packetCount(framed) & 0xff };
-  const split = framed.length - Buffer.byteLength(sql.slice(holdFrom), 'utf8');
+  const heldBytes = typeof sql === 'string' ? Buffer.byteLength(sql.slice(holdFrom), 'utf8') : sql.length - holdFrom;
+  const split = framed.length - heldBytes;
   // Nothing held back: nothing could call it off, so none of it goes ahead.
   if (split >= framed.length) return { head: Buffer.alloc(0), tail: framed, replySeq: 1 };
   return { head: framed.subarray(0, split), tail: framed.subarray(split), replySeq: 1 };
