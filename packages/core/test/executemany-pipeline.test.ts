@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errPacket, okPacket, uniqueDatabaseName } from '@s2/testing';
 import { connect, IntegrityError, OperationalError, ParameterError, ProgrammingError, type Connection } from '@s2/core';
+import { BulkInsert } from '@s2/base';
+import { PIPELINED_BATCH_BYTES } from '../src/connection/executemany.js';
 import { useInsertServer } from './fake-insert-server.js';
 import { open, serverUrl } from './support.js';
 
@@ -27,7 +29,7 @@ async function freshTable(ddl: string): Promise<void> {
 
 const count = async () => Number((await conn.query<[number | bigint]>('SELECT COUNT(*) FROM t'))[0][0]);
 
-/** ~10 KB per row: about 100 rows per ~1 MB statement, so a few hundred rows make several statements. */
+/** ~10 KB per row: about 26 rows per 256 KiB pipelined statement, so a few hundred rows make many statements. */
 const PAD = 'p'.repeat(10_000);
 
 describe('executemany checks every row before anything is sent', () => {
@@ -77,10 +79,28 @@ describe('pipelined multi-row statements', () => {
     expect(got.map((r) => r[0])).toEqual(rows.map((r) => r[0]));
   });
 
+  it('statements end at the pipelined byte bound: as many INSERTs as the bound makes, none larger', async () => {
+    await freshTable('(id INT PRIMARY KEY, pad TEXT)');
+    const rows = Array.from({ length: 450 }, (_, i) => [i, PAD]);
+    const bulk = BulkInsert.parse('INSERT INTO t VALUES (?, ?)')!;
+    let expected = 0;
+    for (let start = 0; start < rows.length; expected++) {
+      const stmt = bulk.statementBytesAt(rows, start, {}, PIPELINED_BATCH_BYTES);
+      expect(stmt.bytes.length).toBeLessThanOrEqual(PIPELINED_BATCH_BYTES);
+      start = stmt.end;
+    }
+    expect(expected).toBeGreaterThan(10);
+    const inserts = async () => Number((await conn.query<[string, string]>("SHOW SESSION STATUS LIKE 'Com_insert'"))[0][1]);
+    const before = await inserts();
+    expect(await conn.executemany('INSERT INTO t VALUES (?, ?)', rows)).toBe(450);
+    expect((await inserts()) - before).toBe(expected);
+    expect(await count()).toBe(450);
+  });
+
   it('an error in statement k reports the rows of statements before k, and the statement behind it never runs', async () => {
     await freshTable('(id INT PRIMARY KEY, pad TEXT)');
     const rows = Array.from({ length: 450 }, (_, i) => [i, PAD]);
-    // A duplicate key in the second statement (rows ~100-200).
+    // A duplicate key in the sixth statement (rows ~130-156).
     rows[150] = [3, PAD];
     const err = await conn.executemany('INSERT INTO t VALUES (?, ?)', rows).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrityError);
