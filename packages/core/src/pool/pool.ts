@@ -4,6 +4,7 @@ import type { Connection, ExecuteResult, QueryOptions } from '../connection/conn
 import type { Cursor } from '../connection/cursor.js';
 import type { ConnectOptions } from '../params/index.js';
 import { diedBeforeSending, sentSoFar } from './sent-nothing.js';
+import { isShareableSession, isShareableStatement } from './shared-statements.js';
 import { WaiterQueue, type Waiter } from './waiter-queue.js';
 
 export interface PoolOptions extends ConnectOptions {
@@ -32,9 +33,26 @@ export interface PoolOptions extends ConnectOptions {
   shutdownGraceMs?: number;
   /** Connection URL; the other options beat it, as with `connect(url, options)`. */
   url?: string;
+  /**
+   * Most one-shot statements (`pool.query` / `pool.execute`) in flight on one connection at
+   * once (default 16; 1 turns pipelining off). Once every connection is busy and the pool is at
+   * `max`, further statements are written behind the running ones on the least-loaded
+   * connection and their answers read in turn, so one socket write and one read carry several.
+   * Only statements that cannot change what the ones behind them do are shared: SELECT, INSERT,
+   * UPDATE, DELETE, REPLACE and WITH, without a signal or timeout, not naming LOAD, on a session
+   * in autocommit mode outside a transaction; a statement behind a slow one waits for it.
+   * Connections from getConnection() are never shared, nor any when the health check runs on
+   * every checkout (`healthCheck: 'reset'`, or `healthCheckIdleMs: 0`).
+   */
+  pipelineDepth?: number;
 }
 
-type PoolSettings = Required<Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'healthCheckIdleMs' | 'shutdownGraceMs'>>;
+type PoolSettings = Required<
+  Pick<PoolOptions, 'min' | 'max' | 'idleTimeoutMs' | 'acquireTimeoutMs' | 'healthCheck' | 'healthCheckIdleMs' | 'shutdownGraceMs' | 'pipelineDepth'>
+>;
+
+/** The option that lets the wire connector write a statement behind running ones. */
+const PIPELINED: QueryOptions = { pipelined: true } as QueryOptions;
 
 interface IdleConnection {
   conn: Connection;
@@ -79,6 +97,9 @@ function checkSettings(s: PoolSettings): void {
   if (typeof s.healthCheckIdleMs !== 'number' || !(s.healthCheckIdleMs >= 0)) {
     throw new OptionError(`healthCheckIdleMs must be a number of milliseconds >= 0, got ${String(s.healthCheckIdleMs)}`);
   }
+  if (!Number.isInteger(s.pipelineDepth) || s.pipelineDepth < 1) {
+    throw new OptionError(`pipelineDepth must be an integer >= 1 (1: no pipelining), got ${String(s.pipelineDepth)}`);
+  }
 }
 
 /** A bounded set of connections shared by concurrent callers. */
@@ -89,6 +110,8 @@ export class Pool {
   /** Fires at the deadline of the head waiter (see WaiterQueue). */
   private waitTimer: NodeJS.Timeout | null = null;
   private readonly borrowed = new Set<Connection>();
+  /** Borrowed connections running one-shot statements that others may join, with how many each. */
+  private readonly riders = new Map<Connection, number>();
   private opening = 0;
   /** Why the most recent attempt to open a connection failed (cleared by a success). */
   private lastConnectError: Error | null = null;
@@ -97,6 +120,8 @@ export class Pool {
   private ending = false;
   private readonly sweeper: NodeJS.Timeout;
   private readonly settings: PoolSettings;
+  /** One-shot statements may share connections (pipelineDepth > 1, no check on every checkout). */
+  private readonly pipelines: boolean;
   // ES private: the credentials never show in util.inspect or JSON.
   readonly #connectOptions: ConnectOptions;
   readonly #url: string | undefined;
@@ -116,11 +141,14 @@ export class Pool {
       healthCheck = 'ping',
       healthCheckIdleMs = 5_000,
       shutdownGraceMs = 5_000,
+      pipelineDepth = 16,
       url,
       ...connectOptions
     } = options;
-    this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, healthCheckIdleMs, shutdownGraceMs };
+    this.settings = { min, max, idleTimeoutMs, acquireTimeoutMs, healthCheck, healthCheckIdleMs, shutdownGraceMs, pipelineDepth };
     checkSettings(this.settings);
+    // A mode that checks every checkout gives each statement a session of its own.
+    this.pipelines = pipelineDepth > 1 && this.needsCheck(Date.now()) === false;
     this.#connectOptions = connectOptions;
     this.#url = url;
     this.sweeper = setInterval(() => this.sweep(), Math.max(1000, Math.min(idleTimeoutMs, 30_000)));
@@ -201,7 +229,8 @@ export class Pool {
     return null;
   }
 
-  private async acquire(): Promise<Connection> {
+  /** A connection for one borrower; `shared`: for a one-shot statement others may join (see board). */
+  private async acquire(shared = false): Promise<Connection> {
     if (this.ending) throw new InterfaceError('The pool has been closed');
     const deadline = Date.now() + this.settings.acquireTimeoutMs;
     while (this.idle.length) {
@@ -213,7 +242,10 @@ export class Pool {
         continue;
       }
       this.borrowed.add(conn);
-      if (!this.needsCheck(since) || (await this.check(conn, deadline - Date.now()))) return conn;
+      if (!this.needsCheck(since) || (await this.check(conn, deadline - Date.now()))) {
+        if (shared) this.board(conn);
+        return conn;
+      }
       this.borrowed.delete(conn);
     }
     if (this.size < this.settings.max && this.waiters.length === 0) {
@@ -222,6 +254,7 @@ export class Pool {
         const conn = await this.open();
         this.lastConnectError = null;
         this.borrowed.add(conn);
+        if (shared) this.board(conn);
         return conn;
       } catch (err) {
         this.lastConnectError = err as Error;
@@ -231,7 +264,7 @@ export class Pool {
       }
     }
     return new Promise<Connection>((resolve, reject) => {
-      this.waiters.push({ resolve, reject, deadline });
+      this.waiters.push({ resolve, reject, deadline, shared });
       this.armWaitTimer();
       this.serveWaiters();
     });
@@ -311,7 +344,7 @@ export class Pool {
       return undefined;
     }
     if (!this.needsCheck(Date.now())) {
-      waiter.resolve(conn);
+      this.deliver(conn, waiter);
       return undefined;
     }
     return this.checkedHandOver(conn, waiter);
@@ -322,7 +355,7 @@ export class Pool {
    * waiter taken off the queue for it still gets its timeout error on time.
    */
   private async checkedHandOver(conn: Connection, waiter: Waiter): Promise<void> {
-    if (await this.check(conn, waiter.deadline - Date.now())) return waiter.resolve(conn);
+    if (await this.check(conn, waiter.deadline - Date.now())) return this.deliver(conn, waiter);
     this.borrowed.delete(conn);
     // The connection died in our hands: the waiter goes back to the front (its timer rejects
     // it if its time is up) and a fresh connection is opened for it.
@@ -352,7 +385,7 @@ export class Pool {
           const waiter = this.nextWaiter();
           if (waiter) {
             this.borrowed.add(conn);
-            waiter.resolve(conn);
+            this.deliver(conn, waiter);
           } else {
             this.idle.push({ conn, since: Date.now() });
           }
@@ -403,11 +436,98 @@ export class Pool {
     }
   }
 
+  /** Hands a borrowed connection to a waiter: one that may share it brings others along. */
+  private deliver(conn: Connection, waiter: Waiter): void {
+    if (waiter.shared) this.board(conn);
+    waiter.resolve(conn);
+  }
+
+  /** The first one-shot statement on a connection: it is open to others from now on. */
+  private board(conn: Connection): void {
+    this.riders.set(conn, 1);
+    this.feed(conn);
+  }
+
+  /**
+   * Lets waiting one-shot statements join a shared connection, up to the depth. Only from the
+   * head of the queue: behind a borrower that needs a connection of its own the connection is
+   * left to empty, so that borrower is served (it is not overtaken for ever).
+   */
+  private feed(conn: Connection): void {
+    let n = this.riders.get(conn) ?? 0;
+    const depth = this.settings.pipelineDepth;
+    if (n >= depth || !this.waiters.peek()?.shared || !isShareableSession(conn)) return;
+    for (let head = this.waiters.peek(); n < depth && head?.shared; head = this.waiters.peek()) {
+      this.nextWaiter();
+      n++;
+      head.resolve(conn);
+    }
+    this.riders.set(conn, n);
+  }
+
+  /**
+   * A connection for a one-shot statement that may share it, taken without a promise and
+   * counted as one more on it: an idle one, else (at max, nobody waiting) the least-loaded
+   * shared one below the depth. Null: a new one is opened or the statement waits its turn.
+   */
+  private rideNow(): Connection | null {
+    const ready = this.takeReady();
+    if (ready) {
+      this.riders.set(ready, 1);
+      return ready;
+    }
+    if (this.waiters.length === 0 && this.size >= this.settings.max) {
+      let best: Connection | null = null;
+      let least = this.settings.pipelineDepth;
+      for (const [conn, n] of this.riders) {
+        if (n < least && isShareableSession(conn)) {
+          best = conn;
+          least = n;
+        }
+      }
+      if (best) this.riders.set(best, least + 1);
+      return best;
+    }
+    return null;
+  }
+
+  /** A one-shot statement is done with its shared connection; the last one gives it back. */
+  private alight(conn: Connection): void {
+    const n = (this.riders.get(conn) ?? 1) - 1;
+    if (n > 0) {
+      this.riders.set(conn, n);
+      this.feed(conn);
+      return;
+    }
+    this.riders.delete(conn);
+    this.giveBack(conn);
+  }
+
+  /** `run` for a statement that may share its connection with others in flight (pipelining). */
+  private async runShared<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const conn = this.rideNow() ?? (await this.acquire(true));
+      const sent = sentSoFar(conn);
+      try {
+        return await work(conn);
+      } catch (err) {
+        if (attempt > 0 || !diedBeforeSending(sent, err)) throw err;
+      } finally {
+        this.alight(conn);
+      }
+    }
+  }
+
   query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
+    if (this.pipelines && isShareableStatement(sql, options)) {
+      const shared = options ? ({ ...options, pipelined: true } as QueryOptions) : PIPELINED;
+      return this.runShared((conn) => conn.query<Row>(sql, params, shared));
+    }
     return this.run((conn) => conn.query<Row>(sql, params, options));
   }
 
   execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
+    if (this.pipelines && isShareableStatement(sql, undefined)) return this.runShared((conn) => conn.execute(sql, params, PIPELINED));
     return this.run((conn) => conn.execute(sql, params));
   }
 
@@ -425,6 +545,7 @@ export class Pool {
     while (this.borrowed.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const conn of this.borrowed) conn.destroy();
     this.borrowed.clear();
+    this.riders.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -5,6 +5,8 @@ export interface Waiter {
   reject: (e: Error) => void;
   /** When its acquire timeout fires (Date.now() ms). */
   deadline: number;
+  /** A one-shot statement that may share a connection with others (pipelining). */
+  shared?: boolean;
 }
 
 /**

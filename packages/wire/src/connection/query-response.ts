@@ -45,6 +45,8 @@ export class WireQueryResponse implements QueryResponse {
   current!: WireResultSet;
   /** No packet of this command is left on the wire. */
   finished = false;
+  /** Written as a pipelined statement (counted by the session until it finishes). */
+  pipelined = false;
   private buffered: WireResultSet[] | null = null;
   private index = 0;
   /** Set once the statement's signal fired or its deadline passed. */

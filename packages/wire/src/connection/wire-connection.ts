@@ -29,6 +29,7 @@ import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
 import { SessionLock } from './session-lock.js';
 import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
+import { mayWriteAhead, writeCoalesced } from './write-ahead.js';
 
 const CR_CONN_HOST_ERROR = 2003;
 const CR_SERVER_GONE = 2006;
@@ -56,6 +57,12 @@ export interface WireQueryOptions extends QueryOptions {
    * other one: the statement is re-rendered if the session's mode differs when it is sent.
    */
   escaping?: { noBackslashEscapes: boolean; reformat(noBackslashEscapes: boolean): string };
+  /**
+   * The statement may go out while statements ahead of it are still running, its answer read
+   * after theirs (pipelining; a pool sets it on its one-shot statements). Honoured only where
+   * that cannot change the outcome (see mayWriteAhead): otherwise the statement waits its turn.
+   */
+  pipelined?: boolean;
 }
 
 const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
@@ -91,6 +98,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private readonly lock = new SessionLock();
   /** The streaming response that owns the session, if any. */
   private streaming: WireQueryResponse | null = null;
+  /**
+   * Pipelined statements written whose answers have not been read to the end. When it equals
+   * the lock's holders and waiters, everything ahead is such a statement and another may follow
+   * on the wire at once.
+   */
+  private pipelinedAhead = 0;
   private readonly highWaterMark: number;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onPacket = (payload: Buffer, firstSeq: number, lastSeq: number) => this.queue.push(payload, firstSeq, lastSeq);
@@ -458,8 +471,19 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
   }
 
+  /**
+   * Whether statements marked `pipelined` can go out behind running ones on this session: not
+   * with multiple statements per query (any of them could open a transaction or ask for a file)
+   * nor with a session-wide statement deadline (its KILL QUERY could hit the wrong statement).
+   */
+  get pipelines(): boolean {
+    return !this.options.multiStatements && !this.options.queryTimeoutMs;
+  }
+
   async query(sql: string, options: WireQueryOptions = {}): Promise<QueryResponse> {
     this.ensureUsable();
+    const pipelined = options.pipelined === true && this.pipelines && mayWriteAhead(sql, options, this.session.serverStatus);
+    if (pipelined && this.pipelinedAhead > 0 && this.pipelinedAhead === this.lock.inFlight + this.lock.waiting) return this.queryAhead(sql, options);
     // An idle session is taken at once: the statement is on the wire before query() returns.
     const release = this.lock.tryAcquire() ?? (await this.lock.acquire());
     let response: WireQueryResponse | null = null;
@@ -478,6 +502,11 @@ export class WireConnection implements SqlTransport, PacketChannel {
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
       response = r;
       this.sendCommand(Command.QUERY, sql);
+      // Checked again now that the statements ahead have run: pipelined ones may follow it.
+      if (pipelined && mayWriteAhead(sql, options, this.session.serverStatus)) {
+        this.pipelinedAhead++;
+        r.pipelined = true;
+      }
       const streaming = options.streaming === true;
       // Only a statement with a signal or deadline can be cancelled, and only then must the
       // wait end before the reading does; otherwise it is read here, without another frame.
@@ -495,6 +524,38 @@ export class WireConnection implements SqlTransport, PacketChannel {
       else response.abandon();
       throw err;
     }
+  }
+
+  /**
+   * A pipelined statement behind others that are all pipelined too: written now, its answer
+   * read once theirs have been (the lock's queue is the read order, the order of writing).
+   * It was checked (mayWriteAhead) to need no re-quoting, no file and no cancellation.
+   */
+  private async queryAhead(sql: string, options: WireQueryOptions): Promise<QueryResponse> {
+    this.writeAhead(sql);
+    const release = await this.lock.acquire();
+    const r = new WireQueryResponse(this, options, release, this.noInfile, this.options.cancelGraceMs);
+    r.pipelined = true;
+    // Sequence ids restart with each command: the answer to a one-packet statement starts at 1.
+    this.seq = 1;
+    try {
+      await r.start();
+      await r.bufferAll();
+      return r;
+    } catch (err) {
+      r.abandon();
+      // The session broke under the statements in flight: each caller gets an error of its own.
+      if (err === this.queue.failed && err instanceof OperationalError) throw new OperationalError(err.errmsg, { errno: err.errno, cause: err });
+      throw err;
+    }
+  }
+
+  /** Writes a pipelined statement (one packet), coalesced with the other writes of this turn. */
+  private writeAhead(sql: string): void {
+    if (this.closed) throw closedError();
+    writeCoalesced(this.socket, framedCommand(Command.QUERY, sql));
+    this.commandsSent++;
+    this.pipelinedAhead++;
   }
 
   /** Reads a response's first result (streaming) or all of it (buffered). */
@@ -613,6 +674,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   /** Called by a response when its last result has been read: frees the session. */
   responseFinished(response: object): void {
     if (this.streaming === response) this.streaming = null;
+    if ((response as WireQueryResponse).pipelined) this.pipelinedAhead--;
   }
 
   private async command(command: number, body: Uint8Array | string = ''): Promise<void> {
