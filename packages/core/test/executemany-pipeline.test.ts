@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errPacket, okPacket, uniqueDatabaseName } from '@s2/testing';
 import { connect, IntegrityError, OperationalError, ParameterError, ProgrammingError, type Connection } from '@s2/core';
 import { BulkInsert } from '@s2/base';
-import { PIPELINED_BATCH_BYTES } from '../src/connection/executemany.js';
+import { PIPELINED_BATCH_BYTES, pipelinedBatchBytes } from '../src/connection/executemany.js';
 import { useInsertServer } from './fake-insert-server.js';
 import { open, serverUrl } from './support.js';
 
@@ -79,16 +79,17 @@ describe('pipelined multi-row statements', () => {
     expect(got.map((r) => r[0])).toEqual(rows.map((r) => r[0]));
   });
 
-  it('statements end at the pipelined byte bound: as many INSERTs as the bound makes, none larger', async () => {
+  it('statements end at the pipelined byte bounds (16 KiB doubling up to 256 KiB): as many INSERTs as the bounds make, none larger', async () => {
     await freshTable('(id INT PRIMARY KEY, pad TEXT)');
     const rows = Array.from({ length: 450 }, (_, i) => [i, PAD]);
     const bulk = BulkInsert.parse('INSERT INTO t VALUES (?, ?)')!;
     let expected = 0;
     for (let start = 0; start < rows.length; expected++) {
-      const stmt = bulk.statementBytesAt(rows, start, {}, PIPELINED_BATCH_BYTES);
+      const stmt = bulk.statementBytesAt(rows, start, {}, pipelinedBatchBytes(expected));
       expect(stmt.bytes.length).toBeLessThanOrEqual(PIPELINED_BATCH_BYTES);
       start = stmt.end;
     }
+    expect([0, 1, 2, 3, 4, 9].map(pipelinedBatchBytes)).toEqual([16_384, 32_768, 65_536, 131_072, PIPELINED_BATCH_BYTES, PIPELINED_BATCH_BYTES]);
     expect(expected).toBeGreaterThan(10);
     const inserts = async () => Number((await conn.query<[string, string]>("SHOW SESSION STATUS LIKE 'Com_insert'"))[0][1]);
     const before = await inserts();
@@ -100,7 +101,7 @@ describe('pipelined multi-row statements', () => {
   it('an error in statement k reports the rows of statements before k, and the statement behind it never runs', async () => {
     await freshTable('(id INT PRIMARY KEY, pad TEXT)');
     const rows = Array.from({ length: 450 }, (_, i) => [i, PAD]);
-    // A duplicate key in the sixth statement (rows ~130-156).
+    // A duplicate key in the ninth statement (rows 126-151; the first four ramp up from 16 KiB).
     rows[150] = [3, PAD];
     const err = await conn.executemany('INSERT INTO t VALUES (?, ?)', rows).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrityError);
