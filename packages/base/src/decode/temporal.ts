@@ -35,10 +35,12 @@ const floorMod = (n: number, m: number) => ((n % m) + m) % m;
 
 /**
  * Set by this module's parsers right before they construct a value whose fields they have just
- * validated: the shift (fields read as UTC minus the epoch, in ms) they computed the epoch with.
- * Spares the constructor re-deriving it; never visible outside a parser's `new SqlDateTime`.
+ * validated: the shift (fields read as UTC minus the epoch, in ms) they computed the epoch with,
+ * or, when that fits, the packed parts themselves. Spares the constructor re-deriving them;
+ * never visible outside a parser's `new SqlDateTime`.
  */
 let parsedShiftMs: number | null = null;
+let parsedParts: number | null = null;
 
 /** The packed parts: the shift in whole seconds, the microseconds below the millisecond, the digits. */
 function packParts(shiftMs: number, microsecond: number, fractionDigits: number): number | null {
@@ -46,10 +48,20 @@ function packParts(shiftMs: number, microsecond: number, fractionDigits: number)
   return (shiftMs / 1000) * SHIFT_UNIT + (microsecond % 1000) * 8 + fractionDigits;
 }
 
-/** A SqlDateTime from a parser that validated the fields and made the epoch from them with `shiftMs`. */
-function parsedDateTime(epochMs: number, microsecond: number, packed: number, fractionDigits: number, shiftMs: number): SqlDateTime {
-  parsedShiftMs = shiftMs;
-  return new SqlDateTime(epochMs, microsecond, packed, fractionDigits);
+/**
+ * A SqlDateTime from a parser that validated the fields: `utcMs` is their epoch read as UTC,
+ * `epochMs` the one in the chosen zone. Their difference is the shift the parts are packed with.
+ */
+function parsedDateTime(epochMs: number, microsecond: number, fractionDigits: number, utcMs: number): SqlDateTime {
+  const shiftMs = utcMs - epochMs;
+  const parts = packParts(shiftMs, microsecond, fractionDigits);
+  if (parts === null) {
+    // A shift beyond the compact form (rare): the fields are kept packed as they are.
+    parsedShiftMs = shiftMs;
+    return new SqlDateTime(epochMs, microsecond, fieldsAt(utcMs), fractionDigits);
+  }
+  parsedParts = parts;
+  return new SqlDateTime(epochMs, microsecond, 0, fractionDigits);
 }
 
 /** Epoch milliseconds of calendar fields read as UTC, for any year (Date.UTC maps 0–99 to 19xx). */
@@ -68,10 +80,16 @@ function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: numbe
  * hold (an epoch out of step with the fields, as a caller could pass) keep the parts as given.
  */
 export class SqlDateTime extends Date {
+  // Declared, not a class field: a field would be defined as undefined first, then assigned.
   private readonly parts: number | ExactParts;
 
   constructor(epochMs: number, microsecond: number, fields: DateTimeFields | number, fractionDigits: number) {
     super(epochMs);
+    if (parsedParts !== null) {
+      this.parts = parsedParts;
+      parsedParts = null;
+      return;
+    }
     const shiftMs = parsedShiftMs;
     parsedShiftMs = null;
     const packed = typeof fields === 'number' ? fields : packFields(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second);
@@ -219,6 +237,7 @@ function syncLocalZone(): void {
   if (tz !== localShiftTz) {
     localShiftTz = tz;
     localShift.clear();
+    lastHour = Number.NaN;
   }
 }
 
@@ -226,19 +245,59 @@ function shiftAt(y: number, mo: number, d: number, h: number, mi: number, s: num
   return new Date(y, mo - 1, d, h, mi, s, ms).getTime() - Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
 
-/** `new Date(y, mo - 1, d, h, mi, s, ms).getTime()` for years 100 and later (where Date.UTC takes the year as is). */
-function localEpochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+/** The one shift of a local wall-clock hour, or null when a transition falls inside it. */
+function hourShift(y: number, mo: number, d: number, h: number): number | null {
   const key = ((y * 100 + mo) * 100 + d) * 100 + h;
   let shift = localShift.get(key);
   if (shift === undefined) {
     shift = shiftAt(y, mo, d, h, 0, 0, 0);
     // An hour with a transition in it (a gap or an overlap that does not start on the hour)
     // has more than one shift: those values take the exact, slow way.
-    if (shift !== shiftAt(y, mo, d, h, 30, 0, 0) || shift !== shiftAt(y, mo, d, h, 59, 59, 999)) return new Date(y, mo - 1, d, h, mi, s, ms).getTime();
+    if (shift !== shiftAt(y, mo, d, h, 30, 0, 0) || shift !== shiftAt(y, mo, d, h, 59, 59, 999)) return null;
     if (localShift.size >= 65_536) localShift.clear();
     localShift.set(key, shift);
   }
+  return shift;
+}
+
+/** `new Date(y, mo - 1, d, h, mi, s, ms).getTime()` for years 100 and later (where Date.UTC takes the year as is). */
+function localEpochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const shift = hourShift(y, mo, d, h);
+  if (shift === null) return new Date(y, mo - 1, d, h, mi, s, ms).getTime();
   return Date.UTC(y, mo - 1, d, h, mi, s, ms) + shift;
+}
+
+/**
+ * The hour (of fields read as UTC) whose single shift was looked up last. Rows of a result
+ * often share an hour, so most values skip the map lookup and the field split.
+ */
+let lastHour = Number.NaN;
+let lastShift = 0;
+
+/** `localEpochMs` of the fields that `utc` (their epoch read as UTC, year 100 or later) stands for. */
+function localEpochOfUtc(utc: number): number {
+  const hour = Math.floor(utc / 3_600_000);
+  if (hour === lastHour) return utc + lastShift;
+  const t = new Date(utc);
+  const y = t.getUTCFullYear();
+  const mo = t.getUTCMonth() + 1;
+  const d = t.getUTCDate();
+  const h = t.getUTCHours();
+  const shift = hourShift(y, mo, d, h);
+  if (shift === null) return new Date(y, mo - 1, d, h, t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds()).getTime();
+  lastHour = hour;
+  lastShift = shift;
+  return utc + shift;
+}
+
+/**
+ * A SqlDateTime from fields someone else validated (the addon's DATETIME cells, year 100 or
+ * later): `utcMs` is their epoch read as UTC (whole milliseconds), `microsecond` the fraction
+ * of the second. The same value `parseDateTimeBytes` makes of their text.
+ */
+export function dateTimeFromUtcParts(utcMs: number, microsecond: number, fractionDigits: number, offset: number | null): SqlDateTime {
+  const epoch = offset === null ? localEpochOfUtc(utcMs) : utcMs - offset * 60_000;
+  return parsedDateTime(epoch, microsecond, fractionDigits, utcMs);
 }
 
 function epochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, offset: number | null): number {
@@ -296,7 +355,7 @@ export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: 
   const ms = (micro - (micro % 1000)) / 1000;
   const utc = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
   const epoch = offset === null ? localEpochMs(y, mo, d, h, mi, sec, ms) : utc - offset * 60_000;
-  return parsedDateTime(epoch, micro, packFields(y, mo, d, h, mi, sec), len > 19 ? len - 20 : 0, utc - epoch);
+  return parsedDateTime(epoch, micro, len > 19 ? len - 20 : 0, utc);
 }
 
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;

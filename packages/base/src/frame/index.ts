@@ -1,6 +1,6 @@
 export { planColumns, decimalPrecision } from './plan.js';
 export { decodeFramePure } from './pure.js';
-export { rowPlans, columnsToRows } from './rows.js';
+export { rowPlans, columnsToRows, appendRows, fillNumericCells } from './rows.js';
 export { pureDecoder, type BatchDecoder } from './decoder.js';
 export { registerAccelerator, registeredAccelerator, type Accelerator, type AcceleratorStatus } from './accelerator.js';
 export {

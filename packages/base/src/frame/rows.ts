@@ -25,43 +25,45 @@ export function rowPlans(columns: readonly ColumnDefinition[], options: DecodeOp
   });
 }
 
-/** Reads one cell of a decoded column as the row decoder would give it (nulls handled by the caller). */
-type Cell = (r: number) => unknown;
+/** Appends `n` empty rows of `width` cells to `out`; returns the index of the first. */
+export function appendRows(out: unknown[][], n: number, width: number): number {
+  const start = out.length;
+  for (let r = 0; r < n; r++) out.push(new Array<unknown>(width));
+  return start;
+}
 
-function cellReader(col: DecodedColumn, options: DecodeOptions): Cell {
-  if (col.kind === 'values') {
-    const items = col.items!;
-    return (r) => items[r];
-  }
+/**
+ * Fills cell `c` of rows `start`… from a typed-array column as the row decoder gives it: int64
+ * per `options.int64`, other numbers as they are. Column by column, so each loop stays
+ * monomorphic instead of calling a reader per cell.
+ */
+export function fillNumericCells(out: unknown[][], start: number, c: number, col: DecodedColumn, options: DecodeOptions): void {
+  const n = col.length;
+  const nulls = col.nullCount ? col.nulls : null;
   const values = col.values!;
   if (col.kind === 'int64' || col.kind === 'uint64') {
     const big = values as BigInt64Array | BigUint64Array;
-    switch (options.int64) {
-      case 'bigint':
-        return (r) => big[r];
-      case 'number':
-        return (r) => Number(big[r]);
-      default:
-        return (r) => {
-          const v = big[r];
-          return v >= SAFE_MIN && v <= SAFE_MAX ? Number(v) : v;
-        };
+    const mode = options.int64;
+    for (let r = 0; r < n; r++) {
+      if (nulls?.[r]) {
+        out[start + r][c] = null;
+        continue;
+      }
+      const v = big[r];
+      out[start + r][c] = mode === 'bigint' ? v : mode === 'number' || (v >= SAFE_MIN && v <= SAFE_MAX) ? Number(v) : v;
     }
+    return;
   }
-  return (r) => values[r];
+  for (let r = 0; r < n; r++) out[start + r][c] = nulls?.[r] ? null : values[r];
 }
 
 /** Appends `n` rows built from decoded columns (made with `rowPlans`) to `out`. */
 export function columnsToRows(decoded: readonly DecodedColumn[], options: DecodeOptions, n: number, out: unknown[][]): void {
-  const width = decoded.length;
-  const cells = decoded.map((c) => cellReader(c, options));
-  const nulls = decoded.map((c) => (c.nullCount ? c.nulls : null));
-  for (let r = 0; r < n; r++) {
-    const row = new Array<unknown>(width);
-    for (let c = 0; c < width; c++) {
-      const mask = nulls[c];
-      row[c] = mask !== null && mask[r] ? null : cells[c](r);
-    }
-    out.push(row);
-  }
+  const start = appendRows(out, n, decoded.length);
+  decoded.forEach((col, c) => {
+    if (col.kind !== 'values') return fillNumericCells(out, start, c, col, options);
+    const items = col.items!;
+    const nulls = col.nullCount ? col.nulls : null;
+    for (let r = 0; r < n; r++) out[start + r][c] = nulls?.[r] ? null : items[r];
+  });
 }

@@ -1,8 +1,6 @@
 import {
-  columnsToRows,
   planColumns,
   pureDecoder,
-  rowPlans,
   type BatchDecoder,
   type ColumnDefinition,
   type DecodedColumn,
@@ -12,6 +10,7 @@ import {
 } from '@s2/base';
 import type { NativeBinding } from '../binding.js';
 import { decodeFrameNative } from './native.js';
+import { decodeRowsNative } from './rows.js';
 
 /** Batches this small cost less in TypeScript than one call across Node-API (fetchone on a stream). */
 const NATIVE_MIN_ROWS = 16;
@@ -32,13 +31,7 @@ export function nativeDecoder(binding: NativeBinding, minRows = NATIVE_MIN_ROWS)
       return pureDecoder.decodeFrame(columns, options, packets, target);
     },
     decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, out: unknown[][] = []): unknown[][] {
-      if (packets.length >= minRows && packets.length > 0) {
-        const decoded = decodeFrameNative(binding, columns, rowPlans(columns, options), options, packets);
-        if (decoded) {
-          columnsToRows(decoded, options, packets.length, out);
-          return out;
-        }
-      }
+      if (packets.length >= minRows && packets.length > 0 && decodeRowsNative(binding, columns, options, packets, out)) return out;
       return pureDecoder.decodeRows(columns, options, packets, out);
     },
   };

@@ -16,7 +16,7 @@ export function typedView(Ctor: TypedArrayCtor, b: Uint8Array): NumericArray {
 }
 
 /** Text columns whose values come back as the server's text: the plain string decoder. */
-function isPlainText(col: ColumnDefinition, options: DecodeOptions): boolean {
+export function isPlainText(col: ColumnDefinition, options: DecodeOptions): boolean {
   const c = col.typeCode;
   if (options.conv?.[c]) return false;
   const text =
@@ -47,6 +47,35 @@ function valuesOf(col: ColumnDefinition, options: DecodeOptions, c: NativeColumn
 }
 
 /**
+ * One batch through the addon: `kinds`/`scales` are the Rust kind codes of the columns
+ * (textrow.rs, `Kind::from_code`). Null when a value needs the TypeScript rules.
+ */
+export function decodeColumnsNative(binding: NativeBinding, kinds: Uint32Array, scales: Uint32Array, packets: RawBatch): NativeColumn[] | null {
+  // Segments as they came off the socket: bare payloads and runs of framed packets; no copy.
+  const n = packets.length;
+  const segments: Uint8Array[] = [];
+  const framed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const item = packets[i];
+    if (item === undefined) continue;
+    if (item instanceof Uint8Array) {
+      segments.push(item);
+    } else {
+      framed[segments.length] = 1;
+      segments.push(item.framed);
+    }
+  }
+  try {
+    return binding.decodeTextSegments(kinds, scales, segments, framed.subarray(0, segments.length), n);
+  } catch (err) {
+    throw fromNativeError(err, 'packets');
+  }
+}
+
+/** The addon's 1-per-row NULL mask as a plain Uint8Array view, or null when nothing is NULL. */
+export const nullMask = (c: NativeColumn): Uint8Array | null => (c.nulls ? new Uint8Array(c.nulls.buffer, c.nulls.byteOffset, c.nulls.byteLength) : null);
+
+/**
  * Decodes with the addon. Returns null when a value needs the TypeScript rules (the caller
  * then decodes the batch in TypeScript), so both paths always produce the same frame.
  */
@@ -57,33 +86,14 @@ export function decodeFrameNative(
   options: DecodeOptions,
   packets: RawBatch,
 ): DecodedColumn[] | null {
-  // Segments as they came off the socket: bare payloads and runs of framed packets; no copy.
   const n = packets.length;
-  const segments: Uint8Array[] = [];
-  const framed: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const item = packets[i];
-    if (item === undefined) continue;
-    if (item instanceof Uint8Array) {
-      segments.push(item);
-      framed.push(0);
-    } else {
-      segments.push(item.framed);
-      framed.push(1);
-    }
-  }
   const kinds = Uint32Array.from(plans, (p) => FRAME_KINDS[p.kind]);
   const scales = Uint32Array.from(plans, (p) => p.scale);
-  let out: NativeColumn[] | null;
-  try {
-    out = binding.decodeTextSegments(kinds, scales, segments, Uint8Array.from(framed), n);
-  } catch (err) {
-    throw fromNativeError(err, 'packets');
-  }
+  const out = decodeColumnsNative(binding, kinds, scales, packets);
   if (!out) return null;
   return out.map((c, i): DecodedColumn => {
     const plan = plans[i];
-    const nulls = c.nulls ? new Uint8Array(c.nulls.buffer, c.nulls.byteOffset, c.nulls.byteLength) : null;
+    const nulls = nullMask(c);
     const base = { kind: plan.kind, length: n, nulls, nullCount: c.nullCount };
     const validity = c.validity ? new Uint8Array(c.validity.buffer, c.validity.byteOffset, c.validity.byteLength) : undefined;
     if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, validity, offsets: c.offsets!, data: c.data };

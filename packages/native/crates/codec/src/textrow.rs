@@ -29,6 +29,10 @@ pub enum Kind {
     Date32,
     /// i64 signed microseconds.
     DurationUs,
+    /// DATETIME/TIMESTAMP for JS rows, as two f64 per value: the epoch milliseconds of the
+    /// fields read as UTC, then the microseconds of the second times 8 plus the count of
+    /// fraction digits sent. Years below 100 fall back (JS dates treat them apart).
+    DateTimeParts,
 }
 
 impl Kind {
@@ -50,6 +54,7 @@ impl Kind {
             13 => Kind::TimestampUs,
             14 => Kind::Date32,
             15 => Kind::DurationUs,
+            16 => Kind::DateTimeParts,
             _ => return None,
         })
     }
@@ -61,7 +66,7 @@ impl Kind {
             Kind::I16 | Kind::U16 => 2,
             Kind::I32 | Kind::U32 | Kind::F32 | Kind::Date32 => 4,
             Kind::I64 | Kind::U64 | Kind::F64 | Kind::TimestampUs | Kind::DurationUs => 8,
-            Kind::Decimal128(_) => 16,
+            Kind::Decimal128(_) | Kind::DateTimeParts => 16,
         }
     }
 }
@@ -308,6 +313,18 @@ where
                     }
                 }
                 Kind::DurationUs => put!(col, textparse::parse_time(v).ok_or_else(fallback)?),
+                Kind::DateTimeParts => match textparse::parse_datetime(v).ok_or_else(fallback)? {
+                    Temporal::Zero => {
+                        mark_null(col, r, rows);
+                        col.data.resize(col.data.len() + 16, 0);
+                    }
+                    Temporal::Value(_) if v.starts_with(b"00") => return Err(fallback()),
+                    Temporal::Value(us) => {
+                        let digits = v.len().saturating_sub(20) as i64;
+                        put!(col, us.div_euclid(1000) as f64);
+                        put!(col, (us.rem_euclid(1_000_000) * 8 + digits) as f64);
+                    }
+                },
             }
         }
         if pos != p.len() {
@@ -389,6 +406,25 @@ mod tests {
         assert_eq!(cols[5].data[..4], 19797i32.to_le_bytes());
         assert_eq!(cols[6].data[..8], (-5_400_000_000i64).to_le_bytes());
         assert_eq!(cols[7].data, vec![255, 0]);
+    }
+
+    #[test]
+    fn datetime_parts_for_rows() {
+        let (p, l) = batch(&[
+            row(&[Some(b"2024-03-15 10:30:45.123456")]),
+            row(&[Some(b"1969-12-31 23:59:59.5")]),
+            row(&[Some(b"2024-03-15 10:30:45")]),
+            row(&[Some(b"0000-00-00 00:00:00")]),
+            row(&[None]),
+        ]);
+        let cols = decode_rows(&[Kind::DateTimeParts], &p, &l).unwrap();
+        let f: Vec<f64> = cols[0].data.chunks(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
+        assert_eq!(f[..6], [1_710_498_645_123.0, (123_456 * 8 + 6) as f64, -500.0, (500_000 * 8 + 1) as f64, 1_710_498_645_000.0, 0.0]);
+        assert_eq!(cols[0].nulls, vec![0, 0, 0, 1, 1], "the zero date and NULL");
+        for odd in [&b"0099-01-01 00:00:00"[..], b"2024-03-15T10:30:45", b"2024-02-30 00:00:00", b"2024-03-15 10:30:45.", b"0000-00-00 00:00:01"] {
+            let (p, l) = batch(&[row(&[Some(odd)])]);
+            assert_eq!(decode_rows(&[Kind::DateTimeParts], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }), "{}", String::from_utf8_lossy(odd));
+        }
     }
 
     #[test]
