@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { PacketQueue, PacketRun } from '../src/connection/packet-queue.js';
 import { framePayload, PacketFramer } from '../src/protocol/packet-framer.js';
@@ -53,5 +55,28 @@ describe('PacketQueue', () => {
     expect(rest instanceof PacketRun ? rest.framed.length : 0).toBe(chunk.length - bytes);
     for (let i = 4; i < 10; i++) expect(queue.shift()?.equals(payloads[i])).toBe(true);
     expect(queue.size).toBe(0);
+  });
+
+  it('lets go of each socket read once it is taken, though the queue never runs empty', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const queue = new PacketQueue();
+    const reads: WeakRef<Buffer>[] = [];
+    // A consumer one read behind the socket: a new read is queued before the oldest is taken,
+    // so the queue holds an item at every moment (its array is never reset).
+    for (let i = 0; i < 40; i++) {
+      const { chunk } = read(4, (4 * i) & 0xff);
+      reads.push(new WeakRef(chunk));
+      queue.pushRun(chunk, 4, (4 * i) & 0xff, (4 * i + 3) & 0xff);
+      if (i > 0) for (let k = 0; k < 4; k++) expect(queue.shift()).toBeDefined();
+    }
+    expect(queue.size).toBe(1);
+    // WeakRef targets are held until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    const alive = reads.map((r) => r.deref() !== undefined);
+    // Only the read still queued is reachable; a taken slot kept its whole read alive before.
+    expect(alive.slice(0, 39).filter(Boolean)).toHaveLength(0);
+    expect(alive[39]).toBe(true);
   });
 });
