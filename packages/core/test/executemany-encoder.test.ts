@@ -89,7 +89,7 @@ describe('the executemany encoder', () => {
     expect(seen).toEqual(rows.map((r) => r[0]));
   });
 
-  it('statementBytesAt writes the UTF-8 of statementAt: same rows per statement, same text, lastRowAt in bytes', () => {
+  it("statementBytesAt writes the UTF-8 of escapeLiteral's text, as many rows as fit, and statementAt is that text", () => {
     const utf8 = (s: string) => Buffer.from(s, 'utf8');
     const edgeInts = [0, -0, 7, -7, 9, 10, 99, 100, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21, 123456789012345];
     const scalars: unknown[] = [
@@ -127,21 +127,34 @@ describe('the executemany encoder', () => {
     const positional = Array.from({ length: 200 }, (_, i) => [i, scalars[i % scalars.length], scalars[(i * 7 + 3) % scalars.length]]);
     const named = positional.map(([a, b, c]) => ({ a, b, c }));
     const cases = [
-      { sql: 'INSERT INTO t (a, b, c) VALUES (?, ?, ?)', rows: positional },
-      { sql: "INSERT INTO `tè` VALUES (:a, :b, :c) ON DUPLICATE KEY UPDATE c = 'é'", rows: named },
+      { sql: 'INSERT INTO t (a, b, c) VALUES (?, ?, ?)', prefix: 'INSERT INTO t (a, b, c) VALUES ', postfix: '' },
+      {
+        sql: "INSERT INTO `tè` VALUES (:a, :b, :c) ON DUPLICATE KEY UPDATE c = 'é'",
+        prefix: 'INSERT INTO `tè` VALUES ',
+        postfix: " ON DUPLICATE KEY UPDATE c = 'é'",
+      },
     ];
     for (const ctx of ctxs)
-      for (const { sql, rows } of cases)
+      for (const [c, { sql, prefix, postfix }] of cases.entries())
         for (const maxBytes of [1, 400, 5000, 1_000_000]) {
+          const rows = c === 0 ? positional : named;
+          // The reference: each row's values through escapeLiteral, rows joined by commas.
+          const rowText = (i: number) => `(${positional[i].map((v) => escapeLiteral(v, ctx)).join(', ')})`;
+          const statementText = (from: number, to: number) => `${prefix}${Array.from({ length: to - from }, (_, k) => rowText(from + k)).join(',')}${postfix}`;
           const bulk = BulkInsert.parse(sql)!;
           let statements = 0;
           for (let start = 0; start < rows.length; statements++) {
+            const { bytes, end, lastRowAt } = bulk.statementBytesAt(rows, start, ctx, maxBytes);
+            expect(end).toBeGreaterThan(start);
+            const want = statementText(start, end);
+            expect(Buffer.from(bytes).equals(utf8(want))).toBe(true);
+            expect(lastRowAt).toBe(utf8(statementText(start, end)).length - utf8(rowText(end - 1) + postfix).length);
+            // Within the bound (unless one row alone exceeds it), and the next row would not fit.
+            if (end - start > 1) expect(bytes.length).toBeLessThanOrEqual(maxBytes);
+            if (end < rows.length) expect(utf8(statementText(start, end + 1)).length).toBeGreaterThan(maxBytes);
             const text = bulk.statementAt(rows, start, ctx, maxBytes);
-            const bytes = bulk.statementBytesAt(rows, start, ctx, maxBytes);
-            expect(Buffer.from(bytes.bytes).equals(utf8(text.sql))).toBe(true);
-            expect(bytes.end).toBe(text.end);
-            expect(bytes.lastRowAt).toBe(utf8(text.sql.slice(0, text.lastRowAt)).length);
-            start = bytes.end;
+            expect(text).toEqual({ sql: want, end, lastRowAt: want.length - rowText(end - 1).length - postfix.length });
+            start = end;
           }
           if (maxBytes === 1) expect(statements).toBe(rows.length);
           if (maxBytes === 1_000_000) expect(statements).toBe(1);

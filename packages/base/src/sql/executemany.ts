@@ -1,5 +1,5 @@
 import { ParameterError } from '../errors/index.js';
-import { checkLiteral, escapeLiteral } from './escape.js';
+import { checkLiteral } from './escape.js';
 import type { FormatContext, QueryParams } from './format.js';
 import { LiteralWriter, utf8Bytes } from './literal-writer.js';
 import { scanPlaceholders } from './placeholders.js';
@@ -8,6 +8,7 @@ import { scanPlaceholders } from './placeholders.js';
 export const DEFAULT_BATCH_BYTES = 1_024_000;
 
 const COMMA = 0x2c;
+const UTF8_DECODER = new TextDecoder();
 /** Headroom of a statement buffer beyond its bound, so that most rows never make it grow. */
 const ROW_SLACK = 64 * 1024;
 
@@ -99,27 +100,6 @@ export class BulkInsert {
     }
   }
 
-  /** One row's `(v1, v2, …)` text. */
-  renderRow(row: QueryParams, ctx: FormatContext): string {
-    const t = this.templateFor(row);
-    const seg = t.segments;
-    let out = seg[0];
-    if (t.names === null) {
-      const list = row as readonly unknown[];
-      if (list.length !== seg.length - 1)
-        throw new ParameterError(`the statement has ${seg.length - 1} placeholder(s) but ${list.length} parameter(s) were given`);
-      for (let i = 1; i < seg.length; i++) out += escapeLiteral(list[i - 1], ctx) + seg[i];
-    } else {
-      const record = row as Record<string, unknown>;
-      for (let i = 1; i < seg.length; i++) {
-        const name = t.names[i - 1];
-        if (!Object.hasOwn(record, name)) throw new ParameterError(`no value given for named parameter(s): ${name}`);
-        out += escapeLiteral(record[name], ctx) + seg[i];
-      }
-    }
-    return out;
-  }
-
   /** Writes one row's `(v1, v2, …)`: the bytes of renderRow's text. */
   private writeRow(w: LiteralWriter, row: QueryParams, ctx: FormatContext): void {
     const t = this.templateFor(row);
@@ -146,7 +126,7 @@ export class BulkInsert {
 
   /**
    * statementAt as UTF-8 bytes, written straight into one buffer (no string per value, row or
-   * statement): the same rows per statement and the same text. `lastRowAt` is a byte offset.
+   * statement); `lastRowAt` is a byte offset.
    */
   statementBytesAt(
     rows: readonly QueryParams[],
@@ -179,7 +159,7 @@ export class BulkInsert {
   /**
    * The multi-row statement that starts at row `start`: as many rows as fit in `maxBytes`
    * (at least one). `end` is the row after its last; `lastRowAt` is where its last row's text
-   * begins (the text before it ends in `VALUES ` or `,`).
+   * begins (the text before it ends in `VALUES ` or `,`). statementBytesAt's bytes, as text.
    */
   statementAt(
     rows: readonly QueryParams[],
@@ -187,20 +167,9 @@ export class BulkInsert {
     ctx: FormatContext,
     maxBytes = DEFAULT_BATCH_BYTES,
   ): { sql: string; end: number; lastRowAt: number } {
-    // Row texts are collected and joined once: repeated += builds deep ropes that cost more to
-    // flatten (and collect) than one join.
-    const parts: string[] = [];
-    let bytes = byteLength(this.prefix) + 1 + byteLength(this.postfix);
-    let end = start;
-    for (; end < rows.length; end++) {
-      const text = this.renderRow(rows[end], ctx);
-      const rowBytes = byteLength(text) + (parts.length ? 1 : 0);
-      if (parts.length && bytes + rowBytes > maxBytes) break;
-      bytes += rowBytes;
-      parts.push(text);
-    }
-    const sql = `${this.prefix} ${parts.join(',')}${this.postfix}`;
-    return { sql, end, lastRowAt: sql.length - this.postfix.length - parts[parts.length - 1].length };
+    const { bytes, end, lastRowAt } = this.statementBytesAt(rows, start, ctx, maxBytes);
+    const sql = UTF8_DECODER.decode(bytes);
+    return { sql, end, lastRowAt: sql.length - UTF8_DECODER.decode(bytes.subarray(lastRowAt)).length };
   }
 }
 
@@ -220,12 +189,6 @@ export function batchInsertStatements(sql: string, rows: readonly QueryParams[],
   }
   return statements;
 }
-
-type ByteLengthFn = (s: string, encoding: 'utf8') => number;
-const nativeByteLength = (globalThis as { Buffer?: { byteLength: ByteLengthFn } }).Buffer?.byteLength;
-
-/** UTF-8 length: Node's native count when there is one, the portable loop elsewhere. */
-const byteLength = nativeByteLength ? (s: string) => nativeByteLength(s, 'utf8') : (s: string) => utf8Length(s);
 
 /** UTF-8 byte length of a string without encoding it. */
 export function utf8Length(s: string): number {
