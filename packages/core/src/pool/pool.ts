@@ -263,11 +263,25 @@ export class Pool {
         this.opening--;
       }
     }
+    return this.enqueue(deadline, shared);
+  }
+
+  /** Joins the waiters, served first come, first served (see handOver, feed, serveWaiters). */
+  private enqueue(deadline: number, shared: boolean): Promise<Connection> {
     return new Promise<Connection>((resolve, reject) => {
       this.waiters.push({ resolve, reject, deadline, shared });
       this.armWaitTimer();
       this.serveWaiters();
     });
+  }
+
+  /**
+   * A shared statement that has to wait: straight into the queue when nothing could be opened
+   * or checked for it now (a busy pool: no async acquire() per statement).
+   */
+  private waitShared(): Promise<Connection> {
+    if (this.ending || this.idle.length || (this.size < this.settings.max && this.waiters.length === 0)) return this.acquire(true);
+    return this.enqueue(Date.now() + this.settings.acquireTimeoutMs, true);
   }
 
   private armWaitTimer(): void {
@@ -506,7 +520,7 @@ export class Pool {
   /** `run` for a statement that may share its connection with others in flight (pipelining). */
   private async runShared<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const conn = this.rideNow() ?? (await this.acquire(true));
+      const conn = this.rideNow() ?? (await this.waitShared());
       const sent = sentSoFar(conn);
       try {
         return await work(conn);

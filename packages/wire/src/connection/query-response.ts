@@ -118,7 +118,7 @@ export class WireQueryResponse implements QueryResponse {
     const all: WireResultSet[] = [];
     let r = this.current;
     for (;;) {
-      await r.fill();
+      if (!r.complete) await r.fill();
       all.push(r);
       if (!r.hasMore) break;
       r = await this.readResult();
@@ -252,7 +252,9 @@ export class WireQueryResponse implements QueryResponse {
   async readResult(): Promise<WireResultSet> {
     const conn = this.conn;
     for (;;) {
-      const p = await conn.readPacket();
+      // A packet already queued is taken without a promise (the common case once pipelined
+      // answers arrive together).
+      const p = conn.takePacket() ?? (await conn.readPacket());
       if (isErr(p)) {
         this.finish();
         throw this.infileFailure ?? this.interpret(parseErr(p));
@@ -281,11 +283,11 @@ export class WireQueryResponse implements QueryResponse {
       if (count === 0) throw this.protocolError(malformed('result set with no columns'));
       const columns: ColumnDefinition[] = new Array(count);
       for (let i = 0; i < count; i++) {
-        const packet = await conn.readPacket();
+        const packet = conn.takePacket() ?? (await conn.readPacket());
         columns[i] = parsed(() => parseColumnDefinition(packet));
       }
       if (!conn.deprecateEof) {
-        const eof = await conn.readPacket();
+        const eof = conn.takePacket() ?? (await conn.readPacket());
         if (eof[0] !== 0xfe) throw this.protocolError(malformed('expected EOF after column definitions'));
       }
       const factory = conn.rowDecoderFactory ?? createTextRowDecoder;
@@ -444,16 +446,25 @@ export class WireResultSet implements ResultSet {
    * arrive, so that the packets of a batch are gone before the next one is read; a deferred
    * value error is thrown once the result is read.
    */
-  private async pumpDecoded(want: number): Promise<void> {
+  private pumpDecoded(want: number): Promise<void> | undefined {
     if (!this.batchDecode) return this.pump(want);
     let left = want;
     while (left > 0 && !this.complete && !this.deferred) {
       const before = this.count;
-      await this.pump(Math.min(left, DECODE_BATCH));
+      const waiting = this.pump(Math.min(left, DECODE_BATCH));
+      if (waiting) return this.pumpDecodedAfter(waiting, left, before);
       left -= this.count - before;
       this.decodePending();
     }
-    if (this.deferred) await this.pump(Infinity, false);
+    if (this.deferred) return this.pump(Infinity, false);
+    return undefined;
+  }
+
+  /** pumpDecoded() once a pump that had to wait for packets is done. */
+  private async pumpDecodedAfter(waiting: Promise<void>, left: number, before: number): Promise<void> {
+    await waiting;
+    this.decodePending();
+    await this.pumpDecoded(left - (this.count - before));
   }
 
   /**
@@ -480,8 +491,39 @@ export class WireResultSet implements ResultSet {
     this.response.resultCompleted(this);
   }
 
-  /** Reads row packets until `want` more rows are held or the result ends. */
-  private async pump(want: number, keep = true): Promise<void> {
+  /**
+   * Reads row packets until `want` more rows are held or the result ends: undefined when that
+   * took no waiting (the packets were queued), so a small result costs no promise.
+   */
+  private pump(want: number, keep = true): Promise<void> | undefined {
+    const left = this.pumpQueued(want, keep);
+    if (left > 0) return this.pumpLater(left, keep);
+    return left === 0 && this.deferred ? this.failDeferred() : undefined;
+  }
+
+  private async pumpLater(want: number, keep: boolean): Promise<void> {
+    const conn = this.response.conn;
+    let left = want;
+    do {
+      await conn.waitForPacket();
+      left = this.pumpQueued(left, keep);
+    } while (left > 0);
+    if (left === 0 && this.deferred) await this.failDeferred();
+  }
+
+  /** A value error held back until the result was read: the rest is drained, then it is thrown. */
+  private async failDeferred(): Promise<void> {
+    const err = this.deferred;
+    this.deferred = null;
+    await this.response.drain().catch(() => {});
+    throw err;
+  }
+
+  /**
+   * pump() on the packets queued now: the rows still wanted when it has to wait for more, 0 when
+   * the result ended, -1 when `want` rows were read.
+   */
+  private pumpQueued(want: number, keep: boolean): number {
     const conn = this.response.conn;
     const deprecateEof = conn.deprecateEof;
     const raw = this.delivery !== 'rows';
@@ -491,16 +533,12 @@ export class WireResultSet implements ResultSet {
         const taken = this.takeRun(want - got, keep, deprecateEof);
         if (taken > 0) {
           got += taken;
-          if (got >= want) return;
+          if (got >= want) return -1;
           continue;
         }
       }
       const p = conn.takePacket();
-      if (!p) {
-        if (got >= want) return;
-        await conn.waitForPacket();
-        continue;
-      }
+      if (!p) return got >= want ? -1 : want - got;
       const first = p[0];
       if (first === 0xfe && p.length < (deprecateEof ? 0xffffff : 9)) {
         const { warningCount, serverStatus } = deprecateEof ? parseOk(p) : parseEof(p);
@@ -527,7 +565,7 @@ export class WireResultSet implements ResultSet {
       if (raw) {
         // Buffers from the packet queue are never reused, so holding them is safe.
         this.pending.items.push(p);
-        if (got >= want) return;
+        if (got >= want) return -1;
         continue;
       }
       try {
@@ -535,25 +573,21 @@ export class WireResultSet implements ResultSet {
       } catch (err) {
         this.deferOrFail(err);
       }
-      if (got >= want) return;
+      if (got >= want) return -1;
     }
-    if (this.deferred) {
-      const err = this.deferred;
-      this.deferred = null;
-      await this.response.drain().catch(() => {});
-      throw err;
-    }
+    return 0;
   }
 
-  async fill(): Promise<void> {
-    await this.pumpDecoded(Infinity);
+  fill(): Promise<void> | undefined {
+    return this.pumpDecoded(Infinity);
   }
 
   async discardRest(): Promise<void> {
     this.rows.clear();
     this.pending.clear();
     this.made.clear();
-    await this.pump(Infinity, false);
+    const waiting = this.pump(Infinity, false);
+    if (waiting) await waiting;
   }
 
   /** Up to `max` held items of `store`, reading more from the network first when it holds fewer. */
@@ -566,7 +600,8 @@ export class WireResultSet implements ResultSet {
     if (held < max && !this.complete) {
       try {
         // A deadline or abort settles the read at once, even if the server has gone quiet.
-        await response.settle(this.pumpDecoded(max - held));
+        const waiting = this.pumpDecoded(max - held);
+        if (waiting) await response.settle(waiting);
       } catch (err) {
         throw response.cancelled ?? err;
       }

@@ -539,7 +539,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
     // Sequence ids restart with each command: the answer to a one-packet statement starts at 1.
     this.seq = 1;
     try {
-      await r.start();
+      // start() without its cancellation set-up, which a pipelined statement never has.
+      r.current = await r.readResult();
       await r.bufferAll();
       return r;
     } catch (err) {
