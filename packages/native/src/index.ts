@@ -29,7 +29,7 @@ export type {
   CollocatedConnection,
   CollocatedListener,
 } from './binding.js';
-export { typedView, type TypedArrayCtor } from './frame/native.js';
+export { typedView, type TypedArrayCtor } from './frame/cells.js';
 // The TypeScript decoders live in @s2/base; these names stay here for existing importers.
 export {
   decodeFramePure,

@@ -148,10 +148,13 @@ describe('rows decoded from packet batches by the addon equal the TypeScript row
 
   it('DATETIME cells in local zones with transitions (gaps, overlaps, half-hour DST) equal the TypeScript row decoder', async () => {
     // ~3 years in steps of 15,013 s: every zone below crosses several transitions, in and
-    // out of the hours it caches, with 0, 3 and 6 fraction digits and years before 1970.
+    // out of the hours it caches, with 0, 1, 3 and 6 fraction digits, years before 1970 and
+    // years 98 to 101 (below 100 JavaScript dates take another way).
     const sql = `SELECT TIMESTAMP('2023-01-01 00:00:00.123456') + INTERVAL seq * 15013 SECOND AS t6,
         CAST(TIMESTAMP('1969-06-01 00:00:00') + INTERVAL seq * 15013 SECOND AS DATETIME(3)) AS t3,
-        CAST(TIMESTAMP('2024-03-31 00:00:00') + INTERVAL seq * 61 SECOND AS DATETIME) AS t0
+        CAST(TIMESTAMP('2024-03-31 00:00:00') + INTERVAL seq * 61 SECOND AS DATETIME) AS t0,
+        TIMESTAMP('0098-06-01 00:00:00.5') + INTERVAL seq * 15013 SECOND AS years_0098_to_0101,
+        CAST(TIMESTAMP('2023-01-01 00:00:00.123456') + INTERVAL seq * 15013 SECOND AS CHAR) AS t6_text
       FROM seq_1_to_6000`;
     const { columns, packets, raw } = await packetsOf(conn, sql);
     const saved = process.env.TZ;
@@ -165,6 +168,14 @@ describe('rows decoded from packet batches by the addon equal the TypeScript row
         const fast = nativeOutcome(() => decodeRows(columns, options, raw, 'native'));
         expect(fast.addon, tz).toEqual({ decoded: 1, declined: 0, threw: 0 });
         expect(fast.result, tz).toEqual(expected);
+        // Both paths share the zone shift; JavaScript's own Date of the same text is the oracle.
+        const rows = decodeRows(columns, options, raw, 'native');
+        const wrong = rows.filter(([t6, , , , text]) => {
+          const [y, mo, d, h, mi, s, frac] = (text as string).split(/[- :.]/).map(Number);
+          const local = new Date(y, mo - 1, d, h, mi, s, Math.floor(frac / 1000)).getTime();
+          return (t6 as SqlDateTime).getTime() !== local || (t6 as SqlDateTime).toSqlString() !== text;
+        });
+        expect(wrong.length, `${tz}: ${String(wrong[0])}`).toBe(0);
       }
     } finally {
       if (saved === undefined) delete process.env.TZ;

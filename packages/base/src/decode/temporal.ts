@@ -290,12 +290,28 @@ function localEpochOfUtc(utc: number): number {
   return utc + shift;
 }
 
+/** 0100-01-01 00:00:00 read as UTC. */
+const YEAR_100_MS = -59_011_459_200_000;
+
 /**
- * A SqlDateTime from fields someone else validated (the addon's DATETIME cells, year 100 or
- * later): `utcMs` is their epoch read as UTC (whole milliseconds), `microsecond` the fraction
- * of the second. The same value `parseDateTimeBytes` makes of their text.
+ * A SqlDateTime from fields someone else validated (the addon's DATETIME cells): `utcMs` is
+ * their epoch read as UTC (whole milliseconds), `microsecond` the fraction of the second. The
+ * same value `parseDateTime` makes of their text.
  */
 export function dateTimeFromUtcParts(utcMs: number, microsecond: number, fractionDigits: number, offset: number | null): SqlDateTime {
+  if (utcMs < YEAR_100_MS) {
+    // Years 0–99 take the text parser's general way (Date.UTC reads them as 19xx).
+    const t = new Date(utcMs);
+    const f = {
+      year: t.getUTCFullYear(),
+      month: t.getUTCMonth() + 1,
+      day: t.getUTCDate(),
+      hour: t.getUTCHours(),
+      minute: t.getUTCMinutes(),
+      second: t.getUTCSeconds(),
+    };
+    return new SqlDateTime(epochMs(f.year, f.month, f.day, f.hour, f.minute, f.second, t.getUTCMilliseconds(), offset), microsecond, f, fractionDigits);
+  }
   const epoch = offset === null ? localEpochOfUtc(utcMs) : utcMs - offset * 60_000;
   return parsedDateTime(epoch, microsecond, fractionDigits, utcMs);
 }
@@ -354,7 +370,7 @@ export function parseDateTimeBytes(b: Uint8Array, s: number, e: number, offset: 
   if (y < 100 || !validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
   const ms = (micro - (micro % 1000)) / 1000;
   const utc = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-  const epoch = offset === null ? localEpochMs(y, mo, d, h, mi, sec, ms) : utc - offset * 60_000;
+  const epoch = offset === null ? localEpochOfUtc(utc) : utc - offset * 60_000;
   return parsedDateTime(epoch, micro, len > 19 ? len - 20 : 0, utc);
 }
 

@@ -31,7 +31,7 @@ pub enum Kind {
     DurationUs,
     /// DATETIME/TIMESTAMP for JS rows, as two f64 per value: the epoch milliseconds of the
     /// fields read as UTC, then the microseconds of the second times 8 plus the count of
-    /// fraction digits sent. Years below 100 fall back (JS dates treat them apart).
+    /// fraction digits sent.
     DateTimeParts,
 }
 
@@ -318,7 +318,6 @@ where
                         mark_null(col, r, rows);
                         col.data.resize(col.data.len() + 16, 0);
                     }
-                    Temporal::Value(_) if v.starts_with(b"00") => return Err(fallback()),
                     Temporal::Value(us) => {
                         let digits = v.len().saturating_sub(20) as i64;
                         put!(col, us.div_euclid(1000) as f64);
@@ -421,7 +420,7 @@ mod tests {
         let f: Vec<f64> = cols[0].data.chunks(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect();
         assert_eq!(f[..6], [1_710_498_645_123.0, (123_456 * 8 + 6) as f64, -500.0, (500_000 * 8 + 1) as f64, 1_710_498_645_000.0, 0.0]);
         assert_eq!(cols[0].nulls, vec![0, 0, 0, 1, 1], "the zero date and NULL");
-        for odd in [&b"0099-01-01 00:00:00"[..], b"2024-03-15T10:30:45", b"2024-02-30 00:00:00", b"2024-03-15 10:30:45.", b"0000-00-00 00:00:01"] {
+        for odd in [&b"2024-03-15T10:30:45"[..], b"2024-02-30 00:00:00", b"2024-03-15 10:30:45.", b"0000-00-00 00:00:01"] {
             let (p, l) = batch(&[row(&[Some(odd)])]);
             assert_eq!(decode_rows(&[Kind::DateTimeParts], &p, &l), Err(DecodeFailure::Fallback { row: 0, column: 0 }), "{}", String::from_utf8_lossy(odd));
         }
