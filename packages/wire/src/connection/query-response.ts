@@ -53,9 +53,10 @@ export class WireQueryResponse implements QueryResponse {
   cancelled: OperationalError | null = null;
   /** A refused or failed LOCAL INFILE request, raised once the server has answered it. */
   private infileFailure: Error | null = null;
-  private disarm: () => void = () => {};
+  /** Removes the signal listener and timers of a cancellable statement (none for the others). */
+  private disarm: (() => void) | null = null;
   /** The waits under way in settle(), each rejected the moment the statement is cancelled. */
-  private readonly cancelWaiters = new Set<(e: Error) => void>();
+  private cancelWaiters: Set<(e: Error) => void> | null = null;
   /** Reading of this command's packets now under way (the command itself, or a read()). */
   busy: Promise<unknown> | null = null;
   private draining: Promise<void> | null = null;
@@ -94,8 +95,9 @@ export class WireQueryResponse implements QueryResponse {
     if (!this.options.signal && !this.options.timeoutMs) return work;
     if (this.cancelled) throw this.cancelled;
     return new Promise<T>((resolve, reject) => {
-      this.cancelWaiters.add(reject);
-      const done = () => this.cancelWaiters.delete(reject);
+      const waiters = (this.cancelWaiters ??= new Set());
+      waiters.add(reject);
+      const done = () => waiters.delete(reject);
       work.then(
         (v) => {
           done();
@@ -199,7 +201,7 @@ export class WireQueryResponse implements QueryResponse {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.disarm();
+    this.disarm?.();
     this.conn.responseFinished(this);
     // A KILL still on its way would hit whatever statement runs next on this session: the
     // session is handed on only once the KILL has run (or its side session was given up).
@@ -214,8 +216,11 @@ export class WireQueryResponse implements QueryResponse {
     const cancel = (error: OperationalError) => {
       if (this.finished || this.cancelled) return;
       this.cancelled = error;
-      for (const reject of this.cancelWaiters) reject(error);
-      this.cancelWaiters.clear();
+      const waiters = this.cancelWaiters;
+      if (waiters) {
+        for (const reject of waiters) reject(error);
+        waiters.clear();
+      }
       this.killing = this.conn.killQuery(this.graceMs).catch(() => {
         // The statement may have finished meanwhile, or the server is gone: the grace timer decides.
       });
