@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { errPacket, okPacket, uniqueDatabaseName } from '@s2/testing';
 import { connect, IntegrityError, OperationalError, ParameterError, ProgrammingError, type Connection } from '@s2/core';
-import { BulkInsert } from '@s2/base';
+import { BulkInsert, options } from '@s2/base';
 import { PIPELINED_BATCH_BYTES, pipelinedBatchBytes } from '../src/connection/executemany.js';
 import { useInsertServer } from './fake-insert-server.js';
 import { open, serverUrl } from './support.js';
@@ -96,6 +96,26 @@ describe('pipelined multi-row statements', () => {
     expect(await conn.executemany('INSERT INTO t VALUES (?, ?)', rows)).toBe(450);
     expect((await inserts()) - before).toBe(expected);
     expect(await count()).toBe(450);
+  });
+
+  it('debug.queries prints each pipelined statement as text', async () => {
+    await freshTable('(id INT PRIMARY KEY, v TEXT)');
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    options.set('debug.queries', true);
+    try {
+      await conn.executemany('INSERT INTO t VALUES (?, ?)', [
+        [1, "é'x"],
+        [2, null],
+      ]);
+    } finally {
+      options.reset('debug.queries');
+      spy.mockRestore();
+    }
+    expect(printed).toEqual(["[QUERY] INSERT INTO t VALUES (1, 'é\\'x'),(2, NULL)\n"]);
   });
 
   it('an error in statement k reports the rows of statements before k, and the statement behind it never runs', async () => {
