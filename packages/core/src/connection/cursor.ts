@@ -126,9 +126,12 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
 
   async execute(sql: string, params?: QueryParams, options: ExecuteOptions = {}): Promise<number> {
     this.ensureOpen();
-    await this.discardResponse();
+    // Each await skipped when there is nothing to wait for: a pool's one-shot statement runs
+    // on a fresh cursor without track_env.
+    const previous = this.discardResponse();
+    if (previous) await previous;
     // A reconnect (track_env) may land on a session with another escaping mode: sync first.
-    await this.connection.syncWithEnvironment();
+    if (this.connection.params.trackEnv) await this.connection.syncWithEnvironment();
     // The context the values are quoted with travels along, so the transport can tell whether
     // the session's escaping mode is still the same when the statement is sent.
     const ctx = this.connection.literalContext();
@@ -373,19 +376,25 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     }
   }
 
-  /** Reads and drops whatever the previous statement left unread, so the session is free. */
-  private async discardResponse(): Promise<void> {
+  /**
+   * Reads and drops whatever the previous statement left unread, so the session is free; no
+   * promise when nothing is left (no response, or one that has read its last packet: the
+   * wire's `finished`).
+   */
+  private discardResponse(): Promise<void> | undefined {
     const r = this.response;
     this.response = null;
     this.result = null;
-    if (r) await r.drain();
+    if (!r || (r as { finished?: boolean }).finished === true) return undefined;
+    return r.drain();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.connection.isConnected()) await this.discardResponse();
+      const rest = this.connection.isConnected() ? this.discardResponse() : undefined;
+      if (rest) await rest;
     } finally {
       this.rows = null;
       this.payloads = null;

@@ -120,7 +120,9 @@ export class WireQueryResponse implements QueryResponse {
     const all: WireResultSet[] = [];
     let r = this.current;
     for (;;) {
-      if (!r.complete) await r.fill();
+      // fill() returns no promise when the rows were all queued: then nothing is awaited.
+      const filling = r.complete ? undefined : r.fill();
+      if (filling) await filling;
       all.push(r);
       if (!r.hasMore) break;
       r = await this.readResult();
