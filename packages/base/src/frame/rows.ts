@@ -13,6 +13,8 @@ import type { ColumnPlan, DecodedColumn } from './types.js';
 
 const SAFE_MAX = 9007199254740991n;
 const SAFE_MIN = -9007199254740991n;
+const SAFE = Number.MAX_SAFE_INTEGER;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Frame plans, narrowed to what a row holds: FLOAT rows are the double of the text, not float32. */
 export function rowPlans(columns: readonly ColumnDefinition[], options: DecodeOptions): ColumnPlan[] {
@@ -44,13 +46,27 @@ export function fillNumericCells(out: unknown[][], start: number, c: number, col
   if (col.kind === 'int64' || col.kind === 'uint64') {
     const big = values as BigInt64Array | BigUint64Array;
     const mode = options.int64;
+    if (mode === 'bigint' || !LITTLE_ENDIAN) {
+      for (let r = 0; r < n; r++) {
+        if (nulls?.[r]) {
+          out[start + r][c] = null;
+          continue;
+        }
+        const v = big[r];
+        out[start + r][c] = mode === 'bigint' ? v : mode === 'number' || (v >= SAFE_MIN && v <= SAFE_MAX) ? Number(v) : v;
+      }
+      return;
+    }
+    // Numbers from the two 32-bit halves: reading the BigInt64Array would allocate a BigInt per
+    // cell. high × 2^32 is exact and the sum rounds once, as Number(bigint) does.
+    const words = col.kind === 'int64' ? new Int32Array(big.buffer, big.byteOffset, 2 * n) : new Uint32Array(big.buffer, big.byteOffset, 2 * n);
     for (let r = 0; r < n; r++) {
       if (nulls?.[r]) {
         out[start + r][c] = null;
         continue;
       }
-      const v = big[r];
-      out[start + r][c] = mode === 'bigint' ? v : mode === 'number' || (v >= SAFE_MIN && v <= SAFE_MAX) ? Number(v) : v;
+      const v = words[2 * r + 1] * 4_294_967_296 + (words[2 * r] >>> 0);
+      out[start + r][c] = mode === 'number' || (v >= -SAFE && v <= SAFE) ? v : big[r];
     }
     return;
   }

@@ -39,7 +39,10 @@ pub struct NativeColumn {
 fn column(c: textrow::Column, variable: bool, text: bool) -> NativeColumn {
     let validity = c.validity().map(Buffer::from);
     let utf16_offsets = (text && !c.ascii).then(|| Int32Array::new(c.utf16_offsets()));
-    let textrow::Column { data, offsets, nulls, null_count, ascii } = c;
+    let textrow::Column { mut data, offsets, nulls, null_count, ascii } = c;
+    // Text columns reserve a share of the batch's bytes up front; JS holds the buffer with its
+    // capacity until a GC frees it, so hand over only what was written.
+    data.shrink_to_fit();
     NativeColumn {
         validity,
         utf16_offsets,
