@@ -109,6 +109,11 @@ export interface ResultSet {
   readonly decoded?: DecodedRowReader;
   /** Rows one at a time, with backpressure when streaming. */
   [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
+  /**
+   * Optional: hands every row not yet read to `fn` synchronously as it is decoded (as `decoded`
+   * would make it when the query passed `decodeBatch`), holding none.
+   */
+  forEachRow?(fn: (row: unknown) => void): Promise<void>;
   /** True once every row has been read from the network (always true for OK results). */
   readonly complete: boolean;
   /** Final status: set at construction for OK results, once `complete` for row results. */

@@ -275,6 +275,48 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     return rows as Row[];
   }
 
+  /**
+   * Hands the rest of the current result to `fn` row by row, synchronously as each row is
+   * decoded, in the cursor's results type, and resolves with the number of rows. A streaming
+   * cursor then holds no row itself: one is alive at a time, which keeps a long read at the
+   * memory of a row-event stream. Buffered results, frame formats and transports without this
+   * path are handed over from batches of 256 rows.
+   */
+  async forEachRow(fn: (row: Row) => void): Promise<number> {
+    this.ensureExecuted();
+    const result = this.result;
+    if (!result?.columns) return 0;
+    let n = 0;
+    if (this.rows || this.payloads || this.packets || !result.forEachRow) {
+      for (;;) {
+        const batch = await this.fetchmany(256);
+        if (batch.length === 0) return n;
+        for (const row of batch) {
+          n++;
+          fn(row);
+        }
+      }
+    }
+    // Rows from decodeBatch are shaped already; rows of the transport's decoder are value arrays.
+    const shape = result.decoded ? null : (this.format?.rows ?? null);
+    try {
+      await result.forEachRow(
+        shape
+          ? (row) => {
+              n++;
+              fn(shape([row as unknown[]])[0] as Row);
+            }
+          : (row) => {
+              n++;
+              fn(row as Row);
+            },
+      );
+    } finally {
+      this.rownumber += n;
+    }
+    return n;
+  }
+
   async fetchall(): Promise<Row[]> {
     this.ensureExecuted();
     if (!this.result?.columns) return [];
