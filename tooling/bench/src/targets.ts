@@ -96,7 +96,7 @@ export function issue19Targets(results: Result[], fasterThanRaw: string[]): stri
       op: '<=',
       goal: 1.2,
     },
-    ...['wide s2 stream native', 'wide s2 columns stream native', 'wide s2 arrow stream native'].map(
+    ...['wide s2 forEachRow native', 'wide s2 forEachRow pure', 'wide s2 stream native', 'wide s2 columns stream native', 'wide s2 arrow stream native'].map(
       (s): Target => ({
         what: `\`${s}\` peak RSS ÷ \`wide mysql2 stream\` peak RSS`,
         value: div(rss(s), rss('wide mysql2 stream')),

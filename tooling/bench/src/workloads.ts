@@ -40,7 +40,7 @@ const PURE = true;
 const NATIVE = false;
 
 /*
- * Row formats (tuples, objects, `stream`: fetchmany) decode packet batches with the addon in
+ * Row formats (tuples, objects, `stream`: fetchmany(4096), `forEachRow`: a row per callback) decode packet batches with the addon in
  * `native` runs and row by row in TypeScript in `pure` runs; inserts are TypeScript on every
  * path, so those runs are `pure`.
  */
@@ -58,6 +58,9 @@ export const READ_RUNS: Run[] = [
   { name: 'wide s2 objects pure', runner: 's2', mode: 'objects', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 stream native', runner: 's2', mode: 'stream', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 stream pure', runner: 's2', mode: 'stream', sql: WIDE, pureJs: PURE },
+  // cursor.forEachRow: one row handed to a callback at a time, like mysql2's row events.
+  { name: 'wide s2 forEachRow native', runner: 's2', mode: 'row-stream', sql: WIDE, pureJs: NATIVE },
+  { name: 'wide s2 forEachRow pure', runner: 's2', mode: 'row-stream', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 columns native', runner: 's2', mode: 'columns', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 columns pure', runner: 's2', mode: 'columns', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 arrow native', runner: 's2', mode: 'arrow', sql: WIDE, pureJs: NATIVE },

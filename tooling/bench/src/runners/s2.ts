@@ -48,6 +48,17 @@ await measure(async () => {
     await conn.close();
     return rows;
   }
+  if (config.mode === 'row-stream') {
+    const conn = await connect(url, { buffered: false, pureJs });
+    const cur = conn.cursor();
+    await cur.execute(config.sql);
+    let rows = 0;
+    await cur.forEachRow(() => {
+      rows++;
+    });
+    await conn.close();
+    return rows;
+  }
   if (config.mode === 'columns-stream' || config.mode === 'arrow-stream') {
     const format = config.mode.slice(0, -'-stream'.length);
     const conn = await connect(url, { pureJs });
