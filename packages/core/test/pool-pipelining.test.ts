@@ -10,6 +10,11 @@ function written(conn: Connection): number {
   return (conn.transport() as unknown as { commandsSent: number }).commandsSent;
 }
 
+/** Commands waiting for the wire session's command lock (internal: read only by this test). */
+function waitingForSession(conn: Connection): number {
+  return (conn.transport() as unknown as { lock: { waiting: number } }).lock.waiting;
+}
+
 /** The pool's only connection (max 1), borrowed and given back so a test can watch it. */
 async function onlyConnection(pool: Pool): Promise<Connection> {
   const lease = await pool.getConnection();
@@ -187,6 +192,63 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
       await lock.free();
       await pool.end();
       await blocker.query(`DROP DATABASE ${db}`);
+    }
+  });
+
+  it('pool.execute statements pipelined on one connection run in the order of the calls', async () => {
+    const db = uniqueDatabaseName('s2_pipeline');
+    await blocker.query(`CREATE DATABASE ${db}`);
+    const pool = createPool({ url: serverUrl(db), max: 1, pipelineDepth: 8 });
+    const lock = await holdLock();
+    try {
+      await pool.query('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10))');
+      const conn = await onlyConnection(pool);
+      const before = written(conn);
+      const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
+      const inserts = ['a', 'b', 'c'].map((label) => pool.execute('INSERT INTO t (label) VALUES (?)', [label]));
+      expect(await pollUntil(() => written(conn) === before + 4)).toBe(true);
+      await lock.free();
+      await blocked;
+      const results = await Promise.all(inserts);
+      expect(results.map((r) => [r.rowcount, Number(r.lastrowid)])).toEqual([
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ]);
+      const rows = (await pool.query('SELECT label FROM t ORDER BY id', undefined, { resultsType: 'tuples' })) as unknown[][];
+      expect(rows.map((r) => r[0])).toEqual(['a', 'b', 'c']);
+      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
+    } finally {
+      await lock.free();
+      await pool.end();
+      await blocker.query(`DROP DATABASE ${db}`);
+    }
+  });
+
+  it('a statement whose quoted values hold a backslash waits its turn (its quoting depends on NO_BACKSLASH_ESCAPES)', async () => {
+    const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
+    const lock = await holdLock();
+    try {
+      const conn = await onlyConnection(pool);
+      const before = written(conn);
+      const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
+      // Quoted as 'it\'s' with backslash escapes: not written behind the running statement.
+      const quoted = pool.query('SELECT ? AS v', ["it's"]);
+      const plain = pool.query('SELECT ? AS v', ['plain']);
+      // Both reached the session (its command lock) and wait there: the plain one may not go out
+      // ahead of the one before it, so neither is written.
+      expect(await pollUntil(() => waitingForSession(conn) === 2)).toBe(true);
+      expect(written(conn)).toBe(before + 1);
+      expect(pool.toJSON().waiting).toBe(0);
+      await lock.free();
+      await blocked;
+      expect(firstValue(await quoted)).toBe("it's");
+      expect(firstValue(await plain)).toBe('plain');
+      expect(written(conn)).toBe(before + 3);
+      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
+    } finally {
+      await lock.free();
+      await pool.end();
     }
   });
 
