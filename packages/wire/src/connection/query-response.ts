@@ -283,20 +283,24 @@ export class WireQueryResponse implements QueryResponse {
         this.infileFailure ??= failure;
         continue;
       }
-      // A header that does not parse leaves the session out of step with the server: it is given up.
-      const parsed = <T>(parse: () => T): T => {
-        try {
-          return parse();
-        } catch (err) {
-          throw this.protocolError(err as Error);
-        }
-      };
-      const count = parsed(() => new PacketCursor(p).lenencLength('column count'));
+      // A header that does not parse leaves the session out of step with the server: it is given
+      // up. (Inline try blocks rather than a helper taking closures: three fewer per statement.)
+      let count: number;
+      try {
+        // A one-byte length-encoded integer is the byte itself.
+        count = p.length === 1 && p[0] < 0xfb ? p[0] : new PacketCursor(p).lenencLength('column count');
+      } catch (err) {
+        throw this.protocolError(err as Error);
+      }
       if (count === 0) throw this.protocolError(malformed('result set with no columns'));
       const columns: ColumnDefinition[] = new Array(count);
       for (let i = 0; i < count; i++) {
         const packet = conn.takePacket() ?? (await conn.readPacket());
-        columns[i] = parsed(() => parseColumnDefinition(packet));
+        try {
+          columns[i] = parseColumnDefinition(packet);
+        } catch (err) {
+          throw this.protocolError(err as Error);
+        }
       }
       if (!conn.deprecateEof) {
         const eof = conn.takePacket() ?? (await conn.readPacket());
