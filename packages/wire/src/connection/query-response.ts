@@ -265,8 +265,12 @@ export class WireQueryResponse implements QueryResponse {
     const conn = this.conn;
     for (;;) {
       // A packet already queued is taken without a promise (the common case once pipelined
-      // answers arrive together).
-      const p = conn.takePacket() ?? (await conn.readPacket());
+      // answers arrive together); else one wait for the socket usually brings it.
+      let p = conn.takePacket();
+      if (!p) {
+        await conn.waitForPacket();
+        p = conn.takePacket() ?? (await conn.readPacket());
+      }
       if (isErr(p)) {
         this.finish();
         throw this.infileFailure ?? this.interpret(parseErr(p));
