@@ -182,7 +182,8 @@ export class Connection {
     const cur = this.cursor<Row>({ resultsType: options.resultsType, buffered: true });
     try {
       await cur.execute(sql, params, options);
-      return await cur.fetchall();
+      // Buffered rows are taken as they are: no fetch promise per statement.
+      return cur.takeHeld() ?? (await cur.fetchall());
     } finally {
       await cur.close();
     }

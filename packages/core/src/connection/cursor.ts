@@ -32,6 +32,9 @@ export interface ExecuteOptions {
   infile?: InfileSource;
 }
 
+/** What close() returns when it has nothing to wait for. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Rows per batch when a whole-result frame is decoded incrementally. */
 const FRAME_BATCH = 65_536;
 
@@ -319,6 +322,19 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
 
   async fetchall(): Promise<Row[]> {
     this.ensureExecuted();
+    const held = this.takeHeld();
+    if (held) return held;
+    const rows = await this.readShaped();
+    this.rownumber += rows.length;
+    return rows as Row[];
+  }
+
+  /**
+   * @internal The rest of an executed statement's rows when no read is needed (a buffered
+   * result, or none), taken without a promise; null when they must be read from the network.
+   * `Connection.query` returns them straight away.
+   */
+  takeHeld(): Row[] | null {
     if (!this.result?.columns) return [];
     if (this.payloads) {
       const out = this.rownumber === 0 ? this.payloads : this.payloads.slice(this.rownumber);
@@ -330,9 +346,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       this.rownumber = this.rows.length;
       return out as Row[];
     }
-    const rows = await this.readShaped();
-    this.rownumber += rows.length;
-    return rows as Row[];
+    return null;
   }
 
   /**
@@ -431,16 +445,21 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     return r.drain();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closed) return SETTLED;
     this.closed = true;
-    try {
-      const rest = this.connection.isConnected() ? this.discardResponse() : undefined;
-      if (rest) await rest;
-    } finally {
-      this.rows = null;
-      this.payloads = null;
+    const rest = this.connection.isConnected() ? this.discardResponse() : undefined;
+    // Nothing left to drain (a buffered statement): settled without a promise of its own.
+    if (!rest) {
+      this.dropRows();
+      return SETTLED;
     }
+    return rest.finally(() => this.dropRows());
+  }
+
+  private dropRows(): void {
+    this.rows = null;
+    this.payloads = null;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
