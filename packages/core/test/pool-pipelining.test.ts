@@ -225,6 +225,32 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
     }
   });
 
+  it('statements that waited for room on a full pipeline go out in the order of the calls', async () => {
+    const db = uniqueDatabaseName('s2_pipeline');
+    await blocker.query(`CREATE DATABASE ${db}`);
+    const pool = createPool({ url: serverUrl(db), max: 1, pipelineDepth: 2 });
+    const lock = await holdLock();
+    try {
+      await pool.query('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10))');
+      const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
+      const labels = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+      const inserts = labels.map((label) => pool.execute('INSERT INTO t (label) VALUES (?)', [label]));
+      // One rides behind the blocked statement; the rest wait in the pool's queue.
+      expect(await pollUntil(() => pool.toJSON().waiting === labels.length - 1)).toBe(true);
+      await lock.free();
+      await blocked;
+      const ids = (await Promise.all(inserts)).map((r) => Number(r.lastrowid));
+      expect(ids).toEqual(labels.map((_, i) => i + 1));
+      const rows = (await pool.query('SELECT label FROM t ORDER BY id', undefined, { resultsType: 'tuples' })) as unknown[][];
+      expect(rows.map((r) => r[0])).toEqual(labels);
+      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
+    } finally {
+      await lock.free();
+      await pool.end();
+      await blocker.query(`DROP DATABASE ${db}`);
+    }
+  });
+
   it('a statement whose quoted values hold a backslash waits its turn (its quoting depends on NO_BACKSLASH_ESCAPES)', async () => {
     const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
     const lock = await holdLock();

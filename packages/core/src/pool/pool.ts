@@ -229,7 +229,7 @@ export class Pool {
     return null;
   }
 
-  /** A connection for one borrower; `shared`: for a one-shot statement others may join (see board). */
+  /** A connection for one borrower; `shared`: for a one-shot statement others may join (see feed). */
   private async acquire(shared = false): Promise<Connection> {
     if (this.ending) throw new InterfaceError('The pool has been closed');
     const deadline = Date.now() + this.settings.acquireTimeoutMs;
@@ -243,7 +243,7 @@ export class Pool {
       }
       this.borrowed.add(conn);
       if (!this.needsCheck(since) || (await this.check(conn, deadline - Date.now()))) {
-        if (shared) this.board(conn);
+        if (shared) this.riders.set(conn, 1);
         return conn;
       }
       this.borrowed.delete(conn);
@@ -254,7 +254,8 @@ export class Pool {
         const conn = await this.open();
         this.lastConnectError = null;
         this.borrowed.add(conn);
-        if (shared) this.board(conn);
+        // Waiters join it once this statement is under way (feed on alight), behind it.
+        if (shared) this.riders.set(conn, 1);
         return conn;
       } catch (err) {
         this.lastConnectError = err as Error;
@@ -450,15 +451,15 @@ export class Pool {
     }
   }
 
-  /** Hands a borrowed connection to a waiter: one that may share it brings others along. */
+  /**
+   * Hands a borrowed connection to a waiter. One that may share it brings the shared waiters
+   * behind it along, resolved after it so that their statements go out behind its own, in the
+   * order of the calls.
+   */
   private deliver(conn: Connection, waiter: Waiter): void {
-    if (waiter.shared) this.board(conn);
-    waiter.resolve(conn);
-  }
-
-  /** The first one-shot statement on a connection: it is open to others from now on. */
-  private board(conn: Connection): void {
+    if (!waiter.shared) return waiter.resolve(conn);
     this.riders.set(conn, 1);
+    waiter.resolve(conn);
     this.feed(conn);
   }
 
