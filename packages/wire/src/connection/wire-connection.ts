@@ -551,7 +551,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
   }
 
-  /** Writes a pipelined statement (one packet), coalesced with the other writes of this turn. */
+  /** Writes a pipelined statement (one packet), coalesced with the others written in this I/O phase. */
   private writeAhead(sql: string): void {
     if (this.closed) throw closedError();
     writeCoalesced(this.socket, framedCommand(Command.QUERY, sql));
@@ -596,7 +596,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
         const following = source.render(index + 1, mode);
         const next = following && holdCommand(following);
         // The next statement's text crosses the wire while the server works on this one.
-        if (next && next.head.length) this.writeCommand(next.head);
+        if (next?.head.length) this.writeCommand(next.head);
         let status: StatementStatus;
         try {
           status = await this.readReply(command.replySeq);
