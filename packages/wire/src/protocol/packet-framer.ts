@@ -145,9 +145,18 @@ export class PacketFramer {
       this.buffered -= n;
       return out;
     }
-    const all = Buffer.concat(this.chunks);
-    const out = all.subarray(0, n);
-    this.chunks = all.length > n ? [all.subarray(n)] : [];
+    // A packet across reads: copy only its own n bytes; the rest stays a view of its chunk
+    // (concatenating every buffered chunk copied the whole next socket read each time).
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, n - filled);
+      out.set(k === c.length ? c : c.subarray(0, k), filled);
+      filled += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
     this.buffered -= n;
     return out;
   }
