@@ -19,7 +19,8 @@ import {
 import { malformed } from '../protocol/malformed.js';
 import { PacketCursor } from '../protocol/packet-cursor.js';
 import { rowRunPrefix, splitRun } from '../protocol/row-run.js';
-import { isErr, isOk, parseColumnDefinition, parseEof, parseErr, parseOk } from '../protocol/server-messages.js';
+import { isErr, isOk, parseEof, parseErr, parseOk } from '../protocol/server-messages.js';
+import { columnDefinitionAt } from './column-cache.js';
 import type { InfileGrant } from './infile-grant.js';
 import { sendLocalInfile } from './local-infile.js';
 import type { PacketChannel } from './packet-channel.js';
@@ -301,7 +302,7 @@ export class WireQueryResponse implements QueryResponse {
       for (let i = 0; i < count; i++) {
         const packet = conn.takePacket() ?? (await conn.readPacket());
         try {
-          columns[i] = parseColumnDefinition(packet);
+          columns[i] = columnDefinitionAt(conn, i, packet);
         } catch (err) {
           throw this.protocolError(err as Error);
         }
