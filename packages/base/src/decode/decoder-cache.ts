@@ -83,6 +83,8 @@ function sameColumns(a: readonly ColumnDefinition[], b: readonly ColumnDefinitio
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
+    // The wire reuses a session's parsed column definitions while their bytes repeat.
+    if (x === y) continue;
     for (let j = 0; j < fields.length; j++) if (x[fields[j]] !== y[fields[j]]) return false;
   }
   return true;
