@@ -437,16 +437,18 @@ export class Pool {
    * that turns out dead before any byte of the statement was sent (its close not yet noticed
    * at checkout) is replaced and the statement runs once more on another connection.
    */
-  private async run<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
+  private async run<T>(work: (conn: Connection) => Promise<T>, shared = false): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const conn = this.takeReady() ?? (await this.acquire());
+      // shared: a statement that may ride a connection with others in flight (pipelining).
+      const conn = shared ? (this.rideNow() ?? (await this.waitShared())) : (this.takeReady() ?? (await this.acquire()));
       const sent = sentSoFar(conn);
       try {
         return await work(conn);
       } catch (err) {
         if (attempt > 0 || !diedBeforeSending(sent, err)) throw err;
       } finally {
-        this.giveBack(conn);
+        if (shared) this.alight(conn);
+        else this.giveBack(conn);
       }
     }
   }
@@ -518,31 +520,16 @@ export class Pool {
     this.giveBack(conn);
   }
 
-  /** `run` for a statement that may share its connection with others in flight (pipelining). */
-  private async runShared<T>(work: (conn: Connection) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const conn = this.rideNow() ?? (await this.waitShared());
-      const sent = sentSoFar(conn);
-      try {
-        return await work(conn);
-      } catch (err) {
-        if (attempt > 0 || !diedBeforeSending(sent, err)) throw err;
-      } finally {
-        this.alight(conn);
-      }
-    }
-  }
-
   query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
     if (this.pipelines && isShareableStatement(sql, options)) {
       const shared = options ? ({ ...options, pipelined: true } as QueryOptions) : PIPELINED;
-      return this.runShared((conn) => conn.query<Row>(sql, params, shared));
+      return this.run((conn) => conn.query<Row>(sql, params, shared), true);
     }
     return this.run((conn) => conn.query<Row>(sql, params, options));
   }
 
   execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
-    if (this.pipelines && isShareableStatement(sql, undefined)) return this.runShared((conn) => conn.execute(sql, params, PIPELINED));
+    if (this.pipelines && isShareableStatement(sql, undefined)) return this.run((conn) => conn.execute(sql, params, PIPELINED), true);
     return this.run((conn) => conn.execute(sql, params));
   }
 
