@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
-import { ServerStatus } from '@s2/base';
-import type { WireQueryOptions } from './wire-connection.js';
+import { type QueryOptions, ServerStatus } from '@s2/base';
+
+/** What mayWriteAhead reads of a statement's options (WireQueryOptions has them all). */
+type WriteAheadOptions = Pick<QueryOptions, 'signal' | 'timeoutMs' | 'streaming' | 'infile'> & { escaping?: unknown };
 
 /**
  * A statement that names LOAD could ask for a LOCAL INFILE: the server would then read the
@@ -22,7 +24,7 @@ const ONE_PACKET_CHARS = Math.floor((0xffffff - 1) / 3);
  * transaction: then the statements ahead cannot change what it does beyond what running them
  * one after the other would.
  */
-export function mayWriteAhead(sql: string, options: WireQueryOptions, serverStatus: number): boolean {
+export function mayWriteAhead(sql: string, options: WriteAheadOptions, serverStatus: number): boolean {
   if (options.signal || options.timeoutMs || options.streaming || options.infile) return false;
   if ((serverStatus & (ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS)) !== ServerStatus.AUTOCOMMIT) return false;
   if (sql.length > ONE_PACKET_CHARS || NAMES_LOAD.test(sql)) return false;
