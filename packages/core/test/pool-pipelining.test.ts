@@ -42,6 +42,30 @@ async function holdLock(): Promise<{ name: string; free: () => Promise<void> }> 
   return { name, free: async () => void (await blocker.query('SELECT RELEASE_LOCK(?)', [name])) };
 }
 
+/**
+ * A pool of one connection (in a scratch database when asked) and a user lock held by another
+ * session (see holdLock); `body` runs with both, then the pool's own hold on the lock is
+ * released, the lock freed, the pool ended and the database dropped, whatever happened.
+ */
+async function withLockedPool(
+  pipelineDepth: number,
+  body: (pool: Pool, lock: Awaited<ReturnType<typeof holdLock>>) => Promise<void>,
+  { scratchDatabase = false } = {},
+): Promise<void> {
+  const db = scratchDatabase ? uniqueDatabaseName('s2_pipeline') : undefined;
+  if (db) await blocker.query(`CREATE DATABASE ${db}`);
+  const pool = createPool({ url: serverUrl(db), max: 1, pipelineDepth });
+  const lock = await holdLock();
+  try {
+    await body(pool, lock);
+    await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
+  } finally {
+    await lock.free();
+    await pool.end();
+    if (db) await blocker.query(`DROP DATABASE ${db}`);
+  }
+}
+
 beforeAll(async () => {
   blocker = await open();
 });
@@ -70,10 +94,8 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
     }
   });
 
-  it('statements go out behind a running one, and are answered in order once it ends', async () => {
-    const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
-    const lock = await holdLock();
-    try {
+  it('statements go out behind a running one, and are answered in order once it ends', () =>
+    withLockedPool(4, async (pool, lock) => {
       const conn = await onlyConnection(pool);
       const before = written(conn);
       const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
@@ -84,17 +106,10 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
       await lock.free();
       expect(Number(firstValue(await blocked))).toBe(1);
       expect((await Promise.all(behind)).map((rows) => Number(firstValue(rows)))).toEqual([101, 102, 103]);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-    }
-  });
+    }));
 
-  it('pipelineDepth 1 behaves as before: statements wait for the connection, nothing goes out behind', async () => {
-    const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 1 });
-    const lock = await holdLock();
-    try {
+  it('pipelineDepth 1 behaves as before: statements wait for the connection, nothing goes out behind', () =>
+    withLockedPool(1, async (pool, lock) => {
       const conn = await onlyConnection(pool);
       const before = written(conn);
       const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
@@ -104,17 +119,10 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
       expect(Number(firstValue(await blocked))).toBe(1);
       expect((await Promise.all(behind)).map((rows) => Number(firstValue(rows)))).toEqual([101, 102]);
       expect(written(conn)).toBe(before + 3);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-    }
-  });
+    }));
 
-  it('a statement naming LOAD is never pipelined: it waits for the connection and goes out alone', async () => {
-    const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
-    const lock = await holdLock();
-    try {
+  it('a statement naming LOAD is never pipelined: it waits for the connection and goes out alone', () =>
+    withLockedPool(4, async (pool, lock) => {
       const conn = await onlyConnection(pool);
       const before = written(conn);
       const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
@@ -127,17 +135,10 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
       expect(Number(firstValue(await blocked))).toBe(1);
       expect(firstValue(await load)).toBe('LOAD');
       expect(Number(firstValue(await after))).toBe(7);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-    }
-  });
+    }));
 
-  it('statements that could change what follows them (BEGIN, SET, a signal) are not shared', async () => {
-    const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
-    const lock = await holdLock();
-    try {
+  it('statements that could change what follows them (BEGIN, SET, a signal) are not shared', () =>
+    withLockedPool(4, async (pool, lock) => {
       const conn = await onlyConnection(pool);
       const before = written(conn);
       const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
@@ -147,114 +148,89 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
       await lock.free();
       await blocked;
       await Promise.all(others);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-    }
-  });
+    }));
 
-  it('an error in the middle of a pipeline fails only its own caller', async () => {
-    const db = uniqueDatabaseName('s2_pipeline');
-    await blocker.query(`CREATE DATABASE ${db}`);
-    const pool = createPool({ url: serverUrl(db), max: 1, pipelineDepth: 8 });
-    const lock = await holdLock();
-    try {
-      await pool.query('CREATE TABLE t (id INT PRIMARY KEY)');
-      const conn = await onlyConnection(pool);
-      const before = written(conn);
-      const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
-      const results = [
-        pool.query('INSERT INTO t VALUES (1)'),
-        pool.query('INSERT INTO t VALUES (1)'),
-        pool.query('SELECT * FROM nowhere_at_all'),
-        pool.query('SELECT 1 +* 2'),
-        pool.query('INSERT INTO t VALUES (2)'),
-        pool.query('SELECT COUNT(*) AS v FROM t'),
-      ].map((p) =>
-        p.then(
-          (rows) => ({ ok: true as const, rows }),
-          (error: unknown) => ({ ok: false as const, error }),
-        ),
-      );
-      expect(await pollUntil(() => written(conn) === before + 7)).toBe(true);
-      await lock.free();
-      await blocked;
-      const [first, duplicate, missing, syntax, second, count] = await Promise.all(results);
-      expect(first.ok).toBe(true);
-      expect(second.ok).toBe(true);
-      expect(duplicate.ok === false && duplicate.error instanceof DatabaseError && duplicate.error.errno).toBe(1062);
-      expect(missing.ok === false && missing.error instanceof DatabaseError && missing.error.errno).toBe(1146);
-      expect(syntax.ok === false && syntax.error instanceof DatabaseError && syntax.error.errno).toBe(1064);
-      expect(count.ok && Number(firstValue(count.rows))).toBe(2);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-      await blocker.query(`DROP DATABASE ${db}`);
-    }
-  });
+  it('an error in the middle of a pipeline fails only its own caller', () =>
+    withLockedPool(
+      8,
+      async (pool, lock) => {
+        await pool.query('CREATE TABLE t (id INT PRIMARY KEY)');
+        const conn = await onlyConnection(pool);
+        const before = written(conn);
+        const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
+        const results = [
+          pool.query('INSERT INTO t VALUES (1)'),
+          pool.query('INSERT INTO t VALUES (1)'),
+          pool.query('SELECT * FROM nowhere_at_all'),
+          pool.query('SELECT 1 +* 2'),
+          pool.query('INSERT INTO t VALUES (2)'),
+          pool.query('SELECT COUNT(*) AS v FROM t'),
+        ].map((p) =>
+          p.then(
+            (rows) => ({ ok: true as const, rows }),
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+        );
+        expect(await pollUntil(() => written(conn) === before + 7)).toBe(true);
+        await lock.free();
+        await blocked;
+        const [first, duplicate, missing, syntax, second, count] = await Promise.all(results);
+        expect(first.ok).toBe(true);
+        expect(second.ok).toBe(true);
+        expect(duplicate.ok === false && duplicate.error instanceof DatabaseError && duplicate.error.errno).toBe(1062);
+        expect(missing.ok === false && missing.error instanceof DatabaseError && missing.error.errno).toBe(1146);
+        expect(syntax.ok === false && syntax.error instanceof DatabaseError && syntax.error.errno).toBe(1064);
+        expect(count.ok && Number(firstValue(count.rows))).toBe(2);
+      },
+      { scratchDatabase: true },
+    ));
 
-  it('pool.execute statements pipelined on one connection run in the order of the calls', async () => {
-    const db = uniqueDatabaseName('s2_pipeline');
-    await blocker.query(`CREATE DATABASE ${db}`);
-    const pool = createPool({ url: serverUrl(db), max: 1, pipelineDepth: 8 });
-    const lock = await holdLock();
-    try {
-      await pool.query('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10))');
-      const conn = await onlyConnection(pool);
-      const before = written(conn);
-      const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
-      const inserts = ['a', 'b', 'c'].map((label) => pool.execute('INSERT INTO t (label) VALUES (?)', [label]));
-      expect(await pollUntil(() => written(conn) === before + 4)).toBe(true);
-      await lock.free();
-      await blocked;
-      const results = await Promise.all(inserts);
-      expect(results.map((r) => [r.rowcount, Number(r.lastrowid)])).toEqual([
-        [1, 1],
-        [1, 2],
-        [1, 3],
-      ]);
-      const rows = (await pool.query('SELECT label FROM t ORDER BY id', undefined, { resultsType: 'tuples' })) as unknown[][];
-      expect(rows.map((r) => r[0])).toEqual(['a', 'b', 'c']);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-      await blocker.query(`DROP DATABASE ${db}`);
-    }
-  });
+  it('pool.execute statements pipelined on one connection run in the order of the calls', () =>
+    withLockedPool(
+      8,
+      async (pool, lock) => {
+        await pool.query('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10))');
+        const conn = await onlyConnection(pool);
+        const before = written(conn);
+        const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
+        const inserts = ['a', 'b', 'c'].map((label) => pool.execute('INSERT INTO t (label) VALUES (?)', [label]));
+        expect(await pollUntil(() => written(conn) === before + 4)).toBe(true);
+        await lock.free();
+        await blocked;
+        const results = await Promise.all(inserts);
+        expect(results.map((r) => [r.rowcount, Number(r.lastrowid)])).toEqual([
+          [1, 1],
+          [1, 2],
+          [1, 3],
+        ]);
+        const rows = (await pool.query('SELECT label FROM t ORDER BY id', undefined, { resultsType: 'tuples' })) as unknown[][];
+        expect(rows.map((r) => r[0])).toEqual(['a', 'b', 'c']);
+      },
+      { scratchDatabase: true },
+    ));
 
-  it('statements that waited for room on a full pipeline go out in the order of the calls', async () => {
-    const db = uniqueDatabaseName('s2_pipeline');
-    await blocker.query(`CREATE DATABASE ${db}`);
-    const pool = createPool({ url: serverUrl(db), max: 1, pipelineDepth: 2 });
-    const lock = await holdLock();
-    try {
-      await pool.query('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10))');
-      const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
-      const labels = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-      const inserts = labels.map((label) => pool.execute('INSERT INTO t (label) VALUES (?)', [label]));
-      // One rides behind the blocked statement; the rest wait in the pool's queue.
-      expect(await pollUntil(() => pool.toJSON().waiting === labels.length - 1)).toBe(true);
-      await lock.free();
-      await blocked;
-      const ids = (await Promise.all(inserts)).map((r) => Number(r.lastrowid));
-      expect(ids).toEqual(labels.map((_, i) => i + 1));
-      const rows = (await pool.query('SELECT label FROM t ORDER BY id', undefined, { resultsType: 'tuples' })) as unknown[][];
-      expect(rows.map((r) => r[0])).toEqual(labels);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-      await blocker.query(`DROP DATABASE ${db}`);
-    }
-  });
+  it('statements that waited for room on a full pipeline go out in the order of the calls', () =>
+    withLockedPool(
+      2,
+      async (pool, lock) => {
+        await pool.query('CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10))');
+        const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
+        const labels = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+        const inserts = labels.map((label) => pool.execute('INSERT INTO t (label) VALUES (?)', [label]));
+        // One rides behind the blocked statement; the rest wait in the pool's queue.
+        expect(await pollUntil(() => pool.toJSON().waiting === labels.length - 1)).toBe(true);
+        await lock.free();
+        await blocked;
+        const ids = (await Promise.all(inserts)).map((r) => Number(r.lastrowid));
+        expect(ids).toEqual(labels.map((_, i) => i + 1));
+        const rows = (await pool.query('SELECT label FROM t ORDER BY id', undefined, { resultsType: 'tuples' })) as unknown[][];
+        expect(rows.map((r) => r[0])).toEqual(labels);
+      },
+      { scratchDatabase: true },
+    ));
 
-  it('a statement whose quoted values hold a backslash waits its turn (its quoting depends on NO_BACKSLASH_ESCAPES)', async () => {
-    const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
-    const lock = await holdLock();
-    try {
+  it('a statement whose quoted values hold a backslash waits its turn (its quoting depends on NO_BACKSLASH_ESCAPES)', () =>
+    withLockedPool(4, async (pool, lock) => {
       const conn = await onlyConnection(pool);
       const before = written(conn);
       const blocked = pool.query('SELECT GET_LOCK(?, 30) AS v', [lock.name]);
@@ -271,12 +247,7 @@ describe('a pool pipelines one-shot statements on busy connections', () => {
       expect(firstValue(await quoted)).toBe("it's");
       expect(firstValue(await plain)).toBe('plain');
       expect(written(conn)).toBe(before + 3);
-      await pool.query('SELECT RELEASE_LOCK(?)', [lock.name]);
-    } finally {
-      await lock.free();
-      await pool.end();
-    }
-  });
+    }));
 
   it('a connection killed mid-pipeline fails each statement in flight with its own OperationalError, and the pool recovers', async () => {
     const pool = createPool({ url: serverUrl(), max: 1, pipelineDepth: 4 });
