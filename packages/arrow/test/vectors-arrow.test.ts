@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_CHARSET, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
+import { BINARY_CHARSET, columnDefinition, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
 import { decodeFrame } from '@s2/native';
 import { decodedToArrow, rowsToArrow } from '@s2/arrow';
 import { FixedSizeList, Binary } from 'apache-arrow';
 
 /** VECTOR and BSON columns cannot come from MariaDB: column definitions and packets built per wire spec 7. */
 function column(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
-  return {
-    catalog: 'def',
-    schema: 'db',
-    table: 't',
-    orgTable: 't',
-    name,
-    orgName: name,
-    charset: BINARY_CHARSET,
-    length: 0,
-    typeCode,
-    rawTypeCode: typeCode,
-    flags: 0,
-    decimals: 0,
-    extendedType: 0,
-    vectorElementType: 0,
-    vectorDimension: 0,
-    ...extra,
-  };
+  return columnDefinition(name, typeCode, { schema: 'db', table: 't', orgTable: 't', charset: BINARY_CHARSET, ...extra });
 }
 
 function packet(cells: (Uint8Array | string | null)[]): Uint8Array {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  columnDefinition,
   createTextRowDecoder,
   DecodeError,
   defaultDecodeOptions,
@@ -14,24 +15,7 @@ import {
 } from '@s2/base';
 
 function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
-  return {
-    catalog: 'def',
-    schema: 'db',
-    table: 't',
-    orgTable: 't',
-    name,
-    orgName: name,
-    charset: 45,
-    length: 255,
-    typeCode,
-    rawTypeCode: typeCode,
-    flags: 0,
-    decimals: 0,
-    extendedType: 0,
-    vectorElementType: 0,
-    vectorDimension: 0,
-    ...extra,
-  };
+  return columnDefinition(name, typeCode, { schema: 'db', table: 't', orgTable: 't', charset: 45, length: 255, ...extra });
 }
 
 function lenenc(n: number): number[] {

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createTextRowDecoder, DecodeError, FieldType, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
+import { columnDefinition, createTextRowDecoder, DecodeError, FieldType, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
 import { cachedRowDecoder, columnSignature, DECODER_CACHE_SIZE } from '../src/decode/decoder-cache.js';
 
 function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
-  return {
-    catalog: 'def',
-    schema: 'db',
-    table: 't',
-    orgTable: 't',
-    name,
-    orgName: name,
-    charset: 45,
-    length: 255,
-    typeCode,
-    rawTypeCode: typeCode,
-    flags: 0,
-    decimals: 0,
-    extendedType: 0,
-    vectorElementType: 0,
-    vectorDimension: 0,
-    ...extra,
-  };
+  return columnDefinition(name, typeCode, { schema: 'db', table: 't', orgTable: 't', charset: 45, length: 255, ...extra });
 }
 
 /** A text-protocol row payload of short values (NULL for null). */

@@ -6,7 +6,9 @@
  * polars) and every decoding option applies exactly as for a server result.
  */
 import {
+  BINARY_CHARSET,
   columnDecoder,
+  columnDefinition,
   parseTimezone,
   resolveDecodeOptions,
   type ColumnDefinition,
@@ -67,7 +69,7 @@ export class FusionResult {
 
   addField(name: string, type: FusionColumnType): this {
     if (typeof name !== 'string' || name === '') throw new FusionValueError(`a column name must be a non-empty string, not ${describeValue(name)}`);
-    if (!Object.prototype.hasOwnProperty.call(FUSION_TYPES, type))
+    if (!Object.hasOwn(FUSION_TYPES, type))
       throw new FusionValueError(`unknown column type ${String(type)} (use one of ${Object.keys(FUSION_TYPES).join(', ')})`);
     this.columns.push({ name, type });
     return this;
@@ -158,25 +160,8 @@ function wireValue(value: Cell, type: FusionColumnType, options: DecodeOptions):
   return String(value);
 }
 
-function columnDefinition(c: FusionColumn): ColumnDefinition {
-  const typeCode = FUSION_TYPES[c.type];
-  return {
-    catalog: 'def',
-    schema: '',
-    table: '',
-    orgTable: '',
-    name: c.name,
-    orgName: c.name,
-    charset: c.type === 'BLOB' ? 63 : 0,
-    length: 0,
-    typeCode,
-    rawTypeCode: typeCode,
-    flags: 0,
-    decimals: 0,
-    extendedType: 0,
-    vectorElementType: 0,
-    vectorDimension: 0,
-  };
+function fusionColumnDefinition(c: FusionColumn): ColumnDefinition {
+  return columnDefinition(c.name, FUSION_TYPES[c.type], { charset: c.type === 'BLOB' ? BINARY_CHARSET : 0 });
 }
 
 const OK_STATUS = (affectedRows: number): StatementStatus => ({ affectedRows, insertId: 0, serverStatus: 0, warningCount: 0, info: '' });
@@ -217,7 +202,7 @@ export function toQueryResponse(result: FusionResult | null, options: DecodeOpti
   if (!result || result.columns.length === 0) {
     current = memoryResult(null, []);
   } else {
-    const columns = result.columns.map(columnDefinition);
+    const columns = result.columns.map(fusionColumnDefinition);
     const decoders = columns.map((c) => columnDecoder(c, options));
     const encoder = new TextEncoder();
     const width = result.columns.length;

@@ -1,4 +1,15 @@
-import { BINARY_CHARSET, ColumnFlag, FieldType, parseDate, parseDateTime, parseTimezone, SqlTime, type ColumnDefinition, type DecodeOptions } from '@s2/base';
+import {
+  BINARY_CHARSET,
+  ColumnFlag,
+  columnDefinition,
+  FieldType,
+  parseDate,
+  parseDateTime,
+  parseTimezone,
+  SqlTime,
+  type ColumnDefinition,
+  type DecodeOptions,
+} from '@s2/base';
 
 const CODES: Record<string, number> = {
   DECIMAL: 0,
@@ -88,23 +99,12 @@ export function columnFromDataApi(c: DataApiColumn): ColumnDefinition {
     decimals = length;
     length = (code === FieldType.TIME ? 10 : 19) + (decimals ? decimals + 1 : 0);
   }
-  return {
-    catalog: 'def',
-    schema: '',
-    table: '',
-    orgTable: '',
-    name: c.name,
-    orgName: c.name,
+  return columnDefinition(c.name, code, {
     charset: binary ? BINARY_CHARSET : 0,
     length,
-    typeCode: code,
-    rawTypeCode: code,
     flags: (unsigned ? ColumnFlag.UNSIGNED : 0) | (c.nullable ? 0 : ColumnFlag.NOT_NULL),
     decimals,
-    extendedType: 0,
-    vectorElementType: 0,
-    vectorDimension: 0,
-  };
+  });
 }
 
 function fromBase64(text: string): Uint8Array {

@@ -3,3 +3,4 @@ export { SqlDateTime, SqlTime, dateTimeFromUtcParts, parseDate, parseDateTime, p
 export { parseJsonLossless } from './lossless-json.js';
 export { decodeBinaryVector, decodeJsonVector, halfToFloat, type VectorArray } from './vectors.js';
 export { expandRawRows } from './raw-rows.js';
+export { columnDefinition } from './column-definition.js';
