@@ -40,12 +40,19 @@ const PURE = true;
 const NATIVE = false;
 
 /*
+ * Each table has two drains. `raw drain` busy-polls its socket with non-blocking reads and never
+ * sleeps: the server then never has to wake it, and sends the rows faster than to any client
+ * that waits in epoll between reads (the wall floor). `raw drain epoll` reads from the event
+ * loop like every client: its CPU is the floor of the client's own work (the spinning drain's
+ * CPU is its wall).
+ *
  * Row formats (tuples, objects, `stream`: fetchmany(4096), `forEachRow`: a row per callback) decode packet batches with the addon in
  * `native` runs and row by row in TypeScript in `pure` runs; inserts are TypeScript on every
  * path, so those runs are `pure`.
  */
 export const READ_RUNS: Run[] = [
-  { name: 'wide raw drain', runner: 'raw-drain', mode: '', sql: WIDE },
+  { name: 'wide raw drain', runner: 'raw-drain', mode: 'spin', sql: WIDE },
+  { name: 'wide raw drain epoll', runner: 'raw-drain', mode: '', sql: WIDE },
   { name: 'wide mysql2 rowsAsArray', runner: 'mysql2', mode: 'array', sql: WIDE },
   { name: 'wide mysql2 objects', runner: 'mysql2', mode: 'objects', sql: WIDE },
   { name: 'wide mysql2 stream', runner: 'mysql2', mode: 'stream', sql: WIDE },
@@ -69,7 +76,8 @@ export const READ_RUNS: Run[] = [
   { name: 'wide s2 arrow stream native', runner: 's2', mode: 'arrow-stream', sql: WIDE, pureJs: NATIVE },
   // polars: the arrow frame decoder's Table handed to nodejs-polars (toPolars).
   { name: 'wide s2 polars native', runner: 's2', mode: 'polars', sql: WIDE, pureJs: NATIVE },
-  { name: 'ints raw drain', runner: 'raw-drain', mode: '', sql: INTS },
+  { name: 'ints raw drain', runner: 'raw-drain', mode: 'spin', sql: INTS },
+  { name: 'ints raw drain epoll', runner: 'raw-drain', mode: '', sql: INTS },
   { name: 'ints mysql2 stream', runner: 'mysql2', mode: 'stream', sql: INTS },
   { name: 'ints mariadb stream', runner: 'mariadb', mode: 'stream', sql: INTS },
   { name: 'ints s2 stream pure', runner: 's2', mode: 'stream', sql: INTS, pureJs: PURE },
@@ -94,7 +102,8 @@ const WIDE_100K = 'SELECT * FROM wide LIMIT 100000';
 
 /** Data API runs go through the gateway (started by the harness, outside the measured process). */
 export const HTTP_RUNS: Run[] = [
-  { name: 'http100k raw drain', runner: 'raw-drain', mode: '', sql: WIDE_100K },
+  { name: 'http100k raw drain', runner: 'raw-drain', mode: 'spin', sql: WIDE_100K },
+  { name: 'http100k raw drain epoll', runner: 'raw-drain', mode: '', sql: WIDE_100K },
   { name: 'http100k s2 over the wire pure', runner: 's2', mode: 'tuples', sql: WIDE_100K, pureJs: PURE },
   { name: 'http100k s2 over HTTP pure', runner: 's2', mode: 'http-tuples', sql: WIDE_100K, pureJs: PURE },
   { name: 'http100k bare fetch + JSON.parse', runner: 'fetch-json', mode: '', sql: WIDE_100K },
