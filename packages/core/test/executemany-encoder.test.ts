@@ -161,6 +161,74 @@ describe('the executemany encoder', () => {
         }
   });
 
+  it('statementBytesAt with reuse writes each statement over one buffer: the same bytes as a fresh buffer each time, grown for a larger row', () => {
+    const big = `é${'x'.repeat(70_000)}`;
+    const rows = Array.from({ length: 400 }, (_, i) => [i, i === 250 ? big : `v${i}`, i / 7]);
+    const fresh = BulkInsert.parse('INSERT INTO t VALUES (?, ?, ?)')!;
+    const reusing = BulkInsert.parse('INSERT INTO t VALUES (?, ?, ?)')!;
+    const buffers = new Set<ArrayBufferLike>();
+    let statements = 0;
+    for (let start = 0; start < rows.length; statements++) {
+      const want = fresh.statementBytesAt(rows, start, {}, 600);
+      const got = reusing.statementBytesAt(rows, start, {}, 600, true);
+      expect(Buffer.from(got.bytes).equals(Buffer.from(want.bytes))).toBe(true);
+      expect([got.end, got.lastRowAt]).toEqual([want.end, want.lastRowAt]);
+      buffers.add(got.bytes.buffer);
+      start = got.end;
+    }
+    expect(statements).toBeGreaterThan(20);
+    // One buffer until the 70 KB row (past the bound and its 64 KiB slack) needed a larger one, kept from then on.
+    expect(buffers.size).toBe(2);
+  });
+
+  it("check fails exactly where rendering does, with the row named and the renderer's message", () => {
+    class Point {}
+    const values: unknown[] = [
+      1,
+      -0,
+      1.5,
+      Number.NaN,
+      Number.NEGATIVE_INFINITY,
+      10n,
+      true,
+      null,
+      undefined,
+      'ok',
+      'lone \udc00',
+      new Date(Number.NaN),
+      Symbol('s'),
+      new Point(),
+      [],
+      new Uint8Array(2),
+    ];
+    const bulk = BulkInsert.parse('INSERT INTO t VALUES (?, ?)')!;
+    for (const ctx of [{}, { nanAsNull: true, infAsNull: true }])
+      for (const v of values) {
+        const rows = [
+          [1, 'a'],
+          ['b', v],
+          [2, 'c'],
+        ];
+        let expected: Error | null = null;
+        try {
+          escapeLiteral(v, ctx);
+        } catch (e) {
+          expected = e as Error;
+        }
+        let got: Error | null = null;
+        try {
+          bulk.check(rows, ctx);
+        } catch (e) {
+          got = e as Error;
+        }
+        expect(got?.constructor).toBe(expected?.constructor);
+        expect(got?.message).toBe(expected ? `${expected.message} (executemany: parameter set 2 of 3; nothing was sent)` : undefined);
+      }
+    expect(() => bulk.check([[1, 2], [3]], {})).toThrow(
+      'the statement has 2 placeholder(s) but 1 parameter(s) were given (executemany: parameter set 2 of 2; nothing was sent)',
+    );
+  });
+
   it('statementBytesAt grows its buffer for a row larger than the statement bound', () => {
     const bulk = BulkInsert.parse('INSERT INTO t VALUES (?)')!;
     const big = 'é'.repeat(200_000);

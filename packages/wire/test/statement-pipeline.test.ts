@@ -34,6 +34,9 @@ describe('holdCommand: a pipelined COM_QUERY split into the part sent ahead and 
     expect(fromBytes.head.equals(fromText.head)).toBe(true);
     expect(fromBytes.tail.equals(fromText.tail)).toBe(true);
     expect(fromBytes.replySeq).toBe(1);
+    // The command is a copy: executemany writes its next statement over the same buffer.
+    bytes.fill(0x20);
+    expect(Buffer.concat([fromBytes.head, fromBytes.tail]).equals(reference(sql).bytes)).toBe(true);
   });
 
   it('holds everything back when nothing is held back from the text', () => {

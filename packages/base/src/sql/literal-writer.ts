@@ -15,8 +15,9 @@ export class LiteralWriter {
   bytes: Uint8Array;
   pos = 0;
 
-  constructor(capacity: number) {
-    this.bytes = allocBytes(capacity);
+  /** A fresh buffer of `capacity` bytes, or `buffer` to write over (from its start). */
+  constructor(capacityOrBuffer: number | Uint8Array) {
+    this.bytes = typeof capacityOrBuffer === 'number' ? allocBytes(capacityOrBuffer) : capacityOrBuffer;
   }
 
   /** Makes room for `n` more bytes (the buffer grows by copying). */

@@ -33,6 +33,7 @@ export interface ExecutemanyCursor {
 
 /** A statement of a pipelined run, as the wire connector takes it (see WireConnection.pipeline). */
 interface PipelinedStatement {
+  /** Copied before render is called again, so the producer may write the next statement over it. */
   sql: string | Uint8Array;
   holdFrom: number;
   noBackslashEscapes: boolean;
@@ -140,7 +141,8 @@ async function runPipelined(
     render(index, noBackslashEscapes) {
       const start = starts[index];
       if (start >= sets.length) return null;
-      const stmt = bulk.statementBytesAt(sets, start, { ...ctx, noBackslashEscapes }, pipelinedBatchBytes(index));
+      // One buffer for every statement: the connector frames (copies) a statement before it asks for the next.
+      const stmt = bulk.statementBytesAt(sets, start, { ...ctx, noBackslashEscapes }, pipelinedBatchBytes(index), true);
       starts[index + 1] = stmt.end;
       if (globalOptions.get('debug.queries')) session.debugQuery(new TextDecoder().decode(stmt.bytes));
       return { sql: stmt.bytes, holdFrom: stmt.lastRowAt, noBackslashEscapes };

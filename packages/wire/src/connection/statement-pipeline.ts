@@ -4,7 +4,11 @@ import { MAX_PACKET_PAYLOAD } from '../protocol/packet-framer.js';
 
 /** One statement of a pipelined run (see WireConnection.pipeline). */
 export interface PipelinedStatement {
-  /** The statement's text, or that text already UTF-8 encoded (then `holdFrom` is a byte offset). */
+  /**
+   * The statement's text, or that text already UTF-8 encoded (then `holdFrom` is a byte offset).
+   * holdCommand copies the bytes into the command it frames, before `render` is asked for the
+   * next statement: the producer may write the next statement into the same buffer.
+   */
   sql: string | Uint8Array;
   /**
    * Where the text held back until the statement before has succeeded begins. The producer
@@ -38,7 +42,8 @@ export interface HeldCommand {
 const COM_QUERY = 0x03;
 
 /**
- * Frames `sql` as a COM_QUERY (the same bytes `sendCommand` writes). A statement of more than
+ * Frames `sql` as a COM_QUERY (the same bytes `sendCommand` writes), a copy: nothing of the
+ * command refers to `statement.sql` afterwards. A statement of more than
  * one packet is not written ahead at all (its head is empty): a held-back tail could then span
  * a packet header.
  */
