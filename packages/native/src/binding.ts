@@ -52,7 +52,22 @@ export interface CollocatedListener {
 
 export interface NativeBinding {
   nativeVersion(): string;
-  decodeTextSegments(kinds: Uint32Array, scales: Uint32Array, segments: Uint8Array[], framed: Uint8Array, rows: number): NativeColumn[] | null;
+  /**
+   * A batch's columns (null: a value needs the TypeScript rules). With `out` and `layout` the
+   * columns are copied into `out` and described in `layout` instead (6 slots per column: data
+   * start and length, offsets start, nulls start, NULL count, ASCII; 0xFFFFFFFF = absent), and
+   * the answer is 1, or -1 when `out` or `layout` is too small. An addon built before that
+   * ignores the two and answers the columns.
+   */
+  decodeTextSegments(
+    kinds: Uint32Array,
+    scales: Uint32Array,
+    segments: Uint8Array[],
+    framed: Uint8Array,
+    rows: number,
+    out?: Uint8Array,
+    layout?: Uint32Array,
+  ): NativeColumn[] | number | null;
   rowdat1Decode(codes: Int32Array, body: Buffer): NativeRowdat1Batch;
   rowdat1Encode(rowIds: Buffer, columns: NativeEncodeColumn[]): Buffer;
   /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTextRowDecoder, planColumns, resolveDecodeOptions, SqlDateTime, SqlTime, type DecodeOptions } from '@s2/base';
 import type { WireConnection } from '@s2/wire';
-import { decodeRows, loadNative } from '@s2/native';
+import { decodeRows, loadNative, nativeDecoder } from '@s2/native';
 import { decodeFrameNative } from '../src/frame/native.js';
 import { columnsByNumber, countAddonCalls, needsAddon, openWire, packetsOf, type AddonCalls } from './support.js';
 
@@ -181,6 +181,57 @@ describe('rows decoded from packet batches by the addon equal the TypeScript row
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;
     }
+  });
+
+  it("rows keep their values when the addon's reused buffer takes the next batch, and equal the allocating path's", async () => {
+    const first = await packetsOf(conn, 'SELECT * FROM rowsmix ORDER BY id');
+    const second = await packetsOf(conn, 'SELECT * FROM rowsmix ORDER BY id DESC');
+    const options = resolveDecodeOptions();
+    const expected = outcome(() => decodeRows(first.columns, options, first.raw, 'pure'));
+    expect(expected).toMatchObject({ ok: true });
+    const rows = decodeRows(first.columns, options, first.raw, 'native');
+    decodeRows(second.columns, options, second.raw, 'native');
+    expect(outcome(() => rows)).toEqual(expected);
+    // An addon built before the buffer argument ignores it and answers with columns of its own.
+    const older = nativeDecoder(
+      { ...native!, decodeTextSegments: (kinds, scales, segments, framed, n) => native!.decodeTextSegments(kinds, scales, segments, framed, n) },
+      1,
+    );
+    calls!.take();
+    expect(outcome(() => older.decodeRows(first.columns, options, first.raw))).toEqual(expected);
+    expect(calls!.take()).toEqual({ decoded: 1, declined: 0, threw: 0 });
+    // A batch too large for the kept buffer (8 MiB) takes the allocating path.
+    const big = await packetsOf(conn, "SELECT seq, REPEAT(CONCAT('é', seq), 2000) AS t FROM seq_1_to_2000");
+    const bigExpected = outcome(() => decodeRows(big.columns, options, big.raw, 'pure'));
+    expect(bigExpected).toMatchObject({ ok: true });
+    expect(nativeOutcome(() => decodeRows(big.columns, options, big.raw, 'native'))).toEqual({
+      result: bigExpected,
+      addon: { decoded: 1, declined: 0, threw: 0 },
+    });
+  });
+
+  it('a batch decoded inside a conv callback of another batch gets its own memory', async () => {
+    const inner = await packetsOf(conn, 'SELECT * FROM rowsmix ORDER BY id LIMIT 300');
+    const outer = await packetsOf(conn, 'SELECT id, d, v, b FROM rowsmix ORDER BY id LIMIT 100');
+    const plain = resolveDecodeOptions();
+    const innerExpected = outcome(() => decodeRows(inner.columns, plain, inner.raw, 'pure'));
+    const nested: Outcome[] = [];
+    // DOUBLE is type 5: each outer value decodes the inner batch again, while the outer views are live.
+    const options = resolveDecodeOptions({
+      conv: {
+        5: (text) => {
+          nested.push(outcome(() => decodeRows(inner.columns, plain, inner.raw, 'native')));
+          return `double:${String(text)}`;
+        },
+      },
+    });
+    const expected = outcome(() => decodeRows(outer.columns, options, outer.raw, 'pure'));
+    nested.length = 0;
+    calls!.take();
+    expect(outcome(() => decodeRows(outer.columns, options, outer.raw, 'native'))).toEqual(expected);
+    expect(calls!.take().decoded).toBe(1 + nested.length);
+    expect(nested.length).toBeGreaterThan(50);
+    for (const got of nested) expect(got).toEqual(innerExpected);
   });
 
   it('the mixed table and all-types tables really go through the addon (no silent fallback)', async () => {

@@ -2,31 +2,64 @@ import { NUMERIC_ARRAY_OF_KIND, parseTimezone, type ColumnDefinition, type Colum
 import type { NativeBinding, NativeColumn } from '../binding.js';
 import { fromNativeError } from '../errors.js';
 import { addonKind, DATETIME_PARTS, fillValues, ItemCells, nullMask, typedView } from './cells.js';
+import { withScratchColumns } from './scratch.js';
 
 /**
  * One batch through the addon: `kinds`/`scales` are the Rust kind codes of the columns
  * (textrow.rs, `Kind::from_code`). Null when a value needs the TypeScript rules.
  */
 export function decodeColumnsNative(binding: NativeBinding, kinds: Uint32Array, scales: Uint32Array, packets: RawBatch): NativeColumn[] | null {
-  // Segments as they came off the socket: bare payloads and runs of framed packets; no copy.
-  const n = packets.length;
-  const segments: Uint8Array[] = [];
-  const framed = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const item = packets[i];
-    if (item === undefined) continue;
-    if (item instanceof Uint8Array) {
-      segments.push(item);
-    } else {
-      framed[segments.length] = 1;
-      segments.push(item.framed);
-    }
-  }
+  const { segments, framed } = segmentsOf(packets);
   try {
-    return binding.decodeTextSegments(kinds, scales, segments, framed.subarray(0, segments.length), n);
+    return binding.decodeTextSegments(kinds, scales, segments, framed, packets.length) as NativeColumn[] | null;
   } catch (err) {
     throw fromNativeError(err, 'packets');
   }
+}
+
+/**
+ * One batch through the addon, its columns valid only while `use` runs (they are views of a
+ * reused buffer when the addon has `decodeTextInto`): for consumers that turn every value into a
+ * JS value at once. Null when a value needs the TypeScript rules.
+ */
+export function withColumnsNative<T>(
+  binding: NativeBinding,
+  kinds: Uint32Array,
+  scales: Uint32Array,
+  packets: RawBatch,
+  use: (columns: NativeColumn[]) => T,
+): T | null {
+  const { segments, framed, bytes } = segmentsOf(packets);
+  const reused = withScratchColumns(binding, kinds, scales, segments, framed, packets.length, bytes, use);
+  if (reused !== undefined) return reused;
+  let columns: NativeColumn[] | null;
+  try {
+    columns = binding.decodeTextSegments(kinds, scales, segments, framed, packets.length) as NativeColumn[] | null;
+  } catch (err) {
+    throw fromNativeError(err, 'packets');
+  }
+  return columns && use(columns);
+}
+
+/** Segments as they came off the socket (bare payloads and runs of framed packets; no copy) and their bytes. */
+function segmentsOf(packets: RawBatch): { segments: Uint8Array[]; framed: Uint8Array; bytes: number } {
+  const n = packets.length;
+  const segments: Uint8Array[] = [];
+  const framed = new Uint8Array(n);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const item = packets[i];
+    if (item === undefined) continue;
+    let segment: Uint8Array;
+    if (item instanceof Uint8Array) segment = item;
+    else {
+      framed[segments.length] = 1;
+      segment = item.framed;
+    }
+    segments.push(segment);
+    bytes += segment.byteLength;
+  }
+  return { segments, framed: framed.subarray(0, segments.length), bytes };
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '@s2/base';
 import type { NativeBinding } from '../binding.js';
 import { addonKind, DATETIME_PARTS, fillValues, nullMask, RowCells, typedView } from './cells.js';
-import { decodeColumnsNative } from './native.js';
+import { withColumnsNative } from './native.js';
 
 /**
  * Rows of a packet batch decoded by the addon, appended to `out` column by column (no
@@ -27,16 +27,19 @@ export function decodeRowsNative(
   const plans = rowPlans(columns, options);
   const kinds = Uint32Array.from(plans, (p, i) => addonKind(p, columns[i], options));
   const scales = Uint32Array.from(plans, (p) => p.scale);
-  const decoded = decodeColumnsNative(binding, kinds, scales, packets);
-  if (!decoded) return false;
   const n = packets.length;
-  const start = appendRows(out, n, columns.length);
-  const offset = kinds.includes(DATETIME_PARTS) ? parseTimezone(options.timezone) : null;
-  decoded.forEach((col, c) => {
-    const kind = plans[c].kind;
-    if (kind === 'values') return fillValues(new RowCells(out, start, c), kinds[c], columns[c], options, col, n, offset);
-    const values = typedView(NUMERIC_ARRAY_OF_KIND[kind], col.data);
-    fillNumericCells(out, start, c, { kind, length: n, nulls: nullMask(col), nullCount: col.nullCount, values }, options);
+  // Every value becomes a JS value before this returns, so the columns may be views of the
+  // addon's reused buffer.
+  const filled = withColumnsNative(binding, kinds, scales, packets, (decoded) => {
+    const start = appendRows(out, n, columns.length);
+    const offset = kinds.includes(DATETIME_PARTS) ? parseTimezone(options.timezone) : null;
+    decoded.forEach((col, c) => {
+      const kind = plans[c].kind;
+      if (kind === 'values') return fillValues(new RowCells(out, start, c), kinds[c], columns[c], options, col, n, offset);
+      const values = typedView(NUMERIC_ARRAY_OF_KIND[kind], col.data);
+      fillNumericCells(out, start, c, { kind, length: n, nulls: nullMask(col), nullCount: col.nullCount, values }, options);
+    });
+    return true;
   });
-  return true;
+  return filled === true;
 }

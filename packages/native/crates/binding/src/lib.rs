@@ -70,18 +70,48 @@ fn decoded(result: std::result::Result<Vec<textrow::Column>, textrow::DecodeFail
     }
 }
 
+thread_local! {
+    /// The columns of the last batch decoded into a caller's buffer, kept for their capacity.
+    static REUSED_COLUMNS: std::cell::RefCell<Vec<textrow::Column>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Decodes a batch of text-protocol rows given as segments: bare row payloads (`framed[i] == 0`)
 /// and runs of packets still framed as on the wire (`framed[i] == 1`), `rows` rows in all.
+/// `None` when a value needs the TypeScript rules.
+///
+/// Without `out`: the columns, each vector handed to JS as it is (the caller keeps them).
+/// With `out` and `layout`, for batches JS turns into its own values at once (rows): the columns
+/// are copied into `out`, a buffer JS owns and reuses, and described in `layout`
+/// (`s2_codec::textrow::pack_into`); the answer is 1, or -1 when `out` or `layout` is too small.
+/// A batch then allocates neither vectors (they are kept between calls) nor external memory.
 #[napi]
-pub fn decode_text_segments(kinds: Uint32Array, scales: Uint32Array, segments: Vec<Buffer>, framed: Uint8Array, rows: u32) -> Result<Option<Vec<NativeColumn>>> {
+pub fn decode_text_segments(
+    kinds: &[u32],
+    scales: &[u32],
+    segments: Vec<&[u8]>,
+    framed: &[u8],
+    rows: u32,
+    out: Option<Uint8ArraySlice>,
+    layout: Option<Uint32ArraySlice>,
+) -> Result<Option<Either<Vec<NativeColumn>, i32>>> {
     guarded(|| {
-        let kinds = column_kinds(&kinds, &scales)?;
+        let kinds = column_kinds(kinds, scales)?;
         let segs: Vec<textrow::Segment<'_>> = segments
             .iter()
             .enumerate()
             .map(|(i, b)| if framed.get(i).copied().unwrap_or(0) != 0 { textrow::Segment::Framed(b) } else { textrow::Segment::Payload(b) })
             .collect();
-        decoded(textrow::decode_segments(&kinds, &segs, rows as usize), &kinds)
+        let (Some(mut out), Some(mut layout)) = (out, layout) else {
+            return Ok(decoded(textrow::decode_segments(&kinds, &segs, rows as usize), &kinds)?.map(Either::A));
+        };
+        // SAFETY: the call is synchronous, so no JS runs while these are written; the caller
+        // passes buffers of its own that no segment shares.
+        let (out, layout) = unsafe { (out.as_mut(), layout.as_mut()) };
+        REUSED_COLUMNS.with_borrow_mut(|cols| match textrow::decode_segments_into(&kinds, &segs, rows as usize, cols) {
+            Ok(()) => Ok(Some(Either::B(if textrow::pack_into(cols, &kinds, out, layout).is_some() { 1 } else { -1 }))),
+            Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
+            Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
+        })
     })
 }
 

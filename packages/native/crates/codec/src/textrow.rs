@@ -166,7 +166,8 @@ pub fn decode_rows(kinds: &[Kind], packets: &[u8], lengths: &[u32]) -> Result<Ve
         start = end;
         Ok(p)
     });
-    let cols = decode_payloads(kinds, lengths.len(), &mut payloads, packets.len())?;
+    let mut cols = Vec::new();
+    decode_payloads(kinds, lengths.len(), &mut payloads, packets.len(), &mut cols)?;
     if start != packets.len() {
         return Err(CodecError::malformed("batch has bytes after the last row packet").into());
     }
@@ -182,6 +183,15 @@ pub enum Segment<'a> {
 
 /// Decodes `rows` rows from segments in order; framed segments are split at their headers.
 pub fn decode_segments(kinds: &[Kind], segments: &[Segment<'_>], rows: usize) -> Result<Vec<Column>, DecodeFailure> {
+    let mut cols = Vec::new();
+    decode_segments_into(kinds, segments, rows, &mut cols)?;
+    Ok(cols)
+}
+
+/// `decode_segments` into columns kept from an earlier batch: their vectors are cleared and
+/// refilled, so a caller that copies the result out (`pack_into`) allocates nothing per batch
+/// once the vectors have grown to the batch size.
+pub fn decode_segments_into(kinds: &[Kind], segments: &[Segment<'_>], rows: usize, cols: &mut Vec<Column>) -> Result<(), DecodeFailure> {
     let mut seg = 0usize;
     let mut pos = 0usize;
     let mut payloads = std::iter::from_fn(|| loop {
@@ -210,18 +220,18 @@ pub fn decode_segments(kinds: &[Kind], segments: &[Segment<'_>], rows: usize) ->
         }
     });
     let bytes: usize = segments.iter().map(|s| match s { Segment::Payload(p) | Segment::Framed(p) => p.len() }).sum();
-    let cols = decode_payloads(kinds, rows, &mut payloads, bytes)?;
+    decode_payloads(kinds, rows, &mut payloads, bytes, cols)?;
     if payloads.next().is_some() {
         return Err(CodecError::malformed("batch holds more row packets than announced").into());
     }
-    Ok(cols)
+    Ok(())
 }
 
 /// Marks row `r` NULL; the mask is only allocated once a column has its first NULL.
 #[inline]
 fn mark_null(col: &mut Column, r: usize, rows: usize) {
     if col.nulls.is_empty() {
-        col.nulls = vec![0; rows];
+        col.nulls.resize(rows, 0);
     }
     col.nulls[r] = 1;
     col.null_count += 1;
@@ -236,27 +246,29 @@ fn utf8_column_ok(col: &Column) -> bool {
     std::str::from_utf8(&col.data).is_ok() && col.offsets.iter().all(|&o| col.data.get(o as usize).is_none_or(|&b| (b as i8) >= -0x40))
 }
 
-fn decode_payloads<'a, I>(kinds: &[Kind], rows: usize, payloads: &mut I, bytes_hint: usize) -> Result<Vec<Column>, DecodeFailure>
+/// Fills `cols` (one per kind; vectors cleared first, their capacity kept) with `rows` rows.
+fn decode_payloads<'a, I>(kinds: &[Kind], rows: usize, payloads: &mut I, bytes_hint: usize, cols: &mut Vec<Column>) -> Result<(), DecodeFailure>
 where
     I: Iterator<Item = Result<&'a [u8], CodecError>>,
 {
     let variable = kinds.iter().filter(|k| k.width() == 0).count().max(1);
-    let mut cols: Vec<Column> = kinds
-        .iter()
-        .map(|k| {
-            let mut c = Column::default();
-            match k.width() {
-                0 => {
-                    c.offsets.reserve(rows + 1);
-                    c.offsets.push(0);
-                    // Text columns share the batch's bytes; a fair share avoids most regrowth.
-                    c.data.reserve(bytes_hint / variable);
-                }
-                w => c.data.reserve(rows * w),
+    cols.resize_with(kinds.len(), Column::default);
+    for (c, k) in cols.iter_mut().zip(kinds) {
+        c.data.clear();
+        c.offsets.clear();
+        c.nulls.clear();
+        c.null_count = 0;
+        c.ascii = false;
+        match k.width() {
+            0 => {
+                c.offsets.reserve(rows + 1);
+                c.offsets.push(0);
+                // Text columns share the batch's bytes; a fair share avoids most regrowth.
+                c.data.reserve(bytes_hint / variable);
             }
-            c
-        })
-        .collect();
+            w => c.data.reserve(rows * w),
+        }
+    }
     for r in 0..rows {
         let p = payloads.next().ok_or_else(|| CodecError::malformed("batch holds fewer row packets than announced"))??;
         let mut pos = 0usize;
@@ -338,7 +350,47 @@ where
             }
         }
     }
-    Ok(cols)
+    Ok(())
+}
+
+/// u32 slots per column in `pack_into`'s layout.
+pub const PACKED_SLOTS: usize = 6;
+/// A layout slot for a region the column does not have.
+pub const ABSENT: u32 = u32::MAX;
+/// Start of every region in `pack_into`'s output: enough for any typed array over it.
+const REGION_ALIGN: usize = 16;
+
+/// Copies decoded columns into one caller-owned buffer, each region 16-byte aligned, and
+/// describes them in `layout`, `PACKED_SLOTS` per column: data start, data length, offsets
+/// start (`ABSENT` for fixed-width kinds), nulls start (`ABSENT` without NULLs), NULL count,
+/// 1 when the data is ASCII. `None` when `out` or `layout` is too small (nothing promised then).
+pub fn pack_into(cols: &[Column], kinds: &[Kind], out: &mut [u8], layout: &mut [u32]) -> Option<usize> {
+    if layout.len() < cols.len() * PACKED_SLOTS || cols.len() != kinds.len() {
+        return None;
+    }
+    let mut end = 0usize;
+    let mut region = |bytes: &[u8]| -> Option<u32> {
+        let start = end.div_ceil(REGION_ALIGN) * REGION_ALIGN;
+        let stop = start.checked_add(bytes.len())?;
+        out.get_mut(start..stop)?.copy_from_slice(bytes);
+        end = stop;
+        u32::try_from(start).ok()
+    };
+    for ((col, kind), slots) in cols.iter().zip(kinds).zip(layout.chunks_exact_mut(PACKED_SLOTS)) {
+        slots[0] = region(&col.data)?;
+        slots[1] = u32::try_from(col.data.len()).ok()?;
+        slots[2] = if kind.width() == 0 { region(offsets_bytes(&col.offsets))? } else { ABSENT };
+        slots[3] = if col.null_count > 0 { region(&col.nulls)? } else { ABSENT };
+        slots[4] = u32::try_from(col.null_count).ok()?;
+        slots[5] = u32::from(col.ascii);
+    }
+    Some(end)
+}
+
+/// The offsets' bytes in memory order (little-endian on every target the addon ships for).
+fn offsets_bytes(offsets: &[i32]) -> &[u8] {
+    // SAFETY: i32 has no padding and any byte pattern is a valid u8; the length is exact.
+    unsafe { std::slice::from_raw_parts(offsets.as_ptr().cast::<u8>(), std::mem::size_of_val(offsets)) }
 }
 
 impl Column {
@@ -462,6 +514,49 @@ mod tests {
         assert!(matches!(decode_segments(&kinds, &segments, 4), Err(DecodeFailure::Error(_))), "more rows than announced");
         let cut = [Segment::Framed(&framed[..framed.len() - 1])];
         assert!(matches!(decode_segments(&kinds, &cut, 3), Err(DecodeFailure::Error(_))), "truncated run");
+    }
+
+    #[test]
+    fn reused_columns_decode_like_fresh_ones_and_pack_aligned() {
+        let kinds = [Kind::I64, Kind::Utf8, Kind::DateTimeParts, Kind::U8];
+        let first: Vec<Vec<u8>> = (0..40).map(|i| row(&[Some(format!("{i}").as_bytes()), if i % 3 == 0 { None } else { Some("é".as_bytes()) }, None, Some(b"7")])).collect();
+        let second: Vec<Vec<u8>> = (0..3).map(|i| row(&[Some(format!("-{i}").as_bytes()), Some(b"ab"), Some(b"2024-03-15 10:30:45"), Some(b"1")])).collect();
+        let mut cols = Vec::new();
+        for rows in [&first, &second] {
+            let segments: Vec<Segment<'_>> = rows.iter().map(|r| Segment::Payload(r)).collect();
+            decode_segments_into(&kinds, &segments, rows.len(), &mut cols).unwrap();
+            let (p, l) = batch(rows);
+            assert_eq!(cols, decode_rows(&kinds, &p, &l).unwrap(), "a reused column holds nothing of the batch before");
+        }
+        // The second batch: no NULLs, ASCII text.
+        let mut out = vec![0u8; 4096];
+        let mut layout = vec![0u32; kinds.len() * PACKED_SLOTS];
+        let end = pack_into(&cols, &kinds, &mut out, &mut layout).unwrap();
+        for (c, col) in cols.iter().enumerate() {
+            let s = &layout[c * PACKED_SLOTS..(c + 1) * PACKED_SLOTS];
+            assert_eq!(s[0] % 16, 0);
+            assert_eq!(&out[s[0] as usize..(s[0] + s[1]) as usize], &col.data[..]);
+            assert_eq!(s[3], ABSENT);
+            assert_eq!(s[4], 0);
+            if c == 1 {
+                let offsets: Vec<i32> = out[s[2] as usize..s[2] as usize + 16].chunks(4).map(|b| i32::from_le_bytes(b.try_into().unwrap())).collect();
+                assert_eq!(offsets, vec![0, 2, 4, 6]);
+                assert_eq!(s[5], 1, "ASCII");
+            } else {
+                assert_eq!(s[2], ABSENT);
+            }
+        }
+        assert!(end <= out.len());
+        assert_eq!(pack_into(&cols, &kinds, &mut out[..end - 1], &mut layout), None, "one byte short");
+        assert_eq!(pack_into(&cols, &kinds, &mut out, &mut layout[..PACKED_SLOTS]), None, "layout too short");
+        // NULLs get a mask region.
+        let segments: Vec<Segment<'_>> = first.iter().map(|r| Segment::Payload(r)).collect();
+        decode_segments_into(&kinds, &segments, first.len(), &mut cols).unwrap();
+        pack_into(&cols, &kinds, &mut out, &mut layout).unwrap();
+        let s = &layout[PACKED_SLOTS..2 * PACKED_SLOTS];
+        assert_eq!(s[4], 14);
+        assert_eq!(&out[s[3] as usize..s[3] as usize + 40], &cols[1].nulls[..]);
+        assert_eq!(s[5], 0, "not ASCII");
     }
 
     #[test]
