@@ -23,12 +23,12 @@ describe('conn.streamFrames()', () => {
     expect(total).toBe((150_000n * 150_001n) / 2n);
   });
 
-  it("defaults to the format's frame size (columns with per-cell JS values: 8,192 rows; typed arrays only: 65,536) and interpolates parameters", async () => {
+  it("defaults to the format's frame size (columns with per-cell JS values: 4,096 rows; typed arrays only: 65,536) and interpolates parameters", async () => {
     expect(DEFAULT_FRAME_ROWS).toBe(65_536);
     const sizes: number[] = [];
     for await (const f of conn.streamFrames<ColumnsFrame>('SELECT seq, CONCAT("r", seq) AS s FROM seq_1_to_100000 WHERE seq > ?', [60_000]))
       sizes.push(f.length);
-    expect(sizes).toEqual([8_192, 8_192, 8_192, 8_192, 40_000 - 4 * 8_192]);
+    expect(sizes).toEqual([...Array(9).fill(4_096), 40_000 - 9 * 4_096]);
     // Only typed-array columns: no per-cell values, so the larger default.
     sizes.length = 0;
     for await (const f of conn.streamFrames<ColumnsFrame>('SELECT seq, seq * 2 AS twice FROM seq_1_to_100000 WHERE seq > ?', [30_000])) sizes.push(f.length);

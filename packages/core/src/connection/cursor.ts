@@ -371,7 +371,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       // The whole rest as one frame, decoded a batch at a time while the packets stream in.
       // Batches of the format's own frame size: a format with one JS value per cell wants them
       // small, so that each batch's packets and values die young rather than pile up.
-      const byFormat = resultFormat(this.resultsType).streamBatchRows;
+      const format = resultFormat(this.resultsType);
+      const byFormat = format.mergeBatchRows ?? format.streamBatchRows;
       const batchRows = (typeof byFormat === 'function' ? byFormat(this.result.columns ?? []) : byFormat) ?? FRAME_BATCH;
       const frames: unknown[] = [];
       for (;;) {

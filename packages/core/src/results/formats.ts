@@ -34,6 +34,13 @@ export interface ResultFormat {
    */
   streamBatchRows?: number | ((columns: readonly ColumnDefinition[]) => number);
   /**
+   * Rows per batch when one whole-result frame is decoded batch by batch and merged
+   * (`queryFrame`, `fetchframe()` without a size); default `streamBatchRows`. A stream's
+   * frames are what the caller holds while the next one is read, a merged result's batches
+   * only feed the merge, so the two can want different sizes.
+   */
+  mergeBatchRows?: number | ((columns: readonly ColumnDefinition[]) => number);
+  /**
    * A row format whose buffered results may arrive as packet batches and be decoded by
    * `decodeRows` (the addon, when it is loaded) instead of row by row in the transport.
    */
