@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerResultFormat, type Connection } from '@s2/core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadNative, nativeStatus } from '@s2/native';
+import { options } from '@s2/base';
+import { skipUnless } from '@s2/testing/vitest';
+import { registerResultFormat, type ColumnsFrame, type Connection } from '@s2/core';
 import { open } from './support.js';
 
 /*
@@ -44,3 +47,65 @@ describe('frame batch sizes of a result format', () => {
     expect(batches).toEqual([5, 5, 1]);
   });
 });
+
+// 10,000 rows with per-cell JS values (DECIMAL, strings, NULLs, DATETIME(6), JSON text): the
+// default stream splits them into 4,096-row frames, queryFrame into 8,192-row batches.
+const WIDE = `SELECT seq AS id, seq / 7 AS d, CAST(seq % 1000 + 0.25 AS DECIMAL(12,2)) AS amount, CONCAT('name-', seq) AS name,
+  IF(seq % 3 = 0, NULL, CONCAT('text ', seq)) AS note, TIMESTAMP('2024-05-06 07:08:09.123456') + INTERVAL seq SECOND AS ts,
+  CONCAT('{"k":', seq, '}') AS doc FROM seq_1_to_10000`;
+
+/** Every column's values in order, comparable across frames (dates by their SQL text with microseconds, bigints as text). */
+function cells(frames: ColumnsFrame[]): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const f of frames)
+    for (const c of f.columns) {
+      const values = (out[c.name] ??= []);
+      for (let i = 0; i < f.length; i++) {
+        const v = c.nulls?.[i] ? null : c.values[i];
+        values.push(typeof v === 'bigint' ? `${v}n` : v instanceof Date ? (v as Date & { toSqlString(): string }).toSqlString() : v);
+      }
+    }
+  return out;
+}
+
+async function frameCells(pureJs: boolean): Promise<{ streamed: Record<string, unknown[]>; sizes: number[]; whole: Record<string, unknown[]> }> {
+  const conn = await open({ pureJs });
+  try {
+    const frames: ColumnsFrame[] = [];
+    for await (const f of conn.streamFrames<ColumnsFrame>(WIDE)) frames.push(f);
+    const whole = await conn.queryFrame<ColumnsFrame>(WIDE);
+    return { streamed: cells(frames), sizes: frames.map((f) => f.length), whole: cells([whole]) };
+  } finally {
+    await conn.close();
+  }
+}
+
+const native = loadNative();
+
+describe(
+  'columns frames of per-cell values, streamed and merged',
+  skipUnless(native ? null : `the native addon is not loaded: ${nativeStatus().source}`, options.get('pure_js') === true ? 'opt-in' : 'missing-tool'),
+  () => {
+    it('hold the same values in 4,096-row stream frames as in one queryFrame, from the addon and from TypeScript', async () => {
+      // The addon must decode the frames itself: a batch it handed back to TypeScript would make
+      // this a comparison of TypeScript with itself.
+      const spy = vi.spyOn(native!, 'decodeTextSegments');
+      let fast: Awaited<ReturnType<typeof frameCells>>;
+      try {
+        fast = await frameCells(false);
+        expect(spy.mock.results.filter((r) => r.type === 'return' && r.value !== null).length).toBeGreaterThanOrEqual(5);
+      } finally {
+        spy.mockRestore();
+      }
+      const slow = await frameCells(true);
+      expect(fast.streamed.ts[1]).toBe('2024-05-06 07:08:11.123456');
+      expect(fast.sizes).toEqual([4_096, 4_096, 10_000 - 2 * 4_096]);
+      expect(slow.sizes).toEqual(fast.sizes);
+      expect(fast.streamed.id).toHaveLength(10_000);
+      expect(fast.streamed.note.filter((v) => v === null)).toHaveLength(3_333);
+      expect(fast.streamed).toEqual(fast.whole);
+      expect(slow.streamed).toEqual(slow.whole);
+      expect(fast.whole).toEqual(slow.whole);
+    });
+  },
+);
