@@ -24,13 +24,21 @@ let layout = new Uint32Array(SLOTS * 16);
 /** Set while a batch's views are live: a decode inside one (a `conv` callback) gets its own memory. */
 let busy = false;
 
+/** Bytes per value of each addon kind code (textrow.rs, `Kind::width`); 0: variable width. */
+const WIDTH = [0, 0, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 16, 8, 4, 8, 16];
+
 /**
  * The most a batch can take in the buffer: its packets' bytes bound every variable-width
- * column's data together; per column at most 16 bytes of fixed-width value, 4 of offset and
- * 1 of NULL mask per row, plus the alignment of three regions.
+ * column's data together; per column, its fixed-width values or rows + 1 offsets, a NULL mask
+ * byte per row, and the alignment of three regions.
  */
-function bound(packetBytes: number, rows: number, columns: number): number {
-  return packetBytes + columns * (rows * 21 + 64);
+function bound(packetBytes: number, rows: number, kinds: Uint32Array): number {
+  let bytes = packetBytes;
+  for (let c = 0; c < kinds.length; c++) {
+    const width = WIDTH[kinds[c]] ?? 16;
+    bytes += (width === 0 ? 4 * (rows + 1) : width * rows) + rows + 48;
+  }
+  return bytes;
 }
 
 /**
@@ -49,7 +57,7 @@ export function withScratchColumns<T>(
   packetBytes: number,
   use: (columns: NativeColumn[]) => T,
 ): T | null | undefined {
-  const need = bound(packetBytes, rows, kinds.length);
+  const need = bound(packetBytes, rows, kinds);
   if (busy || need > MAX_BYTES) return undefined;
   if (buffer === null || buffer.length < need) buffer = Buffer.allocUnsafeSlow(Math.min(MAX_BYTES, Math.max(need, 2 * (buffer?.length ?? 0))));
   if (layout.length < SLOTS * kinds.length) layout = new Uint32Array(SLOTS * kinds.length);
