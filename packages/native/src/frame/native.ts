@@ -41,25 +41,29 @@ export function withColumnsNative<T>(
   return columns && use(columns);
 }
 
+/** The framed flags of a batch's segments, reused: the addon reads them during the call only. */
+let flags = new Uint8Array(64);
+
 /** Segments as they came off the socket (bare payloads and runs of framed packets; no copy) and their bytes. */
 function segmentsOf(packets: RawBatch): { segments: Uint8Array[]; framed: Uint8Array; bytes: number } {
   const n = packets.length;
   const segments: Uint8Array[] = [];
-  const framed = new Uint8Array(n);
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const item = packets[i];
     if (item === undefined) continue;
-    let segment: Uint8Array;
-    if (item instanceof Uint8Array) segment = item;
-    else {
-      framed[segments.length] = 1;
-      segment = item.framed;
+    const bare = item instanceof Uint8Array;
+    const segment = bare ? item : item.framed;
+    if (segments.length === flags.length) {
+      const grown = new Uint8Array(2 * flags.length);
+      grown.set(flags);
+      flags = grown;
     }
+    flags[segments.length] = bare ? 0 : 1;
     segments.push(segment);
     bytes += segment.byteLength;
   }
-  return { segments, framed: framed.subarray(0, segments.length), bytes };
+  return { segments, framed: flags.subarray(0, segments.length), bytes };
 }
 
 /**
