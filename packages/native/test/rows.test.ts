@@ -200,7 +200,7 @@ describe('rows decoded from packet batches by the addon equal the TypeScript row
     calls!.take();
     expect(outcome(() => older.decodeRows(first.columns, options, first.raw))).toEqual(expected);
     expect(calls!.take()).toEqual({ decoded: 1, declined: 0, threw: 0 });
-    // A batch too large for the kept buffer (8 MiB) takes the allocating path.
+    // A batch too large for the kept buffer (4 MiB) takes the allocating path.
     const big = await packetsOf(conn, "SELECT seq, REPEAT(CONCAT('é', seq), 2000) AS t FROM seq_1_to_2000");
     const bigExpected = outcome(() => decodeRows(big.columns, options, big.raw, 'pure'));
     expect(bigExpected).toMatchObject({ ok: true });

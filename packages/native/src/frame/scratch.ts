@@ -16,8 +16,8 @@ import { fromNativeError } from '../errors.js';
 /** u32 slots per column in the addon's layout (s2_codec::textrow::PACKED_SLOTS). */
 const SLOTS = 6;
 const ABSENT = 0xffffffff;
-/** A batch that could need more stays on the allocating path, so the buffer kept stays small. */
-const MAX_BYTES = 8 * 1024 * 1024;
+/** A batch that could need more stays on the allocating path, so the buffer kept stays small (the addon keeps its vectors under the same bound). */
+const MAX_BYTES = 4 * 1024 * 1024;
 
 let buffer: Buffer | null = null;
 let layout = new Uint32Array(SLOTS * 16);

@@ -70,6 +70,9 @@ fn decoded(result: std::result::Result<Vec<textrow::Column>, textrow::DecodeFail
     }
 }
 
+/// The most column capacity kept between batches (JS keeps its buffer under the same bound).
+const MAX_REUSED_BYTES: usize = 4 << 20;
+
 thread_local! {
     /// The columns of the last batch decoded into a caller's buffer, kept for their capacity.
     static REUSED_COLUMNS: std::cell::RefCell<Vec<textrow::Column>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -107,10 +110,19 @@ pub fn decode_text_segments(
         // SAFETY: the call is synchronous, so no JS runs while these are written; the caller
         // passes buffers of its own that no segment shares.
         let (out, layout) = unsafe { (out.as_mut(), layout.as_mut()) };
-        REUSED_COLUMNS.with_borrow_mut(|cols| match textrow::decode_segments_into(&kinds, &segs, rows as usize, cols) {
-            Ok(()) => Ok(Some(Either::B(if textrow::pack_into(cols, &kinds, out, layout).is_some() { 1 } else { -1 }))),
-            Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
-            Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
+        REUSED_COLUMNS.with_borrow_mut(|cols| {
+            let answer = match textrow::decode_segments_into(&kinds, &segs, rows as usize, cols) {
+                Ok(()) => Ok(Some(Either::B(if textrow::pack_into(cols, &kinds, out, layout).is_some() { 1 } else { -1 }))),
+                Err(textrow::DecodeFailure::Fallback { .. }) => Ok(None),
+                Err(textrow::DecodeFailure::Error(e)) => Err(to_napi(e)),
+            };
+            // Kept for the next batch only while small: one batch of long values must not pin
+            // its size for the life of the process.
+            if cols.iter().map(|c| c.data.capacity() + 4 * c.offsets.capacity() + c.nulls.capacity()).sum::<usize>() > MAX_REUSED_BYTES {
+                cols.clear();
+                cols.shrink_to_fit();
+            }
+            answer
         })
     })
 }
