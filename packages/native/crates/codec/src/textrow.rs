@@ -560,6 +560,41 @@ mod tests {
     }
 
     #[test]
+    fn reused_columns_over_random_batches_equal_fresh_decodes() {
+        let kinds = [Kind::I64, Kind::Utf8, Kind::F64, Kind::DateTimeParts, Kind::Bytes, Kind::U16, Kind::Decimal128(2)];
+        let mut seed = 7u64;
+        let mut rnd = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut cols = Vec::new();
+        for batch_no in 0..200 {
+            let rows: Vec<Vec<u8>> = (0..rnd(300))
+                .map(|_| {
+                    let cell = |v: String, null: bool| if null { None } else { Some(v.into_bytes()) };
+                    let cells = [
+                        cell(format!("{}", rnd(1 << 40) as i64 - (1 << 39)), rnd(5) == 0),
+                        cell("é".repeat(rnd(4) as usize) + &"x".repeat(rnd(300) as usize), rnd(4) == 0),
+                        cell(format!("{}.{}", rnd(100000), rnd(1000)), rnd(6) == 0),
+                        cell(format!("2024-0{}-1{} 10:30:4{}.{}", 1 + rnd(9), rnd(10), rnd(10), rnd(1_000_000)), rnd(3) == 0),
+                        cell("b".repeat(rnd(20) as usize), rnd(2) == 0),
+                        cell(format!("{}", rnd(65536)), rnd(7) == 0),
+                        cell(format!("{}.{:02}", rnd(1_000_000), rnd(100)), rnd(8) == 0),
+                    ];
+                    row(&cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>())
+                })
+                .collect();
+            let segments: Vec<Segment<'_>> = rows.iter().map(|r| Segment::Payload(r)).collect();
+            let (p, l) = batch(&rows);
+            let fresh = decode_rows(&kinds, &p, &l);
+            match decode_segments_into(&kinds, &segments, rows.len(), &mut cols) {
+                Ok(()) => assert_eq!(Ok(cols.clone()), fresh, "batch {batch_no}"),
+                Err(e) => assert_eq!(Err(e), fresh, "batch {batch_no}"),
+            }
+        }
+    }
+
+    #[test]
     fn malformed_packets_are_errors() {
         let cases: Vec<(Vec<u8>, Vec<u32>)> = vec![
             (vec![5, b'a'], vec![2]),
