@@ -1,4 +1,5 @@
 export { WireConnection, type WireQueryOptions } from './connection/wire-connection.js';
+export type { PreparedCommands, PreparedStatement } from './connection/prepared.js';
 export type { WireOptions, WireTlsOptions, TlsMode } from './connection/options.js';
 export { resolveTlsMode } from './connection/options.js';
 export type { WireQueryResponse, WireResultSet } from './connection/query-response.js';

@@ -162,8 +162,8 @@ async function main(): Promise<void> {
   const slots: Slot[] = [];
   for (const r of all) {
     slots.push({ run: r, side: 'now', script: runners.get(r.runner)!, env: envNow, samples: [] });
-    // cursor.forEachRow is newer than the before commit: nothing to compare it with there.
-    if (typeof before !== 'string' && before.scripts.has(r.runner) && r.mode !== 'row-stream') {
+    // cursor.forEachRow and binary executemany are newer than the before commit: nothing to compare them with there.
+    if (typeof before !== 'string' && before.scripts.has(r.runner) && r.mode !== 'row-stream' && r.mode !== 'insert-binary') {
       const env = before.tree.nativeFile ? { ...process.env, SINGLESTOREDB_NATIVE_PATH: before.tree.nativeFile } : process.env;
       slots.push({ run: r, side: 'before', script: before.scripts.get(r.runner)!, env, samples: [] });
     }

@@ -94,6 +94,8 @@ export const INSERT_RUNS: Run[] = [
   { name: 'insert mysql2 LOAD DATA LOCAL', runner: 'mysql2', mode: 'infile', sql: 'wide_insert', insertRows: INSERT_ROWS },
   { name: 'insert mariadb batch', runner: 'mariadb', mode: 'insert', sql: 'wide_insert', insertRows: INSERT_ROWS },
   { name: 'insert s2 executemany pure', runner: 's2', mode: 'insert', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
+  // executemany(..., { binary: true }): COM_STMT_EXECUTE of 1,000-row chunks instead of INSERT text.
+  { name: 'insert s2 executemany binary pure', runner: 's2', mode: 'insert-binary', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
   { name: 'insert s2 load() array pure', runner: 's2', mode: 'load-array', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
   { name: 'insert s2 load() generator pure', runner: 's2', mode: 'load-generator', sql: 'wide_insert', insertRows: INSERT_ROWS, pureJs: PURE },
 ];

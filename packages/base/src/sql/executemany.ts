@@ -118,6 +118,24 @@ export class BulkInsert {
     for (const name of names) checkLiteral(record[name], ctx);
   }
 
+  /**
+   * Placeholders per row when the row template is nothing but placeholders, `(?, ?, …)`, so
+   * each value goes straight into its column (binary executemany); -1 when anything else is
+   * in it (expressions, functions, constants).
+   */
+  bareWidth(): number {
+    const segs = (this.positional ??= compileTemplate(this.template, 'positional')).segments;
+    const last = segs.length - 1;
+    const bare = segs.every((seg, i) => /^\s*$/.test(seg.replace(i === 0 ? '(' : i === last ? ')' : ',', '')));
+    return bare ? last : -1;
+  }
+
+  /** The statement for `rowCount` rows with `?` placeholders, for COM_STMT_PREPARE. */
+  preparedSql(rowCount: number): string {
+    const row = `(${Array(this.bareWidth()).fill('?').join(',')})`;
+    return `${this.prefix} ${Array(rowCount).fill(row).join(',')}${this.postfix}`;
+  }
+
   /** Writes one row's `(v1, v2, …)`: the bytes of renderRow's text. */
   private writeRow(w: LiteralWriter, row: QueryParams, ctx: FormatContext): void {
     const t = this.templateFor(row);

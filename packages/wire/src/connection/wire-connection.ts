@@ -27,6 +27,7 @@ import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options
 import type { PacketChannel } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
+import { parsePrepareOk, STMT_CLOSE, STMT_EXECUTE, STMT_PREPARE, type PreparedCommands, type PreparedStatement } from './prepared.js';
 import { SessionLock } from './session-lock.js';
 import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
 import { mayWriteAhead, writeCoalesced } from './write-ahead.js';
@@ -625,6 +626,54 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
   }
 
+  /**
+   * Runs `work` with the session to itself and the binary protocol's commands (prepare,
+   * execute, close). Nothing else is sent meanwhile; statements `work` leaves open are closed.
+   */
+  async withPreparedStatements<T>(work: (commands: PreparedCommands) => Promise<T>): Promise<T> {
+    this.ensureUsable();
+    const release = await this.acquire();
+    const open = new Set<number>();
+    const commands: PreparedCommands = {
+      prepare: async (sql) => {
+        this.ensureUsable();
+        const statement = await this.prepareStatement(sql);
+        open.add(statement.id);
+        return statement;
+      },
+      execute: (body) => {
+        this.ensureUsable();
+        this.sendCommand(STMT_EXECUTE, body);
+        return this.readReply(this.seq);
+      },
+      close: (id) => {
+        if (!open.delete(id) || !this.isOpen) return;
+        this.sendCommand(STMT_CLOSE, u32(id));
+      },
+    };
+    try {
+      return await work(commands);
+    } finally {
+      for (const id of [...open]) commands.close(id);
+      release();
+    }
+  }
+
+  /** COM_STMT_PREPARE: its OK header, then parameter and column definitions (skipped). */
+  private async prepareStatement(sql: string): Promise<PreparedStatement> {
+    this.sendCommand(STMT_PREPARE, sql);
+    const first = await this.readPacket();
+    if (isErr(first)) throw parseErr(first);
+    if (first[0] !== 0) throw new OperationalError('Command Out of Sync', { errno: CR_COMMANDS_OUT_OF_SYNC });
+    const statement = parsePrepareOk(first);
+    // Each definition list ends in an EOF packet unless CLIENT_DEPRECATE_EOF is in effect.
+    for (const count of [statement.params, statement.columns]) {
+      for (let i = 0; i < count; i++) await this.readPacket();
+      if (count > 0 && !this.deprecateEof) await this.readPacket();
+    }
+    return statement;
+  }
+
   private noBackslashEscapes(): boolean {
     return (this.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
   }
@@ -827,4 +876,10 @@ function openSocket(o: WireOptions, timeoutMs: number): Promise<Socket> {
       reject(new OperationalError(`Can't connect to MySQL server on '${where}' (${err.message})`, { errno: CR_CONN_HOST_ERROR, cause: err }));
     });
   });
+}
+
+function u32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n, true);
+  return out;
 }

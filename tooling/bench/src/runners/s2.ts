@@ -67,11 +67,11 @@ await measure(async () => {
     await conn.close();
     return rows;
   }
-  if (config.mode === 'insert') {
+  if (config.mode === 'insert' || config.mode === 'insert-binary') {
     const conn = await connect(url, { pureJs });
     const n = config.rows ?? 200_000;
     const rows = Array.from({ length: n }, (_, i) => benchRow(i));
-    await conn.executemany(`INSERT INTO ${config.sql} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, rows);
+    await conn.executemany(`INSERT INTO ${config.sql} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, rows, { binary: config.mode === 'insert-binary' });
     await conn.close();
     return n;
   }
