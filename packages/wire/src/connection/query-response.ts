@@ -330,22 +330,39 @@ export class WireQueryResponse implements QueryResponse {
 class Held<T> {
   items: T[] = [];
   protected start = 0;
+  /**
+   * Arrays appended by pushAll behind `items`, joined only when something is taken: a buffered
+   * result of 1M rows is then one exact allocation instead of `push` growing one array through
+   * a series of backing stores that stay in V8's large-object space until a full GC (~16 MiB).
+   */
+  private tail: T[][] | null = null;
+  private tailSize = 0;
 
   get size(): number {
-    return this.items.length - this.start;
+    return this.items.length - this.start + this.tailSize;
   }
 
   /** Appends `more`, adopting the array itself when nothing is held. */
   pushAll(more: T[]): void {
-    if (this.items.length === 0) {
+    if (this.items.length === 0 && this.tail === null) {
       this.items = more;
       return;
     }
-    const items = this.items;
-    for (let i = 0; i < more.length; i++) items.push(more[i]);
+    (this.tail ??= []).push(more);
+    this.tailSize += more.length;
+  }
+
+  private join(): void {
+    const tail = this.tail!;
+    const head = this.start === 0 ? this.items : this.items.slice(this.start);
+    this.items = head.concat(...tail);
+    this.start = 0;
+    this.tail = null;
+    this.tailSize = 0;
   }
 
   take(max: number): T[] {
+    if (this.tail !== null) this.join();
     const items = this.items;
     const end = Math.min(items.length, this.start + max);
     if (this.start === 0 && end === items.length) {
@@ -361,6 +378,8 @@ class Held<T> {
   clear(): void {
     this.items = [];
     this.start = 0;
+    this.tail = null;
+    this.tailSize = 0;
   }
 }
 
