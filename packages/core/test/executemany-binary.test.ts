@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniqueDatabaseName } from '@s2/testing';
-import { connect, IntegrityError, type Connection } from '@s2/core';
+import { connect, IntegrityError, NotSupportedError, type Connection } from '@s2/core';
 import { open, serverUrl } from './support.js';
 
 const db = uniqueDatabaseName('bin_many');
@@ -158,5 +158,38 @@ describe('executemany({ binary: true }): the binary protocol stores what the tex
     expect(expr).toMatchObject({ result: 1, execute: 0, prepare: 0 });
     const [[v]] = await conn.query<[number]>('SELECT v FROM t_fb WHERE id = 2');
     expect(v).toBe(42);
+  });
+
+  it('a server that refuses COM_STMT_PREPARE (SingleStore with audit logging) gets the text path', async () => {
+    // MariaDB prepares anything; SingleStore's refusal is played by the transport's prepare.
+    await conn.execute('DROP TABLE IF EXISTS t_fb');
+    await conn.execute('CREATE TABLE t_fb (id INT PRIMARY KEY, v VARCHAR(10))');
+    const link = conn.transport() as unknown as { withPreparedStatements(work: (c: unknown) => Promise<unknown>): Promise<unknown> };
+    const refused = new NotSupportedError("Feature 'Audit logging with binary protocol' is not supported by SingleStore.", { errno: 1706 });
+    const spy = vi.spyOn(link, 'withPreparedStatements').mockImplementation((work) =>
+      work({
+        prepare: () => Promise.reject(refused),
+        execute: () => Promise.reject(new Error('execute after a refused prepare')),
+        close: () => {},
+      }),
+    );
+    try {
+      const n = await conn.executemany(
+        'INSERT INTO t_fb VALUES (?, ?)',
+        [
+          [1, 'a'],
+          [2, 'b'],
+        ],
+        { binary: true },
+      );
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(n).toBe(2);
+      expect(await conn.query('SELECT id, v FROM t_fb ORDER BY id')).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

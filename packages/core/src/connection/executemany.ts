@@ -1,8 +1,10 @@
 import {
   BulkInsert,
+  DatabaseError,
   encodeExecute,
   formatQuery,
   NotSupportedError,
+  OperationalError,
   options as globalOptions,
   ServerStatus,
   rowsBindable,
@@ -118,8 +120,13 @@ export async function executemany(
   try {
     if (!bulk) {
       for (const params of sets) progress.total += Math.max(0, await cur.execute(sql, params));
-    } else if (options.binary && prepares(link) && statementHookSlot.hook === null && bindsRows(bulk, sets, session.literalContext())) {
-      await runBinary(link, session, bulk, sets as readonly (readonly unknown[])[], progress);
+    } else if (
+      options.binary &&
+      prepares(link) &&
+      statementHookSlot.hook === null &&
+      bindsRows(bulk, sets, session.literalContext()) &&
+      (await runBinary(link, session, bulk, sets as readonly (readonly unknown[])[], progress))
+    ) {
       cur.description = null;
       cur.lastrowid = null;
     } else if (pipelines(link) && statementHookSlot.hook === null) {
@@ -211,11 +218,11 @@ async function runBinary(
   bulk: BulkInsert,
   rows: readonly (readonly unknown[])[],
   progress: { total: number },
-): Promise<void> {
+): Promise<boolean> {
   const width = bulk.bareWidth();
   const perChunk = Math.max(1, Math.min(BINARY_CHUNK_ROWS, Math.floor(MAX_PLACEHOLDERS / width)));
   const encode = (from: number) => encodeExecute(0, rows, from, Math.min(rows.length, from + perChunk), width, BINARY_CHUNK_BYTES);
-  await link.withPreparedStatements(async (commands) => {
+  return link.withPreparedStatements(async (commands) => {
     let full: number | undefined;
     let start = 0;
     type Chunk = ReturnType<typeof encodeExecute>;
@@ -224,7 +231,15 @@ async function runBinary(
       const count = chunk.end - start;
       const sql = bulk.preparedSql(count);
       if (globalOptions.get('debug.queries')) session.debugQuery(sql);
-      const id = count === perChunk ? (full ??= (await commands.prepare(sql)).id) : (await commands.prepare(sql)).id;
+      let id: number;
+      try {
+        id = count === perChunk ? (full ??= (await commands.prepare(sql)).id) : (await commands.prepare(sql)).id;
+      } catch (err) {
+        // A server that refuses prepared statements (SingleStore with audit logging, or an older
+        // version) gets the text path, as long as nothing has run yet and the session is fine.
+        if (start === 0 && err instanceof DatabaseError && !(err instanceof OperationalError && !session.isConnected())) return false;
+        throw err;
+      }
       new DataView(chunk.body.buffer, chunk.body.byteOffset, 4).setUint32(0, id, true);
       const reply = commands.execute(chunk.body);
       let following: Chunk | null = null;
@@ -237,6 +252,7 @@ async function runBinary(
       start = chunk.end;
       chunk = following;
     }
+    return true;
   });
 }
 
