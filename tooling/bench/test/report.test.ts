@@ -59,7 +59,7 @@ describe('the benchmark report', () => {
   it('says the drain is the floor when no run beats it, and restates ratios against it', () => {
     const md = report([...base, { run: run('wide s2 arrow native'), side: 'now', m: summary(1500) }]);
     expect(md).toContain("No client was faster than its table's raw drain");
-    expect(md).toContain('The raw drain runs 3 times in each round and the round keeps its fastest process');
+    expect(md).toContain('Each raw drain runs 3 times in each round and the round keeps its fastest process');
     // wall / raw 1.50, process wall / raw (1800 / 1300) 1.38
     expect(md).toMatch(/\| wide s2 arrow native \| 1000 \| 1500 \| 750 \| 100 \| 1800 \| 1500 \| 1\.50 \| 1\.50 \| 1\.38 \| 0\.50 \|/);
   });
