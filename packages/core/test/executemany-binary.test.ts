@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniqueDatabaseName } from '@s2/testing';
-import { connect, IntegrityError, NotSupportedError, type Connection } from '@s2/core';
+import { connect, IntegrityError, NotSupportedError, OperationalError, type Connection } from '@s2/core';
 import { open, serverUrl } from './support.js';
 
 const db = uniqueDatabaseName('bin_many');
@@ -48,15 +48,15 @@ async function tables(...names: string[]): Promise<void> {
 }
 
 /** Session counters of the binary protocol's commands. */
-async function stmtCounters(): Promise<Record<string, number>> {
-  const rows = await conn.query<[string, string]>("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute', 'Com_stmt_close')");
+async function stmtCounters(on: Connection = conn): Promise<Record<string, number>> {
+  const rows = await on.query<[string, string]>("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute', 'Com_stmt_close')");
   return Object.fromEntries(rows.map(([k, v]) => [k, Number(v)]));
 }
 
-async function delta<T>(work: () => Promise<T>): Promise<{ result: T; prepare: number; execute: number; close: number }> {
-  const before = await stmtCounters();
+async function delta<T>(work: () => Promise<T>, on: Connection = conn): Promise<{ result: T; prepare: number; execute: number; close: number }> {
+  const before = await stmtCounters(on);
   const result = await work();
-  const after = await stmtCounters();
+  const after = await stmtCounters(on);
   // SHOW STATUS itself is not a prepared statement: the differences are executemany's.
   return {
     result,
@@ -191,5 +191,346 @@ describe('executemany({ binary: true }): the binary protocol stores what the tex
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+/** How a run ended: the affected rows, or the error's class, errno and message (table names made alike). */
+function outcome(run: Promise<number | null>, table: string): Promise<string> {
+  return run.then(
+    (n) => `ok ${n}`,
+    (e: Error & { errno?: number; rowsAffectedBefore?: number }) =>
+      `${e.constructor.name} ${e.errno} before=${e.rowsAffectedBefore} ${e.message.replaceAll(table, 'T').replace(/near '.*' at line/s, 'near … at line')}`,
+  );
+}
+
+const asJson = (rows: unknown) => JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+/**
+ * Runs `sql` (with TBL for the table) over `rows` on the text path into a fresh `t_text` and on
+ * the binary path into a fresh `t_bin`: how each ended, what each table holds, and the binary
+ * run's prepared statement counters.
+ */
+async function textAndBinary(
+  create: string,
+  sql: string,
+  rows: unknown[][],
+  on: Connection = conn,
+): Promise<{ text: string; bin: string; textRows: string; binRows: string; prepare: number; execute: number; close: number }> {
+  const out: string[] = [];
+  let counts = { prepare: 0, execute: 0, close: 0 };
+  for (const [table, binary] of [
+    ['t_text', false],
+    ['t_bin', true],
+  ] as const) {
+    await on.execute(`DROP TABLE IF EXISTS ${table}`);
+    await on.execute(create.replaceAll('TBL', table));
+    const d = await delta(() => outcome(on.executemany(sql.replaceAll('TBL', table), rows, { binary }), table), on);
+    if (binary) counts = d;
+    out.push(d.result, asJson(await on.query(`SELECT * FROM ${table} ORDER BY 1`)));
+  }
+  return { text: out[0], textRows: out[1], bin: out[2], binRows: out[3], prepare: counts.prepare, execute: counts.execute, close: counts.close };
+}
+
+describe('executemany({ binary: true }) against the text path, value by value and statement by statement', () => {
+  const KINDS: Record<string, string> = {
+    dec: 'DECIMAL(30,10)',
+    dec0: 'DECIMAL(65,0)',
+    flt: 'FLOAT',
+    dbl: 'DOUBLE',
+    big: 'BIGINT',
+    ubig: 'BIGINT UNSIGNED',
+    tiny: 'TINYINT',
+    bit: 'BIT(64)',
+    yr: 'YEAR',
+    vc: 'VARCHAR(100)',
+    blb: 'BLOB',
+    dt: 'DATE',
+    dtm: 'DATETIME(6)',
+    tm: 'TIME',
+    js: 'JSON',
+    en: "ENUM('a','b','c')",
+    st: "SET('a','b','c')",
+  };
+  const VALUES: unknown[] = [
+    0.1,
+    1234567.125,
+    1e-7,
+    5e-324,
+    1.7976931348623157e308,
+    -0,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 60,
+    2 ** 63,
+    2 ** 64,
+    -(2 ** 63),
+    1e20,
+    1e21,
+    -1.5e-7,
+    1.5,
+    2024,
+    20240102,
+    5,
+    -5,
+    2n ** 63n - 1n,
+    2n ** 63n,
+    2n ** 64n - 1n,
+    2n ** 64n,
+    -(2n ** 63n),
+    -(2n ** 63n) - 1n,
+    10n ** 40n,
+    -(10n ** 64n),
+    10n ** 65n - 1n,
+    -(10n ** 70n),
+    -(10n ** 85n),
+    '12.5',
+    '2024-01-02',
+    '2024-02-29 23:59:59.9999995',
+    '10:11:12',
+    '{"a":[1,2.5]}',
+    'b',
+    'a,c',
+    '2',
+    '',
+    'a\u0000b',
+    '😀x',
+    new Uint8Array([0x41]),
+    new Uint8Array([0xff]),
+    new Uint8Array(0),
+    Buffer.from('12'),
+    true,
+    false,
+    undefined,
+  ];
+
+  it('numbers, bigints, strings, bytes and booleans into every column kind: the same row or the same error', async () => {
+    const divergences: string[] = [];
+    let stored = 0;
+    for (const [name, kind] of Object.entries(KINDS)) {
+      for (const table of ['t_text', 't_bin']) {
+        await conn.execute(`DROP TABLE IF EXISTS ${table}`);
+        await conn.execute(`CREATE TABLE ${table} (id INT PRIMARY KEY, v ${kind} NULL)`);
+      }
+      for (const [i, v] of VALUES.entries()) {
+        const text = await outcome(conn.executemany('INSERT INTO t_text VALUES (?, ?)', [[i, v]]), 't_text');
+        const bin = await outcome(conn.executemany('INSERT INTO t_bin VALUES (?, ?)', [[i, v]], { binary: true }), 't_bin');
+        if (text !== bin) divergences.push(`${kind} ${String(v)}: text ${text} | binary ${bin}`);
+        if (text.startsWith('ok')) stored++;
+      }
+      const rows = await conn.query<[number, string | null, string | null]>(
+        'SELECT x.id, HEX(CAST(x.v AS BINARY)), HEX(CAST(y.v AS BINARY)) FROM t_text x LEFT JOIN t_bin y ON x.id = y.id WHERE NOT (x.v <=> y.v AND HEX(CAST(x.v AS BINARY)) <=> HEX(CAST(y.v AS BINARY)))',
+      );
+      for (const [id, a, b] of rows) divergences.push(`${name} ${kind} ${String(VALUES[id])}: text stored ${a} | binary ${b}`);
+      if (name === 'bit') {
+        // 2 ** 63's literal is 9223372036854776000 (String(n)), stored as that number's bits, not as its characters.
+        const [[bits]] = await conn.query<[string]>(`SELECT HEX(v) FROM t_bin WHERE id = ${VALUES.indexOf(2 ** 63)}`);
+        expect(bits).toBe('80000000000000C0');
+      }
+      if (name === 'blb') {
+        const [[digits]] = await conn.query<[Uint8Array]>(`SELECT v FROM t_bin WHERE id = ${VALUES.indexOf(2 ** 60)}`);
+        expect(Buffer.from(digits).toString()).toBe('1152921504606847000');
+      }
+    }
+    expect(divergences).toEqual([]);
+    expect(stored).toBeGreaterThan(400);
+  });
+
+  it('bigints of 66 digits or more take the text path (MariaDB drops the sign of such a NEWDECIMAL); 65 digits go binary', async () => {
+    const create = 'CREATE TABLE TBL (id INT PRIMARY KEY, s VARCHAR(200), d DECIMAL(65,0), f DOUBLE)';
+    const long = await textAndBinary(create, 'INSERT INTO TBL VALUES (?, ?, ?, ?)', [[1, -(10n ** 85n), null, -(10n ** 70n)]]);
+    expect(long).toMatchObject({ text: 'ok 1', bin: 'ok 1', prepare: 0 });
+    expect(long.binRows).toBe(long.textRows);
+    expect(long.binRows).toContain(`"-${'9'.repeat(65)}"`);
+    const n65 = 10n ** 65n - 1n;
+    const edge = await textAndBinary(create, 'INSERT INTO TBL VALUES (?, ?, ?, ?)', [
+      [1, -n65, -n65, -n65],
+      [2, n65, n65, n65],
+    ]);
+    expect(edge).toMatchObject({ text: 'ok 2', bin: 'ok 2', prepare: 1, execute: 1 });
+    expect(edge.binRows).toBe(edge.textRows);
+  });
+
+  it('bad parameters fail before anything is written, with the text path error', async () => {
+    const create = 'CREATE TABLE TBL (id INT PRIMARY KEY, v VARCHAR(20))';
+    const good: unknown[][] = Array.from({ length: 1500 }, (_, i) => [i, `v${i}`]);
+    const bad: unknown[] = ['\ud800 lone', NaN, Infinity, Symbol('s'), () => 1, new Map(), new Date(Number.NaN)];
+    for (const v of bad) {
+      const rows = good.map((r) => [...r]);
+      rows[1200][1] = v;
+      const r = await textAndBinary(create, 'INSERT INTO TBL VALUES (?, ?)', rows);
+      expect(r.bin).toBe(r.text);
+      expect(r.text).toMatch(/^(ParameterError|ProgrammingError) .*nothing was sent/);
+      expect([r.binRows, r.prepare, r.execute]).toEqual(['[]', 0, 0]);
+    }
+    const short = await textAndBinary(create, 'INSERT INTO TBL VALUES (?, ?)', [[1, 'a'], [2]]);
+    expect(short.bin).toBe(short.text);
+    expect(short.text).toMatch(/^ParameterError .*2 placeholder\(s\) but 1 parameter/);
+    expect([short.binRows, short.prepare]).toEqual(['[]', 0]);
+  });
+
+  it('NaN and Infinity with nanAsNull / infAsNull: NULL through the binary path', async () => {
+    const lenient = await connect(serverUrl(db), { nanAsNull: true, infAsNull: true });
+    try {
+      const r = await textAndBinary(
+        'CREATE TABLE TBL (id INT PRIMARY KEY, v DOUBLE)',
+        'INSERT INTO TBL VALUES (?, ?)',
+        [
+          [1, NaN],
+          [2, Infinity],
+          [3, -Infinity],
+          [4, 0.5],
+        ],
+        lenient,
+      );
+      expect(r).toMatchObject({ text: 'ok 4', bin: 'ok 4', execute: 1, textRows: '[[1,null],[2,null],[3,null],[4,0.5]]' });
+      expect(r.binRows).toBe(r.textRows);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('dates, objects, Sets, typed arrays and nested arrays take the text path and store what it stores', async () => {
+    const create = 'CREATE TABLE TBL (id INT PRIMARY KEY, v TEXT)';
+    for (const v of [
+      new Date(Date.UTC(2024, 1, 3, 4, 5, 6, 7)),
+      { a: [1, 2n ** 70n] },
+      new Set(['a', 'b']),
+      new Float32Array([0.5]),
+      [1, 'x'],
+      { toSqlString: () => 'raw' },
+    ]) {
+      const r = await textAndBinary(create, 'INSERT INTO TBL VALUES (?, ?)', [
+        [1, 'plain'],
+        [2, v],
+      ]);
+      expect(r).toMatchObject({ text: r.bin, prepare: 0 });
+      expect(r.binRows).toBe(r.textRows);
+    }
+  });
+
+  it('INSERT IGNORE, REPLACE, ON DUPLICATE KEY UPDATE, column lists, %s and %%: the same counts and rows', async () => {
+    const create = "CREATE TABLE TBL (id INT PRIMARY KEY, v TINYINT, w VARCHAR(10) DEFAULT 'd')";
+    const rows = [
+      [1, 2],
+      [1, 3],
+      [2, 5],
+    ];
+    const statements = [
+      'INSERT IGNORE INTO TBL (id, v) VALUES (?, ?)',
+      'REPLACE INTO TBL (id, v) VALUES (?, ?)',
+      "INSERT INTO TBL (id, v) VALUES (?, ?) ON DUPLICATE KEY UPDATE v = v + VALUES(v), w = 'why?'",
+      'insert into TBL (v, id) value (%s, %s);',
+      "INSERT INTO TBL (id, v, w) VALUES (%s, %s, '100%%') ON DUPLICATE KEY UPDATE w = '50%%'",
+      'INSERT /* ? */ INTO TBL (id, v) VALUES (?,?) ON DUPLICATE KEY UPDATE w = "x"',
+    ];
+    for (const sql of statements) {
+      const r = await textAndBinary(create, sql, rows);
+      expect({ sql, bin: r.bin, binRows: r.binRows }).toEqual({ sql, bin: r.text, binRows: r.textRows });
+      // A template with a constant in the row has no bare placeholders: the text path ran.
+      expect(r.prepare).toBe(sql.includes("'100%%'") ? 0 : 1);
+    }
+    const ignored = await textAndBinary(create, 'INSERT IGNORE INTO TBL (id, v) VALUES (?, ?)', [
+      [1, 500],
+      [2, 'x'],
+    ]);
+    expect(ignored).toMatchObject({ text: 'ok 2', bin: 'ok 2', prepare: 1, binRows: '[[1,127,"d"],[2,0,"d"]]' });
+  });
+
+  it('a ? outside the row (ON DUPLICATE KEY UPDATE v = ?) fails as on the text path, nothing written, the statement closed', async () => {
+    const r = await textAndBinary('CREATE TABLE TBL (id INT PRIMARY KEY, v INT)', 'INSERT INTO TBL VALUES (?, ?) ON DUPLICATE KEY UPDATE v = ?', [
+      [1, 2],
+      [1, 3],
+    ]);
+    expect(r.text).toMatch(/^ProgrammingError 1064 before=0 /);
+    expect(r.bin).toBe(r.text);
+    expect(r.binRows).toBe('[]');
+    expect(r.close).toBe(r.prepare);
+    expect(r.execute).toBe(0);
+  });
+
+  it('a 17 MiB value (more than one 16 MiB packet) between small rows: three executes, the same bytes', async () => {
+    const big = 'é'.repeat(9 * 1024 * 1024);
+    const r = await textAndBinary('CREATE TABLE TBL (id INT PRIMARY KEY, v LONGTEXT)', 'INSERT INTO TBL VALUES (?, ?)', [
+      [1, 'a'],
+      [2, big],
+      [3, 'c'],
+    ]);
+    expect(r).toMatchObject({ text: 'ok 3', bin: 'ok 3', execute: 3 });
+    const sums = await conn.query<[number, number, string]>(
+      'SELECT x.id, LENGTH(y.v), MD5(x.v) = MD5(y.v) FROM t_text x JOIN t_bin y ON x.id = y.id ORDER BY x.id',
+    );
+    expect(sums.map((s) => s.map(Number))).toEqual([
+      [1, 1, 1],
+      [2, 18 * 1024 * 1024, 1],
+      [3, 1, 1],
+    ]);
+  });
+});
+
+describe('executemany({ binary: true }) when a chunk fails', () => {
+  const rowsOf = (n: number) => Array.from({ length: n }, (_, i) => NAMES.map((c) => (c === 'id' ? i : c === 'name' ? `r${i}` : null)));
+
+  it('a failing chunk closes every statement it prepared on the live session', async () => {
+    await tables('t_bin');
+    const rows = rowsOf(2500);
+    rows[2200][0] = 5; // a duplicate key in the third chunk
+    const d = await delta(() => conn.executemany(`INSERT INTO t_bin VALUES ${PLACEHOLDERS}`, rows, { binary: true }).catch((e: unknown) => e));
+    expect(d.result).toBeInstanceOf(IntegrityError);
+    expect((d.result as { rowsAffectedBefore?: number }).rowsAffectedBefore).toBe(2000);
+    expect(d).toMatchObject({ prepare: 2, execute: 3, close: 2 });
+  });
+
+  /** Runs 2,500 rows whose second chunk waits on a row lock another session holds, then `kill`s the run's session or statement. */
+  async function killedMidRun(kill: 'QUERY' | 'CONNECTION') {
+    await tables('t_kill');
+    const victim = await connect(serverUrl(db));
+    const holder = await connect(serverUrl(db));
+    try {
+      const [[id]] = await victim.query<[number | bigint]>('SELECT CONNECTION_ID()');
+      await holder.execute('BEGIN');
+      await holder.execute('INSERT INTO t_kill (id) VALUES (1500)');
+      const counters = () => victim.query<[string, string]>("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_close')");
+      const before = await counters();
+      const run = victim.executemany(`INSERT INTO t_kill VALUES ${PLACEHOLDERS}`, rowsOf(2500), { binary: true }).catch((e: unknown) => e);
+      // The second chunk is running (waiting for the lock on id 1500) once the first one's 1,000 rows are committed.
+      for (let tries = 0; ; tries++) {
+        const [[committed]] = await admin.query<[number | bigint]>(`SELECT COUNT(*) FROM ${db}.t_kill`);
+        const [[executing]] = await admin.query<[number | bigint]>(
+          `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${id} AND COMMAND = 'Execute'`,
+        );
+        if (Number(committed) === 1000 && Number(executing) === 1) break;
+        if (tries > 400) throw new Error(`the run never reached its second chunk: ${String(await Promise.race([run, 'still running']))}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await admin.execute(`KILL ${kill} ${id}`);
+      const err = (await run) as Error & { rowsAffectedBefore?: number };
+      await holder.execute('ROLLBACK');
+      const [[count]] = await holder.query<[number | bigint]>('SELECT COUNT(*) FROM t_kill');
+      const after = victim.isConnected() ? await counters() : null;
+      return { err, count: Number(count), before, after, alive: victim.isConnected() };
+    } finally {
+      await victim.close().catch(() => {});
+      await holder.close();
+    }
+  }
+
+  it('KILL QUERY between chunks: a typed error, the rows before it counted, the statements closed, the session usable', async () => {
+    const { err, count, before, after, alive } = await killedMidRun('QUERY');
+    expect(err).toBeInstanceOf(OperationalError);
+    expect((err as { errno?: number }).errno).toBe(1317);
+    expect(err.rowsAffectedBefore).toBe(1000);
+    expect(err.message).toContain('1000 row(s) affected by earlier statements');
+    expect(count).toBe(1000);
+    expect(alive).toBe(true);
+    const change = Object.fromEntries(after!.map(([k, v], i) => [k, Number(v) - Number(before[i][1])]));
+    expect(change).toEqual({ Com_stmt_prepare: 1, Com_stmt_close: 1 });
+  });
+
+  it('KILL CONNECTION between chunks: an OperationalError with the rows before it counted', async () => {
+    const { err, count, alive } = await killedMidRun('CONNECTION');
+    expect(err).toBeInstanceOf(OperationalError);
+    expect(err.rowsAffectedBefore).toBe(1000);
+    expect(count).toBe(1000);
+    expect(alive).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { InterfaceError } from '../errors/index.js';
 import type { LiteralContext } from './escape.js';
 
 /**
@@ -5,16 +6,17 @@ import type { LiteralContext } from './escape.js';
  * executemany's `binary` mode. Each value keeps the meaning its SQL literal has on the text
  * path, so both paths store the same bytes:
  *
- * - safe integers and booleans: LONGLONG (the literal is an exact integer);
+ * - integers in 64 bits (a number below 1e21 is written in plain digits, String(n): an integer
+ *   literal), bigints in 64 bits and booleans: LONGLONG, unsigned above 2^63 - 1;
+ * - integers beyond 64 bits (numbers from 2^64 up to 1e21, bigints of up to 65 digits): their
+ *   digits as NEWDECIMAL, which the server reads as the exact DECIMAL value it reads such a literal as
+ *   (digits as a string would be a string: a BIT column stores its characters, not the number);
  * - other finite numbers: DOUBLE (the literal is written with an exponent, a DOUBLE literal);
- * - integers beyond 2^53 below 1e21, and bigints beyond 64 bits: their digits as a string,
- *   which the server converts exactly, as it does the literal's digits;
- * - bigints in 64 bits: LONGLONG, unsigned above 2^63 - 1;
  * - strings: VAR_STRING; Uint8Array: BLOB (the literal is a hex string: bytes, no charset);
  * - null, undefined, and NaN / Infinity where the context maps them to NULL: NULL.
  *
- * Anything else (dates, objects, `toSqlString` values) has no binary form here: `bindable`
- * says so and executemany keeps the text path for such a run.
+ * Anything else (dates, objects, `toSqlString` values, bigints of 66 digits or more) has no
+ * binary form here: `bindable` says so and executemany keeps the text path for such a run.
  */
 
 const TWO_32 = 4294967296;
@@ -22,11 +24,18 @@ const UTF8 = new TextEncoder();
 const MAX_I64 = (1n << 63n) - 1n;
 const MIN_I64 = -(1n << 63n);
 const MAX_U64 = (1n << 64n) - 1n;
+/**
+ * Bigints of 66 digits and more have no binary form: their literal is clipped to the largest
+ * DECIMAL (65 nines) with its sign, but a NEWDECIMAL parameter that long loses its sign
+ * (MariaDB 10.11 stores -10^85 as +99…9). executemany keeps the text path for them.
+ */
+const DECIMAL_LIMIT = 10n ** 65n;
 
 /** Parameter types of the binary protocol. */
 const DOUBLE = 0x05;
 const NULL = 0x06;
 const LONGLONG = 0x08;
+const NEWDECIMAL = 0xf6;
 const BLOB = 0xfc;
 const VAR_STRING = 0xfd;
 const UNSIGNED = 0x80;
@@ -36,9 +45,10 @@ export function bindable(v: unknown, ctx: LiteralContext): boolean {
   switch (typeof v) {
     case 'string':
     case 'boolean':
-    case 'bigint':
     case 'undefined':
       return true;
+    case 'bigint':
+      return v > -DECIMAL_LIMIT && v < DECIMAL_LIMIT;
     case 'number':
       return v - v === 0 || (Number.isNaN(v) ? ctx.nanAsNull === true : ctx.infAsNull === true);
     case 'object':
@@ -65,7 +75,9 @@ export function rowsBindable(rows: readonly (readonly unknown[])[], ctx: Literal
 function valueBound(v: unknown): number {
   if (typeof v === 'string') return 9 + v.length * 3;
   if (v instanceof Uint8Array) return 9 + v.length;
-  if (typeof v === 'bigint') return 32;
+  // Integers beyond 64 bits go as their digits: up to 22 (a sign and 21 digits) for a number.
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? 8 : 24;
+  if (typeof v === 'bigint') return v >= MIN_I64 && v <= MAX_U64 ? 8 : 9 + v.toString().length;
   return 8;
 }
 
@@ -121,9 +133,8 @@ export function encodeExecute(
           view.setInt32(p + 4, hi, true);
           p += 8;
         } else if (Number.isInteger(v) && Math.abs(v) < 1e21) {
-          out[t] = VAR_STRING;
-          out[t + 1] = 0;
-          p = writeString(out, view, p, String(v));
+          // The literal's digits are the shortest that round-trip (2 ** 63 is 9223372036854776000), not the double's exact value.
+          p = writeInteger(out, view, t, p, BigInt(String(v)));
         } else {
           out[t] = DOUBLE;
           out[t + 1] = 0;
@@ -137,21 +148,7 @@ export function encodeExecute(
         view.setUint32(p + 4, 0, true);
         p += 8;
       } else if (typeof v === 'bigint') {
-        if (v >= MIN_I64 && v <= MAX_I64) {
-          out[t] = LONGLONG;
-          out[t + 1] = 0;
-          view.setBigInt64(p, v, true);
-          p += 8;
-        } else if (v > 0n && v <= MAX_U64) {
-          out[t] = LONGLONG;
-          out[t + 1] = UNSIGNED;
-          view.setBigUint64(p, v, true);
-          p += 8;
-        } else {
-          out[t] = VAR_STRING;
-          out[t + 1] = 0;
-          p = writeString(out, view, p, v.toString());
-        }
+        p = writeInteger(out, view, t, p, v);
       } else if (v instanceof Uint8Array) {
         out[t] = BLOB;
         out[t + 1] = 0;
@@ -166,7 +163,28 @@ export function encodeExecute(
       }
     }
   }
+  // Writes past the end of a typed array are dropped silently: a short bound must fail loudly.
+  if (p > out.length) throw new InterfaceError(`binary executemany: a chunk took ${p} bytes, more than the ${out.length} reserved`);
   return { body: out.subarray(0, p), end };
+}
+
+/** An exact integer: LONGLONG in 64 bits (unsigned above 2^63 - 1), else its digits as NEWDECIMAL. */
+function writeInteger(out: Uint8Array, view: DataView, t: number, p: number, v: bigint): number {
+  if (v >= MIN_I64 && v <= MAX_I64) {
+    out[t] = LONGLONG;
+    out[t + 1] = 0;
+    view.setBigInt64(p, v, true);
+    return p + 8;
+  }
+  if (v > 0n && v <= MAX_U64) {
+    out[t] = LONGLONG;
+    out[t + 1] = UNSIGNED;
+    view.setBigUint64(p, v, true);
+    return p + 8;
+  }
+  out[t] = NEWDECIMAL;
+  out[t + 1] = 0;
+  return writeString(out, view, p, v.toString());
 }
 
 function writeLength(out: Uint8Array, view: DataView, p: number, n: number): number {

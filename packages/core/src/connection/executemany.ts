@@ -3,6 +3,7 @@ import {
   DatabaseError,
   encodeExecute,
   formatQuery,
+  InterfaceError,
   NotSupportedError,
   OperationalError,
   options as globalOptions,
@@ -69,7 +70,7 @@ function pipelines(link: SqlTransport): link is PipeliningTransport {
 
 /** The binary protocol's commands, as the wire connector offers them (WireConnection.withPreparedStatements). */
 interface PreparedCommands {
-  prepare(sql: string): Promise<{ id: number }>;
+  prepare(sql: string): Promise<{ id: number; params: number }>;
   execute(body: Uint8Array): Promise<StatementStatus>;
   close(id: number): void;
 }
@@ -223,7 +224,7 @@ async function runBinary(
   const perChunk = Math.max(1, Math.min(BINARY_CHUNK_ROWS, Math.floor(MAX_PLACEHOLDERS / width)));
   const encode = (from: number) => encodeExecute(0, rows, from, Math.min(rows.length, from + perChunk), width, BINARY_CHUNK_BYTES);
   return link.withPreparedStatements(async (commands) => {
-    let full: number | undefined;
+    let full: { id: number; params: number } | undefined;
     let start = 0;
     type Chunk = ReturnType<typeof encodeExecute>;
     let chunk: Chunk | null = encode(0);
@@ -231,14 +232,22 @@ async function runBinary(
       const count = chunk.end - start;
       const sql = bulk.preparedSql(count);
       if (globalOptions.get('debug.queries')) session.debugQuery(sql);
-      let id: number;
+      let statement: { id: number; params: number };
       try {
-        id = count === perChunk ? (full ??= (await commands.prepare(sql)).id) : (await commands.prepare(sql)).id;
+        statement = count === perChunk ? (full ??= await commands.prepare(sql)) : await commands.prepare(sql);
       } catch (err) {
         // A server that refuses prepared statements (SingleStore with audit logging, or an older
         // version) gets the text path, as long as nothing has run yet and the session is fine.
         if (start === 0 && err instanceof DatabaseError && !(err instanceof OperationalError && !session.isConnected())) return false;
         throw err;
+      }
+      const id = statement.id;
+      if (statement.params !== count * width) {
+        // A `?` outside the row (ON DUPLICATE KEY UPDATE v = ?) is a placeholder to the server but
+        // not on the text path, where the server rejects it: values would land in the wrong places.
+        commands.close(id);
+        if (start === 0) return false;
+        throw new InterfaceError(`binary executemany: the server counts ${statement.params} placeholders in a statement of ${count * width} values`);
       }
       new DataView(chunk.body.buffer, chunk.body.byteOffset, 4).setUint32(0, id, true);
       const reply = commands.execute(chunk.body);
@@ -248,7 +257,7 @@ async function runBinary(
       } finally {
         progress.total += Number((await reply).affectedRows);
       }
-      if (id !== full) commands.close(id);
+      if (statement !== full) commands.close(id);
       start = chunk.end;
       chunk = following;
     }
