@@ -235,6 +235,7 @@ describe('executemany({ binary: true }) against the text path, value by value an
   const KINDS: Record<string, string> = {
     dec: 'DECIMAL(30,10)',
     dec0: 'DECIMAL(65,0)',
+    dec30: 'DECIMAL(38,30)',
     flt: 'FLOAT',
     dbl: 'DOUBLE',
     big: 'BIGINT',
@@ -254,6 +255,11 @@ describe('executemany({ binary: true }) against the text path, value by value an
   const VALUES: unknown[] = [
     0.1,
     1234567.125,
+    0.1 + 0.2,
+    1 / 3,
+    -2.675,
+    123456789.12345678,
+    1e-20,
     1e-7,
     5e-324,
     1.7976931348623157e308,
@@ -333,6 +339,29 @@ describe('executemany({ binary: true }) against the text path, value by value an
     }
     expect(divergences).toEqual([]);
     expect(stored).toBeGreaterThan(400);
+  });
+
+  it('one prepared statement re-executed with other value types in each chunk: the same rows as the text path', async () => {
+    // The full-chunk statement is prepared once; each execute sends its own parameter types.
+    const kinds = [
+      (i: number) => i * 3,
+      (i: number) => `${i}.5`,
+      (i: number) => i / 8,
+      (i: number) => BigInt(i) * 10n ** 12n,
+      (i: number) => (i % 2 ? null : true),
+      (i: number) => Buffer.from(String(i)),
+    ];
+    const rows = Array.from({ length: 6000 }, (_, i) => {
+      const kind = kinds[(Math.floor(i / 1000) + i) % kinds.length];
+      return [i, kind(i), kind(i + 1), kind(i + 2), kind(i + 3)];
+    });
+    const r = await textAndBinary(
+      'CREATE TABLE TBL (id INT PRIMARY KEY, d DECIMAL(40,10), s VARCHAR(40), b BIT(64), f DOUBLE)',
+      'INSERT INTO TBL VALUES (?, ?, ?, ?, ?)',
+      rows,
+    );
+    expect(r).toMatchObject({ text: 'ok 6000', bin: 'ok 6000', prepare: 1, execute: 6, close: 1 });
+    expect(r.binRows === r.textRows).toBe(true);
   });
 
   it('bigints of 66 digits or more take the text path (MariaDB drops the sign of such a NEWDECIMAL); 65 digits go binary', async () => {
