@@ -563,3 +563,29 @@ describe('executemany({ binary: true }) when a chunk fails', () => {
     expect(alive).toBe(false);
   });
 });
+
+describe('executemany({ binary: true }) with a statement deadline', () => {
+  it('queryTimeoutMs (1.5 s, generous for the first chunk on a busy machine) on a chunk: a typed timeout, the rows before it counted, the statement closed, the session usable', async () => {
+    await conn.execute('DROP TABLE IF EXISTS t_deadline');
+    await conn.execute('CREATE TABLE t_deadline (id INT PRIMARY KEY, v INT)');
+    const victim = await connect(serverUrl(db), { queryTimeoutMs: 1500 });
+    const holder = await connect(serverUrl(db));
+    try {
+      await holder.execute('BEGIN');
+      await holder.execute('INSERT INTO t_deadline (id) VALUES (1500)'); // the second chunk waits for this row's lock
+      const rows = Array.from({ length: 2500 }, (_, i) => [i, i]);
+      const d = await delta(() => victim.executemany('INSERT INTO t_deadline VALUES (?, ?)', rows, { binary: true }).catch((e: unknown) => e), victim);
+      await holder.execute('ROLLBACK');
+      const err = d.result as OperationalError & { rowsAffectedBefore?: number };
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err.errno).toBe(3024);
+      expect(err.rowsAffectedBefore).toBe(1000);
+      expect(d).toMatchObject({ prepare: 1, execute: 2, close: 1 });
+      const [[count]] = await victim.query<[number | bigint]>('SELECT COUNT(*) FROM t_deadline');
+      expect(Number(count)).toBe(1000);
+    } finally {
+      await victim.close();
+      await holder.close();
+    }
+  });
+});
