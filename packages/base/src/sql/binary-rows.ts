@@ -75,8 +75,8 @@ export function rowsBindable(rows: readonly (readonly unknown[])[], ctx: Literal
 function valueBound(v: unknown): number {
   if (typeof v === 'string') return 9 + v.length * 3;
   if (v instanceof Uint8Array) return 9 + v.length;
-  // Integers beyond 64 bits go as their digits: up to 22 (a sign and 21 digits) for a number.
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? 8 : 24;
+  // Integers beyond 2^53 may go as their digits: up to 22 (a sign and 21 digits) and a length.
+  if (typeof v === 'number') return Number.isSafeInteger(v) || !Number.isInteger(v) ? 8 : 24;
   if (typeof v === 'bigint') return v >= MIN_I64 && v <= MAX_U64 ? 8 : 9 + v.toString().length;
   return 8;
 }
