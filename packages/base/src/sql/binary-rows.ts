@@ -25,9 +25,9 @@ const MAX_I64 = (1n << 63n) - 1n;
 const MIN_I64 = -(1n << 63n);
 const MAX_U64 = (1n << 64n) - 1n;
 /**
- * Bigints of 66 digits and more have no binary form: their literal is clipped to the largest
- * DECIMAL (65 nines) with its sign, but a NEWDECIMAL parameter that long loses its sign
- * (MariaDB 10.11 stores -10^85 as +99…9). executemany keeps the text path for them.
+ * Bigints of 66 digits and more have no binary form: past DECIMAL's 65 digits the server treats
+ * a literal and a NEWDECIMAL parameter differently (MariaDB 10.11 stores the literal -10^85 in a
+ * VARCHAR as -99…9, the parameter as +99…9). executemany keeps the text path for them.
  */
 const DECIMAL_LIMIT = 10n ** 65n;
 
