@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tooling/tsup.base';
 
-export default packageBuild();
+export default packageBuild(['src/index.ts', 'src/convert.ts']);

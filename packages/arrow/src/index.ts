@@ -1,7 +1,29 @@
 import type { Table } from 'apache-arrow';
 import { registerResultFormat } from '@s2/core';
-import { decodedToArrow } from './decoded.js';
-import { rowsToArrow } from './table.js';
+import type { DecodedColumn } from '@s2/base';
+
+type Converters = typeof import('./convert.js');
+
+/**
+ * apache-arrow is ~200 ES modules: loading it takes tens of milliseconds of a process's start.
+ * Importing this package starts that load without waiting for it, so it overlaps whatever the
+ * program does next (connecting, sending the query, waiting for the first rows); a frame that
+ * is ready before the load finishes waits for it.
+ */
+let converters: Converters | undefined;
+const loading: Promise<Converters> = import('./convert.js').then((m) => (converters = m));
+// A failed load is reported by the first frame that needs it, not as an unhandled rejection.
+loading.catch(() => {});
+
+/** Resolves once apache-arrow is loaded (rejects if it cannot be): for callers that want start-up done up front. */
+export function arrowReady(): Promise<void> {
+  return loading.then(() => undefined);
+}
+
+/** `build` with the converters: at once when they are loaded, else when the load completes. */
+function withConverters(build: (c: Converters) => Table): Table | Promise<Table> {
+  return converters ? build(converters) : loading.then(build);
+}
 
 /**
  * Importing this package makes `resultsType: 'arrow'` (and `conn.queryFrame(sql, p, { resultsType: 'arrow' })`)
@@ -13,9 +35,11 @@ registerResultFormat({
   prepare: (columns) => ({
     // Batches of one result share a schema: the merged table keeps each as a record batch.
     mergeFrames: (frames) => ((frames as Table[]).length === 1 ? frames[0] : (frames[0] as Table).concat(...(frames as Table[]).slice(1))),
-    frame: (batch) => rowsToArrow(columns, batch),
-    framePackets: (packets, options, decoder) => decodedToArrow(columns, decoder.decodeFrame(columns, options, packets, 'arrow')),
+    frame: (batch) => withConverters((c) => c.rowsToArrow(columns, batch)),
+    framePackets: (packets, options, decoder) => {
+      // Decoded now, while the packets are current; only the wrapping in Arrow may wait.
+      const decoded: DecodedColumn[] = decoder.decodeFrame(columns, options, packets, 'arrow');
+      return withConverters((c) => c.decodedToArrow(columns, decoded));
+    },
   }),
 });
-
-export { rowsToArrow, decodedToArrow };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BINARY_CHARSET, columnDefinition, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
 import { decodeFrame } from '@s2/native';
-import { decodedToArrow, rowsToArrow } from '@s2/arrow';
+import { decodedToArrow, rowsToArrow } from '@s2/arrow/convert';
 import { FixedSizeList, Binary } from 'apache-arrow';
 
 /** VECTOR and BSON columns cannot come from MariaDB: column definitions and packets built per wire spec 7. */

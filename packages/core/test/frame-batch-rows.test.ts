@@ -48,6 +48,87 @@ describe('frame batch sizes of a result format', () => {
   });
 });
 
+/*
+ * A format whose frames are promises (like @s2/arrow while apache-arrow is still loading): the
+ * frames of a merged result resolve only after every batch has been read and decoded, or one
+ * rejects.
+ */
+const pending: Array<{ rows: number; settle: () => void }> = [];
+let failAt = -1;
+registerResultFormat({
+  name: 'test-promised-frames',
+  packets: true,
+  streamBatchRows: 4,
+  prepare: () => ({
+    frame: (rows) => rows.length,
+    framePackets: (packets) =>
+      new Promise<number>((resolve, reject) => {
+        const index = pending.length;
+        pending.push({ rows: packets.length, settle: () => (index === failAt ? reject(new Error(`frame ${index} failed`)) : resolve(packets.length)) });
+      }),
+    mergeFrames: (frames) => (frames as number[]).join(','),
+  }),
+});
+
+/** Settles every pending frame once the merged read has asked for all of them. */
+function settleWhenAsked(count: number): void {
+  const poll = setInterval(() => {
+    if (pending.length < count) return;
+    clearInterval(poll);
+    for (const p of pending) p.settle();
+  }, 1);
+}
+
+describe('frames handed back as promises', () => {
+  it('queryFrame reads and decodes every batch before any frame resolves, then merges them in order', async () => {
+    pending.length = 0;
+    failAt = -1;
+    settleWhenAsked(3);
+    expect(await conn.queryFrame<string>('SELECT seq FROM seq_1_to_10', [], { resultsType: 'test-promised-frames' })).toBe('4,4,2');
+    expect(pending.map((p) => p.rows)).toEqual([4, 4, 2]);
+  });
+
+  it('a frame that rejects fails queryFrame with its error, and the connection stays usable', async () => {
+    pending.length = 0;
+    failAt = 1;
+    settleWhenAsked(3);
+    await expect(conn.queryFrame('SELECT seq FROM seq_1_to_10', [], { resultsType: 'test-promised-frames' })).rejects.toThrow('frame 1 failed');
+    expect(await conn.query('SELECT 41 + 1 AS v')).toEqual([[42]]);
+  });
+
+  it('a frame that rejects while later batches are still arriving is no unhandled rejection', async () => {
+    // Frame 0 rejects at once; 20,000 rows in 4-row batches take many socket reads (event-loop
+    // turns) before the merge awaits it. Vitest fails the run on an unhandled rejection.
+    pending.length = 0;
+    failAt = 0;
+    const settler = setInterval(() => {
+      for (const p of pending) p.settle();
+    }, 0);
+    try {
+      await expect(conn.queryFrame('SELECT seq FROM seq_1_to_20000', [], { resultsType: 'test-promised-frames' })).rejects.toThrow('frame 0 failed');
+    } finally {
+      clearInterval(settler);
+    }
+    expect(pending.filter((p) => p.rows > 0)).toHaveLength(5000);
+    expect(await conn.query('SELECT 41 + 1 AS v')).toEqual([[42]]);
+  });
+
+  it('streamFrames yields each resolved frame in turn', async () => {
+    pending.length = 0;
+    failAt = -1;
+    const frames: number[] = [];
+    const settler = setInterval(() => {
+      for (const p of pending.splice(0)) p.settle();
+    }, 1);
+    try {
+      for await (const f of conn.streamFrames<number>('SELECT seq FROM seq_1_to_10', [], { resultsType: 'test-promised-frames' })) frames.push(f);
+    } finally {
+      clearInterval(settler);
+    }
+    expect(frames).toEqual([4, 4, 2]);
+  });
+});
+
 // 10,000 rows with per-cell JS values (DECIMAL, strings, NULLs, DATETIME(6), JSON text): the
 // default stream splits them into 4,096-row frames, queryFrame into 8,192-row batches.
 const WIDE = `SELECT seq AS id, seq / 7 AS d, CAST(seq % 1000 + 0.25 AS DECIMAL(12,2)) AS amount, CONCAT('name-', seq) AS name,

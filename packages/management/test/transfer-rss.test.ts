@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
+import { runSourceScript } from '@s2/testing/vitest';
 
 const SIZE = 300 * 1024 * 1024;
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 let fake: ManagementFake;
 let dir: string;
 
@@ -39,19 +37,9 @@ describe('300 MB stage transfer in a child process', () => {
   it('streams both ways with flat memory and complete progress', async () => {
     const cluster = fake.seed.cluster({ name: 'big' });
     const args = { url: fake.url, token: fake.token, clusterId: cluster.clusterID, src: join(dir, 'src.bin'), dst: join(dir, 'dst.bin') };
-    const child = spawn(
-      process.execPath,
-      ['--conditions=s2-source', '--import', 'tsx', fileURLToPath(new URL('./fixtures/transfer-child.ts', import.meta.url))],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, S2_TRANSFER_ARGS: JSON.stringify(args) },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const { code, stdout, stderr } = await runSourceScript(new URL('./fixtures/transfer-child.ts', import.meta.url), {
+      S2_TRANSFER_ARGS: JSON.stringify(args),
+    });
     expect(code, stderr).toBe(0);
     const r = JSON.parse(stdout);
     const growthMb = (r.peak - r.baseline) / 2 ** 20;

@@ -1,6 +1,6 @@
 import { registerResultFormat } from '@s2/core';
 import pl, { type DataFrame } from 'nodejs-polars';
-import { decodedToArrow } from '@s2/arrow';
+import { decodedToArrow } from '@s2/arrow/convert';
 import { rowsToPolars, toPolars } from './polars.js';
 
 /**

@@ -3,7 +3,7 @@ import { Data, DataType as ArrowType, Field, LargeList, List, Table, Uint8, make
 import pl from 'nodejs-polars';
 import type { DataFrame } from 'nodejs-polars';
 import { FieldType, type ColumnDefinition } from '@s2/base';
-import { rowsToArrow } from '@s2/arrow';
+import { rowsToArrow } from '@s2/arrow/convert';
 
 /**
  * What DECIMAL columns become:

@@ -12,7 +12,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { ColumnDefinition, DecodeOptions } from '@s2/base';
 import { connect, registerResultFormat } from '@s2/core';
-import { decodedToArrow } from '@s2/arrow';
+import { decodedToArrow } from '@s2/arrow/convert';
 import type { DecodedColumn } from '@s2/native';
 import { prepare, startTarget } from './setup.js';
 

@@ -239,7 +239,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     return this.format!.frame!(this.rowsOf(batch));
   }
 
-  /** One frame of up to `max` rows read from a streaming result. */
+  /** One frame of up to `max` rows read from a streaming result (possibly a promise of it: see PreparedFormat.frame). */
   private async readFrame(max?: number): Promise<{ frame: unknown; rows: number }> {
     if (this.packets) {
       const batch = await this.packets.read(max);
@@ -379,10 +379,14 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
         const part = await this.readFrame(batchRows);
         if (part.rows === 0 && frames.length > 0) break;
         this.rownumber += part.rows;
+        // Rejections wait for the merge below; until then they must not count as unhandled.
+        if (part.frame instanceof Promise) part.frame.catch(() => {});
         frames.push(part.frame);
         if (part.rows < batchRows) break;
       }
-      return this.format.mergeFrames(frames);
+      // A format may hand back promises of frames (its library still loading): batches go on
+      // being read and decoded meanwhile, and only the merge waits.
+      return this.format.mergeFrames(await Promise.all(frames));
     }
     const part = await this.readFrame(limit);
     this.rownumber += part.rows;

@@ -8,7 +8,11 @@ import { NotSupportedError, sharedRegistry, type BatchDecoder, type ColumnDefini
 export interface PreparedFormat {
   /** Row formats: one output row per input row. */
   rows?(batch: unknown[][]): unknown[];
-  /** Frame formats: the whole batch as one value (a table, a record batch...). */
+  /**
+   * Frame formats: the whole batch as one value (a table, a record batch...). `frame` and
+   * `framePackets` may return a promise of the frame (a format whose library is still loading);
+   * the cursor awaits it.
+   */
   frame?(batch: unknown[][]): unknown;
   /**
    * Frame formats that decode row packets themselves (natively where possible): the whole

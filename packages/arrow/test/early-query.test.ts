@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { runSourceScript, testServer } from '@s2/testing/vitest';
+import { arrowReady } from '@s2/arrow';
+
+describe('apache-arrow loads in the background', () => {
+  it('arrowReady resolves once the converters are loaded', async () => {
+    await expect(arrowReady()).resolves.toBeUndefined();
+  });
+
+  it('a query made before apache-arrow has loaded waits for it and returns the whole table', async () => {
+    const { code, stdout, stderr } = await runSourceScript(new URL('./fixtures/first-query-child.ts', import.meta.url), {
+      S2_CHILD_URL: `${testServer().url}/${testServer().database}`,
+    });
+    expect(code, stderr).toBe(0);
+    const seen = JSON.parse(stdout);
+    // The hook holds apache-arrow for 600 ms: the query was sent before it was loaded.
+    expect(seen.readyAtQuery).toBe(false);
+    expect(seen).toMatchObject({ isTable: true, rows: 20000, sum: String((20000 * 20001) / 2), last: 'n20000' });
+  });
+});
