@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniqueDatabaseName } from '@s2/testing';
+import { pollUntil } from '@s2/testing/vitest';
 import { connect, IntegrityError, NotSupportedError, OperationalError, type Connection } from '@s2/core';
 import { open, serverUrl } from './support.js';
 
@@ -565,6 +566,51 @@ describe('executemany({ binary: true }) when a chunk fails', () => {
 });
 
 describe('executemany({ binary: true }) with a statement deadline', () => {
+  it('queryTimeoutMs bounds COM_STMT_PREPARE too: a prepare queued behind a pending ALTER TABLE fails with 3024, nothing written, the session usable', async () => {
+    await conn.execute('DROP TABLE IF EXISTS t_prepare_deadline');
+    await conn.execute('CREATE TABLE t_prepare_deadline (id INT PRIMARY KEY, v INT)');
+    const reader = await connect(serverUrl(db));
+    const alterer = await connect(serverUrl(db));
+    const victim = await connect(serverUrl(db), { queryTimeoutMs: 500 });
+    try {
+      // The reader's open transaction holds the table's metadata lock; the ALTER queues for an
+      // exclusive one, and every later statement on the table (a prepare included) queues behind it.
+      await reader.execute('BEGIN');
+      await reader.query('SELECT * FROM t_prepare_deadline');
+      const alter = alterer.execute('ALTER TABLE t_prepare_deadline ADD COLUMN w INT').catch((e: unknown) => e);
+      const queued = await pollUntil(async () => {
+        const rows = await conn.query<[string]>("SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE t_prepare_deadline%'");
+        return rows.some(([state]) => /metadata lock/i.test(state));
+      });
+      expect(queued).toBe(true);
+      const before = await stmtCounters(victim);
+      const err = (await victim
+        .executemany(
+          'INSERT INTO t_prepare_deadline VALUES (?, ?)',
+          [
+            [1, 1],
+            [2, 2],
+          ],
+          { binary: true },
+        )
+        .catch((e: unknown) => e)) as OperationalError & { rowsAffectedBefore?: number };
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err.errno).toBe(3024);
+      expect(err.rowsAffectedBefore).toBe(0);
+      await reader.execute('COMMIT');
+      expect(await alter).not.toBeInstanceOf(Error);
+      // The killed prepare left no statement behind, and the session runs the next one.
+      const after = await stmtCounters(victim);
+      expect(after.Com_stmt_execute - before.Com_stmt_execute).toBe(0);
+      const [[count]] = await victim.query<[number | bigint]>('SELECT COUNT(*) FROM t_prepare_deadline');
+      expect(Number(count)).toBe(0);
+    } finally {
+      await reader.close();
+      await alterer.close();
+      await victim.close();
+    }
+  });
+
   it('queryTimeoutMs (1.5 s, generous for the first chunk on a busy machine) on a chunk: a typed timeout, the rows before it counted, the statement closed, the session usable', async () => {
     await conn.execute('DROP TABLE IF EXISTS t_deadline');
     await conn.execute('CREATE TABLE t_deadline (id INT PRIMARY KEY, v INT)');

@@ -659,8 +659,52 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
   }
 
-  /** COM_STMT_PREPARE: its OK header, then parameter and column definitions (skipped). */
+  /**
+   * COM_STMT_PREPARE within queryTimeoutMs, like any statement: a prepare can wait as long as a
+   * query (behind a metadata lock, e.g. a pending ALTER TABLE). At the deadline it is ended with
+   * KILL QUERY from a side session and fails with OperationalError 3024, the session kept; a
+   * server that does not end it within the cancel grace period costs the session.
+   */
   private async prepareStatement(sql: string): Promise<PreparedStatement> {
+    const limit = this.options.queryTimeoutMs;
+    if (!limit) return this.readPrepare(sql);
+    const graceMs = this.options.cancelGraceMs ?? 2000;
+    let timedOut: OperationalError | undefined;
+    let killing: Promise<void> | undefined;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const deadline = setTimeout(() => {
+      const error = new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT });
+      timedOut = error;
+      killing = this.killQuery(graceMs).catch(() => {
+        // The prepare may have ended meanwhile, or the server is gone: the grace timer decides.
+      });
+      grace = setTimeout(
+        () =>
+          this.poison(
+            new OperationalError(
+              `Lost connection to MySQL server: discarded after the prepare timed out after ${limit} ms and the server did not end it within ${graceMs} ms`,
+              { errno: 2013, cause: error },
+            ),
+          ),
+        graceMs,
+      );
+    }, limit);
+    try {
+      return await this.readPrepare(sql);
+    } catch (err) {
+      // The KILL's own error (1317) is the deadline's doing: report the deadline.
+      if (timedOut && this.isOpen) throw timedOut;
+      throw err;
+    } finally {
+      clearTimeout(deadline);
+      // A KILL still on its way would hit the next statement: wait until it has run.
+      if (killing) await killing;
+      if (grace) clearTimeout(grace);
+    }
+  }
+
+  /** COM_STMT_PREPARE: its OK header, then parameter and column definitions (skipped). */
+  private async readPrepare(sql: string): Promise<PreparedStatement> {
     this.sendCommand(STMT_PREPARE, sql);
     const first = await this.readPacket();
     if (isErr(first)) throw parseErr(first);
