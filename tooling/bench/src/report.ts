@@ -234,7 +234,7 @@ export function writeReport(path: string, input: ReportInput): void {
     '',
     `Method: every table read once, untimed, before the first run (a warm server cache for every client); then ${plural(input.repeats, 'round')}, each running every run once as its own process (round-robin, so a slow spell of the machine hits all clients alike). Figures are medians over the rounds; peak RSS is the highest.${input.drainTries > 1 ? ` Each raw drain runs ${input.drainTries} times in each round and the round keeps its fastest process: a floor is the best the server did, not one draw.` : ''}`,
     '',
-    '- **wall ms / cpu ms**: the workload only (connect + query + decode, or the inserts), timed inside the process (an `arrow` run's also holds any wait for apache-arrow, which @s2/arrow loads in the background). CPU is the client process (user + system); the server shares the same cores.',
+    '- **wall ms / cpu ms**: the workload only (connect + query + decode, or the inserts), timed inside the process (in an `arrow` run it also holds any wait for apache-arrow, which @s2/arrow loads in the background). CPU is the client process (user + system); the server shares the same cores.',
     '- **process wall ms**: the whole process, spawn to exit, timed by the harness: Node start-up, module loading, the workload and shutdown — what a user running a script waits for.',
     "- **process cpu ms**: the whole process's CPU from its start to its `exit` event (start-up and module loading included).",
     "- **peak RSS MiB**: the process's peak resident memory (the whole process).",
