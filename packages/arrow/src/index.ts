@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
-import { registerResultFormat } from '@s2/core';
-import type { DecodedColumn } from '@s2/base';
+import { MissingPackageError, registerResultFormat } from '@s2/core';
+import { InterfaceError, type DecodedColumn } from '@s2/base';
 
 type Converters = typeof import('./convert.js');
 
@@ -11,9 +11,22 @@ type Converters = typeof import('./convert.js');
  * is ready before the load finishes waits for it.
  */
 let converters: Converters | undefined;
-const loading: Promise<Converters> = import('./convert.js').then((m) => (converters = m));
+const loading: Promise<Converters> = import('./convert.js').then(
+  (m) => (converters = m),
+  (err: unknown) => {
+    throw loadFailure(err);
+  },
+);
 // A failed load is reported by the first frame that needs it, not as an unhandled rejection.
 loading.catch(() => {});
+
+/** What a query in the arrow format fails with when apache-arrow cannot be loaded. */
+function loadFailure(err: unknown): Error {
+  const e = err as { code?: string; message?: string } | null;
+  const missing = (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && /['"]apache-arrow['"]/.test(e?.message ?? '');
+  if (missing) return new MissingPackageError('apache-arrow', "resultsType 'arrow' (@s2/arrow)", err);
+  return new InterfaceError(`@s2/arrow could not load apache-arrow: ${e?.message ?? String(err)}`, { cause: err });
+}
 
 /** Resolves once apache-arrow is loaded (rejects if it cannot be): for callers that want start-up done up front. */
 export function arrowReady(): Promise<void> {

@@ -17,4 +17,15 @@ describe('apache-arrow loads in the background', () => {
     expect(seen.readyAtQuery).toBe(false);
     expect(seen).toMatchObject({ isTable: true, rows: 20000, sum: String((20000 * 20001) / 2), last: 'n20000' });
   });
+
+  it('without apache-arrow, importing @s2/arrow still works and an arrow query fails with MissingPackageError; the connection stays usable', async () => {
+    const { code, stdout, stderr } = await runSourceScript(new URL('./fixtures/first-query-child.ts', import.meta.url), {
+      S2_CHILD_URL: `${testServer().url}/${testServer().database}`,
+      S2_CHILD_MODE: 'missing',
+    });
+    expect(code, stderr).toBe(0);
+    const seen = JSON.parse(stdout);
+    expect(seen).toMatchObject({ name: 'MissingPackageError', packageName: 'apache-arrow', after: 42 });
+    expect(seen.message).toContain('npm install apache-arrow');
+  });
 });

@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniqueDatabaseName } from '@s2/testing';
-import { pollUntil } from '@s2/testing/vitest';
+import { pollUntil, testServer } from '@s2/testing/vitest';
 import { connect, IntegrityError, NotSupportedError, OperationalError, type Connection } from '@s2/core';
 import { open, serverUrl } from './support.js';
 
@@ -50,7 +51,9 @@ async function tables(...names: string[]): Promise<void> {
 
 /** Session counters of the binary protocol's commands. */
 async function stmtCounters(on: Connection = conn): Promise<Record<string, number>> {
-  const rows = await on.query<[string, string]>("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute', 'Com_stmt_close')");
+  const rows = await on.query<[string, string]>(
+    "SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute', 'Com_stmt_close', 'Com_insert')",
+  );
   return Object.fromEntries(rows.map(([k, v]) => [k, Number(v)]));
 }
 
@@ -566,23 +569,44 @@ describe('executemany({ binary: true }) when a chunk fails', () => {
 });
 
 describe('executemany({ binary: true }) with a statement deadline', () => {
-  it('queryTimeoutMs bounds COM_STMT_PREPARE too: a prepare queued behind a pending ALTER TABLE fails with 3024, nothing written, the session usable', async () => {
-    await conn.execute('DROP TABLE IF EXISTS t_prepare_deadline');
-    await conn.execute('CREATE TABLE t_prepare_deadline (id INT PRIMARY KEY, v INT)');
+  /**
+   * A fresh `table`, an ALTER TABLE on it queued behind another session's open transaction (so
+   * every later statement on the table waits behind the ALTER), and `victim`, a session with a
+   * deadline, for `body`. `release` ends the transaction and waits for the ALTER.
+   */
+  async function behindPendingAlter(
+    table: string,
+    victimUrl: string,
+    queryTimeoutMs: number,
+    body: (victim: Connection, release: () => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    await conn.execute(`DROP TABLE IF EXISTS ${table}`);
+    await conn.execute(`CREATE TABLE ${table} (id INT PRIMARY KEY, v INT)`);
     const reader = await connect(serverUrl(db));
     const alterer = await connect(serverUrl(db));
-    const victim = await connect(serverUrl(db), { queryTimeoutMs: 500 });
+    const victim = await connect(victimUrl, { queryTimeoutMs });
     try {
-      // The reader's open transaction holds the table's metadata lock; the ALTER queues for an
-      // exclusive one, and every later statement on the table (a prepare included) queues behind it.
       await reader.execute('BEGIN');
-      await reader.query('SELECT * FROM t_prepare_deadline');
-      const alter = alterer.execute('ALTER TABLE t_prepare_deadline ADD COLUMN w INT').catch((e: unknown) => e);
+      await reader.query(`SELECT * FROM ${table}`);
+      const alter = alterer.execute(`ALTER TABLE ${table} ADD COLUMN w INT`).catch((e: unknown) => e);
       const queued = await pollUntil(async () => {
-        const rows = await conn.query<[string]>("SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE t_prepare_deadline%'");
+        const rows = await conn.query<[string]>(`SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE ${table}%'`);
         return rows.some(([state]) => /metadata lock/i.test(state));
       });
       expect(queued).toBe(true);
+      await body(victim, async () => {
+        await reader.execute('COMMIT');
+        expect(await alter).not.toBeInstanceOf(Error);
+      });
+    } finally {
+      await reader.close();
+      await alterer.close();
+      await victim.close();
+    }
+  }
+
+  it('queryTimeoutMs bounds COM_STMT_PREPARE too: a prepare queued behind a pending ALTER TABLE fails with 3024, nothing written, the session usable', async () => {
+    await behindPendingAlter('t_prepare_deadline', serverUrl(db), 500, async (victim, release) => {
       const before = await stmtCounters(victim);
       const err = (await victim
         .executemany(
@@ -593,21 +617,62 @@ describe('executemany({ binary: true }) with a statement deadline', () => {
           ],
           { binary: true },
         )
-        .catch((e: unknown) => e)) as OperationalError & { rowsAffectedBefore?: number };
+        .catch((e: unknown) => e)) as OperationalError & {
+        rowsAffectedBefore?: number;
+      };
       expect(err).toBeInstanceOf(OperationalError);
       expect(err.errno).toBe(3024);
       expect(err.rowsAffectedBefore).toBe(0);
-      await reader.execute('COMMIT');
-      expect(await alter).not.toBeInstanceOf(Error);
+      await release();
       // The killed prepare left no statement behind, and the session runs the next one.
       const after = await stmtCounters(victim);
       expect(after.Com_stmt_execute - before.Com_stmt_execute).toBe(0);
+      // Stopped, not refused: no retry on the text path (which would run after the deadline).
+      expect(after.Com_insert - before.Com_insert).toBe(0);
       const [[count]] = await victim.query<[number | bigint]>('SELECT COUNT(*) FROM t_prepare_deadline');
       expect(Number(count)).toBe(0);
+    });
+  });
+
+  it('a prepare past its deadline whose lock is released soon after writes nothing (no retry on the text path)', async () => {
+    await behindPendingAlter('t_prepare_late', serverUrl(db), 400, async (victim, release) => {
+      // The lock goes 300 ms after the deadline: a retry would get through and write the rows.
+      const released = new Promise((r) => setTimeout(r, 700)).then(release);
+      const err = (await victim
+        .executemany(
+          'INSERT INTO t_prepare_late (id, v) VALUES (?, ?)',
+          [
+            [1, 1],
+            [2, 2],
+          ],
+          { binary: true },
+        )
+        .catch((e: unknown) => e)) as OperationalError;
+      await released;
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err.errno).toBe(3024);
+      const [[count]] = await conn.query<[number | bigint]>('SELECT COUNT(*) FROM t_prepare_late');
+      expect(Number(count)).toBe(0);
+    });
+  });
+
+  it('a prepare ended at once by its KILL keeps the session even when the side session answers the KILL slowly', async () => {
+    // The KILL's side session goes through the proxy too, which holds its answer 3 s: past the 2 s grace.
+    const proxy = await slowKillProxy(new URL(testServer().url));
+    const via = new URL(serverUrl(db));
+    via.port = String(proxy.port);
+    try {
+      await behindPendingAlter('t_prepare_grace', `${via.toString()}?ssl_disabled=true`, 300, async (victim, release) => {
+        const err = (await victim
+          .executemany('INSERT INTO t_prepare_grace VALUES (?, ?)', [[1, 1]], { binary: true })
+          .catch((e: unknown) => e)) as OperationalError;
+        await release();
+        expect(err).toBeInstanceOf(OperationalError);
+        expect(err.errno).toBe(3024);
+        expect(await victim.query('SELECT 41 + 1')).toEqual([[42]]);
+      });
     } finally {
-      await reader.close();
-      await alterer.close();
-      await victim.close();
+      proxy.close();
     }
   });
 
@@ -635,3 +700,32 @@ describe('executemany({ binary: true }) with a statement deadline', () => {
     }
   });
 });
+
+/**
+ * A TCP proxy to the test server: the first connection passes straight through; on later ones
+ * (a KILL's side sessions) the server's answers after a KILL QUERY are held back 3 s, while the
+ * KILL itself reaches the server at once.
+ */
+function slowKillProxy(target: URL): Promise<{ port: number; close: () => void }> {
+  let connections = 0;
+  const server = net.createServer((client) => {
+    const side = connections++ > 0;
+    const upstream = net.connect(Number(target.port), target.hostname);
+    let killSent = false;
+    client.on('data', (d: Buffer) => {
+      if (side && d.includes('KILL QUERY')) killSent = true;
+      upstream.write(d);
+    });
+    upstream.on('data', (d: Buffer) => {
+      if (killSent) setTimeout(() => !client.destroyed && client.write(d), 3000);
+      else client.write(d);
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => setTimeout(() => client.destroy(), 3100));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as net.AddressInfo).port, close: () => server.close() })),
+  );
+}

@@ -204,6 +204,11 @@ async function runPipelined(
 const BINARY_CHUNK_ROWS = 1000;
 /** Bytes of values per COM_STMT_EXECUTE, far below any max_allowed_packet; at least one row. */
 const BINARY_CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Errors of a prepare that was stopped rather than refused: interrupted (1317), past its
+ * deadline (3024; MariaDB's max_statement_time 1969), a lock wait timed out (1205) or deadlocked (1213).
+ */
+const STOPPED = new Set([1317, 3024, 1969, 1205, 1213]);
 /** Placeholders a prepared statement may have (the protocol counts them in 16 bits). */
 const MAX_PLACEHOLDERS = 65_535;
 
@@ -238,7 +243,10 @@ async function runBinary(
       } catch (err) {
         // A server that refuses prepared statements (SingleStore with audit logging, or an older
         // version) gets the text path, as long as nothing has run yet and the session is fine.
-        if (start === 0 && err instanceof DatabaseError && !(err instanceof OperationalError && !session.isConnected())) return false;
+        // A prepare that was stopped (deadline, KILL, lock wait) was not refused: the text path
+        // would run the statement after its deadline, or wait again.
+        if (start === 0 && err instanceof DatabaseError && !STOPPED.has(err.errno ?? 0) && !(err instanceof OperationalError && !session.isConnected()))
+          return false;
         throw err;
       }
       const id = statement.id;

@@ -3,6 +3,7 @@ import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as T
 import {
   Capability,
   Command,
+  DatabaseError,
   resolveDecodeOptions,
   InterfaceError,
   InternalError,
@@ -38,6 +39,7 @@ const CR_SERVER_LOST = 2013;
 const CR_COMMANDS_OUT_OF_SYNC = 2014;
 const CR_SSL_CONNECTION_ERROR = 2026;
 const ER_QUERY_TIMEOUT = 3024;
+const ER_QUERY_INTERRUPTED = 1317;
 
 const BASE_FLAGS =
   Capability.LONG_PASSWORD |
@@ -672,35 +674,45 @@ export class WireConnection implements SqlTransport, PacketChannel {
     let timedOut: OperationalError | undefined;
     let killing: Promise<void> | undefined;
     let grace: ReturnType<typeof setTimeout> | undefined;
+    let ended = false;
     const deadline = setTimeout(() => {
       const error = new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT });
       timedOut = error;
       killing = this.killQuery(graceMs).catch(() => {
         // The prepare may have ended meanwhile, or the server is gone: the grace timer decides.
       });
-      grace = setTimeout(
-        () =>
+      // Only a prepare the server has not ended within the grace period costs the session; a
+      // slow side session after the prepare has ended does not.
+      grace = setTimeout(() => {
+        if (!ended)
           this.poison(
             new OperationalError(
               `Lost connection to MySQL server: discarded after the prepare timed out after ${limit} ms and the server did not end it within ${graceMs} ms`,
               { errno: 2013, cause: error },
             ),
-          ),
-        graceMs,
-      );
+          );
+      }, graceMs);
     }, limit);
+    let statement: PreparedStatement;
     try {
-      return await this.readPrepare(sql);
+      statement = await this.readPrepare(sql);
     } catch (err) {
       // The KILL's own error (1317) is the deadline's doing: report the deadline.
-      if (timedOut && this.isOpen) throw timedOut;
+      if (timedOut && err instanceof DatabaseError && err.errno === ER_QUERY_INTERRUPTED) throw timedOut;
       throw err;
     } finally {
+      ended = true;
       clearTimeout(deadline);
       // A KILL still on its way would hit the next statement: wait until it has run.
       if (killing) await killing;
       if (grace) clearTimeout(grace);
     }
+    if (timedOut) {
+      // Prepared just as the deadline passed: past it all the same, as a query would be.
+      if (this.isOpen) this.sendCommand(STMT_CLOSE, u32(statement.id));
+      throw timedOut;
+    }
+    return statement;
   }
 
   /** COM_STMT_PREPARE: its OK header, then parameter and column definitions (skipped). */
