@@ -1,5 +1,13 @@
-import type { DecodeOptions, RowDecoderFactory, SessionInfo } from '@s2/base';
+import type { DecodeOptions, OperationalError, RowDecoderFactory, SessionInfo } from '@s2/base';
 import type { PacketRun } from './packet-queue.js';
+
+/** A KILL QUERY under way for a cancelled statement. */
+export interface RunningKill {
+  /** Settles once the KILL has run or was given up. */
+  readonly killing: Promise<void>;
+  /** Stops the grace timer. */
+  disarm(): void;
+}
 
 /**
  * What a command's response needs from the session that carries it: packets in and out, the
@@ -26,8 +34,11 @@ export interface PacketChannel {
   send(payload: Uint8Array): boolean;
   flushWrites(): Promise<void>;
 
-  /** Cancels the running statement from a side session (bounded by `withinMs`). */
-  killQuery(withinMs?: number): Promise<void>;
+  /**
+   * Cancels the running statement from a side session; the session is discarded if `ended()`
+   * is still false after `graceMs`.
+   */
+  killRunning(reason: OperationalError, graceMs: number, ended: () => boolean): RunningKill;
   /** The response has read its last packet: the session is free. */
   responseFinished(response: object): void;
   /** The session is out of sync or past a deadline: tear it down with this error. */

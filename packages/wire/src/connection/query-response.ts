@@ -23,7 +23,7 @@ import { isErr, isOk, parseEof, parseErr, parseOk } from '../protocol/server-mes
 import { columnDefinitionAt } from './column-cache.js';
 import type { InfileGrant } from './infile-grant.js';
 import { sendLocalInfile } from './local-infile.js';
-import type { PacketChannel } from './packet-channel.js';
+import type { PacketChannel, RunningKill } from './packet-channel.js';
 
 const ER_QUERY_INTERRUPTED = 1317;
 const ER_QUERY_TIMEOUT = 3024;
@@ -220,7 +220,7 @@ export class WireQueryResponse implements QueryResponse {
   private armCancellation(): void {
     const { signal, timeoutMs } = this.options;
     if (!signal && !timeoutMs) return;
-    let grace: ReturnType<typeof setTimeout> | undefined;
+    let kill: RunningKill | undefined;
     const cancel = (error: OperationalError) => {
       if (this.finished || this.cancelled) return;
       this.cancelled = error;
@@ -229,19 +229,9 @@ export class WireQueryResponse implements QueryResponse {
         for (const reject of waiters) reject(error);
         waiters.clear();
       }
-      this.killing = this.conn.killQuery(this.graceMs).catch(() => {
-        // The statement may have finished meanwhile, or the server is gone: the grace timer decides.
-      });
-      // Not clean within the grace period: the session cannot be trusted, discard it.
-      grace = setTimeout(() => {
-        if (!this.finished)
-          this.conn.poison(
-            new OperationalError(
-              `Lost connection to MySQL server: discarded after the statement was cancelled (${error.message}) and the server did not end it within ${this.graceMs} ms`,
-              { errno: 2013, cause: error },
-            ),
-          );
-      }, this.graceMs);
+      const running = this.conn.killRunning(error, this.graceMs, () => this.finished);
+      this.killing = running.killing;
+      kill = running;
       if (this.options.streaming) void this.drain();
     };
     const onAbort = () =>
@@ -257,7 +247,7 @@ export class WireQueryResponse implements QueryResponse {
     this.disarm = () => {
       signal?.removeEventListener('abort', onAbort);
       if (timer) clearTimeout(timer);
-      if (grace) clearTimeout(grace);
+      kill?.disarm();
     };
   }
 

@@ -25,7 +25,7 @@ import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/serv
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
 import { InfileGrant } from './infile-grant.js';
 import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options.js';
-import type { PacketChannel } from './packet-channel.js';
+import type { PacketChannel, RunningKill } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
 import { parsePrepareOk, STMT_CLOSE, STMT_EXECUTE, STMT_PREPARE, type PreparedCommands, type PreparedStatement } from './prepared.js';
@@ -670,28 +670,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private async prepareStatement(sql: string): Promise<PreparedStatement> {
     const limit = this.options.queryTimeoutMs;
     if (!limit) return this.readPrepare(sql);
-    const graceMs = this.options.cancelGraceMs ?? 2000;
     let timedOut: OperationalError | undefined;
-    let killing: Promise<void> | undefined;
-    let grace: ReturnType<typeof setTimeout> | undefined;
+    let kill: RunningKill | undefined;
     let ended = false;
     const deadline = setTimeout(() => {
-      const error = new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT });
-      timedOut = error;
-      killing = this.killQuery(graceMs).catch(() => {
-        // The prepare may have ended meanwhile, or the server is gone: the grace timer decides.
-      });
-      // Only a prepare the server has not ended within the grace period costs the session; a
-      // slow side session after the prepare has ended does not.
-      grace = setTimeout(() => {
-        if (!ended)
-          this.poison(
-            new OperationalError(
-              `Lost connection to MySQL server: discarded after the prepare timed out after ${limit} ms and the server did not end it within ${graceMs} ms`,
-              { errno: 2013, cause: error },
-            ),
-          );
-      }, graceMs);
+      timedOut = new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT });
+      kill = this.killRunning(timedOut, this.options.cancelGraceMs ?? 2000, () => ended);
     }, limit);
     let statement: PreparedStatement;
     try {
@@ -704,8 +688,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
       ended = true;
       clearTimeout(deadline);
       // A KILL still on its way would hit the next statement: wait until it has run.
-      if (killing) await killing;
-      if (grace) clearTimeout(grace);
+      if (kill) await kill.killing;
+      kill?.disarm();
     }
     if (timedOut) {
       // Prepared just as the deadline passed: past it all the same, as a query would be.
@@ -817,6 +801,28 @@ export class WireConnection implements SqlTransport, PacketChannel {
   async reset(): Promise<void> {
     await this.command(Command.RESET_CONNECTION);
     await this.setupSession();
+  }
+
+  /**
+   * Ends the running statement for `reason` with KILL QUERY from a side session. If `ended()` is
+   * still false after `graceMs`, the server did not end it cleanly and the session is discarded
+   * (a slow side session alone costs nothing). `killing` settles once the KILL has run or was
+   * given up; `disarm` stops the grace timer.
+   */
+  killRunning(reason: OperationalError, graceMs: number, ended: () => boolean): RunningKill {
+    const killing = this.killQuery(graceMs).catch(() => {
+      // The statement may have ended meanwhile, or the server is gone: the grace timer decides.
+    });
+    const grace = setTimeout(() => {
+      if (!ended())
+        this.poison(
+          new OperationalError(
+            `Lost connection to MySQL server: discarded after the statement was cancelled (${reason.message}) and the server did not end it within ${graceMs} ms`,
+            { errno: CR_SERVER_LOST, cause: reason },
+          ),
+        );
+    }, graceMs);
+    return { killing, disarm: () => clearTimeout(grace) };
   }
 
   /** Cancels the running statement with `KILL QUERY` from a second session. */
