@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import { MissingPackageError, registerResultFormat } from '@s2/core';
+import { isMissingModule, MissingPackageError, registerResultFormat } from '@s2/core';
 import { InterfaceError, type DecodedColumn } from '@s2/base';
 
 type Converters = typeof import('./convert.js');
@@ -22,10 +22,8 @@ loading.catch(() => {});
 
 /** What a query in the arrow format fails with when apache-arrow cannot be loaded. */
 function loadFailure(err: unknown): Error {
-  const e = err as { code?: string; message?: string } | null;
-  const missing = (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && /['"]apache-arrow['"]/.test(e?.message ?? '');
-  if (missing) return new MissingPackageError('apache-arrow', "resultsType 'arrow' (@s2/arrow)", err);
-  return new InterfaceError(`@s2/arrow could not load apache-arrow: ${e?.message ?? String(err)}`, { cause: err });
+  if (isMissingModule(err, 'apache-arrow')) return new MissingPackageError('apache-arrow', "resultsType 'arrow' (@s2/arrow)", err);
+  return new InterfaceError(`@s2/arrow could not load apache-arrow: ${(err as Error | null)?.message ?? String(err)}`, { cause: err });
 }
 
 /** Resolves once apache-arrow is loaded (rejects if it cannot be): for callers that want start-up done up front. */

@@ -3,7 +3,7 @@
  * differ only in the runtime setup they run first (see runtime/).
  */
 export { connect, registerDriver, type DriverFactory } from './connect.js';
-export { MissingPackageError } from './drivers/missing-package.js';
+export { isMissingModule, MissingPackageError } from './drivers/missing-package.js';
 export { acceleratorStatus as nativeStatus } from './drivers/decoder.js';
 export { Connection, DEFAULT_FRAME_ROWS, type QueryOptions, type ExecuteResult, type StreamFramesOptions } from './connection/connection.js';
 export { loadStatement, type LoadOptions, type LoadResult, type LoadSource, type LoadRow, type ArrowTableLike, type PolarsFrameLike } from './load/index.js';
