@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runSourceScript, testServer } from '@s2/testing/vitest';
+import { testServer } from '@s2/testing/vitest';
+import { runSourceScript } from '../../../tooling/test-support/source-script.js';
 import { arrowReady } from '@s2/arrow';
 
 describe('apache-arrow loads in the background', () => {

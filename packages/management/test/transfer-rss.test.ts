@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementFake, type ManagementFake } from '@s2/fakes/management';
-import { runSourceScript } from '@s2/testing/vitest';
+import { runSourceScript } from '../../../tooling/test-support/source-script.js';
 
 const SIZE = 300 * 1024 * 1024;
 let fake: ManagementFake;

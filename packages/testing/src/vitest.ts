@@ -13,7 +13,6 @@ export function testServer(): TestServerInfo {
 }
 
 export { s2Test, dataApiMode, nextTempDatabaseName, type S2TestFixtures, type S2WorkerFixtures } from './fixtures.js';
-export { runSourceScript } from './source-script.js';
 export { SKIP_META_KEY, missingCommand, skipNow, skipUnless, type SkipKind, type SkipRecord } from './skips.js';
 
 /**
