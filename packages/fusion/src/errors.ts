@@ -34,5 +34,8 @@ export class FusionFileError extends OperationalError {
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
+  if (v instanceof Date) return 'a Date';
+  if (v instanceof Uint8Array) return 'bytes';
+  if (typeof v === 'number') return `the number ${v}`;
   return typeof v === 'string' ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : typeof v;
 }

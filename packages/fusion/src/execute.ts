@@ -43,7 +43,8 @@ export async function executeFusion(
       // Read per statement, so that SINGLESTOREDB_MANAGEMENT_* changes apply at once (as in
       // the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
       // The Node transport for GETs with a JSON body: the export status calls send one, as the Python SDK does.
-      management: () => (management ??= createManagement({ version: 'v2', getWithBody: nodeGetWithBody, ...managementOptions, signal })),
+      // The command vocabulary is v2's (clusters); a `version` in the options would break it.
+      management: () => (management ??= createManagement({ getWithBody: nodeGetWithBody, ...managementOptions, version: 'v2', signal })),
     }),
   );
   const result = signal ? await untilAborted(running, signal) : await running;

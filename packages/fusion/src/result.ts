@@ -38,7 +38,8 @@ export interface FusionColumn {
   type: FusionColumnType;
 }
 
-export type Cell = string | number | bigint | boolean | Uint8Array | Date | null | undefined;
+/** A cell as a handler gives it; arrays and objects only for JSON columns (serialised there). */
+export type Cell = string | number | bigint | boolean | Uint8Array | Date | readonly unknown[] | { readonly [key: string]: unknown } | null | undefined;
 
 /** SQL LIKE as Fusion uses it: case-insensitive, `%` any run of characters, everything else literal. */
 export function likePattern(pattern: string): RegExp {
@@ -54,6 +55,8 @@ function compare(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return -1;
   if (b === null || b === undefined) return 1;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return Math.sign(Buffer.compare(a, b));
   if (
     (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean') &&
     (typeof b === 'number' || typeof b === 'bigint' || typeof b === 'boolean')
@@ -125,7 +128,8 @@ export class FusionResult {
   limit(n: number | bigint | null | undefined): FusionResult {
     if (n === null || n === undefined) return this.derived([...this.rows]);
     if ((typeof n !== 'number' || Number.isNaN(n)) && typeof n !== 'bigint') throw new FusionValueError(`a limit must be a number, not ${describeValue(n)}`);
-    return this.derived(this.rows.slice(0, Math.max(0, Number(n))));
+    if (n < 0) throw new FusionValueError(`a limit must not be negative: ${n}`);
+    return this.derived(this.rows.slice(0, Number(n)));
   }
 
   /** LIKE on `Name`, then ORDER BY, then LIMIT: the order every listing command applies them in. */
@@ -150,14 +154,43 @@ function dateTimeText(d: Date, timezone: string): string {
   return `${pad(f[0], 4)}-${pad(f[1])}-${pad(f[2])} ${pad(f[3])}:${pad(f[4])}:${pad(f[5])}${f[6] ? `.${pad(f[6], 3)}` : ''}`;
 }
 
-/** Value → the text (or bytes) a server would send for it. */
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Text of a JSON column's value: JSON text as given, anything else serialised. */
+function jsonText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    throw new FusionValueError(`a JSON column cannot hold this value: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Value → the text (or bytes) a server would send for it. A value the column cannot hold is
+ * refused: `String()` of an object or a NaN from a word would be a silently wrong cell.
+ */
 function wireValue(value: Cell, type: FusionColumnType, options: DecodeOptions): string | Uint8Array | null {
   if (value === null || value === undefined) return null;
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof Date) return dateTimeText(value, options.timezone);
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (type === 'BLOB') return new TextEncoder().encode(String(value));
-  return String(value);
+  if (type === 'JSON') return jsonText(value);
+  if (value instanceof Uint8Array) {
+    if (type === 'BLOB' || type === 'STRING') return value;
+  } else if (value instanceof Date) {
+    if (!Number.isFinite(value.getTime())) throw new FusionValueError('an invalid Date');
+    if (type === 'DATETIME' || type === 'DATE' || type === 'STRING') return dateTimeText(value, options.timezone);
+  } else if (typeof value === 'boolean') {
+    if (type !== 'BLOB' && type !== 'DATE' && type !== 'DATETIME') return value ? '1' : '0';
+  } else if (typeof value === 'number') {
+    if (type === 'INTEGER' ? Number.isInteger(value) : type !== 'DATE' && type !== 'DATETIME' && Number.isFinite(value)) return String(value);
+  } else if (typeof value === 'bigint') {
+    if (type !== 'DATE' && type !== 'DATETIME') return String(value);
+  } else if (typeof value === 'string') {
+    if (type === 'BLOB') return new TextEncoder().encode(value);
+    const ok = type === 'INTEGER' ? INTEGER_TEXT.test(value) : type === 'DOUBLE' || type === 'BOOL' ? NUMBER_TEXT.test(value) : true;
+    if (ok) return value;
+  }
+  throw new FusionValueError(`a ${type} column cannot hold ${describeValue(value)}`);
 }
 
 function fusionColumnDefinition(c: FusionColumn): ColumnDefinition {
@@ -210,9 +243,15 @@ export function toQueryResponse(result: FusionResult | null, options: DecodeOpti
       if (!Array.isArray(row)) throw new FusionValueError(`row ${r + 1} is ${describeValue(row)}, not an array of values`);
       if (row.length !== width) throw new FusionValueError(`row ${r + 1} has ${row.length} values for ${width} column${width === 1 ? '' : 's'}`);
     });
-    const rows = result.rows.map((row) =>
+    const rows = result.rows.map((row, r) =>
       result.columns.map((c, i) => {
-        const v = wireValue(row[i], c.type, options);
+        let v: string | Uint8Array | null;
+        try {
+          v = wireValue(row[i], c.type, options);
+        } catch (e) {
+          if (e instanceof FusionValueError) throw new FusionValueError(`row ${r + 1}, column ${c.name}: ${e.message}`);
+          throw e;
+        }
         if (v === null) return null;
         const bytes = typeof v === 'string' ? encoder.encode(v) : v;
         return decoders[i](bytes, 0, bytes.length);

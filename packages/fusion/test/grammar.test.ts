@@ -224,6 +224,25 @@ option = '<key>' = '<value>'
     expect(parseStatement(foo, "foo bar 'x' with options ('a'='1')")).toEqual({ name: 'x', opts: [{ option: ['a', '1'] }], limit: null });
   });
 
+  it('a rule repeated in the command itself gives a list, one element per item (§3.6)', () => {
+    const set = compileGrammar(`SET OPT pair,... [ <limit> ];\npair = key = value\nkey = '<key>'\nvalue = '<value>'\n`);
+    expect(parseStatement(set, "set opt a = 1, b='2' limit 3")).toEqual({
+      pair: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ],
+      limit: 3,
+    });
+    expect(parseStatement(set, 'set opt (a=1)')).toEqual({ pair: [{ key: 'a', value: '1' }], limit: null });
+    const bare = compileGrammar(`SET OPT pair,...;\npair = '<key>' = '<value>'\n`);
+    expect(parseStatement(bare, "set opt a = 1, b='2'")).toEqual({
+      pair: [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    });
+  });
+
   it('identifiers (qualified names kept together: port choice)', () => {
     const tbl = compileGrammar('TBL TEST tbl [ cols ];\ntbl = FROM <table>\ncols = COLUMNS <column>,...\n');
     expect(parseStatement(tbl, 'tbl test from t')).toEqual({ tbl: 't', cols: [] });

@@ -172,6 +172,18 @@ describe('clusters and starter clusters (v2)', () => {
     }
   });
 
+  it('USE CLUSTER / USE WORKSPACE of a deployment without an endpoint fail and leave the connection where it was', async () => {
+    fake.seed.cluster({ name: 'asleep', state: 'SUSPENDED', endpoint: null });
+    const group = fake.seed.workspaceGroup({ name: 'g-asleep' }) as { workspaceGroupID: string };
+    fake.seed.workspace(group.workspaceGroupID, { name: 'ws-asleep', state: 'PENDING', endpoint: null });
+    const before = (await q<[number]>('SELECT CONNECTION_ID()'))[0][0];
+    await expect(q("use cluster 'asleep' with database 'information_schema'")).rejects.toThrow(
+      new FusionValueError("cluster 'asleep' has no SQL endpoint (state SUSPENDED); the connection was not moved"),
+    );
+    await expect(q("use workspace 'ws-asleep' in group 'g-asleep'")).rejects.toBeInstanceOf(FusionValueError);
+    expect(await q('SELECT CONNECTION_ID(), DATABASE()')).toEqual([[before, testServer().database]]);
+  });
+
   it('USE CLUSTER @@CURRENT WITH DATABASE selects the database', async () => {
     await q('use cluster @@current with database information_schema');
     expect(await q('SELECT DATABASE()')).toEqual([['information_schema']]);
@@ -298,6 +310,48 @@ describe('jobs', () => {
       [scheduled, 1],
       [run, 1],
     ]);
+  });
+});
+
+describe('jobs: values the API must get exactly', () => {
+  const lastJobPost = () => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/jobs')).at(-1)?.body as Record<string, unknown>;
+
+  it('START AT without a zone is UTC whatever the machine time zone (as in the reference)', async () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      await q(`schedule job using notebook 'nb.ipynb' with mode 'once' start at '2024-06-25 21:35:06'`);
+      expect((lastJobPost().schedule as { startAt: string }).startAt).toBe('2024-06-25T21:35:06.000Z');
+      await q(`schedule job using notebook 'nb.ipynb' with mode 'once' start at '2024-06-25T21:35:06+02:00'`);
+      expect((lastJobPost().schedule as { startAt: string }).startAt).toBe('2024-06-25T19:35:06.000Z');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  it('integers past 2^53 keep their digits in parameters and are refused where the API needs a number', async () => {
+    await q(`run job using notebook 'nb.ipynb' with parameters {"big": 9007199254740993, "small": 7}`);
+    expect(lastJobPost().parameters).toEqual([
+      { name: 'big', value: '9007199254740993', type: 'integer' },
+      { name: 'small', value: '7', type: 'integer' },
+    ]);
+    await expect(q(`schedule job using notebook 'nb.ipynb' with mode 'recurring' execute every 99999999999999999999 minutes`)).rejects.toThrow(
+      new FusionValueError('EXECUTE EVERY 99999999999999999999 is out of range'),
+    );
+    await expect(q(`wait on jobs 'x' with timeout 99999999999999999999 seconds`)).rejects.toBeInstanceOf(FusionValueError);
+    await expect(q("create cluster 'big' in region 'us-east-1' with cache config 99999999999999999999")).rejects.toBeInstanceOf(FusionValueError);
+    await expect(q('show regions limit -1')).rejects.toThrow(/a limit must not be negative/);
+  });
+
+  it("the management option version: 'v1' does not break the cluster commands", async () => {
+    fake.seed.cluster({ name: 'versioned' });
+    installFusion({ enabled: true, enableHidden: true, management: { baseUrl: fake.url, token: fake.token, version: 'v1' } });
+    try {
+      expect((await q<[string]>("show clusters like 'versioned'")).map((r) => r[0])).toEqual(['versioned']);
+    } finally {
+      installFusion({ enabled: true, enableHidden: true, management: { baseUrl: fake.url, token: fake.token } });
+    }
   });
 });
 

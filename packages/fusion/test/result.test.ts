@@ -49,6 +49,21 @@ describe('FusionResult', () => {
     expect(() => mixed.orderBy(['X'])).toThrow(FusionValueError);
   });
 
+  it('ORDER BY a DATETIME or BLOB column compares the dates and the bytes', () => {
+    const d = (iso: string) => new Date(iso);
+    const dated = new FusionResult()
+      .addField('Name', 'STRING')
+      .addField('CreatedAt', 'DATETIME')
+      .addField('Key', 'BLOB')
+      .setRows([
+        ['b', d('2024-03-01T00:00:00Z'), Uint8Array.of(2)],
+        ['a', null, Uint8Array.of(1, 9)],
+        ['c', d('2023-12-31T23:59:59Z'), Uint8Array.of(1)],
+      ]);
+    expect(dated.orderBy(['CreatedAt'], [false]).rows.map((r) => r[0])).toEqual(['b', 'c', 'a']);
+    expect(dated.orderBy(['Key']).rows.map((r) => r[0])).toEqual(['c', 'a', 'b']);
+  });
+
   it('LIMIT: null keeps all, 0 none; listings filter, sort, then cut', () => {
     expect(people().limit(null).rows).toHaveLength(5);
     expect(people().limit(0).rows).toHaveLength(0);
@@ -75,8 +90,26 @@ describe('FusionResult', () => {
     }
     const strings = await toQueryResponse(res, resolveDecodeOptions({ timezone: 'Z', dateStrings: true, parseJson: false })).current.read();
     expect(strings[0]).toEqual(['2024-06-25 21:35:06', '2024-06-25 21:35:06', 1, '{"a":1}']);
+    const objects = new FusionResult().addField('Doc', 'JSON').setRows([[{ a: [1, 'x'] }], [['r1', 'r2']], [7]]);
+    expect(await toQueryResponse(objects, resolveDecodeOptions({ parseJson: false })).current.read()).toEqual([['{"a":[1,"x"]}'], ['["r1","r2"]'], ['7']]);
     const empty = toQueryResponse(null, resolveDecodeOptions());
     expect(empty.current.columns).toBeNull();
     expect(await empty.nextResult()).toBeNull();
+  });
+
+  it('refuses a value its column cannot hold instead of writing its String()', () => {
+    const cell = (type: 'STRING' | 'INTEGER' | 'DOUBLE' | 'JSON' | 'DATETIME', value: unknown) => () =>
+      toQueryResponse(new FusionResult().addField('C', type).setRows([[value as null]]), resolveDecodeOptions());
+    expect(cell('STRING', ['x', 'y'])).toThrow(new FusionValueError('row 1, column C: a STRING column cannot hold an array'));
+    expect(cell('STRING', { a: 1 })).toThrow(FusionValueError);
+    expect(cell('INTEGER', 'abc')).toThrow(new FusionValueError('row 1, column C: a INTEGER column cannot hold the string "abc"'));
+    expect(cell('INTEGER', 1.5)).toThrow(FusionValueError);
+    expect(cell('DOUBLE', Number.NaN)).toThrow(FusionValueError);
+    expect(cell('DATETIME', 42)).toThrow(FusionValueError);
+    expect(cell('DATETIME', new Date(Number.NaN))).toThrow(FusionValueError);
+    expect(cell('JSON', { n: 1n })).toThrow(FusionValueError);
+    expect(cell('INTEGER', '-12')).not.toThrow();
+    expect(cell('INTEGER', 2n ** 70n)).not.toThrow();
+    expect(cell('DOUBLE', '1.5e3')).not.toThrow();
   });
 });

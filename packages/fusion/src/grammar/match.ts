@@ -2,6 +2,7 @@
  * Matches a statement against a compiled grammar (a PEG: ordered choice, greedy optional and
  * repeated parts) and builds the `params` object of fusion.md §3.5.
  */
+import { parseJsonLossless } from '@s2/base';
 import type { CommandGrammar, GrammarNode, RuleInfo } from './ast.js';
 import { describeValue, FusionSyntaxError, FusionValueError } from '../errors.js';
 
@@ -139,7 +140,7 @@ class Matcher {
         const end = jsonObjectEnd(text, pos);
         if (end < 0) return this.fail(pos);
         try {
-          out.push(JSON.parse(text.slice(pos, end)));
+          out.push(parseJsonLossless(text.slice(pos, end)));
         } catch {
           return this.fail(pos);
         }
@@ -254,6 +255,47 @@ function ruleHit(info: RuleInfo, items: unknown[]): RuleHit {
   return new RuleHit(key, rest.length ? plain(rest[0]) : true, names);
 }
 
+/**
+ * Rules repeated (`x,...`) in the command itself rather than inside a rule: each match is one
+ * element of a list (fusion.md §3.6; the reference rejects a second item as a duplicate).
+ */
+function repeatedInCommand(node: GrammarNode, inRepeat: boolean, out: Set<string>): Set<string> {
+  switch (node.kind) {
+    case 'rule':
+      if (inRepeat) out.add(node.name);
+      break;
+    case 'seq':
+      for (const item of node.items) repeatedInCommand(item, inRepeat, out);
+      break;
+    case 'choice':
+    case 'anyOrder':
+      for (const alt of node.alts) repeatedInCommand(alt, inRepeat, out);
+      break;
+    case 'optional':
+      repeatedInCommand(node.item, inRepeat, out);
+      break;
+    case 'repeat':
+      repeatedInCommand(node.item, true, out);
+      break;
+  }
+  return out;
+}
+
+const repeatedRules = new WeakMap<CommandGrammar, Set<string>>();
+
+/** The command's top-level clauses as params: one value per clause, a list per repeated rule. */
+function commandParams(g: CommandGrammar, hits: readonly RuleHit[]): Params {
+  let listed = repeatedRules.get(g);
+  if (!listed) repeatedRules.set(g, (listed = repeatedInCommand(g.command, false, new Set())));
+  if (listed.size === 0) return mergeHits(hits);
+  const params = mergeHits(hits.filter((h) => !listed.has(h.names[0])));
+  for (const name of listed) {
+    const values = hits.filter((h) => h.names[0] === name).map((h) => h.value);
+    if (values.length > 0) params[name.replace(/^_+/, '')] = values;
+  }
+  return params;
+}
+
 function lineColumn(text: string, pos: number): string {
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
@@ -297,7 +339,7 @@ export function parseStatement(g: CommandGrammar, sql: string): Params {
   const hits = items.slice(g.commandKeywords).filter((x): x is RuleHit => x instanceof RuleHit);
   let params: Params;
   try {
-    params = mergeHits(hits);
+    params = commandParams(g, hits);
   } catch (e) {
     if (e instanceof DuplicateRule) throw syntaxError(g, ` The clause '${e.rule}' is given more than once.`);
     throw e;

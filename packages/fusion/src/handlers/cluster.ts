@@ -4,8 +4,20 @@ import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionContext, FusionRun } from '../registry.js';
-import { autoSuspendOf, dropRun, getCluster, getProject, getStarterCluster, ifExists, json, listing, suspendRuns, updateWindowOf } from './support.js';
-import { useDeployment } from './use.js';
+import {
+  autoSuspendOf,
+  optionalInteger,
+  dropRun,
+  getCluster,
+  getProject,
+  getStarterCluster,
+  ifExists,
+  json,
+  listing,
+  suspendRuns,
+  updateWindowOf,
+} from './support.js';
+import { useCurrent, useDeployment } from './use.js';
 
 const m = (ctx: FusionContext): Management => ctx.management();
 
@@ -95,7 +107,7 @@ export const createCluster: FusionRun = async (params, ctx) => {
     firewallRanges: params.with_firewall_ranges as string[],
     allowAllTraffic: params.allow_all_traffic === true,
     autoSuspend: autoSuspendOf(params),
-    cacheConfig: (params.with_cache_config as number | null) ?? undefined,
+    cacheConfig: optionalInteger(params.with_cache_config, 'CACHE CONFIG'),
     expiresAt: (params.expires_at as string | null) ?? undefined,
     updateWindow: updateWindowOf(params),
     kai: params.enable_kai === true ? true : undefined,
@@ -119,9 +131,9 @@ export const dropCluster = dropRun(getCluster, 'cluster');
  */
 export const useCluster: FusionRun = async (params, ctx) => {
   const target = params.cluster as Record<string, unknown>;
-  if (target.current_cluster) return useDeployment(ctx, null, params.with_database as string | null);
+  if (target.current_cluster) return useCurrent(ctx, params.with_database as string | null);
   const cluster = await getCluster(m(ctx), params);
-  return useDeployment(ctx, cluster.endpoint, params.with_database as string | null);
+  return useDeployment(ctx, { kind: 'cluster', name: cluster.name, state: cluster.state, endpoint: cluster.endpoint }, params.with_database as string | null);
 };
 
 export const showStarterClusters: FusionRun = async (params, ctx) => {

@@ -10,7 +10,7 @@ import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionContext, FusionRun } from '../registry.js';
-import { getCluster } from './support.js';
+import { getCluster, safeInteger } from './support.js';
 
 type Json = Record<string, unknown>;
 
@@ -64,9 +64,9 @@ function startDefinition(params: Params, incremental: boolean): Parameters<Expor
   let refreshInterval: number | undefined;
   const interval = params.refresh_interval as Json | null | undefined;
   if (interval) {
-    const value = Number(interval.refresh_interval_value);
-    if (value < 0) throw new FusionValueError('refresh interval must be greater than 0');
-    refreshInterval = value * INTERVAL_SECONDS[String(interval.refresh_interval_time_unit).toUpperCase()];
+    const unit = INTERVAL_SECONDS[String(interval.refresh_interval_time_unit).toUpperCase()];
+    refreshInterval = safeInteger(interval.refresh_interval_value, 'refresh interval', unit);
+    if (refreshInterval < 0) throw new FusionValueError('refresh interval must be greater than 0');
   }
   const { catalogInfo, storageInfo } = infos(params);
   return {

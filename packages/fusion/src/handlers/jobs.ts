@@ -4,6 +4,7 @@ import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionRun } from '../registry.js';
+import { safeInteger } from './support.js';
 
 /** Enum values as the API spells them (`RECURRING` → `Recurring`, `VIRTUAL_CLUSTER` → `VirtualCluster`). */
 const wireName = (v: string | null | undefined): string | null =>
@@ -24,21 +25,30 @@ function modeOf(text: unknown): JobMode {
   return mode;
 }
 
-function parametersOf(params: Params): Record<string, string | number | boolean> | undefined {
+type JobParameter = string | number | boolean | { value: string; type: 'integer' };
+
+/** `WITH PARAMETERS {…}`; integers past 2^53 (bigints from the lossless JSON parse) keep every digit. */
+function parametersOf(params: Params): Record<string, JobParameter> | undefined {
   const given = params.with_parameters as Record<string, unknown> | null | undefined;
   if (!given || Object.keys(given).length === 0) return undefined;
-  const out: Record<string, string | number | boolean> = {};
+  const out: Record<string, JobParameter> = {};
   for (const [k, v] of Object.entries(given)) {
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-      throw new FusionValueError(`unsupported type for job parameter '${k}': ${v === null ? 'null' : typeof v}`);
-    out[k] = v;
+    if (typeof v === 'bigint') out[k] = { value: String(v), type: 'integer' };
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else throw new FusionValueError(`unsupported type for job parameter '${k}': ${v === null ? 'null' : typeof v}`);
   }
   return out;
 }
 
+/**
+ * `START AT` text as the reference reads it: without a zone it is UTC, whatever the machine's
+ * time zone (JavaScript would read `2024-06-25 21:35:06` as local time).
+ */
 function startAtOf(text: unknown): Date | undefined {
   if (!text) return undefined;
-  const d = new Date(String(text).replace(' ', 'T'));
+  const s = String(text).trim().replace(' ', 'T');
+  const zoned = !s.includes('T') || /(Z|[+-]\d\d:?\d\d)$/i.test(s);
+  const d = new Date(zoned ? s : `${s}Z`);
   if (Number.isNaN(d.getTime())) throw new FusionValueError(`invalid start time: ${String(text)}`);
   return d;
 }
@@ -54,7 +64,7 @@ export const scheduleJob: FusionRun = async (params, ctx) => {
     createSnapshot: params.create_snapshot === true,
     name: (params.with_name as string | null) ?? undefined,
     description: (params.with_description as string | null) ?? undefined,
-    executionIntervalInMinutes: every ? every.interval * MINUTES[every.time_unit.toUpperCase()] : undefined,
+    executionIntervalInMinutes: every ? safeInteger(every.interval, 'EXECUTE EVERY', MINUTES[every.time_unit.toUpperCase()]) : undefined,
     startAt: startAtOf(params.start_at),
     resumeTarget: params.resume_target === true,
     parameters: parametersOf(params),
@@ -71,7 +81,9 @@ export const runJob: FusionRun = async (params, ctx) => {
 
 export const waitOnJobs: FusionRun = async (params, ctx) => {
   const t = params.with_timeout as { time: number; time_unit: string } | null;
-  const success = await ctx.management().jobs.wait(params.job_ids as string[], t ? { timeout: t.time * SECONDS[t.time_unit.toUpperCase()] } : {});
+  const success = await ctx
+    .management()
+    .jobs.wait(params.job_ids as string[], t ? { timeout: safeInteger(t.time, 'TIMEOUT', SECONDS[t.time_unit.toUpperCase()]) } : {});
   return new FusionResult().addField('Success', 'BOOL').setRows([[success]]);
 };
 
@@ -130,7 +142,9 @@ export const showJobs: FusionRun = async (params, ctx) => {
 };
 
 export const showJobExecutions: FusionRun = async (params, ctx) => {
-  const { executions } = await ctx.management().jobs.executions(String(params.job_id), Number(params.from_start), Number(params.to_end));
+  const { executions } = await ctx
+    .management()
+    .jobs.executions(String(params.job_id), safeInteger(params.from_start, 'FROM'), safeInteger(params.to_end, 'TO'));
   const res = new FusionResult()
     .addField('ExecutionID', 'STRING')
     .addField('ExecutionNumber', 'INTEGER')

@@ -114,6 +114,22 @@ export function listing(res: FusionResult, params: Params): FusionResult {
   return res.applyListing(params);
 }
 
+/**
+ * An `<integer>` parameter as a number the API can take. The parser keeps integers past 2^53
+ * as bigints so no digit is lost; the API's fields are JSON numbers, so such a value (or one
+ * that grows past 2^53 once scaled to seconds or minutes) is refused rather than rounded.
+ */
+export function safeInteger(value: unknown, what: string, scale = 1): number {
+  const n = typeof value === 'bigint' ? Number.NaN : Number(value) * scale;
+  if (!Number.isSafeInteger(n)) throw new FusionValueError(`${what} ${String(value)} is out of range`);
+  return n;
+}
+
+/** An optional `<integer>` parameter (null or absent: undefined). */
+export function optionalInteger(value: unknown, what: string): number | undefined {
+  return value === null || value === undefined ? undefined : safeInteger(value, what);
+}
+
 export const SUSPEND_UNIT_SECONDS: Readonly<Record<string, number>> = { SECONDS: 1, MINUTES: 60, HOURS: 3600, DAYS: 86400 };
 
 /** `AUTO SUSPEND AFTER n UNITS WITH TYPE t` → the API's auto-suspend object (the port reads the merged mapping). */
@@ -121,7 +137,10 @@ export function autoSuspendOf(params: Params): { suspendAfterSeconds: number; su
   const clause = params.auto_suspend as Record<string, unknown> | null | undefined;
   if (!clause || typeof clause !== 'object') return undefined;
   const units = String(clause.suspend_after_units).toUpperCase();
-  return { suspendAfterSeconds: Number(clause.suspend_after_value) * SUSPEND_UNIT_SECONDS[units], suspendType: String(clause.suspend_type).toUpperCase() };
+  return {
+    suspendAfterSeconds: safeInteger(clause.suspend_after_value, 'AUTO SUSPEND AFTER', SUSPEND_UNIT_SECONDS[units]),
+    suspendType: String(clause.suspend_type).toUpperCase(),
+  };
 }
 
 /** `'<day>:<hour>'` → `{day, hour}`. */

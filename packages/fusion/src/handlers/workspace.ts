@@ -3,8 +3,8 @@ import type { Params } from '../grammar/index.js';
 import { FusionNotFoundError, FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionContext, FusionRun } from '../registry.js';
-import { autoSuspendOf, dropRun, getWorkspace, getWorkspaceGroup, json, listing, suspendRuns, updateWindowOf } from './support.js';
-import { useDeployment } from './use.js';
+import { autoSuspendOf, optionalInteger, dropRun, getWorkspace, getWorkspaceGroup, json, listing, suspendRuns, updateWindowOf } from './support.js';
+import { useCurrent, useDeployment } from './use.js';
 
 const m = (ctx: FusionContext) => ctx.management();
 
@@ -83,7 +83,7 @@ export const createWorkspace: FusionRun = async (params, ctx) => {
     size: params.size as string,
     autoSuspend: autoSuspendOf(params),
     enableKai: params.enable_kai === true,
-    cacheConfig: (params.with_cache_config as number | null) ?? undefined,
+    cacheConfig: optionalInteger(params.with_cache_config, 'CACHE CONFIG'),
     waitOnActive: params.wait_on_active === true,
   });
   return null;
@@ -99,7 +99,7 @@ export const dropWorkspaceGroup = dropRun(getWorkspaceGroup, 'workspace group');
  */
 export const useWorkspace: FusionRun = async (params: Params, ctx) => {
   const target = params.workspace as Record<string, unknown>;
-  if (target.current_workspace) return useDeployment(ctx, null, params.with_database as string | null);
+  if (target.current_workspace) return useCurrent(ctx, params.with_database as string | null);
   const ws = await getWorkspace(m(ctx), params);
-  return useDeployment(ctx, ws.endpoint, params.with_database as string | null);
+  return useDeployment(ctx, { kind: 'workspace', name: ws.name, state: ws.state, endpoint: ws.endpoint }, params.with_database as string | null);
 };
