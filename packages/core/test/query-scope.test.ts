@@ -25,6 +25,19 @@ describe('withQueryOptions (the scope @s2/drizzle and @s2/kysely read)', () => {
     expect(currentQueryOptions(5).signal).toBeUndefined();
   });
 
+  it('a lazy thenable returned by fn (a query builder) is started inside the scope', async () => {
+    let seen: unknown;
+    const builder = {
+      then<R>(resolve: (v: string) => R, reject: (e: unknown) => R) {
+        seen = currentQueryOptions();
+        return Promise.resolve('rows').then(resolve, reject);
+      },
+    };
+    const out = withQueryOptions({ timeoutMs: 42 }, () => builder);
+    expect(seen).toEqual({ signal: undefined, timeoutMs: 42 });
+    expect(await out).toBe('rows');
+  });
+
   it('a scope signal handed to Cursor.execute cancels a running statement', async () => {
     const conn = await open();
     try {

@@ -243,4 +243,27 @@ describe('abort stops delivery at once', () => {
     expect(await again.current.read()).toEqual([[8]]);
     await conn.close();
   });
+
+  it('a result whose rest was dropped keeps failing its reads after the statement ended (nothing ends quietly cut off)', async () => {
+    const conn = await open({ cancelGraceMs: 15_000 });
+    for (const how of ['signal', 'timeoutMs'] as const) {
+      const ac = new AbortController();
+      const r = await conn.query(
+        'SELECT seq FROM seq_1_to_5000',
+        how === 'signal' ? { streaming: true, signal: ac.signal } : { streaming: true, timeoutMs: 300 },
+      );
+      expect((await r.current.read(1000)).length).toBe(1000);
+      if (how === 'signal') ac.abort();
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+      // The background drain reads the other 4,000 rows and ends the statement.
+      await r.drain();
+      await expect(r.current.read(1000)).rejects.toMatchObject({ errno: how === 'signal' ? 1317 : 3024 });
+      const rows: unknown[] = [];
+      await expect(r.current.forEachRow((row) => rows.push(row))).rejects.toMatchObject({ errno: how === 'signal' ? 1317 : 3024 });
+      expect(rows).toEqual([]);
+    }
+    const again = await conn.query('SELECT 9');
+    expect(await again.current.read()).toEqual([[9]]);
+    await conn.close();
+  });
 });

@@ -47,7 +47,17 @@ const storage = () =>
  */
 export function withQueryOptions<T>(options: S2QueryOptions, fn: () => T): T {
   const scope = storage();
-  return scope.run({ ...scope.getStore(), ...options }, fn);
+  return scope.run({ ...scope.getStore(), ...options }, () => {
+    const out = fn();
+    // A lazy thenable (a drizzle query builder) only starts its statement when `then` is
+    // called; awaited by the caller, that would be outside the scope and the options lost.
+    if (isLazyThenable(out)) return new Promise((resolve, reject) => out.then(resolve, reject)) as T;
+    return out;
+  });
+}
+
+function isLazyThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && !(v instanceof Promise) && typeof (v as PromiseLike<unknown>).then === 'function';
 }
 
 /** The options of the current scope, over a driver's default timeout: what it passes to `Cursor.execute`. */

@@ -629,7 +629,7 @@ export class WireResultSet implements ResultSet {
     if (this.delivery === 'packets') throw new InterfaceError('the rows of this result are kept as packets for a frame format');
     if (!this.columns) return;
     const response = this.response;
-    if (response.cancelled && !response.finished) throw response.cancelled;
+    if (response.cancelled) throw response.cancelled;
     // Rows already held (a fetch before this call) go first, in order.
     for (const row of this.rows.take(Infinity)) fn(row);
     for (const row of this.made.take(Infinity)) fn(row);
@@ -640,7 +640,7 @@ export class WireResultSet implements ResultSet {
         const left = this.batchDecode ? this.pumpQueued(PUSH_BATCH, true) : this.pumpQueued(Infinity, true);
         this.decodePending();
         if (left !== -1 && !this.complete) await response.settle(conn.waitForPacket());
-        if (response.cancelled && !response.finished) throw response.cancelled;
+        if (response.cancelled) throw response.cancelled;
       }
       if (this.deferred) {
         const waiting = this.pump(Infinity, false);
@@ -669,8 +669,9 @@ export class WireResultSet implements ResultSet {
   private async fetch<T>(store: Held<T>, max: number): Promise<T[]> {
     if (!this.columns) return [];
     const response = this.response;
-    // Once cancelled, nothing more is delivered; the rest is dropped by drain().
-    if (response.cancelled && !response.finished) throw response.cancelled;
+    // Once cancelled, nothing more is delivered, even after drain() has dropped the rest and the
+    // statement has finished: a read that ended quietly would hand back a cut-off result.
+    if (response.cancelled) throw response.cancelled;
     const held = store.size;
     if (held < max && !this.complete) {
       try {
@@ -680,7 +681,7 @@ export class WireResultSet implements ResultSet {
       } catch (err) {
         throw response.cancelled ?? err;
       }
-      if (response.cancelled && !response.finished) throw response.cancelled;
+      if (response.cancelled) throw response.cancelled;
     }
     return store.take(max);
   }
@@ -702,7 +703,7 @@ export class WireResultSet implements ResultSet {
       if (batch.length === 0) return;
       for (const row of batch) {
         // An abort inside the loop body stops delivery at the very next row.
-        if (this.response.cancelled && !this.response.finished) throw this.response.cancelled;
+        if (this.response.cancelled) throw this.response.cancelled;
         yield row;
       }
     }
