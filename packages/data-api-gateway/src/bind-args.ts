@@ -53,7 +53,7 @@ export function bindArgs(sql: string, args: readonly JsonValue[] | null, noBacks
   const slots = scanPlaceholders(asTheServerReadsIt(sql, noBackslashEscapes), 'positional').placeholders.filter((p) => sql[p.start] === '?');
   const given = args ?? [];
   if (slots.length !== given.length) {
-    throw new GatewayHttpError(400, `the statement has ${slots.length} placeholder(s) but ${given.length} arg(s) were given`, 0, 'HY000');
+    throw new GatewayHttpError(400, `the statement has ${slots.length} placeholder(s) but ${given.length} arg(s) were given`);
   }
   if (slots.length === 0) return sql;
   let out = '';
@@ -64,7 +64,7 @@ export function bindArgs(sql: string, args: readonly JsonValue[] | null, noBacks
       last = p.end;
     });
   } catch (err) {
-    if (err instanceof ParameterError) throw new GatewayHttpError(400, err.errmsg ?? err.message, 0, 'HY000');
+    if (err instanceof ParameterError) throw new GatewayHttpError(400, err.errmsg ?? err.message);
     throw err;
   }
   return out + sql.slice(last);

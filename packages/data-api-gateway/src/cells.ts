@@ -17,7 +17,16 @@ const base64 = (v: string | Uint8Array) => `"${Buffer.from(typeof v === 'string'
 const text: Cell = (v) => (typeof v === 'string' ? JSON.stringify(v) : base64(v));
 const quoted: Cell = (v) => JSON.stringify(String(v));
 
-const integer: Cell = (v) => (/^-?\d+$/.test(String(v)) ? String(v) : JSON.stringify(String(v)));
+/**
+ * The server writes ZEROFILL integers and YEAR 0000 with leading zeros, which JSON numbers may
+ * not have; the digits are kept as they are otherwise, so no length limits exactness.
+ */
+export const integerJson = (text: string): string => {
+  if (!/^-?\d+$/.test(text)) return JSON.stringify(text);
+  const n = text.replace(/^(-?)0+(?=\d)/, '$1');
+  return n === '-0' ? '0' : n;
+};
+const integer: Cell = (v) => integerJson(String(v));
 
 /** A double stays a double for JSON readers that keep integers apart (Python): 1 → 1.0. */
 export function doubleJson(n: number): string {

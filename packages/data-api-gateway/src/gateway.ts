@@ -8,6 +8,7 @@ import { cellJson, JSON_CELLS } from './cells.js';
 import { dataTypeName } from './data-type.js';
 import { describeFailure, GatewayHttpError } from './errors.js';
 import { SessionLimiter } from './limiter.js';
+import { requirePasswordOnlyAccount } from './password-only.js';
 import { parseRequestBody } from './request-body.js';
 
 export interface GatewayOptions {
@@ -29,8 +30,19 @@ export interface GatewayOptions {
    * straight away, so a burst cannot pile up bodies in memory for acquireTimeoutMs.
    */
   maxQueued?: number;
-  /** Statement deadline: past it the query is killed and the answer is 504 (default: none). */
+  /**
+   * Statement deadline (default: none): the time the gateway waits for the server, from sending
+   * the statement until its last row has arrived. Past it the query is killed and the answer is
+   * 504, or, once rows have been sent, the connection is cut. Time in which rows wait for a slow
+   * client does not count (see writeTimeoutMs).
+   */
   queryTimeoutMs?: number;
+  /**
+   * How long an answer may wait for the client to take more of it (default 30 s): a client that
+   * accepts no data for that long has its connection closed and its query killed. A slow reader
+   * that keeps reading is never cut off.
+   */
+  writeTimeoutMs?: number;
   /** Deadline for opening a server session, login included (default 10 s). */
   connectTimeoutMs?: number;
   /**
@@ -49,6 +61,40 @@ export interface DataApiGateway {
 
 type Endpoint = 'exec' | 'tuples' | 'rows';
 
+/**
+ * A deadline that only runs while the gateway waits for the server: it is held while rows wait
+ * for the client, since a server that cannot send because the client is not reading is not
+ * running long, and stopped once the server has sent everything.
+ */
+class ServerClock {
+  private timer: NodeJS.Timeout | undefined;
+  private since = 0;
+  private stopped = false;
+
+  constructor(
+    private left: number,
+    private readonly expire: () => void,
+  ) {}
+
+  run(): void {
+    if (this.stopped || this.timer) return;
+    this.since = performance.now();
+    this.timer = setTimeout(this.expire, Math.max(0, this.left));
+  }
+
+  hold(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.left -= performance.now() - this.since;
+  }
+
+  stop(): void {
+    this.hold();
+    this.stopped = true;
+  }
+}
+
 function credentials(req: FastifyRequest): { user: string; password: string } {
   const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new GatewayHttpError(401, 'missing Basic credentials', 1045, '28000');
@@ -59,7 +105,7 @@ function credentials(req: FastifyRequest): { user: string; password: string } {
 
 function checkContentType(req: FastifyRequest): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') throw new GatewayHttpError(415, 'Content-Type must be application/json', 0, 'HY000');
+  if (type !== 'application/json') throw new GatewayHttpError(415, 'Content-Type must be application/json');
 }
 
 const ROWS_PER_CHUNK = 1024;
@@ -105,11 +151,13 @@ async function* resultsJson(response: QueryResponse, endpoint: 'tuples' | 'rows'
  * Every request logs in afresh with its own Basic credentials on its own server session, which
  * is closed afterwards: no session state (variables, temporary tables, `USE`, `sql_mode`,
  * transactions) reaches another request, and a changed or dropped account stops working at once.
- * At most `maxConnections` sessions are open; a query whose client goes away or that passes
- * `queryTimeoutMs` is killed on the server. Results are streamed.
+ * At most `maxConnections` sessions are open; a query whose client goes away or takes no data
+ * for `writeTimeoutMs`, or that passes `queryTimeoutMs`, is killed on the server. Results are
+ * streamed.
  */
 export async function startDataApiGateway(options: GatewayOptions): Promise<DataApiGateway> {
   const maxConnections = options.maxConnections ?? 32;
+  const writeTimeout = options.writeTimeoutMs ?? 30_000;
   const limiter = new SessionLimiter(maxConnections, options.acquireTimeoutMs ?? 10_000, options.maxQueued ?? 4 * maxConnections);
   const open = new Set<WireConnection>();
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -161,11 +209,18 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
       if (!reply.raw.writableFinished) abort.abort(new GatewayHttpError(499, 'the client went away', 1317, '70100'));
     };
     reply.raw.on('close', onClose);
+    // The socket's inactivity timer: it also fires while the gateway waits for the server (no
+    // bytes move then either), which is queryTimeoutMs's business; only data the client leaves
+    // unsent means the client stalled.
+    reply.raw.setTimeout(writeTimeout, () => {
+      if (reply.raw.writableLength === 0) return;
+      abort.abort(new GatewayHttpError(408, `the client took no data for ${writeTimeout} ms`, 1317, '70100'));
+      reply.raw.destroy();
+    });
     const ms = options.queryTimeoutMs;
-    const timer = ms
-      ? setTimeout(
-          () => abort.abort(new GatewayHttpError(504, `Query execution was interrupted: the gateway's query timeout of ${ms} ms passed`, 1317, '70100')),
-          ms,
+    const clock = ms
+      ? new ServerClock(ms, () =>
+          abort.abort(new GatewayHttpError(504, `Query execution was interrupted: the gateway's query timeout of ${ms} ms passed`, 1317, '70100')),
         )
       : undefined;
     const cancel = () => {
@@ -182,7 +237,6 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
     try {
       release = await limiter.acquire(abort.signal);
     } catch (err) {
-      if (timer) clearTimeout(timer);
       reply.raw.off('close', onClose);
       throw err;
     }
@@ -192,7 +246,7 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
     const cleanup = async () => {
       if (settled) return;
       settled = true;
-      if (timer) clearTimeout(timer);
+      clock?.stop();
       reply.raw.off('close', onClose);
       abort.signal.removeEventListener('abort', cancel);
       const c = conn;
@@ -225,11 +279,14 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
         throw err;
       });
       open.add(conn);
+      if (options.target.socketPath) await requirePasswordOnlyAccount(conn);
       checkContentType(req);
       const body = parseRequestBody(typeof req.body === 'string' ? req.body : '');
       if (body.database) await conn.selectDb(body.database);
       const noBackslashEscapes = (conn.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
-      const response = await conn.query(bindArgs(body.sql, body.args, noBackslashEscapes), { streaming: true });
+      const sql = bindArgs(body.sql, body.args, noBackslashEscapes);
+      clock?.run();
+      const response = await conn.query(sql, { streaming: true });
       if (endpoint === 'exec') {
         await response.drain();
         // A killed SLEEP() ends "normally": the abort decides, not the statement's outcome.
@@ -260,8 +317,16 @@ export async function startDataApiGateway(options: GatewayOptions): Promise<Data
       const stream = Readable.from(
         (async function* rest() {
           try {
+            // Between a yield and the next pull the rows wait for the client, not the server.
+            clock?.hold();
             yield head;
-            for await (const chunk of chunks) yield chunk.text;
+            clock?.run();
+            for await (const chunk of chunks) {
+              clock?.hold();
+              yield chunk.text;
+              clock?.run();
+            }
+            clock?.stop();
             if (abort.signal.aborted) throw abort.signal.reason;
           } catch (err) {
             throw reasonOr(err) as Error;

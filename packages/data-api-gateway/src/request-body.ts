@@ -10,7 +10,7 @@ export interface DataApiRequest {
 
 const KNOWN = new Set(['sql', 'args', 'database']);
 
-const bad = (message: string) => new GatewayHttpError(400, message, 0, 'HY000');
+const bad = (message: string) => new GatewayHttpError(400, message);
 
 /** Parses and checks a request body. Numbers keep their text so no digit is lost. */
 export function parseRequestBody(text: string): DataApiRequest {

@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
-import { testServer } from '@s2/testing/vitest';
+import { pythonSdk, runPythonJson } from '@s2/testing';
+import { skipNow, testServer } from '@s2/testing/vitest';
+import { describeFailure, GatewayHttpError } from '../src/errors.js';
 
 let gateway: DataApiGateway;
 let auth: string;
@@ -69,4 +72,46 @@ describe('Data API gateway', () => {
     expect(await wrong.text()).toMatch(/^Error 1045/);
     expect((await fetch(`${gateway.url}/api/v2/nothing`, { method: 'POST' })).status).toBe(404);
   });
+
+  it("the gateway's own refusals are the bare message, so clients take the HTTP status as the errno", async () => {
+    // What the Python SDK and @s2/http do with an error body (spec §6.1).
+    const errnoOf = (status: number, body: string) => Number(/^Error\s+(\d+).*?:/s.exec(body)?.[1] ?? status);
+    const answers = [
+      await post('/api/v2/exec', { sql: 'DO 1' }, { 'content-type': 'text/garbage' }),
+      await post('/api/v2/exec', '{not json'),
+      await post('/api/v2/exec', { sql: 'SELECT ?, ?', args: [1] }),
+      await post('/api/v2/exec', { sql: 'x'.repeat(10_000) }),
+    ];
+    const seen = await Promise.all(answers.map(async (r) => ({ status: r.status, errno: errnoOf(r.status, await r.text()) })));
+    expect(seen).toEqual([
+      { status: 415, errno: 415 },
+      { status: 400, errno: 400 },
+      { status: 400, errno: 400 },
+      { status: 413, errno: 413 },
+    ]);
+    const ctype = await post('/api/v2/exec', { sql: 'DO 1' }, { 'content-type': 'text/garbage' });
+    expect(await ctype.text()).toBe('Content-Type must be application/json');
+    // Server errors and refusals that stand for one keep their errno.
+    expect(errnoOf(400, await (await post('/api/v2/exec', { sql: 'garbage syntax' })).text())).toBe(1064);
+    expect(errnoOf(401, await (await post('/api/v2/exec', { sql: 'DO 1' }, { authorization: '' })).text())).toBe(1045);
+    // A message that itself reads like an errno body is not taken for one.
+    expect(describeFailure(new GatewayHttpError(400, 'Error 7: not an errno'))).toEqual({ status: 400, body: 'Error 400: Error 7: not an errno' });
+  });
+
+  it("the Python SDK's test_http_error passes: a wrong Content-Type is InternalError 415", async (ctx) => {
+    const sdk = await pythonSdk();
+    if ('unavailable' in sdk) return skipNow(ctx, sdk.unavailable);
+    const info = testServer();
+    const url = `http://${encodeURIComponent(info.root.user)}:${encodeURIComponent(info.root.password)}@127.0.0.1:${gateway.port}/s2_test`;
+    const out = await runPythonJson<Record<string, [string, number, string] | null>>(
+      sdk,
+      fileURLToPath(new URL('./fixtures/http_errors.py', import.meta.url)),
+      { url },
+    );
+    expect(out).toEqual({
+      content_type: ['InternalError', 415, 'Content-Type must be application/json'],
+      arg_count: ['InternalError', 400, 'the statement has 1 placeholder(s) but 0 arg(s) were given'],
+      syntax: ['ProgrammingError', 1064, expect.stringMatching(/^You have an error in your SQL syntax/)],
+    });
+  }, 120_000);
 });

@@ -4,6 +4,7 @@
  * responses stream, and errors carry an honest status and the SQLSTATE.
  */
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { connectWire, type WireConnection } from '@s2/wire';
 import { uniqueDatabaseName } from '@s2/testing';
 import { startDataApiGateway, type DataApiGateway } from '@s2/data-api-gateway';
 import { testServer } from '@s2/testing/vitest';
+import { integerJson } from '../src/cells.js';
 
 let gateway: DataApiGateway;
 let admin: WireConnection;
@@ -217,6 +219,26 @@ describe('values and dataType', () => {
     expect(await res.text()).toContain('"rows":[[1.0,-2.0,1e+300,0.5]]');
   });
 
+  it('ZEROFILL integers and YEAR 0000 are valid JSON numbers', async () => {
+    await adminQuery(
+      `CREATE TABLE ${scratch}.zerofill (a INT(5) ZEROFILL, b YEAR, c BIGINT(30) UNSIGNED ZEROFILL, d TINYINT(3) ZEROFILL, e SMALLINT(6) ZEROFILL)`,
+    );
+    await adminQuery(`INSERT INTO ${scratch}.zerofill VALUES (42, 0, 18446744073709551615, 0, 7)`);
+    const res = await post('/api/v2/query/tuples', { sql: `SELECT a, b, c, d, e FROM ${scratch}.zerofill` });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('"rows":[[42,0,18446744073709551615,0,7]]');
+    expect(JSON.parse(text).results[0].rows).toEqual([[42, 0, 2 ** 64, 0, 7]]);
+  });
+
+  it('integer text loses its leading zeros and nothing else, at any length', () => {
+    expect(['00042', '-0042', '0000', '-000', '0', '-7', '10', '000100'].map(integerJson)).toEqual(['42', '-42', '0', '0', '0', '-7', '10', '100']);
+    const long = `${'0'.repeat(300)}${'9'.repeat(400)}`;
+    expect(integerJson(long)).toBe('9'.repeat(400));
+    expect(integerJson(`-${long}`)).toBe(`-${'9'.repeat(400)}`);
+    expect(integerJson('12a')).toBe('"12a"');
+  });
+
   it('UNSIGNED, fractional-second precision and GEOMETRY in dataType', async () => {
     const [r] = (
       await tuples(
@@ -272,6 +294,82 @@ describe('streamed responses', () => {
     );
     expect(outcome).not.toBe('complete JSON');
   });
+});
+
+describe('slow clients', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('queryTimeoutMs counts the wait for the server, not for a slow reader: the whole answer arrives', async () => {
+    const info = testServer();
+    const timed = await startDataApiGateway({ target: { host: info.host, port: info.port }, queryTimeoutMs: 2500 });
+    try {
+      // ~40 MB of JSON: far more than the socket buffers and the gateway's queues hold, so the
+      // server is still sending when the deadline would pass.
+      const res = await fetch(`${timed.url}/api/v2/query/tuples`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ sql: "SELECT seq, REPEAT('x', 1000) AS pad FROM seq_1_to_40000", database: scratch }),
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const parts: Uint8Array[] = [];
+      const first = await reader.read();
+      parts.push(first.value!);
+      // The client reads nothing for longer than the deadline (within writeTimeoutMs).
+      await sleep(3500);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) parts.push(chunk.value);
+      const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { results: { rows: unknown[][] }[] };
+      expect(body.results[0].rows.length).toBe(40_000);
+    } finally {
+      await timed.close();
+    }
+  }, 60_000);
+
+  it('a reader that keeps taking data slowly is not cut off by writeTimeoutMs', async () => {
+    const info = testServer();
+    const strict = await startDataApiGateway({ target: { host: info.host, port: info.port }, writeTimeoutMs: 300 });
+    try {
+      const res = await fetch(`${strict.url}/api/v2/query/tuples`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ sql: "SELECT seq, REPEAT('x', 1000) AS pad FROM seq_1_to_3000", database: scratch }),
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const parts: Uint8Array[] = [];
+      // About 1.5 MB/s, in steps well inside the write timeout.
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        parts.push(chunk.value);
+        await sleep(Math.min(150, chunk.value.byteLength / 1500));
+      }
+      expect((JSON.parse(Buffer.concat(parts).toString('utf8')) as { results: { rows: unknown[][] }[] }).results[0].rows.length).toBe(3000);
+    } finally {
+      await strict.close();
+    }
+  }, 60_000);
+
+  it('a client that takes no data for writeTimeoutMs is cut off and its query killed', async () => {
+    const info = testServer();
+    const strict = await startDataApiGateway({ target: { host: info.host, port: info.port }, writeTimeoutMs: 500 });
+    const socket = connect(strict.port, '127.0.0.1');
+    try {
+      const body = JSON.stringify({ sql: "SELECT seq, REPEAT('x', 1000) AS pad /* stalled-reader */ FROM seq_1_to_1000000", database: scratch });
+      socket.write(
+        `POST /api/v2/query/tuples HTTP/1.1\r\nHost: gw\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      // Never read: the answer backs up into the gateway and the server.
+      socket.pause();
+      await until(async () => (await running('stalled-reader')) === 1, 'the query to run');
+      // Without a write timeout it stayed until the server's own net_write_timeout (60 s).
+      await until(async () => (await running('stalled-reader')) === 0, 'the query of the stalled client to be killed', 10_000);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.resume();
+      await closed;
+    } finally {
+      socket.destroy();
+      await strict.close();
+    }
+  }, 30_000);
 });
 
 describe('memory', () => {
