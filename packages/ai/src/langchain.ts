@@ -6,7 +6,7 @@ import { ChatGenerationChunk, type ChatResult as LcChatResult } from '@langchain
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import type { Runnable } from '@langchain/core/runnables';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
-import { NotSupportedError } from '@s2/base';
+import { NotSupportedError, OptionError } from '@s2/base';
 import { chatFactory, embeddingsFactory, type ChatFactoryOptions, type EmbeddingsFactoryOptions } from './factory.js';
 import { assembleChat } from './internal/assemble.js';
 import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, EmbeddingsClient, ToolDefinition, Usage } from './types.js';
@@ -83,9 +83,8 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
     if (f.topP !== undefined) o.topP = f.topP;
     if (stop?.length) o.stop = stop;
     if (options.tools?.length) o.tools = options.tools.map(toToolDefinition);
-    const choice = options.tool_choice;
-    if (typeof choice === 'string')
-      o.toolChoice = choice === 'any' ? 'required' : choice === 'auto' || choice === 'none' || choice === 'required' ? choice : { name: choice };
+    const choice = toToolChoice(options.tool_choice);
+    if (choice !== undefined) o.toolChoice = choice;
     return o;
   }
 
@@ -124,6 +123,30 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
       yield chunk;
     }
   }
+}
+
+/**
+ * LangChain's `tool_choice`: a mode or tool name as a string, or an object in the shape of
+ * OpenAI (`{ type: 'function', function: { name } }`), Anthropic (`{ type: 'tool', name }`,
+ * `{ type: 'any' }`) or plain `{ name }`. An object of another shape is refused rather than
+ * dropped, which would leave the model free to answer without the tool.
+ */
+function toToolChoice(choice: unknown): ChatCallOptions['toolChoice'] {
+  if (choice === undefined || choice === null) return undefined;
+  const mode = (s: string) => (s === 'any' ? 'required' : s === 'auto' || s === 'none' || s === 'required' ? s : undefined);
+  if (typeof choice === 'string') return mode(choice) ?? { name: choice };
+  if (typeof choice === 'object') {
+    const c = choice as { type?: unknown; name?: unknown; function?: { name?: unknown } };
+    const name = c.type === 'function' ? c.function?.name : c.type === 'tool' || c.type === undefined ? c.name : undefined;
+    if (typeof name === 'string' && name !== '') return { name };
+    if (typeof c.type === 'string' && c.name === undefined && c.function === undefined) {
+      const m = mode(c.type);
+      if (m) return m;
+    }
+  }
+  throw new OptionError(
+    `tool_choice must be 'auto', 'none', 'required', 'any', a tool name or { type: 'function', function: { name } }, got ${JSON.stringify(choice)}`,
+  );
 }
 
 function toGenerationChunk(chunk: ChatChunk): ChatGenerationChunk {

@@ -1,3 +1,5 @@
+import type { ChunkingInfo } from './internal/chunking.js';
+
 /** A tool the model may call: a name, a description and a JSON Schema for its arguments. */
 export interface ToolDefinition {
   name: string;
@@ -88,6 +90,11 @@ export interface EmbeddingsClient {
   readonly modelName: string;
   readonly hostingPlatform: string;
   readonly endpoint: string;
+  /**
+   * How long inputs are cut before they are sent: by characters, or by tokens of which
+   * tokenizer, and the limit. Absent on Bedrock (`Amazon`), where texts go whole.
+   */
+  readonly chunking?: ChunkingInfo;
   embedDocuments(texts: string[], options?: EmbedOptions): Promise<number[][]>;
   embedQuery(text: string, options?: EmbedOptions): Promise<number[]>;
 }

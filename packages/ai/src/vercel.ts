@@ -137,16 +137,21 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
     const client = await this.client();
     const { messages, call, warnings } = this.prepare(options, client);
+    // Cancelling the stream must stop the request at once: the iterator's return() would only
+    // run after the pending read, i.e. after the model's next chunk.
+    const abort = new AbortController();
+    call.signal = options.abortSignal ? AbortSignal.any([options.abortSignal, abort.signal]) : abort.signal;
     const chunks = client.stream(messages, call)[Symbol.asyncIterator]();
     // Start the request now so HTTP errors reject doStream itself, as the AI SDK expects.
     const first = await chunks.next();
+    let cancelled = false;
     const stream = new ReadableStream<LanguageModelV3StreamPart>({
       async start(controller) {
         controller.enqueue({ type: 'stream-start', warnings });
         let textOpen = false;
         const tools = new Map<number, { id: string; name: string; input: string }>();
         try {
-          for (let step = first; !step.done; step = await chunks.next()) {
+          for (let step = first; !step.done && !cancelled; step = await chunks.next()) {
             const c = step.value;
             if (c.type === 'text') {
               if (!textOpen) controller.enqueue({ type: 'text-start', id: 'text-0' });
@@ -173,12 +178,15 @@ class SingleStoreLanguageModel implements LanguageModelV3 {
             }
           }
         } catch (error) {
-          controller.enqueue({ type: 'error', error });
+          // After cancel() the read fails with the abort; the stream is closed, nobody is reading.
+          if (!cancelled) controller.enqueue({ type: 'error', error });
         }
-        controller.close();
+        if (cancelled) await chunks.return?.();
+        else controller.close();
       },
-      async cancel() {
-        await chunks.return?.();
+      cancel(reason) {
+        cancelled = true;
+        abort.abort(reason);
       },
     });
     return { stream };

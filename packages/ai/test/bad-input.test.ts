@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NotSupportedError, OptionError } from '@s2/base';
-import { chatFactory, embeddingsFactory, InferenceError, InferenceTimeoutError } from '@s2/ai';
+import { chatFactory, embeddingsFactory, InferenceError, InferenceTimeoutError, type BedrockChat } from '@s2/ai';
 
 type Reply = (body: { input: unknown[] }) => unknown;
 
@@ -203,6 +203,89 @@ describe('endpoint URLs', () => {
 });
 
 describe('streams from a hostile endpoint', () => {
+  /** A `fetch` answering 200 with `body` under `contentType` (null: no content type). */
+  const answering = (body: string, contentType: string | null) =>
+    (async () => new Response(body, { headers: contentType === null ? {} : { 'content-type': contentType } })) as typeof fetch;
+  const drain = async (stream: AsyncIterable<unknown>) => {
+    const out: unknown[] = [];
+    for await (const c of stream) out.push(c);
+    return out;
+  };
+
+  it.each([
+    ['Nova', 'application/json'],
+    ['Amazon', 'application/json'],
+    ['Nova', null],
+  ] as const)('a 200 reply to a stream request that is not a stream is an InferenceError with its body (%s, %s)', async (platform, contentType) => {
+    let requests = 0;
+    const reply = answering(JSON.stringify({ error: { message: 'The model `m` is not running', code: 'model_not_ready' } }), contentType);
+    const chat = await chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: platform,
+      env: {},
+      retryBaseMs: 1,
+      fetch: ((...args: Parameters<typeof fetch>) => {
+        requests++;
+        return reply(...args);
+      }) as typeof fetch,
+    });
+    const err = await drain(chat.stream([{ role: 'user', content: 'x' }])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect(err).toMatchObject({ status: 200, body: { error: { code: 'model_not_ready' } } });
+    expect((err as Error).message).toMatch(/instead of an event stream: The model `m` is not running/);
+    expect(requests).toBe(1);
+  });
+
+  it('the body kept for that error is bounded, even when the reply never ends', async () => {
+    const chunk = new TextEncoder().encode('<html>'.padEnd(40_000, 'x'));
+    const chat = await chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      maxRetries: 0,
+      timeoutMs: 5_000,
+      fetch: stallingFetch([chunk, chunk, chunk], 'text/html; charset=utf-8'),
+    });
+    const err = await drain(chat.stream([{ role: 'user', content: 'x' }])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect(err).not.toBeInstanceOf(InferenceTimeoutError);
+    expect((err as InferenceError).body).toHaveLength(64 * 1024);
+    expect((err as Error).message).toMatch(/content type text\/html instead of an event stream: <html>x/);
+  });
+
+  it('an InvokeModel stream chunk whose bytes are not base64 is an InferenceError, not a DOMException', async () => {
+    const { bedrockEvent } = await import('@s2/fakes/ai');
+    const frame = bedrockEvent('chunk', { bytes: 'not*base64!' });
+    const fetchFrame = (async () => new Response(new Uint8Array(frame), { headers: { 'content-type': 'application/vnd.amazon.eventstream' } })) as typeof fetch;
+    const chat = (await chatFactory({
+      modelName: 'anthropic.claude',
+      baseUrl: 'http://fake.invalid',
+      hostingPlatform: 'Amazon',
+      env: {},
+      fetch: fetchFrame,
+    })) as BedrockChat;
+    const err = await drain(chat.invokeStream({ prompt: 'x' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as Error).message).toMatch(/not base64/);
+  });
+
+  it('a stream content type with parameters is still a stream', async () => {
+    const sse = `data: ${JSON.stringify({ choices: [{ delta: { content: 'hi' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+    const chat = await chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      fetch: answering(sse, 'Text/Event-Stream; charset=utf-8'),
+    });
+    expect(await drain(chat.stream([{ role: 'user', content: 'x' }]))).toEqual([
+      { type: 'text', text: 'hi' },
+      expect.objectContaining({ type: 'finish', finishReason: 'stop' }),
+    ]);
+  });
+
   it('a frame announcing more than the 16 MiB event-stream limit fails at once, without buffering towards it', async () => {
     const { crc32 } = await import('../src/protocol/crc32.js');
     const prelude = new Uint8Array(12);

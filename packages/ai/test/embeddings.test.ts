@@ -57,6 +57,17 @@ describe('OpenAI-compatible embeddings', () => {
     expect(Math.hypot(...chunked!)).toBeCloseTo(1, 9);
   });
 
+  it('counts characters as code points, as the reference does: no chunk ends inside a surrogate pair', async () => {
+    const text = 'abcd😀efgh😀😀ij'; // 13 code points, 16 UTF-16 units
+    const e = await openai({ maxChunkChars: 5 });
+    const from = fake().requests.length;
+    const [v] = await e.embedDocuments([text]);
+    const sent = since(fake(), from)[0]!.body.input as string[];
+    expect(sent).toEqual(['abcd😀', 'efgh😀', '😀ij']);
+    const expected = weightedAverage(sent, [5, 5, 3]);
+    v!.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 6));
+  });
+
   it('maxInputTokens without a tokenizer caps characters per chunk (one character per token at most)', async () => {
     const e = await openai({ maxInputTokens: 30 });
     const from = fake().requests.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManagementError } from '@s2/base';
+import { ManagementError, OptionError } from '@s2/base';
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatSingleStore, createChatModel, createEmbeddings, SingleStoreEmbeddings } from '@s2/ai/langchain';
 import { fakeEmbedding, fakeReply } from '@s2/fakes/ai';
@@ -57,6 +57,25 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
         { role: 'tool', content: 'found it', tool_call_id: 'c9' },
       ]);
     }
+  });
+
+  it('tool_choice as a string or as an object names the tool, or sets the mode; an unknown shape is refused', async () => {
+    const forced = platform === 'Amazon' ? { tool: { name: 'lookup' } } : { type: 'function', function: { name: 'lookup' } };
+    const sentChoice = async (choice: unknown) => {
+      const from = fake().requests.length;
+      await (await model({ streaming: false })).bindTools([lookupTool], { tool_choice: choice as never }).invoke('call the docs');
+      const body = since(fake(), from)[0]!.body;
+      return platform === 'Amazon' ? body.toolConfig.toolChoice : body.tool_choice;
+    };
+    for (const choice of ['lookup', { type: 'function', function: { name: 'lookup' } }, { name: 'lookup' }, { type: 'tool', name: 'lookup' }]) {
+      expect(await sentChoice(choice)).toEqual(forced);
+    }
+    expect(await sentChoice({ type: 'any' })).toEqual(platform === 'Amazon' ? { any: {} } : 'required');
+    expect(await sentChoice('any')).toEqual(platform === 'Amazon' ? { any: {} } : 'required');
+    const from = fake().requests.length;
+    const bad = (await model()).bindTools([lookupTool], { tool_choice: { type: 'function' } as never });
+    await expect(bad.invoke('x')).rejects.toThrow(OptionError);
+    expect(since(fake(), from)).toHaveLength(0);
   });
 
   it('passes temperature and maxTokens through', async () => {

@@ -14,6 +14,7 @@ beforeAll(async () => {
   management.seed.inferenceApi({ ...f.inferenceApiInfo('gpt-fake', 'Azure', 'proj-1'), connectionURL: 'https://public.example/openai/v1' });
   management.seed.inferenceApi(f.inferenceApiInfo('claude-fake', 'Amazon', 'proj-1'));
   management.seed.inferenceApi({ ...f.inferenceApiInfo('no-internal', 'Azure', 'proj-1'), internalConnectionURL: '' });
+  management.seed.inferenceApi(f.inferenceApiInfo('Qwen/Qwen3-Embedding-0.6B', 'Nova', 'proj-1'));
 });
 afterAll(() => management.close());
 
@@ -48,6 +49,13 @@ describe('endpoint resolution (the reference precedence)', () => {
     expect(ep.hostingPlatform).toBe('Azure');
     expect(ep.info?.serviceId).toBe('svc-gpt-fake');
     expect(lookups(before)).toEqual([{ path: 'GET /v1/inferenceapis/proj-1/gpt-fake', authorization: 'Bearer mgmt-key' }]);
+  });
+
+  it("keeps a model name's '/' as a path separator, as the reference sends it", async () => {
+    const before = management.requests.length;
+    const ep = await resolveInferenceEndpoint('Qwen/Qwen3-Embedding-0.6B', { env: managementEnv() });
+    expect([ep.url, ep.hostingPlatform]).toEqual([`${fake().url}/openai/v1`, 'Nova']);
+    expect(lookups(before).map((c) => c.path)).toEqual(['GET /v1/inferenceapis/proj-1/Qwen/Qwen3-Embedding-0.6B']);
   });
 
   it('preferExternalUrl picks connectionURL; an empty internal URL falls back to it', async () => {

@@ -8,7 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import { getEncoding } from 'js-tiktoken';
 import { OptionError } from '@s2/base';
-import { embeddingsFactory, MODEL_TOKEN_WINDOWS, OPENAI_EMBEDDING_CTX_LENGTH, type EmbeddingsFactoryOptions, type OpenAiEmbeddings } from '@s2/ai';
+import {
+  embeddingsFactory,
+  MODEL_TOKEN_WINDOWS,
+  OPENAI_EMBEDDING_CTX_LENGTH,
+  type ChunkingInfo,
+  type EmbeddingsClient,
+  type EmbeddingsFactoryOptions,
+  type OpenAiEmbeddings,
+} from '@s2/ai';
 import { fakeEmbedding } from '@s2/fakes/ai';
 import { since, useFakeAi } from './support.js';
 
@@ -30,6 +38,15 @@ function combined(chunks: number[][]): number[] {
 }
 
 const LONG = Array.from({ length: 40 }, (_, i) => `Sentence ${i} talks about distributed SQL, vectors and tokenizers.`).join(' ');
+
+it('chunking is part of the public EmbeddingsClient type: set on the OpenAI-compatible path, absent on Bedrock', async () => {
+  // Typed as the factory returns it (no cast to OpenAiEmbeddings), as the README uses it.
+  const client: EmbeddingsClient = await embeddingsFactory({ modelName: 'm', baseUrl: fake().openaiUrl, hostingPlatform: 'Nova', env: {}, maxChunkChars: 7 });
+  const info: ChunkingInfo | undefined = client.chunking;
+  expect(info).toEqual({ by: 'characters', maxChars: 7 });
+  const bedrock = await embeddingsFactory({ modelName: 'amazon.titan-embed-text-v2:0', baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', env: {} });
+  expect(bedrock.chunking).toBeUndefined();
+});
 
 describe("tokenizer 'auto' (default): tiktoken for OpenAI models on Azure, as the reference", () => {
   it("picks js-tiktoken with the model encoding and LangChain's 8191-token window on Azure", async () => {

@@ -50,6 +50,23 @@ describe.each(platforms)('headers on the %s path', (platform, url) => {
     expect(since(fake(), from).map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
   });
 
+  it('a token getter that throws fails the call once with its own error: not wrapped, not retried', async () => {
+    let calls = 0;
+    const broken = new RangeError('vault unreachable');
+    const chat = await make({
+      apiKey: () => {
+        calls++;
+        throw broken;
+      },
+      env: {},
+      retryBaseMs: 1,
+    });
+    const from = fake().requests.length;
+    await expect(chat.chat([{ role: 'user', content: 'x' }])).rejects.toBe(broken);
+    expect(calls).toBe(1);
+    expect(since(fake(), from)).toHaveLength(0);
+  });
+
   it('X-S2-OBO only when the getter returns a value; never X-Amz-Date or X-Amz-Security-Token', async () => {
     const values = ['obo-1', null, ''];
     const chat = await make({ apiKey: 'k', oboTokenGetter: () => values.shift() });

@@ -97,3 +97,55 @@ describe('Vercel JSON output', () => {
 it('the provider refuses image models with NoSuchModelError', () => {
   expect(() => createSingleStore({ env: {} }).imageModel('x')).toThrow(/imageModel|No such/);
 });
+
+describe('cancelling a Vercel stream', () => {
+  /** A model that sends one delta, then holds the stream open for `holdMs`. */
+  async function slowModel(holdMs: number) {
+    const { createServer } = await import('node:http');
+    let closed = false;
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: 'first ' } }] })}\n\n`);
+      const timer = setTimeout(() => res.end('data: [DONE]\n\n'), holdMs);
+      res.on('close', () => {
+        clearTimeout(timer);
+        closed = true;
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${port}/v1`,
+      closed: () => closed,
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it.each([false, true])('cancel() stops the request at once, not after the next chunk (caller signal: %s)', async (withSignal) => {
+    const model = await slowModel(5000);
+    try {
+      const provider = createSingleStore({ baseUrl: model.url, hostingPlatform: 'Azure', apiKey: 'tok', env: {} });
+      const caller = new AbortController();
+      const { stream } = await provider('m').doStream({
+        prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+        ...(withSignal ? { abortSignal: caller.signal } : {}),
+      });
+      const reader = stream.getReader();
+      const parts: string[] = [];
+      for (let i = 0; i < 3; i++) parts.push((await reader.read()).value!.type);
+      expect(parts).toEqual(['stream-start', 'text-start', 'text-delta']);
+      const started = Date.now();
+      const late = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1000));
+      expect(await Promise.race([reader.cancel('gone'), late])).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(1000);
+      await expect.poll(model.closed, { timeout: 1000 }).toBe(true);
+      expect(caller.signal.aborted).toBe(false);
+    } finally {
+      await model.close();
+    }
+  });
+});

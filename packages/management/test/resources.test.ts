@@ -299,4 +299,17 @@ describe('jobs, secrets, organization, billing, inference', () => {
     expect((await api.drop('e5')).status).toBe('Deleted');
     await expect(api.get('nope')).rejects.toBeInstanceOf(ManagementError);
   });
+
+  it("inference APIs: a model name's '/' stays a separator, other characters are encoded per segment, dot segments are refused", async () => {
+    fake.seed.inferenceApi({ projectID: 'proj-1', modelName: 'Qwen/Qwen3-Embedding-0.6B', connectionURL: 'http://127.0.0.1:9/q' });
+    fake.seed.inferenceApi({ projectID: 'proj-1', modelName: 'org/a b?c', connectionURL: 'http://127.0.0.1:9/o' });
+    const api = mgmt.inferenceApisFor('proj-1');
+    expect((await api.get('Qwen/Qwen3-Embedding-0.6B')).modelName).toBe('Qwen/Qwen3-Embedding-0.6B');
+    expect(fake.requests.at(-1)!.path).toBe('/v1/inferenceapis/proj-1/Qwen/Qwen3-Embedding-0.6B');
+    expect((await api.get('org/a b?c')).connectionUrl).toBe('http://127.0.0.1:9/o');
+    expect(fake.requests.at(-1)!.path).toBe('/v1/inferenceapis/proj-1/org/a%20b%3Fc');
+    const before = fake.requests.length;
+    for (const name of ['../x', 'a/../../b', '.', 'x/.']) await expect(api.get(name)).rejects.toThrow(/path segment/);
+    expect(fake.requests.length).toBe(before);
+  });
 });

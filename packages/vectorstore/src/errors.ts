@@ -15,3 +15,14 @@ export class IndexNotFoundError extends VectorStoreError {
     super(`Index ${indexName} does not exist.`);
   }
 }
+
+/**
+ * The options argument of a call: an object. Defaults cover a missing one; `null`, an array or
+ * a primitive would otherwise be a TypeError on `null.x` or be read as no options.
+ */
+export function requireOptions<T>(options: T, call: string): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new VectorStoreError(`${call} needs an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  return options;
+}

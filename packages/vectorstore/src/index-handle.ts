@@ -1,4 +1,4 @@
-import { VectorStoreError } from './errors.js';
+import { requireOptions, VectorStoreError } from './errors.js';
 import { toIdList } from './ids.js';
 import { rows, type SqlClient } from './client.js';
 import type { Filter } from './sql/filter.js';
@@ -88,14 +88,6 @@ function utf8Length(s: string): number {
   return n;
 }
 
-/** The options argument of a call that cannot do without one (a TypeError on `undefined.x` otherwise). */
-function requireOptions<T>(options: T, call: string): T {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new VectorStoreError(`${call} needs an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
-  }
-  return options;
-}
-
 /** The SQL that normalises a JSON vector parameter on the server (singlestore-vectorstore's expression). */
 const NORMALIZED_FROM_JSON = 'scalar_vector_mul(1.0 / sqrt(vector_elements_sum(vector_mul(JSON_ARRAY_PACK(?), JSON_ARRAY_PACK(?)))), JSON_ARRAY_PACK(?))';
 
@@ -121,6 +113,7 @@ export class IndexHandle {
    * singlestore-vectorstore.
    */
   async upsert(vectors: UpsertSource, options: { namespace?: string } = {}): Promise<number> {
+    requireOptions(options, 'upsert()');
     let total = 0;
     let any = false;
     for await (const chunk of chunks(vectors, this.settings.batchSize)) {
@@ -210,6 +203,7 @@ export class IndexHandle {
 
   /** Vectors by id (ids that do not exist are absent from the result). */
   async fetch(ids: readonly string[], options: { namespace?: string } = {}): Promise<Record<string, FetchedVector>> {
+    requireOptions(options, 'fetch()');
     const out: Record<string, FetchedVector> = Object.create(null) as Record<string, FetchedVector>;
     const list = toIdList(ids, 'fetch ids');
     if (!list.length) return out;
@@ -305,6 +299,7 @@ export class IndexHandle {
 
   /** Vector counts per namespace (null namespace → `""`), optionally of the rows a filter matches. */
   async describeIndexStats(options: { filter?: Filter } = {}): Promise<IndexStats> {
+    requireOptions(options, 'describeIndexStats()');
     const where = buildWhere({ filter: options.filter });
     const namespaces: IndexStats['namespaces'] = Object.create(null) as IndexStats['namespaces'];
     let total = 0;
@@ -327,7 +322,7 @@ export class IndexHandle {
    * range read, however deep).
    */
   async list(options: ListOptions = {}): Promise<string[]> {
-    const { limit, after } = options;
+    const { limit, after } = requireOptions(options, 'list()');
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new VectorStoreError(`limit must be a positive integer, got ${String(limit)}`);
     if (after !== undefined && typeof after !== 'string') throw new VectorStoreError(`after must be an id (a string), got ${typeof after}`);
     const where = buildWhere({ prefix: options.prefix, namespace: options.namespace });

@@ -121,10 +121,14 @@ export async function* chunks(source: UpsertSource, size: number): AsyncGenerato
   } else {
     const iterable = source as Iterable<UpsertItem> | AsyncIterable<UpsertItem>;
     if (
-      typeof (iterable as AsyncIterable<UpsertItem>)[Symbol.asyncIterator] !== 'function' &&
-      typeof (iterable as Iterable<UpsertItem>)[Symbol.iterator] !== 'function'
+      iterable === null ||
+      iterable === undefined ||
+      (typeof (iterable as AsyncIterable<UpsertItem>)[Symbol.asyncIterator] !== 'function' &&
+        typeof (iterable as Iterable<UpsertItem>)[Symbol.iterator] !== 'function')
     ) {
-      throw new VectorStoreError('upsert expects an array, an (async) iterable or an Arrow table of vectors');
+      throw new VectorStoreError(
+        `upsert expects an array, an (async) iterable or an Arrow table of vectors, got ${iterable === null ? 'null' : typeof iterable}`,
+      );
     }
     for await (const item of iterable) {
       chunk.push(normalizeItem(item));

@@ -1,5 +1,5 @@
 import { createPool, type PoolOptions } from '@s2/core';
-import { IndexNotFoundError, VectorStoreError } from './errors.js';
+import { IndexNotFoundError, requireOptions, VectorStoreError } from './errors.js';
 import { isSqlClient, rows, type SqlClient } from './client.js';
 import { IndexHandle, type StoreSettings } from './index-handle.js';
 import { spacedJson } from './sql/json.js';
@@ -120,6 +120,7 @@ export class VectorDb {
     if (typeof name !== 'string' || name === '') throw new VectorStoreError('An index needs a non-empty name');
     // The registry's name is VARCHAR(255): a longer one would be cut (or refused) by the server after the fact.
     if ([...name].length > 255) throw new VectorStoreError(`An index name has at most 255 characters, got ${[...name].length}`);
+    requireOptions(options, 'createIndex()');
     const dimension = options.dimension ?? DEFAULT_DIMENSION;
     if (!Number.isInteger(dimension) || dimension < 1) throw new VectorStoreError(`dimension must be a positive integer, got ${String(dimension)}`);
     const metric = checkMetric(options.metric ?? Metric.COSINE);
@@ -178,11 +179,14 @@ export class VectorDb {
 
   /**
    * Changes protection, tags or the vector index. Differences from singlestore-vectorstore:
-   * arguments are validated before anything runs, `metric_type` is always kept in the stored options, no
-   * `DROP INDEX` is sent for an index that has none, and if the DDL fails the registry row is
-   * put back as it was.
+   * arguments are validated before anything runs, `metric_type` is always kept in the stored
+   * options, `DROP INDEX` is sent only when `SHOW INDEX` lists the vector index, and if the DDL
+   * fails the registry row is put back as it was. A rebuild that fails after the old index was
+   * dropped re-creates the old index; if that fails too, the row says `use_vector_index=0`, so a
+   * later call can still add one.
    */
   async configureIndex(name: string, options: ConfigureIndexOptions = {}): Promise<IndexModel> {
+    requireOptions(options, 'configureIndex()');
     const index = await this.describeIndex(name);
     const sets: string[] = [];
     const params: unknown[] = [];
@@ -206,24 +210,45 @@ export class VectorDb {
       params.push(spacedJson(vectorIndexOptions));
     }
     if (!sets.length) return this.describeIndex(name);
+    const table = indexTableName(name);
+    // The table, not the registry, decides whether there is an index to drop: the two can
+    // disagree after a failure elsewhere, and a DROP of a missing index fails every later call.
+    const present = wantIndex !== undefined && (await this.hasVectorIndex(table));
     await this.client.execute(`UPDATE ${REGISTRY_TABLE} SET ${sets.join(', ')} WHERE name=?`, [...params, name]);
     if (wantIndex !== undefined) {
-      const table = indexTableName(name);
+      const column = index.metric === Metric.COSINE ? 'vector_normalized' : 'vector';
+      const addIndex = (opts: Record<string, unknown> | undefined) =>
+        this.client.execute(`ALTER TABLE ${table} ADD VECTOR INDEX ${VECTOR_INDEX_NAME} (${column}) INDEX_OPTIONS ${optionsLiteral(spacedJson(opts))}`);
+      let dropped = false;
+      let added = false;
       try {
-        if (index.useVectorIndex) await this.client.execute(`DROP INDEX ${VECTOR_INDEX_NAME} ON ${table}`);
+        if (present) {
+          await this.client.execute(`DROP INDEX ${VECTOR_INDEX_NAME} ON ${table}`);
+          dropped = true;
+        }
         if (wantIndex) {
-          const column = index.metric === Metric.COSINE ? 'vector_normalized' : 'vector';
-          await this.client.execute(
-            `ALTER TABLE ${table} ADD VECTOR INDEX ${VECTOR_INDEX_NAME} (${column}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`,
-          );
+          await addIndex(vectorIndexOptions);
+          added = true;
           await this.client.execute(`OPTIMIZE TABLE ${table} FLUSH`);
         }
       } catch (err) {
+        // The new index is in place and the registry already describes it: only the flush failed.
+        if (added) throw err;
+        let hasIndex = present && !dropped;
+        if (dropped) {
+          // Put back what was dropped, so a failed rebuild does not also lose the working index.
+          try {
+            await addIndex({ ...index.vectorIndexOptions, metric_type: distanceStrategy(index.metric) });
+            hasIndex = true;
+          } catch {
+            // The table is left without an index; the registry row below says so.
+          }
+        }
         await this.client
           .execute(`UPDATE ${REGISTRY_TABLE} SET deletion_protection=?, tags=?, use_vector_index=?, vector_index_options=? WHERE name=?`, [
             index.deletionProtection === DeletionProtection.ENABLED,
             spacedJson(index.tags),
-            index.useVectorIndex,
+            hasIndex,
             spacedJson(index.vectorIndexOptions),
             name,
           ])
@@ -232,6 +257,11 @@ export class VectorDb {
       }
     }
     return this.describeIndex(name);
+  }
+
+  /** Whether the table has the vector index, as `SHOW INDEX` reports it (`Key_name` is the third column). */
+  private async hasVectorIndex(table: string): Promise<boolean> {
+    return (await rows(this.client, `SHOW INDEX FROM ${table}`)).some((r) => String(r[2]) === VECTOR_INDEX_NAME);
   }
 
   /** A handle for data operations on one index (reads its model once). */

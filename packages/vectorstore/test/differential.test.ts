@@ -57,6 +57,13 @@ const DIFFERENCES: Record<string, { why: string; expected(reference: string[]): 
         return m ? normalizeSql(`UPDATE ${m[1]} SET vector=${m[2]}${m[3]}, vector_normalized = ${normalizedExpr(m[2]!)} WHERE ${m[4]}`) : sql;
       }),
   },
+  showIndex: {
+    why: 'configureIndex() asks the table (SHOW INDEX) whether it has the vector index, and drops only one that is there',
+    expected: ([describe, ...rest]) => {
+      const table = /WHERE name='([^']*)'$/.exec(describe!)![1]!;
+      return [describe!, `SHOW INDEX FROM index_${table}`, ...rest];
+    },
+  },
   binaryVectors: {
     why: "on SingleStore 8.5+ (vectorFormat 'auto'), upserted and updated vectors are packed F32 hex literals and the cosine normalisation is computed client-side",
     expected: (ref) =>
@@ -81,6 +88,7 @@ function differencesFor(n: number, { batched, singlestore }: Mode): (keyof typeo
   if (step.op === 'init') out.push('detectFormat');
   if (step.op === 'upsert' && batched) out.push('upsert');
   if (step.op === 'update' && step.args?.index === 'docs' && step.args.values) out.push('updateCosine');
+  if (step.op === 'configureIndex' && step.args?.useVectorIndex !== undefined) out.push('showIndex');
   if (singlestore && (step.op === 'upsert' || (step.op === 'update' && step.args?.values))) out.push('binaryVectors');
   return out;
 }
@@ -150,7 +158,7 @@ describe('differential: s2 vs singlestore-vectorstore 0.1.5 through the recordin
         expect(s2.ops[n], `step ${n} (${step.op} ${JSON.stringify(step.args ?? {})})${why ? ` with ${why}` : ''}`).toEqual(expected);
       }
       // Each listed difference is exercised (and really differs from the reference).
-      const want = ['detectFormat', 'updateCosine', ...(mode.batched ? ['upsert'] : []), ...(mode.singlestore ? ['binaryVectors'] : [])];
+      const want = ['detectFormat', 'updateCosine', 'showIndex', ...(mode.batched ? ['upsert'] : []), ...(mode.singlestore ? ['binaryVectors'] : [])];
       expect([...applied].sort()).toEqual(want.sort());
     });
   }

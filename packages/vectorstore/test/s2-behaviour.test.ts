@@ -114,6 +114,19 @@ describe('batched upserts', () => {
 });
 
 describe('binary vectors (vectorFormat: binary)', () => {
+  it.each(['binary', 'json'] as const)('refuses values outside the F32 range before sending anything (%s)', async (vectorFormat) => {
+    const { index, sent } = await open('dp', { vectorFormat });
+    const F32_MAX = 3.4028234663852886e38;
+    await expect(index.upsert([{ id: 'big', values: [1, 1e39, 1] }])).rejects.toThrow(/Vector big has a value at position 1 outside the F32 range/);
+    await expect(index.upsert([['neg', [1, 2, -1e39]]])).rejects.toBeInstanceOf(VectorStoreError);
+    await expect(index.update('a', { values: [Number.MAX_VALUE, 0, 0] })).rejects.toThrow(/position 0 outside the F32 range/);
+    await expect(index.query({ vector: [0, 0, 4e38], topK: 1 })).rejects.toThrow(/position 2 outside the F32 range/);
+    expect(sent()).toEqual([]);
+    // The largest F32, and a double that rounds to it, are still taken.
+    await index.upsert([['edge', [F32_MAX, -F32_MAX, 3.4028235e38]]]);
+    expect(sent()).toHaveLength(1);
+  });
+
   it('sends packed F32 hex literals and the client-side normalised vector for cosine', async () => {
     const { index, sent } = await open('docs', { vectorFormat: 'binary' });
     await index.upsert([{ id: 'a', values: [3, 4, 0], metadata: { x: 1 } }]);
@@ -269,25 +282,86 @@ describe('index management', () => {
     await db.configureIndex('dp', { vectorIndexOptions: { index_type: 'IVF_FLAT' } });
     const sent = server.statements.map((s) => s.sql).filter((s) => !s.startsWith('SELECT'));
     expect(sent).toEqual([
+      'SHOW INDEX FROM index_dp',
       `UPDATE vector_indexes SET use_vector_index=0, vector_index_options='{\\"metric_type\\": \\"DOT_PRODUCT\\"}' WHERE name='dp'`,
       `UPDATE vector_indexes SET vector_index_options='{\\"index_type\\": \\"IVF_FLAT\\", \\"metric_type\\": \\"DOT_PRODUCT\\"}' WHERE name='dp'`,
     ]);
   });
-  it('configureIndex: new options rebuild an existing vector index; a failed rebuild restores the registry row', async () => {
+  const OLD_EU_OPTIONS = `vector_index_options='{\\"index_type\\": \\"HNSW_FLAT\\", \\"M\\": 16, \\"metric_type\\": \\"EUCLIDEAN_DISTANCE\\"}'`;
+  it('configureIndex: a failed rebuild re-creates the old index and restores the registry row', async () => {
+    const db = await vectorDb(conn);
+    override = (sql) => (sql.startsWith('ALTER TABLE') && sql.includes('HNSW_PQ') ? { kind: 'error', errno: 1105, message: 'bad option' } : undefined);
+    server.reset();
+    await expect(db.configureIndex('eu', { vectorIndexOptions: { index_type: 'HNSW_PQ', nbits: 12 } })).rejects.toThrow(/bad option/);
+    const sent = server.statements.map((s) => s.sql).filter((s) => !s.startsWith('SELECT'));
+    expect(sent).toEqual([
+      'SHOW INDEX FROM index_eu',
+      expect.stringMatching(/^UPDATE vector_indexes SET vector_index_options=.*HNSW_PQ/),
+      'DROP INDEX vector_index ON index_eu',
+      expect.stringMatching(/^ALTER TABLE index_eu ADD VECTOR INDEX vector_index \(vector\) INDEX_OPTIONS .*HNSW_PQ/),
+      `ALTER TABLE index_eu ADD VECTOR INDEX vector_index (vector) INDEX_OPTIONS '{"index_type": "HNSW_FLAT", "M": 16, "metric_type": "EUCLIDEAN_DISTANCE"}'`,
+      `UPDATE vector_indexes SET deletion_protection=1, tags='{}', use_vector_index=1, ${OLD_EU_OPTIONS} WHERE name='eu'`,
+    ]);
+  });
+  it('configureIndex: when the old index cannot be re-created either, the registry row says there is none', async () => {
     const db = await vectorDb(conn);
     override = (sql) => (sql.startsWith('ALTER TABLE') ? { kind: 'error', errno: 1105, message: 'bad option' } : undefined);
     server.reset();
     await expect(db.configureIndex('eu', { vectorIndexOptions: { index_type: 'HNSW_PQ', nbits: 12 } })).rejects.toThrow(/bad option/);
     const sent = server.statements.map((s) => s.sql).filter((s) => !s.startsWith('SELECT'));
     expect(sent.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual([
+      'SHOW INDEX FROM',
       'UPDATE vector_indexes SET',
       'DROP INDEX vector_index',
       'ALTER TABLE index_eu',
+      'ALTER TABLE index_eu',
       'UPDATE vector_indexes SET',
     ]);
-    expect(sent[3]).toContain(
-      `use_vector_index=1, vector_index_options='{\\"index_type\\": \\"HNSW_FLAT\\", \\"M\\": 16, \\"metric_type\\": \\"EUCLIDEAN_DISTANCE\\"}'`,
-    );
+    expect(sent[5]).toBe(`UPDATE vector_indexes SET deletion_protection=1, tags='{}', use_vector_index=0, ${OLD_EU_OPTIONS} WHERE name='eu'`);
+  });
+  it('configureIndex: a failed flush after the new index was added keeps the new registry row', async () => {
+    const db = await vectorDb(conn);
+    override = (sql) => (sql.startsWith('OPTIMIZE') ? { kind: 'error', errno: 1105, message: 'flush failed' } : undefined);
+    server.reset();
+    await expect(db.configureIndex('eu', { vectorIndexOptions: { index_type: 'IVF_FLAT' } })).rejects.toThrow(/flush failed/);
+    const sent = server.statements.map((s) => s.sql).filter((s) => !s.startsWith('SELECT'));
+    expect(sent.map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['SHOW INDEX', 'UPDATE vector_indexes', 'DROP INDEX', 'ALTER TABLE', 'OPTIMIZE TABLE']);
+  });
+  it('configureIndex: the table decides whether to DROP, so a lost index can be added back or turned off', async () => {
+    // The registry says 'eu' has a vector index; the table tracks whether it really does.
+    let physical = true;
+    override = (sql) => {
+      if (sql === 'SHOW INDEX FROM index_eu' && !physical)
+        return {
+          kind: 'rows',
+          columns: [
+            { name: 'Table', type: 253 },
+            { name: 'Non_unique', type: 253 },
+            { name: 'Key_name', type: 253 },
+          ],
+          rows: [['index_eu', '0', 'PRIMARY']],
+        };
+      if (sql.startsWith('DROP INDEX')) {
+        if (!physical) return { kind: 'error', errno: 1091, sqlstate: '42000', message: "Can't DROP 'vector_index'; check that column/key exists" };
+        physical = false;
+        return { kind: 'ok' };
+      }
+      if (sql.startsWith('ALTER TABLE')) {
+        if (physical) return { kind: 'error', errno: 1061, message: "Duplicate key name 'vector_index'" };
+        physical = true;
+        return { kind: 'ok' };
+      }
+      return undefined;
+    };
+    const db = await vectorDb(conn);
+    physical = false;
+    server.reset();
+    await db.configureIndex('eu', { vectorIndexOptions: { index_type: 'HNSW_FLAT' } });
+    expect(physical).toBe(true);
+    expect(server.statements.map((s) => s.sql).some((s) => s.startsWith('DROP'))).toBe(false);
+    physical = false;
+    await db.configureIndex('eu', { useVectorIndex: false });
+    expect(server.statements.map((s) => s.sql).some((s) => s.startsWith('DROP'))).toBe(false);
   });
   it('deleteIndex refuses protected indexes; missing ones are IndexNotFoundError', async () => {
     const db = await vectorDb(conn);

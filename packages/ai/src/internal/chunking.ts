@@ -35,7 +35,26 @@ export interface Chunker {
 
 export type ChunkingInfo = { by: 'characters'; maxChars: number } | { by: 'tokens'; maxInputTokens: number; tokenizer: string };
 
-/** Splits by characters: `maxChars` per chunk; text goes on the wire. */
+/**
+ * Cuts `text` into pieces of at most `maxChars` code points, with each piece's code point count.
+ * Code points, not UTF-16 units: the reference counts Python `str` characters, and a cut inside
+ * a surrogate pair would put lone surrogates on the wire (U+FFFD or a refused body server-side).
+ */
+function splitCodePoints(text: string, maxChars: number): { pieces: string[]; lengths: number[] } {
+  // A string no longer than maxChars units has at most maxChars code points.
+  if (text.length <= maxChars) return { pieces: [text], lengths: [[...text].length] };
+  const points = [...text];
+  const pieces: string[] = [];
+  const lengths: number[] = [];
+  for (let k = 0; k < points.length; k += maxChars) {
+    const part = points.slice(k, k + maxChars);
+    pieces.push(part.join(''));
+    lengths.push(part.length);
+  }
+  return { pieces, lengths };
+}
+
+/** Splits by characters (code points): `maxChars` per chunk; text goes on the wire. */
 export function characterChunker(maxChars: number): Chunker {
   if (!(Number.isInteger(maxChars) && maxChars >= 1)) throw new OptionError(`maxChunkChars must be a positive integer, got ${maxChars}`);
   return {
@@ -43,13 +62,12 @@ export function characterChunker(maxChars: number): Chunker {
     plan(texts) {
       const plan: ChunkPlan = { chunks: [], owner: [], weights: [] };
       texts.forEach((text, i) => {
-        const pieces =
-          text.length <= maxChars ? [text] : Array.from({ length: Math.ceil(text.length / maxChars) }, (_, k) => text.slice(k * maxChars, (k + 1) * maxChars));
-        for (const piece of pieces) {
+        const { pieces, lengths } = splitCodePoints(text, maxChars);
+        pieces.forEach((piece, k) => {
           plan.chunks.push(piece);
           plan.owner.push(i);
-          plan.weights.push(Math.max(1, piece.length));
-        }
+          plan.weights.push(Math.max(1, lengths[k]!));
+        });
       });
       return plan;
     },

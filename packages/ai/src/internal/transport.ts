@@ -2,7 +2,7 @@ import { OptionError } from '@s2/base';
 import { InferenceError, InferenceTimeoutError } from '../errors.js';
 import { processEnv, type Env } from './env.js';
 
-/** A token, or a function that returns one (called before every request, so rotated tokens are picked up). */
+/** A token, or a function that returns one (called on every call, so rotated tokens are picked up; retries reuse its answer). */
 export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export interface TransportOptions {
@@ -36,6 +36,10 @@ export interface SendOptions {
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** The content types of the two streaming protocols: OpenAI-compatible SSE and Bedrock's event stream. */
+const STREAM_TYPES = new Set(['text/event-stream', 'application/vnd.amazon.eventstream']);
+/** Most bytes of a reply that should have been a stream kept for the error. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MAX_RETRY_DELAY_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -83,6 +87,10 @@ export class Transport {
   async postStream(url: string, body: unknown, opts: SendOptions = {}): Promise<ReadableStream<Uint8Array>> {
     return this.send(url, body, { ...opts, stream: true }, async (res, _signal, attempt) => {
       if (!res.body) throw new InferenceError(`${url} sent an empty stream`, { status: res.status, url });
+      // A 200 with a JSON error (a model not ready, an overloaded proxy) would otherwise parse
+      // as a stream without events: an empty answer and no error.
+      const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!STREAM_TYPES.has(type)) throw await notAStream(res.body, res.status, type, url);
       return guardStream(res.body, url, this.timeoutMs, attempt, opts.signal);
     });
   }
@@ -106,6 +114,10 @@ export class Transport {
     read: (res: Response, signal: AbortSignal, attempt: AbortController) => Promise<T>,
   ): Promise<T> {
     const payload = JSON.stringify(body);
+    opts.signal?.throwIfAborted();
+    // Once per call and outside the retries: a getter that throws is the caller's error, not
+    // an endpoint failure to wrap and retry.
+    const headers = await this.headers(opts.accept ?? 'application/json');
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
       const timeout = new AbortController();
@@ -114,7 +126,7 @@ export class Transport {
       let retryAfterMs: number | null = null;
       let failure: InferenceError;
       try {
-        const res = await this.fetchImpl(url, { method: 'POST', headers: await this.headers(opts.accept ?? 'application/json'), body: payload, signal });
+        const res = await this.fetchImpl(url, { method: 'POST', headers, body: payload, signal });
         if (res.ok) return await read(res, signal, timeout);
         failure = await httpError(res, url, signal);
         if (!RETRY_STATUSES.has(res.status)) throw failure;
@@ -178,6 +190,48 @@ function guardStream(
       clearTimeout(idle);
       await reader.cancel(reason);
     },
+  });
+}
+
+/**
+ * The error for a streaming request answered with something else: its body is read up to
+ * {@link MAX_ERROR_BODY_BYTES} (it may be endless) and kept, parsed when it is JSON.
+ */
+async function notAStream(stream: ReadableStream<Uint8Array>, status: number, type: string, url: string): Promise<InferenceError> {
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ERROR_BODY_BYTES) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // what arrived before the failure is enough to say what went wrong
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const bytes = new Uint8Array(Math.min(size, MAX_ERROR_BODY_BYTES));
+  let at = 0;
+  for (const p of parts) {
+    const n = Math.min(p.byteLength, bytes.length - at);
+    bytes.set(p.subarray(0, n), at);
+    at += n;
+  }
+  const text = new TextDecoder().decode(bytes);
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON (or cut off): keep the text
+  }
+  const what = type ? `content type ${type}` : 'no content type';
+  return new InferenceError(`${url} answered ${status} with ${what} instead of an event stream: ${errorMessage(body) ?? text.slice(0, 500)}`, {
+    status,
+    body,
+    url,
   });
 }
 

@@ -26,7 +26,14 @@ export async function* invokeModelStream(
     if (type !== 'chunk') continue;
     const bytes = (data as { bytes?: string } | null)?.bytes;
     if (typeof bytes !== 'string') throw new InferenceError(`a chunk event from ${url} has no bytes`, { url, body: data });
-    const text = new TextDecoder().decode(Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0)));
+    let bin: string;
+    try {
+      bin = atob(bytes);
+    } catch (err) {
+      // atob's DOMException is not an S2Error; what the endpoint sent is an InferenceError.
+      throw new InferenceError(`a chunk event from ${url} has bytes that are not base64`, { url, body: data, cause: err });
+    }
+    const text = new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
     try {
       yield JSON.parse(text);
     } catch (err) {

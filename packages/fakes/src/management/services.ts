@@ -179,7 +179,8 @@ export function registerServices(router: Router, state: FakeState, t: Timing): v
   }
 
   // ---- inference APIs and models (v1) ----
-  router.add('GET', '/v1/inferenceapis/:project/:model', (r) => {
+  // Model names may hold '/' (`Qwen/Qwen3-Embedding-0.6B`), sent as path separators.
+  router.add('GET', '/v1/inferenceapis/:project/*model', (r) => {
     const info = state.inferenceApis.get(`${decodeURIComponent(r.params.project!)}/${decodeURIComponent(r.params.model!)}`);
     if (!info) throw new HttpError(404, 'inference API not found');
     return { json: info };

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { ManagementError } from '../errors.js';
-import type { CallOptions } from '../http/client.js';
+import { encodePath, type CallOptions } from '../http/client.js';
 
 /** A deployed model endpoint (v1 `inferenceapis`). */
 export interface InferenceApiInfo {
@@ -36,10 +36,13 @@ export class InferenceApiManager {
     return p;
   }
 
-  /** `GET inferenceapis/{project}/{model}`. */
+  /**
+   * `GET inferenceapis/{project}/{model}`. A model name's `/` (`Qwen/Qwen3-Embedding-0.6B`) stays a
+   * separator, as the Python SDK sends it; the client refuses `.`/`..` segments.
+   */
   async get(modelName: string, opts: CallOptions = {}): Promise<InferenceApiInfo> {
     const o = await this.ctx.client.json<Record<string, unknown>>({
-      path: `inferenceapis/${encodeURIComponent(this.project())}/${encodeURIComponent(modelName)}`,
+      path: `inferenceapis/${encodeURIComponent(this.project())}/${encodePath(modelName)}`,
       version: V1,
       signal: opts.signal,
     });

@@ -21,12 +21,16 @@ export function checkVector(values: VectorValues, dimension: number, id?: string
     const x = values[i];
     if (typeof x !== 'number' || !Number.isFinite(x))
       throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} has a non-finite value at position ${i}`);
+    // The columns are VECTOR(n, F32): packed bytes would silently turn such a value into
+    // ±Infinity, JSON text would be refused (or stored as infinity) by the server.
+    if (!Number.isFinite(Math.fround(x)))
+      throw new VectorStoreError(`Vector${id === undefined ? '' : ` ${id}`} has a value at position ${i} outside the F32 range: ${x}`);
   }
 }
 
 /**
  * JSON array text such as `[0.1,0.2]`: numbers as JavaScript prints them (the shortest text
- * that reads back as the same double). Values were checked finite by `checkVector`; the
+ * that reads back as the same double). Values were checked finite in F32 by `checkVector`; the
  * native `join` is several times faster than formatting element by element.
  */
 export function vectorText(values: VectorValues): string {

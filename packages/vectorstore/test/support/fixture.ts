@@ -11,6 +11,21 @@ const REGISTRY_COLUMNS = [
   col('vector_index_options', JSON_TYPE),
   col('tags', JSON_TYPE),
 ];
+const SHOW_INDEX_COLUMNS = [
+  'Table',
+  'Non_unique',
+  'Key_name',
+  'Seq_in_index',
+  'Column_name',
+  'Collation',
+  'Cardinality',
+  'Sub_part',
+  'Packed',
+  'Null',
+  'Index_type',
+  'Comment',
+  'Index_comment',
+].map((name) => col(name, 253));
 /** A VECTOR(3, F32) column in binary projection, as SingleStore describes it with extended metadata. */
 const VECTOR_COLUMN = col('vector', 254, { charset: 63, extendedType: 2, vectorDimension: 3, vectorElementType: 1 });
 
@@ -32,6 +47,15 @@ export function respond(sql: string): ScriptedReply | undefined {
     const row = REGISTRY[one[1]!];
     if (/^\s*SELECT name FROM/.test(sql)) return { kind: 'rows', columns: [col('name', 253)], rows: row ? [[row[0]!]] : [] };
     return { kind: 'rows', columns: REGISTRY_COLUMNS, rows: row ? [row] : [] };
+  }
+  const showIndex = /^SHOW INDEX FROM index_(\w+)$/.exec(sql);
+  if (showIndex) {
+    // The physical indexes follow the registry: the primary key, plus the vector index where the row says so.
+    const row = REGISTRY[showIndex[1]!];
+    const key = (name: string, column: string, type: string) => [`index_${showIndex[1]}`, '0', name, '1', column, null, '0', null, null, '', type, '', ''];
+    const out = [key('PRIMARY', 'id', 'BTREE')];
+    if (row?.[4] === '1') out.push(key('vector_index', 'vector', 'VECTOR'));
+    return { kind: 'rows', columns: SHOW_INDEX_COLUMNS, rows: out };
   }
   if (/FROM vector_indexes\s+ORDER BY name/.test(sql)) return { kind: 'rows', columns: REGISTRY_COLUMNS, rows: Object.values(REGISTRY) };
   if (/AS __score/.test(sql)) {
