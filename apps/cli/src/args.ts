@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OptionError } from '@s2/base';
-import { parseConnectionUrl } from '@s2/core';
+import { parseConnectionUrl, resolveConnectParams } from '@s2/core';
+import type { WireTlsOptions } from '@s2/wire';
 
 export interface GatewayCommand {
   command: 'data-api-gateway';
-  target: { host: string; port: number };
+  /** Where the server is and how to reach it (TLS from the URL's ssl_* / tls_mode settings). */
+  target: { host: string; port: number; tls?: WireTlsOptions };
+  /** Deadline for opening a server session (the URL's connect_timeout, in seconds there). */
+  connectTimeoutMs?: number;
   host: string;
   port: number;
   verbose: boolean;
@@ -39,11 +44,12 @@ export interface UdfServeCommand {
 }
 
 /** Help lines of the serving commands (the gateway and UDF servers). */
-export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306 [--host 127.0.0.1] [--port 9000] [--verbose]
+export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306[?ssl_ca=…&tls_mode=…] [--host 127.0.0.1] [--port 9000] [--verbose]
                      [--max-connections 32] [--query-timeout MS] [--request-timeout 30000] [--max-queued N]
       Serve the SingleStore Data API (/api/v2/exec, /api/v2/query/{rows,tuples}, /ping) in front of
       a MySQL-compatible server. Clients authenticate with Basic auth as database users; each
-      request runs on a fresh server session (at most --max-connections at once).
+      request runs on a fresh server session (at most --max-connections at once). The --target URL
+      may carry TLS settings (ssl_*, tls_mode, tls_sni_servername) and connect_timeout.
   s2 udf serve ./functions.ts [--host 127.0.0.1] [--port 8000] [--url URL] [--format rowdat_1|json]
                [--workers N] [--db URL --register [--replace] [--function-database DB]] [--log-level info|debug]
       Serve the external functions exported by a module (udf(...) definitions) over HTTP, and
@@ -71,6 +77,55 @@ function positiveInt(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new OptionError(`${flag} must be a positive integer, got '${text}'`);
   return n;
+}
+
+/** Settings of a --target URL that the gateway's server sessions honour; user, password and database come from each request. */
+const TARGET_SETTINGS = new Set([
+  'ssl_ca',
+  'ssl_cert',
+  'ssl_key',
+  'ssl_cipher',
+  'ssl_disabled',
+  'ssl_verify_cert',
+  'ssl_verify_identity',
+  'tls_mode',
+  'tls_sni_servername',
+  'connect_timeout',
+]);
+
+function pem(path: string | undefined, key: string): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new OptionError(`--target: cannot read ${key} file '${path}': ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * The server behind the gateway, from a connection URL. Its settings are cast and checked by
+ * connect()'s own resolution (contradicting TLS settings are an error), but only what the URL
+ * says is used: SINGLESTOREDB_SSL_* meant for other connections must not change how the
+ * gateway reaches its server. A setting the gateway cannot honour is refused, not dropped.
+ */
+function gatewayTarget(text: string): Pick<GatewayCommand, 'target' | 'connectTimeoutMs'> {
+  const url = parseConnectionUrl(text);
+  if (url.driver && url.driver !== 'mysql') throw new OptionError(`--target must be a mysql:// URL, got ${url.driver}://`);
+  const given = (key: string) => url.query[key] !== undefined;
+  const refused = Object.keys(url.query).filter((key) => !TARGET_SETTINGS.has(key));
+  if (refused.length) throw new OptionError(`--target: the gateway cannot apply ${refused.join(', ')} (it takes ${[...TARGET_SETTINGS].join(', ')})`);
+  const p = resolveConnectParams(text);
+  const tls: WireTlsOptions = {};
+  if (['tls_mode', 'ssl_disabled', 'ssl_verify_cert', 'ssl_verify_identity', 'ssl_ca'].some(given) && p.tlsMode) tls.mode = p.tlsMode;
+  if (given('ssl_ca')) tls.ca = pem(p.sslCa, 'ssl_ca');
+  if (given('ssl_cert')) tls.cert = pem(p.sslCert, 'ssl_cert');
+  if (given('ssl_key')) tls.key = pem(p.sslKey, 'ssl_key');
+  if (given('ssl_cipher')) tls.ciphers = p.sslCipher;
+  if (given('tls_sni_servername')) tls.servername = p.tlsSniServername;
+  return {
+    target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306, ...(Object.keys(tls).length ? { tls } : {}) },
+    connectTimeoutMs: given('connect_timeout') && p.connectTimeout !== undefined ? p.connectTimeout * 1000 : undefined,
+  };
 }
 
 /** Parses argv into a command; bad input is an OptionError whose message says what to fix. */
@@ -133,11 +188,9 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
   if (command !== 'data-api-gateway') throw new OptionError(command ? `unknown command '${command}'` : 'no command given');
   const target = values.target ?? process.env.SINGLESTOREDB_URL;
   if (!target) throw new OptionError('--target (or SINGLESTOREDB_URL) is required: the MySQL-protocol server to front');
-  const url = parseConnectionUrl(target);
-  if (url.driver && url.driver !== 'mysql') throw new OptionError(`--target must be a mysql:// URL, got ${url.driver}://`);
   return {
     command: 'data-api-gateway',
-    target: { host: url.host ?? '127.0.0.1', port: url.port ?? 3306 },
+    ...gatewayTarget(target),
     host: values.host!,
     port: port(values.port, 9000),
     verbose: values.verbose!,

@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import { MySQLError } from '@s2/base';
 import { startDataApiGateway } from '@s2/data-api-gateway';
 import { parseCommand, SERVE_USAGE } from './args.js';
-import { runServerCommand, SERVER_USAGE } from './server-start.js';
+import { SERVER_USAGE, serverMain } from './server-start.js';
 import { CLOUD_USAGE, runCloudCommand } from './cloud/index.js';
 import { runSqlCommand, SQL_USAGE } from './sql/index.js';
+import { aborted, exitQuietlyOnClosedPipe, watchStopSignals } from './signals.js';
 import { serveUdfs } from './udf-serve.js';
 
 // One version, the package's own (the source runs from src/, the build from dist/: both one level down).
@@ -19,20 +20,23 @@ ${CLOUD_USAGE}
   s2 --help | --version
 Each command takes --help.`;
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+async function untilSignal(): Promise<void> {
+  const stops = watchStopSignals();
+  await aborted(stops.signal);
+  stops.dispose();
 }
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === 'sql') return runSqlCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  if (first === 'sql') {
+    exitQuietlyOnClosedPipe(process.stdout);
+    return runSqlCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  }
   if (first === 'cloud' || first === 'stage' || first === 'files' || first === 'jobs') {
+    exitQuietlyOnClosedPipe(process.stdout);
     return runCloudCommand(first, rest, { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: !!process.stderr.isTTY });
   }
-  if (first === 'server') return runServerCommand(rest, { stdout: process.stdout, stderr: process.stderr, untilStopped: untilSignal });
+  if (first === 'server') return serverMain(rest, { stdout: process.stdout, stderr: process.stderr });
   let command;
   try {
     command = parseCommand(argv);
@@ -55,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     const gateway = await startDataApiGateway({
       target: command.target,
+      connectTimeoutMs: command.connectTimeoutMs,
       host: command.host,
       port: command.port,
       logger: command.verbose,

@@ -1,18 +1,28 @@
 import { parseArgs } from 'node:util';
 import { OptionError } from '@s2/base';
-import { DEFAULT_IMAGE, startDocker, type DockerOptions } from '@s2/server';
+import { DEFAULT_IMAGE, startDocker, type DockerOptions, type DockerServer } from '@s2/server';
+import { aborted, INTERRUPTED_EXIT, watchStopSignals } from './signals.js';
 
 export const SERVER_USAGE = `  s2 server start [--image IMAGE] [--password PW] [--license KEY] [--port N] [--data-dir DIR]
                   [--init-sql FILE] [--database DB] [--readiness health-check|sql] [--timeout SECONDS]
                   [--no-studio] [--no-data-api]
       Start a SingleStore dev container (default ${DEFAULT_IMAGE}) on a Docker-compatible
-      engine (DOCKER_HOST), print its URLs, and stop and remove it on Ctrl-C or SIGTERM.`;
+      engine (DOCKER_HOST), print its URLs, and stop and remove it on Ctrl-C or SIGTERM (during the
+      start too; exit status 130 then). Relative paths are taken from the current directory.`;
+
+/** What `s2 server start` needs of a started server. */
+export type RunningServer = Pick<DockerServer, 'connectionUrl' | 'httpConnectionUrl' | 'studioUrl' | 'stop'>;
 
 export interface ServerIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** Resolves when the user asks to stop (a signal). */
-  untilStopped: () => Promise<void>;
+  /**
+   * Aborted when the user asks to stop (SIGINT, SIGTERM). It must be watched from before the
+   * start, so that a Ctrl-C while the container comes up removes it too.
+   */
+  stop: AbortSignal;
+  /** Starts the server (startDocker; tests put a stand-in here). */
+  start?: (options: DockerOptions) => Promise<RunningServer>;
 }
 
 function positive(text: string | undefined, flag: string): number | undefined {
@@ -77,13 +87,41 @@ export async function runServerCommand(argv: string[], io: ServerIo): Promise<nu
     return 0;
   }
   io.stdout.write(`starting ${options.image ?? DEFAULT_IMAGE} …\n`);
-  const server = await startDocker(options);
+  const start = io.start ?? startDocker;
+  let server: RunningServer;
+  try {
+    server = await start({ ...options, signal: io.stop });
+  } catch (err) {
+    if (!io.stop.aborted) throw err;
+    io.stdout.write('interrupted; nothing is left running\n');
+    return INTERRUPTED_EXIT;
+  }
+  // A starter that ignores the signal resolves after it: what it started must not outlive the command.
+  if (io.stop.aborted) {
+    await server.stop();
+    io.stdout.write('interrupted; the container was stopped and removed\n');
+    return INTERRUPTED_EXIT;
+  }
   io.stdout.write(`server ready\n  connection URL: ${server.connectionUrl}\n`);
   if (server.httpConnectionUrl) io.stdout.write(`  Data API URL:   ${server.httpConnectionUrl}\n`);
   if (server.studioUrl) io.stdout.write(`  Studio:         ${server.studioUrl}\n`);
   io.stdout.write('Ctrl-C stops and removes it.\n');
-  await io.untilStopped();
+  await aborted(io.stop);
+  io.stdout.write('stopping …\n');
   await server.stop();
   io.stdout.write('stopped\n');
   return 0;
+}
+
+/**
+ * `s2 server start` as the process runs it: SIGINT and SIGTERM are watched, and the process held
+ * open, from before the container is started until it has been stopped.
+ */
+export async function serverMain(argv: string[], io: Omit<ServerIo, 'stop'>): Promise<number> {
+  const stops = watchStopSignals(() => io.stderr.write('s2: stopped waiting; the container may still be running\n'));
+  try {
+    return await runServerCommand(argv, { ...io, stop: stops.signal });
+  } finally {
+    stops.dispose();
+  }
 }

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagement } from '@s2/management';
-import { runCloudCommand, type CliIo } from '../src/cloud/index.js';
+import { jobParameter, runCloudCommand, type CliIo } from '../src/cloud/index.js';
 import { loadFake } from '../src/cloud/modules.js';
 
 type ManagementFake = Awaited<ReturnType<Awaited<ReturnType<typeof loadFake>>['startManagementFake']>>;
@@ -160,6 +160,40 @@ describe('s2 jobs', () => {
     ]);
     expect((await run('jobs', ['get', job.jobId])).out).toContain(`jobId: ${job.jobId}`);
     expect((await run('jobs', ['runtimes'])).out).toContain('notebooks-cpu-small');
+  });
+
+  it('keeps --param values as typed: a leading zero is a string, big integers and decimals keep every digit', async () => {
+    const before = fake.requests.length;
+    const r = await run('jobs', [
+      'run',
+      'nb.ipynb',
+      '--param',
+      'zip=02134',
+      '--param',
+      'id=12345678901234567890',
+      '--param',
+      'ratio=1.50',
+      '--param',
+      'hex=0x10',
+      '--param',
+      'neg=-7',
+      '--param',
+      'empty=',
+      '--json',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const post = fake.requests.slice(before).find((x) => x.method === 'POST' && x.path === '/v2/jobs')!;
+    expect((post.body as { parameters: unknown[] }).parameters).toEqual([
+      { name: 'zip', value: '02134', type: 'string' },
+      { name: 'id', value: '12345678901234567890', type: 'integer' },
+      { name: 'ratio', value: '1.50', type: 'float' },
+      { name: 'hex', value: '0x10', type: 'string' },
+      { name: 'neg', value: '-7', type: 'integer' },
+      { name: 'empty', value: '', type: 'string' },
+    ]);
+    expect(jobParameter('1e3')).toEqual({ value: '1e3', type: 'float' });
+    expect(jobParameter('+1')).toBe('+1');
+    expect(jobParameter('Infinity')).toBe('Infinity');
   });
 });
 

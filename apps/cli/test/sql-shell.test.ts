@@ -57,6 +57,77 @@ describe('s2 sql, non-interactive', () => {
     expect(forced.out).toBe('2\n2\n');
   });
 
+  it("prints temporal values as the server's text in every format: microseconds, zero dates, TIME", async () => {
+    const select =
+      "SET SESSION sql_mode = ''; CREATE TEMPORARY TABLE tv (dt DATETIME(6), z DATETIME, t TIME(3)); " +
+      "INSERT INTO tv VALUES ('2024-01-02 03:04:05.123456', '0000-00-00 00:00:00', '-838:59:58.500'); SELECT dt, z, t FROM tv";
+    const tsv = await s2(['sql', url(), '--format', 'tsv', '-e', select]);
+    expect(tsv.err).toBe('');
+    expect(tsv.out).toBe('dt\tz\tt\n2024-01-02 03:04:05.123456\t0000-00-00 00:00:00\t-838:59:58.500\n');
+    const json = await s2(['sql', url(), '--format', 'json', '-e', select]);
+    expect(JSON.parse(json.out)).toEqual({ dt: '2024-01-02 03:04:05.123456', z: '0000-00-00 00:00:00', t: '-838:59:58.500' });
+    for (const format of ['table', 'vertical', 'csv']) {
+      const run = await s2(['sql', url(), '--format', format, '-e', select]);
+      expect(run.out, format).toContain('2024-01-02 03:04:05.123456');
+      expect(run.out, format).toContain('0000-00-00 00:00:00');
+      expect(run.out, format).not.toContain('NULL');
+    }
+  });
+
+  it('writes binary as hex in JSON and keeps NULL apart from an empty string in CSV', async () => {
+    const json = await s2(['sql', url(), '--format', 'json', '-e', "SELECT X'00FF' AS b, CAST(NULL AS BINARY) AS n"]);
+    expect(json.err).toBe('');
+    expect(json.out).toBe('{"b":"0x00ff","n":null}\n');
+    const csv = await s2(['sql', url(), '--format', 'csv', '-e', "SELECT NULL AS a, '' AS b, 'NULL' AS c, 'x' AS d"]);
+    expect(csv.out).toBe('a,b,c,d\r\n,"",NULL,x\r\n');
+  });
+
+  it('runs scripts with DELIMITER, as the mysql client does', async () => {
+    const script = [
+      'DROP PROCEDURE IF EXISTS s2_cli_delim;',
+      'DELIMITER //',
+      'CREATE PROCEDURE s2_cli_delim(IN n INT)',
+      'BEGIN',
+      '  SELECT n + 1 AS next; -- a ; inside the body',
+      'END //',
+      'DELIMITER ;',
+      'CALL s2_cli_delim(41);',
+      'DROP PROCEDURE s2_cli_delim;',
+      '',
+    ].join('\n');
+    const run = await s2(['sql', url()], script);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.out).toBe('next\n42\n');
+    const bad = await s2(['sql', url()], 'SELECT 1;\nDELIMITER\nSELECT 2;\n');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe("ERROR: DELIMITER must be followed by a 'delimiter' character or string\n");
+    expect(bad.out).toBe('1\n1\n');
+  });
+
+  it('ends quietly when the reader of its output goes away (| head)', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, 'sql', url(), '--format', 'tsv'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdin.end("SELECT REPEAT('x', 1000) AS filler;\n".repeat(3000));
+    // Like `head -2`: read until two lines arrived, then close the pipe.
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stdout.on('data', (d) => {
+        seen += d;
+        if (seen.split('\n').length > 2) {
+          child.stdout.destroy();
+          resolve();
+        }
+      });
+    });
+    expect(await exited).toBe(141);
+    expect(err).toBe('');
+  });
+
   it('explains a missing URL, a bad format and a refused connection', async () => {
     const env = { SINGLESTOREDB_URL: '' };
     const none = await s2(['sql', '-e', 'SELECT 1'], '', env);
@@ -156,11 +227,20 @@ describe(
       await waitFor(/s: still here\n1 row in set/, 'a vertical row after the cancel');
       type("ALTER USER nobody_here IDENTIFIED BY 'not-in-history';");
       await waitFor(/ERROR \d+/, 'the refused ALTER USER');
+      // The password on a line of its own is as secret as one on the first line.
+      type('ALTER USER nobody_here');
+      type('IDENTIFIED BY');
+      type("'continued-secret';");
+      // Statements run in order: once this one answers, the ALTER USER has been handled.
+      type("SELECT 'after the alter' AS m\\G");
+      await waitFor(/m: after the alter/, 'the statement after the second ALTER USER');
       type('\\q');
       await waitFor(/Bye\nexit=0/, 'a clean exit');
       const saved = readFileSync(history, 'utf8');
       expect(saved).toContain('SELECT SLEEP(30) AS slept;');
       expect(saved).not.toContain('IDENTIFIED');
+      expect(saved).not.toContain('continued-secret');
+      expect(saved).toContain('SELECT 40 + 2 AS answer;');
       expect(statSync(history).mode & 0o777).toBe(0o600);
     });
   },

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { OptionError } from '@s2/base';
 import type { StartedTestContainer } from 'testcontainers';
 import { loadCore, type CoreConnection } from './core-peer.js';
@@ -33,13 +34,16 @@ export interface DockerOptions {
   studio?: boolean;
   dataApi?: boolean;
   hostname?: string;
-  /** Bind mounts: `/data` read-write, `/logs` and `/server` read-only. */
+  /**
+   * Bind mounts: `/data` read-write, `/logs` and `/server` read-only. Host paths; a relative one
+   * is resolved against the current directory (an engine would take it for a volume name).
+   */
   dataDir?: string;
   logsDir?: string;
   serverDir?: string;
   /** Server globals, each as `SINGLESTORE_SET_GLOBAL_<NAME>`. */
   globalVars?: Record<string, string | number | boolean>;
-  /** Absolute path of a SQL file mounted read-only at `/init.sql` (run once by the image). */
+  /** A SQL file mounted read-only at `/init.sql` (run once by the image); relative to the current directory unless absolute. */
   initSql?: string;
   /** More container environment. */
   environment?: Record<string, string>;
@@ -57,6 +61,12 @@ export interface DockerOptions {
   exportEnv?: boolean;
   /** Stop the container when the process exits normally (default false; signals are never taken over). */
   stopOnExit?: boolean;
+  /**
+   * Aborting it abandons the start: a container already created is stopped and removed (one
+   * still being created is removed as soon as the engine reports it), then `startDocker`
+   * rejects with `ServerStartError`. A start that has already resolved is not affected.
+   */
+  signal?: AbortSignal;
 }
 
 /** A running server in a container. Stop it with `stop()` or `await using`. */
@@ -195,21 +205,59 @@ function environmentFor(o: DockerOptions, password: string): Record<string, stri
   return { ...env, ...o.environment };
 }
 
-/** Polls SQL connections until one succeeds or the deadline passes; resolves to the last error on failure. */
-async function waitForSql(url: string, deadline: number): Promise<unknown> {
+/** Resolves after `ms`, or at once when the signal is aborted. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Polls SQL connections until one succeeds, the deadline passes or the signal is aborted;
+ * resolves to the last error on failure.
+ */
+async function waitForSql(url: string, deadline: number, signal: AbortSignal | undefined): Promise<unknown> {
   const core = await loadCore();
   let last: unknown = new Error('no connection attempt was made before the deadline');
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !signal?.aborted) {
     try {
       const conn = await core.connect(url, { connectTimeout: Math.max(1, Math.min(10, Math.ceil((deadline - Date.now()) / 1000))) });
       await conn.close();
       return null;
     } catch (err) {
       last = err;
-      await new Promise((r) => setTimeout(r, 1000));
+      await pause(1000, signal);
     }
   }
   return last;
+}
+
+export interface BindMount {
+  source: string;
+  target: string;
+  mode: 'rw' | 'ro';
+}
+
+/**
+ * The host paths to mount, made absolute: the engine reads a source without a slash as the name
+ * of a volume, which it would create empty and keep after the container is removed.
+ */
+export function bindMounts(options: Pick<DockerOptions, 'dataDir' | 'logsDir' | 'serverDir' | 'initSql'>): BindMount[] {
+  const mounts: BindMount[] = [];
+  const add = (source: string | undefined, target: string, mode: BindMount['mode']) => {
+    if (source) mounts.push({ source: resolvePath(source), target, mode });
+  };
+  add(options.dataDir, '/data', 'rw');
+  add(options.logsDir, '/logs', 'ro');
+  add(options.serverDir, '/server', 'ro');
+  add(options.initSql, '/init.sql', 'ro');
+  return mounts;
 }
 
 /**
@@ -218,7 +266,6 @@ async function waitForSql(url: string, deadline: number): Promise<unknown> {
  * (`DOCKER_HOST`); the engine's errors surface as `ServerStartError`.
  */
 export async function startDocker(options: DockerOptions = {}): Promise<DockerServer> {
-  if (options.initSql !== undefined && !options.initSql.startsWith('/')) throw new OptionError(`initSql must be an absolute path, got '${options.initSql}'`);
   const image = options.image ?? DEFAULT_IMAGE;
   const readiness = options.readiness ?? (image === DEFAULT_IMAGE ? 'health-check' : 'sql');
   const timeoutMs = options.startupTimeoutMs ?? 120_000;
@@ -226,13 +273,35 @@ export async function startDocker(options: DockerOptions = {}): Promise<DockerSe
   const studio = options.studio ?? true;
   const dataApi = options.dataApi ?? true;
 
-  const tc = await import('testcontainers');
   const ports = [portBinding(MYSQL_PORT, options.serverPort)];
   if (studio) ports.push(portBinding(STUDIO_PORT, options.studioPort));
   if (dataApi) ports.push(portBinding(DATA_API_PORT, options.dataApiPort));
   if (options.enableKai) ports.push(portBinding(KAI_PORT, options.kaiPort));
 
-  let spec = new tc.GenericContainer(image)
+  const signal = options.signal;
+  const interrupted = () => new ServerStartError(`the start of ${image} was interrupted; nothing of it is left running`, { cause: signal?.reason });
+  if (signal?.aborted) throw interrupted();
+
+  const tc = await import('testcontainers');
+  let createdId: string | null = null;
+  const removeCreated = async (id: string) => {
+    const client = await tc.getContainerRuntimeClient();
+    const created = client.container.getById(id);
+    await client.container.stop(created, { timeout: 0 }).catch(() => {});
+    await client.container.remove(created, { removeVolumes: true }).catch(() => {});
+  };
+  // testcontainers resolves start() only once the container is ready, which can take minutes;
+  // its id, known as soon as the engine created it, is what an interrupted start must remove.
+  class Spec extends tc.GenericContainer {
+    protected override async containerCreated(id: string): Promise<void> {
+      createdId = id;
+      if (signal?.aborted) {
+        await removeCreated(id);
+        throw interrupted();
+      }
+    }
+  }
+  let spec = new Spec(image)
     .withEnvironment(environmentFor(options, password))
     .withExposedPorts(...ports)
     .withStartupTimeout(timeoutMs)
@@ -240,19 +309,37 @@ export async function startDocker(options: DockerOptions = {}): Promise<DockerSe
   if (options.name) spec = spec.withName(options.name);
   if (options.hostname) spec = spec.withHostname(options.hostname);
   if (process.platform === 'darwin' && process.arch === 'arm64') spec = spec.withPlatform('linux/amd64');
-  const mounts: Array<{ source: string; target: string; mode: 'rw' | 'ro' }> = [];
-  if (options.dataDir) mounts.push({ source: options.dataDir, target: '/data', mode: 'rw' });
-  if (options.logsDir) mounts.push({ source: options.logsDir, target: '/logs', mode: 'ro' });
-  if (options.serverDir) mounts.push({ source: options.serverDir, target: '/server', mode: 'ro' });
-  if (options.initSql) mounts.push({ source: options.initSql, target: '/init.sql', mode: 'ro' });
+  const mounts = bindMounts(options);
   if (mounts.length) spec = spec.withBindMounts(mounts);
 
   const started = Date.now();
+  const starting = spec.start();
+  // Settled below, or left behind on an interrupt once its container is gone.
+  starting.catch(() => {});
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
   let container: StartedTestContainer;
   try {
-    container = await spec.start();
+    const first = await Promise.race([starting, aborted]);
+    if (first === 'aborted') {
+      // Not created yet: the containerCreated hook removes it when it is; wait for that.
+      if (createdId) await removeCreated(createdId);
+      else
+        await starting.then(
+          (c) => c.stop({ remove: true, removeVolumes: true }).catch(() => {}),
+          () => {},
+        );
+      throw interrupted();
+    }
+    container = first;
   } catch (err) {
+    if (signal?.aborted) throw err instanceof ServerStartError ? err : interrupted();
     throw new ServerStartError(`could not start ${image}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   const server = new DockerServer(
     container,
@@ -267,12 +354,20 @@ export async function startDocker(options: DockerOptions = {}): Promise<DockerSe
   if (readiness === 'sql') {
     // The database named in the URL may not exist yet: readiness is checked without it.
     const probeUrl = wireUrl({ user: 'root', password, host: 'localhost', port: server.serverPort });
-    const failure = await waitForSql(probeUrl, started + timeoutMs);
+    const failure = await waitForSql(probeUrl, started + timeoutMs, signal);
+    if (signal?.aborted) {
+      await server.stop().catch(() => {});
+      throw interrupted();
+    }
     if (failure) {
       const tailLines = (await server.logs().catch(() => [])).slice(-20).join('\n');
       await server.stop().catch(() => {});
       throw new ServerStartError(`${image} did not accept SQL connections within ${timeoutMs} ms; last log lines:\n${tailLines}`, { cause: failure });
     }
+  }
+  if (signal?.aborted) {
+    await server.stop().catch(() => {});
+    throw interrupted();
   }
   if (options.exportEnv) server.exportEnv();
   return server;

@@ -232,6 +232,20 @@ async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: st
 
 const FS_OPTIONS = { recursive: { type: 'boolean' as const, short: 'r' }, overwrite: { type: 'boolean' as const }, v1: { type: 'boolean' as const } };
 
+type JobParameter = boolean | string | { value: string; type: 'integer' | 'float' };
+
+/**
+ * A `--param` value typed by how it is written, its text kept as given: through a JS number,
+ * `12345678901234567890` would lose digits and `1e3` become `1000`. A leading zero (`02134`, a
+ * ZIP code) or sign (`+1`) makes it a string, as does anything else that is not plainly a number.
+ */
+export function jobParameter(raw: string): JobParameter {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^-?(0|[1-9]\d*)$/.test(raw)) return { value: raw, type: 'integer' };
+  if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(raw)) return { value: raw, type: 'float' };
+  return raw;
+}
+
 async function jobs(mgmt: Management, io: CliIo, argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const a = args(rest, { runtime: { type: 'string' }, param: { type: 'string', multiple: true }, wait: { type: 'boolean' }, timeout: { type: 'string' } });
@@ -257,12 +271,11 @@ async function jobs(mgmt: Management, io: CliIo, argv: string[]): Promise<number
       return 0;
     case 'run': {
       const [notebook] = need(a.positionals, 1, 'notebook path');
-      const parameters: Record<string, string | number | boolean> = {};
+      const parameters: Record<string, JobParameter> = {};
       for (const p of (v.param as string[] | undefined) ?? []) {
         const i = p.indexOf('=');
         if (i < 1) throw new UsageError(`--param must be name=value, got '${p}'`);
-        const raw = p.slice(i + 1);
-        parameters[p.slice(0, i)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+        parameters[p.slice(0, i)] = jobParameter(p.slice(i + 1));
       }
       let job = await mgmt.jobs.run(notebook!, { runtimeName: v.runtime, parameters: Object.keys(parameters).length ? parameters : undefined });
       if (v.wait) {

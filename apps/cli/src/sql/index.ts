@@ -5,14 +5,16 @@ import { errorLine, writeOutcome, type SqlIo } from './output.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './render.js';
 import { runRepl } from './repl.js';
 import { runStatement } from './session.js';
-import { splitStatements, type Statement } from './split.js';
+import { StatementSplitter, type Statement } from './split.js';
 
 export const SQL_USAGE = `  s2 sql [URL] [-e SQL]... [--format table|vertical|csv|tsv|json] [--timing] [--force] [--fusion]
       An SQL shell over the wire (mysql://, singlestoredb://) or the Data API (http://, https://);
       URL defaults to SINGLESTOREDB_URL. Interactive on a terminal (history, multi-line statements,
       \\G for vertical rows, Ctrl-C cancels the running query); otherwise runs -e statements or a
       script from stdin and exits non-zero at the first failure (--force: go on, exit 1 at the end).
-      Fusion commands (SHOW CLUSTERS, …) are answered when SINGLESTOREDB_FUSION_ENABLED is set or with --fusion.`;
+      Fusion commands (SHOW CLUSTERS, …) are answered when SINGLESTOREDB_FUSION_ENABLED is set or with --fusion.
+      DELIMITER // (a line between statements) changes the delimiter, as in the mysql client.
+      CSV writes NULL as an empty field and '' as "", TSV writes NULL as \\N.`;
 
 export interface SqlOptions {
   url: string;
@@ -53,17 +55,37 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Runs statements one after another; returns the exit code (1 if any failed). */
-async function runBatch(conn: Connection, statements: Statement[], options: SqlOptions, io: SqlIo, format: OutputFormat): Promise<number> {
+/**
+ * Runs the statements of each script one after another; returns the exit code (1 if any
+ * failed). A script is split as it runs, so a bad DELIMITER line fails where it stands.
+ */
+async function runBatch(conn: Connection, scripts: string[], options: SqlOptions, io: SqlIo, format: OutputFormat): Promise<number> {
   let failed = false;
-  for (const statement of statements) {
-    try {
-      const outcome = await runStatement(conn, statement.sql);
-      writeOutcome(io, outcome, statement, format, options.timing);
-    } catch (err) {
-      io.stderr.write(`${errorLine(err)}\n`);
-      failed = true;
-      if (!options.force) return 1;
+  /** Reports a failure; true when the batch stops there. */
+  const fail = (err: unknown): boolean => {
+    io.stderr.write(`${errorLine(err)}\n`);
+    failed = true;
+    return !options.force;
+  };
+  for (const script of scripts) {
+    const splitter = new StatementSplitter();
+    const lines = script.split(/\r?\n/);
+    for (let n = 0; n <= lines.length; n++) {
+      let statements: Statement[];
+      try {
+        statements = n < lines.length ? splitter.push(lines[n]!) : splitter.flush();
+      } catch (err) {
+        if (fail(err)) return 1;
+        continue;
+      }
+      for (const statement of statements) {
+        try {
+          const outcome = await runStatement(conn, statement.sql);
+          writeOutcome(io, outcome, statement, format, options.timing);
+        } catch (err) {
+          if (fail(err)) return 1;
+        }
+      }
     }
   }
   return failed ? 1 : 0;
@@ -88,23 +110,25 @@ export async function runSqlCommand(argv: string[], io: SqlIo): Promise<number> 
     const { installFusion } = await import('@s2/fusion');
     installFusion(options.fusion ? { enabled: true } : {});
   }
+  const url = options.url;
+  // Temporal values as the server's text: a Date would drop microseconds and turn a zero date into NULL.
+  const open = () => connect(url, { resultsType: 'tuples', dateStrings: true });
   let conn: Connection;
   try {
-    conn = await connect(options.url, { resultsType: 'tuples' });
+    conn = await open();
   } catch (err) {
     io.stderr.write(`s2 sql: cannot connect: ${errorLine(err)}\n`);
     return 1;
   }
   try {
     if (options.execute.length) {
-      return await runBatch(conn, options.execute.flatMap(splitStatements), options, io, options.format ?? 'table');
+      return await runBatch(conn, options.execute, options, io, options.format ?? 'table');
     }
     if (io.stdin.isTTY && io.stdout.isTTY) {
-      const url = options.url;
-      return await runRepl(conn, io, options.format ?? 'table', async () => (conn = await connect(url, { resultsType: 'tuples' })));
+      return await runRepl(conn, io, options.format ?? 'table', async () => (conn = await open()));
     }
     // A script on stdin: tab-separated by default, like the mysql client in batch mode.
-    return await runBatch(conn, splitStatements(await readAll(io.stdin)), options, io, options.format ?? 'tsv');
+    return await runBatch(conn, [await readAll(io.stdin)], options, io, options.format ?? 'tsv');
   } finally {
     await conn.close().catch(() => {});
   }

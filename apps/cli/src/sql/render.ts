@@ -18,10 +18,20 @@ function dateText(d: Date): string {
   return ms ? `${base}.${String(ms).padStart(3, '0')}` : base;
 }
 
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
+/**
+ * JSON.stringify calls toJSON (Buffer's gives `{"type":"Buffer",…}`, Date's an ISO string)
+ * before the replacer sees the value, so the replacer reads the original from its holder.
+ */
+function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (typeof raw === 'bigint') return raw.toString();
+  if (raw instanceof Uint8Array || raw instanceof Date || isSqlText(raw)) return cellText(raw);
   return value;
+}
+
+/** SqlDateTime, SqlTime and the like: values that know their exact SQL text. */
+function isSqlText(value: unknown): value is { toSqlString(): string } {
+  return typeof value === 'object' && value !== null && typeof (value as { toSqlString?: unknown }).toSqlString === 'function';
 }
 
 /** One cell as text; null is `NULL` except where a format has its own empty value. */
@@ -29,10 +39,12 @@ export function cellText(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  // Before Date: SqlDateTime is a Date whose own text keeps the microseconds the Date drops.
+  if (isSqlText(value)) return String(value.toSqlString());
   if (value instanceof Date) return dateText(value);
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
   if (ArrayBuffer.isView(value)) return JSON.stringify(Array.from(value as unknown as ArrayLike<number>));
-  // SqlDateTime, SqlTime and friends print themselves; plain objects and arrays are JSON.
+  // Other objects with their own toString print themselves; plain objects and arrays are JSON.
   const own = (value as { toString?: () => string }).toString;
   if (own && own !== Object.prototype.toString && !Array.isArray(value)) return own.call(value);
   return JSON.stringify(value, jsonReplacer);
@@ -82,10 +94,15 @@ export function renderVertical(t: ResultTable): string {
   return out;
 }
 
+/**
+ * NULL is an empty unquoted field and an empty string is `""`, as in PostgreSQL's CSV COPY:
+ * readers that tell quoted from unquoted fields get both back, and no text value is taken over
+ * as a NULL marker.
+ */
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = cellText(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return text === '' || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 function tsvField(value: unknown): string {

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Connection } from '@s2/core';
 import type { OutputFormat } from './render.js';
 import { runStatement } from './session.js';
-import { StatementSplitter } from './split.js';
+import { StatementSplitter, type Statement } from './split.js';
 import { errorLine, writeOutcome, type SqlIo } from './output.js';
 
 const PROMPT = 's2> ';
@@ -13,17 +13,24 @@ const CONTINUE = '    -> ';
 const HISTORY_SIZE = 1000;
 
 const HELP = `Statements end with ; (table) or \\G (one row per block). Multi-line input continues until then.
+  DELIMITER //     end statements with // instead of ; (for procedure bodies); DELIMITER ; goes back
   \\q, quit, exit   leave (or Ctrl-D)
   \\c               forget the statement being typed (or Ctrl-C at the prompt)
   Ctrl-C           while a query runs: cancel it (KILL QUERY) and stay in the shell
 `;
 
 /**
- * Lines that may carry a password never reach the history file (the mysql client's default
- * histignore does the same: `*IDENTIFIED*:*PASSWORD*`).
+ * Statements that may carry a password never reach the history (the mysql client's default
+ * histignore does the same: `*IDENTIFIED*:*PASSWORD*`). It is asked about whole statements:
+ * the password of `CREATE USER … IDENTIFIED BY` may sit on a line of its own.
  */
-export function keepInHistory(line: string): boolean {
-  return line.trim() !== '' && !/IDENTIFIED|PASSWORD/i.test(line);
+export function keepInHistory(statement: string): boolean {
+  return statement.trim() !== '' && !/IDENTIFIED|PASSWORD/i.test(statement);
+}
+
+/** One history entry for a statement as typed, on one line, with what ended it. */
+export function historyEntry(statement: Statement, delimiter: string): string {
+  return `${statement.sql.replace(/\r?\n/g, ' ')}${statement.terminator === '\\G' ? '\\G' : delimiter}`;
 }
 
 function historyFile(env: NodeJS.ProcessEnv): string {
@@ -48,14 +55,10 @@ function loadHistory(file: string): string[] {
 export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat, reopen: () => Promise<Connection>): Promise<number> {
   let conn = first;
   const file = historyFile(io.env);
-  const rl = createInterface({
-    input: io.stdin,
-    output: io.stdout,
-    terminal: true,
-    history: loadHistory(file),
-    historySize: HISTORY_SIZE,
-    removeHistoryDuplicates: true,
-  });
+  // readline would add every line as typed, a password on a continuation line too: with a
+  // size of 0 it adds none, and whole statements are put into its list below.
+  const history = loadHistory(file);
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: true, history, historySize: 0 });
   const splitter = new StatementSplitter();
   let running: AbortController | null = null;
   let queue = Promise.resolve();
@@ -66,10 +69,15 @@ export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat
     rl.setPrompt(splitter.pending ? CONTINUE : PROMPT);
     rl.prompt();
   };
-  const remember = (line: string) => {
+  const remember = (entry: string) => {
+    if (!keepInHistory(entry)) return;
+    const seen = history.indexOf(entry);
+    if (seen >= 0) history.splice(seen, 1);
+    history.unshift(entry);
+    history.length = Math.min(history.length, HISTORY_SIZE);
     try {
       // Owner-only when the file is created: it holds what was typed.
-      appendFileSync(file, `${line.replace(/\n/g, ' ')}\n`, { mode: 0o600 });
+      appendFileSync(file, `${entry}\n`, { mode: 0o600 });
     } catch {
       // History is a convenience: a read-only home must not stop the shell.
     }
@@ -107,8 +115,13 @@ export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat
       splitter.reset();
       return prompt();
     }
-    if (keepInHistory(line)) remember(line);
-    for (const statement of splitter.push(line)) await run(statement.sql, statement.terminator);
+    const delimiter = splitter.delimiter;
+    const statements = splitter.push(line);
+    if (splitter.delimiter !== delimiter) remember(`DELIMITER ${splitter.delimiter}`);
+    for (const statement of statements) {
+      remember(historyEntry(statement, splitter.delimiter));
+      await run(statement.sql, statement.terminator);
+    }
     prompt();
   }
 

@@ -1,4 +1,6 @@
-/** How a statement was ended: `;` (or `\g`) for tables, `\G` for vertical output. */
+import { OptionError } from '@s2/base';
+
+/** How a statement was ended: the delimiter (`;` by default) or `\g` for tables, `\G` for vertical output. */
 export type Terminator = ';' | '\\G';
 
 export interface Statement {
@@ -9,13 +11,41 @@ export interface Statement {
 type State = 'code' | 'single' | 'double' | 'backtick' | 'line-comment' | 'block-comment';
 
 /**
+ * The argument of the mysql client's `DELIMITER` command: the first word after it, or a quoted
+ * string; the rest of the line is ignored, as there.
+ */
+function delimiterArgument(rest: string): string {
+  const text = rest.trimStart();
+  const quote = text[0];
+  let arg: string;
+  if (quote === "'" || quote === '"' || quote === '`') {
+    const end = text.indexOf(quote, 1);
+    arg = text.slice(1, end < 0 ? undefined : end);
+  } else {
+    arg = /^\S*/.exec(text)![0];
+  }
+  if (arg === '') throw new OptionError("DELIMITER must be followed by a 'delimiter' character or string");
+  // `\g` and `\G` must keep ending statements whatever the delimiter.
+  if (arg.includes('\\')) throw new OptionError('DELIMITER cannot contain a backslash character');
+  return arg;
+}
+
+/**
  * Splits SQL text into statements as it arrives, line by line, the way the mysql client does:
- * `;`, `\g` and `\G` end a statement outside quotes and comments; a statement may span lines.
+ * the delimiter (`;` unless changed), `\g` and `\G` end a statement outside quotes and comments;
+ * a statement may span lines. `DELIMITER //` on a line of its own, between statements, changes
+ * the delimiter so that bodies of procedures and triggers can hold `;`.
  * Keeps its state between `push` calls, so an interactive prompt knows when to continue.
  */
 export class StatementSplitter {
   private buffer = '';
   private state: State = 'code';
+  private current = ';';
+
+  /** What ends a statement besides `\g` and `\G`; survives `reset()`, as in the mysql client. */
+  get delimiter(): string {
+    return this.current;
+  }
 
   /** True while a statement has started but not ended (the prompt shows a continuation). */
   get pending(): boolean {
@@ -28,16 +58,37 @@ export class StatementSplitter {
     this.state = 'code';
   }
 
-  /** Feeds one line (without its newline); returns the statements it completed. */
+  /**
+   * Feeds one line (without its newline); returns the statements it completed. A `DELIMITER`
+   * line completes none; one without a usable argument is an OptionError (the delimiter stays).
+   */
   push(line: string): Statement[] {
+    if (!this.pending) {
+      // Only between statements, like the mysql client: inside one it is SQL text.
+      const command = /^\s*delimiter(?:\s+(.*))?$/i.exec(line);
+      if (command) {
+        this.current = delimiterArgument(command[1] ?? '');
+        this.buffer = '';
+        return [];
+      }
+    }
     const out: Statement[] = [];
     const text = `${line}\n`;
+    const delimiter = this.current;
     let i = 0;
     while (i < text.length) {
       const c = text[i]!;
       const next = text[i + 1];
       switch (this.state) {
         case 'code':
+          // The delimiter is looked for first, as the mysql client does: `//` or `$$` are no comment or quote.
+          if (text.startsWith(delimiter, i)) {
+            const sql = this.buffer.trim();
+            if (sql !== '') out.push({ sql, terminator: ';' });
+            this.buffer = '';
+            i += delimiter.length;
+            continue;
+          }
           if (c === "'") this.state = 'single';
           else if (c === '"') this.state = 'double';
           else if (c === '`') this.state = 'backtick';
@@ -47,12 +98,11 @@ export class StatementSplitter {
             this.buffer += '/*';
             i += 2;
             continue;
-          } else if (c === ';' || (c === '\\' && (next === 'g' || next === 'G'))) {
-            const terminator: Terminator = c === '\\' && next === 'G' ? '\\G' : ';';
+          } else if (c === '\\' && (next === 'g' || next === 'G')) {
             const sql = this.buffer.trim();
-            if (sql !== '') out.push({ sql, terminator });
+            if (sql !== '') out.push({ sql, terminator: next === 'G' ? '\\G' : ';' });
             this.buffer = '';
-            i += c === ';' ? 1 : 2;
+            i += 2;
             continue;
           }
           break;
