@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createManagement } from '@s2/management';
 import { jobParameter, runCloudCommand, type CliIo } from '../src/cloud/index.js';
 import { loadFake } from '../src/cloud/modules.js';
+import { sink } from './fixtures/text-sink.js';
 
 type ManagementFake = Awaited<ReturnType<Awaited<ReturnType<typeof loadFake>>['startManagementFake']>>;
 
@@ -21,17 +21,6 @@ afterAll(async () => {
   await fake.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
 
 async function run(command: 'cloud' | 'stage' | 'files' | 'jobs', argv: string[], opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const stdout = sink();

@@ -1,22 +1,11 @@
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DockerOptions } from '@s2/server';
 import { skipUnless } from '@s2/testing/vitest';
 import { runServerCommand, type RunningServer } from '../src/server-start.js';
-
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
+import { sink } from './fixtures/text-sink.js';
 
 function standIn(): RunningServer & { stops: number } {
   return {
@@ -192,25 +181,16 @@ async function cleanUp(run: ReturnType<typeof spawnTracked>, port: number): Prom
   if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
 }
 
+/** `s2 server start` of the stand-in image on `port`, as a child process. */
+function startServerCli(port: number, readiness: 'sql' | 'health-check') {
+  const args = ['server', 'start', '--image', image, '--readiness', readiness, '--no-studio', '--no-data-api', '--port', String(port)];
+  return spawnTracked(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, ...args]);
+}
+
 describe('s2 server start on a local engine (S2_CONTAINER_TESTS=1)', skipUnless(notEnabled, 'opt-in'), () => {
   it('keeps the container until SIGINT, then removes it', { timeout: 180_000 }, async () => {
     const port = await freePort();
-    const run = spawnTracked(process.execPath, [
-      '--conditions=s2-source',
-      '--import',
-      'tsx',
-      cli,
-      'server',
-      'start',
-      '--image',
-      image,
-      '--readiness',
-      'sql',
-      '--no-studio',
-      '--no-data-api',
-      '--port',
-      String(port),
-    ]);
+    const run = startServerCli(port, 'sql');
     try {
       await run.waitFor(/Ctrl-C stops and removes it\./, 150_000);
       await new Promise((r) => setTimeout(r, 2000));
@@ -227,22 +207,7 @@ describe('s2 server start on a local engine (S2_CONTAINER_TESTS=1)', skipUnless(
   it('a SIGINT while the container comes up removes it and exits 130', { timeout: 180_000 }, async () => {
     const port = await freePort();
     // The stand-in image has no health check, so this start never completes by itself.
-    const run = spawnTracked(process.execPath, [
-      '--conditions=s2-source',
-      '--import',
-      'tsx',
-      cli,
-      'server',
-      'start',
-      '--image',
-      image,
-      '--readiness',
-      'health-check',
-      '--no-studio',
-      '--no-data-api',
-      '--port',
-      String(port),
-    ]);
+    const run = startServerCli(port, 'health-check');
     try {
       const deadline = Date.now() + 60_000;
       while (containersOn(port).length === 0) {
