@@ -33,15 +33,19 @@ const request = (q: string | QueryRequest, params?: unknown[]) =>
 
 const paramsOf = (values: unknown[] | undefined): QueryParams | undefined => (values && values.length ? values : undefined);
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function header(rowcount: number, lastrowid: number | bigint | null, warnings: number): ResultHeader {
   const id = lastrowid ?? 0;
   const affected = Math.max(0, rowcount);
-  // drizzle's $returningId counts from insertId up to insertId + affectedRows: one type for both.
-  const exact = typeof id === 'bigint' && !Number.isSafeInteger(Number(id));
+  // drizzle's $returningId counts `i++` from insertId while i < insertId + affectedRows: with
+  // numbers past 2^53 that loop skips ids or never ends, so both go bigint as soon as the last
+  // id of the statement is unsafe, not only the first.
+  const exact = BigInt(id) + BigInt(affected) - 1n > MAX_SAFE;
   return {
     fieldCount: 0,
     affectedRows: exact ? BigInt(affected) : affected,
-    insertId: exact ? id : Number(id),
+    insertId: exact ? BigInt(id) : Number(id),
     info: '',
     serverStatus: 0,
     warningStatus: warnings,
@@ -101,6 +105,17 @@ export class ConnectionClient {
       return this;
     };
     return readable;
+  }
+
+  /**
+   * Ends a transaction or rolls back to a savepoint with neither the signal nor the timeout of
+   * the caller's withQueryOptions scope (nor the default timeout), as `Connection.rollback()`
+   * does: the scope that failed the transaction is usually why it ends, and an already-aborted
+   * signal would refuse the ROLLBACK and leave the session inside the transaction.
+   */
+  async endTransaction(statement: string): Promise<void> {
+    await this.settleStreams();
+    await this.s2.execute(statement, undefined, {});
   }
 
   /** Waits for abandoned streams to let go of the session (active ones are left alone). */
@@ -171,7 +186,15 @@ export class PoolClient {
 
   /** A pool's sessions all take one route: the first borrowed one tells which. */
   isDataApi(): Promise<boolean> {
-    this.route ??= this.borrow(async (c) => isDataApi(c.s2));
+    if (!this.route) {
+      const route = this.borrow(async (c) => isDataApi(c.s2));
+      // A failed borrow (server down, database not there yet) says nothing about the route:
+      // the next call asks again instead of failing for good.
+      route.catch(() => {
+        if (this.route === route) this.route = undefined;
+      });
+      this.route = route;
+    }
     return this.route;
   }
 

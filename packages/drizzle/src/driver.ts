@@ -48,5 +48,11 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
   const session = new S2DrizzleSession(client, dialect, schema, { logger, cache: config.cache }, new SingleStoreProbe(config.singlestore));
   const db = new SingleStoreDriverDatabase(dialect, session as never, schema as never) as S2DrizzleDatabase<TSchema>;
   db.$client = source;
+  // What drizzle's own drivers do in construct(): without it `db.$cache.invalidate()` stays
+  // the database's no-op placeholder and never reaches the cache.
+  if (config.cache) {
+    db.$cache = config.cache as unknown as S2DrizzleDatabase<TSchema>['$cache'];
+    db.$cache.invalidate = config.cache.onMutate;
+  }
   return db;
 }

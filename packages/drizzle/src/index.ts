@@ -6,5 +6,6 @@ export { migrate } from './migrator.js';
 export { s2ProxyCallback } from './proxy.js';
 // One scope for every driver on @s2/core: withQueryOptions from here, @s2/kysely or @s2/core is the same.
 export { withQueryOptions, type S2QueryOptions } from '@s2/core';
-export { ConnectionClient, PoolClient, type ResultHeader } from './client.js';
+export { ConnectionClient, PoolClient, type QueryRequest, type ResultHeader, type S2Client } from './client.js';
+export type { SingleStoreProbe } from './server-traits.js';
 export { S2DrizzleSession, S2DrizzleTransaction } from './session.js';

@@ -1,5 +1,5 @@
 import { NotSupportedError } from '@s2/core';
-import { NoopLogger, sql, type Query, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
+import { DrizzleQueryError, NoopLogger, sql, type Query, type RelationalSchemaConfig, type TablesRelationalConfig } from 'drizzle-orm';
 import { NoopCache } from 'drizzle-orm/cache/core';
 import type { WithCacheConfig } from 'drizzle-orm/cache/core/types';
 import type {
@@ -16,7 +16,7 @@ import {
   type SingleStoreDriverSessionOptions,
 } from 'drizzle-orm/singlestore/session';
 import { S2PreparedQuery } from './prepared-query.js';
-import { type ConnectionClient, PoolClient, type S2Client } from './client.js';
+import { ConnectionClient, PoolClient, type S2Client } from './client.js';
 import type { SingleStoreProbe } from './server-traits.js';
 
 const dataApiTransactions = () => new NotSupportedError('transactions need a wire (mysql://) connection: the Data API runs every statement on its own');
@@ -86,15 +86,42 @@ export class S2DrizzleSession<TFullSchema extends Record<string, unknown>, TSche
       await tx.execute(start ?? sql`begin`);
       try {
         const result = await transaction(tx);
-        await tx.execute(sql`commit`);
+        await session.endTransaction('commit');
         return result;
       } catch (err) {
-        await tx.execute(sql`rollback`);
+        await session.rollbackQuietly('rollback');
         throw err;
       }
     } finally {
       if (held !== client) held.release();
     }
+  }
+
+  /**
+   * COMMIT / ROLLBACK [TO SAVEPOINT] on this session's connection, outside the caller's
+   * withQueryOptions scope (see ConnectionClient.endTransaction), logged and wrapped like
+   * drizzle's own statements.
+   */
+  async endTransaction(statement: string): Promise<void> {
+    const client = this.s2client;
+    if (!(client instanceof ConnectionClient)) throw new TypeError(`'${statement}' needs the session a transaction holds, not a pool`);
+    (this.sessionOptions.logger ?? new NoopLogger()).logQuery(statement, []);
+    try {
+      await client.endTransaction(statement);
+    } catch (e) {
+      throw new DrizzleQueryError(statement, [], e as Error);
+    }
+  }
+
+  /**
+   * A rollback on the way out of a failed transaction or savepoint. Its own failure is dropped
+   * so that the caller sees why the transaction failed: sent without a signal or timeout it
+   * fails when the session is gone (nothing left to undo) or when the server already rolled
+   * the whole transaction back (a deadlock drops the savepoints too), and a pool session still
+   * in a transaction is rolled back or dropped when it is given back.
+   */
+  async rollbackQuietly(statement: string): Promise<void> {
+    await this.endTransaction(statement).catch(() => {});
   }
 }
 
@@ -103,21 +130,35 @@ export class S2DrizzleTransaction<TFullSchema extends Record<string, unknown>, T
   TSchema
 > {
   constructor(
-    dialect: SingleStoreDialect,
-    session: S2DrizzleSession<TFullSchema, TSchema>,
+    private readonly txDialect: SingleStoreDialect,
+    private readonly s2session: S2DrizzleSession<TFullSchema, TSchema>,
     schema: RelationalSchemaConfig<TSchema> | undefined,
     nestedIndex: number,
     private readonly s2: ConnectionClient['s2'],
     private readonly probe: SingleStoreProbe,
   ) {
-    super(dialect, session as never, schema, nestedIndex);
+    super(txDialect, s2session as never, schema, nestedIndex);
   }
 
-  /** A nested transaction is a savepoint: MariaDB/MySQL have them, SingleStoreDB does not. */
+  /**
+   * A nested transaction is a savepoint: MariaDB/MySQL have them, SingleStoreDB does not.
+   * Written out rather than drizzle's, whose ROLLBACK TO SAVEPOINT would run under the
+   * caller's scope and be refused once its signal has fired.
+   */
   override async transaction<T>(transaction: (tx: SingleStoreDriverTransaction<TFullSchema, TSchema>) => Promise<T>): Promise<T> {
     if (await this.probe.of(this.s2)) {
       throw new NotSupportedError('SingleStoreDB has no savepoints: a nested transaction cannot be opened there (no SAVEPOINT was sent)');
     }
-    return super.transaction(transaction);
+    const savepoint = `sp${this.nestedIndex + 1}`;
+    const tx = new S2DrizzleTransaction<TFullSchema, TSchema>(this.txDialect, this.s2session, this.schema, this.nestedIndex + 1, this.s2, this.probe);
+    await tx.execute(sql.raw(`savepoint ${savepoint}`));
+    try {
+      const result = await transaction(tx);
+      await tx.execute(sql.raw(`release savepoint ${savepoint}`));
+      return result;
+    } catch (err) {
+      await this.s2session.rollbackQuietly(`rollback to savepoint ${savepoint}`);
+      throw err;
+    }
   }
 }

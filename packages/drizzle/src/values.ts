@@ -37,11 +37,25 @@ const dateTimeText: Convert = (v) => {
   return v.fractionDigits > 0 ? text.slice(0, dot + 1 + v.fractionDigits) : text.slice(0, dot);
 };
 
-const timeText: Convert = (v) => (v instanceof SqlTime ? v.toString() : v);
+/**
+ * The server's text for a TIME(scale) column: exactly `scale` fraction digits, as mysql2 and
+ * `dateStrings` give it. A scale outside 1–6 (0, or "not fixed" for expressions) says nothing
+ * about digits a value may still carry, so those keep SqlTime's own form.
+ */
+function timeText(scale: number | null): Convert {
+  const digits = scale !== null && scale >= 1 && scale <= 6 ? scale : 0;
+  return (v) => {
+    if (!(v instanceof SqlTime)) return v;
+    const text = v.toString();
+    if (digits === 0) return text;
+    const dot = text.indexOf('.');
+    return `${dot < 0 ? text : text.slice(0, dot)}.${String(v.microseconds).padStart(6, '0').slice(0, digits)}`;
+  };
+}
 
 const vectorText: Convert = (v) => (ArrayBuffer.isView(v) ? vectorJson(v as unknown as ArrayLike<number>) : v);
 
-function converterFor(typeCode: number, offset: number | null): Convert | null {
+function converterFor({ typeCode, scale }: ColumnDescription, offset: number | null): Convert | null {
   switch (typeCode) {
     case FieldType.DATE:
     case FieldType.NEWDATE:
@@ -50,7 +64,7 @@ function converterFor(typeCode: number, offset: number | null): Convert | null {
     case FieldType.TIMESTAMP:
       return dateTimeText;
     case FieldType.TIME:
-      return timeText;
+      return timeText(scale);
     default:
       return typeCode >= 2001 && typeCode <= 3007 ? vectorText : null;
   }
@@ -61,7 +75,7 @@ export function rowConverter(columns: readonly ColumnDescription[], timezone: st
   const offset = zoneOffset(timezone);
   const fixes: [number, Convert][] = [];
   columns.forEach((c, i) => {
-    const f = converterFor(c.typeCode, offset);
+    const f = converterFor(c, offset);
     if (f) fixes.push([i, f]);
   });
   if (fixes.length === 0) return (row) => row;

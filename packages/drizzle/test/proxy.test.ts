@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle as proxyDrizzle } from 'drizzle-orm/singlestore-proxy';
 import { migrate as proxyMigrate } from 'drizzle-orm/singlestore-proxy/migrator';
+import { bigint, int, singlestoreTable } from 'drizzle-orm/singlestore-core';
 import type { Connection } from '@s2/core';
 import { s2ProxyCallback } from '@s2/drizzle';
 import { fullRow, kitchen, users, writeMigrations } from './schema.js';
@@ -48,5 +49,20 @@ describe('the proxy route over the Data API', () => {
     const [counted] = (await db.execute(sql`select count(*) as n from users`)) as unknown as [{ n: number }];
     expect(counted).toEqual({ n: 2 });
     await expect(db.transaction(async () => 1)).rejects.toThrow(/not supported/);
+  });
+
+  it('$returningId counts ids past 2^53 exactly, as bigints', async () => {
+    const start = 9007199254740989n;
+    await conn.execute(`create table big_ids (id bigint unsigned auto_increment primary key, v int) auto_increment = ${start}`);
+    const bigIds = singlestoreTable('big_ids', {
+      id: bigint('id', { mode: 'bigint', unsigned: true }).autoincrement().primaryKey(),
+      v: int('v'),
+    });
+    const db = proxyDrizzle(s2ProxyCallback(conn));
+    const ids = await db
+      .insert(bigIds)
+      .values([{ v: 1 }, { v: 2 }, { v: 3 }, { v: 4 }])
+      .$returningId();
+    expect(ids.map((r) => r.id)).toEqual([0n, 1n, 2n, 3n].map((k) => start + k));
   });
 });

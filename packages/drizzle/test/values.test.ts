@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { FieldType, SqlDateTime, SqlTime, type ColumnDescription } from '@s2/core';
 import { rowConverter } from '../src/values.js';
 
-const col = (typeCode: number): ColumnDescription => ({
+const col = (typeCode: number, scale: number | null = null): ColumnDescription => ({
   name: 'c',
   typeCode,
   displaySize: null,
   internalSize: null,
   precision: null,
-  scale: null,
+  scale,
   nullOk: true,
   flags: 0,
   charset: 33,
@@ -28,11 +28,25 @@ describe('rowConverter', () => {
       null,
     ];
     const convert = rowConverter(
-      [FieldType.DATE, FieldType.DATETIME, FieldType.TIME, FieldType.FLOAT32_VECTOR, FieldType.INT8_VECTOR_JSON, FieldType.LONGLONG, FieldType.DATE].map(col),
+      [FieldType.DATE, FieldType.DATETIME, FieldType.TIME, FieldType.FLOAT32_VECTOR, FieldType.INT8_VECTOR_JSON, FieldType.LONGLONG, FieldType.DATE].map((t) =>
+        col(t),
+      ),
       'Z',
     );
     expect(convert(row)).toEqual(['2024-02-29', '2024-01-02 03:04:05.120', '-01:02:03.500000', '[0.5,-1.25]', '[1,-2]', 9007199254740993n, null]);
     expect(JSON.parse(row[3] as string)).toEqual([0.5, -1.25]);
+  });
+
+  it('TIME has as many fraction digits as its column (the server text mysql2 gives)', () => {
+    const time = (scale: number | null, text: string) => rowConverter([col(FieldType.TIME, scale)], 'Z')([SqlTime.parse(text)])[0];
+    expect(time(3, '12:34:56.789')).toBe('12:34:56.789');
+    expect(time(3, '12:34:56')).toBe('12:34:56.000');
+    expect(time(1, '-01:02:03.5')).toBe('-01:02:03.5');
+    expect(time(6, '838:59:59.000001')).toBe('838:59:59.000001');
+    expect(time(0, '12:34:56')).toBe('12:34:56');
+    // No fixed scale (an expression): the value keeps the digits it has.
+    expect(time(31, '00:00:01.25')).toBe('00:00:01.250000');
+    expect(time(null, '00:00:01')).toBe('00:00:01');
   });
 
   it('DATE is read back in the connection zone it was decoded in', () => {

@@ -24,6 +24,16 @@ export class S2KyselyConnection implements DatabaseConnection {
   }
 
   /**
+   * Runs COMMIT, ROLLBACK or ROLLBACK TO SAVEPOINT with neither the signal nor the timeout of
+   * the caller's withQueryOptions scope (nor the default timeout), as `Connection.rollback()`
+   * does: the scope that failed a transaction is usually why it ends, and an already-aborted
+   * signal would refuse the ROLLBACK and leave the session inside the transaction.
+   */
+  async endTransaction(statement: string): Promise<void> {
+    await this.connection.execute(statement, undefined, {});
+  }
+
+  /**
    * Reads the result unbuffered, `chunkSize` rows at a time, so memory holds one chunk. Leaving
    * the loop early reads and drops the rest before the session runs anything else.
    */

@@ -103,19 +103,23 @@ export class S2Driver implements Driver {
     await connection.executeQuery(CompiledQuery.raw('begin'));
   }
 
+  // Kysely rolls back, then rethrows the error that failed the transaction; a rollback sent
+  // under that same scope would be refused and its error thrown instead (see endTransaction).
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await (connection as S2KyselyConnection).endTransaction('commit');
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await (connection as S2KyselyConnection).endTransaction('rollback');
   }
 
   private async savepointCommand(connection: DatabaseConnection, command: string, name: string): Promise<void> {
     if ((await this.traitsOf(connection)).singlestore) {
       throw new NotSupportedError(`SingleStoreDB has no savepoints: '${command}' was not sent (nested transactions cannot roll back partially there)`);
     }
-    await connection.executeQuery(CompiledQuery.raw(`${command} ${quoteIdentifier(name)}`));
+    const statement = `${command} ${quoteIdentifier(name)}`;
+    if (command === 'rollback to savepoint') await (connection as S2KyselyConnection).endTransaction(statement);
+    else await connection.executeQuery(CompiledQuery.raw(statement));
   }
 
   savepoint(connection: DatabaseConnection, name: string): Promise<void> {

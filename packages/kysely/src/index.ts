@@ -7,4 +7,4 @@ export { S2Adapter } from './adapter.js';
 export { S2KyselyConnection } from './connection.js';
 // One scope for every driver on @s2/core: withQueryOptions from here, @s2/drizzle or @s2/core is the same.
 export { withQueryOptions, type S2QueryOptions } from '@s2/core';
-export { isSingleStore, type ServerTraits } from './server-traits.js';
+export { isSingleStore, type ServerTraits, type TraitsProbe } from './server-traits.js';
