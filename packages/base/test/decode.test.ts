@@ -231,6 +231,24 @@ describe('lossless JSON fast path', () => {
     expect(parseJsonLossless('{"a":"12345678901234567890","b":1}')).toEqual({ a: '12345678901234567890', b: 1 });
     expect(parseJsonLossless('[-12345678901234567890]')).toEqual([-12345678901234567890n]);
   });
+
+  it('a "__proto__" key is an own property on both paths, never the prototype', () => {
+    const member = '{"__proto__":{"admin":true},"x":1,"n":NUM}';
+    const native = parseJsonLossless(member.replace('NUM', '1')) as Record<string, unknown>;
+    const lossless = parseJsonLossless(member.replace('NUM', '12345678901234567890')) as Record<string, unknown>;
+    for (const obj of [native, lossless]) {
+      expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
+      expect(obj.admin).toBeUndefined();
+      expect(Object.hasOwn(obj, '__proto__')).toBe(true);
+      expect(Object.keys(obj)).toEqual(['__proto__', 'x', 'n']);
+      expect(Object.getOwnPropertyDescriptor(obj, '__proto__')).toEqual({ value: { admin: true }, writable: true, enumerable: true, configurable: true });
+    }
+    expect(lossless.n).toBe(12345678901234567890n);
+    // A repeated key keeps the last value, as JSON.parse does.
+    const twice = parseJsonLossless('[{"__proto__":1,"__proto__":[2]},12345678901234567890]') as [Record<string, unknown>];
+    expect(Object.getOwnPropertyDescriptor(twice[0], '__proto__')?.value).toEqual([2]);
+    expect(Object.getPrototypeOf(twice[0])).toBe(Object.prototype);
+  });
 });
 
 describe('local-time DATETIME and DATE around DST transitions', () => {

@@ -68,4 +68,33 @@ describe('Semaphore', () => {
     expect(() => new Semaphore(0)).toThrow(InterfaceError);
     expect(() => new Semaphore(Number.NaN)).toThrow(InterfaceError);
   });
+
+  it('a waiter with a signal that gives up leaves the queue; the others keep their order', async () => {
+    const sem = new Semaphore(1);
+    const never = new AbortController().signal;
+    const first = await sem.acquire(never);
+    const order: string[] = [];
+    const gaveUp = new AbortController();
+    const b = sem.acquire(never).then((release) => {
+      order.push('b');
+      return release;
+    });
+    const quitter = sem.acquire(gaveUp.signal).catch((e: unknown) => e);
+    const c = sem.acquire(never).then((release) => {
+      order.push('c');
+      return release;
+    });
+    expect(sem.waiting).toBe(3);
+    gaveUp.abort(new Error('gave up'));
+    expect(await quitter).toMatchObject({ message: 'gave up' });
+    expect(sem.waiting).toBe(2);
+    first();
+    (await b)();
+    (await c)();
+    expect(order).toEqual(['b', 'c']);
+    expect(sem.inFlight).toBe(0);
+    expect(sem.waiting).toBe(0);
+    await expect(sem.acquire(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+    expect(sem.inFlight).toBe(0);
+  });
 });

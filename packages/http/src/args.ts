@@ -24,11 +24,35 @@ function bytesOf(v: object): Uint8Array | null {
   return null;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A bigint the way the wire connector's integer literal reaches the server. The Data API reads
+ * JSON numbers as doubles, so only integers a double holds exactly travel as numbers; the rest go
+ * as decimal text that a CAST around the placeholder turns back into the type the server gives a
+ * literal of that size (BIGINT, BIGINT UNSIGNED, DECIMAL). Bare text would come back as a string
+ * and be compared or added as a double. Past 65 digits no DECIMAL holds the value, and a cast
+ * would clip it, so it stays text: exact when selected or stored, a double in arithmetic.
+ */
+function bindBigint(value: bigint, args: unknown[]): string {
+  if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    args.push(Number(value));
+    return '?';
+  }
+  const text = value.toString();
+  args.push(text);
+  if (value >= INT64_MIN && value <= INT64_MAX) return 'CAST(? AS SIGNED)';
+  if (value > 0n && value <= UINT64_MAX) return 'CAST(? AS UNSIGNED)';
+  return text.replace('-', '').length <= 65 ? 'CAST(? AS DECIMAL(65))' : '?';
+}
+
 /**
  * One parameter as placeholder text plus JSON args (§5.3 of the s2 Data API specification,
  * spec/data-api.md): values are bound by the server, never spliced into the SQL, so no
- * escaping mode can be got wrong. Bytes travel as hex through `UNHEX(?)`; arrays expand to
- * `(?, ?, …)` like the wire connector's lists.
+ * escaping mode can be got wrong. Bytes travel as hex through `UNHEX(?)`, bigints beyond 2^53 as
+ * text inside a CAST (bindBigint); arrays expand to `(?, ?, …)` like the wire connector's lists.
  */
 function bindValue(value: unknown, ctx: FormatContext, args: unknown[], depth = 0): string {
   if (value === null || value === undefined) {
@@ -49,10 +73,8 @@ function bindValue(value: unknown, ctx: FormatContext, args: unknown[], depth = 
       }
       args.push(value);
       return '?';
-    // The server reads JSON numbers as doubles: exact integers travel as text.
     case 'bigint':
-      args.push(value.toString());
-      return '?';
+      return bindBigint(value, args);
     case 'string':
       if (!value.isWellFormed())
         throw new ParameterError('string parameter contains a lone surrogate, which is not valid Unicode and cannot be sent losslessly');

@@ -5,6 +5,7 @@ import {
   NotSupportedError,
   OperationalError,
   parseJsonLossless,
+  Semaphore,
   ServerStatus,
   type DecodeOptions,
   type FormatContext,
@@ -21,7 +22,7 @@ import { errorFromResponse } from './errors.js';
 import { BufferedResponse, BufferedResultSet } from './results.js';
 import { leadingKeyword, returnsRows } from './routing.js';
 import { fetchTransport, undiciTransport, type HttpAnswer, type Transport } from './transport.js';
-import { S2_VERSION, Semaphore } from '@s2/base';
+import { S2_VERSION } from '@s2/base';
 
 export const HTTP_CLIENT_VERSION: string = S2_VERSION;
 
@@ -36,9 +37,12 @@ export interface HttpOptions {
   bearerToken?: string;
   /** Sent with every request: the Data API has no session to remember it. */
   database?: string;
-  /** Until response headers arrive (default 10 s). */
+  /**
+   * Bounds getting connected (default 10 s): the whole login check of connectHttp(), and on the
+   * undici transport also the TCP/TLS connect of every later request. Never a statement's run time.
+   */
   connectTimeoutMs?: number;
-  /** Until the whole response body is read (default: none). */
+  /** Per statement, from the call until the whole response body is read, queueing included (default: none). */
   requestTimeoutMs?: number;
   /** Most requests in flight from this connection at once (default 8). */
   maxConcurrency?: number;
@@ -65,6 +69,12 @@ interface QueryBody {
   error?: { code?: number; message?: string };
 }
 
+/** Why a request was ended before its answer: whichever came first wins. */
+type Stop = { kind: 'signal' } | { kind: 'timeout' } | { kind: 'connect' } | { kind: 'closed'; error: Error };
+
+// The wire connector's error for a statement cut short by close()/destroy().
+const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
+
 function base64(text: string): string {
   const B = (globalThis as { Buffer?: { from(s: string): { toString(enc: string): string } } }).Buffer;
   return B ? B.from(text).toString('base64') : btoa(unescape(encodeURIComponent(text)));
@@ -85,6 +95,8 @@ export class HttpConnection implements SqlTransport {
   private transport: Transport;
   private transportChosen: Promise<void> | null;
   private readonly slots: Semaphore;
+  /** How to end each request in flight or waiting for a slot, for close() and destroy(). */
+  private readonly inFlight = new Set<(stop: Stop) => void>();
   readonly decodeOptions: DecodeOptions;
 
   constructor(options: HttpOptions) {
@@ -108,7 +120,7 @@ export class HttpConnection implements SqlTransport {
     this.transportChosen =
       options.fetch || options.transport === 'fetch'
         ? null
-        : undiciTransport().then((t) => {
+        : undiciTransport({ connectTimeoutMs: options.connectTimeoutMs ?? 10_000 }).then((t) => {
             if (t) this.transport = t;
           });
     this.slots = new Semaphore(options.maxConcurrency ?? 8);
@@ -125,10 +137,14 @@ export class HttpConnection implements SqlTransport {
     return { url: this.origin, user: this.options.user, database: this.session.database, open: this.open };
   }
 
-  /** Checks credentials and learns the server's escaping mode and version (one request). */
+  /**
+   * Checks credentials and learns the server's escaping mode and version (one request). The
+   * connect timeout bounds this whole request: fetch does not tell when the TCP connection is
+   * up, and a trivial statement answering late is as good as a server that cannot be reached.
+   */
   async handshake(): Promise<void> {
-    const res = await this.query("SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'");
-    const rows = (await res.current.read()) as [string, number][];
+    const body = (await this.post('query/tuples', "SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'", {}, true)) as QueryBody;
+    const rows = (body.results?.[0]?.rows ?? []) as [string, number][];
     if (!rows[0])
       throw new InterfaceError(`The server at ${this.origin} answered the Data API handshake without a row; is it a Data API endpoint?`, { errno: 0 });
     const [[version, noBackslash]] = rows;
@@ -136,31 +152,40 @@ export class HttpConnection implements SqlTransport {
     if (Number(noBackslash)) this.session.serverStatus |= ServerStatus.NO_BACKSLASH_ESCAPES;
   }
 
-  private async post(path: string, sql: string, options: HttpQueryOptions): Promise<unknown> {
-    if (!this.open) throw new InterfaceError('The connection has been closed', { errno: 0 });
-    const release = await this.slots.acquire();
+  private async post(path: string, sql: string, options: HttpQueryOptions, login = false): Promise<unknown> {
+    if (!this.open) throw closedError();
+    if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317 });
     const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
+    let stop: Stop | null = null;
+    const end = (why: Stop) => {
+      if (stop) return;
+      stop = why;
+      controller.abort(why.kind === 'signal' ? options.signal?.reason : new Error(`request ended: ${why.kind}`));
+    };
+    const onAbort = () => end({ kind: 'signal' });
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.inFlight.add(end);
     const connectMs = this.options.connectTimeoutMs ?? 10_000;
     const requestMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    let phase: 'connect' | 'request' = 'connect';
-    const connectTimer = setTimeout(() => controller.abort(new Error('connect timeout')), connectMs);
-    const requestTimer = requestMs ? setTimeout(() => controller.abort(new Error('request timeout')), requestMs) : undefined;
+    // Armed before waiting for a slot: a caller's deadline counts from its call, not from when
+    // earlier requests of this connection let it go.
+    const connectTimer = login ? setTimeout(() => end({ kind: 'connect' }), connectMs) : undefined;
+    const requestTimer = requestMs ? setTimeout(() => end({ kind: 'timeout' }), requestMs) : undefined;
+    let release: (() => void) | undefined;
     try {
-      if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317 });
+      release = await this.slots.acquire(controller.signal);
       const body: Record<string, unknown> = { sql };
       if (options.args) body.args = options.args;
       if (this.session.database) body.database = this.session.database;
       if (this.transportChosen) await this.transportChosen;
+      // Ended while the slot or the transport was coming: send nothing.
+      controller.signal.throwIfAborted();
       const response = await this.transport(`${this.origin}/api/v2/${path}`, {
         method: 'POST',
         headers: this.#headers,
         body: JSON.stringify(body),
         signal: controller.signal,
       });
-      phase = 'request';
-      clearTimeout(connectTimer);
       const text = await response.text();
       if (response.status >= 400) throw errorFromResponse(response.status, text);
       if (response.status >= 300) {
@@ -173,19 +198,23 @@ export class HttpConnection implements SqlTransport {
       if (parsed.error) throw new OperationalError(parsed.error.message ?? 'HTTP Error', { errno: parsed.error.code ?? 0 });
       return parsed;
     } catch (err) {
-      if (controller.signal.aborted) {
-        const reason = controller.signal.reason as Error | undefined;
-        if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: reason });
-        const what = reason?.message === 'connect timeout' ? `no response within ${connectMs} ms` : `request not finished within ${requestMs} ms`;
-        throw new OperationalError(`Data API ${phase} timed out: ${what}`, { errno: 2013, cause: reason });
+      const why = stop as Stop | null;
+      if (why?.kind === 'closed') throw why.error;
+      if (why?.kind === 'signal')
+        throw new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: options.signal?.reason });
+      if (why?.kind === 'connect') {
+        // The wire connector's errno for a login that does not finish in time.
+        throw new OperationalError(`Can't connect to the Data API at ${this.origin} (no answer to the login check within ${connectMs} ms)`, { errno: 2003 });
       }
+      if (why?.kind === 'timeout') throw new OperationalError(`Data API request timed out: not answered within ${requestMs} ms`, { errno: 2013 });
       if (err instanceof MySQLError) throw err;
       throw new OperationalError(`Data API request to ${this.origin} failed: ${(err as Error).message}`, { errno: 2003, cause: err });
     } finally {
       clearTimeout(connectTimer);
-      if (requestTimer) clearTimeout(requestTimer);
+      clearTimeout(requestTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      release();
+      this.inFlight.delete(end);
+      release?.();
     }
   }
 
@@ -259,12 +288,23 @@ export class HttpConnection implements SqlTransport {
 
   async reset(): Promise<void> {}
 
+  /**
+   * Ends the requests in flight and those waiting for a slot, as the wire connector ends its
+   * socket: each rejects with InterfaceError, and dropping its HTTP connection makes a Data API
+   * server (or `s2 data-api-gateway`) kill the statement instead of finishing it for nobody.
+   */
   async close(): Promise<void> {
-    this.open = false;
+    this.endAll(closedError());
   }
 
-  destroy(): void {
+  /** Like close(); in-flight requests reject with `error` when one is given. */
+  destroy(error?: Error): void {
+    this.endAll(error ?? closedError());
+  }
+
+  private endAll(error: Error): void {
     this.open = false;
+    for (const end of [...this.inFlight]) end({ kind: 'closed', error });
   }
 }
 

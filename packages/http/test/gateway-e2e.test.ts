@@ -63,6 +63,54 @@ describe('the same code over HTTP and over the wire', () => {
     ]);
   });
 
+  it('bigint parameters reach the server as the same integers as over the wire', async () => {
+    const values = [
+      5n,
+      -5n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      2n ** 53n + 1n,
+      -(2n ** 53n) - 1n,
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+      2n ** 63n,
+      2n ** 64n - 1n,
+      2n ** 64n,
+      -(2n ** 63n) - 1n,
+      10n ** 40n,
+      -(10n ** 64n) - 1n,
+    ];
+    const sql = `SELECT ?, ? + 0, ? - 1, ? = %s, ? IN (%s)`;
+    for (const v of values) {
+      const literal = sql.replaceAll('%s', String(v));
+      const params = [v, v, v, v, v];
+      const w = wire.cursor();
+      const h = http.cursor();
+      // An overflow (`? - 1` at the edges) must be the same error on both.
+      const run = (c: typeof w) =>
+        c.execute(literal, params).then(
+          async () => (await c.fetchall()) as unknown[][],
+          (e: unknown) => `errno ${(e as { errno?: number }).errno}`,
+        );
+      const [overWire, overHttp] = await Promise.all([run(w), run(h)]);
+      expect(overHttp, String(v)).toEqual(overWire);
+      if (typeof overWire === 'string') continue;
+      const types = (c: typeof w) => c.description!.map((d) => d.typeCode);
+      expect(types(h), String(v)).toEqual(types(w));
+      expect(overWire[0].slice(3), String(v)).toEqual([1, 1]);
+    }
+    const c = await connect(httpUrl(scratch));
+    try {
+      await c.execute('CREATE TABLE big (id BIGINT PRIMARY KEY, v VARCHAR(10))');
+      await c.execute('INSERT INTO big VALUES (?, ?), (?, ?)', [2n ** 53n, 'even', 2n ** 53n + 1n, 'odd']);
+      expect(await c.query('SELECT v FROM big WHERE id = ?', [2n ** 53n + 1n])).toEqual([['odd']]);
+      expect(await c.query('SELECT v FROM big WHERE id IN ?', [[2n ** 53n + 1n]])).toEqual([['odd']]);
+      expect(await wire.query(`SELECT id FROM ${scratch}.big ORDER BY id`)).toEqual([[2n ** 53n], [2n ** 53n + 1n]]);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('routes statements that start with comments or parentheses to the row endpoint', async () => {
     expect(await http.query('/* note */ SELECT 1')).toEqual([[1]]);
     expect(await http.query('(SELECT 2)')).toEqual([[2]]);

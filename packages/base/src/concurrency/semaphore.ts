@@ -9,7 +9,9 @@ import { InterfaceError } from '../errors/index.js';
  */
 export class Semaphore {
   private active = 0;
-  private readonly waiters: (() => void)[] = [];
+  // A Set iterates in insertion order (the queue stays first come, first served), and a waiter
+  // whose signal aborts leaves it without a scan.
+  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly limit = 1) {
     // A limit below one would leave every caller waiting forever.
@@ -23,11 +25,27 @@ export class Semaphore {
     return this.releaser();
   }
 
-  /** Resolves with the release function once a slot is free and every earlier waiter has had one. */
-  acquire(): Promise<() => void> {
+  /**
+   * Resolves with the release function once a slot is free and every earlier waiter has had one.
+   * With a `signal`, a caller that gives up while waiting leaves the queue at once and the
+   * promise rejects with the signal's reason (rather than holding its place until a slot frees).
+   */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.tryAcquire();
     if (now) return Promise.resolve(now);
-    return new Promise((resolve) => this.waiters.push(() => resolve(this.releaser())));
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', giveUp);
+        resolve(this.releaser());
+      };
+      const giveUp = () => {
+        this.waiters.delete(grant);
+        reject(signal!.reason);
+      };
+      this.waiters.add(grant);
+      signal?.addEventListener('abort', giveUp, { once: true });
+    });
   }
 
   /** Slots taken. */
@@ -37,7 +55,7 @@ export class Semaphore {
 
   /** Callers waiting for a slot. */
   get waiting(): number {
-    return this.waiters.length;
+    return this.waiters.size;
   }
 
   /** A release function that frees (or hands on) its slot once, however often it is called. */
@@ -46,9 +64,13 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.active--;
+      const next = this.waiters.values().next();
+      if (next.done) {
+        this.active--;
+        return;
+      }
+      this.waiters.delete(next.value);
+      next.value();
     };
   }
 }

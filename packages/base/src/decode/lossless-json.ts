@@ -65,7 +65,11 @@ class LosslessParser {
       const key = this.string();
       this.ws();
       if (this.s[this.i++] !== ':') this.fail("expected ':'");
-      out[key] = this.value();
+      const v = this.value();
+      // Assigning `__proto__` would replace the object's prototype; JSON.parse makes it an
+      // ordinary own property, and both paths must give the same object.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[key] = v;
       this.ws();
       const sep = this.s[this.i++];
       if (sep === '}') return out;
