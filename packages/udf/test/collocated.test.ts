@@ -7,7 +7,7 @@ import { options } from '@s2/base';
 import { pythonSdk } from '@s2/testing';
 import { pollUntil, skipNow, skipUnless } from '@s2/testing/vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRowdat1, encodeRowdat1, startCollocatedServer, t, udf, type CollocatedServer } from '../src/index.js';
@@ -115,6 +115,72 @@ describe('collocated server over a unix socket and shared memory', gate, () => {
       `CREATE EXTERNAL FUNCTION \`add_one\`(\`x\` BIGINT NOT NULL) RETURNS BIGINT NOT NULL AS COLLOCATED SERVICE "${server.socketPath}" FORMAT ROWDAT_1;`,
     );
   });
+});
+
+describe('collocated server: a call running when its connection goes away', gate, () => {
+  /** A function that ignores its signal and finishes only when the test says so. */
+  function held() {
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const state = { started: false, aborted: false, finished: false };
+    const def = udf({ name: 'held', args: { x: t.bigint() }, returns: t.bigint() }, async (x: bigint, signal: AbortSignal) => {
+      state.started = true;
+      signal.addEventListener('abort', () => (state.aborted = true));
+      await gate;
+      state.finished = true;
+      return x * 1000n;
+    });
+    return { def, state, finish };
+  }
+
+  it('close() aborts the call and its late answer is written nowhere, not into files opened since', async () => {
+    const { def, state, finish } = held();
+    const batches: number[] = [];
+    const server = await startCollocatedServer({ functions: [def], onBatch: (b) => batches.push(b.status) });
+    const dir = mkdtempSync(join(tmpdir(), 's2-victims-'));
+    const victims: { path: string; fd: number }[] = [];
+    try {
+      const client = database(server.socketPath, 'held', [encodeRowdat1([8], [1n], [[5n]])]);
+      expect(await pollUntil(() => state.started)).toBe(true);
+      await server.close();
+      expect(server.connections).toBe(0);
+      // New files get the lowest free descriptor numbers: those the connection's files had.
+      for (let i = 0; i < 16; i++) {
+        const path = join(dir, `victim${i}.txt`);
+        writeFileSync(path, `important ${i}\n`);
+        victims.push({ path, fd: openSync(path, 'r+') });
+      }
+      finish();
+      expect(await pollUntil(() => state.finished && batches.length > 0)).toBe(true);
+      // Let anything that would follow the function's answer run.
+      await new Promise((r) => setTimeout(r, 50));
+      for (const [i, v] of victims.entries()) expect(readFileSync(v.path, 'utf8'), v.path).toBe(`important ${i}\n`);
+      expect(state.aborted).toBe(true);
+      expect(batches).toEqual([500]);
+      expect((await client)[0].status).toBe(0);
+    } finally {
+      finish();
+      for (const v of victims) closeSync(v.fd);
+      rmSync(dir, { recursive: true, force: true });
+      await server.close();
+    }
+  }, 60_000);
+
+  it('a database that hangs up mid-call aborts the call', async () => {
+    const { def, state, finish } = held();
+    const server = await startCollocatedServer({ functions: [def] });
+    try {
+      const child = execFile('python3', [CLIENT, server.socketPath, 'held'], { timeout: 20_000 });
+      child.stdin!.end(JSON.stringify({ requests: [Buffer.from(encodeRowdat1([8], [1n], [[5n]])).toString('hex')] }));
+      expect(await pollUntil(() => state.started)).toBe(true);
+      child.kill('SIGKILL');
+      expect(await pollUntil(() => state.aborted)).toBe(true);
+      expect(await pollUntil(() => server.connections === 0)).toBe(true);
+    } finally {
+      finish();
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe("the same requests against the reference's own collocated server", gate, () => {

@@ -37,10 +37,11 @@ const wrongTypes = udf({ name: 'wrong', args: { which: t.bigint() }, returns: t.
 const shortRow = udf({ name: 'short_row', args: { n: t.bigint() }, returns: { a: t.bigint(), b: t.text() } }, () => [[1n]]);
 const badDecimal = udf({ name: 'bad_decimal', args: { x: t.decimal(10, 2) }, returns: t.decimal(10, 2) }, (x: string) => (x === '1' ? 'abc' : x));
 const echoDouble = udf({ name: 'echo_double', args: { x: t.double() }, returns: t.double() }, (x: number) => x);
+const echoText = udf({ name: 'echo_text', args: { s: t.text().nullable() }, returns: t.text().nullable() }, (s: string | null) => s);
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await createUdfServer({ functions: [foreignTime, foreignDatetime, echoDate, badDate, wrongTypes, shortRow, badDecimal, echoDouble] });
+  app = await createUdfServer({ functions: [foreignTime, foreignDatetime, echoDate, badDate, wrongTypes, shortRow, badDecimal, echoDouble, echoText] });
 });
 afterAll(async () => {
   await app.close();
@@ -148,6 +149,11 @@ describe('NaN and Infinity', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.body).toBe('{"data": [[1, NaN], [2, Infinity], [3, -Infinity], [4, 1.5]]}');
     expect((await call('echo_double', '{"data": [[1, "NaN "]]}', 'json')).statusCode).toBe(400);
+  });
+
+  it('a bare word for a TEXT argument is a 400, not the internal stand-in reaching the function', async () => {
+    const res = await call('echo_text', '{"data": [[1, NaN]]}', 'json');
+    expect([res.statusCode, res.body]).toEqual([400, 'DataError: row 0 column 1: NaN, Infinity and -Infinity are only read in FLOAT and DOUBLE columns']);
   });
 });
 

@@ -78,6 +78,24 @@ describe('JSON codec', () => {
     expect(decodeJsonColumns([8], '{"data": [[1, -9223372036854775808]]}').columns[0].values).toEqual(BigInt64Array.of(-(2n ** 63n)));
   });
 
+  it('reads bare NaN/Infinity only in FLOAT and DOUBLE columns; elsewhere they are request errors', () => {
+    for (const decode of [decodeJsonRows, decodeJsonColumns]) {
+      expect(() => decode([254], '{"data": [[1, NaN]]}')).toThrow(DataError);
+      expect(() => decode([254], '{"data": [[1, "ok"], [2, Infinity]]}')).toThrow(
+        /row 1 column 1: NaN, Infinity and -Infinity are only read in FLOAT and DOUBLE/,
+      );
+      // A JSON argument holding one deeper down, a TIME, a DATE and a binary column.
+      expect(() => decode([245], '{"data": [[1, {"a": [-Infinity]}]]}')).toThrow(DataError);
+      for (const code of [11, 10, 12, -254]) expect(() => decode([code], '{"data": [[1, NaN]]}')).toThrow(DataError);
+      expect(() => decode([8], '{"data": [[1, NaN]]}')).toThrow(/row 0 column 1: NaN/);
+      expect(() => decode([5], '{"data": [[NaN, 1]]}')).toThrow(/row 0 id: NaN is not an integer/);
+    }
+    // In a body without bare words, a string that spells the internal stand-in is just text.
+    expect(decodeJsonRows([254], '{"data": [[1, "\\u0000NaN"]]}').rows).toEqual([['\u0000NaN']]);
+    expect(() => decodeJsonRows([5], '{"data": [[1, "\\u0000NaN"]]}')).toThrow(/is not a number/);
+    expect(decodeJsonRows([254, 5], '{"data": [[1, "NaN", NaN]]}').rows).toEqual([['NaN', NaN]]);
+  });
+
   it('names the first bad row, in row order, whatever else is wrong later', () => {
     const body = '{"data": [[0, 1], [1, "x"], [2]]}';
     expect(() => decodeJsonColumns([8], body)).toThrow(/row 1 column 1: "x" is not an integer/);

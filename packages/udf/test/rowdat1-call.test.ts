@@ -97,6 +97,51 @@ describe('combined ROWDAT_1 call', needsAddon(), () => {
     expect(Array.from((deferred as { rowIds: BigInt64Array }).rowIds)).toEqual([5n, 6n]);
   });
 
+  it('an impossible date in the request is a request error (400), not the function failing (500)', async () => {
+    const le = (n: bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(n);
+      return b;
+    };
+    // Month 13, packed as the database packs a DATETIME, and a DATE written as YYYYMMDD.
+    const datetime = Buffer.concat([le(1n), Buffer.from([0]), le(((2020n * 16n + 13n) * 32n + 1n) * 32n * 64n * 64n * (1n << 20n))]);
+    const date = Buffer.concat([le(1n), Buffer.from([0]), le(20201301n)]);
+    let called = false;
+    const outcome = callRowdat1Vectors([12], [8], datetime, () => {
+      called = true;
+      return null;
+    });
+    expect(called).toBe(false);
+    expect(outcome).toMatchObject({ failed: 'request' });
+    expect((outcome as { error: Error }).error).toBeInstanceOf(DataError);
+
+    const zeros = (d: Vector) => new BigInt64Array(d.values.length);
+    const app = await createUdfServer({
+      functions: [
+        udf({ name: 'scalar_dt', args: { d: t.datetime(6) }, returns: t.bigint() }, () => 1n),
+        udf({ name: 'vector_dt', args: { d: t.datetime(6) }, returns: t.bigint(), vectorized: true }, zeros),
+        udf({ name: 'vector_date', args: { d: t.date() }, returns: t.bigint(), vectorized: true }, zeros),
+      ],
+    });
+    try {
+      for (const [name, payload] of [
+        ['scalar_dt', datetime],
+        ['vector_dt', datetime],
+        ['vector_date', date],
+      ] as const) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/invoke',
+          payload,
+          headers: { 'content-type': 'application/octet-stream', 's2-ef-name': name, 's2-ef-version': '1.0' },
+        });
+        expect([name, res.statusCode, res.body]).toEqual([name, 400, expect.stringMatching(/^DataError: packed DATE(TIME)? \d+ is not a valid date/)]);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('serves vectorized functions through it: sync, async, pure-encoded results, timeouts', async () => {
     const inc = udf({ name: 'inc', args: { x: t.bigint().nullable() }, returns: t.bigint().nullable(), vectorized: true }, (x: Vector<bigint>) => ({
       values: (x.values as BigInt64Array).map((v) => v + 1n),

@@ -28,11 +28,31 @@ function toBigInt(v: unknown, r: number, c: number, exact: boolean): bigint {
     return BigInt(v);
   }
   if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return BigInt(v.trim());
-  throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not an integer`);
+  throw new DataError(`${where(r, c)}: ${shown(v)} is not an integer`);
 }
 
-function decodeValue(v: unknown, code: number, r: number, c: number, exact: boolean): unknown {
+/** A value for an error message, a bare word's stand-in shown as the word the request held. */
+const shown = (v: unknown) => (typeof v === 'string' && Object.hasOwn(NON_FINITE, v) ? v.slice(1) : JSON.stringify(v));
+
+/** Whether `v` is or holds a stand-in for a bare NaN/Infinity/-Infinity. */
+function holdsNonFinite(v: unknown): boolean {
+  if (typeof v === 'string') return Object.hasOwn(NON_FINITE, v);
+  if (v === null || typeof v !== 'object') return false;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (holdsNonFinite(x)) return true;
+  return false;
+}
+
+/**
+ * One argument value. `marked`: the body held bare NaN/Infinity/-Infinity, now stand-in strings
+ * that only FLOAT/DOUBLE columns may read; anywhere else they would pass as text, dates or bytes.
+ */
+function decodeValue(v: unknown, code: number, r: number, c: number, exact: boolean, marked: boolean): unknown {
   if (v === null) return null;
+  if (marked && code !== 4 && code !== 5 && holdsNonFinite(v)) {
+    // The reference's json.loads reads the bare words as floats, which its converters for
+    // other types then reject (a 500 there, a request error here).
+    throw new DataError(`${where(r, c)}: NaN, Infinity and -Infinity are only read in FLOAT and DOUBLE columns`);
+  }
   switch (code) {
     case 8:
     case -8:
@@ -47,7 +67,7 @@ function decodeValue(v: unknown, code: number, r: number, c: number, exact: bool
       return code === 8 || code === -8 ? toBigInt(v, r, c, exact) : Number(toBigInt(v, r, c, exact));
     case 4:
     case 5: {
-      if (typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v];
+      if (marked && typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v];
       const n = typeof v === 'number' ? v : Number(v);
       if (typeof v !== 'number' && (typeof v !== 'string' || Number.isNaN(n))) throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not a number`);
       return n;
@@ -126,9 +146,10 @@ function mayBeRounded(v: unknown): boolean {
  * ROUNDED on any integer it may have rounded); only such bodies are read again by the lossless
  * parser, whose integers beyond 2^53 are bigints.
  */
-function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact: boolean) => T): T {
+function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact: boolean, marked: boolean) => T): T {
   let text: string;
   let doc: unknown;
+  let marked = false;
   try {
     text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch (cause) {
@@ -139,9 +160,10 @@ function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact:
   } catch (cause) {
     // The encoder of the SingleStoreDB Python SDK (singlestoredb 1.18.1), like ours, writes NaN, Infinity and
     // -Infinity as bare words.
-    const marked = markNonFinite(text);
-    if (marked === text) throw new DataError('request body is not valid UTF-8 JSON', { cause });
-    text = marked;
+    const withStandIns = markNonFinite(text);
+    if (withStandIns === text) throw new DataError('request body is not valid UTF-8 JSON', { cause });
+    text = withStandIns;
+    marked = true;
     try {
       doc = JSON.parse(text);
     } catch (again) {
@@ -149,12 +171,12 @@ function decodeBody<T>(body: Uint8Array | string, rows: (data: unknown[], exact:
     }
   }
   try {
-    return rows(dataOf(doc), true);
+    return rows(dataOf(doc), true, marked);
   } catch (err) {
     if (err !== ROUNDED) throw tooDeep(err);
   }
   try {
-    return rows(dataOf(parseJsonLossless(text)), false);
+    return rows(dataOf(parseJsonLossless(text)), false, marked);
   } catch (err) {
     throw tooDeep(err);
   }
@@ -174,7 +196,11 @@ function dataOf(doc: unknown): unknown[] {
   return data;
 }
 
-/** Stand-ins for the bare words NaN, Infinity, -Infinity; only FLOAT/DOUBLE columns read them. */
+/**
+ * Stand-ins for the bare words NaN, Infinity, -Infinity; only FLOAT/DOUBLE columns read them, and
+ * only in a body that held bare words (decodeValue's `marked`). Such a body is the one place a
+ * string spelling a stand-in (NUL then the word) would be taken for the word.
+ */
 const NON_FINITE: Record<string, number> = { '\u0000NaN': NaN, '\u0000Infinity': Infinity, '\u0000-Infinity': -Infinity };
 
 /** Replaces bare NaN/Infinity/-Infinity outside strings by their stand-in strings. */
@@ -199,6 +225,35 @@ function markNonFinite(text: string): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/**
+ * Whether a JSON body holds more than `limit` values, counted as the commas, `[` and `{` outside
+ * strings (about one per value: all but an array's first follow a comma). A cheap scan
+ * of the bytes before parsing, since what parsing costs grows with the number of values far
+ * more than with the body's size: a body of tiny values parses into many times its size.
+ */
+export function jsonValuesExceed(body: Uint8Array, limit: number): boolean {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let count = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) {
+      // Skip the string in one search per quote; UTF-8 continuation bytes are never ASCII.
+      let end = i;
+      for (;;) {
+        end = bytes.indexOf(0x22, end + 1);
+        if (end < 0) return false; // unterminated: the parser will say so
+        let slashes = 0;
+        while (bytes[end - 1 - slashes] === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      i = end;
+    } else if ((b === 0x2c || b === 0x5b || b === 0x7b) && ++count > limit) {
+      return true;
+    }
+  }
+  return false;
+}
+
 const ROW_ID_MIN = -(2n ** 63n);
 const ROW_ID_MAX = 2n ** 63n - 1n;
 
@@ -217,10 +272,10 @@ function entryAt(data: unknown[], r: number, width: number): unknown[] {
 }
 
 export function decodeJsonRows(types: readonly number[], body: Uint8Array | string): Rowdat1Batch {
-  return decodeBody(body, (data, exact) => rowsOf(types, data, exact));
+  return decodeBody(body, (data, exact, marked) => rowsOf(types, data, exact, marked));
 }
 
-function rowsOf(types: readonly number[], data: unknown[], exact: boolean): Rowdat1Batch {
+function rowsOf(types: readonly number[], data: unknown[], exact: boolean, marked: boolean): Rowdat1Batch {
   const n = data.length;
   const rowIds = new Array<bigint>(n);
   const rows = new Array<unknown[]>(n);
@@ -228,7 +283,7 @@ function rowsOf(types: readonly number[], data: unknown[], exact: boolean): Rowd
     const entry = entryAt(data, r, types.length + 1);
     rowIds[r] = rowId(entry[0], r, exact);
     const row = new Array<unknown>(types.length);
-    for (let c = 0; c < types.length; c++) row[c] = decodeValue(entry[c + 1], types[c], r, c, exact);
+    for (let c = 0; c < types.length; c++) row[c] = decodeValue(entry[c + 1], types[c], r, c, exact, marked);
     rows[r] = row;
   }
   return { rowIds, rows };
@@ -244,10 +299,10 @@ const UINT64_MAX = 2n ** 64n - 1n;
  * 64 bits are an error here rather than wrapping around in the typed array.
  */
 export function decodeJsonColumns(types: readonly number[], body: Uint8Array | string): { rowIds: bigint[]; columns: Vector[] } {
-  return decodeBody(body, (data, exact) => columnsOf(types, data, exact));
+  return decodeBody(body, (data, exact, marked) => columnsOf(types, data, exact, marked));
 }
 
-function columnsOf(types: readonly number[], data: unknown[], exact: boolean): { rowIds: bigint[]; columns: Vector[] } {
+function columnsOf(types: readonly number[], data: unknown[], exact: boolean, marked: boolean): { rowIds: bigint[]; columns: Vector[] } {
   const n = data.length;
   const rowIds = new Array<bigint>(n);
   const columns: Vector[] = types.map((code) => ({
@@ -260,7 +315,7 @@ function columnsOf(types: readonly number[], data: unknown[], exact: boolean): {
     for (let c = 0; c < types.length; c++) {
       const code = types[c];
       const col = columns[c];
-      const v = decodeValue(entry[c + 1], code, r, c, exact);
+      const v = decodeValue(entry[c + 1], code, r, c, exact, marked);
       if (v === null) {
         col.nulls ??= new Uint8Array(n);
         col.nulls[r] = 1;

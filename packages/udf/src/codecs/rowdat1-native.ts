@@ -443,9 +443,11 @@ export function callRowdat1Vectors(
   let outcome;
   try {
     outcome = binding.rowdat1Call(Int32Array.from(argCodes), asBuffer(body), (args) => {
-      phase = 'function';
       rows = args.rows;
-      result = call(vectorsOf(argCodes, args.columns, rows), rows);
+      // Unpacking the columns still reads the request (an impossible date is the caller's 400).
+      const columns = vectorsOf(argCodes, args.columns, rows);
+      phase = 'function';
+      result = call(columns, rows);
       if (!result) return null;
       phase = 'answer';
       return encodeSpecs(binding, resultCodes, result, rows);

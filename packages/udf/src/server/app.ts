@@ -1,5 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
 
+import { jsonValuesExceed } from '../codecs/json.js';
 import { createFunctionSql } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { contentTypeOf, formatOf, invoke, UdfCallError } from './invoke.js';
@@ -13,8 +15,24 @@ export interface UdfServerOptions {
   dataFormat?: 'rowdat_1' | 'json';
   /** Database the functions are created in. */
   functionDatabase?: string;
-  /** Largest request body (default 256 MiB). */
+  /** Largest request body (default 256 MiB); JSON bodies have their own, lower limits below. */
   bodyLimit?: number;
+  /**
+   * Largest JSON request body (default 32 MiB, or `bodyLimit` if lower). Parsed JSON costs many
+   * times its size in memory (a tiny value is a heap object or more), so JSON gets a lower cap
+   * than ROWDAT_1 and Arrow.
+   */
+  jsonBodyLimit?: number;
+  /**
+   * Most values a JSON request may hold, counting row ids, arguments and the arrays and objects
+   * around them (default 1,048,576). Counted before the body is parsed; more is a 413.
+   */
+  jsonValueLimit?: number;
+  /**
+   * How long `close()` lets answers already being written reach their clients (default 10 s);
+   * calls still running are aborted at once, and idle connections closed, whatever this is.
+   */
+  closeGraceMs?: number;
   /** Called once per request batch (for debug logging). */
   onBatch?: (info: { name: string; rows: number; ms: number; status: number }) => void;
   /**
@@ -28,6 +46,10 @@ export interface UdfServerOptions {
 }
 
 const ROWDAT = 'application/octet-stream';
+const BODY_LIMIT = 256 << 20;
+const JSON_BODY_LIMIT = 32 << 20;
+const JSON_VALUE_LIMIT = 1 << 20;
+const CLOSE_GRACE_MS = 10_000;
 
 /**
  * The external-function routes as a fastify plugin (mount it in your own server) — `/invoke`,
@@ -46,8 +68,46 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
     }
     app.addHook('onClose', () => pool.close());
   }
+  const bodyLimit = options.bodyLimit ?? BODY_LIMIT;
+  const jsonBodyLimit = options.jsonBodyLimit ?? Math.min(JSON_BODY_LIMIT, bodyLimit);
+  const jsonValueLimit = options.jsonValueLimit ?? JSON_VALUE_LIMIT;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit ?? 256 << 20 }, (_req, body, done) => done(null, body));
+  const raw = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, raw);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: jsonBodyLimit }, raw);
+
+  // close(): calls still running are aborted (503), so it waits for no function. The server
+  // then closes idle connections and waits for the rest, so each connection still in use must
+  // end with its response: one not yet answered is told to close (or, kept alive, it would hold
+  // close() up until its keep-alive timeout, 72 s by default); one whose answer is being written
+  // gets until closeGraceMs to finish first, as Node counts it idle (and destroys it) once the
+  // answer is handed over, however much of it is still buffered.
+  const running = new Set<AbortController>();
+  const responding = new Set<ServerResponse>();
+  let closing = false;
+  app.addHook('onRequest', (req, reply, done) => {
+    const res = reply.raw;
+    if (req.raw.httpVersionMajor < 2) {
+      responding.add(res);
+      res.once('close', () => responding.delete(res));
+    }
+    done();
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+    const writing: Promise<unknown>[] = [];
+    for (const res of responding) {
+      if (res.writableFinished) continue;
+      if (!res.headersSent) res.setHeader('connection', 'close');
+      else writing.push(new Promise((resolve) => res.once('finish', resolve).once('close', resolve)));
+    }
+    for (const controller of running) controller.abort(new UdfCallError(503, 'CancelledError: the server is shutting down'));
+    if (!writing.length) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((resolve) => (timer = setTimeout(resolve, options.closeGraceMs ?? CLOSE_GRACE_MS)));
+    await Promise.race([Promise.all(writing), grace]);
+    clearTimeout(timer);
+  });
 
   const createStatements = (host: string | undefined, only?: string) => {
     const url = options.url ?? `http://${host ?? 'localhost:80'}/invoke`;
@@ -85,6 +145,7 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
     const def = byName.get(String(req.headers['s2-ef-name'] ?? ''));
     if (!def) return reply.code(404).send();
     try {
+      if (closing) throw new UdfCallError(503, 'CancelledError: the server is shutting down');
       if (req.headers['s2-ef-version'] !== '1.0')
         throw new UdfCallError(400, `unsupported s2-ef-version: ${String(req.headers['s2-ef-version'] ?? '(missing)')}`);
       const inputType = req.headers['content-type'] ?? ROWDAT;
@@ -93,8 +154,13 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
       const output = formatOf(outputType);
       if (!input) throw new UdfCallError(415, `unsupported format: ${inputType}`);
       if (!output) throw new UdfCallError(415, `unsupported format: ${outputType}`);
+      const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+      if (input === 'json' && jsonValuesExceed(body, jsonValueLimit)) {
+        throw new UdfCallError(413, `DataError: the JSON request holds more than ${jsonValueLimit} values (the jsonValueLimit option)`);
+      }
 
       const controller = new AbortController();
+      running.add(controller);
       const ignoreCancel = req.headers['s2-ef-ignore-cancel'] === 'true';
       const onClose = () => {
         if (!reply.raw.writableEnded && !ignoreCancel) controller.abort(new UdfCallError(503, 'CancelledError: Function call was cancelled'));
@@ -104,12 +170,12 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
       const timer = setTimeout(() => controller.abort(timedOut()), def.timeoutMs);
       let result: Awaited<ReturnType<typeof invoke>>;
       try {
-        const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
         result = pool ? await pool.run(def.name, body, input, output, controller.signal) : await invoke(def, body, input, output, controller.signal);
         // In-process, synchronous code blocks the timer: a call that overran is still not a 200.
         if (performance.now() - started > def.timeoutMs) throw timedOut();
       } finally {
         clearTimeout(timer);
+        running.delete(controller);
         reply.raw.off('close', onClose);
         if (!controller.signal.aborted) controller.abort(new Error('finished'));
       }
@@ -130,9 +196,14 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
 };
 
-/** A standalone server with just the UDF routes. */
+/**
+ * A standalone server with just the UDF routes. `close()` aborts running calls (503) and closes
+ * idle keep-alive connections at once; an answer already on its way is still written, on a
+ * connection that then closes.
+ */
 export async function createUdfServer(options: UdfServerOptions & { logger?: boolean }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? 256 << 20 });
+  // 'idle', not true: true would drop the connections of calls being answered, answer unsent.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? BODY_LIMIT, forceCloseConnections: 'idle' });
   await app.register(udfPlugin, options);
   return app;
 }

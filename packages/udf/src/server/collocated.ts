@@ -46,25 +46,60 @@ function header(status: bigint, size: number): Buffer {
   return b;
 }
 
+/** One served database connection, as the server's close() sees it. */
+interface Served {
+  readonly socket: Socket;
+  /** Marks the connection dead and aborts its running call; its files close once that settles. */
+  stop(reason: Error): void;
+  /** Settles when the connection's shared files are closed. */
+  readonly released: Promise<void>;
+}
+
+const cancelled = () => new OperationalError('CancelledError: Function call was cancelled');
+
 /** Serves one database connection: one function, any number of requests, one at a time. */
 function serve(
   binding: NativeBinding,
   conn: CollocatedConnection,
   def: UdfDefinition | undefined,
   options: CollocatedServerOptions,
-  sockets: Set<Socket>,
+  served: Set<Served>,
 ): void {
   const socket = new Socket({ fd: conn.socket, readable: true, writable: true });
-  sockets.add(socket);
   let pending: Buffer = Buffer.alloc(0);
   let busy = false;
+  // Once dead, nothing touches the shared files again: their descriptor numbers are released to
+  // the process when they close, and a late write would land in whatever file reuses them.
+  let dead = false;
+  let call: AbortController | null = null;
+  let closed = false;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const closeFiles = () => {
+    if (closed) return;
+    closed = true;
+    binding.collocatedClose(conn.input);
+    binding.collocatedClose(conn.output);
+    release();
+  };
+  const handle: Served = {
+    socket,
+    released,
+    stop(reason) {
+      dead = true;
+      call?.abort(reason);
+      // A running call still holds the files: they close when it settles (see next()).
+      if (!busy) closeFiles();
+    },
+  };
+  served.add(handle);
   const fail = (text: string) => {
     const msg = Buffer.from(`error occurred in executing function \`${conn.name}\`: ${text}\n`, 'utf8');
     // The Python SDK sends the length in characters; the byte length is what a reader needs.
     socket.end(Buffer.concat([header(ERROR, msg.length), msg]));
   };
   const next = async (): Promise<void> => {
-    if (busy || pending.length < 8) return;
+    if (busy || dead || pending.length < 8) return;
     const length = pending.readBigInt64LE(0);
     pending = pending.subarray(8);
     if (length <= 0n) {
@@ -76,25 +111,33 @@ function serve(
     socket.pause();
     const started = performance.now();
     const controller = new AbortController();
+    call = controller;
     const timedOut = () => new OperationalError(`TimeoutError: Function call timed out after ${def.timeoutMs / 1000} seconds`);
     const timer = setTimeout(() => controller.abort(timedOut()), def.timeoutMs);
+    let answered = false;
     try {
       const body = binding.collocatedRead(conn.input, Number(length));
       const result = await invoke(def, body, 'rowdat_1', 'rowdat_1', controller.signal);
+      if (dead) throw controller.signal.reason ?? cancelled();
       // Synchronous code blocks the timer: a call that overran its timeout is still not a success.
       if (performance.now() - started > def.timeoutMs) throw timedOut();
       const out = typeof result.body === 'string' ? Buffer.from(result.body) : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
       binding.collocatedWrite(conn.output, out as Buffer<ArrayBuffer>);
       socket.write(header(OK, out.length));
       options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
-      busy = false;
-      socket.resume();
-      await next();
+      answered = true;
     } catch (err) {
       options.onBatch?.({ name: def.name, rows: 0, ms: performance.now() - started, status: 500 });
-      fail(`${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
+      if (!dead) fail(`${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
     } finally {
       clearTimeout(timer);
+      call = null;
+      busy = false;
+      if (dead) closeFiles();
+    }
+    if (answered && !dead) {
+      socket.resume();
+      await next();
     }
   };
   socket.on('data', (chunk: Buffer) => {
@@ -103,9 +146,9 @@ function serve(
   });
   socket.on('error', (err) => options.onError?.(err));
   socket.on('close', () => {
-    sockets.delete(socket);
-    binding.collocatedClose(conn.input);
-    binding.collocatedClose(conn.output);
+    served.delete(handle);
+    // The database hung up (or close() destroyed the socket): its call has no one to answer.
+    handle.stop(cancelled());
   });
 }
 
@@ -116,7 +159,7 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
   const socketPath = options.socketPath ?? binding.defaultSocketPath();
   const listener = new binding.CollocatedListener(socketPath, options.maxConnections ?? 32);
   const byName = new Map(options.functions.map((f) => [f.name, f]));
-  const sockets = new Set<Socket>();
+  const served = new Set<Served>();
   let closed = false;
   const loop = (async () => {
     while (!closed) {
@@ -132,13 +175,13 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
         for (const fd of [conn.socket, conn.input, conn.output]) binding.collocatedClose(fd);
         return;
       }
-      serve(binding, conn, byName.get(conn.name), options, sockets);
+      serve(binding, conn, byName.get(conn.name), options, served);
     }
   })();
   return {
     socketPath,
     get connections() {
-      return sockets.size;
+      return served.size;
     },
     createStatements: ({ replace = false } = {}) =>
       options.functions.map((f) =>
@@ -147,8 +190,14 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
     async close() {
       closed = true;
       listener.shutdown();
-      for (const s of sockets) s.destroy();
+      const open = [...served];
+      for (const c of open) {
+        c.stop(cancelled());
+        c.socket.destroy();
+      }
       await loop;
+      // Running calls were aborted above; their files close as each settles.
+      await Promise.all(open.map((c) => c.released));
       const { rm } = await import('node:fs/promises');
       await rm(socketPath, { force: true });
     },
