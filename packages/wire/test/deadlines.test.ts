@@ -259,7 +259,7 @@ describe('abort stops delivery at once', () => {
       await r.drain();
       await expect(r.current.read(1000)).rejects.toMatchObject({ errno: how === 'signal' ? 1317 : 3024 });
       const rows: unknown[] = [];
-      await expect(r.current.forEachRow((row) => rows.push(row))).rejects.toMatchObject({ errno: how === 'signal' ? 1317 : 3024 });
+      await expect(r.current.forEachRow!((row) => rows.push(row))).rejects.toMatchObject({ errno: how === 'signal' ? 1317 : 3024 });
       expect(rows).toEqual([]);
     }
     const again = await conn.query('SELECT 9');
