@@ -28,6 +28,7 @@ describe('withQueryOptions (the scope @s2/drizzle and @s2/kysely read)', () => {
   it('a lazy thenable returned by fn (a query builder) is started inside the scope', async () => {
     let seen: unknown;
     const builder = {
+      // biome-ignore lint/suspicious/noThenProperty: a lazy thenable (a query builder) is what this test is about
       then<R>(resolve: (v: string) => R, reject: (e: unknown) => R) {
         seen = currentQueryOptions();
         return Promise.resolve('rows').then(resolve, reject);
