@@ -26,7 +26,7 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { DataError, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
+import { DataError, parseDate, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
 import { rowsToColumns, type ColumnVector } from '@s2/core';
 import { decimalPrecision } from '@s2/base';
 import { validity } from './validity.js';
@@ -67,6 +67,52 @@ function microseconds(v: unknown): bigint {
     return BigInt(d.getTime()) * 1000n + BigInt(v.microsecond);
   }
   return BigInt((v as Date).getTime()) * 1000n;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a calendar date, any year (Date.UTC alone reads 0–99 as 19xx). */
+function epochDays(y: number, m: number, d: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return Math.round(t.getTime() / DAY_MS);
+}
+
+/** The epoch of local midnight of a calendar date, as the row decoder computes it. */
+function localMidnight(y: number, m: number, d: number): number {
+  const t = new Date(2000, 0, 1);
+  t.setFullYear(y, m - 1, d);
+  return t.getTime();
+}
+
+/**
+ * The day of a DATE cell as the row decoders give it; null for a zero date. Their Date is
+ * midnight in the zone of the `timezone` option, which does not reach here: its epoch floored
+ * to a UTC day is the day before east of UTC. Local midnight (the default) is recognised by
+ * its local fields; midnight at a fixed offset of up to ±12 h lies within 12 hours of its own
+ * UTC midnight. (Only an option 24 hours away from the process's zone, like -10:00 under
+ * UTC+14, could pass for local midnight of the next day.) Text is what `dateStrings` and an
+ * impossible date give.
+ */
+function epochDayOf(x: unknown, column: string): number | null {
+  if (x === null || x === undefined) return null;
+  if (x instanceof SqlDateTime) {
+    const f = x.fields;
+    return epochDays(f.year, f.month, f.day);
+  }
+  if (x instanceof Date) {
+    const ms = x.getTime();
+    if (Number.isNaN(ms)) throw new DataError(`column '${column}': an Invalid Date cannot be an Arrow date`);
+    const [y, m, d] = [x.getFullYear(), x.getMonth() + 1, x.getDate()];
+    if (localMidnight(y, m, d) === ms) return epochDays(y, m, d);
+    return Math.floor((ms + DAY_MS / 2) / DAY_MS);
+  }
+  const date = typeof x === 'string' ? parseDate(x, 0) : undefined;
+  if (date === null) return null;
+  if (date instanceof Date) return Math.round(date.getTime() / DAY_MS);
+  throw new DataError(
+    `column '${column}': ${typeof x === 'string' ? `'${x}'` : `a ${typeof x}`} is not a valid date for an Arrow column; read it with a row format or the 'columns' format`,
+  );
 }
 
 const VECTOR_ELEMENTS: Record<number, [() => DataType, new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void }]> = {
@@ -157,11 +203,19 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
       for (let i = 0; i < length; i++) if (v[i] instanceof SqlTime) data[i] = BigInt((v[i] as SqlTime).totalMicroseconds);
       return fixed(new DurationMicrosecond(), data, col, length);
     }
-    case 'date':
-      return vectorFromArray(
-        Array.from(v, (x) => (x instanceof Date ? x : null)),
-        new DateDay(),
-      );
+    case 'date': {
+      const data = new Int32Array(length);
+      let nulls = col.nulls;
+      for (let i = 0; i < length; i++) {
+        if (nulls?.[i]) continue;
+        const day = epochDayOf(v[i], col.name);
+        if (day === null) {
+          nulls ??= new Uint8Array(length);
+          nulls[i] = 1;
+        } else data[i] = day;
+      }
+      return fixed(new DateDay(), data, { ...col, nulls }, length);
+    }
     case 'binary':
       return vectorFromArray(
         Array.from(v, (x) => (x === null ? null : (x as Uint8Array))),

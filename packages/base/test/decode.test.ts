@@ -13,31 +13,7 @@ import {
   type ColumnDefinition,
   type DecodeOptions,
 } from '@s2/base';
-
-function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
-  return columnDefinition(name, typeCode, { schema: 'db', table: 't', orgTable: 't', charset: 45, length: 255, ...extra });
-}
-
-function lenenc(n: number): number[] {
-  if (n < 0xfb) return [n];
-  if (n < 0x10000) return [0xfc, n & 0xff, n >> 8];
-  if (n < 0x1000000) return [0xfd, n & 0xff, (n >> 8) & 0xff, n >> 16];
-  return [0xfe, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff, 0, 0, 0, 0];
-}
-
-/** A text-protocol row payload: one length-encoded string per value, 0xFB for NULL. */
-function row(...values: (string | Uint8Array | null)[]): Uint8Array {
-  const out: number[] = [];
-  for (const v of values) {
-    if (v === null) {
-      out.push(0xfb);
-      continue;
-    }
-    const bytes = typeof v === 'string' ? new TextEncoder().encode(v) : v;
-    out.push(...lenenc(bytes.length), ...bytes);
-  }
-  return Uint8Array.from(out);
-}
+import { col, row } from './support/rows.js';
 
 const decode = (c: ColumnDefinition, value: string | Uint8Array | null, opts: Partial<DecodeOptions> = {}) =>
   createTextRowDecoder([c], { ...defaultDecodeOptions, ...opts }).decodeRow(row(value))[0];

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { columnDefinition, createTextRowDecoder, DecodeError, FieldType, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
 import { cachedRowDecoder, columnSignature, DECODER_CACHE_SIZE } from '../src/decode/decoder-cache.js';
-
-function col(name: string, typeCode: number, extra: Partial<ColumnDefinition> = {}): ColumnDefinition {
-  return columnDefinition(name, typeCode, { schema: 'db', table: 't', orgTable: 't', charset: 45, length: 255, ...extra });
-}
-
-/** A text-protocol row payload of short values (NULL for null). */
-function row(...values: (string | null)[]): Uint8Array {
-  const bytes: number[] = [];
-  for (const v of values) {
-    if (v === null) bytes.push(0xfb);
-    else bytes.push(v.length, ...Buffer.from(v, 'latin1'));
-  }
-  return Uint8Array.from(bytes);
-}
+import { col, row } from './support/rows.js';
 
 /** The columns of one result, as a fresh parse of the same metadata would give them. */
 const intAndText = () => [col('id', FieldType.LONG), col('label', FieldType.VAR_STRING)];

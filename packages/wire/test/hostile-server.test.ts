@@ -70,6 +70,12 @@ const cases: [string, (s: FakeSession) => void][] = [
     },
   ],
   [
+    'a column count of 2^32',
+    (s) => {
+      s.send(Buffer.from([0xfe, 0, 0, 0, 0, 1, 0, 0, 0]));
+    },
+  ],
+  [
     'a wrong sequence id',
     (s) => {
       s.send(okPacket(), 9);
@@ -107,6 +113,14 @@ describe('hostile or broken server bytes', () => {
       conn.destroy();
     });
   }
+
+  it('a column count past 2^32 - 1 is a malformed packet (errno 2027)', async () => {
+    const conn = await serve((s) => {
+      s.send(Buffer.from([0xfe, 0, 0, 0, 0, 1, 0, 0, 0]));
+    });
+    await expect(conn.query('SELECT 1')).rejects.toMatchObject({ errno: 2027, message: expect.stringMatching(/column count 4294967296/) });
+    conn.destroy();
+  });
 
   it('VECTOR and BSON columns decode from SingleStore-shaped packets', async () => {
     const f32 = Buffer.from(new Float32Array([0.267261237, 0.534522474, 0.801783681]).buffer);

@@ -64,7 +64,8 @@ function smallInt(b: Uint8Array, s: number, e: number): number {
     if (d < 0 || d > 9) return Number(ascii(b, s, e));
     v = v * 10 + d;
   }
-  return neg ? -v : v;
+  // An integer column has no negative zero: '-0' is 0, as the addon's typed arrays give it.
+  return neg ? 0 - v : v;
 }
 
 function int64Decoder(mode: DecodeOptions['int64']): ValueDecoder {

@@ -1,4 +1,4 @@
-export { planColumns, decimalPrecision } from './plan.js';
+export { planColumns, decimalPrecision, valueDecodeOptions } from './plan.js';
 export { decodeFramePure } from './pure.js';
 export { rowPlans, columnsToRows, appendRows, fillNumericCells } from './rows.js';
 export { pureDecoder, type BatchDecoder } from './decoder.js';

@@ -5,6 +5,14 @@ import type { ColumnPlan, FrameKind, FrameTarget } from './types.js';
 
 const plan = (kind: FrameKind, scale = 0, precision = 0): ColumnPlan => ({ kind, scale, precision });
 
+/**
+ * The options a 'values' column is decoded with. A `text` plan is read as the server's text:
+ * for JSON that means no parse (whose re-serialisation would change numbers and spacing).
+ */
+export function valueDecodeOptions(plan: ColumnPlan, options: DecodeOptions): DecodeOptions {
+  return plan.text && options.parseJson ? { ...options, parseJson: false } : options;
+}
+
 /** DECIMAL(M, D) announces M + (D > 0) + (signed) as its display length. */
 export function decimalPrecision(c: ColumnDefinition): number {
   const unsigned = (c.flags & ColumnFlag.UNSIGNED) !== 0;
@@ -50,7 +58,8 @@ export function planColumns(columns: readonly ColumnDefinition[], options: Decod
         return plan('float64');
     }
     if (target === 'columns') return plan('values');
-    const strings = options.encodingErrors === 'strict' ? plan('utf8') : plan('values');
+    // The utf8 layout is validated UTF-8; substituting U+FFFD needs the TypeScript text decoder.
+    const strings = options.encodingErrors === 'strict' ? plan('utf8') : { ...plan('values'), text: true };
     switch (c.typeCode) {
       case FieldType.DECIMAL:
       case FieldType.NEWDECIMAL: {

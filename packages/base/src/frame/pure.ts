@@ -3,7 +3,8 @@ import type { DecodeOptions } from '../contracts/decoding.js';
 import { columnDecoder } from '../decode/text-row-decoder.js';
 import { parseDate, parseDateTime, SqlTime } from '../decode/temporal.js';
 import { DataError, DecodeError, malformedPacket } from '../errors/index.js';
-import { type ColumnPlan, type DecodedColumn, NUMERIC_ARRAY_OF_KIND, type NumericArray } from './types.js';
+import { valueDecodeOptions } from './plan.js';
+import { type ColumnPlan, type DecodedColumn, NUMERIC_ARRAY_OF_KIND } from './types.js';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder('latin1');
@@ -26,6 +27,17 @@ function epochDays(y: number, m: number, d: number): number {
   t.setUTCFullYear(y);
   return Math.round(t.getTime() / 86_400_000);
 }
+
+const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+};
+const INT64_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
+const UINT64_RANGE = [0n, 2n ** 64n - 1n] as const;
 
 const DECIMAL_RE = /^(-)?(\d*)(?:\.(\d*))?$/;
 const MASK128 = (1n << 128n) - 1n;
@@ -82,7 +94,7 @@ function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions
       };
     }
     case 'values': {
-      const decode = columnDecoder(col, options);
+      const decode = columnDecoder(col, valueDecodeOptions(plan, options));
       const items = new Array<unknown>(n);
       return {
         put(b, s, e, row) {
@@ -101,11 +113,28 @@ function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions
     (values as unknown as (number | bigint)[])[row] = v;
   };
   let put: Builder['put'];
+  // A typed array wraps or truncates what it cannot hold ('300' in an Int8Array is 44): a value
+  // outside the column's range is refused instead (the addon hands such batches back to here).
+  const outOfRange = (text: string): never => {
+    throw new DataError(`column '${col.name}': '${text}' is not an integer that fits the column's ${kind} frame type`);
+  };
   switch (kind) {
     case 'int64':
-    case 'uint64':
-      put = (b, s, e, row) => set(row, BigInt(ascii(b, s, e)));
+    case 'uint64': {
+      const [lo, hi] = kind === 'int64' ? INT64_RANGE : UINT64_RANGE;
+      put = (b, s, e, row) => {
+        const text = ascii(b, s, e);
+        let v: bigint;
+        try {
+          v = BigInt(text);
+        } catch {
+          return outOfRange(text);
+        }
+        if (v < lo || v > hi) outOfRange(text);
+        set(row, v);
+      };
       break;
+    }
     case 'decimal128':
       put = (b, s, e, row) => {
         const text = ascii(b, s, e);
@@ -153,7 +182,14 @@ function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions
       break;
     default: {
       const decode = columnDecoder(col, options);
-      put = (b, s, e, row) => set(row, decode(b, s, e) as number);
+      const range = INT_RANGE[kind];
+      put = range
+        ? (b, s, e, row) => {
+            const v = decode(b, s, e) as number;
+            if (!(Number.isInteger(v) && v >= range[0] && v <= range[1])) outOfRange(ascii(b, s, e));
+            set(row, v);
+          }
+        : (b, s, e, row) => set(row, decode(b, s, e) as number);
     }
   }
   const float = kind === 'float32' || kind === 'float64';

@@ -38,6 +38,11 @@ export interface ColumnPlan {
   scale: number;
   /** Decimal precision for decimal128. */
   precision: number;
+  /**
+   * 'values' only: each value is the column's text (lossy UTF-8 per `encodingErrors`) rather
+   * than the value the row decoders make of it. See `valueDecodeOptions`.
+   */
+  text?: boolean;
 }
 
 export type NumericArray =

@@ -10,6 +10,7 @@ import {
 } from '@s2/base';
 import type { NativeBinding } from '../binding.js';
 import { decodeFrameNative } from './native.js';
+import { isAddonRejection } from './rejection.js';
 import { decodeRowsNative } from './rows.js';
 
 /** Batches this small cost less in TypeScript than one call across Node-API (fetchone on a stream). */
@@ -25,13 +26,27 @@ export function nativeDecoder(binding: NativeBinding, minRows = NATIVE_MIN_ROWS)
     kind: 'native',
     decodeFrame(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, target: FrameTarget): DecodedColumn[] {
       if (packets.length > 0) {
-        const out = decodeFrameNative(binding, columns, planColumns(columns, options, target), options, packets);
+        let out: DecodedColumn[] | null;
+        try {
+          out = decodeFrameNative(binding, columns, planColumns(columns, options, target), options, packets);
+        } catch (err) {
+          // Rejected batches are rare enough that decoding one twice costs nothing measurable.
+          if (isAddonRejection(err)) return pureDecoder.decodeFrame(columns, options, packets, target);
+          throw err;
+        }
         if (out) return out;
       }
       return pureDecoder.decodeFrame(columns, options, packets, target);
     },
     decodeRows(columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch, out: unknown[][] = []): unknown[][] {
-      if (packets.length >= minRows && packets.length > 0 && decodeRowsNative(binding, columns, options, packets, out)) return out;
+      if (packets.length >= minRows && packets.length > 0) {
+        try {
+          if (decodeRowsNative(binding, columns, options, packets, out)) return out;
+        } catch (err) {
+          // The addon throws before any row is appended, so `out` is as the caller left it.
+          if (!isAddonRejection(err)) throw err;
+        }
+      }
       return pureDecoder.decodeRows(columns, options, packets, out);
     },
   };

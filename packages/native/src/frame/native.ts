@@ -1,7 +1,16 @@
-import { NUMERIC_ARRAY_OF_KIND, parseTimezone, type ColumnDefinition, type ColumnPlan, type DecodedColumn, type DecodeOptions, type RawBatch } from '@s2/base';
+import {
+  NUMERIC_ARRAY_OF_KIND,
+  parseTimezone,
+  valueDecodeOptions,
+  type ColumnDefinition,
+  type ColumnPlan,
+  type DecodedColumn,
+  type DecodeOptions,
+  type RawBatch,
+} from '@s2/base';
 import type { NativeBinding, NativeColumn } from '../binding.js';
-import { fromNativeError } from '../errors.js';
 import { addonKind, DATETIME_PARTS, fillValues, ItemCells, nullMask, typedView } from './cells.js';
+import { addonRejection } from './rejection.js';
 import { withScratchColumns } from './scratch.js';
 
 /**
@@ -13,7 +22,7 @@ export function decodeColumnsNative(binding: NativeBinding, kinds: Uint32Array, 
   try {
     return binding.decodeTextSegments(kinds, scales, segments, framed, packets.length) as NativeColumn[] | null;
   } catch (err) {
-    throw fromNativeError(err, 'packets');
+    throw addonRejection(err);
   }
 }
 
@@ -36,7 +45,7 @@ export function withColumnsNative<T>(
   try {
     columns = binding.decodeTextSegments(kinds, scales, segments, framed, packets.length) as NativeColumn[] | null;
   } catch (err) {
-    throw fromNativeError(err, 'packets');
+    throw addonRejection(err);
   }
   return columns && use(columns);
 }
@@ -91,7 +100,7 @@ export function decodeFrameNative(
     if (plan.kind === 'utf8' || plan.kind === 'binary') return { ...base, validity, offsets: c.offsets!, data: c.data };
     if (plan.kind === 'values') {
       const cells = new ItemCells(n);
-      fillValues(cells, kinds[i], columns[i], options, c, n, offset);
+      fillValues(cells, kinds[i], columns[i], valueDecodeOptions(plan, options), c, n, offset);
       return { ...base, items: cells.items };
     }
     return { ...base, validity, values: typedView(NUMERIC_ARRAY_OF_KIND[plan.kind], c.data) };

@@ -1,5 +1,5 @@
 import type { NativeBinding, NativeColumn } from '../binding.js';
-import { fromNativeError } from '../errors.js';
+import { addonRejection } from './rejection.js';
 
 /**
  * One reused buffer for batches whose columns become JS values before the decode returns
@@ -65,7 +65,7 @@ export function withScratchColumns<T>(
   try {
     answer = binding.decodeTextSegments(kinds, scales, segments, framed, rows, buffer, layout);
   } catch (err) {
-    throw fromNativeError(err, 'packets');
+    throw addonRejection(err);
   }
   if (answer === null) return null;
   if (answer === -1) return undefined;

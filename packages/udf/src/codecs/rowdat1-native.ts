@@ -125,9 +125,23 @@ function vectorsOf(codes: readonly number[], columns: readonly NativeColumn[], r
   return columns.map((col, c) => {
     const values = columnValues(codes[c], col, rows);
     // For non-typed columns the values already hold null in NULL slots.
-    return { values, nulls: col.nullCount ? new Uint8Array(col.nulls!.buffer, col.nulls!.byteOffset, rows) : null };
+    let nulls = col.nullCount ? new Uint8Array(col.nulls!.buffer, col.nulls!.byteOffset, rows) : null;
+    // A zero DATE/DATETIME arrives with its NULL flag clear and unpacks to null: the mask has to
+    // say so too, as the pure codec's does, or a function reading `values[i]` where the mask is 0
+    // meets a null it was promised not to see.
+    if (ZERO_IS_NULL.has(codes[c])) {
+      for (let r = 0; r < rows; r++) {
+        if (values[r] !== null || nulls?.[r]) continue;
+        if (!nulls || nulls.buffer === col.nulls?.buffer) nulls = nulls ? Uint8Array.from(nulls) : new Uint8Array(rows);
+        nulls[r] = 1;
+      }
+    }
+    return { values, nulls };
   });
 }
+
+/** Temporal codes whose packed 0 (the zero date) unpacks to null. */
+const ZERO_IS_NULL = new Set([10, 14, 12, 7]);
 
 /** Rows of a request, as decodeRowdat1 returns them. */
 export function decodeRowdat1Rows(codes: readonly number[], body: Uint8Array, path: DecodePath = 'auto'): Rowdat1Batch {

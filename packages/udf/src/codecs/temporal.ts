@@ -78,7 +78,7 @@ export function unpackDatetimeChecked(packed: bigint): SqlDateTime | null {
   if (packed === 0n) return null;
   const dt = unpackDatetime(packed);
   const f = dt.fields;
-  if (!isCalendarDate(f.year, f.month, f.day) || f.hour > 23 || dt.microsecond > 999_999) {
+  if (!isCalendarDate(f.year, f.month, f.day) || f.hour > 23 || f.minute > 59 || f.second > 59 || dt.microsecond > 999_999) {
     throw new DataError(`packed DATETIME ${packed} is not a valid date and time`);
   }
   return dt;

@@ -28,6 +28,7 @@ import type { PacketChannel, RunningKill } from './packet-channel.js';
 const ER_QUERY_INTERRUPTED = 1317;
 const ER_QUERY_TIMEOUT = 3024;
 const ITERATOR_BATCH = 1024;
+const MAX_COLUMN_COUNT = 0xffffffff;
 /**
  * Rows per batch handed to QueryOptions.decodeBatch. Measured on the benchmark's wide table
  * (1M rows, buffered tuples through the addon): 65,536 used the most memory and time, whose
@@ -288,6 +289,9 @@ export class WireQueryResponse implements QueryResponse {
         throw this.protocolError(err as Error);
       }
       if (count === 0) throw this.protocolError(malformed('result set with no columns'));
+      // The server counts columns in 32 bits; a larger count is garbage, and would not even
+      // make an array (new Array throws a RangeError past 2^32 - 1).
+      if (count > MAX_COLUMN_COUNT) throw this.protocolError(malformed(`column count ${count} is beyond 2^32 - 1`));
       const columns: ColumnDefinition[] = new Array(count);
       for (let i = 0; i < count; i++) {
         const packet = conn.takePacket() ?? (await conn.readPacket());
