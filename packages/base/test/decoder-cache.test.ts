@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnDefinition, createTextRowDecoder, DecodeError, FieldType, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
+import { createTextRowDecoder, DecodeError, FieldType, resolveDecodeOptions, type ColumnDefinition } from '@s2/base';
 import { cachedRowDecoder, columnSignature, DECODER_CACHE_SIZE } from '../src/decode/decoder-cache.js';
 import { col, row } from './support/rows.js';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ColumnFlag,
-  columnDefinition,
   createTextRowDecoder,
   DataError,
   FieldType,
