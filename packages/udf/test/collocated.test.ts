@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNative, nativeStatus } from '@s2/native';
-import { options } from '@s2/base';
+import { OptionError, options } from '@s2/base';
 import { pythonSdk } from '@s2/testing';
 import { pollUntil, skipNow, skipUnless } from '@s2/testing/vitest';
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,15 +28,25 @@ const reason = !native
     : null;
 const gate = skipUnless(reason, !native && options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
 
+/** A request as the database may send it: a length of its own, over an input file of a size of its own. */
+interface Announced {
+  body?: Uint8Array;
+  length: number;
+  fileSize?: number;
+}
+
 /** Runs the Python stand-in for the database against the socket. */
-async function database(path: string, name: string, requests: Uint8Array[], extra: Record<string, unknown> = {}) {
+async function database(path: string, name: string, requests: (Uint8Array | Announced)[], extra: Record<string, unknown> = {}) {
+  const spec = requests.map((r) =>
+    r instanceof Uint8Array ? Buffer.from(r).toString('hex') : { hex: Buffer.from(r.body ?? []).toString('hex'), length: r.length, file_size: r.fileSize },
+  );
   const child = execFile('python3', [CLIENT, path, name], { timeout: 20_000 });
   const out = new Promise<string>((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (d) => (text += d));
     child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`client exited ${code}`))));
   });
-  child.stdin!.end(JSON.stringify({ requests: requests.map((r) => Buffer.from(r).toString('hex')), ...extra }));
+  child.stdin!.end(JSON.stringify({ requests: spec, ...extra }));
   return (JSON.parse(await out) as { responses: { status: number; hex?: string; message?: string; file_size?: number }[] }).responses;
 }
 
@@ -179,6 +190,63 @@ describe('collocated server: a call running when its connection goes away', gate
     } finally {
       finish();
       await server.close();
+    }
+  }, 60_000);
+});
+
+describe('collocated server: the request length the database announces', gate, () => {
+  const answer = (text: string) => ({ status: 500, message: `error occurred in executing function \`add_one\`: ${text}\n` });
+
+  it('a request longer than bodyLimit is answered with a DataError; the server serves on', async () => {
+    const server = await startCollocatedServer({ functions: [add], bodyLimit: 64 });
+    try {
+      const big = encodeRowdat1([8], [1n, 2n, 3n, 4n, 5n], [[1n], [2n], [3n], [4n], [5n]]);
+      expect(await database(server.socketPath, 'add_one', [big])).toEqual([
+        answer(`DataError: the request of ${big.length} bytes is larger than 64 bytes (the bodyLimit option)`),
+      ]);
+      // Longer than the file that should hold it: the native read refuses it, typed.
+      expect(await database(server.socketPath, 'add_one', [{ length: 40, fileSize: 8 }])).toEqual([
+        answer('DataError: request of 40 bytes but the shared input file holds 8'),
+      ]);
+      const ok = await database(server.socketPath, 'add_one', [encodeRowdat1([8], [1n], [[41n]])]);
+      expect(decodeRowdat1([8], Buffer.from(ok[0].hex!, 'hex')).rows).toEqual([[42n]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('bodyLimit must be a whole number of bytes a Buffer can hold', async () => {
+    for (const bodyLimit of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
+      await expect(startCollocatedServer({ functions: [add], bodyLimit }), String(bodyLimit)).rejects.toThrow(OptionError);
+    }
+  });
+
+  it('a length of 1 TiB over a sparse input file is refused by default, and the server process lives on', async () => {
+    // In a process of its own: before the limit, this read aborted the process that served it.
+    const child = spawn(
+      process.execPath,
+      ['--conditions=s2-source', '--import', 'tsx', fileURLToPath(new URL('./fixtures/collocated-server.ts', import.meta.url))],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      const socketPath = (await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()).value as string;
+      expect(socketPath, stderr).toBeTruthy();
+      expect(await database(socketPath, 'add_one', [{ length: 2 ** 40, fileSize: 2 ** 40 }])).toEqual([
+        answer(`DataError: the request of ${2 ** 40} bytes is larger than ${256 * 2 ** 20} bytes (the bodyLimit option)`),
+      ]);
+      const ok = await database(socketPath, 'add_one', [encodeRowdat1([8], [1n], [[1n]])]);
+      expect(decodeRowdat1([8], Buffer.from(ok[0].hex!, 'hex')).rows).toEqual([[2n]]);
+      child.stdin!.end();
+      expect(await exited, stderr).toEqual({ code: 0, signal: null });
+    } finally {
+      child.kill('SIGKILL');
     }
   }, 60_000);
 });

@@ -62,6 +62,8 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
       [-8, BigUint64Array.from([0n, 1n, 2n ** 64n - 1n])],
       [4, Float64Array.from([0.1, 1e-50, 3e38])],
       [13, Int32Array.from([0, 1901, 2155])],
+      // Integral doubles up to the last one below 2^64 are UNSIGNED BIGINTs.
+      [-8, Float64Array.from([0, 1.8e19, 18446744073709549568])],
     ];
     for (const [code, values] of cases) {
       const vec = [{ values, nulls: null }];
@@ -80,6 +82,10 @@ describe('native and pure ROWDAT_1 codecs agree', needsAddon(), () => {
       [8, Float64Array.from([1, 1.5])],
       [13, Int32Array.from([1, 1900])],
       [-3, Float64Array.from([1, NaN])],
+      [8, Float64Array.from([1, Infinity])],
+      [8, Float64Array.from([1, 1e21])],
+      [-8, Float64Array.from([1, 2 ** 64])],
+      [1, Float64Array.from([1, 1e-7])],
     ];
     for (const [code, values] of bad) {
       const vec = [{ values, nulls: null }];

@@ -1,6 +1,7 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { Socket } from 'node:net';
-import { NotSupportedError, OperationalError } from '@s2/base';
-import { requireNative, type CollocatedConnection, type NativeBinding } from '@s2/native';
+import { DataError, NotSupportedError, OperationalError, OptionError } from '@s2/base';
+import { fromNativeError, requireNative, type CollocatedConnection, type NativeBinding } from '@s2/native';
 import { createFunctionSql } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { invoke } from './invoke.js';
@@ -19,6 +20,12 @@ export interface CollocatedServerOptions {
   maxConnections?: number;
   /** A client that connects but does not finish the handshake in time is dropped (default 10 s). */
   handshakeTimeoutMs?: number;
+  /**
+   * Largest request, in bytes, read from the shared input file (default 256 MiB, as the HTTP
+   * server's `bodyLimit`). A longer announced length is answered with a `DataError` and the
+   * connection is closed; nothing of that size is allocated.
+   */
+  bodyLimit?: number;
   /** Database the functions are created in. */
   functionDatabase?: string;
   onBatch?: (info: { name: string; rows: number; ms: number; status: number }) => void;
@@ -38,6 +45,19 @@ export interface CollocatedServer {
 
 const OK = 200n;
 const ERROR = 500n;
+const BODY_LIMIT = 256 << 20;
+
+/**
+ * The request length is the database's word alone, and the input file may be sparse: without a
+ * limit, one length would have the server allocate and fill whatever it names.
+ */
+function bodyLimitOf(options: CollocatedServerOptions): number {
+  const limit = options.bodyLimit ?? BODY_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > bufferConstants.MAX_LENGTH) {
+    throw new OptionError(`bodyLimit must be an integer from 1 to ${bufferConstants.MAX_LENGTH} (bytes); got ${String(limit)}`);
+  }
+  return limit;
+}
 
 function header(status: bigint, size: number): Buffer {
   const b = Buffer.alloc(16);
@@ -57,12 +77,22 @@ interface Served {
 
 const cancelled = () => new OperationalError('CancelledError: Function call was cancelled');
 
+/** A shared-file read or write, its native errors as the SDK's classes (OperationalError, DataError). */
+function shared<T>(io: () => T): T {
+  try {
+    return io();
+  } catch (err) {
+    throw fromNativeError(err);
+  }
+}
+
 /** Serves one database connection: one function, any number of requests, one at a time. */
 function serve(
   binding: NativeBinding,
   conn: CollocatedConnection,
   def: UdfDefinition | undefined,
   options: CollocatedServerOptions,
+  bodyLimit: number,
   served: Set<Served>,
 ): void {
   const socket = new Socket({ fd: conn.socket, readable: true, writable: true });
@@ -116,13 +146,14 @@ function serve(
     const timer = setTimeout(() => controller.abort(timedOut()), def.timeoutMs);
     let answered = false;
     try {
-      const body = binding.collocatedRead(conn.input, Number(length));
+      if (length > BigInt(bodyLimit)) throw new DataError(`the request of ${length} bytes is larger than ${bodyLimit} bytes (the bodyLimit option)`);
+      const body = shared(() => binding.collocatedRead(conn.input, Number(length)));
       const result = await invoke(def, body, 'rowdat_1', 'rowdat_1', controller.signal);
       if (dead) throw controller.signal.reason ?? cancelled();
       // Synchronous code blocks the timer: a call that overran its timeout is still not a success.
       if (performance.now() - started > def.timeoutMs) throw timedOut();
       const out = typeof result.body === 'string' ? Buffer.from(result.body) : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
-      binding.collocatedWrite(conn.output, out as Buffer<ArrayBuffer>);
+      shared(() => binding.collocatedWrite(conn.output, out as Buffer<ArrayBuffer>));
       socket.write(header(OK, out.length));
       options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
       answered = true;
@@ -155,6 +186,7 @@ function serve(
 /** Starts listening; resolves once the socket exists. */
 export async function startCollocatedServer(options: CollocatedServerOptions): Promise<CollocatedServer> {
   if (process.platform === 'win32') throw new NotSupportedError('collocated functions use unix-domain sockets, which this platform does not have');
+  const bodyLimit = bodyLimitOf(options);
   const binding = requireNative();
   const socketPath = options.socketPath ?? binding.defaultSocketPath();
   const listener = new binding.CollocatedListener(socketPath, options.maxConnections ?? 32);
@@ -175,7 +207,7 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
         for (const fd of [conn.socket, conn.input, conn.output]) binding.collocatedClose(fd);
         return;
       }
-      serve(binding, conn, byName.get(conn.name), options, served);
+      serve(binding, conn, byName.get(conn.name), options, bodyLimit, served);
     }
   })();
   return {

@@ -1,6 +1,8 @@
 """Plays the database's side of the collocated protocol (udf spec 9.2) against a server.
 
 usage: collocated_client.py SOCKET NAME < {"requests": ["<hex>", ...], "fds": 2}
+A request may also be {"hex": "<hex>", "length": N, "file_size": M}: the length announced and
+the size the input file is truncated to (sparse), in place of the payload's own length.
 prints {"responses": [{"status": 200, "hex": "..."} | {"status": 500, "message": "..."}]}
 """
 import json
@@ -32,10 +34,12 @@ def main():
     socket.send_fds(sock, [encoded], [inp, out][: spec.get('fds', 2)])
     responses = []
     for req in spec['requests']:
-        data = bytes.fromhex(req)
-        os.ftruncate(inp, max(len(data), 1))
+        if not isinstance(req, dict):
+            req = {'hex': req}
+        data = bytes.fromhex(req.get('hex', ''))
+        os.ftruncate(inp, req.get('file_size', max(len(data), 1)))
         os.pwrite(inp, data, 0)
-        sock.sendall(struct.pack('<q', len(data)))
+        sock.sendall(struct.pack('<q', req.get('length', len(data))))
         try:
             status, size = struct.unpack('<qq', read_exact(sock, 16))
         except EOFError as e:

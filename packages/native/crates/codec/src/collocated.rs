@@ -2,8 +2,8 @@
 //! unix-domain socket, sends the function name with two shared-memory file descriptors
 //! (SCM_RIGHTS), then per request a length; the payloads travel through the shared files.
 //!
-//! Only the parts Node cannot do itself live here: accepting with descriptor passing and
-//! mapping the shared files. The request loop runs in JavaScript on the returned socket.
+//! Accepting with descriptor passing, which Node cannot do, and the reads and writes of the
+//! shared files live here. The request loop runs in JavaScript on the returned socket.
 
 use std::io;
 use std::os::fd::RawFd;
@@ -15,6 +15,9 @@ use crate::error::CodecError;
 pub const MIN_OUTPUT_SIZE: usize = 128 * 1024;
 /// Longest function name accepted in a handshake.
 const MAX_NAME: usize = 64 * 1024;
+/// Most bytes asked of one pread/pwrite: Linux moves at most 0x7ffff000 per call, and macOS
+/// refuses counts above INT_MAX outright.
+const MAX_IO: usize = 1 << 30;
 
 fn last_error(what: &str) -> CodecError {
     CodecError::io(format!("{what}: {}", io::Error::last_os_error()))
@@ -214,6 +217,12 @@ fn recv_with_fds(fd: RawFd, name: &mut [u8]) -> Result<(RawFd, RawFd), CodecErro
 }
 
 /// Copies `length` bytes from offset 0 of the shared input file.
+///
+/// The file belongs to the database, which may truncate it at any moment; a read through a
+/// mapping would then touch pages past the end and die of SIGBUS, which nothing in Rust or Node
+/// can turn into an error. pread instead reports a short file as 0 bytes read. `length` comes
+/// from the peer too, so the buffer is reserved fallibly: a failed allocation in `Vec`'s
+/// ordinary paths aborts the process, past the reach of catch_unwind.
 pub fn read_shared(fd: RawFd, length: usize) -> Result<Vec<u8>, CodecError> {
     if length == 0 {
         return Ok(Vec::new());
@@ -226,35 +235,60 @@ pub fn read_shared(fd: RawFd, length: usize) -> Result<Vec<u8>, CodecError> {
     if (st.st_size as u64) < length as u64 {
         return Err(CodecError::malformed(format!("request of {length} bytes but the shared input file holds {}", st.st_size)));
     }
-    // SAFETY: a read-only shared mapping of `length` bytes the file is known to have.
-    let map = unsafe { libc::mmap(std::ptr::null_mut(), length, libc::PROT_READ, libc::MAP_SHARED, fd, 0) };
-    if map == libc::MAP_FAILED {
-        return Err(last_error("mmap of the input file"));
+    let mut out: Vec<u8> = Vec::new();
+    out.try_reserve_exact(length).map_err(|e| CodecError::io(format!("could not allocate {length} bytes for the request: {e}")))?;
+    let mut got = 0usize;
+    while got < length {
+        let want = (length - got).min(MAX_IO);
+        // SAFETY: the destination is the reserved, not yet initialised tail of `out` (capacity
+        // >= length); pread writes at most `want` bytes there. Offsets stay below the file size
+        // checked above, which fits off_t.
+        let n = unsafe { libc::pread(fd, out.as_mut_ptr().add(got).cast(), want, got as libc::off_t) };
+        if n < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(CodecError::io(format!("read of the input file: {err}")));
+        }
+        if n == 0 {
+            return Err(CodecError::malformed(format!("the shared input file ended after {got} of the request's {length} bytes (it shrank during the read)")));
+        }
+        got += n as usize;
     }
-    // SAFETY: the mapping is `length` bytes long and unmapped right after the copy.
-    let out = unsafe { std::slice::from_raw_parts(map.cast::<u8>(), length) }.to_vec();
-    unsafe { libc::munmap(map, length) };
+    // SAFETY: pread initialised every byte up to `length`.
+    unsafe { out.set_len(length) };
     Ok(out)
 }
 
 /// Sizes the shared output file to max(128 KiB, data) and writes `data` at offset 0.
+///
+/// pwrite rather than a mapping, for the reason read_shared gives: should the database shrink
+/// the file between the ftruncate and the copy, a write through a mapping dies of SIGBUS where
+/// pwrite just extends the file again.
 pub fn write_shared(fd: RawFd, data: &[u8]) -> Result<(), CodecError> {
     let size = data.len().max(MIN_OUTPUT_SIZE);
+    let size = libc::off_t::try_from(size).map_err(|_| CodecError::io(format!("answer of {} bytes is too large for the output file", data.len())))?;
     // SAFETY: ftruncate(2) on a descriptor we were given.
-    if unsafe { libc::ftruncate(fd, size as libc::off_t) } < 0 {
+    if unsafe { libc::ftruncate(fd, size) } < 0 {
         return Err(last_error("ftruncate of the output file"));
     }
-    if data.is_empty() {
-        return Ok(());
-    }
-    // SAFETY: the file now has at least data.len() bytes; the mapping covers exactly those.
-    let map = unsafe { libc::mmap(std::ptr::null_mut(), data.len(), libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd, 0) };
-    if map == libc::MAP_FAILED {
-        return Err(last_error("mmap of the output file"));
-    }
-    unsafe {
-        std::ptr::copy_nonoverlapping(data.as_ptr(), map.cast::<u8>(), data.len());
-        libc::munmap(map, data.len());
+    let mut done = 0usize;
+    while done < data.len() {
+        let want = (data.len() - done).min(MAX_IO);
+        // SAFETY: the source is the unwritten tail of `data`; the offset is below `size`.
+        let n = unsafe { libc::pwrite(fd, data[done..].as_ptr().cast(), want, done as libc::off_t) };
+        if n < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(CodecError::io(format!("write of the output file: {err}")));
+        }
+        if n == 0 {
+            return Err(CodecError::io(format!("write of the output file stopped after {done} of {} bytes", data.len())));
+        }
+        done += n as usize;
     }
     Ok(())
 }
@@ -347,6 +381,82 @@ mod tests {
             close_fd(fd);
         }
         std::fs::remove_file(&path).unwrap();
+    }
+
+    /// Runs `body` while another thread keeps truncating `fd` to nothing and regrowing it to
+    /// `size`, as a database reusing its shared file might.
+    fn with_shrinking_file(fd: RawFd, size: usize, body: impl FnOnce()) {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let peer = std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    unsafe {
+                        libc::ftruncate(fd, 0);
+                        libc::ftruncate(fd, size as libc::off_t);
+                    }
+                }
+            }
+        });
+        body();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        peer.join().unwrap();
+    }
+
+    #[test]
+    fn an_input_file_that_shrinks_during_a_read_is_an_error_not_sigbus() {
+        let fd = memfd("shrinking-in");
+        let size = 8 << 20;
+        unsafe { libc::ftruncate(fd, size as libc::off_t) };
+        let (mut whole, mut refused) = (0, 0);
+        with_shrinking_file(fd, size, || {
+            let end = std::time::Instant::now() + Duration::from_millis(1500);
+            while std::time::Instant::now() < end {
+                match read_shared(fd, size) {
+                    Ok(v) => {
+                        assert_eq!(v.len(), size);
+                        whole += 1;
+                    }
+                    Err(e) => {
+                        assert_eq!(e.kind, crate::error::ErrorKind::Malformed, "{e}");
+                        assert!(e.message.contains("the shared input file"), "{e}");
+                        refused += 1;
+                    }
+                }
+            }
+        });
+        assert!(whole + refused > 0);
+        close_fd(fd);
+    }
+
+    #[test]
+    fn an_output_file_that_shrinks_during_a_write_is_not_sigbus() {
+        let fd = memfd("shrinking-out");
+        let data = vec![7u8; 8 << 20];
+        with_shrinking_file(fd, MIN_OUTPUT_SIZE, || {
+            let end = std::time::Instant::now() + Duration::from_millis(1500);
+            while std::time::Instant::now() < end {
+                write_shared(fd, &data).unwrap();
+            }
+        });
+        // Without the peer, the answer lands whole.
+        write_shared(fd, &data).unwrap();
+        let mut back = vec![0u8; data.len()];
+        assert_eq!(unsafe { libc::pread(fd, back.as_mut_ptr().cast(), back.len(), 0) }, data.len() as isize);
+        assert_eq!(back, data);
+        close_fd(fd);
+    }
+
+    #[test]
+    fn a_request_larger_than_memory_is_an_io_error_not_an_abort() {
+        // A sparse file claims the size; no machine's address space holds 2^60 bytes.
+        let fd = memfd("huge");
+        let length = 1usize << 60;
+        assert_eq!(unsafe { libc::ftruncate(fd, length as libc::off_t) }, 0);
+        let err = read_shared(fd, length).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Io);
+        assert!(err.message.starts_with(&format!("could not allocate {length} bytes for the request")), "{err}");
+        close_fd(fd);
     }
 
     #[test]

@@ -279,17 +279,66 @@ fn range(code: i32) -> Option<(i128, i128, &'static str)> {
     })
 }
 
+/// 2^64. Integral doubles below it in magnitude convert to i128 exactly; every integer code's
+/// range lies inside it, so anything beyond is out of range whatever the code.
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// `String(x)` in JavaScript (Number::toString, ECMA-262 6.1.6.1.20), so that a value both
+/// encoders reject is named alike in their messages.
+fn js_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x < 0.0 {
+        return format!("-{}", js_number(-x));
+    }
+    if x.is_infinite() {
+        return "Infinity".into();
+    }
+    // `{:e}` prints the shortest digits that round-trip, the digits JavaScript chooses too.
+    let sci = format!("{x:e}");
+    let (mantissa, exp) = sci.split_once('e').expect("LowerExp has an exponent");
+    let digits: String = mantissa.chars().filter(|&c| c != '.').collect();
+    let k = digits.len() as i32;
+    let n = exp.parse::<i32>().expect("LowerExp exponent") + 1;
+    if k <= n && n <= 21 {
+        format!("{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
+    } else if -6 < n && n <= 0 {
+        format!("0.{}{digits}", "0".repeat(n.unsigned_abs() as usize))
+    } else {
+        let sign = if n > 0 { '+' } else { '-' };
+        let e = (n - 1).unsigned_abs();
+        if k == 1 {
+            format!("{digits}e{sign}{e}")
+        } else {
+            format!("{}.{}e{sign}{e}", &digits[..1], &digits[1..])
+        }
+    }
+}
+
 fn integer(v: Num, code: i32) -> Result<i128, CodecError> {
+    let (lo, hi, name) = range(code).expect("integer code");
+    let outside = || CodecError::data(format!("value is outside the valid range for {name}"));
     let x = match v {
         Num::Int(i) => i,
-        Num::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1.8e19 => f as i128,
-        Num::Float(f) => return Err(CodecError::data(format!("{f} is not an integer for {}", range(code).map_or("this column", |r| r.2)))),
+        // The pure encoder takes any integral double and leaves the rest to its range check.
+        Num::Float(f) if f.is_finite() && f.fract() == 0.0 => {
+            if f.abs() >= TWO_POW_64 {
+                return Err(outside());
+            }
+            f as i128
+        }
+        Num::Float(f) => return Err(CodecError::data(format!("{} is not an integer for {name}", js_number(f)))),
     };
-    let (lo, hi, name) = range(code).expect("integer code");
     // YEAR takes two-digit years or 1901–2155, the server's own range.
     let year_gap = code == 13 && x > 99 && x < 1901;
     if x < lo || x > hi || year_gap {
-        return Err(CodecError::data(format!("value is outside the valid range for {name}")));
+        return Err(outside());
     }
     Ok(x)
 }
@@ -560,6 +609,70 @@ mod tests {
         assert_eq!(encode(&ids, &col(&[1])).unwrap(), [&ids[..], &[1, 0]].concat());
         let f = 1.5f64.to_le_bytes();
         assert!(encode(&ids, &[Source { code: 8, element: Some(Element::F64), data: &f, offsets: &[], nulls: &[] }]).is_err());
+    }
+
+    /// One double encoded for `code` through the general path: the wire bytes, or the message.
+    fn encode_double(code: i32, x: f64) -> Result<Vec<u8>, String> {
+        let ids = 1i64.to_le_bytes();
+        let data = x.to_le_bytes();
+        let out = encode(&ids, &[Source { code, element: Some(Element::F64), data: &data, offsets: &[], nulls: &[] }]).map_err(|e| e.message)?;
+        Ok(out[9..].to_vec())
+    }
+
+    #[test]
+    fn doubles_up_to_two_pow_64_encode_as_unsigned_bigint() {
+        let largest = 18_446_744_073_709_549_568.0; // 2^64 - 2048, the last double below 2^64
+        assert_eq!(encode_double(-8, largest).unwrap(), (u64::MAX - 2047).to_le_bytes());
+        assert_eq!(encode_double(-8, 1.8e19).unwrap(), 18_000_000_000_000_000_000u64.to_le_bytes());
+        assert_eq!(encode_double(8, -9_223_372_036_854_775_808.0).unwrap(), i64::MIN.to_le_bytes());
+        assert_eq!(encode_double(-8, 0.0).unwrap(), 0u64.to_le_bytes());
+        assert_eq!(encode_double(-8, -0.0).unwrap(), 0u64.to_le_bytes());
+    }
+
+    #[test]
+    fn rejected_doubles_read_as_in_the_pure_encoder() {
+        let outside = |name: &str| Err(format!("value is outside the valid range for {name}"));
+        // Integral doubles are integers whatever their size; the range check has the last word.
+        assert_eq!(encode_double(-8, TWO_POW_64), outside("UNSIGNED BIGINT"));
+        assert_eq!(encode_double(8, 1e21), outside("BIGINT"));
+        assert_eq!(encode_double(8, 9_223_372_036_854_775_808.0), outside("BIGINT"));
+        assert_eq!(encode_double(-8, -1.0), outside("UNSIGNED BIGINT"));
+        assert_eq!(encode_double(3, -1e300), outside("INT"));
+        assert_eq!(encode_double(-8, f64::MAX), outside("UNSIGNED BIGINT"));
+        let not_integer = |v: &str, name: &str| Err(format!("{v} is not an integer for {name}"));
+        assert_eq!(encode_double(8, f64::INFINITY), not_integer("Infinity", "BIGINT"));
+        assert_eq!(encode_double(8, f64::NEG_INFINITY), not_integer("-Infinity", "BIGINT"));
+        assert_eq!(encode_double(-3, f64::NAN), not_integer("NaN", "UNSIGNED INT"));
+        assert_eq!(encode_double(-3, 1.5), not_integer("1.5", "UNSIGNED INT"));
+        assert_eq!(encode_double(1, 1e-7), not_integer("1e-7", "TINYINT"));
+        assert_eq!(encode_double(1, -0.000001), not_integer("-0.000001", "TINYINT"));
+    }
+
+    #[test]
+    fn js_number_prints_as_javascript_does() {
+        // Each pair is x and String(x) as Node prints it.
+        for (x, js) in [
+            (0.1, "0.1"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (123.456, "123.456"),
+            (1.5e-7, "1.5e-7"),
+            (1e-7, "1e-7"),
+            (0.000001, "0.000001"),
+            (0.0000123, "0.0000123"),
+            (5e-324, "5e-324"),
+            (2.5e-308, "2.5e-308"),
+            (4503599627370495.5, "4503599627370495.5"),
+            (1e21, "1e+21"),
+            (1.2345e22, "1.2345e+22"),
+            (1e20, "100000000000000000000"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::from(1.1f32), "1.100000023841858"),
+            (-2.5, "-2.5"),
+            (-0.0, "0"),
+        ] {
+            assert_eq!(js_number(x), js, "{x:e}");
+        }
     }
 
     #[test]

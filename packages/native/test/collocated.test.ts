@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { skipNow } from '@s2/testing/vitest';
+import { needsAddon } from './support.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/collocated-read.ts', import.meta.url));
+
+/** Runs the fixture in its own process: a native crash there must not take the test runner down. */
+function child(...args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('collocatedRead on input the database controls', needsAddon(), () => {
+  it('a request larger than memory is an OperationalError, not an abort of the process', async (ctx) => {
+    // With overcommit always on, the allocation may succeed and the read would fill a TiB of
+    // memory: only the collocated server's bodyLimit guards that (tested in @s2/udf).
+    const overcommit = (() => {
+      try {
+        return readFileSync('/proc/sys/vm/overcommit_memory', 'utf8').trim();
+      } catch {
+        return null;
+      }
+    })();
+    if (overcommit !== '0' && overcommit !== '2')
+      return skipNow(ctx, `vm.overcommit_memory is ${overcommit ?? 'unknown'} (this check needs 0 or 2)`, 'platform');
+    const r = await child('huge', String(2 ** 40));
+    expect({ code: r.code, signal: r.signal }, r.stderr).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(r.stdout).outcome).toMatch(/^OperationalError: could not allocate 1099511627776 bytes for the request/);
+  }, 60_000);
+
+  it('an input file that shrinks during the read gives typed errors or whole requests, never SIGBUS', async () => {
+    const r = await child('shrink', '2000');
+    expect({ code: r.code, signal: r.signal }, r.stderr).toEqual({ code: 0, signal: null });
+    const out = JSON.parse(r.stdout) as { ok: number; short: number; errors: string[] };
+    expect(out.short).toBe(0);
+    // Seen before the read (fstat) or during it (pread came back short).
+    for (const e of out.errors) expect(e).toMatch(/^DataError: (request of N bytes but )?the shared input file (holds|ended after)/);
+  }, 60_000);
+});
