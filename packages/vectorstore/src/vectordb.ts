@@ -60,6 +60,18 @@ function checkMetric(metric: unknown): Metric {
   return metric as Metric;
 }
 
+/** Tags are string labels: any other value would be refused by JSON or read back as something else. */
+function checkTags(tags: unknown): Record<string, string> {
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags))
+    throw new VectorStoreError(`tags must be an object of strings, got ${tags === null ? 'null' : Array.isArray(tags) ? 'an array' : typeof tags}`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) {
+    if (typeof v !== 'string') throw new VectorStoreError(`tag '${k}' must be a string, got ${v === null ? 'null' : typeof v}`);
+    out[k] = v;
+  }
+  return out;
+}
+
 function checkProtection(value: unknown): DeletionProtection {
   if (value !== DeletionProtection.ENABLED && value !== DeletionProtection.DISABLED) {
     throw new VectorStoreError(`Invalid deletion_protection: ${String(value)}. Must be one of enabled, disabled`);
@@ -125,7 +137,7 @@ export class VectorDb {
     if (!Number.isInteger(dimension) || dimension < 1) throw new VectorStoreError(`dimension must be a positive integer, got ${String(dimension)}`);
     const metric = checkMetric(options.metric ?? Metric.COSINE);
     const deletionProtection = checkProtection(options.deletionProtection ?? DeletionProtection.DISABLED);
-    const tags = { ...(options.tags ?? {}) };
+    const tags = checkTags(options.tags ?? {});
     const useVectorIndex = options.useVectorIndex ?? false;
     const vectorIndexOptions = { ...(options.vectorIndexOptions ?? {}), metric_type: distanceStrategy(metric) };
     await this.client.execute(`INSERT INTO ${REGISTRY_TABLE}(${REGISTRY_COLUMNS}) VALUES(?, ?, ?, ?, ?, ?, ?)`, [
@@ -187,6 +199,7 @@ export class VectorDb {
    */
   async configureIndex(name: string, options: ConfigureIndexOptions = {}): Promise<IndexModel> {
     requireOptions(options, 'configureIndex()');
+    const tags = options.tags === undefined ? undefined : checkTags(options.tags);
     const index = await this.describeIndex(name);
     const sets: string[] = [];
     const params: unknown[] = [];
@@ -194,9 +207,9 @@ export class VectorDb {
       sets.push('deletion_protection=?');
       params.push(checkProtection(options.deletionProtection) === DeletionProtection.ENABLED);
     }
-    if (options.tags !== undefined) {
+    if (tags !== undefined) {
       sets.push('tags=?');
-      params.push(spacedJson(options.tags));
+      params.push(spacedJson(tags));
     }
     const wantIndex = options.useVectorIndex ?? (options.vectorIndexOptions !== undefined && index.useVectorIndex ? true : undefined);
     if (options.useVectorIndex !== undefined) {

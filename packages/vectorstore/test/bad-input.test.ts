@@ -93,6 +93,9 @@ describe('missing option objects', () => {
     ['list(null)', () => index.list(null as never)],
     ['createIndex(name, null)', async () => (await vectorDb(conn)).createIndex('x', null as never)],
     ['configureIndex(name, null)', async () => (await vectorDb(conn)).configureIndex('dp', null as never)],
+    ['createIndex with a bigint tag', async () => (await vectorDb(conn)).createIndex('x', { tags: { a: 5n } as never })],
+    ['createIndex with tags in an array', async () => (await vectorDb(conn)).createIndex('x', { tags: ['a'] as never })],
+    ['configureIndex with a numeric tag', async () => (await vectorDb(conn)).configureIndex('dp', { tags: { a: 1 } as never })],
   ])('%s is a VectorStoreError, not a TypeError', async (_label, call) => {
     const err = await rejection(call);
     expect(err).toBeInstanceOf(VectorStoreError);
