@@ -111,6 +111,30 @@ describe('authentication against a scripted server', () => {
     expect(received).toEqual([PASSWORD]);
   });
 
+  it('a pinned serverPublicKey is used whatever key the server sends (a man-in-the-middle cannot substitute its own)', async () => {
+    const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const attackerPem = attacker.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    for (const plugin of ['caching_sha2_password', 'sha256_password']) {
+      const received: string[] = [];
+      const opts = await withServer(plugin, async (s) => {
+        const hs = parseClientHandshake((await s.read())!.payload);
+        if (plugin === 'sha256_password') {
+          // The pinned key encrypts the password in the handshake response: no key is asked for.
+          received.push(decryptPassword(hs.authResponse));
+        } else {
+          s.send(Buffer.concat([Buffer.from([0x01]), Buffer.from(attackerPem)]));
+          received.push(decryptPassword((await s.read())!.payload));
+        }
+        s.send(okPacket());
+        await answerSetup(s);
+      });
+      await (await connectWire({ ...opts, serverPublicKey: PUBLIC_PEM })).close();
+      await server?.close();
+      server = null;
+      expect(received).toEqual([PASSWORD]);
+    }
+  });
+
   it('caching_sha2_password full auth over a secure channel (Unix socket) sends the password itself', async () => {
     const received: Buffer[] = [];
     const socketPath = join(mkdtempSync(join(tmpdir(), 's2-fake-')), 'mysqld.sock');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError, OptionError } from '@s2/base';
 import { columnDefinitionPacket, eofPacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
-import { connectWire, type WireConnection } from '@s2/wire';
+import { connectWire, type WireConnection, type WireOptions } from '@s2/wire';
 import { open } from './support/server.js';
 
 /**
@@ -21,6 +21,11 @@ async function silentServer(): Promise<WireConnection> {
     await s.serveQueries(() => {});
   });
   return connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, cancelGraceMs: 200 });
+}
+
+/** A session with the fake server started last (plain TCP, EOF packets). */
+function connectToFake(extra: Partial<WireOptions>): Promise<WireConnection> {
+  return connectWire({ host: server!.host, port: server!.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, ...extra });
 }
 
 /** Settles with the outcome, or 'pending' if nothing happened within `ms` (a generous bound). */
@@ -121,20 +126,39 @@ describe('a KILL QUERY never reaches the next statement', () => {
         s.sendResultSet([{ name: '2', type: 8 }], [['2']]);
       });
     });
-    const conn = await connectWire({
-      host: server.host,
-      port: server.port,
-      user: 'u',
-      password: 'p',
-      tls: { mode: 'disabled' },
-      deprecateEof: false,
-      cancelGraceMs: 5000,
-    });
+    const conn = await connectToFake({ cancelGraceMs: 5000 });
     await expect(conn.query('SELECT 1', { timeoutMs: 100 })).rejects.toMatchObject({ errno: 3024 });
     const r = await conn.query('SELECT 2');
     expect(await r.current.read()).toEqual([[2]]);
     expect(events).toEqual(['KILL executed', 'SELECT 2']);
     await conn.close();
+  });
+
+  it('a KILL sent but not confirmed within the grace period discards the session instead of handing it on', async () => {
+    const seen: string[] = [];
+    server = await startFakeMysqlServer(async (s) => {
+      await s.login();
+      await s.serveQueries(async (sql) => {
+        seen.push(sql);
+        // The KILL reaches the server, whose answer takes far longer than the grace period.
+        if (sql.startsWith('KILL')) return new Promise(() => {});
+        if (sql === 'SELECT 1') {
+          // The statement ends by itself, inside the grace period.
+          await new Promise((r) => setTimeout(r, 150));
+          return s.sendResultSet([{ name: '1', type: 8 }], [['1']]);
+        }
+        s.sendResultSet([{ name: '2', type: 8 }], [['2']]);
+      });
+    });
+    const conn = await connectToFake({ cancelGraceMs: 600 });
+    await expect(conn.query('SELECT 1', { timeoutMs: 50 })).rejects.toMatchObject({ errno: 3024 });
+    // The next statement waits for the KILL's fate and never reaches this session's server.
+    const err = await conn.query('UPDATE accounts SET x = 1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OperationalError);
+    expect([2006, 2013]).toContain((err as OperationalError).errno);
+    expect(conn.isOpen).toBe(false);
+    expect(seen.filter((q) => q.startsWith('UPDATE'))).toEqual([]);
+    conn.destroy();
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError, MySQLError, OperationalError } from '@s2/base';
 import { columnDefinitionPacket, eofPacket, handshakePacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer, type FakeSession } from '@s2/testing';
-import { connectWire, type WireConnection } from '@s2/wire';
+import { connectWire, type WireConnection, type WireOptions } from '@s2/wire';
 
 let server: FakeServer | null = null;
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 /** Logs the client in, answers setup statements, then lets `onQuery` answer the first real query. */
-async function serve(onQuery: (s: FakeSession, sql: string) => Promise<void> | void): Promise<WireConnection> {
+async function serve(onQuery: (s: FakeSession, sql: string) => Promise<void> | void, extra: Partial<WireOptions> = {}): Promise<WireConnection> {
   server = await startFakeMysqlServer(async (s) => {
     s.send(handshakePacket());
     await s.read();
@@ -26,7 +26,7 @@ async function serve(onQuery: (s: FakeSession, sql: string) => Promise<void> | v
       else await onQuery(s, sql);
     }
   });
-  return connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false });
+  return connectWire({ host: server.host, port: server.port, user: 'u', password: 'p', tls: { mode: 'disabled' }, deprecateEof: false, ...extra });
 }
 
 function resultHeader(s: FakeSession, n: number) {
@@ -113,6 +113,25 @@ describe('hostile or broken server bytes', () => {
       conn.destroy();
     });
   }
+
+  it('a 16 MiB continuation chain longer than maxAllowedPacket fails the session with 2020 instead of growing without bound', async () => {
+    const chunk = Buffer.alloc(0xffffff + 4, 0x41);
+    chunk.writeUIntLE(0xffffff, 0, 3);
+    await expect(connectWire({ host: '127.0.0.1', port: 1, maxAllowedPacket: 0 })).rejects.toThrow(/maxAllowedPacket must be a positive integer/);
+    const conn = await serve(
+      async (s) => {
+        // A chain that never ends: only the client's cap stops it.
+        for (let seq = 1; s.socket.writable; seq++) {
+          chunk[3] = seq & 0xff;
+          if (!s.socket.write(Buffer.from(chunk))) await new Promise((r) => s.socket.once('drain', r));
+        }
+      },
+      { maxAllowedPacket: 40 << 20 },
+    );
+    await expect(conn.query('SELECT 1')).rejects.toMatchObject({ errno: 2020, message: expect.stringMatching(/bigger than 41943040 bytes/) });
+    expect(conn.isOpen).toBe(false);
+    conn.destroy();
+  });
 
   it('a column count past 2^32 - 1 is a malformed packet (errno 2027)', async () => {
     const conn = await serve((s) => {

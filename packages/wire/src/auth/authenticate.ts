@@ -38,6 +38,9 @@ export function initialAuthResponse(plugin: string, creds: AuthCredentials, salt
       return { plugin, data: cachingSha2Scramble(pw, salt) };
     case 'sha256_password':
       if (secure) return { plugin, data: Buffer.concat([pw, NUL]) };
+      // A pinned key encrypts at once: asking the server for its key would let whoever answers
+      // on an unencrypted connection choose the key, and read the password.
+      if (pw.length && creds.serverPublicKey) return { plugin, data: rsaEncryptPassword(pw, salt, creds.serverPublicKey) };
       return { plugin, data: Buffer.from([pw.length ? 0x01 : 0x00]) };
     default:
       // Anything else is answered after the server's auth-switch request.
@@ -116,10 +119,19 @@ async function moreData(channel: AuthChannel, plugin: string, packet: Buffer, no
       return channel.send(rsaEncryptPassword(pw, nonce, pem));
     }
     // A public key sent without being asked for (possible after an auth switch).
-    return channel.send(rsaEncryptPassword(pw, nonce, packet.subarray(1).toString('latin1')));
+    return channel.send(rsaEncryptPassword(pw, nonce, keyFor(packet, creds)));
   }
   if (plugin === 'sha256_password') {
-    return channel.send(rsaEncryptPassword(pw, nonce, packet.subarray(1).toString('latin1')));
+    return channel.send(rsaEncryptPassword(pw, nonce, keyFor(packet, creds)));
   }
   throw new OperationalError(`Unexpected extra authentication data for plugin '${plugin}'`, { errno: CR_AUTH_PLUGIN_ERR });
+}
+
+/**
+ * The key to encrypt the password with when the server sends one: the pinned `serverPublicKey`
+ * whenever there is one. On an unencrypted connection the packet may come from a
+ * man-in-the-middle, and pinning a key is how a user rules that out.
+ */
+function keyFor(packet: Buffer, creds: AuthCredentials): string {
+  return creds.serverPublicKey ?? packet.subarray(1).toString('latin1');
 }

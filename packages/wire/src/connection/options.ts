@@ -82,6 +82,12 @@ export interface WireOptions {
   cancelGraceMs?: number;
   /** Bytes of unread rows at which a streaming result stops reading the socket (default 4 MiB; it also pauses at 1,024 queued packets). */
   highWaterMark?: number;
+  /**
+   * Largest packet accepted from the server, in bytes (default 1 GiB, the most a server's
+   * max_allowed_packet allows). A longer one fails the session with OperationalError 2020
+   * instead of being buffered without bound.
+   */
+  maxAllowedPacket?: number;
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i;

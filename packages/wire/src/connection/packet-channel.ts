@@ -38,7 +38,7 @@ export interface PacketChannel {
    * Cancels the running statement from a side session; the session is discarded if `ended()`
    * is still false after `graceMs`.
    */
-  killRunning(reason: OperationalError, graceMs: number, ended: () => boolean): RunningKill;
+  killRunning(reason: OperationalError, graceMs: number, ended: () => boolean, landed: () => boolean): RunningKill;
   /** The response has read its last packet: the session is free. */
   responseFinished(response: object): void;
   /** The session is out of sync or past a deadline: tear it down with this error. */

@@ -58,6 +58,8 @@ export class WireQueryResponse implements QueryResponse {
   private index = 0;
   /** Set once the statement's signal fired or its deadline passed. */
   cancelled: OperationalError | null = null;
+  /** The statement ended with 1317 after the cancel: its KILL has run. */
+  private killLanded = false;
   /** A refused or failed LOCAL INFILE request, raised once the server has answered it. */
   private infileFailure: Error | null = null;
   /** Removes the signal listener and timers of a cancellable statement (none for the others). */
@@ -199,7 +201,10 @@ export class WireQueryResponse implements QueryResponse {
 
   /** A server error, or the cancellation that caused it. */
   interpret(err: DatabaseError): Error {
-    return this.cancelled && err.errno === ER_QUERY_INTERRUPTED ? this.cancelled : err;
+    if (!this.cancelled || err.errno !== ER_QUERY_INTERRUPTED) return err;
+    // The statement's own answer shows the KILL ran: it cannot still be on its way.
+    this.killLanded = true;
+    return this.cancelled;
   }
 
   /** The command failed: whatever is left is not coming. */
@@ -230,7 +235,12 @@ export class WireQueryResponse implements QueryResponse {
         for (const reject of waiters) reject(error);
         waiters.clear();
       }
-      const running = this.conn.killRunning(error, this.graceMs, () => this.finished);
+      const running = this.conn.killRunning(
+        error,
+        this.graceMs,
+        () => this.finished,
+        () => this.killLanded,
+      );
       this.killing = running.killing;
       kill = running;
       if (this.options.streaming) void this.drain();

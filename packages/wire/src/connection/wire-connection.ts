@@ -124,6 +124,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.options = { ...options, password: undefined, tls: options.tls && { ...options.tls, key: undefined } };
     this.socket = socket;
     this.highWaterMark = options.highWaterMark ?? 4 << 20;
+    if (options.maxAllowedPacket !== undefined) this.framer.maxPacketBytes = options.maxAllowedPacket;
     this.decodeOptions = resolveDecodeOptions(options.decodeOptions);
     this.session = {
       serverVersion: '',
@@ -140,6 +141,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   static async connect(options: WireOptions): Promise<WireConnection> {
     checkCharset(options.charset);
     checkSqlMode(options.sqlMode);
+    checkMaxAllowedPacket(options.maxAllowedPacket);
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     const where = options.socketPath ?? `${options.host ?? 'localhost'}:${options.port ?? 3306}`;
     const socket = await openSocket(options, timeoutMs);
@@ -673,16 +675,25 @@ export class WireConnection implements SqlTransport, PacketChannel {
     let timedOut: OperationalError | undefined;
     let kill: RunningKill | undefined;
     let ended = false;
+    let landed = false;
     const deadline = setTimeout(() => {
       timedOut = new OperationalError(`Query execution was interrupted: timed out after ${limit} ms`, { errno: ER_QUERY_TIMEOUT });
-      kill = this.killRunning(timedOut, this.options.cancelGraceMs ?? 2000, () => ended);
+      kill = this.killRunning(
+        timedOut,
+        this.options.cancelGraceMs ?? 2000,
+        () => ended,
+        () => landed,
+      );
     }, limit);
     let statement: PreparedStatement;
     try {
       statement = await this.readPrepare(sql);
     } catch (err) {
       // The KILL's own error (1317) is the deadline's doing: report the deadline.
-      if (timedOut && err instanceof DatabaseError && err.errno === ER_QUERY_INTERRUPTED) throw timedOut;
+      if (timedOut && err instanceof DatabaseError && err.errno === ER_QUERY_INTERRUPTED) {
+        landed = true;
+        throw timedOut;
+      }
       throw err;
     } finally {
       ended = true;
@@ -809,9 +820,20 @@ export class WireConnection implements SqlTransport, PacketChannel {
    * (a slow side session alone costs nothing). `killing` settles once the KILL has run or was
    * given up; `disarm` stops the grace timer.
    */
-  killRunning(reason: OperationalError, graceMs: number, ended: () => boolean): RunningKill {
-    const killing = this.killQuery(graceMs).catch(() => {
-      // The statement may have ended meanwhile, or the server is gone: the grace timer decides.
+  killRunning(reason: OperationalError, graceMs: number, ended: () => boolean, landed: () => boolean): RunningKill {
+    const killing = this.killQuery(graceMs).catch((err: unknown) => {
+      // A KILL that went out but was never confirmed may still run on the server, against
+      // whatever this session runs next: the session cannot be handed on, unless the statement
+      // itself ended with the KILL's 1317. One that never went out (no side session) leaves
+      // the decision to the grace timer.
+      if (err instanceof UnconfirmedKill && !landed()) {
+        this.poison(
+          new OperationalError(
+            `Lost connection to MySQL server: discarded after the statement was cancelled (${reason.message}) because the KILL QUERY sent for it was not confirmed`,
+            { errno: CR_SERVER_LOST, cause: err.cause ?? reason },
+          ),
+        );
+      }
     });
     const grace = setTimeout(() => {
       if (!ended())
@@ -842,6 +864,11 @@ export class WireConnection implements SqlTransport, PacketChannel {
     timer.unref();
     try {
       await (await side.query(`KILL QUERY ${this.session.connectionId}`)).drain();
+    } catch (err) {
+      // The server's own refusal (no privilege, say) means the KILL did not run; anything else
+      // past this point (the side session lost or timed out) leaves unknown whether it will.
+      if (err instanceof DatabaseError) throw err;
+      throw new UnconfirmedKill(err);
     } finally {
       clearTimeout(timer);
       await side.close();
@@ -882,6 +909,13 @@ export class WireConnection implements SqlTransport, PacketChannel {
   }
 }
 
+/** A KILL QUERY sent from a side session whose answer never came (or was an error). */
+class UnconfirmedKill extends Error {
+  constructor(cause: unknown) {
+    super('KILL QUERY was sent but not confirmed', { cause });
+  }
+}
+
 /** Charsets whose text is UTF-8 on the wire, which is how statements and results are coded. */
 const UTF8_CHARSETS = new Set(['utf8mb4', 'utf8', 'utf8mb3']);
 
@@ -896,6 +930,11 @@ function checkCharset(charset: string | undefined): void {
 function checkSqlMode(sqlMode: string | undefined): void {
   if (sqlMode === undefined || /^[A-Za-z0-9_, ]*$/.test(sqlMode)) return;
   throw new OptionError(`sqlMode '${sqlMode}' is not a comma-separated list of mode names`);
+}
+
+function checkMaxAllowedPacket(bytes: number | undefined): void {
+  if (bytes === undefined || (Number.isSafeInteger(bytes) && bytes >= 1)) return;
+  throw new OptionError(`maxAllowedPacket must be a positive integer of bytes, got ${String(bytes)}`);
 }
 
 function isIp(host: string): boolean {

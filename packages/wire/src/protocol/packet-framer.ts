@@ -1,5 +1,12 @@
+import { OperationalError } from '@s2/base';
+
 /** Largest payload one packet can carry; a payload of this size continues in the next packet. */
 export const MAX_PACKET_PAYLOAD = 0xffffff;
+
+/** 1 GiB: the largest max_allowed_packet a MySQL or MariaDB server accepts. */
+export const DEFAULT_MAX_PACKET_BYTES = 1 << 30;
+
+const CR_NET_PACKET_TOO_LARGE = 2020;
 
 export interface Packet {
   /** Sequence id of the last physical packet that made up this payload. */
@@ -27,7 +34,14 @@ export class PacketFramer {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private partial: Buffer[] = [];
+  private partialBytes = 0;
   private partialFirstSeq = -1;
+  /**
+   * Largest logical packet accepted. A chain of 0xFFFFFF-byte packets that never ends would
+   * otherwise be buffered until the process runs out of memory; servers cap theirs at 1 GiB
+   * (max_allowed_packet), the default here.
+   */
+  maxPacketBytes = DEFAULT_MAX_PACKET_BYTES;
   /** Set while a consumer reads rows in bulk: complete packets of a chunk go out as runs. */
   runs: RunSink | null = null;
 
@@ -115,9 +129,17 @@ export class PacketFramer {
   }
 
   private complete(seq: number, payload: Buffer, len: number, emit: PacketSink): void {
+    if (len === MAX_PACKET_PAYLOAD || this.partial.length) {
+      if (this.partialBytes + len > this.maxPacketBytes) {
+        throw new OperationalError(`Got a packet bigger than ${this.maxPacketBytes} bytes (maxAllowedPacket) from the server`, {
+          errno: CR_NET_PACKET_TOO_LARGE,
+        });
+      }
+    }
     if (len === MAX_PACKET_PAYLOAD) {
       if (this.partial.length === 0) this.partialFirstSeq = seq;
       this.partial.push(Buffer.from(payload));
+      this.partialBytes += len;
       return;
     }
     if (this.partial.length) {
@@ -125,6 +147,7 @@ export class PacketFramer {
       const joined = Buffer.concat(this.partial);
       const firstSeq = this.partialFirstSeq;
       this.partial = [];
+      this.partialBytes = 0;
       emit(joined, firstSeq, seq);
       return;
     }
@@ -163,7 +186,7 @@ export class PacketFramer {
 
   /** Bytes received but not yet part of a complete packet (for diagnostics and tests). */
   get pendingBytes(): number {
-    return this.buffered + this.partial.reduce((n, p) => n + p.length, 0);
+    return this.buffered + this.partialBytes;
   }
 }
 
