@@ -150,6 +150,13 @@ export interface SqlTransport {
   readonly session: SessionInfo;
   /** false once closed or broken; no round trip. */
   readonly isOpen: boolean;
+  /**
+   * A streaming result of this session is not read to its end (the session can run nothing
+   * else until it is drained). Absent: the transport never holds one (the Data API).
+   */
+  readonly streamOpen?: boolean;
+  /** Reads and drops the rest of that streaming result. */
+  drainStream?(): Promise<void>;
   /** Runs one SQL text (no client-side interpolation at this level). */
   query(sql: string, options?: QueryOptions): Promise<QueryResponse>;
   ping(): Promise<void>;

@@ -133,6 +133,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     // on a fresh cursor without track_env.
     const previous = this.discardResponse();
     if (previous) await previous;
+    // A statement that fails must not leave the previous one's results readable as its own
+    // (as the reference clears them first).
+    this.clearResult();
     // A reconnect (track_env) may land on a session with another escaping mode: sync first.
     if (this.connection.params.trackEnv) await this.connection.syncWithEnvironment();
     // The context the values are quoted with travels along, so the transport can tell whether
@@ -182,6 +185,21 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     }
     await this.execute(`CALL ${name}(${args.map((_, i) => `@_${name}_${i}`).join(',')})`);
     return args;
+  }
+
+  /** No current result: what a cursor shows before its first statement. */
+  private clearResult(): void {
+    this.executed = false;
+    this.result = null;
+    this.format = null;
+    this.rows = null;
+    this.payloads = null;
+    this.packets = null;
+    this.description = null;
+    this.rowcount = -1;
+    this.rownumber = 0;
+    this.lastrowid = null;
+    this.warningCount = 0;
   }
 
   private async load(result: ResultSet): Promise<void> {

@@ -69,15 +69,21 @@ export class PooledConnection {
   ) {}
 
   query<Row = unknown>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<Row[]> {
-    return this.connection.query<Row>(sql, params, options);
+    return this.live().query<Row>(sql, params, options);
   }
 
   execute(sql: string, params?: QueryParams): Promise<ExecuteResult> {
-    return this.connection.execute(sql, params);
+    return this.live().execute(sql, params);
   }
 
   cursor<Row = unknown>(options?: { resultsType?: string; buffered?: boolean }): Cursor<Row> {
-    return this.connection.cursor<Row>(options);
+    return this.live().cursor<Row>(options);
+  }
+
+  /** The session, while this handle holds it: after release() it may be another borrower's. */
+  private live(): Connection {
+    if (this.released) throw new InterfaceError('this pooled connection has been released; borrow another with getConnection()');
+    return this.connection;
   }
 
   release(): void {
@@ -106,6 +112,8 @@ function checkSettings(s: PoolSettings): void {
 export class Pool {
   /** A stack: the most recently used connection goes out first (the least likely to need a ping). */
   private readonly idle: IdleConnection[] = [];
+  /** Each connection's autocommit mode as opened, restored when a borrower changed it. */
+  private readonly openedAutocommit = new WeakMap<Connection, boolean>();
   private readonly waiters = new WaiterQueue();
   /** Fires at the deadline of the head waiter (see WaiterQueue). */
   private waitTimer: NodeJS.Timeout | null = null;
@@ -169,8 +177,10 @@ export class Pool {
     return { ...this.settings, size: this.size, idle: this.idle.length, borrowed: this.borrowed.size, waiting: this.waiters.length, ending: this.ending };
   }
 
-  private open(): Promise<Connection> {
-    return this.#url ? connect(this.#url, this.#connectOptions) : connect(this.#connectOptions);
+  private async open(): Promise<Connection> {
+    const conn = await (this.#url ? connect(this.#url, this.#connectOptions) : connect(this.#connectOptions));
+    this.openedAutocommit.set(conn, conn.getAutocommit());
+    return conn;
   }
 
   /** Whether a connection idle since `since` gets a round trip before it is handed out. */
@@ -316,20 +326,46 @@ export class Pool {
     return new PooledConnection(await this.acquire(), this);
   }
 
-  /** Returns a connection: broken ones are dropped, open transactions rolled back. */
+  /**
+   * Returns a connection: broken ones are dropped; an unread streaming result is drained, an
+   * open transaction rolled back and a changed autocommit mode restored before anyone else
+   * gets it.
+   */
   giveBack(conn: Connection): void {
-    if (this.ending || !conn.isConnected() || conn.transport().session.serverStatus & ServerStatus.IN_TRANS) void this.recycle(conn);
+    if (this.ending || !conn.isConnected() || this.needsCleanup(conn)) void this.recycle(conn);
     else void this.handOver(conn);
   }
 
-  /** The slow way back: a rollback first, or the connection is dropped. */
+  /** Whether the session differs from a freshly opened one in a way the next borrower would feel. */
+  private needsCleanup(conn: Connection): boolean {
+    const link = conn.transport();
+    if (link.streamOpen) return true;
+    const status = link.session.serverStatus;
+    return (status & ServerStatus.IN_TRANS) !== 0 || ((status & ServerStatus.AUTOCOMMIT) !== 0) !== this.autocommitOf(conn);
+  }
+
+  /** The autocommit mode the connection had when it was opened (what the pool's options asked for). */
+  private autocommitOf(conn: Connection): boolean {
+    let mode = this.openedAutocommit.get(conn);
+    if (mode === undefined) {
+      mode = conn.getAutocommit();
+      this.openedAutocommit.set(conn, mode);
+    }
+    return mode;
+  }
+
+  /** The slow way back: drain, roll back, restore autocommit, or the connection is dropped. */
   private async recycle(conn: Connection): Promise<void> {
     let healthy = conn.isConnected();
-    if (healthy && conn.transport().session.serverStatus & ServerStatus.IN_TRANS) {
-      // A rollback the server never answers must not keep the connection (and its slot) forever.
+    if (healthy && this.needsCleanup(conn)) {
+      // A server that never answers must not keep the connection (and its slot) forever.
       const timer = setTimeout(() => conn.destroy(), this.settings.acquireTimeoutMs);
       try {
-        await conn.rollback();
+        const link = conn.transport();
+        if (link.streamOpen) await link.drainStream?.();
+        if (link.session.serverStatus & ServerStatus.IN_TRANS) await conn.rollback();
+        await conn.autocommit(this.autocommitOf(conn));
+        healthy = conn.isConnected() && !link.streamOpen;
       } catch {
         healthy = false;
       } finally {
@@ -443,7 +479,12 @@ export class Pool {
       const conn = shared ? (this.rideNow() ?? (await this.waitShared())) : (this.takeReady() ?? (await this.acquire()));
       const sent = sentSoFar(conn);
       try {
-        return await work(conn);
+        const result = await work(conn);
+        // With autocommit off a one-shot statement leaves its transaction open, and giving the
+        // connection back would roll it back after reporting success: the statement is its own
+        // unit of work, so it is committed.
+        if (conn.isConnected() && conn.transport().session.serverStatus & ServerStatus.IN_TRANS && !conn.getAutocommit()) await conn.commit();
+        return result;
       } catch (err) {
         if (attempt > 0 || !diedBeforeSending(sent, err)) throw err;
       } finally {

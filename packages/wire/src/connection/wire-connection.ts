@@ -179,6 +179,14 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return !this.closed && !this.queue.failed;
   }
 
+  get streamOpen(): boolean {
+    return this.streaming !== null && !this.streaming.finished;
+  }
+
+  async drainStream(): Promise<void> {
+    await this.streaming?.drain();
+  }
+
   get connectionId(): number {
     return this.session.connectionId;
   }
