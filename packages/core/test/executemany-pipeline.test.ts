@@ -222,3 +222,24 @@ describe('a statement that switches NO_BACKSLASH_ESCAPES mid-run (fake server)',
     fake.destroy();
   });
 });
+
+describe('executemany({ atomic: true }) after a rollback', () => {
+  it('says the transaction was rolled back and leaves rowcount at 0', async () => {
+    await freshTable('(id INT PRIMARY KEY, pad TEXT)');
+    // Enough ~10 KB rows for several statements, so earlier ones succeed before the duplicate.
+    const rows = Array.from({ length: 450 }, (_, i) => [i, PAD]);
+    rows[300] = [3, 'dup'];
+    const cur = conn.cursor();
+    const err = await cur.executemany('INSERT INTO t VALUES (?, ?)', rows, { atomic: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IntegrityError);
+    expect(err).toMatchObject({ rowsAffectedBefore: 0 });
+    const message = (err as Error).message;
+    expect(message).toContain('rolled back');
+    expect(message).toContain('no rows were kept');
+    expect(message).not.toMatch(/committed/);
+    expect(message).not.toMatch(/[1-9]\d* row\(s\) affected/);
+    expect(cur.rowcount).toBe(0);
+    expect(await count()).toBe(0);
+    await cur.close();
+  });
+});

@@ -148,7 +148,9 @@ export async function executemany(
     cur.rowcount = total;
     if (err instanceof Error) {
       (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = total;
-      err.message += ` (executemany: ${total} row(s) affected by earlier statements${total ? '; in autocommit mode they are committed' : ''})`;
+      const note = ` (executemany: ${total} row(s) affected by earlier statements${total ? '; in autocommit mode they are committed' : ''})`;
+      err.message += note;
+      progressNotes.set(err, note);
     }
     throw err;
   }
@@ -273,6 +275,9 @@ async function runBinary(
   });
 }
 
+/** The progress note each failed run appended to its error, for atomically() to replace. */
+const progressNotes = new WeakMap<Error, string>();
+
 /**
  * Runs `work` inside BEGIN … COMMIT, rolled back if it fails, when the session is in
  * autocommit mode outside a transaction; inside your own transaction it just runs.
@@ -289,8 +294,22 @@ async function atomically<T>(cur: ExecutemanyCursor, work: () => Promise<T>): Pr
     await cur.execute('COMMIT');
     return out;
   } catch (err) {
-    if (cur.connection.isConnected()) await cur.execute('ROLLBACK').catch(() => {});
-    if (err instanceof Error) (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = 0;
+    const rolledBack =
+      cur.connection.isConnected() &&
+      (await cur.execute('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
+    // The count of the failed run described rows that the rollback has just undone.
+    cur.rowcount = 0;
+    if (err instanceof Error) {
+      (err as Error & { rowsAffectedBefore?: number }).rowsAffectedBefore = 0;
+      const note = progressNotes.get(err);
+      if (note !== undefined && err.message.endsWith(note)) err.message = err.message.slice(0, -note.length);
+      err.message += rolledBack
+        ? ' (executemany: the transaction was rolled back; no rows were kept)'
+        : ' (executemany: the transaction was not committed, but its ROLLBACK could not be confirmed)';
+    }
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import { options, OptionError, OPTION_DEFINITIONS } from '@s2/base';
+import { options, OptionError, OPTION_DEFINITIONS, parseBool, parseTimezone } from '@s2/base';
 import { PARAM_NAMES, type ConnectOptions, type ResolvedConnectParams } from './connect-options.js';
 import { knownDriverName, knownDriverNames } from './driver-names.js';
 import { resolveTlsMode, TLS_DECIDING_KEYS, type TlsSettings } from './tls.js';
@@ -24,9 +24,60 @@ export function normalizeConnectOptions(input: Record<string, unknown>): Connect
     if (value === undefined) continue;
     const camel = CAMEL_BY_SNAKE.get(key) ?? CAMEL_BY_SNAKE.get(key.toLowerCase());
     if (!camel) throw new OptionError(`Unrecognized connection parameter: ${key}`);
-    out[camel] = value;
+    out[camel] = castExplicit(camel, value);
   }
   return out as ConnectOptions;
+}
+
+/** Options whose meaning is fixed whatever the option registry says. */
+const KIND_OF: Partial<Record<keyof ConnectOptions, string>> = {
+  conv: 'map',
+  connAttrs: 'map',
+  socketOptions: 'map',
+  queryTimeoutMs: 'int',
+  localInfileDir: 'string',
+  resultsFormat: 'results',
+  resultsType: 'results',
+};
+
+/**
+ * Brings a value given in code to its parameter's type, as the Python SDK's `_cast_params`
+ * does. Unchecked, a string such as 'false' would be truthy where a boolean is read, turning
+ * on what it meant to turn off (TLS verification, LOCAL INFILE, autocommit).
+ */
+function castExplicit(camel: keyof ConnectOptions, value: unknown): unknown {
+  // null keeps meaning "not set here" (and "decide automatically" for the optional booleans).
+  if (value === null) return value;
+  const snake = PARAM_NAMES[camel];
+  const what = `Connection parameter ${snake}`;
+  const def = OPTION_BY_NAME.get(snake);
+  const kind = KIND_OF[camel] ?? def?.type.kind ?? 'string';
+  switch (kind) {
+    case 'bool':
+    case 'optional-bool':
+      return typeof value === 'string' ? validateLike(kind, value, snake, {}) : parseBool(value, what);
+    case 'int':
+      if (typeof value === 'string') return validateLike(kind, value, snake, {});
+      if (typeof value !== 'number' || Number.isNaN(value)) throw new OptionError(`${what}: ${describe(value)} is not a number`);
+      return value;
+    case 'map':
+      if (typeof value !== 'object' || Array.isArray(value)) throw new OptionError(`${what}: expected an object, got ${describe(value)}`);
+      return value;
+    case 'results':
+      // Spellings beyond the registry's list ('DictCursor'...) are normalized later.
+      if (typeof value !== 'string') throw new OptionError(`${what}: ${describe(value)} is not a string`);
+      return value;
+    default:
+      if (typeof value !== 'string') throw new OptionError(`${what}: ${describe(value)} is not a string`);
+      return def ? validateLike(kind, value, snake, def.type) : value;
+  }
+}
+
+/** A wrong-typed value for a message; the text of strings is never shown (it may be a password). */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 /** Casts a text value (URL query string) to the type of the parameter it names. */
@@ -61,8 +112,22 @@ function validateLike(kind: string, value: string, name: string, type: unknown):
   }
 }
 
+/**
+ * query_timeout_ms is s2's own and has no entry in the option registry, so its variable is read
+ * here, spelled the registry's way (with underscores, or without them).
+ */
+const QUERY_TIMEOUT_ENV = ['SINGLESTOREDB_QUERY_TIMEOUT_MS', 'SINGLESTOREDBQUERYTIMEOUTMS'];
+
 function option(camel: keyof ConnectOptions): unknown {
   const snake = PARAM_NAMES[camel];
+  if (camel === 'queryTimeoutMs') {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+    for (const name of QUERY_TIMEOUT_ENV) {
+      const raw = env[name];
+      if (raw !== undefined && raw !== '') return validateLike('int', raw, `${snake} (environment variable ${name})`, {});
+    }
+    return undefined;
+  }
   return OPTION_BY_NAME.has(snake) ? options.get(snake) : undefined;
 }
 
@@ -144,6 +209,16 @@ export function resolveConnectParams(
     const f = String(out.vectorDataFormat).toLowerCase();
     if (f !== 'json' && f !== 'binary') throw new OptionError(`vector_data_format must be 'json' or 'binary', got '${String(out.vectorDataFormat)}'`);
     out.vectorDataFormat = f;
+  }
+  if (out.timezone !== undefined) {
+    // The decoders parse it at the first date value; an unusable zone must fail here instead.
+    try {
+      parseTimezone(String(out.timezone));
+    } catch (err) {
+      throw new OptionError(`timezone: '${String(out.timezone)}' is not usable; use 'local', 'Z' or '+HH:MM' (IANA zone names are not supported)`, {
+        cause: err,
+      });
+    }
   }
   out.resultsType = normalizeResultsType(String(out.resultsType ?? 'tuples'));
   return out as unknown as ResolvedConnectParams;

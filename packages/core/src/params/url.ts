@@ -34,7 +34,29 @@ export function looksLikeUrl(host: string): boolean {
 
 /** The URL with any password replaced by `***`, for messages. */
 export function redactUrl(input: string): string {
-  return input.replace(/^([^/]*\/\/[^:@/?#]*:|[^:@/?#]*:)([^@/?#]*)@/, (_m, head: string) => `${head}***@`);
+  return input.replace(/^([^/]*\/\/[^:@/?#]*:|[^:@/?#]*:)([^/?#]*)@/, (_m, head: string) => `${head}***@`);
+}
+
+/**
+ * Does `text` (with its `//`) have no user part but an '@' after the host part ends? Then a
+ * reserved character in a password ended the host part early: `u:pa#ss@h` would otherwise read
+ * as host 'u', port 'pa', and `u:123/x@h` as host 'u', port 123. An '@' in a query value
+ * (`?k=a@b`, after its '=') is no sign of that.
+ */
+function passwordCutShort(text: string): boolean {
+  const rest = text.slice(text.indexOf('//') + 2);
+  const end = rest.search(/[/?#]/);
+  if (end < 0 || rest.slice(0, end).includes('@')) return false;
+  const after = rest.slice(end);
+  const hash = after.indexOf('#');
+  const beforeHash = hash < 0 ? after : after.slice(0, hash);
+  if (hash >= 0 && after.slice(hash).includes('@')) return true;
+  const q = beforeHash.indexOf('?');
+  const path = q < 0 ? beforeHash : beforeHash.slice(0, q);
+  if (path.includes('@')) return true;
+  if (q < 0) return false;
+  const firstKey = beforeHash.slice(q + 1).split(/[=&]/)[0];
+  return firstKey.includes('@');
 }
 
 /**
@@ -45,7 +67,14 @@ export function parseConnectionUrl(input: string): UrlParams {
   let text = input.trim();
   if (text.toLowerCase().startsWith('singlestoredb+')) text = text.slice('singlestoredb+'.length);
   if (!text.includes('//')) text = `//${text}`;
-  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?\/\/(?:([^@/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(\/[^?#]*)?(?:\?([^#]*))?(?:#.*)?$/.exec(text);
+  if (passwordCutShort(text)) {
+    // Whatever part of the URL we named would be a piece of the password: name none.
+    throw new OptionError(
+      "Invalid connection URL: an '@' follows the host part, so the password (or user name) probably contains a raw '/', '?' or '#'; percent-encode it (e.g. '/' as %2F, '?' as %3F, '#' as %23)",
+    );
+  }
+  // Greedy up to the last '@' of the authority, as Python's urlparse: a raw '@' stays in the password.
+  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?\/\/(?:([^/?#]*)@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?(\/[^?#]*)?(?:\?([^#]*))?(?:#.*)?$/.exec(text);
   if (!m) throw new OptionError(`Invalid connection URL: '${redactUrl(input)}'`);
   const [, scheme, auth, rawHost, rawPort, path, queryString] = m;
   const out: UrlParams = { query: {} };
@@ -60,7 +89,12 @@ export function parseConnectionUrl(input: string): UrlParams {
   }
   if (rawHost) out.host = rawHost.replace(/^\[|\]$/g, '');
   if (rawPort !== undefined && rawPort !== '') {
-    if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) throw new OptionError(`Invalid port in connection URL: '${rawPort}'`);
+    // Not echoed: after a raw '#' or '/' in a password, the "port" is the start of the password.
+    if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) {
+      throw new OptionError(
+        "Invalid port in connection URL (not an integer from 0 to 65535); if the URL has a password with a raw '/', '?', '#' or '@', percent-encode it",
+      );
+    }
     out.port = Number(rawPort);
   }
   if (path) {
