@@ -30,6 +30,18 @@ function stallingFetch(chunks: Uint8Array[], contentType: string): typeof fetch 
   }) as typeof fetch;
 }
 
+/** A chat client (no retries, 5 s per attempt) whose replies send `chunks` and then stall. */
+const stallingChat = (chunks: Uint8Array[], contentType: string) =>
+  chatFactory({
+    modelName: 'm',
+    baseUrl: 'http://fake.invalid/v1',
+    hostingPlatform: 'Nova',
+    env: {},
+    maxRetries: 0,
+    timeoutMs: 5_000,
+    fetch: stallingFetch(chunks, contentType),
+  });
+
 const embeddings = (reply: Reply, extra: Record<string, unknown> = {}) =>
   embeddingsFactory({
     modelName: 'm',
@@ -239,15 +251,7 @@ describe('streams from a hostile endpoint', () => {
 
   it('the body kept for that error is bounded, even when the reply never ends', async () => {
     const chunk = new TextEncoder().encode('<html>'.padEnd(40_000, 'x'));
-    const chat = await chatFactory({
-      modelName: 'm',
-      baseUrl: 'http://fake.invalid/v1',
-      hostingPlatform: 'Nova',
-      env: {},
-      maxRetries: 0,
-      timeoutMs: 5_000,
-      fetch: stallingFetch([chunk, chunk, chunk], 'text/html; charset=utf-8'),
-    });
+    const chat = await stallingChat([chunk, chunk, chunk], 'text/html; charset=utf-8');
     const err = await drain(chat.stream([{ role: 'user', content: 'x' }])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InferenceError);
     expect(err).not.toBeInstanceOf(InferenceTimeoutError);
@@ -315,15 +319,7 @@ describe('streams from a hostile endpoint', () => {
   it('an SSE event that grows past 16 MiB without ending is an InferenceError at once, not memory held until silence', async () => {
     const piece = new TextEncoder().encode('x'.repeat(1 << 20));
     const chunks = [new TextEncoder().encode('data: '), ...Array.from({ length: 20 }, () => piece)];
-    const chat = await chatFactory({
-      modelName: 'm',
-      baseUrl: 'http://fake.invalid/v1',
-      hostingPlatform: 'Nova',
-      env: {},
-      maxRetries: 0,
-      timeoutMs: 5_000,
-      fetch: stallingFetch(chunks, 'text/event-stream'),
-    });
+    const chat = await stallingChat(chunks, 'text/event-stream');
     const err = await (async () => {
       for await (const _ of chat.stream([{ role: 'user', content: 'x' }])) void _;
     })().catch((e: unknown) => e);

@@ -237,7 +237,8 @@ describe('collocated server: the request length the database announces', gate, (
     );
     try {
       const socketPath = (await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next()).value as string;
-      expect(socketPath, stderr).toBeTruthy();
+      // The child prints its socket's absolute path first; anything else means it failed to start.
+      expect(socketPath, stderr).toMatch(/^\/\S+$/);
       expect(await database(socketPath, 'add_one', [{ length: 2 ** 40, fileSize: 2 ** 40 }])).toEqual([
         answer(`DataError: the request of ${2 ** 40} bytes is larger than ${256 * 2 ** 20} bytes (the bodyLimit option)`),
       ]);
