@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { OptionError } from '@s2/base';
 import { parseConnectionUrl, resolveConnectParams } from '@s2/core';
 import type { WireTlsOptions } from '@s2/wire';
+import { userPath } from './paths.js';
 
 export interface GatewayCommand {
   command: 'data-api-gateway';
@@ -96,7 +97,7 @@ const TARGET_SETTINGS = new Set([
 function pem(path: string | undefined, key: string): Buffer | undefined {
   if (!path) return undefined;
   try {
-    return readFileSync(path);
+    return readFileSync(userPath(path));
   } catch (err) {
     throw new OptionError(`--target: cannot read ${key} file '${path}': ${(err as Error).message}`, { cause: err });
   }

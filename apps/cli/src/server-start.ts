@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { OptionError } from '@s2/base';
 import { DEFAULT_IMAGE, startDocker, type DockerOptions, type DockerServer } from '@s2/server';
+import { userPath } from './paths.js';
 import { aborted, INTERRUPTED_EXIT, watchStopSignals } from './signals.js';
 
 export const SERVER_USAGE = `  s2 server start [--image IMAGE] [--password PW] [--license KEY] [--port N] [--data-dir DIR]
@@ -8,7 +9,7 @@ export const SERVER_USAGE = `  s2 server start [--image IMAGE] [--password PW] [
                   [--no-studio] [--no-data-api]
       Start a SingleStore dev container (default ${DEFAULT_IMAGE}) on a Docker-compatible
       engine (DOCKER_HOST), print its URLs, and stop and remove it on Ctrl-C or SIGTERM (during the
-      start too; exit status 130 then). Relative paths are taken from the current directory.`;
+      start too; exit status 130 then). Relative paths are taken from where the command was typed.`;
 
 /** What `s2 server start` needs of a started server. */
 export type RunningServer = Pick<DockerServer, 'connectionUrl' | 'httpConnectionUrl' | 'studioUrl' | 'stop'>;
@@ -63,8 +64,8 @@ export function parseServerStart(argv: string[]): DockerOptions | 'help' {
     password: values.password,
     license: values.license,
     serverPort: positive(values.port, '--port'),
-    dataDir: values['data-dir'],
-    initSql: values['init-sql'],
+    dataDir: values['data-dir'] === undefined ? undefined : userPath(values['data-dir']),
+    initSql: values['init-sql'] === undefined ? undefined : userPath(values['init-sql']),
     database: values.database,
     readiness: values.readiness as DockerOptions['readiness'],
     startupTimeoutMs: timeout === undefined ? undefined : timeout * 1000,

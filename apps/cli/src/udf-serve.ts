@@ -1,9 +1,9 @@
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OptionError } from '@s2/base';
 import { connect } from '@s2/core';
 import { createUdfServer, definitionsIn, dropFunctions, registerFunctions, startCollocatedServer, type UdfDefinition } from '@s2/udf';
 import type { UdfServeCommand } from './args.js';
+import { userPath } from './paths.js';
 
 /**
  * Imports the functions module into this process's own module graph, so that packages it shares
@@ -11,7 +11,7 @@ import type { UdfServeCommand } from './args.js';
  * (tsx's tsImport would load a separate copy of each.) TypeScript needs tsx registered first.
  */
 async function importModule(file: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(resolve(file)).href;
+  const url = pathToFileURL(userPath(file)).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (err) {
@@ -41,7 +41,7 @@ function batchLogger(cmd: UdfServeCommand, log: (line: string) => void) {
 async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[], log: (line: string) => void): Promise<() => Promise<void>> {
   const server = await startCollocatedServer({
     functions,
-    socketPath: cmd.socketPath,
+    socketPath: cmd.socketPath === undefined ? undefined : userPath(cmd.socketPath),
     maxConnections: cmd.maxConnections,
     functionDatabase: cmd.functionDatabase,
     onBatch: batchLogger(cmd, log),
@@ -77,7 +77,7 @@ export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => voi
   const workers = cmd.workers;
   const app = await createUdfServer({
     functions,
-    workers: workers ? { module: resolve(cmd.file), count: workers } : undefined,
+    workers: workers ? { module: userPath(cmd.file), count: workers } : undefined,
     url: cmd.url,
     dataFormat: cmd.format,
     functionDatabase: cmd.functionDatabase,

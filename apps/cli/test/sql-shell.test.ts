@@ -25,7 +25,11 @@ function s2(args: string[], input = '', env: Record<string, string> = {}): Promi
 
 describe('s2 sql, non-interactive', () => {
   it('runs -e statements in every output format, \\G making one vertical', async () => {
-    const table = await s2(['sql', url(), '-e', 'SELECT id, name FROM data ORDER BY id LIMIT 2']);
+    // Into a pipe -e is tab-separated unless told otherwise, as the mysql client's is.
+    const piped = await s2(['sql', url(), '-e', 'SELECT id, name FROM data ORDER BY id LIMIT 2']);
+    expect(piped.err).toBe('');
+    expect(piped.out).toBe('id\tname\na\tantelopes\nb\tbears\n');
+    const table = await s2(['sql', url(), '--format', 'table', '-e', 'SELECT id, name FROM data ORDER BY id LIMIT 2']);
     expect(table.err).toBe('');
     expect(table.out).toBe('+----+-----------+\n| id | name      |\n+----+-----------+\n| a  | antelopes |\n| b  | bears     |\n+----+-----------+\n');
     const csv = await s2(['sql', url(), '--format', 'csv', '-e', "SELECT 1 AS n, 'x,y' AS s; SELECT NULL AS z"]);
@@ -205,6 +209,24 @@ describe(
     }
     afterAll(() => {
       spawnSync('tmux', ['kill-session', '-t', session]);
+    });
+
+    it('prints -e results as a table on a terminal', { timeout: 60_000 }, async () => {
+      const command = [process.execPath, '--conditions=s2-source', '--import', 'tsx', cli, 'sql', url(), '-e', 'SELECT 40 + 2 AS answer']
+        .map((a) => `'${a}'`)
+        .join(' ');
+      execFileSync('tmux', ['new-session', '-d', '-s', `${session}e`, '-x', '120', '-y', '50', `${command}; echo "exit=$?"; sleep 60`]);
+      try {
+        const deadline = Date.now() + 20_000;
+        let text = '';
+        while (!/exit=\d+/.test(text) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          text = execFileSync('tmux', ['capture-pane', '-p', '-t', `${session}e`], { encoding: 'utf8' });
+        }
+        expect(text).toMatch(/\+--------\+\n\| answer \|\n\+--------\+\n\| {5}42 \|\n\+--------\+\nexit=0/);
+      } finally {
+        spawnSync('tmux', ['kill-session', '-t', `${session}e`]);
+      }
     });
 
     it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, keeps history, quits on \\q', {

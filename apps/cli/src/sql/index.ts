@@ -12,6 +12,8 @@ export const SQL_USAGE = `  s2 sql [URL] [-e SQL]... [--format table|vertical|cs
       URL defaults to SINGLESTOREDB_URL. Interactive on a terminal (history, multi-line statements,
       \\G for vertical rows, Ctrl-C cancels the running query); otherwise runs -e statements or a
       script from stdin and exits non-zero at the first failure (--force: go on, exit 1 at the end).
+      Default format: -e prints a table on a terminal and tab-separated text into a pipe or file;
+      a script on stdin is tab-separated.
       Fusion commands (SHOW CLUSTERS, …) are answered when SINGLESTOREDB_FUSION_ENABLED is set or with --fusion.
       DELIMITER // (a line between statements) changes the delimiter, as in the mysql client.
       CSV writes NULL as an empty field and '' as "", TSV writes NULL as \\N.`;
@@ -122,7 +124,8 @@ export async function runSqlCommand(argv: string[], io: SqlIo): Promise<number> 
   }
   try {
     if (options.execute.length) {
-      return await runBatch(conn, options.execute, options, io, options.format ?? 'table');
+      // As the mysql client does: a table for a person at a terminal, tab-separated for a pipe or file.
+      return await runBatch(conn, options.execute, options, io, options.format ?? (io.stdout.isTTY ? 'table' : 'tsv'));
     }
     if (io.stdin.isTTY && io.stdout.isTTY) {
       return await runRepl(conn, io, options.format ?? 'table', async () => (conn = await open()));

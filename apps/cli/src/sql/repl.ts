@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Connection } from '@s2/core';
+import { userPath } from '../paths.js';
 import type { OutputFormat } from './render.js';
 import { runStatement } from './session.js';
 import { StatementSplitter, type Statement } from './split.js';
@@ -34,7 +35,7 @@ export function historyEntry(statement: Statement, delimiter: string): string {
 }
 
 function historyFile(env: NodeJS.ProcessEnv): string {
-  return env.S2_HISTFILE ?? join(homedir(), '.s2_history');
+  return env.S2_HISTFILE ? userPath(env.S2_HISTFILE, env) : join(homedir(), '.s2_history');
 }
 
 function loadHistory(file: string): string[] {
