@@ -88,6 +88,47 @@ describe('s2 cloud', () => {
   });
 });
 
+describe('--help', () => {
+  it('anywhere in a command prints the usage and exits 0 without running it, with or without a token', async () => {
+    const c = fake.seed.cluster({ name: 'help-keep' });
+    fake.seed.cluster({ name: 'help-stage' });
+    const local = join(dir, 'keep.txt');
+    await writeFile(local, 'keep');
+    expect((await run('files', ['put', 'personal', local, 'keep.txt'])).code).toBe(0);
+    const before = fake.requests.length;
+    const calls: [Parameters<typeof run>[0], string[]][] = [
+      ['cloud', ['clusters', 'drop', 'help-keep', '--help']],
+      ['cloud', ['clusters', 'drop', 'help-keep', '--force', '-h']],
+      ['cloud', ['clusters', '--help']],
+      ['cloud', ['starter', 'drop', 'x', '--help']],
+      ['cloud', ['regions', '--help']],
+      ['cloud', ['projects', '-h']],
+      ['cloud', ['fake', '--help']],
+      ['cloud', ['nonsense', '--help']],
+      ['files', ['rm', 'personal', 'keep.txt', '--help']],
+      ['files', ['rm', 'personal', 'keep.txt', '--no-such-flag', '--help']],
+      ['stage', ['rm', 'help-stage', 'dir', '-rh']],
+      ['stage', ['ls', '--help']],
+      ['jobs', ['run', '--help']],
+      ['jobs', ['delete', 'some-id', '--help']],
+    ];
+    for (const [command, argv] of calls) {
+      for (const env of [undefined, {}]) {
+        const r = await run(command, argv, { env });
+        const label = `${command} ${argv.join(' ')}${env ? ' (no token)' : ''}`;
+        expect(r.code, `${label}: ${r.err}`).toBe(0);
+        expect(r.out, label).toContain('Usage:\n  s2 cloud clusters list');
+        expect(r.err, label).toBe('');
+      }
+    }
+    expect(fake.requests.slice(before).map((q) => `${q.method} ${q.path}`)).toEqual([]);
+    expect(fake.state.clusters.get(String(c.clusterID))!.json.state).toBe('ACTIVE');
+    expect((await run('files', ['ls', 'personal'])).out).toContain('keep.txt');
+    // After `--` it is an argument like any other.
+    expect((await run('files', ['rm', 'personal', '--', '--help'])).code).toBe(1);
+  });
+});
+
 describe('s2 stage / files', () => {
   it('put, ls, mv, get, rm with plain progress lines off a terminal', async () => {
     fake.seed.cluster({ name: 'stage-host' });
@@ -183,6 +224,24 @@ describe('s2 jobs', () => {
     expect(jobParameter('1e3')).toEqual({ value: '1e3', type: 'float' });
     expect(jobParameter('+1')).toBe('+1');
     expect(jobParameter('Infinity')).toBe('Infinity');
+  });
+});
+
+describe('numeric flags', () => {
+  it('a --timeout or --transition-ms that is not a non-negative number is a usage error (exit 2) before any call', async () => {
+    const before = fake.requests.length;
+    for (const [command, argv, flag] of [
+      ['jobs', ['wait', 'some-id', '--timeout', 'abc'], '--timeout'],
+      ['jobs', ['wait', 'some-id', '--timeout='], '--timeout'],
+      ['jobs', ['run', 'nb.ipynb', '--wait', '--timeout=-1'], '--timeout'],
+      ['jobs', ['run', 'nb.ipynb', '--wait', '--timeout', 'Infinity'], '--timeout'],
+      ['cloud', ['fake', '--port', '0', '--transition-ms', 'soon'], '--transition-ms'],
+    ] as const) {
+      const r = await run(command, [...argv]);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toContain(`${flag} must be a non-negative number`);
+    }
+    expect(fake.requests.slice(before)).toEqual([]);
   });
 });
 

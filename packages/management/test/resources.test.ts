@@ -55,6 +55,15 @@ describe('v2 clusters', () => {
     expect((await mgmt.clusters.list()).ids()).not.toContain(active.id);
   });
 
+  it('terminates a cluster deleted while its create is still PENDING (the fake does not drop that DELETE)', async () => {
+    fake.setTiming({ transitionMs: 400 });
+    const c = await mgmt.clusters.create({ name: 'short-lived', region: 'us-east-1', provider: 'AWS' });
+    expect(c.state).toBe('PENDING');
+    await c.terminate({ waitOnTerminated: fast });
+    expect(c.terminatedAt).toBeInstanceOf(Date);
+    expect((await mgmt.clusters.list()).ids()).not.toContain(c.id);
+  });
+
   it('waitOnActive with a create waits for the firewall too', async () => {
     fake.setTiming({ firewallDelayMs: 150 });
     const c = await mgmt.clusters.create({ name: 'fw', region: 'us-east-1', provider: 'AWS', firewallRanges: ['1.2.3.4/32'], waitOnActive: fast });
@@ -110,6 +119,19 @@ describe('v2 clusters', () => {
     const nb = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_WORKSPACE: String(a.clusterID) } });
     expect((await nb.clusters.current()).id).toBe(a.clusterID);
     await expect(mgmt.clusters.current()).rejects.toThrow(/SINGLESTOREDB_WORKSPACE/);
+  });
+
+  it("reads Go time.Time text (how GET /v2/clusters/{id} sends expiresAt) like RFC 3339; Go's zero time is unset", async () => {
+    const read = async (expiresAt: string) => (await mgmt.clusters.get(String(fake.seed.cluster({ name: 'go-time', expiresAt }).clusterID))).expiresAt;
+    expect(await read('2026-09-17 14:42:41.445984 +0000 UTC')).toEqual(new Date('2026-09-17T14:42:41.445Z'));
+    expect(await read('2026-09-17 14:42:41.5 -0700 MST')).toEqual(new Date('2026-09-17T21:42:41.500Z'));
+    expect(await read('2026-09-17 14:42:41 +0000 UTC m=+3600.000000001')).toEqual(new Date('2026-09-17T14:42:41Z'));
+    expect(await read('2026-09-17 14:42:41.445984 +05:30 IST m=-0.25')).toEqual(new Date('2026-09-17T09:12:41.445Z'));
+    expect(await read('2026-09-17T14:42:41.123456789Z')).toEqual(new Date('2026-09-17T14:42:41.123Z'));
+    expect(await read('2026-09-17 14:42:41')).toEqual(new Date('2026-09-17T14:42:41Z'));
+    expect(await read('0001-01-01 00:00:00 +0000 UTC')).toBeNull();
+    expect(await read('0001-01-01T00:00:00Z')).toBeNull();
+    expect(await read('next tuesday')).toBeNull();
   });
 
   it('connect() without an endpoint names the endpoint', async () => {
@@ -171,6 +193,17 @@ describe('v1 workspace groups and workspaces (OpenAPI-validated)', () => {
     expect(g.terminatedAt).toBeInstanceOf(Date);
     expect((await mgmt.workspaces.listGroups()).ids()).not.toContain(g.id);
     expect((await mgmt.workspaces.listGroups({ includeTerminated: true })).ids()).toContain(g.id);
+  });
+
+  it('terminates a workspace deleted while its create is still PENDING', async () => {
+    fake.setTiming({ transitionMs: 400 });
+    const regions = await mgmt.workspaces.regions.list();
+    const g = await mgmt.workspaces.createGroup({ name: 'wg-short', region: regions[0]!, firewallRanges: ['0.0.0.0/0'], adminPassword: 'pw' });
+    const ws = await g.createWorkspace({ name: 'ws-short', size: 'S-0' });
+    expect(ws.state).toBe('PENDING');
+    await ws.terminate({ waitOnTerminated: fast });
+    expect(ws.terminatedAt).toBeInstanceOf(Date);
+    await g.terminate({ force: true });
   });
 
   it('the fake rejects what the OpenAPI document rejects, but treats null as absent', async () => {
@@ -238,6 +271,21 @@ describe('jobs, secrets, organization, billing, inference', () => {
     expect(await done.delete()).toBe(true);
     expect((await mgmt.jobs.get(job.jobId)).terminatedAt).toBeInstanceOf(Date);
     expect((await mgmt.jobs.runtimes()).map((r) => r.name)).toContain('notebooks-cpu-small');
+  });
+
+  it('a wait with a NaN, infinite or negative timeout or interval is a ManagementError, not an endless wait', async () => {
+    fake.setTiming({ transitionMs: 60_000 });
+    const job = await mgmt.jobs.run('never-done.ipynb');
+    const cluster = await mgmt.clusters.get(String(fake.seed.cluster({ name: 'pending', state: 'PENDING' }).clusterID));
+    const before = fake.requests.length;
+    for (const bad of [{ timeout: Number('abc') }, { timeout: -1 }, { timeout: Infinity }, { interval: Number.NaN, timeout: 1 }, { interval: -0.5 }]) {
+      const label = JSON.stringify(bad, (_, v) => (typeof v === 'number' ? String(v) : v));
+      await expect(mgmt.jobs.wait([job], bad), label).rejects.toThrow(/^the wait (timeout|interval) must be a non-negative number of seconds/);
+      await expect(mgmt.jobs.wait([job], bad), label).rejects.toBeInstanceOf(ManagementError);
+      await expect(mgmt.clusters.waitOnActive(cluster, bad), label).rejects.toThrow(/^the wait (timeout|interval) must be/);
+    }
+    expect(fake.requests.length).toBe(before);
+    expect(await mgmt.jobs.wait([job], { timeout: 0 })).toBe(false);
   });
 
   it('targets the current cluster from the environment at v2', async () => {

@@ -151,9 +151,29 @@ describe('Stage', () => {
     await expect(mgmt.stage('00000000-0000-4000-8000-000000000000').list()).rejects.toMatchObject({ status: 404 });
   });
 
+  it('the root of a v1 stage (workspace group, starter workspace) answers info and list', async () => {
+    const g = fake.seed.workspaceGroup({ name: 'root-group' });
+    const sw = fake.seed.starterWorkspace({ name: 'root-starter' });
+    for (const id of [String(g.workspaceGroupID), String(sw.virtualWorkspaceID)]) {
+      const v1 = mgmt.stage(id, { version: 'v1' });
+      expect(await v1.info('/')).toMatchObject({ path: '/', type: 'directory' });
+      await v1.upload('x', 'top.txt');
+      expect(await v1.list('/')).toEqual(['top.txt']);
+      expect(fake.requests.filter((r) => r.path === `/v1/stage/${id}/fs/`).map((r) => r.status)).toEqual([200, 200]);
+    }
+  });
+
   it('names with spaces, # and ? stay inside the path', async () => {
     await stage.upload('odd', 'a b#c?d.txt');
     expect((await stage.info('a b#c?d.txt')).name).toBe('a b#c?d.txt');
+  });
+
+  it('a rename target is taken literally: %20 in the new name stays %20', async () => {
+    await stage.upload('pct', 'pct-source.txt');
+    expect((await stage.rename('pct-source.txt', 'ü%20x;a+b.txt')).path).toBe('ü%20x;a+b.txt');
+    expect(await stage.downloadText('ü%20x;a+b.txt')).toBe('pct');
+    expect(await stage.exists('ü x;a+b.txt')).toBe(false);
+    await stage.remove('ü%20x;a+b.txt');
   });
 });
 

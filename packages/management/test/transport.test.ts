@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { S2Error } from '@s2/base';
+import { options, S2Error } from '@s2/base';
 import type { ManagementFake } from '@s2/fakes/management';
 import { startManagementFake } from '@s2/fakes/management';
 import {
@@ -86,6 +86,27 @@ describe('token, base URL, version, organization', () => {
     await v1.regions.list();
     expect(fake.requests.at(-1)!.path).toBe('/v1/regions');
     expect(() => v1.clusters).toThrow(/v2/);
+  });
+
+  it('the management.token/base_url/version options come after an argument and before the env given; v2 stays the default', async () => {
+    const env = {
+      SINGLESTOREDB_MANAGEMENT_TOKEN: 'env-token',
+      SINGLESTOREDB_MANAGEMENT_BASE_URL: 'http://env.invalid',
+      SINGLESTOREDB_MANAGEMENT_VERSION: 'v2',
+    };
+    options.set({ 'management.token': fake.token, 'management.base_url': fake.url, 'management.version': 'v1' });
+    try {
+      const m = createManagement({ env, quietDeprecations: true });
+      expect(m.client.versionBase()).toBe(`${fake.url}/v1/`);
+      await m.regions.list();
+      expect(fake.requests.at(-1)).toMatchObject({ path: '/v1/regions', headers: { authorization: `Bearer ${fake.token}` } });
+      expect(discoverToken(env)).toBe(fake.token);
+      const explicit = createManagement({ env, token: 'arg-token', baseUrl: 'http://arg.invalid', version: 'v2' });
+      expect(explicit.client.versionBase()).toBe('http://arg.invalid/v2/');
+    } finally {
+      for (const name of ['management.token', 'management.base_url', 'management.version']) options.reset(name);
+    }
+    expect(createManagement({ env: { SINGLESTOREDB_MANAGEMENT_TOKEN: 't' } }).client.versionBase()).toBe('https://api.singlestore.com/v2/');
   });
 
   it('organizationID: per-call > option > SINGLESTOREDB_ORGANIZATION', async () => {

@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MySQLError } from '@s2/base';
 import { createManagement, ManagementFsError, type FileLocation, type Management, type TransferProgress } from '@s2/management';
-import { printObject, printRows, progressReporter, UsageError, type CliIo } from './io.js';
+import { HelpRequested, printObject, printRows, progressReporter, UsageError, type CliIo } from './io.js';
+import { userPath } from '../paths.js';
 import { loadFake, loadNodeHelpers } from './modules.js';
 import { findCluster, findStage, findStarter } from './resolve.js';
 
@@ -24,7 +25,16 @@ export const CLOUD_USAGE = `  s2 cloud clusters list | create NAME --region CODE
 
 const common = { json: { type: 'boolean' as const }, help: { type: 'boolean' as const, short: 'h' } };
 
-function args(argv: string[], options: NonNullable<ParseArgsConfig['options']> = {}): { values: Record<string, any>; positionals: string[] } {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Whether `--help` / `-h` is among the arguments (before any `--`), whatever else is wrong with them. */
+function helpAsked(argv: string[], options: Options = {}): boolean {
+  return parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: false }).values.help === true;
+}
+
+/** Parses a command's arguments; `--help` throws HelpRequested, so nothing runs past it. */
+function args(argv: string[], options: Options = {}): { values: Record<string, any>; positionals: string[] } {
+  if (helpAsked(argv, options)) throw new HelpRequested();
   try {
     const parsed = parseArgs({ args: argv, options: { ...common, ...options }, allowPositionals: true, strict: true });
     return { values: parsed.values as Record<string, any>, positionals: parsed.positionals };
@@ -32,6 +42,23 @@ function args(argv: string[], options: NonNullable<ParseArgsConfig['options']> =
     throw new UsageError((err as Error).message);
   }
 }
+
+/** The subcommand, checked before the client is made (an unknown one is a usage error, not a missing token). */
+function subcommand(sub: string | undefined, known: string[], group: string): string {
+  if (sub === undefined || !known.includes(sub)) throw new UsageError(`unknown ${group} command '${sub ?? ''}' (${known.join(', ')})`);
+  return sub;
+}
+
+/** A number from a flag's text: `Number('abc')` is NaN, and a NaN timeout never runs out. */
+function nonNegative(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a non-negative number, got '${text}'`);
+  return n;
+}
+
+/** Makes the Management API client once the arguments are known to be good (so `--help` needs no token). */
+type Connect = () => Management;
 
 function need(pos: string[], n: number, what: string): string[] {
   if (pos.length < n) throw new UsageError(`missing ${what}`);
@@ -47,9 +74,8 @@ function until(): Promise<void> {
 
 const CLUSTER_COLUMNS = ['name', 'id', 'state', 'provider', 'region', 'size', 'endpoint'];
 
-async function clusters(mgmt: Management, io: CliIo, argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const a = args(rest, {
+async function clusters(connect: Connect, io: CliIo, argv: string[]): Promise<number> {
+  const a = args(argv, {
     region: { type: 'string' },
     provider: { type: 'string' },
     size: { type: 'string' },
@@ -59,16 +85,19 @@ async function clusters(mgmt: Management, io: CliIo, argv: string[]): Promise<nu
     wait: { type: 'boolean' },
     force: { type: 'boolean' },
   });
+  const [first, ...positionals] = a.positionals;
+  const sub = subcommand(first, ['list', 'ls', 'create', 'suspend', 'resume', 'drop'], 'clusters');
   const v = a.values as Record<string, any>;
   const json = !!v.json;
   const wait = v.wait ? { interval: 5, timeout: 1800 } : undefined;
+  const mgmt = connect();
   switch (sub) {
     case 'list':
     case 'ls':
       printRows(io, [...(await mgmt.clusters.list())] as unknown as Record<string, unknown>[], CLUSTER_COLUMNS, json);
       return 0;
     case 'create': {
-      const [name] = need(a.positionals, 1, 'cluster name');
+      const [name] = need(positionals, 1, 'cluster name');
       if (!v.region) throw new UsageError('--region is required (a provider region code such as us-east-1)');
       const region = await mgmt.regions.find(v.provider, v.region);
       const c = await mgmt.clusters.create({
@@ -86,7 +115,7 @@ async function clusters(mgmt: Management, io: CliIo, argv: string[]): Promise<nu
     case 'suspend':
     case 'resume':
     case 'drop': {
-      const [key] = need(a.positionals, 1, 'cluster id or name');
+      const [key] = need(positionals, 1, 'cluster id or name');
       const c = await findCluster(mgmt, key!);
       if (sub === 'suspend') await c.suspend({ waitOnSuspended: wait });
       else if (sub === 'resume') await c.resume({ waitOnResumed: wait });
@@ -96,22 +125,24 @@ async function clusters(mgmt: Management, io: CliIo, argv: string[]): Promise<nu
       return 0;
     }
     default:
-      throw new UsageError(`unknown clusters command '${sub ?? ''}'`);
+      throw new UsageError(`unknown clusters command '${sub}'`);
   }
 }
 
-async function starter(mgmt: Management, io: CliIo, argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const a = args(rest, { database: { type: 'string' }, region: { type: 'string' }, provider: { type: 'string' } });
+async function starter(connect: Connect, io: CliIo, argv: string[]): Promise<number> {
+  const a = args(argv, { database: { type: 'string' }, region: { type: 'string' }, provider: { type: 'string' } });
+  const [first, ...positionals] = a.positionals;
+  const sub = subcommand(first, ['list', 'ls', 'create', 'drop'], 'starter');
   const v = a.values as Record<string, any>;
   const columns = ['name', 'id', 'databaseName', 'endpoint'];
+  const mgmt = connect();
   switch (sub) {
     case 'list':
     case 'ls':
       printRows(io, [...(await mgmt.starterClusters.list())] as unknown as Record<string, unknown>[], columns, !!v.json);
       return 0;
     case 'create': {
-      const [name] = need(a.positionals, 1, 'starter cluster name');
+      const [name] = need(positionals, 1, 'starter cluster name');
       if (!v.database || !v.region) throw new UsageError('--database and --region are required');
       const region = await mgmt.regions.find(v.provider, v.region, { sharedTier: true });
       const sc = await mgmt.starterClusters.create({ name: name!, databaseName: v.database, region });
@@ -119,14 +150,14 @@ async function starter(mgmt: Management, io: CliIo, argv: string[]): Promise<num
       return 0;
     }
     case 'drop': {
-      const [key] = need(a.positionals, 1, 'starter cluster id or name');
+      const [key] = need(positionals, 1, 'starter cluster id or name');
       const sc = await findStarter(mgmt, key!);
       await sc.terminate();
       io.stdout.write(`dropped ${sc.name} (${sc.id})\n`);
       return 0;
     }
     default:
-      throw new UsageError(`unknown starter command '${sub ?? ''}'`);
+      throw new UsageError(`unknown starter command '${sub}'`);
   }
 }
 
@@ -146,7 +177,7 @@ async function fake(io: CliIo, argv: string[]): Promise<number> {
     port,
     host: v.host ?? '127.0.0.1',
     token: v.token,
-    transitionMs: v['transition-ms'] != null ? Number(v['transition-ms']) : 2000,
+    transitionMs: nonNegative(v['transition-ms'], '--transition-ms') ?? 2000,
     dataDir: v['data-dir'],
   });
   if (v.json) io.stdout.write(`${JSON.stringify({ url: f.url, token: f.token })}\n`);
@@ -184,25 +215,27 @@ async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: st
       return 0;
     }
     case 'put': {
-      const [local, remote] = need(pos, 2, 'LOCAL and REMOTE paths');
+      const [given, remote] = need(pos, 2, 'LOCAL and REMOTE paths');
+      const local = userPath(given!);
       io.stdout.write(
         await withProgress(io, `put ${remote}`, async (onProgress) => {
           if (v.recursive)
-            return `uploaded ${(await uploadFolder(location, local!, remote!, { overwrite: !!v.overwrite, onProgress })).length} files to ${remote}\n`;
-          const o = await uploadFile(location, local!, remote!, { overwrite: !!v.overwrite, onProgress });
+            return `uploaded ${(await uploadFolder(location, local, remote!, { overwrite: !!v.overwrite, onProgress })).length} files to ${remote}\n`;
+          const o = await uploadFile(location, local, remote!, { overwrite: !!v.overwrite, onProgress });
           return `uploaded ${o.path} (${o.size} bytes)\n`;
         }),
       );
       return 0;
     }
     case 'get': {
-      const [remote, local] = need(pos, 2, 'REMOTE and LOCAL paths');
+      const [remote, given] = need(pos, 2, 'REMOTE and LOCAL paths');
+      const local = userPath(given!);
       io.stdout.write(
         await withProgress(io, `get ${remote}`, async (onProgress) => {
           if (v.recursive)
-            return `downloaded ${(await downloadFolder(location, remote!, local!, { overwrite: !!v.overwrite, onProgress })).length} files to ${local}\n`;
-          await downloadFile(location, remote!, local!, { overwrite: !!v.overwrite, onProgress });
-          return `downloaded ${remote} to ${local}\n`;
+            return `downloaded ${(await downloadFolder(location, remote!, local, { overwrite: !!v.overwrite, onProgress })).length} files to ${given}\n`;
+          await downloadFile(location, remote!, local, { overwrite: !!v.overwrite, onProgress });
+          return `downloaded ${remote} to ${given}\n`;
         }),
       );
       return 0;
@@ -230,6 +263,7 @@ async function fsCommand(io: CliIo, location: FileLocation, sub: string, pos: st
   }
 }
 
+const FS_COMMANDS = ['ls', 'put', 'get', 'rm', 'mv', 'mkdir'];
 const FS_OPTIONS = { recursive: { type: 'boolean' as const, short: 'r' }, overwrite: { type: 'boolean' as const }, v1: { type: 'boolean' as const } };
 
 type JobParameter = boolean | string | { value: string; type: 'integer' | 'float' };
@@ -246,11 +280,14 @@ export function jobParameter(raw: string): JobParameter {
   return raw;
 }
 
-async function jobs(mgmt: Management, io: CliIo, argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  const a = args(rest, { runtime: { type: 'string' }, param: { type: 'string', multiple: true }, wait: { type: 'boolean' }, timeout: { type: 'string' } });
+async function jobs(connect: Connect, io: CliIo, argv: string[]): Promise<number> {
+  const a = args(argv, { runtime: { type: 'string' }, param: { type: 'string', multiple: true }, wait: { type: 'boolean' }, timeout: { type: 'string' } });
+  const [first, ...positionals] = a.positionals;
+  const sub = subcommand(first, ['run', 'get', 'wait', 'delete', 'runtimes'], 'jobs');
   const v = a.values as Record<string, any>;
   const json = !!v.json;
+  const timeout = nonNegative(v.timeout, '--timeout');
+  const mgmt = connect();
   const show = (j: Awaited<ReturnType<Management['jobs']['get']>>) =>
     printObject(
       io,
@@ -270,7 +307,7 @@ async function jobs(mgmt: Management, io: CliIo, argv: string[]): Promise<number
       printRows(io, (await mgmt.jobs.runtimes()) as unknown as Record<string, unknown>[], ['name', 'description'], json);
       return 0;
     case 'run': {
-      const [notebook] = need(a.positionals, 1, 'notebook path');
+      const [notebook] = need(positionals, 1, 'notebook path');
       const parameters: Record<string, JobParameter> = {};
       for (const p of (v.param as string[] | undefined) ?? []) {
         const i = p.indexOf('=');
@@ -279,69 +316,68 @@ async function jobs(mgmt: Management, io: CliIo, argv: string[]): Promise<number
       }
       let job = await mgmt.jobs.run(notebook!, { runtimeName: v.runtime, parameters: Object.keys(parameters).length ? parameters : undefined });
       if (v.wait) {
-        await job.wait({ timeout: v.timeout ? Number(v.timeout) : undefined });
+        await job.wait({ timeout });
         job = await mgmt.jobs.get(job.jobId);
       }
       show(job);
       return 0;
     }
     case 'get': {
-      const [id] = need(a.positionals, 1, 'job id');
+      const [id] = need(positionals, 1, 'job id');
       show(await mgmt.jobs.get(id!));
       return 0;
     }
     case 'wait': {
-      const [id] = need(a.positionals, 1, 'job id');
-      const ok = await mgmt.jobs.wait([id!], { timeout: v.timeout ? Number(v.timeout) : undefined });
+      const [id] = need(positionals, 1, 'job id');
+      const ok = await mgmt.jobs.wait([id!], { timeout });
       io.stdout.write(ok ? `job ${id} finished\n` : `job ${id} did not finish in time\n`);
       return ok ? 0 : 1;
     }
     case 'delete': {
-      const [id] = need(a.positionals, 1, 'job id');
+      const [id] = need(positionals, 1, 'job id');
       await mgmt.jobs.delete(id!);
       io.stdout.write(`deleted job ${id}\n`);
       return 0;
     }
     default:
-      throw new UsageError(`unknown jobs command '${sub ?? ''}' (run, get, wait, delete, runtimes)`);
+      throw new UsageError(`unknown jobs command '${sub}'`);
   }
 }
 
 async function dispatch(command: 'cloud' | 'stage' | 'files' | 'jobs', argv: string[], io: CliIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.stdout.write(`Usage:\n${CLOUD_USAGE}\n`);
-    return 0;
-  }
-  if (command === 'cloud' && argv[0] === 'fake') return fake(io, argv.slice(1));
-  const mgmt = createManagement({ env: io.env });
+  if (argv.length === 0 || argv[0] === 'help' || helpAsked(argv)) throw new HelpRequested();
+  const connect: Connect = () => createManagement({ env: io.env });
   if (command === 'cloud') {
     const [what, ...rest] = argv;
-    if (what === 'clusters' || what === 'cluster') return clusters(mgmt, io, rest);
-    if (what === 'starter' || what === 'starter-clusters') return starter(mgmt, io, rest);
+    if (what === 'fake') return fake(io, rest);
+    if (what === 'clusters' || what === 'cluster') return clusters(connect, io, rest);
+    if (what === 'starter' || what === 'starter-clusters') return starter(connect, io, rest);
     if (what === 'regions') {
       const a = args(rest, { 'shared-tier': { type: 'boolean' } });
+      const mgmt = connect();
       const list = a.values['shared-tier'] ? await mgmt.regions.sharedTier() : await mgmt.regions.list();
       printRows(io, [...list] as unknown as Record<string, unknown>[], ['provider', 'regionName', 'name'], !!a.values.json);
       return 0;
     }
     if (what === 'projects') {
       const a = args(rest);
-      printRows(io, [...(await mgmt.projects.list())] as unknown as Record<string, unknown>[], ['name', 'id', 'edition', 'createdAt'], !!a.values.json);
+      printRows(io, [...(await connect().projects.list())] as unknown as Record<string, unknown>[], ['name', 'id', 'edition', 'createdAt'], !!a.values.json);
       return 0;
     }
     throw new UsageError(`unknown cloud command '${what}'`);
   }
-  if (command === 'jobs') return jobs(mgmt, io, argv);
-  const [sub, ...rest] = argv;
-  const a = args(rest, FS_OPTIONS);
-  const [where, ...pos] = need(a.positionals, 1, command === 'stage' ? 'DEPLOYMENT (cluster id or name)' : 'file space (personal, shared, models)');
+  if (command === 'jobs') return jobs(connect, io, argv);
+  const a = args(argv, FS_OPTIONS);
+  const sub = subcommand(a.positionals[0], FS_COMMANDS, command);
+  const [where, ...pos] = need(a.positionals.slice(1), 1, command === 'stage' ? 'DEPLOYMENT (cluster id or name)' : 'file space (personal, shared, models)');
+  const mgmt = connect();
   let location: FileLocation;
   if (command === 'stage') location = await findStage(mgmt, where!, !!a.values.v1);
   else {
     if (!['personal', 'shared', 'models'].includes(where!)) throw new UsageError(`file space must be personal, shared or models, got '${where}'`);
     location = mgmt.files.space(where as 'personal' | 'shared' | 'models');
   }
-  return fsCommand(io, location, sub!, pos, a.values as Record<string, any>);
+  return fsCommand(io, location, sub, pos, a.values as Record<string, any>);
 }
 
 /** Runs `s2 cloud|stage|files|jobs …`; resolves to the exit code (0 ok, 1 failure, 2 usage). */
@@ -349,6 +385,10 @@ export async function runCloudCommand(command: 'cloud' | 'stage' | 'files' | 'jo
   try {
     return await dispatch(command, argv, io);
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      io.stdout.write(`Usage:\n${CLOUD_USAGE}\n`);
+      return 0;
+    }
     if (err instanceof UsageError) {
       io.stderr.write(`s2 ${command}: ${err.message}\n\nUsage:\n${CLOUD_USAGE}\n`);
       return 2;

@@ -10,6 +10,12 @@ export interface CliIo {
 /** A usage mistake: exit code 2 with the message and the usage text. */
 export class UsageError extends Error {}
 
+/**
+ * `--help` / `-h` anywhere in a command's arguments: thrown by the argument parser, so that no
+ * command goes on to run (a `drop NAME --help` must not drop); exit code 0 with the usage text.
+ */
+export class HelpRequested extends Error {}
+
 function cell(v: unknown): string {
   if (v == null) return '';
   if (v instanceof Date) return v.toISOString();

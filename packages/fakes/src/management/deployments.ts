@@ -48,6 +48,12 @@ function requireString(b: Json, key: string): string {
 }
 
 const live = (j: Json) => j.state !== 'TERMINATED' && !j.terminatedAt;
+/**
+ * A repeated DELETE leaves the running termination alone; a DELETE during a create, resize,
+ * suspend or resume replaces that transition, as the service terminates a deployment in any
+ * live state.
+ */
+const terminating = (rec: Stored) => rec.pending?.to === 'TERMINATED';
 
 function endpointFor(t: Timing, id: string): string {
   return t.endpoint ?? `svc-${id.slice(0, 8)}-dml.fake.singlestore.test`;
@@ -120,7 +126,7 @@ export function registerDeployments(router: Router, state: FakeState, t: Timing)
   router.add('DELETE', '/v2/clusters/:id', (r) => {
     const rec = lookup(state.clusters, r.params.id!, 'cluster');
     settle(rec);
-    if (live(rec.json) && !rec.pending) schedule(rec, t, 'TERMINATED', 'PENDING', (j) => (j.terminatedAt = now()));
+    if (live(rec.json) && !terminating(rec)) schedule(rec, t, 'TERMINATED', 'PENDING', (j) => (j.terminatedAt = now()));
     return { json: { clusterID: rec.json.clusterID } };
   });
   router.add('POST', '/v2/clusters/:id/suspend', (r) => {
@@ -281,7 +287,7 @@ export function registerDeployments(router: Router, state: FakeState, t: Timing)
   });
   router.add('DELETE', '/v1/workspaces/:id', (r) => {
     const rec = lookup(state.workspaces, r.params.id!, 'workspace');
-    if (live(settle(rec)) && !rec.pending) schedule(rec, t, 'TERMINATED', 'PENDING', (j) => (j.terminatedAt = now()));
+    if (live(settle(rec)) && !terminating(rec)) schedule(rec, t, 'TERMINATED', 'PENDING', (j) => (j.terminatedAt = now()));
     return { json: { workspaceID: rec.json.workspaceID } };
   });
   router.add('POST', '/v1/workspaces/:id/suspend', (r) => {

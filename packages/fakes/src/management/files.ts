@@ -6,13 +6,18 @@ import { receiveMultipartFile } from './multipart.js';
 import { HttpError, type Req, type Res, type Router } from './router.js';
 import { settle, type FakeState } from './state.js';
 
+function collapseSlashes(path: string): string {
+  return path.replace(/\/{2,}/g, '/').replace(/^\/+/, '');
+}
+
+/** A `{path}` taken from the URL, whose segments are percent-encoded. */
 function decodePath(raw: string): string {
-  return raw
-    .split('/')
-    .map((s) => decodeURIComponent(s))
-    .join('/')
-    .replace(/\/{2,}/g, '/')
-    .replace(/^\/+/, '');
+  return collapseSlashes(
+    raw
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/'),
+  );
 }
 
 function drain(r: Req): void {
@@ -80,7 +85,8 @@ async function handleFs(store: FsStore, flat: boolean, r: Req): Promise<Res> {
     case 'PATCH': {
       const b = obj(r.body);
       if (typeof b.newPath !== 'string' || b.newPath === '') throw new HttpError(400, 'newPath is required');
-      const target = decodePath(b.newPath).replace(/\/+$/, '');
+      // A JSON value is literal text: `%20` in newPath names a file with `%20` in it.
+      const target = collapseSlashes(b.newPath).replace(/\/+$/, '');
       if (flat && (target.includes('/') || b.newPath.endsWith('/'))) throw new HttpError(400, 'directories are not supported in the Files API');
       if (!kind || clean === '') throw new HttpError(404, `${path} does not exist`);
       if (await store.kind(target)) throw new HttpError(409, `${b.newPath} already exists`);

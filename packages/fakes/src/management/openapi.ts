@@ -25,6 +25,12 @@ export interface ValidationProblem {
   message: string;
 }
 
+/**
+ * The `{path}` of the `…/fs/{path}` operations: it spans slashes, and the document marks it
+ * required although an empty one is the root directory (`GET fs/`, `GET fs/?metadata=1`).
+ */
+const FS_PATH = 'path';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -75,7 +81,7 @@ export class OpenApiValidator {
           const m = /^\{(.+)\}$/.exec(seg);
           if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           names.push(m[1]!);
-          return m[1] === 'path' ? '(.*)' : '([^/]+)';
+          return m[1] === FS_PATH ? '(.*)' : '([^/]+)';
         })
         .join('/');
       const template = new RegExp(`^${source}$`);
@@ -110,7 +116,7 @@ export class OpenApiValidator {
       const raw = p.in === 'path' ? values[op.names.indexOf(p.name)] : p.in === 'query' ? query[p.name] : undefined;
       if (p.in !== 'path' && p.in !== 'query') continue;
       if (raw == null || raw === '') {
-        if (p.required) return { status: 400, message: `missing required ${p.in} parameter ${p.name}` };
+        if (p.required && !(p.in === 'path' && p.name === FS_PATH)) return { status: 400, message: `missing required ${p.in} parameter ${p.name}` };
         continue;
       }
       const text = p.in === 'path' ? decodeURIComponent(raw) : raw;

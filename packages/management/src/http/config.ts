@@ -3,13 +3,17 @@ import { ManagementError } from '../errors.js';
 import { isJwt } from './jwt.js';
 import type { TraceEvent } from './trace.js';
 
-/** Options of every manager; each falls back to its `SINGLESTOREDB_MANAGEMENT_*` variable, then the default. */
+/**
+ * Options of every manager. Token, base URL and version fall back to the `management.*` option
+ * (`options.set`, `withOptions` or its variable in process.env), then to the variable in `env`,
+ * then to the default; the others to their `SINGLESTOREDB_MANAGEMENT_*` variable, then the default.
+ */
 export interface ManagementOptions {
   /** API key or JWT. Default: option `management.token` / `SINGLESTOREDB_MANAGEMENT_TOKEN`, else a JWT password in `SINGLESTOREDB_URL`. */
   token?: string;
-  /** Default `SINGLESTOREDB_MANAGEMENT_BASE_URL`, else `https://api.singlestore.com`. The version is appended as a path segment. */
+  /** Default: option `management.base_url` / `SINGLESTOREDB_MANAGEMENT_BASE_URL`, else `https://api.singlestore.com`. The version is appended as a path segment. */
   baseUrl?: string;
-  /** `v2` (default, or `SINGLESTOREDB_MANAGEMENT_VERSION`) or `v1`. */
+  /** `v2` (default, or option `management.version` / `SINGLESTOREDB_MANAGEMENT_VERSION`) or `v1`. */
   version?: string;
   /** Sent as `organizationID` on every request (else `SINGLESTOREDB_ORGANIZATION`). */
   organizationId?: string;
@@ -90,13 +94,23 @@ function numberFrom(env: Record<string, string | undefined>, name: string, scale
   return n * scale;
 }
 
+/**
+ * An option's value when something set it (`withOptions`, `options.set`, or its variable in
+ * process.env); null when it only has its default, so that the `env` given to the managers is
+ * read next and the default comes last.
+ */
 function optionValue(name: string): string | null {
   try {
-    const v = s2Options.get(name) as unknown;
-    return typeof v === 'string' ? nonEmpty(v) : null;
+    const [d] = s2Options.describe(name);
+    return d && d.source !== 'default' && typeof d.value === 'string' ? nonEmpty(d.value) : null;
   } catch {
     return null;
   }
+}
+
+/** An explicit argument, then the option, then the variable in `env`. */
+function setting(explicit: string | undefined, option: string, env: Record<string, string | undefined>, variable: string): string | null {
+  return nonEmpty(explicit) ?? optionValue(option) ?? nonEmpty(env[variable]);
 }
 
 /** The password of `SINGLESTOREDB_URL` when it is a JWT (the notebook environment's token). */
@@ -112,9 +126,9 @@ function jwtFromUrl(env: Record<string, string | undefined>): string | null {
   }
 }
 
-/** The token the managers use when none is passed: option/env token first, then a JWT password in the URL. */
+/** The token the managers use when none is passed: option `management.token`, then `SINGLESTOREDB_MANAGEMENT_TOKEN`, then a JWT password in the URL. */
 export function discoverToken(env: Record<string, string | undefined> = processEnv()): string | null {
-  return nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TOKEN) ?? optionValue('management.token') ?? jwtFromUrl(env);
+  return setting(undefined, 'management.token', env, 'SINGLESTOREDB_MANAGEMENT_TOKEN') ?? jwtFromUrl(env);
 }
 
 const STRING_OPTIONS = ['token', 'baseUrl', 'version', 'organizationId'] as const;
@@ -157,10 +171,10 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
   const env = opts.env ?? processEnv();
   const token = nonEmpty(opts.token) ?? discoverToken(env);
   if (!token) throw new ManagementError('No management token was configured.');
-  const baseUrl = (nonEmpty(opts.baseUrl) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_BASE_URL) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const baseUrl = (setting(opts.baseUrl, 'management.base_url', env, 'SINGLESTOREDB_MANAGEMENT_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/i.test(baseUrl) || !parses(baseUrl))
     throw new ManagementError(`the management base URL must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
-  const version = nonEmpty(opts.version) ?? nonEmpty(env.SINGLESTOREDB_MANAGEMENT_VERSION) ?? DEFAULT_VERSION;
+  const version = setting(opts.version, 'management.version', env, 'SINGLESTOREDB_MANAGEMENT_VERSION') ?? DEFAULT_VERSION;
   const f = opts.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!f) throw new ManagementError('No fetch implementation is available; pass options.fetch');
   return hideSecrets({

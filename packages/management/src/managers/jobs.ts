@@ -5,6 +5,7 @@ import type { CallOptions } from '../http/client.js';
 import { camelToSnake, compact } from '../util/case.js';
 import { fromDate, toDate, toDateStrict } from '../util/dates.js';
 import { hideManager } from '../util/hidden.js';
+import { checkWaitTimes } from '../util/wait.js';
 
 export type JobMode = 'ONCE' | 'RECURRING';
 export type JobStatus = 'UNKNOWN' | 'SCHEDULED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'ERROR' | 'CANCELED';
@@ -269,9 +270,11 @@ export class JobsManager {
 
   /**
    * Waits until each one-off job has a finished execution (true), or the timeout passes (false).
-   * "Finished" is not "succeeded": read `jobMetadata[].status`. A recurring job is an error.
+   * "Finished" is not "succeeded": read `jobMetadata[].status`. A recurring job is an error, and
+   * so is a timeout or interval that is not a finite, non-negative number.
    */
   async wait(jobs: (Job | string)[], opts: JobWaitOptions = {}): Promise<boolean> {
+    checkWaitTimes(opts);
     const deadline = opts.timeout != null ? performance.now() + opts.timeout * 1000 : Infinity;
     if (opts.timeout != null && opts.timeout <= 0) return false;
     for (const j of jobs) {

@@ -14,6 +14,18 @@ export interface WaitOptions {
 }
 
 /**
+ * Refuses a NaN, infinite or negative interval or timeout: NaN makes a deadline that never
+ * passes (`Number('abc')` from a command line waits forever) and a poll interval of no length.
+ */
+export function checkWaitTimes(opts: { interval?: number; timeout?: number }): void {
+  for (const key of ['interval', 'timeout'] as const) {
+    const v = opts[key];
+    if (v != null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      throw new ManagementError(`the wait ${key} must be a non-negative number of seconds, got ${typeof v === 'number' ? v : typeof v}`);
+  }
+}
+
+/**
  * Polls `fetchNext` until `done(current)`; the budget is charged with measured time, so a slow
  * poll counts against the timeout. The first check uses `current` (no request).
  */
@@ -23,6 +35,7 @@ export async function pollUntil<T>(
   fetchNext: () => Promise<T>,
   opts: { interval: number; timeout: number; signal?: AbortSignal; what: string },
 ): Promise<T> {
+  checkWaitTimes(opts);
   const deadline = performance.now() + opts.timeout * 1000;
   let obj = current;
   while (!done(obj)) {
