@@ -43,10 +43,12 @@ function withConverters(build: (c: Converters) => Table): Table | Promise<Table>
 registerResultFormat({
   name: 'arrow',
   packets: true,
+  // Int64 and Decimal128 columns keep every digit: rows decoded without packets must too.
+  frameRowOptions: { int64: 'bigint', decimal: 'string' },
   prepare: (columns) => ({
     // Batches of one result share a schema: the merged table keeps each as a record batch.
     mergeFrames: (frames) => ((frames as Table[]).length === 1 ? frames[0] : (frames[0] as Table).concat(...(frames as Table[]).slice(1))),
-    frame: (batch) => withConverters((c) => c.rowsToArrow(columns, batch)),
+    frame: (batch, options) => withConverters((c) => c.rowsToArrow(columns, batch, options)),
     framePackets: (packets, options, decoder) => {
       // Decoded now, while the packets are current; only the wrapping in Arrow may wait.
       const decoded: DecodedColumn[] = decoder.decodeFrame(columns, options, packets, 'arrow');

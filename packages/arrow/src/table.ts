@@ -26,10 +26,16 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { DataError, parseDate, SqlDateTime, SqlTime, type ColumnDefinition } from '@s2/base';
+import { DataError, parseDate, parseTimezone, planColumns, SqlDateTime, SqlTime, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import { rowsToColumns, type ColumnVector } from '@s2/core';
 import { decimalPrecision } from '@s2/base';
 import { validity } from './validity.js';
+
+const textVector = (v: ArrayLike<unknown>): Vector =>
+  vectorFromArray(
+    Array.from(v, (x) => (x === null ? null : String(x))),
+    new Utf8(),
+  );
 
 function fixed(type: DataType, values: ArrayLike<unknown>, col: ColumnVector, length: number): Vector {
   return makeVector(makeData({ type, length, data: values, ...validity(col.nulls, length) } as never));
@@ -86,15 +92,21 @@ function localMidnight(y: number, m: number, d: number): number {
 }
 
 /**
- * The day of a DATE cell as the row decoders give it; null for a zero date. Their Date is
- * midnight in the zone of the `timezone` option, which does not reach here: its epoch floored
- * to a UTC day is the day before east of UTC. Local midnight (the default) is recognised by
- * its local fields; midnight at a fixed offset of up to ±12 h lies within 12 hours of its own
- * UTC midnight. (Only an option 24 hours away from the process's zone, like -10:00 under
- * UTC+14, could pass for local midnight of the next day.) Text is what `dateStrings` and an
- * impossible date give.
+ * Where the row decoders put a DATE's midnight: the `timezone` option's offset in minutes,
+ * null for the process's zone ('local'), undefined when the rows do not say.
  */
-function epochDayOf(x: unknown, column: string): number | null {
+export type DateZone = number | null | undefined;
+
+/**
+ * The day of a DATE cell as the row decoders give it; null for a zero date. Their Date is
+ * midnight in the zone of the `timezone` option, so its calendar day is read in that zone.
+ * When the zone is not known (rows handed in without their decode options), local midnight is
+ * recognised by its local fields and midnight at a fixed offset of up to ±12 h by lying within
+ * 12 hours of its own UTC midnight; only an offset 24 hours away from the process's zone (like
+ * -10:00 under UTC+14) could pass for local midnight of the next day then. Text is what
+ * `dateStrings` and an impossible date give.
+ */
+function epochDayOf(x: unknown, column: string, zone: DateZone): number | null {
   if (x === null || x === undefined) return null;
   if (x instanceof SqlDateTime) {
     const f = x.fields;
@@ -103,7 +115,9 @@ function epochDayOf(x: unknown, column: string): number | null {
   if (x instanceof Date) {
     const ms = x.getTime();
     if (Number.isNaN(ms)) throw new DataError(`column '${column}': an Invalid Date cannot be an Arrow date`);
+    if (typeof zone === 'number') return Math.floor((ms + zone * 60_000) / DAY_MS);
     const [y, m, d] = [x.getFullYear(), x.getMonth() + 1, x.getDate()];
+    if (zone === null) return epochDays(y, m, d);
     if (localMidnight(y, m, d) === ms) return epochDays(y, m, d);
     return Math.floor((ms + DAY_MS / 2) / DAY_MS);
   }
@@ -111,7 +125,7 @@ function epochDayOf(x: unknown, column: string): number | null {
   if (date === null) return null;
   if (date instanceof Date) return Math.round(date.getTime() / DAY_MS);
   throw new DataError(
-    `column '${column}': ${typeof x === 'string' ? `'${x}'` : `a ${typeof x}`} is not a valid date for an Arrow column; read it with a row format or the 'columns' format`,
+    `column '${column}': ${typeof x === 'string' ? `'${x}'` : `a ${typeof x}`} is not a valid date for an Arrow column; read it with dateStrings or the 'columns' format`,
   );
 }
 
@@ -154,7 +168,8 @@ function vectorColumn(v: ArrayLike<unknown>, col: ColumnVector, def: ColumnDefin
   return makeVector(makeData({ type: new FixedSizeList(dim, field), length, child, ...validity(col.nulls, length) } as never));
 }
 
-export function toVector(col: ColumnVector, def: ColumnDefinition, length: number): Vector {
+/** `zone`: where DATE values were decoded (see `DateZone`). */
+export function toVector(col: ColumnVector, def: ColumnDefinition, length: number, zone?: DateZone): Vector {
   const v = col.values;
   switch (col.type) {
     case 'int8':
@@ -180,11 +195,7 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
     case 'decimal': {
       const precision = decimalPrecision(def);
       // decimal128 holds 38 digits: wider columns stay exact as text rather than wrapping.
-      if (precision < 1 || precision > 38)
-        return vectorFromArray(
-          Array.from(v, (x) => (x === null ? null : String(x))),
-          new Utf8(),
-        );
+      if (precision < 1 || precision > 38) return textVector(v);
       return fixed(new Decimal(def.decimals, precision, 128), decimalWords(v, def.decimals, col.name), col, length);
     }
     case 'datetime': {
@@ -200,7 +211,14 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
     }
     case 'time': {
       const data = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) if (v[i] instanceof SqlTime) data[i] = BigInt((v[i] as SqlTime).totalMicroseconds);
+      for (let i = 0; i < length; i++) {
+        const x = v[i];
+        if (x === null) continue;
+        // Anything but a SqlTime (text the row decoders could not read) has no duration to give.
+        if (!(x instanceof SqlTime))
+          throw new DataError(`column '${col.name}': '${String(x)}' is not a valid time for an Arrow column; read it with dateStrings or the 'columns' format`);
+        data[i] = BigInt(x.totalMicroseconds);
+      }
       return fixed(new DurationMicrosecond(), data, col, length);
     }
     case 'date': {
@@ -208,7 +226,7 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
       let nulls = col.nulls;
       for (let i = 0; i < length; i++) {
         if (nulls?.[i]) continue;
-        const day = epochDayOf(v[i], col.name);
+        const day = epochDayOf(v[i], col.name, zone);
         if (day === null) {
           nulls ??= new Uint8Array(length);
           nulls[i] = 1;
@@ -233,23 +251,28 @@ export function toVector(col: ColumnVector, def: ColumnDefinition, length: numbe
         new Utf8(),
       );
     default:
-      return vectorFromArray(
-        Array.from(v, (x) => (x === null ? null : String(x))),
-        new Utf8(),
-      );
+      return textVector(v);
   }
 }
+
+const TEMPORAL = new Set(['date', 'datetime', 'time']);
 
 /**
  * An Apache Arrow Table for decoded rows, with lossless types: exact-width integers (int64 /
  * uint64 as BigInt), decimal128(precision, scale), timestamp[us], duration[us], date32[day],
- * utf8, binary.
+ * utf8, binary. `options`, the settings the rows were decoded with, give the layout a frame
+ * decoded from packets would have: temporal columns are text under `dateStrings`, and DATE
+ * values are read in their `timezone`. BIGINT and DECIMAL values are kept as exact as the
+ * rows hold them (int64 'bigint' and decimal 'string' lose nothing).
  */
-export function rowsToArrow(columns: readonly ColumnDefinition[], rows: readonly unknown[][]): Table {
+export function rowsToArrow(columns: readonly ColumnDefinition[], rows: readonly unknown[][], options?: DecodeOptions): Table {
   const frame = rowsToColumns(columns, rows);
+  const plans = options ? planColumns(columns, options, 'arrow') : null;
+  const zone = options && !options.dateStrings ? parseTimezone(options.timezone) : undefined;
   const vectors: Record<string, Vector> = {};
   frame.columns.forEach((col, i) => {
-    vectors[col.name] = toVector(col, columns[i], frame.length);
+    const asText = plans?.[i].kind === 'utf8' && TEMPORAL.has(col.type);
+    vectors[col.name] = asText ? textVector(col.values) : toVector(col, columns[i], frame.length, zone);
   });
   return new Table(vectors);
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { columnDefinition, createTextRowDecoder, DataError, FieldType, pureDecoder, resolveDecodeOptions, type DecodeOptions } from '@s2/base';
+import { columnDefinition, createTextRowDecoder, DataError, FieldType, pureDecoder, resolveDecodeOptions, SqlTime, type DecodeOptions } from '@s2/base';
 import { decodedToArrow, rowsToArrow } from '@s2/arrow/convert';
 
 /**
@@ -57,6 +57,23 @@ describe('DATE from decoded rows to Arrow', () => {
     });
   }
 
+  it("with the rows' decode options, is the server's day even 24 hours away from the process's zone", () => {
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Beirut']) {
+      process.env.TZ = zone;
+      for (const timezone of ['local', 'Z', '-10:00', '+14:00', '-12:00', '+05:45']) {
+        const options = resolveDecodeOptions({ timezone });
+        const decoder = createTextRowDecoder([d], options);
+        const vec = rowsToArrow(
+          [d],
+          texts.map((t) => decoder.decodeRow(packet(t))),
+          options,
+        ).getChild('d')!;
+        const values = Array.from({ length: texts.length }, (_, i) => (vec.isValid(i) ? (vec.data[0].values as Int32Array)[i] : null));
+        expect([zone, timezone, values]).toEqual([zone, timezone, expected]);
+      }
+    }
+  });
+
   it('an impossible date is a DataError, as from the frame decoder, never a NULL', () => {
     process.env.TZ = 'Asia/Tokyo';
     expect(() => viaFrames(['2024-03-15', '2024-02-30'])).toThrow(DataError);
@@ -70,5 +87,20 @@ describe('DATE from decoded rows to Arrow', () => {
     expect([vec.isValid(0), vec.isValid(1), vec.isValid(2)]).toEqual([true, false, false]);
     expect((vec.data[0].values as Int32Array)[0]).toBe(days('2024-03-15'));
     expect(() => viaRows(['2024-13-01'], { dateStrings: true })).toThrow(DataError);
+  });
+});
+
+describe('TIME from decoded rows to Arrow', () => {
+  const t = columnDefinition('t', FieldType.TIME, { schema: 'db', table: 't', orgTable: 't', charset: 63, length: 10 });
+  it('text the row decoder could not read is a DataError, not a zero duration', () => {
+    const rows = [['12:00:00'], ['not a time'], [null]].map(([x]) => [x === '12:00:00' ? SqlTime.parse(x) : x]);
+    expect(() => rowsToArrow([t], rows)).toThrow(DataError);
+    expect(() => rowsToArrow([t], rows)).toThrow(/'not a time' is not a valid time/);
+  });
+
+  it("under dateStrings (the rows' options) it is the text, as the frame decoder lays it out", () => {
+    const options = resolveDecodeOptions({ dateStrings: true });
+    const vec = rowsToArrow([t], [['-100:00:00.123456'], [null]], options).getChild('t')!;
+    expect([String(vec.type), vec.get(0), vec.isValid(1)]).toEqual(['Utf8', '-100:00:00.123456', false]);
   });
 });

@@ -244,9 +244,10 @@ export class HttpConnection implements SqlTransport {
       return new BufferedResponse([new BufferedResultSet(null, [], this.ok(body.rowsAffected ?? 0, body.lastInsertId ?? 0), false)]);
     }
     const body = (await this.post('query/tuples', sql, options)) as QueryBody;
+    const decodeOptions = options.decodeOverrides ? { ...this.decodeOptions, ...options.decodeOverrides } : this.decodeOptions;
     const results = (body.results ?? []).map((r, i, all) => {
       const columns = r.columns.map(columnFromDataApi);
-      const converters = columns.map((c) => valueConverter(c, this.decodeOptions));
+      const converters = columns.map((c) => valueConverter(c, decodeOptions));
       // Convert in place: the parsed arrays are ours, and a copy per row would only feed the GC.
       const rows = r.rows;
       const n = converters.length;
@@ -256,7 +257,7 @@ export class HttpConnection implements SqlTransport {
           if (v !== null) row[j] = converters[j](v);
         }
       }
-      return new BufferedResultSet(columns, rows, this.ok(rows.length), i + 1 < all.length);
+      return new BufferedResultSet(columns, rows, this.ok(rows.length), i + 1 < all.length, decodeOptions);
     });
     if (results.length === 0) results.push(new BufferedResultSet(null, [], this.ok(0), false));
     return new BufferedResponse(results);

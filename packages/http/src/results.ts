@@ -1,4 +1,4 @@
-import type { ColumnDefinition, QueryResponse, ResultSet, StatementStatus } from '@s2/base';
+import type { ColumnDefinition, DecodeOptions, QueryResponse, ResultSet, StatementStatus } from '@s2/base';
 
 /** A result held in memory: the Data API answers with every row at once. */
 export class BufferedResultSet implements ResultSet {
@@ -9,6 +9,8 @@ export class BufferedResultSet implements ResultSet {
     private rows: unknown[][],
     readonly status: StatementStatus,
     readonly hasMore: boolean,
+    /** What the rows were decoded with (absent for results without rows). */
+    readonly decodeOptions?: DecodeOptions,
   ) {}
 
   async read(max = Infinity): Promise<unknown[][]> {

@@ -2,7 +2,7 @@ import { decimalPrecision } from '@s2/base';
 import { Data, DataType as ArrowType, Field, LargeList, List, Table, Uint8, makeData, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import pl from 'nodejs-polars';
 import type { DataFrame } from 'nodejs-polars';
-import { FieldType, type ColumnDefinition } from '@s2/base';
+import { FieldType, type ColumnDefinition, type DecodeOptions } from '@s2/base';
 import { rowsToArrow } from '@s2/arrow/convert';
 
 /**
@@ -19,6 +19,11 @@ export type DecimalMode = 'decimal' | 'string' | 'float64';
 
 export interface PolarsOptions {
   decimal?: DecimalMode;
+  /**
+   * `rowsToPolars`: the settings the rows were decoded with, for the layout a frame from
+   * packets has (temporal columns as text under `dateStrings`, DATE days in their `timezone`).
+   */
+  decodeOptions?: DecodeOptions;
 }
 
 /** Largest precision of Arrow's (and polars') 128-bit decimal. */
@@ -135,7 +140,7 @@ export function polarsToArrow(df: DataFrame): Table {
 export function rowsToPolars(columns: readonly ColumnDefinition[], rows: readonly unknown[][], options: PolarsOptions = {}): DataFrame {
   const mode = checkMode(options.decimal ?? 'decimal');
   const defs = columns.map((c) => (isDecimal(c) && (mode !== 'decimal' || decimalPrecision(c) > MAX_DECIMAL128_PRECISION) ? asText(c) : c));
-  const table = rowsToArrow(defs, rows);
+  const table = rowsToArrow(defs, rows, options.decodeOptions);
   const names = table.schema.fields.map((f) => f.name);
   const textDecimals = names.filter((_n, i) => isDecimal(columns[i]) && defs[i] !== columns[i]);
   return applyDecimalMode(ipcToPolars(table), textDecimals, mode, 'text');

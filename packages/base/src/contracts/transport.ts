@@ -41,6 +41,13 @@ export interface QueryOptions {
    * Transports without packets ignore it.
    */
   decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch) => unknown[];
+  /**
+   * Settings replacing the connection's for the rows this statement's transport decodes itself
+   * (those read through `ResultSet.read`): a frame format that gets no packets asks here for
+   * values that carry every digit it keeps (BIGINT as bigint, DECIMAL as text), whatever the
+   * row options say. Packet batches (`rawRows`, `decodeBatch`) keep the connection's settings.
+   */
+  decodeOverrides?: Partial<DecodeOptions>;
 }
 
 /** Summary of an OK packet, or of the EOF that ends a result set. */
@@ -107,6 +114,12 @@ export interface ResultSet {
    * function made them, are read through this reader instead of `read`.
    */
   readonly decoded?: DecodedRowReader;
+  /**
+   * The settings the rows of `read` were decoded with, when the transport tells (the
+   * connection's, with the query's `decodeOverrides` applied): a frame built from those rows
+   * lays out its columns by them (text under dateStrings, dates in their time zone).
+   */
+  readonly decodeOptions?: DecodeOptions;
   /** Rows one at a time, with backpressure when streaming. */
   [Symbol.asyncIterator](): AsyncIterator<unknown[]>;
   /**

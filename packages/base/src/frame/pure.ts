@@ -98,7 +98,12 @@ function builder(col: ColumnDefinition, plan: ColumnPlan, options: DecodeOptions
       const items = new Array<unknown>(n);
       return {
         put(b, s, e, row) {
-          items[row] = decode(b, s, e);
+          const v = decode(b, s, e);
+          // A value that decodes to null (a zero date) is NULL in the mask too.
+          if (v === null || v === undefined) {
+            items[row] = null;
+            markNull(row);
+          } else items[row] = v;
         },
         nul(row) {
           items[row] = null;

@@ -86,7 +86,7 @@ export const NUMERIC_ARRAY_OF_KIND: Readonly<Record<string, NumericArrayCtor>> =
 export interface DecodedColumn {
   kind: FrameKind;
   length: number;
-  /** 1 where the value is NULL; null when the column has no NULL. */
+  /** 1 where the value is NULL (or, in 'values' columns, decodes to null: a zero date); null when none is. */
   nulls: Uint8Array | null;
   nullCount: number;
   /** The NULLs as an Arrow validity bitmap, when the decoder made one (absent: build it from `nulls`). */

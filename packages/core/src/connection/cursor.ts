@@ -16,11 +16,14 @@ import {
   type BatchDecoder,
   type PacketReader,
   type RawBatch,
+  type DecodeOptions,
+  resolveDecodeOptions,
 } from '@s2/base';
 import { resultFormat, type PreparedFormat, type ResultFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
 import { executemany, type ExecutemanyOptions } from './executemany.js';
 import type { CursorSession } from '../session/types.js';
+import type { ResolvedConnectParams } from '../params/index.js';
 import { statementHookSlot } from '../hooks/statement-hook.js';
 
 export type { ExecutemanyOptions } from './executemany.js';
@@ -40,20 +43,22 @@ const FRAME_BATCH = 65_536;
 
 /**
  * How a query's rows should come from the transport for this format. Frame formats decode
- * packet batches themselves, so they get the rows undecoded (`rawRows`). Row formats have the
+ * packet batches themselves, so they get the rows undecoded (`rawRows`); a transport without
+ * packets decodes them with the format's `frameRowOptions` instead. Row formats have the
  * addon decode their rows a batch at a time as the packets arrive (it walks the packets,
  * parses the numbers and checks the text of a whole batch at once), and each batch is shaped
  * (objects...) right away: the result then holds final rows only, never a value array per row
  * beside them. With `pureJs: true`, or without the addon, the transport's row decoder does it.
  */
-function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOptions, 'rawRows' | 'decodeBatch'> {
+function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOptions, 'rawRows' | 'decodeBatch' | 'decodeOverrides'> {
   let format: ResultFormat;
   try {
     format = resultFormat(resultsType);
   } catch {
     return {};
   }
-  if (format.packets === true) return { rawRows: true };
+  if (format.packets === true) return { rawRows: true, decodeOverrides: format.frameRowOptions };
+  if (format.frameRowOptions) return { decodeOverrides: format.frameRowOptions };
   // The TypeScript decoder is fastest row by row inside the transport; the addon by batches.
   if (format.packetRows !== true || (decoder.kind === 'pure' && format.rowObjects !== true)) return {};
   let preparedFor: readonly ColumnDefinition[] | null = null;
@@ -71,6 +76,15 @@ function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOpti
 }
 
 const closedCursor = () => new ProgrammingError('Cursor closed');
+
+/**
+ * The connection's value-decoding settings: what rows were decoded with when their result does
+ * not say (a transport that ignores `decodeOverrides`, a Fusion result).
+ */
+function connectionDecodeOptions(p: Readonly<ResolvedConnectParams>): DecodeOptions {
+  const { int64, decimal, timezone, dateStrings, parseJson, encodingErrors, conv } = p;
+  return resolveDecodeOptions({ int64, decimal, timezone, dateStrings, parseJson, encodingErrors, conv });
+}
 
 /**
  * DB-API style cursor over one connection. Buffered cursors read each result completely during
@@ -254,7 +268,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   /** One frame of a packet batch: decoded as a whole by the format, or from its rows. */
   private frameOfPackets(batch: RawBatch): unknown {
     if (this.format?.framePackets) return this.format.framePackets(batch, this.packets!.decodeOptions, this.connection.decoder);
-    return this.format!.frame!(this.rowsOf(batch));
+    return this.format!.frame!(this.rowsOf(batch), this.packets!.decodeOptions);
   }
 
   /** One frame of up to `max` rows read from a streaming result (possibly a promise of it: see PreparedFormat.frame). */
@@ -264,7 +278,22 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       return { frame: this.frameOfPackets(batch), rows: batch.length };
     }
     const rows = await this.result!.read(max);
-    return { frame: this.format!.frame!(rows), rows: rows.length };
+    return { frame: this.format!.frame!(rows, this.rowOptions()), rows: rows.length };
+  }
+
+  /** The settings the current result's rows were decoded with, which a frame of them follows. */
+  private rowOptions(): DecodeOptions {
+    return this.result?.decodeOptions ?? connectionDecodeOptions(this.connection.params);
+  }
+
+  /**
+   * The frame of a statement without a result set: the format's frame of no rows and no
+   * columns, as fetchall gives no rows.
+   */
+  private emptyFrame(): unknown {
+    const prepared = resultFormat(this.resultsType).prepare([]);
+    if (!prepared.frame) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
+    return prepared.frame([], this.rowOptions());
   }
 
   private ensureExecuted(): void {
@@ -369,11 +398,13 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
 
   /**
    * Frame formats (columnar/Arrow/polars): the remaining rows — or at most `size` of them — as
-   * one frame. With a size, a frame of 0 rows means the result is exhausted.
+   * one frame. With a size, a frame of 0 rows means the result is exhausted. A statement
+   * without a result set gives the format's frame of no columns and no rows.
    */
   async fetchframe(size?: number): Promise<unknown> {
     this.ensureExecuted();
-    if (!this.format?.frame || !this.result) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
+    if (!this.result?.columns) return this.emptyFrame();
+    if (!this.format?.frame) throw new NotSupportedError(`results type '${this.resultsType}' does not produce frames`);
     const limit = size && size > 0 ? size : undefined;
     const buffered = this.payloads ?? this.rows;
     if (buffered) {
@@ -383,7 +414,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       this.rownumber = end;
       if (this.payloads) return this.frameOfPackets(whole ? this.payloads : this.payloads.slice(start, end));
       // Frame formats have no `rows` step, so buffered rows are still one array per row.
-      return this.format.frame((whole ? this.rows! : this.rows!.slice(start, end)) as unknown[][]);
+      return this.format.frame((whole ? this.rows! : this.rows!.slice(start, end)) as unknown[][], this.rowOptions());
     }
     if (limit === undefined && this.packets && this.format.mergeFrames) {
       // The whole rest as one frame, decoded a batch at a time while the packets stream in.

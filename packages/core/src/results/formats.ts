@@ -11,9 +11,11 @@ export interface PreparedFormat {
   /**
    * Frame formats: the whole batch as one value (a table, a record batch...). `frame` and
    * `framePackets` may return a promise of the frame (a format whose library is still loading);
-   * the cursor awaits it.
+   * the cursor awaits it. `decodeOptions` are the settings the rows were decoded with (the
+   * format's `frameRowOptions` applied where the transport honoured them), by which the frame
+   * lays out its columns as `planColumns` does for packets.
    */
-  frame?(batch: unknown[][]): unknown;
+  frame?(batch: unknown[][], decodeOptions: DecodeOptions): unknown;
   /**
    * Frame formats that decode row packets themselves (natively where possible): the whole
    * batch of undecoded packets as one frame, decoded by the connection's batch decoder (the
@@ -31,6 +33,12 @@ export interface ResultFormat {
   name: string;
   /** The format has `framePackets`: queries ask the transport to keep rows undecoded. */
   packets?: boolean;
+  /**
+   * A frame format's rows where a transport decodes them itself (the Data API has no packets):
+   * the settings to decode them with instead of the connection's, so that they hold what the
+   * frame keeps from packets (exact BIGINT, exact DECIMAL...).
+   */
+  frameRowOptions?: Partial<DecodeOptions>;
   /**
    * Rows per frame when `streamFrames` is not told (default DEFAULT_FRAME_ROWS). Formats that
    * make one JS value per cell want smaller frames: values that die young cost the GC little,

@@ -76,6 +76,24 @@ function segmentsOf(packets: RawBatch): { segments: Uint8Array[]; framed: Uint8A
 }
 
 /**
+ * The NULL mask of a 'values' column with the rows whose value decoded to null (zero dates,
+ * which the addon sent as text) marked too, as the TypeScript frame decoder marks them.
+ */
+function nullItemsMasked(items: unknown[], nulls: Uint8Array | null, nullCount: number): { nulls: Uint8Array | null; nullCount: number } {
+  let mask = nulls;
+  let count = nullCount;
+  for (let r = 0; r < items.length; r++) {
+    if (items[r] !== null && items[r] !== undefined) continue;
+    items[r] = null;
+    if (mask?.[r]) continue;
+    mask ??= new Uint8Array(items.length);
+    mask[r] = 1;
+    count++;
+  }
+  return { nulls: mask, nullCount: count };
+}
+
+/**
  * Decodes with the addon. Returns null when a value needs the TypeScript rules (the caller
  * then decodes the batch in TypeScript), so both paths always produce the same frame.
  */
@@ -101,7 +119,7 @@ export function decodeFrameNative(
     if (plan.kind === 'values') {
       const cells = new ItemCells(n);
       fillValues(cells, kinds[i], columns[i], valueDecodeOptions(plan, options), c, n, offset);
-      return { ...base, items: cells.items };
+      return { ...base, items: cells.items, ...nullItemsMasked(cells.items, nulls, c.nullCount) };
     }
     return { ...base, validity, values: typedView(NUMERIC_ARRAY_OF_KIND[plan.kind], c.data) };
   });
