@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkRowShape,
   createTextRowDecoder,
+  DataError,
   DecodeError,
   defaultDecodeOptions,
   describeColumn,
@@ -41,6 +43,43 @@ describe('integers', () => {
     expect(decode(c, '42', { int64: 'bigint' })).toBe(42n);
     expect(decode(c, '18446744073709551615', { int64: 'string' })).toBe('18446744073709551615');
     expect(decode(c, '12', { int64: 'number' })).toBe(12);
+  });
+
+  it('a cell that is not -?\\d+ is a DataError naming the column, never NaN, a parse of a prefix or a bare SyntaxError', () => {
+    const bad = ['12a', '1.5', '1e3', '-', '', '--1', ' 12', '12 ', '+1', '0x1f', '12345678901234567.5', '1234567890123456789a', '-12345678901234567e3'];
+    const cases: [ColumnDefinition, Partial<DecodeOptions>][] = [
+      [col('t', FieldType.TINY), {}],
+      [col('l', FieldType.LONG), {}],
+      [col('y', FieldType.YEAR), {}],
+      ...(['auto', 'number', 'bigint', 'string'] as const).map((int64): [ColumnDefinition, Partial<DecodeOptions>] => [
+        col('b', FieldType.LONGLONG),
+        { int64 },
+      ]),
+    ];
+    for (const mode of ['auto', 'interpreted'] as const)
+      for (const [c, opts] of cases)
+        for (const text of bad) {
+          const decoder = createTextRowDecoder([c], { ...defaultDecodeOptions, ...opts }, mode);
+          let thrown: unknown;
+          try {
+            decoder.decodeRow(row(text));
+          } catch (err) {
+            thrown = err;
+          }
+          expect(thrown, `${mode} ${c.name} ${JSON.stringify(opts)} ${JSON.stringify(text)}`).toBeInstanceOf(DataError);
+          expect((thrown as Error).message).toContain(`column '${c.name}'`);
+        }
+  });
+
+  it('integer cells the server writes still decode in every int64 mode', () => {
+    const c = col('b', FieldType.LONGLONG);
+    expect(decode(c, '-0')).toBe(0);
+    expect(decode(c, '-12345678901234567')).toBe(-12345678901234567n);
+    expect(decode(c, '-12345678901234567', { int64: 'number' })).toBe(-12345678901234568);
+    expect(decode(c, '-12345678901234567', { int64: 'bigint' })).toBe(-12345678901234567n);
+    expect(decode(c, '-12345678901234567', { int64: 'string' })).toBe('-12345678901234567');
+    // A NULL cell is no integer text to check.
+    expect(decode(c, null, { int64: 'string' })).toBe(null);
   });
 });
 
@@ -156,6 +195,40 @@ describe('vectors', () => {
   it('a length that does not match the dimension is a DataError', () => {
     expect(() => decode(vec(FieldType.FLOAT32_VECTOR, 3), new Uint8Array(8))).toThrow(/expected 3 elements/);
   });
+  it('JSON elements must be numbers the element type holds, as many as the dimension: a DataError otherwise', () => {
+    for (const [type, dim, text] of [
+      [FieldType.INT64_VECTOR_JSON, 2, '[1.5,2]'],
+      [FieldType.INT64_VECTOR_JSON, 2, '["a",2]'],
+      [FieldType.INT64_VECTOR_JSON, 2, '[1,9223372036854775808]'],
+      [FieldType.INT64_VECTOR_JSON, 2, '[1,99999999999999999999999]'],
+      [FieldType.INT8_VECTOR_JSON, 2, '[1,300]'],
+      [FieldType.INT8_VECTOR_JSON, 2, '["x",2]'],
+      [FieldType.INT8_VECTOR_JSON, 2, '[1,null]'],
+      [FieldType.INT16_VECTOR_JSON, 2, '[1,32768]'],
+      [FieldType.INT32_VECTOR_JSON, 2, '[1,-2147483649]'],
+      [FieldType.INT32_VECTOR_JSON, 2, '[1,2.5]'],
+      [FieldType.FLOAT32_VECTOR_JSON, 3, '[1,2]'],
+      [FieldType.FLOAT32_VECTOR_JSON, 2, '[1,2,3]'],
+      [FieldType.FLOAT32_VECTOR_JSON, 2, '[[1],2]'],
+      [FieldType.FLOAT32_VECTOR_JSON, 2, '[1,1e39]'],
+      [FieldType.FLOAT32_VECTOR_JSON, 1, `${'['.repeat(20000)}1${']'.repeat(20000)}`],
+      [FieldType.FLOAT64_VECTOR_JSON, 2, '[1,true]'],
+      [FieldType.FLOAT64_VECTOR_JSON, 2, '[1,1e400]'],
+    ] as const) {
+      expect(() => decode(vec(type, dim, 45), text), `${type} ${text.slice(0, 20)}`).toThrow(DataError);
+    }
+  });
+  it('JSON elements at the limits of their type are kept exactly', () => {
+    expect(decode(vec(FieldType.INT8_VECTOR_JSON, 2, 45), '[-128,127]')).toEqual(new Int8Array([-128, 127]));
+    expect(decode(vec(FieldType.INT16_VECTOR_JSON, 2, 45), '[-32768,32767]')).toEqual(new Int16Array([-32768, 32767]));
+    expect(decode(vec(FieldType.INT32_VECTOR_JSON, 2, 45), '[-2147483648,2147483647]')).toEqual(new Int32Array([-2147483648, 2147483647]));
+    expect(decode(vec(FieldType.INT64_VECTOR_JSON, 2, 45), '[-9223372036854775808,9007199254740993]')).toEqual(
+      new BigInt64Array([-9223372036854775808n, 9007199254740993n]),
+    );
+    expect(decode(vec(FieldType.FLOAT64_VECTOR_JSON, 2, 45), '[1.7976931348623157e308,-5e-324]')).toEqual(new Float64Array([1.7976931348623157e308, -5e-324]));
+    // Without a known dimension any length is taken.
+    expect(decode(vec(FieldType.FLOAT32_VECTOR_JSON, 0, 45), '[1,2,3,4]')).toEqual(new Float32Array([1, 2, 3, 4]));
+  });
 });
 
 for (const mode of ['auto', 'interpreted'] as const)
@@ -188,6 +261,68 @@ for (const mode of ['auto', 'interpreted'] as const)
       }
     });
   });
+
+describe('checkRowShape', () => {
+  const cols = [col('a', FieldType.LONG), col('b', FieldType.VAR_STRING)];
+  const decoders = (['auto', 'interpreted'] as const).map((mode) => createTextRowDecoder(cols, defaultDecodeOptions, mode));
+  it('throws what the row decoder throws for a broken row, and accepts every whole one', () => {
+    const names = cols.map((c) => c.name);
+    const thrown = (f: () => unknown) => {
+      try {
+        f();
+        return null;
+      } catch (err) {
+        return `${(err as Error).constructor.name}: ${(err as Error).message}`;
+      }
+    };
+    const full = row('123', 'x'.repeat(300));
+    const broken = [
+      ...Array.from({ length: full.length }, (_, cut) => full.subarray(0, cut)),
+      Uint8Array.from([...full, 0]),
+      Uint8Array.from([0xff, 0]),
+      Uint8Array.from([0xfe, 1, 2]),
+      Uint8Array.from([0xfe, 1, 0, 0, 0, 0, 0, 0, 1]),
+      Uint8Array.from([0xfd, 1, 0, 0, 0x31]),
+    ];
+    for (const p of broken) {
+      expect(thrown(() => checkRowShape(p, names))).toMatch(/^InternalError: /);
+      // The interpreted decoder's words; the compiled one may name the column less often.
+      expect(thrown(() => checkRowShape(p, names))).toBe(thrown(() => decoders[1].decodeRow(p)));
+      expect(() => decoders[0].decodeRow(p)).toThrow(InternalError);
+    }
+    for (const p of [full, row(null, null), row('1', ''), row('1', 'é'.repeat(40000))]) expect(thrown(() => checkRowShape(p, names))).toBe(null);
+  });
+
+  it('a row that is broken is reported as broken (2027) even when one of its values fails first', () => {
+    const int = [col('i', FieldType.LONG)];
+    const failing = [
+      // An end packet with a 0x00 header read as a row: an empty first cell, then 6 bytes.
+      Uint8Array.from([0, 0, 0, 2, 0, 0, 0]),
+      Uint8Array.from([...row('12a'), 0xfb]),
+      Uint8Array.from([...row('1', '12a')]),
+    ];
+    for (const mode of ['auto', 'interpreted'] as const) {
+      const decoder = createTextRowDecoder(int, defaultDecodeOptions, mode);
+      for (const p of failing) expect(() => decoder.decodeRow(p)).toThrow(expect.objectContaining({ errno: 2027 }));
+      // The same value in a whole row stays a value error.
+      expect(() => decoder.decodeRow(row('12a'))).toThrow(DataError);
+      const conv = createTextRowDecoder(
+        int,
+        {
+          ...defaultDecodeOptions,
+          conv: {
+            [FieldType.LONG]: () => {
+              throw new TypeError('user conv');
+            },
+          },
+        },
+        mode,
+      );
+      expect(() => conv.decodeRow(Uint8Array.from([...row('1'), 0]))).toThrow(InternalError);
+      expect(() => conv.decodeRow(row('1'))).toThrow(TypeError);
+    }
+  });
+});
 
 describe('description', () => {
   it('computes precision for DECIMAL and sizes for utf8 VARCHAR', () => {

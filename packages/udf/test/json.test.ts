@@ -78,6 +78,22 @@ describe('JSON codec', () => {
     expect(decodeJsonColumns([8], '{"data": [[1, -9223372036854775808]]}').columns[0].values).toEqual(BigInt64Array.of(-(2n ** 63n)));
   });
 
+  it('the row path (table functions) rejects the same BIGINT arguments as the column path', () => {
+    for (const [code, body, limit] of [
+      [8, '{"data": [[1, 9223372036854775808]]}', 'BIGINT'],
+      [8, '{"data": [[1, -99999999999999999999]]}', 'BIGINT'],
+      [8, '{"data": [[1, "99999999999999999999"]]}', 'BIGINT'],
+      [-8, '{"data": [[1, -1]]}', 'BIGINT UNSIGNED'],
+      [-8, '{"data": [[1, 18446744073709551616]]}', 'BIGINT UNSIGNED'],
+    ] as const) {
+      for (const decode of [decodeJsonRows, decodeJsonColumns]) {
+        expect(() => decode([code], body), `${decode.name} ${body}`).toThrow(DataError);
+        expect(() => decode([code], body)).toThrow(new RegExp(`row 0 column 1: .* is out of range for ${limit}$`));
+      }
+    }
+    expect(decodeJsonRows([8, -8], '{"data": [[1, -9223372036854775808, 18446744073709551615]]}').rows).toEqual([[-(2n ** 63n), 2n ** 64n - 1n]]);
+  });
+
   it('reads bare NaN/Infinity only in FLOAT and DOUBLE columns; elsewhere they are request errors', () => {
     for (const decode of [decodeJsonRows, decodeJsonColumns]) {
       expect(() => decode([254], '{"data": [[1, NaN]]}')).toThrow(DataError);
@@ -161,6 +177,31 @@ describe('JSON codec', () => {
       });
       expect(res.statusCode).toBe(400);
       expect(res.body).toMatch(/out of range for BIGINT/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers a table function with a BIGINT argument beyond 64 bits with a 400, without calling it', async () => {
+    const seen: unknown[] = [];
+    const app = await createUdfServer({
+      functions: [
+        udf({ name: 'tf', args: { a: t.bigint() }, returns: { x: t.text() } }, (a: bigint) => {
+          seen.push(a);
+          return [[String(a)]];
+        }),
+      ],
+    });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/invoke',
+        payload: '{"data": [[1, 99999999999999999999]]}',
+        headers: { 'content-type': 'application/json', 's2-ef-name': 'tf', 's2-ef-version': '1.0' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toBe('DataError: row 0 column 1: 99999999999999999999 is out of range for BIGINT');
+      expect(seen).toEqual([]);
     } finally {
       await app.close();
     }

@@ -3,4 +3,5 @@ export { SqlDateTime, SqlTime, dateTimeFromUtcParts, parseDate, parseDateTime, p
 export { parseJsonLossless } from './lossless-json.js';
 export { decodeBinaryVector, decodeJsonVector, halfToFloat, type VectorArray } from './vectors.js';
 export { expandRawRows } from './raw-rows.js';
+export { checkRowShape } from './row-shape.js';
 export { columnDefinition } from './column-definition.js';

@@ -1,11 +1,12 @@
 import { BINARY_CHARSET, ColumnFlag, FieldType } from '../constants/index.js';
 import type { ColumnDefinition } from '../contracts/columns.js';
 import type { DecodeOptions, RowDecoder } from '../contracts/decoding.js';
-import { DecodeError, malformedPacket } from '../errors/index.js';
+import { DataError, DecodeError, InternalError, malformedPacket } from '../errors/index.js';
 import { parseJsonLossless } from './lossless-json.js';
 import { parseDate, parseDateTime, parseDateTimeBytes, parseTimezone, SqlTime } from './temporal.js';
 import { decodeBinaryVector, decodeJsonVector } from './vectors.js';
 import { cachedRowDecoder } from './decoder-cache.js';
+import { checkRowShape } from './row-shape.js';
 
 export const defaultDecodeOptions: DecodeOptions = Object.freeze({
   int64: 'auto',
@@ -50,36 +51,57 @@ const ascii = (b: Uint8Array, s: number, e: number): string => {
   return latin1.decode(b.subarray(s, e));
 };
 
+/** What an integer column's cell was when it is not `-?\d+`: the server never sends that. */
+function notAnInteger(b: Uint8Array, s: number, e: number, column: string): never {
+  const text = ascii(b, s, Math.min(e, s + 64));
+  throw new DataError(`column '${column}': '${text}${e - s > 64 ? '…' : ''}' is not an integer`);
+}
+
 /** Integer text of up to 15 digits → number, without going through a string. */
-function smallInt(b: Uint8Array, s: number, e: number): number {
+function smallInt(b: Uint8Array, s: number, e: number, column: string): number {
   let i = s;
   let neg = false;
-  if (b[i] === 45) {
+  if (i < e && b[i] === 45) {
     neg = true;
     i++;
   }
+  if (i === e) return notAnInteger(b, s, e, column);
   let v = 0;
   for (; i < e; i++) {
     const d = b[i] - 48;
-    if (d < 0 || d > 9) return Number(ascii(b, s, e));
+    if (d < 0 || d > 9) return notAnInteger(b, s, e, column);
     v = v * 10 + d;
   }
   // An integer column has no negative zero: '-0' is 0, as the addon's typed arrays give it.
   return neg ? 0 - v : v;
 }
 
-function int64Decoder(mode: DecodeOptions['int64']): ValueDecoder {
+/**
+ * Integer text as the server writes it, for the paths that hand the text to Number or BigInt:
+ * both accept more ('1e3', ' 12', '0x1f', '' as 0) and BigInt throws an untyped SyntaxError.
+ */
+function integerText(b: Uint8Array, s: number, e: number, column: string): string {
+  let i = s < e && b[s] === 45 ? s + 1 : s;
+  if (i === e) return notAnInteger(b, s, e, column);
+  for (; i < e; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return notAnInteger(b, s, e, column);
+  }
+  return ascii(b, s, e);
+}
+
+function int64Decoder(mode: DecodeOptions['int64'], column: string): ValueDecoder {
   switch (mode) {
     case 'string':
-      return ascii;
+      return (b, s, e) => integerText(b, s, e, column);
     case 'number':
-      return (b, s, e) => (e - s <= 15 ? smallInt(b, s, e) : Number(ascii(b, s, e)));
+      return (b, s, e) => (e - s <= 15 ? smallInt(b, s, e, column) : Number(integerText(b, s, e, column)));
     case 'bigint':
-      return (b, s, e) => BigInt(ascii(b, s, e));
+      return (b, s, e) => BigInt(integerText(b, s, e, column));
     default:
       return (b, s, e) => {
-        if (e - s <= 15) return smallInt(b, s, e);
-        const big = BigInt(ascii(b, s, e));
+        if (e - s <= 15) return smallInt(b, s, e, column);
+        const big = BigInt(integerText(b, s, e, column));
         return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
       };
   }
@@ -138,10 +160,12 @@ export function columnDecoder(col: ColumnDefinition, options: DecodeOptions): Va
     case FieldType.SHORT:
     case FieldType.LONG:
     case FieldType.INT24:
-    case FieldType.YEAR:
-      return smallInt;
+    case FieldType.YEAR: {
+      const name = col.name;
+      return (b, s, e) => smallInt(b, s, e, name);
+    }
     case FieldType.LONGLONG:
-      return int64Decoder(options.int64);
+      return int64Decoder(options.int64, col.name);
     case FieldType.FLOAT:
     case FieldType.DOUBLE:
       return (b, s, e) => Number(ascii(b, s, e));
@@ -182,22 +206,43 @@ export function columnDecoder(col: ColumnDefinition, options: DecodeOptions): Va
         return (b, s, e) => decodeBinaryVector(b.subarray(s, e), code - 3000, col.vectorDimension, col.name);
       }
       if (code > 2000 && code < 2008) {
-        return (b, s, e) => decodeJsonVector(text(b, s, e) as string, code - 2000, col.name);
+        return (b, s, e) => decodeJsonVector(text(b, s, e) as string, code - 2000, col.vectorDimension, col.name);
       }
       return binary ? copyBytes : text;
   }
 }
 
+/**
+ * What to throw when decoding a row failed: a value that failed in a row that is itself broken
+ * (a cell too many or too few, say, or a server's end packet read as a row) is reported as the
+ * broken row, errno 2027, which ends the session, rather than as a value error the session
+ * would wait out.
+ */
+function rowFailure(err: unknown, payload: Uint8Array, names: readonly string[]): unknown {
+  if (!(err instanceof InternalError)) checkRowShape(payload, names);
+  return err;
+}
+
 class TextRowDecoder implements RowDecoder {
   private readonly decoders: ValueDecoder[];
+  private readonly names: string[];
   constructor(
     private readonly columns: readonly ColumnDefinition[],
     options: DecodeOptions,
   ) {
     this.decoders = columns.map((c) => columnDecoder(c, options));
+    this.names = columns.map((c) => c.name);
   }
 
   decodeRow(payload: Uint8Array): unknown[] {
+    try {
+      return this.decodeCells(payload);
+    } catch (err) {
+      throw rowFailure(err, payload, this.names);
+    }
+  }
+
+  private decodeCells(payload: Uint8Array): unknown[] {
     const n = this.decoders.length;
     const row = new Array<unknown>(n);
     const end = payload.length;
@@ -267,6 +312,7 @@ type RowDecoderFactory = (
   malformed: typeof malformedPacket,
   long: typeof longLength,
   lengthBytes: typeof LENGTH_BYTES,
+  failure: typeof rowFailure,
 ) => RowDecoder;
 
 /**
@@ -300,13 +346,17 @@ function rowDecoderFactory(n: number): RowDecoderFactory | null {
       const end = b.length;
       let pos = 0, len = 0, first = 0;
       const row = new Array(${n});
-      ${steps}
+      try {
+        ${steps}
+      } catch (err) {
+        throw rowFailure(err, b, names);
+      }
       if (pos !== end) throw malformedPacket('row has ' + (end - pos) + ' bytes after the last column');
       return row;
     } };`;
   let factory: RowDecoderFactory | null;
   try {
-    factory = new Function('decoders', 'names', 'malformedPacket', 'longLength', 'LENGTH_BYTES', source) as RowDecoderFactory;
+    factory = new Function('decoders', 'names', 'malformedPacket', 'longLength', 'LENGTH_BYTES', 'rowFailure', source) as RowDecoderFactory;
   } catch {
     factory = null;
   }
@@ -328,6 +378,7 @@ function compileRowDecoder(columns: readonly ColumnDefinition[], options: Decode
     malformedPacket,
     longLength,
     LENGTH_BYTES,
+    rowFailure,
   );
 }
 

@@ -46,8 +46,49 @@ export function decodeBinaryVector(bytes: Uint8Array, elementType: number, dimen
   }
 }
 
-/** JSON projection: '[1,2,3]' text converted to the element type. */
-export function decodeJsonVector(text: string, elementType: number, column: string): VectorArray {
+const INTEGER_RANGE: Readonly<Record<number, readonly [number, number]>> = {
+  3: [-128, 127],
+  4: [-32768, 32767],
+  5: [-2147483648, 2147483647],
+};
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const ELEMENT_NAME = ['', 'F32', 'F64', 'I8', 'I16', 'I32', 'I64', 'F16'];
+
+function emptyVector(elementType: number, n: number, column: string): VectorArray {
+  switch (elementType) {
+    case 1:
+    case 7:
+      return new Float32Array(n);
+    case 2:
+      return new Float64Array(n);
+    case 3:
+      return new Int8Array(n);
+    case 4:
+      return new Int16Array(n);
+    case 5:
+      return new Int32Array(n);
+    case 6:
+      return new BigInt64Array(n);
+    default:
+      throw new DataError(`column '${column}': unknown vector element type ${elementType}`);
+  }
+}
+
+/** An element for an error message; never serialised whole (it may be a deeply nested array). */
+function shownElement(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  if (x !== null && typeof x === 'object') return Array.isArray(x) ? 'an array' : 'an object';
+  return String(x);
+}
+
+/**
+ * JSON projection: '[1,2,3]' text converted to the element type. Every element must be a number
+ * the element type holds as it is (integer types: an integer in range; float types: finite once
+ * stored), and a known dimension must match: a typed array would otherwise wrap, truncate or
+ * zero it silently.
+ */
+export function decodeJsonVector(text: string, elementType: number, dimension: number, column: string): VectorArray {
   let parsed: unknown;
   try {
     parsed = parseJsonLossless(text);
@@ -55,22 +96,30 @@ export function decodeJsonVector(text: string, elementType: number, column: stri
     throw new DataError(`column '${column}': vector value is not a JSON array`);
   }
   if (!Array.isArray(parsed)) throw new DataError(`column '${column}': vector value is not a JSON array`);
-  const nums = parsed as (number | bigint)[];
-  switch (elementType) {
-    case 1:
-    case 7:
-      return Float32Array.from(nums, Number);
-    case 2:
-      return Float64Array.from(nums, Number);
-    case 3:
-      return Int8Array.from(nums, Number);
-    case 4:
-      return Int16Array.from(nums, Number);
-    case 5:
-      return Int32Array.from(nums, Number);
-    case 6:
-      return BigInt64Array.from(nums, (v) => BigInt(v));
-    default:
-      throw new DataError(`column '${column}': unknown vector element type ${elementType}`);
+  const n = parsed.length;
+  if (dimension > 0 && n !== dimension) throw new DataError(`column '${column}': vector value has ${n} elements, expected ${dimension}`);
+  const out = emptyVector(elementType, n, column);
+  const bad = (i: number): never => {
+    throw new DataError(`column '${column}': vector element ${i + 1} (${shownElement(parsed[i])}) is not a VECTOR ${ELEMENT_NAME[elementType]} value`);
+  };
+  if (out instanceof BigInt64Array) {
+    for (let i = 0; i < n; i++) {
+      const x: unknown = parsed[i];
+      // The lossless parser gives integers beyond 2^53 as bigint; smaller ones are numbers.
+      const v = typeof x === 'bigint' ? x : typeof x === 'number' && Number.isInteger(x) ? BigInt(x) : bad(i);
+      if (v < INT64_MIN || v > INT64_MAX) bad(i);
+      out[i] = v;
+    }
+    return out;
   }
+  const range = INTEGER_RANGE[elementType];
+  for (let i = 0; i < n; i++) {
+    const x: unknown = parsed[i];
+    const v = typeof x === 'number' ? x : typeof x === 'bigint' && !range ? Number(x) : bad(i);
+    if (range ? !(Number.isInteger(v) && v >= range[0] && v <= range[1]) : !Number.isFinite(v)) bad(i);
+    out[i] = v;
+    // A double beyond the float32 range is stored as Infinity.
+    if (!Number.isFinite(out[i])) bad(i);
+  }
+  return out;
 }

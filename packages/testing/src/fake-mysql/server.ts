@@ -68,6 +68,21 @@ export class FakeSession {
     this.seq = (seq + 1) & 0xff;
   }
 
+  /**
+   * Sends packets with consecutive sequence ids in one write, so that they reach the client in
+   * one piece (a result whose rows must arrive together).
+   */
+  sendAll(payloads: Buffer[]): void {
+    const framed = payloads.map((payload) => {
+      const head = Buffer.alloc(4);
+      head.writeUIntLE(payload.length, 0, 3);
+      head[3] = this.seq;
+      this.seq = (this.seq + 1) & 0xff;
+      return Buffer.concat([head, payload]);
+    });
+    this.socket.write(Buffer.concat(framed));
+  }
+
   /** Greets the client, reads its handshake response and accepts it; resolves to that response. */
   async login(spec: HandshakeSpec = {}): Promise<FakePacket | null> {
     this.send(handshakePacket(spec));

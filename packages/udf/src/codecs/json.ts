@@ -31,6 +31,21 @@ function toBigInt(v: unknown, r: number, c: number, exact: boolean): bigint {
   throw new DataError(`${where(r, c)}: ${shown(v)} is not an integer`);
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A BIGINT (code 8) or BIGINT UNSIGNED (-8) argument, which must fit its 64 bits whether it goes
+ * into a typed array (columns, which would wrap it) or to a row-at-a-time function.
+ */
+function int64Arg(v: bigint, code: number, r: number, c: number): bigint {
+  if (code === 8 ? v < INT64_MIN || v > INT64_MAX : v < 0n || v > UINT64_MAX) {
+    throw new DataError(`${where(r, c)}: ${v} is out of range for ${code === 8 ? 'BIGINT' : 'BIGINT UNSIGNED'}`);
+  }
+  return v;
+}
+
 /** A value for an error message, a bare word's stand-in shown as the word the request held. */
 const shown = (v: unknown) => (typeof v === 'string' && Object.hasOwn(NON_FINITE, v) ? v.slice(1) : JSON.stringify(v));
 
@@ -64,7 +79,7 @@ function decodeValue(v: unknown, code: number, r: number, c: number, exact: bool
     case -3:
     case 9:
     case -9:
-      return code === 8 || code === -8 ? toBigInt(v, r, c, exact) : Number(toBigInt(v, r, c, exact));
+      return code === 8 || code === -8 ? int64Arg(toBigInt(v, r, c, exact), code, r, c) : Number(toBigInt(v, r, c, exact));
     case 4:
     case 5: {
       if (marked && typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v];
@@ -289,14 +304,9 @@ function rowsOf(types: readonly number[], data: unknown[], exact: boolean, marke
   return { rowIds, rows };
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
 /**
  * A request as argument columns, the same ones `toColumns` makes from decoded rows (NULL slots
- * hold 0, NaN or null), without the rows in between. Integers that do not fit a BIGINT column's
- * 64 bits are an error here rather than wrapping around in the typed array.
+ * hold 0, NaN or null), without the rows in between.
  */
 export function decodeJsonColumns(types: readonly number[], body: Uint8Array | string): { rowIds: bigint[]; columns: Vector[] } {
   return decodeBody(body, (data, exact, marked) => columnsOf(types, data, exact, marked));
@@ -322,9 +332,6 @@ function columnsOf(types: readonly number[], data: unknown[], exact: boolean, ma
         if (code === 5) (col.values as Float64Array)[r] = NaN;
         else if (code !== 8 && code !== -8) (col.values as unknown[])[r] = null;
         continue;
-      }
-      if ((code === 8 && ((v as bigint) < INT64_MIN || (v as bigint) > INT64_MAX)) || (code === -8 && ((v as bigint) < 0n || (v as bigint) > UINT64_MAX))) {
-        throw new DataError(`${where(r, c)}: ${String(v)} is out of range for ${code === 8 ? 'BIGINT' : 'BIGINT UNSIGNED'}`);
       }
       (col.values as unknown[])[r] = v;
     }

@@ -1,4 +1,5 @@
 import {
+  checkRowShape,
   createTextRowDecoder,
   expandRawRows,
   DatabaseError,
@@ -43,6 +44,13 @@ const DECODE_BATCH = 4096;
  * benchmark's wide table, so a batch's values die before the next scavenge.
  */
 const PUSH_BATCH = 256;
+/**
+ * How long the socket may stay quiet, with rows held undecoded, before they are looked at:
+ * the row-by-row path finds a broken row the moment it arrives, and a server that then stalls
+ * (or never ends the result) must not make the held path wait instead. Data that keeps coming
+ * never waits this long, so batches keep their size.
+ */
+const IDLE_INSPECT_MS = 10;
 
 /**
  * The results of one COM_QUERY. Buffered: every result is read during `query()`. Streaming:
@@ -400,6 +408,16 @@ class HeldPackets extends Held<BatchEntry> {
     if (count > 1) items.length += count - 1;
   }
 
+  /** The payloads of the last `k` rows held, runs split into their packets. */
+  lastPayloads(k: number): Uint8Array[] {
+    const items = this.items;
+    const from = Math.max(this.start, items.length - k);
+    // A row inside a run is an empty slot: its packets start at the run's own slot.
+    let head = from;
+    while (head > this.start && items[head] === undefined) head--;
+    return expandRawRows(items.slice(head)).slice(from - head);
+  }
+
   override take(max: number): BatchEntry[] {
     const items = this.items;
     const end = Math.min(items.length, this.start + max);
@@ -430,6 +448,8 @@ export class WireResultSet implements ResultSet {
   /** Rows made by decodeBatch. */
   private readonly made = new Held<unknown>();
   private count = 0;
+  /** Rows read before this many were checked for their shape while held as packets (see inspectHeld). */
+  private shapeChecked = 0;
   private deferred: Error | null = null;
   packets: PacketReader | undefined = undefined;
   decoded: DecodedRowReader | undefined = undefined;
@@ -544,19 +564,75 @@ export class WireResultSet implements ResultSet {
    * took no waiting (the packets were queued), so a small result costs no promise.
    */
   private pump(want: number, keep = true): Promise<void> | undefined {
-    const left = this.pumpQueued(want, keep);
+    const left = this.pumpQueuedInspected(want, keep);
     if (left > 0) return this.pumpLater(left, keep);
     return left === 0 && this.deferred ? this.failDeferred() : undefined;
   }
 
   private async pumpLater(want: number, keep: boolean): Promise<void> {
-    const conn = this.response.conn;
     let left = want;
     do {
-      await conn.waitForPacket();
-      left = this.pumpQueued(left, keep);
+      await this.waitForPackets();
+      left = this.pumpQueuedInspected(left, keep);
     } while (left > 0);
     if (left === 0 && this.deferred) await this.failDeferred();
+  }
+
+  /**
+   * The next packets. While rows are held undecoded, a quiet socket has them inspected, and a
+   * failed connection is reported only if none of them is broken.
+   */
+  private async waitForPackets(): Promise<void> {
+    const conn = this.response.conn;
+    if (this.pending.size === 0) return conn.waitForPacket();
+    const idle = setTimeout(() => {
+      try {
+        this.inspectHeld();
+      } catch {
+        // A broken row has poisoned the session: the wait below fails with its error.
+      }
+    }, IDLE_INSPECT_MS);
+    try {
+      await conn.waitForPacket();
+    } catch (err) {
+      this.inspectHeld();
+      throw err;
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+
+  /** pumpQueued(), with the rows held so far inspected before any error it throws is reported. */
+  private pumpQueuedInspected(want: number, keep: boolean): number {
+    try {
+      return this.pumpQueued(want, keep);
+    } catch (err) {
+      this.inspectHeld();
+      throw err;
+    }
+  }
+
+  /**
+   * Looks at the rows held undecoded as the row-by-row path looks at each row on arrival: a
+   * batch decoder decodes them now, rows kept as packets have their shape checked (each once).
+   * A broken row ends the session with its own error (errno 2027), so it is what the caller
+   * sees rather than a later stall, cut or server error; value errors wait as they always do.
+   */
+  private inspectHeld(): void {
+    if (this.pending.size === 0) return;
+    if (this.batchDecode) {
+      this.decodePending();
+      return;
+    }
+    const fresh = Math.min(this.pending.size, this.count - this.shapeChecked);
+    this.shapeChecked = this.count;
+    if (fresh <= 0) return;
+    const names = this.columns!.map((c) => c.name);
+    try {
+      for (const p of this.pending.lastPayloads(fresh)) checkRowShape(p, names);
+    } catch (err) {
+      this.deferOrFail(err);
+    }
   }
 
   /** A value error held back until the result was read: the rest is drained, then it is thrown. */
@@ -651,7 +727,7 @@ export class WireResultSet implements ResultSet {
     try {
       const conn = response.conn;
       while (!this.complete && !this.deferred) {
-        const left = this.batchDecode ? this.pumpQueued(PUSH_BATCH, true) : this.pumpQueued(Infinity, true);
+        const left = this.batchDecode ? this.pumpQueuedInspected(PUSH_BATCH, true) : this.pumpQueued(Infinity, true);
         this.decodePending();
         if (left !== -1 && !this.complete) await response.settle(conn.waitForPacket());
         if (response.cancelled) throw response.cancelled;
