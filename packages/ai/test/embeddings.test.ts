@@ -65,7 +65,9 @@ describe('OpenAI-compatible embeddings', () => {
     const sent = since(fake(), from)[0]!.body.input as string[];
     expect(sent).toEqual(['abcd😀', 'efgh😀', '😀ij']);
     const expected = weightedAverage(sent, [5, 5, 3]);
+    expect(v).toHaveLength(expected.length);
     v!.forEach((x, k) => expect(x).toBeCloseTo(expected[k]!, 6));
+    expect(Math.hypot(...v!)).toBeCloseTo(1, 9);
   });
 
   it('maxInputTokens without a tokenizer caps characters per chunk (one character per token at most)', async () => {

@@ -4,7 +4,8 @@ import { connect as tcpConnect } from 'node:net';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { startMariaDb, uniqueDatabaseName } from '@s2/testing';
-import { missingCommand, skipUnless, testServer } from '@s2/testing/vitest';
+import { missingCommand, pollUntil, skipUnless, testServer } from '@s2/testing/vitest';
+import { runSourceScript } from '../../../tooling/test-support/source-script.js';
 
 const run = promisify(execFile);
 
@@ -86,4 +87,28 @@ describe('startMariaDb', () => {
     expect(existsSync(server.info.socketPath!)).toBe(false);
     await server.stop();
   });
+});
+
+describe('startMariaDb when the process ends without stop()', () => {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  for (const end of ['SIGINT', 'SIGTERM', 'exit'] as const) {
+    it(`kills the server and removes its directory on ${end}`, async () => {
+      const run = await runSourceScript(new URL('./fixtures/interrupted-server.ts', import.meta.url), { S2_END: end });
+      const { dir, pid } = JSON.parse(run.stdout.trim().split('\n')[0]!) as { dir: string; pid: number };
+      expect(pid).toBeGreaterThan(0);
+      // SIGKILL is asynchronous: give the kernel a moment to reap the server.
+      await pollUntil(() => !alive(pid));
+      expect(alive(pid)).toBe(false);
+      expect(existsSync(dir)).toBe(false);
+      expect(run.code).toBe(end === 'exit' ? 3 : null);
+    }, 120_000);
+  }
 });

@@ -9,6 +9,7 @@ import { OperationalError } from '@s2/base';
 import type { Credentials, TestServerInfo } from '../server-info.js';
 import { mariadbCli } from './cli.js';
 import { freePort } from './free-port.js';
+import { removeOnExit } from './exit-cleanup.js';
 import { createTlsMaterial } from './tls-material.js';
 
 const run = promisify(execFile);
@@ -57,9 +58,9 @@ const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 async function waitForSocket(socketPath: string, child: ChildProcess, logPath: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       const log = await readFile(logPath, 'utf8').catch(() => '');
-      throw new OperationalError(`mariadbd exited during start-up (code ${child.exitCode}):\n${log.slice(-2000)}`);
+      throw new OperationalError(`mariadbd exited during start-up (${child.exitCode ?? child.signalCode}):\n${log.slice(-2000)}`);
     }
     try {
       await mariadbCli(socketPath, 'SELECT 1');
@@ -87,15 +88,19 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
   }
   const dir = await mkdtemp(join(tmpdir(), 's2-mariadb-'));
   let child: ChildProcess | null = null;
+  const forget = removeOnExit(() => child, dir);
+  const stopChild = async (c: ChildProcess) => {
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
   const stop = async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (child) await stopChild(child);
     await rm(dir, { recursive: true, force: true });
+    forget();
   };
   try {
     const dataDir = join(dir, 'data');
@@ -162,7 +167,11 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<R
         break;
       } catch (err) {
         const log = await readFile(logPath, 'utf8').catch(() => '');
-        if (attempt < 3 && /already in use|Can't start server: Bind/.test(log)) continue;
+        if (attempt < 3 && /already in use|Can't start server: Bind/.test(log)) {
+          // A server that lost the port race may still be shutting down; never leave it behind.
+          await stopChild(child);
+          continue;
+        }
         throw err;
       }
     }
