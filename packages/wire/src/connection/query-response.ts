@@ -51,6 +51,12 @@ const PUSH_BATCH = 256;
  * never waits this long, so batches keep their size.
  */
 const IDLE_INSPECT_MS = 10;
+/**
+ * Rows kept as packets for a frame are all shape-checked (each once) only after this much
+ * silence: a server pausing for 10 ms is common on a busy machine, and checking every row then
+ * would parse a frame's rows twice; one that stays quiet this long has likely stalled.
+ */
+const STALL_INSPECT_MS = 250;
 
 /**
  * The results of one COM_QUERY. Buffered: every result is read during `query()`. Streaming:
@@ -450,6 +456,8 @@ export class WireResultSet implements ResultSet {
   private count = 0;
   /** Rows read before this many were checked for their shape while held as packets (see inspectHeld). */
   private shapeChecked = 0;
+  /** Armed while rows are held and the socket is awaited (see waitForPackets). */
+  private quietTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private deferred: Error | null = null;
   packets: PacketReader | undefined = undefined;
   decoded: DecodedRowReader | undefined = undefined;
@@ -585,20 +593,35 @@ export class WireResultSet implements ResultSet {
   private async waitForPackets(): Promise<void> {
     const conn = this.response.conn;
     if (this.pending.size === 0) return conn.waitForPacket();
-    const idle = setTimeout(() => {
-      try {
-        this.inspectHeld();
-      } catch {
-        // A broken row has poisoned the session: the wait below fails with its error.
-      }
-    }, IDLE_INSPECT_MS);
+    this.quietTimer = setTimeout(this.onQuiet, IDLE_INSPECT_MS);
     try {
       await conn.waitForPacket();
     } catch (err) {
       this.inspectHeld();
       throw err;
     } finally {
-      clearTimeout(idle);
+      clearTimeout(this.quietTimer);
+      this.quietTimer = undefined;
+    }
+  }
+
+  /**
+   * The socket went quiet with rows held. A batch decoder decodes them (work it does anyway);
+   * rows kept as packets for a frame have their newest row checked, the one a stalled server
+   * sent last, and the others once the silence lasts STALL_INSPECT_MS.
+   */
+  private readonly onQuiet = (): void => {
+    this.inspectQuietly(!this.batchDecode);
+    if (!this.batchDecode) this.quietTimer = setTimeout(this.onStall, STALL_INSPECT_MS - IDLE_INSPECT_MS);
+  };
+
+  private readonly onStall = (): void => this.inspectQuietly(false);
+
+  private inspectQuietly(newestOnly: boolean): void {
+    try {
+      this.inspectHeld(newestOnly);
+    } catch {
+      // A broken row has poisoned the session: the pending wait fails with its error.
     }
   }
 
@@ -618,14 +641,15 @@ export class WireResultSet implements ResultSet {
    * A broken row ends the session with its own error (errno 2027), so it is what the caller
    * sees rather than a later stall, cut or server error; value errors wait as they always do.
    */
-  private inspectHeld(): void {
+  private inspectHeld(newestOnly = false): void {
     if (this.pending.size === 0) return;
     if (this.batchDecode) {
       this.decodePending();
       return;
     }
-    const fresh = Math.min(this.pending.size, this.count - this.shapeChecked);
-    this.shapeChecked = this.count;
+    const unchecked = Math.min(this.pending.size, this.count - this.shapeChecked);
+    const fresh = newestOnly ? Math.min(1, unchecked) : unchecked;
+    if (!newestOnly) this.shapeChecked = this.count;
     if (fresh <= 0) return;
     const names = this.columns!.map((c) => c.name);
     try {
