@@ -69,6 +69,54 @@ describe('integer frame columns refuse what their typed array cannot hold', () =
   }
 });
 
+describe('integer frame columns refuse text that is not -?\\d+, as the row decoders do', () => {
+  const unsigned = { flags: ColumnFlag.UNSIGNED };
+  const columns: ColumnDefinition[] = [
+    col('tiny', FieldType.TINY),
+    col('tiny_u', FieldType.TINY, unsigned),
+    col('small', FieldType.SHORT),
+    col('small_u', FieldType.SHORT, unsigned),
+    col('medium', FieldType.INT24),
+    col('medium_u', FieldType.INT24, unsigned),
+    col('int', FieldType.LONG),
+    col('int_u', FieldType.LONG, unsigned),
+    col('big', FieldType.LONGLONG),
+    col('big_u', FieldType.LONGLONG, unsigned),
+    col('year', FieldType.YEAR),
+  ];
+  // '' is a cell of length 0, not NULL; BigInt would read it, ' 1', '+1' and '0x10' as numbers.
+  const texts = ['', '-', '1.5', '1e3', ' 1', '1 ', '12a', '+1', '0x10', '--1', '1-'];
+  const errorOf = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  for (const target of ['columns', 'arrow'] as const) {
+    it(`${target}: a DataError naming the column and the text, as the row decoder raises`, () => {
+      for (const c of columns) {
+        expect(planColumns([c], resolveDecodeOptions(), target)[0].kind, c.name).not.toBe('values');
+        for (const text of texts) {
+          const rowErr = errorOf(() => createTextRowDecoder([c], resolveDecodeOptions()).decodeRow(row(text)));
+          expect(rowErr, `row ${c.name} '${text}'`).toBeInstanceOf(DataError);
+          const err = errorOf(() => frame(c, ['1', text, null], target));
+          expect(err, `frame ${c.name} '${text}'`).toBeInstanceOf(DataError);
+          expect((err as Error).message).toContain(`column '${c.name}': '${text}'`);
+        }
+      }
+    });
+  }
+
+  it('leading zeros and -0 are integers (ZEROFILL columns send them)', () => {
+    for (const c of columns) {
+      const decoded = frame(c, ['007', '-0', '0'], 'columns');
+      expect(Array.from(decoded.values! as ArrayLike<unknown>, String), c.name).toEqual(['7', '0', '0']);
+    }
+  });
+});
+
 describe('JSON in Arrow frames with encodingErrors: replace', () => {
   const j = col('j', FieldType.JSON);
   const text = '{"a": 1.50, "n": 12345678901234567890}';

@@ -211,7 +211,7 @@ export class Connection {
    * (or an error in its body) reads and drops the rest of the result, so the connection is
    * usable right away; to stop a long-running statement on the server, pass a `signal`. The
    * connection runs nothing else while a stream is open. Statements without a result set (and
-   * empty results) yield no frames.
+   * empty results) yield no frames. A malformed row (errno 2027) discards the session instead.
    */
   async *streamFrames<Frame = import('../results/columns.js').ColumnsFrame>(
     sql: string,

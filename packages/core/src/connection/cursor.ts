@@ -1,6 +1,8 @@
 import {
   expandRawRows,
   describeColumn,
+  ClientErrorCode,
+  DatabaseError,
   formatQuery,
   InterfaceError,
   NotSupportedError,
@@ -254,7 +256,11 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
 
   /** Rows of a packet batch, for row-wise fetches from a result kept as packets. */
   private rowsOf(batch: RawBatch): unknown[][] {
-    return this.connection.decoder.decodeRows(this.result!.columns!, this.packets!.decodeOptions, batch);
+    try {
+      return this.connection.decoder.decodeRows(this.result!.columns!, this.packets!.decodeOptions, batch);
+    } catch (err) {
+      throw this.decodingFailed(err);
+    }
   }
 
   /** Up to `max` rows of a streaming result, in the format's shape. */
@@ -267,8 +273,26 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
 
   /** One frame of a packet batch: decoded as a whole by the format, or from its rows. */
   private frameOfPackets(batch: RawBatch): unknown {
-    if (this.format?.framePackets) return this.format.framePackets(batch, this.packets!.decodeOptions, this.connection.decoder);
-    return this.format!.frame!(this.rowsOf(batch), this.packets!.decodeOptions);
+    if (!this.format?.framePackets) return this.format!.frame!(this.rowsOf(batch), this.packets!.decodeOptions);
+    try {
+      return this.format.framePackets(batch, this.packets!.decodeOptions, this.connection.decoder);
+    } catch (err) {
+      throw this.decodingFailed(err);
+    }
+  }
+
+  /**
+   * A packet batch that would not decode. A malformed row (errno 2027) means the result's
+   * framing cannot be trusted, so its end may never be found: draining it could wait forever.
+   * The session is discarded, as the transport does when it meets such a row itself, and the
+   * response is forgotten so that nothing waits on it. A value error leaves the session as it
+   * is: the rest of the result is drained as usual.
+   */
+  private decodingFailed(err: unknown): unknown {
+    if (!(err instanceof DatabaseError) || err.errno !== ClientErrorCode.MALFORMED_PACKET) return err;
+    this.response = null;
+    if (this.connection.isConnected()) this.connection.transport().destroy(err);
+    return err;
   }
 
   /** One frame of up to `max` rows read from a streaming result (possibly a promise of it: see PreparedFormat.frame). */
