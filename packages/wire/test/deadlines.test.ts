@@ -100,6 +100,26 @@ describe('deadlines against a server that stops answering', () => {
   });
 });
 
+describe('a discarded session keeps no deadline armed', () => {
+  it('a streaming statement with timeoutMs on a destroyed session opens no side session for a KILL when the deadline passes', async () => {
+    let sessions = 0;
+    server = await startFakeMysqlServer(async (s) => {
+      sessions++;
+      await s.login();
+      await s.serveQueries(() => {
+        s.sendAll([Buffer.from([1]), columnDefinitionPacket({ name: 'a', type: 3 }), eofPacket(), rowPacket(['1'])]);
+      });
+    });
+    const conn = await connectToFake({});
+    const r = await conn.query('SELECT a', { streaming: true, timeoutMs: 150 });
+    expect(await r.current.read(1)).toEqual([[1]]);
+    conn.destroy(new Error('discarded by its owner'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The fake answers every connection's login: a KILL would have been a second session.
+    expect(sessions).toBe(1);
+  });
+});
+
 describe('a KILL QUERY never reaches the next statement', () => {
   it('when the cancelled statement ends before the KILL runs, the session is not handed on until the KILL is done', async () => {
     const events: string[] = [];

@@ -254,6 +254,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.queue.fail(this.closed ? closedError() : error);
     this.closed = true;
     this.socket.destroy();
+    // Nothing more comes for a stream that owned the session: its deadline must not fire a
+    // KILL QUERY (a side session and a login) for a session that is already gone.
+    this.streaming?.abandon();
   }
 
   /** Next packet if one is queued (sequence-checked), else undefined. */
