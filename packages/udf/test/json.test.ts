@@ -147,6 +147,48 @@ describe('JSON codec', () => {
     ).toBe('{"data": []}');
   });
 
+  it('reads true/false as 1/0 where the reference reads them as numbers, and writes boolean answers as true/false', () => {
+    const body = '{"data": [[1, true, false, true, false], [2, false, true, null, true]]}';
+    const types = [8, -8, 3, 5];
+    const expected = [
+      [1n, 0n, 1, 0],
+      [0n, 1n, null, 1],
+    ];
+    expect(decodeJsonRows(types, body).rows).toEqual(expected);
+    expect(columnsToRows(decodeJsonColumns(types, body).columns, 2)).toEqual(expected);
+    expect(decodeJsonRows([246], '{"data": [[1, true], [2, false]]}').rows).toEqual([['1'], ['0']]);
+    // Not in dates or row ids.
+    expect(() => decodeJsonRows([10], '{"data": [[1, true]]}')).toThrow(DataError);
+    expect(() => decodeJsonRows([8], '{"data": [[true, 1]]}')).toThrow(DataError);
+    // As Python's json.dumps writes a bool answer, whatever the declared integer type; numbers stay numbers.
+    const answer = encodeJsonRows(
+      [8, 1, -8],
+      [1, 2],
+      [
+        [true, false, true],
+        [1n, 0, 1n],
+      ],
+    );
+    expect(answer).toBe('{"data": [[1, true, false, true], [2, 1, 0, 1]]}');
+    expect(encodeJsonColumns([8], [1, 2], [{ values: [true, false], nulls: null }])).toBe('{"data": [[1, true], [2, false]]}');
+  });
+
+  it('escapes every character from DEL up as \\uXXXX (surrogate pairs for astral ones), as Python json.dumps does', () => {
+    const values = ['plain "q" \\ \n', 'ü😜', '\u007f', '\u2028€', 'é', null];
+    const expected =
+      '{"data": [[1, "plain \\"q\\" \\\\ \\n"], [2, "\\u00fc\\ud83d\\ude1c"], [3, "\\u007f"], [4, "\\u2028\\u20ac"], [5, "\\u00e9"], [6, null]]}';
+    const ids = values.map((_, i) => i + 1);
+    expect(
+      encodeJsonRows(
+        [254],
+        ids,
+        values.map((v) => [v]),
+      ),
+    ).toBe(expected);
+    expect(encodeJsonColumns([254], ids, [{ values, nulls: null }])).toBe(expected);
+    expect(JSON.parse(expected).data.map((row: unknown[]) => row[1])).toEqual(values);
+  });
+
   it('serves scalar and vectorized functions over JSON with the same answers', async () => {
     const app = await createUdfServer({
       functions: [

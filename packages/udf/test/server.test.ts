@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createFunctionSql, createUdfServer, decodeRowdat1, encodeJsonRows, encodeRowdat1, t, udf } from '@s2/udf';
+import { OptionError, SqlTime } from '@s2/base';
+import { createFunctionSql, createUdfServer, decodeRowdat1, encodeJsonRows, encodeRowdat1, packDatetime, t, udf, unpackDatetime } from '@s2/udf';
 
 const mult = udf(
   { name: 'mult', args: { x: t.bigint(), y: t.double().nullable(), s: t.text() }, returns: t.text().nullable() },
@@ -55,6 +56,42 @@ describe('CREATE EXTERNAL FUNCTION (udf spec 4.2)', () => {
     expect(createFunctionSql(mult, { url: 'http://h/invoke', link: 'mylink' })).toMatch(/FORMAT ROWDAT_1 LINK mylink;$/);
     expect(() => createFunctionSql(mult, { url: 'x', link: 'bad link' })).toThrow(/invalid LINK name/);
   });
+
+  it('writes DEFAULTs as the reference does: floats with an exponent, quoted dates, times and datetimes', () => {
+    const withDefaults = udf(
+      {
+        name: 'd',
+        args: {
+          a: t.double().default(3.14),
+          b: t.double().default(2),
+          c: t.double().default(1e20),
+          d: t.double().default(1e-7),
+          e: t.float().nullable().default(-0),
+          n: t.bigint().default(100),
+          f: t.date().default(new Date(Date.UTC(2020, 0, 2, 13))),
+          g: t.time().default(new SqlTime(1, 0, 16, 40, 0)),
+          h: t.time(6).default(new SqlTime(-1, 100, 2, 3, 5)),
+          i: t.datetime().default(new Date(Date.UTC(2020, 0, 2, 3, 4, 5))),
+          j: t.datetime(6).default(unpackDatetime(packDatetime('2020-01-02 03:04:05.000600'))),
+          k: t.date().default('2021-03-04'),
+        },
+        returns: t.bigint(),
+      },
+      () => 0n,
+    );
+    const sql = createFunctionSql(withDefaults, { url: 'http://h/invoke' });
+    expect(sql.slice(sql.indexOf('('), sql.indexOf(' RETURNS'))).toBe(
+      "(`a` DOUBLE NOT NULL DEFAULT 3.14e0, `b` DOUBLE NOT NULL DEFAULT 2.0e0, `c` DOUBLE NOT NULL DEFAULT 1e+20, `d` DOUBLE NOT NULL DEFAULT 1e-07, `e` FLOAT NULL DEFAULT -0.0e0, `n` BIGINT NOT NULL DEFAULT 100, `f` DATE NOT NULL DEFAULT '2020-01-02', `g` TIME NOT NULL DEFAULT '00:16:40', `h` TIME(6) NOT NULL DEFAULT '-100:02:03.000005', `i` DATETIME NOT NULL DEFAULT '2020-01-02 03:04:05', `j` DATETIME(6) NOT NULL DEFAULT '2020-01-02 03:04:05.000600', `k` DATE NOT NULL DEFAULT '2021-03-04')",
+    );
+    const bad = (type: ReturnType<typeof t.time>) =>
+      createFunctionSql(
+        udf({ name: 'bad', args: { x: type }, returns: t.bigint() }, () => 0n),
+        { url: 'http://h/invoke' },
+      );
+    expect(() => bad(t.time().default(new Date(0)))).toThrow(OptionError);
+    expect(() => bad(t.date().default(new Date(Number.NaN)))).toThrow(/invalid DEFAULT/);
+    expect(() => bad(t.double().default(Number.NaN))).toThrow(/finite/);
+  });
 });
 
 describe('/invoke', () => {
@@ -78,7 +115,8 @@ describe('/invoke', () => {
 
   it('reads ROWDAT_1 and answers JSON when asked to (accepts header)', async () => {
     const res = await invoke('mult', Buffer.from(request), { accepts: 'application/json' });
-    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    // Exactly the reference's header: no `; charset=utf-8`.
+    expect(res.headers['content-type']).toBe('application/json');
     expect(res.body).toBe('{"data": [[10, "ababab"], [11, null]]}');
   });
 
@@ -128,12 +166,49 @@ describe('/invoke', () => {
   });
 });
 
+describe('paths', () => {
+  it('empty segments are dropped, as by the reference (udf spec 5.3): /invoke/ and //invoke are /invoke', async () => {
+    const request = Buffer.from(encodeRowdat1([8, 5, 254], [10], [[2n, 1.5, 'ab']]));
+    const expected = (await invoke('mult', request)).rawPayload.toString('hex');
+    for (const url of ['/invoke/', '//invoke', '//invoke//']) {
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload: request,
+        headers: { 'content-type': 'application/octet-stream', 's2-ef-name': 'mult', 's2-ef-version': '1.0' },
+      });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.rawPayload.toString('hex')).toBe(expected);
+    }
+    for (const url of ['/status/', '//status', '/show/function_info/', '//show//create_function']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    }
+    expect((await app.inject({ method: 'GET', url: '/status' })).body).toBe((await app.inject({ method: 'GET', url: '/status/' })).body);
+    expect((await app.inject({ method: 'GET', url: '/invoke/x' })).statusCode).toBe(404);
+  });
+});
+
 describe('introspection', () => {
   it('/show/create_function, /show/function_info, /status and 404s', async () => {
     const create = await app.inject({ method: 'GET', url: '/show/create_function', headers: { 's2-ef-name': 'mult' } });
     expect(create.body).toBe(createFunctionSql(mult, { url: 'http://example.com:9000/invoke' }));
-    const info = JSON.parse((await app.inject({ method: 'GET', url: '/show/function_info' })).body);
-    expect(info.series).toMatchObject({ kind: 'tvf', args: [{ name: 'n', sql: 'BIGINT NOT NULL', wireCode: 8 }] });
+    const info = await app.inject({ method: 'GET', url: '/show/function_info' });
+    expect(info.headers['content-type']).toBe('text/plain');
+    expect(JSON.parse(info.body).functions.series).toEqual({
+      args: [{ name: 'n', dtype: 'int64', nullable: false, description: '' }],
+      returns: [
+        { dtype: 'int64', nullable: false, description: '', name: 'a' },
+        { dtype: 'str', nullable: false, description: '', name: 'b' },
+      ],
+      function_type: 'tvf',
+      sql_statement:
+        'CREATE OR REPLACE EXTERNAL FUNCTION `series`(`n` BIGINT NOT NULL) RETURNS TABLE(`a` BIGINT NOT NULL, `b` TEXT NOT NULL) AS REMOTE SERVICE "http://example.com:9000/invoke" FORMAT ROWDAT_1;',
+      summary: '',
+      long_description: '',
+      examples: [],
+    });
+    expect(JSON.parse(info.body).functions.mult.function_type).toBe('udf');
+    expect((await app.inject({ method: 'GET', url: '/' })).body).toBe(info.body);
     expect((await app.inject({ method: 'GET', url: '/status' })).body).toBe('{"status": "ok"}');
     const missing = await app.inject({ method: 'GET', url: '/nothing' });
     expect(missing.statusCode).toBe(404);
@@ -141,9 +216,36 @@ describe('introspection', () => {
   });
 });
 
+describe('function_info dtypes', () => {
+  it('unsigned integers are named as the reference names its unsigned numpy types (udf spec 3.2), as they travel unsigned', async () => {
+    const unsigned = udf(
+      {
+        name: 'u',
+        args: { a: t.unsignedTinyint(), b: t.unsignedSmallint(), c: t.unsignedMediumint(), d: t.unsignedInt(), e: t.unsignedBigint().nullable() },
+        returns: t.json().nullable(),
+      },
+      () => null,
+    );
+    const server = await createUdfServer({ functions: [unsigned], url: 'http://h/invoke' });
+    try {
+      const info = JSON.parse((await server.inject({ method: 'GET', url: '/show/function_info' })).body).functions.u;
+      expect(info.args.map((a: { dtype: string; nullable: boolean }) => `${a.dtype}${a.nullable ? '?' : ''}`)).toEqual([
+        'uint8',
+        'uint16',
+        'uint32',
+        'uint32',
+        'uint64?',
+      ]);
+      expect(info.returns).toEqual([{ dtype: 'json', nullable: true, description: '' }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('JSON codec', () => {
   it('writes temporal and binary values like the reference', () => {
-    expect(encodeJsonRows([254, -254, 5], [1], [['é', new Uint8Array([0, 1, 2]), 2]])).toBe('{"data": [[1, "é", "AAEC", 2.0]]}');
+    expect(encodeJsonRows([254, -254, 5], [1], [['é', new Uint8Array([0, 1, 2]), 2]])).toBe('{"data": [[1, "\\u00e9", "AAEC", 2.0]]}');
   });
 });
 

@@ -451,6 +451,38 @@ function convert(raw: Raw, to: Target, what: string): unknown {
   }
 }
 
+/**
+ * Values of an Arrow vector a function returned, in the forms the encoders take (NULL as null),
+ * for the types whose `toArray()` would hand them raw numbers: date32/date64 as `Date`,
+ * timestamps as `SqlDateTime` (microseconds kept), time64/duration as `SqlTime`, decimals as
+ * their exact text. Null for every other type: `toArray()` already gives encodable values.
+ */
+export function convertedArrowValues(vector: { readonly type: DataType; readonly length: number; readonly data: readonly Data[] }): unknown[] | null {
+  const { type } = vector;
+  if (!(DataType.isDate(type) || DataType.isTimestamp(type) || DataType.isTime(type) || DataType.isDuration(type) || DataType.isDecimal(type))) return null;
+  return eachValue(vector.data, vector.length, reader(type)!, (raw, r) => {
+    if (raw === undefined || raw === null) throw new ParameterError(`result value ${r} lies outside its Arrow buffer`);
+    return natural(raw);
+  });
+}
+
+/** `make` applied to each valid value of the chunks, NULL as null: `length` values in all. */
+function eachValue(chunks: readonly Data[], length: number, read: Reader, make: (raw: Raw | undefined | null, row: number) => unknown): unknown[] {
+  const out = new Array<unknown>(length);
+  let r = 0;
+  for (const data of chunks) {
+    for (let i = 0; i < data.length; i++, r++) out[r] = data.getValid(i) ? make(read(data, i), r) : null;
+  }
+  return out;
+}
+
+/** A raw temporal or decimal Arrow value as the JavaScript value the codecs use for it. */
+function natural(raw: Raw): unknown {
+  if (typeof raw !== 'object' || raw instanceof Date || raw instanceof Uint8Array) return raw;
+  if ('decimal' in raw) return raw.decimal;
+  return raw.as === 'timestamp' ? datetimeFromMicros(raw.micros) : SqlTime.fromMicroseconds(Number(raw.micros));
+}
+
 function describe(raw: Raw): string {
   if (raw instanceof Uint8Array) return `${raw.length} bytes`;
   if (raw instanceof Date) return 'a date';
@@ -464,24 +496,14 @@ function readColumn(table: Table, index: number, to: Target, what: string): unkn
   const type = table.schema.fields[index].type;
   const n = table.numRows;
   if (!vector || vector.length !== n) throw new DataError(`${what} has ${vector?.length ?? 0} values for ${n} rows`);
-  const out = new Array<unknown>(n);
-  if (DataType.isNull(type)) return out.fill(null);
+  if (DataType.isNull(type)) return new Array<unknown>(n).fill(null);
   const read = reader(type);
   if (!read) throw new DataError(`${what}: Arrow type ${String(type)} is not supported`);
-  let r = 0;
-  for (const data of vector.data) {
-    for (let i = 0; i < data.length; i++, r++) {
-      if (!data.getValid(i)) {
-        out[r] = null;
-        continue;
-      }
-      const raw = read(data, i);
-      // A file whose buffers are shorter than its lengths claim reads as undefined, not a crash.
-      if (raw === undefined || raw === null) throw new DataError(`${what}: value ${r} lies outside its buffer (truncated or corrupt file)`);
-      out[r] = convert(raw, to, `${what} row ${r}`);
-    }
-  }
-  return out;
+  return eachValue(vector.data, n, read, (raw, r) => {
+    // A file whose buffers are shorter than its lengths claim reads as undefined, not a crash.
+    if (raw === undefined || raw === null) throw new DataError(`${what}: value ${r} lies outside its buffer (truncated or corrupt file)`);
+    return convert(raw, to, `${what} row ${r}`);
+  });
 }
 
 function readBatch(types: readonly number[], body: Uint8Array): { rowIds: bigint[]; values: unknown[][] } {

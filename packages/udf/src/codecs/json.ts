@@ -2,7 +2,10 @@ import { DataError, parseJsonLossless, ParameterError, SqlTime } from '@s2/base'
 import type { Vector } from '../definition/vectors.js';
 import { decimalText, isDecimalText } from './decimal.js';
 import { integer, type Rowdat1Batch } from './rowdat1.js';
+import { asciiJson, pythonFloat } from './python-text.js';
 import { asSqlTime, dateText, packDate, packDatetime, packTime, unpackDate, unpackDatetime, unpackTime } from './temporal.js';
+
+export { pythonFloat } from './python-text.js';
 
 /**
  * The JSON wire format of external functions (udf.md §7): `{"data": [[row_id, v1, …], …]}`.
@@ -79,16 +82,20 @@ function decodeValue(v: unknown, code: number, r: number, c: number, exact: bool
     case -3:
     case 9:
     case -9:
+      // The reference reads true/false as 1/0 (its json.dump writes Python bools that way).
+      if (typeof v === 'boolean') return code === 8 || code === -8 ? BigInt(v) : Number(v);
       return code === 8 || code === -8 ? int64Arg(toBigInt(v, r, c, exact), code, r, c) : Number(toBigInt(v, r, c, exact));
     case 4:
     case 5: {
       if (marked && typeof v === 'string' && Object.hasOwn(NON_FINITE, v)) return NON_FINITE[v];
+      if (typeof v === 'boolean') return v ? 1 : 0;
       const n = typeof v === 'number' ? v : Number(v);
       if (typeof v !== 'number' && (typeof v !== 'string' || Number.isNaN(n))) throw new DataError(`${where(r, c)}: ${JSON.stringify(v)} is not a number`);
       return n;
     }
     case 0:
     case 246:
+      if (typeof v === 'boolean') return v ? '1' : '0';
       if (exact && mayBeRounded(v)) throw ROUNDED;
       if (
         (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'string') ||
@@ -341,31 +348,13 @@ function columnsOf(types: readonly number[], data: unknown[], exact: boolean, ma
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/**
- * A finite double the way the Python SDK's encoder (Python's float repr) spells it: shortest
- * round-trip digits, positional for exponents -4…15 with at least one fraction digit
- * (`2.0`), scientific otherwise with a two-digit signed exponent (`1e+16`, `1.5e-05`).
- */
-export function pythonFloat(v: number): string {
-  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const [mantissa, e] = v.toExponential().split('e');
-  const exp = Number(e);
-  const sign = mantissa.startsWith('-') ? '-' : '';
-  const digits = mantissa.replace('-', '').replace('.', '');
-  if (exp < -4 || exp >= 16) {
-    const rest = digits.slice(1);
-    return `${sign}${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${pad(Math.abs(exp))}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const whole = digits.padEnd(exp + 1, '0');
-  return `${sign}${whole.slice(0, exp + 1)}.${whole.slice(exp + 1) || '0'}`;
-}
-
 const INTEGER_CODES = new Set([1, -1, 2, -2, 3, -3, 8, -8, 9, -9]);
 
 /** One answer value as JSON, checked against its declared type as the ROWDAT_1 encoder checks it. */
 function encodeValue(v: unknown, code: number): string {
   if (v === null || v === undefined) return 'null';
+  // As the reference's json.dumps writes a Python bool: true/false, whatever the declared type.
+  if (typeof v === 'boolean' && INTEGER_CODES.has(code)) return v ? 'true' : 'false';
   if (INTEGER_CODES.has(code)) return integer(v, code).toString();
   switch (code) {
     case 4:
@@ -425,7 +414,7 @@ export function encodeJsonRows(types: readonly number[], rowIds: ArrayLike<numbe
     for (let c = 0; c < row.length; c++) out += `, ${encodeValue(row[c], types[c])}`;
     out += ']';
   }
-  return `${out}]}`;
+  return asciiJson(`${out}]}`);
 }
 
 /** The same document from result columns (NULL where a mask says so), without rows in between. */
@@ -440,5 +429,5 @@ export function encodeJsonColumns(types: readonly number[], rowIds: ArrayLike<nu
     }
     out += ']';
   }
-  return `${out}]}`;
+  return asciiJson(`${out}]}`);
 }

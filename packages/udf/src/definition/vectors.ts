@@ -49,12 +49,30 @@ export function resultColumns(result: unknown, outputs: number, length: number):
       `a vectorized function with ${outputs} result column(s) must return ${outputs === 1 ? 'one column' : `an array of ${outputs} columns`}`,
     );
   }
-  const normalized = columns.map((col) => (isVector(col) ? col : { values: col as ArrayLike<unknown>, nulls: null }));
-  for (const col of normalized) {
-    if (!col.values || typeof col.values.length !== 'number') throw new ParameterError('a result column must be an array, a typed array or { values, nulls }');
-    if (col.values.length !== length) throw new ParameterError(`a result column has ${col.values.length} values for ${length} input rows`);
+  return columns.map((col) => {
+    const { values, nulls } = isVector(col) ? col : { values: col as ArrayLike<unknown>, nulls: null };
+    if (!values || typeof values.length !== 'number') throw new ParameterError('a result column must be an array, a typed array or { values, nulls }');
+    if (values.length !== length) throw new ParameterError(`a result column has ${values.length} values for ${length} input rows`);
+    return { values, nulls: resultMask(nulls, length) };
+  });
+}
+
+/**
+ * A result column's NULL mask as the encoders read it: a Uint8Array of exactly `length` flags
+ * (any other length would be read past its end or only in part). Other array-likes (booleans,
+ * like the numpy bool masks the reference takes, or numbers) become one, nonzero being NULL.
+ */
+function resultMask(nulls: unknown, length: number): Uint8Array | null {
+  if (nulls === null || nulls === undefined) return null;
+  const mask = nulls as ArrayLike<unknown>;
+  if (typeof mask !== 'object' || typeof mask.length !== 'number') {
+    throw new ParameterError('a result mask (nulls) must be null, a Uint8Array or an array of booleans');
   }
-  return normalized;
+  if (mask.length !== length) throw new ParameterError(`a result mask (nulls) has ${mask.length} entries for ${length} input rows`);
+  if (mask instanceof Uint8Array) return mask;
+  const out = new Uint8Array(length);
+  for (let r = 0; r < length; r++) out[r] = mask[r] ? 1 : 0;
+  return out;
 }
 
 /** Result columns as rows (NULL where a mask says so). */

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { jsonValuesExceed } from '../codecs/json.js';
 import { createFunctionSql } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
+import { functionInfo } from './function-info.js';
 import { contentTypeOf, formatOf, invoke, UdfCallError } from './invoke.js';
 import { UdfWorkerPool, type UdfWorkerOptions } from './worker-pool.js';
 
@@ -54,6 +55,9 @@ const CLOSE_GRACE_MS = 10_000;
 /**
  * The external-function routes as a fastify plugin (mount it in your own server) — `/invoke`,
  * `/show/create_function`, `/show/function_info`, `/status` — speaking ROWDAT_1, JSON and Arrow.
+ * A plugin cannot change its server's router: for `/invoke/` and `//invoke` to reach `/invoke`
+ * as with the reference, create that server with
+ * `routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }` (createUdfServer does).
  */
 export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, options) => {
   const byName = new Map(options.functions.map((f) => [f.name, f]));
@@ -109,33 +113,20 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
     clearTimeout(timer);
   });
 
-  const createStatements = (host: string | undefined, only?: string) => {
-    const url = options.url ?? `http://${host ?? 'localhost:80'}/invoke`;
-    return options.functions
+  const serviceUrl = (host: string | undefined) => options.url ?? `http://${host ?? 'localhost:80'}/invoke`;
+  const createStatements = (host: string | undefined, only?: string) =>
+    options.functions
       .filter((f) => !only || f.name === only)
-      .map((f) => createFunctionSql(f, { url, format: options.dataFormat, database: options.functionDatabase }))
+      .map((f) => createFunctionSql(f, { url: serviceUrl(host), format: options.dataFormat, database: options.functionDatabase }))
       .join('\n');
-  };
 
   app.get('/show/create_function', async (req, reply) =>
     reply.type('text/plain').send(createStatements(req.headers.host, req.headers['s2-ef-name'] as string | undefined)),
   );
-  const info = async (_req: unknown, reply: FastifyReply) =>
-    reply.type('text/plain').send(
-      JSON.stringify(
-        Object.fromEntries(
-          options.functions.map((f) => [
-            f.name,
-            {
-              kind: f.kind,
-              args: f.args.map(([name, type]) => ({ name, sql: type.toSql(), wireCode: type.wireCode })),
-              returns: f.returns.map(([name, type]) => ({ name: name || null, sql: type.toSql(), wireCode: type.wireCode })),
-              timeoutMs: f.timeoutMs,
-            },
-          ]),
-        ),
-      ),
-    );
+  const info = async (req: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .type('text/plain')
+      .send(functionInfo(options.functions, { url: serviceUrl(req.headers.host), format: options.dataFormat, database: options.functionDatabase }));
   app.get('/show/function_info', info);
   app.get('/', info);
   app.get('/status', async (_req, reply) => reply.type('text/plain').send('{"status": "ok"}'));
@@ -180,10 +171,12 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
         if (!controller.signal.aborted) controller.abort(new Error('finished'));
       }
       options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
+      // JSON goes out as bytes too: fastify appends `; charset=utf-8` to a JSON type sent as a
+      // string, and the reference's header is exactly `application/json`.
       return reply
         .code(200)
         .type(contentTypeOf(output))
-        .send(typeof result.body === 'string' ? result.body : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
+        .send(typeof result.body === 'string' ? Buffer.from(result.body) : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength));
     } catch (err) {
       const status = err instanceof UdfCallError ? err.status : 500;
       // No stack traces or file paths leave the server: the type and message are enough.
@@ -203,7 +196,13 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
  */
 export async function createUdfServer(options: UdfServerOptions & { logger?: boolean }): Promise<FastifyInstance> {
   // 'idle', not true: true would drop the connections of calls being answered, answer unsent.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? BODY_LIMIT, forceCloseConnections: 'idle' });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? BODY_LIMIT,
+    forceCloseConnections: 'idle',
+    // The reference drops empty path segments: /invoke/ and //invoke are /invoke (udf.md §5.3).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  });
   await app.register(udfPlugin, options);
   return app;
 }

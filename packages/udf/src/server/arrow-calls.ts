@@ -1,6 +1,6 @@
 import { makeVector, RecordBatch, Table, Vector as ArrowVector, type Data } from 'apache-arrow';
 import { ParameterError } from '@s2/base';
-import { arrowColumn } from '../codecs/arrow.js';
+import { arrowColumn, convertedArrowValues } from '../codecs/arrow.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import type { Vector } from '../definition/vectors.js';
 
@@ -25,7 +25,7 @@ export function argumentsBatch(def: UdfDefinition, columns: readonly Vector[], l
 /** An Arrow vector as `{ values, nulls }`, NULLs where its validity says so. */
 function fromArrow(vector: ArrowVector): Vector {
   const n = vector.length;
-  const values = vector.toArray() as ArrayLike<unknown>;
+  const values = convertedArrowValues(vector) ?? (vector.toArray() as ArrayLike<unknown>);
   let nulls: Uint8Array | null = null;
   if (vector.nullCount > 0) {
     nulls = new Uint8Array(n);
