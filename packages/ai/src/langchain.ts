@@ -11,6 +11,19 @@ import { chatFactory, embeddingsFactory, type ChatFactoryOptions, type Embedding
 import { assembleChat } from './internal/assemble.js';
 import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, EmbeddingsClient, ToolDefinition, Usage } from './types.js';
 
+/** Options that hold tokens, or reach them (the environment, the management API's options, a fetch). */
+const SECRET_FIELDS = ['apiKey', 'oboTokenGetter', 'headers', 'env', 'management', 'fetch'] as const;
+
+/**
+ * The fields for LangChain's base classes: they keep what they are given as `lc_kwargs`, which
+ * util.inspect prints and `toJSON` hands to every callback and tracer (LangSmith included).
+ */
+function withoutSecrets<T extends object>(fields: T): Omit<T, (typeof SECRET_FIELDS)[number]> {
+  const rest: Record<string, unknown> = { ...(fields as Record<string, unknown>) };
+  for (const k of SECRET_FIELDS) delete rest[k];
+  return rest as Omit<T, (typeof SECRET_FIELDS)[number]>;
+}
+
 export interface ChatSingleStoreCallOptions extends BaseChatModelCallOptions {
   tools?: BindToolsInput[];
   temperature?: number;
@@ -37,7 +50,7 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
   }
 
   private clientPromise: Promise<ChatClient> | undefined;
-  private readonly fields: ChatSingleStoreFields;
+  readonly #fields: ChatSingleStoreFields;
   /**
    * As in the SingleStoreDB Python SDK (singlestoredb 1.18.1), `invoke` streams underneath unless
    * `streaming: false`.
@@ -45,8 +58,8 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
   readonly streaming: boolean;
 
   constructor(fields: ChatSingleStoreFields) {
-    super(fields);
-    this.fields = fields;
+    super(withoutSecrets(fields));
+    this.#fields = fields;
     this.streaming = fields.streaming ?? fields.client?.streaming ?? true;
     if (fields.client) this.clientPromise = Promise.resolve(fields.client);
   }
@@ -58,8 +71,8 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
   /** The built-in client underneath (resolving the endpoint on first use). */
   client(): Promise<ChatClient> {
     if (!this.clientPromise) {
-      const { modelName } = this.fields;
-      this.clientPromise = chatFactory({ ...this.fields, modelName: modelName ?? '' });
+      const { modelName } = this.#fields;
+      this.clientPromise = chatFactory({ ...this.#fields, modelName: modelName ?? '' });
       this.clientPromise.catch(() => (this.clientPromise = undefined));
     }
     return this.clientPromise;
@@ -73,7 +86,7 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
   }
 
   private callOptions(options: this['ParsedCallOptions']): ChatCallOptions {
-    const f = this.fields;
+    const f = this.#fields;
     const o: ChatCallOptions = { signal: options.signal };
     const temperature = options.temperature ?? f.temperature;
     const maxTokens = options.maxTokens ?? f.maxTokens;
@@ -233,16 +246,18 @@ export type SingleStoreEmbeddingsFields = Partial<EmbeddingsFactoryOptions> &
 /** LangChain.js embeddings for a SingleStore-hosted model, over the built-in client. */
 export class SingleStoreEmbeddings extends Embeddings {
   private clientPromise: Promise<EmbeddingsClient> | undefined;
+  readonly #fields: SingleStoreEmbeddingsFields;
 
-  constructor(private readonly fields: SingleStoreEmbeddingsFields) {
+  constructor(fields: SingleStoreEmbeddingsFields) {
     // retries happen in the built-in client; LangChain's caller would retry again on top
-    super({ maxRetries: 0, ...fields });
+    super({ maxRetries: 0, ...withoutSecrets(fields) });
+    this.#fields = fields;
     if (fields.client) this.clientPromise = Promise.resolve(fields.client);
   }
 
   client(): Promise<EmbeddingsClient> {
     if (!this.clientPromise) {
-      this.clientPromise = embeddingsFactory({ ...this.fields, modelName: this.fields.modelName ?? '' });
+      this.clientPromise = embeddingsFactory({ ...this.#fields, modelName: this.#fields.modelName ?? '' });
       this.clientPromise.catch(() => (this.clientPromise = undefined));
     }
     return this.clientPromise;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OptionError, OperationalError } from '@s2/base';
 import { okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { testServer } from '@s2/testing/vitest';
 import { connect, resolveConnectParams } from '@s2/core';
 import { httpOptionsFor, tlsModeFor } from '../src/connect.js';
 
@@ -26,6 +27,17 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     expect(modeOf('mysql://u:p@db.example.com/x?ssl_disabled=1', { tlsMode: 'verify-ca' })).toBe('verify-ca');
   });
 
+  it('ssl_verify_identity=true alone asks for verify-full, so a lower layer cannot weaken it', () => {
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=true')).toBe('verify-full');
+    expect(modeOf({ host: '127.0.0.1', sslVerifyIdentity: true })).toBe('verify-full');
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', 'false');
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=true')).toBe('verify-full');
+    expect(modeOf({ host: 'db.example.com', sslVerifyIdentity: true })).toBe('verify-full');
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', '');
+    vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=true')).toBe('verify-full');
+  });
+
   it('the environment still applies when the code says nothing about TLS', () => {
     vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
     expect(modeOf({ host: 'db.example.com' })).toBe('required');
@@ -37,6 +49,10 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     ['sslDisabled with sslCa', { sslDisabled: true, sslCa: '/ca.pem' }, [/ssl_disabled/, /ssl_ca/]],
     ['tlsMode verify-ca with sslVerifyCert false', { tlsMode: 'verify-ca', sslVerifyCert: false }, [/tls_mode/, /ssl_verify_cert/]],
     ['tlsMode verify-full with sslVerifyIdentity false', { tlsMode: 'verify-full', sslVerifyIdentity: false }, [/tls_mode/, /ssl_verify_identity/]],
+    ['sslVerifyCert false with sslVerifyIdentity true', { sslVerifyCert: false, sslVerifyIdentity: true }, [/ssl_verify_cert/, /ssl_verify_identity/]],
+    ['sslDisabled with sslVerifyIdentity true', { sslDisabled: true, sslVerifyIdentity: true }, [/ssl_disabled/, /ssl_verify_identity/]],
+    ['tlsMode required with sslVerifyIdentity true', { tlsMode: 'required', sslVerifyIdentity: true }, [/tls_mode/, /ssl_verify_identity/]],
+    ['tlsMode verify-ca with sslVerifyIdentity true', { tlsMode: 'verify-ca', sslVerifyIdentity: true }, [/tls_mode/, /ssl_verify_identity/]],
   ] as const) {
     it(`${label} is an OptionError naming both settings`, () => {
       const err = (() => {
@@ -51,6 +67,13 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
       for (const n of names) expect((err as Error).message).toMatch(n);
     });
   }
+
+  it('ssl_verify_cert=false with ssl_verify_identity=true in one URL is an OptionError naming both', () => {
+    expect(() => resolveConnectParams('mysql://u:p@db.example.com/x?ssl_verify_cert=false&ssl_verify_identity=true')).toThrow(OptionError);
+    expect(() => resolveConnectParams('mysql://u:p@db.example.com/x?ssl_verify_cert=false&ssl_verify_identity=true')).toThrow(
+      /ssl_verify_cert \(connection URL\).*ssl_verify_identity \(connection URL\)/,
+    );
+  });
 
   it('contradictions inside the environment are reported too', () => {
     vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-full');
@@ -71,7 +94,7 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     });
 
     it('an http:// URL with a TLS mode that requires TLS is an OptionError naming both', () => {
-      for (const overrides of [{ tlsMode: 'required' }, { sslCa: '/ca.pem' }, { sslVerifyCert: true }]) {
+      for (const overrides of [{ tlsMode: 'required' }, { sslCa: '/ca.pem' }, { sslVerifyCert: true }, { sslVerifyIdentity: true }]) {
         expect(httpOptions('http://u:p@db.example.com:9000', overrides)).toThrow(OptionError);
       }
       vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-ca');
@@ -101,6 +124,42 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
       const err = await connect(`mysql://u:p@127.0.0.1:${server.port}`, { tlsMode: 'required' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(OperationalError);
       expect(err).toMatchObject({ errno: 2026 });
+    });
+
+    it('ssl_verify_identity=true in the URL refuses cleartext (2026)', async () => {
+      server = await startFakeMysqlServer(async (s) => {
+        await s.login();
+        await s.serveQueries(() => s.send(okPacket()));
+      });
+      const err = await connect(`mysql://u:p@127.0.0.1:${server.port}?ssl_verify_identity=true`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err).toMatchObject({ errno: 2026 });
+    });
+  });
+
+  describe('end to end against the test server with a throwaway CA', () => {
+    const url = (query: string) => `${testServer().url}/?${query}`;
+
+    it('SINGLESTOREDB_SSL_VERIFY_CERT=false does not skip the verification that ssl_verify_identity=true in the URL asks for', async () => {
+      vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', 'false');
+      const err = await connect(url('ssl_verify_identity=true')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err).toMatchObject({ errno: 2026 });
+      expect((err as Error).message).toMatch(/TLS handshake failed/);
+    });
+
+    it('ssl_verify_cert=false&ssl_verify_identity=true is refused before connecting', async () => {
+      await expect(connect(url('ssl_verify_cert=false&ssl_verify_identity=true'))).rejects.toThrow(OptionError);
+    });
+
+    it('ssl_verify_identity=true with the CA that signed the certificate connects over TLS', async () => {
+      const conn = await connect(url(`ssl_verify_identity=true&ssl_ca=${encodeURIComponent(testServer().tls!.caPath)}`));
+      try {
+        const [[, cipher]] = (await conn.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as [[string, string]];
+        expect(cipher).not.toBe('');
+      } finally {
+        await conn.close();
+      }
     });
   });
 });

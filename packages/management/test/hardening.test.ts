@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManagementFake } from '@s2/fakes/management';
-import { createManagement, ManagementError, ManagementFsError, type Management, type Stage } from '@s2/management';
+import { createManagement, ManagementClient, ManagementError, ManagementFsError, type Management, type Stage } from '@s2/management';
 import { fakeAndClient } from './support.js';
 
 let fake: ManagementFake;
@@ -84,6 +84,19 @@ describe('secrets stay out of inspect output', () => {
     const err = await m.clusters.list().catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 401 });
     expect(inspect(err, { depth: 10 })).not.toContain(token);
+  });
+
+  it('not even with showHidden: true, for the client itself too (the token still authenticates)', async () => {
+    const m = createManagement({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_URL: 'singlestoredb://u:db-password-xyz@h' } });
+    const client = new ManagementClient({ baseUrl: fake.url, token: fake.token, env: { SINGLESTOREDB_URL: 'singlestoredb://u:db-password-xyz@h' } });
+    const c = await m.clusters.get(clusterId);
+    for (const value of [m, client, client.config, c, c.stage]) {
+      for (const shown of [inspect(value), inspect(value, { showHidden: true, depth: Infinity }), JSON.stringify(value) ?? '']) {
+        expect(shown).not.toContain(fake.token);
+        expect(shown).not.toContain('db-password-xyz');
+      }
+    }
+    expect((await client.json<unknown[]>({ path: 'regions' })).length).toBeGreaterThan(0);
   });
 });
 

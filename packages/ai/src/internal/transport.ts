@@ -48,29 +48,36 @@ function checkNumber(name: string, value: unknown, ok: (v: number) => boolean): 
   return value;
 }
 
-/** JSON-over-HTTP with auth headers, timeouts, cancellation, retries and typed errors. */
+/**
+ * JSON-over-HTTP with auth headers, timeouts, cancellation, retries and typed errors.
+ * The options (API key, token getters, headers) and the environment live in #private fields so
+ * that console.log, util.inspect (even with showHidden) and JSON.stringify of a client never
+ * print them.
+ */
 export class Transport {
-  private readonly fetchImpl: typeof fetch;
-  private readonly timeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly retryBaseMs: number;
-  private readonly env: Env;
+  readonly #options: TransportOptions;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #retryBaseMs: number;
+  readonly #env: Env;
 
-  constructor(private readonly options: TransportOptions = {}) {
-    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  constructor(options: TransportOptions = {}) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     // A timer holds at most 2^31 - 1 ms (about 24.8 days); longer values would fire at once.
-    this.timeoutMs = Math.min(
+    this.#timeoutMs = Math.min(
       checkNumber('timeoutMs', options.timeoutMs ?? 600_000, (v) => v > 0),
       MAX_TIMER_MS,
     );
-    this.maxRetries = checkNumber('maxRetries', options.maxRetries ?? 2, (v) => Number.isInteger(v) && v >= 0);
-    this.retryBaseMs = checkNumber('retryBaseMs', options.retryBaseMs ?? 500, (v) => Number.isFinite(v) && v >= 0);
-    this.env = options.env ?? processEnv();
+    this.#maxRetries = checkNumber('maxRetries', options.maxRetries ?? 2, (v) => Number.isInteger(v) && v >= 0);
+    this.#retryBaseMs = checkNumber('retryBaseMs', options.retryBaseMs ?? 500, (v) => Number.isFinite(v) && v >= 0);
+    this.#env = options.env ?? processEnv();
   }
 
   /** Sends `body` as JSON and returns the parsed JSON reply. */
   async postJson<T>(url: string, body: unknown, opts: SendOptions = {}): Promise<T> {
-    return this.send(url, body, opts, async (res, signal) => {
+    return this.#send(url, body, opts, async (res, signal) => {
       const text = await readText(res, signal);
       try {
         return JSON.parse(text) as T;
@@ -85,29 +92,29 @@ export class Transport {
    * bounds each silence between chunks; errors while reading are typed like the request's.
    */
   async postStream(url: string, body: unknown, opts: SendOptions = {}): Promise<ReadableStream<Uint8Array>> {
-    return this.send(url, body, { ...opts, stream: true }, async (res, _signal, attempt) => {
+    return this.#send(url, body, { ...opts, stream: true }, async (res, _signal, attempt) => {
       if (!res.body) throw new InferenceError(`${url} sent an empty stream`, { status: res.status, url });
       // A 200 with a JSON error (a model not ready, an overloaded proxy) would otherwise parse
       // as a stream without events: an empty answer and no error.
       const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!STREAM_TYPES.has(type)) throw await notAStream(res.body, res.status, type, url);
-      return guardStream(res.body, url, this.timeoutMs, attempt, opts.signal);
+      return guardStream(res.body, url, this.#timeoutMs, attempt, opts.signal);
     });
   }
 
-  private async headers(accept: string): Promise<Record<string, string>> {
-    const extra = typeof this.options.headers === 'function' ? await this.options.headers() : this.options.headers;
+  async #headers(accept: string): Promise<Record<string, string>> {
+    const extra = typeof this.#options.headers === 'function' ? await this.#options.headers() : this.#options.headers;
     const h: Record<string, string> = { 'content-type': 'application/json', accept };
     for (const [k, v] of Object.entries(extra ?? {})) h[k.toLowerCase()] = v;
-    const key = this.options.apiKey;
-    const token = key === undefined || key === null ? this.env.SINGLESTOREDB_USER_TOKEN : typeof key === 'function' ? await key() : key;
+    const key = this.#options.apiKey;
+    const token = key === undefined || key === null ? this.#env.SINGLESTOREDB_USER_TOKEN : typeof key === 'function' ? await key() : key;
     if (token) h.authorization = `Bearer ${token}`;
-    const obo = this.options.oboTokenGetter ? await this.options.oboTokenGetter() : undefined;
+    const obo = this.#options.oboTokenGetter ? await this.#options.oboTokenGetter() : undefined;
     if (obo) h['x-s2-obo'] = obo;
     return h;
   }
 
-  private async send<T>(
+  async #send<T>(
     url: string,
     body: unknown,
     opts: SendOptions,
@@ -117,23 +124,26 @@ export class Transport {
     opts.signal?.throwIfAborted();
     // Once per call and outside the retries: a getter that throws is the caller's error, not
     // an endpoint failure to wrap and retry.
-    const headers = await this.headers(opts.accept ?? 'application/json');
+    const headers = await this.#headers(opts.accept ?? 'application/json');
     for (let attempt = 0; ; attempt++) {
       opts.signal?.throwIfAborted();
       const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+      const timer = setTimeout(() => timeout.abort(), this.#timeoutMs);
       const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
       let retryAfterMs: number | null = null;
       let failure: InferenceError;
       try {
-        const res = await this.fetchImpl(url, { method: 'POST', headers, body: payload, signal });
+        // A redirect would carry the token, the X-S2-OBO token, the extra headers and (on
+        // 307/308) the request body to whatever host the Location names: never follow one.
+        const res = await this.#fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual' });
+        if (isRedirect(res)) throw await redirectError(res, url);
         if (res.ok) return await read(res, signal, timeout);
         failure = await httpError(res, url, signal);
         if (!RETRY_STATUSES.has(res.status)) throw failure;
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
-        if (timeout.signal.aborted) throw new InferenceTimeoutError(`no reply from ${url} within ${this.timeoutMs} ms`, { url, cause: err });
+        if (timeout.signal.aborted) throw new InferenceTimeoutError(`no reply from ${url} within ${this.#timeoutMs} ms`, { url, cause: err });
         if (err instanceof InferenceError) {
           if (err.status === null || !RETRY_STATUSES.has(err.status)) throw err;
           failure = err;
@@ -143,8 +153,8 @@ export class Transport {
       } finally {
         clearTimeout(timer);
       }
-      if (attempt >= this.maxRetries) throw failure;
-      await sleep(Math.min(retryAfterMs ?? this.retryBaseMs * 2 ** attempt, MAX_RETRY_DELAY_MS), opts.signal);
+      if (attempt >= this.#maxRetries) throw failure;
+      await sleep(Math.min(retryAfterMs ?? this.#retryBaseMs * 2 ** attempt, MAX_RETRY_DELAY_MS), opts.signal);
     }
   }
 }
@@ -233,6 +243,35 @@ async function notAStream(stream: ReadableStream<Uint8Array>, status: number, ty
     body,
     url,
   });
+}
+
+/** A 3xx, or a browser's opaque answer to a redirect under `redirect: 'manual'` (status 0). */
+function isRedirect(res: Response): boolean {
+  return res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400);
+}
+
+/**
+ * The error for a redirect: its status and the host it points to, without the rest of the
+ * Location (its path or query may carry something the other host handed out).
+ */
+async function redirectError(res: Response, url: string): Promise<InferenceError> {
+  await res.body?.cancel().catch(() => {});
+  const location = res.headers.get('location');
+  let target = 'no Location';
+  if (location !== null) {
+    try {
+      target = `Location host ${new URL(location, url).host}`;
+    } catch {
+      target = 'an unreadable Location';
+    }
+  }
+  return new InferenceError(
+    `${url} answered ${res.status || 'a redirect'} with ${target}: redirects are not followed (they would carry the tokens and the request elsewhere)`,
+    {
+      status: res.status,
+      url,
+    },
+  );
 }
 
 async function readText(res: Response, signal: AbortSignal): Promise<string> {

@@ -29,6 +29,7 @@ export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
     if (tlsMode && tlsMode !== 'disabled') throw clash('tls_mode', 'ssl_disabled', `tls_mode '${tlsMode}' asks for TLS, ssl_disabled turns it off`);
     if (sslCa) throw clash('ssl_disabled', 'ssl_ca', 'a CA to verify against, but TLS turned off');
     if (sslVerifyCert === true) throw clash('ssl_disabled', 'ssl_verify_cert', 'certificate verification, but TLS turned off');
+    if (sslVerifyIdentity === true) throw clash('ssl_disabled', 'ssl_verify_identity', 'a host name check, but TLS turned off');
     return 'disabled';
   }
   if (tlsMode) {
@@ -38,10 +39,18 @@ export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
     if (!verifies && sslVerifyCert === true) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' does not verify certificates`);
     if (verifies && sslVerifyCert === false) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' verifies the certificate`);
     if (tlsMode === 'verify-full' && sslVerifyIdentity === false) throw clash('tls_mode', 'ssl_verify_identity', "tls_mode 'verify-full' checks the host name");
+    if (tlsMode !== 'verify-full' && sslVerifyIdentity === true)
+      throw clash('tls_mode', 'ssl_verify_identity', `tls_mode '${tlsMode}' does not check the host name`);
     return tlsMode;
   }
-  if (sslVerifyCert === false) return 'required';
-  if (sslCa || sslVerifyCert === true) return sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
+  if (sslVerifyCert === false) {
+    if (sslVerifyIdentity === true)
+      throw clash('ssl_verify_cert', 'ssl_verify_identity', 'a host name check means nothing on a certificate that is not verified');
+    return 'required';
+  }
+  // ssl_verify_identity=true on its own asks for the full check, so it is a TLS setting that a
+  // lower layer (SINGLESTOREDB_SSL_VERIFY_CERT=false, say) cannot weaken.
+  if (sslCa || sslVerifyCert === true || sslVerifyIdentity === true) return sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { ManagementError, maskSecrets } from '../errors.js';
 import { abortError, anySignal, sleep } from './abort.js';
 import { discoverToken, resolveConfig, type ManagementOptions, type ResolvedConfig } from './config.js';
+import { isRedirect, isRefusedRedirect, redirectError, refusedRedirectError } from './redirect.js';
 import { LOCK_ERROR, RETRY_AFTER_STATUSES, RETRY_METHODS, RETRY_STATUSES, backoffMs, lockRetryWaitMs, retryAfterMs } from './retry.js';
 import type { TraceEvent } from './trace.js';
 import { S2_VERSION } from '@s2/base';
@@ -110,7 +111,7 @@ export class ManagementClient {
       }
       let res: Response;
       try {
-        res = await this.send(url, method, o, signal);
+        res = await this.send(url, method, relPath, o, signal);
       } catch (err) {
         if (signal?.aborted) {
           finish(null, err);
@@ -126,6 +127,13 @@ export class ManagementClient {
         }
         finish(null, err);
         throw new ManagementError(`${(err as Error).name} on ${method} ${relPath}: ${(err as Error).message}`, { method, path: relPath, cause: err });
+      }
+      if (isRedirect(res)) {
+        // Never retried: the same request would be redirected again.
+        await res.body?.cancel().catch(() => undefined);
+        const err = redirectError(res, url, method, relPath);
+        finish(res.status, err);
+        throw err;
       }
       if (res.status < 400) {
         finish(res.status);
@@ -164,7 +172,7 @@ export class ManagementClient {
   }
 
   /** One fetch with the header deadline (connect + read timeout) and the caller's signal. */
-  private async send(url: string, method: string, o: RequestOptions, signal: AbortSignal | undefined): Promise<Response> {
+  private async send(url: string, method: string, relPath: string, o: RequestOptions, signal: AbortSignal | undefined): Promise<Response> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.token()}`,
       Accept: 'application/json',
@@ -180,11 +188,15 @@ export class ManagementClient {
       timer = setTimeout(() => timeout.abort(new ManagementError(`No response within ${limit} ms`)), limit);
     };
     arm();
+    let streamed = false;
     try {
       const init: RequestInit & { duplex?: 'half' } = {
         method,
         headers,
         signal: anySignal([signal, timeout.signal]),
+        // A followed redirect would take the token and a 307/308 would replay the body
+        // (secret values, admin passwords) to whatever host the Location names.
+        redirect: 'manual',
       };
       if (o.json !== undefined) init.body = JSON.stringify(o.json);
       else if (o.body !== undefined) {
@@ -194,9 +206,10 @@ export class ManagementClient {
           // the timeout as a whole, only a stall (or a slow answer after the end) may not.
           init.body = rearmOnChunk(init.body, arm);
           init.duplex = 'half';
-          // Undici keeps every chunk of a streamed body while a redirect could still replay it;
-          // the API never redirects, and without this a 300 MB upload costs 300 MB of memory.
+          // Under 'manual' undici tees a streamed body to keep it for a redirect (a 300 MB
+          // upload would cost 300 MB of memory); 'error' refuses the redirect without that.
           init.redirect = 'error';
+          streamed = true;
         }
       }
       if ((method === 'GET' || method === 'HEAD') && o.json !== undefined) {
@@ -209,6 +222,7 @@ export class ManagementClient {
       }
       return await this.config.fetch(url, init);
     } catch (err) {
+      if (streamed && !timeout.signal.aborted && !signal?.aborted && isRefusedRedirect(err)) throw refusedRedirectError(err, method, relPath);
       if (timeout.signal.aborted && !signal?.aborted) {
         const e = new Error(`No response within ${limit} ms`);
         e.name = 'TimeoutError';

@@ -177,13 +177,11 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
   const version = setting(opts.version, 'management.version', env, 'SINGLESTOREDB_MANAGEMENT_VERSION') ?? DEFAULT_VERSION;
   const f = opts.fetch ?? (globalThis.fetch as typeof fetch | undefined);
   if (!f) throw new ManagementError('No fetch implementation is available; pass options.fetch');
-  return hideSecrets({
-    token,
+  return new Config(token, env, {
     refreshableJwt: !nonEmpty(opts.token) && isJwt(token),
     baseUrl,
     version,
     organizationId: nonEmpty(opts.organizationId),
-    env,
     retries: opts.retries ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_RETRIES', 1, 4),
     retryBackoffMs: opts.retryBackoffMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_RETRY_BACKOFF', 1000, 500),
     retryBackoffMaxMs: opts.retryBackoffMaxMs ?? 120_000,
@@ -202,13 +200,45 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
 }
 
 /**
- * Makes the token and the environment (which holds the token, and passwords in
- * SINGLESTOREDB_URL) non-enumerable, so that console.log, util.inspect and JSON.stringify of a
- * manager, a resource or its client never print them.
+ * A resolved configuration whose token and environment (which holds the token, and passwords in
+ * SINGLESTOREDB_URL) live in #private fields behind prototype getters, so console.log,
+ * util.inspect (even with showHidden) and JSON.stringify of a manager, a resource or its client
+ * never print them.
  */
-function hideSecrets(config: ResolvedConfig): ResolvedConfig {
-  for (const key of ['token', 'env'] as const) Object.defineProperty(config, key, { enumerable: false });
-  return config;
+class Config implements ResolvedConfig {
+  readonly #token: string;
+  readonly #env: Record<string, string | undefined>;
+  declare refreshableJwt: boolean;
+  declare baseUrl: string;
+  declare version: string;
+  declare organizationId: string | null;
+  declare retries: number;
+  declare retryBackoffMs: number;
+  declare retryBackoffMaxMs: number;
+  declare lockRetries: number;
+  declare lockRetryIntervalMs: number;
+  declare lockRetryJitterMs: number;
+  declare connectTimeoutMs: number;
+  declare readTimeoutMs: number;
+  declare trace: ((event: TraceEvent) => void) | null;
+  declare fetch: typeof fetch;
+  declare signal: AbortSignal | undefined;
+  declare quietDeprecations: boolean;
+  declare getWithBody: GetWithBody | null;
+
+  constructor(token: string, env: Record<string, string | undefined>, settings: Omit<ResolvedConfig, 'token' | 'env'>) {
+    this.#token = token;
+    this.#env = env;
+    Object.assign(this, settings);
+  }
+
+  get token(): string {
+    return this.#token;
+  }
+
+  get env(): Record<string, string | undefined> {
+    return this.#env;
+  }
 }
 
 function consoleTrace(e: TraceEvent): void {
