@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ParameterError } from '@s2/base';
+import { OperationalError, ParameterError } from '@s2/base';
 import { uniqueDatabaseName } from '@s2/testing';
+import { pollUntil } from '@s2/testing/vitest';
 import type { Connection } from '@s2/core';
 import { open } from './support.js';
 
@@ -61,4 +62,30 @@ describe('executemany says how many rows earlier statements affected', () => {
     expect(Number(m)).toBe(2);
     expect(conn.getAutocommit()).toBe(true);
   });
+});
+
+describe('load() on a session killed mid-upload', () => {
+  for (const atomic of [false, true]) {
+    it(`fails at once with OperationalError 2013 (atomic ${atomic})`, async () => {
+      await conn.execute(`CREATE TABLE IF NOT EXISTS ${db}.k (id INT, v VARCHAR(100))`);
+      const victim = await open({ localInfile: true });
+      async function* rows(): AsyncGenerator<[number, string]> {
+        for (let i = 0; i < 3_000_000; i++) yield [i, `load-${i}`];
+      }
+      const loading = victim.load(`${db}.k`, rows(), { atomic }).catch((e: unknown) => e);
+      const uploading = async () => {
+        const [[n]] = await conn.query<[number]>(
+          `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ${victim.connectionId} AND INFO LIKE 'LOAD DATA LOCAL%'`,
+        );
+        return Number(n) > 0;
+      };
+      expect(await pollUntil(uploading)).toBe(true);
+      await conn.execute(`KILL CONNECTION ${victim.connectionId}`);
+      const err = await loading;
+      expect(err).toBeInstanceOf(OperationalError);
+      expect((err as OperationalError).errno).toBe(2013);
+      expect(victim.isConnected()).toBe(false);
+      victim.destroy();
+    });
+  }
 });

@@ -259,22 +259,82 @@ export class Pool {
       this.borrowed.delete(conn);
     }
     if (this.size < this.settings.max && this.waiters.length === 0) {
-      this.opening++;
-      try {
-        const conn = await this.open();
-        this.lastConnectError = null;
-        this.borrowed.add(conn);
-        // Waiters join it once this statement is under way (feed on alight), behind it.
-        if (shared) this.riders.set(conn, 1);
-        return conn;
-      } catch (err) {
-        this.lastConnectError = err as Error;
-        throw err;
-      } finally {
-        this.opening--;
+      // With no time left (a health check took it) the borrower times out at once, and the
+      // connection opened in the background replaces the one discarded.
+      const conn = await this.openWithin(deadline);
+      if (this.ending) {
+        void conn.close().catch(() => conn.destroy());
+        throw new InterfaceError('The pool has been closed');
       }
+      this.borrowed.add(conn);
+      // Waiters join it once this statement is under way (feed on alight), behind it.
+      if (shared) this.riders.set(conn, 1);
+      return conn;
     }
     return this.enqueue(deadline, shared);
+  }
+
+  /**
+   * Opens a connection for a borrower, who waits no longer than its acquire timeout: past it
+   * the borrower gets the timeout error and the login goes on in the background, its
+   * connection then kept like any other opened for the waiters (see adopt).
+   */
+  private openWithin(deadline: number): Promise<Connection> {
+    this.opening++;
+    const opening = this.open().then(
+      (conn) => {
+        this.opening--;
+        this.lastConnectError = null;
+        this.retryDelayMs = 0;
+        return conn;
+      },
+      (err: unknown) => {
+        this.opening--;
+        this.lastConnectError = err instanceof Error ? err : new OperationalError(String(err));
+        throw err;
+      },
+    );
+    return new Promise<Connection>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(
+        () => {
+          late = true;
+          reject(this.timeoutError());
+          opening.then(
+            (conn) => this.adopt(conn),
+            () => this.retryLater(),
+          );
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      opening.then(
+        (conn) => {
+          if (late) return;
+          clearTimeout(timer);
+          resolve(conn);
+        },
+        (err: unknown) => {
+          if (late) return;
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  /** A connection opened for nobody in particular: the next waiter's, else idle; closed if the pool is ending. */
+  private adopt(conn: Connection): void {
+    if (this.ending) {
+      void conn.close().catch(() => conn.destroy());
+      return;
+    }
+    const waiter = this.nextWaiter();
+    if (waiter) {
+      this.borrowed.add(conn);
+      this.deliver(conn, waiter);
+    } else {
+      this.idle.push({ conn, since: Date.now() });
+    }
   }
 
   /** Joins the waiters, served first come, first served (see handOver, feed, serveWaiters). */
@@ -429,17 +489,7 @@ export class Pool {
           this.opening--;
           this.lastConnectError = null;
           this.retryDelayMs = 0;
-          if (this.ending) {
-            void conn.close().catch(() => conn.destroy());
-            return;
-          }
-          const waiter = this.nextWaiter();
-          if (waiter) {
-            this.borrowed.add(conn);
-            this.deliver(conn, waiter);
-          } else {
-            this.idle.push({ conn, since: Date.now() });
-          }
+          this.adopt(conn);
         },
         (err: unknown) => {
           this.opening--;
@@ -478,15 +528,18 @@ export class Pool {
       // shared: a statement that may ride a connection with others in flight (pipelining).
       const conn = shared ? (this.rideNow() ?? (await this.waitShared())) : (this.takeReady() ?? (await this.acquire()));
       const sent = sentSoFar(conn);
+      let ran = false;
       try {
         const result = await work(conn);
+        ran = true;
         // With autocommit off a one-shot statement leaves its transaction open, and giving the
         // connection back would roll it back after reporting success: the statement is its own
-        // unit of work, so it is committed.
+        // unit of work, so it is committed. (A COMMIT that fails is never a reason to run the
+        // statement again.)
         if (conn.isConnected() && conn.transport().session.serverStatus & ServerStatus.IN_TRANS && !conn.getAutocommit()) await conn.commit();
         return result;
       } catch (err) {
-        if (attempt > 0 || !diedBeforeSending(sent, err)) throw err;
+        if (ran || attempt > 0 || !diedBeforeSending(sent, err)) throw err;
       } finally {
         if (shared) this.alight(conn);
         else this.giveBack(conn);
@@ -574,7 +627,10 @@ export class Pool {
     return this.run((conn) => conn.execute(sql, params));
   }
 
-  /** Refuses new borrowers, closes idle connections, waits (up to the grace period) for borrowed ones. */
+  /**
+   * Refuses new borrowers, closes idle connections, waits (up to the grace period) for borrowed
+   * ones and for those being opened (a login that ends later closes its connection).
+   */
   async end(): Promise<void> {
     if (this.ending) return;
     this.ending = true;
@@ -585,7 +641,7 @@ export class Pool {
     for (const w of this.waiters.takeAll()) w.reject(new InterfaceError('The pool has been closed'));
     await Promise.all(this.idle.splice(0).map(({ conn }) => conn.close().catch(() => {})));
     const deadline = Date.now() + this.settings.shutdownGraceMs;
-    while (this.borrowed.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((this.borrowed.size || this.opening) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     for (const conn of this.borrowed) conn.destroy();
     this.borrowed.clear();
     this.riders.clear();

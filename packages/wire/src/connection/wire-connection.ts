@@ -31,7 +31,7 @@ import { WireQueryResponse } from './query-response.js';
 import { parsePrepareOk, STMT_CLOSE, STMT_EXECUTE, STMT_PREPARE, type PreparedCommands, type PreparedStatement } from './prepared.js';
 import { SessionLock } from './session-lock.js';
 import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
-import { mayWriteAhead, writeCoalesced } from './write-ahead.js';
+import { corkUntilIoDone, mayWriteAhead } from './write-ahead.js';
 
 const CR_CONN_HOST_ERROR = 2003;
 const CR_SERVER_GONE = 2006;
@@ -69,6 +69,15 @@ export interface WireQueryOptions extends QueryOptions {
 }
 
 const closedError = () => new InterfaceError('The connection has been closed', { errno: 0 });
+
+/**
+ * 2006 for a command of which no byte reached the server: it was refused before it was
+ * written, its write failed at once, or it was held in a batch that never left. `nothingSent`
+ * says so to a caller that may run it elsewhere (a pool's one-shot statement).
+ */
+function goneAway(message: string, cause?: Error): OperationalError {
+  return Object.assign(new OperationalError(message, { errno: CR_SERVER_GONE, cause }), { nothingSent: true });
+}
 
 /**
  * Queued packets at which the socket pauses, whatever their bytes: a consumer slower than the
@@ -111,6 +120,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onPacket = (payload: Buffer, firstSeq: number, lastSeq: number) => this.queue.push(payload, firstSeq, lastSeq);
   private readonly onRun = (framed: Buffer, count: number, firstSeq: number, lastSeq: number) => this.queue.pushRun(framed, count, firstSeq, lastSeq);
+  // The server ended its side: nothing more comes (a KILL CONNECTION, a restart). Only the
+  // client's own close expects that, and close() has failed the queue by then (fail ignores it).
+  private readonly onEnd = () =>
+    this.fail(new OperationalError('Lost connection to MySQL server during query (the server closed the connection)', { errno: CR_SERVER_LOST }));
 
   /** Settings of this session, without its secrets (password, TLS private key). */
   readonly options: Readonly<WireOptions>;
@@ -217,6 +230,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   private attach(socket: Socket): void {
     socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
     socket.on('error', (err) =>
       this.fail(new OperationalError(`Lost connection to MySQL server during query (${err.message})`, { errno: CR_SERVER_LOST, cause: err })),
     );
@@ -311,7 +325,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
   }
 
   send(payload: Uint8Array): boolean {
-    if (this.closed) throw closedError();
+    if (this.closed) throw this.queue.failed ?? closedError();
     const { frames, nextSeq } = framePayload(payload, this.seq);
     this.seq = nextSeq;
     let ok = true;
@@ -319,40 +333,104 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return ok;
   }
 
-  /** Waits until the socket's write buffer has drained (LOCAL INFILE backpressure). */
+  /**
+   * Waits until the socket's write buffer has drained (LOCAL INFILE backpressure). A server
+   * that closed the session takes no more: that settles the wait too, or the client would sit
+   * in CLOSE-WAIT with its data queued until TCP gives up, minutes later.
+   */
   async flushWrites(): Promise<void> {
-    if (!this.socket.writableNeedDrain) return;
+    const socket = this.socket;
+    if (this.closed || socket.destroyed || socket.writableEnded || socket.readableEnded) throw this.lostError();
+    if (!socket.writableNeedDrain) return;
     await new Promise<void>((resolve, reject) => {
       const onDrain = () => {
         cleanup();
         resolve();
       };
-      const onClose = () => {
+      const onGone = () => {
         cleanup();
-        reject(new OperationalError('MySQL server has gone away', { errno: CR_SERVER_GONE }));
+        reject(this.lostError());
       };
       const cleanup = () => {
-        this.socket.off('drain', onDrain);
-        this.socket.off('close', onClose);
+        socket.off('drain', onDrain);
+        socket.off('close', onGone);
+        socket.off('end', onGone);
+        socket.off('error', onGone);
       };
-      this.socket.on('drain', onDrain);
-      this.socket.on('close', onClose);
+      socket.on('drain', onDrain);
+      socket.on('close', onGone);
+      socket.on('end', onGone);
+      socket.on('error', onGone);
     });
   }
 
+  /** Why the session broke (its own listeners ran first), or a lost connection. */
+  private lostError(): Error {
+    return this.queue.failed ?? new OperationalError('Lost connection to MySQL server during query', { errno: CR_SERVER_LOST });
+  }
+
   /**
-   * Commands written to the socket so far. A caller that saw a command fail can tell from an
-   * unchanged count that nothing of it reached the server (a pool retries only then).
+   * Commands of which a byte may have reached the server, in the order written: a caller that
+   * saw its command fail, and finds the count no higher than before that command was issued,
+   * knows that nothing of it went out (a pool retries only then). A command whose write failed
+   * at once, or that was still held in a corked batch when the socket broke, is not counted.
    */
   commandsSent = 0;
+  /** Commands written since the socket was corked for write-ahead statements (see uncorkAhead). */
+  private corkedCommands = 0;
+  private corked = false;
 
-  /** Writes a command (sequence ids from 0) with one socket write. */
-  private sendCommand(command: number, body: Uint8Array | string = ''): void {
-    if (this.closed) throw closedError();
+  /** Counts a command whose bytes were handed to the socket; returns its number. */
+  private counted(): number {
+    if (this.corked) this.corkedCommands++;
+    return ++this.commandsSent;
+  }
+
+  /**
+   * Hands a command's bytes to the socket; false when provably none of them left. A write
+   * that fails synchronously took nothing: the kernel refused the whole write (EPIPE,
+   * ECONNRESET after the peer's reset), and a socket that already failed queues it for good.
+   * Bytes queued behind an earlier write count as sent, whatever becomes of them; bytes held
+   * in a corked batch are settled when it is sent (uncorkAhead).
+   */
+  private put(bytes: Uint8Array): boolean {
+    const socket = this.socket;
+    if (socket.destroyed) return false;
+    socket.write(bytes);
+    return socket.errored === null;
+  }
+
+  /**
+   * A command's write failed: the session is given up (commands ahead of it, already sent,
+   * lost their connection: 2013) and the command's caller learns whether any of it went out
+   * (2013) or none (2006: the server never saw it, so running it elsewhere is safe).
+   */
+  private writeFailed(anySent: boolean): OperationalError {
+    const cause = this.socket.errored ?? undefined;
+    const why = cause ? ` (${cause.message})` : '';
+    const lost = new OperationalError(`Lost connection to MySQL server during query${why}`, { errno: CR_SERVER_LOST, cause });
+    this.fail(lost);
+    if (anySent) return lost;
+    return goneAway(`MySQL server has gone away${why}: nothing of the command was sent`, cause);
+  }
+
+  /**
+   * The error to give the caller of command `sent` (its number, see counted) when its reply
+   * did not come: the session's loss, or 2006 when the command was never sent after all (it
+   * was held in a corked batch that did not go out).
+   */
+  private replyLost(err: unknown, sent: number): unknown {
+    if (err !== this.queue.failed || !(err instanceof OperationalError) || sent <= this.commandsSent) return err;
+    return goneAway(`MySQL server has gone away (${err.errmsg}): nothing of the command was sent`, err);
+  }
+
+  /** Writes a command (sequence ids from 0) with one socket write; returns its number (see counted). */
+  private sendCommand(command: number, body: Uint8Array | string = ''): number {
+    if (this.closed) throw this.goneError();
     const framed = framedCommand(command, body);
     this.seq = framed.length < 0xffffff ? 1 : packetCount(framed) & 0xff;
-    this.socket.write(framed);
-    this.commandsSent++;
+    if (!this.put(framed)) throw this.writeFailed(false);
+    return this.counted();
   }
 
   // ── login ──────────────────────────────────────────────────────────────────────────────
@@ -431,6 +509,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       tlsOptions.checkServerIdentity = (_h, cert) => checkServerIdentity(name, cert);
     }
     this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
     this.socket.removeAllListeners('error');
     this.socket.removeAllListeners('close');
     const secureSocket = await new Promise<Socket>((resolve, reject) => {
@@ -471,13 +550,16 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return this.lock.acquire();
   }
 
-  private ensureUsable(): void {
+  /** Why nothing can be sent: the session broke (2006, like other clients) or was closed. */
+  private goneError(): Error {
     const failed = this.queue.failed;
-    if (failed && !(failed instanceof InterfaceError)) {
-      // The server closed the session, or it was discarded: like other clients, 2006.
-      throw new OperationalError(`MySQL server has gone away (${failed.message})`, { errno: CR_SERVER_GONE, cause: failed });
-    }
-    if (this.closed || failed) throw closedError();
+    // The server closed the session, or it was discarded: like other clients, 2006.
+    if (failed && !(failed instanceof InterfaceError)) return goneAway(`MySQL server has gone away (${failed.message})`, failed);
+    return closedError();
+  }
+
+  private ensureUsable(): void {
+    if (this.closed || this.queue.failed) throw this.goneError();
     // A cancelled stream drains itself in the background: later commands just queue behind it.
     if (this.streaming && !this.streaming.finished && !this.streaming.cancelled) {
       throw new ProgrammingError(
@@ -503,6 +585,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     // An idle session is taken at once: the statement is on the wire before query() returns.
     const release = this.lock.tryAcquire() ?? (await this.lock.acquire());
     let response: WireQueryResponse | null = null;
+    let sent = 0;
     try {
       this.ensureUsable();
       if (options.signal?.aborted) {
@@ -517,7 +600,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       if (options.timeoutMs === undefined && this.options.queryTimeoutMs) options = { ...options, timeoutMs: this.options.queryTimeoutMs };
       const r = new WireQueryResponse(this, options, release, grant, this.options.cancelGraceMs);
       response = r;
-      this.sendCommand(Command.QUERY, sql);
+      sent = this.sendCommand(Command.QUERY, sql);
       // Checked again now that the statements ahead have run: pipelined ones may follow it.
       if (pipelined && mayWriteAhead(sql, options, this.session.serverStatus)) {
         this.pipelinedAhead++;
@@ -538,7 +621,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
       // A cancelled command frees the session once the server has ended it (or it was discarded).
       else if (response.cancelled) void response.drain();
       else response.abandon();
-      throw err;
+      throw sent ? this.replyLost(err, sent) : err;
     }
   }
 
@@ -548,7 +631,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
    * It was checked (mayWriteAhead) to need no re-quoting, no file and no cancellation.
    */
   private async queryAhead(sql: string, options: WireQueryOptions): Promise<QueryResponse> {
-    this.writeAhead(sql);
+    const sent = this.writeAhead(sql);
     const release = await this.lock.acquire();
     const r = new WireQueryResponse(this, options, release, this.noInfile, this.options.cancelGraceMs);
     r.pipelined = true;
@@ -561,19 +644,46 @@ export class WireConnection implements SqlTransport, PacketChannel {
       return r;
     } catch (err) {
       r.abandon();
+      const lost = this.replyLost(err, sent);
       // The session broke under the statements in flight: each caller gets an error of its own.
-      if (err === this.queue.failed && err instanceof OperationalError) throw new OperationalError(err.errmsg, { errno: err.errno, cause: err });
-      throw err;
+      if (lost === this.queue.failed && err instanceof OperationalError) throw new OperationalError(err.errmsg, { errno: err.errno, cause: err });
+      throw lost;
     }
   }
 
-  /** Writes a pipelined statement (one packet), coalesced with the others written in this I/O phase. */
-  private writeAhead(sql: string): void {
-    if (this.closed) throw closedError();
-    writeCoalesced(this.socket, framedCommand(Command.QUERY, sql));
-    this.commandsSent++;
+  /**
+   * Writes a pipelined statement (one packet), coalesced with the others written in this I/O
+   * phase (see corkUntilIoDone); returns its number (see counted).
+   */
+  private writeAhead(sql: string): number {
+    if (this.closed) throw this.goneError();
+    if (!this.corked) {
+      this.corked = true;
+      this.corkedCommands = 0;
+      corkUntilIoDone(this.socket, this.uncorkAhead);
+    }
+    if (!this.put(framedCommand(Command.QUERY, sql))) throw this.writeFailed(false);
     this.pipelinedAhead++;
+    return this.counted();
   }
+
+  /**
+   * Sends the corked batch. A batch that went nowhere (the socket broke while it was held, or
+   * its one write failed at once) took none of its commands to the server: they are uncounted,
+   * so that their callers learn nothing of them was sent.
+   */
+  private readonly uncorkAhead = (socket: Socket): void => {
+    const held = this.corkedCommands;
+    this.corked = false;
+    this.corkedCommands = 0;
+    // Someone else sent the batch already (end() uncorks), or the socket was replaced.
+    if (socket !== this.socket || socket.writableCorked === 0) return;
+    const broken = socket.destroyed || socket.errored !== null;
+    socket.uncork();
+    if (!broken && socket.errored === null) return;
+    this.commandsSent -= held;
+    if (!broken) this.writeFailed(true);
+  };
 
   /** Reads a response's first result (streaming) or all of it (buffered). */
   private async readResponse(r: WireQueryResponse, streaming: boolean): Promise<void> {
@@ -663,7 +773,11 @@ export class WireConnection implements SqlTransport, PacketChannel {
       },
       close: (id) => {
         if (!open.delete(id) || !this.isOpen) return;
-        this.sendCommand(STMT_CLOSE, u32(id));
+        try {
+          this.sendCommand(STMT_CLOSE, u32(id));
+        } catch {
+          // The session broke, and its statements went with it.
+        }
       },
     };
     try {
@@ -715,7 +829,13 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
     if (timedOut) {
       // Prepared just as the deadline passed: past it all the same, as a query would be.
-      if (this.isOpen) this.sendCommand(STMT_CLOSE, u32(statement.id));
+      if (this.isOpen) {
+        try {
+          this.sendCommand(STMT_CLOSE, u32(statement.id));
+        } catch {
+          // The session broke, and the statement went with it.
+        }
+      }
       throw timedOut;
     }
     return statement;
@@ -740,12 +860,21 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return (this.session.serverStatus & ServerStatus.NO_BACKSLASH_ESCAPES) !== 0;
   }
 
-  /** Writes a command's bytes (counted once, when its first bytes go out). */
+  /**
+   * Writes a command's bytes, counted once, with its first bytes (a `continued` command's
+   * first bytes went out earlier).
+   */
   private writeCommand(first: Buffer, rest?: Buffer, continued = false): void {
-    if (this.closed) throw closedError();
-    if (first.length) this.socket.write(first);
-    if (rest?.length) this.socket.write(rest);
-    if (!continued) this.commandsSent++;
+    if (this.closed) throw this.goneError();
+    let anySent = continued;
+    let ok = true;
+    if (first.length) anySent = ok = this.put(first);
+    if (ok && rest?.length) {
+      ok = this.put(rest);
+      anySent ||= ok;
+    }
+    if (anySent && !continued) this.counted();
+    if (!ok) throw this.writeFailed(anySent);
   }
 
   /** Reads the reply to one pipelined statement (seq ids restart with each command). */
@@ -777,7 +906,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
   /** Calls off a statement whose head is on the wire; its (error) reply is read and dropped. */
   private async callOff(held: HeldCommand, index: number, source: StatementSource): Promise<void> {
     if (!held.head.length || !this.isOpen) return;
-    this.writeCommand(cancelledTail(held.tail), undefined, true);
+    try {
+      this.writeCommand(cancelledTail(held.tail), undefined, true);
+    } catch {
+      // The session broke: the statement cannot run, and the error that called it off stands.
+      return;
+    }
     // Should the server ever run it anyway, its rows are counted rather than hidden.
     const status = await this.readReply(held.replySeq).catch(() => null);
     if (status) source.done(index, status);
