@@ -43,8 +43,8 @@ function withConverters(build: (c: Converters) => Table): Table | Promise<Table>
 registerResultFormat({
   name: 'arrow',
   packets: true,
-  // Int64 and Decimal128 columns keep every digit: rows decoded without packets must too.
-  frameRowOptions: { int64: 'bigint', decimal: 'string' },
+  // Int64 and Decimal128 columns keep every digit, JSON its server text: rows decoded without packets must too.
+  frameRowOptions: { int64: 'bigint', decimal: 'string', parseJson: false },
   prepare: (columns) => ({
     // Batches of one result share a schema: the merged table keeps each as a record batch.
     mergeFrames: (frames) => ((frames as Table[]).length === 1 ? frames[0] : (frames[0] as Table).concat(...(frames as Table[]).slice(1))),

@@ -163,10 +163,19 @@ describe('results types (test_results)', () => {
   });
 
   it('duplicate names get the table prefix in objects, positions in named rows', async () => {
-    const [obj] = await conn.query<Record<string, unknown>>('SELECT a.id, b.id, 1 AS id FROM data a JOIN data b ON a.id = b.id LIMIT 1', undefined, {
-      resultsType: 'objects',
-    });
-    expect(Object.keys(obj)).toEqual(['id', 'b.id', '.id']);
+    const [obj] = await conn.query<Record<string, unknown>>(
+      "SELECT a.id, b.id, 'x' AS id FROM data a JOIN data b ON a.id = b.id ORDER BY a.id LIMIT 1",
+      undefined,
+      {
+        resultsType: 'objects',
+      },
+    );
+    // The reference's MySQL cursor rule, '.id' for the expression; nothing dropped.
+    expect(obj).toEqual({ id: 'a', 'b.id': 'a', '.id': 'x' });
+    const [twice] = await conn.query<Record<string, unknown>>("SELECT 'x' AS id, 'y' AS id, 'z' AS id", undefined, { resultsType: 'objects' });
+    expect(twice).toEqual({ id: 'x', '.id': 'y', '.id_2': 'z' });
+    const frame = await conn.queryFrame("SELECT a.id, b.id, 'x' AS id, 'y' AS id FROM data a JOIN data b ON a.id = b.id LIMIT 1");
+    expect(frame.names).toEqual(['id', 'b.id', 'id_2', 'id_3']);
     const [named] = await conn.query<NamedRow>('SELECT 1 AS x, 2 AS x, 3 AS `not valid`', undefined, {
       resultsType: 'dicts' === 'dicts' ? 'namedtuples' : 'tuples',
     });

@@ -116,12 +116,51 @@ function fromBase64(text: string): Uint8Array {
 
 type Convert = (v: unknown) => unknown;
 
+/**
+ * JSON text of a parsed value, integers beyond 2^53 (bigint) written as digits. Only a fallback:
+ * the connection hands JSON columns over as the server's text (see `readsJsonText`).
+ */
+export function jsonSource(v: unknown): string {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return `[${v.map(jsonSource).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${jsonSource(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** A cell as the text the wire connector would hand to a `conv` function. */
+function cellText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return jsonSource(v);
+}
+
+/**
+ * Whether a JSON column's cells should reach its converter as their source text in the
+ * response (the server's text, as over the wire) rather than as the parsed value: when JSON
+ * is not parsed, and for a `conv` function, which gets the text over the wire too.
+ */
+export function readsJsonText(col: ColumnDefinition, options: DecodeOptions): boolean {
+  return col.typeCode === FieldType.JSON && (!options.parseJson || options.conv?.[FieldType.JSON] !== undefined);
+}
+
+/** The converter of a column that `readsJsonText`: it takes the cell's JSON text. */
+export function jsonTextConverter(col: ColumnDefinition, options: DecodeOptions): (text: string) => unknown {
+  const custom = options.conv?.[FieldType.JSON];
+  return custom ? (text) => custom(text, col) : (text) => text;
+}
+
 /** Turns JSON values into the same JavaScript values the wire decoder gives for the type. */
 export function valueConverter(col: ColumnDefinition, options: DecodeOptions): Convert {
   const code = col.typeCode;
   const custom = options.conv?.[code];
   const binary = col.charset === BINARY_CHARSET;
-  if (custom) return (v) => custom(binary && typeof v === 'string' ? fromBase64(v) : typeof v === 'string' ? v : JSON.stringify(v), col);
+  if (custom) {
+    const text = code === FieldType.JSON ? jsonSource : cellText;
+    return (v) => custom(binary && typeof v === 'string' ? fromBase64(v) : text(v), col);
+  }
   const offset = options.dateStrings ? null : parseTimezone(options.timezone);
   switch (code) {
     case FieldType.TINY:
@@ -161,9 +200,7 @@ export function valueConverter(col: ColumnDefinition, options: DecodeOptions): C
     case FieldType.TIME:
       return options.dateStrings ? String : (v) => SqlTime.parse(String(v)) ?? String(v);
     case FieldType.JSON:
-      return options.parseJson
-        ? (v) => v
-        : (v) => (typeof v === 'string' ? v : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)));
+      return options.parseJson ? (v) => v : jsonSource;
     default:
       return binary ? (v) => (typeof v === 'string' ? fromBase64(v) : v) : (v) => (typeof v === 'string' ? v : String(v));
   }

@@ -17,10 +17,11 @@ import {
   type StatementStatus,
 } from '@s2/base';
 import { bindDataApiArgs } from './args.js';
-import { columnFromDataApi, valueConverter, type DataApiColumn } from './columns.js';
 import { errorFromResponse } from './errors.js';
+import { resultSetsOf, type QueryBody } from './query-results.js';
 import { BufferedResponse, BufferedResultSet } from './results.js';
 import { leadingKeyword, returnsRows } from './routing.js';
+import { turnsAutocommitOff, usedDatabase } from './session-statements.js';
 import { fetchTransport, undiciTransport, type HttpAnswer, type Transport } from './transport.js';
 import { S2_VERSION } from '@s2/base';
 
@@ -64,9 +65,11 @@ interface ExecBody {
   lastInsertId?: number | bigint;
   error?: { code?: number; message?: string };
 }
-interface QueryBody {
-  results?: { columns: DataApiColumn[]; rows: unknown[][] }[];
-  error?: { code?: number; message?: string };
+
+/** A successful answer: the parsed body and its text (JSON cells are read from the text). */
+interface Answer<Body> {
+  body: Body;
+  text: string;
 }
 
 /** Why a request was ended before its answer: whichever came first wins. */
@@ -143,7 +146,7 @@ export class HttpConnection implements SqlTransport {
    * up, and a trivial statement answering late is as good as a server that cannot be reached.
    */
   async handshake(): Promise<void> {
-    const body = (await this.post('query/tuples', "SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'", {}, true)) as QueryBody;
+    const { body } = await this.post<QueryBody>('query/tuples', "SELECT VERSION(), @@SESSION.sql_mode LIKE '%NO_BACKSLASH_ESCAPES%'", {}, true);
     const rows = (body.results?.[0]?.rows ?? []) as [string, number][];
     if (!rows[0])
       throw new InterfaceError(`The server at ${this.origin} answered the Data API handshake without a row; is it a Data API endpoint?`, { errno: 0 });
@@ -152,7 +155,7 @@ export class HttpConnection implements SqlTransport {
     if (Number(noBackslash)) this.session.serverStatus |= ServerStatus.NO_BACKSLASH_ESCAPES;
   }
 
-  private async post(path: string, sql: string, options: HttpQueryOptions, login = false): Promise<unknown> {
+  private async post<Body>(path: string, sql: string, options: HttpQueryOptions, login = false): Promise<Answer<Body>> {
     if (!this.open) throw closedError();
     if (options.signal?.aborted) throw new OperationalError('Query execution was interrupted: the AbortSignal was already aborted', { errno: 1317 });
     const controller = new AbortController();
@@ -196,7 +199,7 @@ export class HttpConnection implements SqlTransport {
       }
       const parsed = text ? (parseJsonLossless(text) as { error?: { code?: number; message?: string } }) : {};
       if (parsed.error) throw new OperationalError(parsed.error.message ?? 'HTTP Error', { errno: parsed.error.code ?? 0 });
-      return parsed;
+      return { body: parsed as Body, text };
     } catch (err) {
       const why = stop as Stop | null;
       if (why?.kind === 'closed') throw why.error;
@@ -235,32 +238,26 @@ export class HttpConnection implements SqlTransport {
     if (keyword === 'BEGIN' || (keyword === 'START' && /\bTRANSACTION\b/i.test(sql))) {
       throw new NotSupportedError('transactions cannot span Data API requests: each statement commits on its own; use the mysql driver');
     }
+    if (turnsAutocommitOff(sql)) {
+      // Each request commits on its own session: accepting this would make a later ROLLBACK
+      // look as if it had undone something.
+      throw new NotSupportedError('autocommit cannot be turned off over the Data API: each statement commits on its own; use the mysql driver');
+    }
     if (keyword === 'COMMIT' || keyword === 'ROLLBACK') {
       // Every request already committed; there is nothing to end.
       return new BufferedResponse([new BufferedResultSet(null, [], this.ok(0), false)]);
     }
     if (!returnsRows(sql)) {
-      const body = (await this.post('exec', sql, options)) as ExecBody;
+      const { body } = await this.post<ExecBody>('exec', sql, options);
+      // The database travels with each request: the next ones go to the one USE chose.
+      const database = usedDatabase(sql);
+      if (database !== null) this.session.database = database;
       return new BufferedResponse([new BufferedResultSet(null, [], this.ok(body.rowsAffected ?? 0, body.lastInsertId ?? 0), false)]);
     }
-    const body = (await this.post('query/tuples', sql, options)) as QueryBody;
+    const { body, text } = await this.post<QueryBody>('query/tuples', sql, options);
     const decodeOptions = options.decodeOverrides ? { ...this.decodeOptions, ...options.decodeOverrides } : this.decodeOptions;
-    const results = (body.results ?? []).map((r, i, all) => {
-      const columns = r.columns.map(columnFromDataApi);
-      const converters = columns.map((c) => valueConverter(c, decodeOptions));
-      // Convert in place: the parsed arrays are ours, and a copy per row would only feed the GC.
-      const rows = r.rows;
-      const n = converters.length;
-      for (const row of rows) {
-        for (let j = 0; j < n; j++) {
-          const v = row[j];
-          if (v !== null) row[j] = converters[j](v);
-        }
-      }
-      return new BufferedResultSet(columns, rows, this.ok(rows.length), i + 1 < all.length, decodeOptions);
-    });
-    if (results.length === 0) results.push(new BufferedResultSet(null, [], this.ok(0), false));
-    return new BufferedResponse(results);
+    // Over the wire a CALL ends with the procedure's own status, after any result sets.
+    return new BufferedResponse(resultSetsOf(body, text, decodeOptions, (n) => this.ok(n), keyword === 'CALL'));
   }
 
   private ok(affectedRows: number, insertId: number | bigint = 0): StatementStatus {
@@ -282,7 +279,7 @@ export class HttpConnection implements SqlTransport {
       throw new OperationalError(`Data API ping answered ${res.status}: ${text.slice(0, 100)}`, { errno: res.status });
   }
 
-  /** The database travels in each request body, so switching is local. */
+  /** The database travels in each request body, so switching is local (as `USE db` is). */
   async selectDb(database: string): Promise<void> {
     this.session.database = database;
   }

@@ -15,13 +15,16 @@ export function httpErrorClass(code: number): ErrorClass {
   return code >= 1000 ? OperationalError : InternalError;
 }
 
-/** Error for a response with status ≥ 400: `Error 1064: ...` bodies keep the server's errno. */
+/**
+ * Error for a response with status ≥ 400: `Error 1064: ...` bodies keep the server's errno, and
+ * `Error 1064 (42000): ...` its SQLSTATE too.
+ */
 export function errorFromResponse(status: number, body: string): S2Error {
   if (!body) return new InterfaceError('HTTP Error', { errno: status });
-  const m = /^Error\s+(\d+).*?:/s.exec(body);
+  const m = /^Error\s+(\d+)(?:\s*\(([0-9A-Z]{5})\))?.*?:/s.exec(body);
   if (m) {
     const errno = Number(m[1]);
-    return new (httpErrorClass(errno))(body.slice(body.indexOf(':') + 1).trim(), { errno });
+    return new (httpErrorClass(errno))(body.slice(body.indexOf(':') + 1).trim(), { errno, sqlstate: m[2] ?? null });
   }
   return new (httpErrorClass(status))(body.trim(), { errno: status });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataError, FieldType, IntegrityError, InterfaceError, InternalError, OperationalError, ProgrammingError } from '@s2/base';
 import { columnFromDataApi, errorFromResponse, httpErrorClass, returnsRows, Semaphore } from '@s2/http';
+import { jsonCellTexts } from '../src/json-cells.js';
 
 describe('routing', () => {
   it('sends row-returning statements to query/tuples even behind comments and parentheses', () => {
@@ -22,6 +23,42 @@ describe('routing', () => {
       expect(returnsRows(sql), sql).toBe(false);
     }
   });
+
+  it('sends statements that answer with rows under another keyword to query/tuples', () => {
+    for (const sql of [
+      "INSERT INTO t VALUES (1, 'a') RETURNING id",
+      'REPLACE INTO t VALUES (1) RETURNING *',
+      'DELETE FROM t WHERE id IN (SELECT id FROM u) RETURNING id, v',
+      'ANALYZE TABLE t',
+      'CHECK TABLE t',
+      'checksum table t',
+      'OPTIMIZE TABLE t',
+      'REPAIR TABLE t',
+      "HELP 'SELECT'",
+      'PROFILE SELECT 1',
+      "EXECUTE IMMEDIATE 'SELECT 5'",
+      "EXECUTE IMMEDIATE 'WITH a AS (SELECT 1) SELECT * FROM a'",
+      'EXECUTE IMMEDIATE @stmt',
+      'EXECUTE prepared_name',
+      '/*! SELECT */ 4',
+      '/*!50100 SELECT 4 */',
+      '/*M!100100 SHOW TABLES */',
+    ]) {
+      expect(returnsRows(sql), sql).toBe(true);
+    }
+    for (const sql of [
+      "INSERT INTO t (returning) VALUES ('RETURNING')",
+      'INSERT INTO t SELECT * FROM u WHERE x IN (SELECT returning FROM v)',
+      'INSERT INTO t VALUES (1) -- RETURNING id',
+      'DELETE FROM t /* RETURNING id */',
+      'UPDATE t SET `returning` = 1',
+      "EXECUTE IMMEDIATE 'INSERT INTO t VALUES (1)'",
+      "EXECUTE IMMEDIATE 'DELETE FROM t WHERE v = ''SELECT'''",
+      '/*+ SELECT */ DELETE FROM t',
+    ]) {
+      expect(returnsRows(sql), sql).toBe(false);
+    }
+  });
 });
 
 describe('error mapping (data-api spec 6.2)', () => {
@@ -40,10 +77,23 @@ describe('error mapping (data-api spec 6.2)', () => {
     const e = errorFromResponse(500, 'Error 1064: You have an error in your SQL syntax');
     expect(e).toBeInstanceOf(ProgrammingError);
     expect(e).toMatchObject({ errno: 1064, errmsg: 'You have an error in your SQL syntax' });
+    expect(e.sqlstate).toBeNull();
+    const withState = errorFromResponse(400, "Error 1146 (42S02): Table 'db.nope' doesn't exist");
+    expect(withState).toMatchObject({ errno: 1146, sqlstate: '42S02', errmsg: "Table 'db.nope' doesn't exist" });
     const ct = errorFromResponse(415, 'Content-Type must be application/json');
     expect(ct).toBeInstanceOf(InternalError);
     expect(ct).toMatchObject({ errno: 415 });
     expect(errorFromResponse(502, '')).toBeInstanceOf(InterfaceError);
+  });
+});
+
+describe('JSON cell texts', () => {
+  it('are the source text of the wanted cells, whatever the strings in and around them hold', () => {
+    const cells = ['{"k":"a \\\\\\"] }","n":[1e400, -0.0]}', '"\\\\"', '[ ]', 'null', '12345678901234567890123'];
+    const body = ` { "error" : null , "results" : [ {"columns":[],"rows":[]},
+      { "rows" : [ [ "x\\"]" , ${cells[0]} ] , ["", ${cells[1]}], [ "{" ,${cells[2]}],["[",${cells[3]}], [ "", ${cells[4]} ] ], "columns": [{"name":"s"},{"name":"j"}] } ] } `;
+    JSON.parse(body);
+    expect(jsonCellTexts(body, [[], [1]])).toEqual([[], [undefined, cells]]);
   });
 });
 

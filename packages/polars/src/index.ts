@@ -12,7 +12,7 @@ registerResultFormat({
   name: 'polars',
   packets: true,
   // Int64 and Decimal columns keep every digit: rows decoded without packets must too.
-  frameRowOptions: { int64: 'bigint', decimal: 'string' },
+  frameRowOptions: { int64: 'bigint', decimal: 'string', parseJson: false },
   prepare: (columns) => ({
     // Rows (the Data API) take the packets' way from the Arrow table on: the same frame.
     frame: (batch, options) => toPolars(rowsToArrow(columns, batch, options)),

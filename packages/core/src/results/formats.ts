@@ -82,11 +82,33 @@ export function resultFormat(name: string): ResultFormat {
   return f;
 }
 
-/** Object keys with the Python SDK's rule: a repeated name becomes `<table>.<name>`. */
+/**
+ * Frame column names, which must all differ: a repeated name becomes `<table>.<name>` (the Python
+ * SDK's rule), or `<name>_<position>` for a column without a table (an expression, or any column
+ * over the Data API, which reports no tables), where that rule would give `.<name>`; a name
+ * still taken gets `_<position>` appended.
+ */
 export function uniqueColumnNames(columns: readonly ColumnDefinition[]): string[] {
   const seen = new Set<string>();
-  return columns.map((c) => {
-    const name = seen.has(c.name) ? `${c.table}.${c.name}` : c.name;
+  return columns.map((c, i) => {
+    let name = !seen.has(c.name) ? c.name : c.table ? `${c.table}.${c.name}` : `${c.name}_${i}`;
+    while (seen.has(name)) name = `${name}_${i}`;
+    seen.add(name);
+    return name;
+  });
+}
+
+/**
+ * Object keys: a repeated name becomes `<table>.<name>`, as in the Python SDK's MySQL cursor
+ * (`.<name>` for a column without a table: an expression, or any column over the Data API); a key
+ * still taken gets `_<position>`. No value is dropped, unlike the reference's Data API cursor,
+ * whose `dict(zip(names, row))` keeps only the last of the repeated columns.
+ */
+function objectKeys(columns: readonly ColumnDefinition[]): string[] {
+  const seen = new Set<string>();
+  return columns.map((c, i) => {
+    let name = seen.has(c.name) ? `${c.table}.${c.name}` : c.name;
+    while (seen.has(name)) name = `${name}_${i}`;
     seen.add(name);
     return name;
   });
@@ -121,7 +143,7 @@ registerResultFormat({
   packetRows: true,
   rowObjects: true,
   prepare(columns) {
-    const build = objectBuilder(uniqueColumnNames(columns));
+    const build = objectBuilder(objectKeys(columns));
     return {
       rows(batch) {
         const out = new Array<Record<string, unknown>>(batch.length);
