@@ -78,7 +78,8 @@ describe('s2 udf serve', () => {
       const socket = `/tmp/s2-cli-${process.pid}.sock`;
       const run = start(['udf', 'serve', fixture, '--collocated', '--socket-path', socket, '--log-level', 'debug']);
       const deadline = Date.now() + 20_000;
-      while (!/unix socket/.test(run.output()) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      // The CREATE statements are printed after the 'serving' line, in writes of their own.
+      while (!/AS COLLOCATED SERVICE/.test(run.output()) && Date.now() < deadline && run.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
       expect(run.output(), run.errors()).toContain(`serving mult, upper on unix socket ${socket}`);
       expect(run.output()).toMatch(/AS COLLOCATED SERVICE "\/tmp\/s2-cli-\d+\.sock" FORMAT ROWDAT_1/);
       const client = fileURLToPath(new URL('../../../packages/udf/test/python/collocated_client.py', import.meta.url));
