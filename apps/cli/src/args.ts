@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { OptionError } from '@s2/base';
+import { OptionError, options } from '@s2/base';
 import { parseConnectionUrl, resolveConnectParams } from '@s2/core';
 import type { WireTlsOptions } from '@s2/wire';
 import { userPath } from './paths.js';
@@ -24,6 +24,9 @@ export interface GatewayCommand {
   maxQueued?: number;
 }
 
+/** `info` and `debug` print the server's lines; `warning` and `error` only its errors. */
+export type UdfLogLevel = 'info' | 'debug' | 'warning' | 'error';
+
 export interface UdfServeCommand {
   command: 'udf-serve';
   file: string;
@@ -35,7 +38,12 @@ export interface UdfServeCommand {
   register: boolean;
   replace: boolean;
   functionDatabase?: string;
-  logLevel: 'info' | 'debug';
+  /** Added to every function's name, both where it is served and in the database. */
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** `LINK` of the CREATE statements that --register runs. */
+  linkName?: string;
+  logLevel: UdfLogLevel;
   /** Collocated mode: a unix socket with shared memory instead of HTTP (udf.md §9). */
   collocated: boolean;
   socketPath?: string;
@@ -52,15 +60,32 @@ export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306[?ss
       request runs on a fresh server session (at most --max-connections at once). The --target URL
       may carry TLS settings (ssl_*, tls_mode, tls_sni_servername) and connect_timeout.
   s2 udf serve ./functions.ts [--host 127.0.0.1] [--port 8000] [--url URL] [--format rowdat_1|json]
-               [--workers N] [--db URL --register [--replace] [--function-database DB]] [--log-level info|debug]
+               [--workers N] [--db URL --register [--replace] [--function-database DB] [--link-name L]]
+               [--name-prefix P] [--name-suffix S] [--log-level info|debug|warning|error]
       Serve the external functions exported by a module (udf(...) definitions) over HTTP, and
       optionally create them in the database (SingleStore) with CREATE EXTERNAL FUNCTION.
   s2 udf serve ./functions.ts --collocated [--socket-path PATH] [--max-connections 32]
-               [--db URL --register [--replace]] [--log-level info|debug]
+               [--db URL --register [--replace]] [--log-level info|debug|warning|error]
       Serve them as collocated functions: a unix socket plus shared memory on the database host
       (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.
       --workers N runs the functions on N worker threads: every core is used, and a call past its
-      timeout is stopped (504) without blocking the server.`;
+      timeout is stopped (504) without blocking the server. A flag left out takes its
+      SINGLESTOREDB_EXT_FUNC_* variable (HOST, PORT, URL, DATA_FORMAT, CONNECTION, REPLACE_EXISTING,
+      FUNCTION_DATABASE, LINK_NAME, NAME_PREFIX, NAME_SUFFIX, SOCKET_PATH, MAX_CONNECTIONS, LOG_LEVEL).`;
+
+/**
+ * An `external_function.*` option's value when it was chosen (its SINGLESTOREDB_EXT_FUNC_*
+ * variable, or options.set), else undefined: the flags' own defaults (host 127.0.0.1, a fresh
+ * socket path) are not the ones the options are registered with.
+ */
+function chosen<T>(name: string): T | undefined {
+  const [option] = options.describe(`external_function.${name}`);
+  if (option.source === 'default' || option.value === null || option.value === '') return undefined;
+  return option.value as T;
+}
+
+const UDF_FORMATS = ['rowdat_1', 'json'] as const;
+const UDF_LOG_LEVELS: readonly UdfLogLevel[] = ['info', 'debug', 'warning', 'error'];
 
 function port(text: string | undefined, fallback: number): number {
   const n = Number(text ?? fallback);
@@ -137,18 +162,23 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
     strict: true,
     options: {
       target: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
+      // No defaults here for flags both servers take: the UDF server's come from the
+      // external_function options, the gateway's do not.
+      host: { type: 'string' },
       port: { type: 'string' },
       url: { type: 'string' },
-      format: { type: 'string', default: 'rowdat_1' },
+      format: { type: 'string' },
       db: { type: 'string' },
       register: { type: 'boolean', default: false },
       replace: { type: 'boolean', default: false },
       'function-database': { type: 'string' },
-      'log-level': { type: 'string', default: 'info' },
+      'link-name': { type: 'string' },
+      'name-prefix': { type: 'string' },
+      'name-suffix': { type: 'string' },
+      'log-level': { type: 'string' },
       collocated: { type: 'boolean', default: false },
       'socket-path': { type: 'string' },
-      'max-connections': { type: 'string', default: '32' },
+      'max-connections': { type: 'string' },
       'query-timeout': { type: 'string', default: '0' },
       'request-timeout': { type: 'string', default: '30000' },
       'max-queued': { type: 'string' },
@@ -164,27 +194,7 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
   if (command === 'udf') {
     if (sub !== 'serve') throw new OptionError(sub ? `unknown udf command '${sub}'` : "'s2 udf' needs a command: serve");
     if (!file) throw new OptionError('s2 udf serve needs the module that exports the functions');
-    if (values.format !== 'rowdat_1' && values.format !== 'json') throw new OptionError(`--format must be rowdat_1 or json, got '${values.format}'`);
-    if (values['log-level'] !== 'info' && values['log-level'] !== 'debug') throw new OptionError(`--log-level must be info or debug`);
-    if (values.collocated && values.format !== 'rowdat_1') throw new OptionError('collocated functions speak ROWDAT_1 only: drop --format');
-    if (values.register && !(values.db ?? process.env.SINGLESTOREDB_URL)) throw new OptionError('--register needs --db (or SINGLESTOREDB_URL)');
-    return {
-      command: 'udf-serve',
-      file,
-      host: values.host!,
-      port: port(values.port, 8000),
-      url: values.url,
-      format: values.format,
-      db: values.db ?? process.env.SINGLESTOREDB_URL,
-      register: values.register!,
-      replace: values.replace!,
-      functionDatabase: values['function-database'],
-      logLevel: values['log-level'],
-      collocated: values.collocated!,
-      socketPath: values['socket-path'],
-      maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
-      workers: wholeNumber(values.workers!, '--workers'),
-    };
+    return udfServe(file, values);
   }
   if (command !== 'data-api-gateway') throw new OptionError(command ? `unknown command '${command}'` : 'no command given');
   const target = values.target ?? process.env.SINGLESTOREDB_URL;
@@ -192,12 +202,76 @@ export function parseCommand(argv: string[]): GatewayCommand | UdfServeCommand |
   return {
     command: 'data-api-gateway',
     ...gatewayTarget(target),
-    host: values.host!,
+    host: values.host ?? '127.0.0.1',
     port: port(values.port, 9000),
     verbose: values.verbose!,
-    maxConnections: positiveInt(values['max-connections']!, '--max-connections'),
+    maxConnections: positiveInt(values['max-connections'] ?? '32', '--max-connections'),
     queryTimeoutMs: wholeNumber(values['query-timeout']!, '--query-timeout'),
     requestTimeoutMs: positiveInt(values['request-timeout']!, '--request-timeout'),
     maxQueued: values['max-queued'] === undefined ? undefined : wholeNumber(values['max-queued'], '--max-queued'),
+  };
+}
+
+type UdfFlags = {
+  host?: string;
+  port?: string;
+  url?: string;
+  format?: string;
+  db?: string;
+  register?: boolean;
+  replace?: boolean;
+  'function-database'?: string;
+  'link-name'?: string;
+  'name-prefix'?: string;
+  'name-suffix'?: string;
+  'log-level'?: string;
+  collocated?: boolean;
+  'socket-path'?: string;
+  'max-connections'?: string;
+  workers?: string;
+};
+
+/**
+ * `s2 udf serve`: each setting from its flag, else its SINGLESTOREDB_EXT_FUNC_* variable (as the
+ * reference's command line takes them), else the command's own default. Collocated functions
+ * speak ROWDAT_1 only, and so does the reference's collocated server, whatever
+ * SINGLESTOREDB_EXT_FUNC_DATA_FORMAT says: only an explicit --format is refused there.
+ */
+function udfServe(file: string, values: UdfFlags): UdfServeCommand {
+  const given = values.format;
+  if (given !== undefined && !(UDF_FORMATS as readonly string[]).includes(given)) throw new OptionError(`--format must be rowdat_1 or json, got '${given}'`);
+  if (values.collocated && given !== undefined && given !== 'rowdat_1') throw new OptionError('collocated functions speak ROWDAT_1 only: drop --format');
+  const format = values.collocated
+    ? 'rowdat_1'
+    : ((given as UdfServeCommand['format'] | undefined) ?? chosen<UdfServeCommand['format']>('data_format') ?? 'rowdat_1');
+  const logLevel = values['log-level'] ?? chosen<string>('log_level') ?? 'info';
+  if (!(UDF_LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new OptionError(`--log-level must be one of ${UDF_LOG_LEVELS.join(', ')}, got '${logLevel}'`);
+  // external_function.connection also reads SINGLESTOREDB_URL.
+  const db = values.db ?? chosen<string>('connection');
+  if (values.register && !db) throw new OptionError('--register needs --db (or SINGLESTOREDB_EXT_FUNC_CONNECTION or SINGLESTOREDB_URL)');
+  const linkName = values['link-name'] ?? chosen<string>('link_name');
+  // Written unquoted into CREATE statements (LINK name), so refused now rather than at --register.
+  if (linkName !== undefined && !/^\w+$/.test(linkName)) throw new OptionError(`--link-name must be letters, digits and _, got '${linkName}'`);
+  const maxConnections = values['max-connections'];
+  return {
+    command: 'udf-serve',
+    file,
+    host: values.host ?? chosen<string>('host') ?? '127.0.0.1',
+    port: values.port !== undefined ? port(values.port, 8000) : (chosen<number>('port') ?? 8000),
+    url: values.url ?? chosen<string>('url'),
+    format,
+    db,
+    register: values.register!,
+    replace: values.replace || (chosen<boolean>('replace_existing') ?? false),
+    functionDatabase: values['function-database'] ?? chosen<string>('function_database'),
+    namePrefix: values['name-prefix'] ?? chosen<string>('name_prefix'),
+    nameSuffix: values['name-suffix'] ?? chosen<string>('name_suffix'),
+    linkName,
+    logLevel: logLevel as UdfLogLevel,
+    collocated: values.collocated!,
+    socketPath: values['socket-path'] ?? chosen<string>('socket_path'),
+    maxConnections: maxConnections !== undefined ? positiveInt(maxConnections, '--max-connections') : (chosen<number>('max_connections') ?? 32),
+    workers: wholeNumber(values.workers!, '--workers'),
   };
 }

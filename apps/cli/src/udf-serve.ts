@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { OptionError } from '@s2/base';
 import { connect } from '@s2/core';
-import { createUdfServer, definitionsIn, dropFunctions, registerFunctions, startCollocatedServer, type UdfDefinition } from '@s2/udf';
+import { createUdfServer, definitionsIn, dropFunctions, exportedName, registerFunctions, startCollocatedServer, type UdfDefinition } from '@s2/udf';
 import type { UdfServeCommand } from './args.js';
 import { userPath } from './paths.js';
 
@@ -37,19 +37,35 @@ function batchLogger(cmd: UdfServeCommand, log: (line: string) => void) {
     : undefined;
 }
 
+/** The informational lines (what is served, the CREATE statements) are not printed at warning and error level. */
+function infoLogger(cmd: UdfServeCommand, log: (line: string) => void): (line: string) => void {
+  return cmd.logLevel === 'warning' || cmd.logLevel === 'error' ? () => {} : log;
+}
+
 /** Collocated mode: the socket is the service URL; registered functions go away with the server. */
 async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[], log: (line: string) => void): Promise<() => Promise<void>> {
+  const info = infoLogger(cmd, log);
+  const affixes = { prefix: cmd.namePrefix ?? '', suffix: cmd.nameSuffix ?? '' };
   const server = await startCollocatedServer({
     functions,
     socketPath: cmd.socketPath === undefined ? undefined : userPath(cmd.socketPath),
     maxConnections: cmd.maxConnections,
     functionDatabase: cmd.functionDatabase,
+    namePrefix: affixes.prefix,
+    nameSuffix: affixes.suffix,
     onBatch: batchLogger(cmd, log),
     onError: (err) => log(`connection error: ${err.message}`),
   });
-  log(`serving ${functions.map((f) => f.name).join(', ')} on unix socket ${server.socketPath}`);
-  for (const sql of server.createStatements({ replace: cmd.replace })) log(sql);
-  const options = { url: server.socketPath, mode: 'collocated' as const, format: 'rowdat_1' as const, replace: cmd.replace, database: cmd.functionDatabase };
+  info(`serving ${functions.map((f) => exportedName(f, affixes)).join(', ')} on unix socket ${server.socketPath}`);
+  for (const sql of server.createStatements({ replace: cmd.replace })) info(sql);
+  const options = {
+    url: server.socketPath,
+    mode: 'collocated' as const,
+    format: 'rowdat_1' as const,
+    replace: cmd.replace,
+    database: cmd.functionDatabase,
+    ...affixes,
+  };
   if (cmd.register) {
     const conn = await connect(cmd.db!);
     try {
@@ -63,7 +79,7 @@ async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[],
     if (!cmd.register) return;
     const conn = await connect(cmd.db!);
     try {
-      await dropFunctions(conn, functions, { database: cmd.functionDatabase });
+      await dropFunctions(conn, functions, { database: cmd.functionDatabase, ...affixes });
     } finally {
       await conn.close();
     }
@@ -73,6 +89,9 @@ async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[],
 export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => void): Promise<() => Promise<void>> {
   const functions = await loadFunctions(cmd.file);
   if (cmd.collocated) return serveCollocated(cmd, functions, log);
+  const info = infoLogger(cmd, log);
+  // Empty, not absent: the command has already weighed the flags against the options.
+  const affixes = { prefix: cmd.namePrefix ?? '', suffix: cmd.nameSuffix ?? '' };
   // Worker threads (when the command asks for them) import the module themselves.
   const workers = cmd.workers;
   const app = await createUdfServer({
@@ -81,16 +100,20 @@ export async function serveUdfs(cmd: UdfServeCommand, log: (line: string) => voi
     url: cmd.url,
     dataFormat: cmd.format,
     functionDatabase: cmd.functionDatabase,
+    namePrefix: affixes.prefix,
+    nameSuffix: affixes.suffix,
+    linkName: cmd.linkName,
     onBatch: batchLogger(cmd, log),
   });
   try {
     const address = await app.listen({ host: cmd.host, port: cmd.port });
     const url = cmd.url ?? `${address}/invoke`;
-    log(`serving ${functions.map((f) => f.name).join(', ')} on ${address}`);
+    info(`serving ${functions.map((f) => exportedName(f, affixes)).join(', ')} on ${address}`);
     if (cmd.register) {
       const conn = await connect(cmd.db!);
       try {
-        for (const sql of await registerFunctions(conn, functions, { url, format: cmd.format, replace: cmd.replace, database: cmd.functionDatabase })) log(sql);
+        const sqlOptions = { url, format: cmd.format, replace: cmd.replace, database: cmd.functionDatabase, link: cmd.linkName, ...affixes };
+        for (const sql of await registerFunctions(conn, functions, sqlOptions)) info(sql);
       } finally {
         await conn.close();
       }

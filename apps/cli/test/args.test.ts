@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { OptionError } from '@s2/base';
 import { parseCommand } from '../src/args.js';
 
@@ -56,5 +56,114 @@ describe('s2 argument parsing', () => {
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h?charset=latin1'])).toThrow(/gateway cannot apply charset/);
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h?ssl_disabled=true&ssl_ca=/x.pem'])).toThrow(/contradictory TLS settings/);
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h?ssl_ca=/no/such/ca.pem'])).toThrow(/cannot read ssl_ca file/);
+  });
+});
+
+describe('s2 udf serve: SINGLESTOREDB_EXT_FUNC_* defaults (udf spec 5.13, 9.4)', () => {
+  const touched = new Map<string, string | undefined>();
+  const setEnv = (vars: Record<string, string>) => {
+    for (const [k, v] of Object.entries(vars)) {
+      if (!touched.has(k)) touched.set(k, process.env[k]);
+      process.env[k] = v;
+    }
+  };
+  afterEach(() => {
+    for (const [k, v] of touched) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    touched.clear();
+  });
+
+  it('without them: 127.0.0.1:8000, ROWDAT_1, info, 32 connections', () => {
+    expect(parseCommand(['udf', 'serve', 'f.ts'])).toMatchObject({
+      host: '127.0.0.1',
+      port: 8000,
+      url: undefined,
+      format: 'rowdat_1',
+      replace: false,
+      logLevel: 'info',
+      maxConnections: 32,
+      socketPath: undefined,
+      functionDatabase: undefined,
+      namePrefix: undefined,
+    });
+  });
+
+  it('each flag left out takes its variable', () => {
+    setEnv({
+      SINGLESTOREDB_EXT_FUNC_HOST: '0.0.0.0',
+      SINGLESTOREDB_EXT_FUNC_PORT: '9001',
+      SINGLESTOREDB_EXT_FUNC_URL: 'http://udf.example:9001/invoke',
+      SINGLESTOREDB_EXT_FUNC_DATA_FORMAT: 'json',
+      SINGLESTOREDB_EXT_FUNC_REPLACE_EXISTING: '1',
+      SINGLESTOREDB_EXT_FUNC_LOG_LEVEL: 'debug',
+      SINGLESTOREDB_EXT_FUNC_FUNCTION_DATABASE: 'fdb',
+      SINGLESTOREDB_EXT_FUNC_NAME_PREFIX: 'p_',
+      SINGLESTOREDB_EXT_FUNC_NAME_SUFFIX: '_s',
+      SINGLESTOREDB_EXT_FUNC_LINK_NAME: 'lnk',
+      SINGLESTOREDB_EXT_FUNC_SOCKET_PATH: '/tmp/udf.sock',
+      SINGLESTOREDB_EXT_FUNC_MAX_CONNECTIONS: '5',
+      SINGLESTOREDB_EXT_FUNC_CONNECTION: 'mysql://u:p@db:3306/x',
+    });
+    expect(parseCommand(['udf', 'serve', 'f.ts', '--register'])).toMatchObject({
+      host: '0.0.0.0',
+      port: 9001,
+      url: 'http://udf.example:9001/invoke',
+      format: 'json',
+      replace: true,
+      logLevel: 'debug',
+      functionDatabase: 'fdb',
+      namePrefix: 'p_',
+      nameSuffix: '_s',
+      linkName: 'lnk',
+      socketPath: '/tmp/udf.sock',
+      maxConnections: 5,
+      db: 'mysql://u:p@db:3306/x',
+      register: true,
+    });
+    // Flags win.
+    expect(
+      parseCommand([
+        'udf',
+        'serve',
+        'f.ts',
+        '--host',
+        '127.0.0.2',
+        '--port',
+        '0',
+        '--format',
+        'rowdat_1',
+        '--log-level',
+        'info',
+        '--max-connections',
+        '2',
+        '--name-prefix',
+        '',
+        '--db',
+        'mysql://other',
+      ]),
+    ).toMatchObject({ host: '127.0.0.2', port: 0, format: 'rowdat_1', logLevel: 'info', maxConnections: 2, namePrefix: '', db: 'mysql://other' });
+  });
+
+  it('collocated mode ignores DATA_FORMAT (ROWDAT_1 only) but refuses an explicit --format json', () => {
+    setEnv({ SINGLESTOREDB_EXT_FUNC_DATA_FORMAT: 'json' });
+    expect(parseCommand(['udf', 'serve', 'f.ts', '--collocated'])).toMatchObject({ collocated: true, format: 'rowdat_1' });
+    expect(() => parseCommand(['udf', 'serve', 'f.ts', '--collocated', '--format', 'json'])).toThrow(/ROWDAT_1 only/);
+  });
+
+  it('warning and error levels are taken; bad values are OptionErrors naming the variable or flag', () => {
+    setEnv({ SINGLESTOREDB_EXT_FUNC_LOG_LEVEL: 'warning' });
+    expect(parseCommand(['udf', 'serve', 'f.ts'])).toMatchObject({ logLevel: 'warning' });
+    expect(() => parseCommand(['udf', 'serve', 'f.ts', '--log-level', 'loud'])).toThrow(/--log-level must be one of info, debug, warning, error/);
+    setEnv({ SINGLESTOREDB_EXT_FUNC_PORT: 'eighty' });
+    expect(() => parseCommand(['udf', 'serve', 'f.ts'])).toThrow(/SINGLESTOREDB_EXT_FUNC_PORT/);
+    setEnv({ SINGLESTOREDB_EXT_FUNC_PORT: '8000', SINGLESTOREDB_EXT_FUNC_LINK_NAME: 'a b' });
+    expect(() => parseCommand(['udf', 'serve', 'f.ts'])).toThrow(/--link-name must be letters, digits and _/);
+  });
+
+  it('the gateway, which shares --host, --port and --max-connections, is not affected', () => {
+    setEnv({ SINGLESTOREDB_EXT_FUNC_HOST: '0.0.0.0', SINGLESTOREDB_EXT_FUNC_PORT: '9001', SINGLESTOREDB_EXT_FUNC_MAX_CONNECTIONS: '5' });
+    expect(parseCommand(['data-api-gateway', '--target', 'mysql://h'])).toMatchObject({ host: '127.0.0.1', port: 9000, maxConnections: 32 });
   });
 });

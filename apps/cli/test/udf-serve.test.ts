@@ -3,13 +3,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SqlDateTime, SqlTime } from '@s2/base';
+import { pollUntil } from '@s2/testing/vitest';
 import { decodeRowdat1, encodeRowdat1 } from '@s2/udf';
 
 const cli = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-async function serve(file: string, extra: string[] = []) {
+async function serve(file: string, extra: string[] = [], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', cli, 'udf', 'serve', file, '--port', '0', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   let err = '';
@@ -31,6 +33,7 @@ async function serve(file: string, extra: string[] = []) {
   };
   return {
     call,
+    output: () => out,
     stop: () => {
       child.kill('SIGTERM');
       return new Promise((r) => child.on('exit', r));
@@ -49,6 +52,39 @@ describe('s2 udf serve: answers built with @s2/base classes', () => {
     } finally {
       await server.stop();
     }
+  }, 60_000);
+});
+
+describe('s2 udf serve: SINGLESTOREDB_EXT_FUNC_* variables', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/temporal-functions.ts', import.meta.url));
+  it('NAME_PREFIX names the functions it serves, and LOG_LEVEL=debug logs each batch', async () => {
+    const server = await serve(fixture, [], { SINGLESTOREDB_EXT_FUNC_NAME_PREFIX: 'p_', SINGLESTOREDB_EXT_FUNC_LOG_LEVEL: 'debug' });
+    try {
+      expect(server.output()).toMatch(/serving p_clock, p_stamp on http:/);
+      expect(((await server.call('p_clock', 11)) as SqlTime).hours).toBe(12);
+      expect(await pollUntil(() => /p_clock: 1 rows, .* status 200/.test(server.output()))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('at LOG_LEVEL warning the informational lines are left out', async () => {
+    const { serveUdfs } = await import('../src/udf-serve.js');
+    const { parseCommand } = await import('../src/args.js');
+    const before = process.env.SINGLESTOREDB_EXT_FUNC_LOG_LEVEL;
+    process.env.SINGLESTOREDB_EXT_FUNC_LOG_LEVEL = 'warning';
+    let cmd: ReturnType<typeof parseCommand>;
+    try {
+      cmd = parseCommand(['udf', 'serve', fixture, '--port', '0']);
+    } finally {
+      if (before === undefined) delete process.env.SINGLESTOREDB_EXT_FUNC_LOG_LEVEL;
+      else process.env.SINGLESTOREDB_EXT_FUNC_LOG_LEVEL = before;
+    }
+    if (typeof cmd !== 'object' || cmd.command !== 'udf-serve') throw new Error('not a udf serve command');
+    const lines: string[] = [];
+    const stop = await serveUdfs(cmd, (line) => lines.push(line));
+    await stop();
+    expect(lines).toEqual([]);
   }, 60_000);
 });
 

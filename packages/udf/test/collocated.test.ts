@@ -286,3 +286,45 @@ describe("the same requests against the reference's own collocated server", gate
     }
   }, 120_000);
 });
+
+describe('collocated server: SINGLESTOREDB_EXT_FUNC_* defaults (udf spec 5.1, 9.4)', gate, () => {
+  it('SOCKET_PATH and NAME_PREFIX/NAME_SUFFIX are read when the server starts; arguments win', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2-colloc-env-'));
+    const socketPath = join(dir, 'env.sock');
+    const vars = {
+      SINGLESTOREDB_EXT_FUNC_SOCKET_PATH: socketPath,
+      SINGLESTOREDB_EXT_FUNC_NAME_PREFIX: 'p_',
+      SINGLESTOREDB_EXT_FUNC_NAME_SUFFIX: '_s',
+      SINGLESTOREDB_EXT_FUNC_MAX_CONNECTIONS: '4',
+    };
+    const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+    Object.assign(process.env, vars);
+    let server: CollocatedServer;
+    let explicit: CollocatedServer;
+    try {
+      server = await startCollocatedServer({ functions: [add] });
+      explicit = await startCollocatedServer({ functions: [add], socketPath: join(dir, 'arg.sock'), namePrefix: '', nameSuffix: '' });
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    try {
+      expect(server.socketPath).toBe(socketPath);
+      expect(server.createStatements()).toEqual([
+        `CREATE EXTERNAL FUNCTION \`p_add_one_s\`(\`x\` BIGINT NOT NULL) RETURNS BIGINT NOT NULL AS COLLOCATED SERVICE "${socketPath}" FORMAT ROWDAT_1;`,
+      ]);
+      // The database connects with the name it created the function under.
+      const ok = await database(socketPath, 'p_add_one_s', [encodeRowdat1([8], [1n], [[41n]])]);
+      expect(decodeRowdat1([8], Buffer.from(ok[0].hex!, 'hex')).rows).toEqual([[42n]]);
+      expect((await database(socketPath, 'add_one', [encodeRowdat1([8], [1n], [[1n]])]))[0].message).toContain('unknown function: add_one');
+      expect(explicit.socketPath).toBe(join(dir, 'arg.sock'));
+      expect(explicit.createStatements()[0]).toContain('`add_one`(');
+    } finally {
+      await server.close();
+      await explicit.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -13,6 +13,16 @@ export interface CreateFunctionOptions {
   suffix?: string;
 }
 
+/** The name a function is created and called under: the affixes apply to both (udf.md §5.2). */
+export function exportedName(def: UdfDefinition, affixes: Pick<CreateFunctionOptions, 'prefix' | 'suffix'>): string {
+  return `${affixes.prefix ?? ''}${def.name}${affixes.suffix ?? ''}`;
+}
+
+/** A LINK name is written into statements unquoted: only word characters may pass. */
+export function checkLinkName(link: string): void {
+  if (!/^\w+$/.test(link)) throw new OptionError(`invalid LINK name: ${link}`);
+}
+
 const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 
 /**
@@ -20,11 +30,11 @@ const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
  * (udf.md §4).
  */
 export function createFunctionSql(def: UdfDefinition, options: CreateFunctionOptions): string {
-  if (options.link !== undefined && !/^[\w_]+$/.test(options.link)) throw new OptionError(`invalid LINK name: ${options.link}`);
+  if (options.link !== undefined) checkLinkName(options.link);
   // The URL sits in a double-quoted literal: quotes, backslashes and control characters could end it.
   if (/["\\\x00-\x1f\x7f]/.test(options.url))
     throw new OptionError(`the service URL may not contain quotes, backslashes or control characters: ${JSON.stringify(options.url)}`);
-  const name = `${options.prefix ?? ''}${def.name}${options.suffix ?? ''}`;
+  const name = exportedName(def, options);
   const qualified = options.database ? `${ident(options.database)}.${ident(name)}` : ident(name);
   const args = def.args.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ');
   const returns = def.kind === 'tvf' ? `TABLE(${def.returns.map(([n, type]) => `${ident(n)} ${type.toSql()}`).join(', ')})` : def.returns[0][1].toSql();
@@ -36,6 +46,6 @@ export function createFunctionSql(def: UdfDefinition, options: CreateFunctionOpt
 }
 
 export function dropFunctionSql(def: UdfDefinition, options: Pick<CreateFunctionOptions, 'database' | 'prefix' | 'suffix'> = {}): string {
-  const name = `${options.prefix ?? ''}${def.name}${options.suffix ?? ''}`;
+  const name = exportedName(def, options);
   return `DROP FUNCTION IF EXISTS ${options.database ? `${ident(options.database)}.` : ''}${ident(name)};`;
 }

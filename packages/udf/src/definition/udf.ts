@@ -1,4 +1,4 @@
-import { OptionError } from '@s2/base';
+import { OptionError, options } from '@s2/base';
 import type { SqlType } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: functions declare their own parameter types (bigint, string, Vector…), which unknown[] would refuse
@@ -11,7 +11,10 @@ export interface UdfSpec {
   args?: Record<string, SqlType>;
   /** One SqlType (scalar function) or named columns (table-valued function). */
   returns: SqlType | Record<string, SqlType>;
-  /** Per-call timeout for one request batch (default 86,400 s, at least 1 s). */
+  /**
+   * Per-call timeout for one request batch, at least 1 s. Default: option `external_function.timeout`
+   * (`SINGLESTOREDB_EXT_FUNC_TIMEOUT`, in seconds, 86,400), read when `udf()` is called.
+   */
   timeoutMs?: number;
   /**
    * true: called once per batch with one `Vector` per argument (typed arrays for BIGINT/DOUBLE),
@@ -33,6 +36,12 @@ export interface UdfDefinition {
   readonly fn: UdfFunction;
 }
 
+const DEFAULT_TIMEOUT_S = 86_400;
+
+function defaultTimeoutMs(): number {
+  return ((options.get('external_function.timeout') as number | null) ?? DEFAULT_TIMEOUT_S) * 1000;
+}
+
 const isSqlType = (x: unknown): x is SqlType => typeof x === 'object' && x !== null && 'wireCode' in x && 'toSql' in x;
 
 /**
@@ -51,7 +60,7 @@ export function udf(spec: UdfSpec, fn: UdfFunction): UdfDefinition {
     args: Object.entries(spec.args ?? {}),
     returns,
     kind: tvf ? 'tvf' : 'scalar',
-    timeoutMs: Math.max(1000, spec.timeoutMs ?? 86_400_000),
+    timeoutMs: Math.max(1000, spec.timeoutMs ?? defaultTimeoutMs()),
     vectorized: spec.vectorized ?? false,
     fn,
   };

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { jsonValuesExceed } from '../codecs/json.js';
-import { createFunctionSql } from '../definition/sql.js';
+import { chosenOption } from '../definition/chosen-option.js';
+import { checkLinkName, createFunctionSql, exportedName } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { functionInfo } from './function-info.js';
 import { contentTypeOf, formatOf, invoke, UdfCallError } from './invoke.js';
@@ -10,12 +11,31 @@ import { UdfWorkerPool, type UdfWorkerOptions } from './worker-pool.js';
 
 export interface UdfServerOptions {
   functions: readonly UdfDefinition[];
-  /** URL the database calls (shown by /show/create_function); default `http://<Host>/invoke`. */
+  /**
+   * URL the database calls (shown by /show/create_function). Default: option
+   * `external_function.url` (`SINGLESTOREDB_EXT_FUNC_URL`) when set, else `http://<Host>/invoke`.
+   */
   url?: string;
-  /** Format written into CREATE statements. */
+  /** Format written into CREATE statements. Default: option `external_function.data_format` (`SINGLESTOREDB_EXT_FUNC_DATA_FORMAT`), `rowdat_1`. */
   dataFormat?: 'rowdat_1' | 'json';
-  /** Database the functions are created in. */
+  /**
+   * Database the functions are created in. Not read from `external_function.function_database`:
+   * as in the reference, that option is the command line's (`s2 udf serve`).
+   */
   functionDatabase?: string;
+  /**
+   * Added before and after each function's name, giving the one name it is served under
+   * (`s2-ef-name`) and created with. Default: options `external_function.name_prefix` /
+   * `.name_suffix` (`SINGLESTOREDB_EXT_FUNC_NAME_PREFIX` / `…_NAME_SUFFIX`), empty.
+   */
+  namePrefix?: string;
+  nameSuffix?: string;
+  /**
+   * `LINK` of the statements in /show/function_info, as the reference writes them there (its
+   * /show/create_function has none). Default: option `external_function.link_name`
+   * (`SINGLESTOREDB_EXT_FUNC_LINK_NAME`).
+   */
+  linkName?: string;
   /** Largest request body (default 256 MiB); JSON bodies have their own, lower limits below. */
   bodyLimit?: number;
   /**
@@ -53,14 +73,33 @@ const JSON_VALUE_LIMIT = 1 << 20;
 const CLOSE_GRACE_MS = 10_000;
 
 /**
+ * The caller's settings, with the `external_function.*` options filling in what it left out.
+ * Called when a server is built, not at import: the options then are the ones that count.
+ */
+function withOptionDefaults<T extends UdfServerOptions>(options: T): T {
+  const linkName = options.linkName ?? chosenOption<string>('external_function.link_name');
+  if (linkName !== undefined) checkLinkName(linkName);
+  return {
+    ...options,
+    url: options.url ?? chosenOption('external_function.url'),
+    dataFormat: options.dataFormat ?? chosenOption('external_function.data_format'),
+    namePrefix: options.namePrefix ?? chosenOption('external_function.name_prefix'),
+    nameSuffix: options.nameSuffix ?? chosenOption('external_function.name_suffix'),
+    linkName,
+  };
+}
+
+/**
  * The external-function routes as a fastify plugin (mount it in your own server) — `/invoke`,
  * `/show/create_function`, `/show/function_info`, `/status` — speaking ROWDAT_1, JSON and Arrow.
  * A plugin cannot change its server's router: for `/invoke/` and `//invoke` to reach `/invoke`
  * as with the reference, create that server with
  * `routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }` (createUdfServer does).
  */
-export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, options) => {
-  const byName = new Map(options.functions.map((f) => [f.name, f]));
+export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, given) => {
+  const options = withOptionDefaults(given);
+  const affixes = { prefix: options.namePrefix, suffix: options.nameSuffix };
+  const byName = new Map(options.functions.map((f) => [exportedName(f, affixes), f]));
   const pool = options.workers ? new UdfWorkerPool(options.workers) : null;
   if (pool) {
     try {
@@ -116,24 +155,31 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
   const serviceUrl = (host: string | undefined) => options.url ?? `http://${host ?? 'localhost:80'}/invoke`;
   const createStatements = (host: string | undefined, only?: string) =>
     options.functions
-      .filter((f) => !only || f.name === only)
-      .map((f) => createFunctionSql(f, { url: serviceUrl(host), format: options.dataFormat, database: options.functionDatabase }))
+      .filter((f) => !only || exportedName(f, affixes) === only)
+      .map((f) => createFunctionSql(f, { url: serviceUrl(host), format: options.dataFormat, database: options.functionDatabase, ...affixes }))
       .join('\n');
 
   app.get('/show/create_function', async (req, reply) =>
     reply.type('text/plain').send(createStatements(req.headers.host, req.headers['s2-ef-name'] as string | undefined)),
   );
   const info = async (req: FastifyRequest, reply: FastifyReply) =>
-    reply
-      .type('text/plain')
-      .send(functionInfo(options.functions, { url: serviceUrl(req.headers.host), format: options.dataFormat, database: options.functionDatabase }));
+    reply.type('text/plain').send(
+      functionInfo(options.functions, {
+        url: serviceUrl(req.headers.host),
+        format: options.dataFormat,
+        database: options.functionDatabase,
+        link: options.linkName,
+        ...affixes,
+      }),
+    );
   app.get('/show/function_info', info);
   app.get('/', info);
   app.get('/status', async (_req, reply) => reply.type('text/plain').send('{"status": "ok"}'));
 
   app.post('/invoke', async (req, reply) => {
     const started = performance.now();
-    const def = byName.get(String(req.headers['s2-ef-name'] ?? ''));
+    const name = String(req.headers['s2-ef-name'] ?? '');
+    const def = byName.get(name);
     if (!def) return reply.code(404).send();
     try {
       if (closing) throw new UdfCallError(503, 'CancelledError: the server is shutting down');
@@ -170,7 +216,7 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
         reply.raw.off('close', onClose);
         if (!controller.signal.aborted) controller.abort(new Error('finished'));
       }
-      options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
+      options.onBatch?.({ name, rows: result.rows, ms: performance.now() - started, status: 200 });
       // JSON goes out as bytes too: fastify appends `; charset=utf-8` to a JSON type sent as a
       // string, and the reference's header is exactly `application/json`.
       return reply
@@ -181,7 +227,7 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
       const status = err instanceof UdfCallError ? err.status : 500;
       // No stack traces or file paths leave the server: the type and message are enough.
       const text = err instanceof UdfCallError ? err.message : `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`;
-      options.onBatch?.({ name: def.name, rows: 0, ms: performance.now() - started, status });
+      options.onBatch?.({ name, rows: 0, ms: performance.now() - started, status });
       return reply.code(status).type('text/plain').send(text);
     }
   });
@@ -194,7 +240,9 @@ export const udfPlugin: FastifyPluginAsync<UdfServerOptions> = async (app, optio
  * idle keep-alive connections at once; an answer already on its way is still written, on a
  * connection that then closes.
  */
-export async function createUdfServer(options: UdfServerOptions & { logger?: boolean }): Promise<FastifyInstance> {
+export async function createUdfServer(given: UdfServerOptions & { logger?: boolean }): Promise<FastifyInstance> {
+  // Before anything is awaited: a withOptions scope around this call need not outlive it.
+  const options = withOptionDefaults(given);
   // 'idle', not true: true would drop the connections of calls being answered, answer unsent.
   const app = Fastify({
     logger: options.logger ?? false,

@@ -2,7 +2,8 @@ import { constants as bufferConstants } from 'node:buffer';
 import { Socket } from 'node:net';
 import { DataError, NotSupportedError, OperationalError, OptionError } from '@s2/base';
 import { fromNativeError, requireNative, type CollocatedConnection, type NativeBinding } from '@s2/native';
-import { createFunctionSql } from '../definition/sql.js';
+import { chosenOption } from '../definition/chosen-option.js';
+import { createFunctionSql, exportedName } from '../definition/sql.js';
 import type { UdfDefinition } from '../definition/udf.js';
 import { invoke } from './invoke.js';
 
@@ -14,10 +15,23 @@ import { invoke } from './invoke.js';
  */
 export interface CollocatedServerOptions {
   functions: readonly UdfDefinition[];
-  /** Socket path, also the service URL in CREATE statements (default: a fresh temp path). */
+  /**
+   * Socket path, also the service URL in CREATE statements. Default: option
+   * `external_function.socket_path` (`SINGLESTOREDB_EXT_FUNC_SOCKET_PATH`) when set, else a fresh temp path.
+   */
   socketPath?: string;
-  /** Listen backlog (`--max-connections` of the SingleStoreDB Python SDK (singlestoredb 1.18.1), default 32). */
+  /**
+   * Listen backlog (`--max-connections` of the SingleStoreDB Python SDK (singlestoredb 1.18.1)).
+   * Default: option `external_function.max_connections` (`SINGLESTOREDB_EXT_FUNC_MAX_CONNECTIONS`), 32.
+   */
   maxConnections?: number;
+  /**
+   * Added before and after each function's name: the name the database connects for and CREATE
+   * statements use. Default: options `external_function.name_prefix` / `.name_suffix`
+   * (`SINGLESTOREDB_EXT_FUNC_NAME_PREFIX` / `…_NAME_SUFFIX`), empty.
+   */
+  namePrefix?: string;
+  nameSuffix?: string;
   /** A client that connects but does not finish the handshake in time is dropped (default 10 s). */
   handshakeTimeoutMs?: number;
   /**
@@ -26,7 +40,7 @@ export interface CollocatedServerOptions {
    * connection is closed; nothing of that size is allocated.
    */
   bodyLimit?: number;
-  /** Database the functions are created in. */
+  /** Database the functions are created in (not read from an option: that one is `s2 udf serve`'s). */
   functionDatabase?: string;
   onBatch?: (info: { name: string; rows: number; ms: number; status: number }) => void;
   /** Handshake failures and similar events that concern no single request. */
@@ -46,6 +60,7 @@ export interface CollocatedServer {
 const OK = 200n;
 const ERROR = 500n;
 const BODY_LIMIT = 256 << 20;
+const MAX_CONNECTIONS = 32;
 
 /**
  * The request length is the database's word alone, and the input file may be sparse: without a
@@ -155,10 +170,10 @@ function serve(
       const out = typeof result.body === 'string' ? Buffer.from(result.body) : Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
       shared(() => binding.collocatedWrite(conn.output, out as Buffer<ArrayBuffer>));
       socket.write(header(OK, out.length));
-      options.onBatch?.({ name: def.name, rows: result.rows, ms: performance.now() - started, status: 200 });
+      options.onBatch?.({ name: conn.name, rows: result.rows, ms: performance.now() - started, status: 200 });
       answered = true;
     } catch (err) {
-      options.onBatch?.({ name: def.name, rows: 0, ms: performance.now() - started, status: 500 });
+      options.onBatch?.({ name: conn.name, rows: 0, ms: performance.now() - started, status: 500 });
       if (!dead) fail(`${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
     } finally {
       clearTimeout(timer);
@@ -188,9 +203,14 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
   if (process.platform === 'win32') throw new NotSupportedError('collocated functions use unix-domain sockets, which this platform does not have');
   const bodyLimit = bodyLimitOf(options);
   const binding = requireNative();
-  const socketPath = options.socketPath ?? binding.defaultSocketPath();
-  const listener = new binding.CollocatedListener(socketPath, options.maxConnections ?? 32);
-  const byName = new Map(options.functions.map((f) => [f.name, f]));
+  const socketPath = options.socketPath ?? chosenOption<string>('external_function.socket_path') ?? binding.defaultSocketPath();
+  const maxConnections = options.maxConnections ?? chosenOption<number>('external_function.max_connections') ?? MAX_CONNECTIONS;
+  const affixes = {
+    prefix: options.namePrefix ?? chosenOption<string>('external_function.name_prefix'),
+    suffix: options.nameSuffix ?? chosenOption<string>('external_function.name_suffix'),
+  };
+  const listener = new binding.CollocatedListener(socketPath, maxConnections);
+  const byName = new Map(options.functions.map((f) => [exportedName(f, affixes), f]));
   const served = new Set<Served>();
   let closed = false;
   const loop = (async () => {
@@ -217,7 +237,7 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
     },
     createStatements: ({ replace = false } = {}) =>
       options.functions.map((f) =>
-        createFunctionSql(f, { url: socketPath, mode: 'collocated', format: 'rowdat_1', replace, database: options.functionDatabase }),
+        createFunctionSql(f, { url: socketPath, mode: 'collocated', format: 'rowdat_1', replace, database: options.functionDatabase, ...affixes }),
       ),
     async close() {
       closed = true;

@@ -1,5 +1,5 @@
 import { pythonJsonDumps } from '../codecs/python-text.js';
-import { createFunctionSql, type CreateFunctionOptions } from '../definition/sql.js';
+import { createFunctionSql, exportedName, type CreateFunctionOptions } from '../definition/sql.js';
 import type { SqlType } from '../definition/types.js';
 import type { UdfDefinition } from '../definition/udf.js';
 
@@ -54,7 +54,7 @@ export function dtypeOf(type: SqlType): string {
  */
 export function functionInfo(functions: readonly UdfDefinition[], sql: Omit<CreateFunctionOptions, 'replace'>): string {
   const entries = functions.map((f) => [
-    f.name,
+    exportedName(f, sql),
     {
       args: f.args.map(([name, type]) => ({ name, dtype: dtypeOf(type), nullable: type.isNullable, description: '' })),
       returns: f.returns.map(([name, type]) => ({ dtype: dtypeOf(type), nullable: type.isNullable, description: '', ...(name ? { name } : {}) })),
