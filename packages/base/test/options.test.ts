@@ -40,6 +40,22 @@ describe('options registry', () => {
     process.env.SINGLESTOREDB_PURE_PYTHON = '1';
     expect(options.get('pure_js')).toBe(true);
   });
+  it("encoding_errors takes only 'strict' and 'replace', and says the reference's other handlers are not supported", () => {
+    for (const handler of ['ignore', 'backslashreplace', 'surrogateescape']) {
+      expect(() => options.set('encoding_errors', handler)).toThrow(OptionError);
+      expect(() => options.set('encoding_errors', handler)).toThrow(/only these two are supported.*Python SDK/);
+    }
+    process.env.SINGLESTOREDB_ENCODING_ERRORS = 'ignore';
+    try {
+      expect(() => options.get('encoding_errors')).toThrow(
+        /SINGLESTOREDB_ENCODING_ERRORS: 'ignore' is not one of strict, replace; only these two are supported/,
+      );
+    } finally {
+      delete process.env.SINGLESTOREDB_ENCODING_ERRORS;
+    }
+    options.set('encoding_errors', 'replace');
+    expect(options.get('encoding_errors')).toBe('replace');
+  });
   it('sees every change of a variable between reads (parsed values are cached by raw text only)', () => {
     try {
       expect(options.get('debug.queries')).toBe(false);

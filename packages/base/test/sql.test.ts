@@ -91,10 +91,21 @@ describe('placeholders', () => {
   });
   it('un-doubles %% only when interpolating', () => {
     expect(formatQuery('SELECT "%%"', undefined)).toBe('SELECT "%%"');
-    expect(formatQuery('SELECT %s, "%%"', [1])).toBe('SELECT 1, "%%"');
+    expect(formatQuery('SELECT REPLACE(i, "%%", "x")', [])).toBe('SELECT REPLACE(i, "%%", "x")');
     expect(formatQuery('SELECT %s, 100%%', [1])).toBe('SELECT 1, 100%');
-    expect(formatQuery('SELECT REPLACE(i, "%%", "x")', [], { interpolateWithEmptyArgs: true })).toBe('SELECT REPLACE(i, "%%", "x")');
     expect(formatQuery('SELECT 5 %% 2', [], { interpolateWithEmptyArgs: true })).toBe('SELECT 5 % 2');
+  });
+  // Expected texts are what the Python SDK's `query % args` gives for the same statements.
+  it('un-doubles %% inside quoted strings, quoted names and comments too, as the reference does', () => {
+    expect(formatQuery("SELECT '100%%', %s", [1])).toBe("SELECT '100%', 1");
+    expect(formatQuery("SELECT %s FROM t WHERE a LIKE 'a%%'", [1])).toBe("SELECT 1 FROM t WHERE a LIKE 'a%'");
+    expect(formatQuery('SELECT REPLACE(i, "%%", "\\%%") FROM t WHERE i = %s', ['a%a'])).toBe('SELECT REPLACE(i, "%", "\\%") FROM t WHERE i = \'a%a\'');
+    expect(formatQuery('SELECT REPLACE(i, "%%", "\\%%")', [], { interpolateWithEmptyArgs: true })).toBe('SELECT REPLACE(i, "%", "\\%")');
+    expect(formatQuery('SELECT %s, `a%%b` -- 100%%\n, 1 /* 5%% */ # x%%\n', [1])).toBe('SELECT 1, `a%b` -- 100%\n, 1 /* 5% */ # x%\n');
+    expect(formatQuery("SELECT %s, '%%%%'", [1])).toBe("SELECT 1, '%%'");
+    // Placeholders inside them stay ignored; the pairs and the placeholders merge in order.
+    expect(formatQuery("SELECT '%%s %s ?', %s, '50%%', ?", [1, 2])).toBe("SELECT '%s %s ?', 1, '50%', 2");
+    expect(formatQuery("SELECT :a, '%%:a', %(b)s", { a: 1, b: 2 })).toBe("SELECT 1, '%:a', 2");
   });
   it('count and name mismatches are ParameterErrors', () => {
     expect(() => formatQuery('SELECT ?, ?', [1])).toThrow(ParameterError);
@@ -119,6 +130,11 @@ describe('executemany rewriting', () => {
       { a: 3, b: 4 },
     ])!;
     expect(stmts).toEqual(['insert into t values (1, 2),(3, 4) ON DUPLICATE KEY UPDATE b = VALUES(b)']);
+  });
+  it('un-doubles %% before VALUES (quoted names included) and sends the part after the row as written, as the reference does', () => {
+    expect(batchInsertStatements("INSERT INTO `a%%b` (c) VALUES (%s) ON DUPLICATE KEY UPDATE c = '5%%'", [[1], [2]])).toEqual([
+      "INSERT INTO `a%b` (c) VALUES (1),(2) ON DUPLICATE KEY UPDATE c = '5%%'",
+    ]);
   });
   it('returns null for statements it cannot batch', () => {
     expect(batchInsertStatements('INSERT INTO t VALUES (?, NOW())', [[1]])).toBeNull();

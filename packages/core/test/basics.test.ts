@@ -105,8 +105,26 @@ describe('fetching (test_basics)', () => {
     expect(await conn.query("SELECT 'foo::bar', 'foo:bar', ?", ['x'])).toEqual([['foo::bar', 'foo:bar', 'x']]);
     const [[t]] = await conn.query<[SqlTime]>('SELECT TIME(%s)', ['00:07:00']);
     expect(String(t)).toBe('00:07:00');
-    expect(conn.mogrify('SELECT REPLACE(i, "%%", "\\\\%%") FROM t WHERE i = %s', ['a%a'])).toBe('SELECT REPLACE(i, "%%", "\\\\%%") FROM t WHERE i = \'a%a\'');
     expect(await conn.query('SELECT i FROM test_val_with_percent WHERE i = %s', ['a%a'])).toEqual([['a%a']]);
+  });
+
+  // The reference's test_mogrify_val_with_percent: its `%` formatting un-doubles `%%` inside quotes too.
+  it('%% inside quoted strings becomes % when parameters are interpolated (test_mogrify_val_with_percent)', async () => {
+    const replace = 'SELECT REPLACE(i, "%%", "\\%%") FROM test_val_with_percent';
+    expect(conn.mogrify(`${replace} WHERE i = %s`, ['a%a'])).toBe('SELECT REPLACE(i, "%", "\\%") FROM test_val_with_percent WHERE i = \'a%a\'');
+    expect(await conn.query(`${replace} WHERE i = %s`, ['a%a'])).toEqual([['a\\%a']]);
+    const withEmpty = await open({ interpolateQueryWithEmptyArgs: true });
+    try {
+      expect(await withEmpty.query(replace, [])).toEqual([['a\\%a']]);
+    } finally {
+      await withEmpty.close();
+    }
+    // Without parameters nothing is interpolated: the server sees the doubled text.
+    expect(await conn.query("SELECT '100%%'")).toEqual([['100%%']]);
+    expect(await conn.query("SELECT '100%%', %s", [1])).toEqual([['100%', 1]]);
+    // LIKE 'a\%' matches only the text 'a%'; the doubled 'a\%%' (the old behaviour) matched 'a%a' too.
+    expect(await conn.query("SELECT COUNT(*) FROM test_val_with_percent WHERE i LIKE 'a\\%%' AND %s", [1])).toEqual([[0]]);
+    expect(await conn.query("SELECT COUNT(*) FROM test_val_with_percent WHERE i LIKE 'a%%' -- 100%%\n AND %s", [1])).toEqual([[1]]);
   });
 
   it('server errors keep errno and message (test_wrap_exc)', async () => {

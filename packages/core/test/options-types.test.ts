@@ -9,7 +9,8 @@ describe('options given in code are cast and checked like URL values', () => {
   it.each([
     [{ sslVerifyCert: 'true' }, 'verify-full'],
     [{ ssl_verify_cert: 'yes' }, 'verify-full'],
-    [{ sslCa: '/ca.pem', sslVerifyCert: 'false' }, 'required'],
+    [{ sslVerifyCert: 'false' }, 'required'],
+    [{ sslCa: '/ca.pem', sslVerifyIdentity: 'false' }, 'verify-ca'],
     [{ sslVerifyCert: true }, 'verify-full'],
   ])('%j gives TLS mode %s', (opts, mode) => {
     expect(tlsModeFor(resolveConnectParams(URL, opts as never))).toBe(mode);
@@ -47,6 +48,11 @@ describe('options given in code are cast and checked like URL values', () => {
     { resultsType: 3 },
   ])('%j is an OptionError', (opts) => {
     expect(() => resolveConnectParams(URL, opts as never)).toThrow(OptionError);
+  });
+
+  it("encodingErrors other than 'strict'/'replace' is refused in code and URL, saying only those two are supported", () => {
+    expect(() => resolveConnectParams(URL, { encodingErrors: 'backslashreplace' } as never)).toThrow(/encoding_errors.*only these two are supported/);
+    expect(() => resolveConnectParams(`${URL}?encoding_errors=ignore`)).toThrow(/encoding_errors.*only these two are supported/);
   });
 
   it('a wrongly typed password is not echoed', () => {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OptionError, options } from '@s2/base';
+import { testServer } from '@s2/testing/vitest';
+import { connect } from '@s2/core';
 import { parseConnectionUrl, resolveConnectParams } from '../src/params/index.js';
 
 afterEach(() => {
@@ -35,6 +37,24 @@ describe('connection URLs (wire spec 1.3)', () => {
     expect(() => resolveConnectParams('s2host.com:1000?bad_param=10')).toThrow(/Unrecognized connection parameter: bad_param/);
     expect(() => resolveConnectParams('mysql+pymysql://h')).toThrow(/Unrecognized protocol/);
   });
+  it('ignores query keys with a blank value, as the reference (parse_qs) does', () => {
+    expect(parseConnectionUrl('h?autocommit=&ssl_ca=&charset=utf8&local_infile').query).toEqual({ charset: 'utf8' });
+    expect(parseConnectionUrl('h?autocommit=0&autocommit=').query).toEqual({ autocommit: '0' });
+    expect(parseConnectionUrl('h?charset=+').query).toEqual({ charset: ' ' });
+    // Even a key that would be unknown says nothing without a value.
+    expect(resolveConnectParams('mysql://u:p@h/db?autocommit=&bogus=&ssl_ca=')).toMatchObject({ autocommit: true, host: 'h', database: 'db' });
+    expect(resolveConnectParams('mysql://u:p@h/db?ssl_ca=').sslCa).toBeUndefined();
+  });
+
+  it('a URL with blank query values connects to the real server', async () => {
+    const conn = await connect(`${testServer().url}/?autocommit=&ssl_ca=&connect_timeout=`);
+    try {
+      expect(await conn.query('SELECT @@autocommit')).toEqual([[1]]);
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('drops a password given without a user, and lower-cases query keys (last wins)', () => {
     expect(parseConnectionUrl(':pw@h').password).toBeUndefined();
     expect(parseConnectionUrl('h?Charset=a&CHARSET=b').query).toEqual({ charset: 'b' });

@@ -38,6 +38,43 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=true')).toBe('verify-full');
   });
 
+  it('ssl_verify_identity=false in code or the URL turns a CA-driven verify-full from the environment into verify-ca', () => {
+    vi.stubEnv('SINGLESTOREDB_SSL_CA', '/ca.pem');
+    expect(modeOf({ host: 'db.example.com' })).toBe('verify-full');
+    expect(modeOf({ host: 'db.example.com', sslVerifyIdentity: false })).toBe('verify-ca');
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=false')).toBe('verify-ca');
+    expect(resolveConnectParams('mysql://u:p@db.example.com/x', { sslVerifyIdentity: false })).toMatchObject({
+      tlsMode: 'verify-ca',
+      sslVerifyIdentity: false,
+      sslCa: '/ca.pem',
+    });
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_IDENTITY', 'true');
+    expect(modeOf('mysql://u:p@db.example.com/x', { sslVerifyIdentity: false })).toBe('verify-ca');
+  });
+
+  it('ssl_verify_identity=false from above never lowers anything but the host name check', () => {
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
+    expect(modeOf({ host: 'db.example.com', sslVerifyIdentity: false })).toBe('required');
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', '');
+    // Only a setting above the deciding layer reaches down; one below it is ignored as before.
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=true', { sslVerifyIdentity: false })).toBe('verify-ca');
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=false', { sslVerifyIdentity: true })).toBe('verify-full');
+    expect(modeOf('mysql://u:p@db.example.com/x?ssl_verify_identity=false', { tlsMode: 'verify-full' })).toBe('verify-full');
+  });
+
+  it('ssl_ca with ssl_verify_cert=false in the environment is an OptionError naming both variables', () => {
+    vi.stubEnv('SINGLESTOREDB_SSL_CA', '/ca.pem');
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', 'false');
+    expect(() => resolveConnectParams('db.example.com')).toThrow(OptionError);
+    expect(() => resolveConnectParams('db.example.com')).toThrow(/SINGLESTOREDB_SSL_CA.*SINGLESTOREDB_SSL_VERIFY_CERT/);
+  });
+
+  it('ssl_ca with ssl_verify_cert=false in one URL is an OptionError naming both', () => {
+    expect(() => resolveConnectParams('mysql://u:p@db.example.com/x?ssl_ca=/ca.pem&ssl_verify_cert=false')).toThrow(
+      /ssl_ca \(connection URL\).*ssl_verify_cert \(connection URL\)/,
+    );
+  });
+
   it('the environment still applies when the code says nothing about TLS', () => {
     vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
     expect(modeOf({ host: 'db.example.com' })).toBe('required');
@@ -53,6 +90,8 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     ['sslDisabled with sslVerifyIdentity true', { sslDisabled: true, sslVerifyIdentity: true }, [/ssl_disabled/, /ssl_verify_identity/]],
     ['tlsMode required with sslVerifyIdentity true', { tlsMode: 'required', sslVerifyIdentity: true }, [/tls_mode/, /ssl_verify_identity/]],
     ['tlsMode verify-ca with sslVerifyIdentity true', { tlsMode: 'verify-ca', sslVerifyIdentity: true }, [/tls_mode/, /ssl_verify_identity/]],
+    ['sslCa with sslVerifyCert false', { sslCa: '/ca.pem', sslVerifyCert: false }, [/ssl_ca/, /ssl_verify_cert/]],
+    ['tlsMode required with sslCa and sslVerifyCert false', { tlsMode: 'required', sslCa: '/ca.pem', sslVerifyCert: false }, [/ssl_ca/, /ssl_verify_cert/]],
   ] as const) {
     it(`${label} is an OptionError naming both settings`, () => {
       const err = (() => {
@@ -150,6 +189,43 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
 
     it('ssl_verify_cert=false&ssl_verify_identity=true is refused before connecting', async () => {
       await expect(connect(url('ssl_verify_cert=false&ssl_verify_identity=true'))).rejects.toThrow(OptionError);
+    });
+
+    /** The TLS cipher of a connection, '' when it is not encrypted. */
+    const cipherOf = async (conn: Awaited<ReturnType<typeof connect>>) => {
+      try {
+        const [[, cipher]] = (await conn.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) as [[string, string]];
+        return cipher;
+      } finally {
+        await conn.close();
+      }
+    };
+    // A name the server certificate does not carry, so only a host name check can fail on it.
+    const wrongName = 'tls_sni_servername=wrong.example';
+
+    it('SINGLESTOREDB_SSL_CA checks the host name, unless ssl_verify_identity=false is given in code or the URL', async () => {
+      vi.stubEnv('SINGLESTOREDB_SSL_CA', testServer().tls!.caPath);
+      const err = await connect(url(wrongName)).catch((e: unknown) => e);
+      expect(err).toMatchObject({ errno: 2026 });
+      expect(await cipherOf(await connect(url(wrongName), { sslVerifyIdentity: false }))).not.toBe('');
+      expect(await cipherOf(await connect(url(`${wrongName}&ssl_verify_identity=false`)))).not.toBe('');
+    });
+
+    it('ssl_verify_identity=false in code still verifies the certificate against the CA from the environment', async () => {
+      // The client certificate is not the CA that signed the server's: verification must fail.
+      vi.stubEnv('SINGLESTOREDB_SSL_CA', testServer().tls!.clientCertPath);
+      const err = await connect(url(wrongName), { sslVerifyIdentity: false }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OperationalError);
+      expect(err).toMatchObject({ errno: 2026 });
+      expect((err as Error).message).toMatch(/TLS handshake failed/);
+    });
+
+    it('ssl_ca with ssl_verify_cert=false is refused before connecting, in the URL and in the environment', async () => {
+      const ca = encodeURIComponent(testServer().tls!.caPath);
+      await expect(connect(url(`ssl_ca=${ca}&ssl_verify_cert=false`))).rejects.toThrow(OptionError);
+      vi.stubEnv('SINGLESTOREDB_SSL_CA', testServer().tls!.caPath);
+      vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', 'false');
+      await expect(connect(url(''))).rejects.toThrow(/SINGLESTOREDB_SSL_CA.*SINGLESTOREDB_SSL_VERIFY_CERT/);
     });
 
     it('ssl_verify_identity=true with the CA that signed the certificate connects over TLS', async () => {

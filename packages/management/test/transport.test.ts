@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { options, S2Error } from '@s2/base';
+import { OptionError, options, S2Error, withOptions } from '@s2/base';
 import type { ManagementFake } from '@s2/fakes/management';
 import { startManagementFake } from '@s2/fakes/management';
 import {
@@ -309,6 +309,55 @@ describe('body reads, environment tracing, deprecations', () => {
       console.error = orig;
     }
     expect(lines).toEqual([expect.stringMatching(/^\[s2 management\] GET \/v2\/projects -> 200 \(1 attempt, \d+ ms\)$/)]);
+  });
+
+  describe('SINGLESTOREDB_MANAGEMENT_TRACE is a bool like every other option', () => {
+    /** The stderr lines of one call made by managers created with `opts`. */
+    const traced = async (opts: Partial<ManagementOptions>): Promise<string[]> => {
+      const lines: string[] = [];
+      const orig = console.error;
+      console.error = (...a: unknown[]) => void lines.push(a.join(' '));
+      try {
+        await createManagement({ baseUrl: fake.url, token: fake.token, env: {}, ...opts }).projects.list();
+      } finally {
+        console.error = orig;
+      }
+      return lines;
+    };
+
+    it.each(['0', 'false', 'off', 'no', 'disabled', 'disable', 'f', 'n', 'N', ' False '])('%j leaves tracing off', async (value) => {
+      expect(await traced({ env: { SINGLESTOREDB_MANAGEMENT_TRACE: value } })).toEqual([]);
+    });
+
+    it.each(['1', 'true', 'on', 'yes', 'enabled', 't', 'Y'])('%j turns tracing on', async (value) => {
+      expect(await traced({ env: { SINGLESTOREDB_MANAGEMENT_TRACE: value } })).toHaveLength(1);
+    });
+
+    it.each(['garbage', '2', 'tru'])('%j is an OptionError naming the variable, in the env argument or process.env', async (value) => {
+      const fromArg = await traced({ env: { SINGLESTOREDB_MANAGEMENT_TRACE: value } }).catch((e: unknown) => e);
+      expect(fromArg).toBeInstanceOf(OptionError);
+      expect((fromArg as Error).message).toMatch(/SINGLESTOREDB_MANAGEMENT_TRACE/);
+      process.env.SINGLESTOREDB_MANAGEMENT_TRACE = value;
+      try {
+        const fromProcess = await traced({}).catch((e: unknown) => e);
+        expect(fromProcess).toBeInstanceOf(OptionError);
+        expect((fromProcess as Error).message).toMatch(/SINGLESTOREDB_MANAGEMENT_TRACE/);
+      } finally {
+        delete process.env.SINGLESTOREDB_MANAGEMENT_TRACE;
+      }
+    });
+
+    it('option management.trace is registered, and wins over the env argument', async () => {
+      expect(options.describe('management.trace')[0]).toMatchObject({ type: 'bool', default: false, env: ['SINGLESTOREDB_MANAGEMENT_TRACE'] });
+      expect(await withOptions({ 'management.trace': true }, () => traced({}))).toHaveLength(1);
+      expect(await withOptions({ 'management.trace': 'off' }, () => traced({ env: { SINGLESTOREDB_MANAGEMENT_TRACE: '1' } }))).toEqual([]);
+      options.set('management.trace', 'yes');
+      try {
+        expect(await traced({})).toHaveLength(1);
+      } finally {
+        options.reset('management.trace');
+      }
+    });
   });
 
   it('the v1 workspace API emits one DeprecationWarning', async () => {

@@ -10,7 +10,7 @@ export interface OptionDefinition {
   description: string;
 }
 
-const str = (oneOf?: readonly string[]): OptionType => ({ kind: 'string', oneOf });
+const str = (oneOf?: readonly string[], note?: string): OptionType => ({ kind: 'string', oneOf, note });
 const int = (min?: number, max?: number): OptionType => ({ kind: 'int', min, max });
 const bool: OptionType = { kind: 'bool' };
 const optBool: OptionType = { kind: 'optional-bool' };
@@ -63,10 +63,13 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   { name: 'charset', type: str(), default: 'utf8mb4', env: E('CHARSET'), description: 'Session character set.' },
   {
     name: 'encoding_errors',
-    type: str(['strict', 'replace']),
+    type: str(
+      ['strict', 'replace'],
+      "only these two are supported: unlike the SingleStoreDB Python SDK, which takes any Python codec error handler ('ignore', 'backslashreplace'...), s2 has no others",
+    ),
     default: 'strict',
     env: E('ENCODING_ERRORS'),
-    description: "Invalid text in a text column: 'strict' raises, 'replace' substitutes U+FFFD.",
+    description: "Invalid text in a text column: 'strict' raises, 'replace' substitutes U+FFFD (the only two supported).",
   },
   { name: 'local_infile', type: bool, default: false, env: E('LOCAL_INFILE'), description: 'Allow LOAD DATA LOCAL INFILE.' },
   { name: 'multi_statements', type: bool, default: false, env: E('MULTI_STATEMENTS'), description: 'Allow several statements in one query.' },
@@ -146,6 +149,13 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: 'v2',
     env: E('MANAGEMENT_VERSION'),
     description: 'Management API version (v2 by default since singlestoredb 1.18; v1 for workspace groups and workspaces).',
+  },
+  {
+    name: 'management.trace',
+    type: bool,
+    default: false,
+    env: E('MANAGEMENT_TRACE'),
+    description: 'Log every management API call (method, path, status, attempts, duration) to stderr.',
   },
   { name: 'external_function.url', type: str(), default: 'http://localhost:8000/invoke', env: EF('URL'), description: 'URL of the external function server.' },
   { name: 'external_function.app_mode', type: str(['remote', 'collocated', 'managed']), default: 'remote', env: EF('APP_MODE'), description: 'Server mode.' },

@@ -1,7 +1,8 @@
 import { OptionError } from '../errors/index.js';
 
 export type OptionType =
-  | { kind: 'string'; oneOf?: readonly string[] }
+  /** `note` is added to the error for a value outside `oneOf` (why other values are refused). */
+  | { kind: 'string'; oneOf?: readonly string[]; note?: string }
   | { kind: 'int'; min?: number; max?: number }
   | { kind: 'bool' }
   | { kind: 'optional-bool' }
@@ -45,7 +46,8 @@ export function validate(type: OptionType, value: unknown, what: string): unknow
     }
     case 'string': {
       const s = String(value);
-      if (type.oneOf && !type.oneOf.includes(s)) throw new OptionError(`${what}: '${s}' is not one of ${type.oneOf.join(', ')}`);
+      if (type.oneOf && !type.oneOf.includes(s))
+        throw new OptionError(`${what}: '${s}' is not one of ${type.oneOf.join(', ')}${type.note ? `; ${type.note}` : ''}`);
       return s;
     }
     case 'map': {

@@ -1,6 +1,8 @@
 /**
  * Finds parameter placeholders in SQL text, skipping string literals, quoted identifiers and
- * comments, so `'a?b'`, `"x:y"`, `-- ?` and `a::b` are never taken for parameters.
+ * comments, so `'a?b'`, `"x:y"`, `-- ?` and `a::b` are never taken for parameters. `%%` pairs
+ * are found everywhere, those places included: the Python SDK's `%` formatting un-doubles them
+ * wherever they are (`LIKE 'a%%'` is sent as `LIKE 'a%'`).
  *
  * Styles: `%s` and `%(name)s` (the Python SDK's pyformat), `?` (positional) and `:name` (named).
  */
@@ -13,12 +15,13 @@ export interface Placeholder {
 
 export interface ScanResult {
   placeholders: Placeholder[];
-  /** Positions of `%%` pairs outside literals (un-doubled to `%` when interpolating). */
+  /** Positions of `%%` pairs, in order, inside literals and comments too (un-doubled to `%` when interpolating). */
   percentPairs: number[];
 }
 
 const IDENT_START = /[A-Za-z_]/;
 const IDENT = /[A-Za-z0-9_]/;
+const PERCENT = 0x25;
 
 export function scanPlaceholders(sql: string, style: 'positional' | 'named'): ScanResult {
   const placeholders: Placeholder[] = [];
@@ -27,23 +30,18 @@ export function scanPlaceholders(sql: string, style: 'positional' | 'named'): Sc
   let i = 0;
   while (i < n) {
     const c = sql[i];
-    if (c === "'" || c === '"' || c === '`') {
-      i = skipQuoted(sql, i, c);
-      continue;
-    }
-    if (c === '-' && sql[i + 1] === '-' && (i + 2 >= n || /\s/.test(sql[i + 2]))) {
+    let skipTo = -1;
+    if (c === "'" || c === '"' || c === '`') skipTo = skipQuoted(sql, i, c);
+    else if ((c === '-' && sql[i + 1] === '-' && (i + 2 >= n || /\s/.test(sql[i + 2]))) || c === '#') {
       const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    }
-    if (c === '#') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    }
-    if (c === '/' && sql[i + 1] === '*') {
+      skipTo = nl < 0 ? n : nl + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
+      skipTo = close < 0 ? n : close + 2;
+    }
+    if (skipTo >= 0) {
+      addPercentPairs(sql, i + 1, skipTo, percentPairs);
+      i = skipTo;
       continue;
     }
     if (c === '%') {
@@ -82,6 +80,16 @@ export function scanPlaceholders(sql: string, style: 'positional' | 'named'): Sc
     i++;
   }
   return { placeholders, percentPairs };
+}
+
+/**
+ * Collects the `%%` pairs of `sql[from, to)` left to right, as `%` formatting reads them: a
+ * backslash does not escape a `%`, so `"\%%"` holds one pair (and is sent as `"\%"`).
+ */
+function addPercentPairs(sql: string, from: number, to: number, out: number[]): void {
+  for (let j = from; j + 1 < to; j++) {
+    if (sql.charCodeAt(j) === PERCENT && sql.charCodeAt(j + 1) === PERCENT) out.push(j++);
+  }
 }
 
 function skipQuoted(sql: string, start: number, quote: string): number {

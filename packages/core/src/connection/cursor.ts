@@ -20,6 +20,7 @@ import {
   type RawBatch,
   type DecodeOptions,
   resolveDecodeOptions,
+  options,
 } from '@s2/base';
 import { resultFormat, type PreparedFormat, type ResultFormat } from '../results/formats.js';
 import { bindsParams, sendStatement } from './send-statement.js';
@@ -101,8 +102,8 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   rownumber = 0;
   lastrowid: number | bigint | null = null;
   warningCount = 0;
-  /** Default fetchmany size. */
-  arraysize = 1;
+  /** Default fetchmany size: option `results.arraysize` (`SINGLESTOREDB_RESULTS_ARRAYSIZE`, default 1) when the cursor is made. */
+  arraysize = options.get('results.arraysize') as number;
   readonly messages: string[] = [];
 
   private response: QueryResponse | null = null;

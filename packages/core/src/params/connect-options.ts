@@ -52,6 +52,7 @@ export interface ConnectOptions {
   queryTimeoutMs?: number;
   nanAsNull?: boolean;
   infAsNull?: boolean;
+  /** Invalid UTF-8 in text: 'strict' (default) raises, 'replace' substitutes U+FFFD. The reference's other Python codec handlers ('ignore'...) are refused. */
   encodingErrors?: 'strict' | 'replace';
   enableExtendedDataTypes?: boolean;
   vectorDataFormat?: 'json' | 'binary';

@@ -1,7 +1,7 @@
 import { options, OptionError, OPTION_DEFINITIONS, parseBool, parseTimezone } from '@s2/base';
 import { PARAM_NAMES, type ConnectOptions, type ResolvedConnectParams } from './connect-options.js';
 import { knownDriverName, knownDriverNames } from './driver-names.js';
-import { resolveTlsMode, TLS_DECIDING_KEYS, type TlsSettings } from './tls.js';
+import { identityOffAbove, resolveTlsMode, TLS_DECIDING_KEYS, type TlsSettings } from './tls.js';
 import { isIpv6Literal, looksLikeUrl, parseConnectionUrl } from './url.js';
 
 const OPTION_BY_NAME = new Map(OPTION_DEFINITIONS.map((d) => [d.name, d]));
@@ -105,8 +105,9 @@ function validateLike(kind: string, value: string, name: string, type: unknown):
       if (!/^\s*-?\d+\s*$/.test(value)) throw new OptionError(`Connection parameter ${name}: '${value}' is not an integer`);
       return Number(value);
     default: {
-      const oneOf = (type as { oneOf?: readonly string[] }).oneOf;
-      if (oneOf && !oneOf.includes(value)) throw new OptionError(`Connection parameter ${name}: '${value}' is not one of ${oneOf.join(', ')}`);
+      const { oneOf, note } = type as { oneOf?: readonly string[]; note?: string };
+      if (oneOf && !oneOf.includes(value))
+        throw new OptionError(`Connection parameter ${name}: '${value}' is not one of ${oneOf.join(', ')}${note ? `; ${note}` : ''}`);
       return value;
     }
   }
@@ -235,7 +236,9 @@ const tlsPart = (o: ConnectOptions): TlsSettings => ({
 /**
  * TLS is decided by the highest layer that says anything about it (code, then URL, then the
  * environment and `options.set`), never by a mix: a weaker setting further down cannot undo a
- * stronger one asked for above. `out.tlsMode` becomes the effective mode.
+ * stronger one asked for above. The one setting that reaches down is ssl_verify_identity=false,
+ * which alone decides nothing but turns a lower layer's verify-full into verify-ca.
+ * `out.tlsMode` becomes the effective mode.
  */
 function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptions, fromUrl: ConnectOptions): void {
   const fromEnv: ConnectOptions = {};
@@ -253,6 +256,7 @@ function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptio
   if (from < 0) return;
   const winner = layers[from].source;
   for (const key of TLS_DECIDING_KEYS) if (winner[key] !== undefined && winner[key] !== null) out[key] = winner[key];
+  if (identityOffAbove(layers, from)) out.sslVerifyIdentity = false;
   out.tlsMode = mode;
 }
 

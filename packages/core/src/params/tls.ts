@@ -32,10 +32,17 @@ export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
     if (sslVerifyIdentity === true) throw clash('ssl_disabled', 'ssl_verify_identity', 'a host name check, but TLS turned off');
     return 'disabled';
   }
+  // The SingleStoreDB Python SDK verifies whenever a CA is given, ssl_verify_cert=false or not;
+  // connecting unverified here would quietly be weaker than the reference.
+  if (sslCa && sslVerifyCert === false)
+    throw clash(
+      'ssl_ca',
+      'ssl_verify_cert',
+      'a CA to verify the certificate against, but verification turned off; the Python SDK ignores ssl_verify_cert=false when a CA is given',
+    );
   if (tlsMode) {
     const verifies = VERIFYING.has(tlsMode);
-    if (!verifies && sslCa && sslVerifyCert !== false)
-      throw clash('tls_mode', 'ssl_ca', `tls_mode '${tlsMode}' does not verify the certificate that ssl_ca is for`);
+    if (!verifies && sslCa) throw clash('tls_mode', 'ssl_ca', `tls_mode '${tlsMode}' does not verify the certificate that ssl_ca is for`);
     if (!verifies && sslVerifyCert === true) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' does not verify certificates`);
     if (verifies && sslVerifyCert === false) throw clash('tls_mode', 'ssl_verify_cert', `tls_mode '${tlsMode}' verifies the certificate`);
     if (tlsMode === 'verify-full' && sslVerifyIdentity === false) throw clash('tls_mode', 'ssl_verify_identity', "tls_mode 'verify-full' checks the host name");
@@ -65,5 +72,14 @@ export function resolveTlsMode(layers: TlsLayer[]): { mode: TlsModeName | undefi
     const mode = layerTlsMode(layers[i]);
     if (mode !== undefined && found.from < 0) found = { mode, from: i };
   }
+  // ssl_verify_identity=false alone asks for no TLS, so it does not decide; but it was spelled
+  // out above the deciding layer, and what is spelled out higher wins: the certificate is still
+  // verified (verify-ca), only the host name check of a lower layer's verify-full is dropped.
+  if (found.mode === 'verify-full' && identityOffAbove(layers, found.from)) found.mode = 'verify-ca';
   return found;
+}
+
+/** Whether a layer above `from` sets ssl_verify_identity=false. */
+export function identityOffAbove(layers: readonly TlsLayer[], from: number): boolean {
+  return layers.slice(0, from).some((l) => l.settings.sslVerifyIdentity === false);
 }

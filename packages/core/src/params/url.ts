@@ -103,10 +103,12 @@ export function parseConnectionUrl(input: string): UrlParams {
   }
   if (queryString) {
     for (const pair of queryString.split('&')) {
-      if (!pair) continue;
       const eq = pair.indexOf('=');
-      const key = decodePlus(eq < 0 ? pair : pair.slice(0, eq), 'query string').toLowerCase();
-      out.query[key] = decodePlus(eq < 0 ? '' : pair.slice(eq + 1), `value of ${key}`);
+      // `key=` and a bare `key` are dropped, as the reference's parse_qs drops them: a templated
+      // `?ssl_ca=${CA}` whose variable is empty means "not set", not an invalid value.
+      if (eq < 0 || eq === pair.length - 1) continue;
+      const key = decodePlus(pair.slice(0, eq), 'query string').toLowerCase();
+      out.query[key] = decodePlus(pair.slice(eq + 1), `value of ${key}`);
     }
   }
   return out;

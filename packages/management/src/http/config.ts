@@ -1,4 +1,4 @@
-import { options as s2Options } from '@s2/base';
+import { options as s2Options, parseBool } from '@s2/base';
 import { ManagementError } from '../errors.js';
 import { isJwt } from './jwt.js';
 import type { TraceEvent } from './trace.js';
@@ -35,7 +35,7 @@ export interface ManagementOptions {
   connectTimeoutMs?: number;
   /** Longest silence while waiting for headers or between body chunks. Default 180 s (`SINGLESTOREDB_MANAGEMENT_READ_TIMEOUT`). */
   readTimeoutMs?: number;
-  /** Called once per API call (after retries) with method, path, status, attempts and ms; never sees the token. */
+  /** Called once per API call (after retries) with method, path, status, attempts and ms; never sees the token. Default: a stderr logger when option `management.trace` / `SINGLESTOREDB_MANAGEMENT_TRACE` is true. */
   trace?: (event: TraceEvent) => void;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch;
@@ -111,6 +111,18 @@ function optionValue(name: string): string | null {
 /** An explicit argument, then the option, then the variable in `env`. */
 function setting(explicit: string | undefined, option: string, env: Record<string, string | undefined>, variable: string): string | null {
   return nonEmpty(explicit) ?? optionValue(option) ?? nonEmpty(env[variable]);
+}
+
+/**
+ * Option `management.trace`, then SINGLESTOREDB_MANAGEMENT_TRACE in `env`. A value outside the
+ * bool vocabulary is an OptionError naming the variable: read loosely, 'disabled' or a typo
+ * would have turned tracing on.
+ */
+function traceWanted(env: Record<string, string | undefined>): boolean {
+  const [d] = s2Options.describe('management.trace');
+  if (d.source !== 'default') return d.value === true;
+  const raw = nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TRACE);
+  return raw !== null && parseBool(raw, 'environment variable SINGLESTOREDB_MANAGEMENT_TRACE');
 }
 
 /** The password of `SINGLESTOREDB_URL` when it is a JWT (the notebook environment's token). */
@@ -190,8 +202,7 @@ export function resolveConfig(opts: ManagementOptions = {}): ResolvedConfig {
     lockRetryJitterMs: opts.lockRetryJitterMs ?? 5000,
     connectTimeoutMs: opts.connectTimeoutMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_CONNECT_TIMEOUT', 1000, 10_000),
     readTimeoutMs: opts.readTimeoutMs ?? numberFrom(env, 'SINGLESTOREDB_MANAGEMENT_READ_TIMEOUT', 1000, 180_000),
-    trace:
-      opts.trace ?? (nonEmpty(env.SINGLESTOREDB_MANAGEMENT_TRACE) && !/^(0|false|off|no)$/i.test(env.SINGLESTOREDB_MANAGEMENT_TRACE!) ? consoleTrace : null),
+    trace: opts.trace ?? (traceWanted(env) ? consoleTrace : null),
     fetch: f,
     signal: opts.signal,
     quietDeprecations: opts.quietDeprecations ?? false,
