@@ -229,7 +229,7 @@ describe(
       }
     });
 
-    it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, keeps history, quits on \\q', {
+    it('takes multi-line statements, prints tables and \\G rows, cancels a query on Ctrl-C and stays, drops a typed line on Ctrl-C, keeps history, quits on \\q', {
       timeout: 90_000,
     }, async () => {
       const history = join(mkdtempSync(join(tmpdir(), 's2-sql-')), 'history');
@@ -247,6 +247,13 @@ describe(
       expect(cancelled).not.toContain('| slept');
       type("SELECT 'still here' AS s\\G");
       await waitFor(/s: still here\n1 row in set/, 'a vertical row after the cancel');
+      // Ctrl-C at the prompt forgets the half-typed line, as the mysql client does.
+      execFileSync('tmux', ['send-keys', '-t', session, '-l', "SELECT 'typed, then dropped'"]);
+      press('C-c');
+      await waitFor(/\^C \(\\q or Ctrl-D to leave\)/, 'the Ctrl-C notice');
+      type("SELECT 'a fresh line' AS f\\G");
+      // Had the dropped text stayed, the statement would read `SELECT 'typed, then dropped'SELECT …` and fail.
+      await waitFor(/f: a fresh line\n1 row in set/, 'the statement typed after Ctrl-C');
       type("ALTER USER nobody_here IDENTIFIED BY 'not-in-history';");
       await waitFor(/ERROR \d+/, 'the refused ALTER USER');
       // The password on a line of its own is as secret as one on the first line.

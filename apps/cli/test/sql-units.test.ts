@@ -100,6 +100,20 @@ describe('output formats', () => {
     );
   });
 
+  it('flattens line breaks and tabs in column names as in cells, so the grid holds', () => {
+    const odd = { columns: ['a\tb', 'line\none', 'cr\rx'], numeric: [false, false, false], rows: [['1', '2', '3']] };
+    expect(render('table', odd)).toBe(
+      [
+        '+------+-----------+-------+',
+        '| a\\tb | line\\none | cr\\rx |',
+        '+------+-----------+-------+',
+        '| 1    | 2         | 3     |',
+        '+------+-----------+-------+',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('writes vertical rows, CSV, TSV and JSON lines', () => {
     expect(render('vertical', table)).toContain('*************************** 2. row ***************************\n  id: 22\nname: b\tc\nnote: x,"y"\n');
     expect(render('csv', table)).toBe('id,name,note\r\n1,ant,\r\n22,b\tc,"x,""y"""\r\n');
@@ -158,6 +172,81 @@ function quietConnection(ran: string[]): Connection {
     }),
   } as unknown as Connection;
 }
+
+/** A terminal-like stdin/stdout pair for runRepl, the output collected as text. */
+function terminal(): { stdin: PassThrough & { isTTY: boolean }; stdout: PassThrough & { isTTY: boolean }; shown: () => string } {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const stdout = Object.assign(new PassThrough(), { isTTY: true });
+  let text = '';
+  stdout.on('data', (d: Buffer) => (text += d.toString()));
+  return { stdin, stdout, shown: () => text };
+}
+
+const noReconnect = async (): Promise<Connection> => {
+  throw new Error('no reconnect expected');
+};
+
+describe('keys at the prompt', () => {
+  it('Ctrl-C forgets the half-typed line, on the first line and on a continuation line', async () => {
+    const t = terminal();
+    const ran: string[] = [];
+    const done = runRepl(
+      quietConnection(ran),
+      { stdin: t.stdin, stdout: t.stdout, stderr: new PassThrough(), env: { S2_HISTFILE: join(mkdtempSync(join(tmpdir(), 's2-keys-')), 'h') } },
+      'table',
+      noReconnect,
+    );
+    // \x03 is what a terminal sends for Ctrl-C; readline turns it into SIGINT.
+    // Typed in bursts, as a person types: each line is handled before the next key arrives.
+    const typed = ["SELECT 'should be gone'\x03", 'SELECT 1,\r', '2\x03', 'SELECT 3;\r', '\\q\r'];
+    for (const keys of typed) {
+      t.stdin.write(keys);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await done).toBe(0);
+    expect(ran).toEqual(['SELECT 3']);
+    expect(t.shown()).toContain('^C (\\q or Ctrl-D to leave)');
+  });
+
+  it('Ctrl-D while a statement runs: its result comes first, then Bye', async () => {
+    const t = terminal();
+    let finish = () => {};
+    let started = () => {};
+    const executing = new Promise<void>((r) => (started = r));
+    const slow = {
+      isConnected: () => true,
+      cursor: () => ({
+        description: null,
+        rowcount: 7,
+        warningCount: 0,
+        execute: () =>
+          new Promise<void>((resolve) => {
+            finish = resolve;
+            started();
+          }),
+        nextset: async () => false,
+        close: async () => {},
+      }),
+    } as unknown as Connection;
+    const done = runRepl(
+      slow,
+      { stdin: t.stdin, stdout: t.stdout, stderr: new PassThrough(), env: { S2_HISTFILE: join(mkdtempSync(join(tmpdir(), 's2-keys-')), 'h') } },
+      'table',
+      noReconnect,
+    );
+    t.stdin.write('UPDATE t SET a = 1;\r');
+    await executing;
+    // \x04 on an empty line is Ctrl-D: readline closes, and pauses its input when it does.
+    t.stdin.write('\x04');
+    while (!t.stdin.isPaused()) await new Promise((r) => setTimeout(r, 10));
+    expect(t.shown()).not.toContain('Bye');
+    finish();
+    expect(await done).toBe(0);
+    const shown = t.shown();
+    expect(shown.indexOf('Query OK, 7 rows affected')).toBeGreaterThan(-1);
+    expect(shown.indexOf('Bye')).toBeGreaterThan(shown.indexOf('Query OK, 7 rows affected'));
+  });
+});
 
 describe('shell history of the prompt', () => {
   it('saves whole statements once they end, and none that carries a password on any of its lines', async () => {

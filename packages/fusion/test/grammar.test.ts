@@ -300,6 +300,22 @@ describe('port decisions on the reference quirks (§3.6)', () => {
       /^Could not parse statement\. Rule didn't match at '' \(line 1, column 17\)\. Expecting:\n\n  CREATE WORKSPACE \[ IF NOT EXISTS \]/,
     );
   });
+  it('words the parse-error detail as the reference does: none when the quoted text holds a line break, characters counted in code points', () => {
+    const syntax = "Expecting:\n\n  SHOW REGIONS [ LIKE '<pattern>' ]\n      [ ORDER BY '<key>' [ ASC | DESC ],... ]\n      [ LIMIT <integer> ];";
+    // The reference's regex without DOTALL finds no detail when the 20 quoted characters span lines.
+    expect(() => parse('SHOW REGIONS', 'show regions -- comment\n limit 1')).toThrow(`Could not parse statement. ${syntax}`);
+    expect(() => parse('SHOW REGIONS', "show regions like 'ab' 0123456789012345678\n")).toThrow(`Could not parse statement. ${syntax}`);
+    expect(() => parse('SHOW REGIONS', "show regions like 'ab' 01234567890123456789\n")).toThrow(
+      `Could not parse statement. The non-matching portion of the text begins with '01234567890123456789' (line 1, column 24). ${syntax}`,
+    );
+    expect(() => parse('CREATE WORKSPACE', "create workspace\n'x' bogus")).toThrow(
+      /^Could not parse statement\. Rule didn't match at 'bogus' \(line 2, column 5\)\./,
+    );
+    // Python slices and counts characters, not UTF-16 units.
+    expect(() => parse('SHOW REGIONS', `show regions like '😀😀' bogus ${'😀'.repeat(20)}`)).toThrow(
+      `Could not parse statement. The non-matching portion of the text begins with 'bogus ${'😀'.repeat(14)}' (line 1, column 24). ${syntax}`,
+    );
+  });
   it('at most one of a group of bare keywords', () => {
     expect(() => parse('SHOW REGIONS', 'show regions order by x asc desc')).toThrow(FusionSyntaxError);
   });

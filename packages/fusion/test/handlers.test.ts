@@ -102,6 +102,17 @@ describe('workspace groups and workspaces (v1)', () => {
     await q(`drop workspace group if exists id '${gid}'`);
   });
 
+  it('a malformed group or workspace ID is the API 400, as in the reference; a malformed cluster ID is not found', async () => {
+    // The reference's get_workspace_group / get_workspace turn only a 404 into KeyError; get_cluster also a 400 about the UUID.
+    for (const sql of ["show workspaces in group id 'bad'", "suspend workspace id 'bad'"]) {
+      const err = await q(sql).catch((e: unknown) => e);
+      expect(err, sql).toBeInstanceOf(ManagementError);
+      expect(err, sql).not.toBeInstanceOf(FusionNotFoundError);
+      expect((err as ManagementError).status, sql).toBe(400);
+    }
+    await expect(q("suspend cluster id 'bad'")).rejects.toThrow(new FusionNotFoundError('no cluster found with ID: bad'));
+  });
+
   it('names that resolve to nothing, and no group at all, are FusionNotFoundErrors', async () => {
     await expect(q("show workspaces in group 'nope'")).rejects.toThrow(/no workspace group found with name: nope/);
     await expect(q('show workspaces')).rejects.toThrow(/no workspace group was specified/);
@@ -239,6 +250,32 @@ describe('stage', () => {
     expect(await q('show stage files recursive')).toEqual([]);
   });
 
+  it('DOWNLOAD … ENCODING takes Python codec names and decodes strictly, as the reference does', async () => {
+    const cluster = fake.seed.cluster({ name: 'encodings' }) as { clusterID: string };
+    process.env.SINGLESTOREDB_WORKSPACE = cluster.clusterID;
+    await fake.seed.file(cluster.clusterID, 'enc.bin', new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x20, 0x78]));
+    // The reference's answers for these bytes: bytes.decode(encoding).
+    expect(await q("download stage file 'enc.bin' encoding 'cp1252'")).toEqual([['café € x']]);
+    expect(await q("download stage file 'enc.bin' encoding 'latin_1'")).toEqual([['café \x80 x']]);
+    expect(await q("download stage file 'enc.bin' encoding 'latin-1'")).toEqual([['café \x80 x']]);
+    const ascii = q("download stage file 'enc.bin' encoding 'ascii'");
+    await expect(ascii).rejects.toBeInstanceOf(FusionValueError);
+    await expect(ascii).rejects.toThrow("'ascii' codec can't decode byte 0xe9 in position 3: ordinal not in range(128)");
+    await expect(q("download stage file 'enc.bin' encoding 'utf-8'")).rejects.toThrow(
+      "'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte",
+    );
+    await expect(q("download stage file 'enc.bin' encoding 'klingon'")).rejects.toThrow(/^unsupported encoding: klingon/);
+  });
+
+  it('DROP STAGE FOLDER of a missing folder is a file-system error (ENOENT), not a raw 404', async () => {
+    const cluster = fake.seed.cluster({ name: 'no-folders' }) as { clusterID: string };
+    process.env.SINGLESTOREDB_WORKSPACE = cluster.clusterID;
+    const err = await q("drop stage folder 'nope'").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ManagementFsError);
+    expect((err as ManagementFsError).code).toBe('ENOENT');
+    expect((err as Error).message).toBe('ENOENT: stage path does not exist: nope');
+  });
+
   it('without a deployment: FusionNotFoundError', async () => {
     await expect(q('show stage files')).rejects.toThrow(/no deployment was specified/);
     await expect(q("show stage files in group 'nope'")).rejects.toBeInstanceOf(FusionNotFoundError);
@@ -305,7 +342,10 @@ describe('jobs', () => {
     expect(waited).toHaveLength(1);
     expect(Object.keys(waited[0])).toEqual(['Success']);
     expect(waited[0].Success).toBe(1);
-    await expect(q(`wait on jobs '${scheduled}' with timeout 1 seconds`)).rejects.toThrow(/recurring/);
+    // The reference's ValueError (management/job.py), not a Management API failure.
+    const recurring = q(`wait on jobs '${scheduled}' with timeout 1 seconds`);
+    await expect(recurring).rejects.toBeInstanceOf(FusionValueError);
+    await expect(recurring).rejects.toThrow(`Cannot wait for recurring job ${scheduled}`);
     expect(await q(`drop jobs '${scheduled}', ${run}`)).toEqual([
       [scheduled, 1],
       [run, 1],

@@ -59,6 +59,9 @@ describe('Stage', () => {
     expect(await stage.list('lib/', { recursive: true })).toEqual(['a.sql', 'nest_1/', 'nest_1/b.sql']);
     expect(await code(stage.rmdir('lib/'))).toBe('ENOTEMPTY');
     expect(await code(stage.rmdir('lib/a.sql'))).toBe('ENOTDIR');
+    // A missing folder is a file-system error like the others, not the raw 404 of the metadata read.
+    expect(await code(stage.rmdir('missing/'))).toBe('ENOENT');
+    await expect(stage.rmdir('missing')).rejects.toThrow('ENOENT: stage path does not exist: missing');
     expect(await code(stage.remove('lib/'))).toBe('EISDIR');
     expect(await code(stage.list('upload_test.sql'))).toBe('ENOTDIR');
     const moved = await stage.rename('lib/', 'lib2/');

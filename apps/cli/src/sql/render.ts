@@ -68,17 +68,19 @@ function width(text: string): number {
   return w;
 }
 
+/** Text for one table cell or header: a line break or tab inside it would break the grid. */
 function flat(text: string): string {
-  return text.replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
+  return text.replace(/\r?\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 }
 
 export function renderTable(t: ResultTable): string {
+  const header = t.columns.map(flat);
   const cells = t.rows.map((r) => r.map((v) => flat(cellText(v))));
-  const widths = t.columns.map((c, i) => Math.max(width(c), ...cells.map((r) => width(r[i]!))));
+  const widths = header.map((c, i) => Math.max(width(c), ...cells.map((r) => width(r[i]!))));
   const line = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const row = (values: string[], alignRight: (i: number) => boolean) =>
     `| ${values.map((v, i) => (alignRight(i) ? ' '.repeat(widths[i]! - width(v)) + v : v + ' '.repeat(widths[i]! - width(v)))).join(' | ')} |`;
-  const out = [line, row(t.columns, () => false), line];
+  const out = [line, row(header, () => false), line];
   for (const r of cells) out.push(row(r, (i) => t.numeric[i]!));
   out.push(line);
   return `${out.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Connection } from '@s2/core';
 import { userPath } from '../paths.js';
 import type { OutputFormat } from './render.js';
@@ -45,6 +45,17 @@ function loadHistory(file: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Forgets the half-typed line, as the mysql client does on Ctrl-C: readline keeps its line buffer
+ * through SIGINT and would draw it again after the next prompt. readline has no public call for
+ * this; `line` and `cursor` are the fields its own key handlers reset.
+ */
+function discardTypedLine(rl: Interface): void {
+  const state = rl as unknown as { line: string; cursor: number };
+  state.line = '';
+  state.cursor = 0;
 }
 
 /**
@@ -140,19 +151,20 @@ export async function runRepl(first: Connection, io: SqlIo, format: OutputFormat
       if (running) {
         io.stdout.write('^C\n');
         running.abort();
-      } else if (splitter.pending) {
-        splitter.reset();
-        io.stdout.write('^C\n');
-        prompt();
-      } else {
-        io.stdout.write('^C (\\q or Ctrl-D to leave)\n');
-        prompt();
+        return;
       }
+      io.stdout.write(splitter.pending ? '^C\n' : '^C (\\q or Ctrl-D to leave)\n');
+      splitter.reset();
+      discardTypedLine(rl);
+      prompt();
     });
     rl.on('close', () => {
       closed = true;
-      io.stdout.write('\nBye\n');
-      void queue.then(() => resolve(0));
+      // A statement still running prints its result first: Bye is the last thing on the screen.
+      void queue.then(() => {
+        io.stdout.write('\nBye\n');
+        resolve(0);
+      });
     });
     prompt();
   });

@@ -296,11 +296,31 @@ function commandParams(g: CommandGrammar, hits: readonly RuleHit[]): Params {
   return params;
 }
 
-function lineColumn(text: string, pos: number): string {
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - (before.lastIndexOf('\n') + 1) + 1;
-  return `(line ${line}, column ${column})`;
+/** Code points in `text` from `start` to `end` (UTF-16 indices): Python counts characters that way. */
+function codePoints(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++, n++) {
+    const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end && next >= 0xdc00 && next <= 0xdfff) i++;
+  }
+  return n;
+}
+
+/**
+ * Where parsing stopped, as the reference words it: `<lead> '<20 characters>' (line L, column C).`
+ * with characters and columns counted in code points. The reference lifts this detail out of
+ * the parser's message with a regex whose `.` stops at a line break, so when the 20 quoted
+ * characters hold a newline it shows no detail at all; that is copied to keep the messages equal.
+ */
+function whereDetail(lead: string, text: string, pos: number): string {
+  let end = pos;
+  for (let n = 0; n < 20 && end < text.length; n++) end += text.codePointAt(end)! > 0xffff ? 2 : 1;
+  const quoted = text.slice(pos, end);
+  if (quoted.includes('\n')) return '';
+  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  const line = text.slice(0, lineStart).split('\n').length;
+  return ` ${lead} '${quoted}' (line ${line}, column ${codePoints(text, lineStart, pos) + 1}).`;
 }
 
 function syntaxError(g: CommandGrammar, detail: string): FusionSyntaxError {
@@ -329,12 +349,12 @@ export function parseStatement(g: CommandGrammar, sql: string): Params {
     throw e;
   }
   if (end < 0) {
-    throw syntaxError(g, ` Rule didn't match at '${sql.slice(m.furthest, m.furthest + 20)}' ${lineColumn(sql, m.furthest)}.`);
+    throw syntaxError(g, whereDetail("Rule didn't match at", sql, m.furthest));
   }
   let tail = m.skip(end);
   if (sql[tail] === ';') tail = m.skip(tail + 1);
   if (tail < sql.length) {
-    throw syntaxError(g, ` The non-matching portion of the text begins with '${sql.slice(tail, tail + 20)}' ${lineColumn(sql, tail)}.`);
+    throw syntaxError(g, whereDetail('The non-matching portion of the text begins with', sql, tail));
   }
   const hits = items.slice(g.commandKeywords).filter((x): x is RuleHit => x instanceof RuleHit);
   let params: Params;

@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import type { FileLocation, Management } from '@s2/management';
 import type { Params } from '../grammar/index.js';
-import { FusionFileError, FusionNotFoundError, FusionValueError } from '../errors.js';
+import { FusionFileError, FusionNotFoundError } from '../errors.js';
 import { FusionResult } from '../result.js';
 import type { FusionRun } from '../registry.js';
+import { decodeText } from './codecs.js';
 import { uploadLocalFile, writeLocalFile } from './local-files.js';
 import { firstParam, listing } from './support.js';
 
@@ -43,7 +44,7 @@ export function uploadFile(locate: LocationOf, target: string): FusionRun {
   };
 }
 
-/** DOWNLOAD …: to a local file (TO), or as a one-row `Data` result (text with ENCODING, else bytes). */
+/** DOWNLOAD …: to a local file (TO), or as a one-row `Data` result (text with ENCODING, a Python codec name, else bytes). */
 export function downloadFile(locate: LocationOf, source: string): FusionRun {
   return async (params, ctx) => {
     const location = await locate(ctx.management(), params);
@@ -56,13 +57,7 @@ export function downloadFile(locate: LocationOf, source: string): FusionRun {
     }
     const encoding = params.encoding as string | null;
     if (!encoding) return new FusionResult().addField('Data', 'BLOB').setRows([[bytes]]);
-    let text: string;
-    try {
-      text = new TextDecoder(encoding.toLowerCase().replace(/_/g, '-'), { fatal: true }).decode(bytes);
-    } catch (err) {
-      throw new FusionValueError(`cannot decode the file as ${encoding}: ${(err as Error).message}`);
-    }
-    return new FusionResult().addField('Data', 'STRING').setRows([[text]]);
+    return new FusionResult().addField('Data', 'STRING').setRows([[decodeText(bytes, encoding)]]);
   };
 }
 

@@ -1,5 +1,5 @@
 /** Scheduled notebook jobs (fusion.md §6.3). */
-import type { Job, JobMode } from '@s2/management';
+import { ManagementError, type Job, type JobMode } from '@s2/management';
 import type { Params } from '../grammar/index.js';
 import { FusionValueError } from '../errors.js';
 import { FusionResult } from '../result.js';
@@ -81,9 +81,17 @@ export const runJob: FusionRun = async (params, ctx) => {
 
 export const waitOnJobs: FusionRun = async (params, ctx) => {
   const t = params.with_timeout as { time: number; time_unit: string } | null;
-  const success = await ctx
-    .management()
-    .jobs.wait(params.job_ids as string[], t ? { timeout: safeInteger(t.time, 'TIMEOUT', SECONDS[t.time_unit.toUpperCase()]) } : {});
+  const opts = t ? { timeout: safeInteger(t.time, 'TIMEOUT', SECONDS[t.time_unit.toUpperCase()]) } : {};
+  let success: boolean;
+  try {
+    success = await ctx.management().jobs.wait(params.job_ids as string[], opts);
+  } catch (err) {
+    // The reference raises ValueError for a recurring job; @s2/management has no value-error class, so its refusal is recognised here.
+    if (err instanceof ManagementError && err.status === null && err.message.startsWith('Cannot wait for recurring job ')) {
+      throw new FusionValueError(err.message, { cause: err });
+    }
+    throw err;
+  }
   return new FusionResult().addField('Success', 'BOOL').setRows([[success]]);
 };
 

@@ -30,16 +30,22 @@ export function firstParam(params: Params, ...paths: string[][]): string | null 
 export const env = (name: string): string | undefined =>
   (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name] || undefined;
 
-/** Missing resources: a 404, or the 400 the API gives for a malformed ID. */
+const isNotFound = (err: unknown): boolean => err instanceof ManagementError && err.status === 404;
+
+/** Missing resources: a 404, or the 400 the API gives for a malformed ID (the reference's `_is_missing`). */
 export function isMissing(err: unknown): boolean {
-  return err instanceof ManagementError && (err.status === 404 || (err.status === 400 && /uuid/i.test(err.message)));
+  return isNotFound(err) || (err instanceof ManagementError && err.status === 400 && /uuid/i.test(err.message));
 }
 
-async function byId<T>(id: string, get: (id: string) => Promise<T>, missing: string): Promise<T> {
+/**
+ * `get(id)`, a missing target being a FusionNotFoundError. The reference's v1 lookups (workspace
+ * groups, workspaces) count only a 404 as missing: a malformed ID stays the API's 400 there.
+ */
+async function byId<T>(id: string, get: (id: string) => Promise<T>, missing: string, missingWhen = isMissing): Promise<T> {
   try {
     return await get(id);
   } catch (err) {
-    if (isMissing(err)) throw new FusionNotFoundError(missing);
+    if (missingWhen(err)) throw new FusionNotFoundError(missing);
     throw err;
   }
 }
@@ -56,9 +62,9 @@ export async function getWorkspaceGroup(m: Management, params: Params): Promise<
   const name = firstParam(params, ['group_name'], ['in_group', 'group_name'], ['group', 'group_name']);
   if (name) return onlyNamed(await m.workspaces.listGroups(), name, 'workspace group');
   const id = firstParam(params, ['group_id'], ['in_group', 'group_id'], ['group', 'group_id']);
-  if (id) return byId(id, (x) => m.workspaces.getGroup(x), `no workspace group found with ID: ${id}`);
+  if (id) return byId(id, (x) => m.workspaces.getGroup(x), `no workspace group found with ID: ${id}`, isNotFound);
   const fromEnv = env('SINGLESTOREDB_WORKSPACE_GROUP');
-  if (fromEnv) return byId(fromEnv, (x) => m.workspaces.getGroup(x), `no workspace found with ID: ${fromEnv}`);
+  if (fromEnv) return byId(fromEnv, (x) => m.workspaces.getGroup(x), `no workspace found with ID: ${fromEnv}`, isNotFound);
   throw new FusionNotFoundError('no workspace group was specified');
 }
 
@@ -69,7 +75,7 @@ export async function getWorkspace(m: Management, params: Params): Promise<Works
     return onlyNamed(await group.workspaces(), name, 'workspace');
   }
   const id = firstParam(params, ['workspace_id'], ['workspace', 'workspace_id']) ?? env('SINGLESTOREDB_WORKSPACE');
-  if (id) return byId(id, (x) => m.workspaces.getWorkspace(x), `no workspace found with ID: ${id}`);
+  if (id) return byId(id, (x) => m.workspaces.getWorkspace(x), `no workspace found with ID: ${id}`, isNotFound);
   throw new FusionNotFoundError('no workspace was specified');
 }
 

@@ -247,10 +247,11 @@ export abstract class FileLocation implements FileOps {
     await this.ctx.client.request({ method: 'DELETE', path: this.url(dir), version: this.version, signal: opts.signal });
   }
 
-  /** Deletes an empty directory (ENOTEMPTY otherwise, ENOTDIR for a file). */
+  /** Deletes an empty directory (ENOTEMPTY otherwise, ENOTDIR for a file, ENOENT when nothing is there). */
   async rmdir(path: string, opts: CallOptions = {}): Promise<void> {
     if (!this.directories) this.noDirectories();
-    const info = await this.info(path, opts);
+    const info = await this.infoOrNull(path, opts);
+    if (!info) throw new ManagementFsError('ENOENT', `${this.label} path does not exist: ${path}`);
     if (!info.isDir()) throw new ManagementFsError('ENOTDIR', `${path} is not a directory`);
     if ((await this.list(path, opts)).length > 0) throw new ManagementFsError('ENOTEMPTY', `${path} is not empty, use removeDirs`);
     await this.removeDirs(path, opts);
