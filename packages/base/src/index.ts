@@ -13,4 +13,5 @@ export * from './types/index.js';
 export * from './frame/index.js';
 export * from './registry/index.js';
 export * from './concurrency/index.js';
+export * from './http/index.js';
 export { S2_VERSION } from './version.js';

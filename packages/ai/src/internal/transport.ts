@@ -1,4 +1,4 @@
-import { OptionError } from '@s2/base';
+import { isRedirect, OptionError, redirectTarget } from '@s2/base';
 import { InferenceError, InferenceTimeoutError } from '../errors.js';
 import { processEnv, type Env } from './env.js';
 
@@ -245,26 +245,13 @@ async function notAStream(stream: ReadableStream<Uint8Array>, status: number, ty
   });
 }
 
-/** A 3xx, or a browser's opaque answer to a redirect under `redirect: 'manual'` (status 0). */
-function isRedirect(res: Response): boolean {
-  return res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400);
-}
-
 /**
  * The error for a redirect: its status and the host it points to, without the rest of the
  * Location (its path or query may carry something the other host handed out).
  */
 async function redirectError(res: Response, url: string): Promise<InferenceError> {
   await res.body?.cancel().catch(() => {});
-  const location = res.headers.get('location');
-  let target = 'no Location';
-  if (location !== null) {
-    try {
-      target = `Location host ${new URL(location, url).host}`;
-    } catch {
-      target = 'an unreadable Location';
-    }
-  }
+  const target = redirectTarget(res, url);
   return new InferenceError(
     `${url} answered ${res.status || 'a redirect'} with ${target}: redirects are not followed (they would carry the tokens and the request elsewhere)`,
     {

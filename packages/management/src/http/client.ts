@@ -1,10 +1,10 @@
 import { ManagementError, maskSecrets } from '../errors.js';
 import { abortError, anySignal, sleep } from './abort.js';
 import { discoverToken, resolveConfig, type ManagementOptions, type ResolvedConfig } from './config.js';
-import { isRedirect, isRefusedRedirect, redirectError, refusedRedirectError } from './redirect.js';
+import { isRefusedRedirect, redirectError, refusedRedirectError } from './redirect.js';
 import { LOCK_ERROR, RETRY_AFTER_STATUSES, RETRY_METHODS, RETRY_STATUSES, backoffMs, lockRetryWaitMs, retryAfterMs } from './retry.js';
 import type { TraceEvent } from './trace.js';
-import { S2_VERSION } from '@s2/base';
+import { isRedirect, S2_VERSION } from '@s2/base';
 
 export const USER_AGENT = `SingleStoreDB-TypeScript/${S2_VERSION}`;
 

@@ -1,3 +1,4 @@
+import { redirectTarget } from '@s2/base';
 import { ManagementError } from '../errors.js';
 
 /**
@@ -5,22 +6,9 @@ import { ManagementError } from '../errors.js';
  * and a 307/308 would replay the body (secret values, admin passwords) there too.
  */
 
-/** A 3xx, or a browser's opaque answer to a redirect under `redirect: 'manual'` (status 0). */
-export function isRedirect(res: Response): boolean {
-  return res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400);
-}
-
 /** The error for a redirect answer: its status and target host (not the Location's path or query). */
 export function redirectError(res: Response, url: string, method: string, path: string): ManagementError {
-  const location = res.headers.get('location');
-  let target = 'no Location';
-  if (location !== null) {
-    try {
-      target = `Location host ${new URL(location, url).host}`;
-    } catch {
-      target = 'an unreadable Location';
-    }
-  }
+  const target = redirectTarget(res, url);
   return new ManagementError(
     `${method} ${path} answered ${res.status || 'a redirect'} with ${target}: redirects are not followed (they would carry the token and the request elsewhere)`,
     { status: res.status || null, method, path },

@@ -1,0 +1,1 @@
+export { isRedirect, redirectTarget } from './redirect.js';
