@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OptionError } from '@s2/base';
 import { parseCommand } from '../src/args.js';
 
@@ -60,19 +60,11 @@ describe('s2 argument parsing', () => {
 });
 
 describe('s2 udf serve: SINGLESTOREDB_EXT_FUNC_* defaults (udf spec 5.13, 9.4)', () => {
-  const touched = new Map<string, string | undefined>();
   const setEnv = (vars: Record<string, string>) => {
-    for (const [k, v] of Object.entries(vars)) {
-      if (!touched.has(k)) touched.set(k, process.env[k]);
-      process.env[k] = v;
-    }
+    for (const [k, v] of Object.entries(vars)) vi.stubEnv(k, v);
   };
   afterEach(() => {
-    for (const [k, v] of touched) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    touched.clear();
+    vi.unstubAllEnvs();
   });
 
   it('without them: 127.0.0.1:8000, ROWDAT_1, info, 32 connections', () => {

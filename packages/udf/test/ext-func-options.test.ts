@@ -3,26 +3,17 @@
  * createUdfServer (udf spec 5.1): an argument wins, then the option, then the built-in default.
  * Options are read when the definition or the server is built, not when the module is imported.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OptionError, options, withOptions } from '@s2/base';
 import { createUdfServer, decodeRowdat1, encodeRowdat1, t, udf } from '@s2/udf';
 
-const touched = new Map<string, string | undefined>();
-
 /** Sets variables for one test; afterEach puts the old values back. */
 function setEnv(vars: Record<string, string>): void {
-  for (const [k, v] of Object.entries(vars)) {
-    if (!touched.has(k)) touched.set(k, process.env[k]);
-    process.env[k] = v;
-  }
+  for (const [k, v] of Object.entries(vars)) vi.stubEnv(k, v);
 }
 
 afterEach(() => {
-  for (const [k, v] of touched) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  touched.clear();
+  vi.unstubAllEnvs();
 });
 
 const mult = () => udf({ name: 'mult', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x * 2n);
