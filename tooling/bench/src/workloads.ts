@@ -46,7 +46,8 @@ const NATIVE = false;
  * loop like every client: its CPU is the floor of the client's own work (the spinning drain's
  * CPU is its wall).
  *
- * Row formats (tuples, objects, `stream`: fetchmany(4096), `forEachRow`: a row per callback) decode packet batches with the addon in
+ * Row formats (tuples, objects, `stream`: fetchmany(4096), `for await`: the cursor's iterator,
+ * `forEachRow`: a row per callback) decode packet batches with the addon in
  * `native` runs and row by row in TypeScript in `pure` runs; inserts are TypeScript on every
  * path, so those runs are `pure`.
  */
@@ -65,6 +66,9 @@ export const READ_RUNS: Run[] = [
   { name: 'wide s2 objects pure', runner: 's2', mode: 'objects', sql: WIDE, pureJs: PURE },
   { name: 'wide s2 stream native', runner: 's2', mode: 'stream', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 stream pure', runner: 's2', mode: 'stream', sql: WIDE, pureJs: PURE },
+  // for await (const row of cursor): the idiomatic row stream, one row at a time.
+  { name: 'wide s2 for await native', runner: 's2', mode: 'iterate', sql: WIDE, pureJs: NATIVE },
+  { name: 'wide s2 for await pure', runner: 's2', mode: 'iterate', sql: WIDE, pureJs: PURE },
   // cursor.forEachRow: one row handed to a callback at a time, like mysql2's row events.
   { name: 'wide s2 forEachRow native', runner: 's2', mode: 'row-stream', sql: WIDE, pureJs: NATIVE },
   { name: 'wide s2 forEachRow pure', runner: 's2', mode: 'row-stream', sql: WIDE, pureJs: PURE },

@@ -50,6 +50,15 @@ await measure(async () => {
     await conn.close();
     return rows;
   }
+  if (config.mode === 'iterate') {
+    const conn = await connect(url, { buffered: false, pureJs });
+    const cur = conn.cursor();
+    await cur.execute(config.sql);
+    let rows = 0;
+    for await (const _row of cur) rows++;
+    await conn.close();
+    return rows;
+  }
   if (config.mode === 'row-stream') {
     const conn = await connect(url, { buffered: false, pureJs });
     const cur = conn.cursor();
