@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { OptionError, options } from '@s2/base';
+import { OptionError, options, withOptions } from '@s2/base';
 import { parseConnectionUrl, resolveConnectParams } from '@s2/core';
 import type { WireTlsOptions } from '@s2/wire';
 import { userPath } from './paths.js';
@@ -64,12 +64,14 @@ export const SERVE_USAGE = `  s2 data-api-gateway --target mysql://host:3306[?ss
                [--name-prefix P] [--name-suffix S] [--log-level info|debug|warning|error]
       Serve the external functions exported by a module (udf(...) definitions) over HTTP, and
       optionally create them in the database (SingleStore) with CREATE EXTERNAL FUNCTION.
-  s2 udf serve ./functions.ts --collocated [--socket-path PATH] [--max-connections 32]
+  s2 udf serve ./functions.ts --collocated [--socket-path PATH] [--max-connections 32] [--workers N]
                [--db URL --register [--replace]] [--log-level info|debug|warning|error]
       Serve them as collocated functions: a unix socket plus shared memory on the database host
       (ROWDAT_1 only; needs the native addon). Registered functions are dropped on shutdown.
-      --workers N runs the functions on N worker threads: every core is used, and a call past its
-      timeout is stopped (504) without blocking the server. A flag left out takes its
+      --workers N (in either mode) runs the functions on N worker threads: every core is used, a
+      call past its timeout is stopped (504 over HTTP, a TimeoutError answer when collocated)
+      without blocking the server, and a function that exits or crashes its thread fails only its
+      own call. A flag left out takes its
       SINGLESTOREDB_EXT_FUNC_* variable (HOST, PORT, URL, DATA_FORMAT, CONNECTION, REPLACE_EXISTING,
       FUNCTION_DATABASE, LINK_NAME, NAME_PREFIX, NAME_SUFFIX, SOCKET_PATH, MAX_CONNECTIONS, LOG_LEVEL).`;
 
@@ -140,7 +142,9 @@ function gatewayTarget(text: string): Pick<GatewayCommand, 'target' | 'connectTi
   const given = (key: string) => url.query[key] !== undefined;
   const refused = Object.keys(url.query).filter((key) => !TARGET_SETTINGS.has(key));
   if (refused.length) throw new OptionError(`--target: the gateway cannot apply ${refused.join(', ')} (it takes ${[...TARGET_SETTINGS].join(', ')})`);
-  const p = resolveConnectParams(text);
+  // Scoped nulls hide SINGLESTOREDB_* and options.set for these settings, so that only the URL
+  // decides them (the TLS mode included) while connect()'s casting and checks still apply.
+  const p = withOptions(Object.fromEntries([...TARGET_SETTINGS].map((key) => [key, null])), () => resolveConnectParams(text));
   const tls: WireTlsOptions = {};
   if (['tls_mode', 'ssl_disabled', 'ssl_verify_cert', 'ssl_verify_identity', 'ssl_ca'].some(given) && p.tlsMode) tls.mode = p.tlsMode;
   if (given('ssl_ca')) tls.ca = pem(p.sslCa, 'ssl_ca');

@@ -52,6 +52,23 @@ describe('s2 argument parsing', () => {
     expect((plain as { target: object }).target).not.toHaveProperty('tls');
   });
 
+  it("takes the --target URL's TLS from the URL alone, never from SINGLESTOREDB_SSL_* meant for other connections", () => {
+    const target = (url: string) => (parseCommand(['data-api-gateway', '--target', url]) as { target: { tls?: object } }).target;
+    try {
+      vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+      // A URL that only drops the host name check must not let the environment turn TLS off.
+      expect(target('mysql://10.0.0.5?ssl_verify_identity=false')).not.toHaveProperty('tls');
+      expect(target('mysql://10.0.0.5?ssl_disabled=0')).not.toHaveProperty('tls');
+      expect(target('mysql://10.0.0.5?tls_mode=required')).toMatchObject({ tls: { mode: 'required' } });
+      vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '');
+      vi.stubEnv('SINGLESTOREDB_SSL_CA', '/env/ca.pem');
+      // verify-ca against a CA the gateway was never given would check nothing it was asked to.
+      expect(target('mysql://10.0.0.5?ssl_verify_identity=false')).not.toHaveProperty('tls');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('refuses --target settings it cannot honour, contradictions and unreadable files', () => {
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h?charset=latin1'])).toThrow(/gateway cannot apply charset/);
     expect(() => parseCommand(['data-api-gateway', '--target', 'mysql://h?ssl_disabled=true&ssl_ca=/x.pem'])).toThrow(/contradictory TLS settings/);

@@ -26,6 +26,22 @@ function readPem(path: string | undefined, what: string): Buffer | undefined {
   }
 }
 
+// Any PEM private key block: PKCS#8 (plain or encrypted) or the traditional RSA/EC/DSA ones.
+const PRIVATE_KEY_PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/**
+ * The client certificate and its key. Without ssl_key the key is looked for in the ssl_cert file,
+ * as the Python SDK's load_cert_chain(cert, keyfile=None) does; a certificate that cannot be
+ * presented is an error rather than a connection without it.
+ */
+function clientCertificate(p: ResolvedConnectParams): { cert?: Buffer; key?: Buffer } {
+  const cert = readPem(p.sslCert, 'ssl_cert');
+  const key = readPem(p.sslKey, 'ssl_key');
+  if (!cert || key) return { cert, key };
+  if (!PRIVATE_KEY_PEM.test(cert.toString('latin1'))) throw new OptionError(`ssl_cert has no private key; set ssl_key (ssl_cert file '${p.sslCert}')`);
+  return { cert, key: cert };
+}
+
 /**
  * Maps the ssl_* switches of the SingleStoreDB Python SDK (singlestoredb 1.18.1) onto a TLS mode
  * (undefined: the host-dependent default).
@@ -60,8 +76,7 @@ export function wireOptionsFor(p: ResolvedConnectParams): WireOptions {
     tls: {
       mode,
       ca: readPem(p.sslCa, 'ssl_ca'),
-      cert: readPem(p.sslCert, 'ssl_cert'),
-      key: readPem(p.sslKey, 'ssl_key'),
+      ...clientCertificate(p),
       ciphers: p.sslCipher,
       servername: p.tlsSniServername,
     },
@@ -93,9 +108,12 @@ export function httpOptionsFor(p: ResolvedConnectParams): HttpOptions {
       `contradictory settings: tls_mode '${mode}' (from ssl_*/tls_mode settings in code, URL or SINGLESTOREDB_* variables) requires TLS, but driver 'http' sends everything in clear text; use https or drop the TLS setting`,
     );
   }
-  if (p.driver === 'https' && (p.sslCa || p.sslCert || p.sslKey || p.sslDisabled || p.sslVerifyCert === false)) {
-    // fetch takes no per-request TLS settings; Node reads extra CAs from NODE_EXTRA_CA_CERTS.
-    throw new NotSupportedError('custom TLS settings are not supported by the Data API connector; set NODE_EXTRA_CA_CERTS for a private CA');
+  if (p.driver === 'https' && (p.sslCa || p.sslCert || p.sslKey || (mode !== undefined && mode !== 'verify-full') || p.sslVerifyIdentity === false)) {
+    // fetch takes no per-request TLS settings and always verifies in full; Node reads extra CAs
+    // from NODE_EXTRA_CA_CERTS. A weaker mode asked for would otherwise be silently ignored.
+    throw new NotSupportedError(
+      `custom TLS settings are not supported by the Data API connector, which always verifies the certificate and host name${mode && mode !== 'verify-full' ? ` (tls_mode '${mode}' asked for)` : ''}; set NODE_EXTRA_CA_CERTS for a private CA`,
+    );
   }
   return {
     host: p.host,
@@ -128,6 +146,7 @@ registerPackagedDriver('https', dataApi);
  */
 export async function connect(urlOrOptions?: string | ConnectOptions, overrides: ConnectOptions = {}): Promise<Connection> {
   const params = resolveConnectParams(urlOrOptions, overrides);
+  refuseBrowserSso(params);
   // The decoder is chosen once per connection; pure_js=false fails here rather than at the first frame.
   const decoder = await chooseDecoder(params.pureJs);
   const factory = await findDriver(params.driver);
@@ -135,7 +154,22 @@ export async function connect(urlOrOptions?: string | ConnectOptions, overrides:
   return new Connection(
     link,
     { ...params, resultsType: params.resultsType ?? (options.get('results.type') as string) },
-    async (next) => (await findDriver(next.driver))(next),
+    async (next) => {
+      refuseBrowserSso(next);
+      return (await findDriver(next.driver))(next);
+    },
     decoder,
+  );
+}
+
+/**
+ * The Python SDK's browser_sso opens a browser and waits for the portal to hand a JWT to a local
+ * listener. s2 has no such flow, and logging in with whatever password was given instead is not
+ * the login that was asked for.
+ */
+function refuseBrowserSso(p: ResolvedConnectParams): void {
+  if (p.credentialType !== 'browser_sso') return;
+  throw new NotSupportedError(
+    "credential_type 'browser_sso' is not supported: obtain a JWT (for example from the SingleStore portal) and pass it as the password with credential_type 'jwt'",
   );
 }

@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OptionError, OperationalError } from '@s2/base';
+import { NotSupportedError, OptionError, OperationalError } from '@s2/base';
 import { okPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
 import { testServer } from '@s2/testing/vitest';
+import { resolveTlsMode } from '@s2/wire';
 import { connect, resolveConnectParams } from '@s2/core';
-import { httpOptionsFor, tlsModeFor } from '../src/connect.js';
+import { httpOptionsFor, tlsModeFor, wireOptionsFor } from '../src/connect.js';
 
 /** The TLS mode a connect() call would use. */
 const modeOf = (url: string | object, overrides: object = {}) => tlsModeFor(resolveConnectParams(url as never, overrides as never));
+
+/** The TLS mode the wire connection ends up with, the host's default filled in. */
+const wireModeOf = (url: string | object, overrides: object = {}) => resolveTlsMode(wireOptionsFor(resolveConnectParams(url as never, overrides as never)));
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -75,6 +79,32 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     );
   });
 
+  it('sslDisabled: false in code or ssl_disabled=0 in the URL keeps TLS on against SINGLESTOREDB_SSL_DISABLED=1', () => {
+    vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306')).toBe('disabled');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306', { sslDisabled: false })).toBe('verify-full');
+    expect(wireModeOf({ host: 'db.example.com', ssl_disabled: false })).toBe('verify-full');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0')).toBe('verify-full');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=false')).toBe('verify-full');
+    // The host's default, as with no TLS settings at all: loopback traffic prefers TLS.
+    expect(wireModeOf('mysql://u:p@127.0.0.1:3306?ssl_disabled=0')).toBe('preferred');
+    expect(modeOf('mysql://u:p@db.example.com:3306', { sslDisabled: false })).not.toBe('disabled');
+  });
+
+  it('ssl_disabled=false decides for its layer: a lower tls_mode does not apply, one in the same layer does', () => {
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0')).toBe('verify-full');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0&tls_mode=required')).toBe('required');
+    expect(wireModeOf({ host: 'db.example.com', sslDisabled: false, sslVerifyCert: false })).toBe('required');
+  });
+
+  it('SINGLESTOREDB_TLS_MODE=disabled alone is no clash with ssl_disabled, whose default is false', () => {
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'disabled');
+    expect(modeOf({ host: 'db.example.com' })).toBe('disabled');
+    vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '0');
+    expect(() => resolveConnectParams('db.example.com')).toThrow(/SINGLESTOREDB_TLS_MODE.*SINGLESTOREDB_SSL_DISABLED/);
+  });
+
   it('the environment still applies when the code says nothing about TLS', () => {
     vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
     expect(modeOf({ host: 'db.example.com' })).toBe('required');
@@ -82,6 +112,7 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
 
   for (const [label, settings, names] of [
     ['tlsMode verify-full with sslDisabled', { tlsMode: 'verify-full', sslDisabled: true }, [/tls_mode/, /ssl_disabled/]],
+    ['tlsMode disabled with sslDisabled false', { tlsMode: 'disabled', sslDisabled: false }, [/tls_mode/, /ssl_disabled/]],
     ['tlsMode required with sslCa', { tlsMode: 'required', sslCa: '/ca.pem' }, [/tls_mode/, /ssl_ca/]],
     ['sslDisabled with sslCa', { sslDisabled: true, sslCa: '/ca.pem' }, [/ssl_disabled/, /ssl_ca/]],
     ['tlsMode verify-ca with sslVerifyCert false', { tlsMode: 'verify-ca', sslVerifyCert: false }, [/tls_mode/, /ssl_verify_cert/]],
@@ -138,6 +169,31 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
       }
       vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-ca');
       expect(httpOptions('http://u:p@db.example.com:9000')).toThrow(/SINGLESTOREDB_TLS_MODE|tls_mode/);
+    });
+
+    it('https refuses every TLS setting weaker than its fixed full verification instead of ignoring it', () => {
+      const https = 'https://u:p@db.example.com';
+      for (const overrides of [
+        { tlsMode: 'required' },
+        { tlsMode: 'preferred' },
+        { tlsMode: 'verify-ca' },
+        { tlsMode: 'disabled' },
+        { sslVerifyIdentity: false },
+        { sslVerifyCert: false },
+        { sslDisabled: true },
+      ]) {
+        expect(httpOptions(https, overrides)).toThrow(NotSupportedError);
+      }
+      expect(httpOptions(`${https}?tls_mode=verify-ca`)).toThrow(/tls_mode 'verify-ca'/);
+      expect(httpOptions(`${https}?ssl_verify_identity=false`)).toThrow(NotSupportedError);
+      vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
+      expect(httpOptions(https)).toThrow(NotSupportedError);
+    });
+
+    it('https takes the settings that ask for what it does anyway', () => {
+      for (const overrides of [{}, { tlsMode: 'verify-full' }, { sslVerifyIdentity: true }, { sslVerifyCert: true }, { sslDisabled: false }]) {
+        expect(httpOptions('https://u:p@db.example.com', overrides)()).toMatchObject({ driver: 'https' });
+      }
     });
 
     it('plain http without any TLS setting, or with TLS switched off, is still allowed', () => {
@@ -226,6 +282,13 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
       vi.stubEnv('SINGLESTOREDB_SSL_CA', testServer().tls!.caPath);
       vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', 'false');
       await expect(connect(url(''))).rejects.toThrow(/SINGLESTOREDB_SSL_CA.*SINGLESTOREDB_SSL_VERIFY_CERT/);
+    });
+
+    it('SINGLESTOREDB_SSL_DISABLED=1 does not turn off TLS that ssl_disabled=0 in the URL or sslDisabled: false in code keeps on', async () => {
+      vi.stubEnv('SINGLESTOREDB_SSL_DISABLED', '1');
+      expect(await cipherOf(await connect(url('')))).toBe('');
+      expect(await cipherOf(await connect(url('ssl_disabled=0')))).not.toBe('');
+      expect(await cipherOf(await connect(url(''), { sslDisabled: false }))).not.toBe('');
     });
 
     it('ssl_verify_identity=true with the CA that signed the certificate connects over TLS', async () => {

@@ -393,14 +393,21 @@ export function createTextRowDecoder(
   return compiled ?? new TextRowDecoder(columns, options);
 }
 
-/** DB-API description entry for a column (wire.md §8.8). */
+/** Most bytes per character of the charsets whose VARCHAR lengths description counts in characters. */
+const MAX_BYTES_PER_CHAR: Readonly<Record<number, number>> = { 8: 1, 33: 3, 88: 2, 91: 2 };
+
+/**
+ * DB-API description entry for a column (wire.md §8.8). As in the Python SDK, a VARCHAR's size
+ * and precision count characters for the charsets above (the wire gives bytes; utf8mb4 stays
+ * in bytes), and a DECIMAL's precision leaves out the sign and the decimal point.
+ */
 export function describeColumn(col: ColumnDefinition) {
-  const maxBytesPerChar: Record<number, number> = { 8: 1, 33: 3, 88: 2, 91: 2 };
-  let internalSize = col.length;
-  if (col.typeCode === FieldType.VAR_STRING && maxBytesPerChar[col.charset]) internalSize = Math.floor(col.length / maxBytesPerChar[col.charset]);
-  let precision = col.length;
-  if (col.typeCode === FieldType.DECIMAL || col.typeCode === FieldType.NEWDECIMAL) {
-    precision = col.length - 1 - (col.decimals > 0 ? 1 : 0);
+  const perChar = col.typeCode === FieldType.VAR_STRING ? (MAX_BYTES_PER_CHAR[col.charset] ?? 1) : 1;
+  const internalSize = Math.floor(col.length / perChar);
+  let precision = internalSize;
+  // A length of 0 (a DECIMAL the Data API names without digits) has no sign or point to leave out.
+  if ((col.typeCode === FieldType.DECIMAL || col.typeCode === FieldType.NEWDECIMAL) && precision > 0) {
+    precision -= 1 + (col.decimals > 0 ? 1 : 0);
   }
   return {
     name: col.name,

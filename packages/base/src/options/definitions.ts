@@ -96,7 +96,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     type: str(['password', 'jwt', 'browser_sso']),
     default: null,
     env: E('CREDENTIAL_TYPE'),
-    description: "'jwt' sends the password (a token) with mysql_clear_password over TLS.",
+    description: "'jwt' sends the password (a token) with mysql_clear_password over TLS; 'browser_sso' is refused at connect() (pass a JWT with 'jwt').",
   },
   { name: 'sso_browser', type: str(), default: null, env: E('SSO_BROWSER'), description: 'Browser for the SSO flow.' },
   { name: 'autocommit', type: bool, default: true, env: E('AUTOCOMMIT'), description: 'Autocommit mode set after login.' },

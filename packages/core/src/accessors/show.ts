@@ -1,3 +1,4 @@
+import { DatabaseError } from '@s2/base';
 import type { Queryable } from '../session/types.js';
 import { labelledRows } from './rows.js';
 
@@ -26,6 +27,15 @@ export class ShowResult extends Array<Record<string, unknown>> {
   }
 }
 
+function showResult(rows: readonly Record<string, unknown>[]): ShowResult {
+  const out = new ShowResult();
+  out.push(...rows);
+  return out;
+}
+
+/** ER_PARSE_ERROR: how MySQL and MariaDB answer SHOW PROCEDURES. */
+const PARSE_ERROR = 1064;
+
 const ident = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 /** `conn.show`: the SHOW commands of wire.md §9.1 with typed, normalised rows. */
@@ -33,10 +43,7 @@ export class ShowAccessor {
   constructor(private readonly conn: Queryable) {}
 
   private async run(suffix: string): Promise<ShowResult> {
-    const rows = await labelledRows(this.conn, `SHOW ${suffix}`, undefined, true);
-    const out = new ShowResult();
-    out.push(...rows);
-    return out;
+    return showResult(await labelledRows(this.conn, `SHOW ${suffix}`, undefined, true));
   }
 
   columns(table: string, full = false) {
@@ -96,8 +103,20 @@ export class ShowAccessor {
   tableStatus() {
     return this.run('TABLE STATUS');
   }
-  procedures() {
-    return this.run('PROCEDURE STATUS');
+  /**
+   * `SHOW PROCEDURES`: on SingleStore `Name`, `RoutineLifetime`, `Definer`. Servers without it
+   * (MySQL, MariaDB: a syntax error) get `SHOW PROCEDURE STATUS WHERE Db = DATABASE()` instead,
+   * the procedures of the current database with that statement's columns, `Name` moved first
+   * (`Name`, `Db`, `Type`, `Definer`, `Modified`, `Created`, `SecurityType`, `Comment`, …).
+   */
+  async procedures(): Promise<ShowResult> {
+    try {
+      return await this.run('PROCEDURES');
+    } catch (err) {
+      if (!(err instanceof DatabaseError) || err.errno !== PARSE_ERROR) throw err;
+    }
+    const rows = await labelledRows(this.conn, 'SHOW PROCEDURE STATUS WHERE Db = DATABASE()');
+    return showResult(rows.map(({ Name, ...rest }) => ({ Name, ...rest })));
   }
   aggregates() {
     return this.run('AGGREGATES');

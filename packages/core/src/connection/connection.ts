@@ -55,7 +55,13 @@ export class Connection {
   readonly globals: VariableAccessor;
   readonly clusterLocals: VariableAccessor;
   readonly clusterGlobals: VariableAccessor;
+  /** Variables without a scope keyword (`SHOW VARIABLES`, `SET name = …`). */
+  readonly vars: VariableAccessor;
+  /** `SHOW CLUSTER VARIABLES` / `SET CLUSTER name = …` (SingleStore). */
+  readonly clusterVars: VariableAccessor;
   private closed = false;
+  /** A reconnect under way, shared by concurrent pings. */
+  private reconnecting: Promise<void> | null = null;
   /** SINGLESTOREDB_URL as last seen, for track_env. */
   private trackedUrl: string | undefined;
   /** The resolved parameters, without the password. */
@@ -79,6 +85,8 @@ export class Connection {
     this.globals = new VariableAccessor(this, 'global');
     this.clusterLocals = new VariableAccessor(this, 'cluster local');
     this.clusterGlobals = new VariableAccessor(this, 'cluster global');
+    this.vars = new VariableAccessor(this, '');
+    this.clusterVars = new VariableAccessor(this, 'cluster');
   }
 
   /**
@@ -108,11 +116,22 @@ export class Connection {
     if (!this.reopen) throw new InterfaceError('This connection cannot be moved to another server', { errno: 0 });
     const cur = this.params;
     const password = 'password' in changes ? changes.password : this.#password;
-    const link = await this.reopen({ ...cur, ...changes, password, resultsType: cur.resultsType });
-    const old = this.link;
-    this.link = link;
+    await this.replaceLink({ ...cur, ...changes, password, resultsType: cur.resultsType });
     this.#password = password;
     (this as { params: ResolvedConnectParams }).params = { ...cur, ...changes, password: undefined };
+  }
+
+  /** Opens a new session with `next` and swaps it in for the current one, which is closed. */
+  private async replaceLink(next: ResolvedConnectParams): Promise<void> {
+    if (!this.reopen) throw new InterfaceError('This connection cannot open a new session', { errno: 0 });
+    const link = await this.reopen(next);
+    // Closed (or discarded by a pool's deadline) while the new session was opening: it is not wanted.
+    if (this.closed) {
+      link.destroy();
+      throw closedConnection();
+    }
+    const old = this.link;
+    this.link = link;
     await old.close().catch(() => old.destroy());
   }
 
@@ -294,8 +313,69 @@ export class Connection {
     await this.transport().selectDb(database);
   }
 
-  async ping(): Promise<void> {
+  /**
+   * COM_PING. With `reconnect` (the default, as in the Python SDK), a session that is gone (closed
+   * by the server, KILL CONNECTION, a broken socket or a missed deadline) is replaced by a new one
+   * opened with the connection's parameters, which is pinged once more. Nothing of the old session
+   * survives: an open transaction is lost (the server rolls it back), and so are session
+   * variables, temporary tables and a database chosen with `selectDb`/`USE`; a cursor still
+   * reading an unbuffered result of the old session fails on its next fetch. A connection closed
+   * with `close()` stays closed (InterfaceError). Without `reconnect` a gone session is
+   * OperationalError 2006.
+   */
+  async ping(reconnect = true): Promise<void> {
+    if (this.closed) throw closedConnection();
+    if (!reconnect || !this.reopen) return this.transport().ping();
+    if (this.link.isOpen) {
+      try {
+        return await this.link.ping();
+      } catch (err) {
+        // A live session that refused the ping (a streaming result not read to its end) is kept:
+        // replacing it would silently drop that result.
+        if (this.closed || (this.link.isOpen && !(err instanceof OperationalError))) throw err;
+      }
+    }
+    this.reconnecting ??= this.replaceLink({ ...this.params, password: this.#password }).finally(() => {
+      this.reconnecting = null;
+    });
+    await this.reconnecting;
     await this.transport().ping();
+  }
+
+  /** The warnings of the last statement (`SHOW WARNINGS`) as `[level, code, message]` rows. */
+  showWarnings(): Promise<[level: string, code: number, message: string][]> {
+    return this.query('SHOW WARNINGS', undefined, { resultsType: 'tuples' });
+  }
+
+  /**
+   * Ends session `threadId` on the server with `KILL CONNECTION` (the Python SDK sends
+   * COM_PROCESS_KILL, which does the same); `conn.connectionId` is this session's id.
+   */
+  async kill(threadId: number | bigint): Promise<void> {
+    const valid = typeof threadId === 'bigint' ? threadId >= 0n : Number.isSafeInteger(threadId) && threadId >= 0;
+    if (!valid) throw new ParameterError(`kill() takes a connection id (a non-negative integer), got ${String(threadId)}`);
+    await this.execute(`KILL CONNECTION ${threadId}`);
+  }
+
+  /**
+   * Turns on SingleStore's Data API (global `http_api`, on port `port` when given, else the
+   * current `http_proxy_port`) and restarts the proxy; returns the port. Needs the privileges to
+   * set global variables.
+   */
+  async enableDataApi(port?: number): Promise<number> {
+    if (port !== undefined) {
+      if (!Number.isInteger(port)) throw new ParameterError(`enableDataApi() takes an integer port, got ${String(port)}`);
+      await this.globals.set('http_proxy_port', port);
+    }
+    await this.globals.set('http_api', true);
+    await this.execute('RESTART PROXY');
+    return Number(await this.globals.get('http_proxy_port'));
+  }
+
+  /** Turns off SingleStore's Data API (global `http_api`) and restarts the proxy. */
+  async disableDataApi(): Promise<void> {
+    await this.globals.set('http_api', false);
+    await this.execute('RESTART PROXY');
   }
 
   /** Resets session state (used by pools between borrowers). */

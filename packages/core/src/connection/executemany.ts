@@ -117,7 +117,7 @@ export async function executemany(
   const bulk = bindsParams(link) ? null : BulkInsert.parse(sql);
   if (bulk) bulk.check(sets, session.literalContext());
   else if (!bindsParams(link)) for (const params of sets) formatQuery(sql, params, session.literalContext());
-  const progress = { total: 0 };
+  const progress: Progress = { total: 0, lastrowid: null };
   try {
     if (!bulk) {
       for (const params of sets) progress.total += Math.max(0, await cur.execute(sql, params));
@@ -129,11 +129,11 @@ export async function executemany(
       (await runBinary(link, session, bulk, sets as readonly (readonly unknown[])[], progress))
     ) {
       cur.description = null;
-      cur.lastrowid = null;
+      cur.lastrowid = progress.lastrowid;
     } else if (pipelines(link) && statementHookSlot.hook === null) {
       await runPipelined(link, session, bulk, sets, progress);
       cur.description = null;
-      cur.lastrowid = null;
+      cur.lastrowid = progress.lastrowid;
     } else {
       // Each statement is rendered just before it is sent, for the session's escaping mode then.
       for (let start = 0; start < sets.length; ) {
@@ -156,6 +156,12 @@ export async function executemany(
   }
   cur.rowcount = progress.total;
   return progress.total;
+}
+
+/** What the statements run so far did: rows affected, and the insert id of the last one. */
+interface Progress {
+  total: number;
+  lastrowid: number | bigint | null;
 }
 
 /**
@@ -181,7 +187,7 @@ async function runPipelined(
   session: CursorSession,
   bulk: BulkInsert,
   sets: readonly QueryParams[],
-  progress: { total: number },
+  progress: Progress,
 ): Promise<void> {
   const ctx = session.literalContext();
   /** starts[i]: the first row of statement i. */
@@ -198,6 +204,8 @@ async function runPipelined(
     },
     done(_index, status) {
       progress.total += Number(status.affectedRows);
+      // Replies come in statement order: the last one leaves the last statement's id, as the reference's lastrowid.
+      progress.lastrowid = status.insertId;
     },
   });
 }
@@ -225,7 +233,7 @@ async function runBinary(
   session: CursorSession,
   bulk: BulkInsert,
   rows: readonly (readonly unknown[])[],
-  progress: { total: number },
+  progress: Progress,
 ): Promise<boolean> {
   const width = bulk.bareWidth();
   const perChunk = Math.max(1, Math.min(BINARY_CHUNK_ROWS, Math.floor(MAX_PLACEHOLDERS / width)));
@@ -265,7 +273,9 @@ async function runBinary(
       try {
         following = chunk.end < rows.length ? encode(chunk.end) : null;
       } finally {
-        progress.total += Number((await reply).affectedRows);
+        const status = await reply;
+        progress.total += Number(status.affectedRows);
+        progress.lastrowid = status.insertId;
       }
       if (statement !== full) commands.close(id);
       start = chunk.end;

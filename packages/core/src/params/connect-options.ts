@@ -24,8 +24,10 @@ export interface ConnectOptions {
   charset?: string;
   /** Files (PEM) for TLS. */
   sslKey?: string;
+  /** Without `sslKey`, this file must hold the private key too. */
   sslCert?: string;
   sslCa?: string;
+  /** true: no TLS. false: TLS at the host's default, whatever the URL or environment says. */
   sslDisabled?: boolean;
   sslCipher?: string;
   sslVerifyCert?: boolean | null;
@@ -33,6 +35,7 @@ export interface ConnectOptions {
   tlsSniServername?: string;
   /** Explicit TLS policy; see @s2/wire. */
   tlsMode?: 'disabled' | 'preferred' | 'required' | 'verify-ca' | 'verify-full';
+  /** 'browser_sso' is a NotSupportedError at connect(): pass a JWT as the password with 'jwt'. */
   credentialType?: 'password' | 'jwt' | 'browser_sso';
   autocommit?: boolean;
   resultsType?: ResultsType;

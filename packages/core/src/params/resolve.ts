@@ -238,13 +238,16 @@ const tlsPart = (o: ConnectOptions): TlsSettings => ({
  * environment and `options.set`), never by a mix: a weaker setting further down cannot undo a
  * stronger one asked for above. The one setting that reaches down is ssl_verify_identity=false,
  * which alone decides nothing but turns a lower layer's verify-full into verify-ca.
- * `out.tlsMode` becomes the effective mode.
+ * ssl_disabled=false alone does decide: TLS stays on at the driver's host default, whatever a
+ * lower layer says. `out.tlsMode` becomes the effective mode (unset for the host default).
  */
 function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptions, fromUrl: ConnectOptions): void {
   const fromEnv: ConnectOptions = {};
   for (const key of [...TLS_DECIDING_KEYS, 'sslCa'] as const) {
-    const v = option(key);
-    if (v !== undefined && v !== null) (fromEnv as Record<string, unknown>)[key] = v;
+    // ssl_disabled's registry default (false) is nobody's setting: read as one, it would clash
+    // with SINGLESTOREDB_TLS_MODE=disabled.
+    const [{ value, source }] = options.describe(PARAM_NAMES[key]);
+    if (source !== 'default' && value !== undefined && value !== null) (fromEnv as Record<string, unknown>)[key] = value;
   }
   const layers = [
     { source: explicit, settings: tlsPart(explicit), name: (snake: string) => `${snake} (connect() option)` },
@@ -253,11 +256,14 @@ function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptio
   ];
   const { mode, from } = resolveTlsMode(layers);
   for (const key of TLS_DECIDING_KEYS) delete out[key];
-  if (from < 0) return;
-  const winner = layers[from].source;
-  for (const key of TLS_DECIDING_KEYS) if (winner[key] !== undefined && winner[key] !== null) out[key] = winner[key];
-  if (identityOffAbove(layers, from)) out.sslVerifyIdentity = false;
-  out.tlsMode = mode;
+  if (from >= 0) {
+    const winner = layers[from].source;
+    for (const key of TLS_DECIDING_KEYS) if (winner[key] !== undefined && winner[key] !== null) out[key] = winner[key];
+  }
+  // Kept when nothing decided too, for the connectors that must refuse it (https always checks).
+  if (identityOffAbove(layers, from < 0 ? layers.length : from)) out.sslVerifyIdentity = false;
+  // undefined: nothing decided, or ssl_disabled=false did; the driver's host default applies.
+  if (mode !== undefined) out.tlsMode = mode;
 }
 
 /** Maps the SingleStoreDB Python SDK's spellings onto s2's names ('dicts' → 'objects', 'tuple' → 'tuples'...). */

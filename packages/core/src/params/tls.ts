@@ -18,13 +18,33 @@ export interface TlsLayer {
 const VERIFYING = new Set<TlsModeName>(['verify-ca', 'verify-full']);
 
 /**
- * The TLS mode one layer of settings asks for (undefined: it says nothing about TLS). Settings
- * that contradict each other within the layer are an OptionError naming both.
+ * What ssl_disabled=false alone decides: TLS stays on at the host's default mode (the one with no
+ * TLS settings at all, never 'disabled'), which only the driver knows.
+ */
+const HOST_DEFAULT = 'host-default';
+
+/** A layer's decision: a mode, HOST_DEFAULT, or undefined when it says nothing about TLS. */
+type TlsDecision = TlsModeName | typeof HOST_DEFAULT | undefined;
+
+/**
+ * The TLS mode one layer of settings asks for (undefined: the host's default, whether the layer
+ * says nothing or only ssl_disabled=false). Contradictions within the layer are an OptionError.
  */
 export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
+  const decision = layerTlsDecision(layer);
+  return decision === HOST_DEFAULT ? undefined : decision;
+}
+
+/**
+ * What one layer of settings decides about TLS. Settings that contradict each other within the
+ * layer are an OptionError naming both.
+ */
+function layerTlsDecision(layer: TlsLayer): TlsDecision {
   const { tlsMode, sslDisabled, sslVerifyCert, sslVerifyIdentity, sslCa } = layer.settings;
   const clash = (a: string, b: string, why: string) =>
     new OptionError(`contradictory TLS settings: ${layer.name(a)} and ${layer.name(b)} (${why}); remove one of them`);
+  if (sslDisabled === false && tlsMode === 'disabled')
+    throw clash('tls_mode', 'ssl_disabled', "tls_mode 'disabled' turns TLS off, ssl_disabled=false keeps it on");
   if (sslDisabled === true) {
     if (tlsMode && tlsMode !== 'disabled') throw clash('tls_mode', 'ssl_disabled', `tls_mode '${tlsMode}' asks for TLS, ssl_disabled turns it off`);
     if (sslCa) throw clash('ssl_disabled', 'ssl_ca', 'a CA to verify against, but TLS turned off');
@@ -58,19 +78,23 @@ export function layerTlsMode(layer: TlsLayer): TlsModeName | undefined {
   // ssl_verify_identity=true on its own asks for the full check, so it is a TLS setting that a
   // lower layer (SINGLESTOREDB_SSL_VERIFY_CERT=false, say) cannot weaken.
   if (sslCa || sslVerifyCert === true || sslVerifyIdentity === true) return sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
+  // An explicit "do not turn TLS off" must hold against a lower layer's ssl_disabled=1, as the
+  // Python SDK's explicit parameters beat SINGLESTOREDB_* (wire spec 1).
+  if (sslDisabled === false) return HOST_DEFAULT;
   return undefined;
 }
 
 /**
  * The effective TLS mode over layers given highest precedence first (code, URL, environment):
  * the first layer that says anything about TLS decides, so a lower layer can neither weaken
- * nor override what a higher one asked for. Each layer is checked for contradictions.
+ * nor override what a higher one asked for. Each layer is checked for contradictions. `mode` is
+ * undefined for the host's default, `from` is -1 when no layer decided.
  */
 export function resolveTlsMode(layers: TlsLayer[]): { mode: TlsModeName | undefined; from: number } {
   let found: { mode: TlsModeName | undefined; from: number } = { mode: undefined, from: -1 };
   for (let i = 0; i < layers.length; i++) {
-    const mode = layerTlsMode(layers[i]);
-    if (mode !== undefined && found.from < 0) found = { mode, from: i };
+    const decision = layerTlsDecision(layers[i]);
+    if (decision !== undefined && found.from < 0) found = { mode: decision === HOST_DEFAULT ? undefined : decision, from: i };
   }
   // ssl_verify_identity=false alone asks for no TLS, so it does not decide; but it was spelled
   // out above the deciding layer, and what is spelled out higher wins: the certificate is still
