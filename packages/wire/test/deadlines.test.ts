@@ -1,8 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OperationalError, OptionError } from '@s2/base';
 import { columnDefinitionPacket, eofPacket, okPacket, rowPacket, startFakeMysqlServer, type FakeServer } from '@s2/testing';
+import { testServer } from '@s2/testing/vitest';
 import { connectWire, type WireConnection, type WireOptions } from '@s2/wire';
-import { open } from './support/server.js';
+import { open, serverOptions } from './support/server.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 
 /**
  * A deadline (timeoutMs, AbortSignal) settles the statement on time whatever the server does;
@@ -197,6 +199,30 @@ describe('connectTimeoutMs covers the whole login', () => {
     );
     expect(outcome).toBeInstanceOf(OperationalError);
     expect(outcome).toMatchObject({ errno: 2003 });
+  });
+});
+
+describe('connectTimeoutMs', () => {
+  it('is one deadline for the TCP connect and the login together: the login gets what the connect left', async () => {
+    const info = testServer();
+    // The real server behind a proxy that holds its greeting: a login that never ends.
+    const proxy = await startTcpProxy({ host: info.host, port: info.port });
+    proxy.stall();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const connecting = connectWire(serverOptions('root', { host: '127.0.0.1', port: proxy.port, tls: { mode: 'disabled' }, connectTimeoutMs: 60_000 })).catch(
+        (e: unknown) => e,
+      );
+      // The clock moves on while the TCP connect is under way: as if it had taken 59.9 s of the 60.
+      vi.setSystemTime(Date.now() + 59_900);
+      const outcome = await within(connecting, 8000);
+      expect(outcome).toBeInstanceOf(OperationalError);
+      expect(outcome).toMatchObject({ errno: 2003 });
+      expect((outcome as Error).message).toMatch(/timed out after 60000 ms during login/);
+    } finally {
+      vi.useRealTimers();
+      await proxy.close();
+    }
   });
 });
 

@@ -18,9 +18,11 @@ export interface PoolOptions extends ConnectOptions {
   acquireTimeoutMs?: number;
   /**
    * Checked on checkout: 'ping' (default: a COM_PING, for connections idle at least
-   * `healthCheckIdleMs`), 'reset' (COM_RESET_CONNECTION on every checkout, for a clean
-   * session) or 'none'. Whatever the mode, a connection whose socket is known closed is
-   * discarded without a round trip.
+   * `healthCheckIdleMs`), 'reset' (COM_RESET_CONNECTION on every checkout, then the pool's
+   * database selected again and the session setup rerun: user variables, session variables and
+   * temporary tables of earlier borrowers are gone) or 'none'. Whatever the mode, a connection
+   * whose socket is known closed is discarded without a round trip, and what release() restores
+   * (see Pool.giveBack) is restored.
    */
   healthCheck?: 'ping' | 'reset' | 'none';
   /**
@@ -53,6 +55,12 @@ type PoolSettings = Required<
 
 /** The option that lets the wire connector write a statement behind running ones. */
 const PIPELINED: QueryOptions = { pipelined: true } as QueryOptions;
+
+/** What release() puts back: the session as opened. */
+interface OpenedSession {
+  autocommit: boolean;
+  database: string | null;
+}
 
 interface IdleConnection {
   conn: Connection;
@@ -112,8 +120,8 @@ function checkSettings(s: PoolSettings): void {
 export class Pool {
   /** A stack: the most recently used connection goes out first (the least likely to need a ping). */
   private readonly idle: IdleConnection[] = [];
-  /** Each connection's autocommit mode as opened, restored when a borrower changed it. */
-  private readonly openedAutocommit = new WeakMap<Connection, boolean>();
+  /** Each connection's autocommit mode and database as opened, restored when a borrower changed them. */
+  private readonly opened = new WeakMap<Connection, OpenedSession>();
   private readonly waiters = new WaiterQueue();
   /** Fires at the deadline of the head waiter (see WaiterQueue). */
   private waitTimer: NodeJS.Timeout | null = null;
@@ -179,7 +187,7 @@ export class Pool {
 
   private async open(): Promise<Connection> {
     const conn = await (this.#url ? connect(this.#url, this.#connectOptions) : connect(this.#connectOptions));
-    this.openedAutocommit.set(conn, conn.getAutocommit());
+    this.openedOf(conn);
     return conn;
   }
 
@@ -200,7 +208,8 @@ export class Pool {
     const timer = setTimeout(() => conn.destroy(), Math.max(1, limitMs));
     try {
       if (this.settings.healthCheck === 'reset') await conn.reset();
-      else await conn.ping();
+      // No reconnect inside the check: a dead session is discarded and its slot refilled by open().
+      else await conn.ping(false);
       return conn.isConnected();
     } catch {
       conn.destroy();
@@ -388,8 +397,10 @@ export class Pool {
 
   /**
    * Returns a connection: broken ones are dropped; an unread streaming result is drained, an
-   * open transaction rolled back and a changed autocommit mode restored before anyone else
-   * gets it.
+   * open transaction rolled back, a changed autocommit mode restored and the database the
+   * connection was opened with selected again (after selectDb() or a lone USE statement: the
+   * transport's session.database) before anyone else gets it. A connection opened without a
+   * database that has since selected one is closed instead: none can be unselected.
    */
   giveBack(conn: Connection): void {
     if (this.ending || !conn.isConnected() || this.needsCleanup(conn)) void this.recycle(conn);
@@ -400,32 +411,31 @@ export class Pool {
   private needsCleanup(conn: Connection): boolean {
     const link = conn.transport();
     if (link.streamOpen) return true;
+    const opened = this.openedOf(conn);
     const status = link.session.serverStatus;
-    return (status & ServerStatus.IN_TRANS) !== 0 || ((status & ServerStatus.AUTOCOMMIT) !== 0) !== this.autocommitOf(conn);
+    return (
+      (status & ServerStatus.IN_TRANS) !== 0 || ((status & ServerStatus.AUTOCOMMIT) !== 0) !== opened.autocommit || link.session.database !== opened.database
+    );
   }
 
-  /** The autocommit mode the connection had when it was opened (what the pool's options asked for). */
-  private autocommitOf(conn: Connection): boolean {
-    let mode = this.openedAutocommit.get(conn);
-    if (mode === undefined) {
-      mode = conn.getAutocommit();
-      this.openedAutocommit.set(conn, mode);
+  /** The autocommit mode and database the connection had when it was opened (what the pool's options asked for). */
+  private openedOf(conn: Connection): OpenedSession {
+    let session = this.opened.get(conn);
+    if (session === undefined) {
+      session = { autocommit: conn.getAutocommit(), database: conn.transport().session.database };
+      this.opened.set(conn, session);
     }
-    return mode;
+    return session;
   }
 
-  /** The slow way back: drain, roll back, restore autocommit, or the connection is dropped. */
+  /** The slow way back: drain, roll back, restore autocommit and database, or the connection is dropped. */
   private async recycle(conn: Connection): Promise<void> {
     let healthy = conn.isConnected();
     if (healthy && this.needsCleanup(conn)) {
       // A server that never answers must not keep the connection (and its slot) forever.
       const timer = setTimeout(() => conn.destroy(), this.settings.acquireTimeoutMs);
       try {
-        const link = conn.transport();
-        if (link.streamOpen) await link.drainStream?.();
-        if (link.session.serverStatus & ServerStatus.IN_TRANS) await conn.rollback();
-        await conn.autocommit(this.autocommitOf(conn));
-        healthy = conn.isConnected() && !link.streamOpen;
+        healthy = await this.restore(conn);
       } catch {
         healthy = false;
       } finally {
@@ -440,6 +450,20 @@ export class Pool {
       return;
     }
     return this.handOver(conn);
+  }
+
+  /** Puts the session back as it was opened; false when it cannot be. */
+  private async restore(conn: Connection): Promise<boolean> {
+    const link = conn.transport();
+    const opened = this.openedOf(conn);
+    if (link.streamOpen) await link.drainStream?.();
+    if (link.session.serverStatus & ServerStatus.IN_TRANS) await conn.rollback();
+    await conn.autocommit(opened.autocommit);
+    if (link.session.database !== opened.database) {
+      if (opened.database === null) return false;
+      await conn.selectDb(opened.database);
+    }
+    return conn.isConnected() && !link.streamOpen;
   }
 
   /**

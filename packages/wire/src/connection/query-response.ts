@@ -64,12 +64,14 @@ const STALL_INSPECT_MS = 250;
  */
 export class WireQueryResponse implements QueryResponse {
   current!: WireResultSet;
-  /** No packet of this command is left on the wire. */
-  finished = false;
+  /** No packet of this command is left on the wire (the session is free of it). */
+  private ended = false;
   /** Written as a pipelined statement (counted by the session until it finishes). */
   pipelined = false;
   private buffered: WireResultSet[] | null = null;
   private index = 0;
+  /** Buffered: the error of the statement after the last buffered result, for nextResult() to throw. */
+  private laterError: Error | null = null;
   /** Set once the statement's signal fired or its deadline passed. */
   cancelled: OperationalError | null = null;
   /** The statement ended with 1317 after the cancel: its KILL has run. */
@@ -134,37 +136,71 @@ export class WireQueryResponse implements QueryResponse {
     });
   }
 
+  /**
+   * Nothing is left to read or report: no packet of this command is on the wire, and no error
+   * of a later statement waits for nextResult() (a cursor drains a response that is not).
+   */
+  get finished(): boolean {
+    return this.ended && this.laterError === null;
+  }
+
   async start(): Promise<void> {
     this.armCancellation();
     this.current = await this.readResult();
   }
 
-  async bufferAll(): Promise<void> {
+  /**
+   * Reads every result. With `holdLaterError`, a statement after the first that fails (a
+   * multi-statement text) leaves the results before it readable and its error for nextResult()
+   * to throw on reaching it, as the streaming path and the reference do; without, it is thrown
+   * here. An error that leaves the session unusable or cancels the statement is thrown at once.
+   */
+  async bufferAll(holdLaterError = false): Promise<void> {
     const all: WireResultSet[] = [];
-    let r = this.current;
-    for (;;) {
-      // fill() returns no promise when the rows were all queued: then nothing is awaited.
-      const filling = r.complete ? undefined : r.fill();
-      if (filling) await filling;
-      all.push(r);
-      if (!r.hasMore) break;
-      r = await this.readResult();
+    let r: WireResultSet | null = this.current;
+    while (r) {
+      try {
+        // fill() returns no promise when the rows were all queued: then nothing is awaited.
+        const filling = r.complete ? undefined : r.fill();
+        if (filling) await filling;
+        all.push(r);
+        r = r.hasMore ? await this.readResult() : null;
+      } catch (err) {
+        if (!holdLaterError || all.length === 0 || !this.mayHold()) throw err;
+        this.laterError = err as Error;
+        r = null;
+      }
     }
     this.buffered = all;
     this.current = all[0];
     this.index = 0;
   }
 
+  /** A failure that ended the statement and left the session usable: a server error, a refused file. */
+  private mayHold(): boolean {
+    return this.ended && !this.cancelled && this.conn.isOpen;
+  }
+
   async nextResult(): Promise<ResultSet | null> {
     if (this.buffered) {
-      if (this.index + 1 >= this.buffered.length) return null;
+      if (this.index + 1 >= this.buffered.length) return this.throwLaterError();
       this.current = this.buffered[++this.index];
       return this.current;
     }
     if (!this.current.complete) await this.current.discardRest();
-    if (!this.current.hasMore) return null;
+    // A statement that failed ended the response: nothing follows it, whatever the result
+    // before it announced (reading on would wait for packets that never come).
+    if (!this.current.hasMore || this.ended) return null;
     this.current = await this.readResult();
     return this.current;
+  }
+
+  /** Throws the held error of a later statement once; null when there is none (or no more). */
+  private throwLaterError(): null {
+    const err = this.laterError;
+    if (!err) return null;
+    this.laterError = null;
+    throw err;
   }
 
   async drain(): Promise<void> {
@@ -175,6 +211,7 @@ export class WireQueryResponse implements QueryResponse {
     if (this.buffered) {
       this.index = this.buffered.length - 1;
       this.current = this.buffered[this.index];
+      this.throwLaterError();
       return;
     }
     while (await this.nextResult());
@@ -186,7 +223,7 @@ export class WireQueryResponse implements QueryResponse {
    */
   private async drainAfterCancel(): Promise<void> {
     await this.busy?.catch(() => {});
-    while (!this.finished) {
+    while (!this.ended) {
       if (!this.conn.isOpen || !this.current) {
         this.abandon();
         return;
@@ -227,8 +264,8 @@ export class WireQueryResponse implements QueryResponse {
   }
 
   private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
+    if (this.ended) return;
+    this.ended = true;
     this.disarm?.();
     this.conn.responseFinished(this);
     // A KILL still on its way would hit whatever statement runs next on this session: the
@@ -242,7 +279,7 @@ export class WireQueryResponse implements QueryResponse {
     if (!signal && !timeoutMs) return;
     let kill: RunningKill | undefined;
     const cancel = (error: OperationalError) => {
-      if (this.finished || this.cancelled) return;
+      if (this.ended || this.cancelled) return;
       this.cancelled = error;
       const waiters = this.cancelWaiters;
       if (waiters) {
@@ -252,7 +289,7 @@ export class WireQueryResponse implements QueryResponse {
       const running = this.conn.killRunning(
         error,
         this.graceMs,
-        () => this.finished,
+        () => this.ended,
         () => this.killLanded,
       );
       this.killing = running.killing;

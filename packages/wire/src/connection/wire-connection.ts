@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as TlsConnectionOptions, type SecureContext } from 'node:tls';
 import {
   Capability,
   Command,
@@ -31,6 +31,8 @@ import { WireQueryResponse } from './query-response.js';
 import { parsePrepareOk, STMT_CLOSE, STMT_EXECUTE, STMT_PREPARE, type PreparedCommands, type PreparedStatement } from './prepared.js';
 import { SessionLock } from './session-lock.js';
 import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
+import { secureContextFor } from './tls-context.js';
+import { usedDatabase } from './used-database.js';
 import { corkUntilIoDone, mayWriteAhead } from './write-ahead.js';
 
 const CR_CONN_HOST_ERROR = 2003;
@@ -130,10 +132,13 @@ export class WireConnection implements SqlTransport, PacketChannel {
   // ES private: invisible to util.inspect, JSON and property enumeration.
   readonly #password: string | undefined;
   readonly #tlsKey: WireTlsOptions['key'];
+  /** The TLS material (CA, client certificate and key, ciphers), built before dialling. */
+  readonly #secureContext: SecureContext | undefined;
 
-  private constructor(socket: Socket, options: WireOptions) {
+  private constructor(socket: Socket, options: WireOptions, secureContext: SecureContext | undefined) {
     this.#password = options.password;
     this.#tlsKey = options.tls?.key;
+    this.#secureContext = secureContext;
     this.options = { ...options, password: undefined, tls: options.tls && { ...options.tls, key: undefined } };
     this.socket = socket;
     this.highWaterMark = options.highWaterMark ?? 4 << 20;
@@ -156,9 +161,12 @@ export class WireConnection implements SqlTransport, PacketChannel {
     checkSqlMode(options.sqlMode);
     checkMaxAllowedPacket(options.maxAllowedPacket);
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    // One deadline for every step: the login gets what the TCP connect left of it.
+    const deadline = Date.now() + timeoutMs;
     const where = options.socketPath ?? `${options.host ?? 'localhost'}:${options.port ?? 3306}`;
+    const secureContext = resolveTlsMode(options) === 'disabled' ? undefined : secureContextFor(options.tls);
     const socket = await openSocket(options, timeoutMs);
-    const conn = new WireConnection(socket, options);
+    const conn = new WireConnection(socket, options, secureContext);
     let timer: NodeJS.Timeout | undefined;
     try {
       // The setup statements count as login: a server that never answers them cannot hold connect().
@@ -175,7 +183,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
                   errno: CR_CONN_HOST_ERROR,
                 }),
               ),
-            timeoutMs,
+            Math.max(0, deadline - Date.now()),
           );
         }),
       ]);
@@ -494,13 +502,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
       socket: this.socket,
       // With an existing socket, `host` only names what the certificate must match.
       host,
-      ca: o.tls?.ca,
-      cert: o.tls?.cert,
-      key: this.#tlsKey,
-      ciphers: o.tls?.ciphers,
       servername,
       rejectUnauthorized: verify,
-      minVersion: 'TLSv1.2',
+      // The material's context holds its own minimum version.
+      ...(this.#secureContext ? { secureContext: this.#secureContext } : { minVersion: 'TLSv1.2' }),
     };
     if (mode === 'verify-ca') tlsOptions.checkServerIdentity = () => undefined;
     if (mode === 'verify-full' && o.tls?.servername) {
@@ -513,8 +518,16 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.socket.removeAllListeners('error');
     this.socket.removeAllListeners('close');
     const secureSocket = await new Promise<Socket>((resolve, reject) => {
-      const s = tlsConnect(tlsOptions, () => resolve(s));
-      s.once('error', (err) => reject(new OperationalError(`TLS handshake failed: ${err.message}`, { errno: CR_SSL_CONNECTION_ERROR, cause: err })));
+      const failed = (err: Error) => new OperationalError(`TLS handshake failed: ${err.message}`, { errno: CR_SSL_CONNECTION_ERROR, cause: err });
+      let s: Socket;
+      try {
+        s = tlsConnect(tlsOptions, () => resolve(s));
+      } catch (err) {
+        // Node checks some options synchronously: that is a failed handshake too, never a raw error.
+        reject(failed(err as Error));
+        return;
+      }
+      s.once('error', (err) => reject(failed(err)));
     });
     this.socket = secureSocket;
     this.attach(secureSocket);
@@ -563,7 +576,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     // A cancelled stream drains itself in the background: later commands just queue behind it.
     if (this.streaming && !this.streaming.finished && !this.streaming.cancelled) {
       throw new ProgrammingError(
-        'Commands out of sync: a streaming result on this connection has not been read to the end; read it fully or call drain() first',
+        'Commands out of sync: an unbuffered result on this connection has not been read to the end; read it to the end or close its cursor first (a WireQueryResponse: drain() it)',
         { errno: CR_COMMANDS_OUT_OF_SYNC },
       );
     }
@@ -615,6 +628,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
         await r.start();
         await this.readRest(r, streaming);
       }
+      const database = usedDatabase(sql);
+      if (database !== null) this.session.database = database;
       return r;
     } catch (err) {
       if (!response) release();
@@ -693,7 +708,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
 
   /** After the first result's header: the rest of a buffered response, or the stream's claim on the session. */
   private readRest(r: WireQueryResponse, streaming: boolean): Promise<void> | undefined {
-    if (!streaming) return r.bufferAll();
+    // A later statement's error waits for nextResult(), as it would unbuffered.
+    if (!streaming) return r.bufferAll(true);
     if (!r.finished) this.streaming = r;
     return undefined;
   }
@@ -953,9 +969,15 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.session.database = database;
   }
 
-  /** COM_RESET_CONNECTION, then the session setup again (it resets session variables too). */
+  /**
+   * COM_RESET_CONNECTION, then the session setup again (it resets session variables too). The
+   * reset keeps the current database, so the one the session was opened with is selected again
+   * (COM_INIT_DB). A session opened without a database keeps any it selected since: the
+   * protocol has no way to select none.
+   */
   async reset(): Promise<void> {
     await this.command(Command.RESET_CONNECTION);
+    if (this.options.database) await this.selectDb(this.options.database);
     await this.setupSession();
   }
 
