@@ -26,7 +26,14 @@ export interface ModelOptions extends ResolveOptions, TransportOptions {
 }
 
 export interface ChatFactoryOptions extends ModelOptions {
-  /** Whether adapters that offer both stream by default (LangChain `invoke`). Default true, as in the Python SDK. */
+  /**
+   * Whether the LangChain adapter may use the streaming routes, as the Python SDK's `streaming`
+   * (default true). True: `.stream()` streams, and `invoke` streams underneath on the
+   * OpenAI-compatible path (ChatOpenAI(streaming=True)) but asks Converse on `Amazon`
+   * (ChatBedrockConverse(disable_streaming=False)). False: no streaming route at all, so
+   * `.stream()` yields the whole reply as one chunk, as LangChain does for a model with
+   * streaming disabled. The built-in client's `chat` and `stream` do not look at it.
+   */
   streaming?: boolean;
 }
 
@@ -56,6 +63,15 @@ export interface EmbeddingsFactoryOptions extends ModelOptions {
   batchSize?: number;
   /** Requests in flight at once when one call needs several (batches, or one per text for Titan-style models). Default 4. */
   concurrency?: number;
+  /**
+   * The vector length to ask for, for models that can shorten their vectors: `dimensions` on the
+   * OpenAI-compatible path and for Titan, `output_dimension` for Cohere Embed v4,
+   * `embeddingDimension` for Amazon Nova; Cohere before v4 has no such field, so none is sent
+   * (as LangChain's OpenAIEmbeddings and BedrockEmbeddings do).
+   */
+  dimensions?: number;
+  /** Fields merged into every embeddings request body as they are (LangChain's `model_kwargs`). */
+  extraBody?: Record<string, unknown>;
 }
 
 async function endpointOf(opts: ModelOptions): Promise<InferenceEndpoint> {
@@ -90,10 +106,17 @@ export async function embeddingsFactory(opts: EmbeddingsFactoryOptions): Promise
   const ep = await endpointOf(opts);
   const transport = new Transport(opts);
   const concurrency = positiveInteger('concurrency', opts.concurrency ?? 4);
-  if (ep.hostingPlatform === BEDROCK_PLATFORM) return new BedrockEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, concurrency);
-  const chunker = await chunkerFor(opts, ep);
+  const request = {
+    dimensions: opts.dimensions === undefined ? undefined : positiveInteger('dimensions', opts.dimensions),
+    extraBody: plainObject('extraBody', opts.extraBody),
+  };
+  if (ep.hostingPlatform === BEDROCK_PLATFORM) return new BedrockEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, concurrency, request);
+  const { chunker, maxTokensPerRequest } = await chunkerFor(opts, ep);
   const batchSize = positiveInteger('batchSize', opts.batchSize ?? 512);
-  return new OpenAiEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, chunker, opts.encodingFormat ?? 'base64', batchSize, concurrency);
+  return new OpenAiEmbeddings(transport, ep.url, opts.modelName, ep.hostingPlatform, chunker, opts.encodingFormat ?? 'base64', batchSize, concurrency, {
+    ...request,
+    maxTokensPerRequest,
+  });
 }
 
 /**
@@ -105,27 +128,50 @@ export const MODEL_TOKEN_WINDOWS: Readonly<Record<string, number>> = { 'qwen/qwe
 /** LangChain's OpenAIEmbeddings `embedding_ctx_length`: the window for tiktoken chunking when nothing says otherwise. */
 export const OPENAI_EMBEDDING_CTX_LENGTH = 8191;
 
+/**
+ * LangChain's OpenAIEmbeddings `MAX_TOKENS_PER_REQUEST` (OpenAI's own limit): with tiktoken
+ * chunking a request is closed before its token ids would pass this many.
+ */
+export const OPENAI_MAX_TOKENS_PER_REQUEST = 300_000;
+
 /** The platform of real OpenAI models, where tiktoken is the right tokenizer (as in the Python SDK). */
 export const OPENAI_PLATFORM = 'Azure';
 
-async function chunkerFor(opts: EmbeddingsFactoryOptions, ep: InferenceEndpoint): Promise<Chunker> {
+/**
+ * How inputs are cut and, for tiktoken chunking (the reference's LangChain path for OpenAI
+ * models), the per-request token limit; the reference sends other chunks in `batchSize` batches only.
+ */
+async function chunkerFor(opts: EmbeddingsFactoryOptions, ep: InferenceEndpoint): Promise<{ chunker: Chunker; maxTokensPerRequest?: number }> {
   const window = opts.maxInputTokens ?? ep.info?.maxInputTokens;
   const mode = opts.tokenizer ?? 'auto';
   if (typeof mode === 'object' && mode !== null) {
     if (typeof mode.encode !== 'function') throw new OptionError('tokenizer.encode must be a function');
     const tokens = window ?? MODEL_TOKEN_WINDOWS[opts.modelName.toLowerCase()];
     if (tokens === undefined) throw new OptionError(`chunking by tokens needs maxInputTokens for model ${opts.modelName}`);
-    return tokenChunker(mode, tokens);
+    return { chunker: tokenChunker(mode, tokens) };
   }
   if (mode !== 'auto' && mode !== 'tiktoken' && mode !== 'characters') {
     throw new OptionError(`tokenizer must be 'auto', 'tiktoken', 'characters' or an object with encode(), got ${String(mode)}`);
   }
   if (mode === 'tiktoken' || (mode === 'auto' && ep.hostingPlatform === OPENAI_PLATFORM)) {
     const tiktoken = await tiktokenTokenizer(opts.modelName);
-    if (tiktoken) return tokenChunker(tiktoken.tokenizer, window ?? OPENAI_EMBEDDING_CTX_LENGTH, tiktoken.name, 0);
+    if (tiktoken) {
+      return {
+        chunker: tokenChunker(tiktoken.tokenizer, window ?? OPENAI_EMBEDDING_CTX_LENGTH, tiktoken.name, 0),
+        maxTokensPerRequest: OPENAI_MAX_TOKENS_PER_REQUEST,
+      };
+    }
     if (mode === 'tiktoken') throw new OptionError("tokenizer: 'tiktoken' needs the optional package js-tiktoken (npm install js-tiktoken)");
   }
-  return characterChunker(opts.maxChunkChars ?? window ?? DEFAULT_MAX_CHUNK_CHARS);
+  return { chunker: characterChunker(opts.maxChunkChars ?? window ?? DEFAULT_MAX_CHUNK_CHARS) };
+}
+
+function plainObject(name: string, value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new OptionError(`${name} must be an object of request fields, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  return value as Record<string, unknown>;
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -7,7 +7,7 @@ import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager
 import type { Runnable } from '@langchain/core/runnables';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { NotSupportedError, OptionError } from '@s2/base';
-import { chatFactory, embeddingsFactory, type ChatFactoryOptions, type EmbeddingsFactoryOptions } from './factory.js';
+import { BEDROCK_PLATFORM, chatFactory, embeddingsFactory, type ChatFactoryOptions, type EmbeddingsFactoryOptions } from './factory.js';
 import { assembleChat } from './internal/assemble.js';
 import type { ChatCallOptions, ChatChunk, ChatClient, ChatMessage, EmbeddingsClient, ToolDefinition, Usage } from './types.js';
 
@@ -52,8 +52,8 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
   private clientPromise: Promise<ChatClient> | undefined;
   readonly #fields: ChatSingleStoreFields;
   /**
-   * As in the SingleStoreDB Python SDK (singlestoredb 1.18.1), `invoke` streams underneath unless
-   * `streaming: false`.
+   * Whether the streaming routes are used, as the `streaming` of the SingleStoreDB Python SDK
+   * (singlestoredb 1.18.1): see {@link ChatFactoryOptions.streaming}.
    */
   readonly streaming: boolean;
 
@@ -61,6 +61,9 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
     super(withoutSecrets(fields));
     this.#fields = fields;
     this.streaming = fields.streaming ?? fields.client?.streaming ?? true;
+    // The reference's `streaming=False` turns the streaming routes off altogether, `.stream()`
+    // included (LangChain then yields the whole reply); LangChain.js spells that disableStreaming.
+    this.disableStreaming = !this.streaming;
     if (fields.client) this.clientPromise = Promise.resolve(fields.client);
   }
 
@@ -104,7 +107,10 @@ export class ChatSingleStore extends BaseChatModel<ChatSingleStoreCallOptions, A
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): Promise<LcChatResult> {
     const client = await this.client();
     const opts = this.callOptions(options);
-    const result = this.streaming
+    // As the reference: ChatOpenAI(streaming=True) streams `invoke` underneath, while
+    // ChatBedrockConverse(disable_streaming=False) answers it over Converse and streams only `.stream()`.
+    const streamInvoke = this.streaming && client.hostingPlatform !== BEDROCK_PLATFORM;
+    const result = streamInvoke
       ? await assembleChat(this.tapStream(client.stream(toChatMessages(messages), opts), runManager))
       : await client.chat(toChatMessages(messages), opts);
     const message = new AIMessageChunk({

@@ -73,7 +73,7 @@ export interface ChatClient {
   readonly modelName: string;
   readonly hostingPlatform: string;
   readonly endpoint: string;
-  /** True when `invoke`-style callers should stream (the factory's `streaming` option). */
+  /** The factory's `streaming` option: whether the LangChain adapter may use the streaming routes. */
   readonly streaming: boolean;
   chat(messages: ChatMessage[], options?: ChatCallOptions): Promise<ChatResult>;
   stream(messages: ChatMessage[], options?: ChatCallOptions): AsyncIterable<ChatChunk>;

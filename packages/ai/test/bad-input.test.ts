@@ -82,6 +82,89 @@ describe('embedding replies whose indexes do not cover the inputs', () => {
   });
 });
 
+describe('replies that are valid JSON of the wrong shape', () => {
+  const client = (platform: 'Nova' | 'Amazon', reply: unknown) =>
+    chatFactory({ modelName: 'm', baseUrl: 'http://fake.invalid/v1', hostingPlatform: platform, env: {}, maxRetries: 0, fetch: scripted(() => reply) });
+
+  it.each([
+    ['null', 'Nova', null],
+    ['a list', 'Nova', []],
+    ['a null tool call', 'Nova', { choices: [{ message: { tool_calls: [null] }, finish_reason: 'tool_calls' }] }],
+    ['null', 'Amazon', null],
+    ['a null content block', 'Amazon', { output: { message: { content: [null] } } }],
+  ] as const)('a chat reply of %s is an InferenceError, not a TypeError (%s)', async (_label, platform, reply) => {
+    const chat = await client(platform, reply);
+    expect(await chat.chat([{ role: 'user', content: 'x' }]).catch((err: unknown) => err)).toBeInstanceOf(InferenceError);
+  });
+
+  it.each([
+    ['data: null\n\n', /sent null where a stream event object was expected/],
+    ['data: {"choices":[{"delta":{"tool_calls":[null]}}]}\n\n', /tool call that is null/],
+  ])('a stream event %j is an InferenceError, not a TypeError', async (events, message) => {
+    const chat = await chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      maxRetries: 0,
+      fetch: (async () => new Response(`${events}data: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } })) as typeof fetch,
+    });
+    const err = await (async () => {
+      for await (const _ of chat.stream([{ role: 'user', content: 'x' }]));
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  /** NaN as little-endian float32 bytes: base64 can carry what JSON cannot. */
+  const NAN_BASE64 = Buffer.from(new Float32Array([1, Number.NaN]).buffer).toString('base64');
+
+  it.each<[string, Reply, RegExp]>([
+    ['null', () => null, /sent null where a reply object was expected/],
+    ['a null item', () => ({ data: [null] }), /sent null in place of embedding 0/],
+    ['values that are not numbers', () => ({ data: [{ index: 0, embedding: ['x', null] }] }), /string at position 0/],
+    ['an empty vector', () => ({ data: [{ index: 0, embedding: [] }] }), /empty/],
+    ['a NaN in base64', () => ({ data: [{ index: 0, embedding: NAN_BASE64 }] }), /NaN at position 1/],
+  ])('an OpenAI-compatible embeddings reply with %s is an InferenceError', async (_label, reply, message) => {
+    const e = await embeddings(reply);
+    const err = await e.embedDocuments(['a']).catch((err: unknown) => err);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('embeddings of different lengths in one call are an InferenceError, within a request and across requests', async () => {
+    const uneven = await embeddings((body) => ({ data: body.input.map((_, index) => ({ index, embedding: index === 0 ? [1, 2] : [1] })) }));
+    expect(await uneven.embedDocuments(['a', 'b']).catch((err: unknown) => err)).toBeInstanceOf(InferenceError);
+    let calls = 0;
+    const perRequest = await embeddings((body) => ({ data: body.input.map((_, index) => ({ index, embedding: calls++ === 0 ? [1, 2] : [1] })) }), {
+      batchSize: 1,
+      concurrency: 1,
+    });
+    const err = await perRequest.embedDocuments(['a', 'b']).catch((err: unknown) => err);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as Error).message).toMatch(/different lengths \(2 and 1\)/);
+  });
+
+  it.each([
+    ['null', 'amazon.titan-embed-text-v2:0', null],
+    ['a null embedding', 'amazon.titan-embed-text-v2:0', { embedding: null }],
+    ['values that are not numbers', 'amazon.titan-embed-text-v2:0', { embedding: ['x'] }],
+    ['null', 'cohere.embed-english-v3', null],
+    ['a null vector', 'cohere.embed-english-v3', { embeddings: [null] }],
+    ['a null item', 'amazon.nova-2-multimodal-embeddings-v1:0', { embeddings: [null] }],
+  ] as const)('a Bedrock embeddings reply of %s is an InferenceError (%s)', async (_label, modelName, reply) => {
+    const e = await embeddingsFactory({
+      modelName,
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Amazon',
+      env: {},
+      maxRetries: 0,
+      fetch: scripted(() => reply),
+    });
+    expect(await e.embedDocuments(['a']).catch((err: unknown) => err)).toBeInstanceOf(InferenceError);
+  });
+});
+
 describe('wrong arguments to the clients', () => {
   const ok: Reply = (body) => ({ data: body.input.map((_, index) => ({ index, embedding: [1, 0] })) });
   it.each([

@@ -110,12 +110,13 @@ describe('request bodies', () => {
       model: 'gpt-fake',
       stream: false,
       temperature: 0.5,
-      max_tokens: 7,
+      max_completion_tokens: 7,
       top_p: 0.9,
       stop: ['END'],
       seed: 3,
       tool_choice: { type: 'function', function: { name: 'lookup' } },
     });
+    expect(body).not.toHaveProperty('max_tokens');
     expect(body.tools[0]).toEqual({ type: 'function', function: weather });
     expect(body.messages[2]).toEqual({
       role: 'assistant',
@@ -186,5 +187,44 @@ describe('Bedrock invoke', () => {
     for await (const c of (chat as BedrockChat).invokeStream({ inputText: 'hi there' })) streamed.push(c);
     expect(streamed).toEqual([direct]);
     expect(f.requests.at(-1)!.route).toBe('invoke-with-response-stream');
+  });
+});
+
+describe('SSE framing', () => {
+  /** A chat client whose stream replies arrive in exactly these pieces. */
+  const piecewise = (pieces: string[]) =>
+    chatFactory({
+      modelName: 'm',
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      maxRetries: 0,
+      fetch: (async () =>
+        new Response(
+          new ReadableStream({
+            start(c) {
+              for (const p of pieces) c.enqueue(new TextEncoder().encode(p));
+              c.close();
+            },
+          }),
+          { headers: { 'content-type': 'text/event-stream' } },
+        )) as typeof fetch,
+    });
+
+  it('a CRLF split between its CR and LF across reads is one line end, not an empty line ending the event', async () => {
+    // One event over two data lines; cut after the first line's CR.
+    const event = 'data: {"choices":[{"delta":{"content":"a"}}\r\ndata: ]}\r\n\r\n';
+    const cut = event.indexOf('\r') + 1;
+    for (const pieces of [[event], [event.slice(0, cut), event.slice(cut)]]) {
+      const chunks = await collect((await piecewise([...pieces, 'data: [DONE]\r\n\r\n'])).stream([{ role: 'user', content: 'x' }]));
+      expect(chunks[0], JSON.stringify(pieces)).toEqual({ type: 'text', text: 'a' });
+    }
+  });
+
+  it('a lone CR still ends a line when the next read starts with something else', async () => {
+    const chunks = await collect(
+      (await piecewise(['data: {"choices":[{"delta":{"content":"b"}}]}\r', '\rdata: [DONE]\r\r'])).stream([{ role: 'user', content: 'x' }]),
+    );
+    expect(chunks.map((c) => c.type)).toEqual(['text', 'finish']);
   });
 });

@@ -133,6 +133,85 @@ describe('Bedrock embeddings (InvokeModel)', () => {
   });
 });
 
+describe('Bedrock embeddings as LangChain BedrockEmbeddings shapes them', () => {
+  const bedrock = (modelName: string, extra: Record<string, unknown> = {}) =>
+    embeddingsFactory({ modelName, baseUrl: fake().bedrockUrl, hostingPlatform: 'Amazon', env: {}, ...extra });
+
+  it.each(['amazon.titan-embed-text-v2:0', 'cohere.embed-english-v3', 'amazon.nova-2-multimodal-embeddings-v1:0'])(
+    '%s: newlines become spaces before sending, so a text gets the vector the reference gets',
+    async (modelName) => {
+      const e = await bedrock(modelName);
+      const from = fake().requests.length;
+      expect(await e.embedDocuments(['line one\nline two'])).toEqual([fakeEmbedding('line one line two')]);
+      expect(await e.embedQuery('q1\nq2')).toEqual(fakeEmbedding('q1 q2'));
+      expect(JSON.stringify(since(fake(), from).map((r) => r.body))).not.toContain('\\n');
+    },
+  );
+
+  it('Cohere Embed v4: vectors come as embeddings.float', async () => {
+    const e = await bedrock('cohere.embed-v4:0');
+    const from = fake().requests.length;
+    expect(await e.embedDocuments(['one', 'two'])).toEqual([fakeEmbedding('one'), fakeEmbedding('two')]);
+    expect(since(fake(), from).map((r) => r.body)).toEqual([{ input_type: 'search_document', texts: ['one', 'two'] }]);
+  });
+
+  it('Amazon Nova embeddings: one SINGLE_EMBEDDING task per text, the vector from embeddings[0]', async () => {
+    const e = await bedrock('us.amazon.nova-2-multimodal-embeddings-v1:0');
+    const from = fake().requests.length;
+    expect(await e.embedDocuments(['one', 'two'])).toEqual([fakeEmbedding('one'), fakeEmbedding('two')]);
+    expect(since(fake(), from).map((r) => r.body)).toEqual(
+      ['one', 'two'].map((value) => ({
+        taskType: 'SINGLE_EMBEDDING',
+        singleEmbeddingParams: { embeddingPurpose: 'GENERIC_INDEX', text: { truncationMode: 'END', value } },
+      })),
+    );
+  });
+});
+
+describe('dimensions and extraBody', () => {
+  it('OpenAI-compatible: dimensions and the extra fields go in every request; the vectors come back that long', async () => {
+    const e = await openai({ dimensions: 8, extraBody: { user: 'u1' }, batchSize: 1 });
+    const from = fake().requests.length;
+    expect(await e.embedDocuments(['a', 'b'])).toEqual([fakeEmbedding('a', 8), fakeEmbedding('b', 8)]);
+    expect(since(fake(), from).map((r) => r.body)).toEqual(
+      ['a', 'b'].map((t) => ({ model: 'qwen-fake', input: [t], encoding_format: 'base64', dimensions: 8, user: 'u1' })),
+    );
+  });
+
+  it.each([
+    ['amazon.titan-embed-text-v2:0', { inputText: 'a', dimensions: 4, normalize: true }, 4],
+    ['cohere.embed-english-v3', { input_type: 'search_document', texts: ['a'], normalize: true }, 16],
+    ['cohere.embed-v4:0', { input_type: 'search_document', texts: ['a'], output_dimension: 4, normalize: true }, 4],
+    [
+      'amazon.nova-2-multimodal-embeddings-v1:0',
+      {
+        taskType: 'SINGLE_EMBEDDING',
+        singleEmbeddingParams: { embeddingPurpose: 'GENERIC_INDEX', text: { truncationMode: 'END', value: 'a' }, embeddingDimension: 4 },
+        normalize: true,
+      },
+      4,
+    ],
+  ] as const)("Bedrock %s: the family's own dimension field (none before Cohere v4), extra fields merged", async (modelName, body, length) => {
+    const e = await embeddingsFactory({
+      modelName,
+      baseUrl: fake().bedrockUrl,
+      hostingPlatform: 'Amazon',
+      env: {},
+      dimensions: 4,
+      extraBody: { normalize: true },
+    });
+    const from = fake().requests.length;
+    expect(await e.embedDocuments(['a'])).toEqual([fakeEmbedding('a', length)]);
+    expect(since(fake(), from).map((r) => r.body)).toEqual([body]);
+  });
+
+  it('a dimensions that is not a positive integer, or an extraBody that is not an object, is an OptionError', async () => {
+    for (const bad of [{ dimensions: 0 }, { dimensions: 1.5 }, { extraBody: [] }, { extraBody: 'x' }, { extraBody: null }]) {
+      await expect(openai(bad), JSON.stringify(bad)).rejects.toThrow(OptionError);
+    }
+  });
+});
+
 describe('concurrency of multi-request embedding calls', () => {
   /** A fresh slow fake per test, so its peak concurrency is this test's alone. */
   async function withSlowFake(fn: (f: FakeAi) => Promise<void>): Promise<void> {

@@ -16,7 +16,10 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
   const model = (extra: Record<string, unknown> = {}) =>
     createChatModel({ modelName: 'm', baseUrl: url(), hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
 
-  it('invoke streams underneath by default (as the reference), and not with streaming: false', async () => {
+  /** The routes the requests since `from` took: `stream`/`whole` on the OpenAI-compatible path. */
+  const routesSince = (from: number) => since(fake(), from).map((r) => (r.route === 'chat' ? (r.body.stream ? 'stream' : 'whole') : r.route));
+
+  it('invoke streams underneath by default on the OpenAI-compatible path and asks Converse on Bedrock, as the reference', async () => {
     const from = fake().requests.length;
     const streamed = await (await model()).invoke([new SystemMessage('s'), new HumanMessage('hello there')]);
     const whole = await (await model({ streaming: false })).invoke('hello there');
@@ -24,8 +27,19 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
     expect(whole.content).toBe(fakeReply('hello there'));
     expect(whole.usage_metadata?.output_tokens).toBe(2);
     expect(streamed.usage_metadata?.output_tokens).toBe(2);
-    const routes = since(fake(), from).map((r) => (r.route === 'chat' ? (r.body.stream ? 'stream' : 'whole') : r.route));
-    expect(routes).toEqual(platform === 'Amazon' ? ['converse-stream', 'converse'] : ['stream', 'whole']);
+    // ChatOpenAI(streaming=True) streams invoke; ChatBedrockConverse(disable_streaming=False) does not.
+    expect(routesSince(from)).toEqual(platform === 'Amazon' ? ['converse', 'converse'] : ['stream', 'whole']);
+  });
+
+  it('streaming: false uses no streaming route, .stream() included (the whole reply as one chunk), as the reference', async () => {
+    const from = fake().requests.length;
+    const parts: string[] = [];
+    for await (const c of await (await model({ streaming: false })).stream('abcdef')) parts.push(String(c.content));
+    expect(parts).toEqual(['fedcba']);
+    const streamed: string[] = [];
+    for await (const c of await (await model()).stream('abcdef')) streamed.push(String(c.content));
+    expect(streamed.join('')).toBe('fedcba');
+    expect(routesSince(from)).toEqual(platform === 'Amazon' ? ['converse', 'converse-stream'] : ['whole', 'stream']);
   });
 
   it('.stream() yields the reply in chunks', async () => {
@@ -83,7 +97,8 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
     await (await model({ temperature: 0.3, maxTokens: 11, streaming: false })).invoke('x');
     const body = since(fake(), from)[0]!.body;
     if (platform === 'Amazon') expect(body.inferenceConfig).toEqual({ temperature: 0.3, maxTokens: 11 });
-    else expect(body).toMatchObject({ temperature: 0.3, max_tokens: 11 });
+    else expect(body).toMatchObject({ temperature: 0.3, max_completion_tokens: 11 });
+    expect(body).not.toHaveProperty('max_tokens');
   });
 });
 

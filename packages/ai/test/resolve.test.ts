@@ -14,6 +14,7 @@ beforeAll(async () => {
   management.seed.inferenceApi({ ...f.inferenceApiInfo('gpt-fake', 'Azure', 'proj-1'), connectionURL: 'https://public.example/openai/v1' });
   management.seed.inferenceApi(f.inferenceApiInfo('claude-fake', 'Amazon', 'proj-1'));
   management.seed.inferenceApi({ ...f.inferenceApiInfo('no-internal', 'Azure', 'proj-1'), internalConnectionURL: '' });
+  management.seed.inferenceApi({ ...f.inferenceApiInfo('null-internal', 'Azure', 'proj-1'), internalConnectionURL: null });
   management.seed.inferenceApi(f.inferenceApiInfo('Qwen/Qwen3-Embedding-0.6B', 'Nova', 'proj-1'));
 });
 afterAll(() => management.close());
@@ -58,9 +59,10 @@ describe('endpoint resolution (the reference precedence)', () => {
     expect(lookups(before).map((c) => c.path)).toEqual(['GET /v1/inferenceapis/proj-1/Qwen/Qwen3-Embedding-0.6B']);
   });
 
-  it('preferExternalUrl picks connectionURL; an empty internal URL falls back to it', async () => {
+  it('preferExternalUrl picks connectionURL; an empty or null internal URL falls back to it, as the reference', async () => {
     expect((await resolveInferenceEndpoint('gpt-fake', { env: managementEnv(), preferExternalUrl: true })).url).toBe('https://public.example/openai/v1');
     expect((await resolveInferenceEndpoint('no-internal', { env: managementEnv() })).url).toBe(`${fake().url}/openai/v1`);
+    expect((await resolveInferenceEndpoint('null-internal', { env: managementEnv() })).url).toBe(`${fake().url}/openai/v1`);
   });
 
   it('one override alone still triggers the lookup, and the given value wins', async () => {

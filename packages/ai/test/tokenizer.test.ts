@@ -12,12 +12,13 @@ import {
   embeddingsFactory,
   MODEL_TOKEN_WINDOWS,
   OPENAI_EMBEDDING_CTX_LENGTH,
+  OPENAI_MAX_TOKENS_PER_REQUEST,
   type ChunkingInfo,
   type EmbeddingsClient,
   type EmbeddingsFactoryOptions,
   type OpenAiEmbeddings,
 } from '@s2/ai';
-import { fakeEmbedding } from '@s2/fakes/ai';
+import { fakeEmbedding, startFakeAi } from '@s2/fakes/ai';
 import { since, useFakeAi } from './support.js';
 
 const WINDOW = 50;
@@ -130,5 +131,67 @@ describe('choosing the tokenizer explicitly', () => {
     await expect(factory('Azure', { tokenizer: 'bpe' as never })).rejects.toThrow(OptionError);
     await expect(factory('Azure', { tokenizer: {} as never, maxInputTokens: 10 })).rejects.toThrow(/tokenizer.encode must be a function/);
     await expect(factory('Azure', { maxInputTokens: 0 })).rejects.toThrow(OptionError);
+  });
+});
+
+describe("OpenAI's limit of 300 000 tokens a request (LangChain's MAX_TOKENS_PER_REQUEST)", () => {
+  it("tiktoken chunks go in requests of at most that many tokens; the fake refuses more, in OpenAI's words", async () => {
+    // Its own fake: no window, so whole 8 002-token texts fit and one 512-chunk batch would carry 320 080 tokens.
+    const f = await startFakeAi();
+    try {
+      const texts = Array.from({ length: 40 }, (_, i) => `doc${i}${' hello'.repeat(8000)}`);
+      const e = await embeddingsFactory({ modelName: 'text-embedding-3-small', baseUrl: f.openaiUrl, hostingPlatform: 'Azure', env: {}, concurrency: 1 });
+      const vectors = await e.embedDocuments(texts);
+      const tokensSent = f.requests.map((r) => (r.body.input as number[][]).reduce((n, ids) => n + ids.length, 0));
+      expect(OPENAI_MAX_TOKENS_PER_REQUEST).toBe(300_000);
+      expect(tokensSent).toEqual([37 * 8002, 3 * 8002]);
+      expect(vectors).toEqual(texts.map((t) => fakeEmbedding(cl100k.encode(t))));
+
+      const over = await fetch(`${f.openaiUrl}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', input: [new Array(300_001).fill(1)] }),
+      });
+      expect(over.status).toBe(400);
+      expect(await over.json()).toEqual({
+        error: {
+          message: 'Requested 300001 tokens, max 300000 tokens per request',
+          type: 'max_tokens_per_request',
+          param: null,
+          code: 'max_tokens_per_request',
+        },
+      });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('a chunk over the limit on its own still goes, alone; other tokenizers are cut by batchSize only, as the reference', async () => {
+    const f = await startFakeAi({ maxTokensPerRequest: 1_000_000 });
+    try {
+      const e = await embeddingsFactory({
+        modelName: 'text-embedding-3-small',
+        baseUrl: f.openaiUrl,
+        hostingPlatform: 'Azure',
+        env: {},
+        concurrency: 1,
+        maxInputTokens: 400_000,
+      });
+      await e.embedDocuments(['a b', ' x'.repeat(310_000), 'c d']);
+      expect(f.requests.map((r) => (r.body.input as number[][]).map((ids) => ids.length))).toEqual([[2], [310_000], [2]]);
+      const caller = await embeddingsFactory({
+        modelName: 'm',
+        baseUrl: f.openaiUrl,
+        hostingPlatform: 'Nova',
+        env: {},
+        tokenizer: { encode: (t) => Array.from(t, () => 7) },
+        maxInputTokens: 200_000,
+      });
+      const from = f.requests.length;
+      await caller.embedDocuments(['y'.repeat(190_000), 'z'.repeat(190_000)]);
+      expect(since(f, from)).toHaveLength(1);
+    } finally {
+      await f.close();
+    }
   });
 });

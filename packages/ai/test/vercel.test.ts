@@ -20,7 +20,7 @@ describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s pa
     expect(r.usage.outputTokens).toBe(2);
     const body = since(fake(), from)[0]!.body;
     if (platform === 'Amazon') expect([body.system, body.inferenceConfig]).toEqual([[{ text: 'be nice' }], { temperature: 0.1, maxTokens: 20 }]);
-    else expect([body.messages[0], body.temperature, body.max_tokens]).toEqual([{ role: 'system', content: 'be nice' }, 0.1, 20]);
+    else expect([body.messages[0], body.temperature, body.max_completion_tokens]).toEqual([{ role: 'system', content: 'be nice' }, 0.1, 20]);
   });
 
   it('streamText: deltas add up to the reply; usage arrives at the end', async () => {

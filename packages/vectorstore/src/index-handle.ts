@@ -7,7 +7,8 @@ import { optionsLiteral } from './sql/literal.js';
 import { indexTableName } from './sql/names.js';
 import { checkVector, decodeJson, decodeVector, normalize, vectorHexLiteral, vectorText, type WireVectorFormat } from './sql/vectors.js';
 import { buildWhere, whereClause } from './sql/where.js';
-import { chunks, type NormalizedItem, type UpsertSource } from './upsert-input.js';
+import { chunks, isReplayable, type NormalizedItem, type UpsertSource } from './upsert-input.js';
+import { withVectorSupport } from './vector-support.js';
 import { Metric, type EmbeddingsLike, type IndexModel, type IndexStats, type Match, type Metadata, type VectorValues } from './types.js';
 
 /** Settings an index handle shares with its VectorDb. */
@@ -111,9 +112,17 @@ export class IndexHandle {
    * Inserts or replaces vectors, in multi-row `REPLACE` statements. Returns the summed affected
    * rows as the server counts them: a replaced id counts 2 (delete + insert), as in
    * singlestore-vectorstore.
+   *
+   * An array, Arrow table or polars frame is checked whole (shape, dimension, F32 range,
+   * metadata) before the first statement, so a bad item writes nothing. An iterable is read
+   * lazily, a batch at a time: a bad item there fails the call after the batches before it
+   * were written. Vectors made from text are checked when the model returns them, per batch.
    */
   async upsert(vectors: UpsertSource, options: { namespace?: string } = {}): Promise<number> {
     requireOptions(options, 'upsert()');
+    if (isReplayable(vectors)) {
+      for await (const chunk of chunks(vectors, this.settings.batchSize)) for (const it of chunk) this.checkItem(it);
+    }
     let total = 0;
     let any = false;
     for await (const chunk of chunks(vectors, this.settings.batchSize)) {
@@ -133,6 +142,12 @@ export class IndexHandle {
     const vectors = await model.embedDocuments(pending.map((it) => it.text!));
     if (vectors.length !== pending.length) throw new VectorStoreError(`The embeddings model returned ${vectors.length} vectors for ${pending.length} texts`);
     pending.forEach((it, i) => (it.values = vectors[i]));
+  }
+
+  /** What would fail while building the statement, checked without building it. */
+  private checkItem(it: NormalizedItem): void {
+    if (it.values !== undefined) checkVector(it.values, this.model.dimension, it.id);
+    if (it.metadata != null) spacedJson(it.metadata);
   }
 
   /**
@@ -244,7 +259,7 @@ export class IndexHandle {
     const probe = this.cosine ? normalize(vector!) : vector!;
     const hint = disable ? ' USE INDEX ()' : search ? ` SEARCH_OPTIONS ${optionsLiteral(spacedJson(search))}` : '';
     const sql = `SELECT id, vector, metadata, ${fn}(${field}, ?) AS __score FROM ${this.table}${whereClause(where)} ORDER BY __score${hint} LIMIT ?`;
-    const result = await rows(this.client, sql, [vectorText(probe), ...where.params, topK]);
+    const result = await withVectorSupport('query()', () => rows(this.client, sql, [vectorText(probe), ...where.params, topK]));
     return result.map(([rid, values, metadata, score]) => ({
       id: String(rid),
       score: euclidean ? Number(score) : -Number(score),

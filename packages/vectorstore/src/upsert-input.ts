@@ -94,6 +94,14 @@ export function normalizeItem(item: UpsertItem): NormalizedItem {
   return out;
 }
 
+/**
+ * Whether the source can be read twice, so it can be checked whole before anything is written:
+ * arrays, Arrow tables and polars frames (an iterator may be consumed by the first read).
+ */
+export function isReplayable(source: UpsertSource): boolean {
+  return Array.isArray(source) || isArrowTable(source) || isPolarsFrame(source);
+}
+
 /** Yields the source's items in chunks of at most `size`, pulling lazily from iterables. */
 export async function* chunks(source: UpsertSource, size: number): AsyncGenerator<NormalizedItem[]> {
   let chunk: NormalizedItem[] = [];

@@ -7,6 +7,7 @@ import { optionsLiteral } from './sql/literal.js';
 import { DEFAULT_DIMENSION, indexTableName, REGISTRY_TABLE, VECTOR_INDEX_NAME } from './sql/names.js';
 import { decodeJson, type VectorFormat, type WireVectorFormat } from './sql/vectors.js';
 import { detectVectorFormat } from './server-format.js';
+import { withVectorSupport } from './vector-support.js';
 import { DeletionProtection, Metric, METRICS, type EmbeddingsLike, type IndexModel } from './types.js';
 import { S2_VERSION } from '@s2/base';
 
@@ -157,7 +158,7 @@ export class VectorDb {
     if (useVectorIndex)
       columns += `, VECTOR INDEX ${VECTOR_INDEX_NAME} (${cosine ? 'vector_normalized' : 'vector'}) INDEX_OPTIONS ${optionsLiteral(spacedJson(vectorIndexOptions))}`;
     try {
-      await this.client.execute(`CREATE TABLE ${indexTableName(name)}(${columns})`);
+      await withVectorSupport('createIndex()', () => this.client.execute(`CREATE TABLE ${indexTableName(name)}(${columns})`));
     } catch (err) {
       await this.client.execute(`DELETE FROM ${REGISTRY_TABLE} WHERE name=?`, [name]).catch(() => {});
       throw err;

@@ -5,11 +5,13 @@
  * `vector` as LONGTEXT, on euclidean/dotproduct indexes (no server-side normalisation).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFromArrays } from 'apache-arrow';
+import pl from 'nodejs-polars';
 import { connect, type Connection } from '@s2/core';
 import { startDataApiGateway } from '@s2/data-api-gateway';
 import { uniqueDatabaseName } from '@s2/testing';
 import { skipUnless, testServer } from '@s2/testing/vitest';
-import { IndexNotFoundError, vectorDb, type VectorDb } from '@s2/vectorstore';
+import { IndexNotFoundError, vectorDb, VectorStoreError, type VectorDb } from '@s2/vectorstore';
 
 const scratch = uniqueDatabaseName('vectorstore');
 // With SINGLESTOREDB_URL the run's server is that external one: these MariaDB-shaped checks
@@ -79,6 +81,15 @@ describe('registry table and index metadata on MariaDB', onlyMariaDb(), () => {
     await expect(db.createIndex('orphan', { dimension: 3 })).rejects.toThrow();
     expect(await db.hasIndex('orphan')).toBe(false);
     expect(await conn.query('SELECT * FROM vector_indexes')).toEqual([]);
+  });
+
+  it('createIndex says SingleStore 8.5+ is needed when the server has no VECTOR type, the server error as cause', async () => {
+    const err = await db.createIndex('novector', { dimension: 3 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect((err as Error).message).toMatch(/createIndex\(\) needs SingleStore 8\.5 or later \(the VECTOR type/);
+    expect((err as VectorStoreError).errno).toBe(1064);
+    expect(((err as Error).cause as Error).message).toMatch(/F32\) NOT NULL/);
+    expect(await db.hasIndex('novector')).toBe(false);
   });
 
   it('describe, list, configure and delete indexes', async () => {
@@ -248,5 +259,55 @@ describe('data operations on MariaDB (JSON vectors, no vector functions)', onlyM
       await http.close();
       await gateway.close();
     }
+  });
+});
+
+describe('MariaDB without vector functions, and invalid items', onlyMariaDb(), () => {
+  it('query says SingleStore 8.5+ is needed, the unknown-function error as cause', async () => {
+    const index = await plainIndex('nofunctions', 'euclidean');
+    await index.upsert([['a', [1, 2, 3]]]);
+    const err = await index.query({ vector: [1, 2, 3], topK: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VectorStoreError);
+    expect((err as Error).message).toMatch(/query\(\) needs SingleStore 8\.5 or later/);
+    expect((err as VectorStoreError).errno).toBe(1305);
+    expect(((err as Error).cause as Error).message).toMatch(/EUCLIDEAN_DISTANCE does not exist/);
+  });
+
+  /** 20 rows, the one at position 15 (past the first two batches of 7) with a NaN. */
+  const rows = () => Array.from({ length: 20 }, (_, i) => ({ id: `r${String(i).padStart(2, '0')}`, values: [i, i === 15 ? Number.NaN : 1, 2] }));
+
+  it.each([
+    ['an array', () => rows(), /Vector r15 has a non-finite value at position 1/],
+    [
+      'an Arrow table',
+      () => tableFromArrays({ id: rows().map((r) => r.id), values: rows().map((r) => new Float32Array(r.values)) as never }),
+      /Vector r15 has a non-finite value at position 1/,
+    ],
+    [
+      'a polars frame',
+      () => pl.DataFrame({ id: rows().map((r) => r.id), values: rows().map((r) => r.values) }),
+      /Vector r15 has a non-finite value at position 1/,
+    ],
+    [
+      'an array (metadata JSON cannot hold)',
+      () => rows().map((r, i) => ({ id: r.id, values: [i, 1, 2], metadata: { n: i === 15 ? Number.NaN : i } })),
+      /JSON cannot hold NaN/,
+    ],
+  ])('an invalid item anywhere in %s writes nothing: the whole source is checked before the first statement', async (label, source, message) => {
+    const name = `whole_${label.replace(/\W+/g, '_')}`;
+    await plainIndex(name, 'euclidean');
+    const index = await (await vectorDb(conn, { batchSize: 7 })).index(name);
+    await expect(index.upsert(source() as never)).rejects.toThrow(message);
+    expect(await index.list()).toEqual([]);
+  });
+
+  it('an iterable is read a batch at a time: an invalid item fails after the batches before it were written', async () => {
+    await plainIndex('lazy', 'euclidean');
+    const index = await (await vectorDb(conn, { batchSize: 7 })).index('lazy');
+    async function* source() {
+      yield* rows();
+    }
+    await expect(index.upsert(source())).rejects.toThrow(/Vector r15 has a non-finite value/);
+    expect((await index.list()).length).toBe(14);
   });
 });

@@ -2,6 +2,7 @@ import { NotSupportedError } from '@s2/base';
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
 import { checkMessages } from '../internal/check-input.js';
+import { replyObject } from '../internal/check-reply.js';
 import { ChatBase } from './chat-base.js';
 import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
 import { bedrockUrl, invokeModel, invokeModelStream } from './bedrock-invoke.js';
@@ -20,9 +21,11 @@ export class BedrockChat extends ChatBase {
   async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
     checkMessages(messages);
     const url = bedrockUrl(this.endpoint, this.modelName, 'converse');
-    const reply = await this.transport.postJson<ConverseReply>(url, converseBody(messages, options), { signal: options.signal });
+    const reply = replyObject<ConverseReply>(await this.transport.postJson(url, converseBody(messages, options), { signal: options.signal }), url);
     const content = reply.output?.message?.content;
-    if (!Array.isArray(content)) throw new InferenceError(`${url} sent a reply without output.message.content`, { url, body: reply });
+    if (!Array.isArray(content) || content.some((b) => typeof b !== 'object' || b === null)) {
+      throw new InferenceError(`${url} sent a reply without a list of content blocks in output.message.content`, { url, body: reply });
+    }
     const toolCalls: ToolCall[] = content
       .filter((b) => b.toolUse)
       .map((b) => ({ id: b.toolUse!.toolUseId, name: b.toolUse!.name, arguments: JSON.stringify(b.toolUse!.input ?? {}) }));

@@ -2,6 +2,7 @@ import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
 import { joinUrl } from '../internal/transport.js';
 import { checkMessages } from '../internal/check-input.js';
+import { replyObject } from '../internal/check-reply.js';
 import { ChatBase } from './chat-base.js';
 import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
 import { parseSseJson, sseData } from './sse.js';
@@ -15,12 +16,12 @@ interface OpenAiToolCall {
 
 interface OpenAiCompletion {
   id?: string;
-  choices?: Array<{ message?: { content?: string | null; tool_calls?: OpenAiToolCall[] }; finish_reason?: string | null }>;
+  choices?: Array<{ message?: { content?: string | null; tool_calls?: Array<OpenAiToolCall | null> } | null; finish_reason?: string | null } | null>;
   usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
 }
 
 interface OpenAiChunk {
-  choices?: Array<{ delta?: { content?: string | null; tool_calls?: OpenAiToolCall[] }; finish_reason?: string | null }>;
+  choices?: Array<{ delta?: { content?: string | null; tool_calls?: Array<OpenAiToolCall | null> } | null; finish_reason?: string | null } | null>;
   usage?: OpenAiCompletion['usage'];
 }
 
@@ -32,10 +33,11 @@ export class OpenAiChat extends ChatBase {
 
   async chat(messages: ChatMessage[], options: ChatCallOptions = {}): Promise<ChatResult> {
     checkMessages(messages);
-    const reply = await this.transport.postJson<OpenAiCompletion>(this.url, this.body(messages, options, false), { signal: options.signal });
+    const url = this.url;
+    const reply = replyObject<OpenAiCompletion>(await this.transport.postJson(url, this.body(messages, options, false), { signal: options.signal }), url);
     const choice = reply.choices?.[0];
-    if (!choice) throw new InferenceError(`${this.url} sent a completion without choices`, { url: this.url, body: reply });
-    const toolCalls: ToolCall[] = (choice.message?.tool_calls ?? []).map((c) => ({
+    if (!choice) throw new InferenceError(`${url} sent a completion without choices`, { url, body: reply });
+    const toolCalls: ToolCall[] = toolCallList(choice.message?.tool_calls, url, reply).map((c) => ({
       id: c.id ?? '',
       name: c.function?.name ?? '',
       arguments: c.function?.arguments ?? '',
@@ -58,12 +60,12 @@ export class OpenAiChat extends ChatBase {
     let finish: string | null | undefined;
     let used: Usage = NO_USAGE;
     for await (const payload of sseData(body, url)) {
-      const chunk = parseSseJson<OpenAiChunk>(payload, url);
+      const chunk = replyObject<OpenAiChunk>(parseSseJson(payload, url), url, 'stream event');
       if (chunk.usage) used = usage(chunk.usage);
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       if (choice.delta?.content) yield { type: 'text', text: choice.delta.content };
-      for (const call of choice.delta?.tool_calls ?? []) {
+      for (const call of toolCallList(choice.delta?.tool_calls, url, chunk)) {
         yield { type: 'tool-call', index: call.index ?? 0, id: call.id, name: call.function?.name, argumentsDelta: call.function?.arguments ?? '' };
       }
       if (choice.finish_reason) finish = choice.finish_reason;
@@ -75,7 +77,8 @@ export class OpenAiChat extends ChatBase {
     const body: Record<string, unknown> = { model: this.modelName, messages: messages.map(toOpenAiMessage), stream };
     if (stream) body.stream_options = { include_usage: true };
     if (o.temperature !== undefined) body.temperature = o.temperature;
-    if (o.maxTokens !== undefined) body.max_tokens = o.maxTokens;
+    // langchain-openai 1.x sends the limit under this name (`max_tokens` is deprecated by OpenAI).
+    if (o.maxTokens !== undefined) body.max_completion_tokens = o.maxTokens;
     if (o.topP !== undefined) body.top_p = o.topP;
     if (o.stop?.length) body.stop = o.stop;
     if (o.responseFormat) {
@@ -88,6 +91,12 @@ export class OpenAiChat extends ChatBase {
     }
     return { ...body, ...o.extraBody };
   }
+}
+
+/** A reply's tool calls: each an object (a `null` in the list is the endpoint's error, not a TypeError here). */
+function toolCallList(calls: Array<OpenAiToolCall | null> | undefined, url: string, body: unknown): OpenAiToolCall[] {
+  for (const c of calls ?? []) if (typeof c !== 'object' || c === null) throw new InferenceError(`${url} sent a tool call that is ${String(c)}`, { url, body });
+  return (calls ?? []) as OpenAiToolCall[];
 }
 
 function toOpenAiMessage(m: ChatMessage): Record<string, unknown> {

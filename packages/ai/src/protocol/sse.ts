@@ -13,14 +13,23 @@ export async function* sseData(body: ReadableStream<Uint8Array>, url: string): A
   let buffer = '';
   let data: string[] = [];
   let dataChars = 0;
+  // A CR ending one chunk may be the first half of a CRLF whose LF starts the next; that LF is
+  // not a second line end (which would be an empty line, ending the event early).
+  let pendingCr = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer += decoder.decode(value, { stream: true });
+      let text = decoder.decode(value, { stream: true });
+      if (pendingCr && text !== '') {
+        if (text.startsWith('\n')) text = text.slice(1);
+        pendingCr = false;
+      }
+      buffer += text;
       let nl: number;
       while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
         const line = buffer.slice(0, nl);
+        pendingCr = buffer[nl] === '\r' && nl === buffer.length - 1;
         buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
         if (line === '') {
           if (data.length > 0) {

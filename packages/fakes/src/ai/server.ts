@@ -10,6 +10,12 @@ export interface FakeAiOptions {
   dimension?: number;
   /** Longest accepted embedding input (characters, or token ids): longer ones get a 400, like a model's context window. */
   maxInputLength?: number;
+  /**
+   * Most tokens one embeddings request may carry, summed over its inputs (token ids counted one
+   * each, text by `fakeTokenCount`): more get OpenAI's 400 `max_tokens_per_request`. Default
+   * 300 000, OpenAI's limit.
+   */
+  maxTokensPerRequest?: number;
   /** Streamed bodies are written in pieces of this many bytes, so clients must reassemble frames. Default 7. */
   streamPieceBytes?: number;
   /** Each model request waits this long before it is answered (makes concurrency observable). Default 0. */
@@ -234,7 +240,7 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
 
   app.post('/openai/v1/embeddings', async (req, reply) => {
     if (!(await admit(req, reply, 'embeddings', false))) return reply;
-    const body = req.body as { model: string; input: unknown; encoding_format?: string };
+    const body = req.body as { model: string; input: unknown; encoding_format?: string; dimensions?: unknown };
     const input = body.input;
     const inputs: Array<string | number[]> =
       typeof input === 'string'
@@ -250,11 +256,28 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
         .code(400)
         .send({ error: { message: `input ${tooLong} is longer than the maximum context length ${options.maxInputLength}`, type: 'invalid_request_error' } });
     }
+    const tokens = inputs.reduce((n, x) => n + (typeof x === 'string' ? fakeTokenCount(x) : x.length), 0);
+    const maxTokens = options.maxTokensPerRequest ?? 300_000;
+    if (tokens > maxTokens) {
+      return reply.code(400).send({
+        error: {
+          message: `Requested ${tokens} tokens, max ${maxTokens} tokens per request`,
+          type: 'max_tokens_per_request',
+          param: null,
+          code: 'max_tokens_per_request',
+        },
+      });
+    }
+    // `dimensions` shortens the vectors, as OpenAI's text-embedding-3 models do.
+    const length = body.dimensions === undefined ? dimension : Number(body.dimensions);
+    if (!(Number.isInteger(length) && length >= 1)) {
+      return reply
+        .code(400)
+        .send({ error: { message: `Invalid 'dimensions': ${JSON.stringify(body.dimensions)}`, type: 'invalid_request_error', param: 'dimensions' } });
+    }
     const base64 = body.encoding_format === 'base64';
-    let tokens = 0;
     const data = inputs.map((x, index) => {
-      tokens += typeof x === 'string' ? fakeTokenCount(x) : x.length;
-      const v = fakeEmbedding(x, dimension);
+      const v = fakeEmbedding(x, length);
       return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
     });
     return reply.send({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
@@ -310,17 +333,44 @@ export async function startFakeAi(options: FakeAiOptions = {}): Promise<FakeAi> 
     return reply.header('content-type', 'application/vnd.amazon.eventstream').send(splitBytes(frames, pieceBytes));
   });
 
-  /** InvokeModel bodies by model family: Cohere (`cohere.` ids) batches texts, Titan embeds one `inputText`. */
-  function invoke(modelId: string, body: { texts?: string[]; inputText?: string }): { status: number; json: unknown } {
+  type InvokeBody = {
+    texts?: string[];
+    inputText?: string;
+    dimensions?: number;
+    output_dimension?: number;
+    taskType?: string;
+    singleEmbeddingParams?: { text?: { value?: string }; embeddingDimension?: number };
+  };
+  /**
+   * InvokeModel bodies by model family, in Bedrock's shapes: Cohere (`cohere.` ids) batches
+   * texts (Embed v4 answers `embeddings: { float }` and takes `output_dimension`), Amazon Nova
+   * embedding models take one `SINGLE_EMBEDDING` task, Titan one `inputText` (and `dimensions`).
+   */
+  function invoke(modelId: string, body: InvokeBody): { status: number; json: unknown } {
     if (/(^|\.)cohere\./.test(modelId)) {
-      if (!Array.isArray(body.texts)) return { status: 400, json: { message: 'texts is required' } };
+      if (!Array.isArray(body.texts)) return { status: 400, json: { message: 'Malformed input request: required key [texts] not found' } };
+      if (modelId.includes('cohere.embed-v4')) {
+        const vectors = body.texts.map((t) => fakeEmbedding(t, body.output_dimension ?? dimension));
+        return { status: 200, json: { id: 'fake', texts: body.texts, embeddings: { float: vectors }, response_type: 'embeddings_by_type' } };
+      }
       return {
         status: 200,
         json: { id: 'fake', texts: body.texts, embeddings: body.texts.map((t) => fakeEmbedding(t, dimension)), response_type: 'embeddings_floats' },
       };
     }
-    if (typeof body.inputText !== 'string') return { status: 400, json: { message: 'inputText is required' } };
-    return { status: 200, json: { embedding: fakeEmbedding(body.inputText, dimension), inputTextTokenCount: fakeTokenCount(body.inputText) } };
+    if (/(^|\.)amazon\.nova.*embed/.test(modelId)) {
+      const text = body.singleEmbeddingParams?.text?.value;
+      if (body.taskType !== 'SINGLE_EMBEDDING' || typeof text !== 'string') {
+        return { status: 400, json: { message: 'Malformed input request: required key [taskType] not found' } };
+      }
+      const embedding = fakeEmbedding(text, body.singleEmbeddingParams?.embeddingDimension ?? dimension);
+      return { status: 200, json: { embeddings: [{ embeddingType: 'TEXT', embedding }] } };
+    }
+    if (typeof body.inputText !== 'string') return { status: 400, json: { message: 'Malformed input request: required key [inputText] not found' } };
+    return {
+      status: 200,
+      json: { embedding: fakeEmbedding(body.inputText, body.dimensions ?? dimension), inputTextTokenCount: fakeTokenCount(body.inputText) },
+    };
   }
 
   app.post('/bedrock/model/:id/invoke', async (req, reply) => {

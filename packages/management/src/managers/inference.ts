@@ -9,6 +9,10 @@ export interface InferenceApiInfo {
   modelName: string;
   name: string;
   connectionUrl: string;
+  /**
+   * The in-cluster URL; `connectionUrl` when the API reports none (null or empty), where the
+   * Python SDK's AI factories fall back to the public URL too.
+   */
   internalConnectionUrl: string;
   hostingPlatform: string;
   /** The model's context window in tokens, when the API reports one (read defensively, as the Python SDK does). */
@@ -46,7 +50,7 @@ export class InferenceApiManager {
       version: V1,
       signal: opts.signal,
     });
-    for (const k of ['serviceID', 'projectID', 'modelName', 'name', 'connectionURL', 'internalConnectionURL', 'hostingPlatform']) {
+    for (const k of ['serviceID', 'projectID', 'modelName', 'name', 'connectionURL', 'hostingPlatform']) {
       if (o?.[k] == null) throw new ManagementError(`The inference API answer for ${modelName} has no ${k}`);
     }
     return {
@@ -55,7 +59,7 @@ export class InferenceApiManager {
       modelName: String(o.modelName),
       name: String(o.name),
       connectionUrl: String(o.connectionURL),
-      internalConnectionUrl: String(o.internalConnectionURL),
+      internalConnectionUrl: o.internalConnectionURL ? String(o.internalConnectionURL) : String(o.connectionURL),
       hostingPlatform: String(o.hostingPlatform),
       ...(typeof o.maxInputTokens === 'number' && Number.isInteger(o.maxInputTokens) && o.maxInputTokens > 0 ? { maxInputTokens: o.maxInputTokens } : {}),
     };
