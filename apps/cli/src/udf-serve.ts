@@ -55,6 +55,8 @@ async function serveCollocated(cmd: UdfServeCommand, functions: UdfDefinition[],
     nameSuffix: affixes.suffix,
     onBatch: batchLogger(cmd, log),
     onError: (err) => log(`connection error: ${err.message}`),
+    // Worker threads (when the command asks for them) import the module themselves.
+    workers: cmd.workers ? { module: userPath(cmd.file), count: cmd.workers } : undefined,
   });
   info(`serving ${functions.map((f) => exportedName(f, affixes)).join(', ')} on unix socket ${server.socketPath}`);
   for (const sql of server.createStatements({ replace: cmd.replace })) info(sql);

@@ -45,9 +45,21 @@ export interface CollocatedConnection {
   output: number;
 }
 
+/** One outcome of accepting: a connection past its handshake, or the tagged message of a failed one. */
+export interface CollocatedEvent {
+  connection?: CollocatedConnection;
+  error?: string;
+}
+
 export interface CollocatedListener {
-  accept(handshakeTimeoutMs: number): Promise<CollocatedConnection>;
-  shutdown(): void;
+  /**
+   * Accepts on a native thread of its own (no libuv pool thread is held) until `close()`.
+   * Handshakes run side by side, each bounded as a whole by `handshakeTimeoutMs`. `onEvent`
+   * must not throw: an exception there is an uncaught exception of the process.
+   */
+  start(handshakeTimeoutMs: number, onEvent: (event: CollocatedEvent) => void): void;
+  /** Stops accepting, drops handshakes in progress and closes the listening socket, at once. */
+  close(): void;
 }
 
 export interface NativeBinding {

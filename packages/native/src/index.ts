@@ -27,6 +27,7 @@ export type {
   NativeEncodeColumn,
   NativeRowdat1Batch,
   CollocatedConnection,
+  CollocatedEvent,
   CollocatedListener,
 } from './binding.js';
 export { typedView, type TypedArrayCtor } from './frame/cells.js';

@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { skipNow } from '@s2/testing/vitest';
+import { pollUntil, skipNow } from '@s2/testing/vitest';
+import type { CollocatedEvent } from '../src/binding.js';
+import { loadNative } from '../src/loader.js';
 import { needsAddon } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/collocated-read.ts', import.meta.url));
@@ -46,4 +50,33 @@ describe('collocatedRead on input the database controls', needsAddon(), () => {
     // Seen before the read (fstat) or during it (pread came back short).
     for (const e of out.errors) expect(e).toMatch(/^DataError: (request of N bytes but )?the shared input file (holds|ended after)/);
   }, 60_000);
+});
+
+describe('CollocatedListener', needsAddon(), () => {
+  it('reports a failed handshake as a tagged event; close() ends accepting and closes the listening socket', async () => {
+    const binding = loadNative()!;
+    const path = binding.defaultSocketPath();
+    const listener = new binding.CollocatedListener(path, 4);
+    const events: CollocatedEvent[] = [];
+    try {
+      listener.start(5000, (event) => events.push(event));
+      expect(() => listener.start(5000, () => {})).toThrow(/already accepting/);
+      const client = createConnection(path);
+      const head = Buffer.alloc(16);
+      head.writeBigInt64LE(1n, 0);
+      head.writeBigInt64LE(-1n, 8);
+      client.end(head);
+      expect(await pollUntil(() => events.length > 0)).toBe(true);
+      expect(events).toEqual([{ error: 'S2_MALFORMED: function name length -1 in the handshake is not plausible' }]);
+      listener.close();
+      listener.close();
+      // The socket file stays (the server removes it), but nothing listens behind it any more.
+      const late = createConnection(path);
+      const [err] = (await once(late, 'error')) as [NodeJS.ErrnoException];
+      expect(err.code).toBe('ECONNREFUSED');
+    } finally {
+      listener.close();
+      rmSync(path, { force: true });
+    }
+  });
 });

@@ -1,54 +1,16 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNative, nativeStatus } from '@s2/native';
-import { OptionError, options } from '@s2/base';
+import { OptionError } from '@s2/base';
 import { pythonSdk } from '@s2/testing';
-import { pollUntil, skipNow, skipUnless } from '@s2/testing/vitest';
+import { pollUntil, skipNow } from '@s2/testing/vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRowdat1, encodeRowdat1, startCollocatedServer, t, udf, type CollocatedServer } from '../src/index.js';
-
-const run = promisify(execFile);
-const CLIENT = fileURLToPath(new URL('./python/collocated_client.py', import.meta.url));
-const native = loadNative();
-const python = await run('python3', ['-c', 'import socket; socket.send_fds']).then(
-  () => null,
-  (err: Error) => err.message.split('\n')[0],
-);
-// The addon and python3 (3.9+, for socket.send_fds) are both things CI installs.
-const reason = !native
-  ? `collocated server: no native addon (${nativeStatus().source})`
-  : python
-    ? `collocated server: python3 with socket.send_fds is not available (${python})`
-    : null;
-const gate = skipUnless(reason, !native && options.get('pure_js') === true ? 'opt-in' : 'missing-tool');
-
-/** A request as the database may send it: a length of its own, over an input file of a size of its own. */
-interface Announced {
-  body?: Uint8Array;
-  length: number;
-  fileSize?: number;
-}
-
-/** Runs the Python stand-in for the database against the socket. */
-async function database(path: string, name: string, requests: (Uint8Array | Announced)[], extra: Record<string, unknown> = {}) {
-  const spec = requests.map((r) =>
-    r instanceof Uint8Array ? Buffer.from(r).toString('hex') : { hex: Buffer.from(r.body ?? []).toString('hex'), length: r.length, file_size: r.fileSize },
-  );
-  const child = execFile('python3', [CLIENT, path, name], { timeout: 20_000 });
-  const out = new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (d) => (text += d));
-    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`client exited ${code}`))));
-  });
-  child.stdin!.end(JSON.stringify({ requests: spec, ...extra }));
-  return (JSON.parse(await out) as { responses: { status: number; hex?: string; message?: string; file_size?: number }[] }).responses;
-}
+import { CLIENT, collocatedGate as gate, database } from './support/collocated.js';
 
 const add = udf({ name: 'add_one', args: { x: t.bigint() }, returns: t.bigint() }, (x: bigint) => x + 1n);
 const upper = udf({ name: 'upper', args: { s: t.text().nullable() }, returns: t.text().nullable(), vectorized: true }, (s: { values: (string | null)[] }) =>

@@ -1,11 +1,12 @@
 //! Node-API surface of s2-codec. Conversions only: every decision lives in the plain crate.
 //! Errors carry a tag (`S2_MALFORMED: …`) that the TypeScript loader maps onto SDK errors.
 
+use std::os::fd::IntoRawFd;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
 use s2_codec::{collocated, rowdat1, textrow, CodecError};
 
@@ -236,47 +237,75 @@ pub struct CollocatedConnection {
     pub output: i32,
 }
 
-pub struct AcceptTask {
-    listener: Arc<collocated::Listener>,
-    timeout: Duration,
+/// One outcome of accepting: a connection whose handshake completed (its descriptors now
+/// belong to JavaScript), or the tagged message of one that failed.
+#[napi(object)]
+pub struct CollocatedEvent {
+    pub connection: Option<CollocatedConnection>,
+    pub error: Option<String>,
 }
 
-impl Task for AcceptTask {
-    type Output = collocated::Accepted;
-    type JsValue = CollocatedConnection;
-
-    fn compute(&mut self) -> Result<Self::Output> {
-        guarded(|| self.listener.accept(self.timeout).map_err(to_napi))
+fn event_of(outcome: collocated::Accepting) -> CollocatedEvent {
+    match outcome {
+        Ok(a) => CollocatedEvent {
+            connection: Some(CollocatedConnection { socket: a.socket.into_raw_fd(), name: a.name, input: a.input.into_raw_fd(), output: a.output.into_raw_fd() }),
+            error: None,
+        },
+        Err(e) => CollocatedEvent { connection: None, error: Some(format!("{}: {}", e.tag(), e.message)) },
     }
+}
 
-    fn resolve(&mut self, _env: Env, a: Self::Output) -> Result<Self::JsValue> {
-        Ok(CollocatedConnection { socket: a.socket, name: a.name, input: a.input, output: a.output })
-    }
+enum ListenerState {
+    Bound(collocated::Listener),
+    Started(collocated::Acceptor),
+    Closed,
 }
 
 /// A listening unix socket for the collocated server.
 #[napi]
 pub struct CollocatedListener {
-    inner: Arc<collocated::Listener>,
+    state: ListenerState,
 }
 
 #[napi]
 impl CollocatedListener {
     #[napi(constructor)]
     pub fn new(path: String, backlog: i32) -> Result<Self> {
-        Ok(Self { inner: Arc::new(collocated::Listener::bind(&path, backlog).map_err(to_napi)?) })
+        Ok(Self { state: ListenerState::Bound(collocated::Listener::bind(&path, backlog).map_err(to_napi)?) })
     }
 
-    /// Resolves with the next connection whose handshake completed within `handshake_timeout_ms`.
-    #[napi]
-    pub fn accept(&self, handshake_timeout_ms: u32) -> AsyncTask<AcceptTask> {
-        AsyncTask::new(AcceptTask { listener: self.inner.clone(), timeout: Duration::from_millis(u64::from(handshake_timeout_ms.max(1))) })
+    /// Accepts on a native thread of its own until `close`: `onEvent` gets each connection whose
+    /// handshake completed within `handshake_timeout_ms`, and each failed one. While accepting,
+    /// the listener keeps the process alive.
+    #[napi(ts_args_type = "handshakeTimeoutMs: number, onEvent: (event: CollocatedEvent) => void")]
+    pub fn start(&mut self, handshake_timeout_ms: u32, on_event: Function<CollocatedEvent, ()>) -> Result<()> {
+        let events = on_event.build_threadsafe_function::<collocated::Accepting>().callee_handled::<false>().build_callback(|ctx| Ok(event_of(ctx.value)))?;
+        let listener = match std::mem::replace(&mut self.state, ListenerState::Closed) {
+            ListenerState::Bound(listener) => listener,
+            other => {
+                self.state = other;
+                return Err(Error::new(Status::GenericFailure, "S2_IO: the listener is already accepting, or closed"));
+            }
+        };
+        let timeout = Duration::from_millis(u64::from(handshake_timeout_ms.max(1)));
+        // Non-blocking: the queue is unbounded, so the accepting thread never waits on
+        // JavaScript (close() joins that thread from JavaScript's own).
+        let acceptor = collocated::Acceptor::start(listener, timeout, move |outcome| {
+            events.call(outcome, ThreadsafeFunctionCallMode::NonBlocking);
+        })
+        .map_err(to_napi)?;
+        self.state = ListenerState::Started(acceptor);
+        Ok(())
     }
 
-    /// Makes a pending accept fail, so the server can stop.
+    /// Stops accepting, ends handshakes in progress and closes the listening socket; returns
+    /// once the accepting thread has ended. Outcomes queued before still reach `onEvent`.
     #[napi]
-    pub fn shutdown(&self) {
-        self.inner.shutdown();
+    pub fn close(&mut self) {
+        if let ListenerState::Started(acceptor) = &mut self.state {
+            acceptor.close();
+        }
+        self.state = ListenerState::Closed;
     }
 }
 

@@ -5,9 +5,13 @@
 //! Accepting with descriptor passing, which Node cannot do, and the reads and writes of the
 //! shared files live here. The request loop runs in JavaScript on the returned socket.
 
+mod acceptor;
+mod handshake;
+
+pub use acceptor::{Acceptor, Accepting};
+
 use std::io;
-use std::os::fd::RawFd;
-use std::time::Duration;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use crate::error::CodecError;
 
@@ -30,9 +34,10 @@ fn close(fd: RawFd) {
     }
 }
 
-/// A listening unix-domain socket.
+/// A listening unix-domain socket. Its descriptor closes when it is dropped, which the
+/// acceptor does as soon as it stops (a listener left to a garbage collector would hold it).
 pub struct Listener {
-    fd: RawFd,
+    fd: OwnedFd,
 }
 
 impl Listener {
@@ -47,7 +52,8 @@ impl Listener {
         if fd < 0 {
             return Err(last_error("socket"));
         }
-        let listener = Listener { fd };
+        // SAFETY: a fresh descriptor that nothing else owns.
+        let listener = Listener { fd: unsafe { OwnedFd::from_raw_fd(fd) } };
         // SAFETY: sockaddr_un is plain data; zeroed is a valid value.
         let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
         addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
@@ -71,149 +77,48 @@ impl Listener {
     }
 
     pub fn fd(&self) -> RawFd {
-        self.fd
+        self.fd.as_raw_fd()
     }
 
-    /// Blocks until a database connects and completes the handshake (bounded by `timeout`).
-    pub fn accept(&self, timeout: Duration) -> Result<Accepted, CodecError> {
+    /// Makes `accept` return `None` instead of waiting when no connection is queued.
+    fn set_nonblocking(&self) -> Result<(), CodecError> {
+        // SAFETY: fcntl(2) on our socket.
+        let flags = unsafe { libc::fcntl(self.fd(), libc::F_GETFL) };
+        if flags < 0 || unsafe { libc::fcntl(self.fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) } < 0 {
+            return Err(last_error("fcntl of the listening socket"));
+        }
+        Ok(())
+    }
+
+    /// The next queued connection (non-blocking itself), or `None` when there is none now.
+    fn accept(&self) -> Result<Option<OwnedFd>, CodecError> {
         loop {
             // SAFETY: accept4 with null address pointers is allowed.
-            let fd = unsafe { libc::accept4(self.fd, std::ptr::null_mut(), std::ptr::null_mut(), libc::SOCK_CLOEXEC) };
-            if fd < 0 {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(CodecError::io(format!("accept: {err}")));
+            let fd = unsafe { libc::accept4(self.fd(), std::ptr::null_mut(), std::ptr::null_mut(), libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) };
+            if fd >= 0 {
+                // SAFETY: a fresh descriptor that nothing else owns.
+                return Ok(Some(unsafe { OwnedFd::from_raw_fd(fd) }));
             }
-            return handshake(fd, timeout);
+            let err = io::Error::last_os_error();
+            match err.raw_os_error() {
+                Some(libc::EINTR) => continue,
+                // The client gave up before it was accepted: nothing to report.
+                Some(libc::ECONNABORTED) | Some(libc::EPROTO) => continue,
+                Some(code) if code == libc::EAGAIN || code == libc::EWOULDBLOCK => return Ok(None),
+                _ => return Err(CodecError::io(format!("accept: {err}"))),
+            }
         }
     }
-
-    /// Wakes a blocked `accept` (it then fails) without closing the descriptor under it.
-    pub fn shutdown(&self) {
-        // SAFETY: shutdown(2) on our socket.
-        unsafe { libc::shutdown(self.fd, libc::SHUT_RDWR) };
-    }
 }
 
-impl Drop for Listener {
-    fn drop(&mut self) {
-        close(self.fd);
-    }
-}
-
-/// A connection after the handshake. Descriptors are handed to JavaScript, which owns them.
+/// A connection after the handshake. The descriptors close when it is dropped; the binding takes
+/// them out (`into_raw_fd`) to hand them to JavaScript, which then owns them.
 #[derive(Debug)]
 pub struct Accepted {
-    pub socket: RawFd,
+    pub socket: OwnedFd,
     pub name: String,
-    pub input: RawFd,
-    pub output: RawFd,
-}
-
-fn set_timeout(fd: RawFd, timeout: Option<Duration>) {
-    let tv = timeout.map_or(libc::timeval { tv_sec: 0, tv_usec: 0 }, |t| libc::timeval { tv_sec: t.as_secs() as libc::time_t, tv_usec: t.subsec_micros() as libc::suseconds_t });
-    // SAFETY: setsockopt with a valid timeval.
-    unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVTIMEO, std::ptr::addr_of!(tv).cast(), std::mem::size_of::<libc::timeval>() as libc::socklen_t) };
-}
-
-/// Reads exactly `buf.len()` bytes (the reference assumes one recv suffices; we do not).
-fn read_exact(fd: RawFd, buf: &mut [u8]) -> Result<(), CodecError> {
-    let mut got = 0;
-    while got < buf.len() {
-        // SAFETY: the pointer and length describe the unfilled tail of buf.
-        let n = unsafe { libc::recv(fd, buf[got..].as_mut_ptr().cast(), buf.len() - got, 0) };
-        if n == 0 {
-            return Err(CodecError::io("connection closed during the handshake"));
-        }
-        if n < 0 {
-            let err = io::Error::last_os_error();
-            if err.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(CodecError::io(format!("handshake read: {err}")));
-        }
-        got += n as usize;
-    }
-    Ok(())
-}
-
-fn handshake(fd: RawFd, timeout: Duration) -> Result<Accepted, CodecError> {
-    let fail = |e: CodecError| {
-        close(fd);
-        e
-    };
-    set_timeout(fd, Some(timeout));
-    let mut head = [0u8; 16];
-    read_exact(fd, &mut head).map_err(fail)?;
-    let name_len = i64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
-    if name_len <= 0 || name_len as usize > MAX_NAME {
-        return Err(fail(CodecError::malformed(format!("function name length {name_len} in the handshake is not plausible"))));
-    }
-    let mut name = vec![0u8; name_len as usize];
-    let (input, output) = recv_with_fds(fd, &mut name).map_err(fail)?;
-    set_timeout(fd, None);
-    match String::from_utf8(name) {
-        Ok(name) => Ok(Accepted { socket: fd, name, input, output }),
-        Err(_) => {
-            close(input);
-            close(output);
-            Err(fail(CodecError::encoding("function name in the handshake is not UTF-8")))
-        }
-    }
-}
-
-/// Receives the name bytes and the two descriptors sent with them in one SCM_RIGHTS message.
-fn recv_with_fds(fd: RawFd, name: &mut [u8]) -> Result<(RawFd, RawFd), CodecError> {
-    let mut fds: Vec<RawFd> = Vec::new();
-    let mut got = 0usize;
-    while got < name.len() {
-        let mut iov = libc::iovec { iov_base: name[got..].as_mut_ptr().cast(), iov_len: name.len() - got };
-        // Room for a few descriptors, so extra ones can be closed instead of leaking.
-        let mut control = [0u64; 16];
-        // SAFETY: msghdr is plain data.
-        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.as_mut_ptr().cast();
-        msg.msg_controllen = std::mem::size_of_val(&control) as _;
-        // SAFETY: msg points at live buffers of the stated sizes.
-        let n = unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_CMSG_CLOEXEC) };
-        if n < 0 {
-            let err = io::Error::last_os_error();
-            if err.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            fds.into_iter().for_each(close);
-            return Err(CodecError::io(format!("handshake recvmsg: {err}")));
-        }
-        // SAFETY: walking the control messages the kernel just wrote into `control`.
-        unsafe {
-            let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
-            while !cmsg.is_null() {
-                if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_RIGHTS {
-                    let data = libc::CMSG_DATA(cmsg).cast::<RawFd>();
-                    let count = ((*cmsg).cmsg_len as usize - libc::CMSG_LEN(0) as usize) / std::mem::size_of::<RawFd>();
-                    for i in 0..count {
-                        fds.push(std::ptr::read_unaligned(data.add(i)));
-                    }
-                }
-                cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
-            }
-        }
-        if n == 0 {
-            fds.into_iter().for_each(close);
-            return Err(CodecError::io("connection closed during the handshake"));
-        }
-        got += n as usize;
-    }
-    if fds.len() != 2 {
-        let count = fds.len();
-        fds.into_iter().for_each(close);
-        return Err(CodecError::malformed(format!("handshake carried {count} file descriptors; expected 2 (input, output)")));
-    }
-    Ok((fds[0], fds[1]))
+    pub input: OwnedFd,
+    pub output: OwnedFd,
 }
 
 /// Copies `length` bytes from offset 0 of the shared input file.
@@ -312,75 +217,38 @@ pub fn default_socket_path() -> String {
 }
 
 #[cfg(test)]
+mod test_support;
+
+#[cfg(test)]
 mod tests {
+    use super::test_support::{memfd, send_handshake, Accepting};
     use super::*;
-    use std::ffi::CString;
-    use std::io::{Read, Write};
+    use std::io::Read;
     use std::os::unix::net::UnixStream;
-    use std::os::fd::AsRawFd;
-
-    fn memfd(name: &str) -> RawFd {
-        let c = CString::new(name).unwrap();
-        // SAFETY: memfd_create with a valid name.
-        unsafe { libc::memfd_create(c.as_ptr(), 0) }
-    }
-
-    fn send_handshake(stream: &UnixStream, name: &str, fds: &[RawFd]) {
-        let mut head = Vec::new();
-        head.extend_from_slice(&1i64.to_le_bytes());
-        head.extend_from_slice(&(name.len() as i64).to_le_bytes());
-        (&*stream).write_all(&head).unwrap();
-        let mut iov = libc::iovec { iov_base: name.as_ptr() as *mut _, iov_len: name.len() };
-        let mut control = [0u64; 8];
-        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.as_mut_ptr().cast();
-        msg.msg_controllen = unsafe { libc::CMSG_SPACE((fds.len() * 4) as u32) } as _;
-        unsafe {
-            let cmsg = libc::CMSG_FIRSTHDR(&msg);
-            (*cmsg).cmsg_level = libc::SOL_SOCKET;
-            (*cmsg).cmsg_type = libc::SCM_RIGHTS;
-            (*cmsg).cmsg_len = libc::CMSG_LEN((fds.len() * 4) as u32) as _;
-            std::ptr::copy_nonoverlapping(fds.as_ptr(), libc::CMSG_DATA(cmsg).cast::<RawFd>(), fds.len());
-            assert!(libc::sendmsg(stream.as_raw_fd(), &msg, 0) > 0);
-        }
-    }
+    use std::time::Duration;
 
     #[test]
     fn handshake_and_shared_files() {
-        let path = default_socket_path();
-        let listener = Listener::bind(&path, 4).unwrap();
+        let accepting = Accepting::start(Duration::from_secs(5));
         let (input, output) = (memfd("in"), memfd("out"));
-        let client = std::thread::spawn({
-            let path = path.clone();
-            move || {
-                let s = UnixStream::connect(&path).unwrap();
-                send_handshake(&s, "add_one", &[input, output]);
-                s
-            }
-        });
-        let acc = listener.accept(Duration::from_secs(5)).unwrap();
+        let client = UnixStream::connect(&accepting.path).unwrap();
+        send_handshake(&client, "add_one", &[input.as_raw_fd(), output.as_raw_fd()]);
+        let acc = accepting.next().unwrap();
         assert_eq!(acc.name, "add_one");
-        let _s = client.join().unwrap();
         // The database writes the request into its input file.
         let req = b"hello shared memory";
         unsafe {
-            libc::ftruncate(input, 4096);
-            libc::pwrite(input, req.as_ptr().cast(), req.len(), 0);
+            libc::ftruncate(input.as_raw_fd(), 4096);
+            libc::pwrite(input.as_raw_fd(), req.as_ptr().cast(), req.len(), 0);
         }
-        assert_eq!(read_shared(acc.input, req.len()).unwrap(), req);
-        assert!(read_shared(acc.input, 1 << 20).is_err(), "reads past the file are refused");
-        write_shared(acc.output, b"answer").unwrap();
-        let mut f = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(libc::dup(output)) };
+        assert_eq!(read_shared(acc.input.as_raw_fd(), req.len()).unwrap(), req);
+        assert!(read_shared(acc.input.as_raw_fd(), 1 << 20).is_err(), "reads past the file are refused");
+        write_shared(acc.output.as_raw_fd(), b"answer").unwrap();
+        let mut f = std::fs::File::from(output.try_clone().unwrap());
         let mut back = vec![0u8; 6];
         f.read_exact(&mut back).unwrap();
         assert_eq!(&back, b"answer");
         assert_eq!(f.metadata().unwrap().len(), MIN_OUTPUT_SIZE as u64);
-        for fd in [acc.socket, acc.input, acc.output, input, output] {
-            close_fd(fd);
-        }
-        std::fs::remove_file(&path).unwrap();
     }
 
     /// Runs `body` while another thread keeps truncating `fd` to nothing and regrowing it to
@@ -405,7 +273,8 @@ mod tests {
 
     #[test]
     fn an_input_file_that_shrinks_during_a_read_is_an_error_not_sigbus() {
-        let fd = memfd("shrinking-in");
+        let file = memfd("shrinking-in");
+        let fd = file.as_raw_fd();
         let size = 8 << 20;
         unsafe { libc::ftruncate(fd, size as libc::off_t) };
         let (mut whole, mut refused) = (0, 0);
@@ -426,12 +295,12 @@ mod tests {
             }
         });
         assert!(whole + refused > 0);
-        close_fd(fd);
     }
 
     #[test]
     fn an_output_file_that_shrinks_during_a_write_is_not_sigbus() {
-        let fd = memfd("shrinking-out");
+        let file = memfd("shrinking-out");
+        let fd = file.as_raw_fd();
         let data = vec![7u8; 8 << 20];
         with_shrinking_file(fd, MIN_OUTPUT_SIZE, || {
             let end = std::time::Instant::now() + Duration::from_millis(1500);
@@ -444,46 +313,17 @@ mod tests {
         let mut back = vec![0u8; data.len()];
         assert_eq!(unsafe { libc::pread(fd, back.as_mut_ptr().cast(), back.len(), 0) }, data.len() as isize);
         assert_eq!(back, data);
-        close_fd(fd);
     }
 
     #[test]
     fn a_request_larger_than_memory_is_an_io_error_not_an_abort() {
         // A sparse file claims the size; no machine's address space holds 2^60 bytes.
-        let fd = memfd("huge");
+        let file = memfd("huge");
+        let fd = file.as_raw_fd();
         let length = 1usize << 60;
         assert_eq!(unsafe { libc::ftruncate(fd, length as libc::off_t) }, 0);
         let err = read_shared(fd, length).unwrap_err();
         assert_eq!(err.kind, crate::error::ErrorKind::Io);
         assert!(err.message.starts_with(&format!("could not allocate {length} bytes for the request")), "{err}");
-        close_fd(fd);
-    }
-
-    #[test]
-    fn a_handshake_without_descriptors_is_refused() {
-        let path = default_socket_path();
-        let listener = Listener::bind(&path, 4).unwrap();
-        let client = std::thread::spawn({
-            let path = path.clone();
-            move || {
-                let mut s = UnixStream::connect(&path).unwrap();
-                let mut head = 1i64.to_le_bytes().to_vec();
-                head.extend_from_slice(&3i64.to_le_bytes());
-                head.extend_from_slice(b"abc");
-                s.write_all(&head).unwrap();
-                s
-            }
-        });
-        let err = listener.accept(Duration::from_secs(5)).unwrap_err();
-        assert!(err.message.contains("expected 2"), "{err}");
-        drop(client.join());
-        let slow = std::thread::spawn({
-            let path = path.clone();
-            move || UnixStream::connect(&path).unwrap()
-        });
-        let err = listener.accept(Duration::from_millis(200)).unwrap_err();
-        assert!(err.message.contains("handshake"), "a silent client times out: {err}");
-        drop(slow.join());
-        std::fs::remove_file(&path).unwrap();
     }
 }
