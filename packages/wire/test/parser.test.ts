@@ -18,6 +18,16 @@ describe('server message parsing', () => {
     expect(ok).toMatchObject({ affectedRows: 70000, insertId: 16777216, serverStatus: 0x0a, warningCount: 3 });
   });
 
+  it("reads the OK packet's info whether or not the server put a length before it", () => {
+    const status = [0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00];
+    const text = Buffer.from('Records: 2  Duplicates: 0  Warnings: 0');
+    // What MariaDB sends for a two-row INSERT: the info as a length-prefixed string.
+    expect(parseOk(Uint8Array.from([...status, text.length, ...text])).info).toBe(text.toString());
+    // The documented form: the rest of the packet.
+    expect(parseOk(Uint8Array.from([...status, ...text])).info).toBe(text.toString());
+    expect(parseOk(Uint8Array.from(status)).info).toBe('');
+  });
+
   it('maps ERR packets to typed errors with errno, sqlstate and message', () => {
     const e1 = parseErr(errPacket(1064, '42000', 'You have an error in your SQL syntax'));
     expect(e1).toBeInstanceOf(ProgrammingError);

@@ -61,9 +61,19 @@ export function parseOk(payload: Uint8Array): StatementStatus {
   const insertId = c.lenencInt('last insert id') ?? 0;
   const serverStatus = c.remaining >= 2 ? c.u16('status') : 0;
   const warningCount = c.remaining >= 2 ? c.u16('warnings') : 0;
-  let info = '';
-  if (c.remaining > 0) info = new TextDecoder().decode(c.rest());
-  return { affectedRows, insertId, serverStatus, warningCount, info };
+  return { affectedRows, insertId, serverStatus, warningCount, info: okInfo(c.rest()) };
+}
+
+/**
+ * The OK packet's human-readable info ("Records: 2  Duplicates: 0  Warnings: 0"). The protocol
+ * documents it as the rest of the packet when CLIENT_SESSION_TRACK is off, but MariaDB and MySQL
+ * write it with a length prefix either way: a one-byte prefix that is exactly the length of what
+ * follows is taken as one, so it does not show up as a stray first character.
+ */
+function okInfo(rest: Uint8Array): string {
+  if (rest.length === 0) return '';
+  const body = rest[0] < 0xfb && rest[0] === rest.length - 1 ? rest.subarray(1) : rest;
+  return new TextDecoder().decode(body);
 }
 
 export function parseEof(payload: Uint8Array): { warningCount: number; serverStatus: number } {
