@@ -156,3 +156,32 @@ describe('a pool never waits past its acquire timeout on a silent server', () =>
     }
   });
 });
+
+describe('a session whose cancelled statement the server has not ended', () => {
+  it('is not handed to the next borrower until it is freed or discarded', async () => {
+    // SLEEP never answers, even after its KILL QUERY (which the side session gets an OK for):
+    // the wire discards the session once the cancel grace period (2 s) has passed.
+    server = await startFakeMysqlServer(async (s) => {
+      await s.login();
+      await s.serveQueries(async (sql) => {
+        if (/^SELECT SLEEP/.test(sql)) return new Promise<void>(() => {});
+        const m = /^SELECT (\d+)$/.exec(sql);
+        if (m) return s.sendResultSet([{ name: 'n', type: 8 }], [[m[1]]]);
+        s.send(okPacket());
+      });
+    });
+    const pool = createPool(`mysql://u:p@127.0.0.1:${server.port}`, { max: 1, acquireTimeoutMs: 10_000 });
+    try {
+      await expect(pool.query('SELECT SLEEP(10)', undefined, { timeoutMs: 50 })).rejects.toMatchObject({ errno: 3024 });
+      // A borrower that holds its connection (as an ORM's iterator does) must get one that can run.
+      const next = await pool.getConnection();
+      try {
+        expect(await next.connection.query('SELECT 7')).toEqual([[7]]);
+      } finally {
+        next.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+});

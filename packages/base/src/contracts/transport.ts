@@ -170,6 +170,14 @@ export interface SqlTransport {
   readonly streamOpen?: boolean;
   /** Reads and drops the rest of that streaming result. */
   drainStream?(): Promise<void>;
+  /**
+   * A command of this session is still running though its caller has its answer: a cancelled
+   * statement the server has not ended yet (the session is freed, or discarded, once it has).
+   * Absent: never (the Data API).
+   */
+  readonly busy?: boolean;
+  /** Resolves once no command is running or waiting (at once when idle, or once the session is gone). */
+  whenIdle?(): Promise<void>;
   /** Runs one SQL text (no client-side interpolation at this level). */
   query(sql: string, options?: QueryOptions): Promise<QueryResponse>;
   ping(): Promise<void>;

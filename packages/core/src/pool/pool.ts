@@ -410,7 +410,7 @@ export class Pool {
   /** Whether the session differs from a freshly opened one in a way the next borrower would feel. */
   private needsCleanup(conn: Connection): boolean {
     const link = conn.transport();
-    if (link.streamOpen) return true;
+    if (link.streamOpen || link.busy) return true;
     const opened = this.openedOf(conn);
     const status = link.session.serverStatus;
     return (
@@ -456,6 +456,10 @@ export class Pool {
   private async restore(conn: Connection): Promise<boolean> {
     const link = conn.transport();
     const opened = this.openedOf(conn);
+    // A cancelled statement the server has not ended yet: the next borrower would queue behind
+    // it, and lose the session under its own statement if the server never ends it.
+    if (link.busy) await link.whenIdle?.();
+    if (!conn.isConnected()) return false;
     if (link.streamOpen) await link.drainStream?.();
     if (link.session.serverStatus & ServerStatus.IN_TRANS) await conn.rollback();
     await conn.autocommit(opened.autocommit);

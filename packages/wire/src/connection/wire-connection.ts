@@ -110,6 +110,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
   /** Answers every LOCAL INFILE request with a refusal: the grant of each statement while localInfile is off, and of every pipelined one. */
   private readonly noInfile = new InfileGrant('', false, false, undefined, undefined);
   private readonly lock = new SessionLock();
+  /** Aborts the waits of whenIdle() when the session is discarded. */
+  private idleWait: AbortController | null = null;
   /** The streaming response that owns the session, if any. */
   private streaming: WireQueryResponse | null = null;
   /**
@@ -208,6 +210,22 @@ export class WireConnection implements SqlTransport, PacketChannel {
     await this.streaming?.drain();
   }
 
+  get busy(): boolean {
+    return this.lock.inFlight + this.lock.waiting > 0;
+  }
+
+  async whenIdle(): Promise<void> {
+    if (!this.busy || this.queue.failed) return;
+    // The wait ends when the session is discarded too: fail() aborts it.
+    this.idleWait ??= new AbortController();
+    try {
+      const release = await this.lock.acquire(this.idleWait.signal);
+      release();
+    } catch {
+      // Discarded while waiting: nothing is running any more.
+    }
+  }
+
   get connectionId(): number {
     return this.session.connectionId;
   }
@@ -276,6 +294,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     this.queue.fail(this.closed ? closedError() : error);
     this.closed = true;
     this.socket.destroy();
+    this.idleWait?.abort();
     // Nothing more comes for a stream that owned the session: its deadline must not fire a
     // KILL QUERY (a side session and a login) for a session that is already gone.
     this.streaming?.abandon();
@@ -1054,6 +1073,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
     this.closed = true;
     this.queue.fail(closedError());
+    this.idleWait?.abort();
     await new Promise<void>((resolve) => {
       if (this.socket.destroyed) return resolve();
       this.socket.once('close', () => resolve());
