@@ -10,12 +10,12 @@
  *      which package to install.
  *   c) without the accelerator the results equal those of an install with @s2/native and its
  *      linux-x64 platform package (which does load the addon), and nativeStatus() says why.
+ *   e, f) @s2/management's .connect() with and without its optional peer @s2/core (management.ts).
  *
  * Prints every installed package and the tarball sizes. Run: pnpm run check:install-closure
  * (tsx with the s2-source condition, so the MariaDB starter and the gateway run from source).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -31,8 +31,10 @@ import {
   WORKSPACE_ROOT as ROOT,
   withBuildLock,
 } from '../../packages/testing/src/pack-install.ts';
+import { checkManagementClosure } from './management.ts';
+import { type Resolution, typecheckProgram } from './typecheck.ts';
 
-const PACKAGES = ['base', 'wire', 'http', 'core', 'arrow', 'polars'];
+const PACKAGES = ['base', 'wire', 'http', 'core', 'arrow', 'polars', 'management', 'ai'];
 const FORBIDDEN = ['fastify', 'apache-arrow', 'nodejs-polars', 'undici', '@s2/native', '@s2/native-linux-x64-gnu'];
 const keep = process.env.S2_KEEP_CLOSURE === '1';
 const work = mkdtempSync(join(tmpdir(), 's2-closure-'));
@@ -97,30 +99,9 @@ export async function main(options: ConnectOptions): Promise<number> {
 }
 `;
 
-function typecheck(dir: string, resolution: 'node16' | 'bundler'): void {
-  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-  const sub = join(dir, `ts-${resolution}`);
-  mkdirSync(sub);
-  writeFileSync(join(sub, 'user.ts'), USER_TS);
-  const compilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: 'ES2022',
-    lib: ['ES2023', 'DOM', 'ESNext.Disposable'],
-    module: resolution === 'node16' ? 'node16' : 'esnext',
-    moduleResolution: resolution,
-    types: ['node'],
-    typeRoots: [join(ROOT, 'node_modules/@types')],
-    skipLibCheck: false,
-  };
-  writeFileSync(join(sub, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(sub, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['user.ts'] }, null, 2));
-  const r = spawnSync(process.execPath, [tsc, '-p', sub], { encoding: 'utf8' });
-  check(
-    `strict TypeScript program type-checks (moduleResolution ${resolution}, skipLibCheck false)`,
-    r.status === 0,
-    r.status === 0 ? '' : `${r.stdout}${r.stderr}`.trim(),
-  );
+function typecheck(dir: string, resolution: Resolution): void {
+  const r = typecheckProgram(dir, 'ts', USER_TS, resolution);
+  check(`strict TypeScript program type-checks (moduleResolution ${resolution}, skipLibCheck false)`, r.ok, r.ok ? '' : r.output);
 }
 
 async function main(): Promise<void> {
@@ -235,6 +216,8 @@ catch (err) { console.log(JSON.stringify({ missing: err instanceof MissingPackag
       ),
     );
     check('mysql:// without @s2/wire: MissingPackageError naming @s2/wire', missing.missing === true && missing.pkg === '@s2/wire', missing.message);
+
+    checkManagementClosure({ app, check, step, tar, target });
   } finally {
     await gateway.close();
     await db.stop();

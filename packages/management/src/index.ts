@@ -1,5 +1,7 @@
 export { Management, createManagement, manageClusters, manageWorkspaces, manageFiles, manageRegions } from './management.js';
 export { ManagementError, ManagementFsError, MissingPeerError, maskSecrets } from './errors.js';
+export type { DatabaseConnectOptions } from './connect.js';
+export type { DatabaseConnection } from '@s2/base';
 export { ManagementClient, USER_AGENT, encodePath, type CallOptions, type RequestOptions, type Query } from './http/client.js';
 export {
   resolveConfig,

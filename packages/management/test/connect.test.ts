@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection, ConnectOptions } from '@s2/core';
 import { testServer } from '@s2/testing/vitest';
 import type { ManagementFake } from '@s2/fakes/management';
 import type { Management } from '@s2/management';
@@ -29,6 +30,18 @@ describe('.connect() through @s2/core to the endpoint the API reports (the throw
     const conn = await sc.connect({ user: testServer().root.user, password: testServer().root.password });
     try {
       expect(await conn.query('SELECT DATABASE()')).toEqual([[testServer().database]]);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("with @s2/core's types: takes its ConnectOptions and, asked for, gives its Connection", async () => {
+    const c = await mgmt.clusters.get(String(fake.seed.cluster({ name: 'typed' }).clusterID));
+    const login: ConnectOptions = { user: testServer().root.user, password: testServer().root.password, resultsType: 'objects' };
+    const conn = await c.connect<Connection>(login);
+    try {
+      expect((await conn.queryFrame('SELECT 1 AS one')).length).toBe(1);
+      expect(await conn.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
     } finally {
       await conn.close();
     }

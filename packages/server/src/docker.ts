@@ -1,7 +1,8 @@
 import { resolve as resolvePath } from 'node:path';
 import { OptionError } from '@s2/base';
 import type { StartedTestContainer } from 'testcontainers';
-import { loadCore, type CoreConnection } from './core-peer.js';
+import type { DatabaseConnection } from '@s2/base';
+import { loadCore, type ServerConnectOptions } from './core-peer.js';
 import { EnvExport } from './env-export.js';
 import { ServerStartError } from './errors.js';
 import { dataApiUrl, wireUrl, type UrlParts } from './urls.js';
@@ -129,12 +130,12 @@ export class DockerServer {
   }
 
   /** Connects through @s2/core (an optional peer), over the wire or the Data API. */
-  async connect(options: { useDataApi?: boolean } & Record<string, unknown> = {}): Promise<CoreConnection> {
+  async connect<C extends DatabaseConnection = DatabaseConnection>(options: ServerConnectOptions = {}): Promise<C> {
     const { useDataApi, ...rest } = options;
     const url = useDataApi ? this.httpConnectionUrl : this.connectionUrl;
     if (!url) throw new OptionError('this server publishes no Data API port: start it with dataApi: true');
     const core = await loadCore();
-    return core.connect(url, rest);
+    return (await core.connect(url, rest)) as C;
   }
 
   /** The container's output, line by line. */

@@ -1,5 +1,6 @@
 import { OptionError } from '@s2/base';
-import { loadCore, type CoreConnection } from './core-peer.js';
+import type { DatabaseConnection } from '@s2/base';
+import { loadCore, type ServerConnectOptions } from './core-peer.js';
 import { EnvExport } from './env-export.js';
 import { ServerStartError } from './errors.js';
 import { dataApiUrl, wireUrl, type UrlParts } from './urls.js';
@@ -108,10 +109,10 @@ export class FreeTierServer {
     if (this.active) this.env.apply(this.connectionUrl);
   }
 
-  async connect(options: { useDataApi?: boolean } & Record<string, unknown> = {}): Promise<CoreConnection> {
+  async connect<C extends DatabaseConnection = DatabaseConnection>(options: ServerConnectOptions = {}): Promise<C> {
     const { useDataApi, ...rest } = options;
     const core = await loadCore();
-    return core.connect(useDataApi ? this.httpConnectionUrl : this.connectionUrl, rest);
+    return (await core.connect(useDataApi ? this.httpConnectionUrl : this.connectionUrl, rest)) as C;
   }
 
   /** A shared session has no container logs. */

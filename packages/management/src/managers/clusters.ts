@@ -1,5 +1,5 @@
-import type { Connection, ConnectOptions } from '@s2/core';
-import { connectTo } from '../connect.js';
+import type { DatabaseConnection } from '@s2/base';
+import { connectTo, type DatabaseConnectOptions } from '../connect.js';
 import type { Context } from '../context.js';
 import { ManagementError } from '../errors.js';
 import type { CallOptions } from '../http/client.js';
@@ -178,7 +178,7 @@ export class Cluster {
   }
 
   /** A database connection to the cluster's endpoint (needs the optional peer @s2/core). */
-  connect(opts: ConnectOptions = {}): Promise<Connection> {
+  connect<C extends DatabaseConnection = DatabaseConnection>(opts: DatabaseConnectOptions = {}): Promise<C> {
     return connectTo(this.endpoint, 'cluster', opts);
   }
 
