@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { type ColumnDescription, type Connection, currentQueryOptions, type Pool, type QueryParams } from '@s2/core';
+import { type ColumnDescription, type Connection, type Cursor, currentQueryOptions, type Pool, type QueryParams } from '@s2/core';
 import { objectShaper, rowConverter } from './values.js';
 import { isDataApi } from './server-traits.js';
 
@@ -20,13 +20,17 @@ export interface ResultHeader {
   fieldCount: 0;
   affectedRows: number | bigint;
   insertId: number | bigint;
+  /** Always '': s2 does not pass on the OK packet's info text. */
   info: string;
   serverStatus: number;
   warningStatus: number;
-  changedRows: number;
+  /** Rows an UPDATE changed; undefined where that cannot be known (see `changedRowsOf`). */
+  changedRows: number | undefined;
 }
 
-type Result = [unknown[] | ResultHeader, ColumnDescription[]];
+type Fields = ColumnDescription[];
+/** One statement's answer; a statement with several results (a CALL) gets one entry per result in each half, as mysql2 gives them. */
+type Result = [unknown[] | ResultHeader, Fields] | [(unknown[] | ResultHeader)[], Fields[]];
 
 const request = (q: string | QueryRequest, params?: unknown[]) =>
   typeof q === 'string' ? { sql: q, values: params, rowsAsArray: false } : { sql: q.sql, values: params ?? q.values, rowsAsArray: q.rowsAsArray === true };
@@ -35,9 +39,28 @@ const paramsOf = (values: unknown[] | undefined): QueryParams | undefined => (va
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-function header(rowcount: number, lastrowid: number | bigint | null, warnings: number): ResultHeader {
-  const id = lastrowid ?? 0;
-  const affected = Math.max(0, rowcount);
+/** Leading blanks and comments, then the statement's first word. */
+const FIRST_WORD = /^(?:\s+|\/\*[\s\S]*?\*\/|(?:--|#)[^\n]*(?:\n|$))*([a-z]+)/i;
+
+const firstWord = (sql: string): string | undefined => FIRST_WORD.exec(sql)?.[1]?.toLowerCase();
+
+/**
+ * mysql2 reads changedRows from the "Changed: N" of the OK packet's info text, which only an
+ * UPDATE has (every other statement gets 0). s2 does not pass that text on, but without
+ * `clientFoundRows` the wire's affected rows of an UPDATE are its changed rows. Unknown
+ * (undefined) where affected rows count matched rows (`clientFoundRows`), where the Data API
+ * does not say which it counts, and for WITH … (an UPDATE or a DELETE).
+ */
+function changedRowsOf(conn: Connection, sql: string, affected: number): number | undefined {
+  const word = firstWord(sql);
+  if (word !== 'update') return word === 'with' ? undefined : 0;
+  return conn.params.clientFoundRows || isDataApi(conn) ? undefined : affected;
+}
+
+/** The OK result the cursor is on; changedRows is mysql2's 0 until the caller knows better. */
+function header(cur: Cursor<unknown[]>, conn: Connection): ResultHeader {
+  const id = cur.lastrowid ?? 0;
+  const affected = Math.max(0, cur.rowcount);
   // drizzle's $returningId counts `i++` from insertId while i < insertId + affectedRows: with
   // numbers past 2^53 that loop skips ids or never ends, so both go bigint as soon as the last
   // id of the statement is unsafe, not only the first.
@@ -47,8 +70,9 @@ function header(rowcount: number, lastrowid: number | bigint | null, warnings: n
     affectedRows: exact ? BigInt(affected) : affected,
     insertId: exact ? BigInt(id) : Number(id),
     info: '',
-    serverStatus: 0,
-    warningStatus: warnings,
+    // The session's status after the statement (a session gone since reports none).
+    serverStatus: conn.isConnected() ? conn.transport().session.serverStatus : 0,
+    warningStatus: cur.warningCount,
     changedRows: 0,
   };
 }
@@ -154,15 +178,32 @@ export class ConnectionClient {
     const cur = this.s2.cursor<unknown[]>({ resultsType: 'tuples', buffered: true });
     try {
       await cur.execute(sql, paramsOf(values), currentQueryOptions(this.timeoutMs));
-      if (!cur.description) return [header(cur.rowcount, cur.lastrowid, cur.warningCount), []];
-      const rows = await cur.fetchall();
-      const convert = rowConverter(cur.description, this.s2.params.timezone);
-      const shape = rowsAsArray ? null : objectShaper(cur.description);
-      const out = shape ? rows.map((row) => shape(convert(row))) : rows.map(convert);
-      return [out, cur.description];
+      const first = await this.current(cur, rowsAsArray);
+      if (!(await cur.nextset())) {
+        if (!Array.isArray(first[0])) first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows));
+        return first;
+      }
+      // A CALL answers with each of its result sets and a closing OK: mysql2 lists them all.
+      const all = [first];
+      do all.push(await this.current(cur, rowsAsArray));
+      while (await cur.nextset());
+      // Which statement of the text an OK belongs to is not known, so neither are an UPDATE's changed rows.
+      const word = firstWord(sql);
+      const changed = word === 'update' || word === 'with' ? undefined : 0;
+      for (const [result] of all) if (!Array.isArray(result)) result.changedRows = changed;
+      return [all.map(([result]) => result), all.map(([, fields]) => fields)];
     } finally {
       await cur.close();
     }
+  }
+
+  /** The result the cursor is on, in mysql2's shape: rows (objects, or arrays for `rowsAsArray`) or an OK header. */
+  private async current(cur: Cursor<unknown[]>, rowsAsArray: boolean): Promise<[unknown[] | ResultHeader, Fields]> {
+    if (!cur.description) return [header(cur, this.s2), []];
+    const rows = await cur.fetchall();
+    const convert = rowConverter(cur.description, this.s2.params.timezone);
+    const shape = rowsAsArray ? null : objectShaper(cur.description);
+    return [shape ? rows.map((row) => shape(convert(row))) : rows.map(convert), cur.description];
   }
 
   /** mysql2's pool-connection `end()` inside drizzle's iterator: give the session back. */

@@ -7,8 +7,9 @@ import {
   type RelationalSchemaConfig,
   type TablesRelationalConfig,
 } from 'drizzle-orm';
-import { SingleStoreDialect } from 'drizzle-orm/singlestore-core';
-import { SingleStoreDriverDatabase } from 'drizzle-orm/singlestore';
+import { SingleStoreDatabase, SingleStoreDialect } from 'drizzle-orm/singlestore-core';
+// Types only: drizzle-orm/singlestore's driver module imports mysql2 when it loads.
+import type { SingleStoreDriverDatabase } from 'drizzle-orm/singlestore';
 import { Connection, Pool } from '@s2/core';
 import { ConnectionClient, PoolClient } from './client.js';
 import { SingleStoreProbe } from './server-traits.js';
@@ -46,7 +47,8 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
     source instanceof Pool ? new PoolClient(source, config.timeoutMs) : source instanceof Connection ? new ConnectionClient(source, config.timeoutMs) : null;
   if (!client) throw new TypeError('drizzle() from @s2/drizzle needs an s2 Connection or Pool');
   const session = new S2DrizzleSession(client, dialect, schema, { logger, cache: config.cache }, new SingleStoreProbe(config.singlestore));
-  const db = new SingleStoreDriverDatabase(dialect, session as never, schema as never) as S2DrizzleDatabase<TSchema>;
+  // SingleStoreDriverDatabase adds nothing to this class but an entity kind.
+  const db = new SingleStoreDatabase(dialect, session as never, schema as never) as unknown as S2DrizzleDatabase<TSchema>;
   db.$client = source;
   // What drizzle's own drivers do in construct(): without it `db.$cache.invalidate()` stays
   // the database's no-op placeholder and never reaches the cache.

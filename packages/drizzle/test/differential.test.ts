@@ -176,4 +176,54 @@ describe('drizzle differential: mysql2 vs s2', () => {
     const zeroAsNull = { ...serverText, zdt: null, zdt3: null, zd: null };
     expect(viaS2).toEqual({ typed: [zeroAsNull, nulls], raw: [zeroAsNull, nulls] });
   });
+
+  it("a procedure's every result set comes back, in mysql2's shape", async () => {
+    const admin = await connect(scratch.url('mysql'));
+    try {
+      await admin.execute('CREATE PROCEDURE two_sets() BEGIN SELECT 1 AS a; SELECT 2 AS b, 3 AS c; END');
+      await admin.execute('CREATE PROCEDURE one_set() BEGIN SELECT 1 AS a; END');
+    } finally {
+      await admin.close();
+    }
+    const call = async (db: ReturnType<typeof drizzle>, procedure: string) => {
+      const [results, fields] = (await db.execute(sql`call ${sql.raw(procedure)}()`)) as unknown as [unknown[], ({ name: string }[] | undefined)[]];
+      // mysql2 leaves an OK result's fields undefined; s2 gives [] there, as for any OK.
+      return { results, names: fields.map((f) => (f ?? []).map((c) => c.name)) };
+    };
+    const mysql2db = drizzleMysql2({ client: mysql2pool.promise() }) as never;
+    const s2db = drizzle(s2pool);
+    const twoSets = await call(s2db, 'two_sets');
+    expect(twoSets).toEqual(await call(mysql2db, 'two_sets'));
+    expect(twoSets.results.slice(0, 2)).toEqual([[{ a: 1 }], [{ b: 2, c: 3 }]]);
+    expect(twoSets.names).toEqual([['a'], ['b', 'c'], []]);
+    expect(await call(s2db, 'one_set')).toEqual(await call(mysql2db, 'one_set'));
+    expect(await s2db.execute(sql`select 42 as z`)).toMatchObject([[{ z: 42 }], [{ name: 'z' }]]);
+  });
+
+  it("an UPDATE's changedRows is mysql2's; with clientFoundRows it is left unknown", async () => {
+    const admin = await connect(scratch.url('mysql'));
+    try {
+      await admin.execute('CREATE TABLE changes (id int primary key, v varchar(5))');
+      await admin.execute("INSERT INTO changes VALUES (1, 'a'), (2, 'b')");
+    } finally {
+      await admin.close();
+    }
+    const headers = async (db: ReturnType<typeof drizzle>) => {
+      const [update] = await db.execute(sql`update changes set v = 'a'`);
+      const [again] = await db.execute(sql`update changes set v = 'a'`);
+      const [commented] = await db.execute(sql`/* both rows */ update changes set v = 'z'`);
+      const [insert] = await db.execute(sql`insert into changes values (3, 'c')`);
+      await db.execute(sql`update changes set v = if(id = 1, 'a', 'b')`);
+      await db.execute(sql`delete from changes where id = 3`);
+      return [update, again, commented, insert].map((h) => (h as unknown as { changedRows?: number }).changedRows);
+    };
+    const viaMysql2 = await headers(drizzleMysql2({ client: mysql2pool.promise() }) as never);
+    expect(viaMysql2).toEqual([1, 0, 2, 0]);
+    expect(await headers(drizzle(s2pool))).toEqual(viaMysql2);
+    // Affected rows then count matched rows, and s2 has no "Changed: N" to read instead.
+    const foundRows = createPool({ url: scratch.url('mysql'), max: 1, clientFoundRows: true });
+    const [matched] = await drizzle(foundRows).execute(sql`update changes set v = 'a'`);
+    await foundRows.end();
+    expect(matched).toMatchObject({ affectedRows: 2, changedRows: undefined });
+  });
 });

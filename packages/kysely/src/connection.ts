@@ -1,9 +1,38 @@
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
-import { currentQueryOptions, ParameterError, type Connection, type QueryParams } from '@s2/core';
+import { currentQueryOptions, ParameterError, type Connection, type Cursor, type QueryParams } from '@s2/core';
 
 const paramsOf = (compiled: CompiledQuery): QueryParams | undefined => (compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined);
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 const asBigInt = (v: number | bigint | null): bigint | undefined => (v === null || v === undefined || v === 0 || v === 0n ? undefined : BigInt(v));
+
+/**
+ * An OK result in mysql2's ResultSetHeader form (insertId a bigint only past 2^53). Its info
+ * text and changed rows are left out: s2 does not pass the info text on.
+ */
+function okHeader(cur: Cursor<unknown>, conn: Connection) {
+  const id = cur.lastrowid ?? 0;
+  return {
+    fieldCount: 0,
+    affectedRows: Math.max(0, cur.rowcount),
+    insertId: typeof id === 'bigint' && id <= MAX_SAFE ? Number(id) : id,
+    serverStatus: conn.isConnected() ? conn.transport().session.serverStatus : 0,
+    warningStatus: cur.warningCount,
+  };
+}
+
+/**
+ * A statement with several results (a CALL: each of its result sets, then an OK) answers as
+ * Kysely's MySQL dialect on mysql2 does: one entry per result, rows as arrays of objects and OK
+ * results as headers. `first` is the first result, read before the cursor moved to the second.
+ */
+async function everyResult(cur: Cursor<unknown>, conn: Connection, first: unknown): Promise<unknown[]> {
+  const all = [first];
+  do all.push(cur.description ? await cur.fetchall() : okHeader(cur, conn));
+  while (await cur.nextset());
+  return all;
+}
 
 /** One s2 session as Kysely sees it: objects for rows, counts and insert ids as bigint. */
 export class S2KyselyConnection implements DatabaseConnection {
@@ -16,7 +45,10 @@ export class S2KyselyConnection implements DatabaseConnection {
     const cur = this.connection.cursor<R>({ resultsType: 'objects', buffered: true });
     try {
       await cur.execute(compiled.sql, paramsOf(compiled), currentQueryOptions(this.defaultTimeoutMs));
-      if (cur.description) return { rows: await cur.fetchall() };
+      const first = cur.description ? await cur.fetchall() : okHeader(cur, this.connection);
+      if (await cur.nextset()) return { rows: (await everyResult(cur, this.connection, first)) as R[] };
+      // No further result: the cursor is still on the first.
+      if (cur.description) return { rows: first as R[] };
       return { rows: [], numAffectedRows: BigInt(Math.max(0, cur.rowcount)), insertId: asBigInt(cur.lastrowid) };
     } finally {
       await cur.close();

@@ -455,3 +455,19 @@ describe('pool lifecycle', () => {
     expect(pool.size).toBe(0);
   });
 });
+
+describe('statements with several results', () => {
+  it("a procedure's every result set comes back, as Kysely's MySQL dialect on mysql2 gives them", async () => {
+    const conn = await scratch.open('mysql');
+    const db = new Kysely<any>({ dialect: new S2Dialect({ connection: conn }) });
+    await sql`create procedure two_sets() begin select 1 as a; select 2 as b, 3 as c; end`.execute(db);
+    await sql`create procedure one_set() begin select 1 as a; end`.execute(db);
+    // A CALL ends with an OK of its own: mysql2 lists it after the result sets, as its ResultSetHeader.
+    const closing = { fieldCount: 0, affectedRows: 0, insertId: 0, serverStatus: 2, warningStatus: 0 };
+    expect(await sql`call two_sets()`.execute(db)).toEqual({ rows: [[{ a: 1 }], [{ b: 2, c: 3 }], closing] });
+    expect(await sql`call one_set()`.execute(db)).toEqual({ rows: [[{ a: 1 }], closing] });
+    // A statement with one result is answered as before, and the session goes on.
+    expect(await sql`select 42 as z`.execute(db)).toEqual({ rows: [{ z: 42 }] });
+    await db.destroy();
+  });
+});
