@@ -91,11 +91,24 @@ describe('TLS settings: explicit code beats environment and URL, contradictions 
     expect(modeOf('mysql://u:p@db.example.com:3306', { sslDisabled: false })).not.toBe('disabled');
   });
 
-  it('ssl_disabled=false decides for its layer: a lower tls_mode does not apply, one in the same layer does', () => {
+  it('ssl_disabled=false only keeps TLS on: a lower layer still decides any mode but disabled', () => {
+    // Stricter below: still verified (it used to fall back to the loopback default, unverified).
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'verify-full');
+    expect(wireModeOf('mysql://u:p@127.0.0.1:3306?ssl_disabled=0')).toBe('verify-full');
+    expect(wireModeOf('mysql://u:p@127.0.0.1:3306', { sslDisabled: false })).toBe('verify-full');
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', '');
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', '1');
+    expect(wireModeOf('mysql://u:p@127.0.0.1:3306', { sslDisabled: false })).toBe('verify-full');
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_CERT', '');
+    // Weaker below (not off): it applies as it would without ssl_disabled=false.
     vi.stubEnv('SINGLESTOREDB_TLS_MODE', 'required');
-    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0')).toBe('verify-full');
-    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0&tls_mode=required')).toBe('required');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0')).toBe('required');
+    expect(wireModeOf('mysql://u:p@db.example.com:3306?ssl_disabled=0&tls_mode=verify-ca')).toBe('verify-ca');
     expect(wireModeOf({ host: 'db.example.com', sslDisabled: false, sslVerifyCert: false })).toBe('required');
+    vi.stubEnv('SINGLESTOREDB_TLS_MODE', '');
+    vi.stubEnv('SINGLESTOREDB_SSL_CA', '/ca.pem');
+    vi.stubEnv('SINGLESTOREDB_SSL_VERIFY_IDENTITY', '0');
+    expect(modeOf({ host: 'db.example.com', sslDisabled: false })).toBe('verify-ca');
   });
 
   it('SINGLESTOREDB_TLS_MODE=disabled alone is no clash with ssl_disabled, whose default is false', () => {

@@ -27,7 +27,7 @@ export interface ConnectOptions {
   /** Without `sslKey`, this file must hold the private key too. */
   sslCert?: string;
   sslCa?: string;
-  /** true: no TLS. false: TLS at the host's default, whatever the URL or environment says. */
+  /** true: no TLS. false: TLS stays on (a lower layer's 'disabled' is passed over; its other TLS settings apply). */
   sslDisabled?: boolean;
   sslCipher?: string;
   sslVerifyCert?: boolean | null;

@@ -238,8 +238,8 @@ const tlsPart = (o: ConnectOptions): TlsSettings => ({
  * environment and `options.set`), never by a mix: a weaker setting further down cannot undo a
  * stronger one asked for above. The one setting that reaches down is ssl_verify_identity=false,
  * which alone decides nothing but turns a lower layer's verify-full into verify-ca.
- * ssl_disabled=false alone does decide: TLS stays on at the driver's host default, whatever a
- * lower layer says. `out.tlsMode` becomes the effective mode (unset for the host default).
+ * ssl_disabled=false keeps TLS on: a lower layer's 'disabled' is passed over, any other mode of
+ * it still decides. `out.tlsMode` becomes the effective mode (unset for the host default).
  */
 function applyTlsPrecedence(out: Record<string, unknown>, explicit: ConnectOptions, fromUrl: ConnectOptions): void {
   const fromEnv: ConnectOptions = {};

@@ -79,7 +79,7 @@ function layerTlsDecision(layer: TlsLayer): TlsDecision {
   // lower layer (SINGLESTOREDB_SSL_VERIFY_CERT=false, say) cannot weaken.
   if (sslCa || sslVerifyCert === true || sslVerifyIdentity === true) return sslVerifyIdentity === false ? 'verify-ca' : 'verify-full';
   // An explicit "do not turn TLS off" must hold against a lower layer's ssl_disabled=1, as the
-  // Python SDK's explicit parameters beat SINGLESTOREDB_* (wire spec 1).
+  // Python SDK's explicit parameters beat SINGLESTOREDB_* (wire spec 1); see resolveTlsMode.
   if (sslDisabled === false) return HOST_DEFAULT;
   return undefined;
 }
@@ -87,14 +87,19 @@ function layerTlsDecision(layer: TlsLayer): TlsDecision {
 /**
  * The effective TLS mode over layers given highest precedence first (code, URL, environment):
  * the first layer that says anything about TLS decides, so a lower layer can neither weaken
- * nor override what a higher one asked for. Each layer is checked for contradictions. `mode` is
- * undefined for the host's default, `from` is -1 when no layer decided.
+ * nor override what a higher one asked for. ssl_disabled=false only says "do not turn TLS off":
+ * below it a layer's 'disabled' is passed over, any other mode still decides (as each of the
+ * Python SDK's parameters is merged on its own). Each layer is checked for contradictions.
+ * `mode` is undefined for the host's default, `from` is -1 when no layer decided.
  */
 export function resolveTlsMode(layers: TlsLayer[]): { mode: TlsModeName | undefined; from: number } {
   let found: { mode: TlsModeName | undefined; from: number } = { mode: undefined, from: -1 };
+  let keepOn = false;
   for (let i = 0; i < layers.length; i++) {
     const decision = layerTlsDecision(layers[i]);
-    if (decision !== undefined && found.from < 0) found = { mode: decision === HOST_DEFAULT ? undefined : decision, from: i };
+    if (decision === undefined || found.from >= 0) continue;
+    if (decision === HOST_DEFAULT) keepOn = true;
+    else if (!(keepOn && decision === 'disabled')) found = { mode: decision, from: i };
   }
   // ssl_verify_identity=false alone asks for no TLS, so it does not decide; but it was spelled
   // out above the deciding layer, and what is spelled out higher wins: the certificate is still
