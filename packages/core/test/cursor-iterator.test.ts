@@ -101,3 +101,83 @@ describe.each([
     await expect(takeThenBreak(cur, 1)).rejects.toBeInstanceOf(InterfaceError);
   });
 });
+
+describe.each([
+  ['tuples, buffered', 'tuples', true],
+  ['tuples, streaming', 'tuples', false],
+  ['columns, buffered', 'columns', true],
+  ['columns, streaming', 'columns', false],
+] as const)('fetches inside a for await loop (%s)', (_label, resultsType, buffered) => {
+  let conn: Connection;
+  beforeAll(async () => {
+    conn = await open({ buffered, resultsType });
+  });
+  afterAll(async () => {
+    await conn.close();
+  });
+  const first = (row: unknown) => (row as unknown[])[0];
+
+  it('fetchone() in the loop body takes the next row, and the loop goes on after it', async () => {
+    const cur = conn.cursor();
+    await cur.execute(SQL);
+    const seen: unknown[] = [];
+    for await (const row of cur) {
+      seen.push(first(row));
+      if (seen.length === 1) seen.push(`fetched ${first(await cur.fetchone())}`);
+      if (seen.length === 5) break;
+    }
+    expect(seen).toEqual([1, 'fetched 2', 3, 4, 5]);
+    expect(cur.rownumber).toBe(5);
+    await cur.close();
+  });
+
+  it('scroll() in the loop body skips rows for the loop too', async () => {
+    const cur = conn.cursor();
+    await cur.execute(SQL);
+    const seen: unknown[] = [];
+    for await (const row of cur) {
+      seen.push(first(row));
+      if (seen.length === 1) await cur.scroll(2);
+      if (seen.length === 4) break;
+    }
+    expect(seen).toEqual([1, 4, 5, 6]);
+    expect(cur.rownumber).toBe(6);
+    expect(first(await cur.fetchone())).toBe(7);
+    await cur.close();
+  });
+
+  it('two iterators over one cursor share its rows: none lost, none repeated', async () => {
+    const cur = conn.cursor();
+    await cur.execute(SQL);
+    const a = cur[Symbol.asyncIterator]();
+    const b = cur[Symbol.asyncIterator]();
+    const seen = [first((await a.next()).value), first((await b.next()).value), first((await a.next()).value)];
+    await a.return?.();
+    await b.return?.();
+    const rest = await cur.fetchall();
+    expect(seen).toEqual([1, 2, 3]);
+    expect(rest.map(first)).toEqual(seq(4, 1000).map(([v]) => v));
+    await cur.close();
+  });
+});
+
+it('an abort in the loop body neither counts nor loses the row it stopped before', async () => {
+  for (const buffered of [true, false]) {
+    const conn = await open({ buffered });
+    const cur = conn.cursor();
+    const ac = new AbortController();
+    await cur.execute(SQL, undefined, { signal: ac.signal });
+    let handed = 0;
+    const err = await (async () => {
+      for await (const _row of cur) {
+        handed++;
+        if (handed === 10) ac.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ errno: 1317 });
+    expect(cur.rownumber).toBe(10);
+    if (buffered) expect(await cur.fetchone()).toEqual([11]);
+    await cur.close();
+    await conn.close();
+  }
+});

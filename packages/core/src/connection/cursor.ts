@@ -118,10 +118,12 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   /** Buffered packet results: one payload per row, so that partial fetches can slice anywhere. */
   private payloads: Uint8Array[] | null = null;
   /**
-   * A streaming result's rows that the async iterator had read but not handed out when its loop
-   * broke off: every later read takes them first.
+   * A streaming result's rows read by the async iterator and not handed out yet (from
+   * `unreadAt` on): every read takes them first, so fetches inside the loop, other iterators and
+   * reads after a break see the rows in order.
    */
   private unread: unknown[] | null = null;
+  private unreadAt = 0;
   private executed = false;
   /** The signal of the statement being read, checked before each row the iterator yields. */
   private signal: AbortSignal | undefined;
@@ -286,12 +288,21 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   private takeUnread(max?: number): unknown[] | null {
     const queue = this.unread;
     if (!queue) return null;
-    if (max === undefined || max >= queue.length) {
-      this.unread = null;
-      return queue;
-    }
-    this.unread = queue.slice(max);
-    return queue.slice(0, max);
+    const from = this.unreadAt;
+    const end = max === undefined ? queue.length : Math.min(queue.length, from + max);
+    const out = queue.slice(from, end);
+    if (end >= queue.length) this.unread = null;
+    else this.unreadAt = end;
+    return out.length ? out : null;
+  }
+
+  /** The next unread row, its slot released (a scavenge then finds only rows not handed out). */
+  private shiftUnread(): unknown {
+    const queue = this.unread!;
+    const row = queue[this.unreadAt];
+    queue[this.unreadAt++] = undefined;
+    if (this.unreadAt >= queue.length) this.unread = null;
+    return row;
   }
 
   private async readShapedFromResult(max?: number): Promise<unknown[]> {
@@ -564,8 +575,9 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   /**
    * Rows one at a time. Buffered rows are handed out where they lie; a streaming result is read
    * 64 rows at a time. `rownumber` counts the rows handed out, and rows read but not handed out
-   * when a loop breaks stay on the cursor (`unread`) for the next fetch, as the reference's
-   * row-by-row iteration leaves them on the server.
+   * wait on the cursor (`unread`), where every fetch takes them first: a fetch or scroll in the
+   * loop body, or after a break, goes on from the next row, as with the reference's row-at-a-time
+   * iteration.
    *
    * Hand-written rather than an async generator: a step with a row in hand settles without
    * resuming a generator, and each row's slot is cleared as it is handed out, so a scavenge
@@ -575,69 +587,82 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
    * same CPU within noise.
    */
   [Symbol.asyncIterator](): AsyncIterator<Row> {
-    let batch: unknown[] = [];
-    let at = 0;
     let source: ResultSet | null | undefined;
     let done = false;
+    /** Buffered packet results: rows decoded from payloads[batchStart…], handed out by index. */
+    let batch: unknown[] = [];
+    let batchStart = 0;
     const end = (): IteratorResult<Row> => {
       done = true;
       batch = [];
       return { value: undefined, done: true };
     };
+    const ENDED: Promise<IteratorResult<Row>> = Promise.resolve({ value: undefined, done: true });
     const hand = (row: unknown): Promise<IteratorResult<Row>> => {
-      this.rownumber++;
-      // An abort inside the loop body stops delivery at the very next row.
+      // An abort inside the loop body stops delivery at the very next row (which is not counted).
       if (this.signal?.aborted) {
         end();
         return Promise.reject(new OperationalError('Query execution was interrupted: cancelled by AbortSignal', { errno: 1317, cause: this.signal.reason }));
       }
+      this.rownumber++;
       return Promise.resolve({ value: row as Row, done: false });
+    };
+    const fromPayloads = (payloads: Uint8Array[]): Promise<IteratorResult<Row>> => {
+      const at = this.rownumber;
+      if (at >= payloads.length) return Promise.resolve(end());
+      let offset = at - batchStart;
+      // Rows are decoded a slice at a time where the cursor is: a fetch or scroll in the loop
+      // body moves it, and a row already handed out (its slot cleared) is decoded again.
+      if (offset < 0 || offset >= batch.length || batch[offset] === undefined) {
+        batch = this.shape(this.rowsOf(payloads.slice(at, at + ITERATOR_BATCH)));
+        batchStart = at;
+        offset = 0;
+      }
+      const row = batch[offset];
+      batch[offset] = undefined;
+      return hand(row);
     };
     const refill = async (): Promise<IteratorResult<Row>> => {
       try {
-        if (source === undefined) {
-          if (this.closed) throw new InterfaceError('Cursor is closed.', { errno: 2048 });
-          this.ensureExecuted();
-          source = this.result;
-          if (this.rows) return step();
+        const rows = await this.readShapedFromResult(ITERATOR_BATCH);
+        if (this.result !== source) return end();
+        if (rows.length === 0) {
+          // Another reader (a fetch in the loop body, a second iterator) may have queued rows meanwhile.
+          return this.unread ? hand(this.shiftUnread()) : end();
         }
-        if (this.result !== source || !source?.columns) return end();
-        if (this.payloads) {
-          // Decoded a slice at a time; the payloads stay, so a break loses nothing.
-          const next = this.payloads.slice(this.rownumber, this.rownumber + ITERATOR_BATCH);
-          batch = next.length ? this.shape(this.rowsOf(next)) : [];
-        } else {
-          batch = await this.readShaped(ITERATOR_BATCH);
-        }
-        at = 0;
-        if (batch.length === 0) return end();
+        this.unread = this.unread ? this.unread.slice(this.unreadAt).concat(rows) : rows;
+        this.unreadAt = 0;
       } catch (err) {
         end();
         throw err;
       }
-      return step();
+      return hand(this.shiftUnread());
     };
     const step = (): Promise<IteratorResult<Row>> => {
-      if (done) return Promise.resolve({ value: undefined, done: true });
-      if (this.rows) {
-        // Buffered rows: read in place, so a break leaves the cursor at the next one.
-        if (this.result !== source) return Promise.resolve(end());
-        return this.rownumber < this.rows.length ? hand(this.rows[this.rownumber]) : Promise.resolve(end());
-      }
-      if (at < batch.length && this.result === source) {
-        const row = batch[at];
-        batch[at++] = undefined;
-        return hand(row);
-      }
+      if (done) return ENDED;
+      if (this.result !== source) return Promise.resolve(end());
+      // Buffered rows: read in place, so fetches and scrolls in the loop body move the loop too.
+      if (this.rows) return this.rownumber < this.rows.length ? hand(this.rows[this.rownumber]) : Promise.resolve(end());
+      if (this.payloads) return fromPayloads(this.payloads);
+      // A streaming result: the rows read ahead wait on the cursor, where every read finds them first.
+      if (this.unread) return hand(this.shiftUnread());
       return refill();
     };
+    const first = (): Promise<IteratorResult<Row>> => {
+      try {
+        if (this.closed) throw new InterfaceError('Cursor is closed.', { errno: 2048 });
+        this.ensureExecuted();
+      } catch (err) {
+        end();
+        return Promise.reject(err);
+      }
+      source = this.result;
+      if (!source?.columns) return Promise.resolve(end());
+      return step();
+    };
     return {
-      next: () => (source === undefined ? refill() : step()),
-      return: () => {
-        // A streaming batch's rows not yet handed out go back to the cursor.
-        if (!done && !this.rows && !this.payloads && this.result === source && at < batch.length) this.unread = batch.slice(at);
-        return Promise.resolve(end());
-      },
+      next: () => (source === undefined && !done ? first() : step()),
+      return: () => Promise.resolve(end()),
     };
   }
 
