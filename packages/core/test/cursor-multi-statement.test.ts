@@ -78,3 +78,35 @@ describe('an unbuffered cursor not read to the end', () => {
     }
   });
 });
+
+describe('a buffered multi-statement error nobody read', () => {
+  it("is the connection's next command's error, as the reference reads every result before a new command", async () => {
+    const conn = await connect(serverUrl(db), { multiStatements: true });
+    try {
+      await conn.execute('DELETE FROM other WHERE id >= 100');
+      const cur = conn.cursor();
+      expect(await cur.execute('INSERT INTO other VALUES (100, "x"); INSERT INTO other VALUES (100, "y")')).toBe(1);
+      // The cursor is left as it is: neither advanced to the failure nor closed.
+      await expect(conn.query('SELECT 1')).rejects.toMatchObject({ errno: 1062 });
+      // Thrown once: the session goes on.
+      expect(await conn.query('SELECT 2')).toEqual([[2]]);
+      expect(await cur.nextset()).toBe(false);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('is not handed to the next borrower of a pool', async () => {
+    const { createPool } = await import('@s2/core');
+    const pool = createPool(serverUrl(db), { multiStatements: true, max: 1 });
+    try {
+      const held = await pool.getConnection();
+      const cur = held.connection.cursor();
+      await cur.execute('SELECT 1; SELECT * FROM nosuch');
+      held.release();
+      expect(await pool.query('SELECT 3')).toEqual([[3]]);
+    } finally {
+      await pool.end();
+    }
+  });
+});

@@ -178,6 +178,13 @@ export interface SqlTransport {
   readonly busy?: boolean;
   /** Resolves once no command is running or waiting (at once when idle, or once the session is gone). */
   whenIdle?(): Promise<void>;
+  /**
+   * The error of a later statement of a multi-statement text that nobody read: the session's
+   * next command would throw it. Absent: never.
+   */
+  readonly pendingError?: boolean;
+  /** Forgets that error (a pool handing the session to another borrower). */
+  dropPendingError?(): void;
   /** Runs one SQL text (no client-side interpolation at this level). */
   query(sql: string, options?: QueryOptions): Promise<QueryResponse>;
   ping(): Promise<void>;

@@ -410,7 +410,7 @@ export class Pool {
   /** Whether the session differs from a freshly opened one in a way the next borrower would feel. */
   private needsCleanup(conn: Connection): boolean {
     const link = conn.transport();
-    if (link.streamOpen || link.busy) return true;
+    if (link.streamOpen || link.busy || link.pendingError) return true;
     const opened = this.openedOf(conn);
     const status = link.session.serverStatus;
     return (
@@ -460,6 +460,8 @@ export class Pool {
     // it, and lose the session under its own statement if the server never ends it.
     if (link.busy) await link.whenIdle?.();
     if (!conn.isConnected()) return false;
+    // A borrower's unread multi-statement error is not the next borrower's.
+    link.dropPendingError?.();
     if (link.streamOpen) await link.drainStream?.();
     if (link.session.serverStatus & ServerStatus.IN_TRANS) await conn.rollback();
     await conn.autocommit(opened.autocommit);

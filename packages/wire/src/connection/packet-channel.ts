@@ -43,4 +43,15 @@ export interface PacketChannel {
   responseFinished(response: object): void;
   /** The session is out of sync or past a deadline: tear it down with this error. */
   poison(error: Error): void;
+  /**
+   * A buffered response holds the error of a later statement of its text (or null once it has
+   * been thrown): unless the response throws it first, the session's next command does.
+   */
+  holdError(response: HeldError | null, previous?: HeldError): void;
+}
+
+/** A response holding the error of a later statement of its text (see PacketChannel.holdError). */
+export interface HeldError {
+  /** The held error, handed over once (null when already thrown). */
+  takeLaterError(): Error | null;
 }

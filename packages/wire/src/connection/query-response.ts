@@ -168,6 +168,7 @@ export class WireQueryResponse implements QueryResponse {
       } catch (err) {
         if (!holdLaterError || all.length === 0 || !this.mayHold()) throw err;
         this.laterError = err as Error;
+        this.conn.holdError(this);
         r = null;
       }
     }
@@ -197,10 +198,18 @@ export class WireQueryResponse implements QueryResponse {
 
   /** Throws the held error of a later statement once; null when there is none (or no more). */
   private throwLaterError(): null {
+    const err = this.takeLaterError();
+    if (err) throw err;
+    return null;
+  }
+
+  takeLaterError(): Error | null {
     const err = this.laterError;
-    if (!err) return null;
-    this.laterError = null;
-    throw err;
+    if (err) {
+      this.laterError = null;
+      this.conn.holdError(null, this);
+    }
+    return err;
   }
 
   async drain(): Promise<void> {

@@ -25,7 +25,7 @@ import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/serv
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
 import { InfileGrant } from './infile-grant.js';
 import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options.js';
-import type { PacketChannel, RunningKill } from './packet-channel.js';
+import type { HeldError, PacketChannel, RunningKill } from './packet-channel.js';
 import { PacketQueue, PacketRun } from './packet-queue.js';
 import { WireQueryResponse } from './query-response.js';
 import { parsePrepareOk, STMT_CLOSE, STMT_EXECUTE, STMT_PREPARE, type PreparedCommands, type PreparedStatement } from './prepared.js';
@@ -112,6 +112,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
   private readonly lock = new SessionLock();
   /** Aborts the waits of whenIdle() when the session is discarded. */
   private idleWait: AbortController | null = null;
+  /** The response holding a later statement's error that nobody has read yet (see holdError). */
+  private held: HeldError | null = null;
   /** The streaming response that owns the session, if any. */
   private streaming: WireQueryResponse | null = null;
   /**
@@ -590,8 +592,27 @@ export class WireConnection implements SqlTransport, PacketChannel {
     return closedError();
   }
 
+  holdError(response: HeldError | null, previous?: HeldError): void {
+    if (response) this.held = response;
+    else if (this.held === previous) this.held = null;
+  }
+
+  /** A later statement's error that nobody read: set aside by a pool handing the session on. */
+  get pendingError(): boolean {
+    return this.held !== null;
+  }
+
+  dropPendingError(): void {
+    this.held?.takeLaterError();
+    this.held = null;
+  }
+
   private ensureUsable(): void {
     if (this.closed || this.queue.failed) throw this.goneError();
+    // As the reference reads every result of the previous text before a new command: an error
+    // of a later statement that was never read out is this command's error (nothing is sent).
+    const held = this.held?.takeLaterError();
+    if (held) throw held;
     // A cancelled stream drains itself in the background: later commands just queue behind it.
     if (this.streaming && !this.streaming.finished && !this.streaming.cancelled) {
       throw new ProgrammingError(
