@@ -61,6 +61,18 @@ describe('the database a borrower switched to', () => {
     });
   }
 
+  it('is switched back after USE with comments, semicolons or a backquoted name', async () => {
+    const pool = createPool({ url: serverUrl(home), max: 1 });
+    try {
+      for (const use of [`USE ${elsewhere} -- why`, `USE \`${elsewhere}\`;;`, `/* a */ USE ${elsewhere} # b`]) {
+        await pool.query(use);
+        expect(await pool.query('SELECT DATABASE()')).toEqual([[home]]);
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('costs no round trip when the borrower left the database alone', async () => {
     const pool = createPool({ url: serverUrl(home), max: 1 });
     try {

@@ -1,3 +1,4 @@
+import { databaseChange } from '@s2/base';
 import { leadingKeyword } from './routing.js';
 
 /**
@@ -11,10 +12,8 @@ export function turnsAutocommitOff(sql: string): boolean {
   return leadingKeyword(sql) === 'SET' && AUTOCOMMIT_OFF.test(sql);
 }
 
-/** The database a `USE db` statement switches to (backquotes removed), else null. */
+/** The database a lone `USE db` statement switches to (backquotes removed), else null. */
 export function usedDatabase(sql: string): string | null {
-  if (leadingKeyword(sql) !== 'USE') return null;
-  const m = /\bUSE\s+(?:`((?:[^`]|``)+)`|([\w$]+))\s*;?\s*$/i.exec(sql);
-  if (!m) return null;
-  return m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2];
+  const change = databaseChange(sql);
+  return change?.kind === 'use' ? change.database : null;
 }

@@ -3,6 +3,7 @@ import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as T
 import {
   Capability,
   Command,
+  databaseChange,
   DatabaseError,
   resolveDecodeOptions,
   InterfaceError,
@@ -32,7 +33,6 @@ import { parsePrepareOk, STMT_CLOSE, STMT_EXECUTE, STMT_PREPARE, type PreparedCo
 import { SessionLock } from './session-lock.js';
 import { cancelledTail, holdCommand, type HeldCommand, type StatementSource } from './statement-pipeline.js';
 import { secureContextFor } from './tls-context.js';
-import { usedDatabase } from './used-database.js';
 import { corkUntilIoDone, mayWriteAhead } from './write-ahead.js';
 
 const CR_CONN_HOST_ERROR = 2003;
@@ -668,8 +668,9 @@ export class WireConnection implements SqlTransport, PacketChannel {
         await r.start();
         await this.readRest(r, streaming);
       }
-      const database = usedDatabase(sql);
-      if (database !== null) this.session.database = database;
+      const change = databaseChange(sql);
+      if (change?.kind === 'use') this.session.database = change.database;
+      else if (change?.kind === 'drop' && change.database === this.session.database) this.session.database = null;
       return r;
     } catch (err) {
       if (!response) release();
