@@ -111,6 +111,31 @@ describe('close()', () => {
     }
   }, 90_000);
 
+  it('a function that closes the server before its first await does not hold close() up', async () => {
+    const holder: { close?: () => Promise<void> } = {};
+    const closing: Promise<void>[] = [];
+    // The abort happens while the function runs synchronously, before the race with it starts.
+    const closer = udf({ name: 'closer', args: { x: t.bigint() }, returns: t.bigint(), timeoutMs: 3_600_000 }, async () => {
+      closing.push(holder.close!());
+      await new Promise(() => {});
+      return 1n;
+    });
+    const app = await createUdfServer({ functions: [closer] });
+    holder.close = () => app.close();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const res = await within(post(port, agent, 'closer', encodeRowdat1([8], [1n], [[1n]])));
+      expect(res).not.toBe('hung');
+      expect((res as IncomingMessage).statusCode).toBe(503);
+      expect(await within(Promise.all(closing).then(() => 'closed'))).toBe('closed');
+    } finally {
+      agent.destroy();
+      await within(app.close());
+    }
+  }, 90_000);
+
   it('an answer already being sent is sent whole, then its connection closes', async () => {
     const big = udf({ name: 'big', args: { x: t.bigint() }, returns: t.text() }, () => 'x'.repeat(32 << 20));
     const app = await createUdfServer({ functions: [big], closeGraceMs: 120_000 });

@@ -258,6 +258,12 @@ export async function invoke(
  * now, and the abandoned promise is left to settle on its own.
  */
 async function raceAbort<T>(pending: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  // Aborted while the function ran its synchronous part (it closed the server, say): an
+  // 'abort' listener added now would never fire, and the race would wait on the function.
+  if (signal.aborted) {
+    Promise.resolve(pending).then(undefined, () => {});
+    throw signal.reason;
+  }
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);
