@@ -456,13 +456,14 @@ export class Pool {
   private async restore(conn: Connection): Promise<boolean> {
     const link = conn.transport();
     const opened = this.openedOf(conn);
+    // An unread stream holds the session until drained (so it is drained before the wait below).
+    if (link.streamOpen) await link.drainStream?.();
     // A cancelled statement the server has not ended yet: the next borrower would queue behind
     // it, and lose the session under its own statement if the server never ends it.
     if (link.busy) await link.whenIdle?.();
     if (!conn.isConnected()) return false;
     // A borrower's unread multi-statement error is not the next borrower's.
     link.dropPendingError?.();
-    if (link.streamOpen) await link.drainStream?.();
     if (link.session.serverStatus & ServerStatus.IN_TRANS) await conn.rollback();
     await conn.autocommit(opened.autocommit);
     if (link.session.database !== opened.database) {
