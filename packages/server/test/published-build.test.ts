@@ -15,7 +15,9 @@ import { buildPackages, withBuildLock } from '../../testing/src/pack-install.js'
 const packageJson = fileURLToPath(new URL('../package.json', import.meta.url));
 const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
 
-beforeAll(() => withBuildLock(() => buildPackages(['base', 'wire', 'core', 'server'])), 300_000);
+// The app loads core's build, which loads the builds of its peers: the addon's loader too (a fresh
+// checkout has none of these builds; tests run from the sources).
+beforeAll(() => withBuildLock(() => buildPackages(['base', 'native', 'wire', 'core', 'server'])), 300_000);
 
 // Resolves @s2/core from the server package, as its build does, so both get the same copy.
 const CJS_APP = `const { createRequire } = require('node:module');
