@@ -45,7 +45,11 @@ export interface CollocatedConnection {
   output: number;
 }
 
-/** One outcome of accepting: a connection past its handshake, or the tagged message of a failed one. */
+/**
+ * One outcome of accepting: a connection past its handshake (its descriptors stay the
+ * listener's until the socket is adopted and the files released), or the tagged message of a
+ * failed one.
+ */
 export interface CollocatedEvent {
   connection?: CollocatedConnection;
   error?: string;
@@ -54,11 +58,26 @@ export interface CollocatedEvent {
 export interface CollocatedListener {
   /**
    * Accepts on a native thread of its own (no libuv pool thread is held) until `close()`.
-   * Handshakes run side by side, each bounded as a whole by `handshakeTimeoutMs`. `onEvent`
-   * must not throw: an exception there is an uncaught exception of the process.
+   * Handshakes run side by side, each bounded as a whole by `handshakeTimeoutMs` (a positive
+   * number; Infinity, or anything past a year, is a year). `onReady` is called when outcomes
+   * wait to be taken with `take()`; it must not throw: an exception there is an uncaught
+   * exception of the process.
    */
-  start(handshakeTimeoutMs: number, onEvent: (event: CollocatedEvent) => void): void;
-  /** Stops accepting, drops handshakes in progress and closes the listening socket, at once. */
+  start(handshakeTimeoutMs: number, onReady: () => void): void;
+  /** The outcomes waiting, in order; none after `close()`. */
+  take(): CollocatedEvent[];
+  /** Says a taken connection's socket is now a Node socket's, which closes it from then on. */
+  adopted(socket: number): void;
+  /**
+   * Closes a shared file (`input` or `output`), or a socket not adopted, of a connection taken.
+   * What is neither released nor adopted is closed when the JavaScript environment ends (a
+   * worker terminated, or `process.exit()`).
+   */
+  release(fd: number): void;
+  /**
+   * Stops accepting, drops handshakes in progress and outcomes not taken, and closes the
+   * listening socket, at once. The files of connections taken stay until released.
+   */
   close(): void;
 }
 
@@ -93,6 +112,5 @@ export interface NativeBinding {
   CollocatedListener: new (path: string, backlog: number) => CollocatedListener;
   collocatedRead(fd: number, length: number): Buffer;
   collocatedWrite(fd: number, data: Buffer): void;
-  collocatedClose(fd: number): void;
   defaultSocketPath(): string;
 }

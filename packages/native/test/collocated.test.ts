@@ -59,7 +59,7 @@ describe('CollocatedListener', needsAddon(), () => {
     const listener = new binding.CollocatedListener(path, 4);
     const events: CollocatedEvent[] = [];
     try {
-      listener.start(5000, (event) => events.push(event));
+      listener.start(5000, () => events.push(...listener.take()));
       expect(() => listener.start(5000, () => {})).toThrow(/already accepting/);
       const client = createConnection(path);
       const head = Buffer.alloc(16);
@@ -74,6 +74,37 @@ describe('CollocatedListener', needsAddon(), () => {
       const late = createConnection(path);
       const [err] = (await once(late, 'error')) as [NodeJS.ErrnoException];
       expect(err.code).toBe('ECONNREFUSED');
+    } finally {
+      listener.close();
+      rmSync(path, { force: true });
+    }
+  });
+
+  it('takes a handshake timeout of Infinity as the longest there is, and refuses one that is not positive', async () => {
+    const binding = loadNative()!;
+    const path = binding.defaultSocketPath();
+    for (const bad of [0, -1, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      const refusing = new binding.CollocatedListener(path, 4);
+      try {
+        expect(() => refusing.start(bad, () => {})).toThrow(/^S2_DATA: the handshake timeout must be a positive number of milliseconds; got /);
+      } finally {
+        refusing.close();
+      }
+    }
+    const listener = new binding.CollocatedListener(path, 4);
+    const events: CollocatedEvent[] = [];
+    try {
+      listener.start(Number.POSITIVE_INFINITY, () => events.push(...listener.take()));
+      const client = createConnection(path);
+      await once(client, 'connect');
+      // Taken as 1 ms, as it once was, the handshake would have timed out by now.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const head = Buffer.alloc(16);
+      head.writeBigInt64LE(1n, 0);
+      head.writeBigInt64LE(-1n, 8);
+      client.end(head);
+      expect(await pollUntil(() => events.length > 0)).toBe(true);
+      expect(events).toEqual([{ error: 'S2_MALFORMED: function name length -1 in the handshake is not plausible' }]);
     } finally {
       listener.close();
       rmSync(path, { force: true });

@@ -5,12 +5,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OperationalError } from '@s2/base';
+import { OperationalError, OptionError } from '@s2/base';
 import { pollUntil } from '@s2/testing/vitest';
 import { decodeRowdat1, definitionsIn, encodeRowdat1, startCollocatedServer, t, udf } from '../src/index.js';
 import * as threadFunctions from './fixtures/collocated-worker-functions.js';
@@ -51,6 +51,27 @@ function trickler(path: string) {
       socket.destroy();
     },
   };
+}
+
+/**
+ * Opens `count` connections that never send a byte (into `opened`). A full listen backlog
+ * refuses a connect (EAGAIN) rather than queueing it, so refused ones are tried again, a few
+ * times, once the server has had a moment to accept.
+ */
+async function connectSilently(path: string, count: number, opened: Socket[]) {
+  let connected = 0;
+  for (let round = 0; connected < count && round < 100; round++) {
+    const tried = Array.from({ length: Math.min(20, count - connected) }, () => createConnection(path));
+    const outcomes = await Promise.all(
+      tried.map((c) => new Promise<boolean>((resolve) => c.once('connect', () => resolve(true)).once('error', () => resolve(false)))),
+    );
+    for (const [i, c] of tried.entries()) {
+      c.on('error', () => {});
+      opened.push(c);
+      if (outcomes[i]) connected++;
+    }
+    if (outcomes.includes(false)) await after(20, 'retry');
+  }
 }
 
 describe('collocated server: descriptors of failed calls', gate, () => {
@@ -100,6 +121,58 @@ describe('collocated server: clients that never finish their handshake', gate, (
     }
   }, 60_000);
 
+  it('a flood of silent clients does not stall a good one: the oldest handshakes in progress make room', async () => {
+    const errors: Error[] = [];
+    // Longer than the Python client's 20 s: a server waiting out these clients first fails the call.
+    const server = await startCollocatedServer({ functions: [add], handshakeTimeoutMs: 60_000, onError: (e) => errors.push(e) });
+    const silent: Socket[] = [];
+    try {
+      // More than the 256 handshakes the acceptor keeps at once.
+      await connectSilently(server.socketPath, 300, silent);
+      const [ok] = await database(server.socketPath, 'add_one', [one(41n)]);
+      expect(firstValue(ok.hex)).toBe(42n);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) expect(e.message).toBe('the handshake was dropped unfinished: 256 were in progress and a newer connection took its place');
+    } finally {
+      for (const c of silent) c.destroy();
+      await server.close();
+    }
+  }, 60_000);
+
+  it('handshakeTimeoutMs: Infinity, or past 2^32, is no practical limit (it was 1 ms)', async () => {
+    for (const handshakeTimeoutMs of [Number.POSITIVE_INFINITY, 2 ** 32]) {
+      const errors: Error[] = [];
+      const server = await startCollocatedServer({ functions: [add], handshakeTimeoutMs, onError: (e) => errors.push(e) });
+      const client = createConnection(server.socketPath);
+      try {
+        await once(client, 'connect');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // A head that names no plausible name: the error says the handshake was read, not timed out.
+        const head = Buffer.alloc(16);
+        head.writeBigInt64LE(1n, 0);
+        head.writeBigInt64LE(-1n, 8);
+        client.end(head);
+        expect(await pollUntil(() => errors.length > 0)).toBe(true);
+        expect(errors.map((e) => e.message)).toEqual(['function name length -1 in the handshake is not plausible']);
+      } finally {
+        client.destroy();
+        await server.close();
+      }
+    }
+  });
+
+  it('a handshakeTimeoutMs that is not a positive number is an OptionError, and nothing listens', async () => {
+    for (const handshakeTimeoutMs of [0, -5, Number.NaN, Number.NEGATIVE_INFINITY, '100' as unknown as number]) {
+      const socketPath = join(dir, 'timeout.sock');
+      const started = startCollocatedServer({ functions: [add], socketPath, handshakeTimeoutMs });
+      await expect(started).rejects.toThrow(OptionError);
+      await expect(started).rejects.toThrow(
+        `handshakeTimeoutMs must be a positive number of milliseconds (Infinity for no limit); got ${String(handshakeTimeoutMs)}`,
+      );
+      expect(readdirSync(dir)).not.toContain('timeout.sock');
+    }
+  });
+
   it('the handshake timeout bounds the whole handshake, not each read of it', async () => {
     const errors: Error[] = [];
     const server = await startCollocatedServer({ functions: [add], handshakeTimeoutMs: 500, onError: (e) => errors.push(e) });
@@ -142,6 +215,32 @@ describe('collocated server: the listening socket and the process', gate, () => 
     expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ outcome: 'read', closed: 'closed' });
   }, 60_000);
+});
+
+describe('collocated server on a worker thread that ends without closing it', gate, () => {
+  const fixture = fileURLToPath(new URL('./fixtures/collocated-worker-teardown.ts', import.meta.url));
+  const teardown = async (mode: string) => {
+    const child = spawn(process.execPath, ['--conditions=s2-source', '--import', 'tsx', fixture, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+    return JSON.parse(stdout) as Record<'before' | 'held' | 'after', { sharedFiles: number; sockets: number }>;
+  };
+
+  // Five connections, three descriptors each: their shared files were plain numbers to
+  // JavaScript, and outcomes queued for a JavaScript that never took them were never dropped.
+  it.each(['served-terminate', 'served-exit', 'queued-terminate'])(
+    '%s: every descriptor of its connections closes, and the process lives on',
+    async (mode) => {
+      const { before, held, after } = await teardown(mode);
+      expect(held.sharedFiles).toBe(before.sharedFiles + 10);
+      expect(after).toEqual(before);
+    },
+    60_000,
+  );
 });
 
 describe('collocated server on worker threads', gate, () => {

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { DataError, OperationalError } from '@s2/base';
-import { fromNativeError, type CollocatedConnection, type NativeBinding } from '@s2/native';
+import { fromNativeError, type CollocatedConnection, type CollocatedListener, type NativeBinding } from '@s2/native';
 import type { UdfDefinition } from '../definition/udf.js';
 import { UdfCallError } from './invoke.js';
 
@@ -10,6 +10,11 @@ export type BatchRunner = (def: UdfDefinition, body: Uint8Array, signal: AbortSi
 /** What every connection of one collocated server shares. */
 export interface ConnectionContext {
   binding: NativeBinding;
+  /**
+   * Owns each connection's descriptors until its socket is wrapped and its files are released;
+   * it closes them itself should this thread end first.
+   */
+  listener: CollocatedListener;
   run: BatchRunner;
   bodyLimit: number;
   onBatch?: (info: { name: string; rows: number; ms: number; status: number }) => void;
@@ -66,14 +71,15 @@ function shared<T>(io: () => T): T {
 
 /** Serves one database connection: one function, any number of requests, one at a time. */
 export function serveConnection(ctx: ConnectionContext, conn: CollocatedConnection, def: UdfDefinition | undefined, served: Set<Served>): void {
-  const { binding } = ctx;
+  const { binding, listener } = ctx;
   let socket: Socket;
   try {
     socket = new Socket({ fd: conn.socket, readable: true, writable: true });
   } catch (err) {
-    for (const fd of [conn.socket, conn.input, conn.output]) binding.collocatedClose(fd);
+    for (const fd of [conn.socket, conn.input, conn.output]) listener.release(fd);
     throw err;
   }
+  listener.adopted(conn.socket);
   let pending: Buffer = Buffer.alloc(0);
   let busy = false;
   // Once dead, nothing touches the shared files again: their descriptor numbers are released to
@@ -86,8 +92,8 @@ export function serveConnection(ctx: ConnectionContext, conn: CollocatedConnecti
   const closeFiles = () => {
     if (filesClosed) return;
     filesClosed = true;
-    binding.collocatedClose(conn.input);
-    binding.collocatedClose(conn.output);
+    listener.release(conn.input);
+    listener.release(conn.output);
     release();
   };
   const handle: Served = {

@@ -36,7 +36,8 @@ export interface CollocatedServerOptions {
   nameSuffix?: string;
   /**
    * A client that connects but has not finished its handshake this long after connecting is
-   * dropped (default 10 s). Handshakes proceed side by side: a slow one holds up no other.
+   * dropped (default 10 s; a positive number, `Infinity` for no practical limit). Handshakes
+   * proceed side by side: a slow one holds up no other.
    */
   handshakeTimeoutMs?: number;
   /**
@@ -86,6 +87,15 @@ function bodyLimitOf(options: CollocatedServerOptions): number {
   return limit;
 }
 
+function handshakeTimeoutOf(options: CollocatedServerOptions): number {
+  const ms = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+  // Written so that NaN fails it too; Infinity passes (the addon caps it at a year).
+  if (typeof ms !== 'number' || !(ms > 0)) {
+    throw new OptionError(`handshakeTimeoutMs must be a positive number of milliseconds (Infinity for no limit); got ${String(ms)}`);
+  }
+  return ms;
+}
+
 /** The worker pool when asked for, loaded before the server listens (a module that fails to load fails the start). */
 async function workerPool(options: CollocatedServerOptions): Promise<UdfWorkerPool | null> {
   if (!options.workers) return null;
@@ -103,6 +113,7 @@ async function workerPool(options: CollocatedServerOptions): Promise<UdfWorkerPo
 export async function startCollocatedServer(options: CollocatedServerOptions): Promise<CollocatedServer> {
   if (process.platform === 'win32') throw new NotSupportedError('collocated functions use unix-domain sockets, which this platform does not have');
   const bodyLimit = bodyLimitOf(options);
+  const handshakeTimeoutMs = handshakeTimeoutOf(options);
   const binding = requireNative();
   const socketPath = options.socketPath ?? chosenOption<string>('external_function.socket_path') ?? binding.defaultSocketPath();
   const maxConnections = options.maxConnections ?? chosenOption<number>('external_function.max_connections') ?? MAX_CONNECTIONS;
@@ -121,10 +132,9 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
   const run: BatchRunner = pool
     ? (def, body, signal) => pool.run(def.name, body, 'rowdat_1', 'rowdat_1', signal)
     : (def, body, signal) => invoke(def, body, 'rowdat_1', 'rowdat_1', signal);
-  const context: ConnectionContext = { binding, run, bodyLimit, onBatch: options.onBatch, onError: options.onError };
+  const context: ConnectionContext = { binding, listener, run, bodyLimit, onBatch: options.onBatch, onError: options.onError };
   const byName = new Map(options.functions.map((f) => [exportedName(f, affixes), f]));
   const served = new Set<Served>();
-  let closed = false;
   const report = (err: unknown) => {
     try {
       options.onError?.(err instanceof Error ? err : new Error(String(err)));
@@ -135,12 +145,7 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
   const onEvent = (event: CollocatedEvent) => {
     const conn = event.connection;
     if (!conn) {
-      if (!closed) report(fromNativeError(new Error(event.error)));
-      return;
-    }
-    // Handshakes completed just before close() are still delivered: their descriptors are ours.
-    if (closed) {
-      for (const fd of [conn.socket, conn.input, conn.output]) binding.collocatedClose(fd);
+      report(fromNativeError(new Error(event.error)));
       return;
     }
     try {
@@ -149,8 +154,12 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
       report(err);
     }
   };
+  // After close() the listener has nothing left to take.
+  const onReady = () => {
+    for (const event of listener.take()) onEvent(event);
+  };
   try {
-    listener.start(options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, onEvent);
+    listener.start(handshakeTimeoutMs, onReady);
   } catch (err) {
     listener.close();
     await pool?.close();
@@ -166,9 +175,8 @@ export async function startCollocatedServer(options: CollocatedServerOptions): P
         createFunctionSql(f, { url: socketPath, mode: 'collocated', format: 'rowdat_1', replace, database: options.functionDatabase, ...affixes }),
       ),
     async close() {
-      closed = true;
       // Returns once the accepting thread has ended: no connection comes after this, handshakes
-      // in progress are dropped and the listening socket is closed.
+      // in progress and connections not yet taken are dropped and the listening socket is closed.
       listener.close();
       const open = [...served];
       for (const c of open) {

@@ -1,11 +1,13 @@
 //! Node-API surface of s2-codec. Conversions only: every decision lives in the plain crate.
 //! Errors carry a tag (`S2_MALFORMED: …`) that the TypeScript loader maps onto SDK errors.
 
-use std::os::fd::IntoRawFd;
+use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
+use napi::sys;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
 use s2_codec::{collocated, rowdat1, textrow, CodecError};
@@ -237,75 +239,131 @@ pub struct CollocatedConnection {
     pub output: i32,
 }
 
-/// One outcome of accepting: a connection whose handshake completed (its descriptors now
-/// belong to JavaScript), or the tagged message of one that failed.
+/// One outcome of accepting: a connection whose handshake completed (its descriptors stay the
+/// listener's until JavaScript wraps the socket and releases the files), or the tagged message
+/// of one that failed.
 #[napi(object)]
 pub struct CollocatedEvent {
     pub connection: Option<CollocatedConnection>,
     pub error: Option<String>,
 }
 
-fn event_of(outcome: collocated::Accepting) -> CollocatedEvent {
+fn event_of(outcome: std::result::Result<collocated::Connection, CodecError>) -> CollocatedEvent {
     match outcome {
-        Ok(a) => CollocatedEvent {
-            connection: Some(CollocatedConnection { socket: a.socket.into_raw_fd(), name: a.name, input: a.input.into_raw_fd(), output: a.output.into_raw_fd() }),
-            error: None,
-        },
+        Ok(c) => CollocatedEvent { connection: Some(CollocatedConnection { socket: c.socket, name: c.name, input: c.input, output: c.output }), error: None },
         Err(e) => CollocatedEvent { connection: None, error: Some(format!("{}: {}", e.tag(), e.message)) },
     }
 }
 
-enum ListenerState {
-    Bound(collocated::Listener),
-    Started(collocated::Acceptor),
-    Closed,
+/// What the listener and its environment's cleanup hook share.
+struct Shared {
+    intake: collocated::Intake,
+    /// The cleanup hook is registered and holds a reference (`Arc::into_raw`) of its own.
+    hooked: AtomicBool,
+}
+
+/// The environment's cleanup hook (a worker terminated or calling process.exit(), Node exiting):
+/// JavaScript closes nothing then, so what it has not closed is closed here.
+unsafe extern "C" fn tear_down(data: *mut c_void) {
+    // SAFETY: `data` is the reference `CollocatedListener::new` gave the hook; Node runs a hook
+    // once, and `unhook_when_finished` takes the reference back only if it has not run.
+    let shared = unsafe { Arc::from_raw(data.cast_const().cast::<Shared>()) };
+    shared.hooked.store(false, Ordering::SeqCst);
+    // Unwinding out of an extern "C" function aborts the process.
+    let _ = catch_unwind(AssertUnwindSafe(|| shared.intake.teardown()));
 }
 
 /// A listening unix socket for the collocated server.
 #[napi]
 pub struct CollocatedListener {
-    state: ListenerState,
+    shared: Arc<Shared>,
 }
 
 #[napi]
 impl CollocatedListener {
     #[napi(constructor)]
-    pub fn new(path: String, backlog: i32) -> Result<Self> {
-        Ok(Self { state: ListenerState::Bound(collocated::Listener::bind(&path, backlog).map_err(to_napi)?) })
+    pub fn new(env: Env, path: String, backlog: i32) -> Result<Self> {
+        let shared = Arc::new(Shared { intake: collocated::Intake::bind(&path, backlog).map_err(to_napi)?, hooked: AtomicBool::new(true) });
+        let data = Arc::into_raw(shared.clone()).cast_mut().cast::<c_void>();
+        // SAFETY: a hook with a reference of its own, for the environment this runs in.
+        let status = unsafe { sys::napi_add_env_cleanup_hook(env.raw(), Some(tear_down), data) };
+        if status != sys::Status::napi_ok {
+            // SAFETY: the hook was not registered, so its reference is still ours.
+            drop(unsafe { Arc::from_raw(data.cast_const().cast::<Shared>()) });
+            return Err(Error::new(Status::GenericFailure, "S2_IO: could not register the listener's environment cleanup hook"));
+        }
+        Ok(Self { shared })
     }
 
-    /// Accepts on a native thread of its own until `close`: `onEvent` gets each connection whose
-    /// handshake completed within `handshake_timeout_ms`, and each failed one. While accepting,
-    /// the listener keeps the process alive.
-    #[napi(ts_args_type = "handshakeTimeoutMs: number, onEvent: (event: CollocatedEvent) => void")]
-    pub fn start(&mut self, handshake_timeout_ms: u32, on_event: Function<CollocatedEvent, ()>) -> Result<()> {
-        let events = on_event.build_threadsafe_function::<collocated::Accepting>().callee_handled::<false>().build_callback(|ctx| Ok(event_of(ctx.value)))?;
-        let listener = match std::mem::replace(&mut self.state, ListenerState::Closed) {
-            ListenerState::Bound(listener) => listener,
-            other => {
-                self.state = other;
-                return Err(Error::new(Status::GenericFailure, "S2_IO: the listener is already accepting, or closed"));
-            }
-        };
-        let timeout = Duration::from_millis(u64::from(handshake_timeout_ms.max(1)));
+    /// Accepts on a native thread of its own until `close`: `onReady` is called when outcomes
+    /// wait to be taken (`take`): connections whose handshake completed within
+    /// `handshake_timeout_ms` (positive; Infinity or more than a year: a year), and failed ones.
+    /// While accepting, the listener keeps the process alive.
+    #[napi(ts_args_type = "handshakeTimeoutMs: number, onReady: () => void")]
+    pub fn start(&self, handshake_timeout_ms: f64, on_ready: Function<(), ()>) -> Result<()> {
+        let timeout = collocated::handshake_timeout(handshake_timeout_ms).map_err(to_napi)?;
+        // The wake-up carries nothing: a value queued on a threadsafe function is never dropped
+        // if the environment ends first, and the outcomes hold descriptors.
+        let wake = on_ready.build_threadsafe_function::<()>().callee_handled::<false>().build_callback(|_| Ok(()))?;
         // Non-blocking: the queue is unbounded, so the accepting thread never waits on
         // JavaScript (close() joins that thread from JavaScript's own).
-        let acceptor = collocated::Acceptor::start(listener, timeout, move |outcome| {
-            events.call(outcome, ThreadsafeFunctionCallMode::NonBlocking);
-        })
-        .map_err(to_napi)?;
-        self.state = ListenerState::Started(acceptor);
-        Ok(())
+        self.shared
+            .intake
+            .start(timeout, move || {
+                wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
+            })
+            .map_err(to_napi)
     }
 
-    /// Stops accepting, ends handshakes in progress and closes the listening socket; returns
-    /// once the accepting thread has ended. Outcomes queued before still reach `onEvent`.
+    /// The outcomes waiting, in order (none after `close`).
     #[napi]
-    pub fn close(&mut self) {
-        if let ListenerState::Started(acceptor) = &mut self.state {
-            acceptor.close();
+    pub fn take(&self) -> Vec<CollocatedEvent> {
+        self.shared.intake.take().into_iter().map(event_of).collect()
+    }
+
+    /// Says a taken connection's socket is wrapped in a Node socket, which closes it from now on.
+    #[napi]
+    pub fn adopted(&self, env: Env, socket: i32) {
+        self.shared.intake.adopted(socket);
+        self.unhook_when_finished(env);
+    }
+
+    /// Closes a shared file (`input` or `output`), or a socket not adopted, of a connection
+    /// taken; any other number is left alone, so that a descriptor is closed once only.
+    #[napi]
+    pub fn release(&self, env: Env, fd: i32) {
+        self.shared.intake.release(fd);
+        self.unhook_when_finished(env);
+    }
+
+    /// Stops accepting, ends handshakes in progress, closes the listening socket and drops the
+    /// outcomes not taken; returns once the accepting thread has ended. The shared files of
+    /// connections taken stay open until released.
+    #[napi]
+    pub fn close(&self, env: Env) {
+        self.shared.intake.close();
+        self.unhook_when_finished(env);
+    }
+
+    /// Once nothing is left to close, the cleanup hook goes, with its reference.
+    fn unhook_when_finished(&self, env: Env) {
+        if !self.shared.intake.finished() || !self.shared.hooked.swap(false, Ordering::SeqCst) {
+            return;
         }
-        self.state = ListenerState::Closed;
+        let data = Arc::as_ptr(&self.shared).cast_mut().cast::<c_void>();
+        // SAFETY: the hook registered in `new`, in this object's environment, and not yet run.
+        let status = unsafe { sys::napi_remove_env_cleanup_hook(env.raw(), Some(tear_down), data) };
+        if status == sys::Status::napi_ok {
+            // SAFETY: the removed hook's reference, which it can no longer take.
+            drop(unsafe { Arc::from_raw(data.cast_const().cast::<Shared>()) });
+        }
+    }
+}
+
+impl Drop for CollocatedListener {
+    /// Collected (or finalized as its environment ends): nothing can release its files any more.
+    fn drop(&mut self) {
+        let _ = catch_unwind(AssertUnwindSafe(|| self.shared.intake.teardown()));
     }
 }
 
@@ -320,11 +378,6 @@ pub fn collocated_read(fd: i32, length: f64) -> Result<Buffer> {
 #[napi]
 pub fn collocated_write(fd: i32, data: Buffer) -> Result<()> {
     guarded(|| collocated::write_shared(fd, &data).map_err(to_napi))
-}
-
-#[napi]
-pub fn collocated_close(fd: i32) {
-    collocated::close_fd(fd);
 }
 
 #[napi]

@@ -7,8 +7,10 @@
 
 mod acceptor;
 mod handshake;
+mod intake;
 
-pub use acceptor::{Acceptor, Accepting};
+pub use acceptor::{handshake_timeout, Acceptor, Accepting, LONGEST_TIMEOUT};
+pub use intake::{Connection, Intake};
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -111,8 +113,8 @@ impl Listener {
     }
 }
 
-/// A connection after the handshake. The descriptors close when it is dropped; the binding takes
-/// them out (`into_raw_fd`) to hand them to JavaScript, which then owns them.
+/// A connection after the handshake. The descriptors close when it is dropped; `Intake::take`
+/// hands the socket to JavaScript and keeps the shared files until JavaScript releases them.
 #[derive(Debug)]
 pub struct Accepted {
     pub socket: OwnedFd,
@@ -196,11 +198,6 @@ pub fn write_shared(fd: RawFd, data: &[u8]) -> Result<(), CodecError> {
         done += n as usize;
     }
     Ok(())
-}
-
-/// Closes a descriptor handed out by `accept`.
-pub fn close_fd(fd: RawFd) {
-    close(fd);
 }
 
 /// A path for a fresh socket in the temporary directory.

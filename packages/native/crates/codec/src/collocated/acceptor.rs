@@ -2,7 +2,8 @@
 //!
 //! The thread waits in poll(2) on the listening socket, the connections still in their
 //! handshake and a stop signal, so that: a client that is silent or trickles its handshake
-//! holds up no other (each has its own deadline for the whole handshake); no thread of Node's
+//! holds up no other (each has its own deadline for the whole handshake, and a full table of
+//! handshakes makes room for a new connection by dropping its oldest); no thread of Node's
 //! libuv pool is taken (four listeners blocking there used to stall every fs and dns call of the
 //! process); and `close` returns at once, dropping the handshakes in progress and closing the
 //! listening socket.
@@ -17,16 +18,26 @@ use super::handshake::{Handshake, Step};
 use super::{Accepted, Listener};
 use crate::error::CodecError;
 
-/// Handshakes in progress at once; while that many are, further connections wait in the
-/// listen backlog (each one in progress holds a descriptor).
-const MAX_HANDSHAKES: usize = 256;
+/// Handshakes in progress at once (each holds a descriptor). A connection accepted while that
+/// many are in progress takes the place of the oldest: leaving new ones in the listen backlog
+/// instead let this many silent clients stall every later connection until their deadlines.
+pub(super) const MAX_HANDSHAKES: usize = 256;
 /// After an accept error (out of descriptors, most often) the listening socket stays readable:
 /// polling it again at once would spin, so it rests, from this long…
 const PAUSE_MIN: Duration = Duration::from_millis(50);
 /// …doubling up to this.
 const PAUSE_MAX: Duration = Duration::from_secs(1);
 /// Longer handshake timeouts are taken as this (an `Instant` plus a huge duration overflows).
-const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 86_400);
+pub const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 86_400);
+
+/// The handshake timeout for a count of milliseconds from JavaScript: any positive number, the
+/// ones past `LONGEST_TIMEOUT` (Infinity among them) taken as that.
+pub fn handshake_timeout(ms: f64) -> Result<Duration, CodecError> {
+    if ms.is_nan() || ms <= 0.0 {
+        return Err(CodecError::data(format!("the handshake timeout must be a positive number of milliseconds; got {ms}")));
+    }
+    Ok(Duration::try_from_secs_f64(ms / 1000.0).map_or(LONGEST_TIMEOUT, |d| d.min(LONGEST_TIMEOUT)))
+}
 
 /// What the accepting thread hands on: a connection whose handshake completed, or why one
 /// failed (the thread goes on accepting either way).
@@ -109,7 +120,7 @@ impl<F: FnMut(Accepting)> Loop<F> {
             if self.paused_until.is_some_and(|t| t <= now) {
                 self.paused_until = None;
             }
-            let listening = self.paused_until.is_none() && self.shaking.len() < MAX_HANDSHAKES;
+            let listening = self.paused_until.is_none();
             let mut polled = Vec::with_capacity(2 + self.shaking.len());
             polled.push(readable(self.stopped.as_raw_fd()));
             // A negative descriptor is skipped by poll, and keeps the handshakes' indices fixed.
@@ -152,10 +163,15 @@ impl<F: FnMut(Accepting)> Loop<F> {
     }
 
     fn accept(&mut self) {
-        while self.shaking.len() < MAX_HANDSHAKES {
+        // Bounded, so that a stream of connections cannot keep the thread from the stop signal
+        // and the handshakes in progress: what is left is accepted after the next poll.
+        for _ in 0..MAX_HANDSHAKES {
             match self.listener.accept() {
                 Ok(Some(socket)) => {
                     self.pause = PAUSE_MIN;
+                    if self.shaking.len() >= MAX_HANDSHAKES {
+                        self.drop_oldest();
+                    }
                     let deadline = Instant::now() + self.timeout;
                     // The handshake is often there already: no need to wait for poll to say so.
                     self.step(Handshake::new(socket, deadline));
@@ -169,6 +185,15 @@ impl<F: FnMut(Accepting)> Loop<F> {
                 }
             }
         }
+    }
+
+    /// Makes room for a new connection. `shaking` is in the order of acceptance (polling keeps
+    /// it), so the first has had the longest to finish.
+    fn drop_oldest(&mut self) {
+        drop(self.shaking.remove(0));
+        (self.deliver)(Err(CodecError::io(format!(
+            "the handshake was dropped unfinished: {MAX_HANDSHAKES} were in progress and a newer connection took its place"
+        ))));
     }
 
     /// Drops the connections whose handshake is past its deadline, however much of it came.
@@ -187,6 +212,7 @@ impl<F: FnMut(Accepting)> Loop<F> {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{head, memfd, send_handshake, send_with_fds, Accepting};
+    use super::{handshake_timeout, LONGEST_TIMEOUT, MAX_HANDSHAKES};
     use std::io::{ErrorKind, Read, Write};
     use std::os::fd::AsRawFd;
     use std::os::unix::net::UnixStream;
@@ -263,6 +289,54 @@ mod tests {
         stop.store(true, Ordering::Relaxed);
         drop(accepting);
         assert!(trickler.join().unwrap(), "close() ended the trickling client's connection");
+    }
+
+    #[test]
+    fn a_flood_of_silent_clients_cannot_starve_a_good_one() {
+        // Long enough that waiting out the silent clients would fail the outcome's 20 s cap.
+        let accepting = Accepting::start(Duration::from_secs(60));
+        let extra = 50;
+        let path = accepting.path.clone();
+        let (hang_up, held) = std::sync::mpsc::channel::<()>();
+        // On a thread of its own: a server that stops accepting leaves these connects blocked
+        // once the backlog is full, and the test should fail on the cap rather than hang.
+        let clients = std::thread::spawn(move || {
+            let silent: Vec<UnixStream> = (0..MAX_HANDSHAKES + extra).map(|_| UnixStream::connect(&path).unwrap()).collect();
+            let (input, output) = (memfd("in"), memfd("out"));
+            let good = UnixStream::connect(&path).unwrap();
+            send_handshake(&good, "good", &[input.as_raw_fd(), output.as_raw_fd()]);
+            let _ = held.recv();
+            drop((silent, good));
+        });
+        let mut dropped = 0;
+        let accepted = loop {
+            match accepting.next() {
+                Ok(accepted) => break accepted,
+                Err(e) => {
+                    assert_eq!(e.message, format!("the handshake was dropped unfinished: {MAX_HANDSHAKES} were in progress and a newer connection took its place"));
+                    dropped += 1;
+                }
+            }
+        };
+        assert_eq!(accepted.name, "good");
+        assert!(dropped >= extra, "{dropped} dropped");
+        hang_up.send(()).unwrap();
+        clients.join().unwrap();
+    }
+
+    #[test]
+    fn handshake_timeouts_from_javascript() {
+        assert_eq!(handshake_timeout(1500.0).unwrap(), Duration::from_millis(1500));
+        assert_eq!(handshake_timeout(0.5).unwrap(), Duration::from_micros(500));
+        // Past u32, which the binding once took (2^32 ms wrapped to 0, then 1 ms).
+        assert_eq!(handshake_timeout(2f64.powi(32)).unwrap(), Duration::from_millis(1 << 32));
+        for longest in [f64::INFINITY, 1e300, LONGEST_TIMEOUT.as_millis() as f64] {
+            assert_eq!(handshake_timeout(longest).unwrap(), LONGEST_TIMEOUT, "{longest}");
+        }
+        for bad in [0.0, -0.0, -1.0, f64::NEG_INFINITY, f64::NAN] {
+            let err = handshake_timeout(bad).unwrap_err();
+            assert_eq!(err.message, format!("the handshake timeout must be a positive number of milliseconds; got {bad}"));
+        }
     }
 
     #[test]
