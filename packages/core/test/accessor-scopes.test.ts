@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setStatementHook, type Connection } from '@s2/core';
-import { open } from './support.js';
+import { open, recordStatements } from './support.js';
 
 let conn: Connection;
 
@@ -13,16 +13,6 @@ afterAll(async () => {
 afterEach(() => {
   setStatementHook(null);
 });
-
-/** Statements as the statement hook sees them (parameters interpolated), passed on to the server. */
-function recordStatements(): string[] {
-  const seen: string[] = [];
-  setStatementHook((sql) => {
-    seen.push(sql);
-    return null;
-  });
-  return seen;
-}
 
 describe('vars and clusterVars (wire spec 3.2, 9.2)', () => {
   it('vars reads SHOW VARIABLES and writes SET without a scope keyword (the session here)', async () => {

@@ -1,17 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InterfaceError, OperationalError, ParameterError, S2Error, setStatementHook } from '@s2/core';
 import { pollUntil } from '@s2/testing/vitest';
-import { open } from './support.js';
-
-/** Statements as the statement hook sees them (parameters interpolated), passed on to the server. */
-function recordStatements(): string[] {
-  const seen: string[] = [];
-  setStatementHook((sql) => {
-    seen.push(sql);
-    return null;
-  });
-  return seen;
-}
+import { open, recordStatements } from './support.js';
 
 afterEach(() => {
   setStatementHook(null);

@@ -24,6 +24,14 @@ function child(...args: string[]): Promise<{ code: number | null; signal: NodeJS
   });
 }
 
+/** A handshake head announcing a function name of length -1: refused as soon as it is read. */
+function implausibleHead(): Buffer {
+  const head = Buffer.alloc(16);
+  head.writeBigInt64LE(1n, 0);
+  head.writeBigInt64LE(-1n, 8);
+  return head;
+}
+
 describe('collocatedRead on input the database controls', needsAddon(), () => {
   it('a request larger than memory is an OperationalError, not an abort of the process', async (ctx) => {
     // With overcommit always on, the allocation may succeed and the read would fill a TiB of
@@ -62,10 +70,7 @@ describe('CollocatedListener', needsAddon(), () => {
       listener.start(5000, () => events.push(...listener.take()));
       expect(() => listener.start(5000, () => {})).toThrow(/already accepting/);
       const client = createConnection(path);
-      const head = Buffer.alloc(16);
-      head.writeBigInt64LE(1n, 0);
-      head.writeBigInt64LE(-1n, 8);
-      client.end(head);
+      client.end(implausibleHead());
       expect(await pollUntil(() => events.length > 0)).toBe(true);
       expect(events).toEqual([{ error: 'S2_MALFORMED: function name length -1 in the handshake is not plausible' }]);
       listener.close();
@@ -99,10 +104,7 @@ describe('CollocatedListener', needsAddon(), () => {
       await once(client, 'connect');
       // Taken as 1 ms, as it once was, the handshake would have timed out by now.
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const head = Buffer.alloc(16);
-      head.writeBigInt64LE(1n, 0);
-      head.writeBigInt64LE(-1n, 8);
-      client.end(head);
+      client.end(implausibleHead());
       expect(await pollUntil(() => events.length > 0)).toBe(true);
       expect(events).toEqual([{ error: 'S2_MALFORMED: function name length -1 in the handshake is not plausible' }]);
     } finally {

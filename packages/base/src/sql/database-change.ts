@@ -33,7 +33,7 @@ class Scanner {
   private at = 0;
   constructor(private readonly text: string) {}
 
-  /** Skips whitespace and comments; false if an executable or unterminated comment stops it. */
+  /** Skips whitespace and comments; stops at an executable or unterminated comment (which then is no blank). */
   skipBlanks(): void {
     const t = this.text;
     for (;;) {
