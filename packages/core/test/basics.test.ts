@@ -192,6 +192,19 @@ describe('results types (test_results)', () => {
     expect(obj).toEqual({ id: 'a', 'b.id': 'a', '.id': 'x' });
     const [twice] = await conn.query<Record<string, unknown>>("SELECT 'x' AS id, 'y' AS id, 'z' AS id", undefined, { resultsType: 'objects' });
     expect(twice).toEqual({ id: 'x', '.id': 'y', '.id_2': 'z' });
+    // Object builders are reused across results with the same keys (and only those): results
+    // of other shapes in between, and more shapes than are kept, get their own keys every time.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 300; i += 37) {
+        const [one] = await conn.query<Record<string, unknown>>(`SELECT ${i} AS \`k${i}\`, 'v' AS \`a\\0b\``, undefined, { resultsType: 'objects' });
+        expect(one).toEqual({ [`k${i}`]: i, 'a\\0b': 'v' });
+      }
+      const [swapped] = await conn.query<Record<string, unknown>>('SELECT 1 AS b, 2 AS a', undefined, { resultsType: 'objects' });
+      expect(Object.entries(swapped)).toEqual([
+        ['b', 1],
+        ['a', 2],
+      ]);
+    }
     const frame = await conn.queryFrame("SELECT a.id, b.id, 'x' AS id, 'y' AS id FROM data a JOIN data b ON a.id = b.id LIMIT 1");
     expect(frame.names).toEqual(['id', 'b.id', 'id_2', 'id_3']);
     const [named] = await conn.query<NamedRow>('SELECT 1 AS x, 2 AS x, 3 AS `not valid`', undefined, {

@@ -78,6 +78,57 @@ describe(
       expect(fast.value).toEqual(slow.value);
     });
 
+    it('small results and the first rows of larger ones (decoded one at a time before batches take over) match the TypeScript path', async () => {
+      const fast = await open({ pureJs: false });
+      const slow = await open({ pureJs: true });
+      const fastStream = await open({ pureJs: false, buffered: false });
+      const slowStream = await open({ pureJs: true, buffered: false });
+      const streamed = async (conn: typeof fast, sql: string, resultsType: string) => {
+        const cur = conn.cursor({ resultsType });
+        await cur.execute(sql);
+        const rows: unknown[] = [await cur.fetchone(), ...(await cur.fetchmany(3))];
+        for await (const row of cur) rows.push(row);
+        return rows;
+      };
+      const eachRow = async (conn: typeof fast, sql: string, resultsType: string) => {
+        const cur = conn.cursor({ resultsType });
+        await cur.execute(sql);
+        const rows: unknown[] = [];
+        await cur.forEachRow((row) => rows.push(row));
+        return rows;
+      };
+      try {
+        for (const n of [1, 15, 16, 17, 40, 5000]) {
+          const sql = `SELECT seq, CONCAT("é", seq) AS s, seq * 0.5 AS half FROM seq_1_to_${n}`;
+          for (const resultsType of ['tuples', 'objects', 'namedtuples'] as const) {
+            const what = `${n} rows, ${resultsType}`;
+            const want = await slow.query(sql, undefined, { resultsType });
+            expect(want.length, what).toBe(n);
+            const a = await addonCalls(() => fast.query(sql, undefined, { resultsType }));
+            // The first 16 rows are decoded one at a time; the rest reach the addon as a batch
+            // once it is big enough for it (16 rows, as @s2/native's minimum).
+            expect(a.decoded > 0, what).toBe(n - 16 >= 16);
+            expect(a.value, what).toEqual(want);
+            if (resultsType === 'namedtuples') expect((a.value[0] as { seq: unknown }).seq, what).toBe(1);
+            expect(await streamed(fastStream, sql, resultsType), `${what}, streaming`).toEqual(await streamed(slowStream, sql, resultsType));
+            expect(await eachRow(fastStream, sql, resultsType), `${what}, forEachRow`).toEqual(want);
+          }
+        }
+        // A bad value among the first rows: the same error on both paths, the session still usable.
+        for (const conn of [fast, slow]) {
+          await conn.execute('SET character_set_results = NULL');
+          const err = await conn
+            .query("SELECT seq, CASE WHEN seq = 3 THEN CONVERT(X'61ff62' USING latin1) ELSE 'ok' END AS bad FROM seq_1_to_40")
+            .catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(S2Error);
+          expect((err as Error).message).toMatch(/'bad'.*encodingErrors/);
+          expect(await conn.query('SELECT 1')).toEqual([[1]]);
+        }
+      } finally {
+        await Promise.all([fast, slow, fastStream, slowStream].map((c) => c.close()));
+      }
+    });
+
     it("a bad value deep in the result is the row decoder's error, after the rest was read: the connection stays usable", async () => {
       for (const pureJs of [false, true]) {
         const conn = await open({ pureJs });

@@ -42,6 +42,13 @@ export interface QueryOptions {
    */
   decodeBatch?: (columns: readonly ColumnDefinition[], options: DecodeOptions, packets: RawBatch) => unknown[];
   /**
+   * With `decodeBatch`: turns value arrays of the transport's own row decoder into the shape
+   * `decodeBatch` returns. A transport may then decode a result's first few rows itself and
+   * shape them here rather than hold them for a batch, so a small result skips the batch
+   * machinery; the rows read through `ResultSet.decoded` are the same either way.
+   */
+  shapeRows?: (columns: readonly ColumnDefinition[], rows: unknown[][]) => unknown[];
+  /**
    * Settings replacing the connection's for the rows this statement's transport decodes itself
    * (those read through `ResultSet.read`): a frame format that gets no packets asks here for
    * values that carry every digit it keeps (BIGINT as bigint, DECIMAL as text), whatever the

@@ -198,7 +198,9 @@ export class Connection {
 
   /** Runs one statement and returns its rows (an empty array for statements without a result set). */
   async query<Row = unknown>(sql: string, params?: QueryParams, options: QueryOptions = {}): Promise<Row[]> {
-    const cur = this.cursor<Row>({ resultsType: options.resultsType, buffered: true });
+    // Internal cursor: every row is taken at once, so it needs no fetchmany size.
+    const resultsType = options.resultsType ? normalizeResultsType(options.resultsType) : this.params.resultsType;
+    const cur = new Cursor<Row>(this, true, resultsType, 1);
     try {
       await cur.execute(sql, params, options);
       // Buffered rows are taken as they are: no fetch promise per statement.

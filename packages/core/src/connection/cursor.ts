@@ -46,6 +46,13 @@ const FRAME_BATCH = 65_536;
 /** Rows a streaming cursor's async iterator reads at a time (see Cursor[Symbol.asyncIterator]). */
 const ITERATOR_BATCH = 64;
 
+type RowDelivery = Readonly<Pick<QueryOptions, 'rawRows' | 'decodeBatch' | 'shapeRows' | 'decodeOverrides'>>;
+
+const NO_DELIVERY: RowDelivery = Object.freeze({});
+
+/** One delivery per decoder and format, made once: a statement only spreads it into its options. */
+const deliveries = new WeakMap<BatchDecoder, WeakMap<ResultFormat, RowDelivery>>();
+
 /**
  * How a query's rows should come from the transport for this format. Frame formats decode
  * packet batches themselves, so they get the rows undecoded (`rawRows`); a transport without
@@ -55,28 +62,38 @@ const ITERATOR_BATCH = 64;
  * (objects...) right away: the result then holds final rows only, never a value array per row
  * beside them. With `pureJs: true`, or without the addon, the transport's row decoder does it.
  */
-function rowDelivery(resultsType: string, decoder: BatchDecoder): Pick<QueryOptions, 'rawRows' | 'decodeBatch' | 'decodeOverrides'> {
+function rowDelivery(resultsType: string, decoder: BatchDecoder): RowDelivery {
   let format: ResultFormat;
   try {
     format = resultFormat(resultsType);
   } catch {
-    return {};
+    return NO_DELIVERY;
   }
+  let byFormat = deliveries.get(decoder);
+  if (byFormat === undefined) deliveries.set(decoder, (byFormat = new WeakMap()));
+  let delivery = byFormat.get(format);
+  if (delivery === undefined) byFormat.set(format, (delivery = Object.freeze(deliveryFor(format, decoder))));
+  return delivery;
+}
+
+function deliveryFor(format: ResultFormat, decoder: BatchDecoder): RowDelivery {
   if (format.packets === true) return { rawRows: true, decodeOverrides: format.frameRowOptions };
   if (format.frameRowOptions) return { decodeOverrides: format.frameRowOptions };
   // The TypeScript decoder is fastest row by row inside the transport; the addon by batches.
-  if (format.packetRows !== true || (decoder.kind === 'pure' && format.rowObjects !== true)) return {};
+  if (format.packetRows !== true || (decoder.kind === 'pure' && format.rowObjects !== true)) return NO_DELIVERY;
+  // The format prepared for the last column list seen (results share one while it lasts).
   let preparedFor: readonly ColumnDefinition[] | null = null;
   let shape: PreparedFormat['rows'];
+  const shapeRows = (columns: readonly ColumnDefinition[], rows: unknown[][]): unknown[] => {
+    if (preparedFor !== columns) {
+      preparedFor = columns;
+      shape = format.prepare(columns).rows;
+    }
+    return shape ? shape(rows) : rows;
+  };
   return {
-    decodeBatch: (columns, options, packets) => {
-      if (preparedFor !== columns) {
-        preparedFor = columns;
-        shape = format.prepare(columns).rows;
-      }
-      const rows = decoder.decodeRows(columns, options, packets);
-      return shape ? shape(rows) : rows;
-    },
+    decodeBatch: (columns, options, packets) => shapeRows(columns, decoder.decodeRows(columns, options, packets)),
+    shapeRows,
   };
 }
 
@@ -105,7 +122,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   lastrowid: number | bigint | null = null;
   warningCount = 0;
   /** Default fetchmany size: option `results.arraysize` (`SINGLESTOREDB_RESULTS_ARRAYSIZE`, default 1) when the cursor is made. */
-  arraysize = options.get('results.arraysize') as number;
+  arraysize: number;
   readonly messages: string[] = [];
 
   private response: QueryResponse | null = null;
@@ -129,11 +146,18 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   private signal: AbortSignal | undefined;
   private closed = false;
 
+  /**
+   * `arraysize` is given by callers whose cursor never reaches user code (`query()`): reading the
+   * option probes the environment, a cost per statement for a size nothing would use.
+   */
   constructor(
     readonly connection: CursorSession,
     private readonly buffered: boolean,
     private readonly resultsType: string,
-  ) {}
+    arraysize?: number,
+  ) {
+    this.arraysize = arraysize ?? (options.get('results.arraysize') as number);
+  }
 
   /** @internal Wire-level metadata of the current result set (what result formats are prepared with). */
   get resultColumns(): readonly ColumnDefinition[] | null {

@@ -118,11 +118,32 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 registerResultFormat({ name: 'tuples', packetRows: true, prepare: () => ({ rows: (batch) => batch }) });
 
+type ObjectBuilder = (row: unknown[]) => Record<string, unknown>;
+
+/**
+ * Builders by their key list, most recently used last: a statement repeated (a service's
+ * queries) reuses its compiled builder instead of compiling one per result.
+ */
+const builders = new Map<string, ObjectBuilder>();
+const BUILDER_CACHE_SIZE = 256;
+
+function objectBuilder(names: readonly string[]): ObjectBuilder {
+  const key = JSON.stringify(names);
+  let build = builders.get(key);
+  if (build !== undefined) builders.delete(key);
+  else {
+    build = compileObjectBuilder(names);
+    if (builders.size >= BUILDER_CACHE_SIZE) builders.delete(builders.keys().next().value!);
+  }
+  builders.set(key, build);
+  return build;
+}
+
 /**
  * Builds objects of one fixed shape per result. A generated literal gives V8 a single hidden
  * class for every row; where code generation is not allowed (strict CSP) a loop does the same.
  */
-function objectBuilder(names: readonly string[]): (row: unknown[]) => Record<string, unknown> {
+function compileObjectBuilder(names: readonly string[]): ObjectBuilder {
   if (!names.includes('__proto__')) {
     try {
       const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`;

@@ -44,6 +44,14 @@ const DECODE_BATCH = 4096;
  * benchmark's wide table, so a batch's values die before the next scavenge.
  */
 const PUSH_BATCH = 256;
+
+/**
+ * With `shapeRows`, a batch-decoded result's first rows are decoded one at a time by the row
+ * decoder and shaped at once: a result this small would reach the addon's batch decoder only to
+ * be handed to the TypeScript one (NATIVE_MIN_ROWS in @s2/native), after being held as packets
+ * for nothing. Small statements (a pool's one-row answers) then cost what the row path costs.
+ */
+const ROW_BY_ROW_FIRST = 16;
 /**
  * How long the socket may stay quiet, with rows held undecoded, before they are looked at:
  * the row-by-row path finds a broken row the moment it arrives, and a server that then stalls
@@ -378,7 +386,7 @@ export class WireQueryResponse implements QueryResponse {
       const factory = conn.rowDecoderFactory ?? createTextRowDecoder;
       const result = new WireResultSet(this, columns, factory(columns, conn.decodeOptions));
       if (this.options.rawRows) result.keepRaw(conn.decodeOptions);
-      else if (this.options.decodeBatch) result.decodeInBatches(conn.decodeOptions, this.options.decodeBatch);
+      else if (this.options.decodeBatch) result.decodeInBatches(conn.decodeOptions, this.options.decodeBatch, this.options.shapeRows);
       return result;
     }
   }
@@ -487,6 +495,17 @@ class HeldPackets extends Held<BatchEntry> {
 
 type Delivery = 'rows' | 'packets' | 'decoded';
 
+// Timer callbacks of WireResultSet, module functions given the result set as the timer's
+// argument: closures in the class would be two allocations per statement for timers that a
+// small result never arms.
+function onQuiet(result: WireResultSet): void {
+  result.onQuiet();
+}
+
+function onStall(result: WireResultSet): void {
+  result.inspectQuietly(false);
+}
+
 export class WireResultSet implements ResultSet {
   status: StatementStatus | null = null;
   hasMore = false;
@@ -508,6 +527,9 @@ export class WireResultSet implements ResultSet {
   packets: PacketReader | undefined = undefined;
   decoded: DecodedRowReader | undefined = undefined;
   private batchDecode: ((packets: RawBatch) => unknown[]) | null = null;
+  /** Rows still to be decoded one at a time before batches take over (see ROW_BY_ROW_FIRST). */
+  private rowByRow = 0;
+  private shapeRows: NonNullable<QueryOptions['shapeRows']> | null = null;
   /** Set while forEachRow runs: each row goes to it as soon as it is decoded, none is held. */
   private sink: ((row: unknown) => void) | null = null;
 
@@ -527,9 +549,13 @@ export class WireResultSet implements ResultSet {
    * Rows are read as packets and handed to `decode` (QueryOptions.decodeBatch) a batch at a
    * time as they arrive; its rows are read through `decoded`.
    */
-  decodeInBatches(decodeOptions: DecodeOptions, decode: NonNullable<QueryOptions['decodeBatch']>): void {
+  decodeInBatches(decodeOptions: DecodeOptions, decode: NonNullable<QueryOptions['decodeBatch']>, shape?: QueryOptions['shapeRows']): void {
     this.delivery = 'decoded';
     this.batchDecode = (packets) => decode(this.columns!, decodeOptions, packets);
+    if (shape) {
+      this.shapeRows = shape;
+      this.rowByRow = ROW_BY_ROW_FIRST;
+    }
     this.decoded = { read: (max = Infinity) => this.fetch(this.made, max) };
   }
 
@@ -639,7 +665,7 @@ export class WireResultSet implements ResultSet {
   private async waitForPackets(): Promise<void> {
     const conn = this.response.conn;
     if (this.pending.size === 0) return conn.waitForPacket();
-    this.quietTimer = setTimeout(this.onQuiet, IDLE_INSPECT_MS);
+    this.quietTimer = setTimeout(onQuiet, IDLE_INSPECT_MS, this);
     try {
       await conn.waitForPacket();
     } catch (err) {
@@ -656,14 +682,14 @@ export class WireResultSet implements ResultSet {
    * rows kept as packets for a frame have their newest row checked, the one a stalled server
    * sent last, and the others once the silence lasts STALL_INSPECT_MS.
    */
-  private readonly onQuiet = (): void => {
+  /** @internal */
+  onQuiet(): void {
     this.inspectQuietly(!this.batchDecode);
-    if (!this.batchDecode) this.quietTimer = setTimeout(this.onStall, STALL_INSPECT_MS - IDLE_INSPECT_MS);
-  };
+    if (!this.batchDecode) this.quietTimer = setTimeout(onStall, STALL_INSPECT_MS - IDLE_INSPECT_MS, this);
+  }
 
-  private readonly onStall = (): void => this.inspectQuietly(false);
-
-  private inspectQuietly(newestOnly: boolean): void {
+  /** @internal */
+  inspectQuietly(newestOnly: boolean): void {
     try {
       this.inspectHeld(newestOnly);
     } catch {
@@ -720,7 +746,8 @@ export class WireResultSet implements ResultSet {
   private pumpQueued(want: number, keep: boolean): number {
     const conn = this.response.conn;
     const deprecateEof = conn.deprecateEof;
-    const raw = this.delivery !== 'rows';
+    // Row packets kept for a frame or a batch; a batch-decoded result's first rows are not.
+    let raw = this.delivery === 'packets' || (this.delivery === 'decoded' && this.rowByRow === 0);
     let got = 0;
     while (!this.complete) {
       if (raw && !this.deferred && got < want) {
@@ -770,7 +797,13 @@ export class WireResultSet implements ResultSet {
       }
       // Outside the try: the consumer's own exception is not a decoding failure.
       if (row !== undefined) {
-        if (this.sink) this.sink(row);
+        if (this.shapeRows !== null) {
+          // A batch-decoded result's early row, in the shape its batches will have.
+          const shaped = this.shapeRows(this.columns!, [row])[0];
+          raw = --this.rowByRow === 0;
+          if (this.sink) this.sink(shaped);
+          else this.made.items.push(shaped);
+        } else if (this.sink) this.sink(row);
         else this.rows.items.push(row);
       }
       if (got >= want) return -1;
