@@ -2,7 +2,8 @@ import { S2Error, type ErrorDetails } from '@s2/base';
 
 /**
  * A request to an inference endpoint failed: an HTTP error status, an error event inside a
- * stream, a malformed reply, or a network failure after the retries ran out.
+ * stream, a stream that ended before the reply did, a malformed reply, or a network failure
+ * after the retries ran out.
  */
 export class InferenceError extends S2Error {
   static override readonly kind: string = 'InferenceError';

@@ -35,6 +35,15 @@ export interface ChatFactoryOptions extends ModelOptions {
    * streaming disabled. The built-in client's `chat` and `stream` do not look at it.
    */
   streaming?: boolean;
+  /**
+   * OpenAI-compatible path: whether streams send `stream_options: { include_usage: true }`, so
+   * the server ends the stream with a usage chunk (the `finish` part's `usage`). Default false,
+   * as the Python SDK's ChatOpenAI (LangChain leaves it off for a custom base URL): servers that
+   * refuse unknown fields answer it with a 400, and without it streamed usage is unknown. A
+   * call's `extraBody` wins over it (`stream_options: undefined` removes the field). Bedrock's
+   * converse-stream reports usage regardless.
+   */
+  streamUsage?: boolean;
 }
 
 export interface EmbeddingsFactoryOptions extends ModelOptions {
@@ -92,9 +101,11 @@ export async function chatFactory(opts: ChatFactoryOptions): Promise<ChatClient>
   const ep = await endpointOf(opts);
   const transport = new Transport(opts);
   const streaming = opts.streaming ?? true;
+  const streamUsage = opts.streamUsage ?? false;
+  if (typeof streamUsage !== 'boolean') throw new OptionError(`streamUsage must be true or false, got ${String(streamUsage)}`);
   return ep.hostingPlatform === BEDROCK_PLATFORM
     ? new BedrockChat(transport, ep.url, opts.modelName, ep.hostingPlatform, streaming)
-    : new OpenAiChat(transport, ep.url, opts.modelName, ep.hostingPlatform, streaming);
+    : new OpenAiChat(transport, ep.url, opts.modelName, ep.hostingPlatform, streaming, streamUsage);
 }
 
 /**

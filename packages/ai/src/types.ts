@@ -37,7 +37,8 @@ export interface ChatCallOptions {
   responseFormat?: { type: 'json'; schema?: Record<string, unknown>; name?: string };
   /**
    * Extra request fields merged into the body as they are: OpenAI-compatible fields on that
-   * path, `additionalModelRequestFields` and friends on the Bedrock path.
+   * path, `additionalModelRequestFields` and friends on the Bedrock path. They win over the
+   * fields the client sets; one set to `undefined` is left out (e.g. `stream_options`).
    */
   extraBody?: Record<string, unknown>;
 }
@@ -76,6 +77,11 @@ export interface ChatClient {
   /** The factory's `streaming` option: whether the LangChain adapter may use the streaming routes. */
   readonly streaming: boolean;
   chat(messages: ChatMessage[], options?: ChatCallOptions): Promise<ChatResult>;
+  /**
+   * The reply in parts, ending with a `finish` part. An error the server reports inside the
+   * stream, or a body that ends before the reply did (no `finish_reason` and no `[DONE]`, or no
+   * Bedrock `messageStop`), is an InferenceError thrown after the parts that came before it.
+   */
   stream(messages: ChatMessage[], options?: ChatCallOptions): AsyncIterable<ChatChunk>;
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { NotSupportedError } from '@s2/base';
+import { NotSupportedError, OptionError } from '@s2/base';
 import { assembleChat, BedrockChat, chatFactory, InferenceError, type ChatChunk, type ChatClient } from '@s2/ai';
-import { fakeReply, fakeTokenCount } from '@s2/fakes/ai';
-import { since, useFakeAi } from './support.js';
+import { bedrockEvent, fakeReply, fakeTokenCount } from '@s2/fakes/ai';
+import { fetchStreaming, since, sseEvents, textDelta, useFakeAi } from './support.js';
 
 const fake = useFakeAi({ token: 'tok' });
 
@@ -47,7 +47,7 @@ describe.each(['Azure', 'Amazon'] as const)('chat on the %s path', (platform) =>
   });
 
   it('streams the same reply in pieces, reassembled across split frames', async () => {
-    const chat = await client(platform);
+    const chat = await client(platform, { streamUsage: true });
     const chunks = await collect(chat.stream([{ role: 'user', content: 'a longer message, with ünïcödé ✓' }]));
     const texts = chunks.filter((c) => c.type === 'text');
     expect(texts.length).toBeGreaterThan(3);
@@ -93,7 +93,7 @@ describe.each(['Azure', 'Amazon'] as const)('chat on the %s path', (platform) =>
 });
 
 describe('request bodies', () => {
-  it('OpenAI-compatible: model, messages, sampling options, tools, stream_options when streaming, extraBody', async () => {
+  it('OpenAI-compatible: model, messages, sampling options, tools, extraBody', async () => {
     const chat = await client('Azure');
     await chat.chat(
       [
@@ -125,8 +125,32 @@ describe('request bodies', () => {
     });
     expect(body.messages[3]).toEqual({ role: 'tool', content: 'result', tool_call_id: 'c1' });
     await collect(chat.stream([{ role: 'user', content: 'u' }]));
-    expect(fake().requests.at(-1)!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(fake().requests.at(-1)!.body).toMatchObject({ stream: true });
     expect(fake().requests.at(-1)!.headers.accept).toBe('text/event-stream');
+  });
+
+  it('OpenAI-compatible: stream_options only with streamUsage (off by default, as the reference), and extraBody replaces or removes it', async () => {
+    const u = [{ role: 'user' as const, content: 'u' }];
+    const last = () => fake().requests.at(-1)!.body;
+    const plain = await client('Azure');
+    const finish = (await collect(plain.stream(u))).at(-1)!;
+    expect(last()).not.toHaveProperty('stream_options');
+    expect(finish.type === 'finish' && finish.usage.outputTokens).toBeUndefined();
+
+    const counting = await client('Azure', { streamUsage: true });
+    const counted = (await collect(counting.stream(u))).at(-1)!;
+    expect(last().stream_options).toEqual({ include_usage: true });
+    expect(counted.type === 'finish' && counted.usage.outputTokens).toBe(1);
+    await counting.chat(u);
+    expect(last()).not.toHaveProperty('stream_options');
+    await collect(counting.stream(u, { extraBody: { stream_options: undefined } }));
+    expect(last()).not.toHaveProperty('stream_options');
+    await collect(counting.stream(u, { extraBody: { stream_options: { include_usage: false } } }));
+    expect(last().stream_options).toEqual({ include_usage: false });
+    await collect(plain.stream(u, { extraBody: { stream_options: { include_usage: true } } }));
+    expect(last().stream_options).toEqual({ include_usage: true });
+
+    await expect(client('Azure', { streamUsage: 'yes' })).rejects.toThrow(OptionError);
   });
 
   it('Bedrock: system apart, consecutive turns merged, inferenceConfig, toolConfig, tool results as user content', async () => {
@@ -190,27 +214,144 @@ describe('Bedrock invoke', () => {
   });
 });
 
-describe('SSE framing', () => {
-  /** A chat client whose stream replies arrive in exactly these pieces. */
-  const piecewise = (pieces: string[]) =>
-    chatFactory({
+/** A chat client whose stream replies are exactly these pieces, after which the body ends. */
+const piecewise = (pieces: Array<string | Uint8Array>, hostingPlatform = 'Nova') =>
+  chatFactory({
+    modelName: 'm',
+    baseUrl: 'http://fake.invalid/v1',
+    hostingPlatform,
+    env: {},
+    maxRetries: 0,
+    fetch: fetchStreaming(pieces, hostingPlatform === 'Amazon' ? 'application/vnd.amazon.eventstream' : 'text/event-stream'),
+  });
+
+/** Runs a stream to its end, keeping the text that came before any failure. */
+async function drain(chat: ChatClient): Promise<{ text: string; chunks: ChatChunk[]; error: unknown }> {
+  const chunks: ChatChunk[] = [];
+  try {
+    for await (const c of chat.stream([{ role: 'user', content: 'x' }])) chunks.push(c);
+  } catch (error) {
+    return { text: textOf(chunks), chunks, error };
+  }
+  return { text: textOf(chunks), chunks, error: undefined };
+}
+
+function textOf(chunks: ChatChunk[]): string {
+  return chunks.map((c) => (c.type === 'text' ? c.text : '')).join('');
+}
+
+describe('how a stream ends', () => {
+  it('a body that closes before any finish_reason and before [DONE] is an InferenceError naming the URL, after the text that came', async () => {
+    const r = await drain(await piecewise([sseEvents(textDelta('Hel'), textDelta('lo, wor'))]));
+    expect(r.text).toBe('Hello, wor');
+    expect(r.error).toBeInstanceOf(InferenceError);
+    expect((r.error as InferenceError).message).toMatch(/ended early/);
+    expect((r.error as InferenceError).message).toContain('http://fake.invalid/v1/chat/completions');
+    expect((r.error as InferenceError).url).toBe('http://fake.invalid/v1/chat/completions');
+    expect(r.chunks.some((c) => c.type === 'finish')).toBe(false);
+  });
+
+  it('an empty body, or one with only the role chunk, is cut off too', async () => {
+    for (const body of ['', sseEvents({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })]) {
+      expect((await drain(await piecewise([body]))).error, JSON.stringify(body)).toBeInstanceOf(InferenceError);
+    }
+  });
+
+  it('a finish_reason without [DONE] is a whole reply (some OpenAI-compatible servers omit [DONE]), usage after it included', async () => {
+    const usage = { choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
+    const r = await drain(await piecewise([sseEvents(textDelta('Hi'), textDelta(' there', 'stop'), usage)]));
+    expect(r.error).toBeUndefined();
+    expect(r.text).toBe('Hi there');
+    expect(r.chunks.at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'stop',
+      rawFinishReason: 'stop',
+      usage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 },
+    });
+  });
+
+  it('[DONE] without a finish_reason is a whole reply, and nothing after [DONE] is read', async () => {
+    const r = await drain(await piecewise([sseEvents(textDelta('ok'), '[DONE]', textDelta(' and more'))]));
+    expect(r.error).toBeUndefined();
+    expect(r.text).toBe('ok');
+    expect(r.chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'other' });
+    // without the line end after it, as a server that closes straight after writing it sends
+    expect((await drain(await piecewise([sseEvents(textDelta('ok')), 'data: [DONE]']))).error).toBeUndefined();
+  });
+
+  it('assembleChat and the non-streaming chat() over the same endpoint: the cut stream rejects, chat() is unaffected', async () => {
+    const cut = await piecewise([sseEvents(textDelta('part'))]);
+    await expect(assembleChat(cut.stream([{ role: 'user', content: 'x' }]))).rejects.toThrow(/ended early/);
+    const whole = await chatFactory({
       modelName: 'm',
       baseUrl: 'http://fake.invalid/v1',
       hostingPlatform: 'Nova',
       env: {},
       maxRetries: 0,
-      fetch: (async () =>
-        new Response(
-          new ReadableStream({
-            start(c) {
-              for (const p of pieces) c.enqueue(new TextEncoder().encode(p));
-              c.close();
-            },
-          }),
-          { headers: { 'content-type': 'text/event-stream' } },
-        )) as typeof fetch,
+      fetch: (async () => Response.json({ choices: [{ index: 0, message: { role: 'assistant', content: 'part' }, finish_reason: null }] })) as typeof fetch,
     });
+    expect((await whole.chat([{ role: 'user', content: 'x' }])).text).toBe('part');
+  });
 
+  it('Bedrock: a converse-stream that closes before messageStop is an InferenceError, after the text that came', async () => {
+    const frames = [bedrockEvent('messageStart', { role: 'assistant' }), bedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'par' } })];
+    const r = await drain(await piecewise(frames, 'Amazon'));
+    expect(r.text).toBe('par');
+    expect(r.error).toBeInstanceOf(InferenceError);
+    expect((r.error as InferenceError).message).toMatch(/ended early.*messageStop/);
+    const whole = await drain(
+      await piecewise(
+        [...frames, bedrockEvent('contentBlockStop', { contentBlockIndex: 0 }), bedrockEvent('messageStop', { stopReason: 'end_turn' })],
+        'Amazon',
+      ),
+    );
+    expect(whole.error).toBeUndefined();
+    expect(whole.chunks.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+  });
+});
+
+describe('error events in an SSE stream', () => {
+  it('event: error with a payload that is not an {error} object is an InferenceError carrying it, after the text before it', async () => {
+    const r = await drain(
+      await piecewise([sseEvents(textDelta('par')), 'event: error\ndata: {"message":"overloaded"}\n\n', sseEvents(textDelta('more', 'stop'), '[DONE]')]),
+    );
+    expect(r.text).toBe('par');
+    expect(r.error).toBeInstanceOf(InferenceError);
+    expect((r.error as InferenceError).message).toMatch(/reported an error: overloaded/);
+    expect((r.error as InferenceError).body).toEqual({ message: 'overloaded' });
+    expect((r.error as InferenceError).url).toBe('http://fake.invalid/v1/chat/completions');
+  });
+
+  it('event: error with plain text, with an {error} object, or with no data at all', async () => {
+    const cases: Array<[string, RegExp, unknown]> = [
+      ['event: error\ndata: upstream model is overloaded\n\n', /reported an error: upstream model is overloaded/, 'upstream model is overloaded'],
+      [
+        'event:error\r\ndata: {"error":{"message":"quota","type":"rate_limit"}}\r\n\r\n',
+        /reported an error: quota/,
+        { error: { message: 'quota', type: 'rate_limit' } },
+      ],
+      ['event: error\n\n', /reported an error: no details/, ''],
+      // cut off by the end of the body, without the blank line
+      ['event: error\ndata: {"code":503}', /reported an error: \{"code":503\}/, { code: 503 }],
+    ];
+    for (const [event, message, body] of cases) {
+      const r = await drain(await piecewise([sseEvents(textDelta('a')), event]));
+      expect(r.error, event).toBeInstanceOf(InferenceError);
+      expect((r.error as InferenceError).message, event).toMatch(message);
+      expect((r.error as InferenceError).body, event).toEqual(body);
+    }
+  });
+
+  it('an {error} object in an ordinary data event is still an InferenceError; other named events and comments are read as before', async () => {
+    const failed = await drain(await piecewise([sseEvents(textDelta('a'), { error: { message: 'model crashed' } })]));
+    expect((failed.error as InferenceError).message).toMatch(/reported an error: model crashed/);
+    const fine = await drain(await piecewise([': keep-alive\n\nevent: ping\n\n', 'event: message\n', sseEvents(textDelta('b', 'stop'), '[DONE]')]));
+    expect(fine.error).toBeUndefined();
+    expect(fine.text).toBe('b');
+  });
+});
+
+describe('SSE framing', () => {
   it('a CRLF split between its CR and LF across reads is one line end, not an empty line ending the event', async () => {
     // One event over two data lines; cut after the first line's CR.
     const event = 'data: {"choices":[{"delta":{"content":"a"}}\r\ndata: ]}\r\n\r\n';

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ManagementError, OptionError } from '@s2/base';
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatSingleStore, createChatModel, createEmbeddings, SingleStoreEmbeddings } from '@s2/ai/langchain';
+import { chatFactory, InferenceError } from '@s2/ai';
 import { fakeEmbedding, fakeReply } from '@s2/fakes/ai';
-import { since, useFakeAi } from './support.js';
+import { fetchStreaming, since, sseEvents, textDelta, useFakeAi } from './support.js';
 
 const fake = useFakeAi({ token: 'tok' });
 const lookupTool = {
@@ -26,9 +27,12 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
     expect(streamed.content).toBe(fakeReply('hello there'));
     expect(whole.content).toBe(fakeReply('hello there'));
     expect(whole.usage_metadata?.output_tokens).toBe(2);
-    expect(streamed.usage_metadata?.output_tokens).toBe(2);
+    // The reference's ChatOpenAI with a custom base URL asks for no usage in streams; streamUsage does.
+    expect(streamed.usage_metadata?.output_tokens).toBe(platform === 'Amazon' ? 2 : undefined);
+    const counted = await (await model({ streamUsage: true })).invoke('hello there');
+    expect(counted.usage_metadata?.output_tokens).toBe(2);
     // ChatOpenAI(streaming=True) streams invoke; ChatBedrockConverse(disable_streaming=False) does not.
-    expect(routesSince(from)).toEqual(platform === 'Amazon' ? ['converse', 'converse'] : ['stream', 'whole']);
+    expect(routesSince(from)).toEqual(platform === 'Amazon' ? ['converse', 'converse', 'converse'] : ['stream', 'whole', 'stream']);
   });
 
   it('streaming: false uses no streaming route, .stream() included (the whole reply as one chunk), as the reference', async () => {
@@ -99,6 +103,35 @@ describe.each(['Azure', 'Amazon'] as const)('LangChain chat model on the %s path
     if (platform === 'Amazon') expect(body.inferenceConfig).toEqual({ temperature: 0.3, maxTokens: 11 });
     else expect(body).toMatchObject({ temperature: 0.3, max_completion_tokens: 11 });
     expect(body).not.toHaveProperty('max_tokens');
+  });
+});
+
+describe('LangChain over a stream cut off before it finished', () => {
+  const cutModel = async () =>
+    new ChatSingleStore({
+      client: await chatFactory({
+        modelName: 'm',
+        baseUrl: 'http://fake.invalid/v1',
+        hostingPlatform: 'Nova',
+        env: {},
+        maxRetries: 0,
+        fetch: fetchStreaming([sseEvents(textDelta('Hel'), textDelta('lo'))]),
+      }),
+    });
+
+  it('invoke (streaming underneath) rejects with the InferenceError instead of answering the truncated text', async () => {
+    const err = await (await cutModel()).invoke('x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InferenceError);
+    expect((err as InferenceError).message).toMatch(/ended early/);
+  });
+
+  it('.stream() yields the text that came, then throws the InferenceError', async () => {
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const c of await (await cutModel()).stream('x')) seen.push(String(c.content));
+    };
+    await expect(run()).rejects.toThrow(InferenceError);
+    expect(seen.join('')).toBe('Hello');
   });
 });
 

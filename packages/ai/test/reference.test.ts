@@ -56,6 +56,8 @@ function essentials(r: CapturedAiRequest) {
     model: b.model,
     messages: r.route === 'chat' ? b.messages?.map((m: { role: string; content: unknown }) => ({ role: m.role, content: m.content })) : b.messages,
     stream: b.stream,
+    // LangChain's ChatOpenAI leaves stream_usage off for a custom base URL: no stream_options.
+    streamOptions: b.stream_options,
     input: b.input,
     encodingFormat: b.encoding_format,
     inputText: b.inputText,

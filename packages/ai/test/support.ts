@@ -13,6 +13,33 @@ export function useFakeAi(options: FakeAiOptions = {}): () => FakeAi {
   return () => fake!;
 }
 
+/**
+ * A `fetch` whose every answer is a 200 streaming exactly these pieces, after which the body
+ * ends cleanly: what a server that stops writing and closes the response looks like to a client.
+ */
+export function fetchStreaming(pieces: ReadonlyArray<string | Uint8Array>, contentType = 'text/event-stream'): typeof fetch {
+  return (async () =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          for (const p of pieces) c.enqueue(typeof p === 'string' ? new TextEncoder().encode(p) : p);
+          c.close();
+        },
+      }),
+      { headers: { 'content-type': contentType } },
+    )) as typeof fetch;
+}
+
+/** `data:` events of an OpenAI-style stream, objects as JSON (`'[DONE]'` as it is). */
+export function sseEvents(...events: unknown[]): string {
+  return events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`).join('');
+}
+
+/** A chat.completion.chunk with one text delta (and a finish_reason when given). */
+export function textDelta(content: string, finishReason: string | null = null) {
+  return { object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: finishReason }] };
+}
+
 /** The requests a test made, from `from` on (index into `fake.requests`). */
 export function since(fake: FakeAi, from: number) {
   return fake.requests.slice(from);

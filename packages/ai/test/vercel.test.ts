@@ -2,15 +2,15 @@ import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
 import { embed, embedMany, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { InferenceError } from '@s2/ai';
-import { createSingleStore } from '@s2/ai/vercel';
+import { createSingleStore, type SingleStoreProviderSettings } from '@s2/ai/vercel';
 import { fakeEmbedding, fakeReply } from '@s2/fakes/ai';
-import { since, useFakeAi } from './support.js';
+import { fetchStreaming, since, sseEvents, textDelta, useFakeAi } from './support.js';
 
 const fake = useFakeAi({ token: 'tok' });
 
 describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s path', (platform) => {
-  const provider = () =>
-    createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {} });
+  const provider = (extra: Partial<SingleStoreProviderSettings> = {}) =>
+    createSingleStore({ baseUrl: platform === 'Amazon' ? fake().bedrockUrl : fake().openaiUrl, hostingPlatform: platform, apiKey: 'tok', env: {}, ...extra });
 
   it('generateText: text, usage, finish reason, and the settings in the request', async () => {
     const from = fake().requests.length;
@@ -23,8 +23,8 @@ describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s pa
     else expect([body.messages[0], body.temperature, body.max_completion_tokens]).toEqual([{ role: 'system', content: 'be nice' }, 0.1, 20]);
   });
 
-  it('streamText: deltas add up to the reply; usage arrives at the end', async () => {
-    const result = streamText({ model: provider()('m'), prompt: 'stream me please' });
+  it('streamText: deltas add up to the reply; usage arrives at the end (asked for with streamUsage on the OpenAI-compatible path)', async () => {
+    const result = streamText({ model: provider({ streamUsage: true })('m'), prompt: 'stream me please' });
     const deltas: string[] = [];
     for await (const d of result.textStream) deltas.push(d);
     expect(deltas.length).toBeGreaterThan(1);
@@ -75,6 +75,27 @@ describe.each(['Azure', 'Amazon'] as const)('Vercel AI SDK provider on the %s pa
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(InferenceError);
     expect((errors[0] as InferenceError).status).toBe(platform === 'Amazon' ? 403 : 401);
+  });
+});
+
+describe('Vercel AI SDK provider over a stream cut off before it finished', () => {
+  it('streamText ends with the InferenceError, not a finish that passes the truncated text as whole', async () => {
+    const p = createSingleStore({
+      baseUrl: 'http://fake.invalid/v1',
+      hostingPlatform: 'Nova',
+      env: {},
+      maxRetries: 0,
+      fetch: fetchStreaming([sseEvents(textDelta('Hel'), textDelta('lo'))]),
+    });
+    const errors: unknown[] = [];
+    const deltas: string[] = [];
+    const s = streamText({ model: p('m'), prompt: 'x', maxRetries: 0, onError: ({ error }) => void errors.push(error) });
+    for await (const d of s.textStream) deltas.push(d);
+    expect(deltas.join('')).toBe('Hello');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(InferenceError);
+    expect((errors[0] as InferenceError).message).toMatch(/ended early/);
+    expect(await s.finishReason).not.toBe('stop');
   });
 });
 

@@ -48,6 +48,7 @@ export class BedrockChat extends ChatBase {
       accept: 'application/vnd.amazon.eventstream',
     });
     let stop: string | undefined;
+    let stopped = false;
     let used = NO_USAGE;
     // Bedrock numbers content blocks across text and tool use; tool calls are numbered on their own.
     const toolIndex = new Map<number, number>();
@@ -62,9 +63,13 @@ export class BedrockChat extends ChatBase {
         else if (d.delta?.toolUse) {
           yield { type: 'tool-call', index: toolIndex.get(d.contentBlockIndex ?? 0) ?? 0, argumentsDelta: String(d.delta.toolUse.input ?? '') };
         }
-      } else if (type === 'messageStop') stop = d.stopReason;
-      else if (type === 'metadata') used = usage(d.usage);
+      } else if (type === 'messageStop') {
+        stopped = true;
+        stop = d.stopReason;
+      } else if (type === 'metadata') used = usage(d.usage);
     }
+    // ConverseStream always ends a reply with messageStop; a body that closes before it was cut off.
+    if (!stopped) throw new InferenceError(`the event stream from ${url} ended early: no messageStop arrived, so the reply is incomplete`, { url });
     yield { type: 'finish', finishReason: stopReason(stop), rawFinishReason: stop, usage: used };
   }
 

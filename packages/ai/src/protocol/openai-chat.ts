@@ -1,11 +1,11 @@
 import { InferenceError } from '../errors.js';
 import { NO_USAGE } from '../internal/assemble.js';
-import { joinUrl } from '../internal/transport.js';
+import { joinUrl, type Transport } from '../internal/transport.js';
 import { checkMessages } from '../internal/check-input.js';
 import { replyObject } from '../internal/check-reply.js';
 import { ChatBase } from './chat-base.js';
 import type { ChatCallOptions, ChatChunk, ChatMessage, ChatResult, FinishReason, ToolCall, Usage } from '../types.js';
-import { parseSseJson, sseData } from './sse.js';
+import { parseSseJson, sseErrorEvent, sseEvents } from './sse.js';
 
 interface OpenAiToolCall {
   index?: number;
@@ -27,6 +27,18 @@ interface OpenAiChunk {
 
 /** Chat over the OpenAI-compatible Chat Completions route (`POST <endpoint>/chat/completions`). */
 export class OpenAiChat extends ChatBase {
+  constructor(
+    transport: Transport,
+    endpoint: string,
+    modelName: string,
+    hostingPlatform: string,
+    streaming: boolean,
+    /** Whether streams ask for a final usage chunk (`stream_options: { include_usage: true }`); the factory's `streamUsage` option. */
+    readonly streamUsage = false,
+  ) {
+    super(transport, endpoint, modelName, hostingPlatform, streaming);
+  }
+
   private get url(): string {
     return joinUrl(this.endpoint, 'chat/completions');
   }
@@ -59,8 +71,15 @@ export class OpenAiChat extends ChatBase {
     const body = await this.transport.postStream(url, this.body(messages, options, true), { signal: options.signal, accept: 'text/event-stream' });
     let finish: string | null | undefined;
     let used: Usage = NO_USAGE;
-    for await (const payload of sseData(body, url)) {
-      const chunk = replyObject<OpenAiChunk>(parseSseJson(payload, url), url, 'stream event');
+    let terminated = false;
+    for await (const { event, data } of sseEvents(body, url)) {
+      if (event === 'error') throw sseErrorEvent(data, url);
+      if (data === '[DONE]') {
+        terminated = true;
+        break;
+      }
+      if (data === '') continue;
+      const chunk = replyObject<OpenAiChunk>(parseSseJson(data, url), url, 'stream event');
       if (chunk.usage) used = usage(chunk.usage);
       const choice = chunk.choices?.[0];
       if (!choice) continue;
@@ -70,12 +89,20 @@ export class OpenAiChat extends ChatBase {
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
+    // A body that closes before either end marker is a cut connection or a crashed server, not
+    // a short answer. A finish_reason alone is enough: some OpenAI-compatible servers omit [DONE].
+    if (!terminated && !finish) {
+      throw new InferenceError(`the event stream from ${url} ended early: neither a finish_reason nor [DONE] arrived, so the reply is incomplete`, {
+        url,
+      });
+    }
     yield { type: 'finish', finishReason: finishReason(finish), rawFinishReason: finish ?? undefined, usage: used };
   }
 
   private body(messages: ChatMessage[], o: ChatCallOptions, stream: boolean): Record<string, unknown> {
     const body: Record<string, unknown> = { model: this.modelName, messages: messages.map(toOpenAiMessage), stream };
-    if (stream) body.stream_options = { include_usage: true };
+    // Off by default, as the reference's ChatOpenAI with a base_url: servers that refuse unknown fields answer 400.
+    if (stream && this.streamUsage) body.stream_options = { include_usage: true };
     if (o.temperature !== undefined) body.temperature = o.temperature;
     // langchain-openai 1.x sends the limit under this name (`max_tokens` is deprecated by OpenAI).
     if (o.maxTokens !== undefined) body.max_completion_tokens = o.maxTokens;

@@ -3,19 +3,48 @@ import { InferenceError } from '../errors.js';
 /** Longest event accepted (characters): a stream that never ends its line or event would otherwise grow without bound. */
 const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
+/** One event of a `text/event-stream` body: its `event:` type (`message` when it names none) and its `data:` lines joined. */
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
 /**
- * The `data:` payloads of a `text/event-stream` body, one string per event, ending at the
- * stream's end or at the OpenAI terminator `[DONE]`.
+ * The events of a `text/event-stream` body, until the body ends. An event cut off by the end
+ * of the body is still delivered: servers that omit the last blank line mean it whole.
  */
-export async function* sseData(body: ReadableStream<Uint8Array>, url: string): AsyncGenerator<string> {
+export async function* sseEvents(body: ReadableStream<Uint8Array>, url: string): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
-  let dataChars = 0;
+  let event: string | undefined;
+  let eventChars = 0;
   // A CR ending one chunk may be the first half of a CRLF whose LF starts the next; that LF is
   // not a second line end (which would be an empty line, ending the event early).
   let pendingCr = false;
+  // An event with a type but no data is still passed on (with empty data): an `event: error`
+  // without details must not vanish.
+  const pending = (): SseEvent | undefined => (data.length > 0 || event ? { event: event || 'message', data: data.join('\n') } : undefined);
+  /** Takes one line; returns the event a blank line completes. */
+  const take = (line: string): SseEvent | undefined => {
+    if (line === '') {
+      const complete = pending();
+      data = [];
+      event = undefined;
+      eventChars = 0;
+      return complete;
+    }
+    const colon = line.indexOf(':');
+    if (colon === 0) return undefined; // a comment (keep-alive)
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+    if (field === 'data') data.push(value);
+    else if (field === 'event') event = value;
+    else return undefined; // id: and retry: carry nothing the protocol uses
+    eventChars += line.length;
+    return undefined;
+  };
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -31,29 +60,44 @@ export async function* sseData(body: ReadableStream<Uint8Array>, url: string): A
         const line = buffer.slice(0, nl);
         pendingCr = buffer[nl] === '\r' && nl === buffer.length - 1;
         buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
-        if (line === '') {
-          if (data.length > 0) {
-            const payload = data.join('\n');
-            data = [];
-            dataChars = 0;
-            if (payload === '[DONE]') return;
-            yield payload;
-          }
-        } else if (line.startsWith('data:')) {
-          data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
-          dataChars += line.length;
-        }
-        // other fields (event:, id:, retry:) and comments carry nothing the protocol uses
+        const complete = take(line);
+        if (complete) yield complete;
       }
-      if (buffer.length + dataChars > MAX_EVENT_CHARS) {
+      if (buffer.length + eventChars > MAX_EVENT_CHARS) {
         throw new InferenceError(`an event in the stream from ${url} exceeds ${MAX_EVENT_CHARS} characters`, { url });
       }
     }
-    if (data.length > 0 && data.join('\n') !== '[DONE]') yield data.join('\n');
+    // The body may end without the last line end: that line still counts (a final `data: [DONE]` included).
+    buffer += decoder.decode();
+    if (buffer !== '') take(buffer);
+    const last = pending();
+    if (last) yield last;
   } finally {
     reader.releaseLock();
     await body.cancel().catch(() => undefined);
   }
+}
+
+/** What an error report says, whatever its shape: `{error: {message}}`, `{error: "…"}`, `{message}`, or text. */
+function errorDetail(value: unknown): string {
+  if (typeof value === 'string') return value.slice(0, 500) || 'no details';
+  const v = value as { error?: unknown; message?: unknown } | null;
+  if (v && typeof v === 'object') {
+    if (v.error !== undefined && v.error !== null && v.error !== false) return errorDetail(v.error);
+    if (typeof v.message === 'string') return v.message;
+  }
+  return JSON.stringify(value);
+}
+
+/** An `event: error` event as an InferenceError, carrying its data (parsed when it is JSON). */
+export function sseErrorEvent(data: string, url: string): InferenceError {
+  let body: unknown = data;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    // plain text: reported as it came
+  }
+  return new InferenceError(`the event stream from ${url} reported an error: ${errorDetail(body)}`, { url, body });
 }
 
 /** Parses one SSE payload as JSON; an `{error}` object in the stream becomes an InferenceError. */
@@ -64,12 +108,8 @@ export function parseSseJson<T>(payload: string, url: string): T {
   } catch (err) {
     throw new InferenceError(`the event stream from ${url} carried data that is not JSON: ${payload.slice(0, 200)}`, { url, body: payload, cause: err });
   }
-  const error = (value as { error?: { message?: string } | string } | null)?.error;
-  if (error) {
-    throw new InferenceError(
-      `the event stream from ${url} reported an error: ${typeof error === 'string' ? error : (error.message ?? JSON.stringify(error))}`,
-      { url, body: value },
-    );
+  if ((value as { error?: unknown } | null)?.error) {
+    throw new InferenceError(`the event stream from ${url} reported an error: ${errorDetail(value)}`, { url, body: value });
   }
   return value as T;
 }
