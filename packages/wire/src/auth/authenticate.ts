@@ -85,11 +85,14 @@ export async function completeAuthentication(channel: AuthChannel, plugin: strin
     if (first === 0x00) return packet;
     if (first === 0xff) throw parseErr(packet);
     if (first === 0xfe) {
-      // Auth switch: new plugin name and a fresh nonce (its trailing NUL is not part of it).
+      // Auth switch: new plugin name and a fresh nonce. The 20-byte scrambles end with a NUL
+      // that is not part of them; MariaDB's ed25519 nonce is 32 random bytes with no terminator,
+      // and its last byte is 0 once in 256 logins, which trimming would cut (a wrong signature,
+      // access denied).
       const c = new PacketCursor(packet, 1);
       current = c.latin1Nul('auth plugin name', true);
       let data = c.rest();
-      if (data.length && data[data.length - 1] === 0) data = data.subarray(0, data.length - 1);
+      if (current !== 'client_ed25519' && data.length && data[data.length - 1] === 0) data = data.subarray(0, data.length - 1);
       nonce = data;
       channel.send(responseFor(current, nonce, creds, channel.secure));
       continue;
