@@ -68,6 +68,19 @@ describe('fetching (test_basics)', () => {
     expect(await cur.fetchone()).toBeNull();
   });
 
+  it("info is the OK packet's text of a statement without rows, '' for a result with rows", async () => {
+    await conn.execute('CREATE TEMPORARY TABLE info_t (id int primary key, v int)');
+    const cur = conn.cursor();
+    await cur.execute('INSERT INTO info_t VALUES (1, 0), (2, 0), (3, 0)');
+    expect(cur.info).toMatch(/^Records: 3\s+Duplicates: 0\s+Warnings: 0$/);
+    await cur.execute('UPDATE info_t SET v = 1 WHERE id < 3');
+    expect(cur.info).toMatch(/^Rows matched: 2\s+Changed: 2\s+Warnings: 0$/);
+    await cur.execute('SELECT * FROM info_t');
+    expect(cur.info).toBe('');
+    await cur.execute('DROP TEMPORARY TABLE info_t');
+    expect(cur.info).toBe('');
+  });
+
   it('iterates with for await', async () => {
     const cur = conn.cursor();
     await cur.execute('SELECT * FROM data ORDER BY id');

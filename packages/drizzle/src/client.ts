@@ -20,7 +20,7 @@ export interface ResultHeader {
   fieldCount: 0;
   affectedRows: number | bigint;
   insertId: number | bigint;
-  /** Always '': s2 does not pass on the OK packet's info text. */
+  /** The OK packet's info text ("Rows matched: 1  Changed: 1  Warnings: 0"); '' over the Data API. */
   info: string;
   serverStatus: number;
   warningStatus: number;
@@ -44,12 +44,19 @@ const FIRST_WORD = /^(?:\s+|\/\*[\s\S]*?\*\/|(?:--|#)[^\n]*(?:\n|$))*([a-z]+)/i;
 
 const firstWord = (sql: string): string | undefined => FIRST_WORD.exec(sql)?.[1]?.toLowerCase();
 
+const CHANGED = /\bChanged:\s*(\d+)/;
+
+/** mysql2's changedRows: the "Changed: N" of the OK packet's info text, which only an UPDATE's has. */
+function changedInInfo(info: string): number | undefined {
+  const m = CHANGED.exec(info);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
- * mysql2 reads changedRows from the "Changed: N" of the OK packet's info text, which only an
- * UPDATE has (every other statement gets 0). s2 does not pass that text on, but without
- * `clientFoundRows` the wire's affected rows of an UPDATE are its changed rows. Unknown
- * (undefined) where affected rows count matched rows (`clientFoundRows`), where the Data API
- * does not say which it counts, and for WITH … (an UPDATE or a DELETE).
+ * changedRows where the info text does not say (the Data API sends none): every statement but
+ * an UPDATE gets mysql2's 0; without `clientFoundRows` an UPDATE's affected rows are its changed
+ * rows. Unknown (undefined) where affected rows count matched rows (`clientFoundRows`), where
+ * the Data API does not say which it counts, and for WITH … (an UPDATE or a DELETE).
  */
 function changedRowsOf(conn: Connection, sql: string, affected: number): number | undefined {
   const word = firstWord(sql);
@@ -69,11 +76,11 @@ function header(cur: Cursor<unknown[]>, conn: Connection): ResultHeader {
     fieldCount: 0,
     affectedRows: exact ? BigInt(affected) : affected,
     insertId: exact ? BigInt(id) : Number(id),
-    info: '',
+    info: cur.info,
     // The session's status after the statement (a session gone since reports none).
     serverStatus: conn.isConnected() ? conn.transport().session.serverStatus : 0,
     warningStatus: cur.warningCount,
-    changedRows: 0,
+    changedRows: changedInInfo(cur.info) ?? 0,
   };
 }
 
@@ -180,17 +187,17 @@ export class ConnectionClient {
       await cur.execute(sql, paramsOf(values), currentQueryOptions(this.timeoutMs));
       const first = await this.current(cur, rowsAsArray);
       if (!(await cur.nextset())) {
-        if (!Array.isArray(first[0])) first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows));
+        if (!Array.isArray(first[0]) && changedInInfo(first[0].info) === undefined) first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows));
         return first;
       }
       // A CALL answers with each of its result sets and a closing OK: mysql2 lists them all.
       const all = [first];
       do all.push(await this.current(cur, rowsAsArray));
       while (await cur.nextset());
-      // Which statement of the text an OK belongs to is not known, so neither are an UPDATE's changed rows.
+      // Without an info text, which statement of the text an OK belongs to is not known, so neither are an UPDATE's changed rows.
       const word = firstWord(sql);
       const changed = word === 'update' || word === 'with' ? undefined : 0;
-      for (const [result] of all) if (!Array.isArray(result)) result.changedRows = changed;
+      for (const [result] of all) if (!Array.isArray(result) && changedInInfo(result.info) === undefined) result.changedRows = changed;
       return [all.map(([result]) => result), all.map(([, fields]) => fields)];
     } finally {
       await cur.close();

@@ -200,7 +200,7 @@ describe('drizzle differential: mysql2 vs s2', () => {
     expect(await s2db.execute(sql`select 42 as z`)).toMatchObject([[{ z: 42 }], [{ name: 'z' }]]);
   });
 
-  it("an UPDATE's changedRows is mysql2's; with clientFoundRows it is left unknown", async () => {
+  it("an UPDATE's changedRows and info are mysql2's, with clientFoundRows too", async () => {
     const admin = await connect(scratch.url('mysql'));
     try {
       await admin.execute('CREATE TABLE changes (id int primary key, v varchar(5))');
@@ -215,15 +215,19 @@ describe('drizzle differential: mysql2 vs s2', () => {
       const [insert] = await db.execute(sql`insert into changes values (3, 'c')`);
       await db.execute(sql`update changes set v = if(id = 1, 'a', 'b')`);
       await db.execute(sql`delete from changes where id = 3`);
-      return [update, again, commented, insert].map((h) => (h as unknown as { changedRows?: number }).changedRows);
+      return [update, again, commented, insert].map((h) => {
+        const { changedRows, info } = h as unknown as { changedRows?: number; info: string };
+        return { changedRows, info };
+      });
     };
     const viaMysql2 = await headers(drizzleMysql2({ client: mysql2pool.promise() }) as never);
-    expect(viaMysql2).toEqual([1, 0, 2, 0]);
+    expect(viaMysql2.map((h) => h.changedRows)).toEqual([1, 0, 2, 0]);
+    expect(viaMysql2[0].info).toMatch(/^Rows matched: 2\s+Changed: 1\s+Warnings: 0$/);
     expect(await headers(drizzle(s2pool))).toEqual(viaMysql2);
-    // Affected rows then count matched rows, and s2 has no "Changed: N" to read instead.
+    // Affected rows then count matched rows; changedRows still comes from the "Changed: N" text.
     const foundRows = createPool({ url: scratch.url('mysql'), max: 1, clientFoundRows: true });
-    const [matched] = await drizzle(foundRows).execute(sql`update changes set v = 'a'`);
+    const [matched] = await drizzle(foundRows).execute(sql`update changes set v = if(id = 1, 'q', v)`);
     await foundRows.end();
-    expect(matched).toMatchObject({ affectedRows: 2, changedRows: undefined });
+    expect(matched).toMatchObject({ affectedRows: 2, changedRows: 1 });
   });
 });

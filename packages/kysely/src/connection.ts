@@ -1,5 +1,6 @@
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import { currentQueryOptions, ParameterError, type Connection, type Cursor, type QueryParams } from '@s2/core';
+import { changedRowsOf } from './changed-rows.js';
 
 const paramsOf = (compiled: CompiledQuery): QueryParams | undefined => (compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined);
 
@@ -8,8 +9,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const asBigInt = (v: number | bigint | null): bigint | undefined => (v === null || v === undefined || v === 0 || v === 0n ? undefined : BigInt(v));
 
 /**
- * An OK result in mysql2's ResultSetHeader form (insertId a bigint only past 2^53). Its info
- * text and changed rows are left out: s2 does not pass the info text on.
+ * An OK result in mysql2's ResultSetHeader form (insertId a bigint only past 2^53), as Kysely's
+ * MySQL dialect lists it among a CALL's results; without `info` and `changedRows`, as before.
  */
 function okHeader(cur: Cursor<unknown>, conn: Connection) {
   const id = cur.lastrowid ?? 0;
@@ -20,6 +21,12 @@ function okHeader(cur: Cursor<unknown>, conn: Connection) {
     serverStatus: conn.isConnected() ? conn.transport().session.serverStatus : 0,
     warningStatus: cur.warningCount,
   };
+}
+
+/** The result of a statement that answered with an OK, as Kysely's MySQL dialect gives it. */
+function okResult<R>(cur: Cursor<unknown>, conn: Connection, sql: string): QueryResult<R> {
+  const affected = Math.max(0, cur.rowcount);
+  return { rows: [], numAffectedRows: BigInt(affected), numChangedRows: changedRowsOf(conn, sql, affected, cur.info), insertId: asBigInt(cur.lastrowid) };
 }
 
 /**
@@ -48,8 +55,7 @@ export class S2KyselyConnection implements DatabaseConnection {
       const first = cur.description ? await cur.fetchall() : okHeader(cur, this.connection);
       if (await cur.nextset()) return { rows: (await everyResult(cur, this.connection, first)) as R[] };
       // No further result: the cursor is still on the first.
-      if (cur.description) return { rows: first as R[] };
-      return { rows: [], numAffectedRows: BigInt(Math.max(0, cur.rowcount)), insertId: asBigInt(cur.lastrowid) };
+      return cur.description ? { rows: first as R[] } : okResult(cur, this.connection, compiled.sql);
     } finally {
       await cur.close();
     }
@@ -75,7 +81,7 @@ export class S2KyselyConnection implements DatabaseConnection {
     try {
       await cur.execute(compiled.sql, paramsOf(compiled), currentQueryOptions(this.defaultTimeoutMs));
       if (!cur.description) {
-        yield { rows: [], numAffectedRows: BigInt(Math.max(0, cur.rowcount)), insertId: asBigInt(cur.lastrowid) };
+        yield okResult(cur, this.connection, compiled.sql);
         return;
       }
       for (;;) {

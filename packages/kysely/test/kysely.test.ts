@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, statementRunning } from '@s2/testing/vitest';
-import { Kysely, Migrator, NO_MIGRATIONS, sql, type Generated, type Migration } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, NO_MIGRATIONS, sql, type Generated, type Migration } from 'kysely';
 import { createPool, DatabaseError, IntegrityError, NotSupportedError, OperationalError, ProgrammingError, SqlDateTime } from '@s2/core';
-import { S2Dialect, withQueryOptions } from '@s2/kysely';
+import { S2Dialect, S2KyselyConnection, withQueryOptions } from '@s2/kysely';
 import { Scratch, type Route } from './support.js';
 
 interface Kitchen {
@@ -158,6 +158,29 @@ describe.each(['mysql', 'http'] as const)('Kysely over s2 (%s)', (route: Route) 
     const del = await db.deleteFrom('kitchen').where('i', 'in', [100, 101]).executeTakeFirstOrThrow();
     expect(del.numDeletedRows).toBe(3n);
   });
+
+  it(
+    wire
+      ? "an UPDATE's numChangedRows is mysql2's; other statements report 0n"
+      : "an UPDATE's numChangedRows is unknown over the Data API; other statements report 0n",
+    async () => {
+      // A table of its own: the other tests count the rows of theirs.
+      const k = db as unknown as Kysely<{ changes: { id: number; v: string } }>;
+      await sql`create table changes (id int primary key, v varchar(5))`.execute(k);
+      try {
+        const insert = await sql`insert into changes values (1, 'a'), (2, 'b')`.execute(k);
+        // Kysely's MySQL dialect on mysql2 gives 1n, 0n and 2n here (mysql2 reads "Changed: N" from the OK packet).
+        const one = await k.updateTable('changes').set({ v: 'a' }).where('id', '=', 2).executeTakeFirstOrThrow();
+        const none = await k.updateTable('changes').set({ v: 'a' }).executeTakeFirstOrThrow();
+        const both = await sql`/* both rows */ update changes set v = 'z'`.execute(k);
+        expect([one.numChangedRows, none.numChangedRows, both.numChangedRows]).toEqual(wire ? [1n, 0n, 2n] : [undefined, undefined, undefined]);
+        const del = await sql`delete from changes`.execute(k);
+        expect([insert.numChangedRows, del.numChangedRows]).toEqual([0n, 0n]);
+      } finally {
+        await sql`drop table changes`.execute(k);
+      }
+    },
+  );
 
   it('joins and aggregates', async () => {
     const owners = await db
@@ -453,6 +476,42 @@ describe('pool lifecycle', () => {
     expect(pool.idleCount).toBe(pool.size);
     await db.destroy();
     expect(pool.size).toBe(0);
+  });
+});
+
+describe('numChangedRows on the wire', () => {
+  beforeAll(async () => {
+    const conn = await scratch.open('mysql');
+    try {
+      await conn.execute('CREATE TABLE changes (id int primary key, v varchar(5))');
+      await conn.execute("INSERT INTO changes VALUES (1, 'a'), (2, 'b')");
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('comes from the "Changed: N" text with clientFoundRows too, where affected rows count matched rows', async () => {
+    const db = new Kysely<any>({ dialect: new S2Dialect({ url: scratch.url('mysql'), poolOptions: { max: 1, clientFoundRows: true } }) });
+    try {
+      // Row 1 already holds 'a': two rows matched, one changed.
+      const result = await sql`update changes set v = 'a'`.execute(db);
+      expect(result.numAffectedRows).toBe(2n);
+      expect(result.numChangedRows).toBe(1n);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('streamQuery reports it as executeQuery does', async () => {
+    const conn = await scratch.open('mysql');
+    try {
+      const session = new S2KyselyConnection(conn, undefined);
+      const results = [];
+      for await (const r of session.streamQuery(CompiledQuery.raw("update changes set v = 'c' where id = 2"))) results.push(r);
+      expect(results).toEqual([{ rows: [], numAffectedRows: 1n, numChangedRows: 1n }]);
+    } finally {
+      await conn.close();
+    }
   });
 });
 

@@ -121,6 +121,13 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
   rownumber = 0;
   lastrowid: number | bigint | null = null;
   warningCount = 0;
+  /**
+   * The server's info text of a statement without a result set, as the wire's OK packet carries
+   * it ("Rows matched: 1  Changed: 1  Warnings: 0" for an UPDATE, "Records: 3  Duplicates: 0
+   * Warnings: 0" for a multi-row INSERT); '' for results with rows, statements without one, and
+   * over the Data API. (mysql2's `ResultSetHeader.info`; the drivers read changed rows from it.)
+   */
+  info = '';
   /** Default fetchmany size: option `results.arraysize` (`SINGLESTOREDB_RESULTS_ARRAYSIZE`, default 1) when the cursor is made. */
   arraysize: number;
   readonly messages: string[] = [];
@@ -251,6 +258,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
     this.rownumber = 0;
     this.lastrowid = null;
     this.warningCount = 0;
+    this.info = '';
   }
 
   private async load(result: ResultSet): Promise<void> {
@@ -276,6 +284,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
         this.rowcount = -1;
       }
       this.warningCount = result.status?.warningCount ?? 0;
+      this.info = '';
     } else {
       this.description = null;
       this.format = null;
@@ -283,6 +292,7 @@ export class Cursor<Row = unknown> implements AsyncIterable<Row> {
       this.rowcount = Number(s.affectedRows);
       this.lastrowid = s.insertId;
       this.warningCount = s.warningCount;
+      this.info = s.info ?? '';
     }
   }
 
