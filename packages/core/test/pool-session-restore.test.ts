@@ -73,6 +73,23 @@ describe('the database a borrower switched to', () => {
     }
   });
 
+  it('is switched back after a USE among the statements of a multi-statement text, or run by EXECUTE IMMEDIATE', async () => {
+    const pool = createPool({ url: serverUrl(home), max: 1, multiStatements: true });
+    try {
+      const texts = [`SELECT 1; USE ${elsewhere}`, `USE ${elsewhere}; SELECT 1`, `DO 1; USE ${elsewhere}; SELECT 2`, `EXECUTE IMMEDIATE 'USE ${elsewhere}'`];
+      for (const text of texts) {
+        const borrower = await pool.getConnection();
+        const id = borrower.connection.connectionId;
+        await borrower.query(text);
+        expect(await borrower.query('SELECT DATABASE()')).toEqual([[elsewhere]]);
+        borrower.release();
+        expect(await whereAndWho(pool)).toEqual([home, id]);
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('costs no round trip when the borrower left the database alone', async () => {
     const pool = createPool({ url: serverUrl(home), max: 1 });
     try {

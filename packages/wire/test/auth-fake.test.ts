@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationalError } from '@s2/base';
-import { errPacket, handshakePacket, okPacket, parseClientHandshake, startFakeMysqlServer, type FakeServer, type FakeSession } from '@s2/testing';
+import {
+  errPacket,
+  FAKE_SERVER_CAPABILITIES,
+  handshakePacket,
+  okPacket,
+  parseClientHandshake,
+  startFakeMysqlServer,
+  type FakeServer,
+  type FakeSession,
+} from '@s2/testing';
 import { cachingSha2Scramble, connectWire, ed25519Sign, nativePasswordScramble } from '@s2/wire';
 
 const SALT = Buffer.from('ABCDEFGHIJKLMNOPQRST');
@@ -42,9 +51,14 @@ async function withServer(plugin: string, script: (s: FakeSession) => Promise<vo
     s.send(handshakePacket({ salt: SALT, authPlugin: plugin }));
     await script(s);
   });
+  return clientOptions(server);
+}
+
+/** How the tests log in to a fake server: plaintext, no session setup beyond the defaults. */
+function clientOptions(fake: FakeServer) {
   return {
-    host: server.host,
-    port: server.port,
+    host: fake.host,
+    port: fake.port,
     user: 'alice',
     password: PASSWORD,
     tls: { mode: 'disabled' as const },
@@ -281,5 +295,31 @@ describe('authentication against a scripted server', () => {
     });
     await (await connectWire({ ...opts, programName: 'tests', connAttrs: { team: 'db', _client_name: 'spoof' } })).close();
     expect(attrs[0]).toMatchObject({ _client_name: 'SingleStoreDB TypeScript Client', program_name: 'tests', team: 'db', _pid: String(process.pid) });
+  });
+});
+
+describe('CLIENT_SESSION_TRACK is asked for', () => {
+  const SESSION_TRACK = 0x800000;
+  // A server offering it, under the version string SingleStoreDB or MySQL would show, or MariaDB's.
+  const asked = async (serverVersion: string, sessionTrack?: boolean): Promise<boolean> => {
+    let flags = 0;
+    await server?.close();
+    server = await startFakeMysqlServer(async (s) => {
+      s.send(handshakePacket({ salt: SALT, serverVersion, capabilities: FAKE_SERVER_CAPABILITIES | SESSION_TRACK }));
+      flags = parseClientHandshake((await s.read())!.payload).flags;
+      s.send(okPacket());
+      await answerSetup(s);
+    });
+    const opts = clientOptions(server);
+    await (await connectWire({ ...opts, sessionTrack })).close();
+    return (flags & SESSION_TRACK) !== 0;
+  };
+
+  it('of MariaDB by default, not of a server showing a MySQL version (SingleStoreDB does), unless sessionTrack says so', async () => {
+    expect(await asked('5.5.5-10.11.19-MariaDB-0+deb12u1')).toBe(true);
+    expect(await asked('5.5.5-10.11.19-MariaDB-0+deb12u1', false)).toBe(false);
+    expect(await asked('5.7.32')).toBe(false);
+    expect(await asked('8.0.32')).toBe(false);
+    expect(await asked('8.0.32', true)).toBe(true);
   });
 });

@@ -4,8 +4,9 @@
  * none if `db` was it. Blanks and comments may surround it (never an executable `/*! … *\/`
  * comment, which the server runs), semicolons may follow, the name may be bare (letters of any
  * script, digits, `_`, `$`) or backquoted. Null for every other text: a USE among other
- * statements of a multi-statement text is not recognised, and the session then learns of it
- * only from selectDb() or a later lone USE.
+ * statements of a multi-statement text is not recognised. The wire reads the text only when the
+ * server reported no database change (it lacks session tracking, or session_track_schema is
+ * off); the Data API has no other source.
  */
 export type DatabaseChange = { kind: 'use' | 'drop'; database: string };
 

@@ -398,8 +398,9 @@ export class Pool {
   /**
    * Returns a connection: broken ones are dropped; an unread streaming result is drained, an
    * open transaction rolled back, a changed autocommit mode restored and the database the
-   * connection was opened with selected again (after selectDb() or a lone USE statement: the
-   * transport's session.database) before anyone else gets it. A connection opened without a
+   * connection was opened with selected again (the transport's session.database: after
+   * selectDb(), any USE the server reported through session tracking, or else a lone USE
+   * statement) before anyone else gets it. A connection opened without a
    * database that has since selected one is closed instead: none can be unselected.
    */
   giveBack(conn: Connection): void {

@@ -71,6 +71,14 @@ export interface WireOptions {
   /** Negotiate CLIENT_DEPRECATE_EOF when the server offers it (default true). */
   deprecateEof?: boolean;
   /**
+   * Negotiate CLIENT_SESSION_TRACK when the server offers it (default: with MariaDB only): the
+   * server then reports every change of the session's database (session_track_schema), which
+   * `session.database` follows. Without it only selectDb() and a statement text that is one
+   * `USE db` (or `DROP DATABASE` of the current one) are noticed. true asks any server that
+   * offers it (MySQL 5.7+); SingleStoreDB is not asked by default, as the reference never asks.
+   */
+  sessionTrack?: boolean;
+  /**
    * Default deadline of every statement in milliseconds (off by default); a statement's own
    * `timeoutMs` wins. At the deadline the statement settles with OperationalError 3024.
    */

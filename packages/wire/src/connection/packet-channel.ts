@@ -20,6 +20,8 @@ export interface PacketChannel {
   readonly isOpen: boolean;
   /** CLIENT_DEPRECATE_EOF in effect. */
   readonly deprecateEof: boolean;
+  /** CLIENT_SESSION_TRACK in effect: OK packets are parsed with a length-prefixed info. */
+  readonly sessionTrack: boolean;
   readonly decodeOptions: DecodeOptions;
   readonly rowDecoderFactory: RowDecoderFactory | undefined;
   /** Sequence id the next packet must carry. */
@@ -39,6 +41,11 @@ export interface PacketChannel {
    * is still false after `graceMs`.
    */
   killRunning(reason: OperationalError, graceMs: number, ended: () => boolean, landed: () => boolean): RunningKill;
+  /**
+   * An OK packet (or, with CLIENT_DEPRECATE_EOF, an end of rows) whose status has
+   * SESSION_STATE_CHANGED: the session takes the database it reports, if any.
+   */
+  sessionStateChanged(ok: Uint8Array): void;
   /** The response has read its last packet: the session is free. */
   responseFinished(response: object): void;
   /** The session is out of sync or past a deadline: tear it down with this error. */

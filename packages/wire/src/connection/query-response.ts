@@ -21,6 +21,7 @@ import { malformed } from '../protocol/malformed.js';
 import { PacketCursor } from '../protocol/packet-cursor.js';
 import { rowRunPrefix, splitRun } from '../protocol/row-run.js';
 import { isErr, isOk, parseEof, parseErr, parseOk } from '../protocol/server-messages.js';
+import { SESSION_STATE_CHANGED } from '../protocol/session-state.js';
 import { columnDefinitionAt } from './column-cache.js';
 import type { InfileGrant } from './infile-grant.js';
 import { sendLocalInfile } from './local-infile.js';
@@ -346,8 +347,14 @@ export class WireQueryResponse implements QueryResponse {
         throw this.infileFailure ?? this.interpret(parseErr(p));
       }
       if (isOk(p)) {
-        const status = parseOk(p);
+        let status: StatementStatus;
+        try {
+          status = parseOk(p, conn.sessionTrack);
+        } catch (err) {
+          throw this.protocolError(err as Error);
+        }
         conn.session.serverStatus = status.serverStatus;
+        if (status.serverStatus & SESSION_STATE_CHANGED) conn.sessionStateChanged(p);
         const r = new WireResultSet(this, null, null);
         r.completeWith(status);
         return r;
@@ -763,6 +770,8 @@ export class WireResultSet implements ResultSet {
       const first = p[0];
       if (first === 0xfe && p.length < (deprecateEof ? 0xffffff : 9)) {
         const { warningCount, serverStatus } = deprecateEof ? parseOk(p) : parseEof(p);
+        // Only an OK-shaped end of rows can carry session state.
+        if (deprecateEof && serverStatus & SESSION_STATE_CHANGED) conn.sessionStateChanged(p);
         this.completeWith({ affectedRows: this.count, insertId: 0, serverStatus, warningCount, info: '' });
         break;
       }

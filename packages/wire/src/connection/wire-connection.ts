@@ -23,6 +23,7 @@ import { completeAuthentication, initialAuthResponse } from '../auth/authenticat
 import { collationIdFor, commandPacket, framedCommand, handshakeResponse, packetCount, sslRequest } from '../protocol/client-messages.js';
 import { framePayload, PacketFramer } from '../protocol/packet-framer.js';
 import { isErr, isOk, parseErr, parseHandshake, parseOk } from '../protocol/server-messages.js';
+import { reportedSchema, SESSION_STATE_CHANGED } from '../protocol/session-state.js';
 import { CLIENT_NAME, CLIENT_VERSION } from '../version.js';
 import { InfileGrant } from './infile-grant.js';
 import { resolveTlsMode, type WireOptions, type WireTlsOptions } from './options.js';
@@ -99,6 +100,10 @@ export class WireConnection implements SqlTransport, PacketChannel {
   capabilities = 0;
   /** CLIENT_DEPRECATE_EOF in effect: result sets end with an OK-shaped 0xFE packet. */
   deprecateEof = false;
+  /** CLIENT_SESSION_TRACK in effect: OK packets may report the session's new database. */
+  sessionTrack = false;
+  /** Databases the server has reported (see sessionStateChanged); query() compares counts. */
+  private schemaReports = 0;
   readonly decodeOptions: DecodeOptions;
 
   private socket: Socket;
@@ -475,6 +480,11 @@ export class WireConnection implements SqlTransport, PacketChannel {
     if (o.localInfile) flags |= Capability.LOCAL_FILES;
     if (o.multiStatements) flags |= Capability.MULTI_STATEMENTS;
     if (o.deprecateEof !== false && hs.capabilities & Capability.DEPRECATE_EOF) flags |= Capability.DEPRECATE_EOF;
+    // Asked for only when offered (with a server that lacks it, OK packets stay as they were),
+    // and by default only of MariaDB: the reference never asks for it, and SingleStoreDB, which
+    // reports a MySQL version, is not where this client can be tested with it.
+    const trackSessions = o.sessionTrack ?? /MariaDB/i.test(hs.serverVersion);
+    if (trackSessions && hs.capabilities & Capability.SESSION_TRACK) flags |= Capability.SESSION_TRACK;
     const charset = collationIdFor(o.charset ?? 'utf8mb4');
 
     const mode = resolveTlsMode(o);
@@ -493,6 +503,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     }
     this.capabilities = flags & (hs.capabilities | Capability.SSL);
     this.deprecateEof = (flags & hs.capabilities & Capability.DEPRECATE_EOF) !== 0;
+    this.sessionTrack = (flags & hs.capabilities & Capability.SESSION_TRACK) !== 0;
 
     const password = Buffer.from(this.#password ?? '', 'utf8');
     const creds = { password, serverPublicKey: o.serverPublicKey, allowCleartextPassword: o.allowCleartextPassword };
@@ -511,7 +522,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
     );
     const channel = { send: (p: Uint8Array) => void this.send(p), read: () => this.readPacket(), secure };
     const ok = await completeAuthentication(channel, initial.plugin, hs.authData, creds);
-    this.session.serverStatus = parseOk(ok).serverStatus;
+    this.session.serverStatus = parseOk(ok, this.sessionTrack).serverStatus;
+    if (this.session.serverStatus & SESSION_STATE_CHANGED) this.sessionStateChanged(ok);
   }
 
   private async upgradeToTls(mode: string): Promise<void> {
@@ -639,6 +651,7 @@ export class WireConnection implements SqlTransport, PacketChannel {
     const release = this.lock.tryAcquire() ?? (await this.lock.acquire());
     let response: WireQueryResponse | null = null;
     let sent = 0;
+    const reports = this.schemaReports;
     try {
       this.ensureUsable();
       if (options.signal?.aborted) {
@@ -668,9 +681,13 @@ export class WireConnection implements SqlTransport, PacketChannel {
         await r.start();
         await this.readRest(r, streaming);
       }
-      const change = databaseChange(sql);
-      if (change?.kind === 'use') this.session.database = change.database;
-      else if (change?.kind === 'drop' && change.database === this.session.database) this.session.database = null;
+      // The statement text is read only where the server said nothing: it does not offer
+      // session tracking, or session_track_schema is off.
+      if (this.schemaReports === reports) {
+        const change = databaseChange(sql);
+        if (change?.kind === 'use') this.session.database = change.database;
+        else if (change?.kind === 'drop' && change.database === this.session.database) this.session.database = null;
+      }
       return r;
     } catch (err) {
       if (!response) release();
@@ -974,6 +991,21 @@ export class WireConnection implements SqlTransport, PacketChannel {
     if (status) source.done(index, status);
   }
 
+  sessionStateChanged(ok: Uint8Array): void {
+    if (!this.sessionTrack) return;
+    let schema: string | null | undefined;
+    try {
+      schema = reportedSchema(ok);
+    } catch (err) {
+      // The database is unknown from here on: a pool must not hand the session on.
+      this.poison(err as Error);
+      return;
+    }
+    if (schema === undefined) return;
+    this.session.database = schema;
+    this.schemaReports++;
+  }
+
   /** Called by a response when its last result has been read: frees the session. */
   responseFinished(response: object): void {
     if (this.streaming === response) this.streaming = null;
@@ -994,7 +1026,8 @@ export class WireConnection implements SqlTransport, PacketChannel {
       const p = await this.readPacket();
       if (isErr(p)) throw parseErr(p);
       if (!isOk(p)) throw new OperationalError('Command Out of Sync', { errno: CR_COMMANDS_OUT_OF_SYNC });
-      this.session.serverStatus = parseOk(p).serverStatus;
+      this.session.serverStatus = parseOk(p, this.sessionTrack).serverStatus;
+      if (this.session.serverStatus & SESSION_STATE_CHANGED) this.sessionStateChanged(p);
     } finally {
       if (timer) clearTimeout(timer);
       release();

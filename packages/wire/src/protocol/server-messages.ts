@@ -55,20 +55,27 @@ export function parseHandshake(payload: Uint8Array): ServerHandshake {
   };
 }
 
-export function parseOk(payload: Uint8Array): StatementStatus {
+/**
+ * An OK packet. `sessionTrack`: CLIENT_SESSION_TRACK is in effect, so the info is a
+ * length-prefixed string that a block of session state changes may follow (see
+ * reportedSchema); without it the info is the rest of the packet.
+ */
+export function parseOk(payload: Uint8Array, sessionTrack = false): StatementStatus {
   const c = new PacketCursor(payload, 1);
   const affectedRows = c.lenencInt('affected rows') ?? 0;
   const insertId = c.lenencInt('last insert id') ?? 0;
   const serverStatus = c.remaining >= 2 ? c.u16('status') : 0;
   const warningCount = c.remaining >= 2 ? c.u16('warnings') : 0;
-  return { affectedRows, insertId, serverStatus, warningCount, info: okInfo(c.rest()) };
+  // An OK with nothing after the counts (most of them) carries no info in either form.
+  const info = sessionTrack ? (c.remaining > 0 ? c.lenencString('info') : '') : okInfo(c.rest());
+  return { affectedRows, insertId, serverStatus, warningCount, info };
 }
 
 /**
- * The OK packet's human-readable info ("Records: 2  Duplicates: 0  Warnings: 0"). The protocol
- * documents it as the rest of the packet when CLIENT_SESSION_TRACK is off, but MariaDB and MySQL
- * write it with a length prefix either way: a one-byte prefix that is exactly the length of what
- * follows is taken as one, so it does not show up as a stray first character.
+ * The OK packet's human-readable info ("Records: 2  Duplicates: 0  Warnings: 0") without
+ * CLIENT_SESSION_TRACK. The protocol documents it as the rest of the packet then, but MariaDB
+ * and MySQL write it with a length prefix either way: a one-byte prefix that is exactly the
+ * length of what follows is taken as one, so it does not show up as a stray first character.
  */
 function okInfo(rest: Uint8Array): string {
   if (rest.length === 0) return '';
