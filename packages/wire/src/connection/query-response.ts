@@ -653,7 +653,7 @@ export class WireResultSet implements ResultSet {
   private pump(want: number, keep = true): Promise<void> | undefined {
     const left = this.pumpQueuedInspected(want, keep);
     if (left > 0) return this.pumpLater(left, keep);
-    return left === 0 && this.deferred ? this.failDeferred() : undefined;
+    return this.deferred ? this.reportDeferred(left) : undefined;
   }
 
   private async pumpLater(want: number, keep: boolean): Promise<void> {
@@ -662,7 +662,17 @@ export class WireResultSet implements ResultSet {
       await this.waitForPackets();
       left = this.pumpQueuedInspected(left, keep);
     } while (left > 0);
-    if (left === 0 && this.deferred) await this.failDeferred();
+    if (this.deferred) await this.reportDeferred(left);
+  }
+
+  /**
+   * A row that did not decode was met: its error is what this read reports, once the rest of
+   * the result is read (left 0) or after reading it now. The rows dropped after it count toward
+   * the rows a read wanted, so returning normally would end a fetch short of them and a caller's
+   * loop early, with the error left for the next statement.
+   */
+  private reportDeferred(left: number): Promise<void> {
+    return left === 0 ? this.failDeferred() : (this.pump(Infinity, false) ?? this.failDeferred());
   }
 
   /**
