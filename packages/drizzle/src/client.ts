@@ -187,7 +187,8 @@ export class ConnectionClient {
       await cur.execute(sql, paramsOf(values), currentQueryOptions(this.timeoutMs));
       const first = await this.current(cur, rowsAsArray);
       if (!(await cur.nextset())) {
-        if (!Array.isArray(first[0]) && changedInInfo(first[0].info) === undefined) first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows));
+        if (!Array.isArray(first[0]) && changedInInfo(first[0].info) === undefined)
+          first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows));
         return first;
       }
       // A CALL answers with each of its result sets and a closing OK: mysql2 lists them all.
