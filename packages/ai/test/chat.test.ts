@@ -279,6 +279,29 @@ describe('how a stream ends', () => {
     expect((await drain(await piecewise([sseEvents(textDelta('ok')), 'data: [DONE]']))).error).toBeUndefined();
   });
 
+  it('a body cut inside a line: after a finish_reason the reply stands, before it the stream ended early (not "not JSON")', async () => {
+    const usage = sseEvents({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+    const finished = sseEvents(textDelta('Hello', 'stop'));
+    for (const cut of [usage.slice(0, 30), 'data: [DO']) {
+      const r = await drain(await piecewise([finished, cut]));
+      expect(r.error, cut).toBeUndefined();
+      expect(r.chunks.at(-1), cut).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    }
+    const next = sseEvents(textDelta('lo world'));
+    const early = await drain(await piecewise([sseEvents(textDelta('Hel')), next.slice(0, 40)]));
+    expect(early.text).toBe('Hel');
+    expect((early.error as Error).message).toMatch(/ended early/);
+  });
+
+  it('an error object nested past any sensible depth is still an InferenceError', async () => {
+    // Built as text: JSON.stringify of it would itself run out of stack.
+    const deep = `${'{"error":'.repeat(20_000)}{"message":"innermost"}${'}'.repeat(20_000)}`;
+    for (const body of [`data: ${deep}\n\n`, `event: error\ndata: ${deep}\n\n`]) {
+      const r = await drain(await piecewise([sseEvents(textDelta('x')), body]));
+      expect(r.error).toBeInstanceOf(InferenceError);
+    }
+  });
+
   it('assembleChat and the non-streaming chat() over the same endpoint: the cut stream rejects, chat() is unaffected', async () => {
     const cut = await piecewise([sseEvents(textDelta('part'))]);
     await expect(assembleChat(cut.stream([{ role: 'user', content: 'x' }]))).rejects.toThrow(/ended early/);
@@ -331,8 +354,10 @@ describe('error events in an SSE stream', () => {
         { error: { message: 'quota', type: 'rate_limit' } },
       ],
       ['event: error\n\n', /reported an error: no details/, ''],
-      // cut off by the end of the body, without the blank line
-      ['event: error\ndata: {"code":503}', /reported an error: \{"code":503\}/, { code: 503 }],
+      // the body ends without the blank line: the event still counts
+      ['event: error\ndata: {"code":503}\n', /reported an error: \{"code":503\}/, { code: 503 }],
+      // and if it ends inside the data line, that line is a cut (dropped), the error stays one
+      ['event: error\ndata: {"code":5', /reported an error: no details/, ''],
     ];
     for (const [event, message, body] of cases) {
       const r = await drain(await piecewise([sseEvents(textDelta('a')), event]));

@@ -10,8 +10,10 @@ export interface SseEvent {
 }
 
 /**
- * The events of a `text/event-stream` body, until the body ends. An event cut off by the end
- * of the body is still delivered: servers that omit the last blank line mean it whole.
+ * The events of a `text/event-stream` body, until the body ends. An event whose lines all ended
+ * is still delivered when the body ends before its blank line (servers that omit the last one
+ * mean it whole); a last line the body cut off is dropped, as the openai SDK's decoder drops it
+ * (half a JSON chunk is a cut, not data), unless it is the `[DONE]` marker itself.
  */
 export async function* sseEvents(body: ReadableStream<Uint8Array>, url: string): AsyncGenerator<SseEvent> {
   const reader = body.getReader();
@@ -67,9 +69,10 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, url: string):
         throw new InferenceError(`an event in the stream from ${url} exceeds ${MAX_EVENT_CHARS} characters`, { url });
       }
     }
-    // The body may end without the last line end: that line still counts (a final `data: [DONE]` included).
+    // A final `data: [DONE]` without its line end still ends the stream; any other unfinished
+    // line is where the body was cut.
     buffer += decoder.decode();
-    if (buffer !== '') take(buffer);
+    if (/^data: ?\[DONE\]$/.test(buffer)) take(buffer);
     const last = pending();
     if (last) yield last;
   } finally {
@@ -78,15 +81,26 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, url: string):
   }
 }
 
+/** Error objects nested deeper than this are reported as raw text: a hostile payload must not exhaust the stack. */
+const MAX_ERROR_DEPTH = 8;
+
 /** What an error report says, whatever its shape: `{error: {message}}`, `{error: "…"}`, `{message}`, or text. */
-function errorDetail(value: unknown): string {
+function errorDetail(value: unknown, depth = 0): string {
   if (typeof value === 'string') return value.slice(0, 500) || 'no details';
   const v = value as { error?: unknown; message?: unknown } | null;
   if (v && typeof v === 'object') {
-    if (v.error !== undefined && v.error !== null && v.error !== false) return errorDetail(v.error);
+    if (depth >= MAX_ERROR_DEPTH) return 'an error nested too deep to show';
+    if (v.error !== undefined && v.error !== null && v.error !== false) return errorDetail(v.error, depth + 1);
     if (typeof v.message === 'string') return v.message;
   }
-  return JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nested past what the serializer's stack allows.
+    return 'an error report too deeply nested to show';
+  }
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 /** An `event: error` event as an InferenceError, carrying its data (parsed when it is JSON). */
