@@ -67,4 +67,31 @@ describe.each(paths)('a streaming read that meets a row that does not decode (pu
       await conn.close();
     }
   });
+  it('forEachRow: a deadline that passes while the rest is read after the bad row ends the call (3024)', async () => {
+    const conn = await session();
+    try {
+      const cur = conn.cursor();
+      // Millions of rows after the bad one: reading them all takes far longer than the deadline.
+      await cur.execute("SELECT seq, CASE WHEN seq = 5 THEN CONVERT(X'61ff62' USING latin1) ELSE 'ok' END AS v FROM seq_1_to_20000000", undefined, {
+        timeoutMs: 300,
+      });
+      let n = 0;
+      const started = Date.now();
+      const err = await cur
+        .forEachRow(() => {
+          n++;
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(err).toBeInstanceOf(S2Error);
+      expect((err as { errno?: number }).errno).toBe(3024);
+      expect(n).toBeLessThan(5);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(await conn.query('SELECT 42')).toEqual([[42]]);
+    } finally {
+      await conn.close();
+    }
+  }, 30_000);
 });

@@ -855,8 +855,10 @@ export class WireResultSet implements ResultSet {
         if (response.cancelled) throw response.cancelled;
       }
       if (this.deferred) {
+        // The drain after a bad row is cancellable like the reads before it: a deadline that
+        // passes during it must end this call, not leave it waiting on the cancel's own drain.
         const waiting = this.pump(Infinity, false);
-        if (waiting) await waiting;
+        if (waiting) await response.settle(waiting);
       }
     } catch (err) {
       throw response.cancelled ?? err;
