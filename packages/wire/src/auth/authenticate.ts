@@ -85,15 +85,13 @@ export async function completeAuthentication(channel: AuthChannel, plugin: strin
     if (first === 0x00) return packet;
     if (first === 0xff) throw parseErr(packet);
     if (first === 0xfe) {
-      // Auth switch: new plugin name and a fresh nonce. The 20-byte scrambles end with a NUL
-      // that is not part of them; MariaDB's ed25519 nonce is 32 random bytes with no terminator,
-      // and its last byte is 0 once in 256 logins, which trimming would cut (a wrong signature,
-      // access denied).
+      // Auth switch: new plugin name and a fresh nonce, kept whole. The scramble plugins read the
+      // 20 bytes they use (the NUL the server writes after them is not one of them); MariaDB's
+      // ed25519 nonce is 32 random bytes with no terminator, so a trimmed trailing 0 (one login
+      // in 256) signed the wrong bytes.
       const c = new PacketCursor(packet, 1);
       current = c.latin1Nul('auth plugin name', true);
-      let data = c.rest();
-      if (current !== 'client_ed25519' && data.length && data[data.length - 1] === 0) data = data.subarray(0, data.length - 1);
-      nonce = data;
+      nonce = c.rest();
       channel.send(responseFor(current, nonce, creds, channel.secure));
       continue;
     }
