@@ -16,6 +16,7 @@ export { registerResultFormat, uniqueColumnNames, type ResultFormat, type Prepar
 export { rowsToColumns, type ColumnsFrame, type ColumnVector, type ColumnVectorType } from './results/columns.js';
 export { parseConnectionUrl, resolveConnectParams, type ConnectOptions, type ResolvedConnectParams, type ResultsType } from './params/index.js';
 export { currentQueryOptions, withQueryOptions, type S2QueryOptions } from './params/query-scope.js';
+export { changedRowsOf } from './connection/changed-rows.js';
 export {
   // errors
   MySQLError,

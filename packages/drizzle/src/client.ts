@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { type ColumnDescription, type Connection, type Cursor, currentQueryOptions, type Pool, type QueryParams } from '@s2/core';
+import { changedRowsOf, type ColumnDescription, type Connection, type Cursor, currentQueryOptions, type Pool, type QueryParams } from '@s2/core';
 import { objectShaper, rowConverter } from './values.js';
 import { isDataApi } from './server-traits.js';
 
@@ -24,7 +24,7 @@ export interface ResultHeader {
   info: string;
   serverStatus: number;
   warningStatus: number;
-  /** Rows an UPDATE changed; undefined where that cannot be known (see `changedRowsOf`). */
+  /** Rows an UPDATE changed; undefined where that cannot be known (see @s2/core's `changedRowsOf`). */
   changedRows: number | undefined;
 }
 
@@ -38,31 +38,6 @@ const request = (q: string | QueryRequest, params?: unknown[]) =>
 const paramsOf = (values: unknown[] | undefined): QueryParams | undefined => (values && values.length ? values : undefined);
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** Leading blanks and comments, then the statement's first word. */
-const FIRST_WORD = /^(?:\s+|\/\*[\s\S]*?\*\/|(?:--|#)[^\n]*(?:\n|$))*([a-z]+)/i;
-
-const firstWord = (sql: string): string | undefined => FIRST_WORD.exec(sql)?.[1]?.toLowerCase();
-
-const CHANGED = /\bChanged:\s*(\d+)/;
-
-/** mysql2's changedRows: the "Changed: N" of the OK packet's info text, which only an UPDATE's has. */
-function changedInInfo(info: string): number | undefined {
-  const m = CHANGED.exec(info);
-  return m ? Number(m[1]) : undefined;
-}
-
-/**
- * changedRows where the info text does not say (the Data API sends none): every statement but
- * an UPDATE gets mysql2's 0; without `clientFoundRows` an UPDATE's affected rows are its changed
- * rows. Unknown (undefined) where affected rows count matched rows (`clientFoundRows`), where
- * the Data API does not say which it counts, and for WITH … (an UPDATE or a DELETE).
- */
-function changedRowsOf(conn: Connection, sql: string, affected: number): number | undefined {
-  const word = firstWord(sql);
-  if (word !== 'update') return word === 'with' ? undefined : 0;
-  return conn.params.clientFoundRows || isDataApi(conn) ? undefined : affected;
-}
 
 /** The OK result the cursor is on; changedRows is mysql2's 0 until the caller knows better. */
 function header(cur: Cursor<unknown[]>, conn: Connection): ResultHeader {
@@ -80,7 +55,7 @@ function header(cur: Cursor<unknown[]>, conn: Connection): ResultHeader {
     // The session's status after the statement (a session gone since reports none).
     serverStatus: conn.isConnected() ? conn.transport().session.serverStatus : 0,
     warningStatus: cur.warningCount,
-    changedRows: changedInInfo(cur.info) ?? 0,
+    changedRows: 0,
   };
 }
 
@@ -187,18 +162,14 @@ export class ConnectionClient {
       await cur.execute(sql, paramsOf(values), currentQueryOptions(this.timeoutMs));
       const first = await this.current(cur, rowsAsArray);
       if (!(await cur.nextset())) {
-        if (!Array.isArray(first[0]) && changedInInfo(first[0].info) === undefined)
-          first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows));
+        if (!Array.isArray(first[0])) first[0].changedRows = changedRowsOf(this.s2, sql, Number(first[0].affectedRows), first[0].info);
         return first;
       }
       // A CALL answers with each of its result sets and a closing OK: mysql2 lists them all.
       const all = [first];
       do all.push(await this.current(cur, rowsAsArray));
       while (await cur.nextset());
-      // Without an info text, which statement of the text an OK belongs to is not known, so neither are an UPDATE's changed rows.
-      const word = firstWord(sql);
-      const changed = word === 'update' || word === 'with' ? undefined : 0;
-      for (const [result] of all) if (!Array.isArray(result) && changedInInfo(result.info) === undefined) result.changedRows = changed;
+      for (const [result] of all) if (!Array.isArray(result)) result.changedRows = changedRowsOf(this.s2, sql, Number(result.affectedRows), result.info, true);
       return [all.map(([result]) => result), all.map(([, fields]) => fields)];
     } finally {
       await cur.close();

@@ -1,6 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
-import { currentQueryOptions, ParameterError, type Connection, type Cursor, type QueryParams } from '@s2/core';
-import { changedRowsOf } from './changed-rows.js';
+import { changedRowsOf, currentQueryOptions, ParameterError, type Connection, type Cursor, type QueryParams } from '@s2/core';
 
 const paramsOf = (compiled: CompiledQuery): QueryParams | undefined => (compiled.parameters.length ? (compiled.parameters as unknown[]) : undefined);
 
@@ -26,7 +25,13 @@ function okHeader(cur: Cursor<unknown>, conn: Connection) {
 /** The result of a statement that answered with an OK, as Kysely's MySQL dialect gives it. */
 function okResult<R>(cur: Cursor<unknown>, conn: Connection, sql: string): QueryResult<R> {
   const affected = Math.max(0, cur.rowcount);
-  return { rows: [], numAffectedRows: BigInt(affected), numChangedRows: changedRowsOf(conn, sql, affected, cur.info), insertId: asBigInt(cur.lastrowid) };
+  const changed = changedRowsOf(conn, sql, affected, cur.info);
+  return {
+    rows: [],
+    numAffectedRows: BigInt(affected),
+    numChangedRows: changed === undefined ? undefined : BigInt(changed),
+    insertId: asBigInt(cur.lastrowid),
+  };
 }
 
 /**
