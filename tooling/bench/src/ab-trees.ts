@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { prepareBefore } from './before.js';
 import { bundleRunners } from './bundle.js';
+import { nativeLine } from './native-addon.js';
 import type { Measurement, RunnerConfig } from './runners/measure.js';
 import { prepare, startTarget } from './setup.js';
 import { INSERT_RUNS, READ_RUNS, SERVICE_RUNS } from './workloads.js';
@@ -25,7 +26,6 @@ const run = [...READ_RUNS, ...INSERT_RUNS, ...SERVICE_RUNS].find((r) => r.name =
 if (!run || refs.length === 0) throw new Error(`usage: ab-trees.ts '<run name>' <. | commit | peer client>...; no run named '${name}'`);
 const ROUNDS = Number(process.env.S2_AB_ROUNDS ?? 10);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const mainAddon = `${root}packages/native/s2-native.linux-x64-gnu.node`;
 const PEERS = new Set(['mysql2', 'mariadb', 'raw-drain', 'fetch-json']);
 
 interface Side {
@@ -41,7 +41,8 @@ async function side(ref: string): Promise<Side> {
   if (PEERS.has(ref)) return { label: ref, script: (await bundleRunners([ref])).get(ref)!, env: process.env, ...samples };
   if (ref === '.') {
     const script = (await bundleRunners([run!.runner])).get(run!.runner)!;
-    return { label: 'working tree', script, env: { ...process.env, SINGLESTOREDB_NATIVE_PATH: mainAddon }, ...samples };
+    const { file } = await nativeLine();
+    return { label: 'working tree', script, env: file ? { ...process.env, SINGLESTOREDB_NATIVE_PATH: file } : process.env, ...samples };
   }
   const tree = await prepareBefore(root, ref, console.log);
   const script = (await bundleRunners([run!.runner], tree.dir)).get(run!.runner)!;

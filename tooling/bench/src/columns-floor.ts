@@ -8,15 +8,17 @@
  * mysql2's row stream; prints each one's peak RSS.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleRunners } from './bundle.js';
+import { nativeLine } from './native-addon.js';
 import { prepare, startTarget } from './setup.js';
 const { target, stop } = await startTarget();
 try {
   await prepare(target, 1_000_000);
   const b = await bundleRunners(['columns-floor', 'mysql2']);
-  const env = { ...process.env, SINGLESTOREDB_NATIVE_PATH: fileURLToPath(new URL('../../../packages/native/s2-native.linux-x64-gnu.node', import.meta.url)) };
+  const { file } = await nativeLine();
+  if (!file) throw new Error('the native addon is not built: the columns stream measured is the addon path');
+  const env = { ...process.env, SINGLESTOREDB_NATIVE_PATH: file };
   const res = new Map<string, number[]>();
   for (let round = 0; round < 3; round++) {
     for (const mode of ['cols:4096', 'cols:1024', 'cols:256', 'floor:4096', 'floor:1024', 'mysql2']) {

@@ -6,7 +6,6 @@
  * older commit next to s2 now. Writes BENCHMARKS.md at the repository root.
  */
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { startDataApiGateway } from '@s2/data-api-gateway';
 import type { Measurement, RunnerConfig } from './runners/measure.js';
 import { prepareBefore, type BeforeTree } from './before.js';
 import { bundleRunners, S2_RUNNERS } from './bundle.js';
+import { nativeLine } from './native-addon.js';
 import { median, writeReport, type Result, type Summary } from './report.js';
 import { prepare, serverVersion, startTarget, type Target } from './setup.js';
 import { HTTP_RUNS, INSERT_RUNS, READ_RUNS, SERVICE_RUNS, type Run } from './workloads.js';
@@ -53,18 +53,6 @@ async function codeLine(): Promise<{ line: string; short: string }> {
   } catch {
     return { short: 'HEAD', line: 'commit unknown (no git)' };
   }
-}
-
-/** Whether the runners' s2 can load the addon (same environment, same loader), and its file. */
-async function nativeLine(): Promise<{ line: string; file: string | null }> {
-  // @s2/native is not a dependency of the bench package: load the workspace source, the module @s2/core uses.
-  const nativeIndex = new URL('../../../packages/native/src/index.ts', import.meta.url);
-  const { nativeStatus } = (await import(nativeIndex.href)) as typeof import('@s2/native');
-  const st = nativeStatus();
-  if (!st.loaded) return { line: `native addon NOT loaded: ${st.source}`, file: null };
-  // A local build is a file already; a platform package is resolved the way the loader did.
-  const file = st.source.endsWith('.node') ? st.source : createRequire(nativeIndex).resolve(st.source);
-  return { line: `native addon loaded (${st.version ?? '?'}, ${st.triple}, from ${st.source.replace(root, '')})`, file };
 }
 
 /** A run of the schedule: which bundle runs it (now or before) and with which environment. */

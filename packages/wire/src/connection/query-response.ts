@@ -698,14 +698,14 @@ export class WireResultSet implements ResultSet {
    * The socket went quiet with rows held. A batch decoder decodes them (work it does anyway);
    * rows kept as packets for a frame have their newest row checked, the one a stalled server
    * sent last, and the others once the silence lasts STALL_INSPECT_MS.
+   * @internal
    */
-  /** @internal */
   onQuiet(): void {
     this.inspectQuietly(!this.batchDecode);
     if (!this.batchDecode) this.quietTimer = setTimeout(onStall, STALL_INSPECT_MS - IDLE_INSPECT_MS, this);
   }
 
-  /** @internal */
+  /** @internal The timers' inspection; a broken row it finds fails the pending wait, not the timer. */
   inspectQuietly(newestOnly: boolean): void {
     try {
       this.inspectHeld(newestOnly);
